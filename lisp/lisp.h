@@ -1,0 +1,270 @@
+/*
+ * lisp.h: the LISP wire format shared by xtrd, its Map-Server role and the
+ * tests.  Control messages per RFC 9301 §5, the data-plane header per
+ * RFC 9300 §5.3, the Instance-ID LCAF per RFC 8060 §4.1.
+ *
+ * Decoders read through a struct cur (common/cursor.h) and never cast a
+ * packed struct onto a buffer.  Each returns 0, or -1 with *why set to the
+ * named reason (enum lisp_err) that the daemons count; lisp_err_name()
+ * gives the name used in counters and logs.  Encoders return the encoded
+ * length, or -1 when a value is out of range or the buffer is too small.
+ *
+ * Limits below are ours, not the protocol's: a message that carries more
+ * records or locators than we keep is rejected as LERR_TOO_MANY_*, never
+ * silently truncated.
+ */
+#ifndef MIG_LISP_H
+#define MIG_LISP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "addr.h"
+#include "cursor.h"
+
+#define LISP_DATA_PORT		4341
+#define LISP_CONTROL_PORT	4342
+
+#define LISP_MAX_RECORDS	32	/* EID records in one message */
+#define LISP_MAX_LOCATORS	16	/* locators in one EID record */
+#define LISP_MAX_ITR_RLOCS	8	/* IRC + 1 */
+#define LISP_MAX_AUTH_LEN	32
+#define LISP_XTR_ID_LEN		16
+#define LISP_MAX_MSG		9000
+
+/* RFC 9301 §5.1: message types */
+enum lisp_type {
+	LISP_MAP_REQUEST	= 1,
+	LISP_MAP_REPLY		= 2,
+	LISP_MAP_REGISTER	= 3,
+	LISP_MAP_NOTIFY		= 4,
+	LISP_MAP_NOTIFY_ACK	= 5,
+	LISP_ECM		= 8,
+};
+
+/* Address Family Identifiers (IANA) and LCAF, RFC 8060 */
+#define LISP_AFI_NONE		0
+#define LISP_AFI_IPV4		1
+#define LISP_AFI_IPV6		2
+#define LISP_AFI_LCAF		16387
+#define LCAF_TYPE_IID		2
+
+/* RFC 9301 §5.4: Map-Reply record ACT field (negative Map-Reply actions) */
+enum lisp_action {
+	LISP_ACT_NO_ACTION	= 0,
+	LISP_ACT_NATIVE_FWD	= 1,
+	LISP_ACT_SEND_MAP_REQ	= 2,
+	LISP_ACT_DROP_NO_REASON	= 3,
+	LISP_ACT_DROP_POLICY	= 4,
+	LISP_ACT_DROP_AUTH	= 5,
+};
+
+/* Authentication algorithms (RFC 9301 §5.6 Algorithm ID; the same value
+ * as the 16-bit Key ID of RFC 6833, which deployed implementations send).
+ * Deployed implementations send the full HMAC output: 20 and 32 bytes. */
+enum lisp_auth_alg {
+	LISP_AUTH_NONE		= 0,
+	LISP_AUTH_HMAC_SHA1	= 1,	/* 20 bytes */
+	LISP_AUTH_HMAC_SHA256	= 2,	/* 32 bytes */
+};
+
+/* Why a decoder or a check refused a message: one counter each. */
+enum lisp_err {
+	LERR_OK = 0,
+	LERR_TRUNCATED,		/* ends before a field it announced */
+	LERR_BAD_TYPE,		/* type field not the one expected */
+	LERR_BAD_AFI,		/* unknown AFI where a known one is required */
+	LERR_LCAF_OVERRUN,	/* LCAF length past its container */
+	LERR_LCAF_TYPE,		/* LCAF type we do not handle */
+	LERR_BAD_PLEN,		/* mask length larger than the family allows */
+	LERR_TOO_MANY_RECORDS,
+	LERR_TOO_MANY_LOCATORS,
+	LERR_TOO_MANY_ITR_RLOCS,
+	LERR_NO_RECORDS,	/* record count 0 where one is required */
+	LERR_TRAILING,		/* bytes after the last field */
+	LERR_AUTH_LEN,		/* auth data length does not match the alg */
+	LERR_AUTH_ALG,		/* unknown algorithm */
+	LERR_AUTH_FAIL,		/* HMAC mismatch */
+	LERR_BAD_INNER,		/* ECM inner IP/UDP header invalid */
+	LERR_BAD_FLAGS,		/* flag combination the RFC forbids */
+	LERR__COUNT
+};
+
+const char	*lisp_err_name(enum lisp_err);
+
+/*
+ * An address as LISP carries it: AFI 0 (none), IPv4 or IPv6, optionally
+ * wrapped in an Instance-ID LCAF (RFC 8060 §4.1).
+ */
+struct lisp_addr {
+	struct ipaddr	ip;		/* af AF_UNSPEC for AFI 0 */
+	bool		has_iid;
+	uint32_t	iid;		/* 24 bits used (RFC 8060 §4.1) */
+	uint8_t		iid_mask_len;	/* LCAF IID mask-len field */
+};
+
+/* RFC 9301 §5.4: locator record */
+struct lisp_locator {
+	uint8_t		priority;	/* 255: do not use for unicast */
+	uint8_t		weight;
+	uint8_t		mpriority;
+	uint8_t		mweight;
+	bool		local;		/* L */
+	bool		probed;		/* p */
+	bool		reachable;	/* R */
+	struct lisp_addr rloc;
+};
+
+/* RFC 9301 §5.4: EID record (same layout in Reply, Register and Notify) */
+struct lisp_record {
+	uint32_t	ttl;		/* minutes; 0 in a Register withdraws */
+	uint8_t		eid_plen;
+	uint8_t		action;		/* enum lisp_action, 3 bits */
+	bool		authoritative;	/* A */
+	uint16_t	map_version;	/* 12 bits */
+	struct lisp_addr eid;
+	uint8_t		nloc;
+	struct lisp_locator loc[LISP_MAX_LOCATORS];
+};
+
+/* RFC 9301 §5.3: Map-Request */
+struct lisp_map_request {
+	bool		auth;		/* A */
+	bool		map_data;	/* M: Map-Reply record present */
+	bool		probe;		/* P: RLOC-probe */
+	bool		smr;		/* S: Solicit-Map-Request */
+	bool		pitr;		/* p: sent by a PITR */
+	bool		smr_invoked;	/* s: sent because of an SMR */
+	bool		l_bit;		/* L: local xTR (RFC 9301 §5.3) */
+	bool		dont_map_reply;	/* D */
+	uint64_t	nonce;
+	struct lisp_addr source_eid;
+	uint8_t		nitr;		/* IRC + 1 */
+	struct lisp_addr itr_rloc[LISP_MAX_ITR_RLOCS];
+	uint8_t		nrec;
+	struct {
+		uint8_t		 plen;
+		struct lisp_addr eid;
+	}		rec[LISP_MAX_RECORDS];
+	struct lisp_record map_reply;	/* valid when map_data */
+};
+
+/* RFC 9301 §5.4: Map-Reply */
+struct lisp_map_reply {
+	bool		probe;		/* P */
+	bool		echo_nonce;	/* E */
+	bool		security;	/* S */
+	uint64_t	nonce;
+	uint8_t		nrec;
+	struct lisp_record rec[LISP_MAX_RECORDS];
+};
+
+/*
+ * RFC 9301 §5.6 / §5.7: Map-Register, Map-Notify and Map-Notify-Ack share
+ * this layout.  auth_off and auth_len locate the authentication data in
+ * the decoded buffer, for lisp_auth_verify().
+ */
+struct lisp_map_register {
+	uint8_t		type;		/* LISP_MAP_REGISTER, _NOTIFY, _NOTIFY_ACK */
+	bool		proxy_reply;	/* P */
+	bool		security;	/* S */
+	bool		xtr_id_present;	/* I: xTR-ID and site-ID follow */
+	bool		ttl_tbd;	/* T: registration TTL field (RFC 9301 §5.6) */
+	bool		merge_req;	/* a/m as named in the RFC text */
+	bool		mobile_node;	/* m */
+	bool		want_notify;	/* M */
+	uint64_t	nonce;
+	uint8_t		key_id;		/* RFC 9301 Key ID */
+	uint8_t		alg_id;		/* enum lisp_auth_alg */
+	uint16_t	auth_len;
+	uint8_t		auth[LISP_MAX_AUTH_LEN];
+	size_t		auth_off;	/* set by the decoder */
+	uint8_t		nrec;
+	struct lisp_record rec[LISP_MAX_RECORDS];
+	uint8_t		xtr_id[LISP_XTR_ID_LEN];
+	uint64_t	site_id;
+};
+
+/* RFC 9301 §5.8: Encapsulated Control Message outer header + inner IP/UDP */
+struct lisp_ecm {
+	bool		security;	/* S */
+	bool		ddt;		/* D */
+	bool		r_bit;		/* R: to be processed by a Map-Server (RFC 8111) */
+	bool		n_bit;		/* N: not to be forwarded (RFC 8111) */
+	struct ipaddr	inner_src;
+	struct ipaddr	inner_dst;
+	uint16_t	inner_sport;
+	uint16_t	inner_dport;
+	uint8_t		inner_ttl;
+	const uint8_t	*payload;	/* the inner LISP message (into the buffer) */
+	size_t		payload_len;
+};
+
+/* RFC 9300 §5.3: LISP data header (8 bytes after the outer UDP header) */
+struct lisp_data_hdr {
+	bool		n;		/* nonce present */
+	bool		l;		/* locator-status-bits valid */
+	bool		e;		/* echo-nonce request */
+	bool		v;		/* map-version present (excludes N) */
+	bool		i;		/* instance-ID present */
+	uint32_t	nonce;		/* 24 bits, when N */
+	uint16_t	src_map_version;/* 12 bits, when V */
+	uint16_t	dst_map_version;/* 12 bits, when V */
+	uint32_t	iid;		/* 24 bits, when I */
+	uint32_t	lsb;		/* 32 bits, or 8 when I */
+};
+#define LISP_DATA_HDR_LEN	8
+
+/* What type a control message is, without decoding it (-1 if empty). */
+int	lisp_msg_type(const uint8_t *, size_t);
+
+int	lisp_decode_map_request(const uint8_t *, size_t,
+	    struct lisp_map_request *, enum lisp_err *);
+ssize_t	lisp_encode_map_request(const struct lisp_map_request *,
+	    uint8_t *, size_t);
+
+int	lisp_decode_map_reply(const uint8_t *, size_t,
+	    struct lisp_map_reply *, enum lisp_err *);
+ssize_t	lisp_encode_map_reply(const struct lisp_map_reply *,
+	    uint8_t *, size_t);
+
+/* Map-Register / Map-Notify / Map-Notify-Ack.  The encoder computes the
+ * HMAC with key (keylen bytes) when r->alg_id != NONE; auth_len is set
+ * from the algorithm.  The decoder does not verify: call lisp_auth_verify
+ * once the key for the record's site is known. */
+int	lisp_decode_map_register(const uint8_t *, size_t,
+	    struct lisp_map_register *, enum lisp_err *);
+ssize_t	lisp_encode_map_register(const struct lisp_map_register *,
+	    const void *key, size_t keylen, uint8_t *, size_t);
+
+int	lisp_decode_ecm(const uint8_t *, size_t, struct lisp_ecm *,
+	    enum lisp_err *);
+/* Wraps an already-encoded inner message. */
+ssize_t	lisp_encode_ecm(const struct lisp_ecm *, const uint8_t *inner,
+	    size_t inner_len, uint8_t *, size_t);
+
+int	lisp_decode_data_hdr(const uint8_t *, size_t, struct lisp_data_hdr *,
+	    enum lisp_err *);
+ssize_t	lisp_encode_data_hdr(const struct lisp_data_hdr *, uint8_t *, size_t);
+
+/* Records and addresses, for code that builds messages piecewise. */
+int	lisp_decode_addr(struct cur *, struct lisp_addr *, enum lisp_err *);
+int	lisp_encode_addr(struct wbuf *, const struct lisp_addr *);
+int	lisp_decode_record(struct cur *, struct lisp_record *, enum lisp_err *);
+int	lisp_encode_record(struct wbuf *, const struct lisp_record *);
+
+/* HMAC over the message with the authentication field zeroed (RFC 9301
+ * §5.6), OpenSSL libcrypto.  Expected length per alg: 20 or 32. */
+size_t	lisp_auth_len(uint8_t alg);
+int	lisp_auth_compute(uint8_t alg, const void *key, size_t keylen,
+	    const uint8_t *msg, size_t len, size_t auth_off, uint8_t *out);
+/* Constant-time compare; 0 if the message's auth data is right. */
+int	lisp_auth_verify(uint8_t alg, const void *key, size_t keylen,
+	    const uint8_t *msg, size_t len, size_t auth_off, size_t auth_len);
+
+/* Random 64-bit nonce (getrandom). */
+uint64_t lisp_nonce(void);
+
+#endif
