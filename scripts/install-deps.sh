@@ -17,7 +17,7 @@ libmicrohttpd-dev libmnl-dev libssl-dev
 tshark tcpdump iproute2 iputils-ping bridge-utils procps psmisc
 iperf3 socat python3 gnuplot-nox bird2 curl
 shellcheck man-db groff-base systemd
-qemu-system-x86 qemu-utils debootstrap busybox-static cpio zstd
+qemu-system-x86 qemu-utils debootstrap busybox-static cpio zstd kmod
 "
 PKGS="$PKGS ${MIGRATED_DEPS_EXTRA:-}"
 
