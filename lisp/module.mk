@@ -6,3 +6,16 @@ lisp_SRCS := lisp/err.c lisp/nonce.c lisp/addr.c lisp/record.c \
 	lisp/map_request.c lisp/map_reply.c lisp/map_register.c lisp/ecm.c \
 	lisp/data_hdr.c lisp/auth.c
 lisp_PKGS := libcrypto
+
+LISP_TEST_BASE := common/cursor.c common/addr.c lisp/err.c lisp/addr.c
+
+UNIT_TESTS += test_lisp_roundtrip
+test_lisp_roundtrip_SRCS := tests/unit/test_lisp_roundtrip.c $(lisp_SRCS) \
+	common/cursor.c common/addr.c
+test_lisp_roundtrip_PKGS := cmocka libcrypto
+
+# The tshark oracle's input: tests/integ/lisp_tshark.sh
+NOINST_PROGS += lisp_pcapgen
+lisp_pcapgen_SRCS := tests/tools/lisp_pcapgen.c
+lisp_pcapgen_LIBS := lisp common
+lisp_pcapgen_PKGS := libpcap libcrypto
