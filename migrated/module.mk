@@ -1,0 +1,26 @@
+# migrated/: the Dom0 daemon that turns Xen events into LISP mapping changes
+# (migrated) and its CLI (migratectl).
+MIGRATED_CORE := migrated/announce.c migrated/config.c migrated/eid_policy.c \
+	migrated/domains.c migrated/timeline.c migrated/counters.c
+
+UNIT_TESTS += test_migrated_announce test_migrated_policy \
+	test_migrated_domains test_migrated_config
+test_migrated_announce_SRCS := tests/unit/test_migrated_announce.c \
+	migrated/announce.c common/cursor.c common/addr.c
+test_migrated_announce_PKGS := cmocka
+test_migrated_policy_SRCS := tests/unit/test_migrated_policy.c \
+	migrated/eid_policy.c migrated/config.c common/cfgline.c common/addr.c \
+	common/log.c
+test_migrated_policy_PKGS := cmocka
+test_migrated_domains_SRCS := tests/unit/test_migrated_domains.c \
+	migrated/domains.c migrated/timeline.c common/addr.c common/log.c
+test_migrated_domains_PKGS := cmocka
+test_migrated_config_SRCS := tests/unit/test_migrated_config.c \
+	migrated/config.c common/cfgline.c common/addr.c common/log.c
+test_migrated_config_PKGS := cmocka
+
+FUZZ_TARGETS += fuzz_migrated_announce fuzz_migrated_config
+fuzz_migrated_announce_SRCS := tests/fuzz/fuzz_migrated_announce.c \
+	migrated/announce.c common/cursor.c common/addr.c
+fuzz_migrated_config_SRCS := tests/fuzz/fuzz_migrated_config.c \
+	migrated/config.c common/cfgline.c common/addr.c common/log.c
