@@ -19,3 +19,17 @@ NOINST_PROGS += lisp_pcapgen
 lisp_pcapgen_SRCS := tests/tools/lisp_pcapgen.c
 lisp_pcapgen_LIBS := lisp common
 lisp_pcapgen_PKGS := libpcap libcrypto
+
+UNIT_TESTS += test_lisp_addr
+test_lisp_addr_SRCS := tests/unit/test_lisp_addr.c $(LISP_TEST_BASE)
+test_lisp_addr_PKGS := cmocka
+
+UNIT_TESTS += test_lisp_map_request
+test_lisp_map_request_SRCS := tests/unit/test_lisp_map_request.c \
+	$(LISP_TEST_BASE) lisp/record.c lisp/map_request.c
+test_lisp_map_request_PKGS := cmocka
+
+UNIT_TESTS += test_lisp_map_reply
+test_lisp_map_reply_SRCS := tests/unit/test_lisp_map_reply.c \
+	$(LISP_TEST_BASE) lisp/record.c lisp/map_reply.c
+test_lisp_map_reply_PKGS := cmocka
