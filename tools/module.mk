@@ -1,11 +1,13 @@
 # tools/: operator tools that are neither daemon nor control client.
 # openlisp-import: OpenLISP configuration (thesis Figures 7.1/7.2) to
-# xtrd.conf.
+# xtrd.conf.  It links xtrd's own config parser (xtr/config.c) to check what
+# it prints.
 BIN_PROGS += openlisp-import
 openlisp-import_SRCS := tools/openlisp_import.c tools/openlisp_parse.c \
-	tools/openlisp_emit.c
+	tools/openlisp_emit.c xtr/config.c
 openlisp-import_LIBS := common
 
 FUZZ_TARGETS += fuzz_openlisp
 fuzz_openlisp_SRCS := tests/fuzz/fuzz_openlisp.c tools/openlisp_parse.c \
-	tools/openlisp_emit.c common/cfgline.c common/log.c common/addr.c
+	tools/openlisp_emit.c xtr/config.c common/cfgline.c common/log.c \
+	common/addr.c

@@ -1,13 +1,16 @@
 /*
  * fuzz_openlisp.c: libFuzzer harness for openlisp-import's parser and its
- * two printers (OpenLISP normalised, xtrd.conf).  Whatever parses must
- * print, and what ol_print prints must parse again to the same text.
+ * two printers.  Whatever parses must print; what ol_print prints must parse
+ * again to the same text; what ol_emit_xtrd prints (when ol_emit_check lets
+ * it) must be accepted by xtrd's own parser.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lisp.h"
+#include "xtr/config.h"
 #include "tools/openlisp.h"
 #include "tools/openlisp_emit.h"
 
@@ -28,6 +31,27 @@ print_ol(const struct ol_config *oc, size_t *len)
 	return buf;
 }
 
+static void
+check_xtrd(const struct ol_config *oc)
+{
+	static struct xtr_conf	 xc;
+	struct ol_emit_opts	 o;
+	char			*buf = NULL;
+	size_t			 len;
+	FILE			*f;
+
+	ol_emit_defaults(&o);
+	if (oc->n == 0 || ol_emit_check(devnull, oc, &o, "fuzz") != 0)
+		return;
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		abort();
+	ol_emit_xtrd(f, oc, &o, "fuzz");
+	fclose(f);
+	if (xc_load_text("fuzz-xtrd", buf, len, &xc, devnull) != 0)
+		abort();
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -43,8 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	ol_init(&oc);
 	cfg_read_text(&cp, (const char *)data, len, ol_line, &oc);
 	if (ol_finish(&cp, &oc) == 0) {
-		if (ol_emit_check(devnull, &oc, "fuzz") == 0)
-			ol_emit_xtrd(devnull, &oc, "fuzz");
+		check_xtrd(&oc);
 		/* round trip: the normalised form parses to itself */
 		t1 = print_ol(&oc, &l1);
 		ol_init(&oc2);
