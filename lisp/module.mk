@@ -33,3 +33,20 @@ UNIT_TESTS += test_lisp_map_reply
 test_lisp_map_reply_SRCS := tests/unit/test_lisp_map_reply.c \
 	$(LISP_TEST_BASE) lisp/record.c lisp/map_reply.c
 test_lisp_map_reply_PKGS := cmocka
+
+UNIT_TESTS += test_lisp_map_register
+test_lisp_map_register_SRCS := tests/unit/test_lisp_map_register.c \
+	$(LISP_TEST_BASE) lisp/record.c lisp/map_register.c lisp/auth.c
+test_lisp_map_register_PKGS := cmocka libcrypto
+
+UNIT_TESTS += test_lisp_ecm
+test_lisp_ecm_SRCS := tests/unit/test_lisp_ecm.c common/cursor.c \
+	common/addr.c lisp/err.c lisp/ecm.c
+test_lisp_ecm_PKGS := cmocka
+
+UNIT_TESTS += test_lisp_data_hdr test_lisp_misc
+test_lisp_data_hdr_SRCS := tests/unit/test_lisp_data_hdr.c common/cursor.c \
+	lisp/err.c lisp/data_hdr.c
+test_lisp_data_hdr_PKGS := cmocka
+test_lisp_misc_SRCS := tests/unit/test_lisp_misc.c lisp/err.c lisp/nonce.c
+test_lisp_misc_PKGS := cmocka
