@@ -11,7 +11,7 @@ set -eu
 
 PKGS="
 build-essential pkg-config clang llvm libclang-rt-14-dev
-libxen-dev xen-utils-4.17 xen-utils-common
+libxen-dev xen-utils-4.17 xen-utils-common xenstore-utils
 libpcap-dev libjson-c-dev libcurl4-openssl-dev libcmocka-dev
 libmicrohttpd-dev libmnl-dev libssl-dev
 tshark tcpdump iproute2 iputils-ping bridge-utils procps psmisc
