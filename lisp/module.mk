@@ -50,3 +50,12 @@ test_lisp_data_hdr_SRCS := tests/unit/test_lisp_data_hdr.c common/cursor.c \
 test_lisp_data_hdr_PKGS := cmocka
 test_lisp_misc_SRCS := tests/unit/test_lisp_misc.c lisp/err.c lisp/nonce.c
 test_lisp_misc_PKGS := cmocka
+
+# libFuzzer harnesses, one per decoder; seeds in tests/fuzz/corpus/<target>/
+# are written by `lisp_pcapgen x.pcap x.json tests/fuzz/corpus`.
+LISP_FUZZ := fuzz_lisp_map_request fuzz_lisp_map_reply fuzz_lisp_map_register \
+	fuzz_lisp_ecm fuzz_lisp_data_hdr fuzz_lisp_record
+FUZZ_TARGETS += $(LISP_FUZZ)
+$(foreach t,$(LISP_FUZZ),$(eval $(t)_SRCS := tests/fuzz/$(t).c $(lisp_SRCS) \
+	common/cursor.c common/addr.c))
+$(foreach t,$(LISP_FUZZ),$(eval $(t)_PKGS := libcrypto))

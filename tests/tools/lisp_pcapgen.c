@@ -233,20 +233,34 @@ json_sample(FILE *f, const struct lisp_sample *s)
 }
 
 static int
-write_seed(const char *dir, const struct lisp_sample *s)
+write_file(const char *dir, const char *target, const char *name,
+    const uint8_t *b, size_t len)
 {
 	char	path[512];
 	FILE	*f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, seed_dir[s->kind]);
+	snprintf(path, sizeof(path), "%s/%s", dir, target);
 	if (mkdir(path, 0755) == -1 && errno != EEXIST)
 		return -1;
-	snprintf(path, sizeof(path), "%s/%s/%s", dir, seed_dir[s->kind],
-	    s->name);
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, target, name);
 	if ((f = fopen(path, "wb")) == NULL)
 		return -1;
-	fwrite(s->buf, 1, (size_t)s->len, f);
+	fwrite(b, 1, len, f);
 	return fclose(f);
+}
+
+/* The message as a seed for its decoder; a Map-Reply's records (after
+ * the 12-byte header) also seed the record decoder. */
+static int
+write_seed(const char *dir, const struct lisp_sample *s)
+{
+	if (write_file(dir, seed_dir[s->kind], s->name, s->buf,
+	    (size_t)s->len) == -1)
+		return -1;
+	if (s->kind == SK_MREP && write_file(dir, "fuzz_lisp_record", s->name,
+	    s->buf + 12, (size_t)s->len - 12) == -1)
+		return -1;
+	return 0;
 }
 
 int
