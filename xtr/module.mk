@@ -10,3 +10,19 @@ test_map_cache_SRCS := tests/unit/test_map_cache.c xtr/map_cache.c xtr/lpm.c \
 	common/addr.c
 test_map_cache_PKGS := cmocka
 # end of lpm + map-cache lines
+
+# xtrd + xtrctl (xtrd engineer's lines)
+xtrcore_SRCS += xtr/config.c xtr/timer.c xtr/ratelim.c xtr/counters.c \
+	xtr/timeline.c xtr/ms_sites.c
+
+SBIN_PROGS += xtrd
+xtrd_SRCS := xtr/xtrd.c xtr/etr_register.c xtr/etr_reply.c \
+	xtr/itr_resolve.c xtr/smr.c xtr/ms_register.c xtr/mr_resolve.c \
+	xtr/pubsub.c xtr/api.c
+xtrd_LIBS := xtrcore lisp common
+xtrd_PKGS := libcrypto libmicrohttpd json-c
+
+BIN_PROGS += xtrctl
+xtrctl_SRCS := xtr/xtrctl.c
+xtrctl_LIBS := common
+xtrctl_PKGS := libcurl json-c

@@ -1,0 +1,1025 @@
+/*
+ * api.c: the control API (docs/api.md): HTTP/1.1 + JSON on a unix socket
+ * that only root can open.  libmicrohttpd runs without threads of its
+ * own: we create and bind the socket, hand it over with
+ * MHD_OPTION_LISTEN_SOCKET, and drive MHD from the daemon's poll loop
+ * through its epoll fd.  A lig suspends its connection until the
+ * Map-Reply (or the timeout) resumes it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mono.h"
+#include "xtrd.h"
+
+#define API_MAX_BODY	65536
+#define API_MAX_AWAY	64
+
+struct api {
+	struct xtrd		*x;
+	struct MHD_Daemon	*d;
+	int			 lfd;
+	char			 path[XC_PATH_MAX];
+};
+
+struct req {
+	struct api		*api;
+	struct MHD_Connection	*conn;
+	char			*body;
+	size_t			 len;
+	bool			 too_big;
+	int			 lig;		/* 0 none, 1 waiting, 2 done */
+	int			 lig_status;
+	json_object		*lig_result;
+	struct timer		 lig_timer;
+};
+
+/* Away entries (POST /v1/database/remove with moved_to), kept for the
+ * data plane, which will redirect stray packets to the new RLOCs. */
+struct away {
+	struct ipprefix	eid;
+	int		nrloc;
+	struct ipaddr	rloc[XC_MAX_RLOC];
+	uint64_t	since_ms;
+};
+static struct away	away[API_MAX_AWAY];
+static int		naway;
+
+/* --- responses ---------------------------------------------------------- */
+
+static enum MHD_Result
+reply_json(struct MHD_Connection *c, unsigned status, json_object *o)
+{
+	struct MHD_Response	*r;
+	const char		*s;
+	enum MHD_Result		 ret;
+
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	r = MHD_create_response_from_buffer(strlen(s), (void *)s,
+	    MHD_RESPMEM_MUST_COPY);
+	json_object_put(o);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+reply_err(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+	json_object	*o = json_object_new_object();
+
+	if (status == 404)
+		cnt_drop(C_api_not_found, "%s", msg);
+	else if (status == 400 || status == 405 || status == 413)
+		cnt_drop(C_api_bad_request, "%s", msg);
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	return reply_json(c, status, o);
+}
+
+static json_object *
+jstr_addr(const struct ipaddr *a)
+{
+	char	buf[IPADDR_STRLEN];
+
+	return json_object_new_string(ipaddr_fmt(a, buf, sizeof(buf)));
+}
+
+static json_object *
+jstr_prefix(const struct ipprefix *p)
+{
+	char	buf[IPPREFIX_STRLEN];
+
+	return json_object_new_string(ipprefix_fmt(p, buf, sizeof(buf)));
+}
+
+static void
+jadd(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static const char *
+action_name(uint8_t a)
+{
+	static const char *const n[] = { "no-action", "native-forward",
+	    "send-map-request", "drop", "drop-policy-denied",
+	    "drop-auth-failure" };
+
+	return a < sizeof(n) / sizeof(n[0]) ? n[a] : "unknown";
+}
+
+static json_object *
+jrecord(const struct lisp_record *r)
+{
+	json_object	*o = json_object_new_object(), *rl;
+	struct ipprefix	 p;
+	int		 i;
+
+	p.addr = r->eid.ip;
+	p.plen = r->eid_plen;
+	jadd(o, "eid", jstr_prefix(&p));
+	jadd(o, "ttl", json_object_new_int64(r->ttl));
+	jadd(o, "negative", json_object_new_boolean(r->nloc == 0));
+	jadd(o, "action", json_object_new_string(action_name(r->action)));
+	jadd(o, "authoritative", json_object_new_boolean(r->authoritative));
+	rl = json_object_new_array();
+	for (i = 0; i < r->nloc; i++) {
+		json_object *l = json_object_new_object();
+
+		jadd(l, "addr", jstr_addr(&r->loc[i].rloc.ip));
+		jadd(l, "priority", json_object_new_int(r->loc[i].priority));
+		jadd(l, "weight", json_object_new_int(r->loc[i].weight));
+		jadd(l, "up", json_object_new_boolean(r->loc[i].reachable));
+		json_object_array_add(rl, l);
+	}
+	jadd(o, "rlocs", rl);
+	return o;
+}
+
+/* --- request bodies ------------------------------------------------------ */
+
+/* Parse the body as a JSON object whose keys are all in allowed. */
+static json_object *
+parse_body(struct req *rq, const char *const *allowed, char *err,
+    size_t errlen)
+{
+	json_tokener	*tok;
+	json_object	*o;
+	enum json_tokener_error	jerr;
+
+	if (rq->body == NULL) {
+		snprintf(err, errlen, "empty body, expected a JSON object");
+		return NULL;
+	}
+	tok = json_tokener_new();
+	o = json_tokener_parse_ex(tok, rq->body, (int)rq->len);
+	jerr = json_tokener_get_error(tok);
+	if (o != NULL && jerr == json_tokener_success &&
+	    json_tokener_get_parse_end(tok) != rq->len)
+		jerr = json_tokener_error_parse_unexpected;
+	json_tokener_free(tok);
+	if (o == NULL || jerr != json_tokener_success ||
+	    !json_object_is_type(o, json_type_object)) {
+		snprintf(err, errlen, "body is not a JSON object");
+		json_object_put(o);
+		return NULL;
+	}
+	json_object_object_foreach(o, k, v) {
+		const char *const *a;
+
+		(void)v;
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(*a, k) == 0)
+				break;
+		if (*a == NULL) {
+			snprintf(err, errlen, "unknown field \"%.64s\"", k);
+			json_object_put(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static int
+get_prefix(json_object *o, const char *k, struct ipprefix *p, char *err,
+    size_t errlen)
+{
+	json_object	*v;
+	struct ipprefix	 chk;
+
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    ipprefix_parse(json_object_get_string(v), p) == -1) {
+		snprintf(err, errlen, "\"%s\" must be an EID prefix", k);
+		return -1;
+	}
+	chk = *p;
+	ipprefix_mask(&chk);
+	if (ipprefix_cmp(&chk, p) != 0) {
+		snprintf(err, errlen, "\"%s\" has host bits set", k);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+get_uint(json_object *o, const char *k, uint32_t max, uint32_t *out,
+    char *err, size_t errlen)
+{
+	json_object	*v;
+	int64_t		 n;
+
+	if (!json_object_object_get_ex(o, k, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_int) ||
+	    (n = json_object_get_int64(v)) < 0 || (uint64_t)n > max) {
+		snprintf(err, errlen, "\"%s\" must be an integer in [0, %u]",
+		    k, max);
+		return -1;
+	}
+	*out = (uint32_t)n;
+	return 0;
+}
+
+/* --- handlers ------------------------------------------------------------ */
+
+static bool
+db_registered(struct xtrd *x, const struct db_map *dm, uint64_t *last)
+{
+	bool	ok = x->conf->nms > 0;
+	int	i;
+
+	*last = 0;
+	for (i = 0; i < x->conf->nms; i++) {
+		if (dm->tx[i].state != REG_OK)
+			ok = false;
+		if (dm->tx[i].last_notify_ms > *last)
+			*last = dm->tx[i].last_notify_ms;
+	}
+	return ok;
+}
+
+static enum MHD_Result
+h_status(struct api *api, struct req *rq)
+{
+	struct xtrd	*x = api->x;
+	json_object	*o = json_object_new_object(), *a;
+	struct db_map	*dm;
+	char		 id[2 * LISP_XTR_ID_LEN + 1];
+	int		 i;
+
+	a = json_object_new_array();
+	if (x->conf->roles & ROLE_XTR)
+		json_object_array_add(a, json_object_new_string("xtr"));
+	if (x->conf->roles & ROLE_MS)
+		json_object_array_add(a, json_object_new_string("ms"));
+	jadd(o, "roles", a);
+	a = json_object_new_array();
+	for (i = 0; i < x->conf->nrloc; i++)
+		json_object_array_add(a, jstr_addr(&x->conf->rloc[i]));
+	jadd(o, "rlocs", a);
+	jadd(o, "uptime_ms", json_object_new_int64((int64_t)(mono_ms() -
+	    x->start_ms)));
+	jadd(o, "t_ms", json_object_new_int64((int64_t)mono_ms()));
+	xtr_hexid(x->xtr_id, id);
+	jadd(o, "xtr_id", json_object_new_string(id));
+	a = json_object_new_array();
+	for (i = 0; i < x->conf->nms; i++) {
+		json_object	*m = json_object_new_object();
+		bool		 reg = true;
+		uint64_t	 last = 0;
+
+		for (dm = x->db; dm != NULL; dm = dm->next) {
+			if (dm->withdrawn)
+				continue;
+			if (dm->tx[i].state != REG_OK)
+				reg = false;
+			if (dm->tx[i].last_notify_ms > last)
+				last = dm->tx[i].last_notify_ms;
+		}
+		jadd(m, "addr", jstr_addr(&x->conf->ms[i].addr));
+		jadd(m, "registered", json_object_new_boolean(reg));
+		jadd(m, "last_notify_ms", json_object_new_int64((int64_t)last));
+		json_object_array_add(a, m);
+	}
+	jadd(o, "map_servers", a);
+	a = json_object_new_array();
+	for (i = 0; i < x->conf->nmr; i++)
+		json_object_array_add(a, jstr_addr(&x->conf->mr[i]));
+	jadd(o, "map_resolvers", a);
+	jadd(o, "map_cache_entries", json_object_new_int64(
+	    (int64_t)mc_count(x->mc)));
+	jadd(o, "registrations", json_object_new_int64((int64_t)x->ms_nreg));
+	return reply_json(rq->conn, 200, o);
+}
+
+static enum MHD_Result
+h_database(struct api *api, struct req *rq)
+{
+	struct xtrd	*x = api->x;
+	json_object	*o = json_object_new_object(), *a, *w;
+	struct db_map	*dm;
+	int		 i;
+
+	a = json_object_new_array();
+	w = json_object_new_array();
+	for (dm = x->db; dm != NULL; dm = dm->next) {
+		json_object	*m = json_object_new_object(), *ms;
+		uint64_t	 last;
+
+		jadd(m, "eid", jstr_prefix(&dm->m.eid));
+		if (dm->withdrawn) {
+			json_object_array_add(w, m);
+			continue;
+		}
+		jadd(m, "priority", json_object_new_int(dm->m.priority));
+		jadd(m, "weight", json_object_new_int(dm->m.weight));
+		jadd(m, "ttl", json_object_new_int64(dm->m.ttl));
+		jadd(m, "registered", json_object_new_boolean(
+		    db_registered(x, dm, &last)));
+		jadd(m, "last_notify_ms", json_object_new_int64((int64_t)last));
+		jadd(m, "source", json_object_new_string(dm->from_api ? "api" :
+		    "config"));
+		ms = json_object_new_array();
+		for (i = 0; i < x->conf->nms; i++) {
+			json_object *s = json_object_new_object();
+			static const char *const st[] = { "idle", "registering",
+			    "registered" };
+
+			jadd(s, "addr", jstr_addr(&x->conf->ms[i].addr));
+			jadd(s, "state", json_object_new_string(
+			    st[dm->tx[i].state]));
+			jadd(s, "tries", json_object_new_int(
+			    (int)dm->tx[i].tries));
+			json_object_array_add(ms, s);
+		}
+		jadd(m, "map_servers", ms);
+		json_object_array_add(a, m);
+	}
+	jadd(o, "mappings", a);
+	jadd(o, "withdrawing", w);
+	a = json_object_new_array();
+	for (i = 0; i < naway; i++) {
+		json_object	*m = json_object_new_object(), *r;
+		int		 j;
+
+		jadd(m, "eid", jstr_prefix(&away[i].eid));
+		r = json_object_new_array();
+		for (j = 0; j < away[i].nrloc; j++)
+			json_object_array_add(r, jstr_addr(&away[i].rloc[j]));
+		jadd(m, "moved_to", r);
+		jadd(m, "since_ms", json_object_new_int64(
+		    (int64_t)away[i].since_ms));
+		json_object_array_add(a, m);
+	}
+	jadd(o, "away", a);
+	return reply_json(rq->conn, 200, o);
+}
+
+static enum MHD_Result
+h_db_add(struct api *api, struct req *rq)
+{
+	static const char *const allowed[] = { "eid", "priority", "weight",
+	    "ttl", NULL };
+	struct xc_mapping	 m;
+	json_object		*o, *r;
+	char			 err[128];
+	uint32_t		 pri = 1, wt = 100, ttl = 1440;
+
+	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
+		return reply_err(rq->conn, 400, err);
+	memset(&m, 0, sizeof(m));
+	if (get_prefix(o, "eid", &m.eid, err, sizeof(err)) == -1 ||
+	    get_uint(o, "priority", 255, &pri, err, sizeof(err)) == -1 ||
+	    get_uint(o, "weight", 255, &wt, err, sizeof(err)) == -1 ||
+	    get_uint(o, "ttl", UINT32_MAX, &ttl, err, sizeof(err)) == -1) {
+		json_object_put(o);
+		return reply_err(rq->conn, 400, err);
+	}
+	json_object_put(o);
+	if (!(api->x->conf->roles & ROLE_XTR))
+		return reply_err(rq->conn, 409, "this xtrd is not an xTR");
+	m.priority = (uint8_t)pri;
+	m.weight = (uint8_t)wt;
+	m.ttl = ttl;
+	if (etr_db_add(api->x, &m, true) == -1)
+		return reply_err(rq->conn, 500, "cannot add the mapping");
+	r = json_object_new_object();
+	jadd(r, "eid", jstr_prefix(&m.eid));
+	jadd(r, "registering", json_object_new_boolean(api->x->conf->nms > 0));
+	return reply_json(rq->conn, 200, r);
+}
+
+static enum MHD_Result
+h_db_remove(struct api *api, struct req *rq)
+{
+	static const char *const allowed[] = { "eid", "moved_to", NULL };
+	struct ipprefix	 eid;
+	struct away	 aw;
+	json_object	*o, *mt, *r;
+	char		 err[128];
+	size_t		 i, n;
+
+	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
+		return reply_err(rq->conn, 400, err);
+	if (get_prefix(o, "eid", &eid, err, sizeof(err)) == -1) {
+		json_object_put(o);
+		return reply_err(rq->conn, 400, err);
+	}
+	memset(&aw, 0, sizeof(aw));
+	if (json_object_object_get_ex(o, "moved_to", &mt)) {
+		if (!json_object_is_type(mt, json_type_array) ||
+		    (n = json_object_array_length(mt)) > XC_MAX_RLOC) {
+			json_object_put(o);
+			return reply_err(rq->conn, 400, "\"moved_to\" must be "
+			    "an array of at most 8 RLOCs");
+		}
+		for (i = 0; i < n; i++) {
+			json_object *v = json_object_array_get_idx(mt, i);
+
+			if (!json_object_is_type(v, json_type_string) ||
+			    ipaddr_parse(json_object_get_string(v),
+			    &aw.rloc[aw.nrloc++]) == -1) {
+				json_object_put(o);
+				return reply_err(rq->conn, 400, "\"moved_to\" "
+				    "must hold RLOC addresses");
+			}
+		}
+	}
+	json_object_put(o);
+	if (etr_db_remove(api->x, &eid) == -1)
+		return reply_err(rq->conn, 404, "no such database mapping");
+	if (aw.nrloc > 0) {
+		aw.eid = eid;
+		aw.since_ms = mono_ms();
+		for (i = 0; i < (size_t)naway; i++)
+			if (ipprefix_cmp(&away[i].eid, &eid) == 0)
+				break;
+		if (i == (size_t)naway && naway < API_MAX_AWAY)
+			naway++;
+		if (i < (size_t)naway)
+			away[i] = aw;
+		tl_add("away-entry", &eid, &aw.rloc[0], "%d RLOCs", aw.nrloc);
+	}
+	r = json_object_new_object();
+	jadd(r, "eid", jstr_prefix(&eid));
+	jadd(r, "withdrawing", json_object_new_boolean(true));
+	jadd(r, "away", json_object_new_boolean(aw.nrloc > 0));
+	return reply_json(rq->conn, 200, r);
+}
+
+static enum MHD_Result
+h_smr(struct api *api, struct req *rq)
+{
+	static const char *const allowed[] = { "eid", NULL };
+	struct ipaddr	 t[64];
+	struct ipprefix	 eid;
+	json_object	*o, *r, *a;
+	char		 err[128];
+	int		 n, i, ntargets = 0;
+
+	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
+		return reply_err(rq->conn, 400, err);
+	if (get_prefix(o, "eid", &eid, err, sizeof(err)) == -1) {
+		json_object_put(o);
+		return reply_err(rq->conn, 400, err);
+	}
+	json_object_put(o);
+	tl_add("smr-requested", &eid, NULL, "by the API");
+	if ((n = smr_send(api->x, &eid, t, 64, &ntargets)) < 0)
+		return reply_err(rq->conn, 500, "cannot send SMRs");
+	r = json_object_new_object();
+	jadd(r, "sent", json_object_new_int(n));
+	jadd(r, "candidates", json_object_new_int(ntargets));
+	a = json_object_new_array();
+	for (i = 0; i < n && i < 64; i++)
+		json_object_array_add(a, jstr_addr(&t[i]));
+	jadd(r, "targets", a);
+	return reply_json(rq->conn, 200, r);
+}
+
+struct mc_walk_arg {
+	json_object	*a;
+	uint64_t	 now;
+};
+
+static int
+mc_entry_json(const struct mc_entry *e, void *arg)
+{
+	struct mc_walk_arg	*w = arg;
+	json_object		*o = json_object_new_object(), *rl;
+	int			 i;
+
+	jadd(o, "eid", jstr_prefix(&e->eid));
+	if (e->iid)
+		jadd(o, "iid", json_object_new_int64(e->iid));
+	rl = json_object_new_array();
+	for (i = 0; i < e->nrloc; i++) {
+		json_object *l = json_object_new_object();
+
+		jadd(l, "addr", jstr_addr(&e->rloc[i].addr));
+		jadd(l, "priority", json_object_new_int(e->rloc[i].priority));
+		jadd(l, "weight", json_object_new_int(e->rloc[i].weight));
+		jadd(l, "up", json_object_new_boolean(e->rloc[i].up));
+		json_object_array_add(rl, l);
+	}
+	jadd(o, "rlocs", rl);
+	jadd(o, "ttl", json_object_new_int64(e->ttl_min));
+	jadd(o, "ttl_left_s", json_object_new_int64(e->expires_ms == 0 ? -1 :
+	    e->expires_ms > w->now ? (int64_t)((e->expires_ms - w->now) /
+	    1000) : 0));
+	jadd(o, "installed_ms", json_object_new_int64((int64_t)e->installed_ms));
+	jadd(o, "negative", json_object_new_boolean(e->negative));
+	jadd(o, "action", json_object_new_string(action_name(e->action)));
+	json_object_array_add(w->a, o);
+	return 0;
+}
+
+static enum MHD_Result
+h_map_cache(struct api *api, struct req *rq)
+{
+	struct mc_walk_arg	 w;
+	json_object		*o = json_object_new_object();
+
+	w.a = json_object_new_array();
+	w.now = mono_ms();
+	mc_walk(api->x->mc, mc_entry_json, &w);
+	jadd(o, "entries", w.a);
+	return reply_json(rq->conn, 200, o);
+}
+
+static enum MHD_Result
+h_resolve(struct api *api, struct req *rq)
+{
+	static const char *const allowed[] = { "eid", NULL };
+	struct ipprefix	 eid;
+	json_object	*o, *r;
+	char		 err[128];
+	int		 rc;
+
+	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
+		return reply_err(rq->conn, 400, err);
+	if (get_prefix(o, "eid", &eid, err, sizeof(err)) == -1) {
+		json_object_put(o);
+		return reply_err(rq->conn, 400, err);
+	}
+	json_object_put(o);
+	if ((rc = itr_resolve(api->x, &eid, false)) == -1)
+		return reply_err(rq->conn, 409, "no map-resolver configured");
+	r = json_object_new_object();
+	jadd(r, "eid", jstr_prefix(&eid));
+	jadd(r, "sent", json_object_new_boolean(rc == 0));
+	return reply_json(rq->conn, 200, r);
+}
+
+struct reg_walk_arg {
+	struct xtrd	*x;
+	json_object	*a;
+};
+
+static int
+reg_json(struct ms_eid *e, void *arg)
+{
+	struct reg_walk_arg	*w = arg;
+	struct ms_reg		*r;
+	struct ms_sub		*s;
+	char			 id[2 * LISP_XTR_ID_LEN + 1];
+
+	for (r = e->regs; r != NULL; r = r->next) {
+		json_object	*o = jrecord(&r->rec);
+
+		json_object_object_add(o, "eid", jstr_prefix(&e->eid));
+		jadd(o, "site", json_object_new_string(
+		    w->x->conf->site[r->site].name));
+		xtr_hexid(r->xtr_id, id);
+		jadd(o, "xtr_id", json_object_new_string(id));
+		jadd(o, "from", jstr_addr(&r->from));
+		jadd(o, "first_ms", json_object_new_int64((int64_t)r->first_ms));
+		jadd(o, "last_ms", json_object_new_int64((int64_t)r->last_ms));
+		jadd(o, "proxy_reply", json_object_new_boolean(r->proxy_reply));
+		jadd(o, "merge", json_object_new_boolean(r->merge));
+		json_object_array_add(w->a, o);
+	}
+	for (s = e->subs; s != NULL; s = s->next) {
+		(void)s;	/* shown by /v1/subscriptions */
+	}
+	return 0;
+}
+
+static enum MHD_Result
+h_registrations(struct api *api, struct req *rq)
+{
+	struct reg_walk_arg	 w = { api->x, json_object_new_array() };
+	json_object		*o = json_object_new_object();
+
+	ms_walk(api->x, reg_json, &w);
+	jadd(o, "registrations", w.a);
+	return reply_json(rq->conn, 200, o);
+}
+
+static int
+sub_json(struct ms_eid *e, void *arg)
+{
+	struct reg_walk_arg	*w = arg;
+	struct ms_sub		*s;
+	char			 id[2 * LISP_XTR_ID_LEN + 1];
+
+	for (s = e->subs; s != NULL; s = s->next) {
+		json_object *o = json_object_new_object();
+
+		jadd(o, "eid", jstr_prefix(&e->eid));
+		jadd(o, "itr", jstr_addr(&s->itr));
+		xtr_hexid(s->xtr_id, id);
+		jadd(o, "xtr_id", json_object_new_string(id));
+		jadd(o, "since_ms", json_object_new_int64((int64_t)s->since_ms));
+		json_object_array_add(w->a, o);
+	}
+	return 0;
+}
+
+static enum MHD_Result
+h_subscriptions(struct api *api, struct req *rq)
+{
+	struct reg_walk_arg	 w = { api->x, json_object_new_array() };
+	json_object		*o = json_object_new_object();
+
+	ms_walk(api->x, sub_json, &w);
+	jadd(o, "subscriptions", w.a);
+	return reply_json(rq->conn, 200, o);
+}
+
+static enum MHD_Result
+h_sites(struct api *api, struct req *rq)
+{
+	const struct xtr_conf	*c = api->x->conf;
+	json_object		*o = json_object_new_object(), *a, *e;
+	int			 i, j;
+
+	a = json_object_new_array();
+	for (i = 0; i < c->nsite; i++) {
+		json_object *s = json_object_new_object();
+
+		jadd(s, "name", json_object_new_string(c->site[i].name));
+		jadd(s, "alg", json_object_new_string(
+		    xc_alg_name(c->site[i].key.alg)));
+		jadd(s, "key_id", json_object_new_int(c->site[i].key.key_id));
+		e = json_object_new_array();
+		for (j = 0; j < c->site[i].neid; j++)
+			json_object_array_add(e, jstr_prefix(&c->site[i].eid[j]));
+		jadd(s, "eids", e);
+		jadd(s, "more_specifics", json_object_new_boolean(
+		    c->site[i].more_specifics));
+		json_object_array_add(a, s);
+	}
+	jadd(o, "sites", a);
+	return reply_json(rq->conn, 200, o);
+}
+
+static enum MHD_Result
+h_counters(struct api *api, struct req *rq)
+{
+	json_object	*o = json_object_new_object(), *c;
+	char		 name[64];
+	int		 i;
+
+	(void)api;
+	c = json_object_new_object();
+	for (i = 0; i < C__COUNT; i++)
+		jadd(c, cnt_name(i), json_object_new_int64(
+		    (int64_t)cnt_get(i)));
+	for (i = 1; i < LERR__COUNT; i++) {
+		snprintf(name, sizeof(name), "drop_%s", lisp_err_name(i));
+		jadd(c, name, json_object_new_int64((int64_t)cnt_get_lerr(i)));
+	}
+	jadd(o, "counters", c);
+	return reply_json(rq->conn, 200, o);
+}
+
+static int
+tl_json(const struct tl_event *e, void *arg)
+{
+	json_object	*o = json_object_new_object();
+
+	jadd(o, "seq", json_object_new_int64((int64_t)e->seq));
+	jadd(o, "t_ms", json_object_new_int64((int64_t)e->t_ms));
+	jadd(o, "event", json_object_new_string(e->event));
+	if (e->eid[0])
+		jadd(o, "eid", json_object_new_string(e->eid));
+	if (e->peer[0])
+		jadd(o, "peer", json_object_new_string(e->peer));
+	if (e->detail[0])
+		jadd(o, "detail", json_object_new_string(e->detail));
+	json_object_array_add(arg, o);
+	return 0;
+}
+
+static enum MHD_Result
+h_timeline(struct api *api, struct req *rq)
+{
+	const char		*s;
+	unsigned long long	 since = 0;
+	char			*end;
+	json_object		*o, *a;
+
+	(void)api;
+	s = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND,
+	    "since");
+	if (s != NULL) {
+		errno = 0;
+		since = strtoull(s, &end, 10);
+		if (*s < '0' || *s > '9' || *end != '\0' || errno != 0)
+			return reply_err(rq->conn, 400, "since must be a "
+			    "sequence number");
+	}
+	o = json_object_new_object();
+	a = json_object_new_array();
+	tl_walk(since, tl_json, a);
+	jadd(o, "events", a);
+	jadd(o, "last_seq", json_object_new_int64((int64_t)tl_last_seq()));
+	return reply_json(rq->conn, 200, o);
+}
+
+/* --- lig ----------------------------------------------------------------- */
+
+static void
+lig_timeout(void *arg)
+{
+	struct req	*rq = arg;
+
+	itr_lig_cancel(rq->api->x, rq);
+	api_lig_done(rq, NULL, NULL, 0);
+}
+
+void
+api_lig_done(void *lig, const struct lisp_map_reply *rep,
+    const struct ipaddr *from, uint64_t rtt_ms)
+{
+	struct req	*rq = lig;
+	json_object	*o, *a;
+	char		 n[32];
+	int		 i;
+
+	if (rq->lig != 1)
+		return;
+	timer_cancel(&rq->api->x->timers, &rq->lig_timer);
+	o = json_object_new_object();
+	if (rep == NULL) {
+		rq->lig_status = 504;
+		jadd(o, "error", json_object_new_string("no Map-Reply"));
+	} else {
+		rq->lig_status = 200;
+		jadd(o, "from", jstr_addr(from));
+		jadd(o, "rtt_ms", json_object_new_int64((int64_t)rtt_ms));
+		snprintf(n, sizeof(n), "%016llx", (unsigned long long)rep->nonce);
+		jadd(o, "nonce", json_object_new_string(n));
+		a = json_object_new_array();
+		for (i = 0; i < rep->nrec; i++)
+			json_object_array_add(a, jrecord(&rep->rec[i]));
+		jadd(o, "records", a);
+	}
+	rq->lig_result = o;
+	rq->lig = 2;
+	MHD_resume_connection(rq->conn);
+}
+
+static enum MHD_Result
+h_lig(struct api *api, struct req *rq)
+{
+	static const char *const allowed[] = { "eid", "map_resolver",
+	    "timeout_ms", NULL };
+	struct ipprefix	 eid;
+	struct ipaddr	 mr;
+	json_object	*o, *v;
+	char		 err[128];
+	uint32_t	 tmo = 2000;
+	uint64_t	 nonce;
+	bool		 have_mr = false;
+
+	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
+		return reply_err(rq->conn, 400, err);
+	if (get_prefix(o, "eid", &eid, err, sizeof(err)) == -1 ||
+	    get_uint(o, "timeout_ms", 60000, &tmo, err, sizeof(err)) == -1) {
+		json_object_put(o);
+		return reply_err(rq->conn, 400, err);
+	}
+	if (json_object_object_get_ex(o, "map_resolver", &v)) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    ipaddr_parse(json_object_get_string(v), &mr) == -1) {
+			json_object_put(o);
+			return reply_err(rq->conn, 400, "\"map_resolver\" "
+			    "must be an address");
+		}
+		have_mr = true;
+	}
+	json_object_put(o);
+	if (api->x->conf->nrloc == 0)
+		return reply_err(rq->conn, 409, "no RLOC to receive the reply");
+	rq->lig = 1;
+	if (itr_lig(api->x, &eid, have_mr ? &mr : NULL, rq, &nonce) == -1) {
+		rq->lig = 0;
+		return reply_err(rq->conn, 409, "no map-resolver configured");
+	}
+	timer_init(&rq->lig_timer, lig_timeout, rq);
+	timer_set(&api->x->timers, &rq->lig_timer, mono_ms() + tmo);
+	MHD_suspend_connection(rq->conn);
+	return MHD_YES;
+}
+
+/* --- dispatch ------------------------------------------------------------ */
+
+struct route {
+	const char	*method;
+	const char	*path;
+	enum MHD_Result	(*fn)(struct api *, struct req *);
+};
+
+static const struct route routes[] = {
+	{ "GET",  "/v1/status",			h_status },
+	{ "GET",  "/v1/database",		h_database },
+	{ "POST", "/v1/database/add",		h_db_add },
+	{ "POST", "/v1/database/remove",	h_db_remove },
+	{ "POST", "/v1/smr",			h_smr },
+	{ "GET",  "/v1/map-cache",		h_map_cache },
+	{ "POST", "/v1/map-cache/resolve",	h_resolve },
+	{ "GET",  "/v1/registrations",		h_registrations },
+	{ "GET",  "/v1/subscriptions",		h_subscriptions },
+	{ "GET",  "/v1/sites",			h_sites },
+	{ "GET",  "/v1/counters",		h_counters },
+	{ "GET",  "/v1/timeline",		h_timeline },
+	{ "POST", "/v1/lig",			h_lig },
+};
+
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct api	*api = cls;
+	struct req	*rq = *con_cls;
+	size_t		 i;
+	bool		 path_ok = false;
+
+	(void)version;
+	if (rq == NULL) {
+		if ((rq = calloc(1, sizeof(*rq))) == NULL)
+			return MHD_NO;
+		rq->api = api;
+		rq->conn = c;
+		*con_cls = rq;
+		cnt_inc(C_api_requests);
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		if (!rq->too_big && rq->len + *upload_size <= API_MAX_BODY) {
+			char *nb = realloc(rq->body, rq->len + *upload_size + 1);
+
+			if (nb == NULL)
+				return MHD_NO;
+			rq->body = nb;
+			memcpy(rq->body + rq->len, upload, *upload_size);
+			rq->len += *upload_size;
+			rq->body[rq->len] = '\0';
+		} else
+			rq->too_big = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (rq->lig == 2) {
+		json_object *o = rq->lig_result;
+
+		rq->lig_result = NULL;
+		rq->lig = 0;
+		return reply_json(c, (unsigned)rq->lig_status, o);
+	}
+	if (rq->too_big)
+		return reply_err(c, 413, "request body too large");
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (strcmp(routes[i].path, url) != 0)
+			continue;
+		path_ok = true;
+		if (strcmp(routes[i].method, method) == 0)
+			return routes[i].fn(api, rq);
+	}
+	if (path_ok)
+		return reply_err(c, 405, "method not allowed on this path");
+	return reply_err(c, 404, "no such API path");
+}
+
+static void
+completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct api	*api = cls;
+	struct req	*rq = *con_cls;
+
+	(void)c;
+	(void)toe;
+	if (rq == NULL)
+		return;
+	if (rq->lig == 1) {
+		itr_lig_cancel(api->x, rq);
+		timer_cancel(&api->x->timers, &rq->lig_timer);
+	} else if (rq->lig == 2)
+		timer_cancel(&api->x->timers, &rq->lig_timer);
+	json_object_put(rq->lig_result);
+	free(rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+static int
+listen_unix(const char *path)
+{
+	struct sockaddr_un	sun;
+	char			dir[XC_PATH_MAX], *slash;
+	mode_t			old;
+	int			fd, r;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	(void)unlink(path);
+	old = umask(0177);		/* srw------- root only */
+	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (r == -1 || chmod(path, 0600) == -1 || listen(fd, 64) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+struct api *
+api_start(struct xtrd *x, const char *path)
+{
+	struct api	*api;
+
+	if ((api = calloc(1, sizeof(*api))) == NULL)
+		return NULL;
+	api->x = x;
+	snprintf(api->path, sizeof(api->path), "%s", path);
+	if ((api->lfd = listen_unix(path)) == -1) {
+		log_warn("API socket %s", path);
+		free(api);
+		return NULL;
+	}
+	api->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+	    0, NULL, NULL, handler, api,
+	    MHD_OPTION_LISTEN_SOCKET, api->lfd,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, api,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+	    MHD_OPTION_END);
+	if (api->d == NULL) {
+		log_warnx("cannot start the HTTP server");
+		close(api->lfd);
+		unlink(path);
+		free(api);
+		return NULL;
+	}
+	log_info("API on %s", path);
+	return api;
+}
+
+int
+api_fd(struct api *api)
+{
+	const union MHD_DaemonInfo *i;
+
+	i = MHD_get_daemon_info(api->d, MHD_DAEMON_INFO_EPOLL_FD);
+	return i ? i->epoll_fd : -1;
+}
+
+uint64_t
+api_timeout_ms(struct api *api)
+{
+	MHD_UNSIGNED_LONG_LONG	t;
+
+	if (MHD_get_timeout(api->d, &t) == MHD_YES)
+		return mono_ms() + t;
+	return UINT64_MAX;
+}
+
+void
+api_run(struct api *api)
+{
+	MHD_run(api->d);
+}
+
+void
+api_stop(struct api *api)
+{
+	if (api == NULL)
+		return;
+	MHD_stop_daemon(api->d);
+	close(api->lfd);
+	unlink(api->path);
+	free(api);
+}

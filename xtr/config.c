@@ -1,0 +1,740 @@
+/* config.c: xtrd.conf parser and printer, see config.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define DEF_SOCKET	"/run/xtrd/xtrd.sock"
+
+struct item_ctx {
+	struct cfg_parser	*cp;
+	struct cfg_line		*l;
+	struct xtr_conf		*c;
+};
+
+typedef int (*item_fn)(struct item_ctx *, const char *val);
+
+struct key_def {
+	const char	*name;
+	bool		 list;
+	item_fn		 fn;
+};
+
+void
+xc_defaults(struct xtr_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->roles = ROLE_XTR;
+	snprintf(c->control_socket, sizeof(c->control_socket), "%s",
+	    DEF_SOCKET);
+	c->register_interval = 60;	/* RFC 9301 §8.2: every 60 s */
+	c->register_retry = 1000;
+	c->map_request_retry = 1000;
+	c->map_request_retries = 3;
+	c->rate_limit = 1000;		/* RFC 9301 §5.3: 1 per second */
+	c->negative_ttl = 15;		/* RFC 9301 §8.3: 15 minutes */
+}
+
+const char *
+xc_alg_name(uint8_t alg)
+{
+	switch (alg) {
+	case LISP_AUTH_HMAC_SHA1:	return "hmac-sha1";
+	case LISP_AUTH_HMAC_SHA256:	return "hmac-sha256";
+	default:			return "none";
+	}
+}
+
+const char *
+xc_role_name(int roles)
+{
+	switch (roles) {
+	case ROLE_XTR:		return "xtr";
+	case ROLE_MS:		return "ms";
+	default:		return "both";
+	}
+}
+
+/* --- "a,k=v,k=v" specs ------------------------------------------------- */
+
+/* Split spec in place at ',' into parts; returns count or -1. */
+static int
+split_spec(char *s, char **part, int max)
+{
+	int	n = 0;
+
+	for (;;) {
+		if (n == max)
+			return -1;
+		part[n++] = s;
+		if ((s = strchr(s, ',')) == NULL)
+			break;
+		*s++ = '\0';
+	}
+	return n;
+}
+
+static const char *
+kv(char *part, const char *key)
+{
+	size_t	n = strlen(key);
+
+	if (strncmp(part, key, n) == 0 && part[n] == '=')
+		return part + n + 1;
+	return NULL;
+}
+
+static int
+set_bad(char *bad, size_t badlen, const char *what)
+{
+	if (bad != NULL)
+		snprintf(bad, badlen, "%s", what);
+	return -1;
+}
+
+static int
+parse_u(const char *s, unsigned long max, uint32_t *out)
+{
+	unsigned long	v;
+
+	if (cfg_uint(s, 0, max, &v) == -1)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+xc_parse_mapping(const char *spec, struct xc_mapping *m, char *bad,
+    size_t badlen)
+{
+	char		 buf[256];
+	char		*part[8];
+	const char	*v;
+	uint32_t	 u;
+	int		 n, i;
+
+	memset(m, 0, sizeof(*m));
+	m->priority = 1;
+	m->weight = 100;
+	m->ttl = 1440;
+	if (strlen(spec) >= sizeof(buf))
+		return set_bad(bad, badlen, spec);
+	strcpy(buf, spec);
+	if ((n = split_spec(buf, part, 8)) == -1)
+		return set_bad(bad, badlen, spec);
+	for (i = 0; i < n; i++) {
+		if (i == 0 && strchr(part[i], '=') == NULL)
+			v = part[i];
+		else
+			v = kv(part[i], "eid");
+		if (v != NULL) {
+			struct ipprefix	 chk;
+
+			if (ipprefix_parse(v, &m->eid) == -1)
+				return set_bad(bad, badlen, part[i]);
+			chk = m->eid;
+			ipprefix_mask(&chk);
+			if (ipprefix_cmp(&chk, &m->eid) != 0)
+				return set_bad(bad, badlen, part[i]);
+		} else if ((v = kv(part[i], "priority")) != NULL) {
+			if (parse_u(v, 255, &u) == -1)
+				return set_bad(bad, badlen, part[i]);
+			m->priority = (uint8_t)u;
+		} else if ((v = kv(part[i], "weight")) != NULL) {
+			if (parse_u(v, 255, &u) == -1)
+				return set_bad(bad, badlen, part[i]);
+			m->weight = (uint8_t)u;
+		} else if ((v = kv(part[i], "ttl")) != NULL) {
+			/* RFC 9301 §5.4: Record TTL, minutes */
+			if (parse_u(v, 0xffffffffUL, &u) == -1)
+				return set_bad(bad, badlen, part[i]);
+			m->ttl = u;
+		} else
+			return set_bad(bad, badlen, part[i]);
+	}
+	if (m->eid.addr.af == AF_UNSPEC)
+		return set_bad(bad, badlen, spec);
+	return 0;
+}
+
+static int
+parse_key_part(struct xc_key *k, char *part, bool *handled)
+{
+	const char	*v;
+	uint32_t	 u;
+
+	*handled = true;
+	if ((v = kv(part, "key")) != NULL) {
+		if (*v == '\0' || strlen(v) >= sizeof(k->key) ||
+		    strpbrk(v, "'\"") != NULL)
+			return -1;
+		strcpy(k->key, v);
+	} else if ((v = kv(part, "alg")) != NULL) {
+		if (strcmp(v, "hmac-sha1") == 0)
+			k->alg = LISP_AUTH_HMAC_SHA1;
+		else if (strcmp(v, "hmac-sha256") == 0)
+			k->alg = LISP_AUTH_HMAC_SHA256;
+		else
+			return -1;
+	} else if ((v = kv(part, "key_id")) != NULL) {
+		if (parse_u(v, 255, &u) == -1)
+			return -1;
+		k->key_id = (uint8_t)u;
+	} else
+		*handled = false;
+	return 0;
+}
+
+/* --- one function per key ------------------------------------------------ */
+
+static int
+ic_err(struct item_ctx *ic, const char *tok, const char *msg)
+{
+	return cfg_error(ic->cp, ic->l, tok, "%s", msg);
+}
+
+static int
+add_addr(struct item_ctx *ic, const char *val, struct ipaddr *arr, int *n,
+    int max, const char *what)
+{
+	struct ipaddr	a;
+	int		i;
+
+	if (ipaddr_parse(val, &a) == -1) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "bad %s address", what);
+		return ic_err(ic, val, msg);
+	}
+	for (i = 0; i < *n; i++)
+		if (ipaddr_cmp(&arr[i], &a) == 0)
+			return ic_err(ic, val, "duplicate address");
+	if (*n == max)
+		return ic_err(ic, val, "too many addresses");
+	arr[(*n)++] = a;
+	return 0;
+}
+
+static int
+k_role(struct item_ctx *ic, const char *v)
+{
+	if (strcmp(v, "xtr") == 0)
+		ic->c->roles = ROLE_XTR;
+	else if (strcmp(v, "ms") == 0)
+		ic->c->roles = ROLE_MS;
+	else if (strcmp(v, "both") == 0)
+		ic->c->roles = ROLE_XTR | ROLE_MS;
+	else
+		return ic_err(ic, v, "role must be xtr, ms or both, not");
+	return 0;
+}
+
+static int
+k_rlocs(struct item_ctx *ic, const char *v)
+{
+	return add_addr(ic, v, ic->c->rloc, &ic->c->nrloc, XC_MAX_RLOC,
+	    "RLOC");
+}
+
+static int
+k_map_resolvers(struct item_ctx *ic, const char *v)
+{
+	return add_addr(ic, v, ic->c->mr, &ic->c->nmr, XC_MAX_MR,
+	    "map-resolver");
+}
+
+static int
+k_proxy_itrs(struct item_ctx *ic, const char *v)
+{
+	return add_addr(ic, v, ic->c->pxtr, &ic->c->npxtr, XC_MAX_PXTR,
+	    "proxy-ITR");
+}
+
+static int
+k_database(struct item_ctx *ic, const char *v)
+{
+	struct xtr_conf		*c = ic->c;
+	struct xc_mapping	 m;
+	char			 bad[256];
+	int			 i;
+
+	if (xc_parse_mapping(v, &m, bad, sizeof(bad)) == -1)
+		return ic_err(ic, bad, "bad database mapping at");
+	for (i = 0; i < c->ndb; i++)
+		if (ipprefix_cmp(&c->db[i].eid, &m.eid) == 0)
+			return ic_err(ic, v, "duplicate database EID");
+	if (c->ndb == XC_MAX_DB)
+		return ic_err(ic, v, "too many database mappings");
+	c->db[c->ndb++] = m;
+	return 0;
+}
+
+static int
+k_map_servers(struct item_ctx *ic, const char *v)
+{
+	struct xtr_conf		*c = ic->c;
+	struct xc_map_server	 ms;
+	char			 buf[256], *part[8];
+	const char		*x;
+	bool			 handled;
+	int			 n, i, b;
+
+	memset(&ms, 0, sizeof(ms));
+	ms.key.alg = LISP_AUTH_HMAC_SHA256;
+	if (strlen(v) >= sizeof(buf))
+		return ic_err(ic, v, "map-server spec too long");
+	strcpy(buf, v);
+	if ((n = split_spec(buf, part, 8)) == -1)
+		return ic_err(ic, v, "too many map-server options");
+	for (i = 0; i < n; i++) {
+		if (i == 0 && strchr(part[i], '=') == NULL)
+			x = part[i];
+		else
+			x = kv(part[i], "addr");
+		if (x != NULL) {
+			if (ipaddr_parse(x, &ms.addr) == -1)
+				return ic_err(ic, x, "bad map-server address");
+			continue;
+		}
+		if (parse_key_part(&ms.key, part[i], &handled) == -1)
+			return ic_err(ic, part[i], "bad map-server option");
+		if (handled)
+			continue;
+		if ((x = kv(part[i], "proxy_reply")) != NULL &&
+		    cfg_bool(x, &b) == 0) {
+			ms.proxy_reply = b;
+			continue;
+		}
+		return ic_err(ic, part[i], "unknown map-server option");
+	}
+	if (ms.addr.af == AF_UNSPEC)
+		return ic_err(ic, v, "map-server without address");
+	if (ms.key.key[0] == '\0')
+		return ic_err(ic, v, "map-server without key");
+	for (i = 0; i < c->nms; i++)
+		if (ipaddr_cmp(&c->ms[i].addr, &ms.addr) == 0)
+			return ic_err(ic, x = part[0], "duplicate map-server");
+	if (c->nms == XC_MAX_MS)
+		return ic_err(ic, v, "too many map-servers");
+	c->ms[c->nms++] = ms;
+	return 0;
+}
+
+static int
+site_part(struct item_ctx *ic, struct xc_site *s, char *part)
+{
+	const char	*x;
+	bool		 handled;
+	int		 b;
+
+	if ((x = kv(part, "name")) != NULL) {
+		if (*x == '\0' || strlen(x) >= sizeof(s->name))
+			return ic_err(ic, part, "bad site name");
+		strcpy(s->name, x);
+	} else if ((x = kv(part, "eid")) != NULL) {
+		struct ipprefix	p, chk;
+
+		if (ipprefix_parse(x, &p) == -1)
+			return ic_err(ic, x, "bad site EID prefix");
+		chk = p;
+		ipprefix_mask(&chk);
+		if (ipprefix_cmp(&chk, &p) != 0)
+			return ic_err(ic, x, "site EID prefix has host bits");
+		if (s->neid == XC_MAX_SITE_EID)
+			return ic_err(ic, x, "too many site EID prefixes");
+		s->eid[s->neid++] = p;
+	} else if ((x = kv(part, "more_specifics")) != NULL) {
+		if (cfg_bool(x, &b) == -1)
+			return ic_err(ic, part, "bad boolean");
+		s->more_specifics = b;
+	} else {
+		if (parse_key_part(&s->key, part, &handled) == -1)
+			return ic_err(ic, part, "bad site option");
+		if (!handled)
+			return ic_err(ic, part, "unknown site option");
+	}
+	return 0;
+}
+
+static int
+k_sites(struct item_ctx *ic, const char *v)
+{
+	struct xtr_conf	*c = ic->c;
+	struct xc_site	 s;
+	char		 buf[1024], *part[40];
+	int		 n, i;
+
+	memset(&s, 0, sizeof(s));
+	s.key.alg = LISP_AUTH_HMAC_SHA256;
+	if (strlen(v) >= sizeof(buf))
+		return ic_err(ic, v, "site spec too long");
+	strcpy(buf, v);
+	if ((n = split_spec(buf, part, 40)) == -1)
+		return ic_err(ic, v, "too many site options");
+	for (i = 0; i < n; i++)
+		if (site_part(ic, &s, part[i]) == -1)
+			return -1;
+	if (s.name[0] == '\0')
+		return ic_err(ic, v, "site without name");
+	if (s.key.key[0] == '\0')
+		return ic_err(ic, s.name, "no key for site");
+	if (s.neid == 0)
+		return ic_err(ic, s.name, "no eid for site");
+	for (i = 0; i < c->nsite; i++)
+		if (strcmp(c->site[i].name, s.name) == 0)
+			return ic_err(ic, s.name, "duplicate site");
+	if (c->nsite == XC_MAX_SITE)
+		return ic_err(ic, s.name, "too many sites");
+	c->site[c->nsite++] = s;
+	return 0;
+}
+
+static int
+k_control_socket(struct item_ctx *ic, const char *v)
+{
+	if (v[0] != '/' || strlen(v) >= sizeof(ic->c->control_socket))
+		return ic_err(ic, v, "control_socket must be an absolute path "
+		    "shorter than 108 bytes, not");
+	strcpy(ic->c->control_socket, v);
+	return 0;
+}
+
+#define UINT_KEY(fn, field, lo, hi)					\
+static int								\
+fn(struct item_ctx *ic, const char *v)					\
+{									\
+	unsigned long	 x;						\
+									\
+	if (cfg_uint(v, lo, hi, &x) == -1)				\
+		return ic_err(ic, v, "expected a number in [" #lo ", "	\
+		    #hi "], not");					\
+	ic->c->field = (uint32_t)x;					\
+	return 0;							\
+}
+UINT_KEY(k_register_interval, register_interval, 1, 3600)
+UINT_KEY(k_register_retry, register_retry, 10, 60000)
+UINT_KEY(k_map_request_retry, map_request_retry, 10, 60000)
+UINT_KEY(k_map_request_retries, map_request_retries, 0, 10)
+UINT_KEY(k_rate_limit, rate_limit, 1, 60000)
+UINT_KEY(k_negative_ttl, negative_ttl, 0, 1440)
+
+static int
+k_xtr_id(struct item_ctx *ic, const char *v)
+{
+	int	i;
+
+	if (strlen(v) != 2 * LISP_XTR_ID_LEN)
+		return ic_err(ic, v, "xtr_id must be 32 hex digits, not");
+	for (i = 0; i < LISP_XTR_ID_LEN; i++) {
+		char		 h[3] = { v[2 * i], v[2 * i + 1], 0 };
+		char		*end;
+		unsigned long	 b = strtoul(h, &end, 16);
+
+		if (*end != '\0' || h[0] == '+' || h[0] == '-' ||
+		    h[0] == ' ')
+			return ic_err(ic, v, "xtr_id must be 32 hex digits, "
+			    "not");
+		ic->c->xtr_id[i] = (uint8_t)b;
+	}
+	ic->c->xtr_id_set = true;
+	return 0;
+}
+
+static int
+k_site_id(struct item_ctx *ic, const char *v)
+{
+	char			*end;
+	unsigned long long	 x;
+
+	errno = 0;
+	if (*v < '0' || *v > '9' ||
+	    (x = strtoull(v, &end, 10), errno != 0 || *end != '\0'))
+		return ic_err(ic, v, "bad site_id");
+	ic->c->site_id = x;
+	return 0;
+}
+
+static const struct key_def keys[] = {
+	{ "role",		false,	k_role },
+	{ "rlocs",		true,	k_rlocs },
+	{ "database",		true,	k_database },
+	{ "map_servers",	true,	k_map_servers },
+	{ "map_resolvers",	true,	k_map_resolvers },
+	{ "proxy_itrs",		true,	k_proxy_itrs },
+	{ "sites",		true,	k_sites },
+	{ "control_socket",	false,	k_control_socket },
+	{ "register_interval",	false,	k_register_interval },
+	{ "register_retry",	false,	k_register_retry },
+	{ "map_request_retry",	false,	k_map_request_retry },
+	{ "map_request_retries", false,	k_map_request_retries },
+	{ "rate_limit",		false,	k_rate_limit },
+	{ "negative_ttl",	false,	k_negative_ttl },
+	{ "xtr_id",		false,	k_xtr_id },
+	{ "site_id",		false,	k_site_id },
+};
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+static const struct key_def *
+find_key(const char *name, int *idx)
+{
+	size_t	i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0) {
+			*idx = (int)i;
+			return &keys[i];
+		}
+	return NULL;
+}
+
+void
+xc_init(struct xc_parse *xp, struct xtr_conf *c)
+{
+	memset(xp, 0, sizeof(*xp));
+	xp->conf = c;
+	xc_defaults(c);
+}
+
+/* Consume list tokens from tok[i]; returns 0 (list still open), 1 (closed
+ * and nothing follows) or -1.  xp->list_comma: an item was just read, so
+ * ',' or ']' must come next (kept across lines). */
+static int
+list_tokens(struct item_ctx *ic, struct xc_parse *xp, const struct key_def *k,
+    int i)
+{
+	struct cfg_line	*l = ic->l;
+
+	for (; i < l->ntok; i++) {
+		const char *t = l->tok[i];
+
+		if (!l->quoted[i] && strcmp(t, "]") == 0) {
+			xp->list_key[0] = '\0';
+			if (i + 1 < l->ntok)
+				return cfg_error(ic->cp, l, l->tok[i + 1],
+				    "unexpected after ']':");
+			return 1;
+		}
+		if (!l->quoted[i] && strcmp(t, ",") == 0) {
+			if (!xp->list_comma)
+				return cfg_error(ic->cp, l, t,
+				    "empty list element at");
+			xp->list_comma = false;
+			continue;
+		}
+		if (!l->quoted[i] && (strcmp(t, "=") == 0 ||
+		    strcmp(t, "[") == 0))
+			return cfg_error(ic->cp, l, t, "unexpected");
+		if (xp->list_comma)
+			return cfg_error(ic->cp, l, t, "missing ',' before");
+		if (*t == '\0')
+			return cfg_error(ic->cp, l, t, "empty list element");
+		if (k->fn(ic, t) == -1)
+			return -1;
+		xp->list_items++;
+		xp->list_comma = true;
+	}
+	return 0;
+}
+
+int
+xc_parse_line(struct cfg_parser *cp, struct cfg_line *l, void *arg)
+{
+	struct xc_parse		*xp = arg;
+	struct item_ctx		 ic = { cp, l, xp->conf };
+	const struct key_def	*k;
+	int			 idx, r;
+
+	if (xp->list_key[0] != '\0') {
+		k = find_key(xp->list_key, &idx);
+		r = list_tokens(&ic, xp, k, 0);
+		if (r == -1)
+			xp->list_key[0] = '\0';
+		return r == -1 ? -1 : 0;
+	}
+	if (l->quoted[0] || (k = find_key(l->tok[0], &idx)) == NULL)
+		return cfg_error(cp, l, l->tok[0], "unknown key");
+	if (l->ntok < 3 || strcmp(l->tok[1], "=") != 0 || l->quoted[1])
+		return cfg_error(cp, l, l->ntok < 2 ? l->tok[0] : l->tok[1],
+		    "expected 'key = value' at");
+	if (xp->seen & (UINT64_C(1) << idx))
+		return cfg_error(cp, l, l->tok[0], "duplicate key");
+	xp->seen |= UINT64_C(1) << idx;
+	xp->key_line[idx] = l->lineno;
+	if (!l->quoted[2] && strcmp(l->tok[2], "[") == 0) {
+		if (!k->list)
+			return cfg_error(cp, l, l->tok[0],
+			    "expected a single value for");
+		snprintf(xp->list_key, sizeof(xp->list_key), "%s", k->name);
+		xp->list_line = l->lineno;
+		xp->list_items = 0;
+		xp->list_comma = false;
+		r = list_tokens(&ic, xp, k, 3);
+		if (r == -1)
+			xp->list_key[0] = '\0';
+		return r == -1 ? -1 : 0;
+	}
+	if (l->ntok > 3)
+		return cfg_error(cp, l, l->tok[3], "unexpected");
+	if (!l->quoted[2] && (strcmp(l->tok[2], "]") == 0 ||
+	    strcmp(l->tok[2], ",") == 0 || strcmp(l->tok[2], "=") == 0))
+		return cfg_error(cp, l, l->tok[2], "unexpected");
+	return k->fn(&ic, l->tok[2]);
+}
+
+static int
+fin_err(struct cfg_parser *cp, struct xc_parse *xp, const char *key,
+    const char *tok, const char *msg)
+{
+	struct cfg_line	l;
+	int		idx = -1;
+
+	memset(&l, 0, sizeof(l));
+	if (find_key(key, &idx) != NULL)
+		l.lineno = xp->key_line[idx];
+	return cfg_error(cp, &l, tok, "%s", msg);
+}
+
+int
+xc_finish(struct cfg_parser *cp, struct xc_parse *xp)
+{
+	struct xtr_conf	*c = xp->conf;
+	int		 i, j, k;
+
+	if (xp->list_key[0] != '\0') {
+		struct cfg_line l;
+
+		memset(&l, 0, sizeof(l));
+		l.lineno = xp->list_line;
+		cfg_error(cp, &l, xp->list_key, "list not closed with ']' "
+		    "for");
+		xp->list_key[0] = '\0';
+	}
+	if ((c->roles & ROLE_XTR) && c->nrloc == 0)
+		fin_err(cp, xp, "role", "rlocs", "an xTR needs");
+	if (!(c->roles & ROLE_XTR) && c->ndb > 0)
+		fin_err(cp, xp, "database", "database",
+		    "role has no xtr, so no");
+	if (!(c->roles & ROLE_MS) && c->nsite > 0)
+		fin_err(cp, xp, "sites", "sites", "role has no ms, so no");
+	if ((c->roles & ROLE_MS) && c->nsite == 0)
+		fin_err(cp, xp, "role", "sites", "a Map-Server needs");
+	if (c->ndb > 0 && c->nms == 0)
+		fin_err(cp, xp, "database", "map_servers",
+		    "database mappings need");
+	/* a site EID prefix belongs to one site only */
+	for (i = 0; i < c->nsite; i++)
+		for (j = i + 1; j < c->nsite; j++)
+			for (k = 0; k < c->site[j].neid; k++) {
+				int m;
+
+				for (m = 0; m < c->site[i].neid; m++)
+					if (ipprefix_cmp(&c->site[i].eid[m],
+					    &c->site[j].eid[k]) == 0)
+						fin_err(cp, xp, "sites",
+						    c->site[j].name,
+						    "EID prefix given to two "
+						    "sites, second is");
+			}
+	return cp->errors;
+}
+
+int
+xc_load_text(const char *name, const char *text, size_t len,
+    struct xtr_conf *c, FILE *errf)
+{
+	struct cfg_parser	cp = { name, 0, errf };
+	struct xc_parse		xp;
+
+	xc_init(&xp, c);
+	cfg_read_text(&cp, text, len, xc_parse_line, &xp);
+	return xc_finish(&cp, &xp);
+}
+
+int
+xc_load(const char *path, struct xtr_conf *c, FILE *errf)
+{
+	struct cfg_parser	cp = { path, 0, errf };
+	struct xc_parse		xp;
+
+	xc_init(&xp, c);
+	if (cfg_read_file(&cp, path, xc_parse_line, &xp) == -1)
+		return -1;
+	return xc_finish(&cp, &xp);
+}
+
+/* --- printing -------------------------------------------------------------- */
+
+static void
+print_addrs(FILE *f, const char *key, const struct ipaddr *a, int n)
+{
+	char	buf[IPADDR_STRLEN];
+	int	i;
+
+	fprintf(f, "%s = [", key);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s '%s'", i ? "," : "", ipaddr_fmt(&a[i], buf,
+		    sizeof(buf)));
+	fprintf(f, " ]\n");
+}
+
+static void
+print_key(FILE *f, const struct xc_key *k)
+{
+	fprintf(f, ",key=%s,alg=%s,key_id=%u", k->key, xc_alg_name(k->alg),
+	    k->key_id);
+}
+
+void
+xc_print(FILE *f, const struct xtr_conf *c)
+{
+	char	buf[IPPREFIX_STRLEN];
+	int	i, j;
+
+	fprintf(f, "role = \"%s\"\n", xc_role_name(c->roles));
+	print_addrs(f, "rlocs", c->rloc, c->nrloc);
+	fprintf(f, "database = [");
+	for (i = 0; i < c->ndb; i++)
+		fprintf(f, "%s\n    '%s,priority=%u,weight=%u,ttl=%u'",
+		    i ? "," : "", ipprefix_fmt(&c->db[i].eid, buf, sizeof(buf)),
+		    c->db[i].priority, c->db[i].weight, c->db[i].ttl);
+	fprintf(f, " ]\n");
+	fprintf(f, "map_servers = [");
+	for (i = 0; i < c->nms; i++) {
+		fprintf(f, "%s\n    '%s", i ? "," : "",
+		    ipaddr_fmt(&c->ms[i].addr, buf, sizeof(buf)));
+		print_key(f, &c->ms[i].key);
+		fprintf(f, ",proxy_reply=%s'", c->ms[i].proxy_reply ? "yes" :
+		    "no");
+	}
+	fprintf(f, " ]\n");
+	print_addrs(f, "map_resolvers", c->mr, c->nmr);
+	print_addrs(f, "proxy_itrs", c->pxtr, c->npxtr);
+	fprintf(f, "sites = [");
+	for (i = 0; i < c->nsite; i++) {
+		const struct xc_site *s = &c->site[i];
+
+		fprintf(f, "%s\n    'name=%s", i ? "," : "", s->name);
+		print_key(f, &s->key);
+		for (j = 0; j < s->neid; j++)
+			fprintf(f, ",eid=%s", ipprefix_fmt(&s->eid[j], buf,
+			    sizeof(buf)));
+		fprintf(f, ",more_specifics=%s'", s->more_specifics ? "yes" :
+		    "no");
+	}
+	fprintf(f, " ]\n");
+	fprintf(f, "control_socket = \"%s\"\n", c->control_socket);
+	fprintf(f, "register_interval = %u\n", c->register_interval);
+	fprintf(f, "register_retry = %u\n", c->register_retry);
+	fprintf(f, "map_request_retry = %u\n", c->map_request_retry);
+	fprintf(f, "map_request_retries = %u\n", c->map_request_retries);
+	fprintf(f, "rate_limit = %u\n", c->rate_limit);
+	fprintf(f, "negative_ttl = %u\n", c->negative_ttl);
+	if (c->xtr_id_set) {
+		fprintf(f, "xtr_id = \"");
+		for (i = 0; i < LISP_XTR_ID_LEN; i++)
+			fprintf(f, "%02x", c->xtr_id[i]);
+		fprintf(f, "\"\n");
+	}
+	fprintf(f, "site_id = %llu\n", (unsigned long long)c->site_id);
+}

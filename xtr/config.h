@@ -1,0 +1,126 @@
+/*
+ * config.h: xtrd.conf, in the style of Xen's own config files:
+ *
+ *   role = "xtr"                       # xtr | ms | both
+ *   rlocs = [ '192.0.2.1', '2001:db8::1' ]
+ *   database = [ '10.1.0.0/24,priority=1,weight=100,ttl=1440' ]
+ *   map_servers = [ '192.0.2.100,key=s3cret,alg=hmac-sha256,key_id=0' ]
+ *   map_resolvers = [ '192.0.2.100' ]
+ *   proxy_itrs = [ '192.0.2.50' ]
+ *   sites = [ 'name=a,key=s3cret,eid=10.1.0.0/16,more_specifics=yes' ]
+ *   control_socket = "/run/xtrd/xtrd.sock"
+ *
+ * Lists may span lines.  Parsing is init / line / finish (after
+ * wireguard-tools' config.c): xc_parse_line() takes one tokenized line,
+ * xc_finish() checks what spans keys.  Every error is "file:line: message
+ * 'token'".  xc_print() writes the normalised form `xtrd -nv` shows; it
+ * parses back to the same configuration.
+ */
+#ifndef XTR_CONFIG_H
+#define XTR_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "cfgline.h"
+#include "lisp.h"
+
+#define XC_MAX_RLOC	8
+#define XC_MAX_DB	256
+#define XC_MAX_MS	8
+#define XC_MAX_MR	8
+#define XC_MAX_PXTR	16
+#define XC_MAX_SITE	256
+#define XC_MAX_SITE_EID	16
+#define XC_MAX_KEY	128
+#define XC_MAX_NAME	64
+#define XC_PATH_MAX	108	/* sun_path */
+
+#define ROLE_XTR	0x1
+#define ROLE_MS		0x2
+
+struct xc_mapping {
+	struct ipprefix	eid;
+	uint8_t		priority;
+	uint8_t		weight;
+	uint32_t	ttl;		/* minutes */
+};
+
+struct xc_key {
+	uint8_t		alg;		/* enum lisp_auth_alg */
+	uint8_t		key_id;
+	char		key[XC_MAX_KEY];
+};
+
+struct xc_map_server {
+	struct ipaddr	addr;
+	struct xc_key	key;
+	bool		proxy_reply;	/* ask the MS to answer for us (P) */
+};
+
+struct xc_site {
+	char		name[XC_MAX_NAME];
+	struct xc_key	key;
+	int		neid;
+	struct ipprefix	eid[XC_MAX_SITE_EID];
+	bool		more_specifics;
+};
+
+struct xtr_conf {
+	int			roles;
+	int			nrloc;
+	struct ipaddr		rloc[XC_MAX_RLOC];
+	int			ndb;
+	struct xc_mapping	db[XC_MAX_DB];
+	int			nms;
+	struct xc_map_server	ms[XC_MAX_MS];
+	int			nmr;
+	struct ipaddr		mr[XC_MAX_MR];
+	int			npxtr;
+	struct ipaddr		pxtr[XC_MAX_PXTR];
+	int			nsite;
+	struct xc_site		site[XC_MAX_SITE];
+	char			control_socket[XC_PATH_MAX];
+	uint32_t		register_interval;	/* s (RFC 9301: 60) */
+	uint32_t		register_retry;		/* ms, first retransmit */
+	uint32_t		map_request_retry;	/* ms */
+	uint32_t		map_request_retries;
+	uint32_t		rate_limit;		/* ms per destination */
+	uint32_t		negative_ttl;		/* minutes */
+	bool			xtr_id_set;
+	uint8_t			xtr_id[LISP_XTR_ID_LEN];
+	uint64_t		site_id;
+};
+
+/* Parser state between init and finish. */
+struct xc_parse {
+	struct xtr_conf	*conf;
+	char		 list_key[32];	/* key whose list continues, or "" */
+	int		 list_line;
+	int		 list_items;
+	bool		 list_comma;
+	uint64_t	 seen;		/* keys given, one bit each */
+	int		 key_line[32];
+};
+
+void	xc_defaults(struct xtr_conf *);
+void	xc_init(struct xc_parse *, struct xtr_conf *);
+int	xc_parse_line(struct cfg_parser *, struct cfg_line *, void *xc_parse);
+int	xc_finish(struct cfg_parser *, struct xc_parse *);
+/* Whole file: 0, or the number of errors (reported to cp->errf), or -1 if
+ * the file cannot be read (errno set). */
+int	xc_load(const char *path, struct xtr_conf *, FILE *errf);
+int	xc_load_text(const char *name, const char *text, size_t len,
+	    struct xtr_conf *, FILE *errf);
+void	xc_print(FILE *, const struct xtr_conf *);
+
+const char *xc_alg_name(uint8_t alg);
+const char *xc_role_name(int roles);
+/* "10.1.0.0/24,priority=1,weight=100,ttl=1440" -> mapping; 0 or -1 with
+ * *bad set to the offending part. Also used by the API. */
+int	xc_parse_mapping(const char *spec, struct xc_mapping *, char *bad,
+	    size_t badlen);
+
+#endif

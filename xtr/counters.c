@@ -1,0 +1,112 @@
+/* counters.c: named counters and the rate-limited drop log, see counters.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "counters.h"
+#include "mono.h"
+
+static const char *const names[C__COUNT] = {
+#define CNT_NAME(n) #n,
+	XTR_COUNTERS(CNT_NAME)
+#undef CNT_NAME
+};
+
+static uint64_t	vals[C__COUNT];
+static uint64_t	lerr_vals[LERR__COUNT];
+
+/* One log line per second per reason; the rest are counted. */
+struct loglim {
+	uint64_t	last_ms;
+	uint64_t	suppressed;
+};
+static struct loglim	lim[C__COUNT + LERR__COUNT];
+
+void
+cnt_inc(enum cnt c)
+{
+	if ((unsigned)c < C__COUNT)
+		vals[c]++;
+}
+
+uint64_t
+cnt_get(enum cnt c)
+{
+	return (unsigned)c < C__COUNT ? vals[c] : 0;
+}
+
+const char *
+cnt_name(enum cnt c)
+{
+	return (unsigned)c < C__COUNT ? names[c] : "?";
+}
+
+void
+cnt_inc_lerr(enum lisp_err e)
+{
+	if ((unsigned)e < LERR__COUNT)
+		lerr_vals[e]++;
+}
+
+uint64_t
+cnt_get_lerr(enum lisp_err e)
+{
+	return (unsigned)e < LERR__COUNT ? lerr_vals[e] : 0;
+}
+
+void
+cnt_reset(void)
+{
+	memset(vals, 0, sizeof(vals));
+	memset(lerr_vals, 0, sizeof(lerr_vals));
+	memset(lim, 0, sizeof(lim));
+}
+
+static void
+vdrop_log(size_t slot, const char *name, const char *fmt, va_list ap)
+{
+	struct loglim	*l = &lim[slot];
+	uint64_t	 now = mono_ms();
+	char		 msg[512];
+
+	if (l->last_ms != 0 && now - l->last_ms < 1000) {
+		l->suppressed++;
+		return;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (l->suppressed)
+		log_warnx("drop %s: %s (%llu more suppressed)", name, msg,
+		    (unsigned long long)l->suppressed);
+	else
+		log_warnx("drop %s: %s", name, msg);
+	l->last_ms = now;
+	l->suppressed = 0;
+}
+
+void
+cnt_drop(enum cnt c, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if ((unsigned)c >= C__COUNT)
+		return;
+	vals[c]++;
+	va_start(ap, fmt);
+	vdrop_log(c, names[c], fmt, ap);
+	va_end(ap);
+}
+
+void
+cnt_drop_lerr(enum lisp_err e, const char *fmt, ...)
+{
+	va_list	ap;
+	char	name[64];
+
+	if ((unsigned)e >= LERR__COUNT)
+		e = LERR_TRUNCATED;
+	lerr_vals[e]++;
+	snprintf(name, sizeof(name), "drop_%s", lisp_err_name(e));
+	va_start(ap, fmt);
+	vdrop_log(C__COUNT + e, name, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,88 @@
+/*
+ * counters.h: one named counter per event and per drop reason, shown by
+ * GET /v1/counters.  cnt_drop() is the single DROP path of the daemon: it
+ * counts and logs one line, at most one line per second per reason (the
+ * rest are counted as suppressed and summarised in the next line).
+ */
+#ifndef XTR_COUNTERS_H
+#define XTR_COUNTERS_H
+
+#include <stdint.h>
+
+#include "lisp.h"
+#include "log.h"
+
+#define XTR_COUNTERS(X)						\
+	X(rx_packets)						\
+	X(rx_map_request)					\
+	X(rx_map_reply)						\
+	X(rx_map_register)					\
+	X(rx_map_notify)					\
+	X(rx_map_notify_ack)					\
+	X(rx_ecm)						\
+	X(rx_smr)						\
+	X(tx_map_request)					\
+	X(tx_map_reply)						\
+	X(tx_negative_reply)					\
+	X(tx_map_register)					\
+	X(tx_map_notify)					\
+	X(tx_map_notify_ack)					\
+	X(tx_smr)						\
+	X(tx_smr_ratelimited)					\
+	X(tx_ecm_forward)					\
+	X(tx_error)						\
+	X(register_retransmit)					\
+	X(register_acked)					\
+	X(register_gave_up)					\
+	X(map_request_retransmit)				\
+	X(map_request_timeout)					\
+	X(map_reply_accepted)					\
+	X(ms_registered)					\
+	X(ms_withdrawn)						\
+	X(ms_expired)						\
+	X(ms_mobility_notify)					\
+	X(ms_pubsub_notify)					\
+	X(smr_invoked_request)					\
+	X(etr_moved_notify)					\
+	X(drop_unknown_type)					\
+	X(drop_role)						\
+	X(drop_auth_fail)					\
+	X(drop_unknown_site)					\
+	X(drop_eid_not_allowed)					\
+	X(drop_mixed_sites)					\
+	X(drop_unsolicited_reply)				\
+	X(drop_unsolicited_notify)				\
+	X(drop_notify_auth_fail)				\
+	X(drop_smr_ratelimited)					\
+	X(drop_smr_flood)					\
+	X(drop_smr_not_cached)					\
+	X(drop_map_request_ratelimited)				\
+	X(drop_not_my_eid)					\
+	X(drop_reply_eid_mismatch)				\
+	X(drop_no_itr_rloc)					\
+	X(drop_ecm_inner)					\
+	X(drop_table_full)					\
+	X(api_requests)						\
+	X(api_bad_request)					\
+	X(api_not_found)
+
+enum cnt {
+#define CNT_ENUM(n) C_##n,
+	XTR_COUNTERS(CNT_ENUM)
+#undef CNT_ENUM
+	C__COUNT
+};
+
+void		 cnt_inc(enum cnt);
+uint64_t	 cnt_get(enum cnt);
+const char	*cnt_name(enum cnt);
+/* A decoder's reason: counter "drop_<lisp_err_name>". */
+void		 cnt_inc_lerr(enum lisp_err);
+uint64_t	 cnt_get_lerr(enum lisp_err);
+/* Count c and log one line (rate-limited per counter). */
+void		 cnt_drop(enum cnt c, const char *fmt, ...) LOG_ATTR(2, 3);
+void		 cnt_drop_lerr(enum lisp_err, const char *fmt, ...)
+		    LOG_ATTR(2, 3);
+void		 cnt_reset(void);
+
+#endif

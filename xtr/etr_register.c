@@ -1,0 +1,401 @@
+/*
+ * etr_register.c: the ETR's database and its registration with every
+ * configured Map-Server (RFC 9301 §8.2).  Each (mapping, Map-Server) pair
+ * is a small state machine: Map-Register with the M bit, retransmitted
+ * with exponential backoff until the authenticated Map-Notify whose nonce
+ * matches arrives, then refreshed every register_interval.  A withdrawn
+ * mapping is registered once more with TTL 0 until acknowledged.  A
+ * Map-Notify the MS sends on its own (another xTR took over one of our
+ * EIDs, draft-ietf-lisp-eid-mobility) is acknowledged and triggers SMRs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mono.h"
+#include "xtrd.h"
+
+#define REG_BACKOFF_MAX_MS	30000
+#define REG_WITHDRAW_TRIES	6
+#define RECENT_WITHDRAWN	16
+
+/* EIDs withdrawn lately: a mobility Map-Notify for them is expected. */
+static struct ipprefix	recent[RECENT_WITHDRAWN];
+static unsigned		nrecent;
+
+static void	reg_timer(void *);
+
+void
+etr_fill_record(struct xtrd *x, const struct xc_mapping *m, uint32_t ttl,
+    struct lisp_record *rec)
+{
+	const struct xtr_conf	*c = x->conf;
+	int			 i;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->ttl = ttl;			/* RFC 9301 §5.4: minutes */
+	rec->eid_plen = m->eid.plen;
+	rec->eid.ip = m->eid.addr;
+	rec->action = LISP_ACT_NO_ACTION;
+	rec->authoritative = true;
+	for (i = 0; i < c->nrloc && i < LISP_MAX_LOCATORS; i++) {
+		struct lisp_locator *l = &rec->loc[i];
+
+		l->priority = m->priority;
+		l->weight = m->weight;
+		l->mpriority = 255;	/* RFC 9301 §5.4: no multicast */
+		l->mweight = 0;
+		l->local = true;
+		l->reachable = true;
+		l->rloc.ip = c->rloc[i];
+	}
+	rec->nloc = (uint8_t)i;
+}
+
+struct db_map *
+etr_db_find(struct xtrd *x, const struct ipprefix *p)
+{
+	struct db_map	*dm;
+
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		if (!dm->withdrawn && ipprefix_cmp(&dm->m.eid, p) == 0)
+			return dm;
+	return NULL;
+}
+
+/* Longest database mapping containing addr (databases are small). */
+struct db_map *
+etr_db_lookup(struct xtrd *x, const struct ipaddr *a)
+{
+	struct db_map	*dm, *best = NULL;
+
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		if (!dm->withdrawn && ipprefix_contains_addr(&dm->m.eid, a) &&
+		    (best == NULL || dm->m.eid.plen > best->m.eid.plen))
+			best = dm;
+	return best;
+}
+
+static void
+reg_send(struct reg_tx *rt)
+{
+	static struct lisp_map_register	reg;
+	static uint8_t			buf[LISP_MAX_MSG];
+	struct xtrd			*x = rt->x;
+	const struct xc_map_server	*ms = &x->conf->ms[rt->ms];
+	uint64_t			 now = mono_ms();
+	ssize_t				 n;
+
+	memset(&reg, 0, sizeof(reg));
+	if (rt->tries == 0)
+		rt->nonce = lisp_nonce();
+	reg.type = LISP_MAP_REGISTER;
+	reg.proxy_reply = ms->proxy_reply;	/* RFC 9301 §5.6: P */
+	reg.want_notify = true;			/* RFC 9301 §5.6: M */
+	reg.xtr_id_present = true;		/* RFC 9301 §5.6: I */
+	memcpy(reg.xtr_id, x->xtr_id, sizeof(reg.xtr_id));
+	reg.site_id = x->conf->site_id;
+	reg.nonce = rt->nonce;
+	reg.key_id = ms->key.key_id;
+	reg.alg_id = ms->key.alg;
+	reg.nrec = 1;
+	etr_fill_record(x, &rt->dm->m, rt->dm->withdrawn ? 0 : rt->dm->m.ttl,
+	    &reg.rec[0]);
+	n = lisp_encode_map_register(&reg, ms->key.key, strlen(ms->key.key),
+	    buf, sizeof(buf));
+	if (n < 0) {
+		log_warnx("cannot encode Map-Register");
+		return;
+	}
+	if (xtr_send(x, &ms->addr, LISP_CONTROL_PORT, buf, (size_t)n) == 0)
+		cnt_inc(C_tx_map_register);
+	if (rt->tries == 0)
+		tl_add(rt->dm->withdrawn ? "withdraw-sent" : "register-sent",
+		    &rt->dm->m.eid, &ms->addr, "nonce %016llx ttl %u",
+		    (unsigned long long)rt->nonce,
+		    rt->dm->withdrawn ? 0 : rt->dm->m.ttl);
+	else
+		cnt_inc(C_register_retransmit);
+	rt->tries++;
+	rt->state = REG_SENT;
+	rt->last_sent_ms = now;
+	timer_set(&x->timers, &rt->t, now + rt->backoff_ms);
+	rt->backoff_ms *= 2;
+	if (rt->backoff_ms > REG_BACKOFF_MAX_MS)
+		rt->backoff_ms = REG_BACKOFF_MAX_MS;
+	if (rt->backoff_ms > x->conf->register_interval * 1000u)
+		rt->backoff_ms = x->conf->register_interval * 1000u;
+}
+
+static void
+reg_start(struct reg_tx *rt)
+{
+	rt->tries = 0;
+	rt->backoff_ms = rt->x->conf->register_retry;
+	reg_send(rt);
+}
+
+static void
+db_unlink_free(struct xtrd *x, struct db_map *dm)
+{
+	struct db_map	**pp;
+	int		  i;
+
+	for (pp = &x->db; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == dm) {
+			*pp = dm->next;
+			break;
+		}
+	for (i = 0; i < XC_MAX_MS; i++)
+		timer_cancel(&x->timers, &dm->tx[i].t);
+	free(dm);
+}
+
+static void
+withdraw_done_check(struct xtrd *x, struct db_map *dm)
+{
+	int	i;
+
+	for (i = 0; i < x->conf->nms; i++)
+		if (dm->tx[i].state == REG_SENT)
+			return;
+	db_unlink_free(x, dm);
+}
+
+static void
+reg_timer(void *arg)
+{
+	struct reg_tx	*rt = arg;
+	struct db_map	*dm = rt->dm;
+	struct xtrd	*x = rt->x;
+
+	if (rt->state == REG_OK) {
+		reg_start(rt);		/* RFC 9301 §8.2: periodic refresh */
+		return;
+	}
+	if (dm->withdrawn && rt->tries >= REG_WITHDRAW_TRIES) {
+		cnt_inc(C_register_gave_up);
+		tl_add("withdraw-gave-up", &dm->m.eid, &x->conf->ms[rt->ms].addr,
+		    NULL);
+		rt->state = REG_IDLE;
+		withdraw_done_check(x, dm);
+		return;
+	}
+	reg_send(rt);
+}
+
+static struct db_map *
+db_new(struct xtrd *x)
+{
+	struct db_map	*dm;
+	int		 i;
+
+	if ((dm = calloc(1, sizeof(*dm))) == NULL)
+		return NULL;
+	for (i = 0; i < XC_MAX_MS; i++) {
+		dm->tx[i].x = x;
+		dm->tx[i].dm = dm;
+		dm->tx[i].ms = i;
+		timer_init(&dm->tx[i].t, reg_timer, &dm->tx[i]);
+	}
+	return dm;
+}
+
+int
+etr_db_add(struct xtrd *x, const struct xc_mapping *m, bool from_api)
+{
+	struct db_map	*dm, **pp;
+	int		 i;
+
+	/* a withdrawal still in flight for this EID is superseded */
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		if (dm->withdrawn && ipprefix_cmp(&dm->m.eid, &m->eid) == 0) {
+			db_unlink_free(x, dm);
+			break;
+		}
+	if ((dm = etr_db_find(x, &m->eid)) == NULL) {
+		if ((dm = db_new(x)) == NULL)
+			return -1;
+		for (pp = &x->db; *pp != NULL; pp = &(*pp)->next)
+			;
+		*pp = dm;
+	}
+	dm->m = *m;
+	dm->from_api = from_api;
+	tl_add("database-add", &m->eid, NULL, "priority %u weight %u ttl %u",
+	    m->priority, m->weight, m->ttl);
+	for (i = 0; i < x->conf->nms; i++)
+		reg_start(&dm->tx[i]);
+	return 0;
+}
+
+int
+etr_db_remove(struct xtrd *x, const struct ipprefix *p)
+{
+	struct db_map	*dm;
+	int		 i;
+
+	if ((dm = etr_db_find(x, p)) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	dm->withdrawn = true;
+	recent[nrecent++ % RECENT_WITHDRAWN] = *p;
+	tl_add("database-remove", p, NULL, NULL);
+	if (x->conf->nms == 0) {
+		db_unlink_free(x, dm);
+		return 0;
+	}
+	for (i = 0; i < x->conf->nms; i++)
+		reg_start(&dm->tx[i]);	/* RFC 9301 §8.2: TTL 0 withdraws */
+	return 0;
+}
+
+int
+etr_init(struct xtrd *x)
+{
+	int	i;
+
+	for (i = 0; i < x->conf->ndb; i++)
+		if (etr_db_add(x, &x->conf->db[i], false) == -1)
+			return -1;
+	return 0;
+}
+
+void
+etr_free(struct xtrd *x)
+{
+	while (x->db != NULL)
+		db_unlink_free(x, x->db);
+}
+
+static int
+ms_index(struct xtrd *x, const struct ipaddr *src)
+{
+	int	i;
+
+	for (i = 0; i < x->conf->nms; i++)
+		if (ipaddr_cmp(&x->conf->ms[i].addr, src) == 0)
+			return i;
+	return -1;
+}
+
+/* A mapping of ours, live or lately withdrawn, that covers p. */
+static bool
+is_ours(struct xtrd *x, const struct ipprefix *p)
+{
+	struct db_map	*dm;
+	unsigned	 i;
+
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		if (ipprefix_covers(&dm->m.eid, p))
+			return true;
+	for (i = 0; i < RECENT_WITHDRAWN && i < nrecent; i++)
+		if (ipprefix_covers(&recent[i], p))
+			return true;
+	return false;
+}
+
+static void
+send_notify_ack(struct xtrd *x, int msi, struct lisp_map_register *n,
+    const struct ipaddr *src, uint16_t sport)
+{
+	static uint8_t			 buf[LISP_MAX_MSG];
+	const struct xc_map_server	*ms = &x->conf->ms[msi];
+	ssize_t				 len;
+
+	/* RFC 9301 §5.7: the Ack echoes the Notify, authenticated. */
+	n->type = LISP_MAP_NOTIFY_ACK;
+	n->key_id = ms->key.key_id;
+	n->alg_id = ms->key.alg;
+	len = lisp_encode_map_register(n, ms->key.key, strlen(ms->key.key),
+	    buf, sizeof(buf));
+	if (len > 0 && xtr_send(x, src, sport, buf, (size_t)len) == 0)
+		cnt_inc(C_tx_map_notify_ack);
+}
+
+/* draft-ietf-lisp-eid-mobility: the MS tells us another xTR now holds an
+ * EID we had (or a more-specific of one of ours): SMR our peers. */
+static void
+moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
+    const struct ipaddr *src, uint16_t sport)
+{
+	struct ipprefix	p;
+	char		a[IPADDR_STRLEN];
+	int		i, used = 0;
+
+	for (i = 0; i < n->nrec; i++) {
+		p.addr = n->rec[i].eid.ip;
+		p.plen = n->rec[i].eid_plen;
+		if (!is_ours(x, &p))
+			continue;
+		used++;
+		cnt_inc(C_etr_moved_notify);
+		tl_add("map-notify-moved", &p, src, "%u RLOCs now",
+		    n->rec[i].nloc);
+		smr_send(x, &p, NULL, 0, NULL);
+	}
+	if (used == 0) {
+		cnt_drop(C_drop_unsolicited_notify, "Map-Notify from %s "
+		    "matches no registration of ours",
+		    ipaddr_fmt(src, a, sizeof(a)));
+		return;
+	}
+	send_notify_ack(x, msi, n, src, sport);
+}
+
+void
+etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
+    const struct ipaddr *src, uint16_t sport)
+{
+	static struct lisp_map_register	 n;
+	const struct xc_map_server	*ms;
+	enum lisp_err			 why = LERR_OK;
+	struct db_map			*dm, *next;
+	char				 a[IPADDR_STRLEN];
+	int				 msi;
+
+	ipaddr_fmt(src, a, sizeof(a));
+	if (lisp_decode_map_register(buf, len, &n, &why) == -1) {
+		cnt_drop_lerr(why, "Map-Notify from %s", a);
+		return;
+	}
+	if ((msi = ms_index(x, src)) == -1) {
+		cnt_drop(C_drop_unsolicited_notify, "Map-Notify from %s, not "
+		    "a configured map-server", a);
+		return;
+	}
+	ms = &x->conf->ms[msi];
+	/* RFC 9301 §5.7: authenticated like the Map-Register */
+	if (n.alg_id != ms->key.alg || lisp_auth_verify(ms->key.alg,
+	    ms->key.key, strlen(ms->key.key), buf, len, n.auth_off,
+	    n.auth_len) != 0) {
+		cnt_drop(C_drop_notify_auth_fail, "Map-Notify from %s: "
+		    "authentication failed", a);
+		return;
+	}
+	for (dm = x->db; dm != NULL; dm = next) {
+		struct reg_tx	*rt = &dm->tx[msi];
+
+		next = dm->next;
+		if (rt->state != REG_SENT || rt->nonce != n.nonce)
+			continue;
+		cnt_inc(C_register_acked);
+		rt->last_notify_ms = mono_ms();
+		tl_add(dm->withdrawn ? "map-notify-withdrawn" : "map-notify",
+		    &dm->m.eid, src, "nonce %016llx after %u tries",
+		    (unsigned long long)n.nonce, rt->tries);
+		if (dm->withdrawn) {
+			rt->state = REG_IDLE;
+			timer_cancel(&x->timers, &rt->t);
+			withdraw_done_check(x, dm);
+		} else {
+			rt->state = REG_OK;
+			timer_set(&x->timers, &rt->t, rt->last_notify_ms +
+			    x->conf->register_interval * 1000ull);
+		}
+		return;
+	}
+	moved_notify(x, msi, &n, src, sport);
+}

@@ -1,0 +1,341 @@
+/*
+ * itr_resolve.c: the ITR side of the mapping system (RFC 9301 §6.1).
+ * Map-Requests go to a Map-Resolver inside an ECM (RFC 9301 §5.8) with a
+ * fresh nonce, are retransmitted with backoff across the configured
+ * resolvers, and are rate-limited per EID prefix (RFC 9301 §5.3: at most
+ * one per second per destination).  A Map-Reply is believed only if its
+ * nonce matches an outstanding request and its records are about the EID
+ * asked for; then it goes into the map-cache.  The same path serves
+ * `xtrctl lig` (the reply goes back to the API, not into the cache).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mono.h"
+#include "xtrd.h"
+
+static void	pending_timer(void *);
+
+static void
+mc_expire_timer(void *arg)
+{
+	struct xtrd	*x = arg;
+	uint64_t	 now = mono_ms();
+
+	mc_expire(x->mc, now);
+	timer_set(&x->timers, &x->mc_expire, now + 1000);
+}
+
+int
+itr_init(struct xtrd *x)
+{
+	uint32_t	rl = x->conf->rate_limit;
+
+	if ((x->mc = mc_new()) == NULL ||
+	    (x->rl_mreq = rl_new(4096, rl)) == NULL ||
+	    (x->rl_smr_in = rl_new(4096, rl)) == NULL ||
+	    (x->rl_smr_out = rl_new(16384, rl)) == NULL)
+		return -1;
+	/* all SMRs received, whatever their EID: 100/s, bursts of 200 */
+	tb_init(&x->smr_in_bucket, 100, 200, mono_ms());
+	timer_init(&x->mc_expire, mc_expire_timer, x);
+	timer_set(&x->timers, &x->mc_expire, mono_ms() + 1000);
+	return 0;
+}
+
+static void
+pending_free(struct xtrd *x, struct pending *p)
+{
+	struct pending	**pp;
+
+	for (pp = &x->pending; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	timer_cancel(&x->timers, &p->t);
+	free(p);
+}
+
+void
+itr_free(struct xtrd *x)
+{
+	while (x->pending != NULL)
+		pending_free(x, x->pending);
+	mc_free(x->mc);
+	rl_free(x->rl_mreq);
+	rl_free(x->rl_smr_in);
+	rl_free(x->rl_smr_out);
+}
+
+int
+itr_build_request(struct xtrd *x, const struct ipprefix *eid,
+    struct lisp_map_request *req)
+{
+	int	i;
+
+	memset(req, 0, sizeof(*req));
+	req->nonce = lisp_nonce();
+	/* RFC 9301 §5.3: Source-EID AFI 0 when the ITR has none to give */
+	for (i = 0; i < x->conf->nrloc && i < LISP_MAX_ITR_RLOCS; i++)
+		req->itr_rloc[i].ip = x->conf->rloc[i];
+	req->nitr = (uint8_t)i;
+	if (req->nitr == 0)
+		return -1;
+	req->nrec = 1;
+	req->rec[0].plen = eid->plen;
+	req->rec[0].eid.ip = eid->addr;
+	return 0;
+}
+
+static int
+send_request(struct xtrd *x, struct pending *p)
+{
+	static struct lisp_map_request	 req;
+	static uint8_t			 inner[LISP_MAX_MSG];
+	static uint8_t			 buf[LISP_MAX_MSG];
+	struct lisp_ecm			 ecm;
+	const struct ipaddr		*mr, *src;
+	ssize_t				 n, m;
+
+	mr = p->mr < 0 ? &p->lig_mr : &x->conf->mr[p->mr];
+	if (itr_build_request(x, &p->eid, &req) == -1)
+		return -1;
+	req.nonce = p->nonce;
+	req.smr_invoked = p->smr_invoked;	/* RFC 9301 §5.3: s bit */
+	if ((n = lisp_encode_map_request(&req, inner, sizeof(inner))) < 0)
+		return -1;
+	/* RFC 9301 §5.8: inner header from us to the EID asked for */
+	memset(&ecm, 0, sizeof(ecm));
+	if ((src = xtr_rloc(x, p->eid.addr.af)) != NULL)
+		ecm.inner_src = *src;
+	else
+		ecm.inner_src.af = p->eid.addr.af;
+	ecm.inner_dst = p->eid.addr;
+	ecm.inner_sport = LISP_CONTROL_PORT;
+	ecm.inner_dport = LISP_CONTROL_PORT;
+	ecm.inner_ttl = 64;
+	if ((m = lisp_encode_ecm(&ecm, inner, (size_t)n, buf,
+	    sizeof(buf))) < 0)
+		return -1;
+	if (xtr_send(x, mr, LISP_CONTROL_PORT, buf, (size_t)m) == -1)
+		return -1;
+	cnt_inc(C_tx_map_request);
+	p->sent_ms = mono_ms();
+	tl_add(p->lig ? "lig-request-sent" : "map-request-sent", &p->eid, mr,
+	    "nonce %016llx%s%s", (unsigned long long)p->nonce,
+	    p->smr_invoked ? " smr-invoked" : "",
+	    p->tries ? " retransmit" : "");
+	return 0;
+}
+
+static struct pending *
+pending_new(struct xtrd *x, const struct ipprefix *eid)
+{
+	struct pending	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->x = x;
+	p->eid = *eid;
+	p->nonce = lisp_nonce();
+	timer_init(&p->t, pending_timer, p);
+	p->next = x->pending;
+	x->pending = p;
+	return p;
+}
+
+static void
+pending_timer(void *arg)
+{
+	struct pending	*p = arg;
+	struct xtrd	*x = p->x;
+
+	if (p->tries >= x->conf->map_request_retries + 1u) {
+		cnt_inc(C_map_request_timeout);
+		tl_add("map-request-timeout", &p->eid, NULL, "after %u tries",
+		    p->tries);
+		if (p->lig != NULL)
+			api_lig_done(p->lig, NULL, NULL, 0);
+		pending_free(x, p);
+		return;
+	}
+	cnt_inc(C_map_request_retransmit);
+	if (p->mr >= 0 && x->conf->nmr > 0)
+		p->mr = (p->mr + 1) % x->conf->nmr;
+	send_request(x, p);
+	p->tries++;
+	timer_set(&x->timers, &p->t, mono_ms() +
+	    ((uint64_t)x->conf->map_request_retry << (p->tries - 1)));
+}
+
+static int
+pending_start(struct xtrd *x, struct pending *p)
+{
+	p->tries = 1;
+	if (send_request(x, p) == -1) {
+		pending_free(x, p);
+		return -1;
+	}
+	timer_set(&x->timers, &p->t, mono_ms() + x->conf->map_request_retry);
+	return 0;
+}
+
+int
+itr_resolve(struct xtrd *x, const struct ipprefix *eid, bool smr_invoked)
+{
+	struct pending	*p;
+	char		 e[IPPREFIX_STRLEN];
+
+	if (x->conf->nmr == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	for (p = x->pending; p != NULL; p = p->next)
+		if (p->lig == NULL && ipprefix_cmp(&p->eid, eid) == 0)
+			return 1;
+	/* RFC 9301 §5.3: no more than one Map-Request per second per EID
+	 * (SMR-invoked ones are limited per EID in smr.c already) */
+	if (!smr_invoked && !rl_allow(x->rl_mreq, eid, sizeof(*eid), mono_ms())) {
+		cnt_drop(C_drop_map_request_ratelimited, "Map-Request for %s",
+		    ipprefix_fmt(eid, e, sizeof(e)));
+		return 1;
+	}
+	if ((p = pending_new(x, eid)) == NULL)
+		return -1;
+	p->smr_invoked = smr_invoked;
+	return pending_start(x, p);
+}
+
+int
+itr_lig(struct xtrd *x, const struct ipprefix *eid, const struct ipaddr *mr,
+    void *lig, uint64_t *nonce)
+{
+	struct pending	*p;
+
+	if (mr == NULL && x->conf->nmr == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if ((p = pending_new(x, eid)) == NULL)
+		return -1;
+	p->lig = lig;
+	if (mr != NULL) {
+		p->mr = -1;
+		p->lig_mr = *mr;
+	}
+	*nonce = p->nonce;
+	return pending_start(x, p);
+}
+
+void
+itr_lig_cancel(struct xtrd *x, void *lig)
+{
+	struct pending	*p;
+
+	for (p = x->pending; p != NULL; p = p->next)
+		if (p->lig == lig) {
+			pending_free(x, p);
+			return;
+		}
+}
+
+static void
+install(struct xtrd *x, const struct lisp_record *r, const struct ipprefix *p,
+    const struct ipaddr *src, bool smr_invoked)
+{
+	struct mc_entry	 e;
+	uint64_t	 now = mono_ms();
+	int		 i;
+
+	memset(&e, 0, sizeof(e));
+	e.iid = r->eid.has_iid ? r->eid.iid : 0;
+	e.eid = *p;
+	e.negative = r->nloc == 0;
+	e.action = r->action;
+	e.map_version = r->map_version;
+	e.ttl_min = r->ttl;
+	e.installed_ms = now;
+	e.expires_ms = now + (uint64_t)r->ttl * 60000;
+	for (i = 0; i < r->nloc; i++) {
+		const struct lisp_locator *l = &r->loc[i];
+
+		if (l->rloc.ip.af == AF_UNSPEC)
+			continue;
+		e.rloc[e.nrloc].addr = l->rloc.ip;
+		e.rloc[e.nrloc].priority = l->priority;
+		e.rloc[e.nrloc].weight = l->weight;
+		e.rloc[e.nrloc].mpriority = l->mpriority;
+		e.rloc[e.nrloc].mweight = l->mweight;
+		e.rloc[e.nrloc].up = l->reachable;
+		e.nrloc++;
+	}
+	if (r->ttl == 0) {	/* RFC 9301 §5.4: TTL 0 = do not cache */
+		mc_remove(x->mc, e.iid, p);
+		tl_add("map-cache-removed", p, src, "TTL 0");
+		return;
+	}
+	if (mc_update(x->mc, &e) == -1) {
+		cnt_drop(C_drop_table_full, "map-cache insert failed");
+		return;
+	}
+	cnt_inc(C_map_reply_accepted);
+	tl_add("map-reply-accepted", p, src, "%s%u RLOCs first %s ttl %u%s",
+	    e.negative ? "negative " : "", e.nrloc,
+	    e.nrloc ? ipaddr_fmt(&e.rloc[0].addr,
+	    (char[IPADDR_STRLEN]){ 0 }, IPADDR_STRLEN) : "-", r->ttl,
+	    smr_invoked ? " smr-invoked" : "");
+}
+
+void
+itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
+    const struct ipaddr *src)
+{
+	static struct lisp_map_reply	 rep;
+	enum lisp_err			 why = LERR_OK;
+	struct pending			*p;
+	char				 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
+	int				 i;
+
+	ipaddr_fmt(src, a, sizeof(a));
+	if (lisp_decode_map_reply(buf, len, &rep, &why) == -1) {
+		cnt_drop_lerr(why, "Map-Reply from %s", a);
+		return;
+	}
+	/* RFC 9301 §5.4: only a reply whose nonce we sent is believed */
+	for (p = x->pending; p != NULL; p = p->next)
+		if (p->nonce == rep.nonce)
+			break;
+	if (p == NULL) {
+		cnt_drop(C_drop_unsolicited_reply, "Map-Reply from %s, nonce "
+		    "%016llx matches no request", a,
+		    (unsigned long long)rep.nonce);
+		return;
+	}
+	if (p->lig != NULL) {
+		api_lig_done(p->lig, &rep, src, mono_ms() - p->sent_ms);
+		pending_free(x, p);
+		return;
+	}
+	for (i = 0; i < rep.nrec; i++) {
+		struct ipprefix	q;
+
+		q.addr = rep.rec[i].eid.ip;
+		q.plen = rep.rec[i].eid_plen;
+		ipprefix_mask(&q);
+		/* a record must be about the EID we asked for */
+		if (q.addr.af != p->eid.addr.af ||
+		    (!ipprefix_covers(&q, &p->eid) &&
+		    !ipprefix_covers(&p->eid, &q))) {
+			cnt_drop(C_drop_reply_eid_mismatch, "Map-Reply from %s "
+			    "for %s carries %s", a, ipprefix_fmt(&p->eid, e,
+			    sizeof(e)), ipprefix_fmt(&q, (char[IPPREFIX_STRLEN])
+			    { 0 }, IPPREFIX_STRLEN));
+			continue;
+		}
+		install(x, &rep.rec[i], &q, src, p->smr_invoked);
+	}
+	pending_free(x, p);
+}

@@ -1,0 +1,154 @@
+/*
+ * mr_resolve.c: the Map-Resolver role (RFC 9301 §8.3, §8.4).  An ECM
+ * Map-Request is looked up in the registrations (longest match):
+ *  - registered with proxy-reply (P): the Map-Server answers itself;
+ *  - registered: the ECM is forwarded, unchanged, to the ETR that
+ *    registered it, which answers the ITR directly;
+ *  - not registered: a negative Map-Reply for the largest prefix around
+ *    the EID that holds no registration (TTL 1 minute inside site space,
+ *    negative_ttl outside), action natively-forward.
+ */
+#include <string.h>
+
+#include "log.h"
+#include "mono.h"
+#include "xtrd.h"
+
+static int
+any_cb(const struct ipprefix *p, void *v, void *arg)
+{
+	(void)p;
+	(void)v;
+	(void)arg;
+	return 1;
+}
+
+static bool
+overlaps_reg(struct xtrd *x, const struct ipprefix *p)
+{
+	struct lpm	*t = p->addr.af == AF_INET ? x->ms_tab4 : x->ms_tab6;
+
+	return lpm_lookup_prefix(t, p, NULL) != NULL ||
+	    lpm_walk_covered(t, p, any_cb, NULL) != 0;
+}
+
+/* RFC 9301 §8.4: the least-specific prefix around a that is safe to
+ * cache as negative. */
+static void
+negative_prefix(struct xtrd *x, const struct ipaddr *a, bool in_site,
+    struct ipprefix *out)
+{
+	int	max = ipaddr_maxplen(a->af), plen;
+
+	for (plen = 0; plen <= max; plen++) {
+		struct ipprefix	c;
+
+		c.addr = *a;
+		c.plen = (uint8_t)plen;
+		ipprefix_mask(&c);
+		if (overlaps_reg(x, &c))
+			continue;
+		if (in_site ? ms_site_for_eid(x->conf, &c, NULL) == -1 :
+		    ms_in_site_space(x->conf, &c))
+			continue;
+		*out = c;
+		return;
+	}
+	ipprefix_host(a, out);
+}
+
+static void
+send_reply(struct xtrd *x, const struct lisp_map_request *req,
+    const struct lisp_ecm *ecm, const struct ipaddr *src,
+    const struct lisp_record *rec, const char *what)
+{
+	static struct lisp_map_reply	 rep;
+	static uint8_t			 buf[LISP_MAX_MSG];
+	const struct ipaddr		*to;
+	struct ipprefix			 p;
+	ssize_t				 n;
+	char				 a[IPADDR_STRLEN];
+
+	if ((to = mreq_reply_rloc(req, src->af)) == NULL) {
+		cnt_drop(C_drop_no_itr_rloc, "Map-Request via %s",
+		    ipaddr_fmt(src, a, sizeof(a)));
+		return;
+	}
+	memset(&rep, 0, sizeof(rep));
+	rep.nonce = req->nonce;
+	rep.nrec = 1;
+	rep.rec[0] = *rec;
+	if ((n = lisp_encode_map_reply(&rep, buf, sizeof(buf))) < 0)
+		return;
+	if (xtr_send(x, to, ecm->inner_sport ? ecm->inner_sport :
+	    LISP_CONTROL_PORT, buf, (size_t)n) == -1)
+		return;
+	cnt_inc(rec->nloc ? C_tx_map_reply : C_tx_negative_reply);
+	p.addr = rec->eid.ip;
+	p.plen = rec->eid_plen;
+	tl_add(what, &p, to, "nonce %016llx", (unsigned long long)req->nonce);
+}
+
+void
+mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
+    const struct lisp_ecm *ecm, const struct lisp_map_request *req,
+    const struct ipaddr *src)
+{
+	static struct lisp_record	 rec;
+	struct ms_eid			*e;
+	struct ms_reg			*r;
+	struct ipprefix			 want, matched;
+	char				 a[IPADDR_STRLEN];
+
+	ipaddr_fmt(src, a, sizeof(a));
+	if (req->nrec == 0 || req->smr) {
+		cnt_drop(C_drop_ecm_inner, "ECM Map-Request from %s: %s", a,
+		    req->smr ? "SMR" : "no record");
+		return;
+	}
+	want.addr = req->rec[0].eid.ip;
+	want.plen = req->rec[0].plen;
+	if (want.addr.af != AF_INET && want.addr.af != AF_INET6) {
+		cnt_drop_lerr(LERR_BAD_AFI, "ECM Map-Request from %s", a);
+		return;
+	}
+	if ((e = ms_lookup(x, &want.addr, &matched)) == NULL ||
+	    e->regs == NULL) {
+		bool in_site;
+
+		ipprefix_host(&want.addr, &matched);
+		in_site = ms_site_for_eid(x->conf, &matched, NULL) != -1;
+		memset(&rec, 0, sizeof(rec));
+		negative_prefix(x, &want.addr, in_site, &matched);
+		rec.eid.ip = matched.addr;
+		rec.eid_plen = matched.plen;
+		rec.ttl = in_site ? 1 : x->conf->negative_ttl;
+		rec.action = LISP_ACT_NATIVE_FWD;
+		rec.authoritative = true;
+		send_reply(x, req, ecm, src, &rec, "negative-reply-sent");
+		return;
+	}
+	for (r = e->regs; r != NULL; r = r->next)
+		if (r->proxy_reply)
+			break;
+	if (r != NULL) {
+		/* RFC 9301 §8.3: proxy Map-Reply on the ETRs' behalf */
+		ms_merged_record(e, &rec);
+		rec.authoritative = false;
+		send_reply(x, req, ecm, src, &rec, "proxy-reply-sent");
+		return;
+	}
+	r = e->regs;
+	if ((x->conf->roles & ROLE_XTR) && etr_db_lookup(x, &want.addr) &&
+	    x->conf->nrloc > 0 && ipaddr_cmp(&r->from, &x->conf->rloc[0]) == 0) {
+		etr_rx_map_request(x, req, src, ecm->inner_sport);
+		return;
+	}
+	/* RFC 9301 §8.3: hand the ECM to the ETR that registered the EID */
+	if (xtr_send(x, &r->from, LISP_CONTROL_PORT, pkt, len) == 0) {
+		cnt_inc(C_tx_ecm_forward);
+		tl_add("map-request-forwarded", &e->eid, &r->from,
+		    "nonce %016llx%s", (unsigned long long)req->nonce,
+		    req->smr_invoked ? " smr-invoked" : "");
+	}
+}

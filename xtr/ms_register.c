@@ -1,0 +1,568 @@
+/*
+ * ms_register.c: the Map-Server role (RFC 9301 §8.2).
+ *
+ * A Map-Register is accepted only if every record's EID belongs to one
+ * site, that site may register it (ms_sites.c), and the HMAC verifies with
+ * the site's key.  Registrations are kept per registering xTR (xTR-ID):
+ * with the merge bit, xTRs add up; without it, a registration from another
+ * xTR replaces the old one.  A registration expires after three missed
+ * refreshes.  Map-Notify answers the M bit.
+ *
+ * Mobility (draft-ietf-lisp-eid-mobility): when another xTR takes an EID
+ * over, or registers a more-specific (a /32 or /128) inside a prefix an
+ * xTR registered, the xTR that held it hears a Map-Notify carrying the new
+ * mapping, retransmitted until its Map-Notify-Ack.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mono.h"
+#include "xtrd.h"
+
+#define NOTIFY_TRIES	3
+#define NOTIFY_RETRY_MS	1000
+
+/* An MS-initiated Map-Notify waiting for its Ack. */
+struct notify_tx {
+	struct notify_tx	*next;
+	struct xtrd		*x;
+	int			 site;
+	struct lisp_record	 rec;
+	struct ipaddr		 to;
+	uint16_t		 port;
+	uint64_t		 nonce;
+	unsigned		 tries;
+	struct timer		 t;
+};
+static struct notify_tx	*notifies;
+
+static struct lpm *
+tab(struct xtrd *x, int af)
+{
+	return af == AF_INET ? x->ms_tab4 : af == AF_INET6 ? x->ms_tab6 : NULL;
+}
+
+int
+ms_init(struct xtrd *x)
+{
+	if ((x->ms_tab4 = lpm_new(AF_INET)) == NULL ||
+	    (x->ms_tab6 = lpm_new(AF_INET6)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+reg_free(struct xtrd *x, struct ms_reg *r)
+{
+	timer_cancel(&x->timers, &r->expire);
+	free(r);
+}
+
+static void
+eid_free(void *v)
+{
+	struct ms_eid	*e = v;
+	struct ms_reg	*r;
+	struct ms_sub	*s;
+
+	while ((r = e->regs) != NULL) {
+		e->regs = r->next;
+		timer_cancel(&xtrd_self->timers, &r->expire);
+		free(r);
+	}
+	while ((s = e->subs) != NULL) {
+		e->subs = s->next;
+		free(s);
+	}
+	free(e);
+}
+
+void
+ms_free(struct xtrd *x)
+{
+	struct notify_tx	*n;
+
+	lpm_free(x->ms_tab4, eid_free);
+	lpm_free(x->ms_tab6, eid_free);
+	while ((n = notifies) != NULL) {
+		notifies = n->next;
+		timer_cancel(&x->timers, &n->t);
+		free(n);
+	}
+}
+
+struct ms_eid *
+ms_lookup(struct xtrd *x, const struct ipaddr *a, struct ipprefix *matched)
+{
+	struct lpm	*t = tab(x, a->af);
+
+	return t ? lpm_lookup(t, a, matched) : NULL;
+}
+
+struct ms_eid *
+ms_lookup_prefix(struct xtrd *x, const struct ipprefix *p)
+{
+	struct lpm	*t = tab(x, p->addr.af);
+
+	return t ? lpm_exact(t, p) : NULL;
+}
+
+struct walk_arg {
+	int	(*cb)(struct ms_eid *, void *);
+	void	*arg;
+};
+
+static int
+walk_cb(const struct ipprefix *p, void *val, void *arg)
+{
+	struct walk_arg	*w = arg;
+
+	(void)p;
+	return w->cb(val, w->arg);
+}
+
+int
+ms_walk(struct xtrd *x, int (*cb)(struct ms_eid *, void *), void *arg)
+{
+	struct walk_arg	w = { cb, arg };
+	int		r;
+
+	if ((r = lpm_walk(x->ms_tab4, walk_cb, &w)) != 0)
+		return r;
+	return lpm_walk(x->ms_tab6, walk_cb, &w);
+}
+
+/* --- replace / merge rules (pure) ---------------------------------------- */
+
+static bool
+has_loc(const struct lisp_record *r, const struct lisp_locator *l)
+{
+	int	i;
+
+	for (i = 0; i < r->nloc; i++)
+		if (ipaddr_cmp(&r->loc[i].rloc.ip, &l->rloc.ip) == 0 &&
+		    r->loc[i].priority == l->priority &&
+		    r->loc[i].weight == l->weight)
+			return true;
+	return false;
+}
+
+bool
+msr_same_rlocs(const struct lisp_record *a, const struct lisp_record *b)
+{
+	int	i;
+
+	if (a->nloc != b->nloc)
+		return false;
+	for (i = 0; i < a->nloc; i++)
+		if (!has_loc(b, &a->loc[i]))
+			return false;
+	return true;
+}
+
+void
+ms_merged_record(const struct ms_eid *e, struct lisp_record *out)
+{
+	const struct ms_reg	*r;
+	int			 i;
+
+	memset(out, 0, sizeof(*out));
+	out->eid.ip = e->eid.addr;
+	out->eid_plen = e->eid.plen;
+	if (e->regs == NULL)
+		return;
+	*out = e->regs->rec;
+	out->eid.ip = e->eid.addr;
+	out->eid_plen = e->eid.plen;
+	for (r = e->regs->next; r != NULL; r = r->next)
+		for (i = 0; i < r->rec.nloc; i++) {
+			if (has_loc(out, &r->rec.loc[i]) ||
+			    out->nloc == LISP_MAX_LOCATORS)
+				continue;
+			out->loc[out->nloc++] = r->rec.loc[i];
+		}
+}
+
+int
+msr_apply(struct ms_eid *e, const struct ms_reg *nr, struct ms_reg **gone,
+    struct ms_reg **stored)
+{
+	static struct lisp_record	 before, after;
+	struct ms_reg			**pp, *r, *mine = NULL;
+	bool				 others_merge = true;
+
+	*stored = NULL;
+	ms_merged_record(e, &before);
+	for (pp = &e->regs; (r = *pp) != NULL; ) {
+		if (memcmp(r->xtr_id, nr->xtr_id, LISP_XTR_ID_LEN) == 0) {
+			if (nr->rec.ttl == 0) {	/* RFC 9301 §8.2: withdraw */
+				*pp = r->next;
+				r->next = *gone;
+				*gone = r;
+				continue;
+			}
+			mine = r;
+		} else if (!r->merge)
+			others_merge = false;
+		pp = &r->next;
+	}
+	if (nr->rec.ttl != 0) {
+		/* Without the merge bit (on both sides), the newest xTR's
+		 * registration replaces the others. */
+		if (!nr->merge || !others_merge) {
+			for (pp = &e->regs; (r = *pp) != NULL; ) {
+				if (r == mine) {
+					pp = &r->next;
+					continue;
+				}
+				*pp = r->next;
+				r->next = *gone;
+				*gone = r;
+			}
+		}
+		if (mine != NULL) {
+			struct ms_reg	 keep = *mine;
+
+			*mine = *nr;
+			mine->next = keep.next;
+			mine->expire = keep.expire;
+			mine->first_ms = keep.first_ms;
+		} else {
+			if ((mine = malloc(sizeof(*mine))) == NULL)
+				return -1;
+			*mine = *nr;
+			mine->expire.idx = 0;
+			mine->next = NULL;
+			for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)
+				;
+			*pp = mine;
+		}
+		mine->e = e;
+		*stored = mine;
+	}
+	ms_merged_record(e, &after);
+	return !msr_same_rlocs(&before, &after);
+}
+
+/* --- Map-Notify ---------------------------------------------------------- */
+
+int
+ms_send_notify(struct xtrd *x, int site, const struct lisp_record *rec,
+    const struct ipaddr *to, uint16_t port, uint64_t nonce,
+    const uint8_t *xtr_id)
+{
+	static struct lisp_map_register	 n;
+	static uint8_t			 buf[LISP_MAX_MSG];
+	const struct xc_key		*k = &x->conf->site[site].key;
+	ssize_t				 len;
+
+	memset(&n, 0, sizeof(n));
+	n.type = LISP_MAP_NOTIFY;	/* RFC 9301 §5.7 */
+	n.nonce = nonce;
+	n.key_id = k->key_id;
+	n.alg_id = k->alg;
+	if (xtr_id != NULL) {
+		n.xtr_id_present = true;
+		memcpy(n.xtr_id, xtr_id, LISP_XTR_ID_LEN);
+	}
+	n.nrec = 1;
+	n.rec[0] = *rec;
+	len = lisp_encode_map_register(&n, k->key, strlen(k->key), buf,
+	    sizeof(buf));
+	if (len < 0 || xtr_send(x, to, port, buf, (size_t)len) == -1)
+		return -1;
+	cnt_inc(C_tx_map_notify);
+	return 0;
+}
+
+static void
+notify_unlink(struct notify_tx *n)
+{
+	struct notify_tx	**pp;
+
+	for (pp = &notifies; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == n) {
+			*pp = n->next;
+			break;
+		}
+	timer_cancel(&n->x->timers, &n->t);
+	free(n);
+}
+
+static void
+notify_timer(void *arg)
+{
+	struct notify_tx	*n = arg;
+	struct xtrd		*x = n->x;
+
+	if (n->tries >= NOTIFY_TRIES) {
+		struct ipprefix	p;
+
+		p.addr = n->rec.eid.ip;
+		p.plen = n->rec.eid_plen;
+		tl_add("mobility-notify-unacked", &p, &n->to, NULL);
+		notify_unlink(n);
+		return;
+	}
+	n->tries++;
+	ms_send_notify(x, n->site, &n->rec, &n->to, n->port, n->nonce, NULL);
+	timer_set(&x->timers, &n->t, mono_ms() + NOTIFY_RETRY_MS * n->tries);
+}
+
+/* draft-ietf-lisp-eid-mobility: tell old, which held the EID, about rec. */
+static void
+mobility_notify(struct xtrd *x, const struct ms_reg *old,
+    const struct lisp_record *rec, const char *why)
+{
+	struct notify_tx	*n;
+	struct ipprefix		 p;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return;
+	n->x = x;
+	n->site = old->site;
+	n->rec = *rec;
+	n->to = old->from;
+	n->port = old->from_port;
+	n->nonce = lisp_nonce();
+	timer_init(&n->t, notify_timer, n);
+	n->next = notifies;
+	notifies = n;
+	p.addr = rec->eid.ip;
+	p.plen = rec->eid_plen;
+	cnt_inc(C_ms_mobility_notify);
+	tl_add("mobility-notify", &p, &old->from, "%s", why);
+	notify_timer(n);
+}
+
+void
+ms_rx_map_notify_ack(struct xtrd *x, const uint8_t *buf, size_t len,
+    const struct ipaddr *src)
+{
+	static struct lisp_map_register	 a;
+	struct notify_tx		*n;
+	enum lisp_err			 why = LERR_OK;
+	char				 s[IPADDR_STRLEN];
+
+	(void)x;
+	ipaddr_fmt(src, s, sizeof(s));
+	if (lisp_decode_map_register(buf, len, &a, &why) == -1) {
+		cnt_drop_lerr(why, "Map-Notify-Ack from %s", s);
+		return;
+	}
+	for (n = notifies; n != NULL; n = n->next) {
+		const struct xc_key *k = &x->conf->site[n->site].key;
+
+		if (n->nonce != a.nonce || ipaddr_cmp(&n->to, src) != 0)
+			continue;
+		if (a.alg_id != k->alg || lisp_auth_verify(k->alg, k->key,
+		    strlen(k->key), buf, len, a.auth_off, a.auth_len) != 0) {
+			cnt_drop(C_drop_auth_fail, "Map-Notify-Ack from %s", s);
+			return;
+		}
+		tl_add("mobility-notify-acked", NULL, src, NULL);
+		notify_unlink(n);
+		return;
+	}
+	cnt_drop(C_drop_unsolicited_notify, "Map-Notify-Ack from %s matches "
+	    "no Map-Notify", s);
+}
+
+/* --- Map-Register -------------------------------------------------------- */
+
+static void
+reg_expire(void *arg)
+{
+	struct ms_reg	*r = arg;
+	struct xtrd	*x = xtrd_self;
+	struct ms_eid	*e = r->e;
+	struct ms_reg	**pp;
+
+	for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	cnt_inc(C_ms_expired);
+	x->ms_nreg--;
+	tl_add("registration-expired", &e->eid, &r->from, NULL);
+	free(r);
+	pubsub_publish(x, e);
+	if (e->regs == NULL && e->subs == NULL) {
+		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
+		free(e);
+	}
+}
+
+/* Find the registrations of other xTRs on a less-specific prefix. */
+static void
+covering_notify(struct xtrd *x, const struct ms_reg *nr,
+    const struct lisp_record *rec)
+{
+	struct ipprefix	 parent;
+	struct ms_eid	*ce;
+	struct ms_reg	*r;
+
+	if (nr->e->eid.plen == 0)
+		return;
+	parent = nr->e->eid;
+	parent.plen--;
+	ipprefix_mask(&parent);
+	if ((ce = lpm_lookup_prefix(tab(x, parent.addr.af), &parent,
+	    NULL)) == NULL)
+		return;
+	for (r = ce->regs; r != NULL; r = r->next)
+		if (memcmp(r->xtr_id, nr->xtr_id, LISP_XTR_ID_LEN) != 0)
+			mobility_notify(x, r, rec, "more-specific registered "
+			    "inside its prefix");
+}
+
+static int
+apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
+    const struct lisp_record *rec, const struct ipaddr *src, uint16_t sport)
+{
+	struct ms_reg	 nr, *gone = NULL, *stored = NULL, *g;
+	struct ms_eid	*e;
+	struct ipprefix	 p;
+	struct lpm	*t;
+	bool		 fresh;
+	int		 changed;
+
+	p.addr = rec->eid.ip;
+	p.plen = rec->eid_plen;
+	t = tab(x, p.addr.af);
+	memset(&nr, 0, sizeof(nr));
+	if (m->xtr_id_present)
+		memcpy(nr.xtr_id, m->xtr_id, LISP_XTR_ID_LEN);
+	else	/* no xTR-ID: the source address stands for it */
+		memcpy(nr.xtr_id, src->a, LISP_XTR_ID_LEN);
+	nr.site_id = m->site_id;
+	nr.site = site;
+	nr.proxy_reply = m->proxy_reply;
+	nr.merge = m->merge_req;
+	nr.rec = *rec;
+	nr.from = *src;
+	nr.from_port = sport;
+	nr.first_ms = nr.last_ms = mono_ms();
+	timer_init(&nr.expire, reg_expire, NULL);
+	if ((e = lpm_exact(t, &p)) == NULL) {
+		if (rec->ttl == 0)
+			return 0;	/* withdrawing what is not there */
+		if ((e = calloc(1, sizeof(*e))) == NULL)
+			return -1;
+		e->eid = p;
+		if (lpm_insert(t, &p, e, NULL) == -1) {
+			free(e);
+			return -1;
+		}
+	}
+	for (g = e->regs, fresh = true; g != NULL; g = g->next)
+		if (memcmp(g->xtr_id, nr.xtr_id, LISP_XTR_ID_LEN) == 0)
+			fresh = false;
+	if ((changed = msr_apply(e, &nr, &gone, &stored)) == -1)
+		return -1;
+	if (stored != NULL) {
+		stored->expire.arg = stored;
+		/* RFC 9301 §8.2: gone after three missed refreshes */
+		timer_set(&x->timers, &stored->expire, mono_ms() +
+		    3000ull * x->conf->register_interval);
+		cnt_inc(C_ms_registered);
+		if (fresh) {
+			x->ms_nreg++;
+			tl_add("registered", &p, src, "site %s%s",
+			    x->conf->site[site].name,
+			    m->proxy_reply ? " proxy-reply" : "");
+			covering_notify(x, stored, rec);
+		} else if (changed)
+			tl_add("registration-changed", &p, src, "%u RLOCs",
+			    rec->nloc);
+	}
+	while ((g = gone) != NULL) {
+		gone = g->next;
+		x->ms_nreg--;
+		if (rec->ttl == 0) {
+			cnt_inc(C_ms_withdrawn);
+			tl_add("withdrawn", &p, src, NULL);
+		} else if (stored != NULL)
+			mobility_notify(x, g, &stored->rec, "EID registered by "
+			    "another xTR");
+		reg_free(x, g);
+	}
+	if (changed)
+		pubsub_publish(x, e);
+	if (e->regs == NULL && e->subs == NULL) {
+		lpm_remove(t, &p);
+		free(e);
+	}
+	return fresh || changed;
+}
+
+void
+ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
+    const struct ipaddr *src, uint16_t sport)
+{
+	static struct lisp_map_register	 m;
+	const struct xc_key		*k;
+	enum lisp_err			 why = LERR_OK;
+	char				 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
+	struct ipprefix			 p;
+	int				 site = -1, s, i;
+
+	ipaddr_fmt(src, a, sizeof(a));
+	if (lisp_decode_map_register(buf, len, &m, &why) == -1) {
+		cnt_drop_lerr(why, "Map-Register from %s", a);
+		return;
+	}
+	/* RFC 9301 §8.2: every record must belong to the site whose key
+	 * signed the message */
+	for (i = 0; i < m.nrec; i++) {
+		p.addr = m.rec[i].eid.ip;
+		p.plen = m.rec[i].eid_plen;
+		ipprefix_fmt(&p, e, sizeof(e));
+		if ((s = ms_site_for_eid(x->conf, &p, NULL)) == -1) {
+			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
+			    "%s is in no site", a, e);
+			return;
+		}
+		if (site != -1 && s != site) {
+			cnt_drop(C_drop_mixed_sites, "Map-Register from %s: "
+			    "records of two sites", a);
+			return;
+		}
+		site = s;
+	}
+	k = &x->conf->site[site].key;
+	if (m.alg_id != k->alg || lisp_auth_verify(k->alg, k->key,
+	    strlen(k->key), buf, len, m.auth_off, m.auth_len) != 0) {
+		cnt_drop(C_drop_auth_fail, "Map-Register from %s for site %s: "
+		    "authentication failed", a, x->conf->site[site].name);
+		return;
+	}
+	for (i = 0; i < m.nrec; i++) {
+		p.addr = m.rec[i].eid.ip;
+		p.plen = m.rec[i].eid_plen;
+		if (ms_site_allows(&x->conf->site[site], &p) == -1) {
+			cnt_drop(C_drop_eid_not_allowed, "Map-Register from "
+			    "%s: site %s may not register %s", a,
+			    x->conf->site[site].name,
+			    ipprefix_fmt(&p, e, sizeof(e)));
+			return;
+		}
+	}
+	for (i = 0; i < m.nrec; i++)
+		if (apply_record(x, site, &m, &m.rec[i], src, sport) == -1)
+			cnt_drop(C_drop_table_full, "registration table: out "
+			    "of memory");
+	if (m.want_notify) {
+		static uint8_t	nb[LISP_MAX_MSG];
+		ssize_t		n;
+
+		/* RFC 9301 §5.7: the Map-Notify echoes nonce and records */
+		m.type = LISP_MAP_NOTIFY;
+		n = lisp_encode_map_register(&m, k->key, strlen(k->key), nb,
+		    sizeof(nb));
+		if (n > 0 && xtr_send(x, src, sport, nb, (size_t)n) == 0)
+			cnt_inc(C_tx_map_notify);
+	}
+}

@@ -1,0 +1,58 @@
+/*
+ * ms_sites.c: the Map-Server's site table (RFC 9301 §8.2): which site owns
+ * an EID prefix (and so which key authenticates its Map-Registers), and
+ * whether a site may register a given prefix: exactly one of its
+ * configured prefixes, or a more-specific of one when the site allows
+ * more-specifics (a VM's /32 inside the site's /16).  Pure functions of
+ * the configuration.
+ */
+#include "xtrd.h"
+
+int
+ms_site_allows(const struct xc_site *s, const struct ipprefix *p)
+{
+	int	i;
+
+	for (i = 0; i < s->neid; i++) {
+		if (ipprefix_cmp(&s->eid[i], p) == 0)
+			return 0;
+		if (s->more_specifics && ipprefix_covers(&s->eid[i], p))
+			return 0;
+	}
+	return -1;
+}
+
+/* The site whose configured prefix covers p most specifically; -1. */
+int
+ms_site_for_eid(const struct xtr_conf *c, const struct ipprefix *p,
+    bool *more_specific)
+{
+	int	i, j, best = -1, best_plen = -1;
+
+	for (i = 0; i < c->nsite; i++)
+		for (j = 0; j < c->site[i].neid; j++) {
+			const struct ipprefix *e = &c->site[i].eid[j];
+
+			if (ipprefix_covers(e, p) && e->plen > best_plen) {
+				best = i;
+				best_plen = e->plen;
+			}
+		}
+	if (more_specific != NULL)
+		*more_specific = best >= 0 && best_plen < p->plen;
+	return best;
+}
+
+/* Does p overlap any site's EID space (either covering the other)? */
+bool
+ms_in_site_space(const struct xtr_conf *c, const struct ipprefix *p)
+{
+	int	i, j;
+
+	for (i = 0; i < c->nsite; i++)
+		for (j = 0; j < c->site[i].neid; j++)
+			if (ipprefix_covers(&c->site[i].eid[j], p) ||
+			    ipprefix_covers(p, &c->site[i].eid[j]))
+				return true;
+	return false;
+}

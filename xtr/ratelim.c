@@ -1,0 +1,143 @@
+/* ratelim.c: per-key interval limiter and token bucket, see ratelim.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ratelim.h"
+
+#define RL_PROBE	8
+
+struct rl_slot {
+	uint64_t	last_ms;	/* 0 = empty */
+	uint8_t		klen;
+	uint8_t		key[RL_KEYMAX];
+};
+
+struct ratelim {
+	size_t		 cap;		/* power of two */
+	uint64_t	 interval;
+	struct rl_slot	*slot;
+};
+
+struct ratelim *
+rl_new(size_t cap, uint64_t interval_ms)
+{
+	struct ratelim	*rl;
+	size_t		 c = 16;
+
+	while (c < cap)
+		c <<= 1;
+	if ((rl = calloc(1, sizeof(*rl))) == NULL)
+		return NULL;
+	if ((rl->slot = calloc(c, sizeof(*rl->slot))) == NULL) {
+		free(rl);
+		return NULL;
+	}
+	rl->cap = c;
+	rl->interval = interval_ms;
+	return rl;
+}
+
+void
+rl_free(struct ratelim *rl)
+{
+	if (rl == NULL)
+		return;
+	free(rl->slot);
+	free(rl);
+}
+
+static uint32_t
+fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--) {
+		h ^= *p++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static int
+same(const struct rl_slot *s, const void *key, size_t klen)
+{
+	return s->last_ms != 0 && s->klen == klen &&
+	    memcmp(s->key, key, klen) == 0;
+}
+
+int
+rl_allow(struct ratelim *rl, const void *key, size_t klen, uint64_t now_ms)
+{
+	struct rl_slot	*free_slot = NULL;
+	uint32_t	 h;
+	size_t		 i;
+
+	if (klen > RL_KEYMAX)
+		klen = RL_KEYMAX;
+	if (now_ms == 0)
+		now_ms = 1;
+	h = fnv1a(key, klen);
+	for (i = 0; i < RL_PROBE; i++) {
+		struct rl_slot *s = &rl->slot[(h + i) & (rl->cap - 1)];
+
+		if (same(s, key, klen)) {
+			if (now_ms - s->last_ms < rl->interval)
+				return 0;
+			s->last_ms = now_ms;
+			return 1;
+		}
+		if (free_slot == NULL && (s->last_ms == 0 ||
+		    now_ms - s->last_ms >= rl->interval))
+			free_slot = s;
+	}
+	if (free_slot == NULL)
+		return 0;
+	free_slot->last_ms = now_ms;
+	free_slot->klen = (uint8_t)klen;
+	memset(free_slot->key, 0, sizeof(free_slot->key));
+	memcpy(free_slot->key, key, klen);
+	return 1;
+}
+
+void
+rl_forget(struct ratelim *rl, const void *key, size_t klen)
+{
+	uint32_t	h;
+	size_t		i;
+
+	if (klen > RL_KEYMAX)
+		klen = RL_KEYMAX;
+	h = fnv1a(key, klen);
+	for (i = 0; i < RL_PROBE; i++) {
+		struct rl_slot *s = &rl->slot[(h + i) & (rl->cap - 1)];
+
+		if (same(s, key, klen))
+			s->last_ms = 0;
+	}
+}
+
+void
+tb_init(struct tbucket *tb, uint32_t rate, uint32_t burst, uint64_t now)
+{
+	tb->rate = rate;
+	tb->burst = burst;
+	tb->tokens_milli = (uint64_t)burst * 1000;
+	tb->last_ms = now;
+}
+
+int
+tb_take(struct tbucket *tb, uint64_t now_ms)
+{
+	uint64_t	max = (uint64_t)tb->burst * 1000;
+
+	if (now_ms > tb->last_ms) {
+		tb->tokens_milli += (now_ms - tb->last_ms) * tb->rate;
+		if (tb->tokens_milli > max)
+			tb->tokens_milli = max;
+		tb->last_ms = now_ms;
+	}
+	if (tb->tokens_milli < 1000)
+		return 0;
+	tb->tokens_milli -= 1000;
+	return 1;
+}

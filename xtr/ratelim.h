@@ -1,0 +1,42 @@
+/*
+ * ratelim.h: rate limiters for the control plane.
+ *
+ * struct ratelim: at most one event per key per interval (RFC 9301 §5.3:
+ * "an ITR ... MUST NOT send more than one Map-Request per second to a
+ * particular destination"; the same for SMRs and SMR-invoked requests).
+ * Fixed-size table with short linear probing: an entry older than the
+ * interval is free again, so memory is bounded whatever arrives.  When
+ * every probed slot holds a fresh key the event is refused (a flood).
+ *
+ * struct tbucket: a token bucket for an aggregate limit (all SMRs, log
+ * lines).
+ */
+#ifndef XTR_RATELIM_H
+#define XTR_RATELIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RL_KEYMAX	40
+
+struct ratelim;
+
+struct ratelim	*rl_new(size_t cap, uint64_t interval_ms);
+void		 rl_free(struct ratelim *);
+/* 1 if the event for key may happen now (and records it), 0 if not. */
+int		 rl_allow(struct ratelim *, const void *key, size_t klen,
+		    uint64_t now_ms);
+/* Forget key (a reply came: the next request may go at once). */
+void		 rl_forget(struct ratelim *, const void *key, size_t klen);
+
+struct tbucket {
+	uint32_t	rate;		/* tokens per second */
+	uint32_t	burst;
+	uint64_t	tokens_milli;	/* tokens * 1000 */
+	uint64_t	last_ms;
+};
+
+void	tb_init(struct tbucket *, uint32_t rate, uint32_t burst, uint64_t now);
+int	tb_take(struct tbucket *, uint64_t now_ms);	/* 1 ok, 0 empty */
+
+#endif

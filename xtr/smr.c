@@ -1,0 +1,156 @@
+/*
+ * smr.c: Solicit-Map-Requests (RFC 9301 §6.6.2).
+ *
+ * Sending: when a mapping of ours changes (API POST /v1/smr, or the MS
+ * told us another xTR took an EID), one SMR goes to every RLOC in our
+ * map-cache and to every configured proxy-ITR, at most one per second per
+ * (destination, EID).
+ *
+ * Receiving: an SMR is only a hint.  Its contents are never installed; if
+ * the EID it names is in our map-cache, we send an SMR-invoked Map-Request
+ * through the mapping system for the most specific prefix it names (so a
+ * /32 that moved out of a cached /24 is learned), rate-limited per EID and
+ * in aggregate, and keep the cached mapping until the reply comes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mono.h"
+#include "xtrd.h"
+
+#define SMR_MAX_TARGETS	4096
+
+struct targets {
+	struct xtrd	*x;
+	struct ipaddr	*a;
+	int		 n;
+};
+
+static void
+add_target(struct targets *t, const struct ipaddr *a)
+{
+	int	i;
+
+	if (a->af == AF_UNSPEC || t->n == SMR_MAX_TARGETS)
+		return;
+	for (i = 0; i < t->x->conf->nrloc; i++)
+		if (ipaddr_cmp(&t->x->conf->rloc[i], a) == 0)
+			return;		/* not to ourselves */
+	for (i = 0; i < t->n; i++)
+		if (ipaddr_cmp(&t->a[i], a) == 0)
+			return;
+	t->a[t->n++] = *a;
+}
+
+static int
+collect(const struct mc_entry *e, void *arg)
+{
+	int	i;
+
+	for (i = 0; i < e->nrloc; i++)
+		add_target(arg, &e->rloc[i].addr);
+	return 0;
+}
+
+static int
+send_one(struct xtrd *x, const struct ipprefix *eid, const struct ipaddr *to)
+{
+	static struct lisp_map_request	req;
+	static uint8_t			buf[LISP_MAX_MSG];
+	struct {
+		struct ipaddr	to;
+		struct ipprefix	eid;
+	}				key;
+	ssize_t				n;
+
+	memset(&key, 0, sizeof(key));
+	key.to = *to;
+	key.eid = *eid;
+	/* one SMR per second per (destination, EID) */
+	if (!rl_allow(x->rl_smr_out, &key, sizeof(key), mono_ms())) {
+		cnt_inc(C_tx_smr_ratelimited);
+		return -1;
+	}
+	if (itr_build_request(x, eid, &req) == -1)
+		return -1;
+	req.smr = true;			/* RFC 9301 §5.3: S bit */
+	req.source_eid.ip = eid->addr;	/* RFC 9301 §6.6.2: changed EID */
+	if ((n = lisp_encode_map_request(&req, buf, sizeof(buf))) < 0)
+		return -1;
+	if (xtr_send(x, to, LISP_CONTROL_PORT, buf, (size_t)n) == -1)
+		return -1;
+	cnt_inc(C_tx_smr);
+	tl_add("smr-sent", eid, to, "nonce %016llx",
+	    (unsigned long long)req.nonce);
+	return 0;
+}
+
+int
+smr_send(struct xtrd *x, const struct ipprefix *eid, struct ipaddr *out,
+    int nout, int *ntargets)
+{
+	struct targets	t;
+	int		i, sent = 0;
+
+	t.x = x;
+	t.n = 0;
+	if ((t.a = calloc(SMR_MAX_TARGETS, sizeof(*t.a))) == NULL)
+		return -1;
+	mc_walk(x->mc, collect, &t);
+	for (i = 0; i < x->conf->npxtr; i++)
+		add_target(&t, &x->conf->pxtr[i]);
+	for (i = 0; i < t.n; i++) {
+		if (send_one(x, eid, &t.a[i]) == -1)
+			continue;
+		if (out != NULL && sent < nout)
+			out[sent] = t.a[i];
+		sent++;
+	}
+	if (ntargets != NULL)
+		*ntargets = t.n;
+	free(t.a);
+	return sent;
+}
+
+void
+smr_rx(struct xtrd *x, const struct lisp_map_request *req,
+    const struct ipaddr *src)
+{
+	struct ipprefix	 name;
+	char		 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
+	uint64_t	 now = mono_ms();
+
+	cnt_inc(C_rx_smr);
+	ipaddr_fmt(src, a, sizeof(a));
+	if (!tb_take(&x->smr_in_bucket, now)) {
+		cnt_drop(C_drop_smr_flood, "SMR from %s: over the aggregate "
+		    "limit", a);
+		return;
+	}
+	/* The most specific prefix the SMR names: its Source-EID (the EID
+	 * that changed, RFC 9301 §6.6.2), else its EID record. */
+	if (req->source_eid.ip.af != AF_UNSPEC)
+		ipprefix_host(&req->source_eid.ip, &name);
+	else if (req->nrec > 0) {
+		name.addr = req->rec[0].eid.ip;
+		name.plen = req->rec[0].plen;
+		ipprefix_mask(&name);
+	} else {
+		cnt_drop_lerr(LERR_NO_RECORDS, "SMR from %s", a);
+		return;
+	}
+	ipprefix_fmt(&name, e, sizeof(e));
+	if (mc_lookup(x->mc, 0, &name.addr, now) == NULL) {
+		cnt_drop(C_drop_smr_not_cached, "SMR from %s for %s", a, e);
+		return;
+	}
+	if (!rl_allow(x->rl_smr_in, &name, sizeof(name), now)) {
+		cnt_drop(C_drop_smr_ratelimited, "SMR from %s for %s", a, e);
+		return;
+	}
+	tl_add("smr-received", &name, src, NULL);
+	cnt_inc(C_smr_invoked_request);
+	/* RFC 9301 §6.6.2: ask the mapping system, not the SMR's sender */
+	itr_resolve(x, &name, true);
+}

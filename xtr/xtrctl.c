@@ -1,0 +1,487 @@
+/*
+ * xtrctl.c: command-line client of xtrd's control API (docs/api.md):
+ * HTTP/1.1 over the unix socket with libcurl, human output by default,
+ * the JSON answer with --json.
+ */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEF_SOCKET	"/run/xtrd/xtrd.sock"
+
+struct buf {
+	char	*p;
+	size_t	 len;
+};
+
+static const char	*sock_path = DEF_SOCKET;
+static int		 json_out;
+
+static __attribute__((__noreturn__)) void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: xtrctl [-s socket] [--json] command [args]\n"
+	    "commands:\n"
+	    "  status                         roles, RLOCs, map-servers\n"
+	    "  database                       database mappings\n"
+	    "  add EID [priority N] [weight N] [ttl MIN]\n"
+	    "  remove EID [moved-to RLOC...]  withdraw a mapping\n"
+	    "  smr EID                        send SMRs for EID\n"
+	    "  map-cache                      the ITR's map-cache\n"
+	    "  resolve EID                    Map-Request into the map-cache\n"
+	    "  registrations                  Map-Server registrations\n"
+	    "  subscriptions                  Map-Server pub/sub subscribers\n"
+	    "  sites                          Map-Server site table\n"
+	    "  counters                       counters (non-zero ones)\n"
+	    "  timeline [SINCE]               recent control events\n"
+	    "  lig EID [MAP-RESOLVER] [timeout MS]\n");
+	exit(2);
+}
+
+static size_t
+on_data(char *d, size_t sz, size_t n, void *arg)
+{
+	struct buf	*b = arg;
+	char		*np;
+
+	if ((np = realloc(b->p, b->len + sz * n + 1)) == NULL)
+		return 0;
+	b->p = np;
+	memcpy(b->p + b->len, d, sz * n);
+	b->len += sz * n;
+	b->p[b->len] = '\0';
+	return sz * n;
+}
+
+/* Call the API; returns the parsed answer (NULL on failure, reported). */
+static json_object *
+call(const char *method, const char *path, json_object *body, long *status)
+{
+	CURL			*c;
+	CURLcode		 rc;
+	struct curl_slist	*h = NULL;
+	struct buf		 b = { NULL, 0 };
+	char			 url[256];
+	json_object		*o;
+
+	if ((c = curl_easy_init()) == NULL) {
+		fprintf(stderr, "xtrctl: curl init failed\n");
+		return NULL;
+	}
+	snprintf(url, sizeof(url), "http://localhost%s", path);
+	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock_path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 70L);
+	if (strcmp(method, "POST") == 0) {
+		const char *s = json_object_to_json_string_ext(body,
+		    JSON_C_TO_STRING_PLAIN);
+
+		h = curl_slist_append(h, "Content-Type: application/json");
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, s);
+	}
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "xtrctl: %s: %s\n", sock_path,
+		    curl_easy_strerror(rc));
+		free(b.p);
+		return NULL;
+	}
+	o = b.p ? json_tokener_parse(b.p) : NULL;
+	if (o == NULL)
+		fprintf(stderr, "xtrctl: answer is not JSON (HTTP %ld)\n",
+		    *status);
+	free(b.p);
+	return o;
+}
+
+static const char *
+gs(json_object *o, const char *k)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(o, k, &v))
+		return "-";
+	return json_object_get_string(v);
+}
+
+static long long
+gi(json_object *o, const char *k)
+{
+	json_object	*v;
+
+	return json_object_object_get_ex(o, k, &v) ?
+	    (long long)json_object_get_int64(v) : 0;
+}
+
+static json_object *
+ga(json_object *o, const char *k)
+{
+	json_object	*v;
+
+	if (json_object_object_get_ex(o, k, &v) &&
+	    json_object_is_type(v, json_type_array))
+		return v;
+	return NULL;
+}
+
+static size_t
+alen(json_object *a)
+{
+	return a ? json_object_array_length(a) : 0;
+}
+
+static void
+print_rlocs(json_object *rl, const char *indent)
+{
+	size_t	i;
+
+	for (i = 0; i < alen(rl); i++) {
+		json_object *l = json_object_array_get_idx(rl, i);
+
+		printf("%s%-40s %-5s %lld/%lld\n", indent, gs(l, "addr"),
+		    json_object_get_boolean(json_object_object_get(l, "up")) ?
+		    "up" : "down", gi(l, "priority"), gi(l, "weight"));
+	}
+}
+
+static void
+show_status(json_object *o)
+{
+	json_object	*a;
+	size_t		 i;
+
+	printf("roles:     %s\n", gs(o, "roles"));
+	printf("rlocs:     %s\n", gs(o, "rlocs"));
+	printf("xtr-id:    %s\n", gs(o, "xtr_id"));
+	printf("uptime:    %lld ms\n", gi(o, "uptime_ms"));
+	printf("resolvers: %s\n", gs(o, "map_resolvers"));
+	a = ga(o, "map_servers");
+	for (i = 0; i < alen(a); i++) {
+		json_object *m = json_object_array_get_idx(a, i);
+
+		printf("map-server %s: %s\n", gs(m, "addr"),
+		    strcmp(gs(m, "registered"), "true") == 0 ? "registered" :
+		    "not registered");
+	}
+	printf("map-cache: %lld entries\n", gi(o, "map_cache_entries"));
+	printf("registrations (MS): %lld\n", gi(o, "registrations"));
+}
+
+static void
+show_database(json_object *o)
+{
+	json_object	*a = ga(o, "mappings");
+	size_t		 i;
+
+	printf("%-24s %-8s %-6s %-6s %-8s %s\n", "EID", "PRIO", "WEIGHT",
+	    "TTL", "SOURCE", "STATE");
+	for (i = 0; i < alen(a); i++) {
+		json_object *m = json_object_array_get_idx(a, i);
+
+		printf("%-24s %-8lld %-6lld %-6lld %-8s %s\n", gs(m, "eid"),
+		    gi(m, "priority"), gi(m, "weight"), gi(m, "ttl"),
+		    gs(m, "source"), strcmp(gs(m, "registered"), "true") == 0 ?
+		    "registered" : "registering");
+	}
+	a = ga(o, "withdrawing");
+	for (i = 0; i < alen(a); i++)
+		printf("%-24s withdrawing\n",
+		    gs(json_object_array_get_idx(a, i), "eid"));
+	a = ga(o, "away");
+	for (i = 0; i < alen(a); i++) {
+		json_object *m = json_object_array_get_idx(a, i);
+
+		printf("%-24s away, moved to %s\n", gs(m, "eid"),
+		    gs(m, "moved_to"));
+	}
+}
+
+static void
+show_map_cache(json_object *o)
+{
+	json_object	*a = ga(o, "entries");
+	size_t		 i;
+
+	for (i = 0; i < alen(a); i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+
+		printf("%s, ttl %lld min (%lld s left)%s%s\n", gs(e, "eid"),
+		    gi(e, "ttl"), gi(e, "ttl_left_s"),
+		    strcmp(gs(e, "negative"), "true") == 0 ? ", negative: " :
+		    "", strcmp(gs(e, "negative"), "true") == 0 ?
+		    gs(e, "action") : "");
+		print_rlocs(ga(e, "rlocs"), "  ");
+	}
+	if (alen(a) == 0)
+		printf("map-cache is empty\n");
+}
+
+static void
+show_registrations(json_object *o)
+{
+	json_object	*a = ga(o, "registrations");
+	size_t		 i;
+
+	for (i = 0; i < alen(a); i++) {
+		json_object *r = json_object_array_get_idx(a, i);
+
+		printf("%s site %s from %s xtr-id %s%s\n", gs(r, "eid"),
+		    gs(r, "site"), gs(r, "from"), gs(r, "xtr_id"),
+		    strcmp(gs(r, "proxy_reply"), "true") == 0 ?
+		    " proxy-reply" : "");
+		print_rlocs(ga(r, "rlocs"), "  ");
+	}
+	if (alen(a) == 0)
+		printf("no registrations\n");
+}
+
+static void
+show_sites(json_object *o)
+{
+	json_object	*a = ga(o, "sites");
+	size_t		 i;
+
+	for (i = 0; i < alen(a); i++) {
+		json_object *s = json_object_array_get_idx(a, i);
+
+		printf("site %s: %s key-id %lld, eids %s, more-specifics %s\n",
+		    gs(s, "name"), gs(s, "alg"), gi(s, "key_id"),
+		    gs(s, "eids"), gs(s, "more_specifics"));
+	}
+}
+
+static void
+show_counters(json_object *o)
+{
+	json_object	*c;
+
+	if (!json_object_object_get_ex(o, "counters", &c))
+		return;
+	json_object_object_foreach(c, k, v)
+		if (json_object_get_int64(v) != 0)
+			printf("%-32s %lld\n", k,
+			    (long long)json_object_get_int64(v));
+}
+
+static void
+show_timeline(json_object *o)
+{
+	json_object	*a = ga(o, "events");
+	size_t		 i;
+
+	for (i = 0; i < alen(a); i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+
+		printf("%6lld %10lld.%03lld %-22s %-20s %-16s %s\n",
+		    gi(e, "seq"), gi(e, "t_ms") / 1000, gi(e, "t_ms") % 1000,
+		    gs(e, "event"), gs(e, "eid"), gs(e, "peer"),
+		    strcmp(gs(e, "detail"), "-") ? gs(e, "detail") : "");
+	}
+}
+
+static void
+show_subs(json_object *o)
+{
+	json_object	*a = ga(o, "subscriptions");
+	size_t		 i;
+
+	for (i = 0; i < alen(a); i++) {
+		json_object *s = json_object_array_get_idx(a, i);
+
+		printf("%s subscriber %s xtr-id %s\n", gs(s, "eid"),
+		    gs(s, "itr"), gs(s, "xtr_id"));
+	}
+}
+
+static void
+show_lig(json_object *o, const char *eid, const char *mr)
+{
+	json_object	*a = ga(o, "records");
+	size_t		 i;
+
+	printf("Send map-request to %s for %s ...\n", mr ? mr :
+	    "the configured map-resolver", eid);
+	printf("Received map-reply from %s with rtt %.3f secs\n",
+	    gs(o, "from"), gi(o, "rtt_ms") / 1000.0);
+	printf("\nMapping entry for EID '%s':\n", eid);
+	for (i = 0; i < alen(a); i++) {
+		json_object *r = json_object_array_get_idx(a, i);
+
+		printf("%s, record ttl: %lld, auth bit: %d%s%s\n",
+		    gs(r, "eid"), gi(r, "ttl"),
+		    strcmp(gs(r, "authoritative"), "true") == 0,
+		    strcmp(gs(r, "negative"), "true") == 0 ?
+		    ", negative, action: " : "",
+		    strcmp(gs(r, "negative"), "true") == 0 ?
+		    gs(r, "action") : "");
+		if (alen(ga(r, "rlocs")) > 0)
+			printf("  %-40s %-5s %s\n", "Locator", "State",
+			    "Priority/Weight");
+		print_rlocs(ga(r, "rlocs"), "  ");
+	}
+}
+
+static json_object *
+eid_body(const char *eid)
+{
+	json_object	*b = json_object_new_object();
+
+	json_object_object_add(b, "eid", json_object_new_string(eid));
+	return b;
+}
+
+static int
+num_arg(json_object *b, const char *key, const char *v)
+{
+	char	*end;
+	long	 n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < 0)
+		return -1;
+	json_object_object_add(b, key, json_object_new_int64(n));
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*cmd, *method = "GET", *e;
+	char		 path[128];
+	json_object	*body = NULL, *ans;
+	long		 status = 0;
+	int		 ch, i, rc = 0;
+	void		(*show)(json_object *) = NULL;
+
+	if ((e = getenv("XTRCTL_SOCKET")) != NULL)
+		sock_path = e;
+	while ((ch = getopt_long(argc, argv, "js:", lopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': json_out = 1; break;
+		case 's': sock_path = optarg; break;
+		default: usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	cmd = argv[0];
+	if (strcmp(cmd, "status") == 0 && argc == 1) {
+		snprintf(path, sizeof(path), "/v1/status");
+		show = show_status;
+	} else if (strcmp(cmd, "database") == 0 && argc == 1) {
+		snprintf(path, sizeof(path), "/v1/database");
+		show = show_database;
+	} else if (strcmp(cmd, "add") == 0 && argc >= 2 && argc % 2 == 0) {
+		snprintf(path, sizeof(path), "/v1/database/add");
+		method = "POST";
+		body = eid_body(argv[1]);
+		for (i = 2; i < argc; i += 2)
+			if ((strcmp(argv[i], "priority") != 0 &&
+			    strcmp(argv[i], "weight") != 0 &&
+			    strcmp(argv[i], "ttl") != 0) ||
+			    num_arg(body, argv[i], argv[i + 1]) == -1)
+				usage();
+	} else if (strcmp(cmd, "remove") == 0 && argc >= 2) {
+		snprintf(path, sizeof(path), "/v1/database/remove");
+		method = "POST";
+		body = eid_body(argv[1]);
+		if (argc > 2) {
+			json_object *a = json_object_new_array();
+
+			if (strcmp(argv[2], "moved-to") != 0 || argc < 4)
+				usage();
+			for (i = 3; i < argc; i++)
+				json_object_array_add(a,
+				    json_object_new_string(argv[i]));
+			json_object_object_add(body, "moved_to", a);
+		}
+	} else if (strcmp(cmd, "smr") == 0 && argc == 2) {
+		snprintf(path, sizeof(path), "/v1/smr");
+		method = "POST";
+		body = eid_body(argv[1]);
+	} else if (strcmp(cmd, "map-cache") == 0 && argc == 1) {
+		snprintf(path, sizeof(path), "/v1/map-cache");
+		show = show_map_cache;
+	} else if (strcmp(cmd, "resolve") == 0 && argc == 2) {
+		snprintf(path, sizeof(path), "/v1/map-cache/resolve");
+		method = "POST";
+		body = eid_body(argv[1]);
+	} else if (strcmp(cmd, "registrations") == 0 && argc == 1) {
+		snprintf(path, sizeof(path), "/v1/registrations");
+		show = show_registrations;
+	} else if (strcmp(cmd, "subscriptions") == 0 && argc == 1) {
+		snprintf(path, sizeof(path), "/v1/subscriptions");
+		show = show_subs;
+	} else if (strcmp(cmd, "sites") == 0 && argc == 1) {
+		snprintf(path, sizeof(path), "/v1/sites");
+		show = show_sites;
+	} else if (strcmp(cmd, "counters") == 0 && argc == 1) {
+		snprintf(path, sizeof(path), "/v1/counters");
+		show = show_counters;
+	} else if (strcmp(cmd, "timeline") == 0 && argc <= 2) {
+		snprintf(path, sizeof(path), "/v1/timeline?since=%s",
+		    argc == 2 ? argv[1] : "0");
+		show = show_timeline;
+	} else if (strcmp(cmd, "lig") == 0 && argc >= 2 && argc <= 5) {
+		snprintf(path, sizeof(path), "/v1/lig");
+		method = "POST";
+		body = eid_body(argv[1]);
+		i = 2;
+		if (argc > 2 && strcmp(argv[2], "timeout") != 0) {
+			json_object_object_add(body, "map_resolver",
+			    json_object_new_string(argv[2]));
+			i = 3;
+		}
+		if (i < argc && (strcmp(argv[i], "timeout") != 0 ||
+		    i + 1 >= argc || num_arg(body, "timeout_ms",
+		    argv[i + 1]) == -1 || i + 2 != argc))
+			usage();
+	} else
+		usage();
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	ans = call(method, path, body, &status);
+	if (ans == NULL) {
+		rc = 3;
+		goto out;
+	}
+	if (json_out)
+		printf("%s\n", json_object_to_json_string_ext(ans,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	if (status != 200) {
+		if (!json_out)
+			fprintf(stderr, "xtrctl: %s (HTTP %ld)\n",
+			    gs(ans, "error"), status);
+		rc = 1;
+	} else if (!json_out) {
+		if (strcmp(cmd, "lig") == 0)
+			show_lig(ans, argv[1], argc > 2 &&
+			    strcmp(argv[2], "timeout") ? argv[2] : NULL);
+		else if (show != NULL)
+			show(ans);
+		else
+			printf("%s\n", json_object_to_json_string_ext(ans,
+			    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_SPACED));
+	}
+	json_object_put(ans);
+out:
+	json_object_put(body);
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,419 @@
+/*
+ * xtrd.c: main and the one poll loop.  Reads xtrd.conf, opens UDP 4342
+ * (IPv4 and IPv6) and the API socket, then dispatches every LISP control
+ * message to the file that does that job.  Signal handlers only set flags.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mono.h"
+#include "xtrd.h"
+
+struct xtrd	*xtrd_self;
+
+static volatile sig_atomic_t	quit;
+static volatile sig_atomic_t	reload;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		quit = 1;
+}
+
+static __attribute__((__noreturn__)) void
+usage(void)
+{
+	fprintf(stderr, "usage: xtrd [-dnv] [-f file]\n"
+	    "  -d  stay in the foreground, log to stderr\n"
+	    "  -f  configuration file (default /etc/xen/xtrd.conf)\n"
+	    "  -n  check the configuration and exit; -nv prints it back\n"
+	    "  -v  verbose (debug) logging\n");
+	exit(1);
+}
+
+void
+xtr_hexid(const uint8_t *id, char *out)
+{
+	int	i;
+
+	for (i = 0; i < LISP_XTR_ID_LEN; i++)
+		sprintf(out + 2 * i, "%02x", id[i]);
+}
+
+const struct ipaddr *
+xtr_rloc(const struct xtrd *x, int af)
+{
+	int	i;
+
+	for (i = 0; i < x->conf->nrloc; i++)
+		if (x->conf->rloc[i].af == af)
+			return &x->conf->rloc[i];
+	return NULL;
+}
+
+int
+xtr_send(struct xtrd *x, const struct ipaddr *to, uint16_t port,
+    const void *buf, size_t len)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		sl;
+	int			fd = to->af == AF_INET ? x->fd4 : x->fd6;
+	char			a[IPADDR_STRLEN];
+
+	if (fd == -1 || ipaddr_to_sockaddr(to, port, &ss, &sl) == -1) {
+		cnt_drop(C_tx_error, "no socket for %s",
+		    ipaddr_fmt(to, a, sizeof(a)));
+		return -1;
+	}
+	if (sendto(fd, buf, len, 0, (struct sockaddr *)&ss, sl) == -1) {
+		cnt_drop(C_tx_error, "sendto %s: %s",
+		    ipaddr_fmt(to, a, sizeof(a)), strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_udp(int af)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		sl;
+	struct ipaddr		any;
+	int			fd, on = 1;
+
+	memset(&any, 0, sizeof(any));
+	any.af = (uint8_t)af;
+	if ((fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (af == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	ipaddr_to_sockaddr(&any, LISP_CONTROL_PORT, &ss, &sl);
+	if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* RFC 9301 §5.3: a plain Map-Request is an SMR or asks for our EIDs. */
+static void
+rx_map_request(struct xtrd *x, const uint8_t *buf, size_t len,
+    const struct ipaddr *src, uint16_t sport)
+{
+	static struct lisp_map_request	req;
+	enum lisp_err			why = LERR_OK;
+	char				a[IPADDR_STRLEN];
+
+	cnt_inc(C_rx_map_request);
+	if (lisp_decode_map_request(buf, len, &req, &why) == -1) {
+		cnt_drop_lerr(why, "Map-Request from %s",
+		    ipaddr_fmt(src, a, sizeof(a)));
+		return;
+	}
+	if (!(x->conf->roles & ROLE_XTR)) {
+		cnt_drop(C_drop_role, "Map-Request from %s: not an xTR",
+		    ipaddr_fmt(src, a, sizeof(a)));
+		return;
+	}
+	if (req.smr)
+		smr_rx(x, &req, src);
+	else
+		etr_rx_map_request(x, &req, src, sport);
+}
+
+/* RFC 9301 §5.8: an ECM carries a Map-Request to a Map-Resolver, or from
+ * a Map-Server to the ETR that registered the EID. */
+static void
+rx_ecm(struct xtrd *x, const uint8_t *buf, size_t len,
+    const struct ipaddr *src)
+{
+	static struct lisp_map_request	req;
+	struct lisp_ecm			ecm;
+	enum lisp_err			why = LERR_OK;
+	char				a[IPADDR_STRLEN];
+
+	cnt_inc(C_rx_ecm);
+	ipaddr_fmt(src, a, sizeof(a));
+	if (lisp_decode_ecm(buf, len, &ecm, &why) == -1) {
+		cnt_drop_lerr(why, "ECM from %s", a);
+		return;
+	}
+	if (lisp_msg_type(ecm.payload, ecm.payload_len) != LISP_MAP_REQUEST) {
+		cnt_drop(C_drop_ecm_inner, "ECM from %s: inner message is "
+		    "not a Map-Request", a);
+		return;
+	}
+	if (lisp_decode_map_request(ecm.payload, ecm.payload_len, &req,
+	    &why) == -1) {
+		cnt_drop_lerr(why, "ECM Map-Request from %s", a);
+		return;
+	}
+	cnt_inc(C_rx_map_request);
+	if (x->conf->roles & ROLE_MS)
+		mr_rx_ecm_request(x, buf, len, &ecm, &req, src);
+	else if (req.smr)
+		cnt_drop(C_drop_ecm_inner, "ECM from %s: SMR inside ECM", a);
+	else
+		etr_rx_map_request(x, &req, src, ecm.inner_sport);
+}
+
+static void
+rx_packet(struct xtrd *x, const uint8_t *buf, size_t len,
+    const struct ipaddr *src, uint16_t sport)
+{
+	char	a[IPADDR_STRLEN];
+	int	type = lisp_msg_type(buf, len);
+	int	roles = x->conf->roles;
+
+	cnt_inc(C_rx_packets);
+	switch (type) {
+	case LISP_MAP_REQUEST:
+		rx_map_request(x, buf, len, src, sport);
+		return;
+	case LISP_MAP_REPLY:
+		cnt_inc(C_rx_map_reply);
+		if (roles & ROLE_XTR) {
+			itr_rx_map_reply(x, buf, len, src);
+			return;
+		}
+		break;
+	case LISP_MAP_REGISTER:
+		cnt_inc(C_rx_map_register);
+		if (roles & ROLE_MS) {
+			ms_rx_map_register(x, buf, len, src, sport);
+			return;
+		}
+		break;
+	case LISP_MAP_NOTIFY:
+		cnt_inc(C_rx_map_notify);
+		if (roles & ROLE_XTR) {
+			etr_rx_map_notify(x, buf, len, src, sport);
+			return;
+		}
+		break;
+	case LISP_MAP_NOTIFY_ACK:
+		cnt_inc(C_rx_map_notify_ack);
+		if (roles & ROLE_MS) {
+			ms_rx_map_notify_ack(x, buf, len, src);
+			return;
+		}
+		break;
+	case LISP_ECM:
+		rx_ecm(x, buf, len, src);
+		return;
+	default:
+		cnt_drop(C_drop_unknown_type, "type %d from %s", type,
+		    ipaddr_fmt(src, a, sizeof(a)));
+		return;
+	}
+	cnt_drop(C_drop_role, "type %d from %s: not for our role (%s)", type,
+	    ipaddr_fmt(src, a, sizeof(a)), xc_role_name(roles));
+}
+
+static void
+drain(struct xtrd *x, int fd)
+{
+	static uint8_t		buf[LISP_MAX_MSG + 1];
+	struct sockaddr_storage	ss;
+	socklen_t		sl;
+	struct ipaddr		src;
+	uint16_t		sport;
+	ssize_t			n;
+	int			i;
+
+	for (i = 0; i < 256; i++) {
+		sl = sizeof(ss);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
+		    &sl);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("recvfrom");
+			return;
+		}
+		if (ipaddr_from_sockaddr((struct sockaddr *)&ss, &src,
+		    &sport) == -1)
+			continue;
+		if ((size_t)n > LISP_MAX_MSG) {
+			cnt_drop_lerr(LERR_TRAILING, "oversized datagram");
+			continue;
+		}
+		rx_packet(x, buf, (size_t)n, &src, sport);
+	}
+}
+
+static void
+do_reload(struct xtrd *x)
+{
+	struct xtr_conf	*nc;
+	struct db_map	*dm, *next;
+	int		 i;
+
+	if ((nc = malloc(sizeof(*nc))) == NULL) {
+		log_warn("reload");
+		return;
+	}
+	if (xc_load(x->conf_path, nc, NULL) != 0) {
+		log_warnx("reload: %s has errors, keeping the old one",
+		    x->conf_path);
+		free(nc);
+		return;
+	}
+	/* Only the database is reloaded: other keys need a restart. */
+	for (dm = x->db; dm != NULL; dm = next) {
+		next = dm->next;
+		if (dm->from_api || dm->withdrawn)
+			continue;
+		for (i = 0; i < nc->ndb; i++)
+			if (ipprefix_cmp(&nc->db[i].eid, &dm->m.eid) == 0)
+				break;
+		if (i == nc->ndb)
+			etr_db_remove(x, &dm->m.eid);
+	}
+	for (i = 0; i < nc->ndb; i++) {
+		dm = etr_db_find(x, &nc->db[i].eid);
+		if (dm == NULL || memcmp(&dm->m, &nc->db[i],
+		    sizeof(dm->m)) != 0)
+			etr_db_add(x, &nc->db[i], false);
+	}
+	free(nc);
+	tl_add("reload", NULL, NULL, "%s", x->conf_path);
+}
+
+static void
+loop(struct xtrd *x)
+{
+	struct pollfd	pfd[3];
+	uint64_t	now, next, at;
+	int		n, timeout;
+
+	while (!quit) {
+		if (reload) {
+			reload = 0;
+			do_reload(x);
+		}
+		now = mono_ms();
+		next = timer_next(&x->timers);
+		if (x->api != NULL && (at = api_timeout_ms(x->api)) < next)
+			next = at;
+		timeout = next <= now ? 0 : next - now > 1000 ? 1000 :
+		    (int)(next - now);
+		n = 0;
+		pfd[n].fd = x->fd4;
+		pfd[n++].events = POLLIN;
+		pfd[n].fd = x->fd6;
+		pfd[n++].events = POLLIN;
+		pfd[n].fd = x->api ? api_fd(x->api) : -1;
+		pfd[n++].events = POLLIN;
+		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
+			fatal("poll");
+		if (x->fd4 != -1 && (pfd[0].revents & POLLIN))
+			drain(x, x->fd4);
+		if (x->fd6 != -1 && (pfd[1].revents & POLLIN))
+			drain(x, x->fd6);
+		if (x->api != NULL)
+			api_run(x->api);
+		timer_run(&x->timers, mono_ms());
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct xtrd	 xs;
+	struct xtrd	*x = &xs;
+	const char	*path = "/etc/xen/xtrd.conf";
+	int		 ch, fg = 0, check = 0, verbose = 0, r;
+
+	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+		switch (ch) {
+		case 'd': fg = 1; break;
+		case 'f': path = optarg; break;
+		case 'n': check = 1; break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	memset(x, 0, sizeof(*x));
+	x->fd4 = x->fd6 = -1;
+	if ((x->conf = malloc(sizeof(*x->conf))) == NULL)
+		fatal("malloc");
+	x->conf_path = path;
+	r = xc_load(path, x->conf, stderr);
+	if (r == -1) {
+		fprintf(stderr, "xtrd: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (r > 0) {
+		fprintf(stderr, "xtrd: %s: %d error%s\n", path, r,
+		    r == 1 ? "" : "s");
+		return 1;
+	}
+	if (check) {
+		if (verbose)
+			xc_print(stdout, x->conf);
+		else
+			fprintf(stderr, "configuration OK\n");
+		return 0;
+	}
+	log_init(fg, verbose, "xtrd");
+	if (!fg && daemon(0, 0) == -1)
+		fatal("daemon");
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGHUP, on_signal);
+	xtrd_self = x;
+	x->start_ms = mono_ms();
+	if (x->conf->xtr_id_set)
+		memcpy(x->xtr_id, x->conf->xtr_id, sizeof(x->xtr_id));
+	else if (getrandom(x->xtr_id, sizeof(x->xtr_id), 0) !=
+	    (ssize_t)sizeof(x->xtr_id))
+		fatal("getrandom");
+	if ((x->fd4 = open_udp(AF_INET)) == -1)
+		log_warn("UDP %d over IPv4", LISP_CONTROL_PORT);
+	if ((x->fd6 = open_udp(AF_INET6)) == -1)
+		log_warn("UDP %d over IPv6", LISP_CONTROL_PORT);
+	if (x->fd4 == -1 && x->fd6 == -1)
+		fatalx("no control socket");
+	if ((x->api = api_start(x, x->conf->control_socket)) == NULL)
+		fatalx("cannot start the API on %s", x->conf->control_socket);
+	if (itr_init(x) == -1 || ms_init(x) == -1 || etr_init(x) == -1)
+		fatal("init");
+	log_info("started: role %s, %d database mapping%s, %d map-server%s",
+	    xc_role_name(x->conf->roles), x->conf->ndb,
+	    x->conf->ndb == 1 ? "" : "s", x->conf->nms,
+	    x->conf->nms == 1 ? "" : "s");
+	tl_add("start", NULL, NULL, "role %s", xc_role_name(x->conf->roles));
+	loop(x);
+	log_info("shutting down");
+	api_stop(x->api);
+	etr_free(x);
+	itr_free(x);
+	ms_free(x);
+	timer_heap_free(&x->timers);
+	if (x->fd4 != -1)
+		close(x->fd4);
+	if (x->fd6 != -1)
+		close(x->fd6);
+	free(x->conf);
+	return 0;
+}

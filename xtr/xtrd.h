@@ -1,0 +1,239 @@
+/*
+ * xtrd.h: the daemon's state and the functions its one-job files export
+ * to each other.  One poll loop (xtrd.c) owns two UDP 4342 sockets (IPv4,
+ * IPv6), the API server (api.c) and the timer heap; every handler runs in
+ * that loop, so nothing here is locked.
+ *
+ * The data plane (TUN, RFC 9300 encapsulation) is a later addition: it
+ * will look destinations up with mc_lookup() and call itr_resolve() on a
+ * miss, exactly as the API's /v1/map-cache/resolve does now.
+ */
+#ifndef XTR_XTRD_H
+#define XTR_XTRD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "config.h"
+#include "counters.h"
+#include "lisp.h"
+#include "lpm.h"
+#include "map_cache.h"
+#include "ratelim.h"
+#include "timeline.h"
+#include "timer.h"
+
+struct xtrd;
+struct api;
+
+/* ETR: one mapping's registration with one Map-Server (RFC 9301 §8.2). */
+enum reg_state {
+	REG_IDLE = 0,	/* nothing in flight */
+	REG_SENT,	/* Map-Register sent, waiting for the Map-Notify */
+	REG_OK,		/* Map-Notify received; refresh timer armed */
+};
+
+struct reg_tx {
+	struct xtrd	*x;
+	struct db_map	*dm;
+	int		 ms;		/* index in conf->ms */
+	enum reg_state	 state;
+	uint64_t	 nonce;
+	unsigned	 tries;
+	uint32_t	 backoff_ms;
+	uint64_t	 last_sent_ms;
+	uint64_t	 last_notify_ms;
+	struct timer	 t;
+};
+
+/* A database mapping this ETR serves (config or API). */
+struct db_map {
+	struct db_map		*next;
+	struct xc_mapping	 m;
+	bool			 from_api;
+	bool			 withdrawn;	/* TTL 0 registering, then freed */
+	struct reg_tx		 tx[XC_MAX_MS];
+};
+
+/* ITR: an outstanding Map-Request (RFC 9301 §6.1). */
+struct pending {
+	struct pending	*next;
+	struct xtrd	*x;
+	uint64_t	 nonce;
+	struct ipprefix	 eid;
+	bool		 smr_invoked;
+	unsigned	 tries;
+	int		 mr;		/* index in conf->mr, or -1: lig_mr */
+	struct ipaddr	 lig_mr;
+	void		*lig;		/* API request waiting, or NULL */
+	uint64_t	 sent_ms;
+	struct timer	 t;
+};
+
+/* MS: one xTR's registration of one EID prefix. */
+struct ms_reg {
+	struct ms_reg	*next;
+	struct ms_eid	*e;
+	uint8_t		 xtr_id[LISP_XTR_ID_LEN];
+	uint64_t	 site_id;
+	int		 site;		/* index in conf->site */
+	bool		 proxy_reply;
+	bool		 merge;
+	struct lisp_record rec;
+	struct ipaddr	 from;		/* where the Map-Register came from */
+	uint16_t	 from_port;
+	uint64_t	 first_ms;
+	uint64_t	 last_ms;
+	struct timer	 expire;
+};
+
+/* RFC 9437: an ITR subscribed to an EID prefix. */
+struct ms_sub {
+	struct ms_sub	*next;
+	struct ipaddr	 itr;
+	uint16_t	 port;
+	uint8_t		 xtr_id[LISP_XTR_ID_LEN];
+	int		 site;		/* key used for its notifications, -1 */
+	uint64_t	 since_ms;
+};
+
+struct ms_eid {
+	struct ipprefix	 eid;
+	struct ms_reg	*regs;
+	struct ms_sub	*subs;
+};
+
+struct xtrd {
+	struct xtr_conf	*conf;
+	const char	*conf_path;
+	int		 fd4, fd6;
+	struct timer_heap timers;
+	struct api	*api;
+	uint64_t	 start_ms;
+	uint8_t		 xtr_id[LISP_XTR_ID_LEN];
+
+	/* ETR */
+	struct db_map	*db;
+	struct timer	 db_gc;
+
+	/* ITR */
+	struct map_cache *mc;
+	struct pending	*pending;
+	struct ratelim	*rl_mreq;	/* Map-Requests per EID prefix */
+	struct ratelim	*rl_smr_in;	/* SMR-invoked requests per EID */
+	struct ratelim	*rl_smr_out;	/* SMRs per destination and EID */
+	struct tbucket	 smr_in_bucket;	/* all SMRs received */
+	struct timer	 mc_expire;
+
+	/* MS / MR */
+	struct lpm	*ms_tab4, *ms_tab6;
+	size_t		 ms_nreg;
+};
+
+extern struct xtrd	*xtrd_self;	/* for the API callbacks */
+
+/* xtrd.c */
+int	xtr_send(struct xtrd *, const struct ipaddr *, uint16_t port,
+	    const void *, size_t);
+/* The first of our RLOCs in family af, or NULL. */
+const struct ipaddr *xtr_rloc(const struct xtrd *, int af);
+void	xtr_hexid(const uint8_t *id, char *out);	/* out: 33 bytes */
+
+/* etr_register.c (RFC 9301 §8.2) */
+int	etr_init(struct xtrd *);
+int	etr_db_add(struct xtrd *, const struct xc_mapping *, bool from_api);
+int	etr_db_remove(struct xtrd *, const struct ipprefix *);
+struct db_map *etr_db_find(struct xtrd *, const struct ipprefix *);
+struct db_map *etr_db_lookup(struct xtrd *, const struct ipaddr *);
+void	etr_rx_map_notify(struct xtrd *, const uint8_t *, size_t,
+	    const struct ipaddr *, uint16_t);
+void	etr_fill_record(struct xtrd *, const struct xc_mapping *,
+	    uint32_t ttl, struct lisp_record *);
+void	etr_free(struct xtrd *);
+
+/* etr_reply.c (RFC 9301 §6.1 / §8.4) */
+void	etr_rx_map_request(struct xtrd *, const struct lisp_map_request *,
+	    const struct ipaddr *src, uint16_t reply_port);
+/* Pick the ITR-RLOC to answer, preferring family af. */
+const struct ipaddr *mreq_reply_rloc(const struct lisp_map_request *,
+	    int af);
+
+/* itr_resolve.c (RFC 9301 §6.1) */
+int	itr_init(struct xtrd *);
+/* Send a Map-Request for eid through the mapping system.  0 sent, 1 rate
+ * limited or already pending, -1 error. */
+int	itr_resolve(struct xtrd *, const struct ipprefix *, bool smr_invoked);
+int	itr_lig(struct xtrd *, const struct ipprefix *,
+	    const struct ipaddr *mr, void *lig, uint64_t *nonce);
+void	itr_lig_cancel(struct xtrd *, void *lig);
+void	itr_rx_map_reply(struct xtrd *, const uint8_t *, size_t,
+	    const struct ipaddr *);
+/* Map-Request skeleton: our RLOCs as ITR-RLOCs, one EID record. */
+int	itr_build_request(struct xtrd *, const struct ipprefix *,
+	    struct lisp_map_request *);
+void	itr_free(struct xtrd *);
+
+/* smr.c (RFC 9301 §6.6.2) */
+/* Send SMRs for eid: one per map-cache RLOC and PxTR.  Returns count;
+ * *targets (may be NULL) gets up to ntargets addresses. */
+int	smr_send(struct xtrd *, const struct ipprefix *,
+	    struct ipaddr *targets, int ntargets, int *nsent_total);
+void	smr_rx(struct xtrd *, const struct lisp_map_request *,
+	    const struct ipaddr *src);
+
+/* ms_sites.c */
+int	ms_site_for_eid(const struct xtr_conf *, const struct ipprefix *,
+	    bool *more_specific);
+/* 0 if site may register eid (exact, or more-specific when allowed). */
+int	ms_site_allows(const struct xc_site *, const struct ipprefix *);
+bool	ms_in_site_space(const struct xtr_conf *, const struct ipprefix *);
+
+/* ms_register.c (RFC 9301 §8.2, draft-ietf-lisp-eid-mobility) */
+int	ms_init(struct xtrd *);
+void	ms_rx_map_register(struct xtrd *, const uint8_t *, size_t,
+	    const struct ipaddr *, uint16_t);
+void	ms_rx_map_notify_ack(struct xtrd *, const uint8_t *, size_t,
+	    const struct ipaddr *);
+struct ms_eid *ms_lookup(struct xtrd *, const struct ipaddr *,
+	    struct ipprefix *matched);
+struct ms_eid *ms_lookup_prefix(struct xtrd *, const struct ipprefix *);
+int	ms_walk(struct xtrd *, int (*)(struct ms_eid *, void *), void *);
+/* Merge the RLOCs of every registration into one record. */
+void	ms_merged_record(const struct ms_eid *, struct lisp_record *);
+/* Send a Map-Notify carrying rec to (to, port), keyed with site's key. */
+int	ms_send_notify(struct xtrd *, int site, const struct lisp_record *,
+	    const struct ipaddr *to, uint16_t port, uint64_t nonce,
+	    const uint8_t *xtr_id);
+void	ms_free(struct xtrd *);
+
+/* Replace/merge rules, pure (unit-tested).  Applies registration nr (ttl
+ * 0 withdraws) to e; registrations it displaces are unlinked onto *gone.
+ * Returns 1 if the set of RLOCs answering for e changed, else 0; -1 if
+ * out of memory.  nr is copied; *created gets the stored copy. */
+int	msr_apply(struct ms_eid *e, const struct ms_reg *nr,
+	    struct ms_reg **gone, struct ms_reg **stored);
+bool	msr_same_rlocs(const struct lisp_record *, const struct lisp_record *);
+
+/* mr_resolve.c (RFC 9301 §8.3, §8.4) */
+void	mr_rx_ecm_request(struct xtrd *, const uint8_t *pkt, size_t len,
+	    const struct lisp_ecm *, const struct lisp_map_request *,
+	    const struct ipaddr *src);
+
+/* pubsub.c (RFC 9437) */
+void	pubsub_subscribe(struct xtrd *, struct ms_eid *,
+	    const struct lisp_map_request *, const struct ipaddr *itr,
+	    uint16_t port);
+void	pubsub_publish(struct xtrd *, struct ms_eid *);
+
+/* api.c */
+struct api *api_start(struct xtrd *, const char *path);
+int	api_fd(struct api *);
+uint64_t api_timeout_ms(struct api *);
+void	api_run(struct api *);
+void	api_stop(struct api *);
+/* A lig's Map-Reply arrived (rep) or timed out (rep NULL). */
+void	api_lig_done(void *lig, const struct lisp_map_reply *rep,
+	    const struct ipaddr *from, uint64_t rtt_ms);
+
+#endif
