@@ -710,17 +710,26 @@ bad(const char *opt, const char *val, const char *want)
 	exit(2);
 }
 
-/* A number with nothing after it, finite, in [lo, hi]. */
+/* A number with nothing after it, finite, in [lo, hi]: 0, else -1. */
+static int
+num_ok(const char *s, double lo, double hi, double *v)
+{
+	char	*end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno || !isfinite(*v) || *v < lo ||
+	    *v > hi)
+		return -1;
+	return 0;
+}
+
 static double
 num(const char *opt, const char *s, double lo, double hi, const char *want)
 {
-	char	*end;
-	double	 v;
+	double	v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno || !isfinite(v) || v < lo ||
-	    v > hi)
+	if (num_ok(s, lo, hi, &v) == -1)
 		bad(opt, s, want);
 	return v;
 }
@@ -739,7 +748,8 @@ nums(const char *opt, const char *arg, double *out, int max, double lo,
 	    tok = strtok_r(NULL, ",", &save)) {
 		if (n == max)
 			bad(opt, arg, "too many fields");
-		out[n++] = num(opt, tok, lo, hi, want);
+		if (num_ok(tok, lo, hi, &out[n++]) == -1)
+			bad(opt, arg, want);
 	}
 	if (n == 0 || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
 		bad(opt, arg, want);
@@ -754,6 +764,7 @@ rate_parse(const char *opt, const char *arg)
 	};
 	char	 buf[64];
 	size_t	 i, n = strlen(arg), ul;
+	double	 v;
 
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		ul = strlen(units[i].u);
@@ -763,8 +774,9 @@ rate_parse(const char *opt, const char *arg)
 			break;
 		memcpy(buf, arg, n - ul);
 		buf[n - ul] = '\0';
-		return num(opt, buf, 1e-3, 1e6, "rate > 0 with unit") *
-		    units[i].mul;
+		if (num_ok(buf, 1e-3, 1e6, &v) == -1)
+			break;
+		return v * units[i].mul;
 	}
 	bad(opt, arg, "a rate with unit bit, kbit, mbit or gbit, e.g. 10mbit");
 }

@@ -1,0 +1,223 @@
+#!/bin/bash
+# wanem.sh: bench/wanem.c and bench/lib/wan.sh with real traffic between two
+# network namespaces (wanem-a 192.0.2.1 <-> wanem-b 192.0.2.2):
+#   1. delay 20 ms one way: ping RTT between 40 and 45 ms
+#   2. loss 20 % (one way): 500 pings at 10 ms, 12..28 % lost
+#   3. rate 10 Mbit/s: iperf3 TCP within +-25 %
+#   4. corruption 20 % (one way): UDP InCsumErrors grows in wanem-b, with
+#      the sender's checksum done in software and, offloads on, by wanem
+#   5. offloads on: GSO super-frames cross wanem (gso counter, iperf3 runs)
+#   6. bad knob values are refused with the option named
+# Arguments: none.  Environment:
+#   WANEM_TEST_MECH  mechanism to test (default wanem; auto = the chooser)
+#   WANEM            the wanem binary (default build/bin/wanem)
+set -eu -o pipefail
+
+cd "$(dirname "$0")/../.."
+NS_A=wanem-a
+NS_B=wanem-b
+IP_A=192.0.2.1
+IP_B=192.0.2.2
+export WAN_MECH=${WANEM_TEST_MECH:-wanem}
+WAN_RUNDIR=$(mktemp -d /tmp/wanem-test.XXXXXX)
+export WAN_RUNDIR
+IPERF_PID=""
+fails=0
+
+die() { echo "wanem: $*" >&2; exit 1; }
+skip() { echo "$*"; exit 77; }
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+cleanup() {
+	[ -n "$IPERF_PID" ] && kill "$IPERF_PID" 2>/dev/null
+	wan_teardown
+	ip netns del "$NS_A" 2>/dev/null
+	ip netns del "$NS_B" 2>/dev/null
+	rm -rf "$WAN_RUNDIR"
+}
+
+[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
+for c in ip ping iperf3 python3 awk; do
+	command -v "$c" >/dev/null || skip "$c not installed"
+done
+[ -x "${WANEM:-build/bin/wanem}" ] || make -s build/bin/wanem >/dev/null ||
+	die "cannot build wanem"
+
+# shellcheck source=bench/lib/wan.sh
+. bench/lib/wan.sh
+trap cleanup EXIT
+ip netns del "$NS_A" 2>/dev/null || true
+ip netns del "$NS_B" 2>/dev/null || true
+ip netns add "$NS_A"
+ip netns add "$NS_B"
+ip -n "$NS_A" link set lo up
+ip -n "$NS_B" link set lo up
+
+# A fresh link with these knobs; static neighbours keep ARP out of the
+# counts.
+link() {
+	local mac_a mac_b
+
+	wan_teardown
+	wan_link "$NS_A" e0 "$NS_B" e0 --seed 7 "$@"
+	ip -n "$NS_A" addr add "$IP_A/24" dev e0
+	ip -n "$NS_B" addr add "$IP_B/24" dev e0
+	mac_a=$(ip -n "$NS_A" -br link show e0 | awk '{print $3}')
+	mac_b=$(ip -n "$NS_B" -br link show e0 | awk '{print $3}')
+	ip -n "$NS_A" neigh replace "$IP_B" lladdr "$mac_b" dev e0 nud permanent
+	ip -n "$NS_B" neigh replace "$IP_A" lladdr "$mac_a" dev e0 nud permanent
+}
+
+# A counter from the last link's wanem stats: wstat DIR NAME.
+wstat() {
+	wan_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]][sys.argv[2]])' "$1" "$2"
+}
+
+# UDP InCsumErrors in a namespace.
+udp_csum_errors() {
+	ip netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++)
+		if ($i == "InCsumErrors") c = i; h = 1 } else print $c }' /proc/net/snmp
+}
+
+# iperf3 TCP from A to B for $1 seconds; prints the received Mbit/s.
+iperf_mbps() {
+	local secs=$1 out
+
+	ip netns exec "$NS_B" iperf3 -s -1 -B "$IP_B" >/dev/null 2>&1 &
+	IPERF_PID=$!
+	sleep 0.3
+	out=$(timeout $((secs + 15)) ip netns exec "$NS_A" iperf3 -c "$IP_B" \
+	    -t "$secs" -J 2>/dev/null) || true
+	wait "$IPERF_PID" 2>/dev/null || true
+	IPERF_PID=""
+	python3 -c 'import json,sys
+try: print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))
+except Exception: print("0")' <<<"$out"
+}
+
+in_range() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
+
+test_delay() {
+	local rtt
+
+	link --delay 20
+	echo "mechanism: $(wan_mechanism)"
+	[ "$(wan_mechanism)" = "$WAN_MECH" ] || [ "$WAN_MECH" = auto ] ||
+		bad "wan_mechanism says $(wan_mechanism), asked for $WAN_MECH"
+	rtt=$(ip netns exec "$NS_A" ping -q -n -c 20 -i 0.05 -w 10 "$IP_B" |
+		awk -F/ '/^rtt/ { print $5 }')
+	if [ -n "$rtt" ] && in_range "$rtt" 40 45; then
+		ok "delay 20 ms: RTT avg $rtt ms"
+	else
+		bad "delay 20 ms: RTT avg '${rtt}' ms, want 40..45"
+	fi
+}
+
+test_loss() {
+	local pct
+
+	link --a2b --loss 20
+	pct=$(ip netns exec "$NS_A" ping -q -n -c 500 -i 0.01 -W 1 -w 30 "$IP_B" |
+		sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p') || true
+	if [ -n "$pct" ] && in_range "$pct" 12 28; then
+		ok "loss 20 %: $pct % of 500 pings lost"
+	else
+		bad "loss 20 %: '${pct}' % lost, want 12..28"
+	fi
+	if [ "$(wan_mechanism)" = wanem ]; then
+		echo "  wanem a2b dropped_loss $(wstat a2b dropped_loss) of $(wstat a2b received)"
+	fi
+}
+
+test_rate() {
+	local mbps
+
+	link --rate 10mbit
+	mbps=$(iperf_mbps 5)
+	if in_range "$mbps" 7.5 12.5; then
+		ok "rate 10 Mbit/s: iperf3 TCP $mbps Mbit/s"
+	else
+		bad "rate 10 Mbit/s: iperf3 TCP $mbps Mbit/s, want 7.5..12.5"
+	fi
+}
+
+# UDP datagrams of 1000 bytes from A to B (nobody listens: the checksum
+# is checked before the port lookup).
+send_udp() {
+	ip netns exec "$NS_A" timeout 20 python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(int(sys.argv[2])):
+    s.sendto(bytes(1000), (sys.argv[1], 9999))
+    time.sleep(0.001)' "$IP_B" "$1"
+	sleep 0.3
+}
+
+test_corrupt() {
+	local how=$1 before after n corrupted=""
+
+	link --a2b --corrupt 20
+	before=$(udp_csum_errors "$NS_B")
+	send_udp 500
+	after=$(udp_csum_errors "$NS_B")
+	n=$((after - before))
+	[ "$(wan_mechanism)" = wanem ] && corrupted=$(wstat a2b corrupted)
+	# ~100 frames corrupted; a flip in the IP header shows up elsewhere.
+	if [ "$n" -ge 40 ] && { [ -z "$corrupted" ] || [ "$n" -le "$corrupted" ]; }; then
+		ok "corrupt 20 % ($how): UDP InCsumErrors +$n (wanem corrupted ${corrupted:-?})"
+	else
+		bad "corrupt 20 % ($how): UDP InCsumErrors +$n (wanem corrupted ${corrupted:-?})"
+	fi
+}
+
+test_gso() {
+	local mbps gso
+
+	link
+	mbps=$(iperf_mbps 2)
+	gso=$(wstat a2b gso)
+	if in_range "$mbps" 1 1e9 && [ "$gso" -gt 0 ]; then
+		ok "offloads on: iperf3 $mbps Mbit/s, $gso GSO frames forwarded whole"
+	else
+		bad "offloads on: iperf3 $mbps Mbit/s, gso $gso"
+	fi
+}
+
+test_options() {
+	local w=${WANEM:-build/bin/wanem} opt val msg
+
+	while read -r opt val; do
+		msg=$("$w" "$opt" "$val" x y 2>&1 >/dev/null) && {
+			bad "wanem $opt $val accepted"; continue; }
+		case $msg in
+		*"$opt: bad value '$val'"*) ;;
+		*) bad "wanem $opt $val: message '$msg'" ;;
+		esac
+	done <<-EOF
+	--delay -1
+	--loss 101
+	--loss 5,x
+	--jitter 1,,2
+	--rate 10
+	--rate fastmbit
+	--limit 0
+	--corrupt 1e400
+	--seed 0x
+	EOF
+	wan_link "$NS_A" x0 "$NS_B" x0 --rate 10 2>/dev/null &&
+		bad "wan_link --rate 10 accepted"
+	ok "bad option values refused with the option named"
+}
+
+test_delay
+test_loss
+test_rate
+test_corrupt "checksum by the sender"
+if [ "$(wan_mechanism)" = wanem ]; then
+	WAN_OFFLOAD=0 test_corrupt "checksum left to wanem"
+	WAN_OFFLOAD=0 test_gso
+fi
+test_options
+[ "$fails" -eq 0 ] || die "$fails check(s) failed"
+echo "wanem: all checks passed"
