@@ -10,7 +10,9 @@
 set -eu -o pipefail
 
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/xenstored.sh
 . tests/lib/xenstored.sh
+# shellcheck source=tests/lib/xl_migrate_replay.sh
 . tests/lib/xl_migrate_replay.sh
 
 die() { echo "xenstored_fixture: FAIL: $*" >&2; exit 1; }
@@ -168,6 +170,36 @@ expect "$(xenstore-read /local/domain/8/name)" db--migratedaway "away name"
 xlr_src_abort db 8
 expect "$(xenstore-read /local/domain/8/name)" db "name after abort"
 expect "$(xs_domain_state 8)" running "state after abort"
+
+echo "== a program preloading the shim sees the states (xc_domain_getinfolist)"
+cat >"$T/getinfo.py" <<'EOF'
+import ctypes, sys
+lib = ctypes.CDLL(None)
+lib.xc_interface_open.restype = ctypes.c_void_p
+xch = ctypes.c_void_p(lib.xc_interface_open(None, None, 0))
+buf = ctypes.create_string_buffer(4096)   # xc_domaininfo_t
+domid = int(sys.argv[1])
+n = lib.xc_domain_getinfolist(xch, domid, 1, buf)
+if n != 1 or int.from_bytes(buf.raw[0:2], "little") != domid:
+    print("absent")
+    sys.exit(0)
+flags = int.from_bytes(buf.raw[4:8], "little")
+words = [w for b, w in ((1, "dying"), (4, "shutdown"), (8, "paused"),
+                        (32, "running")) if flags & b]
+if flags & 4:
+    words.append("reason=%d" % (flags >> 16 & 255))
+print(" ".join(words))
+EOF
+getinfo() {
+	LD_PRELOAD=$(_xs_shim) XS_SHIM_STATE=$1/shim python3 "$T/getinfo.py" "$2"
+}
+expect "$(getinfo "$DST" 3)" running "getinfo dst 3"
+expect "$(getinfo "$SRC" 7)" absent "getinfo src 7"
+xs_fixture_use "$SRC"
+xlr_src_suspend 8
+expect "$(getinfo "$SRC" 8)" "shutdown reason=2" "getinfo src 8 suspended"
+xs_domain_pause 8
+expect "$(getinfo "$SRC" 8)" paused "getinfo src 8 paused"
 
 echo "== stop leaves no process"
 pids="$(cat "$SRC/xenstored.pid") $(cat "$DST/xenstored.pid")"
