@@ -9,6 +9,17 @@
 # Every write goes through the real libxenstore tools (xenstore-read, -ls,
 # ... and xs_ctl for introduce/release/resume and multi-key transactions).
 #
+# Quick start (a test script, bash with set -eu):
+#   . tests/lib/xenstored.sh
+#   why=$(xs_fixture_check) || { echo "$why"; exit 77; }
+#   R=$(mktemp -d /tmp/mytest.XXXXXX); trap 'xs_fixture_stop "$R"' EXIT
+#   xs_fixture_start "$R"              # exports XENSTORED_PATH
+#   my_daemon &                        # libxenstore finds the socket
+#   xs_domain_create 5 vm5             # @introduceDomain
+#   xs_vif_add 5 0 00:16:3e:00:00:05 xenbr0
+#   xenstore-read /local/domain/5/name # any xenstore-* CLI works
+#   xs_domain_destroy 5                # @releaseDomain
+#
 # Functions (each returns non-zero with a message on stderr when it fails):
 #   xs_fixture_check              why the fixture cannot run here (prints a
 #                                 reason, returns 1) or nothing (returns 0);
@@ -129,6 +140,11 @@ xs_fixture_start() {
 	[ "${#rundir}" -lt 100 ] || _xs_fail "RUNDIR too long for a socket" || return 1
 	mkdir -p "$rundir/shim/domains" || return 1
 	rundir=$(cd "$rundir" && pwd)
+	if [ -f "$rundir/xenstored.pid" ] &&
+	    _xs_alive "$(cat "$rundir/xenstored.pid")"; then
+		_xs_fail "a fixture already runs in $rundir"
+		return 1
+	fi
 	rm -f "$rundir/socket" "$rundir/socket_ro"
 	[ "${XS_FIXTURE_TRACE:-0}" = 1 ] && trace=(-T "$rundir/trace")
 	# XS_SHIM_PDEATHSIG: xenstored gets SIGTERM when this shell exits.
