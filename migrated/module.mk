@@ -3,6 +3,18 @@
 MIGRATED_CORE := migrated/announce.c migrated/config.c migrated/eid_policy.c \
 	migrated/domains.c migrated/timeline.c migrated/counters.c
 
+SBIN_PROGS += migrated
+migrated_SRCS := migrated/migrated.c migrated/xs_watch.c migrated/capture.c \
+	migrated/xtr_client.c migrated/mover.c migrated/api.c migrated/json_out.c \
+	migrated/hv.c migrated/hv_xenstore.c migrated/hv_libxl.c $(MIGRATED_CORE)
+migrated_LIBS := common
+migrated_PKGS := xenstore libpcap json-c libmicrohttpd xenlight xentoollog
+
+BIN_PROGS += migratectl
+migratectl_SRCS := migrated/migratectl.c
+migratectl_LIBS := common
+migratectl_PKGS := libcurl json-c
+
 UNIT_TESTS += test_migrated_announce test_migrated_policy \
 	test_migrated_domains test_migrated_config
 test_migrated_announce_SRCS := tests/unit/test_migrated_announce.c \

@@ -1,0 +1,47 @@
+/* hv.c: choose the hypervisor backend at run time, see hv.h. */
+#include <string.h>
+#include <unistd.h>
+
+#include "hv.h"
+#include "log.h"
+
+int
+hv_open(struct hv *h, const char *mode, struct xs_handle *xs)
+{
+	memset(h, 0, sizeof(*h));
+	h->xs = xs;
+	if (strcmp(mode, "libxl") == 0 ||
+	    (strcmp(mode, "auto") == 0 && access("/proc/xen/privcmd", F_OK) == 0)) {
+		if (hv_libxl_ops.open(&h->ctx, xs) == 0) {
+			h->ops = &hv_libxl_ops;
+			return 0;
+		}
+		if (strcmp(mode, "libxl") == 0)
+			return -1;
+		log_warnx("libxl unavailable; running from xenstore alone");
+	}
+	h->ops = &hv_xenstore_ops;
+	return h->ops->open(&h->ctx, xs);
+}
+
+int
+hv_info(struct hv *h, uint32_t domid, struct hv_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->paused = out->shutdown = -1;
+	return h->ops->info(h->ctx, h->xs, domid, out);
+}
+
+void
+hv_close(struct hv *h)
+{
+	if (h->ops != NULL)
+		h->ops->close(h->ctx);
+	h->ops = NULL;
+}
+
+const char *
+hv_name(const struct hv *h)
+{
+	return h->ops ? h->ops->name : "none";
+}

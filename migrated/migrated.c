@@ -1,0 +1,235 @@
+/*
+ * migrated: the Dom0 daemon that moves a Xen guest's LISP EIDs when it
+ * migrates.  main() and the one poll loop over: xenstore (xs_fileno), one
+ * pcap per watched bridge and per not-yet-arrived vif, the API server,
+ * the connection to xtrd, and CLOCK_MONOTONIC timers.
+ *
+ * Usage: migrated [-dnv] [-f file] [-s socket] [-x xtrd-socket]
+ *   -d  foreground, log to stderr     -v  verbose (twice: debug)
+ *   -n  check the configuration and exit (-nv prints it normalised)
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "capture.h"
+#include "counters.h"
+#include "log.h"
+#include "migrated.h"
+#include "mono.h"
+#include "xs_watch.h"
+#include "xtr_client.h"
+
+#define CONF_DEFAULT	"/etc/xen/migrated.conf"
+
+static volatile sig_atomic_t	quit, reload;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		quit = 1;
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: migrated [-dnv] [-f file] [-s socket] "
+	    "[-x xtrd-socket]\n");
+	exit(2);
+}
+
+static void
+open_bridges(struct mig *m)
+{
+	int	i;
+
+	for (i = 0; i < m->conf.nbridge; i++)
+		if (m->brcap[i] == NULL)
+			m->brcap[i] = cap_open_bridge(m,
+			    m->conf.bridges[i].name);
+}
+
+/* SIGHUP: new vm lines and dynamic ranges; sockets and bridges stay. */
+static void
+do_reload(struct mig *m, const char *path)
+{
+	static struct mig_conf	nc;
+	int			i;
+
+	if (conf_parse_file(path, &nc, NULL) != 0) {
+		log_warnx("%s: errors, keeping the old configuration", path);
+		return;
+	}
+	m->conf.nvm = nc.nvm;
+	memcpy(m->conf.vms, nc.vms, sizeof(nc.vms));
+	for (i = 0; i < m->conf.nbridge; i++) {
+		const struct conf_bridge *b =
+		    conf_bridge_find(&nc, m->conf.bridges[i].name);
+
+		m->conf.bridges[i].ndyn = b ? b->ndyn : 0;
+		if (b != NULL)
+			memcpy(m->conf.bridges[i].dyn, b->dyn, sizeof(b->dyn));
+	}
+	m->conf.notify_wait_ms = nc.notify_wait_ms;
+	log_info("%s reloaded: %d vms", path, nc.nvm);
+	mig_reassert(m, "configuration reloaded");
+}
+
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+static void
+loop(struct mig *m, const char *confpath)
+{
+	struct pollfd	 pfd[4 + CAP_MAX];
+	struct cap	*cmap[CAP_MAX];
+	int		 n, nc, i, timeout, r, xfd, afd;
+	short		 xev = 0;
+	uint64_t	 now, next_bridge_try = 0;
+
+	afd = api_fd(m->api);
+	while (!quit) {
+		if (reload) {
+			reload = 0;
+			do_reload(m, confpath);
+		}
+		now = mono_ms();
+		if (now >= next_bridge_try) {
+			open_bridges(m);
+			next_bridge_try = now + 5000;
+		}
+		timeout = mig_tick(m, now);
+		timeout = min_timeout(timeout, xtrc_tick(m->xtr, now));
+		timeout = min_timeout(timeout, api_timeout(m->api));
+		timeout = min_timeout(timeout, 5000);
+		n = 0;
+		pfd[n].fd = xsw_fd(m);
+		pfd[n++].events = POLLIN;
+		pfd[n].fd = afd;
+		pfd[n++].events = POLLIN;
+		xfd = xtrc_pollfd(m->xtr, &xev);
+		pfd[n].fd = xfd;
+		pfd[n++].events = xev;
+		nc = cap_pollfds(pfd + n, cmap, CAP_MAX);
+		for (i = 0; i < n; i++)
+			pfd[i].revents = 0;
+		r = poll(pfd, (nfds_t)(n + nc), timeout);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		/* Captures first: they are the latency that matters. */
+		for (i = 0; i < nc; i++)
+			if (pfd[n + i].revents & (POLLIN | POLLERR | POLLHUP))
+				cap_dispatch(m, cmap[i]);
+		if (pfd[0].revents & POLLIN)
+			xsw_dispatch(m);
+		if (xfd != -1 && pfd[2].revents != 0)
+			xtrc_io(m->xtr, pfd[2].revents);
+		if (pfd[1].revents & POLLIN)
+			api_run(m->api);
+		else if (api_timeout(m->api) == 0)
+			api_run(m->api);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct mig	 m;
+	const char		*confpath = CONF_DEFAULT, *sock = NULL;
+	const char		*xsock = NULL;
+	int			 ch, debug = 0, verbose = 0, noaction = 0, rc;
+	struct sigaction	 sa;
+
+	while ((ch = getopt(argc, argv, "df:ns:vx:")) != -1) {
+		switch (ch) {
+		case 'd': debug = 1; break;
+		case 'f': confpath = optarg; break;
+		case 'n': noaction = 1; break;
+		case 's': sock = optarg; break;
+		case 'v': verbose++; break;
+		case 'x': xsock = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	rc = conf_parse_file(confpath, &m.conf, NULL);
+	if (rc == -1) {
+		fprintf(stderr, "migrated: %s: %s\n", confpath,
+		    strerror(errno));
+		return 1;
+	}
+	if (rc > 0) {
+		fprintf(stderr, "migrated: %s: %d error%s\n", confpath, rc,
+		    rc == 1 ? "" : "s");
+		return 1;
+	}
+	if (sock != NULL)
+		snprintf(m.conf.socket, sizeof(m.conf.socket), "%s", sock);
+	if (xsock != NULL)
+		snprintf(m.conf.xtrd_socket, sizeof(m.conf.xtrd_socket), "%s",
+		    xsock);
+	if (noaction) {
+		if (verbose)
+			conf_print(stdout, &m.conf);
+		else
+			fprintf(stderr, "configuration OK\n");
+		return 0;
+	}
+	log_init(debug, verbose > 1, "migrated");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Privileged things first: captures, xenstore, the socket. */
+	m.started_ms = mono_ms();
+	open_bridges(&m);
+	if (xsw_open(&m) == -1)
+		fatal("xenstore");
+	if (hv_open(&m.hv, m.conf.hypervisor, m.xs) == -1)
+		fatalx("hypervisor = %s: libxl unavailable",
+		    m.conf.hypervisor);
+	if ((m.api = api_open(&m, m.conf.socket)) == NULL)
+		fatal("API socket %s", m.conf.socket);
+	if ((m.xtr = xtrc_new(m.conf.xtrd_socket)) == NULL)
+		fatal("xtrd socket %s", m.conf.xtrd_socket);
+	m.xtrd_up = 1;
+	log_info("started: hypervisor %s, %d bridges, %d vms, xtrd %s, API %s",
+	    hv_name(&m.hv), m.conf.nbridge, m.conf.nvm, m.conf.xtrd_socket,
+	    m.conf.socket);
+	/* Rebuild the table from xenstore; running guests are ours. */
+	xsw_scan(&m, 1);
+	loop(&m, confpath);
+
+	log_info("shutting down");
+	api_close(m.api);
+	cap_close_all();
+	while (m.doms.n > 0)
+		dom_free(&m.doms, m.doms.d[0]);
+	xtrc_free(m.xtr);
+	mig_shutdown(&m);
+	hv_close(&m.hv);
+	xsw_close(&m);
+	return 0;
+}

@@ -1,0 +1,77 @@
+/*
+ * migrated.h: the daemon's state and the calls between its parts.
+ *
+ *   xs_watch.c  xenstore -> mig_domain_*(), mig_vif_*(), mig_fe_state()
+ *   capture.c   pcap     -> mig_frame()
+ *   api.c       our API  -> mig_vif_hook(), mig_departure(), json_out.c
+ *   mover.c     decides (domains.c, eid_policy.c) and tells xtrd
+ *               (xtr_client.c); records timelines (timeline.c)
+ *   migrated.c  main(), the poll loop, signals
+ */
+#ifndef MIG_MIGRATED_H
+#define MIG_MIGRATED_H
+
+#include <stdint.h>
+
+#include "announce.h"
+#include "config.h"
+#include "domains.h"
+#include "hv.h"
+
+struct xs_handle;
+struct xtrc;
+struct api;
+struct cap;
+
+#define MIG_MAXJOBS	512
+
+struct mig {
+	struct mig_conf		 conf;
+	struct domtab		 doms;
+	struct xs_handle	*xs;
+	struct hv		 hv;
+	struct xtrc		*xtr;
+	struct api		*api;
+	struct cap		*brcap[CONF_MAXBRIDGE];
+	/* xtrd health */
+	int			 xtrd_up;
+	uint64_t		 xtrd_uptime_ms;
+	uint64_t		 next_heartbeat_ms;
+	int			 heartbeat_busy;
+	uint64_t		 started_ms;
+};
+
+/* mover.c: events in */
+void	mig_domain_seen(struct mig *, uint32_t domid, const char *xsname,
+	    int at_startup);
+void	mig_domain_renamed(struct mig *, struct domain *, const char *xsname);
+void	mig_domain_gone(struct mig *, struct domain *);
+
+struct vif_info {
+	const char	*mac;		/* text, NULL if missing */
+	const char	*bridge;
+	const char	*ifname;	/* NULL: vif<domid>.<devid> */
+	int		 connected;	/* hotplug-status=connected / online */
+};
+void	mig_vif_update(struct mig *, struct domain *, uint32_t devid,
+	    const struct vif_info *);
+void	mig_vif_removed(struct mig *, struct domain *, uint32_t devid);
+void	mig_fe_state(struct mig *, struct domain *, uint32_t devid, int state);
+/* A captured frame; vif is NULL for a bridge capture. */
+void	mig_frame(struct mig *, const char *ifname, struct domain *,
+	    struct vif *, const uint8_t *, size_t);
+/* POST /v1/departure */
+int	mig_departure(struct mig *, const char *name,
+	    const struct ipaddr *rlocs, int n);
+/* Periodic work; returns ms until the next deadline. */
+int	mig_tick(struct mig *, uint64_t now_ms);
+/* Re-assert every EID this host owns (start-up, xtrd restart). */
+void	mig_reassert(struct mig *, const char *why);
+/* The EIDs of a guest (static + dynamic claims); returns the count. */
+int	mig_eids(struct mig *, const struct domain *, struct ipaddr *, int max);
+void	mig_shutdown(struct mig *);
+
+/* capture.c (used by mover.c) */
+void	mig_vif_capture(struct mig *, struct domain *, struct vif *, int on);
+
+#endif

@@ -1,0 +1,798 @@
+/*
+ * mover.c: the decisions.  Xen and frame events come in (from xs_watch.c,
+ * capture.c, api.c), the domain table (domains.c) says what they mean, and
+ * EIDs move: POST /v1/database/add, wait for the Map-Notify (xtrd's
+ * database "registered" flag), POST /v1/smr; on departure POST
+ * /v1/database/remove with moved_to.  Each step lands in the migration's
+ * timeline.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "counters.h"
+#include "eid_policy.h"
+#include "log.h"
+#include "migrated.h"
+#include "mono.h"
+#include "timeline.h"
+#include "xtr_client.h"
+
+#define DBPOLL_MS	2
+
+enum job_stage { J_FREE, J_ADD_SENT, J_WAIT_NOTIFY, J_SMR_SENT, J_REMOVE_SENT };
+
+struct job {
+	enum job_stage	stage;
+	unsigned	gen;
+	uint32_t	domid;
+	int		tl;
+	int		smr;		/* a move: SMR after the notify */
+	struct ipaddr	eid;
+	uint64_t	deadline_ms;
+};
+
+static struct job	jobs[MIG_MAXJOBS];
+static unsigned		job_gen;
+static int		dbpoll_busy;
+static uint64_t		dbpoll_at;
+static struct mig	*M;	/* for the xtrd callbacks */
+
+static const char *
+eid_str(const struct ipaddr *a, char *buf, size_t len)
+{
+	struct ipprefix	p;
+
+	ipprefix_host(a, &p);
+	return ipprefix_fmt(&p, buf, len);
+}
+
+static void *
+job_ref(const struct job *j)
+{
+	return (void *)(uintptr_t)((unsigned)(j - jobs) | (j->gen << 12));
+}
+
+static struct job *
+job_deref(void *arg)
+{
+	uintptr_t	 v = (uintptr_t)arg;
+	struct job	*j = &jobs[v & 0xfff];
+
+	if (j->stage == J_FREE || j->gen != (unsigned)(v >> 12))
+		return NULL;
+	return j;
+}
+
+static struct job *
+job_new(uint32_t domid, int tl, const struct ipaddr *eid)
+{
+	int	i;
+
+	for (i = 0; i < MIG_MAXJOBS; i++)
+		if (jobs[i].stage == J_FREE) {
+			memset(&jobs[i], 0, sizeof(jobs[i]));
+			jobs[i].gen = ++job_gen & 0xfffff;
+			jobs[i].domid = domid;
+			jobs[i].tl = tl;
+			jobs[i].eid = *eid;
+			return &jobs[i];
+		}
+	cnt_drop("jobs_full", "too many EID updates in flight");
+	return NULL;
+}
+
+static int
+eid_busy(const struct ipaddr *eid)
+{
+	int	i;
+
+	for (i = 0; i < MIG_MAXJOBS; i++)
+		if (jobs[i].stage != J_FREE &&
+		    ipaddr_cmp(&jobs[i].eid, eid) == 0)
+			return 1;
+	return 0;
+}
+
+int
+mig_eids(struct mig *m, const struct domain *d, struct ipaddr *out, int max)
+{
+	const struct conf_vm	*vm;
+	int			 n = 0, i;
+
+	vm = eid_policy_vm(&m->conf, d->name, d->uuid);
+	for (i = 0; vm != NULL && i < vm->neid && n < max; i++)
+		out[n++] = vm->eid[i];
+	for (i = 0; i < d->ndyn && n < max; i++)
+		out[n++] = d->dyn[i];
+	return n;
+}
+
+/* --- talking to xtrd ------------------------------------------------- */
+
+static void
+smr_done(void *arg, int status, const char *body, size_t len)
+{
+	struct job		*j = job_deref(arg);
+	struct json_object	*o, *v;
+	char			 buf[IPPREFIX_STRLEN];
+	int			 sent = -1;
+
+	if (j == NULL)
+		return;
+	if (status == 200 && (o = json_tokener_parse(body)) != NULL) {
+		if (json_object_object_get_ex(o, "sent", &v))
+			sent = json_object_get_int(v);
+		json_object_put(o);
+	}
+	if (status == 200)
+		tl_add(j->tl, mono_us(), "smr-sent", "%s sent=%d",
+		    eid_str(&j->eid, buf, sizeof(buf)), sent);
+	else
+		cnt_drop("xtrd_smr_failed", "POST /v1/smr %s: HTTP %d",
+		    eid_str(&j->eid, buf, sizeof(buf)), status);
+	j->stage = J_FREE;
+}
+
+static void
+send_smr(struct mig *m, struct job *j)
+{
+	char	body[128], buf[IPPREFIX_STRLEN];
+
+	snprintf(body, sizeof(body), "{\"eid\":\"%s\"}",
+	    eid_str(&j->eid, buf, sizeof(buf)));
+	j->stage = J_SMR_SENT;
+	if (xtrc_request(m->xtr, "POST", "/v1/smr", body, 0, smr_done,
+	    job_ref(j)) == -1) {
+		log_warn("queue SMR");
+		j->stage = J_FREE;
+	}
+}
+
+static void
+add_done(void *arg, int status, const char *body, size_t len)
+{
+	struct job	*j = job_deref(arg);
+	char		 buf[IPPREFIX_STRLEN];
+
+	if (j == NULL)
+		return;
+	if (status != 200) {
+		cnt_drop("xtrd_add_failed", "POST /v1/database/add %s: HTTP "
+		    "%d %.120s", eid_str(&j->eid, buf, sizeof(buf)), status,
+		    body);
+		j->stage = J_FREE;
+		return;
+	}
+	cnt_inc("xtrd_eids_added");
+	if (!j->smr) {
+		j->stage = J_FREE;
+		return;
+	}
+	tl_add(j->tl, mono_us(), "register-sent", "%s",
+	    eid_str(&j->eid, buf, sizeof(buf)));
+	j->stage = J_WAIT_NOTIFY;
+	j->deadline_ms = mono_ms() + M->conf.notify_wait_ms;
+	if (dbpoll_at == 0)
+		dbpoll_at = mono_ms();
+}
+
+static void
+push_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid,
+    int smr)
+{
+	struct job	*j;
+	char		 body[256], buf[IPPREFIX_STRLEN];
+
+	if ((j = job_new(d->domid, smr ? d->tl : -1, eid)) == NULL)
+		return;
+	j->smr = smr;
+	j->stage = J_ADD_SENT;
+	snprintf(body, sizeof(body), "{\"eid\":\"%s\",\"priority\":%u,"
+	    "\"weight\":%u,\"ttl\":%u}", eid_str(eid, buf, sizeof(buf)),
+	    m->conf.priority, m->conf.weight, m->conf.ttl);
+	if (xtrc_request(m->xtr, "POST", "/v1/database/add", body, 0,
+	    add_done, job_ref(j)) == -1) {
+		log_warn("queue database/add %s", buf);
+		j->stage = J_FREE;
+	}
+}
+
+static void
+remove_done(void *arg, int status, const char *body, size_t len)
+{
+	struct job	*j = job_deref(arg);
+	char		 buf[IPPREFIX_STRLEN];
+
+	if (j == NULL)
+		return;
+	if (status == 200)
+		tl_add(j->tl, mono_us(), "withdrawn", "%s",
+		    eid_str(&j->eid, buf, sizeof(buf)));
+	else
+		cnt_drop("xtrd_remove_failed", "POST /v1/database/remove %s: "
+		    "HTTP %d", eid_str(&j->eid, buf, sizeof(buf)), status);
+	j->stage = J_FREE;
+}
+
+static void
+withdraw_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid)
+{
+	struct json_object	*o, *a;
+	struct job		*j;
+	char			 buf[IPPREFIX_STRLEN];
+	int			 i;
+
+	if ((j = job_new(d->domid, d->tl, eid)) == NULL)
+		return;
+	j->stage = J_REMOVE_SENT;
+	o = json_object_new_object();
+	json_object_object_add(o, "eid",
+	    json_object_new_string(eid_str(eid, buf, sizeof(buf))));
+	if (d->nmoved > 0) {
+		a = json_object_new_array();
+		for (i = 0; i < d->nmoved; i++)
+			json_object_array_add(a, json_object_new_string(
+			    ipaddr_fmt(&d->moved_to[i], buf, sizeof(buf))));
+		json_object_object_add(o, "moved_to", a);
+	}
+	if (xtrc_request(m->xtr, "POST", "/v1/database/remove",
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0,
+	    remove_done, job_ref(j)) == -1) {
+		log_warn("queue database/remove");
+		j->stage = J_FREE;
+	}
+	json_object_put(o);
+}
+
+/* GET /v1/database while some job waits for its Map-Notify. */
+static void
+dbpoll_done(void *arg, int status, const char *body, size_t len)
+{
+	struct json_object	*o = NULL, *maps, *e, *v;
+	char			 buf[IPPREFIX_STRLEN];
+	size_t			 i, k;
+
+	dbpoll_busy = 0;
+	if (status != 200 || (o = json_tokener_parse(body)) == NULL ||
+	    !json_object_object_get_ex(o, "mappings", &maps) ||
+	    !json_object_is_type(maps, json_type_array))
+		goto out;
+	for (k = 0; k < MIG_MAXJOBS; k++) {
+		struct job *j = &jobs[k];
+
+		if (j->stage != J_WAIT_NOTIFY)
+			continue;
+		eid_str(&j->eid, buf, sizeof(buf));
+		for (i = 0; i < json_object_array_length(maps); i++) {
+			e = json_object_array_get_idx(maps, i);
+			if (!json_object_object_get_ex(e, "eid", &v) ||
+			    strcmp(json_object_get_string(v), buf) != 0)
+				continue;
+			if (json_object_object_get_ex(e, "registered", &v) &&
+			    json_object_get_boolean(v)) {
+				tl_add(j->tl, mono_us(), "map-notify", "%s",
+				    buf);
+				send_smr(M, j);
+			}
+			break;
+		}
+	}
+out:
+	if (o != NULL)
+		json_object_put(o);
+}
+
+static int
+jobs_tick(struct mig *m, uint64_t now)
+{
+	char	buf[IPPREFIX_STRLEN];
+	int	waiting = 0, next = -1;
+	size_t	k;
+
+	for (k = 0; k < MIG_MAXJOBS; k++) {
+		struct job *j = &jobs[k];
+
+		if (j->stage != J_WAIT_NOTIFY)
+			continue;
+		if (now >= j->deadline_ms) {
+			tl_add(j->tl, mono_us(), "map-notify-timeout", "%s "
+			    "after %ums", eid_str(&j->eid, buf, sizeof(buf)),
+			    m->conf.notify_wait_ms);
+			cnt_inc("map_notify_timeouts");
+			send_smr(m, j);
+			continue;
+		}
+		waiting = 1;
+		if (next == -1 || (int)(j->deadline_ms - now) < next)
+			next = (int)(j->deadline_ms - now);
+	}
+	if (!waiting) {
+		dbpoll_at = 0;
+		return next;
+	}
+	if (!dbpoll_busy && now >= dbpoll_at) {
+		dbpoll_busy = 1;
+		dbpoll_at = now + DBPOLL_MS;
+		if (xtrc_request(m->xtr, "GET", "/v1/database", NULL,
+		    XTRC_NORETRY, dbpoll_done, NULL) == -1)
+			dbpoll_busy = 0;
+	}
+	if (!dbpoll_busy && (next == -1 || (int)(dbpoll_at - now) < next))
+		next = dbpoll_at > now ? (int)(dbpoll_at - now) : 0;
+	return next;
+}
+
+/* --- xtrd health ----------------------------------------------------- */
+
+static void
+db_check_done(void *arg, int status, const char *body, size_t len)
+{
+	struct json_object	*o = NULL, *maps, *e, *v;
+	struct ipaddr		 eids[CONF_MAXEID + DOM_MAXDYN];
+	char			 buf[IPPREFIX_STRLEN];
+	int			 i, k, n, found;
+	size_t			 x;
+
+	M->heartbeat_busy = 0;
+	if (status != 200 || (o = json_tokener_parse(body)) == NULL ||
+	    !json_object_object_get_ex(o, "mappings", &maps) ||
+	    !json_object_is_type(maps, json_type_array))
+		goto out;
+	for (i = 0; i < M->doms.n; i++) {
+		struct domain *d = M->doms.d[i];
+
+		if (!d->owned)
+			continue;
+		n = mig_eids(M, d, eids, CONF_MAXEID + DOM_MAXDYN);
+		for (k = 0; k < n; k++) {
+			if (eid_busy(&eids[k]))
+				continue;
+			eid_str(&eids[k], buf, sizeof(buf));
+			found = 0;
+			for (x = 0; x < json_object_array_length(maps); x++) {
+				e = json_object_array_get_idx(maps, x);
+				if (json_object_object_get_ex(e, "eid", &v) &&
+				    strcmp(json_object_get_string(v), buf) == 0)
+					found = 1;
+			}
+			if (!found) {
+				cnt_drop("xtrd_missing_eid", "xtrd lost %s "
+				    "of %s; adding it again", buf, d->name);
+				push_eid(M, d, &eids[k], 0);
+			}
+		}
+	}
+out:
+	if (o != NULL)
+		json_object_put(o);
+}
+
+static void
+status_done(void *arg, int status, const char *body, size_t len)
+{
+	struct json_object	*o = NULL, *v;
+	uint64_t		 up = 0;
+	int			 was_up = M->xtrd_up;
+
+	if (status != 200) {
+		M->heartbeat_busy = 0;
+		if (M->xtrd_up)
+			log_warnx("xtrd is down (%d)", status);
+		M->xtrd_up = 0;
+		return;
+	}
+	if ((o = json_tokener_parse(body)) != NULL &&
+	    json_object_object_get_ex(o, "uptime_ms", &v))
+		up = (uint64_t)json_object_get_int64(v);
+	if (o != NULL)
+		json_object_put(o);
+	M->xtrd_up = 1;
+	if (!was_up) {
+		log_info("xtrd is up (uptime %llums)", (unsigned long long)up);
+		mig_reassert(M, "xtrd is back");
+	} else if (up < M->xtrd_uptime_ms) {
+		cnt_inc("xtrd_restarts");
+		log_warnx("xtrd restarted (uptime %llums < %llums)",
+		    (unsigned long long)up,
+		    (unsigned long long)M->xtrd_uptime_ms);
+		mig_reassert(M, "xtrd restarted");
+	}
+	M->xtrd_uptime_ms = up;
+	if (xtrc_request(M->xtr, "GET", "/v1/database", NULL, XTRC_NORETRY,
+	    db_check_done, NULL) == -1)
+		M->heartbeat_busy = 0;
+}
+
+int
+mig_tick(struct mig *m, uint64_t now)
+{
+	int	next, hb;
+
+	M = m;
+	if (now >= m->next_heartbeat_ms) {
+		m->next_heartbeat_ms = now + m->conf.heartbeat_ms;
+		if (!m->heartbeat_busy) {
+			m->heartbeat_busy = 1;
+			if (xtrc_request(m->xtr, "GET", "/v1/status", NULL,
+			    XTRC_NORETRY, status_done, NULL) == -1)
+				m->heartbeat_busy = 0;
+		}
+	}
+	hb = (int)(m->next_heartbeat_ms - now);
+	next = jobs_tick(m, now);
+	return next == -1 || hb < next ? hb : next;
+}
+
+void
+mig_reassert(struct mig *m, const char *why)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	int		i, k, n, total = 0;
+
+	M = m;
+	for (i = 0; i < m->doms.n; i++) {
+		struct domain *d = m->doms.d[i];
+
+		if (!d->owned)
+			continue;
+		n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+		for (k = 0; k < n; k++)
+			if (!eid_busy(&eids[k])) {
+				push_eid(m, d, &eids[k], 0);
+				total++;
+			}
+	}
+	if (total > 0)
+		log_info("re-asserting %d EIDs to xtrd: %s", total, why);
+}
+
+/* --- Xen events -------------------------------------------------------- */
+
+static void
+arrived(struct mig *m, struct domain *d, const char *how)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	int		i, n;
+
+	M = m;
+	cnt_inc("arrivals");
+	if (d->tl <= 0) {
+		d->tl = tl_begin(d->name, "in", mono_us());
+		tl_add(d->tl, mono_us(), "domain-seen", "domid %u", d->domid);
+	}
+	tl_add(d->tl, mono_us(), "arrived", "%s", how);
+	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+	if (n == 0) {
+		log_info("%s (domid %u) arrived but has no EID yet", d->name,
+		    d->domid);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		push_eid(m, d, &eids[i], 1);
+	for (i = 0; i < DOM_MAXVIF; i++)
+		if (d->vifs[i].used && d->vifs[i].cap != NULL)
+			mig_vif_capture(m, d, &d->vifs[i], 0);
+}
+
+void
+mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
+    int at_startup)
+{
+	struct domain	*d;
+	struct hv_info	 hi;
+	enum dom_ev	 ev;
+	struct ipaddr	 eids[CONF_MAXEID];
+	int		 i, n;
+
+	if ((d = dom_add(&m->doms, domid, xsname, at_startup, &ev)) == NULL) {
+		cnt_drop("domain_table_full", "domid %u not tracked", domid);
+		return;
+	}
+	d->t_seen_us = mono_us();
+	if (hv_info(&m->hv, domid, &hi) == 0)
+		snprintf(d->uuid, sizeof(d->uuid), "%s", hi.uuid);
+	log_info("domain %u '%s' (%s): %s", domid, xsname,
+	    d->uuid[0] ? d->uuid : "no uuid", dom_ev_name(ev));
+	switch (ev) {
+	case DEV_NEW_INCOMING:
+	case DEV_NEW_RUNNING:
+		d->tl = tl_begin(d->name, "in", d->t_seen_us);
+		tl_add(d->tl, d->t_seen_us, "domain-seen", "domid %u%s", domid,
+		    ev == DEV_NEW_RUNNING ? " (created)" : "");
+		break;
+	case DEV_NEW_MIGRATEDAWAY:
+		d->tl = tl_begin(d->name, "out", d->t_seen_us);
+		tl_add(d->tl, d->t_seen_us, "departing", "domid %u (found at "
+		    "start-up)", domid);
+		/* FALLTHROUGH */
+	case DEV_NEW_OWNED:
+		n = mig_eids(m, d, eids, CONF_MAXEID);
+		for (i = 0; i < n; i++)
+			push_eid(m, d, &eids[i], 0);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+mig_domain_renamed(struct mig *m, struct domain *d, const char *xsname)
+{
+	char		old[DOM_XSNAMELEN];
+	enum dom_ev	ev;
+
+	snprintf(old, sizeof(old), "%s", d->xsname);
+	ev = dom_rename(d, xsname);
+	if (ev == DEV_NONE)
+		return;
+	log_info("domain %u renamed '%s' -> '%s': %s", d->domid, old, xsname,
+	    dom_ev_name(ev));
+	switch (ev) {
+	case DEV_UNPAUSED:
+		tl_add(d->tl, mono_us(), "unpaused", "renamed from %s", old);
+		break;
+	case DEV_DEPARTING:
+		d->tl = tl_begin(d->name, "out", mono_us());
+		tl_add(d->tl, mono_us(), "departing", "domid %u", d->domid);
+		break;
+	case DEV_RETURNED:
+		/* The source keeps everything: nothing was withdrawn. */
+		cnt_inc("migrations_aborted_out");
+		tl_add(d->tl, mono_us(), "aborted", "renamed back; keeping "
+		    "EIDs");
+		d->nmoved = 0;
+		break;
+	default:
+		break;
+	}
+}
+
+void
+mig_domain_gone(struct mig *m, struct domain *d)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	enum dom_ev	ev = dom_release(d);
+	int		i, n;
+
+	M = m;
+	log_info("domain %u '%s' released: %s", d->domid, d->xsname,
+	    dom_ev_name(ev));
+	switch (ev) {
+	case DEV_DEPARTED:
+	case DEV_SHUTDOWN:
+		tl_add(d->tl, mono_us(), "released", "%s",
+		    ev == DEV_DEPARTED ? "moved" : "shut down");
+		n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+		for (i = 0; i < n; i++)
+			withdraw_eid(m, d, &eids[i]);
+		break;
+	case DEV_ABORTED_IN:
+		cnt_inc("migrations_aborted_in");
+		tl_add(d->tl, mono_us(), "aborted", "incoming domain "
+		    "destroyed");
+		break;
+	default:
+		break;
+	}
+	for (i = 0; i < DOM_MAXVIF; i++)
+		if (d->vifs[i].used && d->vifs[i].cap != NULL)
+			mig_vif_capture(m, d, &d->vifs[i], 0);
+	dom_free(&m->doms, d);
+}
+
+void
+mig_vif_update(struct mig *m, struct domain *d, uint32_t devid,
+    const struct vif_info *vi)
+{
+	struct vif	*v;
+	uint8_t		 mac[6];
+	char		 ifname[CONF_IFNAMSIZ];
+
+	if ((v = dom_vif(d, devid, 1)) == NULL) {
+		cnt_drop("vif_table_full", "domid %u devid %u", d->domid,
+		    devid);
+		return;
+	}
+	if (vi->mac != NULL && mac_parse(vi->mac, mac) == 0) {
+		memcpy(v->mac, mac, 6);
+		v->has_mac = 1;
+	}
+	if (vi->bridge != NULL)
+		snprintf(v->bridge, sizeof(v->bridge), "%s", vi->bridge);
+	if (vi->ifname != NULL && vi->ifname[0] != '\0')
+		snprintf(ifname, sizeof(ifname), "%s", vi->ifname);
+	else
+		snprintf(ifname, sizeof(ifname), "vif%u.%u", d->domid, devid);
+	snprintf(v->ifname, sizeof(v->ifname), "%s", ifname);
+	if (vi->connected && !v->connected) {
+		v->connected = 1;
+		tl_add(d->tl, mono_us(), "vif-connected", "%s on %s",
+		    v->ifname, v->bridge);
+	}
+	/* Until it arrives, watch everything the vif sends. */
+	if (!d->owned && v->connected && v->has_mac && v->cap == NULL)
+		mig_vif_capture(m, d, v, 1);
+}
+
+void
+mig_vif_removed(struct mig *m, struct domain *d, uint32_t devid)
+{
+	struct vif	*v = dom_vif(d, devid, 0);
+
+	if (v == NULL)
+		return;
+	if (v->cap != NULL)
+		mig_vif_capture(m, d, v, 0);
+	v->used = 0;
+}
+
+void
+mig_fe_state(struct mig *m, struct domain *d, uint32_t devid, int state)
+{
+	struct vif	*v = dom_vif(d, devid, 1);
+	char		 how[64];
+
+	if (v == NULL)
+		return;
+	if (v->fe_state == state)
+		return;
+	v->fe_state = state;
+	/* XenbusStateConnected: netfront is up on this host. */
+	if (state != 4)
+		return;
+	tl_add(d->tl, mono_us(), "netfront-connected", "devid %u", devid);
+	snprintf(how, sizeof(how), "netfront %u connected", devid);
+	if (dom_arrive(d, ARR_NETFRONT))
+		arrived(m, d, how);
+}
+
+struct claim_arg {
+	struct mig		*m;
+	const struct domain	*self;
+};
+
+static const char *
+claimed_by(void *arg, const struct ipaddr *a)
+{
+	struct claim_arg	*ca = arg;
+	int			 i;
+
+	for (i = 0; i < ca->m->doms.n; i++) {
+		struct domain *o = ca->m->doms.d[i];
+
+		if (o != ca->self && strcmp(o->name, ca->self->name) != 0 &&
+		    dom_has_dyn(o, a))
+			return o->name;
+	}
+	return NULL;
+}
+
+static void
+announcement(struct mig *m, const char *ifname, struct domain *d,
+    struct vif *v, const struct announce *an)
+{
+	const struct conf_vm	*vm;
+	struct claim_arg	 ca = { m, d };
+	enum eid_verdict	 vd = EID_OK_STATIC;
+	char			 a[IPADDR_STRLEN] = "-", mac[MAC_STRLEN];
+	char			 how[160];
+	int			 isnew;
+
+	mac_fmt(an->eth_src, mac, sizeof(mac));
+	if (an->addr.af != AF_UNSPEC)
+		ipaddr_fmt(&an->addr, a, sizeof(a));
+	if (eid_policy_mac(v->mac, an->eth_src, an->has_hw, an->hw) == -1) {
+		cnt_drop("spoof_mac", "%s %s on %s from %s: MAC is not "
+		    "the vif's (domain %s)", ann_kind_name(an->kind), a,
+		    ifname, mac, d->name);
+		return;
+	}
+	if (d->state != DOM_RUNNING) {
+		cnt_drop("announce_not_running", "%s %s from %s: domain %s "
+		    "is %s", ann_kind_name(an->kind), a, mac, d->xsname,
+		    dom_state_name(d->state));
+		return;
+	}
+	if (an->addr.af != AF_UNSPEC) {
+		vm = eid_policy_vm(&m->conf, d->name, d->uuid);
+		vd = eid_policy_addr(&m->conf, vm, v->bridge, &an->addr,
+		    claimed_by, &ca);
+		if (!eid_verdict_ok(vd)) {
+			cnt_drop(eid_verdict_name(vd), "%s %s on %s from %s "
+			    "(domain %s): ignored", ann_kind_name(an->kind),
+			    a, ifname, mac, d->name);
+			return;
+		}
+	}
+	cnt_inc("announcements");
+	if (!tl_has(d->tl, "announcement") || !d->owned)
+		tl_add(d->tl, mono_us(), "announcement", "%s %s on %s",
+		    ann_kind_name(an->kind), a, ifname);
+	isnew = vd == EID_OK_DYNAMIC && dom_add_dyn(d, &an->addr) == 1;
+	snprintf(how, sizeof(how), "%s %s on %s", ann_kind_name(an->kind), a,
+	    ifname);
+	if (dom_arrive(d, ARR_ANNOUNCEMENT))
+		arrived(m, d, how);
+	else if (isnew && d->owned) {
+		/* A dynamic EID announced after the guest arrived. */
+		log_info("%s claims %s", d->name, a);
+		push_eid(m, d, &an->addr, 1);
+	}
+}
+
+void
+mig_frame(struct mig *m, const char *ifname, struct domain *d, struct vif *v,
+    const uint8_t *frame, size_t len)
+{
+	struct announce	 an;
+	const char	*why;
+	char		 mac[MAC_STRLEN], name[64];
+
+	M = m;
+	cnt_inc("frames");
+	if (announce_parse(frame, len, &an, &why) == -1) {
+		snprintf(name, sizeof(name), "frame_%s", why);
+		cnt_drop(name, "%zu-byte frame on %s ignored", len, ifname);
+		return;
+	}
+	if (d == NULL) {
+		/* From the bridge: attributed by source MAC. */
+		if (an.kind == ANN_FRAME)
+			return;
+		d = dom_find_mac(&m->doms, an.eth_src, &v);
+		if (d == NULL) {
+			cnt_inc("announce_unknown_mac");
+			log_debug("%s from unknown %s on %s",
+			    ann_kind_name(an.kind),
+			    mac_fmt(an.eth_src, mac, sizeof(mac)), ifname);
+			return;
+		}
+	}
+	if (an.kind != ANN_FRAME) {
+		announcement(m, ifname, d, v, &an);
+		return;
+	}
+	/* Any other frame, seen on the vif itself before arrival. */
+	if (memcmp(an.eth_src, v->mac, 6) != 0) {
+		cnt_drop("vif_foreign_src_mac", "frame on %s from %s", ifname,
+		    mac_fmt(an.eth_src, mac, sizeof(mac)));
+		return;
+	}
+	if (dom_arrive(d, ARR_FIRST_FRAME)) {
+		char how[64];
+
+		snprintf(how, sizeof(how), "first frame on %s", ifname);
+		arrived(m, d, how);
+	}
+}
+
+int
+mig_departure(struct mig *m, const char *name, const struct ipaddr *rlocs,
+    int n)
+{
+	struct domain	*d = dom_find_name(&m->doms, name);
+	char		 buf[IPADDR_STRLEN];
+	int		 i;
+
+	if (d == NULL || !d->owned) {
+		errno = ENOENT;
+		return -1;
+	}
+	d->nmoved = 0;
+	for (i = 0; i < n && i < DOM_MAXMOVED; i++)
+		d->moved_to[d->nmoved++] = rlocs[i];
+	log_info("%s will move to %s%s", name,
+	    n > 0 ? ipaddr_fmt(&rlocs[0], buf, sizeof(buf)) : "?",
+	    n > 1 ? " ..." : "");
+	return 0;
+}
+
+void
+mig_shutdown(struct mig *m)
+{
+	memset(jobs, 0, sizeof(jobs));
+}

@@ -1,0 +1,435 @@
+/* xs_watch.c: xenstore watches and reads, see xs_watch.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenstore.h>
+
+#include "counters.h"
+#include "log.h"
+#include "xs_watch.h"
+
+#define BACKEND_VIF	"/local/domain/0/backend/vif"
+#define DOMID_MAX	0x7fef	/* below DOMID_FIRST_RESERVED */
+
+int
+xsw_open(struct mig *m)
+{
+	if ((m->xs = xs_open(0)) == NULL)
+		return -1;
+	if (!xs_watch(m->xs, "@introduceDomain", "I") ||
+	    !xs_watch(m->xs, "@releaseDomain", "R") ||
+	    !xs_watch(m->xs, BACKEND_VIF, "B")) {
+		xs_close(m->xs);
+		m->xs = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+xsw_fd(struct mig *m)
+{
+	return xs_fileno(m->xs);
+}
+
+void
+xsw_close(struct mig *m)
+{
+	if (m->xs != NULL)
+		xs_close(m->xs);
+	m->xs = NULL;
+}
+
+/* Strict decimal in [0, max]. */
+static int
+parse_num(const char *s, unsigned long max, uint32_t *out)
+{
+	unsigned long	 v = 0;
+	const char	*p;
+
+	if (*s == '\0' || (s[0] == '0' && s[1] != '\0'))
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > max)
+			return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * Read a value: NULL with errno ENOENT when absent; a value that is too
+ * long or holds a NUL byte is counted and treated as absent (EINVAL).
+ */
+static char *
+xread(struct mig *m, const char *path)
+{
+	unsigned int	 len;
+	char		*v;
+
+	if ((v = xs_read(m->xs, XBT_NULL, path, &len)) == NULL)
+		return NULL;
+	if (len > XSW_MAXVAL) {
+		cnt_drop("xs_value_too_long", "%s: %u bytes", path, len);
+		free(v);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (memchr(v, '\0', len) != NULL) {
+		cnt_drop("xs_value_nul", "%s holds a NUL byte", path);
+		free(v);
+		errno = EINVAL;
+		return NULL;
+	}
+	return v;
+}
+
+static void
+watch_domain(struct mig *m, uint32_t domid, int on)
+{
+	char	path[64], tok[16];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+	snprintf(tok, sizeof(tok), "n%u", domid);
+	if (on ? !xs_watch(m->xs, path, tok) : !xs_unwatch(m->xs, path, tok))
+		log_warn("xs_%swatch %s", on ? "" : "un", path);
+	snprintf(path, sizeof(path), "/local/domain/%u/device/vif", domid);
+	snprintf(tok, sizeof(tok), "f%u", domid);
+	if (on ? !xs_watch(m->xs, path, tok) : !xs_unwatch(m->xs, path, tok))
+		log_warn("xs_%swatch %s", on ? "" : "un", path);
+}
+
+static int
+domain_exists(struct mig *m, uint32_t domid)
+{
+	struct hv_info	hi;
+
+	if (hv_info(&m->hv, domid, &hi) == -1)
+		return 1;	/* cannot tell: keep it */
+	return hi.exists;
+}
+
+static void
+gone(struct mig *m, struct domain *d)
+{
+	watch_domain(m, d->domid, 0);
+	mig_domain_gone(m, d);
+}
+
+/* /local/domain/0/backend/vif/<domid>/<devid>: (re)read it whole. */
+static void
+read_vif(struct mig *m, uint32_t domid, uint32_t devid)
+{
+	struct domain		*d = dom_find(&m->doms, domid);
+	struct vif		*v;
+	struct vif_info		 vi;
+	char			 base[96], path[128], *dir = NULL;
+	char			*mac = NULL, *br = NULL, *hs = NULL, *ifn = NULL;
+	uint8_t			 macb[6];
+	int			 bad = 0;
+
+	if (d == NULL)
+		return;		/* picked up when the domain is */
+	snprintf(base, sizeof(base), BACKEND_VIF "/%u/%u", domid, devid);
+	if ((dir = xs_read(m->xs, XBT_NULL, base, NULL)) == NULL) {
+		if (errno == ENOENT)
+			mig_vif_removed(m, d, devid);
+		return;
+	}
+	free(dir);
+	v = dom_vif(d, devid, 0);
+	snprintf(path, sizeof(path), "%s/mac", base);
+	mac = xread(m, path);
+	snprintf(path, sizeof(path), "%s/bridge", base);
+	br = xread(m, path);
+	snprintf(path, sizeof(path), "%s/hotplug-status", base);
+	hs = xread(m, path);
+	snprintf(path, sizeof(path), "%s/vifname", base);
+	ifn = xread(m, path);
+	memset(&vi, 0, sizeof(vi));
+	vi.connected = hs != NULL && strcmp(hs, "connected") == 0;
+	if (mac != NULL && mac_parse(mac, macb) == -1) {
+		cnt_drop("xs_vif_bad_mac", "%s/mac = '%.40s'", base, mac);
+		bad = 1;
+	} else if (mac == NULL && vi.connected) {
+		cnt_drop("xs_vif_missing_mac", "%s has no usable mac", base);
+		bad = 1;
+	}
+	if (br != NULL && conf_bridge_find(&m->conf, br) == NULL) {
+		/* Not one of ours: not an error, but counted. */
+		if (v == NULL || strcmp(v->bridge, br) != 0)
+			cnt_drop("xs_vif_unknown_bridge", "%s on bridge "
+			    "'%.40s' is not watched", base, br);
+		bad = 1;
+	} else if (br == NULL && vi.connected) {
+		cnt_drop("xs_vif_missing_bridge", "%s has no usable bridge",
+		    base);
+		bad = 1;
+	}
+	if (ifn != NULL && (strlen(ifn) >= CONF_IFNAMSIZ ||
+	    strchr(ifn, '/') != NULL || ifn[0] == '\0')) {
+		cnt_drop("xs_vif_bad_vifname", "%s/vifname = '%.40s'", base,
+		    ifn);
+		bad = 1;
+	}
+	if (bad) {
+		if (v != NULL)
+			mig_vif_removed(m, d, devid);
+		goto out;
+	}
+	vi.mac = mac;
+	vi.bridge = br;
+	vi.ifname = ifn;
+	mig_vif_update(m, d, devid, &vi);
+out:
+	free(mac);
+	free(br);
+	free(hs);
+	free(ifn);
+}
+
+static void
+scan_vifs(struct mig *m, uint32_t domid)
+{
+	char		 path[64], **ents;
+	unsigned int	 n, i;
+	uint32_t	 devid;
+
+	snprintf(path, sizeof(path), BACKEND_VIF "/%u", domid);
+	if ((ents = xs_directory(m->xs, XBT_NULL, path, &n)) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (parse_num(ents[i], 0x7fffffff, &devid) == -1) {
+			cnt_drop("xs_bad_path", "%s/%.40s", path, ents[i]);
+			continue;
+		}
+		read_vif(m, domid, devid);
+	}
+	free(ents);
+}
+
+static void
+read_fe_state(struct mig *m, struct domain *d, uint32_t devid)
+{
+	char		 path[96], *v;
+	uint32_t	 st;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/device/vif/%u/state",
+	    d->domid, devid);
+	if ((v = xread(m, path)) == NULL)
+		return;
+	if (parse_num(v, 8, &st) == -1)
+		cnt_drop("xs_bad_fe_state", "%s = '%.40s'", path, v);
+	else
+		mig_fe_state(m, d, devid, (int)st);
+	free(v);
+}
+
+static void
+scan_fe(struct mig *m, struct domain *d)
+{
+	char		 path[64], **ents;
+	unsigned int	 n, i;
+	uint32_t	 devid;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/device/vif", d->domid);
+	if ((ents = xs_directory(m->xs, XBT_NULL, path, &n)) == NULL)
+		return;
+	for (i = 0; i < n && dom_find(&m->doms, d->domid) == d; i++)
+		if (parse_num(ents[i], 0x7fffffff, &devid) == 0)
+			read_fe_state(m, d, devid);
+	free(ents);
+}
+
+static void
+add_domain(struct mig *m, uint32_t domid, int at_startup)
+{
+	struct domain	*d;
+	char		 path[64], *name;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+	if ((name = xread(m, path)) == NULL)
+		return;		/* not fully made yet: its name watch... */
+	if (name[0] == '\0' || strlen(name) >= DOM_XSNAMELEN) {
+		cnt_drop("xs_bad_domain_name", "%s = '%.40s'", path, name);
+		free(name);
+		return;
+	}
+	mig_domain_seen(m, domid, name, at_startup);
+	free(name);
+	if ((d = dom_find(&m->doms, domid)) == NULL)
+		return;
+	watch_domain(m, domid, 1);
+	scan_vifs(m, domid);
+	if ((d = dom_find(&m->doms, domid)) != NULL)
+		scan_fe(m, d);
+}
+
+void
+xsw_scan(struct mig *m, int at_startup)
+{
+	char		**ents;
+	unsigned int	  n, i;
+	uint32_t	  domid;
+	int		  k;
+
+	if ((ents = xs_directory(m->xs, XBT_NULL, "/local/domain", &n)) ==
+	    NULL) {
+		log_warn("xs_directory /local/domain");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (parse_num(ents[i], DOMID_MAX, &domid) == -1) {
+			cnt_drop("xs_bad_path", "/local/domain/%.40s",
+			    ents[i]);
+			continue;
+		}
+		if (domid == 0 || dom_find(&m->doms, domid) != NULL)
+			continue;
+		add_domain(m, domid, at_startup);
+	}
+	free(ents);
+	/* Domains we know that xenstore no longer has. */
+	for (k = m->doms.n - 1; k >= 0; k--)
+		if (!domain_exists(m, m->doms.d[k]->domid))
+			gone(m, m->doms.d[k]);
+}
+
+static void
+on_release(struct mig *m)
+{
+	int	k;
+
+	for (k = m->doms.n - 1; k >= 0; k--)
+		if (!domain_exists(m, m->doms.d[k]->domid))
+			gone(m, m->doms.d[k]);
+}
+
+static void
+on_name(struct mig *m, uint32_t domid)
+{
+	struct domain	*d = dom_find(&m->doms, domid);
+	char		 path[64], *name;
+
+	if (d == NULL) {
+		add_domain(m, domid, 0);
+		return;
+	}
+	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+	if ((name = xread(m, path)) == NULL) {
+		if (errno == ENOENT && !domain_exists(m, domid))
+			gone(m, d);
+		return;
+	}
+	if (name[0] == '\0' || strlen(name) >= DOM_XSNAMELEN)
+		cnt_drop("xs_bad_domain_name", "%s = '%.40s'", path, name);
+	else
+		mig_domain_renamed(m, d, name);
+	free(name);
+}
+
+/* BACKEND_VIF[/<domid>[/<devid>[/...]]] */
+static void
+on_backend(struct mig *m, const char *path)
+{
+	char		 buf[256], *p, *s1, *s2;
+	uint32_t	 domid, devid;
+	struct domain	*d;
+
+	if (strlen(path) >= sizeof(buf))
+		return;
+	snprintf(buf, sizeof(buf), "%s", path + strlen(BACKEND_VIF));
+	if (buf[0] == '\0') {
+		for (int k = 0; k < m->doms.n; k++)
+			scan_vifs(m, m->doms.d[k]->domid);
+		return;
+	}
+	p = buf + 1;
+	s1 = strsep(&p, "/");
+	if (parse_num(s1, DOMID_MAX, &domid) == -1) {
+		cnt_drop("xs_bad_path", "%.80s", path);
+		return;
+	}
+	if (p == NULL) {
+		scan_vifs(m, domid);
+		if ((d = dom_find(&m->doms, domid)) != NULL)
+			for (int i = 0; i < DOM_MAXVIF; i++)
+				if (d->vifs[i].used)
+					read_vif(m, domid, d->vifs[i].devid);
+		return;
+	}
+	s2 = strsep(&p, "/");
+	if (parse_num(s2, 0x7fffffff, &devid) == -1) {
+		cnt_drop("xs_bad_path", "%.80s", path);
+		return;
+	}
+	read_vif(m, domid, devid);
+}
+
+/* /local/domain/<id>/device/vif[/<devid>[/state]] */
+static void
+on_frontend(struct mig *m, uint32_t domid, const char *path)
+{
+	struct domain	*d = dom_find(&m->doms, domid);
+	char		 prefix[64];
+	const char	*p;
+	uint32_t	 devid;
+	char		 num[16];
+	size_t		 n;
+
+	if (d == NULL)
+		return;
+	snprintf(prefix, sizeof(prefix), "/local/domain/%u/device/vif/",
+	    domid);
+	if (strncmp(path, prefix, strlen(prefix)) != 0) {
+		scan_fe(m, d);
+		return;
+	}
+	p = path + strlen(prefix);
+	n = strcspn(p, "/");
+	if (n == 0 || n >= sizeof(num))
+		return;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	if (parse_num(num, 0x7fffffff, &devid) == -1)
+		return;
+	if (p[n] == '\0' || strcmp(p + n, "/state") == 0)
+		read_fe_state(m, d, devid);
+}
+
+void
+xsw_dispatch(struct mig *m)
+{
+	char		**vec;
+	unsigned int	  n;
+	uint32_t	  domid;
+	const char	 *path, *tok;
+
+	while ((vec = xs_check_watch(m->xs)) != NULL) {
+		path = vec[XS_WATCH_PATH];
+		tok = vec[XS_WATCH_TOKEN];
+		n = 0;
+		if (strcmp(tok, "I") == 0)
+			xsw_scan(m, 0);
+		else if (strcmp(tok, "R") == 0)
+			on_release(m);
+		else if (strcmp(tok, "B") == 0)
+			on_backend(m, path);
+		else if ((tok[0] == 'n' || tok[0] == 'f') &&
+		    parse_num(tok + 1, DOMID_MAX, &domid) == 0) {
+			if (tok[0] == 'n')
+				on_name(m, domid);
+			else
+				on_frontend(m, domid, path);
+		}
+		(void)n;
+		free(vec);
+	}
+	if (errno != EAGAIN)
+		log_warn("xs_check_watch");
+}
