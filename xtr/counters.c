@@ -74,6 +74,8 @@ vdrop_log(size_t slot, const char *name, const char *fmt, va_list ap)
 		return;
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (strncmp(name, "drop_", 5) == 0)
+		name += 5;
 	if (l->suppressed)
 		log_warnx("drop %s: %s (%llu more suppressed)", name, msg,
 		    (unsigned long long)l->suppressed);

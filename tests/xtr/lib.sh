@@ -1,0 +1,131 @@
+# tests/xtr/lib.sh: shell helpers shared by tests/integ/xtr_*.sh.
+# Sourced, not run.  The caller sets:
+#   PFX   prefix of every namespace name (unique per test, e.g. "xb-")
+#   RUN   the test's run directory (created and removed here)
+# and calls xtr_net NODE:IPSUFFIX... to build a bridge namespace ${PFX}br
+# with one namespace per node on 192.0.2.0/24 and 2001:db8:ffff::/64.
+# Every daemon started with xtr_start is killed by xtr_cleanup (trap it).
+
+BIN=${BIN:-build/bin}
+XTR_PIDS=""
+XTR_NS=""
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "$*"; exit 77; }
+
+xtr_need() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
+	command -v ip >/dev/null || skip "needs iproute2"
+	command -v jq >/dev/null || skip "needs jq"
+	[ -x "$BIN/xtrd" ] && [ -x "$BIN/xtrctl" ] || skip "build xtrd first"
+	ip netns add "${PFX}probe" 2>/dev/null || skip "cannot create netns"
+	ip netns del "${PFX}probe"
+}
+
+xtr_cleanup() {
+	local p ns
+	for p in $XTR_PIDS; do
+		kill "$p" 2>/dev/null || true
+	done
+	sleep 0.2
+	for p in $XTR_PIDS; do
+		kill -9 "$p" 2>/dev/null || true
+	done
+	for ns in $XTR_NS; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	ip netns del "${PFX}br" 2>/dev/null || true
+	if [ -n "${KEEP_RUN:-}" ]; then
+		echo "run directory kept: $RUN"
+	else
+		rm -rf "$RUN"
+	fi
+}
+
+# xtr_net NODE:N...: node NODE gets 192.0.2.N/24 and 2001:db8:ffff::N/64
+xtr_net() {
+	local spec node n i=0
+	mkdir -p "$RUN"
+	ip netns add "${PFX}br"
+	ip -n "${PFX}br" link add br0 type bridge
+	ip -n "${PFX}br" link set br0 up
+	for spec in "$@"; do
+		node=${spec%%:*}
+		n=${spec##*:}
+		i=$((i + 1))
+		ip netns add "${PFX}$node"
+		XTR_NS="$XTR_NS ${PFX}$node"
+		ip link add "${PFX}v$i" netns "${PFX}$node" type veth \
+		    peer name "p$i" netns "${PFX}br"
+		ip -n "${PFX}br" link set "p$i" master br0 up
+		ip -n "${PFX}$node" link set lo up
+		ip -n "${PFX}$node" link set "${PFX}v$i" name eth0
+		ip -n "${PFX}$node" addr add "192.0.2.$n/24" dev eth0
+		ip -n "${PFX}$node" addr add "2001:db8:ffff::$n/64" dev eth0 nodad
+		ip -n "${PFX}$node" link set eth0 up
+	done
+}
+
+# xtr_start NODE CONF: run xtrd in the node's namespace, foreground, -v
+xtr_start() {
+	local node=$1 conf=$2
+	ip netns exec "${PFX}$node" "$BIN/xtrd" -d -v -f "$conf" \
+	    >"$RUN/$node.log" 2>&1 &
+	XTR_PIDS="$XTR_PIDS $!"
+	xtr_wait 5 test -S "$RUN/$node.sock" ||
+	    die "xtrd on $node did not start: $(tail -5 "$RUN/$node.log")"
+}
+
+# xtr_ctl NODE ARGS...: xtrctl against the node's socket
+xtr_ctl() {
+	local node=$1
+	shift
+	"$BIN/xtrctl" -s "$RUN/$node.sock" "$@"
+}
+
+# xtr_json NODE COMMAND [ARGS] JQ-FILTER: one value out of --json output
+xtr_jq() {
+	local node=$1 filter=$2
+	shift 2
+	xtr_ctl "$node" --json "$@" | jq -r "$filter"
+}
+
+# xtr_wait SECONDS CMD...: retry CMD every 0.1 s until it succeeds
+xtr_wait() {
+	local secs=$1 end
+	shift
+	end=$(( $(date +%s%N) / 1000000 + secs * 1000 ))
+	while [ $(( $(date +%s%N) / 1000000 )) -lt "$end" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# xtr_counter NODE NAME: the value of one counter
+xtr_counter() {
+	xtr_jq "$1" ".counters.$2" counters
+}
+
+# xtr_registered NODE: every database mapping registered
+xtr_registered() {
+	[ "$(xtr_jq "$1" '[.mappings[] | select(.registered == false)] | length' database)" = 0 ] &&
+	[ "$(xtr_jq "$1" '.mappings | length' database)" -gt 0 ]
+}
+
+# xtr_has_reg NODE EID FROM: the MS holds a registration of EID from FROM
+xtr_has_reg() {
+	[ "$(xtr_jq "$1" "[.registrations[] | select(.eid == \"$2\" and .from == \"$3\")] | length" registrations)" = 1 ]
+}
+
+# xtr_cached NODE EID RLOC: the map-cache maps EID to RLOC
+xtr_cached() {
+	[ "$(xtr_jq "$1" "[.entries[] | select(.eid == \"$2\") | .rlocs[] | select(.addr == \"$3\")] | length" map-cache)" -ge 1 ]
+}
+
+# xtr_event_seq NODE EVENT [EID]: seq of the first such timeline event
+xtr_event_seq() {
+	local f=".events[] | select(.event == \"$2\")"
+	[ -n "${3:-}" ] && f="$f | select(.eid == \"$3\")"
+	xtr_jq "$1" "[$f | .seq] | first // empty" timeline
+}
