@@ -145,6 +145,11 @@ lisp_decode_ecm(const uint8_t *buf, size_t len, struct lisp_ecm *e,
 	e->ddt = HAS_BIT(h, ECM_BIT_D);			/* §5.8: D */
 	e->r_bit = HAS_BIT(h, ECM_BIT_R);		/* §5.8: R */
 	e->n_bit = HAS_BIT(h, ECM_BIT_N);		/* §5.8: N */
+	/* §5.8: with S, LISP-SEC authentication data (RFC 9303 §6.4) sits
+	 * between this header and the inner IP header.  We carry no
+	 * LISP-SEC, so we cannot find the inner header: refuse. */
+	if (e->security)
+		DROP(why, LERR_BAD_FLAGS);
 	if (cur_peek_u8(&c, &v) == -1)
 		DROP(why, LERR_TRUNCATED);
 	switch (v >> 4) {
@@ -214,6 +219,8 @@ lisp_encode_ecm(const struct lisp_ecm *e, const uint8_t *inner,
 	uint16_t	ck;
 	int		errs = 0;
 
+	if (e->security)	/* §5.8: would need LISP-SEC data (RFC 9303) */
+		return -1;
 	if (e->inner_src.af != e->inner_dst.af || inner_len == 0 ||
 	    (e->inner_src.af != AF_INET && e->inner_src.af != AF_INET6) ||
 	    ulen > 0xffff - IP4_HDR_LEN)

@@ -131,7 +131,6 @@ test_each_flag(void **state)
 		uint8_t	mask;
 		size_t	field;
 	} flags[] = {
-		{ 0x08, offsetof(struct lisp_ecm, security) },
 		{ 0x04, offsetof(struct lisp_ecm, ddt) },
 		{ 0x02, offsetof(struct lisp_ecm, r_bit) },
 		{ 0x01, offsetof(struct lisp_ecm, n_bit) },
@@ -151,6 +150,23 @@ test_each_flag(void **state)
 		assert_memory_equal(&got, &want, sizeof(got));
 		encode_is(&want, v, sizeof(v));
 	}
+}
+
+/* S: LISP-SEC data would precede the inner header (RFC 9301 §5.8,
+ * RFC 9303); we carry none, so both directions refuse it. */
+static void
+test_security_refused(void **state)
+{
+	uint8_t	v[sizeof(v4)], out[256];
+
+	(void)state;
+	memcpy(v, v4, sizeof(v4));
+	v[0] |= 0x08;
+	refused(v, sizeof(v), LERR_BAD_FLAGS);
+	decode_ok(v4, sizeof(v4), &got);
+	got.security = true;
+	assert_int_equal(lisp_encode_ecm(&got, got.payload, got.payload_len,
+	    out, sizeof(out)), -1);
 }
 
 static void
@@ -266,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_ipv4),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_each_flag),
+		cmocka_unit_test(test_security_refused),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_zero_checksum_sent_as_ffff),
 		cmocka_unit_test(test_encode_range),
