@@ -127,7 +127,7 @@ send_request(struct xtrd *x, struct pending *p)
 	tl_add(p->lig ? "lig-request-sent" : "map-request-sent", &p->eid, mr,
 	    "nonce %016llx%s%s", (unsigned long long)p->nonce,
 	    p->smr_invoked ? " smr-invoked" : "",
-	    p->tries ? " retransmit" : "");
+	    p->tries > 1 ? " retransmit" : "");
 	return 0;
 }
 
@@ -165,8 +165,8 @@ pending_timer(void *arg)
 	cnt_inc(C_map_request_retransmit);
 	if (p->mr >= 0 && x->conf->nmr > 0)
 		p->mr = (p->mr + 1) % x->conf->nmr;
-	send_request(x, p);
 	p->tries++;
+	send_request(x, p);
 	timer_set(&x->timers, &p->t, mono_ms() +
 	    ((uint64_t)x->conf->map_request_retry << (p->tries - 1)));
 }
