@@ -51,6 +51,23 @@ udp_sum(const struct ipaddr *src, const struct ipaddr *dst,
 	return csum_add(sum, udp, ulen);
 }
 
+/* Inner header results: usable, malformed, or announcing more bytes than
+ * there are / fewer than there are. */
+#define INNER_OK	0
+#define INNER_BAD	(-1)
+#define INNER_SHORT	(-2)
+#define INNER_LONG	(-3)
+
+static int
+inner_len_check(size_t announced, size_t left)
+{
+	if (announced > left)
+		return INNER_SHORT;
+	if (announced < left)
+		return INNER_LONG;
+	return INNER_OK;
+}
+
 /* RFC 791 §3.1: inner IPv4 header; returns the payload cursor. */
 static int
 decode_ip4(struct cur *c, struct lisp_ecm *e, struct cur *pl)
@@ -60,6 +77,7 @@ decode_ip4(struct cur *c, struct lisp_ecm *e, struct cur *pl)
 	uint8_t		 vihl, tos, ttl, proto;
 	uint16_t	 tot, id, frag, ck;
 	size_t		 hlen;
+	int		 r;
 
 	if (cur_peek_u8(c, &vihl) == -1)
 		return -1;
@@ -75,9 +93,10 @@ decode_ip4(struct cur *c, struct lisp_ecm *e, struct cur *pl)
 	    cur_get_bytes(&hc, e->inner_src.a, 4) == -1 ||
 	    cur_get_bytes(&hc, e->inner_dst.a, 4) == -1)
 		return -1;
-	if (proto != IPPROTO_UDP_ || (frag & IP4_MF_OFF) != 0 ||
-	    tot < hlen || (size_t)tot - hlen != cur_left(c))
-		return -1;
+	if (proto != IPPROTO_UDP_ || (frag & IP4_MF_OFF) != 0 || tot < hlen)
+		return INNER_BAD;
+	if ((r = inner_len_check((size_t)tot - hlen, cur_left(c))) != INNER_OK)
+		return r;
 	e->inner_src.af = e->inner_dst.af = AF_INET;
 	e->inner_ttl = ttl;
 	*pl = *c;
@@ -91,14 +110,17 @@ decode_ip6(struct cur *c, struct lisp_ecm *e, struct cur *pl)
 	uint32_t	vtf;
 	uint16_t	plen;
 	uint8_t		nh, hlim;
+	int		r;
 
 	if (cur_get_u32(c, &vtf) == -1 || cur_get_u16(c, &plen) == -1 ||
 	    cur_get_u8(c, &nh) == -1 || cur_get_u8(c, &hlim) == -1 ||
 	    cur_get_bytes(c, e->inner_src.a, 16) == -1 ||
 	    cur_get_bytes(c, e->inner_dst.a, 16) == -1)
 		return -1;
-	if (nh != IPPROTO_UDP_ || plen != cur_left(c))
-		return -1;
+	if (nh != IPPROTO_UDP_)
+		return INNER_BAD;
+	if ((r = inner_len_check(plen, cur_left(c))) != INNER_OK)
+		return r;
 	e->inner_src.af = e->inner_dst.af = AF_INET6;
 	e->inner_ttl = hlim;
 	*pl = *c;
@@ -166,7 +188,11 @@ lisp_decode_ecm(const uint8_t *buf, size_t len, struct lisp_ecm *e,
 	default:
 		DROP(why, LERR_BAD_INNER);
 	}
-	if (r == -1 || decode_udp(&pl, e) == -1)
+	if (r == INNER_SHORT)		/* IP length past the end */
+		DROP(why, LERR_TRUNCATED);
+	if (r == INNER_LONG)		/* bytes after the inner packet */
+		DROP(why, LERR_TRAILING);
+	if (r != INNER_OK || decode_udp(&pl, e) == -1)
 		DROP(why, LERR_BAD_INNER);
 	if (cur_left(&pl) == 0)				/* no inner message */
 		DROP(why, LERR_TRUNCATED);

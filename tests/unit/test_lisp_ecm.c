@@ -218,11 +218,26 @@ test_refusals(void **state)
 	memcpy(v, v4, sizeof(v4));
 	v[7] = 0x21;				/* total length + 1 */
 	reseal_ip4(v);
+	refused(v, sizeof(v4), LERR_TRUNCATED);
+	v[7] = 0x1f;				/* total length - 1 */
+	reseal_ip4(v);
+	refused(v, sizeof(v4), LERR_TRAILING);
+	v[7] = 0x13;				/* less than the header */
+	reseal_ip4(v);
 	refused(v, sizeof(v4), LERR_BAD_INNER);
 
 	memcpy(v, v4, sizeof(v4));
 	v[sizeof(v4)] = 0;			/* a byte after the packet */
-	refused(v, sizeof(v4) + 1, LERR_BAD_INNER);
+	refused(v, sizeof(v4) + 1, LERR_TRAILING);
+	memcpy(v, v6, sizeof(v6));
+	v[sizeof(v6)] = 0;
+	refused(v, sizeof(v6) + 1, LERR_TRAILING);
+	refused(v6, sizeof(v6) - 1, LERR_TRUNCATED);
+	refused(v4, sizeof(v4) - 1, LERR_TRUNCATED);
+
+	memcpy(v, v4, sizeof(v4));
+	v[29] = 0x0d;				/* UDP length + 1 */
+	refused(v, sizeof(v4), LERR_BAD_INNER);
 
 	refused(v4, 4, LERR_TRUNCATED);
 	refused(v4, 31, LERR_TRUNCATED);
