@@ -239,6 +239,8 @@ write_file(const char *dir, const char *target, const char *name,
 	char	path[512];
 	FILE	*f;
 
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		return -1;
 	snprintf(path, sizeof(path), "%s/%s", dir, target);
 	if (mkdir(path, 0755) == -1 && errno != EEXIST)
 		return -1;
