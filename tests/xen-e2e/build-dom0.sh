@@ -190,13 +190,18 @@ chroot_cleanup() {
 # debootstrap the dom0 root into DIR/root, install DOM0_PKGS from the host's
 # mirrors (including security, so xen-utils matches the hypervisor).
 debootstrap_root() {
-	local r=$1/root main sec
+	local r=$1/root main sec pkgs
 	main=$(mirror_of "$SUITE")
 	sec=$(mirror_of "$SUITE-security")
 	[ -n "$main" ] || die "no $SUITE/main mirror in apt-cache policy"
-	rm -rf "$r"
-	debootstrap --variant=minbase "$SUITE" "$r" "$main" > "$1/debootstrap.log" 2>&1 ||
-		die "debootstrap failed, see $1/debootstrap.log"
+	# a root left by an interrupted build of the same key is reused
+	if [ ! -e "$1/debootstrap.done" ]; then
+		rm -rf "$r"
+		debootstrap --variant=minbase "$SUITE" "$r" "$main" \
+			> "$1/debootstrap.log" 2>&1 ||
+			die "debootstrap failed, see $1/debootstrap.log"
+		touch "$1/debootstrap.done"
+	fi
 	{
 		echo "deb $main $SUITE main"
 		echo "deb $main $SUITE-updates main"
@@ -207,10 +212,10 @@ debootstrap_root() {
 	chmod 755 "$r/usr/sbin/policy-rc.d"
 	trap 'chroot_cleanup "$r"' EXIT
 	mount -t proc proc "$r/proc"
-	# shellcheck disable=SC2086
+	pkgs=${DOM0_PKGS//$'\n'/ }
 	if ! chroot "$r" /bin/sh -c "export DEBIAN_FRONTEND=noninteractive
 		apt-get update -qq && apt-get -y -qq upgrade &&
-		apt-get install -y -qq --no-install-recommends $DOM0_PKGS" \
+		apt-get install -y -qq --no-install-recommends $pkgs" \
 		>> "$1/debootstrap.log" 2>&1; then
 		chroot_cleanup "$r"
 		die "apt-get in the dom0 root failed, see $1/debootstrap.log"
@@ -237,7 +242,7 @@ finish_root() {
 
 build_base() {
 	local dir=$1
-	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+	mkdir -p "$dir.tmp"
 	debootstrap_root "$dir.tmp"
 	finish_root "$dir.tmp"
 	(cd "$dir.tmp/root" && find . -xdev | LC_ALL=C sort |

@@ -50,7 +50,8 @@ mount_all() {
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs tmpfs /run
 	mount -t tmpfs tmpfs /tmp
-	mkdir -p /run/lock /run/xen /run/xenstored /var/lib/xen /var/log/xen/console
+	mkdir -p /run/lock /run/xen /run/xenstored /var/lib/xen /var/lib/xenstored \
+		/var/log/xen/console
 	chmod 700 /run/xen
 }
 
