@@ -5,7 +5,10 @@
  * direction on its own: one-way delay with jitter, loss (random,
  * correlated or Gilbert-Elliott), corruption, duplication and a token
  * bucket rate limit with a bounded queue.  One ppoll() loop; frames wait
- * in a heap ordered by departure time on CLOCK_MONOTONIC.
+ * in a heap ordered by departure time on CLOCK_MONOTONIC, and a timerfd
+ * (absolute deadline, 1 ns timer slack) wakes us when the first is due.
+ * A frame's delay counts from the kernel's receive timestamp, not from
+ * when we got to read it, so a late wake-up does not add to the delay.
  *
  * Usage: wanem [options] IF_A IF_B        (see usage() below)
  *        wanem --no-offload IF...         switch off TSO/GSO/GRO/tx-csum
@@ -44,6 +47,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,6 +296,7 @@ port_open(struct port *pt)
 		return -1;
 	}
 	if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 	    sizeof(one))) {
@@ -366,12 +371,14 @@ csum_complete(struct pkt *p)
 
 /* Read one frame into rxbuf; put a VLAN tag the kernel stripped back. */
 static ssize_t
-frame_read(int fd, struct virtio_net_hdr *vh, int *trunc)
+frame_read(int fd, struct virtio_net_hdr *vh, int *trunc, uint64_t *t_rt)
 {
 	union {
 		struct cmsghdr	 h;
-		uint8_t		 b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		uint8_t		 b[CMSG_SPACE(sizeof(struct tpacket_auxdata)) +
+				    CMSG_SPACE(sizeof(struct timespec))];
 	} cb;
+	struct timespec		 ts;
 	struct iovec		 iov[2] = {
 		{ vh, sizeof(*vh) },
 		{ rxbuf + VLAN_HLEN, MAX_FRAME },
@@ -392,7 +399,15 @@ frame_read(int fd, struct virtio_net_hdr *vh, int *trunc)
 	*trunc = (msg.msg_flags & MSG_TRUNC) || n < ETH_HLEN;
 	if (*trunc)
 		return 0;
+	*t_rt = 0;
 	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			*t_rt = (uint64_t)ts.tv_sec * 1000000000u +
+			    (uint64_t)ts.tv_nsec;
+			continue;
+		}
 		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
 			continue;
 		aux = (struct tpacket_auxdata *)CMSG_DATA(c);
@@ -568,15 +583,25 @@ receive(struct dir *d, uint64_t now, size_t n, const struct virtio_net_hdr *vh)
 	schedule(d, p, now);
 }
 
+/*
+ * Read what is waiting.  Receive timestamps are CLOCK_REALTIME: move them
+ * to CLOCK_MONOTONIC, and trust none from the future or older than 1 s
+ * (the wall clock stepped).
+ */
 static void
 drain(struct dir *d)
 {
 	struct virtio_net_hdr	vh;
+	struct timespec		rt;
+	uint64_t		now, t, t_rt, off;
 	ssize_t			n;
 	int			i, trunc;
 
+	clock_gettime(CLOCK_REALTIME, &rt);
+	off = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec -
+	    mono_ns();
 	for (i = 0; i < DRAIN_BATCH; i++) {
-		n = frame_read(ports[d->in].fd, &vh, &trunc);
+		n = frame_read(ports[d->in].fd, &vh, &trunc, &t_rt);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_warn("%s: recvmsg", ports[d->in].ifname);
@@ -586,7 +611,11 @@ drain(struct dir *d)
 			d->c.truncated++;
 			continue;
 		}
-		receive(d, mono_ns(), (size_t)n, &vh);
+		now = mono_ns();
+		t = t_rt - off;
+		if (t_rt == 0 || t > now || t + 1000000000u < now)
+			t = now;
+		receive(d, t, (size_t)n, &vh);
 	}
 }
 
@@ -967,13 +996,17 @@ parse_args(int argc, char **argv, uint64_t *seed, int *seeded)
 static void
 loop(const sigset_t *unblocked)
 {
-	struct pollfd	 pfd[2];
-	struct timespec	 ts, *tsp;
-	uint64_t	 now, next, t;
-	int		 i, r;
+	struct pollfd		 pfd[3];
+	struct itimerspec	 its;
+	uint64_t		 now, next, armed = 0, t;
+	int			 i, r, tfd;
 
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (tfd == -1)
+		fatal("timerfd_create");
 	for (i = 0; i < 2; i++)
 		pfd[i] = (struct pollfd){ .fd = ports[i].fd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = tfd, .events = POLLIN };
 	while (!sig_quit) {
 		if (sig_stats) {
 			sig_stats = 0;
@@ -986,18 +1019,25 @@ loop(const sigset_t *unblocked)
 			if ((t = flush(&dirs[i], now)) != 0 &&
 			    (next == 0 || t < next))
 				next = t;
-		tsp = NULL;
-		if (next != 0) {
-			t = next > now ? next - now : 0;
-			ts.tv_sec = (time_t)(t / 1000000000u);
-			ts.tv_nsec = (long)(t % 1000000000u);
-			tsp = &ts;
+		if (next != armed) {
+			/* All zero disarms; an absolute time never drifts. */
+			memset(&its, 0, sizeof(its));
+			its.it_value.tv_sec = (time_t)(next / 1000000000u);
+			its.it_value.tv_nsec = (long)(next % 1000000000u);
+			if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its,
+			    NULL) == -1)
+				fatal("timerfd_settime");
+			armed = next;
 		}
-		r = ppoll(pfd, 2, tsp, unblocked);
+		r = ppoll(pfd, 3, NULL, unblocked);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal("ppoll");
+		}
+		if (pfd[2].revents & POLLIN) {
+			(void)read(tfd, &t, sizeof(t));
+			armed = 0;
 		}
 		for (i = 0; i < 2; i++) {
 			if (pfd[i].revents & (POLLERR | POLLNVAL))
@@ -1006,6 +1046,7 @@ loop(const sigset_t *unblocked)
 				drain(&dirs[i]);
 		}
 	}
+	close(tfd);
 }
 
 int
