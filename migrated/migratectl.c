@@ -174,7 +174,7 @@ main(int argc, char *argv[])
 	int			 ch, json = 0, i, rc = 0;
 	long			 code;
 
-	while ((ch = getopt(argc, argv, "s:")) != -1) {
+	while ((ch = getopt(argc, argv, "+s:")) != -1) {
 		if (ch != 's')
 			usage();
 		sock = optarg;

@@ -36,3 +36,8 @@ fuzz_migrated_announce_SRCS := tests/fuzz/fuzz_migrated_announce.c \
 	migrated/announce.c common/cursor.c common/addr.c
 fuzz_migrated_config_SRCS := tests/fuzz/fuzz_migrated_config.c \
 	migrated/config.c common/cfgline.c common/addr.c common/log.c
+
+# A sender of gratuitous ARPs, RARPs and neighbour advertisements for the
+# integration tests and bench/detect_latency.sh.
+NOINST_PROGS += garp_send
+garp_send_SRCS := tests/tools/garp_send.c

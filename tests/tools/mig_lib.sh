@@ -1,0 +1,278 @@
+# shellcheck shell=bash
+# mig_lib.sh: shell helpers for tests/integ/migrated_*.sh and
+# bench/detect_latency.sh.  Sourced, not run.
+#
+# Two "hosts" (Dom0s) src and dst, each a network namespace with its own
+# xenstored fixture (tests/lib/xenstored.sh), a bridge xenbr0, an xtrd
+# (xTR role) and a migrated; an MS/MR xtrd; all three on the WAN bridge of
+# tests/xtr/lib.sh (192.0.2.0/24: src .1, dst .2, ms .100).  A guest is a
+# namespace whose eth0 is the peer of vif<domid>.<devid> on a host's xenbr0.
+#
+# The caller sets PFX (namespace prefix, unique per test) and RUN (run
+# directory), then: mig_need; trap mig_cleanup EXIT; mig_setup.
+# Functions:
+#   mig_need                  skip (exit 77) when something is missing
+#   mig_setup [MIGCONF_EXTRA]  network, fixtures, xtrds, migrateds
+#   mig_vif HOST DOMID DEVID MAC   the vif and the guest namespace
+#                                  ${PFX}HOSTgDOMID (its eth0 has MAC)
+#   mig_guest HOST DOMID ARGS...   garp_send -i eth0 ARGS in that guest
+#   mig_start HOST / mig_stop HOST  (re)start / stop migrated on HOST
+#   mig_ctl HOST ARGS...           migratectl against HOST's migrated
+#   mig_jq HOST FILTER CMD         one value out of migratectl CMD --json
+#   mig_counter HOST NAME          one counter of HOST's migrated (0 if none)
+#   mig_event HOST DOMAIN EVENT    1st t_us of EVENT in DOMAIN's last
+#                                  migration timeline on HOST
+#   mig_registered_at_ms EID RLOC  the MS holds EID from RLOC
+#   mig_db_has HOST EID            HOST's xtrd database has EID
+#   xs_host HOST                   xs_fixture_use for that host
+# Environment: BIN (build/bin), MIG_NOTIFY_WAIT_MS (default 1000).
+# Environment per host for the daemons: XENSTORED_PATH (set here).
+
+. tests/xtr/lib.sh
+. tests/lib/xenstored.sh
+. tests/lib/xl_migrate_replay.sh
+
+MIG_PIDS_src=""
+MIG_PIDS_dst=""
+MIG_SITE_KEY=mig-site-key
+MIG_EID_NET=198.51.100.0/24
+MIG_EID6_NET=2001:db8:1::/64
+
+# Without a built xtrd (or with MIG_FAKE_XTRD=1) each host gets
+# tests/tools/mig_fake_xtrd.py instead and there is no MS: "registered at
+# the MS from RLOC" then means "registered in that host's fake xtrd".
+MIG_FAKE=${MIG_FAKE_XTRD:-}
+
+mig_need() {
+	local why
+	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
+	command -v jq >/dev/null || skip "needs jq"
+	ip netns add "${PFX}probe" 2>/dev/null || skip "cannot create netns"
+	ip netns del "${PFX}probe"
+	[ -x "$BIN/xtrctl" ] || skip "build xtrctl first"
+	[ -x "$BIN/xtrd" ] || MIG_FAKE=1
+	why=$(xs_fixture_check) || skip "$why"
+	[ -x "$BIN/migrated" ] && [ -x "$BIN/migratectl" ] &&
+	    [ -x "$BIN/garp_send" ] || skip "build migrated first"
+}
+
+xs_host() {
+	xs_fixture_use "$RUN/xs-$1"
+}
+
+mig_cleanup() {
+	local h p
+	for h in src dst; do
+		eval "p=\${MIG_PIDS_$h}"
+		[ -n "$p" ] && kill "$p" 2>/dev/null || true
+	done
+	xs_fixture_stop "$RUN/xs-src" 2>/dev/null || true
+	xs_fixture_stop "$RUN/xs-dst" 2>/dev/null || true
+	if [ -n "${KEEP_RUN:-}" ] || [ -n "${MIG_FAILED:-}" ]; then
+		for h in src dst; do
+			[ -f "$RUN/mig-$h.log" ] &&
+			    { echo "--- migrated $h"; tail -n 40 "$RUN/mig-$h.log"; }
+		done
+	fi
+	xtr_cleanup
+}
+
+mig_fail() {
+	MIG_FAILED=1
+	die "$@"
+}
+
+mig_xtr_conf() {
+	local h=$1 n=$2
+	cat >"$RUN/$h.conf" <<-EOC
+	role = "xtr"
+	rlocs = [ '192.0.2.$n' ]
+	map_servers = [ '192.0.2.100,key=$MIG_SITE_KEY' ]
+	map_resolvers = [ '192.0.2.100' ]
+	control_socket = "$RUN/$h.sock"
+	register_interval = 60
+	register_retry = 200
+	EOC
+}
+
+mig_conf() {
+	local h=$1
+	cat >"$RUN/mig-$h.conf" <<-EOC
+	socket = "$RUN/mig-$h.sock"
+	xtrd_socket = "$RUN/$h.sock"
+	hypervisor = xenstore
+	notify_wait_ms = ${MIG_NOTIFY_WAIT_MS:-1000}
+	heartbeat_ms = 200
+	bridge xenbr0 dynamic = [ "198.51.100.128/25" ]
+	vm "web1" eids = [ "198.51.100.5", "2001:db8:1::5" ]
+	vm "web2" eids = [ "198.51.100.6" ]
+	${MIG_CONF_EXTRA:-}
+	EOC
+}
+
+mig_start() {
+	local h=$1 pid
+	xs_host "$h"
+	ip netns exec "${PFX}$h" "$BIN/migrated" -d -vv -f "$RUN/mig-$h.conf" \
+	    >>"$RUN/mig-$h.log" 2>&1 &
+	pid=$!
+	eval "MIG_PIDS_$h=$pid"
+	xtr_wait 5 test -S "$RUN/mig-$h.sock" ||
+	    mig_fail "migrated on $h did not start: $(tail -5 "$RUN/mig-$h.log")"
+}
+
+mig_stop() {
+	local h=$1 p
+	eval "p=\${MIG_PIDS_$h}"
+	[ -n "$p" ] || return 0
+	kill "$p" 2>/dev/null || true
+	wait "$p" 2>/dev/null || true
+	eval "MIG_PIDS_$h="
+	rm -f "$RUN/mig-$h.sock"
+}
+
+mig_setup() {
+	local h
+	xtr_net ms:100 src:1 dst:2
+	cat >"$RUN/ms.conf" <<-EOC
+	role = "ms"
+	sites = [ 'name=dc,key=$MIG_SITE_KEY,eid=$MIG_EID_NET,eid=2001:db8:1::/48,more_specifics=yes' ]
+	control_socket = "$RUN/ms.sock"
+	EOC
+	for h in src dst; do
+		ip -n "${PFX}$h" link add xenbr0 type bridge
+		ip netns exec "${PFX}$h" sysctl -qw \
+		    net.ipv6.conf.xenbr0.disable_ipv6=1
+		ip -n "${PFX}$h" link set xenbr0 up
+		xs_fixture_start "$RUN/xs-$h"
+	done
+	mig_xtr_conf src 1
+	mig_xtr_conf dst 2
+	if [ -n "$MIG_FAKE" ]; then
+		echo "no xtrd: using tests/tools/mig_fake_xtrd.py"
+		mig_fake_start src
+		mig_fake_start dst
+	else
+		xtr_start ms "$RUN/ms.conf"
+		xtr_start src "$RUN/src.conf"
+		xtr_start dst "$RUN/dst.conf"
+	fi
+	for h in src dst; do
+		mig_conf "$h"
+		mig_start "$h"
+	done
+}
+
+mig_vif() {
+	local h=$1 d=$2 devid=$3 mac=$4 g="${PFX}${1}g${2}"
+	ip netns add "$g"
+	XTR_NS="$XTR_NS $g"
+	ip link add "vif$d.$devid" netns "${PFX}$h" type veth peer name eth0 \
+	    netns "$g"
+	ip netns exec "$g" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$g" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$g" link set eth0 address "$mac"
+	ip -n "$g" link set eth0 up
+	ip netns exec "${PFX}$h" sysctl -qw \
+	    "net.ipv6.conf.vif$d/$devid.disable_ipv6=1" 2>/dev/null || true
+	ip -n "${PFX}$h" link set "vif$d.$devid" master xenbr0 up
+}
+
+mig_guest() {
+	local h=$1 d=$2
+	shift 2
+	ip netns exec "${PFX}${h}g${d}" "$BIN/garp_send" -i eth0 "$@"
+}
+
+mig_ctl() {
+	local h=$1
+	shift
+	"$BIN/migratectl" -s "$RUN/mig-$h.sock" "$@"
+}
+
+mig_jq() {
+	mig_ctl "$1" "$3" --json | jq -r "$2"
+}
+
+mig_counter() {
+	mig_jq "$1" ".counters.\"$2\" // 0" status
+}
+
+mig_event() {
+	mig_jq "$1" "[.migrations[] | select(.domain == \"$2\")] | last | [.events[] | select(.event == \"$3\") | .t_us] | first // empty" migrations
+}
+
+mig_fake_start() {
+	local h=$1
+	rm -f "$RUN/$h.sock"
+	ip netns exec "${PFX}$h" python3 tests/tools/mig_fake_xtrd.py \
+	    "$RUN/$h.sock" "$RUN/$h.req" >"$RUN/$h.log" 2>&1 &
+	XTR_PIDS="$XTR_PIDS $!"
+	eval "MIG_XTRD_PID_$h=$!"
+	xtr_wait 10 test -S "$RUN/$h.sock" || mig_fail "fake xtrd on $h"
+}
+
+# mig_xtrd_restart HOST: kill HOST's xtrd and start a new one
+mig_xtrd_restart() {
+	local h=$1 p
+	if [ -n "$MIG_FAKE" ]; then
+		eval "p=\${MIG_XTRD_PID_$h}"
+		kill "$p"; wait "$p" 2>/dev/null || true
+		mig_fake_start "$h"
+	else
+		p=$(ip netns pids "${PFX}$h" | while read -r q; do
+			[ "$(cat /proc/"$q"/comm 2>/dev/null)" = xtrd ] && echo "$q"
+		done)
+		[ -n "$p" ] && kill $p
+		sleep 0.3
+		rm -f "$RUN/$h.sock"
+		xtr_start "$h" "$RUN/$h.conf"
+	fi
+}
+
+_mig_rloc_host() {
+	case $1 in 192.0.2.1) echo src ;; 192.0.2.2) echo dst ;; esac
+}
+
+mig_registered_at_ms() {
+	if [ -n "$MIG_FAKE" ]; then
+		mig_db_registered "$(_mig_rloc_host "$2")" "$1"
+		return
+	fi
+	[ "$(xtr_jq ms "[.registrations[] | select(.eid == \"$1\") | .rlocs[] | select(.addr == \"$2\")] | length" registrations)" -ge 1 ]
+}
+
+# mig_away_has HOST EID RLOC: HOST's xtrd keeps EID as moved to RLOC
+mig_away_has() {
+	[ "$(xtr_jq "$1" "[.away[]? | select(.eid == \"$2\") | .moved_to[] | select(. == \"$3\")] | length" database)" -ge 1 ]
+}
+
+# mig_smr_sent HOST EID: HOST's xtrd was asked for SMRs for EID
+mig_smr_sent() {
+	if [ -n "$MIG_FAKE" ]; then
+		grep -q "\"/v1/smr\".*\"$2\"" "$RUN/$1.req"
+		return
+	fi
+	[ -n "$(xtr_event_seq "$1" smr-sent "$2")" ]
+}
+
+mig_db_has() {
+	[ "$(xtr_jq "$1" "[.mappings[] | select(.eid == \"$2\")] | length" database)" -ge 1 ]
+}
+
+mig_db_registered() {
+	[ "$(xtr_jq "$1" "[.mappings[] | select(.eid == \"$2\" and .registered)] | length" database)" -ge 1 ]
+}
+
+# mig_vm_at_src NAME DOMID MAC: a running guest on src (xl create)
+mig_vm_at_src() {
+	local name=$1 d=$2 mac=$3
+	mig_vif src "$d" 0 "$mac"
+	xs_host src
+	xs_domain_create "$d" "$name"
+	xs_vif_add "$d" 0 "$mac" xenbr0
+	xs_vif_backend_state "$d" 0 2
+	xs_vif_hotplug "$d" 0
+	xs_vif_state "$d" 0 4
+	xs_vif_backend_state "$d" 0 4
+}
