@@ -1,0 +1,469 @@
+/*
+ * map_cache.c: the ITR's EID-to-RLOC map-cache, see map_cache.h.
+ *
+ * One lpm table per (instance-ID, family), created by the first update
+ * that needs it and kept in an array sorted by (iid, af).  Each entry is a
+ * heap-allocated struct mc_node holding the caller's struct mc_entry (whole,
+ * so callers may copy *e) and its position in a binary min-heap ordered by
+ * expires_ms.  Entries that never expire (expires_ms 0) stay out of the
+ * heap.  mc_expire pops the heap while its top has expired: O(k log n) for
+ * k removed entries.  mc_lookup skips expired entries itself by retrying
+ * with a shorter prefix, so it is right even before mc_expire runs.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "map_cache.h"
+#include "xtr/lpm.h"
+
+#define NO_HEAP	SIZE_MAX
+
+struct mc_node {
+	struct mc_entry	e;
+	size_t		heap_idx;	/* NO_HEAP: never expires */
+};
+
+struct mc_table {
+	uint32_t	iid;
+	int		af;
+	struct lpm	*lpm;
+};
+
+struct heap_slot {
+	uint64_t	expires_ms;
+	struct mc_node	*n;
+};
+
+struct map_cache {
+	struct mc_table	 *tables;	/* sorted by (iid, af) */
+	size_t		  ntables;
+	size_t		  count;
+	struct heap_slot *heap;
+	size_t		  nheap, heapcap;
+};
+
+static int
+expired(const struct mc_entry *e, uint64_t now_ms)
+{
+	return e->expires_ms != 0 && e->expires_ms <= now_ms;
+}
+
+/* --- tables ------------------------------------------------------------- */
+
+static int
+table_cmp(uint32_t iid, int af, const struct mc_table *t)
+{
+	if (iid != t->iid)
+		return iid < t->iid ? -1 : 1;
+	return af < t->af ? -1 : af > t->af ? 1 : 0;
+}
+
+/* Index of (iid, af), or of where it would go with *found = 0. */
+static size_t
+table_pos(const struct map_cache *mc, uint32_t iid, int af, int *found)
+{
+	size_t	lo = 0, hi = mc->ntables, mid;
+	int	r;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		r = table_cmp(iid, af, &mc->tables[mid]);
+		if (r == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*found = 0;
+	return lo;
+}
+
+static struct lpm *
+table_get(const struct map_cache *mc, uint32_t iid, int af)
+{
+	size_t	i;
+	int	found;
+
+	/* One instance and family is the common case. */
+	if (mc->ntables == 1)
+		return mc->tables[0].iid == iid && mc->tables[0].af == af ?
+		    mc->tables[0].lpm : NULL;
+	i = table_pos(mc, iid, af, &found);
+	return found ? mc->tables[i].lpm : NULL;
+}
+
+static struct lpm *
+table_make(struct map_cache *mc, uint32_t iid, int af)
+{
+	struct mc_table	*nt;
+	struct lpm	*l;
+	size_t		 i;
+	int		 found;
+
+	i = table_pos(mc, iid, af, &found);
+	if (found)
+		return mc->tables[i].lpm;
+	if ((l = lpm_new(af)) == NULL)
+		return NULL;
+	nt = realloc(mc->tables, (mc->ntables + 1) * sizeof(*nt));
+	if (nt == NULL) {
+		lpm_free(l, NULL);
+		return NULL;
+	}
+	mc->tables = nt;
+	memmove(&nt[i + 1], &nt[i], (mc->ntables - i) * sizeof(*nt));
+	nt[i].iid = iid;
+	nt[i].af = af;
+	nt[i].lpm = l;
+	mc->ntables++;
+	return l;
+}
+
+/* --- expiry heap -------------------------------------------------------- */
+
+static void
+heap_set(struct map_cache *mc, size_t i, struct heap_slot s)
+{
+	mc->heap[i] = s;
+	s.n->heap_idx = i;
+}
+
+static void
+heap_up(struct map_cache *mc, size_t i)
+{
+	struct heap_slot	s = mc->heap[i];
+	size_t			p;
+
+	while (i > 0) {
+		p = (i - 1) / 2;
+		if (mc->heap[p].expires_ms <= s.expires_ms)
+			break;
+		heap_set(mc, i, mc->heap[p]);
+		i = p;
+	}
+	heap_set(mc, i, s);
+}
+
+static void
+heap_down(struct map_cache *mc, size_t i)
+{
+	struct heap_slot	s = mc->heap[i];
+	size_t			c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= mc->nheap)
+			break;
+		if (c + 1 < mc->nheap &&
+		    mc->heap[c + 1].expires_ms < mc->heap[c].expires_ms)
+			c++;
+		if (s.expires_ms <= mc->heap[c].expires_ms)
+			break;
+		heap_set(mc, i, mc->heap[c]);
+		i = c;
+	}
+	heap_set(mc, i, s);
+}
+
+static int
+heap_add(struct map_cache *mc, struct mc_node *n)
+{
+	struct heap_slot	*nh;
+	size_t			 cap;
+
+	if (mc->nheap == mc->heapcap) {
+		cap = mc->heapcap ? mc->heapcap * 2 : 64;
+		if ((nh = realloc(mc->heap, cap * sizeof(*nh))) == NULL)
+			return -1;
+		mc->heap = nh;
+		mc->heapcap = cap;
+	}
+	mc->heap[mc->nheap].expires_ms = n->e.expires_ms;
+	mc->heap[mc->nheap].n = n;
+	n->heap_idx = mc->nheap++;
+	heap_up(mc, n->heap_idx);
+	return 0;
+}
+
+static void
+heap_del(struct map_cache *mc, struct mc_node *n)
+{
+	size_t		 i = n->heap_idx;
+	struct mc_node	*last;
+
+	if (i == NO_HEAP)
+		return;
+	n->heap_idx = NO_HEAP;
+	if (i == --mc->nheap)
+		return;
+	last = mc->heap[mc->nheap].n;
+	heap_set(mc, i, mc->heap[mc->nheap]);
+	heap_up(mc, i);
+	heap_down(mc, last->heap_idx);
+}
+
+/* --- entries ------------------------------------------------------------ */
+
+struct map_cache *
+mc_new(void)
+{
+	return calloc(1, sizeof(struct map_cache));
+}
+
+void
+mc_free(struct map_cache *mc)
+{
+	size_t	i;
+
+	if (mc == NULL)
+		return;
+	for (i = 0; i < mc->ntables; i++)
+		lpm_free(mc->tables[i].lpm, free);
+	free(mc->tables);
+	free(mc->heap);
+	free(mc);
+}
+
+static int
+entry_valid(const struct mc_entry *e)
+{
+	if (e == NULL || (e->eid.addr.af != AF_INET &&
+	    e->eid.addr.af != AF_INET6) ||
+	    e->eid.plen > ipaddr_maxplen(e->eid.addr.af) ||
+	    e->nrloc > LISP_MAX_LOCATORS)
+		return 0;
+	return 1;
+}
+
+int
+mc_update(struct map_cache *mc, const struct mc_entry *e)
+{
+	struct lpm	*l;
+	struct mc_node	*n;
+	struct ipprefix	 eid;
+	uint64_t	 was;
+
+	if (!entry_valid(e)) {
+		errno = EINVAL;
+		return -1;
+	}
+	eid = e->eid;
+	ipprefix_mask(&eid);
+	if ((l = table_make(mc, e->iid, eid.addr.af)) == NULL)
+		return -1;
+	if ((n = lpm_exact(l, &eid)) != NULL) {
+		was = n->e.expires_ms;
+		if (was == 0 && e->expires_ms != 0) {
+			/* Joins the heap: make room before touching n. */
+			n->e.expires_ms = e->expires_ms;
+			if (heap_add(mc, n) == -1) {
+				n->e.expires_ms = 0;
+				return -1;
+			}
+		} else if (was != 0 && e->expires_ms == 0) {
+			heap_del(mc, n);
+		} else if (was != 0) {
+			mc->heap[n->heap_idx].expires_ms = e->expires_ms;
+			heap_up(mc, n->heap_idx);
+			heap_down(mc, n->heap_idx);
+		}
+		n->e = *e;
+		n->e.eid = eid;
+		return 0;
+	}
+	if ((n = malloc(sizeof(*n))) == NULL)
+		return -1;
+	n->e = *e;
+	n->e.eid = eid;
+	n->heap_idx = NO_HEAP;
+	if (e->expires_ms != 0 && heap_add(mc, n) == -1) {
+		free(n);
+		return -1;
+	}
+	if (lpm_insert(l, &eid, n, NULL) == -1) {
+		heap_del(mc, n);
+		free(n);
+		return -1;
+	}
+	mc->count++;
+	return 0;
+}
+
+static void
+node_drop(struct map_cache *mc, struct lpm *l, struct mc_node *n)
+{
+	lpm_remove(l, &n->e.eid);
+	heap_del(mc, n);
+	mc->count--;
+	free(n);
+}
+
+int
+mc_remove(struct map_cache *mc, uint32_t iid, const struct ipprefix *p)
+{
+	struct lpm	*l;
+	struct mc_node	*n;
+
+	if (p == NULL || (l = table_get(mc, iid, p->addr.af)) == NULL ||
+	    (n = lpm_exact(l, p)) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	node_drop(mc, l, n);
+	return 0;
+}
+
+const struct mc_entry *
+mc_lookup(const struct map_cache *mc, uint32_t iid, const struct ipaddr *dst,
+    uint64_t now_ms)
+{
+	struct lpm	*l;
+	struct mc_node	*n;
+	struct ipprefix	 m;
+
+	if (dst == NULL || (l = table_get(mc, iid, dst->af)) == NULL)
+		return NULL;
+	n = lpm_lookup(l, dst, &m);
+	/* An expired entry is not there: try the next shorter one. */
+	while (n != NULL && expired(&n->e, now_ms)) {
+		if (m.plen == 0)
+			return NULL;
+		ipprefix_host(dst, &m);
+		m.plen = (uint8_t)(n->e.eid.plen - 1);
+		ipprefix_mask(&m);
+		n = lpm_lookup_prefix(l, &m, &m);
+	}
+	return n != NULL ? &n->e : NULL;
+}
+
+const struct mc_entry *
+mc_exact(const struct map_cache *mc, uint32_t iid, const struct ipprefix *p)
+{
+	struct lpm	*l;
+	struct mc_node	*n;
+
+	if (p == NULL || (l = table_get(mc, iid, p->addr.af)) == NULL)
+		return NULL;
+	n = lpm_exact(l, p);
+	return n != NULL ? &n->e : NULL;
+}
+
+size_t
+mc_expire(struct map_cache *mc, uint64_t now_ms)
+{
+	struct mc_node	*n;
+	size_t		 k = 0;
+
+	while (mc->nheap > 0 && mc->heap[0].expires_ms <= now_ms) {
+		n = mc->heap[0].n;
+		node_drop(mc, table_get(mc, n->e.iid, n->e.eid.addr.af), n);
+		k++;
+	}
+	return k;
+}
+
+uint64_t
+mc_next_expiry(const struct map_cache *mc)
+{
+	return mc->nheap > 0 ? mc->heap[0].expires_ms : 0;
+}
+
+size_t
+mc_count(const struct map_cache *mc)
+{
+	return mc->count;
+}
+
+struct walk_arg {
+	int	(*cb)(const struct mc_entry *, void *);
+	void	*arg;
+};
+
+static int
+walk_one(const struct ipprefix *p, void *val, void *arg)
+{
+	struct walk_arg	*w = arg;
+
+	(void)p;
+	return w->cb(&((struct mc_node *)val)->e, w->arg);
+}
+
+int
+mc_walk(const struct map_cache *mc, int (*cb)(const struct mc_entry *, void *),
+    void *arg)
+{
+	struct walk_arg	w = { cb, arg };
+	size_t		i;
+	int		rc;
+
+	for (i = 0; i < mc->ntables; i++)
+		if ((rc = lpm_walk(mc->tables[i].lpm, walk_one, &w)) != 0)
+			return rc;
+	return 0;
+}
+
+/* --- RLOC choice -------------------------------------------------------- */
+
+/* Spread a flow hash that may be weak (sequential ports) over 32 bits. */
+static uint32_t
+mix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x7feb352dU;
+	h ^= h >> 15;
+	h *= 0x846ca68bU;
+	h ^= h >> 16;
+	return h;
+}
+
+const struct mc_rloc *
+mc_select_rloc(const struct mc_entry *e, uint32_t flow_hash)
+{
+	const struct mc_rloc	*r;
+	unsigned		 best = 255, i, n = 0, wsum = 0, pick;
+	uint32_t		 h;
+
+	if (e == NULL || e->negative)
+		return NULL;
+	/* RFC 9301 §5.4 (Priority): the lowest wins; 255 means "do not use
+	 * for unicast forwarding". */
+	for (i = 0; i < e->nrloc && i < LISP_MAX_LOCATORS; i++) {
+		r = &e->rloc[i];
+		if (!r->up || r->priority >= 255)
+			continue;
+		if (r->priority < best) {
+			best = r->priority;
+			n = 0;
+			wsum = 0;
+		}
+		if (r->priority == best) {
+			n++;
+			wsum += r->weight;
+		}
+	}
+	if (n == 0)
+		return NULL;
+	h = mix32(flow_hash);
+	/* RFC 9301 §5.4 (Weight): traffic splits in proportion to the
+	 * weights; all zero at that priority means an equal share each. */
+	pick = (unsigned)(((uint64_t)h * (wsum != 0 ? wsum : n)) >> 32);
+	for (i = 0; i < e->nrloc && i < LISP_MAX_LOCATORS; i++) {
+		r = &e->rloc[i];
+		if (!r->up || r->priority != best)
+			continue;
+		if (wsum == 0) {
+			if (pick-- == 0)
+				return r;
+		} else if (pick < r->weight) {
+			return r;
+		} else {
+			pick -= r->weight;
+		}
+	}
+	return NULL;	/* not reached */
+}
