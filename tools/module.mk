@@ -4,10 +4,11 @@
 # it prints.
 BIN_PROGS += openlisp-import
 openlisp-import_SRCS := tools/openlisp_import.c tools/openlisp_parse.c \
-	tools/openlisp_emit.c xtr/config.c
+	tools/openlisp_emit.c xtr/config.c xtr/dp_conf.c
 openlisp-import_LIBS := common
 
 FUZZ_TARGETS += fuzz_openlisp
 fuzz_openlisp_SRCS := tests/fuzz/fuzz_openlisp.c tools/openlisp_parse.c \
-	tools/openlisp_emit.c xtr/config.c common/cfgline.c common/log.c \
+	tools/openlisp_emit.c xtr/config.c xtr/dp_conf.c common/cfgline.c \
+	common/log.c \
 	common/addr.c

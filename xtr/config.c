@@ -34,6 +34,7 @@ xc_defaults(struct xtr_conf *c)
 	c->map_request_retries = 3;
 	c->rate_limit = 1000;		/* RFC 9301 §5.3: 1 per second */
 	c->negative_ttl = 15;		/* RFC 9301 §8.3: 15 minutes */
+	dp_conf_defaults(&c->dp);
 }
 
 const char *
@@ -455,6 +456,25 @@ k_site_id(struct item_ctx *ic, const char *v)
 	return 0;
 }
 
+/* data-plane keys: parsed by dp_conf.c */
+#define DP_KEY(fn, name)						\
+static int fn(struct item_ctx *ic, const char *v)			\
+{ return dp_conf_key(ic->cp, ic->l, &ic->c->dp, name, v); }
+DP_KEY(k_data_plane, "data_plane")
+DP_KEY(k_tun_name, "tun_name")
+DP_KEY(k_underlay_mtu, "underlay_mtu")
+DP_KEY(k_tun_mtu, "tun_mtu")
+DP_KEY(k_site_interface, "site_interface")
+DP_KEY(k_eid_space, "eid_space")
+DP_KEY(k_anycast_gateway, "anycast_gateway")
+DP_KEY(k_anycast_mac, "anycast_mac")
+DP_KEY(k_miss_queue_prefix, "miss_queue_prefix")
+DP_KEY(k_miss_queue_total, "miss_queue_total")
+DP_KEY(k_away_timeout, "away_timeout")
+DP_KEY(k_proxy_etrs, "proxy_etrs")
+DP_KEY(k_pxtr, "pxtr")
+DP_KEY(k_instance_id, "instance_id")
+
 static const struct key_def keys[] = {
 	{ "role",		false,	k_role },
 	{ "rlocs",		true,	k_rlocs },
@@ -472,6 +492,20 @@ static const struct key_def keys[] = {
 	{ "negative_ttl",	false,	k_negative_ttl },
 	{ "xtr_id",		false,	k_xtr_id },
 	{ "site_id",		false,	k_site_id },
+	{ "data_plane",		false,	k_data_plane },
+	{ "tun_name",		false,	k_tun_name },
+	{ "underlay_mtu",	false,	k_underlay_mtu },
+	{ "tun_mtu",		false,	k_tun_mtu },
+	{ "site_interface",	false,	k_site_interface },
+	{ "eid_space",		true,	k_eid_space },
+	{ "anycast_gateway",	true,	k_anycast_gateway },
+	{ "anycast_mac",	false,	k_anycast_mac },
+	{ "miss_queue_prefix",	false,	k_miss_queue_prefix },
+	{ "miss_queue_total",	false,	k_miss_queue_total },
+	{ "away_timeout",	false,	k_away_timeout },
+	{ "proxy_etrs",		true,	k_proxy_etrs },
+	{ "pxtr",		false,	k_pxtr },
+	{ "instance_id",	false,	k_instance_id },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -636,6 +670,7 @@ xc_finish(struct cfg_parser *cp, struct xc_parse *xp)
 						    "EID prefix given to two "
 						    "sites, second is");
 			}
+	dp_conf_finish(cp, &c->dp);
 	return cp->errors;
 }
 
@@ -737,4 +772,5 @@ xc_print(FILE *f, const struct xtr_conf *c)
 		fprintf(f, "\"\n");
 	}
 	fprintf(f, "site_id = %llu\n", (unsigned long long)c->site_id);
+	dp_conf_print(f, &c->dp);
 }

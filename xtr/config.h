@@ -26,6 +26,7 @@
 #include "addr.h"
 #include "cfgline.h"
 #include "lisp.h"
+#include "dp_conf.h"
 
 #define XC_MAX_RLOC	8
 #define XC_MAX_DB	256
@@ -92,6 +93,7 @@ struct xtr_conf {
 	bool			xtr_id_set;
 	uint8_t			xtr_id[LISP_XTR_ID_LEN];
 	uint64_t		site_id;
+	struct dp_conf		dp;		/* data plane (dp_conf.h) */
 };
 
 /* Parser state between init and finish. */
@@ -102,7 +104,7 @@ struct xc_parse {
 	int		 list_items;
 	bool		 list_comma;
 	uint64_t	 seen;		/* keys given, one bit each */
-	int		 key_line[32];
+	int		 key_line[64];
 };
 
 void	xc_defaults(struct xtr_conf *);

@@ -26,3 +26,6 @@ BIN_PROGS += xtrctl
 xtrctl_SRCS := xtr/xtrctl.c
 xtrctl_LIBS := common
 xtrctl_PKGS := libcurl json-c
+
+# data plane (data-plane engineer's lines; xtr/dp_*)
+xtrcore_SRCS += xtr/dp_conf.c

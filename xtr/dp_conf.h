@@ -1,0 +1,71 @@
+/*
+ * dp_conf.h: the data plane's keys in xtrd.conf (all optional; without
+ * `data_plane = "on"` xtrd is the control plane alone, as before):
+ *
+ *   data_plane = "on"                     # on | off (default off)
+ *   tun_name = "lisp0"                    # the TUN device xtrd creates
+ *   underlay_mtu = 1500                   # MTU of the RLOC network
+ *   tun_mtu = 1464                        # default: underlay_mtu - 36
+ *   site_interface = "xenbr0"             # where local EIDs live
+ *   eid_space = [ '10.0.0.0/8', '2001:db8::/32' ]   # routed into the TUN
+ *   anycast_gateway = [ '10.1.0.1/24', '2001:db8:a::1/64' ]
+ *   anycast_mac = "00:00:5e:00:01:01"
+ *   miss_queue_prefix = 64                # packets queued per EID miss
+ *   miss_queue_total = 4096               # packets queued in all
+ *   away_timeout = 30                     # s without traffic: away expires
+ *   proxy_etrs = [ '192.0.2.50' ]         # PETR for non-EID destinations
+ *   pxtr = "on"                           # PxTR: decapsulate for anyone
+ *   instance_id = 0                       # RFC 9300 §5.3 I bit when set
+ *
+ * config.c hands every one of these keys to dp_conf_key(); the printer
+ * writes them back only when the data plane is on, so configurations
+ * without it print exactly as before.
+ */
+#ifndef XTR_DP_CONF_H
+#define XTR_DP_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "cfgline.h"
+
+#define DP_MAX_EID_SPACE	32
+#define DP_MAX_GW		16
+#define DP_MAX_PETR		8
+#define DP_IFNAMSIZ		16
+
+struct dp_conf {
+	bool		enabled;
+	char		tun_name[DP_IFNAMSIZ];
+	uint32_t	underlay_mtu;
+	uint32_t	tun_mtu;		/* 0: underlay_mtu - 36 */
+	char		site_if[DP_IFNAMSIZ];	/* "" none */
+	int		neid_space;
+	struct ipprefix	eid_space[DP_MAX_EID_SPACE];
+	int		ngw;
+	struct ipprefix	gw[DP_MAX_GW];		/* address/plen of subnet */
+	bool		gw_mac_set;
+	uint8_t		gw_mac[6];
+	uint32_t	queue_prefix;
+	uint32_t	queue_total;
+	uint32_t	away_timeout;		/* s */
+	int		npetr;
+	struct ipaddr	petr[DP_MAX_PETR];
+	bool		pxtr;
+	bool		iid_set;
+	uint32_t	iid;			/* 24 bits */
+};
+
+void	dp_conf_defaults(struct dp_conf *);
+/* One value of one data-plane key; 0, or -1 (reported through cp). */
+int	dp_conf_key(struct cfg_parser *, const struct cfg_line *,
+	    struct dp_conf *, const char *key, const char *val);
+/* Checks across keys; returns the number of errors reported. */
+int	dp_conf_finish(struct cfg_parser *, const struct dp_conf *);
+void	dp_conf_print(FILE *, const struct dp_conf *);
+/* The TUN MTU in effect. */
+uint32_t dp_conf_tun_mtu(const struct dp_conf *);
+
+#endif
