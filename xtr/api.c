@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "dp.h"
 #include "log.h"
 #include "mono.h"
 #include "xtrd.h"
@@ -452,6 +453,7 @@ h_db_remove(struct api *api, struct req *rq)
 		if (i < (size_t)naway)
 			away[i] = aw;
 		tl_add("away-entry", &eid, &aw.rloc[0], "%d RLOCs", aw.nrloc);
+		dp_away_add(&eid, aw.rloc, aw.nrloc);	/* redirect packets */
 	}
 	r = json_object_new_object();
 	jadd(r, "eid", jstr_prefix(&eid));
@@ -680,9 +682,11 @@ h_counters(struct api *api, struct req *rq)
 		jadd(c, cnt_name(i), json_object_new_int64(
 		    (int64_t)cnt_get(i)));
 	for (i = 1; i < LERR__COUNT; i++) {
-		snprintf(name, sizeof(name), "drop_%s", lisp_err_name(i));
-		jadd(c, name, json_object_new_int64((int64_t)cnt_get_lerr(i)));
+		if (i == LERR_AUTH_FAIL)	/* counted as drop_auth_fail */
+			continue;
+		jadd(c, cnt_lerr_name(i, name, sizeof(name)), json_object_new_int64((int64_t)cnt_get_lerr(i)));
 	}
+	dp_counters_json(c);		/* "dp_*", when the data plane is on */
 	jadd(o, "counters", c);
 	return reply_json(rq->conn, 200, o);
 }

@@ -41,6 +41,19 @@ cnt_name(enum cnt c)
 	return (unsigned)c < C__COUNT ? names[c] : "?";
 }
 
+/* "drop_" + the decoder's reason, '-' turned to '_' like ours. */
+const char *
+cnt_lerr_name(enum lisp_err e, char *buf, size_t len)
+{
+	char	*p;
+
+	snprintf(buf, len, "drop_%s", lisp_err_name(e));
+	for (p = buf; *p != '\0'; p++)
+		if (*p == '-')
+			*p = '_';
+	return buf;
+}
+
 void
 cnt_inc_lerr(enum lisp_err e)
 {
@@ -106,8 +119,13 @@ cnt_drop_lerr(enum lisp_err e, const char *fmt, ...)
 
 	if ((unsigned)e >= LERR__COUNT)
 		e = LERR_TRUNCATED;
-	lerr_vals[e]++;
-	snprintf(name, sizeof(name), "drop_%s", lisp_err_name(e));
+	if (e == LERR_AUTH_FAIL) {	/* one counter for one reason */
+		vals[C_drop_auth_fail]++;
+		snprintf(name, sizeof(name), "drop_auth_fail");
+	} else {
+		lerr_vals[e]++;
+		cnt_lerr_name(e, name, sizeof(name));
+	}
 	va_start(ap, fmt);
 	vdrop_log(C__COUNT + e, name, fmt, ap);
 	va_end(ap);

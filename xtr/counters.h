@@ -7,6 +7,7 @@
 #ifndef XTR_COUNTERS_H
 #define XTR_COUNTERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lisp.h"
@@ -78,6 +79,7 @@ uint64_t	 cnt_get(enum cnt);
 const char	*cnt_name(enum cnt);
 /* A decoder's reason: counter "drop_<lisp_err_name>". */
 void		 cnt_inc_lerr(enum lisp_err);
+const char	*cnt_lerr_name(enum lisp_err, char *, size_t);
 uint64_t	 cnt_get_lerr(enum lisp_err);
 /* Count c and log one line (rate-limited per counter). */
 void		 cnt_drop(enum cnt c, const char *fmt, ...) LOG_ATTR(2, 3);

@@ -17,6 +17,8 @@ PFX=xm-
 RUN=$PWD/build/xtr_move
 . tests/xtr/lib.sh
 VM=10.1.0.5/32
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3	# no pyenv shim: 10x faster
 
 write_confs() {
 	local n
@@ -68,9 +70,9 @@ setup_before_move() {
 }
 
 forge() {	# from the rogue host: a Map-Reply and an SMR, both lies
-	ip netns exec "${PFX}r" python3 tests/xtr/lispcraft.py 192.0.2.3 \
+	ip netns exec "${PFX}r" "$PY" tests/xtr/lispcraft.py 192.0.2.3 \
 	    map-reply eid=10.1.0.5/32 rloc=203.0.113.66
-	ip netns exec "${PFX}r" python3 tests/xtr/lispcraft.py 192.0.2.3 \
+	ip netns exec "${PFX}r" "$PY" tests/xtr/lispcraft.py 192.0.2.3 \
 	    map-reply eid=10.1.0.0/24 rloc=203.0.113.66 count=5
 }
 
@@ -125,7 +127,7 @@ check_trust() {
 	[ "$(xtr_jq c '[.entries[].rlocs[] | select(.addr == "203.0.113.66")] | length' map-cache)" = 0 ] ||
 	    die "forged RLOC in C's map-cache"
 	# a forged SMR makes C ask the mapping system, not the forger
-	ip netns exec "${PFX}r" python3 tests/xtr/lispcraft.py 192.0.2.3 \
+	ip netns exec "${PFX}r" "$PY" tests/xtr/lispcraft.py 192.0.2.3 \
 	    smr eid=10.1.0.9/32 itr=192.0.2.66
 	sleep 1
 	[ "$(xtr_jq c '[.events[] | select(.event == "map-request-sent") | .peer | select(. != "192.0.2.100")] | length' timeline)" = 0 ] ||

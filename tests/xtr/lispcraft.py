@@ -3,7 +3,8 @@ for xtrd's integration tests, independently of our C codec.
 
 Usage as a sender:
   python3 lispcraft.py DEST KIND [key=value...]
-KIND: map-reply | smr | map-register | map-request | ecm-request | raw
+KIND: map-reply | smr | map-register | map-notify | map-request |
+      ecm-request | raw | junk (random bytes; type=N sets the type)
 Options: eid=10.1.0.5/32 rloc=203.0.113.66 nonce=HEX key=K alg=sha256|sha1
          key_id=N ttl=MIN count=N (send N copies, each with a new EID
          suffix when vary=1) hex=... (raw bytes) sport=PORT
@@ -54,14 +55,14 @@ def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
 
 
 def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
-                 xtr_id=None, want_notify=True, bad_auth=False):
+                 xtr_id=None, want_notify=True, bad_auth=False, mtype=3):
     algid, dig, alen = (2, hashlib.sha256, 32) if alg == "sha256" else \
         (1, hashlib.sha1, 20)
-    w = (3 << 28) | 1
-    if want_notify:
+    w = (mtype << 28) | 1
+    if want_notify and mtype == 3:
         w |= 1 << (31 - 23)
-    if xtr_id is not None:
-        w |= 1 << (31 - 6)
+    if xtr_id is not None:   # RFC 9301 §5.6 / §5.7: the I bit
+        w |= 1 << (31 - (6 if mtype == 3 else 4))
     head = struct.pack("!IQBBH", w, nonce, key_id, algid, alen)
     body = record(eid, rlocs, ttl)
     if xtr_id is not None:
@@ -126,14 +127,20 @@ def main(argv):
             d = ecm(o.get("itr", rloc), str(ipaddress.ip_network(
                 e, strict=False).network_address),
                 map_request(nonce, e, [o.get("itr", rloc)]))
-        elif kind == "map-register":
+        elif kind in ("map-register", "map-notify"):
             d = map_register(nonce, e, [rloc], o.get("key", "x"),
                              o.get("alg", "sha256"),
                              int(o.get("key_id", "0")),
                              int(o.get("ttl", "1440")),
                              bytes.fromhex(o["xtr_id"]) if "xtr_id" in o
                              else os.urandom(16),
-                             bad_auth=o.get("bad_auth") == "1")
+                             bad_auth=o.get("bad_auth") == "1",
+                             mtype=3 if kind == "map-register" else 4)
+        elif kind == "junk":
+            n = int.from_bytes(os.urandom(1), "big") + 1
+            d = os.urandom(n)
+            if o.get("type"):
+                d = bytes([int(o["type"]) << 4]) + d
         elif kind == "raw":
             d = bytes.fromhex(o["hex"])
         else:
