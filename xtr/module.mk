@@ -29,3 +29,7 @@ xtrctl_PKGS := libcurl json-c
 
 # data plane (data-plane engineer's lines; xtr/dp_*)
 xtrcore_SRCS += xtr/dp_conf.c
+xtrd_SRCS += xtr/dp.c xtr/dp_tun.c xtr/dp_pkt.c xtr/dp_encap.c \
+	xtr/dp_decap.c xtr/dp_queue.c xtr/dp_away.c xtr/dp_pmtu.c \
+	xtr/dp_routes.c xtr/dp_proxy.c
+xtrd_PKGS += libmnl

@@ -1,0 +1,322 @@
+/*
+ * dp.c: the data plane's ops table and the wrappers the control plane
+ * calls.  One backend today, dp_tun_ops: a TUN device for the site side,
+ * UDP 4341 sockets for the RLOC side, all in xtrd's poll loop.  The
+ * wrappers do nothing while `data_plane` is off.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "dp_int.h"
+#include "mono.h"
+#include "xtrd.h"
+
+#define DP_TICK_MS	100
+
+struct dp		*dp_g;
+static struct dp	 state;
+static const struct dp_ops *ops;
+
+static const char *const cnt_names[DPC__COUNT] = {
+#define DP_CNT_NAME(n) #n,
+	DP_COUNTERS(DP_CNT_NAME)
+#undef DP_CNT_NAME
+};
+
+void
+dp_drop(enum dp_cnt c, const char *fmt, ...)
+{
+	va_list	ap;
+	char	buf[256];
+
+	dp_g->cnt[c]++;
+	if (dp_g->now_ms - dp_g->logged_ms[c] < 1000 && dp_g->logged_ms[c])
+		return;
+	dp_g->logged_ms[c] = dp_g->now_ms ? dp_g->now_ms : 1;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_debug("dp %s: %s (%llu so far)", cnt_names[c], buf,
+	    (unsigned long long)dp_g->cnt[c]);
+}
+
+static void
+tick(void *arg)
+{
+	dp_g->now_ms = mono_ms();
+	dp_queue_tick();
+	dp_away_tick();
+	timer_set(&dp_g->x->timers, &dp_g->tick, dp_g->now_ms + DP_TICK_MS);
+}
+
+static void
+site_routes(struct xtrd *x)
+{
+	struct db_map	*dm;
+
+	if (dp_g->site_ifindex == 0)
+		return;
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		if (!dm->withdrawn)
+			dp_route_set(&dm->m.eid, dp_g->site_ifindex);
+}
+
+static int
+tun_init(struct xtrd *x)
+{
+	struct dp	*d = &state;
+	const struct dp_conf *c = &x->conf->dp;
+	char		 path[128];
+	int		 i;
+
+	memset(d, 0, sizeof(*d));
+	d->x = x;
+	d->c = c;
+	d->tun_fd = d->udp4 = d->udp6 = -1;
+	d->lsb = x->conf->nrloc >= 32 ? 0xffffffffu :
+	    (1u << x->conf->nrloc) - 1;		/* every RLOC of ours up */
+	if (getrandom(&d->rnd, sizeof(d->rnd), 0) != sizeof(d->rnd) ||
+	    d->rnd == 0)
+		d->rnd = 0x9e3779b9u;
+	dp_g = d;
+	if (dp_nl_open() == -1) {
+		log_warn("rtnetlink");
+		return -1;
+	}
+	d->tun_mtu = dp_conf_tun_mtu(c);
+	if ((d->tun_fd = dp_tun_open(c->tun_name, d->tun_mtu,
+	    &d->tun_ifindex)) == -1) {
+		log_warn("TUN %s", c->tun_name);
+		return -1;
+	}
+	/* a router: forward, and take back what we write into the TUN */
+	dp_sysctl("/proc/sys/net/ipv4/ip_forward", "1");
+	dp_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1");
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter",
+	    c->tun_name);
+	dp_sysctl(path, "0");
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/"
+	    "accept_local", c->tun_name);
+	dp_sysctl(path, "1");
+	if (xtr_rloc(x, AF_INET) != NULL &&
+	    (d->udp4 = dp_udp_open(AF_INET, xtr_rloc(x, AF_INET))) == -1)
+		log_warn("UDP %d over IPv4", LISP_DATA_PORT);
+	if (xtr_rloc(x, AF_INET6) != NULL &&
+	    (d->udp6 = dp_udp_open(AF_INET6, xtr_rloc(x, AF_INET6))) == -1)
+		log_warn("UDP %d over IPv6", LISP_DATA_PORT);
+	if (d->udp4 == -1 && d->udp6 == -1)
+		return -1;
+	if (dp_queue_init() == -1 || dp_proxy_init() == -1)
+		return -1;
+	for (i = 0; i < c->neid_space; i++)
+		dp_route_set(&c->eid_space[i], d->tun_ifindex);
+	site_routes(x);
+	timer_init(&d->tick, tick, NULL);
+	timer_set(&x->timers, &d->tick, mono_ms() + DP_TICK_MS);
+	log_info("data plane: %s mtu %u, %d EID-space prefix%s, site %s%s",
+	    c->tun_name, d->tun_mtu, c->neid_space,
+	    c->neid_space == 1 ? "" : "es",
+	    c->site_if[0] ? c->site_if : "-", c->pxtr ? ", PxTR" : "");
+	return 0;
+}
+
+static void
+tun_fini(struct xtrd *x)
+{
+	struct dp	*d = dp_g;
+
+	timer_cancel(&x->timers, &d->tick);
+	dp_tx_flush();
+	dp_routes_flush();
+	dp_addrs_flush();
+	dp_proxy_fini();
+	dp_queue_free();
+	dp_away_free();
+	dp_nl_close();
+	if (d->tun_fd != -1)
+		close(d->tun_fd);
+	if (d->udp4 != -1)
+		close(d->udp4);
+	if (d->udp6 != -1)
+		close(d->udp6);
+	d->tun_fd = d->udp4 = d->udp6 = -1;
+}
+
+static int
+tun_pollfds(struct pollfd *p, int max)
+{
+	int	fds[4] = { dp_g->tun_fd, dp_g->udp4, dp_g->udp6,
+		    dp_proxy_fd() };
+	int	i;
+
+	for (i = 0; i < 4 && i < max; i++) {
+		p[i].fd = fds[i];
+		p[i].events = POLLIN;
+		p[i].revents = 0;
+	}
+	return i;
+}
+
+static void
+tun_run(const struct pollfd *p, int n)
+{
+	int	i;
+
+	/* ETR side first: replies drain before new requests are read */
+	for (i = 1; i < n && i < 3; i++)
+		if (p[i].fd != -1 && (p[i].revents & POLLIN))
+			dp_udp_input(p[i].fd);
+	if (n > 0 && p[0].fd != -1 && (p[0].revents & POLLIN))
+		dp_tun_input();
+	if (n > 3 && p[3].fd != -1 && (p[3].revents & POLLIN))
+		dp_proxy_input();
+}
+
+static void
+tun_eid_added(const struct ipprefix *p)
+{
+	dp_away_del(p);		/* it came back */
+	if (dp_g->site_ifindex != 0)
+		dp_route_set(p, dp_g->site_ifindex);
+}
+
+static void
+tun_eid_removed(const struct ipprefix *p)
+{
+	if (dp_g->site_ifindex == 0)
+		return;
+	/* a host EID that left: our site reaches it through LISP now */
+	if (p->plen == ipaddr_maxplen(p->addr.af))
+		dp_route_set(p, dp_g->tun_ifindex);
+	else
+		dp_route_unset(p);
+}
+
+static void
+tun_mapping_installed(const struct ipprefix *p)
+{
+	dp_queue_flush(p);
+}
+
+const struct dp_ops dp_tun_ops = {
+	.name			= "tun",
+	.init			= tun_init,
+	.fini			= tun_fini,
+	.pollfds		= tun_pollfds,
+	.run			= tun_run,
+	.eid_added		= tun_eid_added,
+	.eid_removed		= tun_eid_removed,
+	.mapping_installed	= tun_mapping_installed,
+	.away_add		= dp_away_set,
+};
+
+/* --- wrappers -------------------------------------------------------------- */
+
+int
+dp_init(struct xtrd *x)
+{
+	if (!x->conf->dp.enabled)
+		return 0;
+	ops = &dp_tun_ops;
+	if (ops->init(x) == -1) {
+		ops->fini(x);
+		ops = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+dp_fini(struct xtrd *x)
+{
+	if (ops != NULL)
+		ops->fini(x);
+	ops = NULL;
+}
+
+bool
+dp_enabled(void)
+{
+	return ops != NULL;
+}
+
+int
+dp_pollfds(struct pollfd *p, int max)
+{
+	return ops != NULL ? ops->pollfds(p, max) : 0;
+}
+
+void
+dp_run(const struct pollfd *p, int n)
+{
+	if (ops != NULL)
+		ops->run(p, n);
+}
+
+void
+dp_eid_added(const struct ipprefix *p)
+{
+	if (ops != NULL)
+		ops->eid_added(p);
+}
+
+void
+dp_eid_removed(const struct ipprefix *p)
+{
+	if (ops != NULL)
+		ops->eid_removed(p);
+}
+
+void
+dp_mapping_installed(const struct ipprefix *p)
+{
+	if (ops != NULL)
+		ops->mapping_installed(p);
+}
+
+void
+dp_away_add(const struct ipprefix *p, const struct ipaddr *rloc, int n)
+{
+	if (ops != NULL)
+		ops->away_add(p, rloc, n);
+}
+
+void
+dp_moved(const struct lisp_record *r)
+{
+	struct ipaddr	rloc[LISP_MAX_LOCATORS];
+	struct ipprefix	p;
+	int		i, n = 0;
+
+	if (ops == NULL)
+		return;
+	p.addr = r->eid.ip;
+	p.plen = r->eid_plen;
+	ipprefix_mask(&p);
+	for (i = 0; i < r->nloc; i++)
+		if (r->loc[i].priority != 255 && r->loc[i].reachable)
+			rloc[n++] = r->loc[i].rloc.ip;
+	if (n > 0)
+		ops->away_add(&p, rloc, n);
+}
+
+void
+dp_counters_json(void *obj)
+{
+	json_object	*o = obj;
+	char		 name[64];
+	int		 i;
+
+	if (ops == NULL)
+		return;
+	for (i = 0; i < DPC__COUNT; i++) {
+		snprintf(name, sizeof(name), "dp_%s", cnt_names[i]);
+		json_object_object_add(o, name,
+		    json_object_new_int64((int64_t)dp_g->cnt[i]));
+	}
+}

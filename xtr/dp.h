@@ -1,0 +1,58 @@
+/*
+ * dp.h: the xTR data plane (RFC 9300), behind an ops table as OOR's
+ * data-plane.h does, so another backend (AF_XDP, kernel) can replace the
+ * userspace TUN one without touching the control plane.
+ *
+ * The control plane calls the dp_* wrappers below; each is a no-op when
+ * `data_plane` is off in xtrd.conf, so xtrd without a data plane behaves
+ * exactly as before.  Everything runs in xtrd's one poll loop.
+ */
+#ifndef XTR_DP_H
+#define XTR_DP_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "lisp.h"
+
+struct xtrd;
+
+#define DP_MAXFD	4	/* poll slots the data plane may use */
+
+struct dp_ops {
+	const char	*name;
+	int	(*init)(struct xtrd *);
+	void	(*fini)(struct xtrd *);
+	/* Fill up to max pollfds; returns how many. */
+	int	(*pollfds)(struct pollfd *, int max);
+	void	(*run)(const struct pollfd *, int n);
+	/* ETR: an EID is served here now / no longer (database add/remove) */
+	void	(*eid_added)(const struct ipprefix *);
+	void	(*eid_removed)(const struct ipprefix *);
+	/* ITR: the map-cache gained an entry (flush the miss queue) */
+	void	(*mapping_installed)(const struct ipprefix *);
+	/* The move: eid now lives at rlocs; keep an away entry */
+	void	(*away_add)(const struct ipprefix *, const struct ipaddr *,
+		    int n);
+};
+
+extern const struct dp_ops	dp_tun_ops;	/* dp.c: TUN + UDP 4341 */
+
+/* Wrappers the control plane calls (no-ops when the data plane is off). */
+int	dp_init(struct xtrd *);
+void	dp_fini(struct xtrd *);
+bool	dp_enabled(void);
+int	dp_pollfds(struct pollfd *, int max);
+void	dp_run(const struct pollfd *, int n);
+void	dp_eid_added(const struct ipprefix *);
+void	dp_eid_removed(const struct ipprefix *);
+void	dp_mapping_installed(const struct ipprefix *);
+void	dp_away_add(const struct ipprefix *, const struct ipaddr *, int n);
+/* From a Map-Notify record: eid moved to the record's RLOCs. */
+void	dp_moved(const struct lisp_record *);
+/* Add "dp_<name>": N for every data-plane counter to a json_object. */
+void	dp_counters_json(void *json_object);
+
+#endif

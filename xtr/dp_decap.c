@@ -1,0 +1,148 @@
+/*
+ * dp_decap.c: the ETR (RFC 9300 §5): LISP data on UDP 4341 is read in
+ * batches (recvmmsg), its header checked (§5.3), the locator-status-bits
+ * applied to the map-cache entry of the inner source (§10), and the inner
+ * packet delivered into the site through the TUN when its destination is
+ * served here.  A destination that has moved away is re-encapsulated to
+ * its new RLOCs (dp_away.c) instead of being dropped.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "dp_int.h"
+#include "mono.h"
+#include "xtrd.h"
+
+bool
+dp_is_local(const struct ipaddr *dst)
+{
+	if (etr_db_lookup(dp_g->x, dst) != NULL)
+		return true;
+	return dp_g->c->pxtr;	/* PETR role: deliver whatever arrives */
+}
+
+/* RFC 9300 §10: bit i of the LSBs is the status of the i-th locator of the
+ * sender's mapping, believed only from one of that mapping's RLOCs. */
+static void
+lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
+    uint32_t lsb, unsigned nbits)
+{
+	const struct mc_entry	*e;
+	struct mc_entry		 copy;
+	bool			 from_rloc = false, change = false;
+	unsigned		 i;
+
+	e = mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms);
+	if (e == NULL || e->negative)
+		return;
+	for (i = 0; i < e->nrloc; i++)
+		if (ipaddr_cmp(&e->rloc[i].addr, outer_src) == 0)
+			from_rloc = true;
+	if (!from_rloc)
+		return;
+	for (i = 0; i < e->nrloc && i < nbits; i++)
+		if (e->rloc[i].up != ((lsb >> i & 1) != 0))
+			change = true;
+	if (!change)
+		return;
+	copy = *e;
+	for (i = 0; i < copy.nrloc && i < nbits; i++)
+		copy.rloc[i].up = (lsb >> i & 1) != 0;
+	if (mc_update(dp_g->x->mc, &copy) == 0) {
+		DPC(lsb_update);
+		tl_add("lsb-update", &copy.eid, outer_src, "lsb %08x",
+		    (unsigned)lsb);
+	}
+}
+
+static void
+decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
+{
+	struct lisp_data_hdr	 h;
+	struct dp_pkt		 pp;
+	struct dp_away		*aw;
+	enum lisp_err		 why = LERR_OK;
+	const uint8_t		*in;
+	size_t			 inlen;
+	char			 a[IPADDR_STRLEN];
+
+	DPC(udp_rx);
+	if (lisp_decode_data_hdr(buf, len, &h, &why) == -1) {
+		dp_drop(DPC_drop_bad_hdr, "LISP header from %s: %s",
+		    ipaddr_fmt(src, a, sizeof(a)), lisp_err_name(why));
+		return;
+	}
+	/* RFC 9300 §5.3: the instance-ID must be ours (none means 0) */
+	if ((h.i ? h.iid : 0) != (dp_g->c->iid_set ? dp_g->c->iid : 0)) {
+		dp_drop(DPC_drop_iid, "instance-ID %u from %s", h.iid,
+		    ipaddr_fmt(src, a, sizeof(a)));
+		return;
+	}
+	in = buf + LISP_DATA_HDR_LEN;
+	inlen = len - LISP_DATA_HDR_LEN;
+	if (dp_pkt_parse(in, inlen, &pp) != DPP_OK) {
+		dp_drop(DPC_drop_bad_inner, "inner packet from %s",
+		    ipaddr_fmt(src, a, sizeof(a)));
+		return;
+	}
+	if (h.l)
+		lsb_apply(&pp, src, h.lsb, h.i ? 8 : 32);
+	if ((aw = dp_away_find(&pp.dst)) != NULL) {
+		dp_away_forward(aw, in, pp.len, &pp, src);
+		return;
+	}
+	if (!dp_is_local(&pp.dst)) {
+		dp_drop(DPC_drop_not_local, "%s from %s is not served here",
+		    ipaddr_fmt(&pp.dst, a, sizeof(a)),
+		    ipaddr_fmt(src, (char[IPADDR_STRLEN]){ 0 },
+		    IPADDR_STRLEN));
+		return;
+	}
+	dp_tun_write(in, pp.len);
+}
+
+void
+dp_udp_input(int fd)
+{
+	static uint8_t			buf[DP_BATCH][DP_BUFSZ];
+	static struct mmsghdr		m[DP_BATCH];
+	static struct iovec		iov[DP_BATCH];
+	static struct sockaddr_storage	from[DP_BATCH];
+	struct ipaddr			src;
+	uint16_t			sport;
+	int				i, n, rounds;
+
+	dp_g->now_ms = mono_ms();
+	for (rounds = 0; rounds < 8; rounds++) {
+		for (i = 0; i < DP_BATCH; i++) {
+			iov[i].iov_base = buf[i];
+			iov[i].iov_len = sizeof(buf[i]);
+			memset(&m[i].msg_hdr, 0, sizeof(m[i].msg_hdr));
+			m[i].msg_hdr.msg_name = &from[i];
+			m[i].msg_hdr.msg_namelen = sizeof(from[i]);
+			m[i].msg_hdr.msg_iov = &iov[i];
+			m[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, m, DP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			if (n == -1 && errno != EAGAIN && errno != EINTR)
+				log_warn("recvmmsg");
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			if (ipaddr_from_sockaddr((struct sockaddr *)&from[i],
+			    &src, &sport) == -1)
+				continue;
+			if (m[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				dp_drop(DPC_drop_bad_inner, "oversized "
+				    "datagram");
+				continue;
+			}
+			decap_one(buf[i], m[i].msg_len, &src);
+		}
+		dp_tx_flush();		/* re-encapsulated (away) packets */
+		if (n < DP_BATCH)
+			break;
+	}
+}

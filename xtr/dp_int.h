@@ -1,0 +1,152 @@
+/*
+ * dp_int.h: state shared by the data plane's one-job files (dp_*.c).
+ * One instance (dp_g), owned by xtrd's poll loop: nothing is locked.
+ */
+#ifndef XTR_DP_INT_H
+#define XTR_DP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "dp.h"
+#include "dp_conf.h"
+#include "lisp.h"
+#include "log.h"
+#include "timer.h"
+
+#define DP_BATCH	64		/* packets per recvmmsg/sendmmsg */
+#define DP_BUFSZ	9216		/* one packet (jumbo) */
+#define DP_UDP_OVH	(8 + LISP_DATA_HDR_LEN)	/* UDP + LISP */
+
+#define DP_COUNTERS(X)							\
+	X(tun_rx) X(tun_rx_bytes) X(encap_tx) X(encap_tx_bytes)		\
+	X(udp_rx) X(decap_tx) X(decap_tx_bytes)				\
+	X(miss) X(queued) X(queue_flushed) X(resolve_sent)		\
+	X(away_reencap) X(away_smr) X(away_added) X(away_expired)	\
+	X(petr_tx) X(lsb_update) X(pmtu_icmp) X(pmtu_outer_frag)	\
+	X(nd_proxy_na) X(garp_sent)					\
+	X(drop_queue_full) X(drop_queue_timeout) X(drop_bad_inner)	\
+	X(drop_bad_hdr) X(drop_iid) X(drop_no_rloc) X(drop_negative)	\
+	X(drop_not_local) X(drop_tx_error) X(drop_tun_write)		\
+	X(drop_loop)
+
+enum dp_cnt {
+#define DP_CNT_ENUM(n) DPC_##n,
+	DP_COUNTERS(DP_CNT_ENUM)
+#undef DP_CNT_ENUM
+	DPC__COUNT
+};
+
+/* An inner IPv4/IPv6 packet, parsed (dp_pkt.c). */
+struct dp_pkt {
+	struct ipaddr	src, dst;
+	size_t		len;		/* IP total length (<= buffer) */
+	size_t		hlen;		/* IP header, IPv6 without ext hdrs */
+	uint8_t		proto;		/* next header as found */
+	uint8_t		ttl;
+	bool		df;		/* IPv4 DF, always true for IPv6 */
+	bool		frag;		/* a fragment: no ports */
+	uint16_t	sport, dport;
+	uint32_t	hash;		/* flow hash (5-tuple) */
+};
+
+enum dp_pkt_err {
+	DPP_OK = 0, DPP_SHORT, DPP_VERSION, DPP_HLEN, DPP_TOTLEN,
+};
+int	dp_pkt_parse(const uint8_t *, size_t, struct dp_pkt *);
+
+struct xtrd;
+
+struct dp {
+	struct xtrd		*x;
+	const struct dp_conf	*c;
+	int			 tun_fd;
+	int			 tun_ifindex;
+	int			 site_ifindex;	/* 0 none */
+	uint32_t		 tun_mtu;
+	int			 udp4, udp6;
+	struct ipaddr		 rloc4, rloc6;
+	uint32_t		 lsb;		/* our locator-status-bits */
+	uint32_t		 rnd;		/* nonce generator state */
+	uint64_t		 now_ms;	/* cached per batch */
+	struct timer		 tick;
+	uint64_t		 cnt[DPC__COUNT];
+	uint64_t		 logged_ms[DPC__COUNT];
+};
+
+extern struct dp	*dp_g;
+
+#define DPC(n)		(dp_g->cnt[DPC_##n]++)
+#define DPC_ADD(n, v)	(dp_g->cnt[DPC_##n] += (v))
+/* Count a drop and log it at debug level, once a second per reason. */
+void	dp_drop(enum dp_cnt, const char *fmt, ...) LOG_ATTR(2, 3);
+
+/* dp_tun.c */
+int	dp_tun_open(const char *name, uint32_t mtu, int *ifindex);
+void	dp_tun_input(void);		/* drain the TUN: ITR */
+int	dp_tun_write(const uint8_t *, size_t);
+
+/* dp_encap.c: ITR */
+/* Route one inner packet from the site: map-cache, queue, PETR. */
+void	dp_itr_output(const uint8_t *, size_t, const struct dp_pkt *,
+	    bool from_queue);
+/* Encapsulate to rloc (batched: buffers must live until dp_tx_flush). */
+int	dp_encap(const struct ipaddr *rloc, const uint8_t *, size_t,
+	    const struct dp_pkt *);
+void	dp_tx_flush(void);
+int	dp_udp_open(int af, const struct ipaddr *bind_to);
+
+/* dp_decap.c: ETR */
+void	dp_udp_input(int fd);
+
+/* dp_queue.c: packets waiting for a Map-Reply */
+int	dp_queue_init(void);
+void	dp_queue_add(const uint8_t *, size_t, const struct dp_pkt *);
+void	dp_queue_flush(const struct ipprefix *installed);
+void	dp_queue_tick(void);
+void	dp_queue_free(void);
+
+/* dp_away.c: EIDs that left, redirected to their new RLOCs */
+struct dp_away;
+struct dp_away *dp_away_find(const struct ipaddr *);
+void	dp_away_set(const struct ipprefix *, const struct ipaddr *, int n);
+void	dp_away_del(const struct ipprefix *);
+/* Re-encapsulate pkt to the away entry's RLOCs, SMR the sender itr. */
+void	dp_away_forward(struct dp_away *, const uint8_t *, size_t,
+	    const struct dp_pkt *, const struct ipaddr *itr);
+void	dp_away_tick(void);
+void	dp_away_free(void);
+int	dp_away_walk(int (*)(const struct ipprefix *, const struct ipaddr *,
+	    int, uint64_t idle_ms, void *), void *);
+
+/* dp_routes.c: rtnetlink (libmnl) */
+int	dp_nl_open(void);
+void	dp_nl_close(void);
+/* Point prefix at ifindex (ours: replaced or created); 0 or -1. */
+int	dp_route_set(const struct ipprefix *, int ifindex);
+int	dp_route_unset(const struct ipprefix *);
+void	dp_routes_flush(void);		/* every route we added */
+int	dp_addr_add(int ifindex, const struct ipprefix *);
+void	dp_addrs_flush(void);
+int	dp_link_set_mac(int ifindex, const uint8_t *mac);
+int	dp_sysctl(const char *path, const char *val);
+
+/* dp_proxy.c: anycast gateway, proxy ARP/ND */
+int	dp_proxy_init(void);
+int	dp_proxy_fd(void);
+void	dp_proxy_input(void);
+void	dp_proxy_announce(const struct ipprefix *);	/* EID left */
+void	dp_proxy_fini(void);
+
+/* dp_pmtu.c */
+/* True if pkt fits toward an RLOC of family af; else answered (ICMP). */
+bool	dp_pmtu_check(const uint8_t *, size_t, const struct dp_pkt *, int af);
+
+/* dp.c */
+bool	dp_is_local(const struct ipaddr *);	/* ETR: deliver here */
+uint32_t dp_nonce(void);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * dp_queue.c: packets that miss the map-cache wait here while their
+ * Map-Request is out (RFC 9301 §6.1 leaves this to the ITR; dropping them
+ * is what other xTRs do).  Bounded per destination (miss_queue_prefix)
+ * and in all (miss_queue_total); only overflow is dropped, and counted.
+ * When a Map-Reply installs a covering mapping (dp_mapping_installed), the
+ * queue is sent in arrival order before anything newer is read.  A queue
+ * whose request timed out is dropped (counted) on the next tick.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_int.h"
+#include "mono.h"
+#include "xtrd.h"
+
+#define DPQ_MAX		1024	/* destinations waiting at once */
+#define DPQ_RETRY_MS	1000
+
+struct qpkt {
+	struct qpkt	*next;
+	size_t		 len;
+	uint8_t		 data[];
+};
+
+struct qent {
+	bool		 used;
+	struct ipprefix	 key;		/* the host asked for */
+	uint64_t	 since_ms;
+	uint64_t	 tried_ms;
+	uint32_t	 n;
+	struct qpkt	*head, *tail;
+};
+
+static struct qent	*q;
+static uint32_t		 total;
+
+int
+dp_queue_init(void)
+{
+	if ((q = calloc(DPQ_MAX, sizeof(*q))) == NULL)
+		return -1;
+	return 0;
+}
+
+static uint64_t
+timeout_ms(void)
+{
+	const struct xtr_conf	*c = dp_g->x->conf;
+	uint64_t		 t = 0;
+	uint32_t		 i;
+
+	/* how long itr_resolve keeps retrying, plus a little */
+	for (i = 0; i <= c->map_request_retries; i++)
+		t += (uint64_t)c->map_request_retry << i;
+	return t + 500;
+}
+
+static void
+resolve(struct qent *e)
+{
+	e->tried_ms = dp_g->now_ms;
+	if (itr_resolve(dp_g->x, &e->key, false) == 0)
+		DPC(resolve_sent);
+}
+
+void
+dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
+{
+	const struct dp_conf	*c = dp_g->c;
+	struct ipprefix		 key;
+	struct qent		*e = NULL, *freeslot = NULL;
+	struct qpkt		*p;
+	char			 a[IPADDR_STRLEN];
+	int			 i;
+
+	ipprefix_host(&pp->dst, &key);
+	for (i = 0; i < DPQ_MAX; i++) {
+		if (q[i].used && ipprefix_cmp(&q[i].key, &key) == 0) {
+			e = &q[i];
+			break;
+		}
+		if (!q[i].used && freeslot == NULL)
+			freeslot = &q[i];
+	}
+	ipaddr_fmt(&pp->dst, a, sizeof(a));
+	if (e == NULL && freeslot == NULL) {
+		dp_drop(DPC_drop_queue_full, "%s: %d destinations waiting", a,
+		    DPQ_MAX);
+		return;
+	}
+	if ((e != NULL && e->n >= c->queue_prefix) ||
+	    total >= c->queue_total || c->queue_prefix == 0) {
+		dp_drop(DPC_drop_queue_full, "%s: miss queue full", a);
+		if (e == NULL)
+			goto ask;
+		return;
+	}
+	if ((p = malloc(sizeof(*p) + len)) == NULL) {
+		dp_drop(DPC_drop_queue_full, "%s: out of memory", a);
+		return;
+	}
+	p->next = NULL;
+	p->len = len;
+	memcpy(p->data, pkt, len);
+	if (e == NULL) {
+		e = freeslot;
+		memset(e, 0, sizeof(*e));
+		e->used = true;
+		e->key = key;
+		e->since_ms = dp_g->now_ms;
+		e->head = p;
+		e->tail = p;
+		e->n = 1;
+		total++;
+		DPC(queued);
+		resolve(e);
+		return;
+	}
+	e->tail->next = p;
+	e->tail = p;
+	e->n++;
+	total++;
+	DPC(queued);
+	return;
+ask:
+	/* nothing queued, but still ask, so the next packets hit */
+	itr_resolve(dp_g->x, &key, false);
+}
+
+static void
+drain(struct qent *e, bool send)
+{
+	struct qpkt	*p, *next, *head = e->head;
+	struct dp_pkt	 pp;
+	uint32_t	 n = e->n;
+
+	/* detach first: dp_itr_output may queue again */
+	total -= e->n;
+	memset(e, 0, sizeof(*e));
+	for (p = head; p != NULL && send; p = p->next) {
+		if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK)
+			continue;
+		DPC(queue_flushed);
+		dp_itr_output(p->data, pp.len, &pp, true);
+	}
+	if (send)
+		dp_tx_flush();		/* before the buffers are freed */
+	else
+		DPC_ADD(drop_queue_timeout, n);
+	for (p = head; p != NULL; p = next) {
+		next = p->next;
+		free(p);
+	}
+}
+
+void
+dp_queue_flush(const struct ipprefix *installed)
+{
+	int	i;
+
+	if (q == NULL)
+		return;
+	dp_g->now_ms = mono_ms();
+	for (i = 0; i < DPQ_MAX; i++)
+		if (q[i].used && ipprefix_covers(installed, &q[i].key))
+			drain(&q[i], true);
+}
+
+void
+dp_queue_tick(void)
+{
+	uint64_t	 limit = timeout_ms();
+	char		 a[IPPREFIX_STRLEN];
+	int		 i;
+
+	for (i = 0; i < DPQ_MAX; i++) {
+		struct qent *e = &q[i];
+
+		if (!e->used)
+			continue;
+		if (mc_lookup(dp_g->x->mc, 0, &e->key.addr, dp_g->now_ms) !=
+		    NULL || dp_away_find(&e->key.addr) != NULL) {
+			drain(e, true);
+			continue;
+		}
+		if (dp_g->now_ms - e->since_ms > limit) {
+			log_debug("miss queue for %s: no mapping after %llu "
+			    "ms, %u packets dropped", ipprefix_fmt(&e->key, a,
+			    sizeof(a)), (unsigned long long)limit, e->n);
+			drain(e, false);
+			continue;
+		}
+		if (dp_g->now_ms - e->tried_ms >= DPQ_RETRY_MS)
+			resolve(e);
+	}
+}
+
+void
+dp_queue_free(void)
+{
+	int	i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < DPQ_MAX; i++)
+		if (q[i].used)
+			drain(&q[i], false);
+	free(q);
+	q = NULL;
+}

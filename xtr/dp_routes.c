@@ -1,0 +1,273 @@
+/*
+ * dp_routes.c: what xtrd installs in the kernel over rtnetlink (libmnl)
+ * and removes on exit: routes for the EID space into the TUN, a route per
+ * local EID into the site interface (so a VM can leave its home subnet
+ * while its neighbours stay), the anycast gateway addresses and MAC.
+ * Every route is tagged with our protocol number (DP_RTPROT); one that
+ * already exists and is not ours is left alone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dp_int.h"
+
+#define DP_RTPROT	0xf3	/* "xtrd" in `ip route` (proto 243) */
+#define DP_MAX_ROUTES	4096
+#define DP_MAX_ADDRS	32
+
+struct route {
+	struct ipprefix	p;
+	int		ifindex;
+};
+
+struct addr {
+	int		ifindex;
+	struct ipprefix	p;
+};
+
+static struct mnl_socket	*nl;
+static unsigned			 portid;
+static uint32_t			 seq;
+static struct route		*routes;
+static int			 nroutes;
+static struct addr		 addrs[DP_MAX_ADDRS];
+static int			 naddrs;
+
+int
+dp_nl_open(void)
+{
+	if ((nl = mnl_socket_open(NETLINK_ROUTE)) == NULL)
+		return -1;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		mnl_socket_close(nl);
+		nl = NULL;
+		return -1;
+	}
+	portid = mnl_socket_get_portid(nl);
+	seq = (uint32_t)time(NULL);
+	if ((routes = calloc(DP_MAX_ROUTES, sizeof(*routes))) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+dp_nl_close(void)
+{
+	if (nl != NULL)
+		mnl_socket_close(nl);
+	nl = NULL;
+	free(routes);
+	routes = NULL;
+	nroutes = 0;
+}
+
+/* Send one request and wait for its ack: 0, or -1 with errno. */
+static int
+nl_talk(struct nlmsghdr *nlh)
+{
+	char	buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t	n;
+	int	r;
+
+	nlh->nlmsg_seq = ++seq;
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n == -1)
+			return -1;
+		r = mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL);
+		if (r == MNL_CB_ERROR)
+			return -1;
+		if (r == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+static int
+route_msg(int type, unsigned flags, const struct ipprefix *p, int ifindex)
+{
+	char		 buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr	*nlh;
+	struct rtmsg	*rtm;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (uint16_t)type;
+	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = p->addr.af;
+	rtm->rtm_dst_len = p->plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = DP_RTPROT;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, ipaddr_len(p->addr.af), p->addr.a);
+	if (ifindex > 0)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return nl_talk(nlh);
+}
+
+static int
+route_find(const struct ipprefix *p)
+{
+	int	i;
+
+	for (i = 0; i < nroutes; i++)
+		if (ipprefix_cmp(&routes[i].p, p) == 0)
+			return i;
+	return -1;
+}
+
+int
+dp_route_set(const struct ipprefix *p, int ifindex)
+{
+	char	a[IPPREFIX_STRLEN];
+	int	i;
+
+	if (nl == NULL || ifindex <= 0)
+		return -1;
+	ipprefix_fmt(p, a, sizeof(a));
+	if ((i = route_find(p)) >= 0) {
+		if (routes[i].ifindex == ifindex)
+			return 0;
+		if (route_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, p,
+		    ifindex) == -1) {
+			log_warn("route %s", a);
+			return -1;
+		}
+		routes[i].ifindex = ifindex;
+		log_debug("route %s now dev %d", a, ifindex);
+		return 0;
+	}
+	if (nroutes == DP_MAX_ROUTES) {
+		log_warnx("route %s: too many routes", a);
+		return -1;
+	}
+	if (route_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, p,
+	    ifindex) == -1) {
+		if (errno == EEXIST)
+			return 0;	/* someone else's: leave it */
+		log_warn("route %s", a);
+		return -1;
+	}
+	routes[nroutes].p = *p;
+	routes[nroutes].ifindex = ifindex;
+	nroutes++;
+	log_debug("route %s dev %d", a, ifindex);
+	return 0;
+}
+
+int
+dp_route_unset(const struct ipprefix *p)
+{
+	int	i;
+
+	if (nl == NULL || (i = route_find(p)) < 0)
+		return 0;
+	if (route_msg(RTM_DELROUTE, 0, p, routes[i].ifindex) == -1 &&
+	    errno != ESRCH)
+		log_warn("delete route");
+	routes[i] = routes[--nroutes];
+	return 0;
+}
+
+void
+dp_routes_flush(void)
+{
+	while (nl != NULL && nroutes > 0)
+		dp_route_unset(&routes[nroutes - 1].p);
+}
+
+static int
+addr_msg(int type, unsigned flags, int ifindex, const struct ipprefix *p)
+{
+	char		  buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr	 *nlh;
+	struct ifaddrmsg *ifa;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (uint16_t)type;
+	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = p->addr.af;
+	ifa->ifa_prefixlen = p->plen;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned)ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, ipaddr_len(p->addr.af), p->addr.a);
+	mnl_attr_put(nlh, IFA_ADDRESS, ipaddr_len(p->addr.af), p->addr.a);
+	/* no subnet route: the subnet's hosts may be anywhere; the same
+	 * address on every Dom0, so no duplicate address detection */
+	mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NOPREFIXROUTE | IFA_F_NODAD);
+	return nl_talk(nlh);
+}
+
+int
+dp_addr_add(int ifindex, const struct ipprefix *p)
+{
+	char	a[IPPREFIX_STRLEN];
+
+	if (nl == NULL || naddrs == DP_MAX_ADDRS)
+		return -1;
+	if (addr_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+	    p) == -1) {
+		if (errno == EEXIST)
+			return 0;
+		log_warn("address %s", ipprefix_fmt(p, a, sizeof(a)));
+		return -1;
+	}
+	addrs[naddrs].ifindex = ifindex;
+	addrs[naddrs].p = *p;
+	naddrs++;
+	return 0;
+}
+
+void
+dp_addrs_flush(void)
+{
+	while (nl != NULL && naddrs > 0) {
+		naddrs--;
+		addr_msg(RTM_DELADDR, 0, addrs[naddrs].ifindex,
+		    &addrs[naddrs].p);
+	}
+}
+
+int
+dp_link_set_mac(int ifindex, const uint8_t *mac)
+{
+	char		  buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr	 *nlh;
+	struct ifinfomsg *ifi;
+
+	if (nl == NULL)
+		return -1;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	return nl_talk(nlh);
+}
+
+int
+dp_sysctl(const char *path, const char *val)
+{
+	int	fd, rc = 0;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		rc = -1;
+	close(fd);
+	return rc;
+}
