@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp.h"
 #include "log.h"
 #include "mono.h"
 #include "xtrd.h"
@@ -223,6 +224,7 @@ etr_db_add(struct xtrd *x, const struct xc_mapping *m, bool from_api)
 	}
 	dm->m = *m;
 	dm->from_api = from_api;
+	dp_eid_added(&m->eid);		/* host route, deliver at once */
 	tl_add("database-add", &m->eid, NULL, "priority %u weight %u ttl %u",
 	    m->priority, m->weight, m->ttl);
 	for (i = 0; i < x->conf->nms; i++)
@@ -243,6 +245,7 @@ etr_db_remove(struct xtrd *x, const struct ipprefix *p)
 	dm->withdrawn = true;
 	recent[nrecent++ % RECENT_WITHDRAWN] = *p;
 	tl_add("database-remove", p, NULL, NULL);
+	dp_eid_removed(p);
 	if (x->conf->nms == 0) {
 		db_unlink_free(x, dm);
 		return 0;
@@ -335,6 +338,7 @@ moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
 		tl_add("map-notify-moved", &p, src, "%u RLOCs now",
 		    n->rec[i].nloc);
 		smr_send(x, &p, NULL, 0, NULL);
+		dp_moved(&n->rec[i]);	/* away entry: redirect stragglers */
 	}
 	if (used == 0) {
 		cnt_drop(C_drop_unsolicited_notify, "Map-Notify from %s "

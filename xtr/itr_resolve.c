@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp.h"
 #include "log.h"
 #include "mono.h"
 #include "xtrd.h"
@@ -282,6 +283,7 @@ install(struct xtrd *x, const struct lisp_record *r, const struct ipprefix *p,
 		return;
 	}
 	cnt_inc(C_map_reply_accepted);
+	dp_mapping_installed(p);	/* send the packets that waited */
 	tl_add("map-reply-accepted", p, src, "%s%u RLOCs first %s ttl %u%s",
 	    e.negative ? "negative " : "", e.nrloc,
 	    e.nrloc ? ipaddr_fmt(&e.rloc[0].addr,

@@ -113,6 +113,14 @@ smr_send(struct xtrd *x, const struct ipprefix *eid, struct ipaddr *out,
 	return sent;
 }
 
+/* One SMR to one ITR (the data plane's away entries), same limits. */
+int
+smr_send_one(struct xtrd *x, const struct ipprefix *eid,
+    const struct ipaddr *to)
+{
+	return send_one(x, eid, to);
+}
+
 void
 smr_rx(struct xtrd *x, const struct lisp_map_request *req,
     const struct ipaddr *src)

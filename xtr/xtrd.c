@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dp.h"
 #include "log.h"
 #include "mono.h"
 #include "xtrd.h"
@@ -299,7 +300,7 @@ do_reload(struct xtrd *x)
 static void
 loop(struct xtrd *x)
 {
-	struct pollfd	pfd[3];
+	struct pollfd	pfd[3 + DP_MAXFD];
 	uint64_t	now, next, at;
 	int		n, timeout;
 
@@ -321,8 +322,10 @@ loop(struct xtrd *x)
 		pfd[n++].events = POLLIN;
 		pfd[n].fd = x->api ? api_fd(x->api) : -1;
 		pfd[n++].events = POLLIN;
+		n += dp_pollfds(pfd + n, DP_MAXFD);
 		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
 			fatal("poll");
+		dp_run(pfd + 3, n - 3);
 		if (x->fd4 != -1 && (pfd[0].revents & POLLIN))
 			drain(x, x->fd4);
 		if (x->fd6 != -1 && (pfd[1].revents & POLLIN))
@@ -398,6 +401,8 @@ main(int argc, char **argv)
 		fatalx("cannot start the API on %s", x->conf->control_socket);
 	if (itr_init(x) == -1 || ms_init(x) == -1 || etr_init(x) == -1)
 		fatal("init");
+	if (dp_init(x) == -1)
+		fatalx("cannot start the data plane");
 	log_info("started: role %s, %d database mapping%s, %d map-server%s",
 	    xc_role_name(x->conf->roles), x->conf->ndb,
 	    x->conf->ndb == 1 ? "" : "s", x->conf->nms,
@@ -406,6 +411,7 @@ main(int argc, char **argv)
 	loop(x);
 	log_info("shutting down");
 	api_stop(x->api);
+	dp_fini(x);
 	etr_free(x);
 	itr_free(x);
 	ms_free(x);

@@ -179,6 +179,9 @@ void	itr_free(struct xtrd *);
  * *targets (may be NULL) gets up to ntargets addresses. */
 int	smr_send(struct xtrd *, const struct ipprefix *,
 	    struct ipaddr *targets, int ntargets, int *nsent_total);
+/* One SMR to one ITR, rate-limited per (ITR, EID); 0 if sent. */
+int	smr_send_one(struct xtrd *, const struct ipprefix *,
+	    const struct ipaddr *);
 void	smr_rx(struct xtrd *, const struct lisp_map_request *,
 	    const struct ipaddr *src);
 
