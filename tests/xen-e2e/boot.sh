@@ -18,6 +18,11 @@
 #   XEN_E2E_ATTEMPTS      boots to try when one hangs (default 3)
 #   XEN_E2E_INIT_TIMEOUT  seconds from QEMU start to "E2E: dom0 init" (150)
 #   XEN_E2E_TEST_TIMEOUT  seconds from QEMU start to "E2E: DONE" (420)
+#   XEN_E2E_STALL         a boot whose serial log has not grown for this many
+#                         seconds is hung (default 90 before dom0 init, 3x
+#                         that after); on a loaded machine the two timeouts
+#                         above are stretched while the log keeps growing,
+#                         up to twice their value
 #   XEN_E2E_DEADLINE      epoch second after which no attempt may run (an
 #                         attempt is cut short to end by then; none starts
 #                         with less than 90 s left).  Default: none.
@@ -32,6 +37,7 @@ set -eu -o pipefail
 ATTEMPTS=${XEN_E2E_ATTEMPTS:-3}
 INIT_TIMEOUT=${XEN_E2E_INIT_TIMEOUT:-150}
 TEST_TIMEOUT=${XEN_E2E_TEST_TIMEOUT:-420}
+STALL=${XEN_E2E_STALL:-90}
 DEADLINE=${XEN_E2E_DEADLINE:-0}
 QEMU=${XEN_E2E_QEMU:-qemu-system-x86_64}
 LOCK=${XEN_E2E_LOCK:-/run/lock/migrated-xen-e2e-qemu.lock}
@@ -66,10 +72,15 @@ start_qemu() {
 	qpid=$!
 }
 
+# the marker lines of serial log FILE so far
+markers() {
+	{ grep -ao 'E2E: .*' "$1" || true; } | tr -d '\r'
+}
+
 # one boot; sets RESULT to pass, fail, hang or crash.
 attempt() {
-	local dir=$1 log=$2 limit=$TEST_TIMEOUT start now el seen=0 init=0 line
-	local last_stage="boot" last_t=0
+	local dir=$1 log=$2 limit=$((TEST_TIMEOUT * 2)) start now el seen=0 init=0 line
+	local last_stage="boot" last_t=0 size=0 nsize last_out=0 quiet
 	start=$(date +%s)
 	if [ "$DEADLINE" -gt 0 ] && [ $((DEADLINE - start)) -lt "$limit" ]; then
 		limit=$((DEADLINE - start))
@@ -104,20 +115,34 @@ attempt() {
 					RESULT=fail
 				fi ;;
 			esac
-		done < <(grep -ao 'E2E: .*' "$log" | tr -d '\r' | tail -n +$((seen + 1)))
-		seen=$(grep -ao 'E2E: .*' "$log" | wc -l)
+		done < <(markers "$log" | tail -n +$((seen + 1)))
+		seen=$(markers "$log" | wc -l)
 		case $RESULT in pass|fail) break ;; esac
 		if ! kill -0 "$qpid" 2>/dev/null; then
 			RESULT=crash
 			note "qemu exited before E2E: DONE ($(tail -n 3 "$log.qemu" | tr '\n' ' '))"
 			break
 		fi
-		if [ "$init" -eq 0 ] && [ "$el" -ge "$INIT_TIMEOUT" ]; then
-			note "no 'E2E: dom0 init' after ${el}s: hung boot"
+		nsize=$(stat -c %s "$log")
+		if [ "$nsize" != "$size" ]; then
+			size=$nsize
+			last_out=$el
+		fi
+		quiet=$((el - last_out))
+		if [ "$init" -eq 0 ] && { [ "$quiet" -ge "$STALL" ] ||
+			[ "$el" -ge $((INIT_TIMEOUT * 2)) ] ||
+			{ [ "$el" -ge "$INIT_TIMEOUT" ] && [ "$quiet" -ge 10 ]; }; }; then
+			note "no 'E2E: dom0 init' after ${el}s, serial quiet for ${quiet}s: hung boot"
+			break
+		fi
+		if [ "$quiet" -ge $((STALL * 3)) ] ||
+			[ "$el" -ge $((TEST_TIMEOUT * 2)) ] ||
+			{ [ "$el" -ge "$TEST_TIMEOUT" ] && [ "$quiet" -ge 30 ]; }; then
+			note "no 'E2E: DONE' after ${el}s (in stage $last_stage), serial quiet for ${quiet}s: hung"
 			break
 		fi
 		if [ "$el" -ge "$limit" ]; then
-			note "no 'E2E: DONE' after ${el}s (in stage $last_stage): hung"
+			note "out of time after ${el}s (in stage $last_stage)"
 			break
 		fi
 	done

@@ -16,6 +16,8 @@
 #   E2E_GUEST_MEM     guest memory in MiB (default 128)
 #   E2E_GUEST_IP      guest address (default 192.0.2.10/24)
 #   E2E_GUEST_MAC     guest MAC (default 00:16:3e:00:e2:01)
+#   E2E_GUEST_TIMEOUT seconds for the guest to boot (default 240; ~15 s on
+#                     an idle machine, minutes when the host is loaded)
 # Files: /e2e/guest.cfg.in (template), /e2e/vmlinuz, /e2e/guest-initrd;
 # guest console log /var/log/xen/console/guest-NAME.log.
 set -u -o pipefail
@@ -25,6 +27,7 @@ BRIDGE=${E2E_BRIDGE:-xenbr0}
 MEM=${E2E_GUEST_MEM:-128}
 IP=${E2E_GUEST_IP:-192.0.2.10/24}
 MAC=${E2E_GUEST_MAC:-00:16:3e:00:e2:01}
+GUEST_TIMEOUT=${E2E_GUEST_TIMEOUT:-240}
 CFG=/tmp/$NAME.cfg
 ARPLOG=/tmp/arp-migrate.txt
 CONLOG=/var/log/xen/console/guest-$NAME.log
@@ -42,14 +45,31 @@ check() {
 	if "$@"; then pass "$name"; else fail "$name" "$*"; return 1; fi
 }
 
-# wait_for SECONDS CMD...: retry CMD every half second
+# wait_for SECONDS CMD...: retry CMD every half second; a line every 30 s
+# shows the console is alive (boot.sh takes a silent console for a hang)
 wait_for() {
-	local end=$(( $(date +%s) + $1 ))
+	local start end next
+	start=$(date +%s)
+	end=$((start + $1))
+	next=$((start + 30))
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "$(date +%s)" -lt "$end" ] || return 1
+		if [ "$(date +%s)" -ge "$next" ]; then
+			echo "waiting for '$*' since $(( $(date +%s) - start ))s"
+			next=$((next + 30))
+		fi
 		sleep 0.5
 	done
+}
+
+# what helps to see why a step failed
+debug_dump() {
+	echo "--- xl list"; xl list
+	echo "--- guest console $CONLOG"; tail -n 30 "$CONLOG" 2>/dev/null
+	echo "--- xl dmesg"; xl dmesg | tail -n 20
+	echo "--- dmesg"; dmesg | tail -n 20
+	echo "--- ip link"; ip -br link
 }
 
 domid_of() { xl domid "$1" 2>/dev/null; }
@@ -89,11 +109,11 @@ t_create() {
 		return 1
 	fi
 	pass create
-	if wait_for 120 guest_up; then
+	if wait_for "$GUEST_TIMEOUT" guest_up; then
 		pass guest-boot
 	else
-		fail guest-boot "no 'E2E-GUEST: up' in $CONLOG"
-		tail -n 30 "$CONLOG" 2>/dev/null
+		fail guest-boot "no 'E2E-GUEST: up' in $CONLOG after ${GUEST_TIMEOUT}s"
+		debug_dump
 		return 1
 	fi
 	if wait_for 20 ping_guest; then pass ping-before; else fail ping-before "no reply from ${IP%/*}"; fi
@@ -115,7 +135,12 @@ t_migrate() {
 	timeout 240 xl migrate -s "" "$NAME" "xl migrate-receive" || rc=$?
 	echo "xl migrate took $(( $(date +%s) - start ))s (rc $rc)"
 	after=$(domid_of "$NAME")
-	if [ "$rc" -eq 0 ]; then pass migrate; else fail migrate "xl migrate rc $rc"; fi
+	if [ "$rc" -eq 0 ]; then
+		pass migrate
+	else
+		fail migrate "xl migrate rc $rc"
+		debug_dump
+	fi
 	if [ -n "$after" ] && [ "$after" != "$before" ]; then
 		pass new-domid
 	else
