@@ -40,6 +40,7 @@
 #include <linux/sockios.h>
 #include <linux/virtio_net.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,8 @@
 #define MAX_FRAME	65535		/* largest frame we accept */
 #define VLAN_HLEN	4
 #define DRAIN_BATCH	256		/* frames read per wake-up per socket */
-#define HELD_MAX	(1u << 20)	/* hard cap on frames held per direction */
+#define HELD_MAX	(1u << 20)	/* hard caps on what one direction holds: */
+#define HELD_BYTES	(256u << 20)	/* frames and bytes */
 #define TX_RETRY_NS	20000ull	/* back-off when the tx path is full */
 #define TX_TRIES	500		/* then the frame is dropped (~10 ms) */
 #define NS_PER_MS	1000000.0
@@ -107,7 +109,7 @@ struct dir {
 	uint32_t	 rq_head, rq_n;
 	struct pkt	**heap;
 	uint32_t	 nheap, cap;
-	uint64_t	 seq;
+	uint64_t	 seq, held_bytes;
 };
 
 struct port {
@@ -119,6 +121,7 @@ static volatile sig_atomic_t	sig_quit, sig_stats;
 static struct port		ports[2];
 static struct dir		dirs[2];
 static const char		*stats_file;
+static int			 rt_prio;
 static uint8_t			rxbuf[MAX_FRAME + VLAN_HLEN];
 
 static void
@@ -188,6 +191,8 @@ heap_push(struct dir *d, struct pkt *p)
 	struct pkt	**nh;
 	uint32_t	  i, up;
 
+	if (d->held_bytes + p->len > HELD_BYTES)
+		return -1;
 	if (d->nheap == d->cap) {
 		if (d->cap >= HELD_MAX)
 			return -1;
@@ -206,6 +211,7 @@ heap_push(struct dir *d, struct pkt *p)
 		d->heap[i] = d->heap[up];
 	}
 	d->heap[i] = p;
+	d->held_bytes += p->len;
 	return 0;
 }
 
@@ -215,6 +221,7 @@ heap_pop(struct dir *d)
 	struct pkt	*last = d->heap[--d->nheap];
 	uint32_t	 i = 0, c;
 
+	d->held_bytes -= d->heap[0]->len;
 	for (;;) {
 		c = 2 * i + 1;
 		if (c >= d->nheap)
@@ -471,6 +478,7 @@ corrupt(struct dir *d, struct pkt *p)
 		return;
 	if ((p->vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && csum_complete(p))
 		return;
+	p->vh.flags &= (uint8_t)~VIRTIO_NET_HDR_F_DATA_VALID;
 	bit = rnd64(d) % ((uint64_t)(p->len - ETH_HLEN) * 8);
 	p->data[ETH_HLEN + bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	d->c.corrupted++;
@@ -714,8 +722,9 @@ static __attribute__((__noreturn__)) void
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-"usage: wanem [-v] [--seed N] [--stats-file F] [knobs...] IF_A IF_B\n"
+"usage: wanem [-v] [--seed N] [--stats-file F] [--rt PRIO] [knobs] IF_A IF_B\n"
 "       wanem --no-offload IF...\n"
+"--rt PRIO runs under SCHED_FIFO: timing no longer depends on the load.\n"
 "Knobs apply to both directions, or to those chosen by the last of\n"
 "--a2b (IF_A -> IF_B), --b2a, --both:\n"
 "  --delay MS            one-way delay in ms (decimals allowed)\n"
@@ -826,7 +835,7 @@ seed_parse(const char *arg)
 enum {
 	O_A2B = 256, O_B2A, O_BOTH, O_DELAY, O_KM, O_JITTER, O_REORDER,
 	O_LOSS, O_LOSSGE, O_CORRUPT, O_DUP, O_RATE, O_BURST, O_LIMIT, O_SEED,
-	O_STATS, O_NOOFF,
+	O_STATS, O_NOOFF, O_RT,
 };
 
 static const struct option longopts[] = {
@@ -847,6 +856,7 @@ static const struct option longopts[] = {
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "stats-file", required_argument, NULL, O_STATS },
 	{ "no-offload", no_argument, NULL, O_NOOFF },
+	{ "rt", required_argument, NULL, O_RT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -978,6 +988,12 @@ parse_args(int argc, char **argv, uint64_t *seed, int *seeded)
 		case O_STATS:
 			stats_file = optarg;
 			break;
+		case O_RT:
+			rt_prio = (int)num("--rt", optarg, 1, 99,
+			    "a SCHED_FIFO priority, 1..99");
+			if (strchr(optarg, '.') != NULL)
+				bad("--rt", optarg, "a SCHED_FIFO priority, 1..99");
+			break;
 		case O_NOOFF:
 			nooff = 1;
 			break;
@@ -1093,6 +1109,9 @@ main(int argc, char **argv)
 	}
 	/* Timers as tight as the kernel allows: default slack is 50 us. */
 	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	if (rt_prio > 0 && sched_setscheduler(0, SCHED_FIFO,
+	    &(struct sched_param){ .sched_priority = rt_prio }) == -1)
+		log_warn("SCHED_FIFO %d, staying in SCHED_OTHER", rt_prio);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_quit;

@@ -112,6 +112,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "-"), a / b 
 
 run() {
 	local d_rtt w_rtt d_mb w_mb acc da wa
+	local -a dr wr ar
 
 	direct_link
 	d_rtt=$(rtt)
@@ -127,16 +128,19 @@ run() {
 	acc=$(rtt)
 	wan_teardown
 
-	read -r da _ <<<"$d_rtt"
-	read -r wa _ <<<"$w_rtt"
+	read -r -a dr <<<"$d_rtt"
+	read -r -a wr <<<"$w_rtt"
+	read -r -a ar <<<"$acc"
+	da=${dr[0]}
+	wa=${wr[0]}
 	printf 'offloads %s\n' "$OFFLOAD"
 	printf '  %-30s %9s %9s %9s %9s\n' "RTT (us)" median p90 min avg
-	printf '  %-30s %9s %9s %9s %9s\n' "direct veth" $d_rtt
-	printf '  %-30s %9s %9s %9s %9s\n' "through wanem" $w_rtt
+	printf '  %-30s %9s %9s %9s %9s\n' "direct veth" "${dr[@]}"
+	printf '  %-30s %9s %9s %9s %9s\n' "through wanem" "${wr[@]}"
 	printf '  %-30s %9s  (median ratio %s, added %.1f us per round trip)\n' \
 	    "wanem / direct" "" "$(ratio "$wa" "$da")" \
 	    "$(awk -v a="$wa" -v b="$da" 'BEGIN { print a - b }')"
-	printf '  %-30s %9s %9s %9s %9s\n' "wanem --delay 10 (want 20000)" $acc
+	printf '  %-30s %9s %9s %9s %9s\n' "wanem --delay 10 (want 20000)" "${ar[@]}"
 	printf '  %-28s %10s\n' "iperf3 TCP direct (Mbit/s)" "$d_mb"
 	printf '  %-28s %10s  (ratio %s)\n' "iperf3 TCP wanem (Mbit/s)" \
 	    "$w_mb" "$(ratio "$w_mb" "$d_mb")"

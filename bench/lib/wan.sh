@@ -29,6 +29,9 @@
 #   WAN_OFFLOAD  1 (default): switch TSO/GSO/GRO/tx-checksum off on IF_A and
 #                IF_B so that every impairment acts on wire-sized packets
 #   WAN_MTU      MTU of the link (default 1500)
+#   WAN_RT       SCHED_FIFO priority of wanem (default 10; 0: normal
+#                scheduling, whose wake-up latency on a busy machine adds
+#                milliseconds of jitter to the delay)
 
 WAN_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WANEM=${WANEM:-$WAN_LIB_DIR/../../build/bin/wanem}
@@ -239,6 +242,7 @@ wan_link_wanem() {
 	ip netns exec "$mid" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	    >/dev/null 2>&1 || true
 	mapfile -t args < <(wan_wanem_args)
+	[ "${WAN_RT:-10}" != 0 ] && args=(--rt "${WAN_RT:-10}" "${args[@]}")
 	ip netns exec "$mid" "$WANEM" --stats-file "$stats" "${args[@]}" wa wb \
 	    >"$WAN_RUNDIR/wanem$n.log" 2>&1 &
 	pid=$!
