@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "dp.h"
-#include "dp.h"
 #include "log.h"
 #include "mono.h"
 #include "xtrd.h"
@@ -455,7 +454,6 @@ h_db_remove(struct api *api, struct req *rq)
 			away[i] = aw;
 		tl_add("away-entry", &eid, &aw.rloc[0], "%d RLOCs", aw.nrloc);
 		dp_away_add(&eid, aw.rloc, aw.nrloc);	/* redirect packets */
-		dp_away_add(&eid, aw.rloc, aw.nrloc);	/* redirect packets */
 	}
 	r = json_object_new_object();
 	jadd(r, "eid", jstr_prefix(&eid));
@@ -688,7 +686,6 @@ h_counters(struct api *api, struct req *rq)
 			continue;
 		jadd(c, cnt_lerr_name(i, name, sizeof(name)), json_object_new_int64((int64_t)cnt_get_lerr(i)));
 	}
-	dp_counters_json(c);		/* "dp_*", when the data plane is on */
 	dp_counters_json(c);		/* "dp_*", when the data plane is on */
 	jadd(o, "counters", c);
 	return reply_json(rq->conn, 200, o);

@@ -571,6 +571,19 @@ list_tokens(struct item_ctx *ic, struct xc_parse *xp, const struct key_def *k,
 	return 0;
 }
 
+/* After an error inside a list: the list ends if this line closes it,
+ * else it goes on with the next line (one bad item, one error). */
+static void
+list_recover(struct xc_parse *xp, const struct cfg_line *l, int from)
+{
+	int	i;
+
+	xp->list_comma = false;
+	for (i = from; i < l->ntok; i++)
+		if (!l->quoted[i] && strcmp(l->tok[i], "]") == 0)
+			xp->list_key[0] = '\0';
+}
+
 int
 xc_parse_line(struct cfg_parser *cp, struct cfg_line *l, void *arg)
 {
@@ -583,7 +596,7 @@ xc_parse_line(struct cfg_parser *cp, struct cfg_line *l, void *arg)
 		k = find_key(xp->list_key, &idx);
 		r = list_tokens(&ic, xp, k, 0);
 		if (r == -1)
-			xp->list_key[0] = '\0';
+			list_recover(xp, l, 0);
 		return r == -1 ? -1 : 0;
 	}
 	if (l->quoted[0] || (k = find_key(l->tok[0], &idx)) == NULL)
@@ -605,7 +618,7 @@ xc_parse_line(struct cfg_parser *cp, struct cfg_line *l, void *arg)
 		xp->list_comma = false;
 		r = list_tokens(&ic, xp, k, 3);
 		if (r == -1)
-			xp->list_key[0] = '\0';
+			list_recover(xp, l, 3);
 		return r == -1 ? -1 : 0;
 	}
 	if (l->ntok > 3)

@@ -13,7 +13,7 @@ test_map_cache_PKGS := cmocka
 
 # xtrd + xtrctl (xtrd engineer's lines)
 xtrcore_SRCS += xtr/config.c xtr/timer.c xtr/ratelim.c xtr/counters.c \
-	xtr/timeline.c xtr/ms_sites.c
+	xtr/timeline.c xtr/ms_sites.c xtr/ms_rules.c
 
 SBIN_PROGS += xtrd
 xtrd_SRCS := xtr/xtrd.c xtr/etr_register.c xtr/etr_reply.c \
@@ -33,3 +33,21 @@ xtrd_SRCS += xtr/dp.c xtr/dp_tun.c xtr/dp_pkt.c xtr/dp_encap.c \
 	xtr/dp_decap.c xtr/dp_queue.c xtr/dp_away.c xtr/dp_pmtu.c \
 	xtr/dp_routes.c xtr/dp_proxy.c
 xtrd_PKGS += libmnl
+
+# xtrd unit tests and fuzz harness (xtrd engineer's lines)
+XTR_CONF_SRCS := xtr/config.c xtr/dp_conf.c common/cfgline.c common/log.c \
+	common/addr.c
+UNIT_TESTS += test_xtr_config test_xtr_ms test_xtr_timer test_xtr_ratelim
+test_xtr_config_SRCS := tests/unit/test_xtr_config.c $(XTR_CONF_SRCS)
+test_xtr_config_PKGS := cmocka
+test_xtr_ms_SRCS := tests/unit/test_xtr_ms.c xtr/ms_sites.c xtr/ms_rules.c \
+	$(XTR_CONF_SRCS)
+test_xtr_ms_PKGS := cmocka
+test_xtr_timer_SRCS := tests/unit/test_xtr_timer.c xtr/timer.c
+test_xtr_timer_PKGS := cmocka
+test_xtr_ratelim_SRCS := tests/unit/test_xtr_ratelim.c xtr/ratelim.c \
+	common/addr.c
+test_xtr_ratelim_PKGS := cmocka
+
+FUZZ_TARGETS += fuzz_xtr_config
+fuzz_xtr_config_SRCS := tests/fuzz/fuzz_xtr_config.c $(XTR_CONF_SRCS)

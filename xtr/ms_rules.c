@@ -1,0 +1,124 @@
+/*
+ * ms_rules.c: the Map-Server's replace / merge rules (RFC 9301 §8.2),
+ * pure functions over one EID's registrations so they can be unit-tested
+ * alone.  Registrations are kept per registering xTR (xTR-ID).  With the
+ * merge bit set by the new registration and by every one already there,
+ * the xTRs' RLOC sets add up; otherwise the newest xTR's registration
+ * replaces the others (which the caller then notifies: mobility).  A
+ * registration with TTL 0 withdraws that xTR's registration.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xtrd.h"
+
+static bool
+has_loc(const struct lisp_record *r, const struct lisp_locator *l)
+{
+	int	i;
+
+	for (i = 0; i < r->nloc; i++)
+		if (ipaddr_cmp(&r->loc[i].rloc.ip, &l->rloc.ip) == 0 &&
+		    r->loc[i].priority == l->priority &&
+		    r->loc[i].weight == l->weight)
+			return true;
+	return false;
+}
+
+bool
+msr_same_rlocs(const struct lisp_record *a, const struct lisp_record *b)
+{
+	int	i;
+
+	if (a->nloc != b->nloc)
+		return false;
+	for (i = 0; i < a->nloc; i++)
+		if (!has_loc(b, &a->loc[i]))
+			return false;
+	return true;
+}
+
+void
+ms_merged_record(const struct ms_eid *e, struct lisp_record *out)
+{
+	const struct ms_reg	*r;
+	int			 i;
+
+	memset(out, 0, sizeof(*out));
+	out->eid.ip = e->eid.addr;
+	out->eid_plen = e->eid.plen;
+	if (e->regs == NULL)
+		return;
+	*out = e->regs->rec;
+	out->eid.ip = e->eid.addr;
+	out->eid_plen = e->eid.plen;
+	for (r = e->regs->next; r != NULL; r = r->next)
+		for (i = 0; i < r->rec.nloc; i++) {
+			if (has_loc(out, &r->rec.loc[i]) ||
+			    out->nloc == LISP_MAX_LOCATORS)
+				continue;
+			out->loc[out->nloc++] = r->rec.loc[i];
+		}
+}
+
+int
+msr_apply(struct ms_eid *e, const struct ms_reg *nr, struct ms_reg **gone,
+    struct ms_reg **stored)
+{
+	static struct lisp_record	 before, after;
+	struct ms_reg			**pp, *r, *mine = NULL;
+	bool				 others_merge = true;
+
+	*stored = NULL;
+	ms_merged_record(e, &before);
+	for (pp = &e->regs; (r = *pp) != NULL; ) {
+		if (memcmp(r->xtr_id, nr->xtr_id, LISP_XTR_ID_LEN) == 0) {
+			if (nr->rec.ttl == 0) {	/* RFC 9301 §8.2: withdraw */
+				*pp = r->next;
+				r->next = *gone;
+				*gone = r;
+				continue;
+			}
+			mine = r;
+		} else if (!r->merge)
+			others_merge = false;
+		pp = &r->next;
+	}
+	if (nr->rec.ttl != 0) {
+		/* Without the merge bit (on both sides), the newest xTR's
+		 * registration replaces the others. */
+		if (!nr->merge || !others_merge) {
+			for (pp = &e->regs; (r = *pp) != NULL; ) {
+				if (r == mine) {
+					pp = &r->next;
+					continue;
+				}
+				*pp = r->next;
+				r->next = *gone;
+				*gone = r;
+			}
+		}
+		if (mine != NULL) {
+			struct ms_reg	 keep = *mine;
+
+			*mine = *nr;
+			mine->next = keep.next;
+			mine->expire = keep.expire;
+			mine->first_ms = keep.first_ms;
+		} else {
+			if ((mine = malloc(sizeof(*mine))) == NULL)
+				return -1;
+			*mine = *nr;
+			mine->expire.idx = 0;
+			mine->next = NULL;
+			for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)
+				;
+			*pp = mine;
+		}
+		mine->e = e;
+		*stored = mine;
+	}
+	ms_merged_record(e, &after);
+	return !msr_same_rlocs(&before, &after);
+}
+
