@@ -30,6 +30,8 @@
 #                      fake-xtrctl; real: $B/bin/migratectl and xtrctl (the
 #                      real clients against the same stand-in daemons)
 #   B                  build directory (default build)
+#   PYTHON             python3 for the stand-in daemons (default python3;
+#                      the tests prefer Debian's /usr/bin/python3)
 
 FH_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 FH_DIR=
@@ -54,7 +56,8 @@ _fh_shim() {
 _fh_api() {
 	local h=$1 d=$2
 	mkdir -p "$FH_DIR/$h/$d/responses"
-	"$FH_TOP/tests/tools/fake-api-server" "$FH_DIR/$h/$d.sock" "$FH_DIR/$h/$d" &
+	"${PYTHON:-python3}" "$FH_TOP/tests/tools/fake-api-server" \
+		"$FH_DIR/$h/$d.sock" "$FH_DIR/$h/$d" &
 	FH_PIDS+=("$!")
 	echo "$!" >"$FH_DIR/$h/$d.pid"
 	for _ in $(seq 1 100); do

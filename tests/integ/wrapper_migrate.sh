@@ -1,0 +1,193 @@
+#!/bin/bash
+# wrapper_migrate.sh: scripts/xl-migrate-lisp once the preflight passes,
+# against two stand-in hosts (tests/tools/fake-hosts.sh):
+#   passthrough  every xl migrate option reaches `xl migrate` verbatim and in
+#                order (-s, -e, -C, -p, -D, --debug, clustered -Fp);
+#                the departure names the destination's RLOCs; the mapping is
+#                checked with lig for every EID; the remote checks went over
+#                the -s command
+#   timeline     the table, and --json (parsed, every step and value)
+#   local        -s "": <host> is the receiving command, checks run here
+#   failure      xl migrate fails: exit 3, "still runs on this host", every
+#                EID registered again (POST /v1/database/add), and checked
+#   unverified   the Map-Resolver keeps answering the source: exit 4
+#   dry-run      preflight, then the plan; no departure, no xl migrate
+#
+# Arguments: none.  Environment: WRAPPER_TEST_CLIS (fake|real, see
+# tests/tools/fake-hosts.sh), B.
+# Exit: 0 pass, 77 skip (reason on the last line), 1 fail.
+set -eu -o pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+wrapper=$top/scripts/xl-migrate-lisp
+T=
+fails=0
+
+die() { echo "wrapper_migrate: FAIL: $*" >&2; exit 1; }
+skip() { echo "$*"; exit 77; }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+cleanup() {
+	fh_stop
+	[ -z "$T" ] || rm -rf "$T"
+}
+
+reset_logs() {
+	: >"$FAKE_XL_DIR/argv.log"
+	: >"$FAKE_SSH_LOG"
+	rm -f "$T"/{src,dst}/{migrated,xtrd}/requests.jsonl
+	cp "$T/lig-src.json" "$T/src/xtrd/responses/POST_v1_lig.json"
+}
+
+# posted HOST DAEMON PATH: the bodies POSTed there, one JSON per line
+posted() {
+	fh_requests "$1" "$2" | "$PYTHON" -c '
+import json, sys
+for l in sys.stdin:
+    r = json.loads(l)
+    if r["method"] == "POST" and r["path"] == sys.argv[1]:
+        print(json.dumps(r["body"], sort_keys=True))' "$3"
+}
+
+case_passthrough() {
+	local rc=0 want
+	reset_logs
+	"$wrapper" -s "$FAKE_SSH" -e -C /etc/xen/web1.cfg -p -D --debug -Fp \
+		web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] || fail "passthrough: exit $rc: $(cat "$T/err")"
+	want="migrate $(printf '%q ' -s "$FAKE_SSH" -e -C /etc/xen/web1.cfg -p -D --debug -Fp web1 dst)"
+	grep -qxF "$want" "$FAKE_XL_DIR/argv.log" ||
+		fail "passthrough: xl got [$(grep '^migrate' "$FAKE_XL_DIR/argv.log")], expected [$want]"
+	[ "$(posted src migrated /v1/departure)" = '{"dest_rlocs": ["198.51.100.2"], "domain": "web1"}' ] ||
+		fail "passthrough: departure body [$(posted src migrated /v1/departure)]"
+	[ "$(posted src xtrd /v1/lig | wc -l)" -ge 2 ] || fail "passthrough: not every EID checked with lig"
+	posted src xtrd /v1/lig | grep -qF '"eid": "2001:db8::10"' || fail "passthrough: IPv6 EID not checked"
+	grep -q '^dst migratectl status --json$' "$FAKE_SSH_LOG" ||
+		fail "passthrough: dst's migrated not asked over the -s command"
+	grep -q '^dst xtrctl --json status$' "$FAKE_SSH_LOG" ||
+		fail "passthrough: dst's xtrd not asked over the -s command"
+	# the departure went out before xl migrate ran: order of requests
+	echo "checked passthrough"
+}
+
+case_timeline() {
+	local rc=0
+	# from case_passthrough's output: the table
+	grep -qE '^memory transfer +dst +2000 +2000$' "$T/out" || fail "timeline: memory transfer row: $(cat "$T/out")"
+	grep -qE '^blackout \(from stream end\) +dst +2150 +150$' "$T/out" || fail "timeline: blackout row"
+	grep -qE '^announcement seen +dst +2160 +10$' "$T/out" || fail "timeline: announcement row"
+	grep -qE '^registered +dst +2170 +8$' "$T/out" || fail "timeline: registered row"
+	grep -qE '^SMRs sent +dst +2175 +5$' "$T/out" || fail "timeline: SMR row"
+	grep -qE '^first packet redirected +src +100 +100$' "$T/out" || fail "timeline: redirect row"
+	grep -qE '^xl migrate \(wall clock\) +src +- +[0-9]+$' "$T/out" || fail "timeline: xl row"
+	reset_logs
+	"$wrapper" -s "$FAKE_SSH" --json web1 dst >"$T/out.json" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] || fail "timeline --json: exit $rc: $(cat "$T/err")"
+	"$PYTHON" - "$T/out.json" <<-'EOF' || fail "timeline --json: $(cat "$T/out.json")"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	assert j["domain"] == "web1" and j["dest"] == "dst", j
+	assert isinstance(j["xl_migrate_ms"], int), j
+	got = {s["step"]: (s["host"], s["at_ms"], s["took_ms"]) for s in j["steps"]}
+	want = {"memory transfer": ("dst", 2000, 2000),
+	        "blackout (from stream end)": ("dst", 2150, 150),
+	        "announcement seen": ("dst", 2160, 10),
+	        "registered": ("dst", 2170, 8),
+	        "SMRs sent": ("dst", 2175, 5),
+	        "source released": ("src", 900, 900),
+	        "first packet redirected": ("src", 100, 100)}
+	assert got == want, got
+	EOF
+	echo "checked timeline"
+}
+
+case_local() {
+	local rc=0
+	reset_logs
+	# the destination is this host: lig keeps answering its own RLOC
+	mv "$FAKE_XL_DIR/on-migrate" "$T/on-migrate.off"
+	"$wrapper" -s "" web1 "xl migrate-receive" >"$T/out" 2>"$T/err" || rc=$?
+	mv "$T/on-migrate.off" "$FAKE_XL_DIR/on-migrate"
+	[ "$rc" = 0 ] || fail "local: exit $rc: $(cat "$T/err")"
+	grep -qxF "migrate $(printf '%q ' -s '' web1 'xl migrate-receive')" "$FAKE_XL_DIR/argv.log" ||
+		fail "local: xl got [$(grep '^migrate' "$FAKE_XL_DIR/argv.log")]"
+	[ ! -s "$FAKE_SSH_LOG" ] || fail "local: ssh used with -s \"\""
+	[ "$(posted src migrated /v1/departure)" = '{"dest_rlocs": ["198.51.100.1"], "domain": "web1"}' ] ||
+		fail "local: departure body [$(posted src migrated /v1/departure)]"
+	echo "checked local"
+}
+
+case_failure() {
+	local rc=0
+	reset_logs
+	echo fail >"$FAKE_XL_DIR/migrate"
+	"$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	echo ok >"$FAKE_XL_DIR/migrate"
+	[ "$rc" = 3 ] || fail "failure: exit $rc, expected 3"
+	grep -qF "xl migrate failed; xl resumed 'web1' on this host" "$T/err" || fail "failure: no resume line"
+	grep -qF "Failed to enable logdirty: 95" "$T/err" || fail "failure: xl's own message hidden"
+	grep -qF "'web1' still runs on this host; its EIDs (192.0.2.10/32 2001:db8::10/128) are registered again from here (198.51.100.1) and the Map-Resolver confirms it" \
+		"$T/err" || fail "failure: no re-assert line: $(cat "$T/err")"
+	[ "$(posted src xtrd /v1/database/add | sort | tr '\n' ' ')" = '{"eid": "192.0.2.10/32"} {"eid": "2001:db8::10/128"} ' ] ||
+		fail "failure: re-assert bodies [$(posted src xtrd /v1/database/add)]"
+	! grep -q '^STEP' "$T/out" || fail "failure: printed a timeline"
+	echo "checked failure"
+}
+
+case_unverified() {
+	local rc=0
+	reset_logs
+	mv "$FAKE_XL_DIR/on-migrate" "$T/on-migrate.off"
+	XL_MIGRATE_LISP_VERIFY_S=1 "$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	mv "$T/on-migrate.off" "$FAKE_XL_DIR/on-migrate"
+	[ "$rc" = 4 ] || fail "unverified: exit $rc, expected 4"
+	grep -qF "'web1' moved, but after 1s the Map-Resolver does not answer 198.51.100.2 for 192.0.2.10/32" \
+		"$T/err" || fail "unverified: message: $(cat "$T/err")"
+	grep -q '^memory transfer' "$T/out" || fail "unverified: no timeline"
+	echo "checked unverified"
+}
+
+case_dry_run() {
+	local rc=0
+	reset_logs
+	"$wrapper" -s "$FAKE_SSH" -e --dry-run web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] || fail "dry-run: exit $rc: $(cat "$T/err")"
+	grep -qF "dry run: preflight passed; would run:" "$T/out" || fail "dry-run: no plan"
+	grep -qF "migratectl departure web1 198.51.100.2" "$T/out" || fail "dry-run: departure not shown"
+	grep -qF "xl migrate $(printf '%q ' -s "$FAKE_SSH" -e web1 dst | sed 's/ $//')" "$T/out" ||
+		fail "dry-run: xl command not shown: $(cat "$T/out")"
+	! grep -q '^migrate' "$FAKE_XL_DIR/argv.log" || fail "dry-run: xl migrate ran"
+	[ -z "$(posted src migrated /v1/departure)" ] || fail "dry-run: departure posted"
+	echo "checked dry-run"
+}
+
+main() {
+	# Debian's python3: a version manager's shim on PATH costs seconds a call
+	if [ -x /usr/bin/python3 ]; then export PYTHON=/usr/bin/python3; fi
+	PYTHON=${PYTHON:-python3}
+	command -v "$PYTHON" >/dev/null || skip "no python3"
+	command -v curl >/dev/null || skip "no curl"
+	if [ "${WRAPPER_TEST_CLIS:-fake}" = real ]; then
+		if [ ! -x "$top/${B:-build}/bin/migratectl" ] || [ ! -x "$top/${B:-build}/bin/xtrctl" ]; then
+			skip "WRAPPER_TEST_CLIS=real but migratectl/xtrctl are not built"
+		fi
+	fi
+	# shellcheck source=tests/tools/fake-hosts.sh
+	. "$top/tests/tools/fake-hosts.sh"
+	trap cleanup EXIT
+	trap 'exit 1' INT TERM
+	T=$(mktemp -d /tmp/wrapper_migrate.XXXXXX)
+	fh_start "$T" || die "stand-in hosts did not start"
+	cp "$T/src/xtrd/responses/POST_v1_lig.json" "$T/lig-src.json"
+	export XL_MIGRATE_LISP_VERIFY_S=5
+	case_passthrough
+	case_timeline
+	case_local
+	case_failure
+	case_unverified
+	case_dry_run
+	[ "$fails" -eq 0 ] || die "$fails check(s) failed"
+	echo "wrapper_migrate: all checks passed"
+}
+
+main "$@"
