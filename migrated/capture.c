@@ -22,6 +22,7 @@ struct cap {
 };
 
 static struct cap	*caps[CAP_MAX];
+uint64_t		 cap_last_ts_us;	/* CLOCK_REALTIME of the frame */
 static int		 ncaps;
 
 static struct cap *
@@ -170,6 +171,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 		if (v == NULL || v->cap != c)
 			return;
 	}
+	cap_last_ts_us = (uint64_t)h->ts.tv_sec * 1000000 +
+	    (uint64_t)h->ts.tv_usec;
 	mig_frame(c->m, c->ifname, d, v, bytes, h->caplen);
 }
 

@@ -21,6 +21,9 @@
 	"(vlan and (arp or rarp or (icmp6 and ip6[40] == 136)))"
 #define CAP_MAX		64
 
+/* Capture timestamp (CLOCK_REALTIME, µs) of the frame being handled. */
+extern uint64_t cap_last_ts_us;
+
 struct cap *cap_open_bridge(struct mig *, const char *ifname);
 /* Fill pollfds (at most max); caps[i] is the capture behind pfd[i]. */
 int	cap_pollfds(struct pollfd *, struct cap **, int max);

@@ -96,10 +96,10 @@ min_timeout(int a, int b)
 static void
 loop(struct mig *m, const char *confpath)
 {
-	struct pollfd	 pfd[4 + CAP_MAX];
+	struct pollfd	 pfd[5 + CAP_MAX];
 	struct cap	*cmap[CAP_MAX];
-	int		 n, nc, i, timeout, r, xfd, afd;
-	short		 xev = 0;
+	int		 n, nc, i, timeout, r, xfd, mfd, afd;
+	short		 xev = 0, mev = 0;
 	uint64_t	 now, next_bridge_try = 0;
 
 	afd = api_fd(m->api);
@@ -115,6 +115,7 @@ loop(struct mig *m, const char *confpath)
 		}
 		timeout = mig_tick(m, now);
 		timeout = min_timeout(timeout, xtrc_tick(m->xtr, now));
+		timeout = min_timeout(timeout, xtrc_tick(m->xtrmon, now));
 		timeout = min_timeout(timeout, api_timeout(m->api));
 		timeout = min_timeout(timeout, 5000);
 		n = 0;
@@ -125,6 +126,9 @@ loop(struct mig *m, const char *confpath)
 		xfd = xtrc_pollfd(m->xtr, &xev);
 		pfd[n].fd = xfd;
 		pfd[n++].events = xev;
+		mfd = xtrc_pollfd(m->xtrmon, &mev);
+		pfd[n].fd = mfd;
+		pfd[n++].events = mev;
 		nc = cap_pollfds(pfd + n, cmap, CAP_MAX);
 		for (i = 0; i < n; i++)
 			pfd[i].revents = 0;
@@ -142,6 +146,8 @@ loop(struct mig *m, const char *confpath)
 			xsw_dispatch(m);
 		if (xfd != -1 && pfd[2].revents != 0)
 			xtrc_io(m->xtr, pfd[2].revents);
+		if (mfd != -1 && pfd[3].revents != 0)
+			xtrc_io(m->xtrmon, pfd[3].revents);
 		if (pfd[1].revents & POLLIN)
 			api_run(m->api);
 		else if (api_timeout(m->api) == 0)
@@ -212,7 +218,8 @@ main(int argc, char *argv[])
 		    m.conf.hypervisor);
 	if ((m.api = api_open(&m, m.conf.socket)) == NULL)
 		fatal("API socket %s", m.conf.socket);
-	if ((m.xtr = xtrc_new(m.conf.xtrd_socket)) == NULL)
+	if ((m.xtr = xtrc_new(m.conf.xtrd_socket)) == NULL ||
+	    (m.xtrmon = xtrc_new(m.conf.xtrd_socket)) == NULL)
 		fatal("xtrd socket %s", m.conf.xtrd_socket);
 	m.xtrd_up = 1;
 	log_info("started: hypervisor %s, %d bridges, %d vms, xtrd %s, API %s",
@@ -228,6 +235,7 @@ main(int argc, char *argv[])
 	while (m.doms.n > 0)
 		dom_free(&m.doms, m.doms.d[0]);
 	xtrc_free(m.xtr);
+	xtrc_free(m.xtrmon);
 	mig_shutdown(&m);
 	hv_close(&m.hv);
 	xsw_close(&m);

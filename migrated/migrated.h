@@ -30,7 +30,8 @@ struct mig {
 	struct domtab		 doms;
 	struct xs_handle	*xs;
 	struct hv		 hv;
-	struct xtrc		*xtr;
+	struct xtrc		*xtr;	/* database add/remove, SMR: in order */
+	struct xtrc		*xtrmon; /* status, database polls: never in the way */
 	struct api		*api;
 	struct cap		*brcap[CONF_MAXBRIDGE];
 	/* xtrd health */

@@ -13,6 +13,9 @@
 
 #include <json-c/json.h>
 
+#include <time.h>
+
+#include "capture.h"
 #include "counters.h"
 #include "eid_policy.h"
 #include "log.h"
@@ -198,7 +201,12 @@ push_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid,
 	    add_done, job_ref(j)) == -1) {
 		log_warn("queue database/add %s", buf);
 		j->stage = J_FREE;
+		return;
 	}
+	/* The latency that matters: connect and write now, not after the
+	 * rest of this loop turn. */
+	if (smr)
+		xtrc_tick(m->xtr, mono_ms());
 }
 
 static void
@@ -317,7 +325,7 @@ jobs_tick(struct mig *m, uint64_t now)
 	if (!dbpoll_busy && now >= dbpoll_at) {
 		dbpoll_busy = 1;
 		dbpoll_at = now + DBPOLL_MS;
-		if (xtrc_request(m->xtr, "GET", "/v1/database", NULL,
+		if (xtrc_request(m->xtrmon, "GET", "/v1/database", NULL,
 		    XTRC_NORETRY, dbpoll_done, NULL) == -1)
 			dbpoll_busy = 0;
 	}
@@ -402,7 +410,7 @@ status_done(void *arg, int status, const char *body, size_t len)
 		mig_reassert(M, "xtrd restarted");
 	}
 	M->xtrd_uptime_ms = up;
-	if (xtrc_request(M->xtr, "GET", "/v1/database", NULL, XTRC_NORETRY,
+	if (xtrc_request(M->xtrmon, "GET", "/v1/database", NULL, XTRC_NORETRY,
 	    db_check_done, NULL) == -1)
 		M->heartbeat_busy = 0;
 }
@@ -417,7 +425,7 @@ mig_tick(struct mig *m, uint64_t now)
 		m->next_heartbeat_ms = now + m->conf.heartbeat_ms;
 		if (!m->heartbeat_busy) {
 			m->heartbeat_busy = 1;
-			if (xtrc_request(m->xtr, "GET", "/v1/status", NULL,
+			if (xtrc_request(m->xtrmon, "GET", "/v1/status", NULL,
 			    XTRC_NORETRY, status_done, NULL) == -1)
 				m->heartbeat_busy = 0;
 		}
@@ -709,6 +717,15 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 		}
 	}
 	cnt_inc("announcements");
+	if (log_getverbose()) {
+		struct timespec	ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		log_debug("%s %s: handled %lldus after capture",
+		    ann_kind_name(an->kind), a, (long long)((uint64_t)
+		    ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000 -
+		    cap_last_ts_us));
+	}
 	if (!tl_has(d->tl, "announcement") || !d->owned)
 		tl_add(d->tl, mono_us(), "announcement", "%s %s on %s",
 		    ann_kind_name(an->kind), a, ifname);

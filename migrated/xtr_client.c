@@ -36,6 +36,7 @@ struct xtrc {
 	size_t		 inlen, incap;
 	uint64_t	 retry_at;	/* ms; 0 = now */
 	uint64_t	 io_deadline;
+	uint64_t	 t_queued_us, t_sent_us;
 	unsigned	 backoff;
 	int		 up;
 };
@@ -168,6 +169,7 @@ start(struct xtrc *c, uint64_t now)
 		return;
 	}
 	c->io_deadline = now + XTRC_IO_TIMEOUT_MS;
+	c->t_queued_us = mono_us();
 	r = connect(c->fd, (struct sockaddr *)&sun, sizeof(sun));
 	if (r == -1 && errno != EINPROGRESS && errno != EAGAIN) {
 		failed(c, strerror(errno));
@@ -245,6 +247,10 @@ finish(struct xtrc *c)
 			failed(c, "malformed chunked body");
 			return;
 		}
+	log_debug("xtrd %.*s: HTTP %d, written %lluus after start, answered "
+	    "%lluus later", (int)strcspn(c->head->out, "\r"), c->head->out,
+	    status, (unsigned long long)(c->t_sent_us - c->t_queued_us),
+	    (unsigned long long)(mono_us() - c->t_sent_us));
 	c->up = 1;
 	c->backoff = 0;
 	c->retry_at = 0;
@@ -320,8 +326,10 @@ xtrc_io(struct xtrc *c, short revents)
 			return;
 		}
 		c->off += (size_t)n;
-		if (c->off == r->outlen)
+		if (c->off == r->outlen) {
 			c->st = XS_READING;
+			c->t_sent_us = mono_us();
+		}
 		return;
 	}
 	if (c->st == XS_READING && (revents & (POLLIN | POLLHUP | POLLERR)))

@@ -6,7 +6,8 @@
 # reconnects.  Checks: dst's migrated registers 198.51.100.5/32 and
 # 2001:db8:1::5/128 from dst's RLOC (at the MS), after the Map-Notify it
 # sends SMRs, the arrival reason is the announcement, the timeline has
-# every step; src withdraws with moved_to = dst's RLOC when the domain is
+# every step, and the client xTR that had web1 cached receives an SMR;
+# src withdraws with moved_to = dst's RLOC when the domain is
 # destroyed.  Arguments: none.  Environment: BIN, KEEP_RUN.
 # Namespaces: mg-*.  Run directory: build/migrated_garp.
 set -eu -o pipefail
@@ -39,6 +40,9 @@ mig_vm_at_src web1 3 "$MAC"
 xtr_wait 10 mig_registered_at_ms "$EID" 192.0.2.1 ||
     mig_fail "web1 not registered from src"
 mig_vif dst 7 0 "$MAC"
+mig_prime_caches
+seq0=0
+[ -n "$MIG_FAKE" ] || seq0=$(xtr_jq cl '[.events[].seq] | max // 0' timeline)
 
 # The xl wrapper tells src where web1 goes, then xl migrate runs.
 mig_ctl src departure web1 192.0.2.2 >/dev/null || mig_fail "departure"
@@ -50,6 +54,8 @@ xtr_wait 10 mig_registered_at_ms "$EID6" 192.0.2.2 ||
     mig_fail "$EID6 not registered from dst"
 xtr_wait 5 test -n "$(mig_event dst web1 smr-sent)" || mig_fail "no SMR"
 mig_smr_sent dst "$EID" || mig_fail "xtrd on dst sent no SMR for $EID"
+xtr_wait 5 mig_smr_received "$EID" "$seq0" ||
+    mig_fail "the client xTR received no SMR"
 mig_ctl dst status
 mig_ctl dst migrations
 mig_ctl src migrations

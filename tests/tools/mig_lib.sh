@@ -133,11 +133,20 @@ mig_stop() {
 
 mig_setup() {
 	local h
-	xtr_net ms:100 src:1 dst:2
+	xtr_net ms:100 src:1 dst:2 cl:3
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=dc,key=$MIG_SITE_KEY,eid=$MIG_EID_NET,eid=2001:db8:1::/48,more_specifics=yes' ]
+	sites = [ 'name=dc,key=$MIG_SITE_KEY,eid=$MIG_EID_NET,eid=2001:db8:1::/48,more_specifics=yes',
+	          'name=client,key=client-key,eid=203.0.113.0/24' ]
 	control_socket = "$RUN/ms.sock"
+	EOC
+	cat >"$RUN/cl.conf" <<-EOC
+	role = "xtr"
+	rlocs = [ '192.0.2.3' ]
+	database = [ '203.0.113.0/24' ]
+	map_servers = [ '192.0.2.100,key=client-key' ]
+	map_resolvers = [ '192.0.2.100' ]
+	control_socket = "$RUN/cl.sock"
 	EOC
 	for h in src dst; do
 		ip -n "${PFX}$h" link add xenbr0 type bridge
@@ -156,6 +165,7 @@ mig_setup() {
 		xtr_start ms "$RUN/ms.conf"
 		xtr_start src "$RUN/src.conf"
 		xtr_start dst "$RUN/dst.conf"
+		xtr_start cl "$RUN/cl.conf"
 	fi
 	for h in src dst; do
 		mig_conf "$h"
@@ -253,7 +263,26 @@ mig_smr_sent() {
 		grep -q "\"/v1/smr\".*\"$2\"" "$RUN/$1.req"
 		return
 	fi
-	[ -n "$(xtr_event_seq "$1" smr-sent "$2")" ]
+	[ -n "$(xtr_event_seq "$1" smr-requested "$2")" ]
+}
+
+# mig_smr_received EID: (real xtrd only) the client xTR "cl", which has
+# web1's EIDs in its map-cache, received an SMR since timeline seq $2
+mig_smr_received() {
+	[ -n "$MIG_FAKE" ] && return 0
+	[ "$(xtr_jq cl "[.events[] | select(.event == \"smr-received\" and .seq > ${2:-0})] | length" timeline)" -ge 1 ]
+}
+
+# mig_prime_caches: (real xtrd only) the client's EID space in src's and
+# dst's map-caches and web1's EID in the client's, as if they had talked.
+mig_prime_caches() {
+	[ -n "$MIG_FAKE" ] && return 0
+	xtr_ctl src resolve 203.0.113.1 >/dev/null
+	xtr_ctl dst resolve 203.0.113.1 >/dev/null
+	xtr_ctl cl resolve 198.51.100.5 >/dev/null
+	xtr_wait 5 xtr_cached src 203.0.113.0/24 192.0.2.3 || mig_fail "src cache"
+	xtr_wait 5 xtr_cached dst 203.0.113.0/24 192.0.2.3 || mig_fail "dst cache"
+	xtr_wait 5 xtr_cached cl 198.51.100.5/32 192.0.2.1 || mig_fail "cl cache"
 }
 
 mig_db_has() {
