@@ -159,6 +159,17 @@ dp_encap(const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
 	return 0;
 }
 
+bool
+dp_unicast(const struct ipaddr *a)
+{
+	if (a->af == AF_INET)	/* not 0/8, 127/8, 169.254/16, 224/3 */
+		return a->a[0] != 0 && a->a[0] != 127 && a->a[0] < 224 &&
+		    !(a->a[0] == 169 && a->a[1] == 254);
+	/* not ::/8 (unspecified, loopback, ...), fe80::/10, ff00::/8 */
+	return a->a[0] != 0 && a->a[0] != 0xff &&
+	    !(a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80);
+}
+
 static bool
 is_our_rloc(const struct ipaddr *a)
 {
@@ -195,6 +206,13 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	struct dp_away		*aw;
 	char			 a[IPADDR_STRLEN];
 
+	/* RFC 9300 §4: unicast EIDs only (the kernel's own link-local and
+	 * multicast traffic on the TUN is not ours to map) */
+	if (!dp_unicast(&pp->dst)) {
+		dp_drop(DPC_drop_not_eid, "%s is not a unicast EID",
+		    ipaddr_fmt(&pp->dst, a, sizeof(a)));
+		return;
+	}
 	/* an EID that left us: straight to where it went */
 	if ((aw = dp_away_find(&pp->dst)) != NULL) {
 		dp_away_forward(aw, pkt, len, pp, NULL);

@@ -31,7 +31,7 @@
 	X(drop_queue_full) X(drop_queue_timeout) X(drop_bad_inner)	\
 	X(drop_bad_hdr) X(drop_iid) X(drop_no_rloc) X(drop_negative)	\
 	X(drop_not_local) X(drop_tx_error) X(drop_tun_write)		\
-	X(drop_loop)
+	X(drop_loop) X(drop_not_eid)
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n) DPC_##n,
@@ -97,6 +97,7 @@ void	dp_itr_output(const uint8_t *, size_t, const struct dp_pkt *,
 int	dp_encap(const struct ipaddr *rloc, const uint8_t *, size_t,
 	    const struct dp_pkt *);
 void	dp_tx_flush(void);
+bool	dp_unicast(const struct ipaddr *);
 int	dp_udp_open(int af, const struct ipaddr *bind_to);
 
 /* dp_decap.c: ETR */
