@@ -93,6 +93,7 @@ struct counters {
 	uint64_t	received, forwarded, dropped_loss, dropped_queue;
 	uint64_t	dropped_tx, corrupted, duplicated, gso, truncated;
 	uint64_t	bytes;
+	uint64_t	late_sum, late_max;	/* ns sent after the due time */
 };
 
 struct dir {
@@ -648,8 +649,12 @@ flush(struct dir *d, uint64_t now)
 		if (r < 0) {
 			if (d->c.dropped_tx++ == 0)
 				log_warn("%s: send", ports[d->out].ifname);
-		} else
+		} else {
 			d->c.forwarded++;
+			d->c.late_sum += now - p->t_send;
+			if (now - p->t_send > d->c.late_max)
+				d->c.late_max = now - p->t_send;
+		}
 		free(p);
 	}
 	return d->nheap > 0 ? d->heap[0]->t_send : 0;
@@ -660,6 +665,14 @@ flush(struct dir *d, uint64_t now)
 #define COUNTERS(X) \
 	X(received) X(forwarded) X(dropped_loss) X(dropped_queue) \
 	X(dropped_tx) X(corrupted) X(duplicated) X(gso) X(truncated) X(bytes)
+
+/* Mean lateness of the frames sent: timer and scheduling latency. */
+static double
+late_avg_us(const struct dir *d)
+{
+	return d->c.forwarded ?
+	    (double)d->c.late_sum / (double)d->c.forwarded / 1e3 : 0.0;
+}
 
 static void
 stats_log(void)
@@ -673,11 +686,12 @@ stats_log(void)
 		    " dropped-loss %" PRIu64 " dropped-queue %" PRIu64
 		    " dropped-tx %" PRIu64 " corrupted %" PRIu64
 		    " duplicated %" PRIu64 " gso %" PRIu64 " truncated %" PRIu64
-		    " queued %u", d->name, ports[d->in].ifname,
-		    ports[d->out].ifname, d->c.received, d->c.forwarded,
-		    d->c.dropped_loss, d->c.dropped_queue, d->c.dropped_tx,
-		    d->c.corrupted, d->c.duplicated, d->c.gso, d->c.truncated,
-		    d->nheap);
+		    " queued %u late avg %.1f max %.1f us", d->name,
+		    ports[d->in].ifname, ports[d->out].ifname, d->c.received,
+		    d->c.forwarded, d->c.dropped_loss, d->c.dropped_queue,
+		    d->c.dropped_tx, d->c.corrupted, d->c.duplicated, d->c.gso,
+		    d->c.truncated, d->nheap, late_avg_us(d),
+		    (double)d->c.late_max / 1e3);
 	}
 }
 
@@ -704,7 +718,9 @@ stats_write(void)
 #define X(n)	fprintf(f, ",\"" #n "\":%" PRIu64, d->c.n);
 		COUNTERS(X)
 #undef X
-		fprintf(f, ",\"queued\":%u}", d->nheap);
+		fprintf(f, ",\"queued\":%u,\"late_avg_us\":%.1f,"
+		    "\"late_max_us\":%.1f}", d->nheap, late_avg_us(d),
+		    (double)d->c.late_max / 1e3);
 	}
 	fputs("}\n", f);
 	if (fclose(f) != 0)

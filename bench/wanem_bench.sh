@@ -11,6 +11,7 @@
 #   BENCH_OFFLOAD   off (default: per-wire-packet, as wan.sh sets up),
 #                   on (GSO super-frames through wanem) or both
 #   WANEM           the wanem binary (default build/bin/wanem)
+#   WAN_RT          SCHED_FIFO priority of wanem (default 10, 0 = off)
 set -eu -o pipefail
 
 cd "$(dirname "$0")/.."
@@ -83,14 +84,18 @@ wanem_link() {
 
 # "median p90 min avg" of the RTT in microseconds (the median and the
 # minimum say what wanem costs; avg and p90 also carry the scheduling noise
-# of a busy machine).
+# of a busy machine).  min and avg come from ping's summary, which has
+# microseconds at any RTT; per-packet times above 10 ms only tenths of ms.
 rtt() {
-	ip netns exec "$NS_A" ping -n -c "$PINGS" -i 0.005 -w 60 "$IP_B" |
-		sed -n 's/.* time=\([0-9.]*\) ms/\1/p' | sort -g |
-		awk '{ v[NR] = $1 * 1000; s += v[NR] }
-		    END { if (NR == 0) { print "0 0 0 0"; exit }
+	local pf="$WAN_RUNDIR/ping"
+
+	ip netns exec "$NS_A" ping -n -c "$PINGS" -i 0.005 -w 60 "$IP_B" >"$pf"
+	sed -n 's/.* time=\([0-9.]*\) ms/\1/p' "$pf" | sort -g |
+		awk -v s="$(sed -n 's/^rtt [^=]*= //p' "$pf")" '
+		{ v[NR] = $1 * 1000 }
+		END { split(s, m, "/"); if (NR == 0) { print "0 0 0 0"; exit }
 		    printf "%.1f %.1f %.1f %.1f\n", v[int((NR + 1) / 2)],
-		    v[int(NR * 0.9 + 0.5)], v[1], s / NR }'
+		    v[int(NR * 0.9 + 0.5)], m[1] * 1000, m[2] * 1000 }'
 }
 
 mbps() {
@@ -111,7 +116,7 @@ except Exception: print("0")' <<<"$out"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "-"), a / b }'; }
 
 run() {
-	local d_rtt w_rtt d_mb w_mb acc da wa
+	local d_rtt w_rtt d_mb w_mb acc da wa late
 	local -a dr wr ar
 
 	direct_link
@@ -126,6 +131,10 @@ run() {
 
 	wanem_link --delay 10
 	acc=$(rtt)
+	late=$(wan_stats "" | python3 -c 'import json,sys
+j = json.load(sys.stdin)
+print("%.1f/%.1f %.1f/%.1f" % (j["a2b"]["late_avg_us"], j["b2a"]["late_avg_us"],
+    j["a2b"]["late_max_us"], j["b2a"]["late_max_us"]))')
 	wan_teardown
 
 	read -r -a dr <<<"$d_rtt"
@@ -141,13 +150,16 @@ run() {
 	    "wanem / direct" "" "$(ratio "$wa" "$da")" \
 	    "$(awk -v a="$wa" -v b="$da" 'BEGIN { print a - b }')"
 	printf '  %-30s %9s %9s %9s %9s\n' "wanem --delay 10 (want 20000)" "${ar[@]}"
+	printf '  %-30s %s us (a2b/b2a mean, then max)\n' \
+	    "  frames sent late by" "$late"
 	printf '  %-28s %10s\n' "iperf3 TCP direct (Mbit/s)" "$d_mb"
 	printf '  %-28s %10s  (ratio %s)\n' "iperf3 TCP wanem (Mbit/s)" \
 	    "$w_mb" "$(ratio "$w_mb" "$d_mb")"
 }
 
 echo "wanem_bench: $(nproc) CPUs, kernel $(uname -r), $PINGS pings," \
-    "iperf3 ${SECS}s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    "iperf3 ${SECS}s, wanem SCHED_FIFO ${WAN_RT:-10}," \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 case ${BENCH_OFFLOAD:-off} in
 off|on) OFFLOAD=${BENCH_OFFLOAD:-off}; run ;;
 both) OFFLOAD=off; run; OFFLOAD=on; run ;;
