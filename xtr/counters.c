@@ -75,6 +75,9 @@ cnt_reset(void)
 	memset(lim, 0, sizeof(lim));
 }
 
+static void	vdrop_log(size_t, const char *, const char *, va_list)
+		    LOG_ATTR(3, 0);
+
 static void
 vdrop_log(size_t slot, const char *name, const char *fmt, va_list ap)
 {
