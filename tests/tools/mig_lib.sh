@@ -222,22 +222,35 @@ mig_fake_start() {
 	xtr_wait 10 test -S "$RUN/$h.sock" || mig_fail "fake xtrd on $h"
 }
 
-# mig_xtrd_restart HOST: kill HOST's xtrd and start a new one
-mig_xtrd_restart() {
+# mig_xtrd_stop HOST / mig_xtrd_start HOST / mig_xtrd_restart HOST
+mig_xtrd_stop() {
 	local h=$1 p
 	if [ -n "$MIG_FAKE" ]; then
 		eval "p=\${MIG_XTRD_PID_$h}"
-		kill "$p"; wait "$p" 2>/dev/null || true
-		mig_fake_start "$h"
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
 	else
-		p=$(ip netns pids "${PFX}$h" | while read -r q; do
-			[ "$(cat /proc/"$q"/comm 2>/dev/null)" = xtrd ] && echo "$q"
-		done)
-		[ -n "$p" ] && kill $p
+		for p in $(ip netns pids "${PFX}$h"); do
+			if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = xtrd ]; then
+				kill "$p" 2>/dev/null || true
+			fi
+		done
 		sleep 0.3
-		rm -f "$RUN/$h.sock"
-		xtr_start "$h" "$RUN/$h.conf"
 	fi
+	rm -f "$RUN/$h.sock"
+}
+
+mig_xtrd_start() {
+	if [ -n "$MIG_FAKE" ]; then
+		mig_fake_start "$1"
+	else
+		xtr_start "$1" "$RUN/$1.conf"
+	fi
+}
+
+mig_xtrd_restart() {
+	mig_xtrd_stop "$1"
+	mig_xtrd_start "$1"
 }
 
 _mig_rloc_host() {
