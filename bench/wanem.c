@@ -1085,6 +1085,7 @@ int
 main(int argc, char **argv)
 {
 	struct sigaction sa;
+	struct pkt	*p;
 	sigset_t	 block, old;
 	uint64_t	 seed = 0, s;
 	int		 seeded = 0, i, rc = 0;
@@ -1149,5 +1150,16 @@ main(int argc, char **argv)
 		return 1;
 	loop(&old);
 	stats_log();
-	return stats_write() == -1 ? 1 : 0;
+	rc = stats_write() == -1 ? 1 : 0;
+	for (i = 0; i < 2; i++) {
+		while (dirs[i].nheap > 0) {
+			p = dirs[i].heap[0];
+			heap_pop(&dirs[i]);
+			free(p);
+		}
+		free(dirs[i].heap);
+		free(dirs[i].rq);
+		close(ports[i].fd);
+	}
+	return rc;
 }

@@ -25,7 +25,8 @@
 # Environment:
 #   WAN_MECH     auto (default), netem or wanem: force a mechanism
 #   WANEM        the wanem binary (default <repo>/build/bin/wanem)
-#   WAN_RUNDIR   where wanem writes its log and stats (default: mktemp -d)
+#   WAN_RUNDIR   where wanem writes its log and stats (default: a mktemp -d
+#                directory that wan_teardown removes)
 #   WAN_OFFLOAD  1 (default): switch TSO/GSO/GRO/tx-checksum off on IF_A and
 #                IF_B so that every impairment acts on wire-sized packets
 #   WAN_MTU      MTU of the link (default 1500)
@@ -38,6 +39,7 @@ WANEM=${WANEM:-$WAN_LIB_DIR/../../build/bin/wanem}
 WAN_NETEM=""		# probe result: yes / no
 WAN_CHOSEN=""		# mechanism of the last link
 WAN_LINKS=()		# one "mech ns_a if_a ns_b if_b mid pid stats" per link
+WAN_RUNDIR_MADE=""	# the run directory we made, removed by wan_teardown
 
 wan_die() { echo "wan.sh: $*" >&2; return 1; }
 
@@ -223,6 +225,7 @@ wan_link_wanem() {
 	mid="$ns_a-wm$n"
 	if [ -z "${WAN_RUNDIR:-}" ]; then
 		WAN_RUNDIR=$(mktemp -d /tmp/wan.XXXXXX) || return 1
+		WAN_RUNDIR_MADE=$WAN_RUNDIR
 	fi
 	stats="$WAN_RUNDIR/wanem$n.json"
 	rm -f "$stats"
@@ -304,5 +307,10 @@ wan_teardown() {
 		[ "${l[5]}" != - ] && ip netns del "${l[5]}" 2>/dev/null
 	done
 	WAN_LINKS=()
+	if [ -n "$WAN_RUNDIR_MADE" ]; then
+		rm -rf "$WAN_RUNDIR_MADE"
+		WAN_RUNDIR_MADE=""
+		WAN_RUNDIR=""
+	fi
 	return 0
 }
