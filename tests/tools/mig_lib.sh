@@ -308,9 +308,14 @@ mig_db_registered() {
 
 # mig_vm_at_src NAME DOMID MAC: a running guest on src (xl create)
 mig_vm_at_src() {
-	local name=$1 d=$2 mac=$3
-	mig_vif src "$d" 0 "$mac"
-	xs_host src
+	mig_vm_at src "$@"
+}
+
+# mig_vm_at HOST NAME DOMID MAC: a running guest on HOST (xl create)
+mig_vm_at() {
+	local h=$1 name=$2 d=$3 mac=$4
+	mig_vif "$h" "$d" 0 "$mac"
+	xs_host "$h"
 	xs_domain_create "$d" "$name"
 	xs_vif_add "$d" 0 "$mac" xenbr0
 	xs_vif_backend_state "$d" 0 2
