@@ -475,6 +475,17 @@ DP_KEY(k_proxy_etrs, "proxy_etrs")
 DP_KEY(k_pxtr, "pxtr")
 DP_KEY(k_instance_id, "instance_id")
 
+static int
+k_subscribe(struct item_ctx *ic, const char *v)
+{
+	int	b;
+
+	if (cfg_bool(v, &b) == -1)
+		return ic_err(ic, v, "subscribe must be yes or no, not");
+	ic->c->subscribe = b;
+	return 0;
+}
+
 static const struct key_def keys[] = {
 	{ "role",		false,	k_role },
 	{ "rlocs",		true,	k_rlocs },
@@ -492,6 +503,7 @@ static const struct key_def keys[] = {
 	{ "negative_ttl",	false,	k_negative_ttl },
 	{ "xtr_id",		false,	k_xtr_id },
 	{ "site_id",		false,	k_site_id },
+	{ "subscribe",		false,	k_subscribe },
 	{ "data_plane",		false,	k_data_plane },
 	{ "tun_name",		false,	k_tun_name },
 	{ "underlay_mtu",	false,	k_underlay_mtu },
@@ -785,5 +797,7 @@ xc_print(FILE *f, const struct xtr_conf *c)
 		fprintf(f, "\"\n");
 	}
 	fprintf(f, "site_id = %llu\n", (unsigned long long)c->site_id);
+	if (c->subscribe)
+		fprintf(f, "subscribe = yes\n");
 	dp_conf_print(f, &c->dp);
 }

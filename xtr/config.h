@@ -90,6 +90,7 @@ struct xtr_conf {
 	uint32_t		map_request_retries;
 	uint32_t		rate_limit;		/* ms per destination */
 	uint32_t		negative_ttl;		/* minutes */
+	bool			subscribe;	/* RFC 9437 pub/sub as ITR */
 	bool			xtr_id_set;
 	uint8_t			xtr_id[LISP_XTR_ID_LEN];
 	uint64_t		site_id;

@@ -331,8 +331,18 @@ moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
 	for (i = 0; i < n->nrec; i++) {
 		p.addr = n->rec[i].eid.ip;
 		p.plen = n->rec[i].eid_plen;
-		if (!is_ours(x, &p))
+		if (!is_ours(x, &p)) {
+			/* RFC 9437: a mapping we subscribed to changed */
+			if (x->conf->subscribe && mc_lookup(x->mc, 0, &p.addr,
+			    mono_ms()) != NULL) {
+				ipprefix_mask(&p);
+				itr_install(x, &n->rec[i], &p, src, " pubsub");
+				tl_add("pubsub-update", &p, src, "%u RLOCs",
+				    n->rec[i].nloc);
+				used++;
+			}
 			continue;
+		}
 		used++;
 		cnt_inc(C_etr_moved_notify);
 		tl_add("map-notify-moved", &p, src, "%u RLOCs now",

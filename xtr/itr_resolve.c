@@ -108,6 +108,10 @@ send_request(struct xtrd *x, struct pending *p)
 	req.smr_invoked = p->smr_invoked;	/* RFC 9301 §5.3: s bit */
 	if ((n = lisp_encode_map_request(&req, inner, sizeof(inner))) < 0)
 		return -1;
+	/* RFC 9437: ask the Map-Server to notify us of changes */
+	if (x->conf->subscribe && p->lig == NULL &&
+	    (n = pubsub_add(x, inner, (size_t)n, sizeof(inner), &p->eid)) < 0)
+		return -1;
 	/* RFC 9301 §5.8: inner header from us to the EID asked for */
 	memset(&ecm, 0, sizeof(ecm));
 	if ((src = xtr_rloc(x, p->eid.addr.af)) != NULL)
@@ -243,9 +247,9 @@ itr_lig_cancel(struct xtrd *x, void *lig)
 		}
 }
 
-static void
-install(struct xtrd *x, const struct lisp_record *r, const struct ipprefix *p,
-    const struct ipaddr *src, bool smr_invoked)
+void
+itr_install(struct xtrd *x, const struct lisp_record *r,
+    const struct ipprefix *p, const struct ipaddr *src, const char *why)
 {
 	struct mc_entry	 e;
 	uint64_t	 now = mono_ms();
@@ -288,7 +292,7 @@ install(struct xtrd *x, const struct lisp_record *r, const struct ipprefix *p,
 	    e.negative ? "negative " : "", e.nrloc,
 	    e.nrloc ? ipaddr_fmt(&e.rloc[0].addr,
 	    (char[IPADDR_STRLEN]){ 0 }, IPADDR_STRLEN) : "-", r->ttl,
-	    smr_invoked ? " smr-invoked" : "");
+	    why);
 }
 
 void
@@ -337,7 +341,8 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 			    { 0 }, IPPREFIX_STRLEN));
 			continue;
 		}
-		install(x, &rep.rec[i], &q, src, p->smr_invoked);
+		itr_install(x, &rep.rec[i], &q, src, p->smr_invoked ?
+		    " smr-invoked" : "");
 	}
 	pending_free(x, p);
 }

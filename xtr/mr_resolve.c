@@ -92,7 +92,7 @@ send_reply(struct xtrd *x, const struct lisp_map_request *req,
 void
 mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
     const struct lisp_ecm *ecm, const struct lisp_map_request *req,
-    const struct ipaddr *src)
+    const struct ipaddr *src, const struct pubsub_req *ps)
 {
 	static struct lisp_record	 rec;
 	struct ms_eid			*e;
@@ -127,6 +127,14 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		rec.authoritative = true;
 		send_reply(x, req, ecm, src, &rec, "negative-reply-sent");
 		return;
+	}
+	/* RFC 9437 §5: a subscription rides on the Map-Request */
+	if (ps != NULL && ps->xtr_id_present && ps->notify) {
+		const struct ipaddr *itr = mreq_reply_rloc(req, src->af);
+
+		if (itr != NULL)
+			pubsub_subscribe(x, e, ps, itr, ecm->inner_sport ?
+			    ecm->inner_sport : LISP_CONTROL_PORT);
 	}
 	for (r = e->regs; r != NULL; r = r->next)
 		if (r->proxy_reply)

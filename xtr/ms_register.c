@@ -300,6 +300,7 @@ covering_notify(struct xtrd *x, const struct ms_reg *nr,
 	if ((ce = lpm_lookup_prefix(tab(x, parent.addr.af), &parent,
 	    NULL)) == NULL)
 		return;
+	pubsub_publish_rec(x, ce, rec);	/* RFC 9437: a more-specific */
 	for (r = ce->regs; r != NULL; r = r->next)
 		if (memcmp(r->xtr_id, nr->xtr_id, LISP_XTR_ID_LEN) != 0)
 			mobility_notify(x, r, rec, "more-specific registered "

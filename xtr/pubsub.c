@@ -1,13 +1,20 @@
 /*
- * pubsub.c: publish/subscribe (RFC 9437) on the Map-Server side.  A
- * subscription is kept per EID prefix and subscriber (ITR-RLOC, xTR-ID);
- * whenever the RLOC set answering for the prefix changes, every
- * subscriber gets a Map-Notify with the new mapping, signed with the key
- * of the site the subscribing xTR registers in.
+ * pubsub.c: publish/subscribe (RFC 9437).
  *
- * The wire side (Map-Request I and N bits, xTR-ID after the records,
- * RFC 9437 §5) needs the codec to keep those fields; until then
- * subscriptions are not created from the wire.
+ * ITR side: with `subscribe = yes`, every Map-Request an ITR sends through
+ * the mapping system sets the I bit (xTR-ID and Site-ID appended after the
+ * records) and the N bit of its EID record (RFC 9437 §4); the Map-Server
+ * then sends a Map-Notify, authenticated with the key the xTR registers
+ * with, whenever that mapping changes, and the ITR installs it
+ * (etr_register.c hands such Notifies to itr_install()).
+ *
+ * Map-Server side: a subscription is kept per EID prefix and subscriber
+ * (xTR-ID); whenever the RLOC set answering for the prefix changes, or a
+ * more-specific is registered inside it, every subscriber gets a
+ * Map-Notify carrying the new mapping.  The key is the one of the site the
+ * subscriber registers its own EIDs in (found by its xTR-ID); a subscriber
+ * that registers nothing with this Map-Server cannot be authenticated and
+ * is not accepted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,49 +23,135 @@
 #include "mono.h"
 #include "xtrd.h"
 
+#define MREQ_I_BYTE	1	/* RFC 9437 §4: I is bit 11 of word 0 */
+#define MREQ_I_MASK	0x10
+#define REC_N_MASK	0x80	/* RFC 9437 §4: N, first bit of Reserved */
+#define PUBSUB_TRAILER	(LISP_XTR_ID_LEN + 8)
+
+size_t
+pubsub_parse(const uint8_t *p, size_t len, struct pubsub_req *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	if (len < 12 + PUBSUB_TRAILER || !(p[MREQ_I_BYTE] & MREQ_I_MASK))
+		return len;
+	ps->xtr_id_present = true;
+	memcpy(ps->xtr_id, p + len - PUBSUB_TRAILER, LISP_XTR_ID_LEN);
+	ps->site_id = (uint64_t)rd_be32(p + len - 8) << 32 |
+	    rd_be32(p + len - 4);
+	return len - PUBSUB_TRAILER;
+}
+
+/* The N bit sits in the first record's Reserved byte; with one record and
+ * no Map-Reply record, that record ends the message. */
+void
+pubsub_parse_n(const uint8_t *p, size_t len,
+    const struct lisp_map_request *req, struct pubsub_req *ps)
+{
+	size_t	rlen;
+
+	if (!ps->xtr_id_present || req->nrec != 1 || req->map_data ||
+	    req->rec[0].eid.has_iid)
+		return;
+	rlen = 4 + ipaddr_len(req->rec[0].eid.ip.af);
+	if (len >= 12 + rlen)
+		ps->notify = (p[len - rlen] & REC_N_MASK) != 0;
+}
+
+ssize_t
+pubsub_add(struct xtrd *x, uint8_t *p, size_t len, size_t cap,
+    const struct ipprefix *eid)
+{
+	size_t	rlen = 4 + ipaddr_len(eid->addr.af);
+
+	if (len + PUBSUB_TRAILER > cap || len < 12 + rlen)
+		return -1;
+	p[MREQ_I_BYTE] |= MREQ_I_MASK;
+	p[len - rlen] |= REC_N_MASK;
+	memcpy(p + len, x->xtr_id, LISP_XTR_ID_LEN);
+	wr_be32(p + len + 16, (uint32_t)(x->conf->site_id >> 32));
+	wr_be32(p + len + 20, (uint32_t)x->conf->site_id);
+	return (ssize_t)(len + PUBSUB_TRAILER);
+}
+
+struct find_site {
+	const uint8_t	*xtr_id;
+	int		 site;
+};
+
+static int
+find_site_cb(struct ms_eid *e, void *arg)
+{
+	struct find_site	*f = arg;
+	struct ms_reg		*r;
+
+	for (r = e->regs; r != NULL; r = r->next)
+		if (memcmp(r->xtr_id, f->xtr_id, LISP_XTR_ID_LEN) == 0) {
+			f->site = r->site;
+			return 1;
+		}
+	return 0;
+}
+
 void
 pubsub_subscribe(struct xtrd *x, struct ms_eid *e,
-    const struct lisp_map_request *req, const struct ipaddr *itr,
-    uint16_t port)
+    const struct pubsub_req *ps, const struct ipaddr *itr, uint16_t port)
 {
-	struct ms_sub	*s;
+	struct find_site	 f = { ps->xtr_id, -1 };
+	struct ms_sub		*s;
+	char			 a[IPADDR_STRLEN];
 
-	(void)req;
 	for (s = e->subs; s != NULL; s = s->next)
-		if (ipaddr_cmp(&s->itr, itr) == 0) {
+		if (memcmp(s->xtr_id, ps->xtr_id, LISP_XTR_ID_LEN) == 0) {
+			s->itr = *itr;		/* refresh */
 			s->port = port;
 			return;
 		}
+	ms_walk(x, find_site_cb, &f);
+	if (f.site < 0) {
+		cnt_drop(C_drop_unknown_site, "subscription from %s: its "
+		    "xTR-ID registers nothing here, no key to sign with",
+		    ipaddr_fmt(itr, a, sizeof(a)));
+		return;
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return;
 	s->itr = *itr;
 	s->port = port;
-	s->site = -1;
+	memcpy(s->xtr_id, ps->xtr_id, LISP_XTR_ID_LEN);
+	s->site = f.site;
 	s->since_ms = mono_ms();
 	s->next = e->subs;
 	e->subs = s;
-	tl_add("subscribed", &e->eid, itr, NULL);
-	(void)x;
+	tl_add("subscribed", &e->eid, itr, "site %s", x->conf->site[f.site].name);
+}
+
+void
+pubsub_publish_rec(struct xtrd *x, struct ms_eid *e,
+    const struct lisp_record *rec)
+{
+	struct ms_sub	*s;
+	struct ipprefix	 p;
+
+	p.addr = rec->eid.ip;
+	p.plen = rec->eid_plen;
+	for (s = e->subs; s != NULL; s = s->next) {
+		if (ms_send_notify(x, s->site, rec, &s->itr, s->port,
+		    lisp_nonce(), s->xtr_id) == 0) {
+			cnt_inc(C_ms_pubsub_notify);
+			tl_add("pubsub-notify", &p, &s->itr, NULL);
+		}
+	}
 }
 
 void
 pubsub_publish(struct xtrd *x, struct ms_eid *e)
 {
-	static struct lisp_record	 rec;
-	struct ms_sub			*s;
+	static struct lisp_record	rec;
 
 	if (e->subs == NULL)
 		return;
 	ms_merged_record(e, &rec);
 	if (e->regs == NULL)
-		rec.ttl = 0;
-	for (s = e->subs; s != NULL; s = s->next) {
-		if (s->site < 0)
-			continue;	/* no key shared with this ITR */
-		if (ms_send_notify(x, s->site, &rec, &s->itr, s->port,
-		    lisp_nonce(), s->xtr_id) == 0) {
-			cnt_inc(C_ms_pubsub_notify);
-			tl_add("pubsub-notify", &e->eid, &s->itr, NULL);
-		}
-	}
+		rec.ttl = 0;		/* withdrawn: drop it from the cache */
+	pubsub_publish_rec(x, e, &rec);
 }

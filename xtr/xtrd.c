@@ -121,8 +121,10 @@ rx_map_request(struct xtrd *x, const uint8_t *buf, size_t len,
 	static struct lisp_map_request	req;
 	enum lisp_err			why = LERR_OK;
 	char				a[IPADDR_STRLEN];
+	struct pubsub_req		ps;
 
 	cnt_inc(C_rx_map_request);
+	len = pubsub_parse(buf, len, &ps);	/* RFC 9437 trailer */
 	if (lisp_decode_map_request(buf, len, &req, &why) == -1) {
 		cnt_drop_lerr(why, "Map-Request from %s",
 		    ipaddr_fmt(src, a, sizeof(a)));
@@ -147,6 +149,8 @@ rx_ecm(struct xtrd *x, const uint8_t *buf, size_t len,
 {
 	static struct lisp_map_request	req;
 	struct lisp_ecm			ecm;
+	struct pubsub_req		ps;
+	size_t				mlen;
 	enum lisp_err			why = LERR_OK;
 	char				a[IPADDR_STRLEN];
 
@@ -161,15 +165,16 @@ rx_ecm(struct xtrd *x, const uint8_t *buf, size_t len,
 		    "not a Map-Request", a);
 		return;
 	}
-	if (lisp_decode_map_request(ecm.payload, ecm.payload_len, &req,
-	    &why) == -1) {
+	mlen = pubsub_parse(ecm.payload, ecm.payload_len, &ps);
+	if (lisp_decode_map_request(ecm.payload, mlen, &req, &why) == -1) {
 		cnt_drop_lerr(why, "ECM Map-Request from %s", a);
 		return;
 	}
 	cnt_inc(C_rx_map_request);
-	if (x->conf->roles & ROLE_MS)
-		mr_rx_ecm_request(x, buf, len, &ecm, &req, src);
-	else if (req.smr)
+	if (x->conf->roles & ROLE_MS) {
+		pubsub_parse_n(ecm.payload, mlen, &req, &ps);
+		mr_rx_ecm_request(x, buf, len, &ecm, &req, src, &ps);
+	} else if (req.smr)
 		cnt_drop(C_drop_ecm_inner, "ECM from %s: SMR inside ECM", a);
 	else
 		etr_rx_map_request(x, &req, src, ecm.inner_sport);

@@ -169,6 +169,9 @@ int	itr_lig(struct xtrd *, const struct ipprefix *,
 void	itr_lig_cancel(struct xtrd *, void *lig);
 void	itr_rx_map_reply(struct xtrd *, const uint8_t *, size_t,
 	    const struct ipaddr *);
+/* Put an authenticated record into the map-cache (TTL 0 removes). */
+void	itr_install(struct xtrd *, const struct lisp_record *,
+	    const struct ipprefix *, const struct ipaddr *src, const char *why);
 /* Map-Request skeleton: our RLOCs as ITR-RLOCs, one EID record. */
 int	itr_build_request(struct xtrd *, const struct ipprefix *,
 	    struct lisp_map_request *);
@@ -218,16 +221,36 @@ int	msr_apply(struct ms_eid *e, const struct ms_reg *nr,
 	    struct ms_reg **gone, struct ms_reg **stored);
 bool	msr_same_rlocs(const struct lisp_record *, const struct lisp_record *);
 
+/* RFC 9437 §4: what a Map-Request carries for pub/sub. */
+struct pubsub_req {
+	bool		xtr_id_present;	/* I bit: xTR-ID, Site-ID at the end */
+	bool		notify;		/* N bit of the (first) EID record */
+	uint8_t		xtr_id[LISP_XTR_ID_LEN];
+	uint64_t	site_id;
+};
+
 /* mr_resolve.c (RFC 9301 §8.3, §8.4) */
 void	mr_rx_ecm_request(struct xtrd *, const uint8_t *pkt, size_t len,
 	    const struct lisp_ecm *, const struct lisp_map_request *,
-	    const struct ipaddr *src);
+	    const struct ipaddr *src, const struct pubsub_req *);
 
 /* pubsub.c (RFC 9437) */
+/* Length of the Map-Request without its xTR-ID/Site-ID trailer (what the
+ * codec decodes); fills ps->xtr_id_present and the IDs. */
+size_t	pubsub_parse(const uint8_t *, size_t, struct pubsub_req *);
+/* After decoding: read the N bit of the first record. */
+void	pubsub_parse_n(const uint8_t *, size_t, const struct lisp_map_request *,
+	    struct pubsub_req *);
+/* ITR side: add the I and N bits and our xTR-ID to an encoded request. */
+ssize_t	pubsub_add(struct xtrd *, uint8_t *, size_t len, size_t cap,
+	    const struct ipprefix *eid);
 void	pubsub_subscribe(struct xtrd *, struct ms_eid *,
-	    const struct lisp_map_request *, const struct ipaddr *itr,
+	    const struct pubsub_req *, const struct ipaddr *itr,
 	    uint16_t port);
 void	pubsub_publish(struct xtrd *, struct ms_eid *);
+/* A more-specific rec was registered inside e: tell e's subscribers. */
+void	pubsub_publish_rec(struct xtrd *, struct ms_eid *,
+	    const struct lisp_record *);
 
 /* api.c */
 struct api *api_start(struct xtrd *, const char *path);

@@ -1,0 +1,87 @@
+#!/bin/bash
+# xtr_pubsub.sh: publish/subscribe (RFC 9437).  ITR C runs with
+# `subscribe = yes`: its Map-Request for A's EID carries the I and N bits
+# and its xTR-ID, so the MS keeps a subscription.  Then A registers a /32
+# inside its /24 and changes the /24's priority: C learns both from the
+# MS's Map-Notifies alone (no Map-Request, no SMR), and the capture shows
+# tshark decoding the subscription's Map-Request.
+# Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: xp-*.
+# Run directory: build/xtr_pubsub.
+set -eu -o pipefail
+cd "$(dirname "$0")/../.."
+PFX=xp-
+RUN=$PWD/build/xtr_pubsub
+. tests/xtr/lib.sh
+
+write_confs() {
+	cat >"$RUN/ms.conf" <<-EOC
+	role = "ms"
+	sites = [ 'name=dc,key=dc-key,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes' ]
+	control_socket = "$RUN/ms.sock"
+	register_interval = 5
+	EOC
+	cat >"$RUN/a.conf" <<-EOC
+	rlocs = [ '192.0.2.1' ]
+	database = [ '10.1.0.0/24,ttl=60' ]
+	map_servers = [ '192.0.2.100,key=dc-key' ]
+	map_resolvers = [ '192.0.2.100' ]
+	control_socket = "$RUN/a.sock"
+	register_interval = 5
+	EOC
+	cat >"$RUN/c.conf" <<-EOC
+	rlocs = [ '192.0.2.3' ]
+	database = [ '10.3.0.0/24,ttl=60' ]
+	map_servers = [ '192.0.2.100,key=dc-key' ]
+	map_resolvers = [ '192.0.2.100' ]
+	control_socket = "$RUN/c.sock"
+	register_interval = 5
+	subscribe = yes
+	EOC
+}
+
+no_request_for() {	# NODE EID: no Map-Request was sent for EID
+	[ "$(xtr_jq "$1" "[.events[] | select(.event == \"map-request-sent\" and .eid == \"$2\")] | length" timeline)" = 0 ]
+}
+
+prio_is() {	# NODE EID PRIO
+	[ "$(xtr_jq "$1" ".entries[] | select(.eid == \"$2\") | .rlocs[0].priority" map-cache)" = "$3" ]
+}
+
+xtr_need
+trap xtr_cleanup EXIT
+rm -rf "$RUN"
+xtr_net ms:100 a:1 c:3
+write_confs
+if command -v tcpdump >/dev/null; then
+	ip netns exec "${PFX}ms" tcpdump -i eth0 -U -w "$RUN/ms.pcap" \
+	    udp port 4342 >/dev/null 2>&1 &
+	XTR_PIDS="$XTR_PIDS $!"
+	CAP=$!
+	sleep 1
+fi
+xtr_start ms "$RUN/ms.conf"
+xtr_start a "$RUN/a.conf"
+xtr_start c "$RUN/c.conf"
+xtr_wait 10 xtr_registered a || die "A not registered"
+xtr_wait 10 xtr_registered c || die "C not registered"
+xtr_ctl c resolve 10.1.0.7 >/dev/null
+xtr_wait 5 xtr_cached c 10.1.0.0/24 192.0.2.1 || die "C did not cache A"
+xtr_wait 5 bash -c "[ \$($BIN/xtrctl -s $RUN/ms.sock --json subscriptions | jq '[.subscriptions[] | select(.eid == \"10.1.0.0/24\" and .itr == \"192.0.2.3\")] | length') = 1 ]" ||
+    die "no subscription at the MS: $(xtr_ctl ms subscriptions)"
+xtr_ctl ms subscriptions
+# a more-specific appears inside the subscribed prefix
+xtr_ctl a add 10.1.0.5/32 ttl 60 >/dev/null
+xtr_wait 5 xtr_cached c 10.1.0.5/32 192.0.2.1 || die "C not told of the /32"
+no_request_for c 10.1.0.5/32 || die "C asked for the /32 itself"
+# the subscribed mapping itself changes
+xtr_ctl a add 10.1.0.0/24 priority 7 ttl 60 >/dev/null
+xtr_wait 5 prio_is c 10.1.0.0/24 7 || die "C not told of the new priority"
+[ "$(xtr_counter ms ms_pubsub_notify)" -ge 2 ] || die "MS counted no notifies"
+[ "$(xtr_counter c drop_unsolicited_notify)" = 0 ] || die "C dropped notifies"
+xtr_ctl c map-cache
+if [ -n "${CAP:-}" ] && command -v tshark >/dev/null; then
+	kill -INT "$CAP"; sleep 0.5
+	tshark -r "$RUN/ms.pcap" -V -d udp.port==4342,lisp 2>/dev/null |
+	    grep -i -E "xtr-id|notify" | sort | uniq -c | head -n 10
+fi
+echo "xtr_pubsub: ok"
