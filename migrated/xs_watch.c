@@ -63,6 +63,42 @@ parse_num(const char *s, unsigned long max, uint32_t *out)
 }
 
 /*
+ * A bad vif value is reported (counted, logged) once, not at every watch
+ * event its directory fires: remember what was last reported per vif.
+ */
+#define BADVIF_MAX	256
+static struct {
+	uint32_t	domid, devid;
+	unsigned	what;
+	uint32_t	hash;
+} badvif[BADVIF_MAX];
+static unsigned	nbadvif;
+
+static int
+first_report(uint32_t domid, uint32_t devid, unsigned what, const char *v)
+{
+	uint32_t	h = 2166136261u;
+	unsigned	i;
+
+	for (; v != NULL && *v != '\0'; v++)
+		h = (h ^ (uint8_t)*v) * 16777619u;
+	for (i = 0; i < nbadvif && i < BADVIF_MAX; i++)
+		if (badvif[i].domid == domid && badvif[i].devid == devid &&
+		    badvif[i].what == what) {
+			if (badvif[i].hash == h)
+				return 0;
+			badvif[i].hash = h;
+			return 1;
+		}
+	i = nbadvif++ % BADVIF_MAX;
+	badvif[i].domid = domid;
+	badvif[i].devid = devid;
+	badvif[i].what = what;
+	badvif[i].hash = h;
+	return 1;
+}
+
+/*
  * Read a value: NULL with errno ENOENT when absent; a value that is too
  * long or holds a NUL byte is counted and treated as absent (EINVAL).
  */
@@ -75,7 +111,16 @@ xread(struct mig *m, const char *path)
 	if ((v = xs_read(m->xs, XBT_NULL, path, &len)) == NULL)
 		return NULL;
 	if (len > XSW_MAXVAL) {
-		cnt_drop("xs_value_too_long", "%s: %u bytes", path, len);
+		char	lb[16];
+		uint32_t ph = 2166136261u;
+		const char *q;
+
+		for (q = path; *q != '\0'; q++)
+			ph = (ph ^ (uint8_t)*q) * 16777619u;
+		snprintf(lb, sizeof(lb), "%u", len);
+		if (first_report(ph, 0, 6, lb))
+			cnt_drop("xs_value_too_long", "%s: %u bytes", path,
+			    len);
 		free(v);
 		errno = EINVAL;
 		return NULL;
@@ -154,27 +199,33 @@ read_vif(struct mig *m, uint32_t domid, uint32_t devid)
 	memset(&vi, 0, sizeof(vi));
 	vi.connected = hs != NULL && strcmp(hs, "connected") == 0;
 	if (mac != NULL && mac_parse(mac, macb) == -1) {
-		cnt_drop("xs_vif_bad_mac", "%s/mac = '%.40s'", base, mac);
+		if (first_report(domid, devid, 1, mac))
+			cnt_drop("xs_vif_bad_mac", "%s/mac = '%.40s'", base,
+			    mac);
 		bad = 1;
 	} else if (mac == NULL && vi.connected) {
-		cnt_drop("xs_vif_missing_mac", "%s has no usable mac", base);
+		if (first_report(domid, devid, 2, ""))
+			cnt_drop("xs_vif_missing_mac", "%s has no usable mac",
+			    base);
 		bad = 1;
 	}
 	if (br != NULL && conf_bridge_find(&m->conf, br) == NULL) {
 		/* Not one of ours: not an error, but counted. */
-		if (v == NULL || strcmp(v->bridge, br) != 0)
+		if (first_report(domid, devid, 3, br))
 			cnt_drop("xs_vif_unknown_bridge", "%s on bridge "
 			    "'%.40s' is not watched", base, br);
 		bad = 1;
 	} else if (br == NULL && vi.connected) {
-		cnt_drop("xs_vif_missing_bridge", "%s has no usable bridge",
-		    base);
+		if (first_report(domid, devid, 4, ""))
+			cnt_drop("xs_vif_missing_bridge", "%s has no usable "
+			    "bridge", base);
 		bad = 1;
 	}
 	if (ifn != NULL && (strlen(ifn) >= CONF_IFNAMSIZ ||
 	    strchr(ifn, '/') != NULL || ifn[0] == '\0')) {
-		cnt_drop("xs_vif_bad_vifname", "%s/vifname = '%.40s'", base,
-		    ifn);
+		if (first_report(domid, devid, 5, ifn))
+			cnt_drop("xs_vif_bad_vifname", "%s/vifname = '%.40s'",
+			    base, ifn);
 		bad = 1;
 	}
 	if (bad) {
@@ -333,6 +384,29 @@ on_name(struct mig *m, uint32_t domid)
 	free(name);
 }
 
+/* Backend vifs touched by one batch of watch events, read once each. */
+#define PENDING_MAX	64
+static struct {
+	uint32_t	domid, devid;
+} pending[PENDING_MAX];
+static int	npending;
+
+static void
+defer_vif(struct mig *m, uint32_t domid, uint32_t devid)
+{
+	int	i;
+
+	for (i = 0; i < npending; i++)
+		if (pending[i].domid == domid && pending[i].devid == devid)
+			return;
+	if (npending >= PENDING_MAX) {
+		read_vif(m, domid, devid);
+		return;
+	}
+	pending[npending].domid = domid;
+	pending[npending++].devid = devid;
+}
+
 /* BACKEND_VIF[/<domid>[/<devid>[/...]]] */
 static void
 on_backend(struct mig *m, const char *path)
@@ -365,10 +439,11 @@ on_backend(struct mig *m, const char *path)
 	}
 	s2 = strsep(&p, "/");
 	if (parse_num(s2, 0x7fffffff, &devid) == -1) {
-		cnt_drop("xs_bad_path", "%.80s", path);
+		if (first_report(domid, 0, 7, s2))
+			cnt_drop("xs_bad_path", "%.80s", path);
 		return;
 	}
-	read_vif(m, domid, devid);
+	defer_vif(m, domid, devid);
 }
 
 /* /local/domain/<id>/device/vif[/<devid>[/state]] */
@@ -432,4 +507,7 @@ xsw_dispatch(struct mig *m)
 	}
 	if (errno != EAGAIN)
 		log_warn("xs_check_watch");
+	for (int i = 0; i < npending; i++)
+		read_vif(m, pending[i].domid, pending[i].devid);
+	npending = 0;
 }
