@@ -1,0 +1,242 @@
+#!/bin/bash
+# bench/downtime.sh: the downtime bench.  Reproduces the experiments of the
+# thesis (chapter 5: FTP, HTTP and video streaming from a VM migrated over
+# an impaired WAN, Figures 5.6-5.10) on one machine, with xtrd + migrated
+# in place of OpenLISP, and the same migration over BGP for comparison.
+#
+# For every point of the grid (mode x distance x loss x trial) it builds
+# the testbed of bench/lib/testbed.sh, starts the workloads, migrates the
+# VM (bench/lib/migrate.sh), stops the workloads, collects the timelines
+# of migrated and xtrd, tears everything down and appends the trial's rows
+# to results.csv (bench/tools/analyze.py).  At the end bench/plot.sh draws
+# the figures and writes summary.md.
+#
+# Usage: bench/downtime.sh [options]
+#   --quick            the small grid (a few minutes; the default grid is
+#                      the thesis's, see --help for its running time)
+#   --modes "M..."     full thesis bgp (default all three)
+#   --km "N..."        DC1-DC2 distances in km
+#   --loss "P..."      loss rates in % on the DC1-DC2 path
+#   --corrupt P        corruption in % (default 0)
+#   --trials N         trials per point (default 1)
+#   --blackout S       stop-and-copy blackout in seconds (default 0.3)
+#   --mem MB           VM memory sent in pre-copy (default 8; --quick 4)
+#   --workloads "W.."  udp tcp http (default all)
+#   --post S           seconds the workloads run after the VM is up
+#                      (default 4)
+#   --out DIR          results directory (default build/bench/<date>)
+#   --no-plot          skip bench/plot.sh
+# Environment: BIN (build/bin), KEEP_RUN=1 keeps the per-trial run
+# directories, BENCH_PFX namespace prefix (default bd<pid>-), TB_* (see
+# bench/lib/testbed.sh), WAN_MECH (bench/lib/wan.sh).
+# Output in DIR: results.csv, trials/<n>/ (logs, timelines), plots/*.svg
+# and *.png, summary.md.
+set -eu -o pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+. tests/lib/xenstored.sh
+. tests/lib/xl_migrate_replay.sh
+. bench/lib/wan.sh
+. bench/lib/testbed.sh
+. bench/lib/migrate.sh
+. bench/lib/bgp.sh
+
+WL=$REPO/bench/tools/wl.py
+MODES="full thesis bgp"
+KMS="0 1500 3000 6000 12000"
+LOSSES="0 0.1 0.5 1"
+CORRUPT=0
+TRIALS=1
+BLACKOUT=0.3
+MEM=8
+WORKLOADS="udp tcp http"
+POST=4
+OUT=""
+PLOT=1
+TB=${BENCH_PFX:-bd$$-}
+WL_PIDS=()
+
+die() { echo "downtime: $*" >&2; exit 1; }
+
+usage() { sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
+
+parse() {
+	while [ "$#" -gt 0 ]; do
+		case $1 in
+		--quick) KMS="0 6000"; LOSSES="0 1"; MEM=4; POST=3 ;;
+		--modes) MODES=$2; shift ;;
+		--km) KMS=$2; shift ;;
+		--loss) LOSSES=$2; shift ;;
+		--corrupt) CORRUPT=$2; shift ;;
+		--trials) TRIALS=$2; shift ;;
+		--blackout) BLACKOUT=$2; shift ;;
+		--mem) MEM=$2; shift ;;
+		--workloads) WORKLOADS=$2; shift ;;
+		--post) POST=$2; shift ;;
+		--out) OUT=$2; shift ;;
+		--no-plot) PLOT=0 ;;
+		-h|--help) usage 0 ;;
+		*) echo "downtime: unknown option '$1'" >&2; usage 2 ;;
+		esac
+		shift
+	done
+	[ -n "$OUT" ] || OUT=$REPO/build/bench/$(date +%Y%m%d-%H%M%S)
+}
+
+need() {
+	local c
+	[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces)"
+	for c in ip jq python3 awk; do
+		command -v "$c" >/dev/null || die "needs $c"
+	done
+	for c in xtrd xtrctl migrated migratectl garp_send wanem; do
+		[ -x "$BIN/$c" ] || die "no $BIN/$c (run make)"
+	done
+	why=$(xs_fixture_check) || die "$why"
+	case " $MODES " in
+	*" bgp "*) command -v bird >/dev/null ||
+		{ echo "downtime: no bird2: mode bgp skipped" >&2
+		  MODES=$(echo "$MODES" | sed 's/bgp//'); } ;;
+	esac
+}
+
+wl_bg() {
+	tb_bg "$@"
+	WL_PIDS+=("$TB_LAST")
+}
+
+has() { case " $WORKLOADS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+wl_start() {
+	local d=$1
+	WL_PIDS=()
+	if has udp; then
+		wl_bg ch "$d/udp_v2c.err" python3 "$WL" udp-recv 9001 600 "$d/udp_v2c.recv"
+		wl_bg vm "$d/udp_c2v.err" python3 "$WL" udp-recv 9002 600 "$d/udp_c2v.recv"
+	fi
+	if has tcp; then
+		wl_bg vm "$d/tcp-src.err" python3 "$WL" tcp-source 2121
+	fi
+	if has http; then
+		truncate -s 4G "$RUN/www.bin"
+		wl_bg vm "$d/http-srv.err" python3 -m http.server -d "$RUN" \
+		    -b 0.0.0.0 8080
+	fi
+	sleep 0.5
+	if has udp; then
+		wl_bg vm "$d/udp_v2c.err2" python3 "$WL" udp-send "$TB_CH_IP" 9001 \
+		    200 1000 600 "$d/udp_v2c.sent"
+		wl_bg ch "$d/udp_c2v.err2" python3 "$WL" udp-send "$TB_VM_IP" 9002 \
+		    200 1000 600 "$d/udp_c2v.sent"
+	fi
+	has tcp && wl_bg ch "$d/tcp.err" python3 "$WL" tcp-sink "$TB_VM_IP" \
+	    2121 600 "$d/tcp.log"
+	has http && wl_bg ch "$d/http.err" python3 "$WL" http-get \
+	    "http://$TB_VM_IP:8080/www.bin" 600 "$d/http.log"
+	sleep 1
+}
+
+wl_stop() {
+	local p
+	WL_T_STOP=$(tb_now)
+	for p in "${WL_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for p in "${WL_PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	WL_PIDS=()
+}
+
+collect() {
+	local d=$1 n
+	[ "$TB_MODE" = bgp ] && return 0
+	tb_mig dc2 migrations --json >"$d/mig-dc2.json" 2>/dev/null || true
+	tb_mig dc1 migrations --json >"$d/mig-dc1.json" 2>/dev/null || true
+	for n in cl dc1 dc2 ms; do
+		tb_xtr "$n" --json timeline >"$d/tl-$n.json" 2>/dev/null || true
+	done
+	tb_xtr dc1 --json counters >"$d/counters-dc1.json" 2>/dev/null || true
+}
+
+write_meta() {
+	local d=$1 mode=$2 km=$3 loss=$4 trial=$5
+	cat >"$d/meta.env" <<-EOF
+	MODE=$mode
+	KM=$km
+	LOSS=$loss
+	CORRUPT=$CORRUPT
+	TRIAL=$trial
+	BLACKOUT_S=$BLACKOUT
+	MEM_MB=$MEM
+	MIG_T_START=$MIG_T_START
+	MIG_T_PRECOPY_END=$MIG_T_PRECOPY_END
+	MIG_T_SUSPEND=$MIG_T_SUSPEND
+	MIG_T_UP=$MIG_T_UP
+	MIG_T_END=$MIG_T_END
+	WL_T_STOP=$WL_T_STOP
+	MONO_OFFSET_NS=$(python3 "$WL" offset)
+	EOF
+}
+
+# trial N MODE KM LOSS T: one point of the grid, in its own testbed
+trial() {
+	local n=$1 mode=$2 km=$3 loss=$4 t=$5 d=$OUT/trials/$1 t0
+	t0=$(date +%s)
+	mkdir -p "$d"
+	RUN=$d/run
+	mkdir -p "$RUN"
+	export WAN_RUNDIR=$RUN/wan
+	mkdir -p "$WAN_RUNDIR"
+	TB_KM=$km TB_LOSS=$loss TB_CORRUPT=$CORRUPT tb_up "$mode" ||
+	    { tb_down; echo "trial $n: testbed failed" >&2; return 1; }
+	wl_start "$d"
+	tb_migrate "$MEM" "$BLACKOUT" || { wl_stop; tb_down; return 1; }
+	sleep "$POST"
+	wl_stop
+	collect "$d"
+	write_meta "$d" "$mode" "$km" "$loss" "$t"
+	tb_down
+	cp "$RUN"/*.log "$d/" 2>/dev/null || true
+	[ -n "${KEEP_RUN:-}" ] || rm -rf "$RUN"
+	python3 bench/tools/analyze.py "$d" >>"$OUT/results.csv"
+	printf 'trial %s: %-6s %5s km loss %4s%%  migration %.1fs  (%ss)\n' \
+	    "$n" "$mode" "$km" "$loss" \
+	    "$(awk -v a="$MIG_T_START" -v b="$MIG_T_UP" 'BEGIN { print (b - a) / 1e9 }')" \
+	    "$(($(date +%s) - t0))"
+}
+
+cleanup() {
+	trap - EXIT INT TERM
+	wl_stop 2>/dev/null || true
+	tb_down
+	[ -n "${KEEP_RUN:-}" ] || rm -rf "${RUN:-/nonexistent}" 2>/dev/null || true
+}
+
+main() {
+	local mode km loss t n=0 start
+	parse "$@"
+	need
+	mkdir -p "$OUT/trials"
+	python3 bench/tools/analyze.py --header-only >"$OUT/results.csv"
+	trap cleanup EXIT
+	trap 'cleanup; exit 130' INT
+	trap 'cleanup; exit 143' TERM
+	start=$(date +%s)
+	for mode in $MODES; do
+		for km in $KMS; do
+			for loss in $LOSSES; do
+				for t in $(seq "$TRIALS"); do
+					n=$((n + 1))
+					trial "$n" "$mode" "$km" "$loss" "$t" ||
+					    echo "trial $n ($mode $km km $loss%) failed" >&2
+				done
+			done
+		done
+	done
+	echo "$n trials in $(($(date +%s) - start)) s: $OUT/results.csv"
+	[ "$PLOT" = 1 ] && bench/plot.sh "$OUT"
+	return 0
+}
+
+main "$@"

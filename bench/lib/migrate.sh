@@ -1,0 +1,85 @@
+# shellcheck shell=bash
+# bench/lib/migrate.sh: one emulated Xen live migration of the testbed's VM
+# (bench/lib/testbed.sh) from dc1 (domid 1) to dc2 (domid 2).  Sourced.
+#
+#   tb_migrate MEM_MB BLACKOUT_S
+#     1 dc2: xl's receiver creates "vm1--incoming" (xlr_dest_create)
+#       mode full: dc1's migrated is told of the departure (as the xl
+#       migrate wrapper does), so dc1's xtrd keeps an away entry
+#     2 pre-copy: MEM_MB MiB over one TCP connection dc1 -> dc2 across the
+#       impaired WAN while the VM runs (wl.py precopy-send)
+#     3 stop-and-copy: the guest suspends (xlr_src_suspend), its vif goes
+#       down; BLACKOUT_S after the suspend the VM resumes at dc2:
+#       xlr_dest_restore, the vif moves to dc2's xenbr0 as vif2.0,
+#       xlr_src_rename_away, xlr_dest_go (unpause) - the VM is UP -, a
+#       gratuitous ARP from the VM (netfront), xlr_guest_resume
+#       mode bgp: dc1 withdraws the /32 at the suspend, dc2 announces it
+#       at UP
+#     4 xlr_src_destroy at dc1
+# Sets (CLOCK_REALTIME ns): MIG_T_START MIG_T_PRECOPY_END MIG_T_SUSPEND
+# MIG_T_UP MIG_T_END, and MIG_PRECOPY_BYTES.  Needs WL (wl.py), BIN.
+
+tb_now() { date +%s%N; }
+
+tb_precopy() {
+	local bytes=$1 out
+	tb_bg dc2 "$RUN/precopy-recv.log" python3 "$WL" precopy-recv 7000 \
+	    "$RUN/precopy.done"
+	out=$(tb_in dc1 python3 "$WL" precopy-send 192.0.2.2 7000 "$bytes") ||
+	    tb_die "pre-copy failed" || return 1
+	MIG_PRECOPY_BYTES=${out%% *}
+}
+
+tb_vif_move() {
+	ip -n "${TB}dc1" link set vif1.0 nomaster
+	ip -n "${TB}dc1" link set vif1.0 netns "${TB}dc2"
+	ip -n "${TB}dc2" link set vif1.0 name vif2.0
+	ip -n "${TB}dc2" link set vif2.0 master xenbr0 up
+}
+
+tb_migrate() {
+	local mem=$1 blackout=$2 uuid left
+	MIG_T_START=$(tb_now)
+	xs_fixture_use "$RUN/xs-dc1"
+	uuid=$(xs_domain_uuid 1) || return 1
+	if [ "$TB_MODE" != bgp ]; then
+		xs_fixture_use "$RUN/xs-dc2"
+		xlr_dest_create vm1 2 "$uuid" || return 1
+		[ "$TB_MODE" = full ] &&
+		    { tb_mig dc1 departure vm1 192.0.2.2 >/dev/null ||
+		      tb_die "departure refused" || return 1; }
+	fi
+	tb_precopy "$((mem * 1048576))" || return 1
+	MIG_T_PRECOPY_END=$(tb_now)
+	MIG_T_SUSPEND=$(tb_now)
+	ip -n "${TB}dc1" link set vif1.0 down
+	if [ "$TB_MODE" = bgp ]; then
+		tb_bgp_withdraw dc1
+	else
+		xs_fixture_use "$RUN/xs-dc1"
+		xlr_src_suspend 1 || return 1
+		xs_fixture_use "$RUN/xs-dc2"
+		xlr_dest_restore 2 "$TB_VM_MAC" xenbr0 || return 1
+	fi
+	left=$(awk -v b="$blackout" -v s="$MIG_T_SUSPEND" -v n="$(tb_now)" \
+	    'BEGIN { l = b - (n - s) / 1e9; printf "%.3f", (l > 0 ? l : 0) }')
+	sleep "$left"
+	tb_vif_move
+	if [ "$TB_MODE" = bgp ]; then
+		MIG_T_UP=$(tb_now)
+		tb_bgp_announce dc2
+	else
+		xs_fixture_use "$RUN/xs-dc1"
+		xlr_src_rename_away vm1 1 || return 1
+		xs_fixture_use "$RUN/xs-dc2"
+		xlr_dest_go vm1 2 || return 1
+		MIG_T_UP=$(tb_now)
+	fi
+	tb_in vm "$BIN/garp_send" -i eth0 -t garp -a "$TB_VM_IP" >/dev/null
+	if [ "$TB_MODE" != bgp ]; then
+		xlr_guest_resume 2 || return 1
+		xs_fixture_use "$RUN/xs-dc1"
+		xlr_src_destroy 1 || return 1
+	fi
+	MIG_T_END=$(tb_now)
+}

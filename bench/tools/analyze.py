@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""analyze.py: the measurements of one trial of bench/downtime.sh.
+
+  analyze.py --header-only
+  analyze.py TRIALDIR [--header]
+      prints one CSV row per workload of the trial found in TRIALDIR
+      (--header: the header line first)
+
+TRIALDIR holds meta.env (KEY=VALUE: MODE KM LOSS CORRUPT TRIAL BLACKOUT_S
+MEM_MB MIG_T_START MIG_T_PRECOPY_END MIG_T_SUSPEND MIG_T_UP MIG_T_END
+MONO_OFFSET_NS, realtime ns), the workload logs written by wl.py
+(udp_v2c.sent/.recv: VM -> client, udp_c2v.sent/.recv: client -> VM,
+tcp.log, http.log) and the control-plane timelines (mig-dc2.json:
+migratectl migrations; tl-<node>.json: xtrctl timeline).
+
+Columns (times in seconds, -1 = not measured / never happened):
+  downtime_s     largest gap between two deliveries at the receiver
+  restore_s      from the VM up (unpaused at dc2) to the first delivery
+  lost_before    datagrams sent from 1 s before the suspend to the VM up
+                 that never arrived (udp only)
+  lost_after     datagrams sent in the 5 s after the VM up that never
+                 arrived (udp only)
+  migration_s    start of the migration to the VM up at dc2
+  precopy_s      the pre-copy's duration;  blackout_s  suspend -> up
+  cp_*_s         control plane, from the VM up: dc2 registers the EID,
+                 dc2 sends SMRs, the client xTR receives an SMR, the
+                 client xTR accepts the new mapping (map-reply-accepted)
+"""
+import json
+import os
+import sys
+
+COLS = ("mode km loss corrupt trial workload downtime_s restore_s "
+        "lost_before lost_after migration_s precopy_s blackout_s mem_mb "
+        "oneway_ms cp_register_s cp_smr_s cp_client_smr_s "
+        "cp_client_update_s").split()
+
+
+def meta(d):
+    m = {}
+    with open(os.path.join(d, "meta.env")) as f:
+        for line in f:
+            k, _, v = line.strip().partition("=")
+            if k:
+                m[k] = v
+    return m
+
+
+def lines(path):
+    try:
+        with open(path) as f:
+            return [ln.split() for ln in f if ln.strip()]
+    except OSError:
+        return None
+
+
+def gaps(times, lo, hi):
+    """largest gap between consecutive times (and the window's ends)"""
+    t = sorted(x for x in times if lo <= x <= hi)
+    if not t:
+        return -1
+    pts = [lo] + t
+    return max(b - a for a, b in zip(pts, pts[1:])) / 1e9
+
+
+def first_after(times, t0):
+    later = [x for x in times if x > t0]
+    return (min(later) - t0) / 1e9 if later else -1
+
+
+def udp(d, name, m):
+    sent = lines(os.path.join(d, name + ".sent"))
+    recv = lines(os.path.join(d, name + ".recv"))
+    if sent is None or recv is None:
+        return None
+    up, sus = int(m["MIG_T_UP"]), int(m["MIG_T_SUSPEND"])
+    got = set(int(r[0]) for r in recv)
+    rt = [int(r[2]) for r in recv]
+    end = int(m["WL_T_STOP"])
+    lost_b = sum(1 for s in sent if sus - 10**9 <= int(s[1]) < up
+                 and int(s[0]) not in got)
+    lost_a = sum(1 for s in sent if up <= int(s[1]) < up + 5 * 10**9
+                 and int(s[0]) not in got)
+    return (gaps(rt, sus - 10**9, end), first_after(rt, up), lost_b, lost_a)
+
+
+def tcp(d, name, m):
+    rows = lines(os.path.join(d, name + ".log"))
+    if rows is None:
+        return None
+    rt = [int(r[0]) for r in rows if r[0] != "end"]
+    up, sus = int(m["MIG_T_UP"]), int(m["MIG_T_SUSPEND"])
+    end = int(m["WL_T_STOP"])
+    return (gaps(rt, sus - 10**9, end), first_after(rt, up), -1, -1)
+
+
+def events_mig(d):
+    try:
+        with open(os.path.join(d, "mig-dc2.json")) as f:
+            j = json.load(f)
+    except (OSError, ValueError):
+        return []
+    ev = []
+    for mg in j.get("migrations", []):
+        if mg.get("direction") == "in":
+            ev += mg.get("events", [])
+    return ev
+
+
+def events_xtr(d, node):
+    try:
+        with open(os.path.join(d, "tl-%s.json" % node)) as f:
+            return json.load(f).get("events", [])
+    except (OSError, ValueError):
+        return []
+
+
+def cp(d, m):
+    off = int(m.get("MONO_OFFSET_NS", "0"))
+    up = int(m["MIG_T_UP"])
+
+    def rel(t_mono_ns):
+        return (t_mono_ns + off - up) / 1e9
+
+    def first(evs, name, key="t_ms", mult=10**6):
+        ts = [e[key] * mult for e in evs if e.get("event") == name
+              and key in e]
+        ts = [t for t in ts if t + off >= up - 10**9]
+        return rel(min(ts)) if ts else -1
+
+    mig = events_mig(d)
+    key, mult = ("t_us", 1000) if any("t_us" in e for e in mig) \
+        else ("t_ms", 10**6)
+    reg = first(mig, "register-sent", key, mult)
+    smr = first(mig, "smr-sent", key, mult)
+    if reg == -1:
+        reg = first(events_xtr(d, "dc2"), "database-add")
+    if smr == -1:
+        smr = first(events_xtr(d, "dc2"), "smr-sent")
+    cl = events_xtr(d, "cl")
+    return (reg, smr, first(cl, "smr-received"),
+            first(cl, "map-reply-accepted"))
+
+
+def fmt(v):
+    if isinstance(v, float):
+        return "%.4f" % v if v != -1 else "-1"
+    return str(v)
+
+
+def main(a):
+    if not a:
+        sys.exit(__doc__)
+    if a[0] == "--header-only":
+        print(",".join(COLS))
+        return
+    d = a[0]
+    if "--header" in a:
+        print(",".join(COLS))
+    m = meta(d)
+    up = int(m["MIG_T_UP"])
+    mig_s = (up - int(m["MIG_T_START"])) / 1e9
+    pre_s = (int(m["MIG_T_PRECOPY_END"]) - int(m["MIG_T_START"])) / 1e9
+    bo_s = (up - int(m["MIG_T_SUSPEND"])) / 1e9
+    c = cp(d, m) if m["MODE"] != "bgp" else (-1, -1, -1, -1)
+    oneway = float(m["KM"]) * 0.005
+    for w, fn in (("udp_v2c", udp), ("udp_c2v", udp), ("tcp", tcp),
+                  ("http", tcp)):
+        r = fn(d, w, m)
+        if r is None:
+            continue
+        row = [m["MODE"], m["KM"], m["LOSS"], m["CORRUPT"], m["TRIAL"], w,
+               r[0], r[1], r[2], r[3], mig_s, pre_s, bo_s, m["MEM_MB"],
+               oneway] + list(c)
+        print(",".join(fmt(v) for v in row))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

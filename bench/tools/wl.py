@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""wl.py: the workloads of the downtime bench (bench/downtime.sh).
+
+Every time written is CLOCK_REALTIME nanoseconds, the same in every network
+namespace of the machine, so that logs from the VM and the client can be
+compared.  Every command runs until killed (SIGTERM) or for SECONDS.
+
+  wl.py udp-send ADDR PORT PPS SIZE SECONDS LOG
+        video-like stream: PPS datagrams/s of SIZE bytes, each starting
+        with (seq, send_ns); LOG gets "seq send_ns ok" (ok 0: send failed,
+        e.g. the VM's link was down)
+  wl.py udp-recv PORT SECONDS LOG
+        LOG gets "seq send_ns recv_ns" per datagram
+  wl.py tcp-source PORT
+        FTP-like server: sends zeros to every client that connects until
+        the client goes away
+  wl.py tcp-sink ADDR PORT SECONDS LOG
+        connects and reads (paced: WL_RATE bytes/s, default 1e6); LOG
+        gets "recv_ns bytes" per read
+  wl.py http-get URL SECONDS LOG
+        HTTP download (urllib); LOG like tcp-sink, then "end NS status"
+  wl.py precopy-recv PORT LOG
+        accepts one connection, reads until EOF; LOG gets "bytes end_ns"
+  wl.py precopy-send ADDR PORT BYTES
+        the pre-copy stream of a live migration: BYTES over one TCP
+        connection (retried until the receiver listens); prints
+        "bytes start_ns end_ns"
+  wl.py offset
+        prints CLOCK_REALTIME - CLOCK_MONOTONIC in ns (daemon timelines
+        are monotonic)
+"""
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+import urllib.request
+
+FMT = "!QQ"
+STOP = False
+
+
+def on_term(_sig, _frm):
+    global STOP
+    STOP = True
+
+
+signal.signal(signal.SIGTERM, on_term)
+signal.signal(signal.SIGINT, on_term)
+
+
+def udp_send(addr, port, pps, size, secs, log):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    period = 1.0 / pps
+    n = int(pps * secs)
+    pad = b"v" * max(0, size - 16)
+    start = time.monotonic()
+    with open(log, "w", buffering=1 << 16) as f:
+        for seq in range(n):
+            if STOP:
+                break
+            due = start + seq * period
+            d = due - time.monotonic()
+            if d > 0:
+                time.sleep(d)
+            now = time.time_ns()
+            ok = 1
+            try:
+                s.sendto(struct.pack(FMT, seq, now) + pad, (addr, port))
+            except OSError:
+                ok = 0
+            f.write("%d %d %d\n" % (seq, now, ok))
+
+
+def udp_recv(port, secs, log):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    s.bind(("0.0.0.0", port))
+    end = time.monotonic() + secs
+    s.settimeout(0.2)
+    with open(log, "w", buffering=1 << 16) as f:
+        while not STOP and time.monotonic() < end:
+            try:
+                data = s.recv(4096)
+            except socket.timeout:
+                continue
+            except InterruptedError:
+                continue
+            if len(data) < 16:
+                continue
+            seq, ts = struct.unpack(FMT, data[:16])
+            f.write("%d %d %d\n" % (seq, ts, time.time_ns()))
+
+
+def tcp_source(port):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("0.0.0.0", port))
+    ls.listen(4)
+    ls.settimeout(0.5)
+    buf = b"\0" * 16384
+    while not STOP:
+        try:
+            c, _ = ls.accept()
+        except socket.timeout:
+            continue
+        if os.fork() == 0:
+            ls.close()
+            c.settimeout(None)
+            try:
+                while not STOP:
+                    c.sendall(buf)
+            except OSError:
+                pass
+            os._exit(0)
+        c.close()
+
+
+def read_loop(sock_read, secs, f):
+    """reads paced at WL_RATE bytes/s (default 1 MB/s): TCP flow control
+    then holds the sender to it, so the bulk transfers do not eat the
+    CPU the WAN emulator needs"""
+    rate = float(os.environ.get("WL_RATE", "1000000"))
+    t0 = time.monotonic()
+    end = t0 + secs
+    total = 0
+    while not STOP and time.monotonic() < end:
+        ahead = total / rate - (time.monotonic() - t0)
+        if ahead > 0:
+            time.sleep(ahead)
+        try:
+            b = sock_read()
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+        if not b:
+            break
+        total += len(b)
+        f.write("%d %d\n" % (time.time_ns(), len(b)))
+    return total
+
+
+def tcp_sink(addr, port, secs, log):
+    end = time.monotonic() + 10
+    while True:
+        try:
+            s = socket.create_connection((addr, port), timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > end or STOP:
+                raise
+            time.sleep(0.2)
+    s.settimeout(0.2)
+    with open(log, "w", buffering=1 << 16) as f:
+        read_loop(lambda: s.recv(16384), secs, f)
+
+
+def http_get(url, secs, log):
+    with open(log, "w", buffering=1 << 16) as f:
+        status = 0
+        end = time.monotonic() + 10
+        while True:
+            try:
+                r = urllib.request.urlopen(url, timeout=60)
+                break
+            except OSError:
+                if time.monotonic() > end or STOP:
+                    raise
+                time.sleep(0.2)
+        try:
+            status = r.status
+            read_loop(lambda: r.read1(16384), secs, f)
+        except OSError as e:
+            sys.stderr.write("http-get: %s\n" % e)
+        f.write("end %d %d\n" % (time.time_ns(), status))
+
+
+def precopy_recv(port, log):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("0.0.0.0", port))
+    ls.listen(1)
+    c, _ = ls.accept()
+    total = 0
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        total += len(b)
+    c.close()
+    with open(log, "w") as f:
+        f.write("%d %d\n" % (total, time.time_ns()))
+
+
+def precopy_send(addr, port, nbytes):
+    end = time.monotonic() + 20
+    while True:
+        try:
+            s = socket.create_connection((addr, port), timeout=5)
+            break
+        except OSError:
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.1)
+    s.settimeout(None)
+    start = time.time_ns()
+    buf = b"\xa5" * (1 << 16)
+    left = nbytes
+    while left > 0:
+        n = min(left, len(buf))
+        s.sendall(buf[:n])
+        left -= n
+    s.shutdown(socket.SHUT_WR)
+    s.recv(1)  # EOF from the receiver: everything arrived
+    print("%d %d %d" % (nbytes, start, time.time_ns()))
+
+
+def main(a):
+    if not a:
+        sys.exit(__doc__)
+    cmd = a[0]
+    if cmd == "udp-send":
+        udp_send(a[1], int(a[2]), float(a[3]), int(a[4]), float(a[5]), a[6])
+    elif cmd == "udp-recv":
+        udp_recv(int(a[1]), float(a[2]), a[3])
+    elif cmd == "tcp-source":
+        tcp_source(int(a[1]))
+    elif cmd == "tcp-sink":
+        tcp_sink(a[1], int(a[2]), float(a[3]), a[4])
+    elif cmd == "http-get":
+        http_get(a[1], float(a[2]), a[3])
+    elif cmd == "precopy-recv":
+        precopy_recv(int(a[1]), a[2])
+    elif cmd == "precopy-send":
+        precopy_send(a[1], int(a[2]), int(a[3]))
+    elif cmd == "offset":
+        print(time.time_ns() - time.monotonic_ns())
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
