@@ -51,3 +51,10 @@ test_xtr_ratelim_PKGS := cmocka
 
 FUZZ_TARGETS += fuzz_xtr_config
 fuzz_xtr_config_SRCS := tests/fuzz/fuzz_xtr_config.c $(XTR_CONF_SRCS)
+
+# Map-Server registration rate vs HMAC alone (xtrd engineer's lines)
+NOINST_PROGS += ms_register_bench
+ms_register_bench_SRCS := bench/ms_register_bench.c xtr/ms_register.c \
+	xtr/pubsub.c
+ms_register_bench_LIBS := xtrcore lisp common
+ms_register_bench_PKGS := libcrypto
