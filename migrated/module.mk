@@ -16,7 +16,7 @@ migratectl_LIBS := common
 migratectl_PKGS := libcurl json-c
 
 UNIT_TESTS += test_migrated_announce test_migrated_policy \
-	test_migrated_domains test_migrated_config
+	test_migrated_domains test_migrated_config test_migrated_xtr_client
 test_migrated_announce_SRCS := tests/unit/test_migrated_announce.c \
 	migrated/announce.c common/cursor.c common/addr.c
 test_migrated_announce_PKGS := cmocka
@@ -30,6 +30,9 @@ test_migrated_domains_PKGS := cmocka
 test_migrated_config_SRCS := tests/unit/test_migrated_config.c \
 	migrated/config.c common/cfgline.c common/addr.c common/log.c
 test_migrated_config_PKGS := cmocka
+test_migrated_xtr_client_SRCS := tests/unit/test_migrated_xtr_client.c \
+	migrated/xtr_client.c common/log.c common/mono.c
+test_migrated_xtr_client_PKGS := cmocka
 
 FUZZ_TARGETS += fuzz_migrated_announce fuzz_migrated_config
 fuzz_migrated_announce_SRCS := tests/fuzz/fuzz_migrated_announce.c \
