@@ -15,8 +15,9 @@
 #             each (vif-lisp and lisp.hook do not both report)
 #   hook      script=vif-bridge (Debian's own) with lisp.hook installed:
 #             the hook reports online and offline
-#   refused   migrated answers 500, or hangs: hotplug still succeeds, in
-#             bounded time, and the log says so
+#   refused   migrated answers 500, ignores the vif (bridge not watched),
+#             or hangs: hotplug still succeeds, in bounded time, and the
+#             log says so
 #   broken    vif-bridge fails (no such bridge): vif-lisp fails the same
 #             way (hotplug-status=error) and reports nothing
 #
@@ -186,6 +187,15 @@ case_refused() {
 	[ "$(be hotplug-status)" = connected ] || fail "refused: hotplug-status '$(be hotplug-status)'"
 	grep -q "vif-lisp.*migrated did not take the report (curl exit 22" \
 		/var/log/xen/xen-hotplug.log || fail "refused: 500 not logged"
+	# a bridge migrated does not watch: it says so, the log tells how to fix
+	rm -f "$T/api/mode"
+	mkdir -p "$T/api/responses"
+	echo '{"ignored": true}' >"$T/api/responses/POST_v1_vif.json"
+	MIGRATED_SOCKET=$T/m.sock hotplug vif-lisp online || rc=$?
+	rm -f "$T/api/responses/POST_v1_vif.json"
+	[ "$rc" = 0 ] || fail "refused: online exit $rc when the bridge is not watched"
+	grep -q 'vif-lisp.*migrated does not watch the bridge of this vif (add bridge "<name>" to migrated.conf)' \
+		/var/log/xen/xen-hotplug.log || fail "refused: unwatched bridge not logged"
 	echo hang >"$T/api/mode"
 	t0=$(date +%s)
 	MIGRATED_SOCKET=$T/m.sock hotplug vif-lisp online || rc=$?

@@ -78,6 +78,7 @@ case_timeline() {
 	grep -qE '^announcement seen +dst +2160 +10$' "$T/out" || fail "timeline: announcement row"
 	grep -qE '^registered +dst +2170 +8$' "$T/out" || fail "timeline: registered row"
 	grep -qE '^SMRs sent +dst +2175 +5$' "$T/out" || fail "timeline: SMR row"
+	grep -qE '^away entry at source +src +50 +50$' "$T/out" || fail "timeline: away row"
 	grep -qE '^first packet redirected +src +100 +100$' "$T/out" || fail "timeline: redirect row"
 	grep -qE '^xl migrate \(wall clock\) +src +- +[0-9]+$' "$T/out" || fail "timeline: xl row"
 	reset_logs
@@ -95,6 +96,7 @@ case_timeline() {
 	        "registered": ("dst", 2170, 8),
 	        "SMRs sent": ("dst", 2175, 5),
 	        "source released": ("src", 900, 900),
+	        "away entry at source": ("src", 50, 50),
 	        "first packet redirected": ("src", 100, 100)}
 	assert got == want, got
 	EOF

@@ -112,7 +112,10 @@ _fh_defaults() {
 	  {"t_ms": 7162, "event": "register-sent", "detail": ""},
 	  {"t_ms": 7170, "event": "map-notify", "detail": ""},
 	  {"t_ms": 7175, "event": "smr-sent", "detail": "sent=3"}]}]}'
-	fh_answer src xtrd GET_v1_timeline '{"events": [{"seq": 7, "t_ms": 1100, "event": "data-redirected", "eid": "192.0.2.10/32"}]}'
+	fh_answer src xtrd GET_v1_timeline '{"events": [
+	  {"seq": 5, "t_ms": 900, "event": "smr-sent", "eid": "192.0.2.10/32"},
+	  {"seq": 6, "t_ms": 1050, "event": "dp-away", "eid": "192.0.2.10/32"},
+	  {"seq": 7, "t_ms": 1100, "event": "dp-away-redirect", "eid": "192.0.2.10/32"}]}'
 	printf '5 web1 pv\n6 plain pvh\n7 hvm1 hvm\n' >"$FAKE_XL_DIR/domains"
 	echo "pv hvm hvm_directio pv_directio hap shadow" >"$FAKE_XL_DIR/virt_caps"
 	echo ok >"$FAKE_XL_DIR/migrate"
