@@ -25,18 +25,21 @@
 #   mig_registered_at_ms EID RLOC  the MS holds EID from RLOC
 #   mig_db_has HOST EID            HOST's xtrd database has EID
 #   xs_host HOST                   xs_fixture_use for that host
-# Environment: BIN (build/bin), MIG_NOTIFY_WAIT_MS (default 1000).
+# Environment: BIN (build/bin), MIGRATED (default $BIN/migrated: e.g.
+# build-asan/bin/migrated), MIG_NOTIFY_WAIT_MS (default 1000),
+# MIG_FAKE_XTRD=1 (use tests/tools/mig_fake_xtrd.py even with an xtrd).
 # Environment per host for the daemons: XENSTORED_PATH (set here).
 
 . tests/xtr/lib.sh
 . tests/lib/xenstored.sh
 . tests/lib/xl_migrate_replay.sh
 
+# shellcheck disable=SC2034  # set and read through eval
 MIG_PIDS_src=""
+# shellcheck disable=SC2034
 MIG_PIDS_dst=""
 MIG_SITE_KEY=mig-site-key
 MIG_EID_NET=198.51.100.0/24
-MIG_EID6_NET=2001:db8:1::/64
 
 # Without a built xtrd (or with MIG_FAKE_XTRD=1) each host gets
 # tests/tools/mig_fake_xtrd.py instead and there is no MS: "registered at
@@ -52,8 +55,10 @@ mig_need() {
 	[ -x "$BIN/xtrctl" ] || skip "build xtrctl first"
 	[ -x "$BIN/xtrd" ] || MIG_FAKE=1
 	why=$(xs_fixture_check) || skip "$why"
-	[ -x "$BIN/migrated" ] && [ -x "$BIN/migratectl" ] &&
-	    [ -x "$BIN/garp_send" ] || skip "build migrated first"
+	if ! [ -x "${MIGRATED:-$BIN/migrated}" ] || ! [ -x "$BIN/migratectl" ] ||
+	    ! [ -x "$BIN/garp_send" ]; then
+		skip "build migrated first"
+	fi
 }
 
 xs_host() {
@@ -64,7 +69,7 @@ mig_cleanup() {
 	local h p
 	for h in src dst; do
 		eval "p=\${MIG_PIDS_$h}"
-		[ -n "$p" ] && kill "$p" 2>/dev/null || true
+		if [ -n "$p" ]; then kill "$p" 2>/dev/null || true; fi
 	done
 	xs_fixture_stop "$RUN/xs-src" 2>/dev/null || true
 	xs_fixture_stop "$RUN/xs-dst" 2>/dev/null || true
@@ -113,7 +118,8 @@ mig_conf() {
 mig_start() {
 	local h=$1 pid
 	xs_host "$h"
-	ip netns exec "${PFX}$h" "$BIN/migrated" -d -vv -f "$RUN/mig-$h.conf" \
+	ip netns exec "${PFX}$h" "${MIGRATED:-$BIN/migrated}" -d -vv \
+	    -f "$RUN/mig-$h.conf" \
 	    >>"$RUN/mig-$h.log" 2>&1 &
 	pid=$!
 	eval "MIG_PIDS_$h=$pid"
