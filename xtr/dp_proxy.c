@@ -116,6 +116,15 @@ dp_proxy_init(void)
 	/* proxy ARP, answered at once (proxy_delay is 0.8 s by default) */
 	sysctl_if("ipv4/conf", c->site_if, "proxy_arp", "1");
 	sysctl_if("ipv4/neigh", c->site_if, "proxy_delay", "0");
+	/* A VM that just arrived is resolved within 100 ms of resuming, and
+	 * what arrived for it meanwhile waits (4 MB) instead of being
+	 * dropped: probe every 100 ms for 5 s. */
+	sysctl_if("ipv4/neigh", c->site_if, "retrans_time_ms", "100");
+	sysctl_if("ipv4/neigh", c->site_if, "mcast_solicit", "50");
+	sysctl_if("ipv4/neigh", c->site_if, "unres_qlen_bytes", "4194304");
+	sysctl_if("ipv6/neigh", c->site_if, "retrans_time_ms", "100");
+	sysctl_if("ipv6/neigh", c->site_if, "mcast_solicit", "50");
+	sysctl_if("ipv6/neigh", c->site_if, "unres_qlen_bytes", "4194304");
 	if ((pfd = open_nd(ifx)) == -1)
 		log_warn("%s: neighbour-discovery proxy", c->site_if);
 	return 0;

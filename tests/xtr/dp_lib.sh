@@ -7,6 +7,8 @@
 #     host ${PFX}hX = 10.N.0.10/24, 2001:db8:N::10/64 behind vifX,
 #     gateways 10.N.0.1 / 2001:db8:N::1 (anycast: on every xTR)
 #   non-LISP host ${PFX}n = 198.51.100.10, 2001:db8:100::10 behind the PxTR
+# One MS site holds the whole EID space, so an EID may register from any
+# xTR (mobility).
 # Environment: DP_SITES (default "a:1 b:2 c:3"), DP_EXTRA_CONF (appended
 # to every xTR config).
 
@@ -17,6 +19,8 @@ dp_need() {
 	xtr_need
 	[ -c /dev/net/tun ] || skip "needs /dev/net/tun"
 	command -v python3 >/dev/null || skip "needs python3"
+	# the interpreter itself, not a (slow) version-manager shim
+	PY=$(python3 -c 'import sys; print(sys.executable)')
 }
 
 # Every namespace we forward in: no reverse-path filter (the return path of
@@ -78,17 +82,16 @@ dp_gateways() {
 }
 
 dp_write_confs() {
-	local s node n sites="" gws
+	local s node n gws
 	gws=$(dp_gateways)
 	for s in $DP_SITES; do
 		node=${s%%:*}
 		n=${s##*:}
-		sites="$sites 'name=$node,key=key-$node,eid=10.$n.0.0/24,eid=2001:db8:$n::/64,more_specifics=yes',"
 		cat >"$RUN/$node.conf" <<-EOC
 		role = "xtr"
 		rlocs = [ '192.0.2.$n' ]
 		database = [ '10.$n.0.0/24', '2001:db8:$n::/64' ]
-		map_servers = [ '192.0.2.100,key=key-$node' ]
+		map_servers = [ '192.0.2.100,key=dc-key' ]
 		map_resolvers = [ '192.0.2.100' ]
 		proxy_itrs = [ '192.0.2.50' ]
 		control_socket = "$RUN/$node.sock"
@@ -103,7 +106,7 @@ dp_write_confs() {
 	done
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ ${sites%,} ]
+	sites = [ 'name=dc,key=dc-key,eid=10.0.0.0/8,eid=2001:db8::/44,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
 	EOC
 	cat >"$RUN/p.conf" <<-EOC

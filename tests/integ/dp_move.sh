@@ -1,0 +1,122 @@
+#!/bin/bash
+# dp_move.sh: the lossless move.  A 1000 packets/s UDP stream with
+# sequence numbers runs from host hc (behind xTR C) to a VM whose EID
+# 10.1.0.5/32 moves from xTR A to xTR B: its link is pulled out of A's
+# site bridge, announced as migrated (A: database remove with moved_to B,
+# B: database add, as migrated does), and after a blackout plugged into
+# B's site bridge, where the VM sends a gratuitous ARP as a resumed guest
+# does.  Every packet sent after the VM is back up must arrive; the time
+# from up to the first delivered packet is reported.  A's away entry must
+# have redirected packets and SMRed C, and C must end up sending to B.
+# Arguments: none.  Environment: BLACKOUT (seconds, default 0.5), STREAM
+# (seconds, default 6), BIN, KEEP_RUN=1.  Namespaces: dpm-*.
+# Run directory: build/dp_move.
+set -eu -o pipefail
+cd "$(dirname "$0")/../.."
+PFX=dpm-
+RUN=$PWD/build/dp_move
+BLACKOUT=${BLACKOUT:-0.5}
+STREAM=${STREAM:-6}
+SEQ=$PWD/tests/tools/seqstream.py
+. tests/xtr/lib.sh
+. tests/xtr/dp_lib.sh
+
+add_vm() {
+	local vm=${PFX}vm
+	ip netns add "$vm"
+	XTR_NS="$XTR_NS $vm"
+	ip link add "${PFX}evm" netns "$vm" type veth peer name vifvm \
+	    netns "${PFX}a"
+	ip -n "${PFX}a" link set vifvm master site0 up
+	ip -n "$vm" link set lo up
+	ip -n "$vm" link set "${PFX}evm" name eth0
+	ip -n "$vm" addr add 10.1.0.5/24 dev eth0
+	ip -n "$vm" link set eth0 up
+	ip -n "$vm" route add default via 10.1.0.1
+	xtr_ctl a add 10.1.0.5/32 >/dev/null
+	xtr_wait 10 xtr_has_reg ms 10.1.0.5/32 192.0.2.1 ||
+	    die "10.1.0.5/32 not registered from A"
+}
+
+dp_counters() {
+	echo "$1: $(xtr_jq "$1" '.counters | with_entries(select(.key | startswith("dp_")) | select(.value > 0))' counters | tr -d '\n ')"
+}
+
+warm_up() {
+	dp_in hc ping -c 2 -i 0.2 -W 2 10.1.0.5 >/dev/null ||
+	    die "hc cannot reach the VM at A"
+	xtr_wait 5 xtr_cached c 10.1.0.5/32 192.0.2.1 ||
+	    die "C does not map 10.1.0.5/32 to A: $(xtr_ctl c map-cache)"
+}
+
+move() {
+	# blackout: the VM is suspended, its vif leaves A
+	ip -n "${PFX}a" link set vifvm nomaster
+	ip -n "${PFX}a" link set vifvm netns "${PFX}b"
+	xtr_ctl a remove 10.1.0.5/32 moved-to 192.0.2.2 >/dev/null
+	xtr_ctl b add 10.1.0.5/32 >/dev/null
+	sleep "$BLACKOUT"
+	# resume at B
+	ip -n "${PFX}b" link set vifvm master site0 up
+	UP_NS=$(date +%s%N)
+	[ -z "${DP_DEBUG:-}" ] || date "+up %H:%M:%S.%N" >> "$RUN/neigh.log"
+	dp_in vm "$PY" "$SEQ" garp eth0 10.1.0.5
+	echo "moved: blackout ${BLACKOUT}s, up at $UP_NS"
+}
+
+stream() {
+	dp_in vm "$PY" "$SEQ" recv 9000 "$((STREAM + 3))" "$RUN/recv.log" &
+	RX=$!
+	sleep 0.5
+	dp_in hc "$PY" "$SEQ" send 10.1.0.5 9000 1000 "$STREAM" \
+	    "$RUN/sent.log" &
+	TX=$!
+	xtr_wait 5 test -s "$RUN/sent.log" || die "the sender did not start"
+	sleep 2
+	if [ -n "${DP_DEBUG:-}" ]; then
+		dp_in b ip -ts monitor neigh dev site0 > "$RUN/neigh.log" 2>&1 &
+		XTR_PIDS="$XTR_PIDS $!"
+		dp_in b tcpdump -i any -U -s 128 -w "$RUN/b.pcap" \
+		    udp port 9000 or udp port 4341 or arp >/dev/null 2>&1 &
+		XTR_PIDS="$XTR_PIDS $!"
+		dp_in vm tcpdump -i eth0 -U -s 128 -w "$RUN/vm.pcap" \
+		    >/dev/null 2>&1 &
+		XTR_PIDS="$XTR_PIDS $!"
+		sleep 0.5
+	fi
+	move
+	wait "$TX" || die "sender failed"
+	wait "$RX" || die "receiver failed"
+	"$PY" "$SEQ" check "$RUN/sent.log" "$RUN/recv.log" "$UP_NS" || {
+		dp_counters a; dp_counters b; dp_counters c
+		dp_in b ip -s neigh show dev site0
+		dp_in b cat /proc/net/stat/arp_cache | head -3
+		dp_in b nstat -az 2>/dev/null | grep -iE "drop|discard|Err" | grep -v " 0 " || true
+		dp_in b ip -s link show site0
+		die "packets sent after the VM came up were lost"
+	}
+}
+
+check_after() {
+	local n
+	n=$(xtr_counter a dp_away_reencap)
+	echo "A: $n packets redirected to B, $(xtr_counter a dp_away_smr) SMRs sent"
+	[ "$n" -gt 0 ] || die "A redirected nothing"
+	[ "$(xtr_counter a dp_away_smr)" -gt 0 ] || die "A sent no SMR"
+	xtr_wait 5 xtr_cached c 10.1.0.5/32 192.0.2.2 ||
+	    die "C still does not map 10.1.0.5/32 to B: $(xtr_ctl c map-cache)"
+	echo "C now maps 10.1.0.5/32 to B"
+	dp_in ha ping -c 2 -i 0.2 -W 2 10.1.0.5 >/dev/null ||
+	    die "the VM's old neighbour ha cannot reach it at B"
+	echo "old neighbour ha reaches the VM at B (proxy ARP at A)"
+}
+
+dp_need
+trap xtr_cleanup EXIT
+rm -rf "$RUN"
+dp_topology
+add_vm
+warm_up
+stream
+check_after
+echo "dp_move: ok"
