@@ -8,7 +8,8 @@
 #      the sender's checksum done in software and, offloads on, by wanem
 #   5. offloads on: GSO super-frames cross wanem (gso counter, iperf3 runs)
 #   6. jitter 5 ms keeps UDP order; with --reorder it does not; duplicate 10 %
-#   7. bad knob values are refused with the option named
+#   7. the same --seed loses the same pings, another seed others
+#   8. bad knob values are refused with the option named
 # Arguments: none.  Environment:
 #   WANEM_TEST_MECH  mechanism to test (default wanem; auto = the chooser)
 #   WANEM            the wanem binary (default build/bin/wanem)
@@ -52,8 +53,12 @@ ip netns del "$NS_A" 2>/dev/null || true
 ip netns del "$NS_B" 2>/dev/null || true
 ip netns add "$NS_A"
 ip netns add "$NS_B"
-ip -n "$NS_A" link set lo up
-ip -n "$NS_B" link set lo up
+for ns in "$NS_A" "$NS_B"; do
+	ip -n "$ns" link set lo up
+	# No IPv6 chatter: only the test's frames cross the link.
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	    net.ipv6.conf.default.disable_ipv6=1
+done
 
 # A fresh link with these knobs; static neighbours keep ARP out of the
 # counts.
@@ -124,7 +129,7 @@ test_loss() {
 	local pct
 
 	link --a2b --loss 20
-	pct=$(ip netns exec "$NS_A" ping -q -n -c 500 -i 0.01 -W 1 -w 30 "$IP_B" |
+	pct=$(ip netns exec "$NS_A" timeout 60 ping -q -n -c 500 -i 0.01 -W 1 "$IP_B" |
 		sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p') || true
 	if [ -n "$pct" ] && in_range "$pct" 12 28; then
 		ok "loss 20 %: $pct % of 500 pings lost"
@@ -252,6 +257,33 @@ test_jitter_dup() {
 	fi
 }
 
+# The icmp_seq numbers of 300 pings that did not come back.
+lost_seqs() {
+	{ ip netns exec "$NS_A" timeout 60 ping -n -c 300 -i 0.01 -W 1 "$IP_B" ||
+	    true; } | sed -n 's/.*icmp_seq=\([0-9]*\) .*/\1/p' |
+		awk '{ s[$1] = 1 } END { for (i = 1; i <= 300; i++)
+		    if (!(i in s)) printf "%d ", i }'
+}
+
+test_seed() {
+	local l1 l2 l3
+
+	link --a2b --loss 10
+	l1=$(lost_seqs)
+	link --a2b --loss 10
+	l2=$(lost_seqs)
+	wan_teardown
+	wan_link "$NS_A" e0 "$NS_B" e0 --seed 8 --a2b --loss 10
+	ip -n "$NS_A" addr add "$IP_A/24" dev e0
+	ip -n "$NS_B" addr add "$IP_B/24" dev e0
+	l3=$(lost_seqs)
+	if [ -n "$l1" ] && [ "$l1" = "$l2" ] && [ "$l1" != "$l3" ]; then
+		ok "--seed 7 twice loses the same pings; --seed 8 others"
+	else
+		bad "seed 7: '$l1', seed 7 again: '$l2', seed 8: '$l3'"
+	fi
+}
+
 test_options() {
 	local w=${WANEM:-build/bin/wanem} opt val msg
 
@@ -287,6 +319,7 @@ if [ "$(wan_mechanism)" = wanem ]; then
 	WAN_OFFLOAD=0 test_gso
 fi
 test_jitter_dup
+[ "$(wan_mechanism)" = wanem ] && test_seed
 test_options
 [ "$fails" -eq 0 ] || die "$fails check(s) failed"
 echo "wanem: all checks passed"
