@@ -16,6 +16,8 @@
 #   --delay MS --km N --jitter MS[,CORR%] --reorder --loss PCT[,CORR%]
 #   --loss-ge P[,R[,1-H[,1-K]]] --corrupt PCT --duplicate PCT --rate R
 #   (R = NUMBER followed by bit|kbit|mbit|gbit) --limit N --seed N
+# netem differences: --seed is wanem's only; netem's limit also counts the
+# frames in flight, so wan.sh adds one delay's worth of small frames to it.
 #
 # Mechanisms: where the kernel has the netem qdisc (probed once, in a
 # throw-away namespace), a veth pair IF_A--IF_B with netem on the egress of
@@ -102,7 +104,14 @@ wan_parse() {
 			opt=--delay ;;
 		esac
 		opt=${opt#--}; opt=${opt//-/}
-		for d in $dirs; do printf -v "WK_${d}_${opt}" '%s' "$val"; done
+		for d in $dirs; do
+			# The last loss model given wins, as in wanem.
+			case $opt in
+			loss) printf -v "WK_${d}_lossge" '%s' "" ;;
+			lossge) printf -v "WK_${d}_loss" '%s' "" ;;
+			esac
+			printf -v "WK_${d}_${opt}" '%s' "$val"
+		done
 	done
 }
 
