@@ -18,6 +18,9 @@
 #   refused   migrated answers 500, ignores the vif (bridge not watched),
 #             or hangs: hotplug still succeeds, in bounded time, and the
 #             log says so
+#   real      the real migrated ($B/bin/migrated, when built) on the same
+#             xenstored: after online, `migratectl status` shows vif1.0
+#             connected on xenbr0 with its MAC; after offline, not connected
 #   broken    vif-bridge fails (no such bridge): vif-lisp fails the same
 #             way (hotplug-status=error) and reports nothing
 #
@@ -28,6 +31,7 @@ set -eu -o pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 T=
 fake_pid=
+mig_pid=
 fails=0
 # Debian's python3: a version manager's shim on PATH costs seconds a call
 PY=python3
@@ -53,6 +57,8 @@ outer() {
 }
 
 cleanup() {
+	[ -z "$mig_pid" ] || kill "$mig_pid" 2>/dev/null || :
+	[ -z "$mig_pid" ] || wait "$mig_pid" 2>/dev/null || :
 	[ -z "$fake_pid" ] || kill "$fake_pid" 2>/dev/null || :
 	[ -z "$fake_pid" ] || wait "$fake_pid" 2>/dev/null || :
 	[ -z "$T" ] || xs_fixture_stop "$T/xs" || :
@@ -208,6 +214,48 @@ case_refused() {
 	echo "case refused done"
 }
 
+# vif_field FIELD: migrated's view of vif1.0 (devid 0 of domid 1)
+vif_field() {
+	"$top/${B:-build}/bin/migratectl" -s "$T/real.sock" status --json | "$PY" -c '
+import json, sys
+for d in json.load(sys.stdin)["domains"]:
+    for v in d["vifs"]:
+        if d["domid"] == 1 and v["devid"] == 0:
+            print(str(v[sys.argv[1]]).lower())' "$1"
+}
+
+case_real() {
+	local bin=$top/${B:-build}/bin rc=0 i
+	if [ ! -x "$bin/migrated" ] || [ ! -x "$bin/migratectl" ]; then
+		echo "note: case real skipped: migrated/migratectl not built"
+		return 0
+	fi
+	cat >"$T/real.conf" <<-EOF
+	socket = "$T/real.sock"
+	xtrd_socket = "$T/no-xtrd.sock"
+	hypervisor = xenstore
+	bridge "xenbr0"
+	vm "web1" eids = [ "192.0.2.10" ]
+	EOF
+	"$bin/migrated" -d -f "$T/real.conf" >"$T/real.log" 2>&1 &
+	mig_pid=$!
+	for i in $(seq 1 100); do
+		[ -S "$T/real.sock" ] && break
+		sleep 0.05
+	done
+	[ -S "$T/real.sock" ] || { fail "real: migrated did not start: $(cat "$T/real.log")"; return 0; }
+	MIGRATED_SOCKET=$T/real.sock hotplug vif-lisp offline || rc=$?
+	MIGRATED_SOCKET=$T/real.sock hotplug vif-lisp online || rc=$?
+	[ "$rc" = 0 ] || fail "real: hotplug exit $rc"
+	[ "$(vif_field connected)" = true ] || fail "real: vif1.0 not connected in migrated"
+	[ "$(vif_field bridge)" = xenbr0 ] || fail "real: bridge '$(vif_field bridge)'"
+	[ "$(vif_field mac)" = 00:16:3e:00:00:01 ] || fail "real: mac '$(vif_field mac)'"
+	MIGRATED_SOCKET=$T/real.sock hotplug vif-lisp offline || rc=$?
+	[ "$(vif_field connected)" != true ] || fail "real: vif1.0 still connected after offline"
+	MIGRATED_SOCKET=$T/real.sock hotplug vif-lisp online || rc=$?
+	echo "case real done"
+}
+
 case_broken() {
 	local rc=0
 	xenstore-write /local/domain/0/backend/vif/1/0/bridge nosuchbr0
@@ -230,6 +278,7 @@ inner() {
 	case_up
 	case_hook
 	case_refused
+	case_real
 	case_broken
 	echo "--- xen-hotplug.log"
 	cat /var/log/xen/xen-hotplug.log
