@@ -27,6 +27,8 @@
 #include "mono.h"
 #include "xtr/xtrd.h"
 
+#define ROUNDS	9
+
 struct xtrd	*xtrd_self;
 static int	 sink_fd = -1;
 static struct sockaddr_in sink;
@@ -107,6 +109,21 @@ encode_all(int n, bool want_notify, const char *key)
 	return m;
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v)
+{
+	qsort(v, ROUNDS, sizeof(*v), cmp_double);
+	return v[ROUNDS / 2];
+}
+
 static double
 run_hmac(struct msg *m, int n, double secs, const char *key)
 {
@@ -159,8 +176,9 @@ main(int argc, char **argv)
 	struct msg		*plain, *notify;
 	const char		*key = "bench-site-key-0123456789";
 	cpu_set_t		 cpus;
-	double			 secs = 2, hmac, refresh, refresh_m, first;
-	int			 n = 4096, ch;
+	double			 secs = 4, hmac, refresh, refresh_m, first;
+	double			 hr[ROUNDS], r1[ROUNDS], r2[ROUNDS];
+	int			 n = 4096, ch, i;
 
 	while ((ch = getopt(argc, argv, "n:t:")) != -1) {
 		switch (ch) {
@@ -204,19 +222,29 @@ main(int argc, char **argv)
 	notify = encode_all(n, true, key);
 	printf("%d xTRs, one /32 and one RLOC each, HMAC-SHA-256, %zu-byte "
 	    "Map-Registers, one core\n", n, plain[0].len);
-	hmac = run_hmac(plain, n, secs, key);
+	/* The core may be shared: measure in alternating short slices and
+	 * take the median of the per-slice ratios, so load drift cancels. */
 	first = run_ms(x, notify, n, secs, 1);
-	refresh = run_ms(x, plain, n, secs, 0);
-	refresh_m = run_ms(x, notify, n, secs, 0);
-	printf("%-34s %10.0f /s\n", "HMAC alone (lisp_auth_compute)", hmac);
-	printf("%-34s %10.0f /s  ratio %.2f\n", "MS refresh, no M bit", refresh,
-	    refresh / hmac);
-	printf("%-34s %10.0f /s  ratio %.2f (2 HMACs each)\n",
-	    "MS refresh + Map-Notify (M bit)", refresh_m, refresh_m / hmac);
-	printf("%-34s %10.0f /s  ratio %.2f\n", "MS first registration + Notify",
-	    first, first / hmac);
+	for (i = 0; i < ROUNDS; i++) {
+		double slice = secs / ROUNDS;
+
+		hr[i] = run_hmac(plain, n, slice, key);
+		r1[i] = run_ms(x, plain, n, slice, 0) / hr[i];
+		r2[i] = run_ms(x, notify, n, slice, 0) / hr[i];
+	}
+	hmac = median(hr);
+	refresh = median(r1);
+	refresh_m = median(r2);
+	printf("%-34s %10.0f /s (median of %d slices)\n",
+	    "HMAC alone (lisp_auth_compute)", hmac, ROUNDS);
+	printf("%-34s ratio %.2f  (~%.0f /s)\n", "MS refresh, no M bit",
+	    refresh, refresh * hmac);
+	printf("%-34s ratio %.2f  (~%.0f /s, 2 HMACs + sendto each)\n",
+	    "MS refresh + Map-Notify (M bit)", refresh_m, refresh_m * hmac);
+	printf("%-34s %10.0f /s (one pass, table inserts)\n",
+	    "MS first registration + Notify", first);
 	printf("goal: ratio >= 0.50 for refreshes: %s\n",
-	    refresh / hmac >= 0.5 ? "met" : "NOT met");
+	    refresh >= 0.5 ? "met" : "NOT met");
 	ms_free(x);
 	timer_heap_free(&x->timers);
 	free(plain);

@@ -266,7 +266,12 @@ reg_expire(void *arg)
 	struct xtrd	*x = xtrd_self;
 	struct ms_eid	*e = r->e;
 	struct ms_reg	**pp;
+	uint64_t	  until = r->last_ms + 3000ull * x->conf->register_interval;
 
+	if (mono_ms() < until) {	/* refreshed since it was armed */
+		timer_set(&x->timers, &r->expire, until);
+		return;
+	}
 	for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == r) {
 			*pp = r->next;
@@ -353,9 +358,11 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 		return -1;
 	if (stored != NULL) {
 		stored->expire.arg = stored;
-		/* RFC 9301 §8.2: gone after three missed refreshes */
-		timer_set(&x->timers, &stored->expire, mono_ms() +
-		    3000ull * x->conf->register_interval);
+		/* RFC 9301 §8.2: gone after three missed refreshes; a refresh
+		 * only moves last_ms, reg_expire() re-arms lazily */
+		if (!timer_armed(&stored->expire))
+			timer_set(&x->timers, &stored->expire, mono_ms() +
+			    3000ull * x->conf->register_interval);
 		cnt_inc(C_ms_registered);
 		if (fresh) {
 			x->ms_nreg++;
@@ -398,20 +405,22 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	struct ipprefix			 p;
 	int				 site = -1, s, i;
 
-	ipaddr_fmt(src, a, sizeof(a));
+	a[0] = '\0';	/* formatted below only when something is dropped */
 	if (lisp_decode_map_register(buf, len, &m, &why) == -1) {
-		cnt_drop_lerr(why, "Map-Register from %s", a);
+		cnt_drop_lerr(why, "Map-Register from %s",
+		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
+	ipaddr_fmt(src, a, sizeof(a));
 	/* RFC 9301 §8.2: every record must belong to the site whose key
 	 * signed the message */
 	for (i = 0; i < m.nrec; i++) {
 		p.addr = m.rec[i].eid.ip;
 		p.plen = m.rec[i].eid_plen;
-		ipprefix_fmt(&p, e, sizeof(e));
 		if ((s = ms_site_for_eid(x->conf, &p, NULL)) == -1) {
 			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
-			    "%s is in no site", a, e);
+			    "%s is in no site", a, ipprefix_fmt(&p, e,
+			    sizeof(e)));
 			return;
 		}
 		if (site != -1 && s != site) {

@@ -70,6 +70,22 @@ msr_apply(struct ms_eid *e, const struct ms_reg *nr, struct ms_reg **gone,
 	bool				 others_merge = true;
 
 	*stored = NULL;
+	/* fast path, the common refresh: the only registration, from the
+	 * same xTR, with the same RLOCs */
+	if ((mine = e->regs) != NULL && mine->next == NULL && nr->rec.ttl != 0 &&
+	    memcmp(mine->xtr_id, nr->xtr_id, LISP_XTR_ID_LEN) == 0 &&
+	    msr_same_rlocs(&mine->rec, &nr->rec)) {
+		struct ms_reg	keep = *mine;
+
+		*mine = *nr;
+		mine->next = NULL;
+		mine->e = e;
+		mine->expire = keep.expire;
+		mine->first_ms = keep.first_ms;
+		*stored = mine;
+		return 0;
+	}
+	mine = NULL;
 	ms_merged_record(e, &before);
 	for (pp = &e->regs; (r = *pp) != NULL; ) {
 		if (memcmp(r->xtr_id, nr->xtr_id, LISP_XTR_ID_LEN) == 0) {
