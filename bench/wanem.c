@@ -21,10 +21,15 @@
  * header so it is cut into MTU segments on the way out.  That is always
  * correct, but a GSO frame is one unit for loss and is never corrupted, as
  * with netem on an egress qdisc.  For per-wire-packet impairment the
- * sender's offloads must be off: wanem switches off GRO/LRO on its own
+ * sender's offloads must be off: wanem switches off GRO on its own
  * interfaces, and `wanem --no-offload IF` (the SIOCETHTOOL ioctl, no
  * ethtool binary needed) does the same plus TSO/GSO/tx-csum on an endpoint;
  * bench/lib/wan.sh runs it on both ends of a link.
+ *
+ * Counters per direction (received, forwarded, dropped-loss, dropped-queue,
+ * dropped-tx, corrupted, duplicated, gso, truncated, how late frames left)
+ * go to stderr on SIGUSR1 and at exit, and to --stats-file as JSON.  With
+ * --seed the impairments are the same for the same sequence of frames.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -738,9 +743,9 @@ static __attribute__((__noreturn__)) void
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-"usage: wanem [-v] [--seed N] [--stats-file F] [--rt PRIO] [knobs] IF_A IF_B\n"
+"usage: wanem [--seed N] [--stats-file F] [--rt PRIO] [knobs] IF_A IF_B\n"
 "       wanem --no-offload IF...\n"
-"--rt PRIO runs under SCHED_FIFO: timing no longer depends on the load.\n"
+"--rt PRIO runs under SCHED_FIFO, so other tasks do not delay wake-ups.\n"
 "Knobs apply to both directions, or to those chosen by the last of\n"
 "--a2b (IF_A -> IF_B), --b2a, --both:\n"
 "  --delay MS            one-way delay in ms (decimals allowed)\n"
@@ -987,13 +992,10 @@ parse_args(int argc, char **argv, uint64_t *seed, int *seeded)
 	unsigned	 mask = 3;
 	int		 o, nooff = 0;
 
-	while ((o = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (o) {
 		case 'h':
 			usage(0);
-		case 'v':
-			log_setverbose(log_getverbose() + 1);
-			break;
 		case O_A2B: mask = 1; break;
 		case O_B2A: mask = 2; break;
 		case O_BOTH: mask = 3; break;
