@@ -73,9 +73,14 @@ start_qemu() {
 	qpid=$!
 }
 
-# the marker lines of serial log FILE so far
+# the complete marker lines of serial log FILE so far (a snapshot, without
+# a last line still being written)
 markers() {
-	{ grep -ao 'E2E: .*' "$1" || true; } | tr -d '\r'
+	cp "$1" "$1.snap"
+	if [ -n "$(tail -c 1 "$1.snap")" ]; then
+		sed -i '$d' "$1.snap"
+	fi
+	{ grep -ao 'E2E: .*' "$1.snap" || true; } | tr -d '\r'
 }
 
 # one boot; sets RESULT to pass, fail, hang or crash.
@@ -95,12 +100,13 @@ attempt() {
 		el=$((now - start))
 		# new marker lines, with the host's elapsed time
 		while IFS= read -r line; do
+			seen=$((seen + 1))
 			echo "boot: [+${el}s] $line"
 			case $line in
 			"E2E: dom0 init"*)
 				init=1
 				echo "boot: stage qemu-to-dom0-init ${el}s"
-				last_stage="xen-stack"; last_t=$el ;;
+				last_stage="dom0-init"; last_t=$el ;;
 			"E2E: stage "*)
 				echo "boot: stage $last_stage $((el - last_t))s"
 				last_stage=${line#E2E: stage }
@@ -117,7 +123,6 @@ attempt() {
 				fi ;;
 			esac
 		done < <(markers "$log" | tail -n +$((seen + 1)))
-		seen=$(markers "$log" | wc -l)
 		case $RESULT in pass|fail) break ;; esac
 		if ! kill -0 "$qpid" 2>/dev/null; then
 			RESULT=crash

@@ -13,21 +13,23 @@
 # sets E2E_KEY):
 #   E2E_BRIDGE        bridge the guest vif joins (xenbr0)
 #   E2E_BRIDGE_ADDR   dom0's address on it (192.0.2.1/24)
-#   E2E_GUEST_MEM     guest memory in MiB (default 128)
+#   E2E_GUEST_MEM     guest memory in MiB (default 64)
 #   E2E_GUEST_IP      guest address (default 192.0.2.10/24)
 #   E2E_GUEST_MAC     guest MAC (default 00:16:3e:00:e2:01)
 #   E2E_GUEST_TIMEOUT seconds for the guest to boot (default 240; ~15 s on
 #                     an idle machine, minutes when the host is loaded)
+#   E2E_MIGRATE_TIMEOUT seconds for xl migrate (default 400; 10-17 s idle)
 # Files: /e2e/guest.cfg.in (template), /e2e/vmlinuz, /e2e/guest-initrd;
 # guest console log /var/log/xen/console/guest-NAME.log.
 set -u -o pipefail
 
 NAME=e2e-guest
 BRIDGE=${E2E_BRIDGE:-xenbr0}
-MEM=${E2E_GUEST_MEM:-128}
+MEM=${E2E_GUEST_MEM:-64}
 IP=${E2E_GUEST_IP:-192.0.2.10/24}
 MAC=${E2E_GUEST_MAC:-00:16:3e:00:e2:01}
 GUEST_TIMEOUT=${E2E_GUEST_TIMEOUT:-240}
+MIGRATE_TIMEOUT=${E2E_MIGRATE_TIMEOUT:-400}
 CFG=/tmp/$NAME.cfg
 ARPLOG=/tmp/arp-migrate.txt
 CONLOG=/var/log/xen/console/guest-$NAME.log
@@ -132,7 +134,10 @@ t_migrate() {
 	wait_for 10 grep -q listening /tmp/tcpdump.err ||
 		fail tcpdump "tcpdump did not start: $(cat /tmp/tcpdump.err)"
 	start=$(date +%s)
-	timeout 240 xl migrate -s "" "$NAME" "xl migrate-receive" || rc=$?
+	# -s "": run "xl migrate-receive" here instead of over ssh; the
+	# incoming domain is NAME--incoming, the source NAME--migratedaway
+	timeout "$MIGRATE_TIMEOUT" xl -v migrate -s "" "$NAME" "xl migrate-receive" ||
+		rc=$?
 	echo "xl migrate took $(( $(date +%s) - start ))s (rc $rc)"
 	after=$(domid_of "$NAME")
 	if [ "$rc" -eq 0 ]; then
