@@ -33,6 +33,8 @@ xtrd_SRCS += xtr/dp.c xtr/dp_tun.c xtr/dp_pkt.c xtr/dp_encap.c \
 	xtr/dp_decap.c xtr/dp_queue.c xtr/dp_away.c xtr/dp_pmtu.c \
 	xtr/dp_routes.c xtr/dp_proxy.c
 xtrd_PKGS += libmnl
+FUZZ_TARGETS += fuzz_dp_pkt
+fuzz_dp_pkt_SRCS := tests/fuzz/fuzz_dp_pkt.c xtr/dp_pkt.c common/addr.c
 
 # xtrd unit tests and fuzz harness (xtrd engineer's lines)
 XTR_CONF_SRCS := xtr/config.c xtr/dp_conf.c common/cfgline.c common/log.c \
