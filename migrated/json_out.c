@@ -21,6 +21,7 @@ json_domain(struct mig *m, const struct domain *d)
 	struct ipaddr		 eids[CONF_MAXEID + DOM_MAXDYN];
 	char			 buf[IPPREFIX_STRLEN];
 	struct ipprefix		 p;
+	struct hv_info		 hi;
 	int			 i, n;
 
 	json_object_object_add(o, "domid", json_object_new_int64(d->domid));
@@ -30,6 +31,13 @@ json_domain(struct mig *m, const struct domain *d)
 	json_object_object_add(o, "state", jstr(dom_state_name(d->state)));
 	json_object_object_add(o, "owned", json_object_new_boolean(d->owned));
 	json_object_object_add(o, "arrival", jstr(arrival_name(d->arrival)));
+	/* Pause state: the hypervisor knows it (libxl mode); xenstore does
+	 * not (null). */
+	if (hv_info(&m->hv, d->domid, &hi) == 0 && hi.paused >= 0)
+		json_object_object_add(o, "paused",
+		    json_object_new_boolean(hi.paused));
+	else
+		json_object_object_add(o, "paused", NULL);
 	a = json_object_new_array();
 	for (i = 0; i < DOM_MAXVIF; i++) {
 		const struct vif	*v = &d->vifs[i];

@@ -44,3 +44,13 @@ fuzz_migrated_config_SRCS := tests/fuzz/fuzz_migrated_config.c \
 # integration tests and bench/detect_latency.sh.
 NOINST_PROGS += garp_send
 garp_send_SRCS := tests/tools/garp_send.c
+
+# libxl mode without Xen (tests/integ/migrated_libxl.sh): preloaded next to
+# tests/lib's xs_shim.so.  Listed before the rule so it never becomes the
+# default goal.
+all: $(B)/lib/mig_flask_shim.so
+
+$(B)/lib/mig_flask_shim.so: tests/tools/mig_flask_shim.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(filter-out -fsanitize% -fno-sanitize%,$(ALL_CFLAGS)) \
+		-fPIC -shared -o $@ $<

@@ -247,7 +247,8 @@ finish(struct xtrc *c)
 			failed(c, "malformed chunked body");
 			return;
 		}
-	log_debug("xtrd %.*s: HTTP %d, written %lluus after start, answered "
+	if (strncmp(c->head->out, "POST", 4) == 0)
+		log_debug("xtrd %.*s: HTTP %d, written %lluus after start, answered "
 	    "%lluus later", (int)strcspn(c->head->out, "\r"), c->head->out,
 	    status, (unsigned long long)(c->t_sent_us - c->t_queued_us),
 	    (unsigned long long)(mono_us() - c->t_sent_us));

@@ -27,7 +27,8 @@
 #   xs_host HOST                   xs_fixture_use for that host
 # Environment: BIN (build/bin), MIGRATED (default $BIN/migrated: e.g.
 # build-asan/bin/migrated), MIG_NOTIFY_WAIT_MS (default 1000),
-# MIG_FAKE_XTRD=1 (use tests/tools/mig_fake_xtrd.py even with an xtrd).
+# MIG_FAKE_XTRD=1 (use tests/tools/mig_fake_xtrd.py even with an xtrd),
+# MIG_HV=libxl (migrated's libxl mode, libxenctrl answered by the shim).
 # Environment per host for the daemons: XENSTORED_PATH (set here).
 
 . tests/xtr/lib.sh
@@ -105,7 +106,7 @@ mig_conf() {
 	cat >"$RUN/mig-$h.conf" <<-EOC
 	socket = "$RUN/mig-$h.sock"
 	xtrd_socket = "$RUN/$h.sock"
-	hypervisor = xenstore
+	hypervisor = ${MIG_HV:-xenstore}
 	notify_wait_ms = ${MIG_NOTIFY_WAIT_MS:-1000}
 	heartbeat_ms = 200
 	bridge xenbr0 dynamic = [ "198.51.100.128/25" ]
@@ -118,7 +119,13 @@ mig_conf() {
 mig_start() {
 	local h=$1 pid
 	xs_host "$h"
-	ip netns exec "${PFX}$h" "${MIGRATED:-$BIN/migrated}" -d -vv \
+	local pre=""
+	# libxl mode without Xen: libxl's libxenctrl calls answered by the
+	# fixture's shim, from the same domain table xenstored sees.
+	[ "${MIG_HV:-}" = libxl ] &&
+	    pre="$PWD/${B:-build}/lib/xs_shim.so:$PWD/${B:-build}/lib/mig_flask_shim.so"
+	ip netns exec "${PFX}$h" env ${pre:+LD_PRELOAD=$pre} \
+	    "XS_SHIM_STATE=$RUN/xs-$h/shim" "${MIGRATED:-$BIN/migrated}" -d -vv \
 	    -f "$RUN/mig-$h.conf" \
 	    >>"$RUN/mig-$h.log" 2>&1 &
 	pid=$!
