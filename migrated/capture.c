@@ -76,7 +76,7 @@ cap_open(const char *ifname, const char *filter)
 fail_p:
 	snprintf(err, sizeof(err), "%s", pcap_geterr(c->p));
 fail:
-	log_warnx("capture on %s: %s", ifname, err);
+	cnt_drop("capture_open_failed", "capture on %s: %s", ifname, err);
 	if (c->p != NULL)
 		pcap_close(c->p);
 	free(c);

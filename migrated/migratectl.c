@@ -166,12 +166,60 @@ print_migrations(struct json_object *o)
 	}
 }
 
+/* The path and body for a command line; NULL when it is not one. */
+static const char *
+build_request(int argc, char *argv[], const char **method,
+    struct json_object **req)
+{
+	struct json_object	*arr;
+	const char		*cmd = argv[0];
+	int			 i;
+
+	*method = "GET";
+	*req = NULL;
+	if (strcmp(cmd, "status") == 0 && argc <= 2)
+		return "/v1/status";
+	if (strcmp(cmd, "migrations") == 0 && argc <= 2)
+		return "/v1/migrations";
+	*method = "POST";
+	if (strcmp(cmd, "departure") == 0 && argc >= 3) {
+		*req = json_object_new_object();
+		json_object_object_add(*req, "domain",
+		    json_object_new_string(argv[1]));
+		arr = json_object_new_array();
+		for (i = 2; i < argc; i++)
+			json_object_array_add(arr,
+			    json_object_new_string(argv[i]));
+		json_object_object_add(*req, "dest_rlocs", arr);
+		return "/v1/departure";
+	}
+	if (strcmp(cmd, "vif") != 0 || argc < 4 ||
+	    !((strcmp(argv[1], "online") == 0 && argc == 7) ||
+	    (strcmp(argv[1], "offline") == 0 && argc == 4)))
+		return NULL;
+	*req = json_object_new_object();
+	json_object_object_add(*req, "action", json_object_new_string(argv[1]));
+	json_object_object_add(*req, "domid",
+	    json_object_new_int64(atoll(argv[2])));
+	json_object_object_add(*req, "devid",
+	    json_object_new_int64(atoll(argv[3])));
+	if (argc == 7) {
+		json_object_object_add(*req, "vif",
+		    json_object_new_string(argv[4]));
+		json_object_object_add(*req, "bridge",
+		    json_object_new_string(argv[5]));
+		json_object_object_add(*req, "mac",
+		    json_object_new_string(argv[6]));
+	}
+	return "/v1/vif";
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct json_object	*o = NULL, *req = NULL, *arr;
-	const char		*sock = SOCK_DEFAULT, *cmd, *path, *method = "GET";
-	int			 ch, json = 0, i, rc = 0;
+	struct json_object	*o = NULL, *req = NULL;
+	const char		*sock = SOCK_DEFAULT, *cmd, *path, *method;
+	int			 ch, json = 0, rc = 0;
 	long			 code;
 
 	while ((ch = getopt(argc, argv, "+s:")) != -1) {
@@ -186,42 +234,7 @@ main(int argc, char *argv[])
 	cmd = argv[0];
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
-	if (strcmp(cmd, "status") == 0 && argc <= 2)
-		path = "/v1/status";
-	else if (strcmp(cmd, "migrations") == 0 && argc <= 2)
-		path = "/v1/migrations";
-	else if (strcmp(cmd, "departure") == 0 && argc >= 3) {
-		path = "/v1/departure";
-		method = "POST";
-		req = json_object_new_object();
-		json_object_object_add(req, "domain",
-		    json_object_new_string(argv[1]));
-		arr = json_object_new_array();
-		for (i = 2; i < argc; i++)
-			json_object_array_add(arr,
-			    json_object_new_string(argv[i]));
-		json_object_object_add(req, "dest_rlocs", arr);
-	} else if (strcmp(cmd, "vif") == 0 && argc >= 4 &&
-	    ((strcmp(argv[1], "online") == 0 && argc == 7) ||
-	    (strcmp(argv[1], "offline") == 0 && argc == 4))) {
-		path = "/v1/vif";
-		method = "POST";
-		req = json_object_new_object();
-		json_object_object_add(req, "action",
-		    json_object_new_string(argv[1]));
-		json_object_object_add(req, "domid",
-		    json_object_new_int64(atoll(argv[2])));
-		json_object_object_add(req, "devid",
-		    json_object_new_int64(atoll(argv[3])));
-		if (argc == 7) {
-			json_object_object_add(req, "vif",
-			    json_object_new_string(argv[4]));
-			json_object_object_add(req, "bridge",
-			    json_object_new_string(argv[5]));
-			json_object_object_add(req, "mac",
-			    json_object_new_string(argv[6]));
-		}
-	} else
+	if ((path = build_request(argc, argv, &method, &req)) == NULL)
 		usage();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	code = call(sock, method, path, req ? json_object_to_json_string(req) :

@@ -282,8 +282,16 @@ dbpoll_done(void *arg, int status, const char *body, size_t len)
 				continue;
 			if (json_object_object_get_ex(e, "registered", &v) &&
 			    json_object_get_boolean(v)) {
-				tl_add(j->tl, mono_us(), "map-notify", "%s",
-				    buf);
+				uint64_t t = mono_us(), ms = 0;
+
+				/* xtrd's own CLOCK_MONOTONIC time of it */
+				if (json_object_object_get_ex(e,
+				    "last_notify_ms", &v))
+					ms = (uint64_t)json_object_get_int64(v);
+				if (ms > 0 && ms * 1000 <= t)
+					t = ms * 1000;
+				tl_add(j->tl, t, "map-notify", "%s%s", buf,
+				    ms > 0 ? " (xtrd's time)" : "");
 				send_smr(M, j);
 			}
 			break;
