@@ -123,6 +123,22 @@ check_resolution() {
 	xtr_ctl b map-cache
 	out=$(xtr_ctl a lig 10.9.9.9) || die "lig for unregistered space failed"
 	echo "$out" | grep -q 'negative' || die "no negative reply: $out"
+	# the same over IPv6 to the Map-Resolver
+	out=$(xtr_ctl a lig 10.2.0.5 2001:db8:ffff::100) || die "lig over v6: $out"
+	echo "$out" | grep -q '192.0.2.2 ' || die "lig over v6: $out"
+}
+
+# B stops refreshing: the MS drops its registration after three missed
+# refreshes (register_interval 5 s), A's stay.
+check_expiry() {
+	local pid
+	pid=$(ip netns pids "${PFX}b" | head -n1)
+	kill "$pid"
+	xtr_wait 25 bash -c "$BIN/xtrctl -s $RUN/ms.sock --json timeline |
+	    jq -e '[.events[] | select(.event == \"registration-expired\" and .eid == \"10.2.0.0/24\")] | length == 1'" ||
+	    die "B's registration did not expire"
+	xtr_has_reg ms 10.1.0.0/24 192.0.2.1 || die "A's registration went too"
+	[ "$(xtr_counter ms ms_expired)" = 1 ] || die "ms_expired is not 1"
 }
 
 xtr_need
@@ -137,5 +153,6 @@ xtr_start b "$RUN/b.conf"
 check_registrations
 check_resolution
 check_tshark
+check_expiry
 [ "$(xtr_counter ms drop_auth_fail)" = 0 ] || die "MS saw auth failures"
 echo "xtr_basic: ok"
