@@ -45,6 +45,7 @@
 	X(ms_pubsub_notify)					\
 	X(smr_invoked_request)					\
 	X(etr_moved_notify)					\
+	X(dup_map_notify)					\
 	X(drop_unknown_type)					\
 	X(drop_role)						\
 	X(drop_auth_fail)					\

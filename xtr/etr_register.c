@@ -300,6 +300,25 @@ is_ours(struct xtrd *x, const struct ipprefix *p)
 	return false;
 }
 
+/* Every locator of rec is one of our RLOCs. */
+static bool
+carries_our_rlocs(struct xtrd *x, const struct lisp_record *rec)
+{
+	int	i, j;
+
+	if (rec->nloc == 0)
+		return false;
+	for (i = 0; i < rec->nloc; i++) {
+		for (j = 0; j < x->conf->nrloc; j++)
+			if (ipaddr_cmp(&rec->loc[i].rloc.ip,
+			    &x->conf->rloc[j]) == 0)
+				break;
+		if (j == x->conf->nrloc)
+			return false;
+	}
+	return true;
+}
+
 static void
 send_notify_ack(struct xtrd *x, int msi, struct lisp_map_register *n,
     const struct ipaddr *src, uint16_t sport)
@@ -331,6 +350,11 @@ moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
 	for (i = 0; i < n->nrec; i++) {
 		p.addr = n->rec[i].eid.ip;
 		p.plen = n->rec[i].eid_plen;
+		if (is_ours(x, &p) && carries_our_rlocs(x, &n->rec[i])) {
+			cnt_inc(C_dup_map_notify);	/* our own mapping */
+			used++;
+			continue;
+		}
 		if (!is_ours(x, &p)) {
 			/* RFC 9437: a mapping we subscribed to changed */
 			if (x->conf->subscribe && mc_lookup(x->mc, 0, &p.addr,
@@ -411,5 +435,12 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 		}
 		return;
 	}
+	/* a second Map-Notify for a register already acknowledged (the MS
+	 * answered a retransmission too): not news */
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		if (dm->tx[msi].nonce == n.nonce && n.nonce != 0) {
+			cnt_inc(C_dup_map_notify);
+			return;
+		}
 	moved_notify(x, msi, &n, src, sport);
 }
