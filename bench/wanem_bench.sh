@@ -3,7 +3,8 @@
 # a direct veth pair measured in the same run, with the same offloads.
 #   latency:    ping RTT (avg, min, mdev) direct vs through wanem
 #   throughput: iperf3 TCP, one stream, A -> B
-#   accuracy:   RTT through wanem --delay 10 minus the 20 ms asked for
+#   accuracy:   RTT through wanem --delay 10 against the 20 ms asked for,
+#               and how late wanem sent frames (its late_avg/max_us stats)
 # Run as root from anywhere; prints one table.  Arguments: none.
 # Environment:
 #   BENCH_SECS      iperf3 seconds per run (default 5)

@@ -9,7 +9,8 @@
 #   5. offloads on: GSO super-frames cross wanem (gso counter, iperf3 runs)
 #   6. jitter 5 ms keeps UDP order; with --reorder it does not; duplicate 10 %
 #   7. the same --seed loses the same pings, another seed others
-#   8. bad knob values are refused with the option named
+#   8. an 802.1Q tag (which the kernel moves out of the frame) survives
+#   9. bad knob values are refused with the option named
 # Arguments: none.  Environment:
 #   WANEM_TEST_MECH  mechanism to test (default wanem; auto = the chooser)
 #   WANEM            the wanem binary (default build/bin/wanem)
@@ -284,6 +285,30 @@ test_seed() {
 	fi
 }
 
+test_vlan() {
+	local td n
+
+	link
+	ip netns exec "$NS_B" timeout 20 tcpdump -c 2 -nei e0 vlan 100 \
+	    >"$WAN_RUNDIR/vlan" 2>/dev/null &
+	td=$!
+	sleep 2
+	ip netns exec "$NS_A" timeout 20 python3 -c '
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("e0", 0))
+f = (b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x81\x00\x00\x64" +
+     b"\x88\xb5" + b"wanem-vlan" + bytes(40))
+for _ in range(5): s.send(f)'
+	wait "$td" 2>/dev/null || true
+	n=$(grep -c 'vlan 100, p 0, ethertype Unknown (0x88b5)' "$WAN_RUNDIR/vlan") || true
+	if [ "$n" -ge 2 ]; then
+		ok "802.1Q VID 100 kept across wanem"
+	else
+		bad "802.1Q: tagged frames seen in $NS_B: '$n'"
+	fi
+}
+
 test_options() {
 	local w=${WANEM:-build/bin/wanem} opt val msg
 
@@ -320,6 +345,7 @@ if [ "$(wan_mechanism)" = wanem ]; then
 fi
 test_jitter_dup
 [ "$(wan_mechanism)" = wanem ] && test_seed
+command -v tcpdump >/dev/null && test_vlan
 test_options
 [ "$fails" -eq 0 ] || die "$fails check(s) failed"
 echo "wanem: all checks passed"
