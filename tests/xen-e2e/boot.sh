@@ -12,7 +12,7 @@
 # "E2E: PASS NAME", "E2E: FAIL NAME: why", "E2E: DONE rc=N".
 # Result: 0 when DONE rc=0 was seen and no FAIL; 1 when the test ran to DONE
 # and failed (not retried: that is a real failure); 2 when every attempt
-# hung or crashed before DONE.
+# hung or crashed before DONE; 3 when XEN_E2E_DEADLINE left no time to boot.
 #
 # Environment:
 #   XEN_E2E_ATTEMPTS      boots to try when one hangs (default 3)
@@ -160,7 +160,7 @@ attempt() {
 }
 
 main() {
-	local dir i left
+	local dir i left tried=0
 	[ "$#" -eq 1 ] || die "usage: boot.sh OUTDIR"
 	dir=$1
 	for f in xen vmlinuz dom0-initrd; do
@@ -182,6 +182,7 @@ main() {
 			fi
 		fi
 		note "attempt $i of $ATTEMPTS"
+		tried=$i
 		attempt "$dir" "$dir/serial-$i.log"
 		note "attempt $i: $RESULT"
 		case $RESULT in
@@ -195,6 +196,10 @@ main() {
 			tail -n 40 "$dir/serial-$i.log" | tr -d '\r' ;;
 		esac
 	done
+	if [ "$tried" -eq 0 ]; then
+		note "no time left to boot"
+		return 3
+	fi
 	note "no attempt reached E2E: DONE"
 	return 2
 }

@@ -13,7 +13,8 @@
 # sets E2E_KEY):
 #   E2E_BRIDGE        bridge the guest vif joins (xenbr0)
 #   E2E_BRIDGE_ADDR   dom0's address on it (192.0.2.1/24)
-#   E2E_GUEST_MEM     guest memory in MiB (default 64)
+#   E2E_GUEST_MEM     guest memory in MiB (default 128; 64 is too small
+#                     for the kernel image of the Debian 6.1 kernel)
 #   E2E_GUEST_IP      guest address (default 192.0.2.10/24)
 #   E2E_GUEST_MAC     guest MAC (default 00:16:3e:00:e2:01)
 #   E2E_GUEST_TIMEOUT seconds for the guest to boot (default 240; ~15 s on
@@ -25,7 +26,7 @@ set -u -o pipefail
 
 NAME=e2e-guest
 BRIDGE=${E2E_BRIDGE:-xenbr0}
-MEM=${E2E_GUEST_MEM:-64}
+MEM=${E2E_GUEST_MEM:-128}
 IP=${E2E_GUEST_IP:-192.0.2.10/24}
 MAC=${E2E_GUEST_MAC:-00:16:3e:00:e2:01}
 GUEST_TIMEOUT=${E2E_GUEST_TIMEOUT:-240}
