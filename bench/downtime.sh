@@ -93,6 +93,13 @@ need() {
 		[ -x "$BIN/$c" ] || die "no $BIN/$c (run make)"
 	done
 	why=$(xs_fixture_check) || die "$why"
+	# a snapshot: the tree is rebuilt under us by others
+	mkdir -p "$OUT/bin"
+	for c in xtrd xtrctl migrated migratectl garp_send wanem; do
+		cp "$BIN/$c" "$OUT/bin/$c"
+	done
+	BIN=$OUT/bin
+	WANEM=$BIN/wanem
 	case " $MODES " in
 	*" bgp "*) command -v bird >/dev/null ||
 		{ echo "downtime: no bird2: mode bgp skipped" >&2
@@ -172,6 +179,9 @@ write_meta() {
 	MIG_T_START=$MIG_T_START
 	MIG_T_PRECOPY_END=$MIG_T_PRECOPY_END
 	MIG_T_SUSPEND=$MIG_T_SUSPEND
+	MIG_T_SUSPENDED=$MIG_T_SUSPENDED
+	MIG_T_RESTORED=$MIG_T_RESTORED
+	MIG_T_MOVED=$MIG_T_MOVED
 	MIG_T_UP=$MIG_T_UP
 	MIG_T_END=$MIG_T_END
 	WL_T_STOP=$WL_T_STOP
@@ -216,8 +226,8 @@ cleanup() {
 main() {
 	local mode km loss t n=0 start
 	parse "$@"
-	need
 	mkdir -p "$OUT/trials"
+	need
 	python3 bench/tools/analyze.py --header-only >"$OUT/results.csv"
 	trap cleanup EXIT
 	trap 'cleanup; exit 130' INT

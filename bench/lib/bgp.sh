@@ -1,5 +1,103 @@
 # shellcheck shell=bash
-# bench/lib/bgp.sh: mode bgp of the testbed (no LISP).  Sourced.
-tb_up_bgp() { tb_die "mode bgp: not written yet"; }
-tb_bgp_withdraw() { :; }
-tb_bgp_announce() { :; }
+# bench/lib/bgp.sh: mode bgp of the testbed (bench/lib/testbed.sh): no
+# LISP, the VM's /32 is a BGP route.  Sourced after testbed.sh.
+#
+# bird2 (default timers: hold 240 s, keepalive 80 s; BIRD has no MRAI) in
+# ${TB}core (AS 64500, 192.0.2.254, a transit router on the WAN core's
+# bridge), cl (AS 64503, announces 203.0.113.0/24), dc1 (AS 64501) and dc2
+# (AS 64502).  Each Dom0's xenbr0 carries the VM's gateway 198.51.100.1
+# with the same MAC at both DCs (as LISP mode's anycast gateway), and a
+# static protocol "vm" with 198.51.100.5/32 on xenbr0: enabled at dc1 at
+# start, disabled there when the VM suspends (tb_bgp_withdraw), enabled at
+# dc2 when it is up (tb_bgp_announce).  The xenstore side of the migration
+# is the same as in the LISP modes (real xenstored per Dom0, xl's writes),
+# with no migrated watching it.
+
+tb_bird_conf() {
+	local n=$1 id=$2 as=$3 extra=$4
+	cat >"$RUN/bird-$n.conf" <<-EOC
+	router id $id;
+	protocol device { }
+	protocol kernel { ipv4 { import none; export all; }; learn no; }
+	$extra
+	protocol bgp core {
+	  local $id as $as;
+	  neighbor 192.0.2.254 as 64500;
+	  ipv4 { import all; export where source = RTS_STATIC; };
+	}
+	EOC
+}
+
+tb_bird_core_conf() {
+	local n
+	{
+		echo "router id 192.0.2.254;"
+		echo "protocol device { }"
+		echo "protocol kernel { ipv4 { import none; export all; }; learn no; }"
+		for n in dc1:192.0.2.1:64501 dc2:192.0.2.2:64502 cl:192.0.2.3:64503; do
+			IFS=: read -r name addr as <<<"$n"
+			echo "protocol bgp $name {"
+			echo "  local 192.0.2.254 as 64500;"
+			echo "  neighbor $addr as $as;"
+			echo "  ipv4 { import all; export all; next hop self; };"
+			echo "}"
+		done
+	} >"$RUN/bird-core.conf"
+}
+
+tb_bird_start() {
+	local n=$1
+	tb_bg "$n" "$RUN/bird-$n.log" bird -f -c "$RUN/bird-$n.conf" \
+	    -s "$RUN/bird-$n.ctl" -P "$RUN/bird-$n.pid"
+	tb_wait 5 test -S "$RUN/bird-$n.ctl" ||
+	    tb_die "bird on $n did not start: $(tail -3 "$RUN/bird-$n.log")" || return 1
+}
+
+tb_birdc() {
+	local n=$1
+	shift
+	birdc -s "$RUN/bird-$n.ctl" "$@"
+}
+
+tb_bgp_routes_to() {
+	ip -n "${TB}$1" route get "$2" 2>/dev/null | grep -q via
+}
+
+tb_up_bgp() {
+	local n
+	for n in core cl dc1 dc2; do
+		tb_in "$n" sysctl -qw net.ipv4.ip_forward=1 \
+		    net.ipv4.conf.all.send_redirects=0 >/dev/null
+	done
+	ip -n "${TB}core" addr add 192.0.2.254/24 dev br0
+	ip -n "${TB}cl" addr add 203.0.113.1/24 dev site0
+	for n in dc1 dc2; do
+		ip -n "${TB}$n" link set xenbr0 address "$TB_AMAC"
+		ip -n "${TB}$n" addr add 198.51.100.1/24 dev xenbr0
+	done
+	tb_bird_core_conf
+	tb_bird_conf cl 192.0.2.3 64503 \
+	    'protocol static site { ipv4; route 203.0.113.0/24 via "site0"; }'
+	tb_bird_conf dc1 192.0.2.1 64501 \
+	    'protocol static vm { ipv4; route 198.51.100.5/32 via "xenbr0"; }'
+	tb_bird_conf dc2 192.0.2.2 64502 \
+	    'protocol static vm { disabled yes; ipv4; route 198.51.100.5/32 via "xenbr0"; }'
+	for n in core cl dc1 dc2; do
+		tb_bird_start "$n" || return 1
+	done
+	for n in dc1 dc2; do
+		xs_fixture_start "$RUN/xs-$n" || return 1
+	done
+	tb_vm_create || return 1
+	tb_wait 40 tb_bgp_routes_to cl "$TB_VM_IP" ||
+	    tb_die "no BGP route to the VM at the client site" || return 1
+	tb_wait 20 tb_bgp_routes_to dc1 203.0.113.10 ||
+	    tb_die "no BGP route to the client at dc1" || return 1
+	tb_wait 20 tb_bgp_routes_to dc2 203.0.113.10 ||
+	    tb_die "no BGP route to the client at dc2" || return 1
+	tb_wait 10 tb_in ch ping -c 1 -W 1 "$TB_VM_IP" ||
+	    tb_die "the client cannot reach the VM" || return 1
+}
+
+tb_bgp_withdraw() { tb_birdc "$1" disable vm >/dev/null; }
+tb_bgp_announce() { tb_birdc "$1" enable vm >/dev/null; }

@@ -16,10 +16,16 @@
 #       mode bgp: dc1 withdraws the /32 at the suspend, dc2 announces it
 #       at UP
 #     4 xlr_src_destroy at dc1
-# Sets (CLOCK_REALTIME ns): MIG_T_START MIG_T_PRECOPY_END MIG_T_SUSPEND
-# MIG_T_UP MIG_T_END, and MIG_PRECOPY_BYTES.  Needs WL (wl.py), BIN.
+# Sets (CLOCK_REALTIME ns): MIG_T_START (= the pre-copy's TCP connection
+# is up) MIG_T_PRECOPY_END MIG_T_SUSPEND
+# MIG_T_SUSPENDED (guest suspended in xenstore) MIG_T_RESTORED (dc2's
+# xenstore side done) MIG_T_MOVED (vif on dc2's bridge) MIG_T_UP
+# MIG_T_END, and MIG_PRECOPY_BYTES.  Needs WL (wl.py), BIN.
 
 tb_now() { date +%s%N; }
+
+# tb_mark STEP: "STEP realtime_ns" into RUN/marks (the emulator's timeline)
+tb_mark() { echo "$1 $(tb_now)" >>"$RUN/marks.log"; }
 
 tb_precopy() {
 	local bytes=$1 out
@@ -27,7 +33,8 @@ tb_precopy() {
 	    "$RUN/precopy.done"
 	out=$(tb_in dc1 python3 "$WL" precopy-send 192.0.2.2 7000 "$bytes") ||
 	    tb_die "pre-copy failed" || return 1
-	MIG_PRECOPY_BYTES=${out%% *}
+	echo "$out" >"$RUN/precopy.log"
+	read -r MIG_PRECOPY_BYTES _ MIG_T_PRECOPY_START MIG_T_PRECOPY_END <<<"$out"
 }
 
 tb_vif_move() {
@@ -39,47 +46,43 @@ tb_vif_move() {
 
 tb_migrate() {
 	local mem=$1 blackout=$2 uuid left
-	MIG_T_START=$(tb_now)
 	xs_fixture_use "$RUN/xs-dc1"
 	uuid=$(xs_domain_uuid 1) || return 1
-	if [ "$TB_MODE" != bgp ]; then
-		xs_fixture_use "$RUN/xs-dc2"
-		xlr_dest_create vm1 2 "$uuid" || return 1
-		[ "$TB_MODE" = full ] &&
-		    { tb_mig dc1 departure vm1 192.0.2.2 >/dev/null ||
-		      tb_die "departure refused" || return 1; }
+	xs_fixture_use "$RUN/xs-dc2"
+	xlr_dest_create vm1 2 "$uuid" || return 1
+	tb_mark dest-created
+	if [ "$TB_MODE" = full ]; then
+		tb_mig dc1 departure vm1 192.0.2.2 >/dev/null ||
+		    tb_die "departure refused" || return 1
+		tb_mark departure-announced
 	fi
 	tb_precopy "$((mem * 1048576))" || return 1
-	MIG_T_PRECOPY_END=$(tb_now)
+	# the migration starts with the memory stream (the setup before it
+	# is this emulator's own process start-up, seconds on a busy host)
+	MIG_T_START=$MIG_T_PRECOPY_START
 	MIG_T_SUSPEND=$(tb_now)
 	ip -n "${TB}dc1" link set vif1.0 down
-	if [ "$TB_MODE" = bgp ]; then
-		tb_bgp_withdraw dc1
-	else
-		xs_fixture_use "$RUN/xs-dc1"
-		xlr_src_suspend 1 || return 1
-		xs_fixture_use "$RUN/xs-dc2"
-		xlr_dest_restore 2 "$TB_VM_MAC" xenbr0 || return 1
-	fi
+	[ "$TB_MODE" = bgp ] && tb_bgp_withdraw dc1
+	xs_fixture_use "$RUN/xs-dc1"
+	xlr_src_suspend 1 || return 1
+	MIG_T_SUSPENDED=$(tb_now)
+	xs_fixture_use "$RUN/xs-dc2"
+	xlr_dest_restore 2 "$TB_VM_MAC" xenbr0 || return 1
+	MIG_T_RESTORED=$(tb_now)
 	left=$(awk -v b="$blackout" -v s="$MIG_T_SUSPEND" -v n="$(tb_now)" \
 	    'BEGIN { l = b - (n - s) / 1e9; printf "%.3f", (l > 0 ? l : 0) }')
 	sleep "$left"
 	tb_vif_move
-	if [ "$TB_MODE" = bgp ]; then
-		MIG_T_UP=$(tb_now)
-		tb_bgp_announce dc2
-	else
-		xs_fixture_use "$RUN/xs-dc1"
-		xlr_src_rename_away vm1 1 || return 1
-		xs_fixture_use "$RUN/xs-dc2"
-		xlr_dest_go vm1 2 || return 1
-		MIG_T_UP=$(tb_now)
-	fi
+	MIG_T_MOVED=$(tb_now)
+	xs_fixture_use "$RUN/xs-dc1"
+	xlr_src_rename_away vm1 1 || return 1
+	xs_fixture_use "$RUN/xs-dc2"
+	xlr_dest_go vm1 2 || return 1
+	MIG_T_UP=$(tb_now)
+	[ "$TB_MODE" = bgp ] && tb_bgp_announce dc2
 	tb_in vm "$BIN/garp_send" -i eth0 -t garp -a "$TB_VM_IP" >/dev/null
-	if [ "$TB_MODE" != bgp ]; then
-		xlr_guest_resume 2 || return 1
-		xs_fixture_use "$RUN/xs-dc1"
-		xlr_src_destroy 1 || return 1
-	fi
+	xlr_guest_resume 2 || return 1
+	xs_fixture_use "$RUN/xs-dc1"
+	xlr_src_destroy 1 || return 1
 	MIG_T_END=$(tb_now)
 }

@@ -207,7 +207,7 @@ tb_start_xtrd() {
 	local n=$1
 	tb_bg "$n" "$RUN/$n.log" "$BIN/xtrd" -d -v -f "$RUN/$n.conf"
 	tb_wait 5 test -S "$RUN/$n.sock" ||
-	    tb_die "xtrd on $n did not start: $(tail -3 "$RUN/$n.log")"
+	    tb_die "xtrd on $n did not start: $(tail -3 "$RUN/$n.log")" || return 1
 }
 
 tb_start_migrated() {
@@ -215,7 +215,7 @@ tb_start_migrated() {
 	xs_fixture_use "$RUN/xs-$n"
 	tb_bg "$n" "$RUN/mig-$n.log" "$BIN/migrated" -d -v -f "$RUN/mig-$n.conf"
 	tb_wait 5 test -S "$RUN/mig-$n.sock" ||
-	    tb_die "migrated on $n did not start: $(tail -3 "$RUN/mig-$n.log")"
+	    tb_die "migrated on $n did not start: $(tail -3 "$RUN/mig-$n.log")" || return 1
 }
 
 tb_registered() {
@@ -253,12 +253,12 @@ tb_up_lisp() {
 	done
 	tb_vm_create || return 1
 	tb_wait 15 tb_registered "$TB_VM_IP/32" 192.0.2.1 ||
-	    tb_die "the VM's EID is not registered from dc1"
+	    tb_die "the VM's EID is not registered from dc1" || return 1
 	tb_wait 10 tb_registered 203.0.113.0/24 192.0.2.3 ||
-	    tb_die "the client site is not registered"
+	    tb_die "the client site is not registered" || return 1
 	# first contact: the client caches the VM's mapping, dc1 the client's
 	tb_wait 10 tb_in ch ping -c 1 -W 1 "$TB_VM_IP" ||
-	    tb_die "the client cannot reach the VM"
+	    tb_die "the client cannot reach the VM" || return 1
 }
 
 tb_up() {

@@ -24,7 +24,7 @@ compared.  Every command runs until killed (SIGTERM) or for SECONDS.
   wl.py precopy-send ADDR PORT BYTES
         the pre-copy stream of a live migration: BYTES over one TCP
         connection (retried until the receiver listens); prints
-        "bytes start_ns end_ns"
+        "bytes called_ns connected_ns end_ns"
   wl.py offset
         prints CLOCK_REALTIME - CLOCK_MONOTONIC in ns (daemon timelines
         are monotonic)
@@ -35,7 +35,6 @@ import socket
 import struct
 import sys
 import time
-import urllib.request
 
 FMT = "!QQ"
 STOP = False
@@ -158,6 +157,7 @@ def tcp_sink(addr, port, secs, log):
 
 
 def http_get(url, secs, log):
+    import urllib.request  # slow to import: only here
     with open(log, "w", buffering=1 << 16) as f:
         status = 0
         end = time.monotonic() + 10
@@ -195,6 +195,7 @@ def precopy_recv(port, log):
 
 
 def precopy_send(addr, port, nbytes):
+    t_call = time.time_ns()
     end = time.monotonic() + 20
     while True:
         try:
@@ -214,7 +215,7 @@ def precopy_send(addr, port, nbytes):
         left -= n
     s.shutdown(socket.SHUT_WR)
     s.recv(1)  # EOF from the receiver: everything arrived
-    print("%d %d %d" % (nbytes, start, time.time_ns()))
+    print("%d %d %d %d" % (nbytes, t_call, start, time.time_ns()))
 
 
 def main(a):
