@@ -89,8 +89,9 @@ tun_init(struct xtrd *x)
 		return -1;
 	}
 	d->tun_mtu = dp_conf_tun_mtu(c);
-	if ((d->tun_fd = dp_tun_open(c->tun_name, d->tun_mtu,
-	    &d->tun_ifindex)) == -1) {
+	d->udp_gso = c->offload;
+	if ((d->tun_fd = dp_tun_open(c->tun_name, d->tun_mtu, c->offload,
+	    &d->tun_ifindex, &d->vnet)) == -1) {
 		log_warn("TUN %s", c->tun_name);
 		return -1;
 	}
@@ -118,8 +119,8 @@ tun_init(struct xtrd *x)
 	site_routes(x);
 	timer_init(&d->tick, tick, NULL);
 	timer_set(&x->timers, &d->tick, mono_ms() + DP_TICK_MS);
-	log_info("data plane: %s mtu %u, %d EID-space prefix%s, site %s%s",
-	    c->tun_name, d->tun_mtu, c->neid_space,
+	log_info("data plane: %s mtu %u%s, %d EID-space prefix%s, site %s%s",
+	    c->tun_name, d->tun_mtu, d->vnet ? " offloads" : "", c->neid_space,
 	    c->neid_space == 1 ? "" : "es",
 	    c->site_if[0] ? c->site_if : "-", c->pxtr ? ", PxTR" : "");
 	return 0;

@@ -16,6 +16,7 @@ dp_conf_defaults(struct dp_conf *d)
 	d->queue_prefix = 64;
 	d->queue_total = 4096;
 	d->away_timeout = 30;
+	d->offload = true;
 }
 
 uint32_t
@@ -159,6 +160,8 @@ dp_conf_key(struct cfg_parser *cp, const struct cfg_line *l,
 		return uint_key(cp, l, v, 1, 86400, &d->away_timeout);
 	if (strcmp(key, "pxtr") == 0)
 		return boolean(cp, l, v, &d->pxtr);
+	if (strcmp(key, "tun_offload") == 0)
+		return boolean(cp, l, v, &d->offload);
 	if (strcmp(key, "instance_id") == 0) {
 		/* RFC 9300 §5.3: 24-bit Instance ID */
 		if (uint_key(cp, l, v, 0, 0xffffff, &u) == -1)
@@ -261,4 +264,6 @@ dp_conf_print(FILE *f, const struct dp_conf *d)
 	fprintf(f, "pxtr = \"%s\"\n", d->pxtr ? "on" : "off");
 	if (d->iid_set)
 		fprintf(f, "instance_id = %u\n", d->iid);
+	if (!d->offload)
+		fprintf(f, "tun_offload = \"off\"\n");
 }

@@ -16,6 +16,7 @@
  *   proxy_etrs = [ '192.0.2.50' ]         # PETR for non-EID destinations
  *   pxtr = "on"                           # PxTR: decapsulate for anyone
  *   instance_id = 0                       # RFC 9300 §5.3 I bit when set
+ *   tun_offload = "on"                    # TSO/GSO/GRO (default on)
  *
  * config.c hands every one of these keys to dp_conf_key(); the printer
  * writes them back only when the data plane is on, so configurations
@@ -54,6 +55,7 @@ struct dp_conf {
 	int		npetr;
 	struct ipaddr	petr[DP_MAX_PETR];
 	bool		pxtr;
+	bool		offload;		/* TUN TSO/csum + UDP GSO/GRO */
 	bool		iid_set;
 	uint32_t	iid;			/* 24 bits */
 };

@@ -7,8 +7,13 @@
  * its new RLOCs (dp_away.c) instead of being dropped.
  */
 #include <errno.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#ifndef UDP_GRO
+#define UDP_GRO		104
+#endif
 
 #include "dp_int.h"
 #include "mono.h"
@@ -102,6 +107,21 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 	dp_tun_write(in, pp.len);
 }
 
+static size_t
+gro_size(struct msghdr *mh)
+{
+	struct cmsghdr	*cm;
+	int		 v;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(v))) {
+			memcpy(&v, CMSG_DATA(cm), sizeof(v));
+			return v > 0 ? (size_t)v : 0;
+		}
+	return 0;
+}
+
 void
 dp_udp_input(int fd)
 {
@@ -109,8 +129,13 @@ dp_udp_input(int fd)
 	static struct mmsghdr		m[DP_BATCH];
 	static struct iovec		iov[DP_BATCH];
 	static struct sockaddr_storage	from[DP_BATCH];
+	static union {
+		char			b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr		align;
+	}				ctl[DP_BATCH];
 	struct ipaddr			src;
 	uint16_t			sport;
+	size_t				gso, off, len;
 	int				i, n, rounds;
 
 	dp_g->now_ms = mono_ms();
@@ -123,6 +148,8 @@ dp_udp_input(int fd)
 			m[i].msg_hdr.msg_namelen = sizeof(from[i]);
 			m[i].msg_hdr.msg_iov = &iov[i];
 			m[i].msg_hdr.msg_iovlen = 1;
+			m[i].msg_hdr.msg_control = ctl[i].b;
+			m[i].msg_hdr.msg_controllen = sizeof(ctl[i].b);
 		}
 		n = recvmmsg(fd, m, DP_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0) {
@@ -139,7 +166,17 @@ dp_udp_input(int fd)
 				    "datagram");
 				continue;
 			}
-			decap_one(buf[i], m[i].msg_len, &src);
+			/* UDP GRO: datagrams of gso bytes, back to back */
+			len = m[i].msg_len;
+			gso = gro_size(&m[i].msg_hdr);
+			if (gso == 0 || gso >= len) {
+				decap_one(buf[i], len, &src);
+				continue;
+			}
+			DPC(gro_rx);
+			for (off = 0; off < len; off += gso)
+				decap_one(buf[i] + off, len - off < gso ?
+				    len - off : gso, &src);
 		}
 		dp_tx_flush();		/* re-encapsulated (away) packets */
 		if (n < DP_BATCH)

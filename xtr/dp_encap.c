@@ -9,9 +9,17 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT	103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO		104
+#endif
 
 #include "dp_int.h"
 #include "xtrd.h"
@@ -57,6 +65,9 @@ dp_udp_open(int af, const struct ipaddr *bind_to)
 	} else
 		setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu,
 		    sizeof(pmtu));
+	/* RFC 9300 data arrives coalesced (one buffer per GSO batch) */
+	if (dp_g->c->offload)
+		setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
 	ipaddr_to_sockaddr(bind_to, LISP_DATA_PORT, &ss, &sl);
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
 		int saved = errno;
@@ -110,11 +121,29 @@ dp_nonce(void)
 	return x & 0xffffff;
 }
 
+/* RFC 9300 §5.3: N (nonce), L (our locator-status-bits), I (IID). */
+static int
+lisp_hdr(uint8_t *out)
+{
+	struct lisp_data_hdr	h;
+
+	memset(&h, 0, sizeof(h));
+	h.n = true;
+	h.nonce = dp_nonce();
+	h.l = true;
+	if (dp_g->c->iid_set) {			/* IID + 8 LSBs */
+		h.i = true;
+		h.iid = dp_g->c->iid;
+		h.lsb = dp_g->lsb & 0xff;
+	} else
+		h.lsb = dp_g->lsb;
+	return lisp_encode_data_hdr(&h, out, LISP_DATA_HDR_LEN) < 0 ? -1 : 0;
+}
+
 int
 dp_encap(const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
     const struct dp_pkt *pp)
 {
-	struct lisp_data_hdr	 h;
 	struct txq		*q = rloc->af == AF_INET ? &txq4 : &txq6;
 	int			 fd = rloc->af == AF_INET ? dp_g->udp4 :
 				    dp_g->udp6;
@@ -131,17 +160,7 @@ dp_encap(const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
 	if (q->n == DP_BATCH)
 		flush_one(q, fd);
 	i = q->n;
-	memset(&h, 0, sizeof(h));
-	h.n = true;				/* RFC 9300 §5.3: N, nonce */
-	h.nonce = dp_nonce();
-	h.l = true;				/* §5.3: L, our LSBs */
-	if (dp_g->c->iid_set) {			/* §5.3: I, IID + 8 LSBs */
-		h.i = true;
-		h.iid = dp_g->c->iid;
-		h.lsb = dp_g->lsb & 0xff;
-	} else
-		h.lsb = dp_g->lsb;
-	if (lisp_encode_data_hdr(&h, q->hdr[i], LISP_DATA_HDR_LEN) < 0)
+	if (lisp_hdr(q->hdr[i]) == -1)
 		return -1;
 	ipaddr_to_sockaddr(rloc, LISP_DATA_PORT, &q->to[i], &sl);
 	q->iov[i][0].iov_base = q->hdr[i];
@@ -195,6 +214,150 @@ to_petr(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	if (dp_encap(&c->petr[pp->hash % (uint32_t)c->npetr], pkt, len,
 	    pp) == 0)
 		DPC(petr_tx);
+}
+
+/* The RLOC a packet goes to without queueing or a PETR, or NULL. */
+static const struct ipaddr *
+fast_rloc(const struct dp_pkt *pp)
+{
+	const struct mc_entry	*e;
+	const struct mc_rloc	*r;
+	struct dp_away		*aw;
+
+	if (!dp_unicast(&pp->dst))
+		return NULL;
+	if ((aw = dp_away_find(&pp->dst)) != NULL)
+		return NULL;		/* the slow path counts it */
+	e = mc_lookup(dp_g->x->mc, 0, &pp->dst, dp_g->now_ms);
+	if (e == NULL || e->negative ||
+	    (r = mc_select_rloc(e, pp->hash)) == NULL || is_our_rloc(&r->addr))
+		return NULL;
+	return &r->addr;
+}
+
+/* One sendmsg for nseg datagrams of segsz bytes (the last may be shorter)
+ * with UDP GSO; one sendto each when the kernel cannot. */
+static void
+gso_send(const struct ipaddr *rloc, uint8_t *buf, size_t total,
+    size_t segsz, int nseg)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl;
+	struct iovec		 iov = { buf, total };
+	struct msghdr		 mh;
+	union {
+		char		 b[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr	 align;
+	}			 ctl;
+	struct cmsghdr		*cm;
+	uint16_t		 gs = (uint16_t)segsz;
+	int			 fd = rloc->af == AF_INET ? dp_g->udp4 :
+				    dp_g->udp6;
+	size_t			 off;
+
+	ipaddr_to_sockaddr(rloc, LISP_DATA_PORT, &ss, &sl);
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = &ss;
+	mh.msg_namelen = sl;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (nseg > 1 && dp_g->udp_gso) {
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.b;
+		mh.msg_controllen = sizeof(ctl.b);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_UDP;
+		cm->cmsg_type = UDP_SEGMENT;
+		cm->cmsg_len = CMSG_LEN(sizeof(gs));
+		memcpy(CMSG_DATA(cm), &gs, sizeof(gs));
+	}
+	if (nseg == 1 || dp_g->udp_gso) {
+		if (sendmsg(fd, &mh, 0) != -1) {
+			if (nseg > 1)
+				DPC(gso_tx);
+			return;
+		}
+		if (nseg == 1 || (errno != EIO && errno != EINVAL &&
+		    errno != EOPNOTSUPP && errno != ENOPROTOOPT)) {
+			dp_drop(DPC_drop_tx_error, "sendmsg: %s",
+			    strerror(errno));
+			return;
+		}
+		log_warn("UDP GSO, sending datagrams one by one");
+		dp_g->udp_gso = false;
+	}
+	for (off = 0; off < total; off += segsz)
+		if (sendto(fd, buf + off, total - off < segsz ? total - off :
+		    segsz, 0, (struct sockaddr *)&ss, sl) == -1)
+			dp_drop(DPC_drop_tx_error, "sendto: %s",
+			    strerror(errno));
+}
+
+/* The slow path: segments one by one through dp_itr_output (miss queue,
+ * away entries, PETR, PMTU errors). */
+static void
+tso_slow(const struct dp_tso *t, const uint8_t *pkt)
+{
+	static uint8_t	segbuf[2 * DP_BUFSZ];
+	struct dp_pkt	spp;
+	size_t		i, off = 0, l;
+
+	for (i = 0; i < t->nseg; i++) {
+		if (off + t->hl + t->mss > sizeof(segbuf)) {
+			dp_tx_flush();
+			off = 0;
+		}
+		l = dp_tso_segment(t, pkt, i, segbuf + off);
+		if (dp_pkt_parse(segbuf + off, l, &spp) == DPP_OK)
+			dp_itr_output(segbuf + off, l, &spp, false);
+		off += l;
+	}
+	dp_tx_flush();
+}
+
+void
+dp_itr_output_gso(const struct dp_vnet *vh, const uint8_t *pkt, size_t len)
+{
+	static uint8_t		 gsobuf[DP_GSO_MAX + DP_BUFSZ];
+	const struct ipaddr	*rloc;
+	struct dp_pkt		 pp;
+	struct dp_tso		 t;
+	size_t			 i, off = 0, segsz, ovh;
+	int			 n = 0;
+
+	if (dp_pkt_parse(pkt, len, &pp) != DPP_OK ||
+	    dp_tso_prepare(vh, pkt, len, &t) == -1 ||
+	    t.hl + t.mss > DP_BUFSZ) {
+		dp_drop(DPC_drop_bad_inner, "bad TSO packet from the TUN "
+		    "(%zu bytes)", len);
+		return;
+	}
+	segsz = LISP_DATA_HDR_LEN + t.hl + t.mss;
+	if ((rloc = fast_rloc(&pp)) == NULL) {
+		tso_slow(&t, pkt);
+		return;
+	}
+	ovh = (rloc->af == AF_INET ? 20 : 40) + 8;
+	if (segsz + ovh > dp_g->c->underlay_mtu) {
+		tso_slow(&t, pkt);	/* too big: dp_pmtu answers */
+		return;
+	}
+	dp_tx_flush();			/* keep the flow's order */
+	for (i = 0; i < t.nseg; i++) {
+		if (off + segsz > DP_GSO_MAX || n == DP_GSO_SEGS) {
+			gso_send(rloc, gsobuf, off, segsz, n);
+			off = 0;
+			n = 0;
+		}
+		if (lisp_hdr(gsobuf + off) == -1)
+			return;
+		off += LISP_DATA_HDR_LEN;
+		off += dp_tso_segment(&t, pkt, i, gsobuf + off);
+		n++;
+	}
+	gso_send(rloc, gsobuf, off, segsz, n);
+	DPC_ADD(encap_tx, t.nseg);
+	DPC_ADD(encap_tx_bytes, len + (t.nseg - 1) * t.hl);
 }
 
 void

@@ -18,7 +18,10 @@
 #include "timer.h"
 
 #define DP_BATCH	64		/* packets per recvmmsg/sendmmsg */
-#define DP_BUFSZ	9216		/* one packet (jumbo) */
+#define DP_BUFSZ	65536		/* one packet, or one GSO/GRO batch */
+#define DP_VNET_LEN	10		/* struct virtio_net_hdr */
+#define DP_GSO_MAX	65000		/* UDP GSO send: payload bytes */
+#define DP_GSO_SEGS	64		/* UDP GSO send: segments */
 #define DP_UDP_OVH	(8 + LISP_DATA_HDR_LEN)	/* UDP + LISP */
 
 #define DP_COUNTERS(X)							\
@@ -31,7 +34,7 @@
 	X(drop_queue_full) X(drop_queue_timeout) X(drop_bad_inner)	\
 	X(drop_bad_hdr) X(drop_iid) X(drop_no_rloc) X(drop_negative)	\
 	X(drop_not_local) X(drop_tx_error) X(drop_tun_write)		\
-	X(drop_loop) X(drop_not_eid)
+	X(drop_loop) X(drop_not_eid) X(tso_rx) X(gso_tx) X(gro_rx)
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n) DPC_##n,
@@ -53,6 +56,34 @@ struct dp_pkt {
 	uint32_t	hash;		/* flow hash (5-tuple) */
 };
 
+/* virtio_net_hdr as the TUN reads and writes it (host byte order). */
+struct dp_vnet {
+	uint8_t		flags;
+	uint8_t		gso_type;
+	uint16_t	hdr_len;
+	uint16_t	gso_size;
+	uint16_t	csum_start;
+	uint16_t	csum_offset;
+};
+#define DP_VNET_NEEDS_CSUM	1
+#define DP_VNET_GSO_NONE	0
+#define DP_VNET_GSO_TCPV4	1
+#define DP_VNET_GSO_TCPV6	4
+
+/* One TCP super-packet to cut (dp_gso.c). */
+struct dp_tso {
+	size_t		iphl, hl;	/* IP header, IP + TCP headers */
+	size_t		mss, payload, nseg;
+	int		v6;
+};
+uint32_t dp_csum_add(uint32_t, const uint8_t *, size_t);
+uint16_t dp_csum_fold(uint32_t);
+int	dp_vnet_csum(uint8_t *, size_t, const struct dp_vnet *);
+int	dp_tso_prepare(const struct dp_vnet *, const uint8_t *, size_t,
+	    struct dp_tso *);
+size_t	dp_tso_segment(const struct dp_tso *, const uint8_t *, size_t i,
+	    uint8_t *out);
+
 enum dp_pkt_err {
 	DPP_OK = 0, DPP_SHORT, DPP_VERSION, DPP_HLEN, DPP_TOTLEN,
 };
@@ -68,6 +99,8 @@ struct dp {
 	int			 site_ifindex;	/* 0 none */
 	uint32_t		 tun_mtu;
 	int			 udp4, udp6;
+	bool			 vnet;		/* TUN offloads on */
+	bool			 udp_gso;	/* UDP_SEGMENT works */
 	struct ipaddr		 rloc4, rloc6;
 	uint32_t		 lsb;		/* our locator-status-bits */
 	uint32_t		 rnd;		/* nonce generator state */
@@ -85,7 +118,8 @@ extern struct dp	*dp_g;
 void	dp_drop(enum dp_cnt, const char *fmt, ...) LOG_ATTR(2, 3);
 
 /* dp_tun.c */
-int	dp_tun_open(const char *name, uint32_t mtu, int *ifindex);
+int	dp_tun_open(const char *name, uint32_t mtu, bool offload,
+	    int *ifindex, bool *vnet);
 void	dp_tun_input(void);		/* drain the TUN: ITR */
 int	dp_tun_write(const uint8_t *, size_t);
 
@@ -97,6 +131,8 @@ void	dp_itr_output(const uint8_t *, size_t, const struct dp_pkt *,
 int	dp_encap(const struct ipaddr *rloc, const uint8_t *, size_t,
 	    const struct dp_pkt *);
 void	dp_tx_flush(void);
+/* A TCP super-packet from the TUN (offloads on). */
+void	dp_itr_output_gso(const struct dp_vnet *, const uint8_t *, size_t);
 bool	dp_unicast(const struct ipaddr *);
 int	dp_udp_open(int af, const struct ipaddr *bind_to);
 

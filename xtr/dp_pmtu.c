@@ -106,7 +106,7 @@ too_big4(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	wr_be16(out + 26, (uint16_t)mtu);	/* RFC 1191 §4: next-hop MTU */
 	memcpy(out + 28, pkt, quote);
 	wr_be16(out + 22, csum_fold(csum_add(0, out + 20, 8 + quote)));
-	if (write(dp_g->tun_fd, out, n) > 0)
+	if (dp_tun_write(out, n) == 0)
 		DPC(pmtu_icmp);
 }
 
@@ -143,7 +143,7 @@ too_big6(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	s = csum_add(s, ph, 8);
 	s = csum_add(s, out + 40, plen);
 	wr_be16(out + 42, csum_fold(s));
-	if (write(dp_g->tun_fd, out, 40 + plen) > 0)
+	if (dp_tun_write(out, 40 + plen) == 0)
 		DPC(pmtu_icmp);
 }
 

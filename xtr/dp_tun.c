@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "dp_int.h"
@@ -45,8 +46,22 @@ out:
 	return rc;
 }
 
+/* TSO and checksum offload (wireguard-go's tun_linux.go does the same):
+ * the kernel may then hand us TCP super-packets; 0 or -1. */
+static int
+offloads(int fd)
+{
+	int	sz = DP_VNET_LEN;
+
+	if (ioctl(fd, TUNSETVNETHDRSZ, &sz) == -1 ||
+	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) == -1)
+		return -1;
+	return 0;
+}
+
 int
-dp_tun_open(const char *name, uint32_t mtu, int *ifindex)
+dp_tun_open(const char *name, uint32_t mtu, bool offload, int *ifindex,
+    bool *vnet)
 {
 	struct ifreq	ifr;
 	int		fd, r;
@@ -54,9 +69,16 @@ dp_tun_open(const char *name, uint32_t mtu, int *ifindex)
 	if ((fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) == -1)
 		return -1;
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0);
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if ((r = ioctl(fd, TUNSETIFF, &ifr)) == -1 ||
+	*vnet = offload;
+	if (offload && ((r = ioctl(fd, TUNSETIFF, &ifr)) == -1 ||
+	    offloads(fd) == -1)) {
+		log_warn("%s: TUN offloads, going without", name);
+		close(fd);
+		return dp_tun_open(name, mtu, false, ifindex, vnet);
+	}
+	if ((!offload && (r = ioctl(fd, TUNSETIFF, &ifr)) == -1) ||
 	    (*ifindex = link_up_mtu(ifr.ifr_name, mtu)) == -1) {
 		int saved = errno;
 
@@ -70,7 +92,18 @@ dp_tun_open(const char *name, uint32_t mtu, int *ifindex)
 int
 dp_tun_write(const uint8_t *p, size_t len)
 {
-	if (write(dp_g->tun_fd, p, len) == -1) {
+	static const uint8_t	zero[DP_VNET_LEN];
+	struct iovec		iov[2] = {
+		{ (void *)(uintptr_t)zero, sizeof(zero) },
+		{ (void *)(uintptr_t)p, len },
+	};
+	ssize_t			r;
+
+	if (dp_g->vnet)
+		r = writev(dp_g->tun_fd, iov, 2);
+	else
+		r = write(dp_g->tun_fd, p, len);
+	if (r == -1) {
 		dp_drop(DPC_drop_tun_write, "TUN write: %s", strerror(errno));
 		return -1;
 	}
@@ -79,30 +112,58 @@ dp_tun_write(const uint8_t *p, size_t len)
 	return 0;
 }
 
+static void
+vnet_get(const uint8_t *b, struct dp_vnet *v)
+{
+	v->flags = b[0];
+	v->gso_type = b[1];
+	memcpy(&v->hdr_len, b + 2, 2);		/* host order (TUN) */
+	memcpy(&v->gso_size, b + 4, 2);
+	memcpy(&v->csum_start, b + 6, 2);
+	memcpy(&v->csum_offset, b + 8, 2);
+}
+
 /* ITR: read what the kernel routed into the TUN, a batch at a time; the
  * encapsulated copies reference the buffers until dp_tx_flush(). */
 void
 dp_tun_input(void)
 {
-	static uint8_t	buf[DP_BATCH][DP_BUFSZ];
+	static uint8_t	buf[DP_BATCH][DP_BUFSZ + DP_VNET_LEN];
 	struct dp_pkt	pp;
+	struct dp_vnet	vh;
+	uint8_t		*p;
 	ssize_t		n;
 	int		i, rounds;
 
 	dp_g->now_ms = mono_ms();
+	memset(&vh, 0, sizeof(vh));
 	for (rounds = 0; rounds < 8; rounds++) {
 		for (i = 0; i < DP_BATCH; i++) {
 			n = read(dp_g->tun_fd, buf[i], sizeof(buf[i]));
 			if (n <= 0)
 				break;
+			p = buf[i];
+			if (dp_g->vnet) {
+				if (n < DP_VNET_LEN)
+					continue;
+				vnet_get(p, &vh);
+				p += DP_VNET_LEN;
+				n -= DP_VNET_LEN;
+			}
 			DPC(tun_rx);
 			DPC_ADD(tun_rx_bytes, (uint64_t)n);
-			if (dp_pkt_parse(buf[i], (size_t)n, &pp) != DPP_OK) {
+			if (vh.gso_type != DP_VNET_GSO_NONE) {
+				DPC(tso_rx);
+				dp_itr_output_gso(&vh, p, (size_t)n);
+				continue;
+			}
+			if (dp_vnet_csum(p, (size_t)n, &vh) == -1 ||
+			    dp_pkt_parse(p, (size_t)n, &pp) != DPP_OK) {
 				dp_drop(DPC_drop_bad_inner, "bad packet from "
 				    "the TUN (%zd bytes)", n);
 				continue;
 			}
-			dp_itr_output(buf[i], pp.len, &pp, false);
+			dp_itr_output(p, pp.len, &pp, false);
 		}
 		dp_tx_flush();
 		if (i < DP_BATCH)
