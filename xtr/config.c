@@ -474,6 +474,7 @@ DP_KEY(k_away_timeout, "away_timeout")
 DP_KEY(k_proxy_etrs, "proxy_etrs")
 DP_KEY(k_pxtr, "pxtr")
 DP_KEY(k_instance_id, "instance_id")
+DP_KEY(k_tun_offload, "tun_offload")
 
 static int
 k_subscribe(struct item_ctx *ic, const char *v)
@@ -518,6 +519,7 @@ static const struct key_def keys[] = {
 	{ "proxy_etrs",		true,	k_proxy_etrs },
 	{ "pxtr",		false,	k_pxtr },
 	{ "instance_id",	false,	k_instance_id },
+	{ "tun_offload",	false,	k_tun_offload },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
