@@ -307,6 +307,11 @@ k_map_servers(struct item_ctx *ic, const char *v)
 			ms.proxy_reply = b;
 			continue;
 		}
+		if ((x = kv(part[i], "merge")) != NULL &&
+		    cfg_bool(x, &b) == 0) {
+			ms.merge = b;
+			continue;
+		}
 		return ic_err(ic, part[i], "unknown map-server option");
 	}
 	if (ms.addr.af == AF_UNSPEC)
@@ -766,8 +771,9 @@ xc_print(FILE *f, const struct xtr_conf *c)
 		fprintf(f, "%s\n    '%s", i ? "," : "",
 		    ipaddr_fmt(&c->ms[i].addr, buf, sizeof(buf)));
 		print_key(f, &c->ms[i].key);
-		fprintf(f, ",proxy_reply=%s'", c->ms[i].proxy_reply ? "yes" :
-		    "no");
+		fprintf(f, ",proxy_reply=%s,merge=%s'",
+		    c->ms[i].proxy_reply ? "yes" : "no",
+		    c->ms[i].merge ? "yes" : "no");
 	}
 	fprintf(f, " ]\n");
 	print_addrs(f, "map_resolvers", c->mr, c->nmr);

@@ -59,6 +59,7 @@ struct xc_map_server {
 	struct ipaddr	addr;
 	struct xc_key	key;
 	bool		proxy_reply;	/* ask the MS to answer for us (P) */
+	bool		merge;		/* merge with other xTRs' RLOCs (a) */
 };
 
 struct xc_site {

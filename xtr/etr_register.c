@@ -93,6 +93,7 @@ reg_send(struct reg_tx *rt)
 		rt->nonce = lisp_nonce();
 	reg.type = LISP_MAP_REGISTER;
 	reg.proxy_reply = ms->proxy_reply;	/* RFC 9301 §5.6: P */
+	reg.merge_req = ms->merge;		/* RFC 9301 §5.6: a */
 	reg.want_notify = true;			/* RFC 9301 §5.6: M */
 	reg.xtr_id_present = true;		/* RFC 9301 §5.6: I */
 	memcpy(reg.xtr_id, x->xtr_id, sizeof(reg.xtr_id));
