@@ -5,7 +5,8 @@
  * the connection to xtrd, and CLOCK_MONOTONIC timers.
  *
  * Usage: migrated [-dnv] [-f file] [-s socket] [-x xtrd-socket]
- *   -d  foreground, log to stderr     -v  verbose (twice: debug)
+ *   -d  foreground, log to stderr (else: daemon, syslog)
+ *   -v  verbose (twice: debug)
  *   -n  check the configuration and exit (-nv prints it normalised)
  */
 #include <errno.h>
@@ -222,6 +223,8 @@ main(int argc, char *argv[])
 	    (m.xtrmon = xtrc_new(m.conf.xtrd_socket)) == NULL)
 		fatal("xtrd socket %s", m.conf.xtrd_socket);
 	m.xtrd_up = 1;
+	if (!debug && daemon(0, 0) == -1)
+		fatal("daemon");
 	log_info("started: hypervisor %s, %d bridges, %d vms, xtrd %s, API %s",
 	    hv_name(&m.hv), m.conf.nbridge, m.conf.nvm, m.conf.xtrd_socket,
 	    m.conf.socket);

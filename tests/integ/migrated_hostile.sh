@@ -6,7 +6,8 @@
 # not its vif's; an NA for web1's IPv6 EID.  None is registered (the MS
 # still maps web1 to src only), each is counted under its own name.  A
 # free address of the dynamic range is accepted for web2; web3 then
-# claiming that same address is refused.  Arguments: none.  Environment:
+# claiming that same address is refused.  Then a reload (SIGHUP) gives
+# web2 a second static EID, registered at once.  Arguments: none.  Environment:
 # BIN, KEEP_RUN.  Namespaces: mh-*.  Run directory: build/migrated_hostile.
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
@@ -62,4 +63,11 @@ xtr_wait 5 test "$(mig_counter dst spoof_other_vm_eid)" -gt "$n" ||
     mig_fail "web3 took web2's dynamic EID"
 [ "$(mig_jq dst '.domains[] | select(.name == "web3") | .eids | length' status)" = 1 ] ||
     mig_fail "web3 got a second EID"
+
+# SIGHUP: web2 gets a second static EID; migrated pushes it at once.
+sed -i 's|^vm "web2" eids = .*|vm "web2" eids = [ "198.51.100.6", "198.51.100.66" ]|' \
+    "$RUN/mig-dst.conf"
+kill -HUP "$MIG_PIDS_dst"
+xtr_wait 10 mig_registered_at_ms 198.51.100.66/32 192.0.2.2 ||
+    mig_fail "EID added by a reload not registered"
 echo "migrated_hostile: ok"
