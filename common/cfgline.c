@@ -62,7 +62,9 @@ cfg_split(struct cfg_parser *cp, struct cfg_line *l, int lineno,
 			char q = *s++;
 
 			l->quoted[l->ntok] = 1;
-			while (*s != '\0' && *s != q) {
+			/* a line's own newline never belongs to a token */
+			while (*s != '\0' && *s != q && *s != '\n' &&
+			    *s != '\r') {
 				if (o == end)
 					return cfg_error(cp, l, NULL,
 					    "line too long");

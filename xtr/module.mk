@@ -18,7 +18,7 @@ xtrcore_SRCS += xtr/config.c xtr/timer.c xtr/ratelim.c xtr/counters.c \
 SBIN_PROGS += xtrd
 xtrd_SRCS := xtr/xtrd.c xtr/etr_register.c xtr/etr_reply.c \
 	xtr/itr_resolve.c xtr/smr.c xtr/ms_register.c xtr/mr_resolve.c \
-	xtr/pubsub.c xtr/api.c
+	xtr/pubsub.c xtr/api.c xtr/api_json.c xtr/api_lig.c
 xtrd_LIBS := xtrcore lisp common
 xtrd_PKGS := libcrypto libmicrohttpd json-c
 

@@ -43,9 +43,9 @@ test_errors_quote_token(void **state)
 	struct cfg_line		 l;
 
 	(void)state;
-	assert_int_equal(cfg_split(&cp, &l, 7, "key = 'open"), -1);
+	assert_int_equal(cfg_split(&cp, &l, 7, "key = 'open\n"), -1);
 	fflush(f);
-	assert_non_null(strstr(out, "x.conf:7: unterminated quote at 'open'"));
+	assert_non_null(strstr(out, "x.conf:7: unterminated quote at 'open'\n"));
 	assert_int_equal(cp.errors, 1);
 	fclose(f);
 }
