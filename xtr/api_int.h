@@ -1,0 +1,51 @@
+/*
+ * api_int.h: what the control API's files (api.c: server and handlers,
+ * api_json.c: JSON in and out, api_lig.c: the suspended lig request)
+ * share.  Not used outside the API.
+ */
+#ifndef XTR_API_INT_H
+#define XTR_API_INT_H
+
+#include <json-c/json.h>
+#include <microhttpd.h>
+
+#include "xtrd.h"
+
+struct api {
+	struct xtrd		*x;
+	struct MHD_Daemon	*d;
+	int			 lfd;
+	char			 path[XC_PATH_MAX];
+};
+
+struct req {
+	struct api		*api;
+	struct MHD_Connection	*conn;
+	char			*body;
+	size_t			 len;
+	bool			 too_big;
+	int			 lig;		/* 0 none, 1 waiting, 2 done */
+	int			 lig_status;
+	json_object		*lig_result;
+	struct timer		 lig_timer;
+};
+
+/* api_json.c */
+enum MHD_Result reply_json(struct MHD_Connection *, unsigned, json_object *);
+enum MHD_Result reply_err(struct MHD_Connection *, unsigned, const char *);
+json_object	*jstr_addr(const struct ipaddr *);
+json_object	*jstr_prefix(const struct ipprefix *);
+void		 jadd(json_object *, const char *, json_object *);
+const char	*action_name(uint8_t);
+json_object	*jrecord(const struct lisp_record *);
+json_object	*parse_body(struct req *, const char *const *allowed, char *err,
+		    size_t errlen);
+int		 get_prefix(json_object *, const char *, struct ipprefix *,
+		    char *err, size_t errlen);
+int		 get_uint(json_object *, const char *, uint32_t max,
+		    uint32_t *out, char *err, size_t errlen);
+
+/* api_lig.c */
+enum MHD_Result	h_lig(struct api *, struct req *);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * api_json.c: JSON in and out for the control API: answers, the one error
+ * shape ({"error": "..."} with its counter), and request bodies checked
+ * field by field (an unknown field is an error, docs/api.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_int.h"
+
+/* --- responses ---------------------------------------------------------- */
+
+enum MHD_Result
+reply_json(struct MHD_Connection *c, unsigned status, json_object *o)
+{
+	struct MHD_Response	*r;
+	const char		*s;
+	enum MHD_Result		 ret;
+
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	r = MHD_create_response_from_buffer(strlen(s), (void *)s,
+	    MHD_RESPMEM_MUST_COPY);
+	json_object_put(o);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result
+reply_err(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+	json_object	*o = json_object_new_object();
+
+	if (status == 404)
+		cnt_drop(C_api_not_found, "%s", msg);
+	else if (status == 400 || status == 405 || status == 413)
+		cnt_drop(C_api_bad_request, "%s", msg);
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	return reply_json(c, status, o);
+}
+
+json_object *
+jstr_addr(const struct ipaddr *a)
+{
+	char	buf[IPADDR_STRLEN];
+
+	return json_object_new_string(ipaddr_fmt(a, buf, sizeof(buf)));
+}
+
+json_object *
+jstr_prefix(const struct ipprefix *p)
+{
+	char	buf[IPPREFIX_STRLEN];
+
+	return json_object_new_string(ipprefix_fmt(p, buf, sizeof(buf)));
+}
+
+void
+jadd(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+const char *
+action_name(uint8_t a)
+{
+	static const char *const n[] = { "no-action", "native-forward",
+	    "send-map-request", "drop", "drop-policy-denied",
+	    "drop-auth-failure" };
+
+	return a < sizeof(n) / sizeof(n[0]) ? n[a] : "unknown";
+}
+
+json_object *
+jrecord(const struct lisp_record *r)
+{
+	json_object	*o = json_object_new_object(), *rl;
+	struct ipprefix	 p;
+	int		 i;
+
+	p.addr = r->eid.ip;
+	p.plen = r->eid_plen;
+	jadd(o, "eid", jstr_prefix(&p));
+	jadd(o, "ttl", json_object_new_int64(r->ttl));
+	jadd(o, "negative", json_object_new_boolean(r->nloc == 0));
+	jadd(o, "action", json_object_new_string(action_name(r->action)));
+	jadd(o, "authoritative", json_object_new_boolean(r->authoritative));
+	rl = json_object_new_array();
+	for (i = 0; i < r->nloc; i++) {
+		json_object *l = json_object_new_object();
+
+		jadd(l, "addr", jstr_addr(&r->loc[i].rloc.ip));
+		jadd(l, "priority", json_object_new_int(r->loc[i].priority));
+		jadd(l, "weight", json_object_new_int(r->loc[i].weight));
+		jadd(l, "up", json_object_new_boolean(r->loc[i].reachable));
+		json_object_array_add(rl, l);
+	}
+	jadd(o, "rlocs", rl);
+	return o;
+}
+
+/* --- request bodies ------------------------------------------------------ */
+
+/* Parse the body as a JSON object whose keys are all in allowed. */
+json_object *
+parse_body(struct req *rq, const char *const *allowed, char *err,
+    size_t errlen)
+{
+	json_tokener	*tok;
+	json_object	*o;
+	enum json_tokener_error	jerr;
+
+	if (rq->body == NULL) {
+		snprintf(err, errlen, "empty body, expected a JSON object");
+		return NULL;
+	}
+	tok = json_tokener_new();
+	o = json_tokener_parse_ex(tok, rq->body, (int)rq->len);
+	jerr = json_tokener_get_error(tok);
+	if (o != NULL && jerr == json_tokener_success &&
+	    json_tokener_get_parse_end(tok) != rq->len)
+		jerr = json_tokener_error_parse_unexpected;
+	json_tokener_free(tok);
+	if (o == NULL || jerr != json_tokener_success ||
+	    !json_object_is_type(o, json_type_object)) {
+		snprintf(err, errlen, "body is not a JSON object");
+		json_object_put(o);
+		return NULL;
+	}
+	json_object_object_foreach(o, k, v) {
+		const char *const *a;
+
+		(void)v;
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(*a, k) == 0)
+				break;
+		if (*a == NULL) {
+			snprintf(err, errlen, "unknown field \"%.64s\"", k);
+			json_object_put(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+int
+get_prefix(json_object *o, const char *k, struct ipprefix *p, char *err,
+    size_t errlen)
+{
+	json_object	*v;
+	struct ipprefix	 chk;
+
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    ipprefix_parse(json_object_get_string(v), p) == -1) {
+		snprintf(err, errlen, "\"%s\" must be an EID prefix", k);
+		return -1;
+	}
+	chk = *p;
+	ipprefix_mask(&chk);
+	if (ipprefix_cmp(&chk, p) != 0) {
+		snprintf(err, errlen, "\"%s\" has host bits set", k);
+		return -1;
+	}
+	return 0;
+}
+
+int
+get_uint(json_object *o, const char *k, uint32_t max, uint32_t *out,
+    char *err, size_t errlen)
+{
+	json_object	*v;
+	int64_t		 n;
+
+	if (!json_object_object_get_ex(o, k, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_int) ||
+	    (n = json_object_get_int64(v)) < 0 || (uint64_t)n > max) {
+		snprintf(err, errlen, "\"%s\" must be an integer in [0, %u]",
+		    k, max);
+		return -1;
+	}
+	*out = (uint32_t)n;
+	return 0;
+}
+
