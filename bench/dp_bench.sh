@@ -107,3 +107,8 @@ echo "dp_bench: ${SECS}s per run, $ROUNDS round(s), ha -> hb, $(nproc) CPUs, loa
 bench tcp1
 bench tcp4
 bench udp
+if [ -n "${BENCH_COUNTERS:-}" ]; then
+	for s in a b; do
+		echo "$s: $(xtr_jq "$s" ".counters | with_entries(select(.key | startswith(\"dp_\")) | select(.value > 0))" counters | tr -d "\n ")"
+	done
+fi

@@ -104,7 +104,7 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 		    IPADDR_STRLEN));
 		return;
 	}
-	dp_tun_write(in, pp.len);
+	dp_gro_deliver(in, &pp);
 }
 
 static size_t
@@ -178,6 +178,7 @@ dp_udp_input(int fd)
 				decap_one(buf[i] + off, len - off < gso ?
 				    len - off : gso, &src);
 		}
+		dp_gro_flush();		/* before the buffers are reused */
 		dp_tx_flush();		/* re-encapsulated (away) packets */
 		if (n < DP_BATCH)
 			break;

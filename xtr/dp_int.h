@@ -34,7 +34,7 @@
 	X(drop_queue_full) X(drop_queue_timeout) X(drop_bad_inner)	\
 	X(drop_bad_hdr) X(drop_iid) X(drop_no_rloc) X(drop_negative)	\
 	X(drop_not_local) X(drop_tx_error) X(drop_tun_write)		\
-	X(drop_loop) X(drop_not_eid) X(tso_rx) X(gso_tx) X(gro_rx)
+	X(drop_loop) X(drop_not_eid) X(tso_rx) X(gso_tx) X(gro_rx) X(gro_tx)
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n) DPC_##n,
@@ -135,6 +135,10 @@ void	dp_tx_flush(void);
 void	dp_itr_output_gso(const struct dp_vnet *, const uint8_t *, size_t);
 bool	dp_unicast(const struct ipaddr *);
 int	dp_udp_open(int af, const struct ipaddr *bind_to);
+
+/* dp_gro.c: ETR, TCP segments joined before the TUN */
+void	dp_gro_deliver(const uint8_t *, const struct dp_pkt *);
+void	dp_gro_flush(void);
 
 /* dp_decap.c: ETR */
 void	dp_udp_input(int fd);

@@ -31,7 +31,8 @@ xtrctl_PKGS := libcurl json-c
 xtrcore_SRCS += xtr/dp_conf.c
 xtrd_SRCS += xtr/dp.c xtr/dp_tun.c xtr/dp_pkt.c xtr/dp_encap.c \
 	xtr/dp_decap.c xtr/dp_queue.c xtr/dp_away.c xtr/dp_pmtu.c \
-	xtr/dp_routes.c xtr/dp_proxy.c xtr/dp_gso.c
+	xtr/dp_routes.c xtr/dp_proxy.c xtr/dp_gso.c \
+	xtr/dp_gro.c
 xtrd_PKGS += libmnl
 FUZZ_TARGETS += fuzz_dp_pkt
 fuzz_dp_pkt_SRCS := tests/fuzz/fuzz_dp_pkt.c xtr/dp_pkt.c common/addr.c
