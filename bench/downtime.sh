@@ -181,7 +181,6 @@ write_meta() {
 	MIG_T_SUSPEND=$MIG_T_SUSPEND
 	MIG_T_SUSPENDED=$MIG_T_SUSPENDED
 	MIG_T_RESTORED=$MIG_T_RESTORED
-	MIG_T_MOVED=$MIG_T_MOVED
 	MIG_T_UP=$MIG_T_UP
 	MIG_T_END=$MIG_T_END
 	WL_T_STOP=$WL_T_STOP
@@ -189,10 +188,20 @@ write_meta() {
 	EOF
 }
 
+# phase NAME: how long the trial's last phase took (TRIAL_PHASES)
+phase() {
+	local now
+	now=$(date +%s%N)
+	TRIAL_PHASES="$TRIAL_PHASES $1 $(((now - PHASE_T) / 100000000))"
+	PHASE_T=$now
+}
+
 # trial N MODE KM LOSS T: one point of the grid, in its own testbed
 trial() {
 	local n=$1 mode=$2 km=$3 loss=$4 t=$5 d=$OUT/trials/$1 t0
 	t0=$(date +%s)
+	PHASE_T=$(date +%s%N)
+	TRIAL_PHASES=""
 	mkdir -p "$d"
 	RUN=$d/run
 	mkdir -p "$RUN"
@@ -200,20 +209,25 @@ trial() {
 	mkdir -p "$WAN_RUNDIR"
 	TB_KM=$km TB_LOSS=$loss TB_CORRUPT=$CORRUPT tb_up "$mode" ||
 	    { tb_down; echo "trial $n: testbed failed" >&2; return 1; }
+	phase up
 	wl_start "$d"
+	phase workloads
 	tb_migrate "$MEM" "$BLACKOUT" || { wl_stop; tb_down; return 1; }
+	phase migration
 	sleep "$POST"
 	wl_stop
 	collect "$d"
 	write_meta "$d" "$mode" "$km" "$loss" "$t"
+	phase collect
 	tb_down
+	phase down
 	cp "$RUN"/*.log "$d/" 2>/dev/null || true
 	[ -n "${KEEP_RUN:-}" ] || rm -rf "$RUN"
 	python3 bench/tools/analyze.py "$d" >>"$OUT/results.csv"
-	printf 'trial %s: %-6s %5s km loss %4s%%  migration %.1fs  (%ss)\n' \
+	printf 'trial %s: %-6s %5s km loss %4s%%  migration %.1fs  (%ss:%s ds)\n' \
 	    "$n" "$mode" "$km" "$loss" \
 	    "$(awk -v a="$MIG_T_START" -v b="$MIG_T_UP" 'BEGIN { print (b - a) / 1e9 }')" \
-	    "$(($(date +%s) - t0))"
+	    "$(($(date +%s) - t0))" "$TRIAL_PHASES"
 }
 
 cleanup() {

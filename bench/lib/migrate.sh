@@ -8,18 +8,21 @@
 #       migrate wrapper does), so dc1's xtrd keeps an away entry
 #     2 pre-copy: MEM_MB MiB over one TCP connection dc1 -> dc2 across the
 #       impaired WAN while the VM runs (wl.py precopy-send)
-#     3 stop-and-copy: the guest suspends (xlr_src_suspend), its vif goes
-#       down; BLACKOUT_S after the suspend the VM resumes at dc2:
+#     3 stop-and-copy: the guest suspends (xlr_src_suspend), its
+#       processes are stopped (SIGSTOP) and its vif goes down; BLACKOUT_S after the suspend the VM resumes at dc2:
 #       xlr_dest_restore, the vif moves to dc2's xenbr0 as vif2.0,
-#       xlr_src_rename_away, xlr_dest_go (unpause) - the VM is UP -, a
-#       gratuitous ARP from the VM (netfront), xlr_guest_resume
+#       xlr_src_rename_away, xlr_dest_go (unpause), SIGCONT - the VM is
+#       UP -: the VM's netfront helper (wl.py netfront, started by
+#       tb_up) sends a gratuitous ARP as it is continued; xlr_guest_resume.  The vif
+#       sits on dc2's bridge down (no carrier: netfront not connected)
+#       until the VM is up
 #       mode bgp: dc1 withdraws the /32 at the suspend, dc2 announces it
 #       at UP
 #     4 xlr_src_destroy at dc1
 # Sets (CLOCK_REALTIME ns): MIG_T_START (= the pre-copy's TCP connection
 # is up) MIG_T_PRECOPY_END MIG_T_SUSPEND
 # MIG_T_SUSPENDED (guest suspended in xenstore) MIG_T_RESTORED (dc2's
-# xenstore side done) MIG_T_MOVED (vif on dc2's bridge) MIG_T_UP
+# xenstore side done, vif on dc2's bridge) MIG_T_UP
 # MIG_T_END, and MIG_PRECOPY_BYTES.  Needs WL (wl.py), BIN.
 
 tb_now() { date +%s%N; }
@@ -37,11 +40,21 @@ tb_precopy() {
 	read -r MIG_PRECOPY_BYTES _ MIG_T_PRECOPY_START MIG_T_PRECOPY_END <<<"$out"
 }
 
+# tb_vm_freeze STOP|CONT: the paused guest runs nothing: every process of
+# the VM's namespace is stopped (its kernel stack, e.g. TCP timers, still
+# runs: a namespace has no pause)
+tb_vm_freeze() {
+	local p
+	for p in $(ip netns pids "${TB}vm"); do
+		kill "-$1" "$p" 2>/dev/null || true
+	done
+}
+
 tb_vif_move() {
 	ip -n "${TB}dc1" link set vif1.0 nomaster
 	ip -n "${TB}dc1" link set vif1.0 netns "${TB}dc2"
 	ip -n "${TB}dc2" link set vif1.0 name vif2.0
-	ip -n "${TB}dc2" link set vif2.0 master xenbr0 up
+	ip -n "${TB}dc2" link set vif2.0 master xenbr0
 }
 
 tb_migrate() {
@@ -61,6 +74,7 @@ tb_migrate() {
 	# is this emulator's own process start-up, seconds on a busy host)
 	MIG_T_START=$MIG_T_PRECOPY_START
 	MIG_T_SUSPEND=$(tb_now)
+	tb_vm_freeze STOP
 	ip -n "${TB}dc1" link set vif1.0 down
 	[ "$TB_MODE" = bgp ] && tb_bgp_withdraw dc1
 	xs_fixture_use "$RUN/xs-dc1"
@@ -68,19 +82,19 @@ tb_migrate() {
 	MIG_T_SUSPENDED=$(tb_now)
 	xs_fixture_use "$RUN/xs-dc2"
 	xlr_dest_restore 2 "$TB_VM_MAC" xenbr0 || return 1
+	tb_vif_move
 	MIG_T_RESTORED=$(tb_now)
 	left=$(awk -v b="$blackout" -v s="$MIG_T_SUSPEND" -v n="$(tb_now)" \
 	    'BEGIN { l = b - (n - s) / 1e9; printf "%.3f", (l > 0 ? l : 0) }')
 	sleep "$left"
-	tb_vif_move
-	MIG_T_MOVED=$(tb_now)
 	xs_fixture_use "$RUN/xs-dc1"
 	xlr_src_rename_away vm1 1 || return 1
 	xs_fixture_use "$RUN/xs-dc2"
 	xlr_dest_go vm1 2 || return 1
+	ip -n "${TB}dc2" link set vif2.0 up
+	tb_vm_freeze CONT
 	MIG_T_UP=$(tb_now)
 	[ "$TB_MODE" = bgp ] && tb_bgp_announce dc2
-	tb_in vm "$BIN/garp_send" -i eth0 -t garp -a "$TB_VM_IP" >/dev/null
 	xlr_guest_resume 2 || return 1
 	xs_fixture_use "$RUN/xs-dc1"
 	xlr_src_destroy 1 || return 1

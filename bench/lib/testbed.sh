@@ -155,6 +155,9 @@ tb_net() {
 	ip -n "${TB}vm" link set eth0 up
 	ip -n "${TB}vm" route add default via 198.51.100.1
 	ip -n "${TB}dc1" link set vif1.0 master xenbr0 up
+	# the guest's netfront: a gratuitous ARP each time the VM resumes
+	tb_bg vm "$RUN/netfront.err" python3 "$TB_REPO/bench/tools/wl.py" \
+	    netfront eth0 "$TB_VM_IP" "$RUN/netfront.log"
 }
 
 tb_conf_xtr() {

@@ -25,6 +25,11 @@ compared.  Every command runs until killed (SIGTERM) or for SECONDS.
         the pre-copy stream of a live migration: BYTES over one TCP
         connection (retried until the receiver listens); prints
         "bytes called_ns connected_ns end_ns"
+  wl.py netfront IFACE IPV4 LOG
+        the guest's netfront: sleeps; every time the process is continued
+        after a stop (SIGCONT: the paused VM resumes) it sends one
+        gratuitous ARP for IPV4 on IFACE, as Linux netfront does after a
+        migration, and appends "garp_ns" to LOG
   wl.py offset
         prints CLOCK_REALTIME - CLOCK_MONOTONIC in ns (daemon timelines
         are monotonic)
@@ -63,6 +68,8 @@ def udp_send(addr, port, pps, size, secs, log):
             d = due - time.monotonic()
             if d > 0:
                 time.sleep(d)
+            elif d < -0.25:
+                continue  # stopped (a paused VM): these slots never ran
             now = time.time_ns()
             ok = 1
             try:
@@ -218,6 +225,32 @@ def precopy_send(addr, port, nbytes):
     print("%d %d %d %d" % (nbytes, t_call, start, time.time_ns()))
 
 
+def garp(iface, ip):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    mac = s.getsockname()[4][:6]
+    a = socket.inet_aton(ip)
+    arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac, a,
+                      b"\0" * 6, a)
+    s.send(b"\xff" * 6 + mac + b"\x08\x06" + arp)
+    s.close()
+
+
+def netfront(iface, ip, log):
+    pending = []
+    signal.signal(signal.SIGCONT, lambda _s, _f: pending.append(1))
+    with open(log, "a", buffering=1) as f:
+        while not STOP:
+            signal.pause()
+            while pending:
+                pending.pop()
+                try:
+                    garp(iface, ip)
+                except OSError as e:
+                    sys.stderr.write("netfront: %s\n" % e)
+                f.write("%d\n" % time.time_ns())
+
+
 def main(a):
     if not a:
         sys.exit(__doc__)
@@ -236,6 +269,8 @@ def main(a):
         precopy_recv(int(a[1]), a[2])
     elif cmd == "precopy-send":
         precopy_send(a[1], int(a[2]), int(a[3]))
+    elif cmd == "netfront":
+        netfront(a[1], a[2], a[3])
     elif cmd == "offset":
         print(time.time_ns() - time.monotonic_ns())
     else:
