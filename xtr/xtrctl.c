@@ -352,6 +352,114 @@ num_arg(json_object *b, const char *key, const char *v)
 	return 0;
 }
 
+/* add EID [priority N] [weight N] [ttl MIN] */
+static int
+b_add(int argc, char **argv, json_object *b)
+{
+	int	i;
+
+	if (argc % 2 != 0)
+		return -1;
+	for (i = 2; i < argc; i += 2)
+		if ((strcmp(argv[i], "priority") != 0 &&
+		    strcmp(argv[i], "weight") != 0 &&
+		    strcmp(argv[i], "ttl") != 0) ||
+		    num_arg(b, argv[i], argv[i + 1]) == -1)
+			return -1;
+	return 0;
+}
+
+/* remove EID [moved-to RLOC...] */
+static int
+b_remove(int argc, char **argv, json_object *b)
+{
+	json_object	*a;
+	int		 i;
+
+	if (argc == 2)
+		return 0;
+	if (strcmp(argv[2], "moved-to") != 0 || argc < 4)
+		return -1;
+	a = json_object_new_array();
+	for (i = 3; i < argc; i++)
+		json_object_array_add(a, json_object_new_string(argv[i]));
+	json_object_object_add(b, "moved_to", a);
+	return 0;
+}
+
+/* lig EID [MAP-RESOLVER] [timeout MS] */
+static int
+b_lig(int argc, char **argv, json_object *b)
+{
+	int	i = 2;
+
+	if (argc > 2 && strcmp(argv[2], "timeout") != 0) {
+		json_object_object_add(b, "map_resolver",
+		    json_object_new_string(argv[2]));
+		i = 3;
+	}
+	if (i == argc)
+		return 0;
+	if (strcmp(argv[i], "timeout") != 0 || i + 2 != argc)
+		return -1;
+	return num_arg(b, "timeout_ms", argv[i + 1]);
+}
+
+struct command {
+	const char	*name;
+	int		 minargs, maxargs;	/* words after the command */
+	const char	*method;
+	const char	*path;
+	void		(*show)(json_object *);
+	int		(*body)(int, char **, json_object *); /* EID first */
+};
+
+static const struct command commands[] = {
+	{ "status",	   0, 0, "GET",  "/v1/status",	      show_status, NULL },
+	{ "database",	   0, 0, "GET",  "/v1/database",     show_database, NULL },
+	{ "add",	   1, 7, "POST", "/v1/database/add", NULL, b_add },
+	{ "remove",	   1, 99, "POST", "/v1/database/remove", NULL, b_remove },
+	{ "smr",	   1, 1, "POST", "/v1/smr",	      NULL, NULL },
+	{ "map-cache",	   0, 0, "GET",  "/v1/map-cache",    show_map_cache, NULL },
+	{ "resolve",	   1, 1, "POST", "/v1/map-cache/resolve", NULL, NULL },
+	{ "registrations", 0, 0, "GET",  "/v1/registrations", show_registrations,
+	  NULL },
+	{ "subscriptions", 0, 0, "GET",  "/v1/subscriptions", show_subs, NULL },
+	{ "sites",	   0, 0, "GET",  "/v1/sites",	      show_sites, NULL },
+	{ "counters",	   0, 0, "GET",  "/v1/counters",     show_counters, NULL },
+	{ "timeline",	   0, 1, "GET",  "/v1/timeline",     show_timeline, NULL },
+	{ "lig",	   1, 4, "POST", "/v1/lig",	      NULL, b_lig },
+};
+
+/* The command's path and body from argv (argv[0] is the command). */
+static const struct command *
+parse_command(int argc, char **argv, char *path, size_t plen,
+    json_object **body)
+{
+	const struct command	*c = NULL;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, argv[0]) == 0)
+			c = &commands[i];
+	if (c == NULL || argc - 1 < c->minargs || argc - 1 > c->maxargs)
+		return NULL;
+	if (strcmp(c->name, "timeline") == 0)
+		snprintf(path, plen, "%s?since=%s", c->path,
+		    argc == 2 ? argv[1] : "0");
+	else
+		snprintf(path, plen, "%s", c->path);
+	*body = NULL;
+	if (strcmp(c->method, "POST") == 0) {
+		*body = eid_body(argv[1]);
+		if (c->body != NULL && c->body(argc, argv, *body) == -1) {
+			json_object_put(*body);
+			return NULL;
+		}
+	}
+	return c;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -360,12 +468,12 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*cmd, *method = "GET", *e;
-	char		 path[128];
-	json_object	*body = NULL, *ans;
-	long		 status = 0;
-	int		 ch, i, rc = 0;
-	void		(*show)(json_object *) = NULL;
+	const struct command	*cmd;
+	const char		*e;
+	char			 path[128];
+	json_object		*body = NULL, *ans;
+	long			 status = 0;
+	int			 ch, rc = 0;
 
 	if ((e = getenv("XTRCTL_SOCKET")) != NULL)
 		sock_path = e;
@@ -378,86 +486,11 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1)
+	if (argc < 1 || (cmd = parse_command(argc, argv, path, sizeof(path),
+	    &body)) == NULL)
 		usage();
-	cmd = argv[0];
-	if (strcmp(cmd, "status") == 0 && argc == 1) {
-		snprintf(path, sizeof(path), "/v1/status");
-		show = show_status;
-	} else if (strcmp(cmd, "database") == 0 && argc == 1) {
-		snprintf(path, sizeof(path), "/v1/database");
-		show = show_database;
-	} else if (strcmp(cmd, "add") == 0 && argc >= 2 && argc % 2 == 0) {
-		snprintf(path, sizeof(path), "/v1/database/add");
-		method = "POST";
-		body = eid_body(argv[1]);
-		for (i = 2; i < argc; i += 2)
-			if ((strcmp(argv[i], "priority") != 0 &&
-			    strcmp(argv[i], "weight") != 0 &&
-			    strcmp(argv[i], "ttl") != 0) ||
-			    num_arg(body, argv[i], argv[i + 1]) == -1)
-				usage();
-	} else if (strcmp(cmd, "remove") == 0 && argc >= 2) {
-		snprintf(path, sizeof(path), "/v1/database/remove");
-		method = "POST";
-		body = eid_body(argv[1]);
-		if (argc > 2) {
-			json_object *a = json_object_new_array();
-
-			if (strcmp(argv[2], "moved-to") != 0 || argc < 4)
-				usage();
-			for (i = 3; i < argc; i++)
-				json_object_array_add(a,
-				    json_object_new_string(argv[i]));
-			json_object_object_add(body, "moved_to", a);
-		}
-	} else if (strcmp(cmd, "smr") == 0 && argc == 2) {
-		snprintf(path, sizeof(path), "/v1/smr");
-		method = "POST";
-		body = eid_body(argv[1]);
-	} else if (strcmp(cmd, "map-cache") == 0 && argc == 1) {
-		snprintf(path, sizeof(path), "/v1/map-cache");
-		show = show_map_cache;
-	} else if (strcmp(cmd, "resolve") == 0 && argc == 2) {
-		snprintf(path, sizeof(path), "/v1/map-cache/resolve");
-		method = "POST";
-		body = eid_body(argv[1]);
-	} else if (strcmp(cmd, "registrations") == 0 && argc == 1) {
-		snprintf(path, sizeof(path), "/v1/registrations");
-		show = show_registrations;
-	} else if (strcmp(cmd, "subscriptions") == 0 && argc == 1) {
-		snprintf(path, sizeof(path), "/v1/subscriptions");
-		show = show_subs;
-	} else if (strcmp(cmd, "sites") == 0 && argc == 1) {
-		snprintf(path, sizeof(path), "/v1/sites");
-		show = show_sites;
-	} else if (strcmp(cmd, "counters") == 0 && argc == 1) {
-		snprintf(path, sizeof(path), "/v1/counters");
-		show = show_counters;
-	} else if (strcmp(cmd, "timeline") == 0 && argc <= 2) {
-		snprintf(path, sizeof(path), "/v1/timeline?since=%s",
-		    argc == 2 ? argv[1] : "0");
-		show = show_timeline;
-	} else if (strcmp(cmd, "lig") == 0 && argc >= 2 && argc <= 5) {
-		snprintf(path, sizeof(path), "/v1/lig");
-		method = "POST";
-		body = eid_body(argv[1]);
-		i = 2;
-		if (argc > 2 && strcmp(argv[2], "timeout") != 0) {
-			json_object_object_add(body, "map_resolver",
-			    json_object_new_string(argv[2]));
-			i = 3;
-		}
-		if (i < argc && (strcmp(argv[i], "timeout") != 0 ||
-		    i + 1 >= argc || num_arg(body, "timeout_ms",
-		    argv[i + 1]) == -1 || i + 2 != argc))
-			usage();
-	} else
-		usage();
-
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	ans = call(method, path, body, &status);
-	if (ans == NULL) {
+	if ((ans = call(cmd->method, path, body, &status)) == NULL) {
 		rc = 3;
 		goto out;
 	}
@@ -470,11 +503,11 @@ main(int argc, char **argv)
 			    gs(ans, "error"), status);
 		rc = 1;
 	} else if (!json_out) {
-		if (strcmp(cmd, "lig") == 0)
+		if (strcmp(cmd->name, "lig") == 0)
 			show_lig(ans, argv[1], argc > 2 &&
 			    strcmp(argv[2], "timeout") ? argv[2] : NULL);
-		else if (show != NULL)
-			show(ans);
+		else if (cmd->show != NULL)
+			cmd->show(ans);
 		else
 			printf("%s\n", json_object_to_json_string_ext(ans,
 			    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_SPACED));
