@@ -122,12 +122,23 @@ t_create() {
 	if wait_for 20 ping_guest; then pass ping-before; else fail ping-before "no reply from ${IP%/*}"; fi
 }
 
+# every 20 s while xl migrate runs: the incoming domain's memory grows as
+# pages arrive (also keeps the console from looking hung)
+migrate_progress() {
+	local t=0
+	while sleep 20; do
+		t=$((t + 20))
+		echo "migrating for ${t}s: $(xl list 2>/dev/null | awk -v n="$NAME" \
+			'index($1, n) == 1 {printf "%s id %s %s MiB; ", $1, $2, $3}')"
+	done
+}
+
 garp_seen() {
 	grep -F "who-has ${IP%/*} tell ${IP%/*}" "$ARPLOG" | grep -qi "$MAC"
 }
 
 t_migrate() {
-	local before after rc=0 tpid start
+	local before after rc=0 tpid start mpid
 	before=$(domid_of "$NAME")
 	: > "$ARPLOG"
 	tcpdump -i "$BRIDGE" -n -e -l arp > "$ARPLOG" 2>/tmp/tcpdump.err &
@@ -135,10 +146,14 @@ t_migrate() {
 	wait_for 10 grep -q listening /tmp/tcpdump.err ||
 		fail tcpdump "tcpdump did not start: $(cat /tmp/tcpdump.err)"
 	start=$(date +%s)
+	migrate_progress &
+	mpid=$!
 	# -s "": run "xl migrate-receive" here instead of over ssh; the
 	# incoming domain is NAME--incoming, the source NAME--migratedaway
 	timeout "$MIGRATE_TIMEOUT" xl -v migrate -s "" "$NAME" "xl migrate-receive" ||
 		rc=$?
+	kill "$mpid" 2>/dev/null
+	wait "$mpid" 2>/dev/null
 	echo "xl migrate took $(( $(date +%s) - start ))s (rc $rc)"
 	after=$(domid_of "$NAME")
 	if [ "$rc" -eq 0 ]; then
