@@ -216,6 +216,52 @@ to_petr(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 		DPC(petr_tx);
 }
 
+static bool
+can_send(int af)
+{
+	return (af == AF_INET ? dp_g->udp4 : dp_g->udp6) != -1;
+}
+
+/* RFC 9300 §6: mc_select_rloc's choice (priority, weight, per flow),
+ * unless we have no socket of its family: then the same rule among the
+ * RLOCs of the families we can reach. */
+static const struct mc_rloc *
+select_rloc(const struct mc_entry *e, uint32_t hash)
+{
+	const struct mc_rloc	*r = mc_select_rloc(e, hash);
+	const struct mc_rloc	*c[LISP_MAX_LOCATORS];
+	unsigned		 best = 255, total = 0, n = 0, pick, i;
+
+	if (r == NULL || can_send(r->addr.af))
+		return r;
+	for (i = 0; i < e->nrloc; i++) {
+		const struct mc_rloc *x = &e->rloc[i];
+
+		if (!x->up || x->priority == 255 || !can_send(x->addr.af))
+			continue;
+		if (x->priority < best) {
+			best = x->priority;
+			n = 0;
+			total = 0;
+		}
+		if (x->priority == best) {
+			c[n++] = x;
+			total += x->weight;
+		}
+	}
+	if (n == 0)
+		return NULL;
+	if (total == 0)
+		return c[hash % n];
+	pick = hash % total;
+	for (i = 0; i < n; i++) {
+		if (pick < c[i]->weight)
+			return c[i];
+		pick -= c[i]->weight;
+	}
+	return c[n - 1];
+}
+
 /* The RLOC a packet goes to without queueing or a PETR, or NULL. */
 static const struct ipaddr *
 fast_rloc(const struct dp_pkt *pp)
@@ -230,7 +276,7 @@ fast_rloc(const struct dp_pkt *pp)
 		return NULL;		/* the slow path counts it */
 	e = mc_lookup(dp_g->x->mc, 0, &pp->dst, dp_g->now_ms);
 	if (e == NULL || e->negative ||
-	    (r = mc_select_rloc(e, pp->hash)) == NULL || is_our_rloc(&r->addr))
+	    (r = select_rloc(e, pp->hash)) == NULL || is_our_rloc(&r->addr))
 		return NULL;
 	return &r->addr;
 }
@@ -405,7 +451,7 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 		}
 	}
 	/* RFC 9300 §6: priority, then weight; down RLOCs skipped */
-	if ((r = mc_select_rloc(e, pp->hash)) == NULL) {
+	if ((r = select_rloc(e, pp->hash)) == NULL) {
 		dp_drop(DPC_drop_no_rloc, "no RLOC up for %s",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)));
 		return;

@@ -2,14 +2,16 @@
 # dp_basic.sh: the data plane end to end.  Three xTRs (a, b, c), each with
 # a host behind its site bridge, a PxTR (p) with a non-LISP host (n), and
 # an MS/MR, all xtrd in their own network namespaces.  Checks:
-#   - ping between the sites' hosts over IPv4 and IPv6 EIDs (IPv4 RLOCs),
-#     with no loss on first contact (the miss queue holds the packets
+#   - ping between the sites' hosts over IPv4 and IPv6 EIDs, over IPv4 and
+#     IPv6 RLOCs (c has only an IPv6 one), with no loss on first contact (the miss queue holds the packets
 #     while the Map-Request is out);
 #   - a TCP transfer (iperf3) site to site, and from the non-LISP host
 #     through the PxTR;
 #   - tshark decodes the captured UDP 4341 packets as LISP data with the
 #     expected inner addresses;
-#   - PMTU: a too-big DF packet gets "fragmentation needed";
+#   - PMTU: a too-big DF packet gets "fragmentation needed" / "packet too
+#     big", from the kernel at the TUN (1464) and from xtrd for the IPv6
+#     RLOC path (1444), and TCP still flows;
 #   - on exit xtrd removes the TUN and its routes.
 # Arguments: none.  Environment: BIN (default build/bin), KEEP_RUN=1.
 # Namespaces: dpb-*.  Run directory: build/dp_basic.
@@ -17,6 +19,7 @@ set -eu -o pipefail
 cd "$(dirname "$0")/../.."
 PFX=dpb-
 RUN=$PWD/build/dp_basic
+DP_V6SITES=c		# c: IPv6 RLOC only; a, b: IPv4 and IPv6
 . tests/xtr/lib.sh
 . tests/xtr/dp_lib.sh
 
@@ -74,15 +77,24 @@ check_tcp() {
 
 check_pmtu() {
 	local out
-	# TUN MTU 1464: 1436 bytes of ICMP data fit, 1437 do not
-	dp_in ha ping -c 1 -W 2 -M do -s 1436 10.2.0.10 >/dev/null ||
-	    die "a 1464-byte packet does not pass"
-	out=$(dp_in ha ping -c 1 -W 2 -M do -s 1472 10.2.0.10 2>&1 || true)
-	echo "$out" | grep -qiE 'frag needed|message too long|mtu = 1464' ||
+	# to b: the TUN MTU, 1464, is the limit (kernel's ICMP)
+	out=$(dp_in ha ping -c 2 -W 2 -M do -s 1472 10.2.0.10 2>&1 || true)
+	echo "$out" | grep -qE 'mtu ?= ?14[46]4' ||
 	    die "no fragmentation-needed for a 1500-byte packet: $out"
-	echo "pmtu: $(echo "$out" | grep -iE 'mtu' | head -1)"
-	dp_in ha ping -c 1 -W 2 -M do -s 1300 2001:db8:2::10 >/dev/null ||
-	    die "IPv6 1348-byte packet does not pass"
+	# to c, over an IPv6 RLOC: 1444 (xtrd's ICMP / ICMPv6)
+	out=$(dp_in ha ping -c 2 -i 0.3 -W 2 -M do -s 1436 10.3.0.10 2>&1 || true)
+	echo "$out" | grep -qE 'mtu ?= ?1444' ||
+	    die "no fragmentation-needed (1444) over the IPv6 RLOC: $out"
+	echo "pmtu v4: $(echo "$out" | grep -E 'mtu' | head -1)"
+	dp_in ha ping -c 1 -W 2 -M do -s 1416 10.3.0.10 >/dev/null ||
+	    die "a 1444-byte packet does not pass over the IPv6 RLOC"
+	out=$(dp_in ha ping -c 2 -i 0.3 -W 2 -s 1400 2001:db8:3::10 2>&1 || true)
+	echo "$out" | grep -qE 'mtu ?= ?1444|too big' ||
+	    die "no packet-too-big (1444) over the IPv6 RLOC: $out"
+	echo "pmtu v6: $(echo "$out" | grep -iE 'mtu|big' | head -1)"
+	dp_in ha ping -c 1 -W 2 -s 1396 2001:db8:3::10 >/dev/null ||
+	    die "a 1444-byte IPv6 packet does not pass"
+	[ "$(xtr_counter a dp_pmtu_icmp)" -gt 0 ] || die "xtrd sent no ICMP"
 }
 
 check_tshark() {
@@ -97,23 +109,30 @@ check_tshark() {
 	import sys
 	want = {("10.1.0.10", "10.2.0.10"), ("10.2.0.10", "10.1.0.10"),
 	        ("2001:db8:1::10", "2001:db8:2::10"),
+	        ("10.1.0.10", "10.3.0.10"), ("2001:db8:3::10", "2001:db8:1::10"),
 	        ("198.51.100.10", "10.1.0.10"),
 	        ("2001:db8:100::10", "2001:db8:2::10")}
-	seen = set(); n = 0
+	seen = set(); outer = set(); n = 0
 	for line in open(sys.argv[1]):
 	    f = line.rstrip("\n").split("|")
-	    if "lisp-data" not in f[0]:
+	    protos = f[0].split(":")
+	    if "lisp-data" not in protos:
 	        continue
 	    n += 1
-	    src4, dst4 = f[1].split(","), f[2].split(",")
-	    if len(src4) == 2:                      # IPv4 in IPv4
-	        seen.add((src4[1], dst4[1]))
-	    elif f[3]:                              # IPv6 in IPv4
-	        seen.add((f[3], f[4]))
-	print("tshark: %d LISP data packets, inner pairs: %s" % (n, sorted(seen)))
+	    i = protos.index("lisp-data")
+	    outer.add(protos[i - 2])
+	    inner = protos[i + 1] if i + 1 < len(protos) else ""
+	    if inner == "ip":
+	        seen.add((f[1].split(",")[-1], f[2].split(",")[-1]))
+	    elif inner == "ipv6":
+	        seen.add((f[3].split(",")[-1], f[4].split(",")[-1]))
+	print("tshark: %d LISP data packets, outer %s, inner pairs: %s" %
+	      (n, sorted(outer), sorted(seen)))
 	missing = want - seen
 	if missing:
 	    sys.exit("tshark: no LISP data packet for %s" % sorted(missing))
+	if outer != {"ip", "ipv6"}:
+	    sys.exit("tshark: expected IPv4 and IPv6 outer headers")
 	PY
 }
 

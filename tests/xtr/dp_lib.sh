@@ -9,8 +9,9 @@
 #   non-LISP host ${PFX}n = 198.51.100.10, 2001:db8:100::10 behind the PxTR
 # One MS site holds the whole EID space, so an EID may register from any
 # xTR (mobility).
-# Environment: DP_SITES (default "a:1 b:2 c:3"), DP_EXTRA_CONF (appended
-# to every xTR config).
+# Environment: DP_SITES (default "a:1 b:2 c:3"), DP_V6SITES (xTRs with an
+# IPv6 RLOC only; the others then have both), DP_EXTRA_CONF (appended to
+# every xTR config).
 
 DP_SITES=${DP_SITES:-"a:1 b:2 c:3"}
 DP_MAC=00:00:5e:00:01:01
@@ -82,17 +83,25 @@ dp_gateways() {
 }
 
 dp_write_confs() {
-	local s node n gws
+	local s node n gws rlocs ms
 	gws=$(dp_gateways)
 	for s in $DP_SITES; do
 		node=${s%%:*}
 		n=${s##*:}
+		case " ${DP_V6SITES:-} " in
+		*" $node "*)	# IPv6 RLOC only
+			rlocs="'2001:db8:ffff::$n'" ms=2001:db8:ffff::100 ;;
+		*)		# IPv4, and IPv6 too when some site has only that
+			rlocs="'192.0.2.$n'" ms=192.0.2.100
+			[ -z "${DP_V6SITES:-}" ] ||
+			    rlocs="$rlocs, '2001:db8:ffff::$n'" ;;
+		esac
 		cat >"$RUN/$node.conf" <<-EOC
 		role = "xtr"
-		rlocs = [ '192.0.2.$n' ]
+		rlocs = [ $rlocs ]
 		database = [ '10.$n.0.0/24', '2001:db8:$n::/64' ]
-		map_servers = [ '192.0.2.100,key=dc-key' ]
-		map_resolvers = [ '192.0.2.100' ]
+		map_servers = [ '$ms,key=dc-key' ]
+		map_resolvers = [ '$ms' ]
 		proxy_itrs = [ '192.0.2.50' ]
 		control_socket = "$RUN/$node.sock"
 		register_interval = 5
@@ -111,7 +120,7 @@ dp_write_confs() {
 	EOC
 	cat >"$RUN/p.conf" <<-EOC
 	role = "xtr"
-	rlocs = [ '192.0.2.50' ]
+	rlocs = [ '192.0.2.50', '2001:db8:ffff::50' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/p.sock"
 	data_plane = "on"
