@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -677,6 +678,57 @@ listen_unix(const char *path)
 	return fd;
 }
 
+static struct MHD_Daemon *
+start_mhd(struct api *api, int fd)
+{
+	return MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+	    0, NULL, NULL, handler, api,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, api,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+	    MHD_OPTION_END);
+}
+
+static int
+mhd_epoll_fd(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *i;
+
+	i = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+	return i ? i->epoll_fd : -1;
+}
+
+/* Only when configured (api_tcp): the same API over TCP. */
+static int
+start_tcp(struct api *api)
+{
+	const struct xtr_conf	*c = api->x->conf;
+	struct sockaddr_storage	 ss;
+	struct epoll_event	 ev;
+	socklen_t		 sl;
+	int			 on = 1;
+
+	ipaddr_to_sockaddr(&c->api_tcp_addr, c->api_tcp_port, &ss, &sl);
+	if ((api->tfd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC,
+	    0)) == -1)
+		return -1;
+	setsockopt(api->tfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(api->tfd, (struct sockaddr *)&ss, sl) == -1 ||
+	    listen(api->tfd, 64) == -1 ||
+	    (api->d_tcp = start_mhd(api, api->tfd)) == NULL ||
+	    (api->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return -1;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	if (epoll_ctl(api->epfd, EPOLL_CTL_ADD, mhd_epoll_fd(api->d), &ev) ||
+	    epoll_ctl(api->epfd, EPOLL_CTL_ADD, mhd_epoll_fd(api->d_tcp),
+	    &ev))
+		return -1;
+	log_info("API also on TCP port %u", c->api_tcp_port);
+	return 0;
+}
+
 struct api *
 api_start(struct xtrd *x, const char *path)
 {
@@ -685,24 +737,23 @@ api_start(struct xtrd *x, const char *path)
 	if ((api = calloc(1, sizeof(*api))) == NULL)
 		return NULL;
 	api->x = x;
+	api->tfd = api->epfd = -1;
 	snprintf(api->path, sizeof(api->path), "%s", path);
 	if ((api->lfd = listen_unix(path)) == -1) {
 		log_warn("API socket %s", path);
 		free(api);
 		return NULL;
 	}
-	api->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
-	    0, NULL, NULL, handler, api,
-	    MHD_OPTION_LISTEN_SOCKET, api->lfd,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, api,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_END);
-	if (api->d == NULL) {
+	if ((api->d = start_mhd(api, api->lfd)) == NULL) {
 		log_warnx("cannot start the HTTP server");
 		close(api->lfd);
 		unlink(path);
 		free(api);
+		return NULL;
+	}
+	if (x->conf->api_tcp_set && start_tcp(api) == -1) {
+		log_warn("API over TCP");
+		api_stop(api);
 		return NULL;
 	}
 	log_info("API on %s", path);
@@ -712,26 +763,33 @@ api_start(struct xtrd *x, const char *path)
 int
 api_fd(struct api *api)
 {
-	const union MHD_DaemonInfo *i;
+	return api->epfd != -1 ? api->epfd : mhd_epoll_fd(api->d);
+}
 
-	i = MHD_get_daemon_info(api->d, MHD_DAEMON_INFO_EPOLL_FD);
-	return i ? i->epoll_fd : -1;
+static uint64_t
+mhd_deadline(struct MHD_Daemon *d)
+{
+	MHD_UNSIGNED_LONG_LONG	t;
+
+	if (d != NULL && MHD_get_timeout(d, &t) == MHD_YES)
+		return mono_ms() + t;
+	return UINT64_MAX;
 }
 
 uint64_t
 api_timeout_ms(struct api *api)
 {
-	MHD_UNSIGNED_LONG_LONG	t;
+	uint64_t	a = mhd_deadline(api->d), b = mhd_deadline(api->d_tcp);
 
-	if (MHD_get_timeout(api->d, &t) == MHD_YES)
-		return mono_ms() + t;
-	return UINT64_MAX;
+	return a < b ? a : b;
 }
 
 void
 api_run(struct api *api)
 {
 	MHD_run(api->d);
+	if (api->d_tcp != NULL)
+		MHD_run(api->d_tcp);
 }
 
 void
@@ -739,6 +797,12 @@ api_stop(struct api *api)
 {
 	if (api == NULL)
 		return;
+	if (api->d_tcp != NULL)
+		MHD_stop_daemon(api->d_tcp);
+	if (api->tfd != -1)
+		close(api->tfd);
+	if (api->epfd != -1)
+		close(api->epfd);
 	MHD_stop_daemon(api->d);
 	close(api->lfd);
 	unlink(api->path);

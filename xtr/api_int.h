@@ -15,6 +15,9 @@ struct api {
 	struct xtrd		*x;
 	struct MHD_Daemon	*d;
 	int			 lfd;
+	struct MHD_Daemon	*d_tcp;		/* api_tcp, when configured */
+	int			 tfd;
+	int			 epfd;		/* both daemons' epoll fds */
 	char			 path[XC_PATH_MAX];
 };
 

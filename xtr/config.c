@@ -492,6 +492,36 @@ k_subscribe(struct item_ctx *ic, const char *v)
 	return 0;
 }
 
+/* "192.0.2.1:8080" or "[2001:db8::1]:8080" */
+static int
+k_api_tcp(struct item_ctx *ic, const char *v)
+{
+	char		 buf[IPADDR_STRLEN + 8], *colon, *host = buf;
+	unsigned long	 port;
+
+	if (strlen(v) >= sizeof(buf))
+		return ic_err(ic, v, "api_tcp must be ADDR:PORT, not");
+	strcpy(buf, v);
+	if ((colon = strrchr(buf, ':')) == NULL)
+		return ic_err(ic, v, "api_tcp must be ADDR:PORT, not");
+	*colon++ = '\0';
+	if (buf[0] == '[') {
+		size_t n = strlen(buf);
+
+		if (n < 2 || buf[n - 1] != ']')
+			return ic_err(ic, v, "api_tcp must be ADDR:PORT, not");
+		buf[n - 1] = '\0';
+		host++;
+	}
+	if (ipaddr_parse(host, &ic->c->api_tcp_addr) == -1 ||
+	    (ic->c->api_tcp_addr.af == AF_INET6 && host == buf) ||
+	    cfg_uint(colon, 1, 65535, &port) == -1)
+		return ic_err(ic, v, "api_tcp must be ADDR:PORT, not");
+	ic->c->api_tcp_port = (uint16_t)port;
+	ic->c->api_tcp_set = true;
+	return 0;
+}
+
 static const struct key_def keys[] = {
 	{ "role",		false,	k_role },
 	{ "rlocs",		true,	k_rlocs },
@@ -510,6 +540,7 @@ static const struct key_def keys[] = {
 	{ "xtr_id",		false,	k_xtr_id },
 	{ "site_id",		false,	k_site_id },
 	{ "subscribe",		false,	k_subscribe },
+	{ "api_tcp",		false,	k_api_tcp },
 	{ "data_plane",		false,	k_data_plane },
 	{ "tun_name",		false,	k_tun_name },
 	{ "underlay_mtu",	false,	k_underlay_mtu },
@@ -807,5 +838,13 @@ xc_print(FILE *f, const struct xtr_conf *c)
 	fprintf(f, "site_id = %llu\n", (unsigned long long)c->site_id);
 	if (c->subscribe)
 		fprintf(f, "subscribe = yes\n");
+	if (c->api_tcp_set) {
+		char	a[IPADDR_STRLEN];
+
+		ipaddr_fmt(&c->api_tcp_addr, a, sizeof(a));
+		fprintf(f, c->api_tcp_addr.af == AF_INET6 ?
+		    "api_tcp = \"[%s]:%u\"\n" : "api_tcp = \"%s:%u\"\n", a,
+		    c->api_tcp_port);
+	}
 	dp_conf_print(f, &c->dp);
 }

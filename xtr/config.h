@@ -92,6 +92,9 @@ struct xtr_conf {
 	uint32_t		rate_limit;		/* ms per destination */
 	uint32_t		negative_ttl;		/* minutes */
 	bool			subscribe;	/* RFC 9437 pub/sub as ITR */
+	bool			api_tcp_set;	/* API over TCP too (off) */
+	struct ipaddr		api_tcp_addr;
+	uint16_t		api_tcp_port;
 	bool			xtr_id_set;
 	uint8_t			xtr_id[LISP_XTR_ID_LEN];
 	uint64_t		site_id;

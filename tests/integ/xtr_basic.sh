@@ -19,6 +19,7 @@ write_confs() {
 	          'name=site-b,key=bravo-key,alg=hmac-sha1,key_id=1,eid=10.2.0.0/24' ]
 	control_socket = "$RUN/ms.sock"
 	register_interval = 5
+	api_tcp = "192.0.2.100:8042"
 	EOC
 	cat >"$RUN/a.conf" <<-EOC
 	role = "xtr"
@@ -59,6 +60,20 @@ check_registrations() {
 	    die "B's priority not registered"
 	xtr_ctl ms registrations
 	xtr_ctl a database
+}
+
+# the API is on TCP only where configured (the MS), never elsewhere
+check_api_tcp() {
+	local out
+	out=$(ip netns exec "${PFX}ms" curl -s http://192.0.2.100:8042/v1/sites) ||
+	    die "no TCP API on the MS"
+	echo "$out" | jq -e '.sites | length == 2' >/dev/null ||
+	    die "TCP API answer: $out"
+	if command -v ss >/dev/null; then
+		[ -z "$(ip netns exec "${PFX}a" ss -Hltn)" ] ||
+		    die "A listens on TCP: $(ip netns exec "${PFX}a" ss -ltn)"
+	fi
+	[ "$(stat -c %a "$RUN/a.sock")" = 600 ] || die "API socket not 0600"
 }
 
 check_tshark() {
@@ -151,6 +166,7 @@ xtr_start ms "$RUN/ms.conf"
 xtr_start a "$RUN/a.conf"
 xtr_start b "$RUN/b.conf"
 check_registrations
+check_api_tcp
 check_resolution
 check_tshark
 check_expiry
