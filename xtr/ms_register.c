@@ -13,6 +13,7 @@
  * xTR registered, the xTR that held it hears a Map-Notify carrying the new
  * mapping, retransmitted until its Map-Notify-Ack.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,9 @@ struct notify_tx {
 	struct ipaddr		 to;
 	uint16_t		 port;
 	uint64_t		 nonce;
+	uint8_t			 xtr_id[LISP_XTR_ID_LEN];
+	bool			 has_xtr_id;
+	const char		*what;	/* timeline name: "mobility-notify" */
 	unsigned		 tries;
 	struct timer		 t;
 };
@@ -189,13 +193,45 @@ notify_timer(void *arg)
 
 		p.addr = n->rec.eid.ip;
 		p.plen = n->rec.eid_plen;
-		tl_add("mobility-notify-unacked", &p, &n->to, NULL);
+		char		ev[40];
+
+		snprintf(ev, sizeof(ev), "%s-unacked", n->what);
+		tl_add(ev, &p, &n->to, "after %u tries", n->tries);
 		notify_unlink(n);
 		return;
 	}
 	n->tries++;
-	ms_send_notify(x, n->site, &n->rec, &n->to, n->port, n->nonce, NULL);
+	ms_send_notify(x, n->site, &n->rec, &n->to, n->port, n->nonce,
+	    n->has_xtr_id ? n->xtr_id : NULL);
 	timer_set(&x->timers, &n->t, mono_ms() + NOTIFY_RETRY_MS * n->tries);
+}
+
+/* An MS-initiated Map-Notify (mobility, pub/sub), retransmitted until the
+ * authenticated Map-Notify-Ack with its nonce comes back (RFC 9301 §5.7). */
+void
+ms_notify_reliable(struct xtrd *x, int site, const struct lisp_record *rec,
+    const struct ipaddr *to, uint16_t port, const uint8_t *xtr_id,
+    const char *what)
+{
+	struct notify_tx	*n;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return;
+	n->x = x;
+	n->site = site;
+	n->rec = *rec;
+	n->to = *to;
+	n->port = port;
+	n->nonce = lisp_nonce();
+	n->what = what;
+	if (xtr_id != NULL) {
+		memcpy(n->xtr_id, xtr_id, LISP_XTR_ID_LEN);
+		n->has_xtr_id = true;
+	}
+	timer_init(&n->t, notify_timer, n);
+	n->next = notifies;
+	notifies = n;
+	notify_timer(n);
 }
 
 /* draft-ietf-lisp-eid-mobility: tell old, which held the EID, about rec. */
@@ -203,25 +239,14 @@ static void
 mobility_notify(struct xtrd *x, const struct ms_reg *old,
     const struct lisp_record *rec, const char *why)
 {
-	struct notify_tx	*n;
 	struct ipprefix		 p;
 
-	if ((n = calloc(1, sizeof(*n))) == NULL)
-		return;
-	n->x = x;
-	n->site = old->site;
-	n->rec = *rec;
-	n->to = old->from;
-	n->port = old->from_port;
-	n->nonce = lisp_nonce();
-	timer_init(&n->t, notify_timer, n);
-	n->next = notifies;
-	notifies = n;
 	p.addr = rec->eid.ip;
 	p.plen = rec->eid_plen;
 	cnt_inc(C_ms_mobility_notify);
 	tl_add("mobility-notify", &p, &old->from, "%s", why);
-	notify_timer(n);
+	ms_notify_reliable(x, old->site, rec, &old->from, old->from_port, NULL,
+	    "mobility-notify");
 }
 
 void
@@ -249,7 +274,7 @@ ms_rx_map_notify_ack(struct xtrd *x, const uint8_t *buf, size_t len,
 			cnt_drop(C_drop_auth_fail, "Map-Notify-Ack from %s", s);
 			return;
 		}
-		tl_add("mobility-notify-acked", NULL, src, NULL);
+		tl_add("notify-acked", NULL, src, "%s", n->what);
 		notify_unlink(n);
 		return;
 	}

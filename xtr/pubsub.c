@@ -135,11 +135,10 @@ pubsub_publish_rec(struct xtrd *x, struct ms_eid *e,
 	p.addr = rec->eid.ip;
 	p.plen = rec->eid_plen;
 	for (s = e->subs; s != NULL; s = s->next) {
-		if (ms_send_notify(x, s->site, rec, &s->itr, s->port,
-		    lisp_nonce(), s->xtr_id) == 0) {
-			cnt_inc(C_ms_pubsub_notify);
-			tl_add("pubsub-notify", &p, &s->itr, NULL);
-		}
+		cnt_inc(C_ms_pubsub_notify);
+		tl_add("pubsub-notify", &p, &s->itr, NULL);
+		ms_notify_reliable(x, s->site, rec, &s->itr, s->port,
+		    s->xtr_id, "pubsub-notify");
 	}
 }
 

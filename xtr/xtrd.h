@@ -211,6 +211,10 @@ void	ms_merged_record(const struct ms_eid *, struct lisp_record *);
 int	ms_send_notify(struct xtrd *, int site, const struct lisp_record *,
 	    const struct ipaddr *to, uint16_t port, uint64_t nonce,
 	    const uint8_t *xtr_id);
+/* The same, retransmitted until its Map-Notify-Ack (what: timeline name). */
+void	ms_notify_reliable(struct xtrd *, int site, const struct lisp_record *,
+	    const struct ipaddr *to, uint16_t port, const uint8_t *xtr_id,
+	    const char *what);
 void	ms_free(struct xtrd *);
 
 /* Replace/merge rules, pure (unit-tested).  Applies registration nr (ttl

@@ -78,6 +78,10 @@ xtr_ctl a add 10.1.0.0/24 priority 7 ttl 60 >/dev/null
 xtr_wait 5 prio_is c 10.1.0.0/24 7 || die "C not told of the new priority"
 [ "$(xtr_counter ms ms_pubsub_notify)" -ge 2 ] || die "MS counted no notifies"
 [ "$(xtr_counter c drop_unsolicited_notify)" = 0 ] || die "C dropped notifies"
+# C acknowledged every Map-Notify, so the MS retransmitted none
+xtr_wait 3 bash -c "[ \$($BIN/xtrctl -s $RUN/ms.sock --json timeline | jq '[.events[] | select(.event == \"notify-acked\")] | length') -ge 2 ]" ||
+    die "the MS saw no Map-Notify-Ack"
+[ "$(xtr_counter ms drop_unsolicited_notify)" = 0 ] || die "MS dropped acks"
 xtr_ctl c map-cache
 if [ -n "${CAP:-}" ] && command -v tshark >/dev/null; then
 	kill -INT "$CAP"; sleep 0.5
