@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "api_parse.h"
 #include "counters.h"
 #include "log.h"
 
@@ -60,95 +61,24 @@ error(struct MHD_Connection *c, unsigned code, const char *counter,
 	return reply(c, code, o);
 }
 
-/* Every key of `o` must be in `allowed` (NULL-terminated). */
-static const char *
-unknown_key(struct json_object *o, const char *const *allowed)
-{
-	struct json_object_iterator	it = json_object_iter_begin(o);
-	struct json_object_iterator	end = json_object_iter_end(o);
-	const char			*k;
-	int				 i, ok;
-
-	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
-		k = json_object_iter_peek_name(&it);
-		for (ok = 0, i = 0; allowed[i] != NULL; i++)
-			if (strcmp(allowed[i], k) == 0)
-				ok = 1;
-		if (!ok)
-			return k;
-	}
-	return NULL;
-}
-
-static const char *
-get_str(struct json_object *o, const char *k)
-{
-	struct json_object	*v;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static int
-get_uint(struct json_object *o, const char *k, int64_t max, uint32_t *out)
-{
-	struct json_object	*v;
-	int64_t			 n;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_int))
-		return -1;
-	n = json_object_get_int64(v);
-	if (n < 0 || n > max)
-		return -1;
-	*out = (uint32_t)n;
-	return 0;
-}
-
 static enum MHD_Result
-post_vif(struct api *a, struct MHD_Connection *c, struct json_object *o)
+post_vif(struct api *a, struct MHD_Connection *c, const struct body *b)
 {
-	static const char *const keys[] = { "action", "domid", "devid", "vif",
-	    "bridge", "mac", NULL };
-	const char	*k, *action, *vif, *bridge, *mac;
-	uint32_t	 domid, devid;
-	uint8_t		 macb[6];
+	struct api_vif	 v;
+	struct api_err	 e;
 	struct domain	*d;
 	struct vif_info	 vi;
-	char		 msg[160];
+	char		 mac[MAC_STRLEN];
 
-	if ((k = unknown_key(o, keys)) != NULL) {
-		snprintf(msg, sizeof(msg), "unknown field '%.40s'", k);
-		return error(c, 400, "api_bad_request", msg);
-	}
-	action = get_str(o, "action");
-	vif = get_str(o, "vif");
-	bridge = get_str(o, "bridge");
-	mac = get_str(o, "mac");
-	if (action == NULL || (strcmp(action, "online") != 0 &&
-	    strcmp(action, "offline") != 0))
-		return error(c, 400, "api_bad_request",
-		    "action must be online or offline");
-	if (get_uint(o, "domid", 0x7fef, &domid) == -1 ||
-	    get_uint(o, "devid", 0x7fffffff, &devid) == -1)
-		return error(c, 400, "api_bad_request",
-		    "domid and devid must be small non-negative integers");
-	if ((d = dom_find(&a->m->doms, domid)) == NULL)
+	if (api_parse_vif(b->p, b->len, &v, &e) == -1)
+		return error(c, 400, e.counter, e.msg);
+	if ((d = dom_find(&a->m->doms, v.domid)) == NULL)
 		return error(c, 404, NULL, "unknown domid");
-	if (strcmp(action, "offline") == 0) {
-		mig_vif_removed(a->m, d, devid);
+	if (!v.online) {
+		mig_vif_removed(a->m, d, v.devid);
 		return reply(c, 200, json_object_new_object());
 	}
-	if (vif == NULL || strlen(vif) == 0 || strlen(vif) >= CONF_IFNAMSIZ ||
-	    strchr(vif, '/') != NULL)
-		return error(c, 400, "api_bad_request", "bad vif name");
-	if (mac == NULL || mac_parse(mac, macb) == -1)
-		return error(c, 400, "api_bad_request", "bad mac");
-	if (bridge == NULL)
-		return error(c, 400, "api_bad_request", "missing bridge");
-	if (conf_bridge_find(&a->m->conf, bridge) == NULL) {
+	if (conf_bridge_find(&a->m->conf, v.bridge) == NULL) {
 		struct json_object *r = json_object_new_object();
 
 		cnt_inc("api_vif_unwatched_bridge");
@@ -157,43 +87,23 @@ post_vif(struct api *a, struct MHD_Connection *c, struct json_object *o)
 		return reply(c, 200, r);
 	}
 	memset(&vi, 0, sizeof(vi));
-	vi.mac = mac;
-	vi.bridge = bridge;
-	vi.ifname = vif;
+	vi.mac = mac_fmt(v.mac, mac, sizeof(mac));
+	vi.bridge = v.bridge;
+	vi.ifname = v.vif;
 	vi.connected = 1;
-	mig_vif_update(a->m, d, devid, &vi);
+	mig_vif_update(a->m, d, v.devid, &vi);
 	return reply(c, 200, json_object_new_object());
 }
 
 static enum MHD_Result
-post_departure(struct api *a, struct MHD_Connection *c, struct json_object *o)
+post_departure(struct api *a, struct MHD_Connection *c, const struct body *b)
 {
-	static const char *const keys[] = { "domain", "dest_rlocs", NULL };
-	struct json_object	*arr, *v;
-	struct ipaddr		 rl[DOM_MAXMOVED];
-	const char		*k, *name;
-	char			 msg[160];
-	size_t			 i, n;
+	struct api_departure	dep;
+	struct api_err		e;
 
-	if ((k = unknown_key(o, keys)) != NULL) {
-		snprintf(msg, sizeof(msg), "unknown field '%.40s'", k);
-		return error(c, 400, "api_bad_request", msg);
-	}
-	if ((name = get_str(o, "domain")) == NULL || name[0] == '\0')
-		return error(c, 400, "api_bad_request", "missing domain");
-	if (!json_object_object_get_ex(o, "dest_rlocs", &arr) ||
-	    !json_object_is_type(arr, json_type_array) ||
-	    (n = json_object_array_length(arr)) == 0 || n > DOM_MAXMOVED)
-		return error(c, 400, "api_bad_request",
-		    "dest_rlocs must be a list of 1 to 4 addresses");
-	for (i = 0; i < n; i++) {
-		v = json_object_array_get_idx(arr, i);
-		if (!json_object_is_type(v, json_type_string) ||
-		    ipaddr_parse(json_object_get_string(v), &rl[i]) == -1)
-			return error(c, 400, "api_bad_request",
-			    "bad address in dest_rlocs");
-	}
-	if (mig_departure(a->m, name, rl, (int)n) == -1)
+	if (api_parse_departure(b->p, b->len, &dep, &e) == -1)
+		return error(c, 400, e.counter, e.msg);
+	if (mig_departure(a->m, dep.domain, dep.rlocs, dep.nrlocs) == -1)
 		return error(c, 404, NULL, "no such domain runs here");
 	return reply(c, 200, json_object_new_object());
 }
@@ -205,9 +115,6 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct api		*a = cls;
 	struct body		*b = *con_cls;
-	struct json_object	*o;
-	struct json_tokener	*tok;
-	enum MHD_Result		 rc;
 	int			 is_post = strcmp(method, "POST") == 0;
 
 	if (b == NULL) {
@@ -247,26 +154,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return error(c, 404, "api_not_found", "no such resource");
 	if (b->too_big)
 		return error(c, 413, "api_body_too_large", "body too large");
-	if (b->len == 0)
-		return error(c, 400, "api_bad_request", "empty body");
-	tok = json_tokener_new_ex(16);
-	o = tok ? json_tokener_parse_ex(tok, b->p, (int)b->len) : NULL;
-	if (o == NULL || json_tokener_get_parse_end(tok) != b->len ||
-	    !json_object_is_type(o, json_type_object)) {
-		if (o != NULL)
-			json_object_put(o);
-		if (tok != NULL)
-			json_tokener_free(tok);
-		return error(c, 400, "api_bad_json",
-		    "body is not one JSON object");
-	}
-	json_tokener_free(tok);
 	if (strcmp(url, "/v1/vif") == 0)
-		rc = post_vif(a, c, o);
-	else
-		rc = post_departure(a, c, o);
-	json_object_put(o);
-	return rc;
+		return post_vif(a, c, b);
+	return post_departure(a, c, b);
 }
 
 static void

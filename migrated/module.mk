@@ -5,7 +5,8 @@ MIGRATED_CORE := migrated/announce.c migrated/config.c migrated/eid_policy.c \
 
 SBIN_PROGS += migrated
 migrated_SRCS := migrated/migrated.c migrated/xs_watch.c migrated/capture.c \
-	migrated/xtr_client.c migrated/mover.c migrated/api.c migrated/json_out.c \
+	migrated/xtr_client.c migrated/mover.c migrated/api.c migrated/api_parse.c \
+	migrated/json_out.c \
 	migrated/hv.c migrated/hv_xenstore.c migrated/hv_libxl.c $(MIGRATED_CORE)
 migrated_LIBS := common
 migrated_PKGS := xenstore libpcap json-c libmicrohttpd xenlight xentoollog
@@ -16,7 +17,8 @@ migratectl_LIBS := common
 migratectl_PKGS := libcurl json-c
 
 UNIT_TESTS += test_migrated_announce test_migrated_policy \
-	test_migrated_domains test_migrated_config test_migrated_xtr_client
+	test_migrated_domains test_migrated_config test_migrated_xtr_client \
+	test_migrated_api
 test_migrated_announce_SRCS := tests/unit/test_migrated_announce.c \
 	migrated/announce.c common/cursor.c common/addr.c
 test_migrated_announce_PKGS := cmocka
@@ -33,10 +35,16 @@ test_migrated_config_PKGS := cmocka
 test_migrated_xtr_client_SRCS := tests/unit/test_migrated_xtr_client.c \
 	migrated/xtr_client.c common/log.c common/mono.c
 test_migrated_xtr_client_PKGS := cmocka
+test_migrated_api_SRCS := tests/unit/test_migrated_api.c migrated/api_parse.c \
+	migrated/announce.c common/cursor.c common/addr.c
+test_migrated_api_PKGS := cmocka json-c
 
-FUZZ_TARGETS += fuzz_migrated_announce fuzz_migrated_config
+FUZZ_TARGETS += fuzz_migrated_announce fuzz_migrated_config fuzz_migrated_api
 fuzz_migrated_announce_SRCS := tests/fuzz/fuzz_migrated_announce.c \
 	migrated/announce.c common/cursor.c common/addr.c
+fuzz_migrated_api_SRCS := tests/fuzz/fuzz_migrated_api.c migrated/api_parse.c \
+	migrated/announce.c common/cursor.c common/addr.c
+fuzz_migrated_api_PKGS := json-c
 fuzz_migrated_config_SRCS := tests/fuzz/fuzz_migrated_config.c \
 	migrated/config.c common/cfgline.c common/addr.c common/log.c
 
