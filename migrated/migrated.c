@@ -230,6 +230,9 @@ main(int argc, char *argv[])
 	    m.conf.socket);
 	/* Rebuild the table from xenstore; running guests are ours. */
 	xsw_scan(&m, 1);
+	/* ... and the addresses they had claimed in dynamic ranges. */
+	if (mig_dyn_load(&m) > 0)
+		mig_reassert(&m, "dynamic EIDs from before the restart");
 	loop(&m, confpath);
 
 	log_info("shutting down");

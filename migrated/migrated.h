@@ -72,6 +72,10 @@ void	mig_reassert(struct mig *, const char *why);
 int	mig_eids(struct mig *, const struct domain *, struct ipaddr *, int max);
 void	mig_shutdown(struct mig *);
 
+/* dyn_state.c: dynamic claims kept across restarts */
+void	mig_dyn_save(struct mig *);
+int	mig_dyn_load(struct mig *);
+
 /* capture.c (used by mover.c) */
 void	mig_vif_capture(struct mig *, struct domain *, struct vif *, int on);
 

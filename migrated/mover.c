@@ -597,7 +597,10 @@ mig_domain_gone(struct mig *m, struct domain *d)
 	for (i = 0; i < DOM_MAXVIF; i++)
 		if (d->vifs[i].used && d->vifs[i].cap != NULL)
 			mig_vif_capture(m, d, &d->vifs[i], 0);
+	n = d->ndyn;
 	dom_free(&m->doms, d);
+	if (n > 0)
+		mig_dyn_save(m);
 }
 
 void
@@ -738,6 +741,8 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 		tl_add(d->tl, mono_us(), "announcement", "%s %s on %s",
 		    ann_kind_name(an->kind), a, ifname);
 	isnew = vd == EID_OK_DYNAMIC && dom_add_dyn(d, &an->addr) == 1;
+	if (isnew)
+		mig_dyn_save(m);
 	snprintf(how, sizeof(how), "%s %s on %s", ann_kind_name(an->kind), a,
 	    ifname);
 	if (dom_arrive(d, ARR_ANNOUNCEMENT))

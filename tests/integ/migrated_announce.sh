@@ -4,8 +4,8 @@
 # link-layer option) for 2001:db8:1::5; web2 (QEMU-emulated NIC) with a
 # RARP; web3, a guest of the dynamic range 198.51.100.128/25, with a
 # gratuitous ARP *reply* for 198.51.100.130, which it may claim because no
-# one else owns it: registered from dst, and withdrawn by src's migrated
-# when it leaves.  Arguments: none.  Environment: BIN, KEEP_RUN.
+# one else owns it (a claim src's migrated keeps across a restart):
+# registered from dst, and withdrawn by src's migrated when it leaves.  Arguments: none.  Environment: BIN, KEEP_RUN.
 # Namespaces: ma-*.  Run directory: build/migrated_announce.
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
@@ -41,6 +41,11 @@ mig_vm_at_src web3 5 00:16:3e:00:00:07
 mig_guest src 5 -t garp -a 198.51.100.130 >/dev/null
 xtr_wait 10 mig_registered_at_ms 198.51.100.130/32 192.0.2.1 ||
     mig_fail "web3's dynamic EID not registered from src"
+# The claim survives a restart of src's migrated (its dynamic-eids file).
+mig_stop src
+mig_start src
+xtr_wait 5 test "$(mig_jq src '.domains[] | select(.name == "web3") | .eids | index("198.51.100.130/32")' status)" = 0 ||
+    mig_fail "web3's dynamic EID forgotten by a restart"
 mig_vif dst 7 0 00:16:3e:00:00:05
 mig_vif dst 8 0 00:16:3e:00:00:06
 mig_vif dst 9 0 00:16:3e:00:00:07
