@@ -17,7 +17,9 @@
 #   --modes "M..."     full thesis bgp (default all three)
 #   --km "N..."        DC1-DC2 distances in km
 #   --loss "P..."      loss rates in % on the DC1-DC2 path
-#   --corrupt P        corruption in % (default 0)
+#   --corrupt P        corruption in % on the DC1-DC2 path (default 0)
+#   --jitter MS        jitter on every WAN link (default none)
+#   --rate R           rate of every WAN link, e.g. 100mbit (default none)
 #   --trials N         trials per point (default 1)
 #   --blackout S       stop-and-copy blackout in seconds (default 0.3)
 #   --mem MB           VM memory sent in pre-copy (default 8; --quick 4)
@@ -63,11 +65,13 @@ usage() { sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"
 parse() {
 	while [ "$#" -gt 0 ]; do
 		case $1 in
-		--quick) KMS="0 6000"; LOSSES="0 1"; MEM=4; POST=3 ;;
+		--quick) KMS="500 6000"; LOSSES="0.2"; MEM=4; POST=3 ;;
 		--modes) MODES=$2; shift ;;
 		--km) KMS=$2; shift ;;
 		--loss) LOSSES=$2; shift ;;
 		--corrupt) CORRUPT=$2; shift ;;
+		--jitter) export TB_JITTER=$2; shift ;;
+		--rate) export TB_RATE=$2; shift ;;
 		--trials) TRIALS=$2; shift ;;
 		--blackout) BLACKOUT=$2; shift ;;
 		--mem) MEM=$2; shift ;;
@@ -263,4 +267,4 @@ main() {
 	return 0
 }
 
-main "$@"
+main "$@"; exit $?  # one line: safe if this file is edited while it runs

@@ -22,4 +22,4 @@ main() {
 	echo "summary: $out/summary.md"
 }
 
-main "$@"
+main "$@"; exit $?  # one line: safe if this file is edited while it runs

@@ -116,4 +116,4 @@ main() {
 	echo "Done in $(($(date +%s) - t0)) s; nothing left running."
 }
 
-main "$@"
+main "$@"; exit $?  # one line: safe if this file is edited while it runs

@@ -73,9 +73,11 @@ tb_migrate() {
 	# the migration starts with the memory stream (the setup before it
 	# is this emulator's own process start-up, seconds on a busy host)
 	MIG_T_START=$MIG_T_PRECOPY_START
-	MIG_T_SUSPEND=$(tb_now)
+	# the blackout as measured: from the VM's link cut (after it) to its
+	# link back (before it), so that no packet can pass within it
 	tb_vm_freeze STOP
 	ip -n "${TB}dc1" link set vif1.0 down
+	MIG_T_SUSPEND=$(tb_now)
 	[ "$TB_MODE" = bgp ] && tb_bgp_withdraw dc1
 	xs_fixture_use "$RUN/xs-dc1"
 	xlr_src_suspend 1 || return 1
@@ -91,9 +93,9 @@ tb_migrate() {
 	xlr_src_rename_away vm1 1 || return 1
 	xs_fixture_use "$RUN/xs-dc2"
 	xlr_dest_go vm1 2 || return 1
+	MIG_T_UP=$(tb_now)
 	ip -n "${TB}dc2" link set vif2.0 up
 	tb_vm_freeze CONT
-	MIG_T_UP=$(tb_now)
 	[ "$TB_MODE" = bgp ] && tb_bgp_announce dc2
 	xlr_guest_resume 2 || return 1
 	xs_fixture_use "$RUN/xs-dc1"

@@ -10,7 +10,8 @@ compared.  Every command runs until killed (SIGTERM) or for SECONDS.
         with (seq, send_ns); LOG gets "seq send_ns ok" (ok 0: send failed,
         e.g. the VM's link was down)
   wl.py udp-recv PORT SECONDS LOG
-        LOG gets "seq send_ns recv_ns" per datagram
+        LOG gets "seq send_ns recv_ns" per datagram (recv_ns: the
+        kernel's receive time stamp, SO_TIMESTAMPNS)
   wl.py tcp-source PORT
         FTP-like server: sends zeros to every client that connects until
         the client goes away
@@ -79,24 +80,36 @@ def udp_send(addr, port, pps, size, secs, log):
             f.write("%d %d %d\n" % (seq, now, ok))
 
 
+SO_TIMESTAMPNS = 35  # Linux, asm-generic/socket.h (also SCM_TIMESTAMPNS)
+
+
 def udp_recv(port, secs, log):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    # the kernel's receive time: right even when this process was stopped
+    # (a paused VM) while the datagram waited in the socket
+    s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     s.bind(("0.0.0.0", port))
     end = time.monotonic() + secs
     s.settimeout(0.2)
     with open(log, "w", buffering=1 << 16) as f:
         while not STOP and time.monotonic() < end:
             try:
-                data = s.recv(4096)
+                data, anc, _, _ = s.recvmsg(4096, 64)
             except socket.timeout:
                 continue
             except InterruptedError:
                 continue
             if len(data) < 16:
                 continue
+            now = time.time_ns()
+            for lvl, typ, val in anc:
+                if lvl == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS \
+                        and len(val) >= 16:
+                    sec, nsec = struct.unpack("qq", val[:16])
+                    now = sec * 10**9 + nsec
             seq, ts = struct.unpack(FMT, data[:16])
-            f.write("%d %d %d\n" % (seq, ts, time.time_ns()))
+            f.write("%d %d %d\n" % (seq, ts, now))
 
 
 def tcp_source(port):
