@@ -1,7 +1,8 @@
 # tests/xtr/lib.sh: shell helpers shared by tests/integ/xtr_*.sh.
 # Sourced, not run.  The caller sets:
-#   PFX   prefix of every namespace name (unique per test, e.g. "xb-")
-#   RUN   the test's run directory (created and removed here)
+#   PFX   prefix of every namespace name (unique per test, e.g. "xb-");
+#         the shell's PID is added, so concurrent runs never collide
+#   RUN   the test's run directory (created and removed here; ".PID" added)
 # and calls xtr_net NODE:IPSUFFIX... to build a bridge namespace ${PFX}br
 # with one namespace per node on 192.0.2.0/24 and 2001:db8:ffff::/64.
 # Every daemon started with xtr_start is killed by xtr_cleanup (trap it).
@@ -9,11 +10,17 @@
 BIN=${BIN:-build/bin}
 XTR_PIDS=""
 XTR_NS=""
+XTR_MADE_BR=0
+# Unique per run: two people may run the same test at once on this host.
+PFX="${PFX%-}$$-"
+RUN="$RUN.$$"
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "$*"; exit 77; }
 
 xtr_need() {
+	# a timeout's SIGTERM must still run the EXIT trap (xtr_cleanup)
+	trap 'exit 143' TERM INT
 	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
 	command -v ip >/dev/null || skip "needs iproute2"
 	command -v jq >/dev/null || skip "needs jq"
@@ -34,7 +41,8 @@ xtr_cleanup() {
 	for ns in $XTR_NS; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
-	ip netns del "${PFX}br" 2>/dev/null || true
+	[ "$XTR_MADE_BR" -eq 1 ] && ip netns del "${PFX}br" 2>/dev/null
+	true
 	if [ -n "${KEEP_RUN:-}" ]; then
 		echo "run directory kept: $RUN"
 	else
@@ -47,6 +55,7 @@ xtr_net() {
 	local spec node n i=0
 	mkdir -p "$RUN"
 	ip netns add "${PFX}br"
+	XTR_MADE_BR=1
 	ip -n "${PFX}br" link add br0 type bridge
 	ip -n "${PFX}br" link set br0 up
 	for spec in "$@"; do
