@@ -13,7 +13,6 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include "cursor.h"
 #include "dp_int.h"
@@ -83,7 +82,7 @@ slot_write(struct gro *g)
 	put16(vh + 4, (uint16_t)g->mss);
 	put16(vh + 6, (uint16_t)g->iphl);
 	put16(vh + 8, 16);
-	if (writev(dp_g->tun_fd, iov, 2) == -1)
+	if (dp_tun_writev(iov, 2) == -1)
 		dp_drop(DPC_drop_tun_write, "TUN write (GRO, %d segments)",
 		    g->nseg);
 	else {

@@ -122,6 +122,8 @@ int	dp_tun_open(const char *name, uint32_t mtu, bool offload,
 	    int *ifindex, bool *vnet);
 void	dp_tun_input(void);		/* drain the TUN: ITR */
 int	dp_tun_write(const uint8_t *, size_t);
+struct iovec;
+int	dp_tun_writev(const struct iovec *, int);	/* 0 or -1 */
 
 /* dp_encap.c: ITR */
 /* Route one inner packet from the site: map-cache, queue, PETR. */

@@ -90,6 +90,12 @@ dp_tun_open(const char *name, uint32_t mtu, bool offload, int *ifindex,
 }
 
 int
+dp_tun_writev(const struct iovec *iov, int n)
+{
+	return writev(dp_g->tun_fd, iov, n) == -1 ? -1 : 0;
+}
+
+int
 dp_tun_write(const uint8_t *p, size_t len)
 {
 	static const uint8_t	zero[DP_VNET_LEN];
@@ -97,12 +103,12 @@ dp_tun_write(const uint8_t *p, size_t len)
 		{ (void *)(uintptr_t)zero, sizeof(zero) },
 		{ (void *)(uintptr_t)p, len },
 	};
-	ssize_t			r;
+	int			r;
 
 	if (dp_g->vnet)
-		r = writev(dp_g->tun_fd, iov, 2);
+		r = dp_tun_writev(iov, 2);
 	else
-		r = write(dp_g->tun_fd, p, len);
+		r = dp_tun_writev(iov + 1, 1);
 	if (r == -1) {
 		dp_drop(DPC_drop_tun_write, "TUN write: %s", strerror(errno));
 		return -1;

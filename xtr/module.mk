@@ -36,6 +36,9 @@ xtrd_SRCS += xtr/dp.c xtr/dp_tun.c xtr/dp_pkt.c xtr/dp_encap.c \
 xtrd_PKGS += libmnl
 FUZZ_TARGETS += fuzz_dp_pkt
 fuzz_dp_pkt_SRCS := tests/fuzz/fuzz_dp_pkt.c xtr/dp_pkt.c common/addr.c
+FUZZ_TARGETS += fuzz_dp_gso
+fuzz_dp_gso_SRCS := tests/fuzz/fuzz_dp_gso.c xtr/dp_gso.c xtr/dp_gro.c \
+	xtr/dp_pkt.c common/addr.c
 
 # xtrd unit tests and fuzz harness (xtrd engineer's lines)
 XTR_CONF_SRCS := xtr/config.c xtr/dp_conf.c common/cfgline.c common/log.c \
@@ -61,3 +64,9 @@ ms_register_bench_SRCS := bench/ms_register_bench.c xtr/ms_register.c \
 	xtr/pubsub.c
 ms_register_bench_LIBS := xtrcore lisp common
 ms_register_bench_PKGS := libcrypto
+
+# API request bodies (xtrd engineer's lines)
+FUZZ_TARGETS += fuzz_xtr_api
+fuzz_xtr_api_SRCS := tests/fuzz/fuzz_xtr_api.c xtr/api_json.c \
+	xtr/counters.c common/log.c common/mono.c common/addr.c lisp/err.c
+fuzz_xtr_api_PKGS := json-c libmicrohttpd
