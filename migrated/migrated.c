@@ -113,6 +113,10 @@ loop(struct mig *m, const char *confpath)
 		if (now >= next_bridge_try) {
 			open_bridges(m);
 			next_bridge_try = now + 5000;
+			/* Without xenstore we are blind: exit, and let the
+			 * supervisor restart us (the table is rebuilt). */
+			if (!xsw_alive(m))
+				fatal("lost the connection to xenstored");
 		}
 		timeout = mig_tick(m, now);
 		timeout = min_timeout(timeout, xtrc_tick(m->xtr, now));

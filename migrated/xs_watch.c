@@ -34,6 +34,22 @@ xsw_fd(struct mig *m)
 	return xs_fileno(m->xs);
 }
 
+int
+xsw_alive(struct mig *m)
+{
+	unsigned int	 len;
+	char		*v;
+
+	/* libxenstore's reader thread stops quietly when xenstored goes
+	 * away: ask something to find out. */
+	if ((v = xs_read(m->xs, XBT_NULL, "/local/domain/0/domid", &len)) !=
+	    NULL) {
+		free(v);
+		return 1;
+	}
+	return errno == ENOENT || errno == EACCES;
+}
+
 void
 xsw_close(struct mig *m)
 {

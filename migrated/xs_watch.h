@@ -21,6 +21,8 @@ int	xsw_fd(struct mig *);
 void	xsw_scan(struct mig *, int at_startup);
 /* Handle every pending watch event. */
 void	xsw_dispatch(struct mig *);
+/* 0 when the connection to xenstored is gone. */
+int	xsw_alive(struct mig *);
 void	xsw_close(struct mig *);
 
 #endif
