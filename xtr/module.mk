@@ -64,3 +64,9 @@ ms_register_bench_SRCS := bench/ms_register_bench.c xtr/ms_register.c \
 	xtr/pubsub.c
 ms_register_bench_LIBS := xtrcore lisp common
 ms_register_bench_PKGS := libcrypto
+
+# API request bodies (xtrd engineer's lines)
+FUZZ_TARGETS += fuzz_xtr_api
+fuzz_xtr_api_SRCS := tests/fuzz/fuzz_xtr_api.c xtr/api_json.c \
+	xtr/counters.c common/log.c common/mono.c common/addr.c lisp/err.c
+fuzz_xtr_api_PKGS := json-c libmicrohttpd
