@@ -5,3 +5,8 @@ NOINST_PROGS += wanem
 wanem_SRCS := bench/wanem.c
 wanem_LIBS := common
 wanem_LDLIBS := -lm
+
+# map_cache_bench: map-cache/lpm lookup rate, memory, insert and expire rates
+NOINST_PROGS += map_cache_bench
+map_cache_bench_SRCS := bench/map_cache_bench.c xtr/map_cache.c xtr/lpm.c \
+	common/addr.c

@@ -32,10 +32,13 @@
 #define MAX_NODES	(1u << 24)		/* 24-bit node indices */
 #define IDX_MASK	(MAX_NODES - 1)
 #define NIL		0u
-#define DIR_BITS	16
-#define DIR_SLOTS	(1u << DIR_BITS)
+#define DIR_BITS	16		/* slots from DIR_MIN_COUNT prefixes */
+#define DIR_BITS_BIG	20		/* from DIR_BIG_COUNT prefixes */
 #ifndef DIR_MIN_COUNT
 #define DIR_MIN_COUNT	4096
+#endif
+#ifndef DIR_BIG_COUNT
+#define DIR_BIG_COUNT	262144
 #endif
 
 struct key {
@@ -64,6 +67,7 @@ struct lpm {
 	uint32_t	next;		/* next never-used index */
 	uint32_t	freelist;	/* through c[1] */
 	struct slot	*dir;		/* NULL below DIR_MIN_COUNT */
+	unsigned	dbits;		/* 2^dbits slots */
 };
 
 static char glue_mark;
@@ -301,16 +305,16 @@ lpm_free(struct lpm *t, void (*freefn)(void *))
 static void
 dir_fill_slot(struct lpm *t, uint32_t s)
 {
-	uint64_t	 k[2] = { (uint64_t)s << (64 - DIR_BITS), 0 };
+	uint64_t	 k[2] = { (uint64_t)s << (64 - t->dbits), 0 };
 	uint32_t	 i = t->root, best = NIL;
 	struct node	*n;
 
 	while (i != NIL) {
 		n = N(t, i);
-		if (node_plen(n) >= DIR_BITS) {
+		if (node_plen(n) >= t->dbits) {
 			/* Only a node inside this slot starts it, so each
 			 * start belongs to one slot. */
-			if (!key_match(n->k, k, DIR_BITS))
+			if (!key_match(n->k, k, t->dbits))
 				i = NIL;
 			break;
 		}
@@ -334,12 +338,12 @@ dir_fix(struct lpm *t, const uint64_t k[2], unsigned plen)
 
 	if (t->dir == NULL)
 		return;
-	first = (uint32_t)(k[0] >> (64 - DIR_BITS));
-	if (plen >= DIR_BITS) {
+	first = (uint32_t)(k[0] >> (64 - t->dbits));
+	if (plen >= t->dbits) {
 		dir_fill_slot(t, first);
 		return;
 	}
-	n = 1u << (DIR_BITS - plen);
+	n = 1u << (t->dbits - plen);
 	first &= ~(n - 1);
 	for (s = first; s < first + n; s++)
 		dir_fill_slot(t, s);
@@ -353,20 +357,33 @@ dir_changed(struct lpm *t, uint32_t parent, const uint64_t k[2],
 {
 	if (t->dir == NULL)
 		return;
-	if (plen < DIR_BITS || parent == NIL ||
-	    node_plen(N(t, parent)) < DIR_BITS)
+	if (plen < t->dbits || parent == NIL ||
+	    node_plen(N(t, parent)) < t->dbits)
 		dir_fix(t, k, plen);
 }
 
 static void
-dir_build(struct lpm *t)
+dir_build(struct lpm *t, unsigned bits)
 {
-	uint32_t	s;
+	struct slot	*d;
+	uint32_t	 s;
 
-	if ((t->dir = malloc(DIR_SLOTS * sizeof(*t->dir))) == NULL)
-		return;		/* lookups just start at the root */
-	for (s = 0; s < DIR_SLOTS; s++)
+	/* Without memory lookups just start at the root (or use the old,
+	 * smaller top level). */
+	if ((d = malloc(((size_t)1 << bits) * sizeof(*d))) == NULL)
+		return;
+	free(t->dir);
+	t->dir = d;
+	t->dbits = bits;
+	for (s = 0; s < (1u << bits); s++)
 		dir_fill_slot(t, s);
+}
+
+/* The slot of k, for a prefix or address at least dbits long. */
+static inline const struct slot *
+dir_slot(const struct lpm *t, const uint64_t k[2])
+{
+	return &t->dir[k[0] >> (64 - t->dbits)];
 }
 
 /* --- updates ------------------------------------------------------------ */
@@ -393,7 +410,17 @@ lpm_insert(struct lpm *t, const struct ipprefix *p, void *val, void **old)
 	if (prefix_key(t, p, k) == -1)
 		return -1;
 	plen = p->plen;
-	for (i = t->root; i != NIL; i = child(n, side)) {
+	i = t->root;
+	if (t->dir != NULL && plen >= t->dbits) {
+		/* Below a slot start that covers p the walk never needs the
+		 * start's parent: begin there. */
+		uint32_t	st = dir_slot(t, k)->start;
+
+		if (st != NIL && node_plen(N(t, st)) <= plen &&
+		    key_match(N(t, st)->k, k, node_plen(N(t, st))))
+			i = st;
+	}
+	for (; i != NIL; i = child(n, side)) {
 		n = N(t, i);
 		np = node_plen(n);
 		c = key_common(k, n->k);
@@ -406,7 +433,7 @@ lpm_insert(struct lpm *t, const struct ipprefix *p, void *val, void **old)
 			if (n->val == GLUE) {
 				n->val = val;
 				t->count++;
-				if (plen < DIR_BITS)
+				if (plen < t->dbits)
 					dir_fix(t, k, plen);
 			} else if (old != NULL) {
 				*old = n->val;
@@ -449,7 +476,10 @@ lpm_insert(struct lpm *t, const struct ipprefix *p, void *val, void **old)
 	}
 	t->count++;
 	if (t->dir == NULL && t->count >= DIR_MIN_COUNT)
-		dir_build(t);
+		dir_build(t, DIR_BITS);
+	else if (t->dir != NULL && t->dbits < DIR_BITS_BIG &&
+	    t->count >= DIR_BIG_COUNT)
+		dir_build(t, DIR_BITS_BIG);
 	else
 		dir_changed(t, parent, N(t, g)->k, np);
 	return 0;
@@ -460,13 +490,16 @@ lpm_remove(struct lpm *t, const struct ipprefix *p)
 {
 	uint64_t	 k[2], tk[2];
 	uint32_t	 i, parent = NIL, gparent = NIL, top, tparent, ch;
-	unsigned	 side = 0, pside = 0, np;
+	unsigned	 side = 0, pside = 0, np, depth;
 	struct node	*n, *pn;
 	void		*val;
 
 	if (prefix_key(t, p, k) == -1)
 		return NULL;
-	for (i = t->root; i != NIL; i = child(n, side)) {
+	i = t->root;
+	if (t->dir != NULL && p->plen >= t->dbits)
+		i = dir_slot(t, k)->start;	/* may be NIL: nothing there */
+	for (depth = 0; i != NIL; i = child(n, side), depth++) {
 		n = N(t, i);
 		np = node_plen(n);
 		if (np > p->plen || !key_match(n->k, k, np))
@@ -480,6 +513,20 @@ lpm_remove(struct lpm *t, const struct ipprefix *p)
 	}
 	if (i == NIL || n->val == GLUE)
 		return NULL;
+	if (t->dir != NULL && p->plen >= t->dbits && depth < 2 &&
+	    i != t->root) {
+		/* Found within two steps of the slot start: the parent
+		 * and grandparent links come from a walk from the root. */
+		parent = gparent = NIL;
+		side = pside = 0;
+		for (i = t->root; node_plen(n = N(t, i)) != p->plen;
+		    i = child(n, side)) {
+			gparent = parent;
+			pside = side;
+			parent = i;
+			side = key_bit(k, node_plen(n));
+		}
+	}
 	val = n->val;
 	t->count--;
 	top = i;
@@ -519,8 +566,8 @@ match(const struct lpm *t, const uint64_t k[2], unsigned maxplen)
 	const struct node	*n;
 	unsigned		 np;
 
-	if (t->dir != NULL && maxplen >= DIR_BITS) {
-		const struct slot *s = &t->dir[k[0] >> (64 - DIR_BITS)];
+	if (t->dir != NULL && maxplen >= t->dbits) {
+		const struct slot *s = dir_slot(t, k);
 
 		i = s->start;
 		best = s->best;
@@ -582,6 +629,9 @@ find_below(const struct lpm *t, const uint64_t k[2], unsigned plen)
 	const struct node	*n;
 	unsigned		 np;
 
+	/* Nodes at least dbits long on k's path lie in k's slot. */
+	if (t->dir != NULL && plen >= t->dbits)
+		i = dir_slot(t, k)->start;
 	while (i != NIL) {
 		n = N(t, i);
 		np = node_plen(n);
