@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2317 # cleanup and phase run from traps
 # bench/downtime.sh: the downtime bench.  Reproduces the experiments of the
 # thesis (chapter 5: FTP, HTTP and video streaming from a VM migrated over
 # an impaired WAN, Figures 5.6-5.10) on one machine, with xtrd + migrated
@@ -107,7 +108,7 @@ need() {
 	case " $MODES " in
 	*" bgp "*) command -v bird >/dev/null ||
 		{ echo "downtime: no bird2: mode bgp skipped" >&2
-		  MODES=$(echo "$MODES" | sed 's/bgp//'); } ;;
+		  MODES=${MODES//bgp/}; } ;;
 	esac
 }
 

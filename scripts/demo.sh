@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2317 # on_signal runs from a trap
 # scripts/demo.sh: the two-datacenter migration demo, in one command.
 #
 # On a fresh Debian 12 machine, as root, from a clone of this repository:

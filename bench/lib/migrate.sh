@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the MIG_T_* are read by the caller
 # bench/lib/migrate.sh: one emulated Xen live migration of the testbed's VM
 # (bench/lib/testbed.sh) from dc1 (domid 1) to dc2 (domid 2).  Sourced.
 #

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # TB_LAST etc. are read by the caller
 # bench/lib/testbed.sh: the two-datacenter testbed of the downtime bench,
 # in network namespaces.  Sourced by bench/downtime.sh and scripts/demo.sh
 # after tests/lib/xenstored.sh, tests/lib/xl_migrate_replay.sh and
@@ -44,7 +45,7 @@ TB_VM_IP=198.51.100.5
 TB_VM_MAC=00:16:3e:00:00:05
 TB_CH_IP=203.0.113.10
 TB_AMAC=00:00:5e:00:01:01
-TB_KEY=dc-site-key
+TB_KEY="dc-site-key"
 TB_MODE=full
 
 tb_die() { echo "testbed: $*" >&2; return 1; }
@@ -98,12 +99,11 @@ tb_ns_add() {
 
 # tb_wan NODE IP KNOBS...: NODE's eth0 on the core through an impaired link
 tb_wan() {
-	local n=$1 ip=$2 i=${#TB_NS[@]}
+	local n=$1 ip=$2
 	shift 2
 	wan_link "${TB}$n" eth0 "${TB}core" "c$n" "$@" || return 1
 	ip -n "${TB}core" link set "c$n" master br0 up
 	ip -n "${TB}$n" addr add "$ip/24" dev eth0
-	: "$i"
 }
 
 # tb_knobs KM [DC]: the wan.sh knobs of one link
