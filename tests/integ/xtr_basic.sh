@@ -143,6 +143,15 @@ check_resolution() {
 	echo "$out" | grep -q '192.0.2.2 ' || die "lig over v6: $out"
 }
 
+# SIGHUP re-reads the database: A gains a mapping without a restart
+check_reload() {
+	sed -i "s|^database = .*|database = [ '10.1.0.0/24,priority=1,weight=100,ttl=60', '2001:db8:a::/48', '10.1.0.128/25' ]|" "$RUN/a.conf"
+	kill -HUP "$(ip netns pids "${PFX}a" | head -n1)"
+	xtr_wait 5 xtr_has_reg ms 10.1.0.128/25 192.0.2.1 ||
+	    die "reload did not register 10.1.0.128/25"
+	xtr_has_reg ms 10.1.0.0/24 192.0.2.1 || die "reload lost 10.1.0.0/24"
+}
+
 # B stops refreshing: the MS drops its registration after three missed
 # refreshes (register_interval 5 s), A's stay.
 check_expiry() {
@@ -169,6 +178,7 @@ check_registrations
 check_api_tcp
 check_resolution
 check_tshark
+check_reload
 check_expiry
 [ "$(xtr_counter ms drop_auth_fail)" = 0 ] || die "MS saw auth failures"
 echo "xtr_basic: ok"
