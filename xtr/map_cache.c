@@ -4,10 +4,11 @@
  * One lpm table per (instance-ID, family), created by the first update
  * that needs it and kept in an array sorted by (iid, af).  Each entry is a
  * heap-allocated struct mc_node holding the caller's struct mc_entry (whole,
- * so callers may copy *e) and its position in a binary min-heap ordered by
- * expires_ms.  Entries that never expire (expires_ms 0) stay out of the
- * heap.  mc_expire pops the heap while its top has expired: O(k log n) for
- * k removed entries.  mc_lookup skips expired entries itself by retrying
+ * so callers may copy *e) and its position in a 4-ary min-heap ordered by
+ * expires_ms; the keys live in the heap array, so sifting touches an entry
+ * only to update its index.  Entries that never expire (expires_ms 0) stay
+ * out of the heap.  mc_expire pops the heap while its top has expired:
+ * O(k log n) for k removed entries.  mc_lookup skips expired entries itself by retrying
  * with a shorter prefix, so it is right even before mc_expire runs.
  */
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "xtr/lpm.h"
 
 #define NO_HEAP	SIZE_MAX
+#define HEAP_D	4		/* 4-ary: half the levels of a binary heap */
 
 struct mc_node {
 	struct mc_entry	e;
@@ -140,7 +142,7 @@ heap_up(struct map_cache *mc, size_t i)
 	size_t			p;
 
 	while (i > 0) {
-		p = (i - 1) / 2;
+		p = (i - 1) / HEAP_D;
 		if (mc->heap[p].expires_ms <= s.expires_ms)
 			break;
 		heap_set(mc, i, mc->heap[p]);
@@ -153,15 +155,16 @@ static void
 heap_down(struct map_cache *mc, size_t i)
 {
 	struct heap_slot	s = mc->heap[i];
-	size_t			c;
+	size_t			c, j, end;
 
 	for (;;) {
-		c = 2 * i + 1;
+		c = HEAP_D * i + 1;
 		if (c >= mc->nheap)
 			break;
-		if (c + 1 < mc->nheap &&
-		    mc->heap[c + 1].expires_ms < mc->heap[c].expires_ms)
-			c++;
+		end = c + HEAP_D < mc->nheap ? c + HEAP_D : mc->nheap;
+		for (j = c + 1; j < end; j++)
+			if (mc->heap[j].expires_ms < mc->heap[c].expires_ms)
+				c = j;
 		if (s.expires_ms <= mc->heap[c].expires_ms)
 			break;
 		heap_set(mc, i, mc->heap[c]);
