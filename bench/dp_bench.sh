@@ -60,7 +60,7 @@ run() {
 	case $mode in
 	tcp1) args="-P 1" ;;
 	tcp4) args="-P 4" ;;
-	udp)  args="-u -l 1200 -b 0" ;;
+	udp)  args="-u -l 1200 -b 0 -w 4M" ;;	# 4 MB socket buffers, both
 	esac
 	ip netns exec "${pfx}hb" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	sleep 0.3

@@ -33,6 +33,11 @@ link_up_mtu(const char *name, uint32_t mtu)
 		log_warn("%s: MTU %u", name, mtu);
 		goto out;
 	}
+	/* room for what arrives while the loop is busy: bursts wait in the
+	 * TUN's queue instead of being dropped (default 500) */
+	ifr.ifr_qlen = 8192;
+	if (ioctl(s, SIOCSIFTXQLEN, &ifr) == -1)
+		log_warn("%s: txqueuelen", name);
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
 		goto out;
 	ifr.ifr_flags |= IFF_UP;
