@@ -7,7 +7,9 @@
 # B's site bridge, where the VM sends a gratuitous ARP as a resumed guest
 # does.  Every packet sent after the VM is back up must arrive; the time
 # from up to the first delivered packet is reported.  A's away entry must
-# have redirected packets and SMRed C, and C must end up sending to B.
+# have redirected packets and SMRed C, and C must end up sending to B;
+# the VM's old neighbour (ha, still at A) reaches it over IPv4 (proxy ARP)
+# and IPv6 (proxy ND), and the VM reaches ha back.
 # Arguments: none.  Environment: BLACKOUT (seconds, default 0.5), STREAM
 # (seconds, default 6), BIN, KEEP_RUN=1.  Namespaces: dpm-*.
 # Run directory: build/dp_move.
@@ -31,9 +33,12 @@ add_vm() {
 	ip -n "$vm" link set lo up
 	ip -n "$vm" link set "${PFX}evm" name eth0
 	ip -n "$vm" addr add 10.1.0.5/24 dev eth0
+	ip -n "$vm" addr add 2001:db8:1::5/64 dev eth0 nodad
 	ip -n "$vm" link set eth0 up
 	ip -n "$vm" route add default via 10.1.0.1
+	ip -n "$vm" -6 route add default via 2001:db8:1::1
 	xtr_ctl a add 10.1.0.5/32 >/dev/null
+	xtr_ctl a add 2001:db8:1::5/128 >/dev/null
 	xtr_wait 10 xtr_has_reg ms 10.1.0.5/32 192.0.2.1 ||
 	    die "10.1.0.5/32 not registered from A"
 }
@@ -55,6 +60,8 @@ move() {
 	ip -n "${PFX}a" link set vifvm netns "${PFX}b"
 	xtr_ctl a remove 10.1.0.5/32 moved-to 192.0.2.2 >/dev/null
 	xtr_ctl b add 10.1.0.5/32 >/dev/null
+	xtr_ctl a remove 2001:db8:1::5/128 moved-to 192.0.2.2 >/dev/null
+	xtr_ctl b add 2001:db8:1::5/128 >/dev/null
 	sleep "$BLACKOUT"
 	# resume at B
 	ip -n "${PFX}b" link set vifvm master site0 up
@@ -109,6 +116,12 @@ check_after() {
 	dp_in ha ping -c 2 -i 0.2 -W 2 10.1.0.5 >/dev/null ||
 	    die "the VM's old neighbour ha cannot reach it at B"
 	echo "old neighbour ha reaches the VM at B (proxy ARP at A)"
+	dp_in ha ping -c 2 -i 0.2 -W 2 2001:db8:1::5 >/dev/null ||
+	    die "ha cannot reach the VM's IPv6 EID at B"
+	dp_in vm ping -c 2 -i 0.2 -W 2 2001:db8:1::10 >/dev/null ||
+	    die "the VM at B cannot reach its old IPv6 neighbour"
+	echo "IPv6 both ways between ha and the VM at B (proxy ND at A and B:" \
+	    "$(xtr_counter a dp_nd_proxy_na) + $(xtr_counter b dp_nd_proxy_na) NAs)"
 }
 
 dp_need
