@@ -558,6 +558,8 @@ static const struct key_def keys[] = {
 	{ "tun_offload",	false,	k_tun_offload },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+_Static_assert(sizeof(keys) / sizeof(keys[0]) <= 64,
+    "xc_parse.seen and key_line hold 64 keys");
 
 static const struct key_def *
 find_key(const char *name, int *idx)
