@@ -12,7 +12,8 @@
 #   BENCH_ROUNDS alternations per test, the median is kept (default 1)
 #   BIN          where xtrd/xtrctl are (default build/bin)
 #   DP_EXTRA_CONF  extra xtrd.conf lines for the xTRs (e.g. offload keys)
-# Namespaces: dpbt-* (tunnel), dpbn-* (native).  Run dir: build/dp_bench.
+# Namespaces: dpbt<pid>-* (tunnel), dpbn<pid>-* (native).
+# Run dir: build/dp_bench.<pid>.
 set -eu -o pipefail
 cd "$(dirname "$0")/.."
 SECS=${BENCH_SECS:-5}
@@ -22,16 +23,17 @@ DP_SITES="a:1 b:2"
 PFX=dpbt-
 . tests/xtr/lib.sh
 . tests/xtr/dp_lib.sh
+TPFX=$PFX			# lib.sh made it unique: dpbt<pid>-
+NPFX=dpbn$$-
 
 cleanup() {
 	xtr_cleanup
-	ip netns del dpbt-br 2>/dev/null || true
-	ip netns del dpbn-br 2>/dev/null || true
+	ip netns del "${NPFX}br" 2>/dev/null || true
 }
 
 native_topology() {
 	local s n
-	PFX=dpbn-
+	PFX=$NPFX
 	xtr_net a:1 b:2 p:50
 	for s in $DP_SITES; do
 		n=${s##*:}
@@ -41,9 +43,9 @@ native_topology() {
 		ip netns exec "${PFX}${s%%:*}" sysctl -qw net.ipv4.ip_forward=1 \
 		    net.ipv6.conf.all.forwarding=1 >/dev/null
 	done
-	ip -n dpbn-a route add 10.2.0.0/24 via 192.0.2.2
-	ip -n dpbn-b route add 10.1.0.0/24 via 192.0.2.1
-	PFX=dpbt-
+	ip -n "${NPFX}a" route add 10.2.0.0/24 via 192.0.2.2
+	ip -n "${NPFX}b" route add 10.1.0.0/24 via 192.0.2.1
+	PFX=$TPFX
 }
 
 # cpu_ticks NODE: utime + stime of that node's xtrd
@@ -81,8 +83,8 @@ bench() {
 	hz=$(getconf CLK_TCK)
 	t0a=$(cpu_ticks a); t0b=$(cpu_ticks b)
 	for i in $(seq "$ROUNDS"); do
-		tl="$tl $(run dpbt- "$mode")"
-		nl="$nl $(run dpbn- "$mode")"
+		tl="$tl $(run "$TPFX" "$mode")"
+		nl="$nl $(run "$NPFX" "$mode")"
 	done
 	t1a=$(cpu_ticks a); t1b=$(cpu_ticks b)
 	tun=$(echo "$tl" | tr ' ' '\n' | grep . | median)
@@ -102,7 +104,8 @@ rm -rf "$RUN"
 dp_topology
 native_topology
 dp_in ha ping -c 2 -W 2 10.2.0.10 >/dev/null || die "tunnel: ha cannot reach hb"
-ip netns exec dpbn-ha ping -c 2 -W 2 10.2.0.10 >/dev/null || die "native: ha cannot reach hb"
+ip netns exec "${NPFX}ha" ping -c 2 -W 2 10.2.0.10 >/dev/null ||
+    die "native: ha cannot reach hb"
 echo "dp_bench: ${SECS}s per run, $ROUNDS round(s), ha -> hb, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 bench tcp1
 bench tcp4
