@@ -11,14 +11,18 @@
  * Nodes are 32 bytes and live in fixed chunks of NODES_PER_CHUNK, named by
  * a 24-bit index (0 = none): no pointer per child, no slack from doubling
  * a big array, and two nodes share a 64-byte cache line.  The prefix length
- * rides in the top 8 bits of the first child word.
+ * rides in the top 8 bits of the first child word.  2^24 nodes make the
+ * limit about 8 M prefixes per table (then lpm_insert fails with ENOMEM).
  *
  * Once a table holds DIR_MIN_COUNT prefixes it grows a direct-indexed top
- * level of 2^DIR_BITS slots (the first DIR_BITS bits of the key): each slot
- * names the first node at depth >= DIR_BITS on that slot's path and the
- * longest prefix shorter than DIR_BITS that covers the slot, so a lookup
- * skips the top of the trie.  Inserts and removes that change a node above
- * DIR_BITS (or a link crossing it) recompute the slots under that node.
+ * level of 2^dbits slots (the first dbits bits of the key; 16 bits, then
+ * 20 from DIR_BIG_COUNT prefixes, i.e. 512 KB then 8 MB): each slot names
+ * the first node at least dbits long on the slot's path if that node lies
+ * inside the slot, and the longest prefix shorter than dbits covering the
+ * slot.  Lookups, exact matches, inserts and removes of prefixes at least
+ * dbits long start at the slot instead of the root.  An update that
+ * changes a node shorter than dbits, or a link crossing that depth,
+ * recomputes the slots under the changed node (2^(dbits - plen) of them).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -52,9 +56,9 @@ struct node {
 };
 
 struct slot {
-	uint32_t	start;		/* first node with plen >= DIR_BITS,
+	uint32_t	start;		/* first node with plen >= dbits,
 					 * if it lies inside the slot */
-	uint32_t	best;		/* longest real node with plen < DIR_BITS */
+	uint32_t	best;		/* longest real node with plen < dbits */
 };
 
 struct lpm {

@@ -8,8 +8,9 @@
  * expires_ms; the keys live in the heap array, so sifting touches an entry
  * only to update its index.  Entries that never expire (expires_ms 0) stay
  * out of the heap.  mc_expire pops the heap while its top has expired:
- * O(k log n) for k removed entries.  mc_lookup skips expired entries itself by retrying
- * with a shorter prefix, so it is right even before mc_expire runs.
+ * O(k log n) for k removed entries.  mc_lookup skips expired entries
+ * itself by retrying with a shorter prefix, so it is right even before
+ * mc_expire runs.
  */
 #include <errno.h>
 #include <stdint.h>
