@@ -38,10 +38,11 @@ one_run() {
 	mig_guest dst "$d" -t garp -a 198.51.100.5 >/dev/null
 	xtr_wait 5 mig_db_registered dst "$EID" || mig_fail "run $d: not registered"
 	xtr_wait 5 test -n "$(mig_event dst web1 smr-sent)" || true
+	# shellcheck disable=SC2016  # jq variables, not shell ones
 	mig_jq dst '[.migrations[] | select(.domain == "web1")] | last | .events as $e | (($e[] | select(.event == "register-sent") | .t_us) - ($e[] | select(.event == "announcement") | .t_us))' migrations 2>/dev/null |
 	    head -n1 >>"$RUN/internal.txt" || true
 	xs_domain_destroy "$d"
-	xtr_wait 5 eval '! mig_db_registered dst "$EID"' || true
+	xtr_wait 5 mig_not mig_db_registered dst "$EID" || true
 	sleep 0.3
 	ip -n "${PFX}dst" link del "vif$d.0" 2>/dev/null || true
 }

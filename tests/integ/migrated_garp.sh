@@ -76,7 +76,7 @@ for ev in departing released withdrawn; do
 done
 mig_away_has src "$EID" 192.0.2.2 ||
     mig_fail "src xtrd has no away entry to 192.0.2.2"
-xtr_wait 5 eval '! mig_registered_at_ms "$EID" 192.0.2.1' ||
+xtr_wait 5 mig_not mig_registered_at_ms "$EID" 192.0.2.1 ||
     mig_fail "MS still maps $EID to src"
 [ "$(mig_counter dst spoof_mac)" = 0 ] || mig_fail "spoof counted"
 t_garp=$(mig_event dst web1 announcement)

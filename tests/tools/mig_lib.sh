@@ -315,6 +315,11 @@ mig_db_has() {
 	[ "$(xtr_jq "$1" "[.mappings[] | select(.eid == \"$2\")] | length" database)" -ge 1 ]
 }
 
+# mig_not CMD...: succeed when CMD fails (for xtr_wait)
+mig_not() {
+	! "$@"
+}
+
 mig_db_registered() {
 	[ "$(xtr_jq "$1" "[.mappings[] | select(.eid == \"$2\" and .registered)] | length" database)" -ge 1 ]
 }
