@@ -112,7 +112,8 @@ loop(struct mig *m, const char *confpath)
 		now = mono_ms();
 		if (now >= next_bridge_try) {
 			open_bridges(m);
-			next_bridge_try = now + 5000;
+			mig_retry_captures(m);
+			next_bridge_try = now + 2000;
 			/* Without xenstore we are blind: exit, and let the
 			 * supervisor restart us (the table is rebuilt). */
 			if (!xsw_alive(m))

@@ -57,6 +57,7 @@ struct vif_info {
 void	mig_vif_update(struct mig *, struct domain *, uint32_t devid,
 	    const struct vif_info *);
 void	mig_vif_removed(struct mig *, struct domain *, uint32_t devid);
+void	mig_retry_captures(struct mig *);
 void	mig_fe_state(struct mig *, struct domain *, uint32_t devid, int state);
 /* A captured frame; vif is NULL for a bridge capture. */
 void	mig_frame(struct mig *, const char *ifname, struct domain *,

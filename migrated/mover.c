@@ -637,6 +637,27 @@ mig_vif_update(struct mig *m, struct domain *d, uint32_t devid,
 		mig_vif_capture(m, d, v, 1);
 }
 
+/* Vif captures that could not be opened (interface not there yet). */
+void
+mig_retry_captures(struct mig *m)
+{
+	int	i, k;
+
+	for (i = 0; i < m->doms.n; i++) {
+		struct domain *d = m->doms.d[i];
+
+		if (d->owned)
+			continue;
+		for (k = 0; k < DOM_MAXVIF; k++) {
+			struct vif *v = &d->vifs[k];
+
+			if (v->used && v->connected && v->has_mac &&
+			    v->cap == NULL)
+				mig_vif_capture(m, d, v, 1);
+		}
+	}
+}
+
 void
 mig_vif_removed(struct mig *m, struct domain *d, uint32_t devid)
 {
