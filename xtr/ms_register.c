@@ -314,21 +314,27 @@ reg_expire(void *arg)
 }
 
 /* Find the registrations of other xTRs on a less-specific prefix. */
+static struct ms_eid *
+covering_eid(struct xtrd *x, const struct ipprefix *p)
+{
+	struct ipprefix	parent;
+
+	if (p->plen == 0)
+		return NULL;
+	parent = *p;
+	parent.plen--;
+	ipprefix_mask(&parent);
+	return lpm_lookup_prefix(tab(x, parent.addr.af), &parent, NULL);
+}
+
 static void
 covering_notify(struct xtrd *x, const struct ms_reg *nr,
     const struct lisp_record *rec)
 {
-	struct ipprefix	 parent;
 	struct ms_eid	*ce;
 	struct ms_reg	*r;
 
-	if (nr->e->eid.plen == 0)
-		return;
-	parent = nr->e->eid;
-	parent.plen--;
-	ipprefix_mask(&parent);
-	if ((ce = lpm_lookup_prefix(tab(x, parent.addr.af), &parent,
-	    NULL)) == NULL)
+	if ((ce = covering_eid(x, &nr->e->eid)) == NULL)
 		return;
 	pubsub_publish_rec(x, ce, rec);	/* RFC 9437: a more-specific */
 	for (r = ce->regs; r != NULL; r = r->next)
@@ -412,6 +418,18 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	}
 	if (changed)
 		pubsub_publish(x, e);
+	if (e->regs == NULL) {
+		struct ms_eid *ce = covering_eid(x, &p);
+
+		/* a more-specific is gone: its covering prefix's subscribers
+		 * must drop it (TTL 0) and fall back to the covering one */
+		if (ce != NULL && ce->subs != NULL) {
+			struct lisp_record w = *rec;
+
+			w.ttl = 0;
+			pubsub_publish_rec(x, ce, &w);
+		}
+	}
 	if (e->regs == NULL && e->subs == NULL) {
 		lpm_remove(t, &p);
 		free(e);

@@ -4,7 +4,8 @@
 # and its xTR-ID, so the MS keeps a subscription.  Then A registers a /32
 # inside its /24 and changes the /24's priority: C learns both from the
 # MS's Map-Notifies alone (no Map-Request, no SMR), and the capture shows
-# tshark decoding the subscription's Map-Request.
+# tshark decoding the subscription's Map-Request.  When A withdraws the
+# /32, C is told (TTL 0) and falls back to the /24.
 # Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: xp-*.
 # Run directory: build/xtr_pubsub.
 set -eu -o pipefail
@@ -76,7 +77,12 @@ no_request_for c 10.1.0.5/32 || die "C asked for the /32 itself"
 # the subscribed mapping itself changes
 xtr_ctl a add 10.1.0.0/24 priority 7 ttl 60 >/dev/null
 xtr_wait 5 prio_is c 10.1.0.0/24 7 || die "C not told of the new priority"
-[ "$(xtr_counter ms ms_pubsub_notify)" -ge 2 ] || die "MS counted no notifies"
+# the more-specific goes away: C drops it and uses the /24 again
+xtr_ctl a remove 10.1.0.5/32 >/dev/null
+xtr_wait 5 bash -c "! $BIN/xtrctl -s $RUN/c.sock --json map-cache | jq -e '.entries[] | select(.eid == \"10.1.0.5/32\")' >/dev/null" ||
+    die "C kept the withdrawn /32"
+xtr_cached c 10.1.0.0/24 192.0.2.1 || die "C lost the /24"
+[ "$(xtr_counter ms ms_pubsub_notify)" -ge 3 ] || die "MS counted no notifies"
 [ "$(xtr_counter c drop_unsolicited_notify)" = 0 ] || die "C dropped notifies"
 # C acknowledged every Map-Notify, so the MS retransmitted none
 xtr_wait 3 bash -c "[ \$($BIN/xtrctl -s $RUN/ms.sock --json timeline | jq '[.events[] | select(.event == \"notify-acked\")] | length') -ge 2 ]" ||
