@@ -568,6 +568,113 @@ test_random_v4_short(void **state)
 	lpm_free(t, NULL);
 }
 
+/* Past 256 K prefixes the top level grows to 20 bits: check lookups there
+ * against a sorted array of (plen, address) probed from /32 down. */
+static int
+cmp_u64(const void *x, const void *y)
+{
+	uint64_t	a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static void
+big_check(struct lpm *t, const uint64_t *set, size_t n, int nq)
+{
+	int	q, l;
+
+	for (q = 0; q < nq; q++) {
+		uint32_t	 a32 = (uint32_t)rnd();
+		struct ipaddr	 a;
+		struct ipprefix	 m;
+		void		*v;
+		int		 want = -1;
+
+		if (q % 2 == 0)	/* near an inserted prefix */
+			a32 = (uint32_t)set[rnd() % n] ^ (uint32_t)(rnd() & 0xff);
+		for (l = 32; l >= 0 && want < 0; l--) {
+			uint64_t	k = (uint64_t)l << 32 |
+			    (l == 0 ? 0 : a32 & (0xffffffffU << (32 - l)));
+
+			if (bsearch(&k, set, n, sizeof(*set), cmp_u64) != NULL)
+				want = l;
+		}
+		memset(&a, 0, sizeof(a));
+		a.af = AF_INET;
+		a.a[0] = (uint8_t)(a32 >> 24);
+		a.a[1] = (uint8_t)(a32 >> 16);
+		a.a[2] = (uint8_t)(a32 >> 8);
+		a.a[3] = (uint8_t)a32;
+		v = lpm_lookup(t, &a, &m);
+		if (want < 0) {
+			assert_null(v);
+		} else {
+			assert_non_null(v);
+			assert_int_equal(m.plen, want);
+		}
+	}
+}
+
+static void
+test_random_v4_big(void **state)
+{
+	uint64_t	*set;
+	size_t		 n = 300000, i, j;
+	struct lpm	*t;
+
+	(void)state;
+	rng_state = 777;
+	set = calloc(n, sizeof(*set));
+	assert_non_null(t = lpm_new(AF_INET));
+	for (i = 0; i < n; i++) {
+		uint32_t	a32 = (uint32_t)rnd();
+		unsigned	l = (unsigned)(rnd() % 100) < 3 ?
+		    (unsigned)(rnd() % 20) : 16 + (unsigned)(rnd() % 17);
+		struct ipprefix	p;
+
+		a32 = l == 0 ? 0 : a32 & (0xffffffffU << (32 - l));
+		set[i] = (uint64_t)l << 32 | a32;
+		memset(&p, 0, sizeof(p));
+		p.addr.af = AF_INET;
+		p.addr.a[0] = (uint8_t)(a32 >> 24);
+		p.addr.a[1] = (uint8_t)(a32 >> 16);
+		p.addr.a[2] = (uint8_t)(a32 >> 8);
+		p.addr.a[3] = (uint8_t)a32;
+		p.plen = (uint8_t)l;
+		assert_int_equal(lpm_insert(t, &p, &set[i], NULL), 0);
+	}
+	qsort(set, n, sizeof(*set), cmp_u64);
+	for (i = j = 0; i < n; i++)	/* unique */
+		if (j == 0 || set[i] != set[j - 1])
+			set[j++] = set[i];
+	n = j;
+	assert_int_equal(lpm_count(t), n);
+	big_check(t, set, n, 20000);
+	/* Remove every other one and check again. */
+	for (i = j = 0; i < n; i++) {
+		struct ipprefix	p;
+		uint32_t	a32 = (uint32_t)set[i];
+
+		if (i % 2 == 0) {
+			set[j++] = set[i];
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		p.addr.af = AF_INET;
+		p.addr.a[0] = (uint8_t)(a32 >> 24);
+		p.addr.a[1] = (uint8_t)(a32 >> 16);
+		p.addr.a[2] = (uint8_t)(a32 >> 8);
+		p.addr.a[3] = (uint8_t)a32;
+		p.plen = (uint8_t)(set[i] >> 32);
+		assert_non_null(lpm_remove(t, &p));
+	}
+	n = j;
+	assert_int_equal(lpm_count(t), n);
+	big_check(t, set, n, 20000);
+	lpm_free(t, NULL);
+	free(set);
+}
+
 static void
 test_walk_stop(void **state)
 {
@@ -646,6 +753,7 @@ main(void)
 		cmocka_unit_test(test_random_v4_large),
 		cmocka_unit_test(test_random_v6_large),
 		cmocka_unit_test(test_random_v4_short),
+		cmocka_unit_test(test_random_v4_big),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
