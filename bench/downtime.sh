@@ -28,6 +28,8 @@
 #   --post S           seconds the workloads run after the VM is up
 #                      (default 4)
 #   --out DIR          results directory (default build/bench/<date>)
+#   --pxtr             add the PxTR and a non-LISP host streaming to the
+#                      VM through it (LISP modes; workload udp_n2v)
 #   --no-plot          skip bench/plot.sh
 # Environment: BIN (build/bin), KEEP_RUN=1 keeps the per-trial run
 # directories, BENCH_PFX namespace prefix (default bd<pid>-), TB_* (see
@@ -80,6 +82,7 @@ parse() {
 		--post) POST=$2; shift ;;
 		--out) OUT=$2; shift ;;
 		--no-plot) PLOT=0 ;;
+		--pxtr) export TB_PXTR=1 ;;
 		-h|--help) usage 0 ;;
 		*) echo "downtime: unknown option '$1'" >&2; usage 2 ;;
 		esac
@@ -125,6 +128,8 @@ wl_start() {
 	if has udp; then
 		wl_bg ch "$d/udp_v2c.err" python3 "$WL" udp-recv 9001 600 "$d/udp_v2c.recv"
 		wl_bg vm "$d/udp_c2v.err" python3 "$WL" udp-recv 9002 600 "$d/udp_c2v.recv"
+		tb_pxtr_on && wl_bg vm "$d/udp_n2v.err" python3 "$WL" udp-recv \
+		    9003 600 "$d/udp_n2v.recv"
 	fi
 	if has tcp; then
 		wl_bg vm "$d/tcp-src.err" python3 "$WL" tcp-source 2121
@@ -140,6 +145,8 @@ wl_start() {
 		    200 1000 600 "$d/udp_v2c.sent"
 		wl_bg ch "$d/udp_c2v.err2" python3 "$WL" udp-send "$TB_VM_IP" 9002 \
 		    200 1000 600 "$d/udp_c2v.sent"
+		tb_pxtr_on && wl_bg nl "$d/udp_n2v.err2" python3 "$WL" udp-send \
+		    "$TB_VM_IP" 9003 200 1000 600 "$d/udp_n2v.sent"
 	fi
 	has tcp && wl_bg ch "$d/tcp.err" python3 "$WL" tcp-sink "$TB_VM_IP" \
 	    2121 600 "$d/tcp.log"
@@ -165,10 +172,13 @@ collect() {
 	[ "$TB_MODE" = bgp ] && return 0
 	tb_mig dc2 migrations --json >"$d/mig-dc2.json" 2>/dev/null || true
 	tb_mig dc1 migrations --json >"$d/mig-dc1.json" 2>/dev/null || true
-	for n in cl dc1 dc2 ms; do
+	for n in cl dc1 dc2 ms $(tb_pxtr_on && echo px); do
 		tb_xtr "$n" --json timeline >"$d/tl-$n.json" 2>/dev/null || true
 	done
-	tb_xtr dc1 --json counters >"$d/counters-dc1.json" 2>/dev/null || true
+	for n in cl dc1 dc2 $(tb_pxtr_on && echo px); do
+		tb_xtr "$n" --json counters >"$d/counters-$n.json" 2>/dev/null ||
+		    true
+	done
 }
 
 write_meta() {

@@ -14,12 +14,13 @@
 # (Ctrl-C, SIGTERM), it still leaves no namespace or process behind.
 #
 # Usage: scripts/demo.sh [--km N] [--loss PCT] [--blackout S] [--mem MB]
-#                        [--mode full|thesis|bgp] [--no-build]
+#                        [--mode full|thesis|bgp] [--pxtr] [--no-build]
 #   --km N        DC1-DC2 distance (default 6000 km: 30 ms one way)
 #   --loss PCT    loss on the DC1-DC2 path (default 0)
 #   --blackout S  stop-and-copy blackout (default 0.3 s)
 #   --mem MB      VM memory sent in pre-copy (default 8)
 #   --mode M      full (default), thesis or bgp: see bench/downtime.sh
+#   --pxtr        add a PxTR and a non-LISP host streaming to the VM
 #   --no-build    skip install-deps.sh and make
 # Environment: KEEP_RUN=1 keeps the run directory (logs, timelines).
 # Output: build/demo/<date>/ (results.csv, trials/1/, stream.svg/.png).
@@ -34,6 +35,7 @@ MEM=8
 MODE=full
 BUILD=1
 CHILD=""
+EXTRA=()
 
 die() { echo "demo: $*" >&2; exit 1; }
 
@@ -48,6 +50,7 @@ parse() {
 		--mem) MEM=$2; shift ;;
 		--mode) MODE=$2; shift ;;
 		--no-build) BUILD=0 ;;
+		--pxtr) EXTRA+=(--pxtr) ;;
 		-h|--help) usage 0 ;;
 		*) echo "demo: unknown option '$1'" >&2; usage 2 ;;
 		esac
@@ -79,7 +82,7 @@ run() {
 	    "loss $LOSS%, blackout ${BLACKOUT}s, mode $MODE)"
 	bench/downtime.sh --modes "$MODE" --km "$KM" --loss "$LOSS" \
 	    --blackout "$BLACKOUT" --mem "$MEM" --workloads udp --post 3 \
-	    --out "$OUT" --no-plot &
+	    --out "$OUT" --no-plot "${EXTRA[@]}" &
 	CHILD=$!
 	wait "$CHILD" || die "the bench failed"
 	CHILD=""

@@ -4,7 +4,7 @@
 #
 # bird2 (default timers: hold 240 s, keepalive 80 s; BIRD has no MRAI) in
 # ${TB}core (AS 64500, 192.0.2.254, a transit router on the WAN core's
-# bridge), cl (AS 64503, announces 203.0.113.0/24), dc1 (AS 64501) and dc2
+# bridge), cl (AS 64503, announces 203.0.113.0/25), dc1 (AS 64501) and dc2
 # (AS 64502).  Each Dom0's xenbr0 carries the VM's gateway 198.51.100.1
 # with the same MAC at both DCs (as LISP mode's anycast gateway), and a
 # static protocol "vm" with 198.51.100.5/32 on xenbr0: enabled at dc1 at
@@ -70,14 +70,14 @@ tb_up_bgp() {
 		    net.ipv4.conf.all.send_redirects=0 >/dev/null
 	done
 	ip -n "${TB}core" addr add 192.0.2.254/24 dev br0
-	ip -n "${TB}cl" addr add 203.0.113.1/24 dev site0
+	ip -n "${TB}cl" addr add 203.0.113.1/25 dev site0
 	for n in dc1 dc2; do
 		ip -n "${TB}$n" link set xenbr0 address "$TB_AMAC"
 		ip -n "${TB}$n" addr add 198.51.100.1/24 dev xenbr0
 	done
 	tb_bird_core_conf
 	tb_bird_conf cl 192.0.2.3 64503 \
-	    'protocol static site { ipv4; route 203.0.113.0/24 via "site0"; }'
+	    'protocol static site { ipv4; route 203.0.113.0/25 via "site0"; }'
 	tb_bird_conf dc1 192.0.2.1 64501 \
 	    'protocol static vm { ipv4; route 198.51.100.5/32 via "xenbr0"; }'
 	tb_bird_conf dc2 192.0.2.2 64502 \

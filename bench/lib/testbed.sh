@@ -9,12 +9,17 @@
 #               site, 192.0.2.0/24 (RLOCs)
 #   ${TB}ms     Map-Server/Map-Resolver (xtrd role ms)        192.0.2.100
 #   ${TB}cl     client site xTR (ITR/ETR), site bridge site0   192.0.2.3
-#   ${TB}ch     client host 203.0.113.10/24 behind cl (gw .1, anycast)
+#   ${TB}ch     client host 203.0.113.10/25 behind cl (gw .1, anycast)
 #   ${TB}dc1    Dom0 of datacenter 1: xenbr0, xtrd, migrated,  192.0.2.1
 #               its own xenstored (RUN/xs-dc1)
 #   ${TB}dc2    the same for datacenter 2                      192.0.2.2
 #   ${TB}vm     the VM: eth0 198.51.100.5/24 (gw .1, anycast at both
 #               DCs), the peer of vif<domid>.0 on a Dom0's xenbr0
+#   with TB_PXTR=1 (LISP modes):
+#   ${TB}px     PxTR (xtrd pxtr = on)                          192.0.2.50
+#   ${TB}nl     non-LISP host 203.0.113.200/25 behind px (gw .129); the
+#               DCs reach 203.0.113.128/25 natively through px and name
+#               px in proxy_itrs (SMRs go to it)
 # In mode bgp there is no LISP: ${TB}core is a router (bird2, AS 64500)
 # peering with bird2 on cl (64503), dc1 (64501) and dc2 (64502); the DC
 # hosting the VM announces 198.51.100.5/32.
@@ -35,6 +40,7 @@
 #   TB_LOSS   loss % on the DC1-DC2 path (half on each DC link, both
 #             directions), default 0;  TB_CORRUPT  likewise
 #   TB_JITTER ms on every link, default none;  TB_RATE  e.g. 100mbit
+#   TB_PXTR   1: the PxTR and the non-LISP host too (default 0)
 #   TB_MEM_MB unused here (see bench/lib/migrate.sh)
 
 TB_REPO=${TB_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -44,6 +50,7 @@ TB_NS=()
 TB_VM_IP=198.51.100.5
 TB_VM_MAC=00:16:3e:00:00:05
 TB_CH_IP=203.0.113.10
+TB_NL_IP=203.0.113.200
 TB_AMAC=00:00:5e:00:01:01
 TB_KEY="dc-site-key"
 TB_MODE=full
@@ -127,6 +134,7 @@ tb_net() {
 	for n in core ms cl ch dc1 dc2 vm; do
 		tb_ns_add "$n" || return 1
 	done
+	tb_pxtr_on && { tb_ns_add px && tb_ns_add nl || return 1; }
 	ip -n "${TB}core" link add br0 type bridge
 	ip -n "${TB}core" link set br0 up
 	half=$(awk -v k="${TB_KM:-1000}" 'BEGIN { printf "%.6g", k / 2 }')
@@ -137,6 +145,17 @@ tb_net() {
 	mapfile -t k < <(tb_knobs "$half" dc)
 	tb_wan dc1 192.0.2.1 "${k[@]}" || return 1
 	tb_wan dc2 192.0.2.2 "${k[@]}" || return 1
+	if tb_pxtr_on; then
+		mapfile -t k < <(tb_knobs "${TB_CLIENT_KM:-500}")
+		tb_wan px 192.0.2.50 "${k[@]}" || return 1
+		ip link add eth0 netns "${TB}nl" type veth peer name nl0 \
+		    netns "${TB}px"
+		ip -n "${TB}px" addr add 203.0.113.129/25 dev nl0
+		ip -n "${TB}px" link set nl0 up
+		ip -n "${TB}nl" addr add "$TB_NL_IP/25" dev eth0
+		ip -n "${TB}nl" link set eth0 up
+		ip -n "${TB}nl" route add default via 203.0.113.129
+	fi
 	# site bridges: the client's site0, the Dom0s' xenbr0
 	ip -n "${TB}cl" link add site0 type bridge mcast_snooping 0
 	ip -n "${TB}cl" link set site0 up
@@ -146,7 +165,7 @@ tb_net() {
 	done
 	ip link add eth0 netns "${TB}ch" type veth peer name vifch netns "${TB}cl"
 	ip -n "${TB}cl" link set vifch master site0 up
-	ip -n "${TB}ch" addr add "$TB_CH_IP/24" dev eth0
+	ip -n "${TB}ch" addr add "$TB_CH_IP/25" dev eth0
 	ip -n "${TB}ch" link set eth0 up
 	ip -n "${TB}ch" route add default via 203.0.113.1
 	ip -n "${TB}vm" link add eth0 type veth peer name vif1.0 netns "${TB}dc1"
@@ -160,6 +179,8 @@ tb_net() {
 	    netfront eth0 "$TB_VM_IP" "$RUN/netfront.log"
 }
 
+tb_pxtr_on() { [ "${TB_PXTR:-0}" = 1 ] && [ "$TB_MODE" != bgp ]; }
+
 tb_conf_xtr() {
 	local n=$1 rloc=$2
 	cat >"$RUN/$n.conf" <<-EOC
@@ -170,7 +191,7 @@ tb_conf_xtr() {
 	control_socket = "$RUN/$n.sock"
 	register_interval = 60
 	data_plane = "on"
-	eid_space = [ '198.51.100.0/24', '203.0.113.0/24' ]
+	eid_space = [ '198.51.100.0/24', '203.0.113.0/25' ]
 	anycast_mac = "$TB_AMAC"
 	EOC
 }
@@ -179,14 +200,14 @@ tb_confs() {
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
 	sites = [ 'name=dc,key=$TB_KEY,eid=198.51.100.0/24,more_specifics=yes',
-	          'name=client,key=client-key,eid=203.0.113.0/24' ]
+	          'name=client,key=client-key,eid=203.0.113.0/25' ]
 	control_socket = "$RUN/ms.sock"
 	EOC
 	tb_conf_xtr cl 192.0.2.3 client-key
 	cat >>"$RUN/cl.conf" <<-EOC
-	database = [ '203.0.113.0/24' ]
+	database = [ '203.0.113.0/25' ]
 	site_interface = "site0"
-	anycast_gateway = [ '203.0.113.1/24' ]
+	anycast_gateway = [ '203.0.113.1/25' ]
 	EOC
 	for n in dc1 dc2; do
 		tb_conf_xtr "$n" "192.0.2.${n#dc}" "$TB_KEY"
@@ -194,6 +215,7 @@ tb_confs() {
 		site_interface = "xenbr0"
 		anycast_gateway = [ '198.51.100.1/24' ]
 		EOC
+		tb_pxtr_on && echo "proxy_itrs = [ '192.0.2.50' ]" >>"$RUN/$n.conf"
 		cat >"$RUN/mig-$n.conf" <<-EOC
 		socket = "$RUN/mig-$n.sock"
 		xtrd_socket = "$RUN/$n.sock"
@@ -248,6 +270,21 @@ tb_up_lisp() {
 	for n in dc1 dc2; do
 		xs_fixture_start "$RUN/xs-$n" || return 1
 	done
+	if tb_pxtr_on; then
+		cat >"$RUN/px.conf" <<-EOC
+		role = "xtr"
+		rlocs = [ '192.0.2.50' ]
+		map_resolvers = [ '192.0.2.100' ]
+		control_socket = "$RUN/px.sock"
+		data_plane = "on"
+		eid_space = [ '198.51.100.0/24', '203.0.113.0/25' ]
+		pxtr = "on"
+		EOC
+		for n in dc1 dc2; do
+			ip -n "${TB}$n" route add 203.0.113.128/25 via 192.0.2.50
+		done
+		tb_start_xtrd px || return 1
+	fi
 	for n in ms cl dc1 dc2; do
 		tb_start_xtrd "$n" || return 1
 	done
@@ -257,11 +294,15 @@ tb_up_lisp() {
 	tb_vm_create || return 1
 	tb_wait 15 tb_registered "$TB_VM_IP/32" 192.0.2.1 ||
 	    tb_die "the VM's EID is not registered from dc1" || return 1
-	tb_wait 10 tb_registered 203.0.113.0/24 192.0.2.3 ||
+	tb_wait 10 tb_registered 203.0.113.0/25 192.0.2.3 ||
 	    tb_die "the client site is not registered" || return 1
 	# first contact: the client caches the VM's mapping, dc1 the client's
 	tb_wait 10 tb_in ch ping -c 1 -W 1 "$TB_VM_IP" ||
 	    tb_die "the client cannot reach the VM" || return 1
+	if tb_pxtr_on; then
+		tb_wait 10 tb_in nl ping -c 1 -W 1 "$TB_VM_IP" ||
+		    tb_die "the non-LISP host cannot reach the VM" || return 1
+	fi
 }
 
 tb_up() {

@@ -10,6 +10,7 @@ TRIALDIR holds meta.env (KEY=VALUE: MODE KM LOSS CORRUPT TRIAL BLACKOUT_S
 MEM_MB MIG_T_START MIG_T_PRECOPY_END MIG_T_SUSPEND MIG_T_UP MIG_T_END
 MONO_OFFSET_NS, realtime ns), the workload logs written by wl.py
 (udp_v2c.sent/.recv: VM -> client, udp_c2v.sent/.recv: client -> VM,
+udp_n2v.sent/.recv: non-LISP host -> VM through the PxTR,
 tcp.log, http.log) and the control-plane timelines (mig-dc2.json:
 migratectl migrations; tl-<node>.json: xtrctl timeline).
 
@@ -164,7 +165,8 @@ def main(a):
     bo_s = (up - int(m["MIG_T_SUSPEND"])) / 1e9
     c = cp(d, m) if m["MODE"] != "bgp" else (-1, -1, -1, -1)
     oneway = float(m["KM"]) * 0.005
-    for w, fn in (("udp_v2c", udp), ("udp_c2v", udp), ("tcp", tcp),
+    for w, fn in (("udp_v2c", udp), ("udp_c2v", udp), ("udp_n2v", udp),
+                  ("tcp", tcp),
                   ("http", tcp)):
         r = fn(d, w, m)
         if r is None:

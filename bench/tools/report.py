@@ -19,6 +19,7 @@ import sys
 from collections import defaultdict
 
 WL_TITLE = {"udp_v2c": "video VM->client", "udp_c2v": "video client->VM",
+            "udp_n2v": "video non-LISP->VM (PxTR)",
             "tcp": "FTP-like TCP", "http": "HTTP download"}
 MODE_ORDER = ["full", "thesis", "bgp"]
 

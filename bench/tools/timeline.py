@@ -31,6 +31,8 @@ XTR_EVENTS = {
     "dc2": {"register-sent": "dc2 xtrd: Map-Register for the VM's EID",
             "map-notify": "dc2 xtrd: Map-Notify (registered)",
             "smr-sent": "dc2 xtrd: SMR to the client's ITR"},
+    "px": {"smr-received": "PxTR: SMR received",
+           "map-reply-accepted": "PxTR: new mapping in its map-cache"},
     "ms": {"registered": "MS: registration",
            "mobility-notify": "MS: Map-Notify to the old site"},
     "cl": {"smr-received": "client xTR: SMR received",
@@ -148,7 +150,8 @@ def main(a):
             seen.add((node, n))
             ev.append((t, names[n]))
     for name, who in (("udp_v2c", "VM -> client"),
-                      ("udp_c2v", "client -> VM")):
+                      ("udp_c2v", "client -> VM"),
+                      ("udp_n2v", "non-LISP host -> VM")):
         t = first_packet(d, name, sus - 10 * 10**9, sus, False)
         if t:
             ev.append((t, "last %s packet delivered before" % who))
@@ -171,6 +174,7 @@ def main(a):
           "blackout %.2f s):" % (m["KM"], ow, m["LOSS"], (up - sus) / 1e9))
     for wl, who in (("udp_v2c", "video VM -> client"),
                     ("udp_c2v", "video client -> VM"),
+                    ("udp_n2v", "video non-LISP -> VM"),
                     ("tcp", "TCP bulk VM -> client"),
                     ("http", "HTTP download")):
         r = rows.get(wl)

@@ -16,10 +16,11 @@ compared.  Every command runs until killed (SIGTERM) or for SECONDS.
         FTP-like server: sends zeros to every client that connects until
         the client goes away
   wl.py tcp-sink ADDR PORT SECONDS LOG
-        connects and reads (paced: WL_RATE bytes/s, default 1e6); LOG
-        gets "recv_ns bytes" per read
+        connects (64 KiB receive buffer) and reads (paced: WL_RATE
+        bytes/s, default 1e6); LOG gets "recv_ns bytes" per read
   wl.py http-get URL SECONDS LOG
-        HTTP download (urllib); LOG like tcp-sink, then "end NS status"
+        HTTP/1.0 download (URL http://ADDR:PORT/PATH), receive buffer
+        and pacing as tcp-sink; LOG like tcp-sink, then "end NS status"
   wl.py precopy-recv PORT LOG
         accepts one connection, reads until EOF; LOG gets "bytes end_ns"
   wl.py precopy-send ADDR PORT BYTES
@@ -161,38 +162,57 @@ def read_loop(sock_read, secs, f):
     return total
 
 
-def tcp_sink(addr, port, secs, log):
+RCVBUF = 65536
+
+
+def connect_small(addr, port):
+    """a TCP connection whose receive buffer holds only ~65 ms at 1 MB/s:
+    a stall on the network shows as a stall of the reads"""
     end = time.monotonic() + 10
     while True:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF)
+        s.settimeout(2)
         try:
-            s = socket.create_connection((addr, port), timeout=2)
-            break
+            s.connect((addr, port))
+            return s
         except OSError:
+            s.close()
             if time.monotonic() > end or STOP:
                 raise
             time.sleep(0.2)
+
+
+def tcp_sink(addr, port, secs, log):
+    s = connect_small(addr, port)
     s.settimeout(0.2)
     with open(log, "w", buffering=1 << 16) as f:
         read_loop(lambda: s.recv(16384), secs, f)
 
 
 def http_get(url, secs, log):
-    import urllib.request  # slow to import: only here
+    """HTTP/1.0 GET of http://ADDR:PORT/PATH over connect_small()"""
+    hostport, _, path = url.split("://", 1)[1].partition("/")
+    host, _, port = hostport.partition(":")
     with open(log, "w", buffering=1 << 16) as f:
         status = 0
-        end = time.monotonic() + 10
-        while True:
-            try:
-                r = urllib.request.urlopen(url, timeout=60)
-                break
-            except OSError:
-                if time.monotonic() > end or STOP:
-                    raise
-                time.sleep(0.2)
+        s = connect_small(host, int(port or 80))
+        s.settimeout(0.2)
+        s.sendall(("GET /%s HTTP/1.0\r\nHost: %s\r\n\r\n"
+                   % (path, hostport)).encode())
+        head = b""
         try:
-            status = r.status
-            read_loop(lambda: r.read1(16384), secs, f)
-        except OSError as e:
+            while b"\r\n\r\n" not in head and not STOP:
+                try:
+                    b = s.recv(4096)
+                except socket.timeout:
+                    continue
+                if not b:
+                    break
+                head += b
+            status = int(head.split(b" ", 2)[1]) if head else 0
+            read_loop(lambda: s.recv(16384), secs, f)
+        except (OSError, ValueError, IndexError) as e:
             sys.stderr.write("http-get: %s\n" % e)
         f.write("end %d %d\n" % (time.time_ns(), status))
 
