@@ -78,15 +78,15 @@ check_tcp() {
 check_pmtu() {
 	local out
 	# to b: the TUN MTU, 1464, is the limit (kernel's ICMP)
-	out=$(dp_in ha ping -c 2 -W 2 -M do -s 1472 10.2.0.10 2>&1 || true)
+	out=$(dp_in ha ping -c 2 -W 2 -M "do" -s 1472 10.2.0.10 2>&1 || true)
 	echo "$out" | grep -qE 'mtu ?= ?14[46]4' ||
 	    die "no fragmentation-needed for a 1500-byte packet: $out"
 	# to c, over an IPv6 RLOC: 1444 (xtrd's ICMP / ICMPv6)
-	out=$(dp_in ha ping -c 2 -i 0.3 -W 2 -M do -s 1436 10.3.0.10 2>&1 || true)
+	out=$(dp_in ha ping -c 2 -i 0.3 -W 2 -M "do" -s 1436 10.3.0.10 2>&1 || true)
 	echo "$out" | grep -qE 'mtu ?= ?1444' ||
 	    die "no fragmentation-needed (1444) over the IPv6 RLOC: $out"
 	echo "pmtu v4: $(echo "$out" | grep -E 'mtu' | head -1)"
-	dp_in ha ping -c 1 -W 2 -M do -s 1416 10.3.0.10 >/dev/null ||
+	dp_in ha ping -c 1 -W 2 -M "do" -s 1416 10.3.0.10 >/dev/null ||
 	    die "a 1444-byte packet does not pass over the IPv6 RLOC"
 	out=$(dp_in ha ping -c 2 -i 0.3 -W 2 -s 1400 2001:db8:3::10 2>&1 || true)
 	echo "$out" | grep -qE 'mtu ?= ?1444|too big' ||

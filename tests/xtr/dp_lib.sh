@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/xtr/dp_lib.sh: the data-plane topology shared by tests/integ/dp_*.sh
 # and bench/dp_bench.sh.  Sourced after tests/xtr/lib.sh (PFX, RUN set).
 #
@@ -21,6 +22,7 @@ dp_need() {
 	[ -c /dev/net/tun ] || skip "needs /dev/net/tun"
 	command -v python3 >/dev/null || skip "needs python3"
 	# the interpreter itself, not a (slow) version-manager shim
+	# shellcheck disable=SC2034 # used by the tests
 	PY=$(python3 -c 'import sys; print(sys.executable)')
 }
 
