@@ -42,6 +42,8 @@
 #                    (default build)
 #   MAKE             make program (default make)
 set -eu -o pipefail
+# never exit silently on an unexpected error
+trap 'echo "build-dom0: failed (rc $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -274,7 +276,9 @@ build_guest_initrd() {
 check_libs() {
 	local stage=$1 root=$2 f lib missing=""
 	while read -r f; do
-		objdump -p "$f" 2>/dev/null | awk '/NEEDED/ {print $2}' |
+		# ELF files only (make install also installs shell scripts)
+		[ "$(head -c 4 "$f" | tr -d '\0')" = $'\x7fELF' ] || continue
+		{ objdump -p "$f" 2>/dev/null || true; } | awk '/NEEDED/ {print $2}' |
 			while read -r lib; do
 				[ -e "$stage/usr/local/lib/$lib" ] && continue
 				find "$root/lib" "$root/usr/lib" -name "$lib" 2>/dev/null |
