@@ -41,7 +41,7 @@
 #   B                build directory of this repo for `make install`
 #                    (default build)
 #   MAKE             make program (default make)
-set -eu -o pipefail
+set -Eeu -o pipefail
 # never exit silently on an unexpected error
 trap 'echo "build-dom0: failed (rc $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
