@@ -8,7 +8,9 @@
  * sequence number and checksum (and IPv4 length, ID and header checksum),
  * it continues the sequence, carries only ACK (PSH closes the flow), and
  * the segments before it were full.  Everything else is written as it
- * came.  dp_gro_flush() ends every flow (end of a batch).
+ * came.  UDP datagrams of one flow are joined likewise, all of the first
+ * one's size but the last (VIRTIO_NET_HDR_GSO_UDP_L4, as the kernel's own
+ * UDP GRO makes them).  dp_gro_flush() ends every flow (end of a batch).
  */
 #include <netinet/in.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 
 struct gro {
 	bool		used;
+	uint8_t		proto;		/* TCP or UDP */
 	bool		closed;		/* PSH or short segment seen */
 	int		v6;
 	size_t		iphl, hl;	/* IP header, IP + TCP headers */
@@ -36,13 +39,13 @@ static struct gro	gro[GRO_SLOTS];
 static int		gro_next;	/* slot to reuse next */
 
 static uint32_t
-pseudo_sum(const uint8_t *ip, int v6, size_t l4len)
+pseudo_sum(const uint8_t *ip, int v6, size_t l4len, uint8_t proto)
 {
 	uint8_t	tail[8];
 
 	memset(tail, 0, sizeof(tail));
 	wr_be32(tail, (uint32_t)l4len);
-	tail[7] = IPPROTO_TCP;
+	tail[7] = proto;
 	return dp_csum_add(dp_csum_add(0, ip + (v6 ? 8 : 12), v6 ? 32 : 8),
 	    tail, 8);
 }
@@ -72,16 +75,22 @@ slot_write(struct gro *g)
 		wr_be16(ip + 10, 0);
 		wr_be16(ip + 10, dp_csum_fold(dp_csum_add(0, ip, g->iphl)));
 	}
+	if (g->proto == IPPROTO_UDP)		/* RFC 768: length */
+		wr_be16(ip + g->iphl + 4, (uint16_t)(g->len - g->iphl));
 	/* partial checksum: the pseudo-header sum, folded, not inverted */
-	wr_be16(ip + g->iphl + 16, (uint16_t)~dp_csum_fold(pseudo_sum(ip,
-	    g->v6, g->len - g->iphl)));
+	wr_be16(ip + g->iphl + (g->proto == IPPROTO_UDP ? 6 : 16),
+	    (uint16_t)~dp_csum_fold(pseudo_sum(ip, g->v6, g->len - g->iphl,
+	    g->proto)));
 	memset(vh, 0, sizeof(vh));
 	vh[0] = DP_VNET_NEEDS_CSUM;
-	vh[1] = g->v6 ? DP_VNET_GSO_TCPV6 : DP_VNET_GSO_TCPV4;
+	if (g->proto == IPPROTO_UDP)
+		vh[1] = DP_VNET_GSO_UDP_L4;
+	else
+		vh[1] = g->v6 ? DP_VNET_GSO_TCPV6 : DP_VNET_GSO_TCPV4;
 	put16(vh + 2, (uint16_t)g->hl);
 	put16(vh + 4, (uint16_t)g->mss);
 	put16(vh + 6, (uint16_t)g->iphl);
-	put16(vh + 8, 16);
+	put16(vh + 8, g->proto == IPPROTO_UDP ? 6 : 16);
 	if (dp_tun_writev(iov, 2) == -1)
 		dp_drop(DPC_drop_tun_write, "TUN write (GRO, %d segments)",
 		    g->nseg);
@@ -137,6 +146,7 @@ find(const uint8_t *p, const struct dp_pkt *pp)
 		const struct gro *g = &gro[i];
 
 		if (g->used && g->v6 == (pp->src.af == AF_INET6) &&
+		    g->proto == pp->proto &&
 		    memcmp(p + pp->hlen, g->buf + g->iphl, 4) == 0 &&
 		    memcmp(p + (g->v6 ? 8 : 12), g->buf + (g->v6 ? 8 : 12),
 		    g->v6 ? 32 : 8) == 0)
@@ -155,6 +165,7 @@ start(const uint8_t *p, const struct dp_pkt *pp, size_t hl, size_t plen,
 	if (g->used)
 		slot_write(g);
 	g->used = true;
+	g->proto = pp->proto;
 	g->v6 = pp->src.af == AF_INET6;
 	g->iphl = pp->hlen;
 	g->hl = hl;
@@ -162,11 +173,62 @@ start(const uint8_t *p, const struct dp_pkt *pp, size_t hl, size_t plen,
 	g->nseg = 1;
 	g->len = pp->len;
 	g->closed = (flags & 0x08) != 0;
-	g->next_seq = rd_be32(p + pp->hlen + 4) + (uint32_t)plen;
+	if (pp->proto == IPPROTO_TCP)
+		g->next_seq = rd_be32(p + pp->hlen + 4) + (uint32_t)plen;
 	memcpy(g->buf, p, pp->len);
 }
 
-/* Deliver one decapsulated packet into the TUN, joining TCP flows. */
+/* Same IP header but for length, ID and checksum. */
+static bool
+same_ip(const struct gro *g, const uint8_t *p, size_t iphl)
+{
+	const uint8_t	*q = g->buf;
+
+	if (iphl != g->iphl)
+		return false;
+	if (g->v6)
+		return memcmp(p, q, 4) == 0 && memcmp(p + 6, q + 6, 34) == 0;
+	return memcmp(p, q, 2) == 0 && memcmp(p + 6, q + 6, 4) == 0 &&
+	    memcmp(p + 12, q + 12, iphl - 12) == 0;
+}
+
+/* UDP datagrams of one flow, all of the first one's size but the last
+ * (GSO_UDP_L4 writes, as the kernel's UDP GRO makes them). */
+static void
+deliver_udp(const uint8_t *p, const struct dp_pkt *pp)
+{
+	struct gro	*g = find(p, pp);
+	size_t		 hl = pp->hlen + 8, plen;
+	uint16_t	 ck;
+
+	ck = rd_be16(p + pp->hlen + 6);
+	if (hl >= pp->len || rd_be16(p + pp->hlen + 4) != pp->len - pp->hlen ||
+	    (ck == 0 && pp->src.af == AF_INET6) || (ck != 0 &&
+	    dp_csum_fold(dp_csum_add(pseudo_sum(p, pp->src.af == AF_INET6,
+	    pp->len - pp->hlen, IPPROTO_UDP), p + pp->hlen,
+	    pp->len - pp->hlen)) != 0)) {
+		if (g != NULL)
+			slot_write(g);
+		dp_tun_write(p, pp->len);
+		return;
+	}
+	plen = pp->len - hl;
+	if (g != NULL && !g->closed && plen <= g->mss && g->nseg < 64 &&
+	    g->len + plen <= GRO_MAX && same_ip(g, p, pp->hlen)) {
+		memcpy(g->buf + g->len, p + hl, plen);
+		g->len += plen;
+		g->nseg++;
+		if (plen < g->mss)
+			g->closed = true;
+		return;
+	}
+	if (g != NULL)
+		slot_write(g);
+	start(p, pp, hl, plen, 0);
+}
+
+/* Deliver one decapsulated packet into the TUN, joining TCP and UDP
+ * flows. */
 void
 dp_gro_deliver(const uint8_t *p, const struct dp_pkt *pp)
 {
@@ -174,6 +236,11 @@ dp_gro_deliver(const uint8_t *p, const struct dp_pkt *pp)
 	size_t		 hl, plen;
 	uint8_t		 flags;
 
+	if (dp_g->vnet && pp->proto == IPPROTO_UDP && !pp->frag &&
+	    pp->hlen + 8 <= pp->len) {
+		deliver_udp(p, pp);
+		return;
+	}
 	if (!dp_g->vnet || pp->proto != IPPROTO_TCP || pp->frag ||
 	    pp->hlen + 20 > pp->len) {
 		dp_tun_write(p, pp->len);
@@ -185,7 +252,8 @@ dp_gro_deliver(const uint8_t *p, const struct dp_pkt *pp)
 	/* only ACK (and PSH), payload, a right checksum */
 	if (hl < pp->hlen + 20 || hl >= pp->len || (flags & ~0x08) != 0x10 ||
 	    dp_csum_fold(dp_csum_add(pseudo_sum(p, pp->src.af == AF_INET6,
-	    pp->len - pp->hlen), p + pp->hlen, pp->len - pp->hlen)) != 0) {
+	    pp->len - pp->hlen, IPPROTO_TCP), p + pp->hlen,
+	    pp->len - pp->hlen)) != 0) {
 		if (g != NULL)
 			slot_write(g);	/* keep the flow's order */
 		dp_tun_write(p, pp->len);

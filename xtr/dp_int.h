@@ -69,6 +69,7 @@ struct dp_vnet {
 #define DP_VNET_GSO_NONE	0
 #define DP_VNET_GSO_TCPV4	1
 #define DP_VNET_GSO_TCPV6	4
+#define DP_VNET_GSO_UDP_L4	5
 
 /* One TCP super-packet to cut (dp_gso.c). */
 struct dp_tso {
