@@ -331,6 +331,11 @@ main() {
 	stage "fetch hypervisor and kernel"
 	prepare_xen
 	prepare_kernel
+	# older versions go, so that the cache stays at one set
+	find "$CACHE" -maxdepth 1 \( -name 'xen-*' -o -name 'kernel-*' \) \
+		! -path "$(dirname "$XEN_IMG")" ! -path "$KDIR" -exec rm -rf {} +
+	find "$CACHE/debs" -name '*.deb' ! -name "${XEN_PKG}_*" ! -name "${KPKG}_*" \
+		-delete
 	stage_end "fetch hypervisor and kernel"
 
 	key=$(printf '%s\n' "$BUILD_REV" "$XEN_VER" "$KPKG" "$KVERSION" \
