@@ -25,6 +25,8 @@
 #   --blackout S       stop-and-copy blackout in seconds (default 0.3)
 #   --mem MB           VM memory sent in pre-copy (default 8; --quick 4)
 #   --workloads "W.."  udp tcp http (default all)
+#   --separate         one trial per workload, as the thesis ran them
+#                      (default: all workloads at once in one trial)
 #   --post S           seconds the workloads run after the VM is up
 #                      (default 4)
 #   --out DIR          results directory (default build/bench/<date>)
@@ -55,6 +57,8 @@ TRIALS=1
 BLACKOUT=0.3
 MEM=8
 WORKLOADS="udp tcp http"
+SEPARATE=0
+WL_SET=""
 POST=4
 OUT=""
 PLOT=1
@@ -79,6 +83,7 @@ parse() {
 		--blackout) BLACKOUT=$2; shift ;;
 		--mem) MEM=$2; shift ;;
 		--workloads) WORKLOADS=$2; shift ;;
+		--separate) SEPARATE=1 ;;
 		--post) POST=$2; shift ;;
 		--out) OUT=$2; shift ;;
 		--no-plot) PLOT=0 ;;
@@ -120,7 +125,7 @@ wl_bg() {
 	WL_PIDS+=("$TB_LAST")
 }
 
-has() { case " $WORKLOADS " in *" $1 "*) return 0 ;; esac; return 1; }
+has() { case ",$WL_SET," in *",$1,"*) return 0 ;; esac; return 1; }
 
 wl_start() {
 	local d=$1
@@ -239,8 +244,8 @@ trial() {
 	cp "$RUN"/*.log "$d/" 2>/dev/null || true
 	[ -n "${KEEP_RUN:-}" ] || rm -rf "$RUN"
 	python3 bench/tools/analyze.py "$d" >>"$OUT/results.csv"
-	printf 'trial %s: %-6s %5s km loss %4s%%  migration %.1fs  (%ss:%s ds)\n' \
-	    "$n" "$mode" "$km" "$loss" \
+	printf 'trial %s: %-6s %5s km loss %4s%% %-12s migration %.1fs  (%ss:%s ds)\n' \
+	    "$n" "$mode" "$km" "$loss" "$WL_SET" \
 	    "$(awk -v a="$MIG_T_START" -v b="$MIG_T_UP" 'BEGIN { print (b - a) / 1e9 }')" \
 	    "$(($(date +%s) - t0))" "$TRIAL_PHASES"
 }
@@ -253,8 +258,11 @@ cleanup() {
 }
 
 main() {
-	local mode km loss t n=0 start
+	local mode km loss t n=0 start sets
 	parse "$@"
+	# a set is the workloads of one trial, comma-separated
+	sets=${WORKLOADS// /,}
+	[ "$SEPARATE" = 1 ] && sets=$WORKLOADS
 	mkdir -p "$OUT/trials"
 	need
 	python3 bench/tools/analyze.py --header-only >"$OUT/results.csv"
@@ -266,9 +274,11 @@ main() {
 		for km in $KMS; do
 			for loss in $LOSSES; do
 				for t in $(seq "$TRIALS"); do
-					n=$((n + 1))
-					trial "$n" "$mode" "$km" "$loss" "$t" ||
-					    echo "trial $n ($mode $km km $loss%) failed" >&2
+					for WL_SET in $sets; do
+						n=$((n + 1))
+						trial "$n" "$mode" "$km" "$loss" "$t" ||
+						    echo "trial $n ($mode $km km $loss%) failed" >&2
+					done
 				done
 			done
 		done
