@@ -37,7 +37,7 @@ first_contact() {
 	local out
 	out=$(dp_in "$1" ping -c 3 -i 0.2 -W 3 "$2" 2>&1) ||
 	    die "ping $1 -> $2 failed: $out"
-	echo "$out" | grep -q ' 0% packet loss' ||
+	grep -q ' 0% packet loss' <<<"$out" ||
 	    die "ping $1 -> $2 lost packets on first contact: $out"
 	echo "ping $1 -> $2: $(echo "$out" | tail -1)"
 }
@@ -79,17 +79,17 @@ check_pmtu() {
 	local out
 	# to b: the TUN MTU, 1464, is the limit (kernel's ICMP)
 	out=$(dp_in ha ping -c 2 -W 2 -M "do" -s 1472 10.2.0.10 2>&1 || true)
-	echo "$out" | grep -qE 'mtu ?= ?14[46]4' ||
+	grep -qE 'mtu ?= ?14[46]4' <<<"$out" ||
 	    die "no fragmentation-needed for a 1500-byte packet: $out"
 	# to c, over an IPv6 RLOC: 1444 (xtrd's ICMP / ICMPv6)
 	out=$(dp_in ha ping -c 2 -i 0.3 -W 2 -M "do" -s 1436 10.3.0.10 2>&1 || true)
-	echo "$out" | grep -qE 'mtu ?= ?1444' ||
+	grep -qE 'mtu ?= ?1444' <<<"$out" ||
 	    die "no fragmentation-needed (1444) over the IPv6 RLOC: $out"
 	echo "pmtu v4: $(echo "$out" | grep -E 'mtu' | head -1)"
 	dp_in ha ping -c 1 -W 2 -M "do" -s 1416 10.3.0.10 >/dev/null ||
 	    die "a 1444-byte packet does not pass over the IPv6 RLOC"
 	out=$(dp_in ha ping -c 2 -i 0.3 -W 2 -s 1400 2001:db8:3::10 2>&1 || true)
-	echo "$out" | grep -qE 'mtu ?= ?1444|too big' ||
+	grep -qE 'mtu ?= ?1444|too big' <<<"$out" ||
 	    die "no packet-too-big (1444) over the IPv6 RLOC: $out"
 	echo "pmtu v6: $(echo "$out" | grep -iE 'mtu|big' | head -1)"
 	dp_in ha ping -c 1 -W 2 -s 1396 2001:db8:3::10 >/dev/null ||
@@ -153,7 +153,8 @@ check_cleanup() {
 	local pid
 	pid=$(pgrep -f "xtrd -d -v -f $RUN/c.conf" | head -1)
 	[ -n "$pid" ] || die "no xtrd for c"
-	ip -n "${PFX}c" route show proto 243 | grep -q . || die "c: no routes of ours"
+	[ -n "$(ip -n "${PFX}c" route show proto 243)" ] ||
+	    die "c: no routes of ours"
 	kill "$pid"
 	xtr_wait 5 sh -c "! ip -n ${PFX}c link show lisp0 >/dev/null 2>&1" ||
 	    die "c: lisp0 still there after exit"
