@@ -70,17 +70,18 @@ stage_start=0
 stage() { stage_start=$(now); note "stage $1"; }
 stage_end() { note "stage $1 done in $(( $(now) - stage_start ))s"; }
 
-# candidate VERSION of PACKAGE, running apt-get update once if unknown.
-candidate() {
+# "PACKAGE VERSION" lines, the candidates of PACKAGES (one apt-cache run)
+candidates() {
+	apt-cache policy "$@" 2>/dev/null | awk '
+		/^[^ ].*:$/ { pkg = substr($0, 1, length($0) - 1) }
+		/^  Candidate:/ && $2 != "(none)" { print pkg, $2 }'
+}
+
+# candidate VERSION of PACKAGE in the output of candidates()
+pick() {
 	local v
-	v=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}')
-	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
-		apt-get update -qq >&2 || die "apt-get update failed"
-		v=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}')
-	fi
-	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
-		die "no candidate for $1"
-	fi
+	v=$(echo "$2" | awk -v p="$1" '$1 == p {print $2}')
+	[ -n "$v" ] || die "no candidate for $1"
 	echo "$v"
 }
 
@@ -289,12 +290,29 @@ check_libs() {
 	[ -z "$missing" ] || die "dom0 root lacks: $missing; add the package to DOM0_PKGS"
 }
 
+# Debian 12 roots are merged-/usr: /lib, /bin, /sbin are symlinks into /usr.
+# A real /lib directory in the overlay archive would replace the symlink
+# when the kernel unpacks it (and dom0 would find no dynamic loader), so
+# what `make install` put under DESTDIR/lib goes to DESTDIR/usr/lib.
+merge_usr() {
+	local o=$1 root=$2 d
+	for d in bin sbin lib lib32 lib64 libx32; do
+		if [ ! -d "$o/$d" ] || [ -L "$o/$d" ] || [ ! -L "$root/$d" ]; then
+			continue
+		fi
+		mkdir -p "$o/usr/$d"
+		cp -a "$o/$d/." "$o/usr/$d/"
+		rm -rf "${o:?}/$d"
+	done
+}
+
 build_overlay() {
 	local o=$1/overlay
 	rm -rf "$o" "$1/guest" && mkdir -p "$o/e2e"
 	${MAKE:-make} -s -C "$top" B="${B:-build}" install DESTDIR="$o" \
 		PREFIX=/usr/local > "$1/make-install.log" 2>&1 ||
 		die "make install failed, see $1/make-install.log"
+	merge_usr "$o" "$BASE/root"
 	(cd "$o" && find . ! -type d ! -path './e2e/*' | sort) > "$1/installed.txt"
 	check_libs "$o" "$BASE/root" "$1/missing-libs"
 	cp "$1/installed.txt" "$o/e2e/installed.txt"
@@ -307,7 +325,7 @@ build_overlay() {
 }
 
 main() {
-	local out key
+	local out key cands
 	[ "$#" -eq 1 ] || die "usage: build-dom0.sh OUTDIR"
 	out=$1
 	[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot)"
@@ -319,11 +337,17 @@ main() {
 	flock 9
 
 	stage versions
-	XEN_VER=$(candidate "$XEN_PKG")
 	KPKG=$(kernel_pkg)
+	if [ -z "$KPKG" ]; then
+		# no package lists yet (fresh machine)
+		apt-get update -qq >&2 || die "apt-get update failed"
+		KPKG=$(kernel_pkg)
+	fi
 	[ -n "$KPKG" ] || die "cannot resolve linux-image-amd64"
-	KVERSION=$(candidate "$KPKG")
-	UTILS_VER=$(candidate xen-utils-4.17)
+	cands=$(candidates "$XEN_PKG" "$KPKG" xen-utils-4.17)
+	XEN_VER=$(pick "$XEN_PKG" "$cands")
+	KVERSION=$(pick "$KPKG" "$cands")
+	UTILS_VER=$(pick xen-utils-4.17 "$cands")
 	printf '%s %s\n' "$XEN_PKG" "$XEN_VER" "$KPKG" "$KVERSION" \
 		xen-utils-4.17 "$UTILS_VER" > "$out/versions"
 	stage_end versions
