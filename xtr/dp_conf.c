@@ -144,8 +144,10 @@ dp_conf_key(struct cfg_parser *cp, const struct cfg_line *l,
 
 	if (strcmp(key, "data_plane") == 0)
 		return boolean(cp, l, v, &d->enabled);
-	if (strcmp(key, "tun_name") == 0)
+	if (strcmp(key, "tun_name") == 0) {
+		d->tun_line = l->lineno;
 		return ifname(cp, l, v, d->tun_name);
+	}
 	if (strcmp(key, "site_interface") == 0)
 		return ifname(cp, l, v, d->site_if);
 	if (strcmp(key, "underlay_mtu") == 0)
@@ -172,12 +174,15 @@ dp_conf_key(struct cfg_parser *cp, const struct cfg_line *l,
 	}
 	if (strcmp(key, "anycast_mac") == 0) {
 		d->gw_mac_set = true;
+		d->mac_line = l->lineno;
 		return mac(cp, l, v, d->gw_mac);
 	}
 	if (strcmp(key, "eid_space") == 0)
 		return k_list_prefix(cp, l, v, d->eid_space, &d->neid_space,
 		    DP_MAX_EID_SPACE, false);
 	if (strcmp(key, "anycast_gateway") == 0) {
+		if (d->gw_line == 0)
+			d->gw_line = l->lineno;
 		if (strchr(v, '/') == NULL)
 			return bad(cp, l, v, "anycast gateway needs the "
 			    "subnet length, as in 10.1.0.1/24, not");
@@ -209,10 +214,13 @@ dp_conf_finish(struct cfg_parser *cp, const struct dp_conf *d)
 		return 0;
 	if (d->tun_mtu == 0 && d->underlay_mtu < 576 + DP_OVERHEAD4)
 		cfg_error(cp, &l, "underlay_mtu", "too small for a TUN, see");
+	l.lineno = d->gw_line;
 	if (d->ngw > 0 && d->site_if[0] == '\0')
 		cfg_error(cp, &l, "anycast_gateway", "needs site_interface:");
+	l.lineno = d->mac_line;
 	if (d->gw_mac_set && d->site_if[0] == '\0')
 		cfg_error(cp, &l, "anycast_mac", "needs site_interface:");
+	l.lineno = d->tun_line;
 	if (strcmp(d->tun_name, d->site_if) == 0)
 		cfg_error(cp, &l, d->tun_name, "TUN and site interface are "
 		    "the same:");

@@ -56,6 +56,7 @@ struct dp_conf {
 	struct ipaddr	petr[DP_MAX_PETR];
 	bool		pxtr;
 	bool		offload;		/* TUN TSO/csum + UDP GSO/GRO */
+	int		gw_line, mac_line, tun_line;	/* for finish errors */
 	bool		iid_set;
 	uint32_t	iid;			/* 24 bits */
 };
