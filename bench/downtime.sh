@@ -251,7 +251,9 @@ trial() {
 }
 
 cleanup() {
-	trap - EXIT INT TERM
+	# a second Ctrl-C or TERM must not cut the cleanup short
+	trap '' INT TERM
+	trap - EXIT
 	wl_stop 2>/dev/null || true
 	tb_down
 	[ -n "${KEEP_RUN:-}" ] || rm -rf "${RUN:-/nonexistent}" 2>/dev/null || true

@@ -68,7 +68,7 @@ build() {
 
 # The bench cleans up on INT/TERM itself; forward a TERM sent to us alone.
 on_signal() {
-	trap - INT TERM
+	trap '' INT TERM
 	if [ -n "$CHILD" ]; then
 		kill -TERM "$CHILD" 2>/dev/null || true
 		wait "$CHILD" 2>/dev/null || true

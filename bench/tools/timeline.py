@@ -45,7 +45,7 @@ MIG_EVENTS = {
     "announcement": "dc2 migrated: gratuitous ARP from the VM",
     "register-sent": "dc2 migrated: asks xtrd to register the EID",
     "smr-sent": "dc2 migrated: asks xtrd for SMRs",
-    "departing": "dc1 migrated: departure announced",
+    "departing": "dc1 migrated: departing (renamed --migratedaway)",
     "withdrawn": "dc1 migrated: EID withdrawn",
     "released": "dc1 migrated: domain released",
 }

@@ -217,12 +217,22 @@ def http_get(url, secs, log):
         f.write("end %d %d\n" % (time.time_ns(), status))
 
 
+def die_on_signals():
+    """the pre-copy runs in the harness's foreground: it must end at once
+    on Ctrl-C or TERM so that the harness's cleanup can run"""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def precopy_recv(port, log):
+    die_on_signals()
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("0.0.0.0", port))
     ls.listen(1)
+    ls.settimeout(120)
     c, _ = ls.accept()
+    c.settimeout(120)
     total = 0
     while True:
         b = c.recv(1 << 16)
@@ -235,6 +245,7 @@ def precopy_recv(port, log):
 
 
 def precopy_send(addr, port, nbytes):
+    die_on_signals()
     t_call = time.time_ns()
     end = time.monotonic() + 20
     while True:
@@ -245,7 +256,7 @@ def precopy_send(addr, port, nbytes):
             if time.monotonic() > end:
                 raise
             time.sleep(0.1)
-    s.settimeout(None)
+    s.settimeout(120)  # no progress for 2 min: the WAN is gone
     start = time.time_ns()
     buf = b"\xa5" * (1 << 16)
     left = nbytes
