@@ -54,10 +54,12 @@ SUITE=bookworm
 XEN_PKG=xen-hypervisor-4.17-amd64
 # Packages of the dom0 root beyond minbase.  The lib* ones are the runtime
 # libraries of xtrd and migrated (libpcap, json-c, curl, microhttpd, mnl,
-# openssl, xenstore/xenctrl come with xen-utils).
+# openssl, xenstore/xenctrl come with xen-utils); curl is what
+# hooks/vif-lisp reports vifs to migrated with.  A change here changes the
+# cache key: the next run debootstraps again.
 DOM0_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils iproute2 kmod
 tcpdump procps psmisc iputils-ping libpcap0.8 libjson-c5 libcurl4
-libmicrohttpd12 libmnl0 libssl3 ca-certificates"
+libmicrohttpd12 libmnl0 libssl3 ca-certificates curl"
 # Modules dom0 loads (dom0-init.sh loads the same list) and the guest's.
 DOM0_MODS="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback
 xen-blkback bridge af_packet"
