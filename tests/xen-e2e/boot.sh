@@ -33,9 +33,7 @@
 #   XEN_E2E_QEMU          QEMU binary (default qemu-system-x86_64)
 #   XEN_E2E_LOCK          lock file serialising QEMU runs on this machine
 #                         (default /run/lock/migrated-xen-e2e-qemu.lock)
-set -Eeu -o pipefail
-# never exit silently on an unexpected error
-trap 'echo "boot: failed (rc $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
+set -eu -o pipefail
 
 ATTEMPTS=${XEN_E2E_ATTEMPTS:-3}
 INIT_TIMEOUT=${XEN_E2E_INIT_TIMEOUT:-300}
