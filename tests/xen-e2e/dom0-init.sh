@@ -14,6 +14,7 @@
 #   E2E: dom0 init                 PID 1 runs (boot.sh's first watchdog)
 #   E2E: stage NAME                a step starts (boot.sh times them)
 #   E2E: PASS NAME | E2E: FAIL NAME: why   one per check
+#   E2E: note: TEXT                information only
 #   E2E: DONE rc=N                 the end; rc 0 only if nothing failed
 #
 # Kernel command line: every e2e.KEY=VALUE is exported to dom0-test.sh as
