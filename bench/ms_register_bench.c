@@ -8,9 +8,14 @@
  * timer, and, when the M bit asks for it, the Map-Notify (encoded, signed
  * and sent with sendto() to a socket nobody reads).  The messages are
  * pre-encoded: N xTRs each refreshing one /32 with one RLOC.  Reported:
- *   hmac      lisp_auth_compute() over each message (one HMAC each)
- *   refresh   steady-state refreshes without the M bit (one HMAC each)
- *   refresh+M refreshes that want a Map-Notify (two HMACs each)
+ *   hmac      the HMAC of each message alone, with a prepared key
+ *             (lisp_auth_compute_key, what the MS uses): the baseline;
+ *             the one-shot lisp_auth_compute() rate is shown beside it
+ *   refresh   steady-state refreshes without the M bit (one HMAC each):
+ *             ratio to the HMAC rate
+ *   refresh+M refreshes that want a Map-Notify (two HMACs each, verify
+ *             and sign, plus a sendto()): ratio to the HMAC rate, and to
+ *             half of it (two HMACs per message: the fair baseline)
  *   first+M   first registrations (table inserts, timeline) with M
  * Usage: ms_register_bench [-n XTRS] [-t SECONDS]
  */
@@ -124,19 +129,25 @@ median(double *v)
 	return v[ROUNDS / 2];
 }
 
+/* HMACs per second: one-shot (pk NULL) or with a prepared key. */
 static double
-run_hmac(struct msg *m, int n, double secs, const char *key)
+run_hmac(struct msg *m, int n, double secs, const char *key,
+    struct lisp_auth_key *pk)
 {
 	uint8_t		out[32];
 	uint64_t	t0 = mono_ns(), t, count = 0;
 
 	do {
-		int i;
+		int i, r;
 
-		for (i = 0; i < n; i++)
-			if (lisp_auth_compute(LISP_AUTH_HMAC_SHA256, key,
-			    strlen(key), m[i].buf, m[i].len, 16, out) == -1)
+		for (i = 0; i < n; i++) {
+			r = pk != NULL ? lisp_auth_compute_key(pk, m[i].buf,
+			    m[i].len, 16, out) :
+			    lisp_auth_compute(LISP_AUTH_HMAC_SHA256, key,
+			    strlen(key), m[i].buf, m[i].len, 16, out);
+			if (r == -1)
 				fatalx("hmac");
+		}
 		count += (uint64_t)n;
 		t = mono_ns();
 	} while (t - t0 < secs * 1e9);
@@ -176,8 +187,10 @@ main(int argc, char **argv)
 	struct msg		*plain, *notify;
 	const char		*key = "bench-site-key-0123456789";
 	cpu_set_t		 cpus;
-	double			 secs = 4, hmac, refresh, refresh_m, first;
-	double			 hr[ROUNDS], r1[ROUNDS], r2[ROUNDS];
+	struct lisp_auth_key	 pk;
+	double			 secs = 4, hmac, oneshot, refresh, refresh_m;
+	double			 first, hr[ROUNDS], ho[ROUNDS], r1[ROUNDS];
+	double			 r2[ROUNDS];
 	int			 n = 4096, ch, i;
 
 	while ((ch = getopt(argc, argv, "n:t:")) != -1) {
@@ -224,27 +237,39 @@ main(int argc, char **argv)
 	    "Map-Registers, one core\n", n, plain[0].len);
 	/* The core may be shared: measure in alternating short slices and
 	 * take the median of the per-slice ratios, so load drift cancels. */
+	memset(&pk, 0, sizeof(pk));
+	if (lisp_auth_key_set(&pk, LISP_AUTH_HMAC_SHA256, key,
+	    strlen(key)) == -1)
+		fatalx("lisp_auth_key_set");
 	first = run_ms(x, notify, n, secs, 1);
 	for (i = 0; i < ROUNDS; i++) {
 		double slice = secs / ROUNDS;
 
-		hr[i] = run_hmac(plain, n, slice, key);
+		hr[i] = run_hmac(plain, n, slice, key, &pk);
+		ho[i] = run_hmac(plain, n, slice / 4, key, NULL);
 		r1[i] = run_ms(x, plain, n, slice, 0) / hr[i];
 		r2[i] = run_ms(x, notify, n, slice, 0) / hr[i];
 	}
 	hmac = median(hr);
+	oneshot = median(ho);
 	refresh = median(r1);
 	refresh_m = median(r2);
 	printf("%-34s %10.0f /s (median of %d slices)\n",
-	    "HMAC alone (lisp_auth_compute)", hmac, ROUNDS);
-	printf("%-34s ratio %.2f  (~%.0f /s)\n", "MS refresh, no M bit",
-	    refresh, refresh * hmac);
-	printf("%-34s ratio %.2f  (~%.0f /s, 2 HMACs + sendto each)\n",
+	    "HMAC alone, prepared key", hmac, ROUNDS);
+	printf("%-34s %10.0f /s (lisp_auth_compute, for comparison)\n",
+	    "HMAC alone, one-shot", oneshot);
+	printf("%-34s ratio %.2f  (~%.0f /s; 1 HMAC each)\n",
+	    "MS refresh, no M bit", refresh, refresh * hmac);
+	printf("%-34s ratio %.2f  (~%.0f /s) to the HMAC rate\n",
 	    "MS refresh + Map-Notify (M bit)", refresh_m, refresh_m * hmac);
+	printf("%-34s ratio %.2f  to HMAC rate / 2 (2 HMACs + sendto "
+	    "each)\n", "", 2 * refresh_m);
 	printf("%-34s %10.0f /s (one pass, table inserts)\n",
 	    "MS first registration + Notify", first);
-	printf("goal: ratio >= 0.50 for refreshes: %s\n",
-	    refresh >= 0.5 ? "met" : "NOT met");
+	printf("goal: ratio >= 0.50, no M bit: %s; M bit (per 2 HMACs): %s\n",
+	    refresh >= 0.5 ? "met" : "NOT met",
+	    2 * refresh_m >= 0.5 ? "met" : "NOT met");
+	lisp_auth_key_free(&pk);
 	ms_free(x);
 	timer_heap_free(&x->timers);
 	free(plain);

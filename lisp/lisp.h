@@ -264,6 +264,32 @@ int	lisp_auth_compute(uint8_t alg, const void *key, size_t keylen,
 int	lisp_auth_verify(uint8_t alg, const void *key, size_t keylen,
 	    const uint8_t *msg, size_t len, size_t auth_off, size_t auth_len);
 
+/*
+ * A key prepared once for many messages: the HMAC context is keyed at
+ * lisp_auth_key_set() and only restarted per message, which is what makes
+ * a Map-Server's per-message cost the HMAC itself.  Start from a zeroed
+ * struct; _set() with the same alg and key again is a cheap no-op, so a
+ * caller may call it before every use to follow a reloaded key.  Not for
+ * use from two threads at once.
+ */
+struct lisp_auth_key {
+	uint8_t		 alg;		/* enum lisp_auth_alg */
+	void		*ctx;		/* EVP_MAC_CTX keyed; NULL: not set */
+	uint8_t		*key;		/* copy, to notice a changed key */
+	size_t		 keylen;
+};
+int	lisp_auth_key_set(struct lisp_auth_key *, uint8_t alg,
+	    const void *key, size_t keylen);
+void	lisp_auth_key_free(struct lisp_auth_key *);
+int	lisp_auth_compute_key(struct lisp_auth_key *, const uint8_t *msg,
+	    size_t len, size_t auth_off, uint8_t *out);
+int	lisp_auth_verify_key(struct lisp_auth_key *, const uint8_t *msg,
+	    size_t len, size_t auth_off, size_t auth_len);
+/* lisp_encode_map_register() with a prepared key (k->alg must equal
+ * r->alg_id unless that is LISP_AUTH_NONE; k may then be NULL). */
+ssize_t	lisp_encode_map_register_key(const struct lisp_map_register *,
+	    struct lisp_auth_key *k, uint8_t *, size_t);
+
 /* Random 64-bit nonce (getrandom). */
 uint64_t lisp_nonce(void);
 

@@ -105,9 +105,9 @@ lisp_decode_map_register(const uint8_t *buf, size_t len,
 	return 0;
 }
 
-ssize_t
-lisp_encode_map_register(const struct lisp_map_register *m,
-    const void *key, size_t keylen, uint8_t *buf, size_t cap)
+/* Everything but the HMAC, which is left zero; 0 or -1. */
+static ssize_t
+encode_unsigned(const struct lisp_map_register *m, uint8_t *buf, size_t cap)
 {
 	struct wbuf	w = wbuf_make(buf, cap);
 	size_t		alen;
@@ -118,8 +118,7 @@ lisp_encode_map_register(const struct lisp_map_register *m,
 	    (m->nrec == 0 && m->type == LISP_MAP_REGISTER))
 		return -1;
 	alen = lisp_auth_len(m->alg_id);
-	if (m->alg_id != LISP_AUTH_NONE &&
-	    (alen == 0 || (key == NULL && keylen > 0)))
+	if (m->alg_id != LISP_AUTH_NONE && alen == 0)
 		return -1;
 	errs += put_u32(&w, LISP_HDR_MK_TYPE(m->type) | encode_flags(m) |
 	    m->nrec);
@@ -127,7 +126,7 @@ lisp_encode_map_register(const struct lisp_map_register *m,
 	errs += put_u8(&w, m->key_id);			/* §5.6: Key ID */
 	errs += put_u8(&w, m->alg_id);			/* §5.6: Algorithm ID */
 	errs += put_u16(&w, (uint16_t)alen);		/* §5.6: Auth Data Len */
-	errs += put_zero(&w, alen);			/* filled in below */
+	errs += put_zero(&w, alen);			/* filled in after */
 	for (i = 0; i < m->nrec; i++)
 		errs += lisp_encode_record(&w, &m->rec[i]);
 	if (m->xtr_id_present) {
@@ -136,8 +135,37 @@ lisp_encode_map_register(const struct lisp_map_register *m,
 	}
 	if (errs || !wbuf_ok(&w))
 		return -1;
-	if (alen > 0 && lisp_auth_compute(m->alg_id, key, keylen, w.p, w.len,
-	    MREG_AUTH_OFF, w.p + MREG_AUTH_OFF) == -1)
-		return -1;
 	return (ssize_t)w.len;
+}
+
+ssize_t
+lisp_encode_map_register(const struct lisp_map_register *m,
+    const void *key, size_t keylen, uint8_t *buf, size_t cap)
+{
+	ssize_t	n;
+
+	if (m->alg_id != LISP_AUTH_NONE && key == NULL && keylen > 0)
+		return -1;
+	if ((n = encode_unsigned(m, buf, cap)) < 0)
+		return -1;
+	if (m->alg_id != LISP_AUTH_NONE && lisp_auth_compute(m->alg_id, key,
+	    keylen, buf, (size_t)n, MREG_AUTH_OFF, buf + MREG_AUTH_OFF) == -1)
+		return -1;
+	return n;
+}
+
+ssize_t
+lisp_encode_map_register_key(const struct lisp_map_register *m,
+    struct lisp_auth_key *k, uint8_t *buf, size_t cap)
+{
+	ssize_t	n;
+
+	if (m->alg_id != LISP_AUTH_NONE && (k == NULL || k->alg != m->alg_id))
+		return -1;
+	if ((n = encode_unsigned(m, buf, cap)) < 0)
+		return -1;
+	if (m->alg_id != LISP_AUTH_NONE && lisp_auth_compute_key(k, buf,
+	    (size_t)n, MREG_AUTH_OFF, buf + MREG_AUTH_OFF) == -1)
+		return -1;
+	return n;
 }

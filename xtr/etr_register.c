@@ -27,6 +27,20 @@ static unsigned		nrecent;
 
 static void	reg_timer(void *);
 
+/* Each map-server's key, keyed once for HMAC (re-keyed after a reload). */
+static struct lisp_auth_key	ms_keys[XC_MAX_MS];
+
+static struct lisp_auth_key *
+ms_key(struct xtrd *x, int msi)
+{
+	const struct xc_key	*k = &x->conf->ms[msi].key;
+
+	if (lisp_auth_key_set(&ms_keys[msi], k->alg, k->key,
+	    strlen(k->key)) == -1)
+		return NULL;
+	return &ms_keys[msi];
+}
+
 void
 etr_fill_record(struct xtrd *x, const struct xc_mapping *m, uint32_t ttl,
     struct lisp_record *rec)
@@ -104,8 +118,8 @@ reg_send(struct reg_tx *rt)
 	reg.nrec = 1;
 	etr_fill_record(x, &rt->dm->m, rt->dm->withdrawn ? 0 : rt->dm->m.ttl,
 	    &reg.rec[0]);
-	n = lisp_encode_map_register(&reg, ms->key.key, strlen(ms->key.key),
-	    buf, sizeof(buf));
+	n = lisp_encode_map_register_key(&reg, ms_key(x, rt->ms), buf,
+	    sizeof(buf));
 	if (n < 0) {
 		log_warnx("cannot encode Map-Register");
 		return;
@@ -270,8 +284,12 @@ etr_init(struct xtrd *x)
 void
 etr_free(struct xtrd *x)
 {
+	int	i;
+
 	while (x->db != NULL)
 		db_unlink_free(x, x->db);
+	for (i = 0; i < XC_MAX_MS; i++)
+		lisp_auth_key_free(&ms_keys[i]);
 }
 
 static int
@@ -332,8 +350,8 @@ send_notify_ack(struct xtrd *x, int msi, struct lisp_map_register *n,
 	n->type = LISP_MAP_NOTIFY_ACK;
 	n->key_id = ms->key.key_id;
 	n->alg_id = ms->key.alg;
-	len = lisp_encode_map_register(n, ms->key.key, strlen(ms->key.key),
-	    buf, sizeof(buf));
+	len = lisp_encode_map_register_key(n, ms_key(x, msi), buf,
+	    sizeof(buf));
 	if (len > 0 && xtr_send(x, src, sport, buf, (size_t)len) == 0)
 		cnt_inc(C_tx_map_notify_ack);
 }
@@ -389,7 +407,7 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src, uint16_t sport)
 {
 	static struct lisp_map_register	 n;
-	const struct xc_map_server	*ms;
+	struct lisp_auth_key		*k;
 	enum lisp_err			 why = LERR_OK;
 	struct db_map			*dm, *next;
 	char				 a[IPADDR_STRLEN];
@@ -405,11 +423,9 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 		    "a configured map-server", a);
 		return;
 	}
-	ms = &x->conf->ms[msi];
 	/* RFC 9301 §5.7: authenticated like the Map-Register */
-	if (n.alg_id != ms->key.alg || lisp_auth_verify(ms->key.alg,
-	    ms->key.key, strlen(ms->key.key), buf, len, n.auth_off,
-	    n.auth_len) != 0) {
+	if ((k = ms_key(x, msi)) == NULL || n.alg_id != k->alg ||
+	    lisp_auth_verify_key(k, buf, len, n.auth_off, n.auth_len) != 0) {
 		cnt_drop(C_drop_notify_auth_fail, "Map-Notify from %s: "
 		    "authentication failed", a);
 		return;

@@ -41,6 +41,21 @@ struct notify_tx {
 };
 static struct notify_tx	*notifies;
 
+/* Each site's key, keyed once for HMAC (lisp_auth_key_set() re-keys when a
+ * reload changed it). */
+static struct lisp_auth_key	site_keys[XC_MAX_SITE];
+
+static struct lisp_auth_key *
+site_key(struct xtrd *x, int site)
+{
+	const struct xc_key	*k = &x->conf->site[site].key;
+
+	if (lisp_auth_key_set(&site_keys[site], k->alg, k->key,
+	    strlen(k->key)) == -1)
+		return NULL;
+	return &site_keys[site];
+}
+
 static struct lpm *
 tab(struct xtrd *x, int af)
 {
@@ -86,7 +101,10 @@ void
 ms_free(struct xtrd *x)
 {
 	struct notify_tx	*n;
+	int			 i;
 
+	for (i = 0; i < XC_MAX_SITE; i++)
+		lisp_auth_key_free(&site_keys[i]);
 	lpm_free(x->ms_tab4, eid_free);
 	lpm_free(x->ms_tab6, eid_free);
 	while ((n = notifies) != NULL) {
@@ -160,7 +178,7 @@ ms_send_notify(struct xtrd *x, int site, const struct lisp_record *rec,
 	}
 	n.nrec = 1;
 	n.rec[0] = *rec;
-	len = lisp_encode_map_register(&n, k->key, strlen(k->key), buf,
+	len = lisp_encode_map_register_key(&n, site_key(x, site), buf,
 	    sizeof(buf));
 	if (len < 0 || xtr_send(x, to, port, buf, (size_t)len) == -1)
 		return -1;
@@ -265,12 +283,13 @@ ms_rx_map_notify_ack(struct xtrd *x, const uint8_t *buf, size_t len,
 		return;
 	}
 	for (n = notifies; n != NULL; n = n->next) {
-		const struct xc_key *k = &x->conf->site[n->site].key;
+		struct lisp_auth_key *k;
 
 		if (n->nonce != a.nonce || ipaddr_cmp(&n->to, src) != 0)
 			continue;
-		if (a.alg_id != k->alg || lisp_auth_verify(k->alg, k->key,
-		    strlen(k->key), buf, len, a.auth_off, a.auth_len) != 0) {
+		if ((k = site_key(x, n->site)) == NULL || a.alg_id != k->alg ||
+		    lisp_auth_verify_key(k, buf, len, a.auth_off,
+		    a.auth_len) != 0) {
 			cnt_drop(C_drop_auth_fail, "Map-Notify-Ack from %s", s);
 			return;
 		}
@@ -442,19 +461,18 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src, uint16_t sport)
 {
 	static struct lisp_map_register	 m;
-	const struct xc_key		*k;
+	struct lisp_auth_key		*k;
 	enum lisp_err			 why = LERR_OK;
 	char				 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
 	struct ipprefix			 p;
 	int				 site = -1, s, i;
 
-	a[0] = '\0';	/* formatted below only when something is dropped */
+	/* the source is formatted only when something is dropped */
 	if (lisp_decode_map_register(buf, len, &m, &why) == -1) {
 		cnt_drop_lerr(why, "Map-Register from %s",
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
-	ipaddr_fmt(src, a, sizeof(a));
 	/* RFC 9301 §8.2: every record must belong to the site whose key
 	 * signed the message */
 	for (i = 0; i < m.nrec; i++) {
@@ -462,22 +480,23 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		p.plen = m.rec[i].eid_plen;
 		if ((s = ms_site_for_eid(x->conf, &p, NULL)) == -1) {
 			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
-			    "%s is in no site", a, ipprefix_fmt(&p, e,
-			    sizeof(e)));
+			    "%s is in no site", ipaddr_fmt(src, a, sizeof(a)),
+			    ipprefix_fmt(&p, e, sizeof(e)));
 			return;
 		}
 		if (site != -1 && s != site) {
 			cnt_drop(C_drop_mixed_sites, "Map-Register from %s: "
-			    "records of two sites", a);
+			    "records of two sites", ipaddr_fmt(src, a,
+			    sizeof(a)));
 			return;
 		}
 		site = s;
 	}
-	k = &x->conf->site[site].key;
-	if (m.alg_id != k->alg || lisp_auth_verify(k->alg, k->key,
-	    strlen(k->key), buf, len, m.auth_off, m.auth_len) != 0) {
+	if ((k = site_key(x, site)) == NULL || m.alg_id != k->alg ||
+	    lisp_auth_verify_key(k, buf, len, m.auth_off, m.auth_len) != 0) {
 		cnt_drop(C_drop_auth_fail, "Map-Register from %s for site %s: "
-		    "authentication failed", a, x->conf->site[site].name);
+		    "authentication failed", ipaddr_fmt(src, a, sizeof(a)),
+		    x->conf->site[site].name);
 		return;
 	}
 	for (i = 0; i < m.nrec; i++) {
@@ -485,7 +504,8 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		p.plen = m.rec[i].eid_plen;
 		if (ms_site_allows(&x->conf->site[site], &p) == -1) {
 			cnt_drop(C_drop_eid_not_allowed, "Map-Register from "
-			    "%s: site %s may not register %s", a,
+			    "%s: site %s may not register %s",
+			    ipaddr_fmt(src, a, sizeof(a)),
 			    x->conf->site[site].name,
 			    ipprefix_fmt(&p, e, sizeof(e)));
 			return;
@@ -501,8 +521,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 
 		/* RFC 9301 §5.7: the Map-Notify echoes nonce and records */
 		m.type = LISP_MAP_NOTIFY;
-		n = lisp_encode_map_register(&m, k->key, strlen(k->key), nb,
-		    sizeof(nb));
+		n = lisp_encode_map_register_key(&m, k, nb, sizeof(nb));
 		if (n > 0 && xtr_send(x, src, sport, nb, (size_t)n) == 0)
 			cnt_inc(C_tx_map_notify);
 	}

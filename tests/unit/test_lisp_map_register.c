@@ -312,6 +312,121 @@ test_notify_and_ack(void **state)
 	encode_is(&got, v, sizeof(v));
 }
 
+/* HMACs of the base message (auth zeroed, alg 1 / 2) with the 131-byte key
+ * (i * 7 + 1) & 0xff, longer than the 64-byte block, so HMAC hashes it
+ * first (RFC 2104 §2); computed with Python's hmac module. */
+static const uint8_t long_sha1[20] = {
+	0xb4, 0x7b, 0x67, 0xbb, 0x83, 0x8e, 0x7b, 0x1f, 0xff, 0x92,
+	0xbf, 0xe5, 0xd9, 0x9a, 0x9f, 0xa3, 0x7c, 0x1c, 0x1e, 0xef
+};
+static const uint8_t long_sha256[32] = {
+	0x27, 0x3f, 0x3c, 0x40, 0x0f, 0x53, 0x46, 0x29, 0x56, 0xdc, 0x30,
+	0x72, 0x4d, 0x81, 0x20, 0xb7, 0x41, 0x22, 0xeb, 0xdc, 0x6f, 0xcf,
+	0xff, 0x2f, 0x12, 0x2d, 0xf1, 0x77, 0xac, 0x3c, 0x12, 0x2c
+};
+
+/* The message base with an alg_id and a zeroed auth field; its length. */
+static size_t
+auth_msg(uint8_t alg, uint8_t *v)
+{
+	size_t	alen = lisp_auth_len(alg);
+
+	memcpy(v, base, HDR);
+	v[13] = alg;
+	v[15] = (uint8_t)alen;
+	memset(v + HDR, 0, alen);
+	memcpy(v + HDR + alen, base + HDR, sizeof(base) - HDR);
+	return sizeof(base) + alen;
+}
+
+/* A prepared key gives the one-shot path's bytes, for both algorithms and
+ * keys around the block size, message after message, and re-keys when the
+ * key changes. */
+static void
+test_auth_prepared_key(void **state)
+{
+	static const size_t		 lens[] = { 0, 1, 3, 19, 20, 32, 63,
+	    64, 65, 100, 128, 131, 200 };
+	static const uint8_t		 algs[] = { LISP_AUTH_HMAC_SHA1,
+	    LISP_AUTH_HMAC_SHA256 };
+	struct lisp_auth_key		 k;
+	uint8_t				 key[200], v[128], a[32], b[32];
+	size_t				 i, j, n, len, alen;
+	int				 round;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 7 + 1);
+	for (i = 0; i < sizeof(algs); i++) {
+		alen = lisp_auth_len(algs[i]);
+		len = auth_msg(algs[i], v);
+		for (j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+			assert_int_equal(lisp_auth_key_set(&k, algs[i], key,
+			    lens[j]), 0);
+			for (round = 0; round < 3; round++) {
+				v[4] = (uint8_t)round;	/* another nonce */
+				assert_int_equal(lisp_auth_compute(algs[i],
+				    key, lens[j], v, len, HDR, a), 0);
+				assert_int_equal(lisp_auth_compute_key(&k, v,
+				    len, HDR, b), 0);
+				assert_memory_equal(a, b, alen);
+				memcpy(v + HDR, b, alen);
+				assert_int_equal(lisp_auth_verify_key(&k, v,
+				    len, HDR, alen), 0);
+				v[len - 1] ^= 1;
+				assert_int_equal(lisp_auth_verify_key(&k, v,
+				    len, HDR, alen), -1);
+				v[len - 1] ^= 1;
+				memset(v + HDR, 0, alen);
+			}
+			v[4] = 0x05;
+		}
+	}
+	/* independent values for a key longer than the block */
+	len = auth_msg(LISP_AUTH_HMAC_SHA1, v);
+	assert_int_equal(lisp_auth_key_set(&k, LISP_AUTH_HMAC_SHA1, key, 131),
+	    0);
+	assert_int_equal(lisp_auth_compute_key(&k, v, len, HDR, b), 0);
+	assert_memory_equal(b, long_sha1, 20);
+	assert_int_equal(lisp_auth_compute(LISP_AUTH_HMAC_SHA1, key, 131, v,
+	    len, HDR, a), 0);
+	assert_memory_equal(a, long_sha1, 20);
+	len = auth_msg(LISP_AUTH_HMAC_SHA256, v);
+	assert_int_equal(lisp_auth_key_set(&k, LISP_AUTH_HMAC_SHA256, key,
+	    131), 0);
+	assert_int_equal(lisp_auth_compute_key(&k, v, len, HDR, b), 0);
+	assert_memory_equal(b, long_sha256, 32);
+	/* the RFC-diagram vectors (key "key"), and a changed key re-keys */
+	assert_int_equal(lisp_auth_key_set(&k, LISP_AUTH_HMAC_SHA256, "key",
+	    3), 0);
+	assert_int_equal(lisp_auth_verify_key(&k, sha256, sizeof(sha256), HDR,
+	    32), 0);
+	assert_int_equal(lisp_auth_key_set(&k, LISP_AUTH_HMAC_SHA256, "kez",
+	    3), 0);
+	assert_int_equal(lisp_auth_verify_key(&k, sha256, sizeof(sha256), HDR,
+	    32), -1);
+	assert_int_equal(lisp_auth_key_set(&k, LISP_AUTH_HMAC_SHA1, "key", 3),
+	    0);
+	assert_int_equal(lisp_auth_verify_key(&k, sha1, sizeof(sha1), HDR, 20),
+	    0);
+	assert_int_equal(lisp_auth_verify_key(&k, sha1, sizeof(sha1), HDR, 32),
+	    -1);			/* length not the algorithm's */
+	/* the encoder with a prepared key writes the one-shot bytes */
+	decode_ok(sha1, sizeof(sha1), &want);
+	n = (size_t)lisp_encode_map_register_key(&want, &k, v, sizeof(v));
+	assert_int_equal(n, sizeof(sha1));
+	assert_memory_equal(v, sha1, sizeof(sha1));
+	want.alg_id = LISP_AUTH_HMAC_SHA256;	/* key prepared for SHA-1 */
+	assert_int_equal(lisp_encode_map_register_key(&want, &k, v,
+	    sizeof(v)), -1);
+	assert_int_equal(lisp_auth_key_set(&k, 9, "key", 3), -1);
+	lisp_auth_key_free(&k);
+	assert_int_equal(lisp_auth_compute_key(&k, sha1, sizeof(sha1), HDR,
+	    b), -1);			/* freed: nothing to compute with */
+	lisp_auth_key_free(&k);		/* twice is harmless */
+}
+
 static void
 test_encode_range(void **state)
 {
@@ -347,6 +462,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_notify_and_ack),
 		cmocka_unit_test(test_encode_range),
+		cmocka_unit_test(test_auth_prepared_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
