@@ -3,7 +3,9 @@
 # Usage: tests/run-integ.sh [TEST...]   (default: every tests/integ/*.sh)
 # A test exits 0 (pass), 77 (skip, with the reason on its last line) or
 # anything else (fail).  Environment: RESULTS as in run-unit.sh;
-# INTEG_TIMEOUT seconds per test (default 300); INTEG_FILTER a regex on names.
+# INTEG_TIMEOUT seconds per test (default 300; a test may raise its own with
+# a line "# integ-timeout: SECS", and sees its limit as INTEG_LIMIT);
+# INTEG_FILTER a regex on names.
 set -eu -o pipefail
 
 cd "$(dirname "$0")/.."
@@ -17,9 +19,12 @@ for t in "$@"; do
 	if [ -n "${INTEG_FILTER:-}" ] && ! [[ $name =~ $INTEG_FILTER ]]; then
 		continue
 	fi
+	# A test may ask for a longer limit with a line "# integ-timeout: SECS".
+	limit=$(sed -n 's/^# integ-timeout: *\([0-9][0-9]*\)$/\1/p' "$t" | head -n1)
+	limit=${limit:-${INTEG_TIMEOUT:-300}}
 	start=$(date +%s)
 	rc=0
-	timeout -k 10 "${INTEG_TIMEOUT:-300}" bash "$t" >"$logdir/$name.log" 2>&1 || rc=$?
+	INTEG_LIMIT=$limit timeout -k 10 "$limit" bash "$t" >"$logdir/$name.log" 2>&1 || rc=$?
 	secs=$(( $(date +%s) - start ))
 	case $rc in
 	0)  echo "ok   $name (${secs}s)"; pass=$((pass + 1)) ;;
