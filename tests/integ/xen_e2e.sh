@@ -10,15 +10,17 @@
 #
 # Environment:
 #   XEN_E2E_CACHE   cache of .debs and the dom0 root (build-dom0.sh)
-#   XEN_E2E_BUDGET  seconds this test may take in all (default: the
-#                   INTEG_TIMEOUT of tests/run-integ.sh, else 300, less 15)
+#   XEN_E2E_BUDGET  seconds this test may take in all (default: the limit
+#                   run-integ.sh gives it, INTEG_LIMIT (600, from the
+#                   integ-timeout line below), less 15)
 #   XEN_E2E_KEEP=1  keep the run directory (images, serial logs)
 #   the XEN_E2E_* variables of boot.sh
+# integ-timeout: 600
 set -eu -o pipefail
 
 cd "$(dirname "$0")/../.."
 start=$(date +%s)
-budget=${XEN_E2E_BUDGET:-$(( ${INTEG_TIMEOUT:-300} - 15 ))}
+budget=${XEN_E2E_BUDGET:-$(( ${INTEG_LIMIT:-${INTEG_TIMEOUT:-300}} - 15 ))}
 run=""
 
 die() { echo "xen_e2e: $*" >&2; exit 1; }
