@@ -172,6 +172,7 @@ void	dp_nl_close(void);
 /* Point prefix at ifindex (ours: replaced or created); 0 or -1. */
 int	dp_route_set(const struct ipprefix *, int ifindex);
 int	dp_route_unset(const struct ipprefix *);
+bool	dp_route_host_via(const struct ipaddr *, int ifindex);
 void	dp_routes_flush(void);		/* every route we added */
 int	dp_addr_add(int ifindex, const struct ipprefix *);
 void	dp_addrs_flush(void);

@@ -156,7 +156,10 @@ should_answer(const struct ipaddr *t)
 	}
 	if (!in_subnet)
 		return false;
-	return dp_away_find(t) != NULL || etr_db_lookup(dp_g->x, t) == NULL;
+	/* as the kernel's proxy ARP: the route to it leaves through the TUN */
+	return dp_away_find(t) != NULL ||
+	    dp_route_host_via(t, dp_g->tun_ifindex) ||
+	    etr_db_lookup(dp_g->x, t) == NULL;
 }
 
 static uint16_t

@@ -166,6 +166,17 @@ dp_route_set(const struct ipprefix *p, int ifindex)
 	return 0;
 }
 
+/* addr has a host route of ours into ifindex (an EID that left). */
+bool
+dp_route_host_via(const struct ipaddr *addr, int ifindex)
+{
+	struct ipprefix	p;
+	int		i;
+
+	ipprefix_host(addr, &p);
+	return (i = route_find(&p)) >= 0 && routes[i].ifindex == ifindex;
+}
+
 int
 dp_route_unset(const struct ipprefix *p)
 {

@@ -9,7 +9,8 @@
 # from up to the first delivered packet is reported.  A's away entry must
 # have redirected packets and SMRed C, and C must end up sending to B;
 # the VM's old neighbour (ha, still at A) reaches it over IPv4 (proxy ARP)
-# and IPv6 (proxy ND), and the VM reaches ha back.
+# and IPv6 (proxy ND), and the VM reaches ha back; A's away entries expire
+# once no packet uses them (away_timeout 3 s here).
 # Arguments: none.  Environment: BLACKOUT (seconds, default 0.5), STREAM
 # (seconds, default 6), BIN, KEEP_RUN=1.  Namespaces: dpm-*.
 # Run directory: build/dp_move.
@@ -20,6 +21,7 @@ RUN=$PWD/build/dp_move
 BLACKOUT=${BLACKOUT:-0.5}
 STREAM=${STREAM:-6}
 SEQ=$PWD/tests/tools/seqstream.py
+DP_EXTRA_CONF='away_timeout = 3'	# the away entry must go once idle
 . tests/xtr/lib.sh
 . tests/xtr/dp_lib.sh
 
@@ -122,6 +124,11 @@ check_after() {
 	    die "the VM at B cannot reach its old IPv6 neighbour"
 	echo "IPv6 both ways between ha and the VM at B (proxy ND at A and B:" \
 	    "$(xtr_counter a dp_nd_proxy_na) + $(xtr_counter b dp_nd_proxy_na) NAs)"
+	# nothing reaches A for the VM any more: its away entries expire
+	xtr_wait 10 sh -c "[ \$($BIN/xtrctl -s $RUN/a.sock --json counters |
+	    jq .counters.dp_away_expired) -ge 2 ]" ||
+	    die "A's away entries did not expire"
+	echo "A's away entries expired after ${DP_EXTRA_CONF#*= }s idle"
 }
 
 dp_need
