@@ -129,7 +129,7 @@ struct lisp_record {
 	struct lisp_locator loc[LISP_MAX_LOCATORS];
 };
 
-/* RFC 9301 §5.3: Map-Request */
+/* RFC 9301 §5.3: Map-Request, with RFC 9437 §4's pub/sub fields */
 struct lisp_map_request {
 	bool		auth;		/* A */
 	bool		map_data;	/* M: Map-Reply record present */
@@ -139,16 +139,20 @@ struct lisp_map_request {
 	bool		smr_invoked;	/* s: sent because of an SMR */
 	bool		l_bit;		/* L: local xTR (RFC 9301 §5.3) */
 	bool		dont_map_reply;	/* D */
+	bool		subscribe;	/* I (RFC 9437): xTR-ID, Site-ID follow */
 	uint64_t	nonce;
 	struct lisp_addr source_eid;
 	uint8_t		nitr;		/* IRC + 1 */
 	struct lisp_addr itr_rloc[LISP_MAX_ITR_RLOCS];
 	uint8_t		nrec;
 	struct {
+		bool		 notify;	/* N (RFC 9437): subscribe */
 		uint8_t		 plen;
 		struct lisp_addr eid;
 	}		rec[LISP_MAX_RECORDS];
 	struct lisp_record map_reply;	/* valid when map_data */
+	uint8_t		xtr_id[LISP_XTR_ID_LEN];	/* when subscribe */
+	uint64_t	site_id;			/* when subscribe */
 };
 
 /* RFC 9301 §5.4: Map-Reply */

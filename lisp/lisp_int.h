@@ -30,10 +30,14 @@
 #define MREQ_BIT_S		7	/* SMR */
 #define MREQ_BIT_PITR		8	/* p: PITR */
 #define MREQ_BIT_SMRI		9	/* s: SMR-invoked */
+#define MREQ_BIT_I		11	/* RFC 9437 §4: I: xTR-ID, Site-ID */
 #define MREQ_BIT_L		17	/* L: local xTR */
 #define MREQ_BIT_D		18	/* D: don't map-reply */
 #define MREQ_IRC(w)		((uint8_t)(((w) >> 8) & 0x1f))
 #define MREQ_MK_IRC(n)		((uint32_t)((n) & 0x1f) << 8)
+/* RFC 9437 §4: EID record's first byte: N (notification requested), then
+ * 7 Reserved bits */
+#define MREQ_REC_N		0x80
 
 /* RFC 9301 §5.4: Map-Reply flag bits */
 #define MREP_BIT_P		4

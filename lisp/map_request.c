@@ -1,4 +1,11 @@
-/* map_request.c: Map-Request (RFC 9301 §5.2, §5.3). */
+/*
+ * map_request.c: Map-Request (RFC 9301 §5.2, §5.3), with the pub/sub
+ * fields of RFC 9437 §4: the I bit (bit 11 of the first word, one of
+ * RFC 9301's two reserved R bits) announces a 128-bit xTR-ID and a 64-bit
+ * Site-ID after the last field (the Map-Reply record when M is set); the
+ * N bit (top bit of each EID record's Reserved byte) asks the Map-Server
+ * to notify of changes to that prefix.
+ */
 #include <string.h>
 
 #include "lisp_int.h"
@@ -18,6 +25,7 @@ decode_eid_recs(struct cur *c, struct lisp_map_request *m,
 		if (cur_get_u8(c, &rsvd) == -1 ||	/* §5.2: Reserved */
 		    cur_get_u8(c, &m->rec[i].plen) == -1) /* EID mask-len */
 			DROP(why, LERR_TRUNCATED);
+		m->rec[i].notify = (rsvd & MREQ_REC_N) != 0; /* 9437 §4: N */
 		if (lisp_decode_addr(c, &m->rec[i].eid, why) == -1)
 			return -1;			/* §5.2: EID-Prefix */
 		if (!lisp_addr_known(&m->rec[i].eid))
@@ -49,6 +57,7 @@ lisp_decode_map_request(const uint8_t *buf, size_t len,
 	m->smr_invoked = HAS_BIT(h, MREQ_BIT_SMRI);	/* §5.2: s */
 	m->l_bit = HAS_BIT(h, MREQ_BIT_L);		/* §5.2: L */
 	m->dont_map_reply = HAS_BIT(h, MREQ_BIT_D);	/* §5.2: D */
+	m->subscribe = HAS_BIT(h, MREQ_BIT_I);		/* RFC 9437 §4: I */
 	m->nitr = (uint8_t)(MREQ_IRC(h) + 1);		/* §5.2: IRC */
 	m->nrec = LISP_HDR_COUNT(h);			/* §5.2: Record Count */
 	if (m->nitr > LISP_MAX_ITR_RLOCS)
@@ -72,6 +81,10 @@ lisp_decode_map_request(const uint8_t *buf, size_t len,
 	if (m->map_data &&				/* §5.2: Map-Reply Record */
 	    lisp_decode_record(&c, &m->map_reply, why) == -1)
 		return -1;
+	if (m->subscribe &&	/* RFC 9437 §4: xTR-ID (128), Site-ID (64) */
+	    (cur_get_bytes(&c, m->xtr_id, LISP_XTR_ID_LEN) == -1 ||
+	    cur_get_u64(&c, &m->site_id) == -1))
+		DROP(why, LERR_TRUNCATED);
 	if (cur_left(&c) != 0)
 		DROP(why, LERR_TRAILING);
 	return 0;
@@ -98,6 +111,7 @@ lisp_encode_map_request(const struct lisp_map_request *m, uint8_t *buf,
 	    SET_BIT(m->smr_invoked, MREQ_BIT_SMRI) |
 	    SET_BIT(m->l_bit, MREQ_BIT_L) |
 	    SET_BIT(m->dont_map_reply, MREQ_BIT_D) |
+	    SET_BIT(m->subscribe, MREQ_BIT_I) |
 	    MREQ_MK_IRC(m->nitr - 1) | m->nrec;
 	errs += put_u32(&w, h);
 	errs += put_u64(&w, m->nonce);			/* §5.2: Nonce */
@@ -111,12 +125,17 @@ lisp_encode_map_request(const struct lisp_map_request *m, uint8_t *buf,
 		if (!lisp_addr_known(&m->rec[i].eid) ||
 		    lisp_addr_check_plen(&m->rec[i].eid, m->rec[i].plen) == -1)
 			return -1;
-		errs += put_u8(&w, 0);			/* §5.2: Reserved */
+		errs += put_u8(&w, m->rec[i].notify ?	/* RFC 9437 §4: N */
+		    MREQ_REC_N : 0);			/* §5.2: Reserved */
 		errs += put_u8(&w, m->rec[i].plen);	/* §5.2: EID mask-len */
 		errs += lisp_encode_addr(&w, &m->rec[i].eid);
 	}
 	if (m->map_data)
 		errs += lisp_encode_record(&w, &m->map_reply);
+	if (m->subscribe) {	/* RFC 9437 §4: xTR-ID, Site-ID */
+		errs += put_bytes(&w, m->xtr_id, LISP_XTR_ID_LEN);
+		errs += put_u64(&w, m->site_id);
+	}
 	if (errs || !wbuf_ok(&w))
 		return -1;
 	return (ssize_t)w.len;

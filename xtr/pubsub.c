@@ -23,54 +23,48 @@
 #include "mono.h"
 #include "xtrd.h"
 
-#define MREQ_I_BYTE	1	/* RFC 9437 §4: I is bit 11 of word 0 */
-#define MREQ_I_MASK	0x10
-#define REC_N_MASK	0x80	/* RFC 9437 §4: N, first bit of Reserved */
-#define PUBSUB_TRAILER	(LISP_XTR_ID_LEN + 8)
-
+/* The codec decodes I, N, xTR-ID and Site-ID (lisp/map_request.c): the
+ * message is decoded whole, trailer included. */
 size_t
 pubsub_parse(const uint8_t *p, size_t len, struct pubsub_req *ps)
 {
+	(void)p;
 	memset(ps, 0, sizeof(*ps));
-	if (len < 12 + PUBSUB_TRAILER || !(p[MREQ_I_BYTE] & MREQ_I_MASK))
-		return len;
-	ps->xtr_id_present = true;
-	memcpy(ps->xtr_id, p + len - PUBSUB_TRAILER, LISP_XTR_ID_LEN);
-	ps->site_id = (uint64_t)rd_be32(p + len - 8) << 32 |
-	    rd_be32(p + len - 4);
-	return len - PUBSUB_TRAILER;
+	return len;
 }
 
-/* The N bit sits in the first record's Reserved byte; with one record and
- * no Map-Reply record, that record ends the message. */
 void
 pubsub_parse_n(const uint8_t *p, size_t len,
     const struct lisp_map_request *req, struct pubsub_req *ps)
 {
-	size_t	rlen;
-
-	if (!ps->xtr_id_present || req->nrec != 1 || req->map_data ||
-	    req->rec[0].eid.has_iid)
+	(void)p;
+	(void)len;
+	memset(ps, 0, sizeof(*ps));
+	if (!req->subscribe)		/* RFC 9437 §4: I bit */
 		return;
-	rlen = 4 + ipaddr_len(req->rec[0].eid.ip.af);
-	if (len >= 12 + rlen)
-		ps->notify = (p[len - rlen] & REC_N_MASK) != 0;
+	ps->xtr_id_present = true;
+	ps->notify = req->nrec > 0 && req->rec[0].notify;	/* N bit */
+	memcpy(ps->xtr_id, req->xtr_id, LISP_XTR_ID_LEN);
+	ps->site_id = req->site_id;
 }
 
 ssize_t
 pubsub_add(struct xtrd *x, uint8_t *p, size_t len, size_t cap,
     const struct ipprefix *eid)
 {
-	size_t	rlen = 4 + ipaddr_len(eid->addr.af);
+	static struct lisp_map_request	req;
+	uint8_t				i;
 
-	if (len + PUBSUB_TRAILER > cap || len < 12 + rlen)
+	(void)eid;
+	/* our own request: decode it, add the RFC 9437 §4 fields, encode */
+	if (lisp_decode_map_request(p, len, &req, NULL) == -1)
 		return -1;
-	p[MREQ_I_BYTE] |= MREQ_I_MASK;
-	p[len - rlen] |= REC_N_MASK;
-	memcpy(p + len, x->xtr_id, LISP_XTR_ID_LEN);
-	wr_be32(p + len + 16, (uint32_t)(x->conf->site_id >> 32));
-	wr_be32(p + len + 20, (uint32_t)x->conf->site_id);
-	return (ssize_t)(len + PUBSUB_TRAILER);
+	req.subscribe = true;
+	for (i = 0; i < req.nrec; i++)
+		req.rec[i].notify = true;
+	memcpy(req.xtr_id, x->xtr_id, LISP_XTR_ID_LEN);
+	req.site_id = x->conf->site_id;
+	return lisp_encode_map_request(&req, p, cap);
 }
 
 struct find_site {

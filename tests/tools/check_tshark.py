@@ -128,6 +128,9 @@ def check_mreq(c, l, e):
     res = int(l["lisp.mreq.res"], 16)
     c.eq("L (in tshark's reserved bits)", bool(res & 0x2), f["L"])
     c.eq("D (in tshark's reserved bits)", bool(res & 0x1), f["D"])
+    # RFC 9437 §4: I is bit 11, the second R of RFC 9301 §5.2: 0x80 here.
+    c.eq("I (in tshark's reserved bits)", bool(res & 0x80), f["I"])
+    c.eq("other reserved bits", res & ~0x83, 0)
     c.eq("IRC", int(l["lisp.irc"]), e["irc"])
     c.eq("nonce", l["lisp.nonce"], "0x" + e["nonce"])
     c.eq("record count", int(l["lisp.records"]), len(e["eids"]))
@@ -142,6 +145,11 @@ def check_mreq(c, l, e):
     for t, w in zip(recs, e["eids"]):
         c.eq("EID mask-len", int(t["lisp.mreq.record.prefix.length"]),
              w["plen"])
+        # RFC 9437 §4: N is the top bit of the record's Reserved byte
+        rr = int(t["lisp.mreq.record.res"], 16)
+        c.eq("record N (tshark's Reserved & 0x80)", bool(rr & 0x80),
+             w["N"])
+        c.eq("record reserved bits", rr & 0x7f, 0)
         c.eq("EID prefix", find_addr(t, "lisp.mreq.record.prefix", "Prefix"),
              want_addr(w["eid"]))
     mr = l.get("lisp.mrep.record")
@@ -169,6 +177,11 @@ def check_control(c, layers, e):
     f = e.get("flags", {})
     if t == 1:
         check_mreq(c, l, e)
+        # tshark 4.0 does not dissect RFC 9437's xTR-ID and Site-ID after
+        # the records: they are undissected "data" inside its LISP layer
+        data = l.get("data", {}).get("data.data", "").replace(":", "")
+        c.eq("xTR-ID + Site-ID (trailing data)", data,
+             e.get("xtr_id", "") + e.get("site_id", ""))
     elif t == 2:
         c.flag("P", l, "lisp.mrep.flags.probe", f["P"])
         c.flag("E", l, "lisp.mrep.flags.enlr", f["E"])

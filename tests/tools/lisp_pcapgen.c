@@ -139,10 +139,11 @@ json_mreq(FILE *f, const struct lisp_map_request *q)
 
 	fprintf(f, "\"type\": 1, \"nonce\": \"%016llx\", \"flags\": "
 	    "{\"A\": %s, \"M\": %s, \"P\": %s, \"S\": %s, \"p\": %s, "
-	    "\"s\": %s, \"L\": %s, \"D\": %s}, \"irc\": %u, \"source_eid\": ",
+	    "\"s\": %s, \"L\": %s, \"D\": %s, \"I\": %s}, \"irc\": %u, "
+	    "\"source_eid\": ",
 	    (unsigned long long)q->nonce, B(q->auth), B(q->map_data),
 	    B(q->probe), B(q->smr), B(q->pitr), B(q->smr_invoked),
-	    B(q->l_bit), B(q->dont_map_reply), q->nitr - 1);
+	    B(q->l_bit), B(q->dont_map_reply), B(q->subscribe), q->nitr - 1);
 	json_addr(f, &q->source_eid);
 	fprintf(f, ", \"itr_rlocs\": [");
 	for (i = 0; i < q->nitr; i++) {
@@ -151,8 +152,8 @@ json_mreq(FILE *f, const struct lisp_map_request *q)
 	}
 	fprintf(f, "], \"eids\": [");
 	for (i = 0; i < q->nrec; i++) {
-		fprintf(f, "%s{\"plen\": %u, \"eid\": ", i ? ", " : "",
-		    q->rec[i].plen);
+		fprintf(f, "%s{\"plen\": %u, \"N\": %s, \"eid\": ",
+		    i ? ", " : "", q->rec[i].plen, B(q->rec[i].notify));
 		json_addr(f, &q->rec[i].eid);
 		fprintf(f, "}");
 	}
@@ -160,6 +161,13 @@ json_mreq(FILE *f, const struct lisp_map_request *q)
 	if (q->map_data)
 		json_record(f, &q->map_reply);
 	fprintf(f, "]");
+	if (q->subscribe) {		/* RFC 9437 §4 */
+		fprintf(f, ", \"xtr_id\": \"");
+		for (i = 0; i < LISP_XTR_ID_LEN; i++)
+			fprintf(f, "%02x", q->xtr_id[i]);
+		fprintf(f, "\", \"site_id\": \"%016llx\"",
+		    (unsigned long long)q->site_id);
+	}
 }
 
 static void

@@ -5,7 +5,10 @@
  *
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- * |Type=1 |A|M|P|S|p|s|R|R|  Rsvd   |L|D|   IRC   | Record Count  |
+ * |Type=1 |A|M|P|S|p|s|R|I|  Rsvd   |L|D|   IRC   | Record Count  |
+ *
+ * I (RFC 9437 §4, bit 11): a 128-bit xTR-ID and a 64-bit Site-ID follow
+ * the last field; each EID record starts |N|  Reserved   | EID mask-len.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -110,7 +113,8 @@ test_each_flag(void **state)
 	}
 }
 
-/* Reserved bits (R, R, Rsvd) are ignored on receipt. */
+/* Reserved bits (R, Rsvd, the record's 7 after N) are ignored on
+ * receipt. */
 static void
 test_reserved_ignored(void **state)
 {
@@ -118,8 +122,9 @@ test_reserved_ignored(void **state)
 
 	(void)state;
 	memcpy(v, base, sizeof(base));
-	v[1] |= 0x3f;
-	v[2] |= 0x80;
+	v[1] |= 0x2f;		/* bit 10 (R) and 12-15 (Rsvd); not 11 (I) */
+	v[2] |= 0x80;		/* bit 16 (Rsvd) */
+	v[20] = 0x7f;		/* EID record Reserved, N clear */
 	decode_ok(base, sizeof(base), &want);
 	decode_ok(v, sizeof(v), &got);
 	assert_memory_equal(&got, &want, sizeof(got));
@@ -168,6 +173,67 @@ test_irc_and_map_reply_record(void **state)
 	assert_false(got.map_reply.loc[0].probed);
 	assert_true(got.map_reply.loc[0].reachable);
 	encode_is(&got, v, sizeof(v));
+}
+
+/* RFC 9437 §4: I bit with xTR-ID and Site-ID after the records, N in
+ * each record's Reserved byte. */
+static const uint8_t pubsub[] = {
+	0x10, 0x10, 0x00, 0x02,			/* I, IRC 0, 2 records */
+	0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+	0x00, 0x00,
+	0x00, 0x01, 198, 51, 100, 1,
+	0x80, 24, 0x00, 0x01, 192, 0, 2, 0,	/* N, 192.0.2.0/24 */
+	0x00, 32, 0x00, 0x01, 192, 0, 2, 7,	/* no N, 192.0.2.7/32 */
+	0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,	/* xTR-ID */
+	0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x12, 0x34,	/* Site-ID */
+};
+
+static void
+test_pubsub(void **state)
+{
+	uint8_t	v[sizeof(pubsub) + 64];
+	size_t	i, n;
+
+	(void)state;
+	decode_ok(pubsub, sizeof(pubsub), &got);
+	assert_true(got.subscribe);
+	assert_int_equal(got.nrec, 2);
+	assert_true(got.rec[0].notify);
+	assert_false(got.rec[1].notify);
+	assert_int_equal(got.rec[1].plen, 32);
+	for (i = 0; i < LISP_XTR_ID_LEN; i++)
+		assert_int_equal(got.xtr_id[i], 0xa0 + i);
+	assert_true(got.site_id == 0x1234);
+	assert_false(got.auth || got.map_data || got.probe || got.smr ||
+	    got.pitr || got.smr_invoked || got.l_bit || got.dont_map_reply);
+	encode_is(&got, pubsub, sizeof(pubsub));
+	/* I announces the trailer: without it, truncated */
+	refused(pubsub, sizeof(pubsub) - 24, LERR_TRUNCATED);
+	refused(pubsub, sizeof(pubsub) - 1, LERR_TRUNCATED);
+	/* the trailer without I is trailing garbage */
+	memcpy(v, pubsub, sizeof(pubsub));
+	v[1] = 0;
+	refused(v, sizeof(pubsub), LERR_TRAILING);
+	/* N without I decodes (the bit is the record's own) */
+	decode_ok(v, sizeof(pubsub) - 24, &got);
+	assert_false(got.subscribe);
+	assert_true(got.rec[0].notify);
+	/* with M, the trailer follows the Map-Reply record */
+	decode_ok(pubsub, sizeof(pubsub), &want);
+	want.map_data = true;
+	want.map_reply.ttl = 60;
+	want.map_reply.eid_plen = 32;
+	want.map_reply.eid.ip.af = AF_INET;
+	memcpy(want.map_reply.eid.ip.a, pubsub + 32, 4);
+	n = (size_t)lisp_encode_map_request(&want, v, sizeof(v));
+	assert_int_equal(n, sizeof(pubsub) + 16);
+	assert_int_equal(v[0], 0x14);			/* M */
+	assert_int_equal(v[1], 0x10);			/* I */
+	assert_memory_equal(v + sizeof(pubsub) - 24 + 16,
+	    pubsub + sizeof(pubsub) - 24, 24);		/* trailer last */
+	decode_ok(v, n, &got);
+	assert_memory_equal(&got, &want, sizeof(got));
 }
 
 static void
@@ -253,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_each_flag),
 		cmocka_unit_test(test_reserved_ignored),
 		cmocka_unit_test(test_irc_and_map_reply_record),
+		cmocka_unit_test(test_pubsub),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_encode_range),
 	};

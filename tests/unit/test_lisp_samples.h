@@ -123,6 +123,16 @@ sample_mreq(struct lisp_map_request *q, int variant)
 		q->rec[1].plen = 24;
 		sample_addr(&q->rec[1].eid, "192.0.2.0", false, 0);
 		break;
+	case 4:				/* RFC 9437 subscription */
+		q->subscribe = true;
+		q->rec[0].notify = true;
+		q->nrec = 2;
+		q->rec[1].plen = 24;
+		sample_addr(&q->rec[1].eid, "192.0.2.0", false, 0);
+		memcpy(q->xtr_id, "\xf0\xe1\xd2\xc3\xb4\xa5\x96\x87"
+		    "\x78\x69\x5a\x4b\x3c\x2d\x1e\x0f", 16);
+		q->site_id = 0x1122334455667788ull;
+		break;
 	}
 }
 
@@ -240,11 +250,18 @@ lisp_sample(int i, struct lisp_sample *s)
 		}
 		s->len = lisp_encode_data_hdr(d, s->buf, sizeof(s->buf));
 		return 0;
+	case 16:
+		s->name = "map-request-pubsub";
+		s->kind = SK_MREQ;
+		sample_mreq(&s->u.mreq, 4);
+		s->len = lisp_encode_map_request(&s->u.mreq, s->buf,
+		    sizeof(s->buf));
+		return 0;
 	default:
 		return -1;
 	}
 }
-#define LISP_NSAMPLES	16
+#define LISP_NSAMPLES	17
 
 /* Run the decoder matching s->kind over buf; 0 if it accepts. */
 static inline int
