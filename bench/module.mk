@@ -10,3 +10,8 @@ wanem_LDLIBS := -lm
 NOINST_PROGS += map_cache_bench
 map_cache_bench_SRCS := bench/map_cache_bench.c xtr/map_cache.c xtr/lpm.c \
 	common/addr.c
+
+# smr_fanout_bench: finding the distinct RLOCs an SMR fan-out solicits
+NOINST_PROGS += smr_fanout_bench
+smr_fanout_bench_SRCS := bench/smr_fanout_bench.c xtr/map_cache.c \
+	xtr/lpm.c common/addr.c

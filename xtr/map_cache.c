@@ -39,13 +39,29 @@ struct heap_slot {
 	struct mc_node	*n;
 };
 
+/* Distinct RLOCs: open addressing, linear probing, refs 0 = empty. */
+struct rloc_slot {
+	struct ipaddr	a;
+	uint32_t	refs;
+};
+
+struct rloc_set {
+	bool		  on;
+	struct rloc_slot *s;
+	size_t		  cap;		/* power of two */
+	size_t		  n;
+};
+
 struct map_cache {
 	struct mc_table	 *tables;	/* sorted by (iid, af) */
 	size_t		  ntables;
 	size_t		  count;
 	struct heap_slot *heap;
 	size_t		  nheap, heapcap;
+	struct rloc_set	  rlocs;	/* mc_rlocs_enable() */
 };
+
+static void	rlocs_entry(struct map_cache *, const struct mc_entry *, int);
 
 static int
 expired(const struct mc_entry *e, uint64_t now_ms)
@@ -230,6 +246,7 @@ mc_free(struct map_cache *mc)
 		lpm_free(mc->tables[i].lpm, free);
 	free(mc->tables);
 	free(mc->heap);
+	free(mc->rlocs.s);
 	free(mc);
 }
 
@@ -276,8 +293,10 @@ mc_update(struct map_cache *mc, const struct mc_entry *e)
 			heap_up(mc, n->heap_idx);
 			heap_down(mc, n->heap_idx);
 		}
+		rlocs_entry(mc, &n->e, -1);	/* replaced: old RLOCs out */
 		n->e = *e;
 		n->e.eid = eid;
+		rlocs_entry(mc, &n->e, 1);
 		return 0;
 	}
 	if ((n = malloc(sizeof(*n))) == NULL)
@@ -295,12 +314,14 @@ mc_update(struct map_cache *mc, const struct mc_entry *e)
 		return -1;
 	}
 	mc->count++;
+	rlocs_entry(mc, &n->e, 1);
 	return 0;
 }
 
 static void
 node_drop(struct map_cache *mc, struct lpm *l, struct mc_node *n)
 {
+	rlocs_entry(mc, &n->e, -1);
 	lpm_remove(l, &n->e.eid);
 	heap_del(mc, n);
 	mc->count--;
@@ -470,4 +491,160 @@ mc_select_rloc(const struct mc_entry *e, uint32_t flow_hash)
 		}
 	}
 	return NULL;	/* not reached */
+}
+
+/* --- distinct RLOCs (SMR fan-out) ------------------------------------- */
+
+static uint32_t
+rloc_hash(const struct ipaddr *a)
+{
+	uint32_t	h = 2166136261u ^ a->af;	/* FNV-1a */
+	size_t		i, len = ipaddr_len(a->af);
+
+	for (i = 0; i < len; i++)
+		h = (h ^ a->a[i]) * 16777619u;
+	return mix32(h);
+}
+
+/* The slot holding a, or the empty slot where it would go. */
+static size_t
+rloc_find(const struct rloc_set *rs, const struct ipaddr *a)
+{
+	size_t	mask = rs->cap - 1, i = rloc_hash(a) & mask;
+
+	while (rs->s[i].refs != 0 && ipaddr_cmp(&rs->s[i].a, a) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int
+rloc_grow(struct rloc_set *rs)
+{
+	struct rloc_slot	*old = rs->s, *ns;
+	size_t			 oldcap = rs->cap, cap, i;
+
+	cap = oldcap ? oldcap * 2 : 64;
+	if ((ns = calloc(cap, sizeof(*ns))) == NULL)
+		return -1;
+	rs->s = ns;
+	rs->cap = cap;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].refs != 0)
+			rs->s[rloc_find(rs, &old[i].a)] = old[i];
+	free(old);
+	return 0;
+}
+
+static int
+rloc_add(struct rloc_set *rs, const struct ipaddr *a)
+{
+	size_t	i;
+
+	if ((rs->n + 1) * 4 > rs->cap * 3 && rloc_grow(rs) == -1)
+		return -1;
+	i = rloc_find(rs, a);
+	if (rs->s[i].refs++ == 0) {
+		rs->s[i].a = *a;
+		rs->n++;
+	}
+	return 0;
+}
+
+/* Drop one reference; the last one empties the slot, and the entries
+ * after it in its probe run shift back (no tombstones). */
+static void
+rloc_del(struct rloc_set *rs, const struct ipaddr *a)
+{
+	size_t	mask = rs->cap - 1, i, j, home;
+
+	i = rloc_find(rs, a);
+	if (rs->s[i].refs == 0 || --rs->s[i].refs != 0)
+		return;
+	rs->n--;
+	for (j = (i + 1) & mask; rs->s[j].refs != 0; j = (j + 1) & mask) {
+		home = rloc_hash(&rs->s[j].a) & mask;
+		/* j may move to i unless its home lies cyclically in (i, j] */
+		if ((j > i && (home <= i || home > j)) ||
+		    (j < i && home <= i && home > j)) {
+			rs->s[i] = rs->s[j];
+			rs->s[j].refs = 0;
+			i = j;
+		}
+	}
+}
+
+static void
+rlocs_off(struct rloc_set *rs)
+{
+	free(rs->s);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/* e's locators join (dir 1) or leave (dir -1) the set. */
+static void
+rlocs_entry(struct map_cache *mc, const struct mc_entry *e, int dir)
+{
+	struct rloc_set	*rs = &mc->rlocs;
+	unsigned	 i;
+
+	if (!rs->on)
+		return;
+	for (i = 0; i < e->nrloc && i < LISP_MAX_LOCATORS; i++) {
+		if (ipaddr_is_unspec(&e->rloc[i].addr))
+			continue;
+		if (dir < 0)
+			rloc_del(rs, &e->rloc[i].addr);
+		else if (rloc_add(rs, &e->rloc[i].addr) == -1) {
+			rlocs_off(rs);	/* out of memory: callers walk */
+			return;
+		}
+	}
+}
+
+static int
+rlocs_fill(const struct mc_entry *e, void *arg)
+{
+	struct map_cache	*mc = arg;
+
+	rlocs_entry(mc, e, 1);
+	return mc->rlocs.on ? 0 : -1;
+}
+
+int
+mc_rlocs_enable(struct map_cache *mc)
+{
+	if (mc->rlocs.on)
+		return 0;
+	mc->rlocs.on = true;
+	if (mc_walk(mc, rlocs_fill, mc) != 0 || !mc->rlocs.on) {
+		rlocs_off(&mc->rlocs);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+size_t
+mc_rlocs_count(const struct map_cache *mc)
+{
+	return mc->rlocs.on ? mc->rlocs.n : SIZE_MAX;
+}
+
+int
+mc_rlocs_walk(const struct map_cache *mc,
+    int (*cb)(const struct ipaddr *, uint32_t, void *), void *arg)
+{
+	const struct rloc_set	*rs = &mc->rlocs;
+	size_t			 i;
+	int			 rc;
+
+	if (!rs->on) {
+		errno = ENOENT;
+		return -1;
+	}
+	for (i = 0; i < rs->cap; i++)
+		if (rs->s[i].refs != 0 &&
+		    (rc = cb(&rs->s[i].a, rs->s[i].refs, arg)) != 0)
+			return rc;
+	return 0;
 }

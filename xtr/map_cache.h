@@ -63,4 +63,19 @@ int		 mc_walk(const struct map_cache *,
 const struct mc_rloc *mc_select_rloc(const struct mc_entry *,
 		    uint32_t flow_hash);
 
+/*
+ * The distinct RLOCs of all entries (what an SMR fan-out needs), kept
+ * incrementally: a hash of RLOC address -> number of entries' locators
+ * naming it, updated on every insert, replace, remove and expiry.  Off
+ * until mc_rlocs_enable() (one O(n) walk); then mc_rlocs_walk() costs
+ * O(distinct RLOCs), not O(entries).  Expired entries not yet removed by
+ * mc_expire() still count.  mc_rlocs_enable: 0, or -1 (ENOMEM; tracking
+ * stays off).  mc_rlocs_count: distinct RLOCs, or SIZE_MAX when off.
+ */
+int		 mc_rlocs_enable(struct map_cache *);
+size_t		 mc_rlocs_count(const struct map_cache *);
+int		 mc_rlocs_walk(const struct map_cache *,
+		    int (*cb)(const struct ipaddr *, uint32_t refs, void *),
+		    void *arg);
+
 #endif

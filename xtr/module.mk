@@ -54,6 +54,10 @@ test_xtr_timer_PKGS := cmocka
 test_xtr_ratelim_SRCS := tests/unit/test_xtr_ratelim.c xtr/ratelim.c \
 	common/addr.c
 test_xtr_ratelim_PKGS := cmocka
+UNIT_TESTS += test_xtr_rlocs
+test_xtr_rlocs_SRCS := tests/unit/test_xtr_rlocs.c xtr/map_cache.c xtr/lpm.c \
+	common/addr.c
+test_xtr_rlocs_PKGS := cmocka
 
 FUZZ_TARGETS += fuzz_xtr_config
 fuzz_xtr_config_SRCS := tests/fuzz/fuzz_xtr_config.c $(XTR_CONF_SRCS)

@@ -4,7 +4,9 @@
  * Sending: when a mapping of ours changes (API POST /v1/smr, or the MS
  * told us another xTR took an EID), one SMR goes to every RLOC in our
  * map-cache and to every configured proxy-ITR, at most one per second per
- * (destination, EID).
+ * (destination, EID).  The map-cache keeps its distinct RLOCs itself
+ * (mc_rlocs_*, enabled at the first fan-out), so a fan-out costs
+ * O(distinct RLOCs), not a walk of every cached prefix.
  *
  * Receiving: an SMR is only a hint.  Its contents are never installed; if
  * the EID it names is in our map-cache, we send an SMR-invoked Map-Request
@@ -27,8 +29,9 @@ struct targets {
 	int		 n;
 };
 
+/* a, unless it is one of ours or (dedup) already a target. */
 static void
-add_target(struct targets *t, const struct ipaddr *a)
+add_target(struct targets *t, const struct ipaddr *a, bool dedup)
 {
 	int	i;
 
@@ -37,19 +40,29 @@ add_target(struct targets *t, const struct ipaddr *a)
 	for (i = 0; i < t->x->conf->nrloc; i++)
 		if (ipaddr_cmp(&t->x->conf->rloc[i], a) == 0)
 			return;		/* not to ourselves */
-	for (i = 0; i < t->n; i++)
+	for (i = 0; dedup && i < t->n; i++)
 		if (ipaddr_cmp(&t->a[i], a) == 0)
 			return;
 	t->a[t->n++] = *a;
 }
 
+/* The map-cache's distinct RLOCs: no dedup needed. */
+static int
+collect_rloc(const struct ipaddr *a, uint32_t refs, void *arg)
+{
+	(void)refs;
+	add_target(arg, a, false);
+	return 0;
+}
+
+/* Fallback when the RLOC set cannot be kept (out of memory): walk. */
 static int
 collect(const struct mc_entry *e, void *arg)
 {
 	int	i;
 
 	for (i = 0; i < e->nrloc; i++)
-		add_target(arg, &e->rloc[i].addr);
+		add_target(arg, &e->rloc[i].addr, true);
 	return 0;
 }
 
@@ -97,9 +110,12 @@ smr_send(struct xtrd *x, const struct ipprefix *eid, struct ipaddr *out,
 	t.n = 0;
 	if ((t.a = calloc(SMR_MAX_TARGETS, sizeof(*t.a))) == NULL)
 		return -1;
-	mc_walk(x->mc, collect, &t);
+	if (mc_rlocs_count(x->mc) == SIZE_MAX)
+		(void)mc_rlocs_enable(x->mc);	/* one walk, then incremental */
+	if (mc_rlocs_walk(x->mc, collect_rloc, &t) == -1)
+		mc_walk(x->mc, collect, &t);
 	for (i = 0; i < x->conf->npxtr; i++)
-		add_target(&t, &x->conf->pxtr[i]);
+		add_target(&t, &x->conf->pxtr[i], true);
 	for (i = 0; i < t.n; i++) {
 		if (send_one(x, eid, &t.a[i]) == -1)
 			continue;
