@@ -90,6 +90,7 @@ struct domain {
 	int		ndyn;
 	struct ipaddr	moved_to[DOM_MAXMOVED];	/* from POST /v1/departure */
 	int		nmoved;
+	int		redirected;	/* EIDs handed to moved_to at suspend */
 	uint64_t	t_seen_us;
 };
 

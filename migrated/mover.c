@@ -535,6 +535,48 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
 	}
 }
 
+/*
+ * The guest stopped here and its destination is known (POST /v1/departure
+ * from xl-migrate-lisp): hand its EIDs to the destination now, while the
+ * last memory round is still in flight, so that xtrd's away entry
+ * redirects every packet that still arrives instead of delivering it to a
+ * suspended guest.  xl renames to --migratedaway only once the receiver
+ * holds the domain (xl_migrate.c, migrate_domain), so the new site is
+ * ready for it.  If xl renames back (a failed "go"), redirect_undo() takes
+ * the EIDs back.
+ */
+static void
+redirect_eids(struct mig *m, struct domain *d)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	char		buf[IPADDR_STRLEN];
+	int		i, n;
+
+	if (d->nmoved == 0 || d->redirected)
+		return;
+	d->redirected = 1;
+	tl_add(d->tl, mono_us(), "redirecting", "to %s%s",
+	    ipaddr_fmt(&d->moved_to[0], buf, sizeof(buf)),
+	    d->nmoved > 1 ? " ..." : "");
+	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+	for (i = 0; i < n; i++)
+		withdraw_eid(m, d, &eids[i]);
+}
+
+static void
+redirect_undo(struct mig *m, struct domain *d)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	int		i, n;
+
+	if (!d->redirected)
+		return;
+	d->redirected = 0;
+	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+	for (i = 0; i < n; i++)
+		push_eid(m, d, &eids[i], 1);
+}
+
 void
 mig_domain_renamed(struct mig *m, struct domain *d, const char *xsname)
 {
@@ -554,12 +596,15 @@ mig_domain_renamed(struct mig *m, struct domain *d, const char *xsname)
 	case DEV_DEPARTING:
 		d->tl = tl_begin(d->name, "out", mono_us());
 		tl_add(d->tl, mono_us(), "departing", "domid %u", d->domid);
+		redirect_eids(m, d);
 		break;
 	case DEV_RETURNED:
-		/* The source keeps everything: nothing was withdrawn. */
+		/* The source keeps everything; EIDs already handed to the
+		 * destination are taken back (registered again, with SMRs). */
 		cnt_inc("migrations_aborted_out");
 		tl_add(d->tl, mono_us(), "aborted", "renamed back; keeping "
 		    "EIDs");
+		redirect_undo(m, d);
 		d->nmoved = 0;
 		break;
 	default:
@@ -582,6 +627,8 @@ mig_domain_gone(struct mig *m, struct domain *d)
 	case DEV_SHUTDOWN:
 		tl_add(d->tl, mono_us(), "released", "%s",
 		    ev == DEV_DEPARTED ? "moved" : "shut down");
+		if (d->redirected)
+			break;	/* withdrawn at suspend already */
 		n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 		for (i = 0; i < n; i++)
 			withdraw_eid(m, d, &eids[i]);
@@ -839,6 +886,8 @@ mig_departure(struct mig *m, const char *name, const struct ipaddr *rlocs,
 	log_info("%s will move to %s%s", name,
 	    n > 0 ? ipaddr_fmt(&rlocs[0], buf, sizeof(buf)) : "?",
 	    n > 1 ? " ..." : "");
+	if (d->state == DOM_MIGRATEDAWAY)
+		redirect_eids(m, d);	/* told late: suspended already */
 	return 0;
 }
 

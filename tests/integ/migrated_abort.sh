@@ -25,7 +25,16 @@ check_src_kept() {
 	[ "$(mig_jq src '.domains[] | select(.name == "web1") | .owned' status)" = true ] ||
 	    mig_fail "src web1 not owned"
 	mig_db_has src "$EID" || mig_fail "src xtrd lost $EID"
-	[ -z "$(mig_event src web1 withdrawn)" ] || mig_fail "src withdrew"
+	# Once suspended with a known destination, src hands the EIDs over
+	# (redirect); renamed back, it must have taken them back afterwards.
+	local wd rs
+	wd=$(mig_event src web1 withdrawn)
+	if [ -n "$wd" ]; then
+		[ -n "$(mig_event src web1 redirecting)" ] ||
+		    mig_fail "src withdrew without a destination"
+		rs=$(mig_jq src "[.migrations[] | select(.domain == \"web1\")] | last | [.events[] | select(.event == \"register-sent\" and .t_us > $wd)] | length" migrations)
+		[ "${rs:-0}" -ge 1 ] || mig_fail "src withdrew and did not register again"
+	fi
 	mig_registered_at_ms "$EID" 192.0.2.1 || mig_fail "MS lost src's $EID"
 }
 
