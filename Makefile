@@ -19,6 +19,8 @@
 # For every program: <name>_SRCS, <name>_LIBS (names from LIBS, in link
 # order), <name>_PKGS (pkg-config names), <name>_LDLIBS (extra -l flags).
 
+.DEFAULT_GOAL := all
+
 CC       ?= cc
 PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
