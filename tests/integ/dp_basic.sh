@@ -25,8 +25,8 @@ DP_V6SITES=c		# c: IPv6 RLOC only; a, b: IPv4 and IPv6
 
 start_capture() {
 	command -v tcpdump >/dev/null || return 0
-	ip netns exec "${PFX}br" tcpdump -i br0 -U -s 256 -w "$RUN/u.pcap" \
-	    udp port 4341 >/dev/null 2>"$RUN/tcpdump.err" &
+	ip netns exec "${PFX}br" tcpdump -i br0 -U --immediate-mode -s 256 \
+	    -w "$RUN/u.pcap" udp port 4341 >/dev/null 2>"$RUN/tcpdump.err" &
 	CAP_PID=$!
 	XTR_PIDS="$XTR_PIDS $CAP_PID"
 	xtr_wait 10 grep -q "listening on" "$RUN/tcpdump.err" ||

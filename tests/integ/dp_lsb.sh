@@ -52,8 +52,8 @@ lsb_packet 0x2
 xtr_wait 5 is_up c 10.1.0.0/24 192.0.2.1 false ||
     die "LSBs 0b10 did not mark 192.0.2.1 down at c: $(xtr_ctl c map-cache)"
 echo "c: 192.0.2.1 down, 2001:db8:ffff::1 $(up c 10.1.0.0/24 2001:db8:ffff::1)"
-ip netns exec "${PFX}br" tcpdump -i br0 -U -c 1 -w "$RUN/first.pcap" \
-    "udp dst port 4341 and (src host 192.0.2.3 or src host 2001:db8:ffff::3)" \
+ip netns exec "${PFX}br" tcpdump -i br0 -U --immediate-mode -c 1 \
+    -w "$RUN/first.pcap" "udp dst port 4341 and (src host 192.0.2.3 or src host 2001:db8:ffff::3)" \
     >/dev/null 2>"$RUN/tcpdump.err" &
 CAP=$!
 XTR_PIDS="$XTR_PIDS $CAP"
