@@ -60,7 +60,7 @@ main() {
 	case $rc in
 	0) echo "xen_e2e: PASS" ;;
 	1) die "the test in dom0 failed (markers above)" ;;
-	3) die "out of the ${budget}s budget before QEMU could boot (a cold cache costs ~3 min); run again with the cache warm or raise INTEG_TIMEOUT" ;;
+	3) die "out of the ${budget}s budget before QEMU could boot (a cold cache costs ~3 min); run again now that the cache is warm, or raise the integ-timeout line" ;;
 	*) die "no boot reached the end (hung or crashed every time)" ;;
 	esac
 }
