@@ -361,7 +361,9 @@ db_check_done(void *arg, int status, const char *body, size_t len)
 	for (i = 0; i < M->doms.n; i++) {
 		struct domain *d = M->doms.d[i];
 
-		if (!d->owned)
+		/* handed to the destination at suspend (redirect_eids):
+		 * xtrd holds an away entry for them, not a mapping */
+		if (!d->owned || d->redirected)
 			continue;
 		n = mig_eids(M, d, eids, CONF_MAXEID + DOM_MAXDYN);
 		for (k = 0; k < n; k++) {
@@ -458,7 +460,12 @@ mig_reassert(struct mig *m, const char *why)
 		n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 		for (k = 0; k < n; k++)
 			if (!eid_busy(&eids[k])) {
-				push_eid(m, d, &eids[k], 0);
+				/* handed away at suspend: the away entry,
+				 * not the mapping, is what xtrd must hold */
+				if (d->redirected)
+					withdraw_eid(m, d, &eids[k]);
+				else
+					push_eid(m, d, &eids[k], 0);
 				total++;
 			}
 	}
