@@ -64,6 +64,7 @@ OUT=""
 PLOT=1
 TB=${BENCH_PFX:-bd$$-}
 WL_PIDS=()
+WL_SENDERS=()
 
 die() { echo "downtime: $*" >&2; exit 1; }
 
@@ -123,6 +124,7 @@ need() {
 wl_bg() {
 	tb_bg "$@"
 	WL_PIDS+=("$TB_LAST")
+	case " $* " in *" udp-send "*) WL_SENDERS+=("$TB_LAST") ;; esac
 }
 
 has() { case ",$WL_SET," in *",$1,"*) return 0 ;; esac; return 1; }
@@ -130,6 +132,7 @@ has() { case ",$WL_SET," in *",$1,"*) return 0 ;; esac; return 1; }
 wl_start() {
 	local d=$1
 	WL_PIDS=()
+	WL_SENDERS=()
 	if has udp; then
 		wl_bg ch "$d/udp_v2c.err" python3 "$WL" udp-recv 9001 600 "$d/udp_v2c.recv"
 		wl_bg vm "$d/udp_c2v.err" python3 "$WL" udp-recv 9002 600 "$d/udp_c2v.recv"
@@ -160,9 +163,19 @@ wl_start() {
 	sleep 1
 }
 
+# The senders stop first and the receivers WL_DRAIN s later, so that the
+# datagrams still in flight when the senders stop (up to the one-way delay:
+# 60 ms at 12000 km) are not counted lost.
+WL_DRAIN=0.5
+
 wl_stop() {
 	local p
 	WL_T_STOP=$(tb_now)
+	for p in "${WL_SENDERS[@]}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	[ "${#WL_SENDERS[@]}" -gt 0 ] && sleep "$WL_DRAIN"
+	WL_SENDERS=()
 	for p in "${WL_PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null || true
 	done

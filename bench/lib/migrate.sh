@@ -14,7 +14,9 @@
 #       xlr_dest_restore, the vif moves to dc2's xenbr0 as vif2.0,
 #       xlr_src_rename_away, xlr_dest_go (unpause), SIGCONT - the VM is
 #       UP -: the VM's netfront helper (wl.py netfront, started by
-#       tb_up) sends a gratuitous ARP as it is continued; xlr_guest_resume.  The vif
+#       tb_up) is continued first and sends a gratuitous ARP at once (as
+#       Linux netfront does on reconnect), then the guest's other
+#       processes (tb_vm_resume); xlr_guest_resume.  The vif
 #       sits on dc2's bridge down (no carrier: netfront not connected)
 #       until the VM is up
 #       mode bgp: dc1 withdraws the /32 at the suspend, dc2 announces it
@@ -51,6 +53,23 @@ tb_vm_freeze() {
 	done
 }
 
+# tb_vm_resume FD PIDS: the guest runs again at dc2.  As with Linux
+# netfront (netback_changed -> netdev_notify_peers on
+# XenbusStateConnected), the gratuitous ARP follows the unpause at once:
+# the vif's carrier comes up (a line to the `ip -batch` already running on
+# FD: no fork here), the netfront helper is continued first, then the
+# guest's other processes (PIDS, listed before the unpause).
+tb_vm_resume() {
+	local p
+	echo "link set vif2.0 up" >&"$1"
+	[ -n "${TB_NETFRONT_PID:-}" ] &&
+	    { kill -CONT "$TB_NETFRONT_PID" 2>/dev/null || true; }
+	for p in $2; do
+		[ "$p" = "${TB_NETFRONT_PID:-}" ] ||
+		    kill -CONT "$p" 2>/dev/null || true
+	done
+}
+
 tb_vif_move() {
 	ip -n "${TB}dc1" link set vif1.0 nomaster
 	ip -n "${TB}dc1" link set vif1.0 netns "${TB}dc2"
@@ -59,7 +78,7 @@ tb_vif_move() {
 }
 
 tb_migrate() {
-	local mem=$1 blackout=$2 uuid left
+	local mem=$1 blackout=$2 uuid left pids ipb
 	xs_fixture_use "$RUN/xs-dc1"
 	uuid=$(xs_domain_uuid 1) || return 1
 	xs_fixture_use "$RUN/xs-dc2"
@@ -93,10 +112,12 @@ tb_migrate() {
 	xs_fixture_use "$RUN/xs-dc1"
 	xlr_src_rename_away vm1 1 || return 1
 	xs_fixture_use "$RUN/xs-dc2"
-	xlr_dest_go vm1 2 || return 1
+	pids=$(ip netns pids "${TB}vm")
+	exec {ipb}> >(exec ip -n "${TB}dc2" -batch -)
+	xlr_dest_go vm1 2 || { exec {ipb}>&-; return 1; }
 	MIG_T_UP=$(tb_now)
-	ip -n "${TB}dc2" link set vif2.0 up
-	tb_vm_freeze CONT
+	tb_vm_resume "$ipb" "$pids"
+	exec {ipb}>&-
 	[ "$TB_MODE" = bgp ] && tb_bgp_announce dc2
 	xlr_guest_resume 2 || return 1
 	xs_fixture_use "$RUN/xs-dc1"

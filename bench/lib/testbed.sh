@@ -177,6 +177,7 @@ tb_net() {
 	# the guest's netfront: a gratuitous ARP each time the VM resumes
 	tb_bg vm "$RUN/netfront.err" python3 "$TB_REPO/bench/tools/wl.py" \
 	    netfront eth0 "$TB_VM_IP" "$RUN/netfront.log"
+	TB_NETFRONT_PID=$TB_LAST
 }
 
 tb_pxtr_on() { [ "${TB_PXTR:-0}" = 1 ] && [ "$TB_MODE" != bgp ]; }
