@@ -14,3 +14,19 @@ test_cfgline_PKGS := cmocka
 
 FUZZ_TARGETS += fuzz_cfgline
 fuzz_cfgline_SRCS := tests/fuzz/fuzz_cfgline.c common/cfgline.c common/log.c common/addr.c
+
+# The control APIs' HTTP/JSON server glue (xtrd, migrated): json-c and
+# libmicrohttpd, so in a library of its own that only the daemons link.
+LIBS += ctlapi
+ctlapi_SRCS := common/api_http.c
+
+# The control APIs' client side (xtrctl, migratectl): libcurl and json-c.
+LIBS += ctlclient
+ctlclient_SRCS := common/ctl_client.c
+
+UNIT_TESTS += test_common_api_http test_common_ctl_client
+test_common_api_http_SRCS := tests/unit/test_common_api_http.c common/api_http.c
+test_common_api_http_PKGS := cmocka json-c libmicrohttpd
+test_common_ctl_client_SRCS := tests/unit/test_common_ctl_client.c \
+	common/ctl_client.c
+test_common_ctl_client_PKGS := cmocka json-c libcurl

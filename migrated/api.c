@@ -1,18 +1,17 @@
 /* api.c: POST /v1/vif, POST /v1/departure, GET /v1/status, GET
  * /v1/migrations over libmicrohttpd on a unix socket; see api.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 #include <microhttpd.h>
 
 #include "api.h"
+#include "api_http.h"
 #include "api_parse.h"
 #include "counters.h"
 #include "log.h"
@@ -27,38 +26,16 @@ struct api {
 struct body {
 	char	*p;
 	size_t	 len;
-	int	 too_big;
+	bool	 too_big;
 };
-
-static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned code, struct json_object *o)
-{
-	const char		*s;
-	struct MHD_Response	*r;
-	enum MHD_Result		 rc;
-
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	r = MHD_create_response_from_buffer(strlen(s), (void *)s,
-	    MHD_RESPMEM_MUST_COPY);
-	json_object_put(o);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	rc = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
-	return rc;
-}
 
 static enum MHD_Result
 error(struct MHD_Connection *c, unsigned code, const char *counter,
     const char *msg)
 {
-	struct json_object	*o = json_object_new_object();
-
 	if (counter != NULL)
 		cnt_drop(counter, "%s", msg);
-	json_object_object_add(o, "error", json_object_new_string(msg));
-	return reply(c, code, o);
+	return api_reply_error(c, code, msg);
 }
 
 static enum MHD_Result
@@ -76,7 +53,7 @@ post_vif(struct api *a, struct MHD_Connection *c, const struct body *b)
 		return error(c, 404, NULL, "unknown domid");
 	if (!v.online) {
 		mig_vif_removed(a->m, d, v.devid);
-		return reply(c, 200, json_object_new_object());
+		return api_reply_json(c, 200, json_object_new_object());
 	}
 	if (conf_bridge_find(&a->m->conf, v.bridge) == NULL) {
 		struct json_object *r = json_object_new_object();
@@ -84,7 +61,7 @@ post_vif(struct api *a, struct MHD_Connection *c, const struct body *b)
 		cnt_inc("api_vif_unwatched_bridge");
 		json_object_object_add(r, "ignored",
 		    json_object_new_boolean(1));
-		return reply(c, 200, r);
+		return api_reply_json(c, 200, r);
 	}
 	memset(&vi, 0, sizeof(vi));
 	vi.mac = mac_fmt(v.mac, mac, sizeof(mac));
@@ -92,7 +69,7 @@ post_vif(struct api *a, struct MHD_Connection *c, const struct body *b)
 	vi.ifname = v.vif;
 	vi.connected = 1;
 	mig_vif_update(a->m, d, v.devid, &vi);
-	return reply(c, 200, json_object_new_object());
+	return api_reply_json(c, 200, json_object_new_object());
 }
 
 static enum MHD_Result
@@ -105,7 +82,7 @@ post_departure(struct api *a, struct MHD_Connection *c, const struct body *b)
 		return error(c, 400, e.counter, e.msg);
 	if (mig_departure(a->m, dep.domain, dep.rlocs, dep.nrlocs) == -1)
 		return error(c, 404, NULL, "no such domain runs here");
-	return reply(c, 200, json_object_new_object());
+	return api_reply_json(c, 200, json_object_new_object());
 }
 
 static enum MHD_Result
@@ -125,27 +102,18 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 			return MHD_YES;	/* body follows */
 	}
 	if (is_post && *upload_size > 0) {
-		if (b->too_big || b->len + *upload_size > API_MAX_BODY) {
-			b->too_big = 1;
-		} else {
-			char *np = realloc(b->p, b->len + *upload_size + 1);
-
-			if (np == NULL)
-				return MHD_NO;
-			b->p = np;
-			memcpy(b->p + b->len, upload, *upload_size);
-			b->len += *upload_size;
-			b->p[b->len] = '\0';
-		}
+		if (api_body_append(&b->p, &b->len, &b->too_big, upload,
+		    *upload_size, API_MAX_BODY) == -1)
+			return MHD_NO;
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	cnt_inc("api_requests");
 	if (strcmp(method, "GET") == 0) {
 		if (strcmp(url, "/v1/status") == 0)
-			return reply(c, 200, json_status(a->m));
+			return api_reply_json(c, 200, json_status(a->m));
 		if (strcmp(url, "/v1/migrations") == 0)
-			return reply(c, 200, json_migrations());
+			return api_reply_json(c, 200, json_migrations());
 		return error(c, 404, "api_not_found", "no such resource");
 	}
 	if (!is_post)
@@ -172,38 +140,6 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-static int
-listen_unix(const char *path)
-{
-	struct sockaddr_un	sun;
-	int			fd;
-	mode_t			old;
-
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0)) == -1)
-		return -1;
-	unlink(path);
-	old = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		umask(old);
-		close(fd);
-		return -1;
-	}
-	umask(old);
-	if (chmod(path, 0600) == -1 || listen(fd, 64) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 struct api *
 api_open(struct mig *m, const char *path)
 {
@@ -213,7 +149,7 @@ api_open(struct mig *m, const char *path)
 		return NULL;
 	a->m = m;
 	snprintf(a->path, sizeof(a->path), "%s", path);
-	if ((a->lfd = listen_unix(path)) == -1) {
+	if ((a->lfd = api_listen_unix(path, API_LISTEN_NONBLOCK)) == -1) {
 		free(a);
 		return NULL;
 	}
@@ -236,10 +172,7 @@ api_open(struct mig *m, const char *path)
 int
 api_fd(struct api *a)
 {
-	const union MHD_DaemonInfo *i;
-
-	i = MHD_get_daemon_info(a->d, MHD_DAEMON_INFO_EPOLL_FD);
-	return i ? i->epoll_fd : -1;
+	return api_mhd_epoll_fd(a->d);
 }
 
 void

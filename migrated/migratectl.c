@@ -16,27 +16,9 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
+#include "ctl_client.h"
+
 #define SOCK_DEFAULT	"/run/migrated/migrated.sock"
-
-struct buf {
-	char	*p;
-	size_t	 len;
-};
-
-static size_t
-on_data(char *p, size_t sz, size_t n, void *arg)
-{
-	struct buf	*b = arg;
-	char		*np;
-
-	if ((np = realloc(b->p, b->len + sz * n + 1)) == NULL)
-		return 0;
-	b->p = np;
-	memcpy(b->p + b->len, p, sz * n);
-	b->len += sz * n;
-	b->p[b->len] = '\0';
-	return sz * n;
-}
 
 static void __attribute__((noreturn))
 usage(void)
@@ -50,54 +32,10 @@ usage(void)
 	exit(2);
 }
 
-/* Returns the HTTP status (0: no daemon) and the parsed body. */
-static long
-call(const char *sock, const char *method, const char *path,
-    const char *body, struct json_object **out)
-{
-	CURL			*c;
-	struct curl_slist	*h = NULL;
-	struct buf		 b = { NULL, 0 };
-	char			 url[256];
-	long			 code = 0;
-	CURLcode		 r;
-
-	*out = NULL;
-	if ((c = curl_easy_init()) == NULL)
-		return 0;
-	snprintf(url, sizeof(url), "http://migrated%s", path);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-	if (strcmp(method, "POST") == 0) {
-		h = curl_slist_append(h, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	}
-	r = curl_easy_perform(c);
-	if (r == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	else
-		fprintf(stderr, "migratectl: %s: %s\n", sock,
-		    curl_easy_strerror(r));
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	if (b.p != NULL)
-		*out = json_tokener_parse(b.p);
-	free(b.p);
-	return code;
-}
-
 static const char *
 s(struct json_object *o, const char *k)
 {
-	struct json_object	*v;
-
-	if (!json_object_object_get_ex(o, k, &v))
-		return "";
-	return json_object_get_string(v);
+	return ctl_str(o, k, "");
 }
 
 static void
@@ -217,6 +155,7 @@ build_request(int argc, char *argv[], const char **method,
 int
 main(int argc, char *argv[])
 {
+	struct ctl_conn		 conn = { "migratectl", NULL, "migrated", 10000 };
 	struct json_object	*o = NULL, *req = NULL;
 	const char		*sock = SOCK_DEFAULT, *cmd, *path, *method;
 	int			 ch, json = 0, rc = 0;
@@ -237,8 +176,9 @@ main(int argc, char *argv[])
 	if ((path = build_request(argc, argv, &method, &req)) == NULL)
 		usage();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	code = call(sock, method, path, req ? json_object_to_json_string(req) :
-	    NULL, &o);
+	conn.sock = sock;
+	code = ctl_call(&conn, method, path, req ?
+	    json_object_to_json_string(req) : NULL, &o);
 	if (code == 0)
 		rc = 3;
 	else if (code != 200) {

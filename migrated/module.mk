@@ -8,12 +8,12 @@ migrated_SRCS := migrated/migrated.c migrated/xs_watch.c migrated/capture.c \
 	migrated/xtr_client.c migrated/mover.c migrated/api.c migrated/api_parse.c \
 	migrated/json_out.c migrated/dyn_state.c \
 	migrated/hv.c migrated/hv_xenstore.c migrated/hv_libxl.c $(MIGRATED_CORE)
-migrated_LIBS := common
+migrated_LIBS := ctlapi common
 migrated_PKGS := xenstore libpcap json-c libmicrohttpd xenlight xentoollog
 
 BIN_PROGS += migratectl
 migratectl_SRCS := migrated/migratectl.c
-migratectl_LIBS := common
+migratectl_LIBS := ctlclient common
 migratectl_PKGS := libcurl json-c
 
 UNIT_TESTS += test_migrated_announce test_migrated_policy \

@@ -14,8 +14,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "dp.h"
@@ -584,17 +582,9 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
-		if (!rq->too_big && rq->len + *upload_size <= API_MAX_BODY) {
-			char *nb = realloc(rq->body, rq->len + *upload_size + 1);
-
-			if (nb == NULL)
-				return MHD_NO;
-			rq->body = nb;
-			memcpy(rq->body + rq->len, upload, *upload_size);
-			rq->len += *upload_size;
-			rq->body[rq->len] = '\0';
-		} else
-			rq->too_big = true;
+		if (api_body_append(&rq->body, &rq->len, &rq->too_big, upload,
+		    *upload_size, API_MAX_BODY) == -1)
+			return MHD_NO;
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -641,43 +631,6 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-static int
-listen_unix(const char *path)
-{
-	struct sockaddr_un	sun;
-	char			dir[XC_PATH_MAX], *slash;
-	mode_t			old;
-	int			fd, r;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sun.sun_path, path);
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-			return -1;
-	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	(void)unlink(path);
-	old = umask(0177);		/* srw------- root only */
-	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
-	umask(old);
-	if (r == -1 || chmod(path, 0600) == -1 || listen(fd, 64) == -1) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
 static struct MHD_Daemon *
 start_mhd(struct api *api, int fd)
 {
@@ -688,15 +641,6 @@ start_mhd(struct api *api, int fd)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 	    MHD_OPTION_END);
-}
-
-static int
-mhd_epoll_fd(struct MHD_Daemon *d)
-{
-	const union MHD_DaemonInfo *i;
-
-	i = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
-	return i ? i->epoll_fd : -1;
 }
 
 /* Only when configured (api_tcp): the same API over TCP. */
@@ -721,9 +665,9 @@ start_tcp(struct api *api)
 		return -1;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
-	if (epoll_ctl(api->epfd, EPOLL_CTL_ADD, mhd_epoll_fd(api->d), &ev) ||
-	    epoll_ctl(api->epfd, EPOLL_CTL_ADD, mhd_epoll_fd(api->d_tcp),
-	    &ev))
+	if (epoll_ctl(api->epfd, EPOLL_CTL_ADD, api_mhd_epoll_fd(api->d),
+	    &ev) || epoll_ctl(api->epfd, EPOLL_CTL_ADD,
+	    api_mhd_epoll_fd(api->d_tcp), &ev))
 		return -1;
 	log_info("API also on TCP port %u", c->api_tcp_port);
 	return 0;
@@ -739,7 +683,7 @@ api_start(struct xtrd *x, const char *path)
 	api->x = x;
 	api->tfd = api->epfd = -1;
 	snprintf(api->path, sizeof(api->path), "%s", path);
-	if ((api->lfd = listen_unix(path)) == -1) {
+	if ((api->lfd = api_listen_unix(path, API_LISTEN_MKDIR)) == -1) {
 		log_warn("API socket %s", path);
 		free(api);
 		return NULL;
@@ -763,7 +707,7 @@ api_start(struct xtrd *x, const char *path)
 int
 api_fd(struct api *api)
 {
-	return api->epfd != -1 ? api->epfd : mhd_epoll_fd(api->d);
+	return api->epfd != -1 ? api->epfd : api_mhd_epoll_fd(api->d);
 }
 
 static uint64_t

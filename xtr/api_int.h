@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <microhttpd.h>
 
+#include "api_http.h"
 #include "xtrd.h"
 
 struct api {
@@ -33,8 +34,13 @@ struct req {
 	struct timer		 lig_timer;
 };
 
+static inline enum MHD_Result
+reply_json(struct MHD_Connection *c, unsigned status, json_object *o)
+{
+	return api_reply_json(c, status, o);
+}
+
 /* api_json.c */
-enum MHD_Result reply_json(struct MHD_Connection *, unsigned, json_object *);
 enum MHD_Result reply_err(struct MHD_Connection *, unsigned, const char *);
 json_object	*jstr_addr(const struct ipaddr *);
 json_object	*jstr_prefix(const struct ipprefix *);

@@ -11,35 +11,13 @@
 /* --- responses ---------------------------------------------------------- */
 
 enum MHD_Result
-reply_json(struct MHD_Connection *c, unsigned status, json_object *o)
-{
-	struct MHD_Response	*r;
-	const char		*s;
-	enum MHD_Result		 ret;
-
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	r = MHD_create_response_from_buffer(strlen(s), (void *)s,
-	    MHD_RESPMEM_MUST_COPY);
-	json_object_put(o);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-enum MHD_Result
 reply_err(struct MHD_Connection *c, unsigned status, const char *msg)
 {
-	json_object	*o = json_object_new_object();
-
 	if (status == 404)
 		cnt_drop(C_api_not_found, "%s", msg);
 	else if (status == 400 || status == 405 || status == 413)
 		cnt_drop(C_api_bad_request, "%s", msg);
-	json_object_object_add(o, "error", json_object_new_string(msg));
-	return reply_json(c, status, o);
+	return api_reply_error(c, status, msg);
 }
 
 json_object *
@@ -111,6 +89,7 @@ parse_body(struct req *rq, const char *const *allowed, char *err,
 {
 	json_tokener	*tok;
 	json_object	*o;
+	const char	*k;
 	enum json_tokener_error	jerr;
 
 	if (rq->body == NULL) {
@@ -130,18 +109,10 @@ parse_body(struct req *rq, const char *const *allowed, char *err,
 		json_object_put(o);
 		return NULL;
 	}
-	json_object_object_foreach(o, k, v) {
-		const char *const *a;
-
-		(void)v;
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(*a, k) == 0)
-				break;
-		if (*a == NULL) {
-			snprintf(err, errlen, "unknown field \"%.64s\"", k);
-			json_object_put(o);
-			return NULL;
-		}
+	if ((k = api_unknown_key(o, allowed)) != NULL) {
+		snprintf(err, errlen, "unknown field \"%.64s\"", k);
+		json_object_put(o);
+		return NULL;
 	}
 	return o;
 }

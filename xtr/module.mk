@@ -19,12 +19,12 @@ SBIN_PROGS += xtrd
 xtrd_SRCS := xtr/xtrd.c xtr/etr_register.c xtr/etr_reply.c \
 	xtr/itr_resolve.c xtr/smr.c xtr/ms_register.c xtr/mr_resolve.c \
 	xtr/pubsub.c xtr/api.c xtr/api_json.c xtr/api_lig.c
-xtrd_LIBS := xtrcore lisp common
+xtrd_LIBS := xtrcore lisp ctlapi common
 xtrd_PKGS := libcrypto libmicrohttpd json-c
 
 BIN_PROGS += xtrctl
 xtrctl_SRCS := xtr/xtrctl.c
-xtrctl_LIBS := common
+xtrctl_LIBS := ctlclient common
 xtrctl_PKGS := libcurl json-c
 
 # data plane (data-plane engineer's lines; xtr/dp_*)
@@ -71,6 +71,6 @@ ms_register_bench_PKGS := libcrypto
 
 # API request bodies (xtrd engineer's lines)
 FUZZ_TARGETS += fuzz_xtr_api
-fuzz_xtr_api_SRCS := tests/fuzz/fuzz_xtr_api.c xtr/api_json.c \
+fuzz_xtr_api_SRCS := tests/fuzz/fuzz_xtr_api.c xtr/api_json.c common/api_http.c \
 	xtr/counters.c common/log.c common/mono.c common/addr.c lisp/err.c
 fuzz_xtr_api_PKGS := json-c libmicrohttpd

@@ -10,12 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEF_SOCKET	"/run/xtrd/xtrd.sock"
+#include "ctl_client.h"
 
-struct buf {
-	char	*p;
-	size_t	 len;
-};
+#define DEF_SOCKET	"/run/xtrd/xtrd.sock"
 
 static const char	*sock_path = DEF_SOCKET;
 static int		 json_out;
@@ -42,76 +39,10 @@ usage(void)
 	exit(2);
 }
 
-static size_t
-on_data(char *d, size_t sz, size_t n, void *arg)
-{
-	struct buf	*b = arg;
-	char		*np;
-
-	if ((np = realloc(b->p, b->len + sz * n + 1)) == NULL)
-		return 0;
-	b->p = np;
-	memcpy(b->p + b->len, d, sz * n);
-	b->len += sz * n;
-	b->p[b->len] = '\0';
-	return sz * n;
-}
-
-/* Call the API; returns the parsed answer (NULL on failure, reported). */
-static json_object *
-call(const char *method, const char *path, json_object *body, long *status)
-{
-	CURL			*c;
-	CURLcode		 rc;
-	struct curl_slist	*h = NULL;
-	struct buf		 b = { NULL, 0 };
-	char			 url[256];
-	json_object		*o;
-
-	if ((c = curl_easy_init()) == NULL) {
-		fprintf(stderr, "xtrctl: curl init failed\n");
-		return NULL;
-	}
-	snprintf(url, sizeof(url), "http://localhost%s", path);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock_path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 70L);
-	if (strcmp(method, "POST") == 0) {
-		const char *s = json_object_to_json_string_ext(body,
-		    JSON_C_TO_STRING_PLAIN);
-
-		h = curl_slist_append(h, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, s);
-	}
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	if (rc != CURLE_OK) {
-		fprintf(stderr, "xtrctl: %s: %s\n", sock_path,
-		    curl_easy_strerror(rc));
-		free(b.p);
-		return NULL;
-	}
-	o = b.p ? json_tokener_parse(b.p) : NULL;
-	if (o == NULL)
-		fprintf(stderr, "xtrctl: answer is not JSON (HTTP %ld)\n",
-		    *status);
-	free(b.p);
-	return o;
-}
-
 static const char *
 gs(json_object *o, const char *k)
 {
-	json_object	*v;
-
-	if (!json_object_object_get_ex(o, k, &v))
-		return "-";
-	return json_object_get_string(v);
+	return ctl_str(o, k, "-");
 }
 
 static long long
@@ -468,6 +399,7 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct ctl_conn		 conn = { "xtrctl", NULL, "localhost", 70000 };
 	const struct command	*cmd;
 	const char		*e;
 	char			 path[128];
@@ -490,7 +422,14 @@ main(int argc, char **argv)
 	    &body)) == NULL)
 		usage();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if ((ans = call(cmd->method, path, body, &status)) == NULL) {
+	conn.sock = sock_path;
+	status = ctl_call(&conn, cmd->method, path, body ?
+	    json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN) :
+	    NULL, &ans);
+	if (status != 0 && ans == NULL)
+		fprintf(stderr, "xtrctl: answer is not JSON (HTTP %ld)\n",
+		    status);
+	if (ans == NULL) {
 		rc = 3;
 		goto out;
 	}
