@@ -61,6 +61,25 @@ lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
 	}
 }
 
+/*
+ * A packet for an EID not served here (yet): most often a guest arriving
+ * here, its old site already redirecting to us (dp_away.c).  Ask for the
+ * sender's mapping now, so that the guest's first answers find it in the
+ * map-cache instead of waiting in the miss queue for a Map-Reply.
+ * itr_resolve() limits this to one Map-Request per EID per rate_limit.
+ */
+static void
+prefetch_src(const struct dp_pkt *pp)
+{
+	struct ipprefix	key;
+
+	if (!dp_unicast(&pp->src) || etr_db_lookup(dp_g->x, &pp->src) != NULL ||
+	    mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms) != NULL)
+		return;
+	ipprefix_host(&pp->src, &key);
+	itr_resolve(dp_g->x, &key, false);
+}
+
 static void
 decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 {
@@ -98,6 +117,7 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 		return;
 	}
 	if (!dp_is_local(&pp.dst)) {
+		prefetch_src(&pp);
 		dp_drop(DPC_drop_not_local, "%s from %s is not served here",
 		    ipaddr_fmt(&pp.dst, a, sizeof(a)),
 		    ipaddr_fmt(src, (char[IPADDR_STRLEN]){ 0 },
