@@ -58,8 +58,6 @@ FUZZ_TARGETS :=
 INSTALL_HOOKS :=
 UNINSTALL_HOOKS :=
 
-# `make` alone builds: a rule in a module.mk must not become the default.
-.DEFAULT_GOAL := all
 include $(sort $(wildcard */module.mk */*/module.mk))
 
 PROGS := $(SBIN_PROGS) $(BIN_PROGS) $(NOINST_PROGS)
