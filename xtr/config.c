@@ -34,6 +34,8 @@ xc_defaults(struct xtr_conf *c)
 	c->map_request_retries = 3;
 	c->rate_limit = 1000;		/* RFC 9301 §5.3: 1 per second */
 	c->negative_ttl = 15;		/* RFC 9301 §8.3: 15 minutes */
+	c->mobility_notify = true;	/* draft-ietf-lisp-eid-mobility */
+	c->away_entries = true;
 	dp_conf_defaults(&c->dp);
 }
 
@@ -492,6 +494,32 @@ k_subscribe(struct item_ctx *ic, const char *v)
 	return 0;
 }
 
+/* MS: Map-Notify the xTR that held an EID another xTR now registers
+ * (draft-ietf-lisp-eid-mobility); no: the old site learns nothing. */
+static int
+k_mobility_notify(struct item_ctx *ic, const char *v)
+{
+	int	b;
+
+	if (cfg_bool(v, &b) == -1)
+		return ic_err(ic, v, "mobility_notify must be yes or no, not");
+	ic->c->mobility_notify = b;
+	return 0;
+}
+
+/* xTR: keep an away entry (redirect and SMR stragglers) for an EID that
+ * moved (database/remove with moved_to, or a mobility Map-Notify). */
+static int
+k_away_entries(struct item_ctx *ic, const char *v)
+{
+	int	b;
+
+	if (cfg_bool(v, &b) == -1)
+		return ic_err(ic, v, "away_entries must be yes or no, not");
+	ic->c->away_entries = b;
+	return 0;
+}
+
 /* "192.0.2.1:8080" or "[2001:db8::1]:8080" */
 static int
 k_api_tcp(struct item_ctx *ic, const char *v)
@@ -540,6 +568,8 @@ static const struct key_def keys[] = {
 	{ "xtr_id",		false,	k_xtr_id },
 	{ "site_id",		false,	k_site_id },
 	{ "subscribe",		false,	k_subscribe },
+	{ "mobility_notify",	false,	k_mobility_notify },
+	{ "away_entries",	false,	k_away_entries },
 	{ "api_tcp",		false,	k_api_tcp },
 	{ "data_plane",		false,	k_data_plane },
 	{ "tun_name",		false,	k_tun_name },
@@ -840,6 +870,8 @@ xc_print(FILE *f, const struct xtr_conf *c)
 	fprintf(f, "site_id = %llu\n", (unsigned long long)c->site_id);
 	if (c->subscribe)
 		fprintf(f, "subscribe = yes\n");
+	fprintf(f, "mobility_notify = %s\n", c->mobility_notify ? "yes" : "no");
+	fprintf(f, "away_entries = %s\n", c->away_entries ? "yes" : "no");
 	if (c->api_tcp_set) {
 		char	a[IPADDR_STRLEN];
 

@@ -92,6 +92,8 @@ struct xtr_conf {
 	uint32_t		rate_limit;		/* ms per destination */
 	uint32_t		negative_ttl;		/* minutes */
 	bool			subscribe;	/* RFC 9437 pub/sub as ITR */
+	bool			mobility_notify; /* MS: tell the old xTR */
+	bool			away_entries;	/* xTR: redirect after a move */
 	bool			api_tcp_set;	/* API over TCP too (off) */
 	struct ipaddr		api_tcp_addr;
 	uint16_t		api_tcp_port;

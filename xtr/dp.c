@@ -283,7 +283,7 @@ dp_mapping_installed(const struct ipprefix *p)
 void
 dp_away_add(const struct ipprefix *p, const struct ipaddr *rloc, int n)
 {
-	if (ops != NULL)
+	if (ops != NULL && dp_g->x->conf->away_entries)
 		ops->away_add(p, rloc, n);
 }
 
@@ -294,7 +294,7 @@ dp_moved(const struct lisp_record *r)
 	struct ipprefix	p;
 	int		i, n = 0;
 
-	if (ops == NULL)
+	if (ops == NULL || !dp_g->x->conf->away_entries)
 		return;
 	p.addr = r->eid.ip;
 	p.plen = r->eid_plen;

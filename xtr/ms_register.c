@@ -259,6 +259,8 @@ mobility_notify(struct xtrd *x, const struct ms_reg *old,
 {
 	struct ipprefix		 p;
 
+	if (!x->conf->mobility_notify)
+		return;		/* mobility_notify = no (the thesis's MS) */
 	p.addr = rec->eid.ip;
 	p.plen = rec->eid_plen;
 	cnt_inc(C_ms_mobility_notify);
