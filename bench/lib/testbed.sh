@@ -204,6 +204,9 @@ tb_confs() {
 	          'name=client,key=client-key,eid=203.0.113.0/25' ]
 	control_socket = "$RUN/ms.sock"
 	EOC
+	# mode thesis: the old site hears nothing from the MS about the move
+	# and keeps no away entry (the new site's registration and SMRs only)
+	[ "$TB_MODE" = thesis ] && echo "mobility_notify = no" >>"$RUN/ms.conf"
 	tb_conf_xtr cl 192.0.2.3 client-key
 	cat >>"$RUN/cl.conf" <<-EOC
 	database = [ '203.0.113.0/25' ]
@@ -217,6 +220,7 @@ tb_confs() {
 		anycast_gateway = [ '198.51.100.1/24' ]
 		EOC
 		tb_pxtr_on && echo "proxy_itrs = [ '192.0.2.50' ]" >>"$RUN/$n.conf"
+		[ "$TB_MODE" = thesis ] && echo "away_entries = no" >>"$RUN/$n.conf"
 		cat >"$RUN/mig-$n.conf" <<-EOC
 		socket = "$RUN/mig-$n.sock"
 		xtrd_socket = "$RUN/$n.sock"
