@@ -122,6 +122,19 @@ api_listen_unix(const char *path, int flags)
 	return fd;
 }
 
+struct MHD_Daemon *
+api_mhd_start(int fd, unsigned flags, unsigned timeout_s,
+    MHD_AccessHandlerCallback handler, MHD_RequestCompletedCallback done,
+    void *cls)
+{
+	return MHD_start_daemon(MHD_USE_EPOLL | flags, 0, NULL, NULL,
+	    handler, cls, MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_NOTIFY_COMPLETED, done, cls,
+	    MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+	    MHD_OPTION_END);
+}
+
 int
 api_mhd_epoll_fd(struct MHD_Daemon *d)
 {

@@ -38,6 +38,12 @@ const char	*api_unknown_key(struct json_object *o,
 /* A listening unix socket at path, mode 0600 (root only); a stale socket
  * there is removed first.  The fd, or -1 with errno. */
 int		api_listen_unix(const char *path, int flags);
+/* libmicrohttpd without threads of its own (MHD_USE_EPOLL | flags) on the
+ * listening socket fd, at most 64 connections of timeout_s idle seconds
+ * each; done frees what handler kept per connection.  NULL on failure. */
+struct MHD_Daemon *api_mhd_start(int fd, unsigned flags, unsigned timeout_s,
+		    MHD_AccessHandlerCallback handler,
+		    MHD_RequestCompletedCallback done, void *cls);
 /* The epoll fd of an MHD_USE_EPOLL daemon, or -1. */
 int		api_mhd_epoll_fd(struct MHD_Daemon *);
 

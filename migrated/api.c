@@ -153,12 +153,8 @@ api_open(struct mig *m, const char *path)
 		free(a);
 		return NULL;
 	}
-	a->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL,
-	    NULL, handle, a, MHD_OPTION_LISTEN_SOCKET, a->lfd,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, a,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_END);
+	a->d = api_mhd_start(a->lfd, MHD_USE_ERROR_LOG, 10, handle, completed,
+	    a);
 	if (a->d == NULL) {
 		close(a->lfd);
 		unlink(path);

@@ -634,13 +634,8 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static struct MHD_Daemon *
 start_mhd(struct api *api, int fd)
 {
-	return MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
-	    0, NULL, NULL, handler, api,
-	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, api,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_END);
+	return api_mhd_start(fd, MHD_ALLOW_SUSPEND_RESUME, 30, handler,
+	    completed, api);
 }
 
 /* Only when configured (api_tcp): the same API over TCP. */

@@ -100,17 +100,27 @@ slurp(const char *path)
 	return buf;
 }
 
+/* One request to a server answering code and answer; the HTTP status. */
+static long
+call_once(const char *host, int code, const char *answer, const char *method,
+    const char *path, const char *body, json_object **o)
+{
+	struct ctl_conn	 cc = { "t", sock, host, 5000 };
+	pid_t		 pid = serve_once(code, answer);
+	long		 status = ctl_call(&cc, method, path, body, o);
+
+	wait_child(pid);
+	return status;
+}
+
 static void
 test_get(void **state)
 {
-	struct ctl_conn	 cc = { "t", sock, "tdaemon", 5000 };
 	json_object	*o;
-	pid_t		 pid;
 
 	(void)state;
-	pid = serve_once(200, "{\"xtrd\":\"up\",\"n\":3}");
-	assert_int_equal(ctl_call(&cc, "GET", "/v1/status", NULL, &o), 200);
-	wait_child(pid);
+	assert_int_equal(call_once("tdaemon", 200, "{\"xtrd\":\"up\",\"n\":3}",
+	    "GET", "/v1/status", NULL, &o), 200);
 	assert_non_null(o);
 	assert_string_equal(ctl_str(o, "xtrd", "-"), "up");
 	assert_string_equal(ctl_str(o, "n", "-"), "3");
@@ -123,16 +133,13 @@ test_get(void **state)
 static void
 test_post_error(void **state)
 {
-	struct ctl_conn	 cc = { "t", sock, "localhost", 5000 };
 	json_object	*o;
-	pid_t		 pid;
 	char		*r;
 
 	(void)state;
-	pid = serve_once(400, "{\"error\":\"unknown field \\\"x\\\"\"}");
-	assert_int_equal(ctl_call(&cc, "POST", "/v1/smr", "{\"x\":1}", &o),
-	    400);
-	wait_child(pid);
+	assert_int_equal(call_once("localhost", 400,
+	    "{\"error\":\"unknown field \\\"x\\\"\"}", "POST", "/v1/smr",
+	    "{\"x\":1}", &o), 400);
 	assert_string_equal(ctl_str(o, "error", ""), "unknown field \"x\"");
 	json_object_put(o);
 	r = slurp(reqf);
@@ -144,14 +151,11 @@ test_post_error(void **state)
 static void
 test_not_json(void **state)
 {
-	struct ctl_conn	 cc = { "t", sock, "localhost", 5000 };
 	json_object	*o;
-	pid_t		 pid;
 
 	(void)state;
-	pid = serve_once(500, "oops");
-	assert_int_equal(ctl_call(&cc, "GET", "/", NULL, &o), 500);
-	wait_child(pid);
+	assert_int_equal(call_once("localhost", 500, "oops", "GET", "/", NULL,
+	    &o), 500);
 	assert_null(o);
 }
 
