@@ -123,10 +123,11 @@ def cp(d, m):
     def rel(t_mono_ns):
         return (t_mono_ns + off - up) / 1e9
 
-    def first(evs, name, key="t_ms", mult=10**6):
+    def first(evs, name, key="t_ms", mult=10**6, since=-1.0,
+              ok=lambda e: True):
         ts = [e[key] * mult for e in evs if e.get("event") == name
-              and key in e]
-        ts = [t for t in ts if t + off >= up - 10**9]
+              and key in e and ok(e)]
+        ts = [t for t in ts if t + off >= up - 10**9 and rel(t) >= since]
         return rel(min(ts)) if ts else -1
 
     mig = events_mig(d)
@@ -138,9 +139,15 @@ def cp(d, m):
         reg = first(events_xtr(d, "dc2"), "database-add")
     if smr == -1:
         smr = first(events_xtr(d, "dc2"), "smr-sent")
+    # The client's SMR and map-cache update that bring it the new site
+    # (dc2, 192.0.2.2): in mode full the old site hands the EID over and
+    # SMRs at the suspend already, before dc2 registers, and the client's
+    # answer then is negative (the EID withdrawn, not yet registered).
     cl = events_xtr(d, "cl")
-    return (reg, smr, first(cl, "smr-received"),
-            first(cl, "map-reply-accepted"))
+    csmr = first(cl, "smr-received", since=reg if reg != -1 else -1.0)
+    upd = first(cl, "map-reply-accepted",
+                ok=lambda e: " first 192.0.2.2 " in e.get("detail", ""))
+    return (reg, smr, csmr, upd)
 
 
 def fmt(v):
