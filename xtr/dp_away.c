@@ -103,10 +103,15 @@ void
 dp_away_forward(struct dp_away *e, const uint8_t *pkt, size_t len,
     const struct dp_pkt *pp, const struct ipaddr *itr)
 {
+	const struct ipaddr *to = &e->rloc[pp->hash % (uint32_t)e->nrloc];
+
 	e->last_ms = dp_g->now_ms;
-	e->packets++;
-	if (dp_encap(&e->rloc[pp->hash % (uint32_t)e->nrloc], pkt, len,
-	    pp) == 0)
+	/* The migration timeline's "first packet redirected" row
+	 * (xl-migrate-lisp, the bench) is this event. */
+	if (e->packets++ == 0)
+		tl_add("dp-first-redirect", &e->eid, to, "after %llu ms",
+		    (unsigned long long)(dp_g->now_ms - e->since_ms));
+	if (dp_encap(to, pkt, len, pp) == 0)
 		DPC(away_reencap);
 	/* RFC 9301 §6.6.2: tell the sender's ITR its mapping is stale */
 	if (itr != NULL && smr_send_one(dp_g->x, &e->eid, itr) == 0)

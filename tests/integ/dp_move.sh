@@ -112,6 +112,11 @@ check_after() {
 	echo "A: $n packets redirected to B, $(xtr_counter a dp_away_smr) SMRs sent"
 	[ "$n" -gt 0 ] || die "A redirected nothing"
 	[ "$(xtr_counter a dp_away_smr)" -gt 0 ] || die "A sent no SMR"
+	# the timeline row xl-migrate-lisp shows as "first packet redirected"
+	xtr_ctl a --json timeline | jq -e '[.events[] |
+	    select(.event == "dp-first-redirect" and
+	    (.eid | startswith("10.1.0.5")))] | length >= 1' >/dev/null ||
+	    die "A's timeline has no dp-first-redirect for 10.1.0.5"
 	xtr_wait 5 xtr_cached c 10.1.0.5/32 192.0.2.2 ||
 	    die "C still does not map 10.1.0.5/32 to B: $(xtr_ctl c map-cache)"
 	echo "C now maps 10.1.0.5/32 to B"
