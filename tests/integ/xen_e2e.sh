@@ -15,7 +15,7 @@
 #                   integ-timeout line below), less 15)
 #   XEN_E2E_KEEP=1  keep the run directory (images, serial logs)
 #   the XEN_E2E_* variables of boot.sh
-# integ-timeout: 600
+# integ-timeout: 900
 set -eu -o pipefail
 
 cd "$(dirname "$0")/../.."

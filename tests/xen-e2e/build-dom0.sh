@@ -64,6 +64,10 @@ libmicrohttpd12 libmnl0 libssl3 ca-certificates curl"
 DOM0_MODS="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback
 xen-blkback bridge af_packet"
 GUEST_MODS="xen-netfront"
+# Modules dom0-test.sh insmods from /e2e/mods (veth: the remote ITR's
+# namespace).  Not part of the cache key of the dom0 root: extracted once
+# from the cached kernel .deb into KDIR/extra, copied into the overlay.
+EXTRA_MODS="veth"
 
 die() { echo "build-dom0: $*" >&2; exit 1; }
 note() { echo "build-dom0: $*" >&2; }
@@ -257,6 +261,26 @@ build_base() {
 	mv "$dir.tmp" "$dir"
 }
 
+# EXTRA_MODS into KDIR/extra (once per kernel), from the cached .deb.
+prepare_extra_mods() {
+	local m deb missing="" tmp
+	for m in $EXTRA_MODS; do
+		ls "$KDIR/extra/$m".ko* >/dev/null 2>&1 || missing="$missing $m"
+	done
+	[ -n "$missing" ] || return 0
+	deb=$(fetch_deb "$KPKG" "$KVERSION")
+	tmp="$KDIR/extra.tmp"
+	rm -rf "$tmp" && mkdir -p "$tmp/x"
+	for m in $missing; do
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp/x" --wildcards \
+			"*/$m.ko*" || die "no module $m in $deb"
+	done
+	find "$tmp/x" -name '*.ko*' -exec cp {} "$tmp/" \;
+	mkdir -p "$KDIR/extra"
+	cp "$tmp"/*.ko* "$KDIR/extra/"
+	rm -rf "$tmp"
+}
+
 # the guest's initramfs: busybox and xen-netfront, /init from here.
 build_guest_initrd() {
 	local g=$1 out=$2 bb
@@ -318,6 +342,8 @@ build_overlay() {
 	(cd "$o" && find . ! -type d ! -path './e2e/*' | sort) > "$1/installed.txt"
 	check_libs "$o" "$BASE/root" "$1/missing-libs"
 	cp "$1/installed.txt" "$o/e2e/installed.txt"
+	mkdir -p "$o/e2e/mods"
+	cp "$KDIR"/extra/*.ko* "$o/e2e/mods/"
 	cp "$here/dom0-init.sh" "$o/init"
 	cp "$here/dom0-test.sh" "$here/guest.cfg.in" "$o/e2e/"
 	chmod 755 "$o/init" "$o/e2e/dom0-test.sh"
@@ -362,6 +388,7 @@ main() {
 		! -path "$(dirname "$XEN_IMG")" ! -path "$KDIR" -exec rm -rf {} +
 	find "$CACHE/debs" -name '*.deb' ! -name "${XEN_PKG}_*" ! -name "${KPKG}_*" \
 		-delete
+	prepare_extra_mods
 	stage_end "fetch hypervisor and kernel"
 
 	key=$(printf '%s\n' "$BUILD_REV" "$XEN_VER" "$KPKG" "$KVERSION" \

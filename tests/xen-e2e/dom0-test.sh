@@ -38,7 +38,18 @@ fails=0
 t0=$(date +%s)
 
 mark() { echo "E2E: $*"; }
-stage() { mark "stage $1 (dom0 t+$(( $(date +%s) - t0 ))s)"; }
+STAGES=""
+stage_t=$t0
+stage_n=""
+# stage NAME: a step starts; the wall time of each step is printed at the end
+stage() {
+	local now
+	now=$(date +%s)
+	[ -z "$stage_n" ] || STAGES="$STAGES $stage_n=$((now - stage_t))s"
+	stage_n=$1
+	stage_t=$now
+	mark "stage $1 (dom0 t+$((now - t0))s)"
+}
 pass() { mark "PASS $1"; }
 fail() { mark "FAIL $1: $2"; fails=$((fails + 1)); }
 # run CMD...; on failure FAIL NAME and return 1
@@ -84,21 +95,192 @@ render_cfg() {
 		/e2e/guest.cfg.in > "$CFG"
 }
 
-# --- hook points for xtrd / migrated -------------------------------------
-# Start our daemons here (they are at their installed paths, e.g.
-# /usr/local/sbin/xtrd; configs under /usr/local/etc or /etc as `make
-# install` put them).  Today: only report what was installed.
+# --- our daemons: xtrd (MS/MR + xTR) and migrated in dom0, a remote ITR --
+# dom0 (RLOC 192.0.2.1 on xenbr0) runs xtrd with role "both": Map-Server /
+# Map-Resolver for the site "dc" (192.0.2.0/24, more-specifics accepted)
+# and "client" (203.0.113.0/24), and the xTR whose database migrated fills
+# with the guest's EID.  migrated (hypervisor = auto: libxl in a real dom0)
+# watches xenbr0.  The namespace e2e-itr (veth on xenbr0, RLOC 192.0.2.3)
+# runs a second xtrd, the remote ITR of site "client", which resolves the
+# guest's EID before the migration.  All from `make install` (/usr/local).
+D=/run/e2e
+EID=${IP%/*}
+ITR_NS=e2e-itr
+XSOCK=/run/xtrd/xtrd.sock
+ISOCK=/run/xtrd/itr.sock
+MSOCK=/run/migrated/migrated.sock
+T_MIG_START=""
+
+# js FILE EXPR: evaluate a python expression over the JSON in FILE as j
+js() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print("" if r is None else r)' "$1" "$2"; }
+xc() { xtrctl -s "$XSOCK" "$@"; }
+ic() { xtrctl -s "$ISOCK" "$@"; }
+mc() { migratectl -s "$MSOCK" "$@"; }
+itr_cached() {
+	ic --json map-cache > $D/itr-cache.json 2>/dev/null &&
+	[ "$(js $D/itr-cache.json "len([e for e in j.get('entries', []) if e['eid'].startswith('$EID/')])")" -ge 1 ]
+}
+sock_up() { [ -S "$1" ]; }
+
 start_daemons() {
 	local n
 	n=$(grep -c . /e2e/installed.txt 2>/dev/null || true)
 	echo "installed from make install: ${n:-0} files"
-	sed 's/^/  /' /e2e/installed.txt 2>/dev/null | head -n 40
+	grep -E 'sbin|bin/|vif|hook' /e2e/installed.txt | sed 's/^/  /' | head -n 30
+	mkdir -p $D /run/xtrd /run/migrated
+	cat > $D/xtrd.conf <<-EOC
+	role = "both"
+	rlocs = [ '192.0.2.1' ]
+	map_servers = [ '192.0.2.1,key=dc-key' ]
+	map_resolvers = [ '192.0.2.1' ]
+	sites = [ 'name=dc,key=dc-key,eid=192.0.2.0/24,more_specifics=yes',
+	          'name=client,key=client-key,eid=203.0.113.0/24' ]
+	control_socket = "$XSOCK"
+	register_interval = 60
+	register_retry = 500
+	EOC
+	cat > $D/itr.conf <<-EOC
+	role = "xtr"
+	rlocs = [ '192.0.2.3' ]
+	database = [ '203.0.113.0/24' ]
+	map_servers = [ '192.0.2.1,key=client-key' ]
+	map_resolvers = [ '192.0.2.1' ]
+	control_socket = "$ISOCK"
+	register_interval = 60
+	register_retry = 500
+	EOC
+	cat > $D/migrated.conf <<-EOC
+	socket = "$MSOCK"
+	xtrd_socket = "$XSOCK"
+	hypervisor = auto
+	notify_wait_ms = 1000
+	heartbeat_ms = 1000
+	bridge "$BRIDGE"
+	vm "$NAME" eids = [ "$EID" ]
+	EOC
+	for m in /e2e/mods/*.ko*; do
+		insmod "$m" || echo "E2E: note: insmod $m failed"
+	done
+	ip netns add $ITR_NS
+	ip link add e2e-itr0 type veth peer name eth0 netns $ITR_NS
+	ip link set e2e-itr0 master "$BRIDGE" up
+	ip -n $ITR_NS link set lo up
+	ip -n $ITR_NS addr add 192.0.2.3/24 dev eth0
+	ip -n $ITR_NS link set eth0 up
+	xtrd -d -v -f $D/xtrd.conf > $D/xtrd.log 2>&1 &
+	ip netns exec $ITR_NS xtrd -d -v -f $D/itr.conf > $D/itr.log 2>&1 &
+	check xtrd-up wait_for 20 sock_up "$XSOCK" || { tail -n 20 $D/xtrd.log; return 1; }
+	check itr-up wait_for 20 sock_up "$ISOCK" || { tail -n 20 $D/itr.log; return 1; }
+	migrated -d -vv -f $D/migrated.conf > $D/migrated.log 2>&1 &
+	MIG_PID=$!
+	check migrated-up wait_for 20 sock_up "$MSOCK" || { tail -n 20 $D/migrated.log; return 1; }
+	mc status --json > $D/status0.json
+	local hv
+	hv=$(js $D/status0.json "j.get('hypervisor')")
+	echo "migrated hypervisor mode: $hv"
+	if [ "$hv" = libxl ]; then pass hv-libxl; else fail hv-libxl "hypervisor '$hv'"; fi
 }
 
-# After the migration: assert on what the daemons did (map-register sent,
-# SMRs, ...).  Today there is nothing to check.
+# after the guest booted: its EID registered from dom0, the remote ITR has
+# it in its map-cache (as a host talking to the guest would)
+prime_remote() {
+	if wait_for 30 eid_registered; then pass eid-registered-before; else
+		fail eid-registered-before "MS has no $EID/32"
+		xc registrations; tail -n 20 $D/migrated.log
+	fi
+	# dom0's xTR talks to the client site too (its map-cache holds the
+	# remote ITR's RLOC): that is whom xtrd sends SMRs to
+	xc resolve 203.0.113.1 > /dev/null 2>&1 || true
+	if wait_for 20 dom0_has_client; then pass dom0-cached-client; else
+		fail dom0-cached-client "dom0's xTR has no 203.0.113.0/24"
+		xc map-cache
+	fi
+	ic lig "$EID" || true
+	ic resolve "$EID" > /dev/null 2>&1 || true
+	if wait_for 20 itr_cached; then pass remote-cached; else
+		fail remote-cached "remote ITR has no $EID in its map-cache"
+		ic map-cache
+	fi
+	ic --json timeline > $D/itr-tl0.json
+	ITR_SEQ0=$(js $D/itr-tl0.json "max([e['seq'] for e in j['events']] or [0])")
+	ic --json status > $D/itr-status0.json 2>/dev/null || true
+}
+
+dom0_has_client() {
+	xc --json map-cache > $D/dom0-cache.json 2>/dev/null &&
+	[ "$(js $D/dom0-cache.json "len([e for e in j.get('entries', []) if e['eid'] == '203.0.113.0/24' and any(x['addr'] == '192.0.2.3' for x in e['rlocs'])])")" -ge 1 ]
+}
+
+eid_registered() {
+	xc --json registrations > $D/regs.json 2>/dev/null &&
+	[ "$(js $D/regs.json "len([r for r in j.get('registrations', []) if r['eid'] == '$EID/32' and any(x['addr'] == '192.0.2.1' for x in r['rlocs'])])")" -ge 1 ]
+}
+
+# t_us of the first EVENT of NAME's last incoming migration (the one the
+# move made; the first "in" is xl create), or of its last outgoing one
+mig_t() {
+	js $D/migs.json "next((e['t_us'] for m in [m for m in j['migrations'] if m['domain'] == '$NAME' and m['direction'] == '${2:-in}'][-1:] for e in m['events'] if e['event'] == '$1'), None)"
+}
+
+itr_smr_received() {
+	ic --json timeline > $D/itr-tl.json 2>/dev/null &&
+	[ "$(js $D/itr-tl.json "len([e for e in j['events'] if e['event'] == 'smr-received' and e['seq'] > ${ITR_SEQ0:-0}])")" -ge 1 ]
+}
+
 check_daemons() {
-	:
+	local ev ok
+	stage daemons-check
+	mc migrations --json > $D/migs.json
+	echo "E2E: --- migrated timeline (migratectl migrations) ---"
+	mc migrations | sed 's/^/E2E: tl /'
+	js $D/migs.json "'\n'.join('E2E: mig %s %s %s' % (m['domain'], m['direction'], ' '.join('%s@%.3fs' % (e['event'], (e['t_us'] - m['events'][0]['t_us']) / 1e6) for e in m['events'])) for m in j['migrations'])"
+	# the incoming domain and the rename of the source
+	if grep -q -- "$NAME--incoming" $D/migs.json $D/migrated.log; then pass mig-saw-incoming; else fail mig-saw-incoming "no $NAME--incoming in migrated's timeline or log"; fi
+	if grep -q -- "migratedaway" $D/migs.json $D/migrated.log ||
+		[ -n "$(mig_t departing out)" ]; then pass mig-saw-migratedaway; else fail mig-saw-migratedaway "no --migratedaway / departing"; fi
+	if [ -n "$(mig_t released out)" ]; then pass mig-released; else fail mig-released "no released in the outgoing timeline"; fi
+	for ev in unpaused announcement register-sent smr-sent; do
+		if [ -n "$(mig_t $ev)" ]; then pass "mig-$ev"; else fail "mig-$ev" "migrated's last $NAME timeline lacks $ev"; fi
+	done
+	if [ -n "$(mig_t map-notify)" ]; then pass mig-map-notify; else fail mig-map-notify "no map-notify (map-notify-timeout: '$(mig_t map-notify-timeout)')"; fi
+	mc status --json > $D/status.json
+	echo "arrival: $(js $D/status.json "[(d['name'], d.get('arrival'), d.get('state')) for d in j['domains']]")"
+	# xtrd: the EID registered again after the migration started, SMRs
+	xc --json timeline > $D/xtrd-tl.json
+	echo "E2E: --- xtrd timeline (last 25) ---"
+	xc timeline | tail -n 25 | sed 's/^/E2E: xtrd /'
+	if wait_for 10 eid_registered; then pass eid-registered-after; else fail eid-registered-after "MS lost $EID/32"; fi
+	n=$(js $D/xtrd-tl.json "len([e for e in j['events'] if e['event'] in ('register-sent', 'map-notify', 'map-notify-received') and e.get('eid', '').startswith('$EID') and e['seq'] > ${XTRD_SEQ0:-0}])")
+	if [ "${n:-0}" -ge 1 ]; then pass xtrd-reregistered; else fail xtrd-reregistered "no register/map-notify for $EID after seq ${XTRD_SEQ0:-0}"; fi
+	n=$(js $D/xtrd-tl.json "len([e for e in j['events'] if e['event'] == 'smr-sent' and e['seq'] > ${XTRD_SEQ0:-0}])")
+	if [ "${n:-0}" -ge 1 ]; then pass xtrd-smr-sent; else fail xtrd-smr-sent "no smr-sent in xtrd's timeline"; fi
+	# the wrapper's timeline: every step but the data-plane ones (no
+	# traffic here) has a time
+	local step missing=""
+	for step in "memory transfer" "blackout (from stream end)" "announcement seen" \
+		registered "SMRs sent" "source released"; do
+		grep -F "$step " $D/wrapper.out | grep -qE '[0-9]+ +[0-9-]+ *$' &&
+			! grep -F "$step " $D/wrapper.out | grep -qE ' - +- *$' ||
+			missing="$missing '$step'"
+	done
+	if [ -z "$missing" ]; then pass wrapper-timeline; else fail wrapper-timeline "no time for$missing"; fi
+	if wait_for 10 itr_smr_received; then pass remote-smr-received; else fail remote-smr-received "remote ITR timeline has no smr-received"; fi
+	echo "E2E: --- remote ITR timeline (since the migration) ---"
+	ic --json timeline > $D/itr-tl.json
+	js $D/itr-tl.json "'\n'.join('E2E: itr %s %s %s %s' % (e['seq'], e['event'], e.get('eid', ''), e.get('detail', '') or '') for e in j['events'] if e['seq'] > ${ITR_SEQ0:-0})"
+	n=$(js $D/itr-tl.json "len([e for e in j['events'] if e['seq'] > ${ITR_SEQ0:-0} and e['event'] == 'map-reply-accepted' and e.get('eid', '').startswith('$EID/') and 'smr-invoked' in (e.get('detail') or '')])")
+	if [ "${n:-0}" -ge 1 ] && itr_cached; then pass remote-cache-refreshed; else fail remote-cache-refreshed "no smr-invoked map-reply-accepted for $EID, or not in the remote map-cache"; fi
+	ic map-cache | grep -F "$EID" | sed 's/^/E2E: itr cache /'
+	migrated_alive
+}
+
+# migrated still runs (it once died of heap corruption in libxl mode)
+migrated_alive() {
+	if kill -0 "${MIG_PID:-0}" 2>/dev/null; then pass migrated-alive; else
+		wait "${MIG_PID:-0}" 2>/dev/null
+		fail migrated-alive "migrated exited (status $?); end of its log:"
+		tail -n 30 $D/migrated.log | sed 's/^/E2E: migrated.log /'
+	fi
 }
 # -------------------------------------------------------------------------
 
@@ -159,18 +341,25 @@ t_migrate() {
 	start=$(date +%s)
 	migrate_progress &
 	mpid=$!
-	# -s "": run "xl migrate-receive" here instead of over ssh; the
-	# incoming domain is NAME--incoming, the source NAME--migratedaway
-	timeout "$MIGRATE_TIMEOUT" xl -v migrate -s "" "$NAME" "xl migrate-receive" ||
-		rc=$?
+	xc --json timeline > $D/xtrd-tl0.json
+	XTRD_SEQ0=$(js $D/xtrd-tl0.json "max([e['seq'] for e in j['events']] or [0])")
+	# our wrapper: preflight (migrated and xtrd "on the destination", here
+	# with -s ""), migratectl departure, xl migrate, then the Map-Resolver
+	# must answer the destination's RLOC.  -s "": run "xl migrate-receive"
+	# here instead of over ssh; the incoming domain is NAME--incoming, the
+	# source NAME--migratedaway
+	timeout "$MIGRATE_TIMEOUT" xl-migrate-lisp -s "" "$NAME" "xl migrate-receive" \
+		> $D/wrapper.out 2>&1 || rc=$?
+	echo "E2E: --- xl-migrate-lisp output (rc $rc) ---"
+	sed 's/^/E2E: wrapper /' $D/wrapper.out
 	kill "$mpid" 2>/dev/null
 	wait "$mpid" 2>/dev/null
-	echo "xl migrate took $(( $(date +%s) - start ))s (rc $rc)"
+	echo "E2E: note: xl-migrate-lisp took $(( $(date +%s) - start ))s (rc $rc)"
 	after=$(domid_of "$NAME")
 	if [ "$rc" -eq 0 ]; then
 		pass migrate
 	else
-		fail migrate "xl migrate rc $rc"
+		fail migrate "xl-migrate-lisp rc $rc"
 		debug_dump
 	fi
 	if [ -n "$after" ] && [ "$after" != "$before" ]; then
@@ -202,15 +391,19 @@ t_destroy() {
 
 main() {
 	stage daemons
-	start_daemons
+	start_daemons || { fails=$((fails + 1)); }
 	stage create
 	if t_create; then
+		stage prime-remote
+		prime_remote
 		stage migrate
 		t_migrate
 		check_daemons
 		stage destroy
 		t_destroy
 	fi
+	stage end
+	mark "note: dom0 stage wall times:$STAGES (total $(( $(date +%s) - t0 ))s)"
 	[ "$fails" -eq 0 ]
 }
 
