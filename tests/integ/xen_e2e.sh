@@ -1,12 +1,15 @@
 #!/bin/bash
 # xen_e2e.sh: end-to-end test on the real hypervisor: Xen 4.17 under QEMU
 # (TCG) with a Debian 12 dom0 that holds this repo's `make install`; dom0
-# creates a PVH guest and live-migrates it to localhost (xl migrate), and
-# checks the guest's gratuitous ARP.  See tests/xen-e2e/*.sh.
+# runs xtrd (MS/MR + xTR), migrated (libxl mode) and a remote ITR, creates a
+# PVH guest and live-migrates it to localhost with xl-migrate-lisp, and
+# checks the guest's gratuitous ARP, the re-registration of its EID, the
+# SMRs and what the remote ITR did with them.  See tests/xen-e2e/README.md.
 #
 # Skips (77) only when QEMU cannot run at all; anything else is pass/fail.
 # Cold (empty cache): ~3 min to fetch and debootstrap the dom0, then ~2 min
-# of boot and test; warm: ~2 min.
+# of boot and test (4-8 min more on a loaded machine, hence 900 s); warm:
+# ~2-4 min.
 #
 # Environment:
 #   XEN_E2E_CACHE   cache of .debs and the dom0 root (build-dom0.sh)

@@ -1,10 +1,12 @@
 #!/bin/bash
 # dom0-test.sh: the test itself, run inside dom0 by dom0-init.sh once the
-# Xen toolstack is up.  THIS IS THE HOOK for the real end-to-end test: today
-# it creates a PVH guest, live-migrates it to localhost with `xl migrate`
-# and checks what can be checked without our daemons; start_daemons() and
-# check_daemons() are where xtrd and migrated (installed from `make install`
-# at their real paths under /usr/local, list in /e2e/installed.txt) go.
+# Xen toolstack is up.  Starts our daemons (installed from `make install`
+# at their real paths under /usr/local, list in /e2e/installed.txt): xtrd
+# as MS/MR + xTR and migrated (libxl mode) in dom0, a second xtrd as the
+# remote ITR in the namespace e2e-itr; creates a PVH guest, has the remote
+# ITR resolve its EID, live-migrates it to localhost with xl-migrate-lisp
+# and checks what xl, migrated, both xtrds and the wrapper recorded (see
+# start_daemons(), prime_remote(), check_daemons(); README.md).
 #
 # Prints one "E2E: PASS NAME" or "E2E: FAIL NAME: why" per check and
 # "E2E: stage NAME" before each step; exits 0 only if every check passed.
