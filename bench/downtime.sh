@@ -18,7 +18,7 @@
 #   --modes "M..."     full thesis bgp (default all three)
 #   --km "N..."        DC1-DC2 distances in km
 #   --loss "P..."      loss rates in % on the DC1-DC2 path
-#   --corrupt P        corruption in % on the DC1-DC2 path (default 0)
+#   --corrupt "P..."   corruption rates in % on the DC1-DC2 path (default 0)
 #   --jitter MS        jitter on every WAN link (default none)
 #   --rate R           rate of every WAN link, e.g. 100mbit (default none)
 #   --trials N         trials per point (default 1)
@@ -52,6 +52,7 @@ WL=$REPO/bench/tools/wl.py
 MODES="full thesis bgp"
 KMS="0 1500 3000 6000 12000"
 LOSSES="0 0.1 0.5 1"
+CORRUPTS=0
 CORRUPT=0
 TRIALS=1
 BLACKOUT=0.3
@@ -77,7 +78,7 @@ parse() {
 		--modes) MODES=$2; shift ;;
 		--km) KMS=$2; shift ;;
 		--loss) LOSSES=$2; shift ;;
-		--corrupt) CORRUPT=$2; shift ;;
+		--corrupt) CORRUPTS=$2; shift ;;
 		--jitter) export TB_JITTER=$2; shift ;;
 		--rate) export TB_RATE=$2; shift ;;
 		--trials) TRIALS=$2; shift ;;
@@ -257,8 +258,8 @@ trial() {
 	cp "$RUN"/*.log "$d/" 2>/dev/null || true
 	[ -n "${KEEP_RUN:-}" ] || rm -rf "$RUN"
 	python3 bench/tools/analyze.py "$d" >>"$OUT/results.csv"
-	printf 'trial %s: %-6s %5s km loss %4s%% %-12s migration %.1fs  (%ss:%s ds)\n' \
-	    "$n" "$mode" "$km" "$loss" "$WL_SET" \
+	printf 'trial %s: %-6s %5s km loss %4s%% corrupt %s%% %-12s migration %.1fs  (%ss:%s ds)\n' \
+	    "$n" "$mode" "$km" "$loss" "$CORRUPT" "$WL_SET" \
 	    "$(awk -v a="$MIG_T_START" -v b="$MIG_T_UP" 'BEGIN { print (b - a) / 1e9 }')" \
 	    "$(($(date +%s) - t0))" "$TRIAL_PHASES"
 }
@@ -273,7 +274,7 @@ cleanup() {
 }
 
 main() {
-	local mode km loss t n=0 start sets
+	local mode km loss t n=0 start sets corrupt
 	parse "$@"
 	# a set is the workloads of one trial, comma-separated
 	sets=${WORKLOADS// /,}
@@ -288,11 +289,14 @@ main() {
 	for mode in $MODES; do
 		for km in $KMS; do
 			for loss in $LOSSES; do
-				for t in $(seq "$TRIALS"); do
-					for WL_SET in $sets; do
-						n=$((n + 1))
-						trial "$n" "$mode" "$km" "$loss" "$t" ||
-						    echo "trial $n ($mode $km km $loss%) failed" >&2
+				for corrupt in $CORRUPTS; do
+					CORRUPT=$corrupt
+					for t in $(seq "$TRIALS"); do
+						for WL_SET in $sets; do
+							n=$((n + 1))
+							trial "$n" "$mode" "$km" "$loss" "$t" ||
+							    echo "trial $n ($mode $km km $loss% corrupt $CORRUPT%) failed" >&2
+						done
 					done
 				done
 			done

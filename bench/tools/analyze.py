@@ -20,12 +20,21 @@ Columns (times in seconds, -1 = not measured / never happened):
   lost_before    datagrams sent from 1 s before the suspend to the VM up
                  that never arrived (udp only)
   lost_after     datagrams sent in the 5 s after the VM up that never
-                 arrived (udp only)
+                 arrived (udp only; with --loss it includes the WAN's own
+                 random loss, see the last two columns)
   migration_s    start of the migration to the VM up at dc2
   precopy_s      the pre-copy's duration;  blackout_s  suspend -> up
   cp_*_s         control plane, from the VM up: dc2 registers the EID,
                  dc2 sends SMRs, the client xTR receives an SMR, the
                  client xTR accepts the new mapping (map-reply-accepted)
+  lost_after_mig datagrams sent after the VM up and before the first one
+                 sent after it that arrived, never arrived: the loss the
+                 migration caused after up, without the WAN's random loss
+                 later in the window (udp only; all of lost_after if no
+                 datagram sent after up arrived)
+  wan_loss_pct   the stream's loss in % before the migration (from its
+                 start to 1 s before the suspend): the WAN's random loss
+                 (and corruption) on this path, for comparison (udp only)
 """
 import json
 import os
@@ -34,7 +43,7 @@ import sys
 COLS = ("mode km loss corrupt trial workload downtime_s restore_s "
         "lost_before lost_after migration_s precopy_s blackout_s mem_mb "
         "oneway_ms cp_register_s cp_smr_s cp_client_smr_s "
-        "cp_client_update_s").split()
+        "cp_client_update_s lost_after_mig wan_loss_pct").split()
 
 
 def meta(d):
@@ -82,7 +91,18 @@ def udp(d, name, m):
                  and int(s[0]) not in got)
     lost_a = sum(1 for s in sent if up <= int(s[1]) < up + 5 * 10**9
                  and int(s[0]) not in got)
-    return (gaps(rt, sus - 10**9, end), first_after(rt, up), lost_b, lost_a)
+    after = sorted(int(s[1]) for s in sent if int(s[1]) >= up
+                   and int(s[0]) in got)
+    lim = after[0] if after else up + 5 * 10**9
+    lost_m = sum(1 for s in sent if up <= int(s[1]) < lim
+                 and int(s[0]) not in got)
+    steady = [s for s in sent if int(s[1]) < sus - 10**9]
+    bg = -1.0
+    if steady:
+        bg = 100.0 * sum(1 for s in steady if int(s[0]) not in got) \
+            / len(steady)
+    return (gaps(rt, sus - 10**9, end), first_after(rt, up), lost_b, lost_a,
+            lost_m, bg)
 
 
 def tcp(d, name, m):
@@ -92,7 +112,8 @@ def tcp(d, name, m):
     rt = [int(r[0]) for r in rows if r[0] != "end"]
     up, sus = int(m["MIG_T_UP"]), int(m["MIG_T_SUSPEND"])
     end = int(m["WL_T_STOP"])
-    return (gaps(rt, sus - 10**9, end), first_after(rt, up), -1, -1)
+    return (gaps(rt, sus - 10**9, end), first_after(rt, up), -1, -1, -1,
+            -1)
 
 
 def events_mig(d):
@@ -180,7 +201,7 @@ def main(a):
             continue
         row = [m["MODE"], m["KM"], m["LOSS"], m["CORRUPT"], m["TRIAL"], w,
                r[0], r[1], r[2], r[3], mig_s, pre_s, bo_s, m["MEM_MB"],
-               oneway] + list(c)
+               oneway] + list(c) + [r[4], r[5]]
         print(",".join(fmt(v) for v in row))
 
 

@@ -4,12 +4,13 @@
   report.py OUTDIR
       reads OUTDIR/results.csv (bench/tools/analyze.py rows), writes
       OUTDIR/plots/*.dat (mean over trials, one file per mode, workload
-      and loss rate: "km restore_s downtime_s migration_s"),
+      and loss rate (and corruption rate, when not 0): "km restore_s
+      downtime_s migration_s"),
       OUTDIR/plots/figures.gp (run by bench/plot.sh) and
       OUTDIR/summary.md.
 
 The figures follow the thesis (Figures 5.6-5.10): x = distance (km), one
-curve per loss rate; restoration.* has one panel per workload (rows) and
+curve per loss rate (loss and corruption with --corrupt); restoration.* has one panel per workload (rows) and
 mode (columns), migration.* one panel per mode, downtime.* like
 restoration.*.
 """
@@ -41,15 +42,35 @@ def keyf(x):
         return 0.0
 
 
+def series(r):
+    """the curve of a row: its loss rate, and corruption rate if not 0"""
+    c = r.get("corrupt", "0")
+    return r["loss"] if keyf(c) == 0 else "%s c%s" % (r["loss"], c)
+
+
+def skey(lab):
+    """sort key of a series label"""
+    loss, _, c = lab.partition(" c")
+    return (keyf(loss), keyf(c))
+
+
+def slabel(lab, short=False):
+    loss, _, c = lab.partition(" c")
+    if short:
+        return loss if not c else "%s (corrupt %s)" % (loss, c)
+    return "Packet Loss (%s%%)" % loss if not c else \
+        "Loss %s%%, corrupt %s%%" % (loss, c)
+
+
 def aggregate(rows):
     agg = defaultdict(lambda: defaultdict(list))
     for r in rows:
-        k = (r["mode"], r["workload"], r["loss"], r["km"])
+        k = (r["mode"], r["workload"], series(r), r["km"])
         for c in ("restore_s", "downtime_s", "migration_s", "lost_before",
                   "lost_after", "oneway_ms", "cp_register_s", "cp_smr_s",
                   "cp_client_smr_s", "cp_client_update_s", "blackout_s",
-                  "precopy_s"):
-            agg[k][c].append(float(r[c]))
+                  "precopy_s", "lost_after_mig", "wan_loss_pct"):
+            agg[k][c].append(float(r.get(c) or -1))
     return agg
 
 
@@ -61,7 +82,7 @@ def write_dat(out, agg):
              mean(v["migration_s"])))
     names = {}
     for (mode, wl, loss), pts in files.items():
-        fn = "%s_%s_loss%s.dat" % (mode, wl, loss)
+        fn = "%s_%s_loss%s.dat" % (mode, wl, loss.replace(" ", "_"))
         with open(os.path.join(out, fn), "w") as f:
             f.write("# km restore_s downtime_s migration_s\n")
             for p in sorted(pts):
@@ -76,8 +97,8 @@ def panel(names, mode, wl, col, losses, title, ylabel):
         fn, pts = names.get((mode, wl, loss), (None, []))
         if fn and any(p[col - 1] >= 0 for p in pts):
             plots.append("'%s' using 1:($%d >= 0 ? $%d : 1/0) with "
-                         "linespoints pt 7 ps 0.6 title 'Packet Loss (%s%%)'"
-                         % (fn, col, col, loss))
+                         "linespoints pt 7 ps 0.6 title '%s'"
+                         % (fn, col, col, slabel(loss)))
     s = "set title '%s'\nset ylabel '%s'\n" % (title, ylabel)
     if not plots:
         return s + "set label 1 'no data' at graph 0.4,0.5\n" \
@@ -132,16 +153,20 @@ def summary(outdir, agg, modes, wls, rows):
          "over trials; `-` = not measured.  *one-way* is the DC1-DC2 "
          "one-way delay (5 us/km); *restore/one-way* = restoration latency "
          "divided by it; *vs full* = this mode's restoration latency "
-         "divided by mode full's at the same point." % (outdir, len(rows)),
+         "divided by mode full's at the same point; *lost after up* counts "
+         "the WAN's own random loss (*WAN loss %%*: the stream's loss "
+         "before the migration), *after up, migration's* only the "
+         "datagrams lost after up before the first one sent after up "
+         "arrived." % (outdir, len(rows)),
          "",
          "| mode | workload | km | loss % | one-way ms | downtime | restore "
-         "| restore/one-way | vs full | lost before/after up | migration "
-         "|", "|" + "---|" * 11]
+         "| restore/one-way | vs full | lost before/after up | after up, "
+         "migration's | WAN loss % | migration |", "|" + "---|" * 13]
     for m in modes:
         for wl in wls:
             pts = sorted({(keyf(k[3]), k[2], k[3]) for k in agg
                           if k[0] == m and k[1] == wl},
-                         key=lambda p: (p[0], keyf(p[1])))
+                         key=lambda p: (p[0], skey(p[1])))
             for _, loss, km in pts:
                 v = agg[(m, wl, loss, km)]
                 rs, dt = mean(v["restore_s"]), mean(v["downtime_s"])
@@ -155,10 +180,13 @@ def summary(outdir, agg, modes, wls, rows):
                         vs = "%.2f" % (rs / rf)
                 lb, la = mean(v["lost_before"]), mean(v["lost_after"])
                 lost = "-" if lb < 0 else "%.0f / %.0f" % (lb, la)
+                lm, wan = mean(v["lost_after_mig"]), mean(v["wan_loss_pct"])
                 L.append("| %s | %s | %s | %s | %.1f | %s | %s | %s | %s | "
-                         "%s | %s |" % (m, wl, km, loss, ow * 1000, fmt(dt),
-                                        fmt(rs), ratio, vs, lost,
-                                        fmt(mean(v["migration_s"]), 2)))
+                         "%s | %s | %s | %s |" % (
+                             m, wl, km, slabel(loss, True), ow * 1000,
+                             fmt(dt), fmt(rs), ratio, vs, lost,
+                             "-" if lm < 0 else "%.0f" % lm, fmt(wan, 1),
+                             fmt(mean(v["migration_s"]), 2)))
     L += ["", "## Control plane (from the VM up at dc2, seconds)", "",
           "| mode | km | loss % | dc2 registers | dc2 SMRs | client gets "
           "SMR | client updated | blackout | pre-copy |", "|" + "---|" * 9]
@@ -168,11 +196,11 @@ def summary(outdir, agg, modes, wls, rows):
         wl0 = wls[0]
         pts = sorted({(keyf(k[3]), k[2], k[3]) for k in agg
                       if k[0] == m and k[1] == wl0},
-                     key=lambda p: (p[0], keyf(p[1])))
+                     key=lambda p: (p[0], skey(p[1])))
         for _, loss, km in pts:
             v = agg[(m, wl0, loss, km)]
             L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                m, km, loss, fmt(mean(v["cp_register_s"])),
+                m, km, slabel(loss, True), fmt(mean(v["cp_register_s"])),
                 fmt(mean(v["cp_smr_s"])), fmt(mean(v["cp_client_smr_s"])),
                 fmt(mean(v["cp_client_update_s"])),
                 fmt(mean(v["blackout_s"])), fmt(mean(v["precopy_s"]), 2)))
@@ -196,7 +224,7 @@ def main(a):
     modes = [m for m in MODE_ORDER if m in present] + \
         sorted(present - set(MODE_ORDER))
     wls = [w for w in WL_TITLE if any(r["workload"] == w for r in rows)]
-    losses = sorted({r["loss"] for r in rows}, key=keyf)
+    losses = sorted({series(r) for r in rows}, key=skey)
     names = write_dat(plots, agg)
     gnuplot(plots, names, modes, wls, losses)
     summary(outdir, agg, modes, wls, rows)
