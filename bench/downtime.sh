@@ -31,7 +31,8 @@
 #                      (default 4)
 #   --out DIR          results directory (default build/bench/<date>)
 #   --pxtr             add the PxTR and a non-LISP host streaming to the
-#                      VM through it (LISP modes; workload udp_n2v)
+#                      VM through it (workload udp_n2v; in mode bgp the
+#                      host's site is a BGP AS like the client's)
 #   --no-plot          skip bench/plot.sh
 # Environment: BIN (build/bin), KEEP_RUN=1 keeps the per-trial run
 # directories, BENCH_PFX namespace prefix (default bd<pid>-), TB_* (see

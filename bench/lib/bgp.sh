@@ -9,7 +9,10 @@
 # with the same MAC at both DCs (as LISP mode's anycast gateway), and a
 # static protocol "vm" with 198.51.100.5/32 on xenbr0: enabled at dc1 at
 # start, disabled there when the VM suspends (tb_bgp_withdraw), enabled at
-# dc2 when it is up (tb_bgp_announce).  The xenstore side of the migration
+# dc2 when it is up (tb_bgp_announce).  With TB_PXTR=1, px (AS 64504,
+# 192.0.2.50) announces the non-LISP site 203.0.113.128/25 of nl, the
+# host that the LISP modes reach through the PxTR.  The xenstore side of
+# the migration
 # is the same as in the LISP modes (real xenstored per Dom0, xl's writes),
 # with no migrated watching it.
 
@@ -29,12 +32,13 @@ tb_bird_conf() {
 }
 
 tb_bird_core_conf() {
-	local n
+	local n peers="dc1:192.0.2.1:64501 dc2:192.0.2.2:64502 cl:192.0.2.3:64503"
+	tb_pxtr_on && peers="$peers px:192.0.2.50:64504"
 	{
 		echo "router id 192.0.2.254;"
 		echo "protocol device { }"
 		echo "protocol kernel { ipv4 { import none; export all; }; learn no; }"
-		for n in dc1:192.0.2.1:64501 dc2:192.0.2.2:64502 cl:192.0.2.3:64503; do
+		for n in $peers; do
 			IFS=: read -r name addr as <<<"$n"
 			echo "protocol bgp $name {"
 			echo "  local 192.0.2.254 as 64500;"
@@ -64,8 +68,9 @@ tb_bgp_routes_to() {
 }
 
 tb_up_bgp() {
-	local n
-	for n in core cl dc1 dc2; do
+	local n routers="core cl dc1 dc2"
+	tb_pxtr_on && routers="$routers px"
+	for n in $routers; do
 		tb_in "$n" sysctl -qw net.ipv4.ip_forward=1 \
 		    net.ipv4.conf.all.send_redirects=0 >/dev/null
 	done
@@ -82,7 +87,9 @@ tb_up_bgp() {
 	    'protocol static vm { ipv4; route 198.51.100.5/32 via "xenbr0"; }'
 	tb_bird_conf dc2 192.0.2.2 64502 \
 	    'protocol static vm { disabled yes; ipv4; route 198.51.100.5/32 via "xenbr0"; }'
-	for n in core cl dc1 dc2; do
+	tb_pxtr_on && tb_bird_conf px 192.0.2.50 64504 \
+	    'protocol static site { ipv4; route 203.0.113.128/25 via "nl0"; }'
+	for n in $routers; do
 		tb_bird_start "$n" || return 1
 	done
 	for n in dc1 dc2; do
@@ -97,6 +104,12 @@ tb_up_bgp() {
 	    tb_die "no BGP route to the client at dc2" || return 1
 	tb_wait 10 tb_in ch ping -c 1 -W 1 "$TB_VM_IP" ||
 	    tb_die "the client cannot reach the VM" || return 1
+	if tb_pxtr_on; then
+		tb_wait 20 tb_bgp_routes_to dc1 "$TB_NL_IP" ||
+		    tb_die "no BGP route to the non-LISP site at dc1" || return 1
+		tb_wait 10 tb_in nl ping -c 1 -W 1 "$TB_VM_IP" ||
+		    tb_die "the non-LISP host cannot reach the VM" || return 1
+	fi
 }
 
 tb_bgp_withdraw() { tb_birdc "$1" disable vm >/dev/null; }

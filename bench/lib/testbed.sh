@@ -15,14 +15,17 @@
 #   ${TB}dc2    the same for datacenter 2                      192.0.2.2
 #   ${TB}vm     the VM: eth0 198.51.100.5/24 (gw .1, anycast at both
 #               DCs), the peer of vif<domid>.0 on a Dom0's xenbr0
-#   with TB_PXTR=1 (LISP modes):
+#   with TB_PXTR=1:
 #   ${TB}px     PxTR (xtrd pxtr = on)                          192.0.2.50
 #   ${TB}nl     non-LISP host 203.0.113.200/25 behind px (gw .129); the
 #               DCs reach 203.0.113.128/25 natively through px and name
 #               px in proxy_itrs (SMRs go to it)
 # In mode bgp there is no LISP: ${TB}core is a router (bird2, AS 64500)
 # peering with bird2 on cl (64503), dc1 (64501) and dc2 (64502); the DC
-# hosting the VM announces 198.51.100.5/32.
+# hosting the VM announces 198.51.100.5/32.  The client host ch is then a
+# non-LISP host like nl; with TB_PXTR=1, px is the border router (bird2,
+# AS 64504, announcing 203.0.113.128/25) of nl's non-LISP site, so the
+# non-LISP stream (udp_n2v) runs in every mode.
 #
 # Functions:
 #   tb_up MODE              build everything, wait for the registrations
@@ -180,7 +183,7 @@ tb_net() {
 	TB_NETFRONT_PID=$TB_LAST
 }
 
-tb_pxtr_on() { [ "${TB_PXTR:-0}" = 1 ] && [ "$TB_MODE" != bgp ]; }
+tb_pxtr_on() { [ "${TB_PXTR:-0}" = 1 ]; }
 
 tb_conf_xtr() {
 	local n=$1 rloc=$2
