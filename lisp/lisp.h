@@ -8,6 +8,10 @@
  * named reason (enum lisp_err) that the daemons count; lisp_err_name()
  * gives the name used in counters and logs.  Encoders return the encoded
  * length, or -1 when a value is out of range or the buffer is too small.
+ * A decoder zeroes the fields it owns but not the array slots past a
+ * count (rec[] past nrec in a Map-Register, Notify or Reply, loc[] past
+ * nloc in a record): read only up to the count, and compare decoded
+ * structs field by field or after zeroing them yourself.
  *
  * Limits below are ours, not the protocol's: a message that carries more
  * records or locators than we keep is rejected as LERR_TOO_MANY_*, never
@@ -258,6 +262,9 @@ int	lisp_decode_addr(struct cur *, struct lisp_addr *, enum lisp_err *);
 int	lisp_encode_addr(struct wbuf *, const struct lisp_addr *);
 int	lisp_decode_record(struct cur *, struct lisp_record *, enum lisp_err *);
 int	lisp_encode_record(struct wbuf *, const struct lisp_record *);
+/* dst = src, copying only the nloc locators in use (~40 bytes each
+ * instead of the whole 600-byte struct); loc[] past nloc is left alone. */
+void	lisp_record_copy(struct lisp_record *dst, const struct lisp_record *src);
 
 /* HMAC over the message with the authentication field zeroed (RFC 9301
  * §5.6), OpenSSL libcrypto.  Expected length per alg: 20 or 32. */

@@ -1,4 +1,5 @@
 /* map_reply.c: Map-Reply (RFC 9301 §5.4). */
+#include <stddef.h>
 #include <string.h>
 
 #include "lisp_int.h"
@@ -14,7 +15,8 @@ lisp_decode_map_reply(const uint8_t *buf, size_t len,
 	uint32_t	h;
 	uint8_t		i;
 
-	memset(m, 0, sizeof(*m));
+	/* the header only: rec[] past nrec is left as it was */
+	memset(m, 0, offsetof(struct lisp_map_reply, rec));
 	if (cur_get_u32(&c, &h) == -1)
 		DROP(why, LERR_TRUNCATED);
 	if (LISP_HDR_TYPE(h) != LISP_MAP_REPLY)		/* §5.4: Type=2 */

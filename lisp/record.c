@@ -3,6 +3,7 @@
  * Map-Register, Map-Notify and the Map-Request's Map-Reply record
  * (RFC 9301 §5.4).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "lisp_int.h"
@@ -38,7 +39,9 @@ lisp_decode_record(struct cur *c, struct lisp_record *r, enum lisp_err *why)
 	uint16_t	h, v;
 	uint8_t		i;
 
-	memset(r, 0, sizeof(*r));
+	/* the header only: each locator decoded is zeroed by
+	 * decode_locator(), loc[] past nloc is left as it was */
+	memset(r, 0, offsetof(struct lisp_record, loc));
 	if (cur_get_u32(c, &r->ttl) == -1 ||	/* RFC 9301 §5.4: Record TTL */
 	    cur_get_u8(c, &r->nloc) == -1 ||	/* §5.4: Locator Count */
 	    cur_get_u8(c, &r->eid_plen) == -1 ||	/* §5.4: EID mask-len */
@@ -62,6 +65,15 @@ lisp_decode_record(struct cur *c, struct lisp_record *r, enum lisp_err *why)
 		if (decode_locator(c, &r->loc[i], why) == -1)
 			return -1;
 	return 0;
+}
+
+void
+lisp_record_copy(struct lisp_record *dst, const struct lisp_record *src)
+{
+	size_t	n = src->nloc < LISP_MAX_LOCATORS ? src->nloc : LISP_MAX_LOCATORS;
+
+	memcpy(dst, src, offsetof(struct lisp_record, loc));
+	memcpy(dst->loc, src->loc, n * sizeof(src->loc[0]));
 }
 
 static int

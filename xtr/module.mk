@@ -48,6 +48,7 @@ test_xtr_config_SRCS := tests/unit/test_xtr_config.c $(XTR_CONF_SRCS)
 test_xtr_config_PKGS := cmocka
 test_xtr_ms_SRCS := tests/unit/test_xtr_ms.c xtr/ms_sites.c xtr/ms_rules.c \
 	$(XTR_CONF_SRCS)
+test_xtr_ms_LIBS := lisp common
 test_xtr_ms_PKGS := cmocka
 test_xtr_timer_SRCS := tests/unit/test_xtr_timer.c xtr/timer.c
 test_xtr_timer_PKGS := cmocka

@@ -13,6 +13,7 @@
  * xTR registered, the xTR that held it hears a Map-Notify carrying the new
  * mapping, retransmitted until its Map-Notify-Ack.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,7 +379,8 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	p.addr = rec->eid.ip;
 	p.plen = rec->eid_plen;
 	t = tab(x, p.addr.af);
-	memset(&nr, 0, sizeof(nr));
+	/* not the record: lisp_record_copy() fills what is used of it */
+	memset(&nr, 0, offsetof(struct ms_reg, rec));
 	if (m->xtr_id_present)
 		memcpy(nr.xtr_id, m->xtr_id, LISP_XTR_ID_LEN);
 	else	/* no xTR-ID: the source address stands for it */
@@ -387,7 +389,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	nr.site = site;
 	nr.proxy_reply = m->proxy_reply;
 	nr.merge = m->merge_req;
-	nr.rec = *rec;
+	lisp_record_copy(&nr.rec, rec);
 	nr.from = *src;
 	nr.from_port = sport;
 	nr.first_ms = nr.last_ms = mono_ms();

@@ -61,6 +61,24 @@ ms_merged_record(const struct ms_eid *e, struct lisp_record *out)
 		}
 }
 
+/* A refresh of a registration already stored: everything but the list
+ * link, the owner, the expiry timer and first_ms, and of the record only
+ * the locators in use (whole-struct copies were most of a refresh's cost
+ * after the HMAC).  A field added to struct ms_reg must be added here. */
+static void
+reg_update(struct ms_reg *dst, const struct ms_reg *src)
+{
+	memcpy(dst->xtr_id, src->xtr_id, LISP_XTR_ID_LEN);
+	dst->site_id = src->site_id;
+	dst->site = src->site;
+	dst->proxy_reply = src->proxy_reply;
+	dst->merge = src->merge;
+	lisp_record_copy(&dst->rec, &src->rec);
+	dst->from = src->from;
+	dst->from_port = src->from_port;
+	dst->last_ms = src->last_ms;
+}
+
 int
 msr_apply(struct ms_eid *e, const struct ms_reg *nr, struct ms_reg **gone,
     struct ms_reg **stored)
@@ -75,13 +93,8 @@ msr_apply(struct ms_eid *e, const struct ms_reg *nr, struct ms_reg **gone,
 	if ((mine = e->regs) != NULL && mine->next == NULL && nr->rec.ttl != 0 &&
 	    memcmp(mine->xtr_id, nr->xtr_id, LISP_XTR_ID_LEN) == 0 &&
 	    msr_same_rlocs(&mine->rec, &nr->rec)) {
-		struct ms_reg	keep = *mine;
-
-		*mine = *nr;
-		mine->next = NULL;
+		reg_update(mine, nr);
 		mine->e = e;
-		mine->expire = keep.expire;
-		mine->first_ms = keep.first_ms;
 		*stored = mine;
 		return 0;
 	}
@@ -114,14 +127,9 @@ msr_apply(struct ms_eid *e, const struct ms_reg *nr, struct ms_reg **gone,
 				*gone = r;
 			}
 		}
-		if (mine != NULL) {
-			struct ms_reg	 keep = *mine;
-
-			*mine = *nr;
-			mine->next = keep.next;
-			mine->expire = keep.expire;
-			mine->first_ms = keep.first_ms;
-		} else {
+		if (mine != NULL)
+			reg_update(mine, nr);
+		else {
 			if ((mine = malloc(sizeof(*mine))) == NULL)
 				return -1;
 			*mine = *nr;

@@ -98,6 +98,8 @@ test_decoded_fields(void **state)
 	}
 	for (i = 4; i < 6; i++) {
 		assert_int_equal(lisp_sample(i, &s), 0);
+		/* slots past a count are the caller's: zero them to compare */
+		memset(&r, 0, sizeof(r));
 		assert_int_equal(lisp_decode_map_reply(s.buf, (size_t)s.len,
 		    &r, &why), 0);
 		assert_memory_equal(&r, &s.u.mrep, sizeof(r));
