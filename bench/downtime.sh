@@ -162,7 +162,27 @@ wl_start() {
 	    2121 600 "$d/tcp.log"
 	has http && wl_bg ch "$d/http.err" python3 "$WL" http-get \
 	    "http://$TB_VM_IP:8080/www.bin" 600 "$d/http.log"
-	sleep 1
+	wl_warm "$d"
+}
+
+# wl_warm DIR: every workload delivers (its receiver's first line), then
+# WL_WARMUP s more, so that each stream runs a while before the suspend
+# (lost_before starts 1 s before it, wan_loss_pct ends there): on a busy
+# host the python start-ups alone took more than the fixed second this
+# used to sleep
+WL_WARMUP=1.5
+wl_warm() {
+	local d=$1 f
+	local -a logs=()
+	has udp && logs+=("$d/udp_v2c.recv" "$d/udp_c2v.recv")
+	has udp && tb_pxtr_on && logs+=("$d/udp_n2v.recv")
+	has tcp && logs+=("$d/tcp.log")
+	has http && logs+=("$d/http.log")
+	for f in "${logs[@]}"; do
+		tb_wait 30 test -s "$f" ||
+		    echo "downtime: nothing received in $f after 30 s" >&2
+	done
+	sleep "$WL_WARMUP"
 }
 
 # The senders stop first and the receivers WL_DRAIN s later, so that the

@@ -11,13 +11,15 @@ compared.  Every command runs until killed (SIGTERM) or for SECONDS.
         e.g. the VM's link was down)
   wl.py udp-recv PORT SECONDS LOG
         LOG gets "seq send_ns recv_ns" per datagram (recv_ns: the
-        kernel's receive time stamp, SO_TIMESTAMPNS)
+        kernel's receive time stamp, SO_TIMESTAMPNS); the first line is
+        flushed at once (the harness waits for it before migrating)
   wl.py tcp-source PORT
         FTP-like server: sends zeros to every client that connects until
         the client goes away
   wl.py tcp-sink ADDR PORT SECONDS LOG
         connects (64 KiB receive buffer) and reads (paced: WL_RATE
-        bytes/s, default 1e6); LOG gets "recv_ns bytes" per read
+        bytes/s, default 1e6); LOG gets "recv_ns bytes" per read (the
+        first line flushed at once)
   wl.py http-get URL SECONDS LOG
         HTTP/1.0 download (URL http://ADDR:PORT/PATH), receive buffer
         and pacing as tcp-sink; LOG like tcp-sink, then "end NS status"
@@ -93,6 +95,7 @@ def udp_recv(port, secs, log):
     s.bind(("0.0.0.0", port))
     end = time.monotonic() + secs
     s.settimeout(0.2)
+    first = True
     with open(log, "w", buffering=1 << 16) as f:
         while not STOP and time.monotonic() < end:
             try:
@@ -111,6 +114,9 @@ def udp_recv(port, secs, log):
                     now = sec * 10**9 + nsec
             seq, ts = struct.unpack(FMT, data[:16])
             f.write("%d %d %d\n" % (seq, ts, now))
+            if first:
+                f.flush()
+                first = False
 
 
 def tcp_source(port):
@@ -157,8 +163,12 @@ def read_loop(sock_read, secs, f):
             break
         if not b:
             break
+        if not total:
+            f.write("%d %d\n" % (time.time_ns(), len(b)))
+            f.flush()
+        else:
+            f.write("%d %d\n" % (time.time_ns(), len(b)))
         total += len(b)
-        f.write("%d %d\n" % (time.time_ns(), len(b)))
     return total
 
 
