@@ -1,0 +1,401 @@
+#!/bin/bash
+# host-test.sh: the two-host test inside a dom0 (run by host-init.sh once
+# the Xen stack and the link are up).  One script, two roles (E2E_ROLE):
+#
+#   host A, RLOC 192.0.2.1: drives the test.  Namespaces on its wan0:
+#     e2e-ms  192.0.2.100  xtrd role ms: Map-Server/Map-Resolver of the
+#             sites dc (198.51.100.0/24, more-specifics) and client
+#             (203.0.113.0/25)
+#     e2e-cl  192.0.2.3    xtrd, the client site's xTR (data plane, site
+#             bridge site0, anycast gateway 203.0.113.1)
+#     e2e-ch  203.0.113.10 the client host behind e2e-cl; pings the guest
+#     dom0: xtrd (xTR of site dc, data plane on xenbr0, anycast gateway
+#     198.51.100.1) and migrated (libxl), the guest e2e-guest
+#     (198.51.100.5) created here and moved to B with
+#     `xl-migrate-lisp -s /e2e/rsh e2e-guest 192.0.2.2`
+#   host B, RLOC 192.0.2.2: dom0 xtrd and migrated as A's, rsh.py server
+#     (what xl migrate and the wrapper reach B with); waits until A writes
+#     /run/e2e/finish through rsh, prints its timelines and ends.
+#
+# The link between the hosts (QEMU socket backend, e1000) has netem delay
+# E2E_DELAY_MS on each host's eth0.  Markers as tests/xen-e2e/dom0-test.sh:
+# "E2E: stage NAME", "E2E: PASS NAME", "E2E: FAIL NAME: why", "E2E: note".
+#
+# Environment (host-init.sh; e2e.KEY=VALUE on the dom0 command line):
+#   E2E_ROLE          a | b
+#   E2E_RLOC          this dom0's address on wan0
+#   E2E_DELAY_MS      one-way delay on each host's link (for the report)
+#   E2E_GUEST_MEM     guest MiB (default 128)
+#   E2E_WAIT_B        seconds B waits for A's end (default 1500)
+set -u -o pipefail
+
+NAME=e2e-guest
+EID=198.51.100.5
+GW=198.51.100.1
+MAC=00:16:3e:00:e2:05
+AMAC=00:00:5e:00:01:01
+CH_IP=203.0.113.10
+A=192.0.2.1
+B=192.0.2.2
+MS=192.0.2.100
+CL=192.0.2.3
+KEY=dc-site-key
+MEM=${E2E_GUEST_MEM:-128}
+D=/run/e2e
+CFG=$D/$NAME.cfg
+CONLOG=/var/log/xen/console/guest-$NAME.log
+XSOCK=/run/xtrd/xtrd.sock
+MSOCK=/run/migrated/migrated.sock
+MS_SOCK=$D/ms.sock
+CL_SOCK=$D/cl.sock
+RSH=/e2e/rsh
+fails=0
+t0=$(date +%s)
+STAGES=""
+stage_t=$t0
+stage_n=""
+
+mark() { echo "E2E: $*"; }
+stage() {
+	local now
+	now=$(date +%s)
+	[ -z "$stage_n" ] || STAGES="$STAGES $stage_n=$((now - stage_t))s"
+	stage_n=$1
+	stage_t=$now
+	mark "stage $1 (dom0 t+$((now - t0))s)"
+}
+pass() { mark "PASS $1${2:+: $2}"; }
+fail() { mark "FAIL $1: $2"; fails=$((fails + 1)); }
+note() { mark "note: $*"; }
+
+# wait_for SECONDS CMD...: retry every half second, a line every 30 s
+wait_for() {
+	local start end next
+	start=$(date +%s)
+	end=$((start + $1))
+	next=$((start + 30))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		if [ "$(date +%s)" -ge "$next" ]; then
+			echo "waiting for '$*' since $(( $(date +%s) - start ))s"
+			next=$((next + 30))
+		fi
+		sleep 0.5
+	done
+}
+
+# js FILE EXPR: a python expression over the JSON in FILE (as j)
+js() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print("" if r is None else r)' "$1" "$2"; }
+xc() { xtrctl -s "$XSOCK" "$@"; }
+msc() { xtrctl -s "$MS_SOCK" "$@"; }
+clc() { xtrctl -s "$CL_SOCK" "$@"; }
+mc() { migratectl -s "$MSOCK" "$@"; }
+onb() { "$RSH" "$B" "$@"; }
+sock_up() { [ -S "$1" ]; }
+
+# conf_xtr RLOC SOCKET: the data-plane xTR part both dom0s and e2e-cl share
+conf_xtr() {
+	cat <<-EOC
+	role = "xtr"
+	rlocs = [ '$1' ]
+	map_servers = [ '$MS,key=$3' ]
+	map_resolvers = [ '$MS' ]
+	control_socket = "$2"
+	register_interval = 60
+	register_retry = 500
+	data_plane = "on"
+	eid_space = [ '198.51.100.0/24', '203.0.113.0/25' ]
+	anycast_mac = "$AMAC"
+	EOC
+}
+
+# dom0's own xtrd (xTR of site dc on xenbr0) and migrated (libxl)
+start_dom0_daemons() {
+	mkdir -p $D /run/xtrd /run/migrated
+	{
+		conf_xtr "$E2E_RLOC" "$XSOCK" "$KEY"
+		echo 'site_interface = "xenbr0"'
+		echo "anycast_gateway = [ '$GW/24' ]"
+	} > $D/xtrd.conf
+	cat > $D/migrated.conf <<-EOC
+	socket = "$MSOCK"
+	xtrd_socket = "$XSOCK"
+	hypervisor = auto
+	notify_wait_ms = 1000
+	heartbeat_ms = 1000
+	bridge "xenbr0"
+	vm "$NAME" eids = [ "$EID" ]
+	EOC
+	xtrd -d -v -f $D/xtrd.conf > $D/xtrd.log 2>&1 &
+	check_up xtrd "$XSOCK" $D/xtrd.log || return 1
+	migrated -d -vv -f $D/migrated.conf > $D/migrated.log 2>&1 &
+	MIG_PID=$!
+	check_up migrated "$MSOCK" $D/migrated.log || return 1
+	mc status --json > $D/status0.json
+	hv=$(js $D/status0.json "j.get('hypervisor')")
+	if [ "$hv" = libxl ]; then pass "$E2E_ROLE-hv-libxl"; else fail "$E2E_ROLE-hv-libxl" "hypervisor '$hv'"; fi
+}
+
+check_up() {
+	if wait_for 30 sock_up "$2"; then pass "$E2E_ROLE-$1-up"; return 0; fi
+	fail "$E2E_ROLE-$1-up" "no socket $2"
+	tail -n 20 "$3" | sed "s/^/E2E: $1.log /"
+	return 1
+}
+
+# ns_on_wan NS ADDR: a namespace with a veth into wan0
+ns_on_wan() {
+	ip netns add "$1"
+	ip link add "$1-w" type veth peer name eth0 netns "$1"
+	ip link set "$1-w" master wan0 up
+	ip -n "$1" link set lo up
+	ip -n "$1" addr add "$2/24" dev eth0
+	ip -n "$1" link set eth0 up
+}
+
+# host A: the Map-Server, the client site (xTR + host)
+start_a_namespaces() {
+	ns_on_wan e2e-ms "$MS"
+	ns_on_wan e2e-cl "$CL"
+	cat > $D/ms.conf <<-EOC
+	role = "ms"
+	sites = [ 'name=dc,key=$KEY,eid=198.51.100.0/24,more_specifics=yes',
+	          'name=client,key=client-key,eid=203.0.113.0/25' ]
+	control_socket = "$MS_SOCK"
+	EOC
+	{
+		conf_xtr "$CL" "$CL_SOCK" client-key
+		echo "database = [ '203.0.113.0/25' ]"
+		echo 'site_interface = "site0"'
+		echo "anycast_gateway = [ '203.0.113.1/25' ]"
+	} > $D/cl.conf
+	ip -n e2e-cl link add site0 type bridge stp_state 0 forward_delay 0
+	ip -n e2e-cl link set site0 up
+	ip netns add e2e-ch
+	ip -n e2e-cl link add ch0 type veth peer name eth0 netns e2e-ch
+	ip -n e2e-cl link set ch0 master site0 up
+	ip -n e2e-ch link set lo up
+	ip -n e2e-ch addr add "$CH_IP/25" dev eth0
+	ip -n e2e-ch link set eth0 up
+	ip -n e2e-ch route add default via 203.0.113.1
+	ip netns exec e2e-ms xtrd -d -v -f $D/ms.conf > $D/ms.log 2>&1 &
+	check_up ms "$MS_SOCK" $D/ms.log || return 1
+	ip netns exec e2e-cl xtrd -d -v -f $D/cl.conf > $D/cl.log 2>&1 &
+	check_up cl "$CL_SOCK" $D/cl.log || return 1
+}
+
+# registrations at the MS: EID/32 with RLOC
+ms_maps() {
+	msc --json registrations > $D/regs.json 2>/dev/null &&
+	[ "$(js $D/regs.json "len([r for r in j.get('registrations', []) if r['eid'] == '$1' and any(x['addr'] == '$2' for x in r['rlocs'])])")" -ge 1 ]
+}
+
+guest_up() { grep -q "E2E-GUEST: up" "$CONLOG"; }
+ch_ping() { ip netns exec e2e-ch ping -c 1 -W 1 "$EID"; }
+
+create_guest() {
+	local n
+	sed -e "s|@NAME@|$NAME|g" -e "s|@MEM@|$MEM|g" \
+		-e "s|@KERNEL@|/e2e/vmlinuz|g" -e "s|@RAMDISK@|/e2e/guest-initrd|g" \
+		-e "s|@MAC@|$MAC|g" -e "s|@IP@|$EID/24 e2e_gw=$GW|g" -e "s|@BRIDGE@|xenbr0|g" \
+		/e2e/guest.cfg.in > "$CFG"
+	for n in 1 2; do
+		xl create "$CFG" > $D/xl-create.log 2>&1 && { pass create; break; }
+		cat $D/xl-create.log
+		if [ "$n" -eq 2 ] || ! grep -q 'because of timeout' $D/xl-create.log; then
+			fail create "xl create"
+			return 1
+		fi
+		note "xl create hit the hotplug timeout, trying once more"
+		xl destroy "$NAME" 2>/dev/null
+	done
+	if wait_for 300 guest_up; then pass guest-boot; else
+		fail guest-boot "no 'E2E-GUEST: up' in $CONLOG"
+		tail -n 20 "$CONLOG"
+		return 1
+	fi
+}
+
+# ping from the client host, one every PING_I s, with receive times
+start_client() {
+	PING_I=0.1
+	ip netns exec e2e-ch ping -D -n -i "$PING_I" -W 2 "$EID" > $D/ping.log 2>&1 &
+	PING_PID=$!
+}
+
+# the client's replies: the longest gap between two replies (the downtime
+# seen by the client, less one interval), replies after the move
+client_report() {
+	python3 - "$D/ping.log" "$1" "$2" <<-'EOP'
+	import re, sys
+	ts = [float(m.group(1)) for m in
+	      (re.match(r'\[(\d+\.\d+)\] \d+ bytes from', l) for l in open(sys.argv[1]))
+	      if m]
+	t_mig, t_end = float(sys.argv[2]), float(sys.argv[3])
+	gaps = [(b - a, a, b) for a, b in zip(ts, ts[1:])]
+	g = max(gaps) if gaps else (0, 0, 0)
+	after = len([t for t in ts if t > t_end])
+	print("replies %d, during migration %d, after the move %d; longest gap "
+	      "%.3f s (from migration start +%.3f s to +%.3f s)" %
+	      (len(ts), len([t for t in ts if t_mig <= t <= t_end]), after,
+	       g[0], g[1] - t_mig, g[2] - t_mig))
+	print("GAP %.3f AFTER %d" % (g[0], after))
+	EOP
+}
+
+mig_has() {
+	js "$1" "len([m for m in j['migrations'] if m['domain'].startswith('$NAME') and m['direction'] == '$2' and any(e['event'] == '$3' for e in m['events'])])"
+}
+
+print_migs() {
+	js "$1" "'\n'.join('E2E: $2 mig %s %s %s' % (m['domain'], m['direction'], ' '.join('%s@%.3fs' % (e['event'], (e['t_us'] - m['events'][0]['t_us']) / 1e6) for e in m['events'])) for m in j['migrations'])"
+}
+
+tl_count() {
+	js "$1" "len([e for e in j['events'] if e['event'] == '$2' and e.get('eid', '').startswith('$EID')])"
+}
+
+print_tl() {
+	js "$1" "'\n'.join('E2E: $2 tl %7.3f %s %s %s %s' % ((e['t_ms'] - ${3:-0}) / 1e3, e['event'], e.get('eid') or '', e.get('peer') or '', e.get('detail') or '') for e in j['events'] if e['seq'] > ${4:-0})"
+}
+
+role_a() {
+	local rc=0 n t_mig t_end gap after
+	stage link
+	if wait_for 120 ping -c 1 -W 1 $B; then pass link-ping; else fail link-ping "no reply from $B"; return 1; fi
+	ping -c 5 -i 0.3 -q $B | tail -n 1 | sed 's/^/E2E: note: A->B /'
+	if wait_for 300 onb true; then pass rsh-b; else fail rsh-b "B's rsh.py does not answer"; return 1; fi
+	stage daemons
+	start_a_namespaces || return 1
+	start_dom0_daemons || return 1
+	if wait_for 300 onb test -S "$XSOCK" -a -S "$MSOCK"; then pass b-daemons; else fail b-daemons "B's xtrd/migrated not up"; return 1; fi
+	stage create
+	create_guest || return 1
+	if wait_for 60 ms_maps "$EID/32" $A; then pass ms-maps-eid-to-a; else fail ms-maps-eid-to-a "MS: no $EID/32 -> $A"; msc registrations; fi
+	stage client
+	if wait_for 60 ch_ping; then pass client-reach-before; else
+		fail client-reach-before "client $CH_IP gets no reply from $EID"
+		clc map-cache; xc map-cache; tail -n 20 $D/xtrd.log
+	fi
+	start_client
+	sleep 3
+	stage migrate
+	xc --json timeline > $D/a-tl0.json
+	clc --json timeline > $D/cl-tl0.json
+	A_SEQ0=$(js $D/a-tl0.json "max([e['seq'] for e in j['events']] or [0])")
+	CL_SEQ0=$(js $D/cl-tl0.json "max([e['seq'] for e in j['events']] or [0])")
+	t_mig=$(date +%s.%N)
+	timeout 900 xl-migrate-lisp -s "$RSH" "$NAME" "$B" > $D/wrapper.out 2>&1 || rc=$?
+	t_end=$(date +%s.%N)
+	echo "E2E: --- xl-migrate-lisp -s $RSH $NAME $B (rc $rc, $(python3 -c "print('%.1f' % ($t_end - $t_mig))") s) ---"
+	sed 's/^/E2E: wrapper /' $D/wrapper.out
+	if [ "$rc" -eq 0 ]; then pass migrate; else fail migrate "xl-migrate-lisp rc $rc"; fi
+	stage checks
+	# the guest runs on B, not on A
+	onb xl list > $D/b-xl-list.txt 2>&1
+	if grep -q "^$NAME " $D/b-xl-list.txt && ! xl list | grep -q "^$NAME"; then
+		pass guest-on-b "$(grep "^$NAME " $D/b-xl-list.txt | tr -s ' ')"
+	else
+		fail guest-on-b "B: $(tr '\n' ';' < $D/b-xl-list.txt) A: $(xl list | tr '\n' ';')"
+	fi
+	onb grep -q "E2E-GUEST: up" "$CONLOG" 2>/dev/null || true
+	# the MS maps the EID to B's RLOC
+	if wait_for 30 ms_maps "$EID/32" $B; then pass ms-maps-eid-to-b; else fail ms-maps-eid-to-b "MS: no $EID/32 -> $B"; fi
+	msc registrations | grep -F "$EID" | sed 's/^/E2E: ms reg /'
+	# B's migrated saw the --incoming domain and registered the EID
+	onb migratectl migrations --json > $D/b-migs.json
+	if grep -q -- "$NAME--incoming" $D/b-migs.json ||
+		[ "$(mig_has $D/b-migs.json in unpaused)" -ge 1 ]; then pass b-mig-saw-incoming; else fail b-mig-saw-incoming "no $NAME--incoming in B's migrated"; fi
+	for ev in unpaused announcement register-sent map-notify smr-sent; do
+		if [ "$(mig_has $D/b-migs.json in $ev)" -ge 1 ]; then pass "b-mig-$ev"; else fail "b-mig-$ev" "B's migrated timeline lacks $ev"; fi
+	done
+	onb xtrctl --json database > $D/b-db.json
+	if grep -q "$EID/32" $D/b-db.json; then pass b-xtrd-database; else fail b-xtrd-database "B's xtrd has no $EID/32"; fi
+	onb xtrctl --json timeline > $D/b-tl.json
+	if [ "$(tl_count $D/b-tl.json registered)" -ge 1 ] || [ "$(tl_count $D/b-tl.json database-add)" -ge 1 ]; then pass b-xtrd-registered; else fail b-xtrd-registered "no registered/database-add for $EID in B's xtrd"; fi
+	# A: the guest departed, its EID handed over (away entry / redirect)
+	mc migrations --json > $D/a-migs.json
+	for ev in departing released; do
+		if [ "$(mig_has $D/a-migs.json out $ev)" -ge 1 ]; then pass "a-mig-$ev"; else fail "a-mig-$ev" "A's migrated timeline lacks $ev"; fi
+	done
+	xc --json timeline > $D/a-tl.json
+	n=$(js $D/a-tl.json "len([e for e in j['events'] if e['seq'] > $A_SEQ0 and e['event'] in ('away-entry', 'dp-away', 'mobility-notify', 'map-notify-moved') and e.get('eid', '').startswith('$EID')])")
+	if [ "${n:-0}" -ge 1 ]; then pass a-away-entry; else fail a-away-entry "no away-entry/dp-away for $EID in A's xtrd"; fi
+	n=$(js $D/a-tl.json "len([e for e in j['events'] if e['seq'] > $A_SEQ0 and e['event'] in ('dp-first-redirect', 'smr-sent')])")
+	if [ "${n:-0}" -ge 1 ]; then pass a-redirect-or-smr; else fail a-redirect-or-smr "A's xtrd neither redirected nor sent SMRs"; fi
+	# the client: SMR or new mapping at its xTR, replies after the move
+	clc --json timeline > $D/cl-tl.json
+	n=$(js $D/cl-tl.json "len([e for e in j['events'] if e['seq'] > $CL_SEQ0 and e['event'] == 'map-reply-accepted' and e.get('eid', '').startswith('$EID')])")
+	if [ "${n:-0}" -ge 1 ]; then pass cl-map-reply-after "$n"; else note "client xTR took no new map-reply for $EID"; fi
+	clc map-cache | grep -F "$EID" | sed 's/^/E2E: cl cache /'
+	clc --json map-cache > $D/cl-cache.json
+	if [ "$(js $D/cl-cache.json "len([e for e in j.get('entries', []) if e['eid'].startswith('$EID') and any(x['addr'] == '$B' for x in e['rlocs'])])")" -ge 1 ]; then pass cl-cache-points-to-b; else note "client xTR's map-cache does not name $B (the away entry at A redirects)"; fi
+	sleep 5
+	kill "$PING_PID" 2>/dev/null
+	wait "$PING_PID" 2>/dev/null
+	client_report "$t_mig" "$t_end" > $D/client.txt
+	note "client: $(head -n 1 $D/client.txt)"
+	read -r _ gap _ after < <(tail -n 1 $D/client.txt)
+	if [ "${after:-0}" -ge 1 ]; then pass client-reach-after "downtime (longest gap between replies) ${gap}s"; else
+		fail client-reach-after "no reply after the move"
+		tail -n 5 $D/ping.log
+	fi
+	migrated_alive
+	stage report
+	echo "E2E: --- host A migrated timeline ---"
+	mc migrations | sed 's/^/E2E: A tl /'
+	print_migs $D/a-migs.json A
+	echo "E2E: --- host B migrated timeline ---"
+	onb migratectl migrations | sed 's/^/E2E: B tl /'
+	print_migs $D/b-migs.json B
+	echo "E2E: --- host A xtrd timeline (since the migration) ---"
+	print_tl $D/a-tl.json A 0 "$A_SEQ0"
+	echo "E2E: --- host B xtrd timeline (last 30) ---"
+	print_tl $D/b-tl.json B | tail -n 30
+	echo "E2E: --- client xTR timeline (since the migration) ---"
+	print_tl $D/cl-tl.json cl 0 "$CL_SEQ0"
+}
+
+migrated_alive() {
+	if kill -0 "${MIG_PID:-0}" 2>/dev/null; then pass a-migrated-alive; else
+		fail a-migrated-alive "A's migrated exited"
+		tail -n 30 $D/migrated.log | sed 's/^/E2E: migrated.log /'
+	fi
+	if onb pgrep -x migrated > /dev/null; then pass b-migrated-alive; else fail b-migrated-alive "B's migrated is gone"; fi
+}
+
+role_b() {
+	stage daemons
+	mkdir -p $D
+	python3 /e2e/rsh.py server "$E2E_RLOC" 5022 > $D/rsh.log 2>&1 &
+	start_dom0_daemons || return 1
+	stage wait-a
+	if wait_for "${E2E_WAIT_B:-1500}" test -e $D/finish; then pass b-finished-by-a; else fail b-finished-by-a "A never wrote $D/finish"; fi
+	stage report
+	echo "E2E: --- host B migrated timeline ---"
+	mc migrations | sed 's/^/E2E: B tl /'
+	echo "E2E: --- host B xtrd timeline (last 30) ---"
+	xc timeline | tail -n 30 | sed 's/^/E2E: B xtrd /'
+	xl list
+	if kill -0 "${MIG_PID:-0}" 2>/dev/null; then pass b-migrated-alive; else
+		fail b-migrated-alive "B's migrated exited"
+		tail -n 30 $D/migrated.log | sed 's/^/E2E: B migrated.log /'
+	fi
+}
+
+main() {
+	mkdir -p $D
+	note "role $E2E_ROLE, RLOC $E2E_RLOC, link delay ${E2E_DELAY_MS:-?} ms each way"
+	if [ "$E2E_ROLE" = a ]; then
+		role_a || true
+		onb touch $D/finish || note "could not tell B to end"
+	else
+		role_b
+	fi
+	stage end
+	mark "note: $E2E_ROLE stage wall times:$STAGES (total $(( $(date +%s) - t0 ))s)"
+	[ "$fails" -eq 0 ]
+}
+
+main
