@@ -214,6 +214,7 @@ h_db_remove(struct api *api, struct req *rq)
 	json_object	*o, *mt, *r;
 	char		 err[128];
 	size_t		 i, n;
+	bool		 kept;
 
 	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
 		return reply_err(rq->conn, 400, err);
@@ -242,9 +243,16 @@ h_db_remove(struct api *api, struct req *rq)
 		}
 	}
 	json_object_put(o);
-	if (etr_db_remove(api->x, &eid) == -1)
+	if (etr_db_find(api->x, &eid) == NULL)
 		return reply_err(rq->conn, 404, "no such database mapping");
-	if (aw.nrloc > 0) {
+	/* an away entry only where the data plane keeps one (not with
+	 * away_entries = no, nor without a data plane): then the Map-Server
+	 * registration is handed over, not withdrawn at once */
+	kept = aw.nrloc > 0 && dp_away_add(&eid, aw.rloc, aw.nrloc) == 1;
+	if ((kept ? etr_db_handoff(api->x, &eid, DP_AWAY_SMR_WAIT_MS) :
+	    etr_db_remove(api->x, &eid)) == -1)
+		return reply_err(rq->conn, 404, "no such database mapping");
+	if (kept) {
 		aw.eid = eid;
 		aw.since_ms = mono_ms();
 		for (i = 0; i < (size_t)naway; i++)
@@ -255,12 +263,11 @@ h_db_remove(struct api *api, struct req *rq)
 		if (i < (size_t)naway)
 			away[i] = aw;
 		tl_add("away-entry", &eid, &aw.rloc[0], "%d RLOCs", aw.nrloc);
-		dp_away_add(&eid, aw.rloc, aw.nrloc);	/* redirect packets */
 	}
 	r = json_object_new_object();
 	jadd(r, "eid", jstr_prefix(&eid));
 	jadd(r, "withdrawing", json_object_new_boolean(true));
-	jadd(r, "away", json_object_new_boolean(aw.nrloc > 0));
+	jadd(r, "away", json_object_new_boolean(kept));
 	return reply_json(rq->conn, 200, r);
 }
 

@@ -280,11 +280,12 @@ dp_mapping_installed(const struct ipprefix *p)
 		ops->mapping_installed(p);
 }
 
-void
+int
 dp_away_add(const struct ipprefix *p, const struct ipaddr *rloc, int n)
 {
-	if (ops != NULL && dp_g->x->conf->away_entries)
-		ops->away_add(p, rloc, n);
+	if (ops == NULL || !dp_g->x->conf->away_entries)
+		return 0;
+	return ops->away_add(p, rloc, n, false);
 }
 
 void
@@ -303,7 +304,7 @@ dp_moved(const struct lisp_record *r)
 		if (r->loc[i].priority != 255 && r->loc[i].reachable)
 			rloc[n++] = r->loc[i].rloc.ip;
 	if (n > 0)
-		ops->away_add(&p, rloc, n);
+		(void)ops->away_add(&p, rloc, n, true);
 }
 
 void

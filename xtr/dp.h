@@ -33,9 +33,11 @@ struct dp_ops {
 	void	(*eid_removed)(const struct ipprefix *);
 	/* ITR: the map-cache gained an entry (flush the miss queue) */
 	void	(*mapping_installed)(const struct ipprefix *);
-	/* The move: eid now lives at rlocs; keep an away entry */
-	void	(*away_add)(const struct ipprefix *, const struct ipaddr *,
-		    int n);
+	/* The move: eid now lives at rlocs; keep an away entry.  confirmed:
+	 * the mapping system maps it there already (a mobility Map-Notify),
+	 * SMR at once; else hold SMRs (dp_away.c).  1 if an entry is kept. */
+	int	(*away_add)(const struct ipprefix *, const struct ipaddr *,
+		    int n, bool confirmed);
 };
 
 extern const struct dp_ops	dp_tun_ops;	/* dp.c: TUN + UDP 4341 */
@@ -49,7 +51,12 @@ void	dp_run(const struct pollfd *, int n);
 void	dp_eid_added(const struct ipprefix *);
 void	dp_eid_removed(const struct ipprefix *);
 void	dp_mapping_installed(const struct ipprefix *);
-void	dp_away_add(const struct ipprefix *, const struct ipaddr *, int n);
+/* The API's move (at the suspend, before the new site registers): an
+ * away entry whose SMRs wait for dp_moved() or DP_AWAY_SMR_WAIT_MS.
+ * 1 if an entry is kept, 0 if not (no data plane, away_entries = no,
+ * or every RLOC is ours). */
+int	dp_away_add(const struct ipprefix *, const struct ipaddr *, int n);
+#define DP_AWAY_SMR_WAIT_MS	5000
 /* From a Map-Notify record: eid moved to the record's RLOCs. */
 void	dp_moved(const struct lisp_record *);
 /* Add "dp_<name>": N for every data-plane counter to a json_object. */

@@ -29,6 +29,7 @@
 	X(udp_rx) X(decap_tx) X(decap_tx_bytes)				\
 	X(miss) X(queued) X(queue_flushed) X(resolve_sent)		\
 	X(away_reencap) X(away_smr) X(away_added) X(away_expired)	\
+	X(away_smr_held) X(away_smr_timeout)				\
 	X(petr_tx) X(lsb_update) X(pmtu_icmp) X(pmtu_outer_frag)	\
 	X(nd_proxy_na) X(garp_sent)					\
 	X(drop_queue_full) X(drop_queue_timeout) X(drop_bad_inner)	\
@@ -156,7 +157,9 @@ void	dp_queue_free(void);
 /* dp_away.c: EIDs that left, redirected to their new RLOCs */
 struct dp_away;
 struct dp_away *dp_away_find(const struct ipaddr *);
-void	dp_away_set(const struct ipprefix *, const struct ipaddr *, int n);
+/* 1 if an entry is kept for eid (created or updated), 0 if not. */
+int	dp_away_set(const struct ipprefix *, const struct ipaddr *, int n,
+	    bool confirmed);
 void	dp_away_del(const struct ipprefix *);
 /* Re-encapsulate pkt to the away entry's RLOCs, SMR the sender itr. */
 void	dp_away_forward(struct dp_away *, const uint8_t *, size_t,

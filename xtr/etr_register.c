@@ -174,7 +174,8 @@ withdraw_done_check(struct xtrd *x, struct db_map *dm)
 	int	i;
 
 	for (i = 0; i < x->conf->nms; i++)
-		if (dm->tx[i].state == REG_SENT)
+		if (dm->tx[i].state == REG_SENT ||
+		    dm->tx[i].state == REG_OK)	/* a handoff still waiting */
 			return;
 	db_unlink_free(x, dm);
 }
@@ -268,6 +269,69 @@ etr_db_remove(struct xtrd *x, const struct ipprefix *p)
 	for (i = 0; i < x->conf->nms; i++)
 		reg_start(&dm->tx[i]);	/* RFC 9301 §8.2: TTL 0 withdraws */
 	return 0;
+}
+
+/*
+ * The EID moved to another site and the data plane keeps an away entry
+ * for it (POST /v1/database/remove with moved_to).  Stop serving it now,
+ * but leave the Map-Server's registration in place for up to wait_ms
+ * instead of withdrawing it at once: when the new site registers, the
+ * Map-Server then replaces ours and sends us the mobility Map-Notify
+ * (draft-ietf-lisp-eid-mobility), the signal our away entry waits for
+ * before it SMRs (dp_away.c).  Withdrawn at once, the Map-Server would
+ * have nobody to notify.  Without a Map-Notify within wait_ms (a
+ * Map-Server that does not send them) the registration is withdrawn as
+ * etr_db_remove() does: the refresh timer fires a TTL-0 register.
+ */
+int
+etr_db_handoff(struct xtrd *x, const struct ipprefix *p, uint32_t wait_ms)
+{
+	struct db_map	*dm;
+	uint64_t	 now = mono_ms();
+	int		 i;
+
+	if ((dm = etr_db_find(x, p)) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	dm->withdrawn = true;
+	recent[nrecent++ % RECENT_WITHDRAWN] = *p;
+	tl_add("database-remove", p, NULL, "handed over: withdrawn in %u ms "
+	    "unless the Map-Server notifies the move", wait_ms);
+	dp_eid_removed(p);
+	if (x->conf->nms == 0) {
+		db_unlink_free(x, dm);
+		return 0;
+	}
+	for (i = 0; i < x->conf->nms; i++) {
+		struct reg_tx	*rt = &dm->tx[i];
+
+		if (rt->state == REG_OK)	/* reg_timer(): TTL 0 then */
+			timer_set(&x->timers, &rt->t, now + wait_ms);
+		else
+			reg_start(rt);	/* not registered there: withdraw */
+	}
+	return 0;
+}
+
+/* The Map-Server replaced our registration of p by another xTR's (the
+ * mobility Map-Notify): a handed-over mapping needs no withdrawal now. */
+static void
+handoff_done(struct xtrd *x, int msi, const struct ipprefix *p)
+{
+	struct db_map	*dm;
+
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		if (dm->withdrawn && ipprefix_cmp(&dm->m.eid, p) == 0 &&
+		    dm->tx[msi].state == REG_OK)
+			break;
+	if (dm == NULL)
+		return;
+	dm->tx[msi].state = REG_IDLE;
+	timer_cancel(&x->timers, &dm->tx[msi].t);
+	tl_add("withdraw-skipped", p, &x->conf->ms[msi].addr, "the Map-Server "
+	    "replaced our registration");
+	withdraw_done_check(x, dm);
 }
 
 int
@@ -388,8 +452,11 @@ moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
 		}
 		used++;
 		cnt_inc(C_etr_moved_notify);
+		ipprefix_mask(&p);
 		tl_add("map-notify-moved", &p, src, "%u RLOCs now",
 		    n->rec[i].nloc);
+		handoff_done(x, msi, &p);
+		/* the new mapping is registered: SMRs now fetch it */
 		smr_send(x, &p, NULL, 0, NULL);
 		dp_moved(&n->rec[i]);	/* away entry: redirect stragglers */
 	}

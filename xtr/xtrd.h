@@ -144,6 +144,7 @@ void	xtr_hexid(const uint8_t *id, char *out);	/* out: 33 bytes */
 int	etr_init(struct xtrd *);
 int	etr_db_add(struct xtrd *, const struct xc_mapping *, bool from_api);
 int	etr_db_remove(struct xtrd *, const struct ipprefix *);
+int	etr_db_handoff(struct xtrd *, const struct ipprefix *, uint32_t wait_ms);
 struct db_map *etr_db_find(struct xtrd *, const struct ipprefix *);
 struct db_map *etr_db_lookup(struct xtrd *, const struct ipaddr *);
 void	etr_rx_map_notify(struct xtrd *, const uint8_t *, size_t,

@@ -7,12 +7,13 @@
 # B's site bridge, where the VM sends a gratuitous ARP as a resumed guest
 # does.  Every packet sent after the VM is back up must arrive; the time
 # from up to the first delivered packet is reported.  A's away entry must
-# have redirected packets and SMRed C, and C must end up sending to B;
+# have redirected packets, sent no SMR before the MS's mobility Map-Notify
+# (B registered) and C must map the VM to B within SMR_MAX_MS of it;
 # the VM's old neighbour (ha, still at A) reaches it over IPv4 (proxy ARP)
 # and IPv6 (proxy ND), and the VM reaches ha back; A's away entries expire
 # once no packet uses them (away_timeout 3 s here).
 # Arguments: none.  Environment: BLACKOUT (seconds, default 0.5), STREAM
-# (seconds, default 6), BIN, KEEP_RUN=1.  Namespaces: dpm-*.
+# (seconds, default 6), SMR_MAX_MS (default 500), BIN, KEEP_RUN=1.  Namespaces: dpm-*.
 # Run directory: build/dp_move.
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
@@ -106,12 +107,42 @@ stream() {
 	}
 }
 
+# A's away entry is made at the suspend, before B registers: it must not
+# SMR C until the MS's mobility Map-Notify says B holds the EID (an SMR
+# before that fetches the old mapping and spends C's one-per-second
+# budget), and C must then map the EID to B within SMR_MAX_MS.
+SMR_MAX_MS=${SMR_MAX_MS:-500}
+check_smr_timing() {
+	local eid=10.1.0.5/32 tn early ts tc
+	tn=$(xtr_jq a "[.events[] | select(.event == \"map-notify-moved\" and
+	    .eid == \"$eid\") | .t_ms] | first // empty" timeline)
+	[ -n "$tn" ] || die "A got no mobility Map-Notify for $eid"
+	early=$(xtr_jq a "[.events[] | select(.event == \"smr-sent\" and
+	    .eid == \"$eid\" and .t_ms < $tn)] | length" timeline)
+	[ "$early" = 0 ] ||
+	    die "A sent $early SMRs for $eid before the mobility Map-Notify"
+	ts=$(xtr_jq a "[.events[] | select(.event == \"smr-sent\" and
+	    .eid == \"$eid\" and .peer == \"192.0.2.3\") | .t_ms] |
+	    first // empty" timeline)
+	[ -n "$ts" ] || die "A sent no SMR to C for $eid"
+	tc=$(xtr_jq c "[.events[] | select(.event == \"map-reply-accepted\"
+	    and .eid == \"$eid\" and .peer == \"192.0.2.2\" and
+	    .t_ms >= $tn) | .t_ms] | first // empty" timeline)
+	[ -n "$tc" ] || die "C never accepted B's mapping for $eid"
+	echo "A: mobility Map-Notify, SMR to C +$((ts - tn)) ms, C maps" \
+	    "$eid to B +$((tc - tn)) ms ($(xtr_counter a dp_away_smr_held)" \
+	    "SMRs held before it)"
+	[ $((tc - tn)) -le "$SMR_MAX_MS" ] ||
+	    die "C mapped $eid to B $((tc - tn)) ms after the notify" \
+	    "(> $SMR_MAX_MS)"
+}
+
 check_after() {
 	local n
 	n=$(xtr_counter a dp_away_reencap)
-	echo "A: $n packets redirected to B, $(xtr_counter a dp_away_smr) SMRs sent"
+	echo "A: $n packets redirected to B, $(xtr_counter a tx_smr) SMRs sent"
 	[ "$n" -gt 0 ] || die "A redirected nothing"
-	[ "$(xtr_counter a dp_away_smr)" -gt 0 ] || die "A sent no SMR"
+	check_smr_timing
 	# the timeline row xl-migrate-lisp shows as "first packet redirected"
 	xtr_ctl a --json timeline | jq -e '[.events[] |
 	    select(.event == "dp-first-redirect" and
