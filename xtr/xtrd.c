@@ -1,12 +1,12 @@
 /*
  * xtrd.c: main and the one poll loop.  Reads xtrd.conf, opens UDP 4342
  * (IPv4 and IPv6) and the API socket, then dispatches every LISP control
- * message to the file that does that job.  Signal handlers only set flags.
+ * message to the file that does that job.  Signal handlers only set flags
+ * (common/sigflags.c).
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,21 +17,10 @@
 #include "dp.h"
 #include "log.h"
 #include "mono.h"
+#include "sigflags.h"
 #include "xtrd.h"
 
 struct xtrd	*xtrd_self;
-
-static volatile sig_atomic_t	quit;
-static volatile sig_atomic_t	reload;
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		reload = 1;
-	else
-		quit = 1;
-}
 
 static __attribute__((__noreturn__)) void
 usage(void)
@@ -121,10 +110,9 @@ rx_map_request(struct xtrd *x, const uint8_t *buf, size_t len,
 	static struct lisp_map_request	req;
 	enum lisp_err			why = LERR_OK;
 	char				a[IPADDR_STRLEN];
-	struct pubsub_req		ps;
 
 	cnt_inc(C_rx_map_request);
-	len = pubsub_parse(buf, len, &ps);	/* RFC 9437 trailer */
+	/* the codec decodes RFC 9437's I bit and trailer with the rest */
 	if (lisp_decode_map_request(buf, len, &req, &why) == -1) {
 		cnt_drop_lerr(why, "Map-Request from %s",
 		    ipaddr_fmt(src, a, sizeof(a)));
@@ -150,7 +138,6 @@ rx_ecm(struct xtrd *x, const uint8_t *buf, size_t len,
 	static struct lisp_map_request	req;
 	struct lisp_ecm			ecm;
 	struct pubsub_req		ps;
-	size_t				mlen;
 	enum lisp_err			why = LERR_OK;
 	char				a[IPADDR_STRLEN];
 
@@ -165,14 +152,15 @@ rx_ecm(struct xtrd *x, const uint8_t *buf, size_t len,
 		    "not a Map-Request", a);
 		return;
 	}
-	mlen = pubsub_parse(ecm.payload, ecm.payload_len, &ps);
-	if (lisp_decode_map_request(ecm.payload, mlen, &req, &why) == -1) {
+	/* RFC 9437 §4: I bit, xTR-ID and Site-ID are decoded with the rest */
+	if (lisp_decode_map_request(ecm.payload, ecm.payload_len, &req,
+	    &why) == -1) {
 		cnt_drop_lerr(why, "ECM Map-Request from %s", a);
 		return;
 	}
 	cnt_inc(C_rx_map_request);
 	if (x->conf->roles & ROLE_MS) {
-		pubsub_parse_n(ecm.payload, mlen, &req, &ps);
+		pubsub_parse_n(ecm.payload, ecm.payload_len, &req, &ps);
 		mr_rx_ecm_request(x, buf, len, &ecm, &req, src, &ps);
 	} else if (req.smr)
 		cnt_drop(C_drop_ecm_inner, "ECM from %s: SMR inside ECM", a);
@@ -309,9 +297,9 @@ loop(struct xtrd *x)
 	uint64_t	now, next, at;
 	int		n, timeout;
 
-	while (!quit) {
-		if (reload) {
-			reload = 0;
+	while (!sig_quit) {
+		if (sig_reload) {
+			sig_reload = 0;
 			do_reload(x);
 		}
 		now = mono_ms();
@@ -385,10 +373,8 @@ main(int argc, char **argv)
 	log_init(fg, verbose, "xtrd");
 	if (!fg && daemon(0, 0) == -1)
 		fatal("daemon");
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	signal(SIGHUP, on_signal);
+	if (sigflags_install() == -1)
+		fatal("sigaction");
 	xtrd_self = x;
 	x->start_ms = mono_ms();
 	if (x->conf->xtr_id_set)
