@@ -293,6 +293,14 @@ itr_install(struct xtrd *x, const struct lisp_record *r,
 	    e.nrloc ? ipaddr_fmt(&e.rloc[0].addr,
 	    (char[IPADDR_STRLEN]){ 0 }, IPADDR_STRLEN) : "-", r->ttl,
 	    why);
+	/* a site we talk to now: SMR it for our recent changes (smr.c) */
+	if (e.nrloc > 0) {
+		struct ipaddr	a[LISP_MAX_LOCATORS];
+
+		for (i = 0; i < e.nrloc; i++)
+			a[i] = e.rloc[i].addr;
+		smr_follow_up(x, a, e.nrloc);
+	}
 }
 
 void

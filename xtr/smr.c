@@ -8,6 +8,19 @@
  * (mc_rlocs_*, enabled at the first fan-out), so a fan-out costs
  * O(distinct RLOCs), not a walk of every cached prefix.
  *
+ * Follow-up: RFC 9301 §6.6.2 has the ETR solicit "those sites to which
+ * it has been sending encapsulated data for the last minute", not only
+ * those in its map-cache at the instant of the change.  A site that just
+ * took an EID over (the new Dom0 of a migrated VM) SMRs when it
+ * registers, before the guest has sent anything: its map-cache does not
+ * hold the guest's correspondents yet, and they would keep the old
+ * mapping until its TTL (a day) ran out.  So for SMR_FOLLOW_MS after a
+ * fan-out, every RLOC a new mapping brings into the map-cache (the guest
+ * talks to that site now) gets the same SMR once (smr_follow_up(), from
+ * itr_install()).  This is also what the thesis's script achieved by
+ * running after the guest had resumed (seed chapter 7.1: SMRs "to all the
+ * RLOCs present in the OpenLISP map-cache and also to all the PXTRs").
+ *
  * Receiving: an SMR is only a hint.  Its contents are never installed; if
  * the EID it names is in our map-cache, we send an SMR-invoked Map-Request
  * through the mapping system for the most specific prefix it names (so a
@@ -22,6 +35,18 @@
 #include "xtrd.h"
 
 #define SMR_MAX_TARGETS	4096
+#define SMR_FOLLOW_MS	10000	/* follow-up window after a fan-out */
+#define SMR_FOLLOW_EIDS	16	/* changes followed at once */
+#define SMR_FOLLOW_DONE	64	/* RLOCs remembered per change */
+
+/* A fan-out lately: whom it reached, so a follow-up goes once. */
+struct follow {
+	struct ipprefix	eid;
+	uint64_t	until_ms;	/* 0: slot free */
+	int		ndone;
+	struct ipaddr	done[SMR_FOLLOW_DONE];
+};
+static struct follow	follows[SMR_FOLLOW_EIDS];
 
 struct targets {
 	struct xtrd	*x;
@@ -67,7 +92,8 @@ collect(const struct mc_entry *e, void *arg)
 }
 
 static int
-send_one(struct xtrd *x, const struct ipprefix *eid, const struct ipaddr *to)
+send_one(struct xtrd *x, const struct ipprefix *eid, const struct ipaddr *to,
+    const char *why)
 {
 	static struct lisp_map_request	req;
 	static uint8_t			buf[LISP_MAX_MSG];
@@ -94,9 +120,63 @@ send_one(struct xtrd *x, const struct ipprefix *eid, const struct ipaddr *to)
 	if (xtr_send(x, to, LISP_CONTROL_PORT, buf, (size_t)n) == -1)
 		return -1;
 	cnt_inc(C_tx_smr);
-	tl_add("smr-sent", eid, to, "nonce %016llx",
-	    (unsigned long long)req.nonce);
+	tl_add("smr-sent", eid, to, "nonce %016llx%s",
+	    (unsigned long long)req.nonce, why);
 	return 0;
+}
+
+/* The follow-up slot of eid (reset), or the oldest one. */
+static struct follow *
+follow_start(const struct ipprefix *eid)
+{
+	struct follow	*f = &follows[0];
+	int		 i;
+
+	for (i = 0; i < SMR_FOLLOW_EIDS; i++) {
+		if (follows[i].until_ms != 0 &&
+		    ipprefix_cmp(&follows[i].eid, eid) == 0) {
+			f = &follows[i];
+			break;
+		}
+		if (follows[i].until_ms < f->until_ms)
+			f = &follows[i];
+	}
+	memset(f, 0, sizeof(*f));
+	f->eid = *eid;
+	f->until_ms = mono_ms() + SMR_FOLLOW_MS;
+	return f;
+}
+
+void
+smr_follow_up(struct xtrd *x, const struct ipaddr *rloc, int n)
+{
+	struct targets	t;
+	struct ipaddr	a[LISP_MAX_LOCATORS];
+	uint64_t	now = mono_ms();
+	int		i, j, k;
+
+	t.x = x;
+	t.a = a;
+	t.n = 0;
+	for (i = 0; i < n && i < LISP_MAX_LOCATORS; i++)
+		add_target(&t, &rloc[i], true);	/* not ourselves */
+	for (i = 0; i < SMR_FOLLOW_EIDS; i++) {
+		struct follow *f = &follows[i];
+
+		if (f->until_ms == 0 || now >= f->until_ms) {
+			f->until_ms = 0;
+			continue;
+		}
+		for (j = 0; j < t.n; j++) {
+			for (k = 0; k < f->ndone; k++)
+				if (ipaddr_cmp(&f->done[k], &a[j]) == 0)
+					break;
+			if (k < f->ndone || f->ndone == SMR_FOLLOW_DONE)
+				continue;	/* had it (or full: stop) */
+			f->done[f->ndone++] = a[j];
+			(void)send_one(x, &f->eid, &a[j], " follow-up");
+		}
+	}
 }
 
 int
@@ -104,6 +184,7 @@ smr_send(struct xtrd *x, const struct ipprefix *eid, struct ipaddr *out,
     int nout, int *ntargets)
 {
 	struct targets	t;
+	struct follow	*f;
 	int		i, sent = 0;
 
 	t.x = x;
@@ -116,8 +197,11 @@ smr_send(struct xtrd *x, const struct ipprefix *eid, struct ipaddr *out,
 		mc_walk(x->mc, collect, &t);
 	for (i = 0; i < x->conf->npxtr; i++)
 		add_target(&t, &x->conf->pxtr[i], true);
+	f = follow_start(eid);
 	for (i = 0; i < t.n; i++) {
-		if (send_one(x, eid, &t.a[i]) == -1)
+		if (f != NULL && f->ndone < SMR_FOLLOW_DONE)
+			f->done[f->ndone++] = t.a[i];
+		if (send_one(x, eid, &t.a[i], "") == -1)
 			continue;
 		if (out != NULL && sent < nout)
 			out[sent] = t.a[i];
@@ -134,7 +218,7 @@ int
 smr_send_one(struct xtrd *x, const struct ipprefix *eid,
     const struct ipaddr *to)
 {
-	return send_one(x, eid, to);
+	return send_one(x, eid, to, "");
 }
 
 void

@@ -188,6 +188,8 @@ int	smr_send_one(struct xtrd *, const struct ipprefix *,
 	    const struct ipaddr *);
 void	smr_rx(struct xtrd *, const struct lisp_map_request *,
 	    const struct ipaddr *src);
+/* A new mapping brought these RLOCs: SMR them for recent changes. */
+void	smr_follow_up(struct xtrd *, const struct ipaddr *, int n);
 
 /* ms_sites.c */
 int	ms_site_for_eid(const struct xtr_conf *, const struct ipprefix *,
