@@ -9,7 +9,7 @@
 #
 # Writes into OUTDIR, besides what build-dom0.sh writes:
 #   two-hosts.cpio.gz  /init (host-init.sh), /e2e/host-test.sh, /e2e/rsh.py,
-#                      /e2e/rsh, the extra modules in /e2e/mods (e1000,
+#                      /e2e/rsh, /e2e/vif-lean, the extra modules in /e2e/mods (e1000,
 #                      tun, sch_netem beside xen-e2e's veth), and
 #                      /e2e/guest-initrd (xen-e2e's guest initramfs with
 #                      guest-init.sh of this folder as /init)
@@ -69,9 +69,9 @@ main() {
 	rm -rf "$o" "$out/guest2" && mkdir -p "$o/e2e/mods" "$out/guest2"
 	cp "$MODDIR"/*.ko "$o/e2e/mods/"
 	cp "$here/host-init.sh" "$o/init"
-	cp "$here/host-test.sh" "$here/rsh.py" "$o/e2e/"
+	cp "$here/host-test.sh" "$here/rsh.py" "$here/vif-lean" "$o/e2e/"
 	printf '#!/bin/sh\nexec python3 /e2e/rsh.py client "$@"\n' > "$o/e2e/rsh"
-	chmod 755 "$o/init" "$o/e2e/host-test.sh" "$o/e2e/rsh"
+	chmod 755 "$o/init" "$o/e2e/host-test.sh" "$o/e2e/rsh" "$o/e2e/vif-lean"
 	cp "$here/guest-init.sh" "$out/guest2/init"
 	chmod 755 "$out/guest2/init"
 	[ -s "$out/overlay/e2e/guest-initrd" ] || die "no guest-initrd from build-dom0.sh"

@@ -46,6 +46,11 @@ mount_all() {
 	mount -t devtmpfs devtmpfs /dev 2>/dev/null || true
 	mkdir -p /dev/pts /dev/shm /dev/net
 	mount -t devpts devpts /dev/pts
+	# what udev would add: bash's <(...) needs /dev/fd
+	ln -sf /proc/self/fd /dev/fd
+	ln -sf /proc/self/fd/0 /dev/stdin
+	ln -sf /proc/self/fd/1 /dev/stdout
+	ln -sf /proc/self/fd/2 /dev/stderr
 	mount -t tmpfs tmpfs /run
 	mount -t tmpfs tmpfs /tmp
 	mkdir -p /run/lock /run/xen /run/xenstored /var/lib/xen /var/lib/xenstored \

@@ -50,6 +50,12 @@ def recv_frame(f):
     return h[:1], d
 
 
+def write_all(fd, d):
+    while d:
+        n = os.write(fd, d)
+        d = d[n:]
+
+
 def pump_out(src, sock, lock, typ):
     while True:
         d = os.read(src.fileno(), CHUNK)
@@ -84,7 +90,7 @@ def serve_one(conn):
                 if typ is None or typ == b"I":
                     break
                 if typ == b"i":
-                    p.stdin.write(d)
+                    write_all(p.stdin.fileno(), d)
         except OSError:
             pass
         try:
@@ -144,9 +150,9 @@ def client(host, argv):
             sys.stderr.write("rsh: connection to %s lost\n" % host)
             return 255
         if typ == b"o":
-            os.write(1, d)
+            write_all(1, d)
         elif typ == b"e":
-            os.write(2, d)
+            write_all(2, d)
         elif typ == b"x":
             return struct.unpack(">i", d)[0]
 
