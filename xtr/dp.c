@@ -181,9 +181,18 @@ tun_run(const struct pollfd *p, int n)
 static void
 tun_eid_added(const struct ipprefix *p)
 {
+	char	a[IPPREFIX_STRLEN];
+
 	dp_away_del(p);		/* it came back */
-	if (dp_g->site_ifindex != 0)
-		dp_route_set(p, dp_g->site_ifindex);
+	if (dp_g->site_ifindex == 0)
+		return;
+	dp_route_set(p, dp_g->site_ifindex);
+	/* a host EID arriving (a migrated guest): resolve it from the
+	 * gateway now, which also tells it the gateway (dp_routes.c) */
+	if (p->plen == ipaddr_maxplen(p->addr.af) &&
+	    dp_neigh_use(dp_g->site_ifindex, &p->addr) == -1)
+		log_debug("neighbour %s: %s", ipprefix_fmt(p, a, sizeof(a)),
+		    strerror(errno));
 }
 
 static void

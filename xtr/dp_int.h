@@ -180,6 +180,7 @@ void	dp_routes_flush(void);		/* every route we added */
 int	dp_addr_add(int ifindex, const struct ipprefix *);
 void	dp_addrs_flush(void);
 int	dp_link_set_mac(int ifindex, const uint8_t *mac);
+int	dp_neigh_use(int ifindex, const struct ipaddr *);
 int	dp_sysctl(const char *path, const char *val);
 
 /* dp_proxy.c: anycast gateway, proxy ARP/ND */

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -267,6 +268,36 @@ dp_link_set_mac(int ifindex, const uint8_t *mac)
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	return nl_talk(nlh);
+}
+
+/*
+ * Have the kernel resolve a's link-layer address on ifindex now (`ip neigh
+ * replace A dev IF use`: NTF_USE starts resolution as a packet would).  It
+ * probes with the site interface's settings (dp_proxy.c: every 100 ms for
+ * 5 s) from the anycast gateway's address and MAC, so a guest that just
+ * arrived and has not resolved its gateway yet (its first ARP went out
+ * before its link was up here, and the next is a second away) learns it
+ * from our request, and its queued packets leave at once.
+ */
+int
+dp_neigh_use(int ifindex, const struct ipaddr *a)
+{
+	char		 buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr	*nlh;
+	struct ndmsg	*nd;
+
+	if (nl == NULL)
+		return -1;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	nd->ndm_family = (uint8_t)a->af;
+	nd->ndm_ifindex = ifindex;
+	nd->ndm_state = NUD_NONE;
+	nd->ndm_flags = NTF_USE;
+	mnl_attr_put(nlh, NDA_DST, ipaddr_len(a->af), a->a);
 	return nl_talk(nlh);
 }
 
