@@ -59,6 +59,10 @@ UNIT_TESTS += test_xtr_rlocs
 test_xtr_rlocs_SRCS := tests/unit/test_xtr_rlocs.c xtr/map_cache.c xtr/lpm.c \
 	common/addr.c
 test_xtr_rlocs_PKGS := cmocka
+UNIT_TESTS += test_xtr_smr
+test_xtr_smr_SRCS := tests/unit/test_xtr_smr.c xtr/smr.c xtr/map_cache.c \
+	xtr/lpm.c xtr/ratelim.c common/addr.c
+test_xtr_smr_PKGS := cmocka
 
 FUZZ_TARGETS += fuzz_xtr_config
 fuzz_xtr_config_SRCS := tests/fuzz/fuzz_xtr_config.c $(XTR_CONF_SRCS)

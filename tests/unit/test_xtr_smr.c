@@ -1,0 +1,253 @@
+/*
+ * test_xtr_smr.c: smr.c's fan-out and its follow-up (RFC 9301 §6.6.2).
+ * A new site SMRs when it registers, before its guest has talked to
+ * anyone: an RLOC that enters the map-cache within SMR_FOLLOW_MS of the
+ * fan-out must get the same SMR once, never ourselves, never an RLOC the
+ * fan-out reached already, and nothing once the window is over.  The
+ * transport, the Map-Request encoder, counters, timeline and clock are
+ * stubs; the map-cache and the rate limiter are the real ones.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mono.h"
+#include "xtr/xtrd.h"
+
+/* --- stubs ---------------------------------------------------------------- */
+
+static uint64_t		now_ms = 1000000;
+static struct ipaddr	sent_to[64];
+static int		nsent;
+
+uint64_t
+mono_ms(void)
+{
+	return now_ms;
+}
+
+uint64_t
+mono_us(void)
+{
+	return now_ms * 1000;
+}
+
+int
+xtr_send(struct xtrd *x, const struct ipaddr *to, uint16_t port,
+    const void *buf, size_t len)
+{
+	(void)x; (void)port; (void)buf; (void)len;
+	if (nsent < 64)
+		sent_to[nsent++] = *to;
+	return 0;
+}
+
+int
+itr_build_request(struct xtrd *x, const struct ipprefix *eid,
+    struct lisp_map_request *req)
+{
+	(void)x;
+	memset(req, 0, sizeof(*req));
+	req->nrec = 1;
+	req->rec[0].plen = eid->plen;
+	req->rec[0].eid.ip = eid->addr;
+	return 0;
+}
+
+ssize_t
+lisp_encode_map_request(const struct lisp_map_request *req, uint8_t *buf,
+    size_t len)
+{
+	(void)req;
+	if (len < 4)
+		return -1;
+	memset(buf, 0, 4);
+	return 4;
+}
+
+int
+itr_resolve(struct xtrd *x, const struct ipprefix *eid, bool smr_invoked)
+{
+	(void)x; (void)eid; (void)smr_invoked;
+	return 0;
+}
+
+void
+cnt_inc(enum cnt c)
+{
+	(void)c;
+}
+
+void
+cnt_drop(enum cnt c, const char *fmt, ...)
+{
+	(void)c; (void)fmt;
+}
+
+void
+cnt_drop_lerr(enum lisp_err e, const char *fmt, ...)
+{
+	(void)e; (void)fmt;
+}
+
+void
+tl_add(const char *event, const struct ipprefix *eid,
+    const struct ipaddr *peer, const char *fmt, ...)
+{
+	(void)event; (void)eid; (void)peer; (void)fmt;
+}
+
+/* --- helpers -------------------------------------------------------------- */
+
+static struct xtr_conf	conf;
+static struct xtrd	xt;
+
+static struct ipaddr
+a4(const char *s)
+{
+	struct ipaddr	a;
+
+	assert_int_equal(ipaddr_parse(s, &a), 0);
+	return a;
+}
+
+static struct ipprefix
+p4(const char *s, int plen)
+{
+	struct ipprefix	p;
+
+	p.addr = a4(s);
+	p.plen = (uint8_t)plen;
+	return p;
+}
+
+static void
+cache(const char *eid, int plen, const char *rloc)
+{
+	struct mc_entry	e;
+
+	memset(&e, 0, sizeof(e));
+	e.eid = p4(eid, plen);
+	e.nrloc = 1;
+	e.rloc[0].addr = a4(rloc);
+	e.rloc[0].priority = 1;
+	e.rloc[0].weight = 100;
+	e.rloc[0].up = true;
+	e.installed_ms = now_ms;
+	e.expires_ms = now_ms + 3600000;
+	assert_int_equal(mc_update(xt.mc, &e), 0);
+}
+
+static int
+sent_count(const char *rloc)
+{
+	struct ipaddr	a = a4(rloc);
+	int		i, n = 0;
+
+	for (i = 0; i < nsent; i++)
+		if (ipaddr_cmp(&sent_to[i], &a) == 0)
+			n++;
+	return n;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	memset(&conf, 0, sizeof(conf));
+	conf.nrloc = 1;
+	conf.rloc[0] = a4("192.0.2.2");		/* us: the new site */
+	memset(&xt, 0, sizeof(xt));
+	xt.conf = &conf;
+	assert_non_null(xt.mc = mc_new());
+	assert_non_null(xt.rl_smr_out = rl_new(64, 1000));
+	assert_non_null(xt.rl_smr_in = rl_new(64, 1000));
+	nsent = 0;
+	now_ms += 100000;	/* past any window of the previous test */
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	mc_free(xt.mc);
+	rl_free(xt.rl_smr_out);
+	rl_free(xt.rl_smr_in);
+	return 0;
+}
+
+/* --- tests ---------------------------------------------------------------- */
+
+/* The guest's correspondent is resolved after the fan-out: SMRed once. */
+static void
+follow_up_new_rloc(void **state)
+{
+	struct ipprefix	vm = p4("198.51.100.5", 32);
+	struct ipaddr	r[2];
+
+	(void)state;
+	assert_int_equal(smr_send(&xt, &vm, NULL, 0, NULL), 0);
+	assert_int_equal(nsent, 0);		/* empty cache: nobody */
+	now_ms += 300;
+	cache("203.0.113.0", 25, "192.0.2.3");
+	r[0] = a4("192.0.2.3");
+	smr_follow_up(&xt, r, 1);
+	assert_int_equal(sent_count("192.0.2.3"), 1);
+	now_ms += 1500;				/* past the rate limit */
+	smr_follow_up(&xt, r, 1);		/* a second mapping from it */
+	assert_int_equal(sent_count("192.0.2.3"), 1);
+	r[0] = a4("192.0.2.2");			/* ourselves: never */
+	r[1] = a4("192.0.2.9");
+	smr_follow_up(&xt, r, 2);
+	assert_int_equal(sent_count("192.0.2.2"), 0);
+	assert_int_equal(sent_count("192.0.2.9"), 1);
+}
+
+/* An RLOC the fan-out reached gets no second SMR from the follow-up. */
+static void
+no_repeat_after_fan_out(void **state)
+{
+	struct ipprefix	vm = p4("198.51.100.5", 32);
+	struct ipaddr	r = a4("192.0.2.3");
+
+	(void)state;
+	cache("203.0.113.0", 25, "192.0.2.3");
+	assert_int_equal(smr_send(&xt, &vm, NULL, 0, NULL), 1);
+	assert_int_equal(sent_count("192.0.2.3"), 1);
+	now_ms += 2000;
+	smr_follow_up(&xt, &r, 1);
+	assert_int_equal(sent_count("192.0.2.3"), 1);
+}
+
+/* Once the window is over, a new RLOC is not SMRed. */
+static void
+window_ends(void **state)
+{
+	struct ipprefix	vm = p4("198.51.100.5", 32);
+	struct ipaddr	r = a4("192.0.2.3");
+
+	(void)state;
+	assert_int_equal(smr_send(&xt, &vm, NULL, 0, NULL), 0);
+	now_ms += 10001;
+	smr_follow_up(&xt, &r, 1);
+	assert_int_equal(nsent, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(follow_up_new_rloc, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(no_repeat_after_fan_out, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(window_ends, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
