@@ -3,16 +3,25 @@
  *
  * One lpm table per (instance-ID, family), created by the first update
  * that needs it and kept in an array sorted by (iid, af).  Each entry is a
- * heap-allocated struct mc_node holding the caller's struct mc_entry (whole,
- * so callers may copy *e) and its position in a 4-ary min-heap ordered by
- * expires_ms; the keys live in the heap array, so sifting touches an entry
- * only to update its index.  Entries that never expire (expires_ms 0) stay
+ * struct mc_node holding the caller's struct mc_entry with only its nrloc
+ * RLOCs (a node with 2 RLOCs is 104 bytes, the whole struct 408), and its
+ * position in a 4-ary min-heap ordered by expires_ms; the keys live in the
+ * heap array, so sifting touches an entry only to update its index.
+ *
+ * Nodes come from one slab per RLOC count (0..LISP_MAX_LOCATORS): chunks
+ * carved into nodes of that size, freed nodes kept on the slab's free list
+ * (chunks go back only at mc_free).  A chunk ends with a pad as long as a
+ * whole struct mc_node, so a caller that copies *e whole (as the header
+ * allows) reads memory that is ours; rloc[] past nrloc is then junk.
+ * An update that changes an entry's RLOC count moves it to a node of the
+ * new size (the header says pointers last until that entry's update).  Entries that never expire (expires_ms 0) stay
  * out of the heap.  mc_expire pops the heap while its top has expired:
  * O(k log n) for k removed entries.  mc_lookup skips expired entries
  * itself by retrying with a shorter prefix, so it is right even before
  * mc_expire runs.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +29,24 @@
 #include "map_cache.h"
 #include "xtr/lpm.h"
 
-#define NO_HEAP	SIZE_MAX
+#define NO_HEAP	UINT32_MAX
 #define HEAP_D	4		/* 4-ary: half the levels of a binary heap */
+#define CHUNK_MIN	4096		/* first chunk of a slab, bytes */
+#define CHUNK_MAX	(256 * 1024)	/* chunks double up to this */
 
 struct mc_node {
-	struct mc_entry	e;
-	size_t		heap_idx;	/* NO_HEAP: never expires */
+	uint32_t	heap_idx;	/* NO_HEAP: never expires */
+	struct mc_entry	e;		/* rloc[] only up to e.nrloc: */
+};					/* see node_size() */
+
+/* Free nodes are linked through their first bytes (memcpy'd: no type
+ * punning), chunks through theirs. */
+struct slab {
+	void		*free;
+	uint8_t		*cur, *end;	/* not yet carved part of the newest */
+	size_t		 chunk;		/* bytes of the next chunk */
 };
+#define CHUNK_HDR	16		/* the link, keeping nodes 16-aligned */
 
 struct mc_table {
 	uint32_t	iid;
@@ -59,6 +79,8 @@ struct map_cache {
 	struct heap_slot *heap;
 	size_t		  nheap, heapcap;
 	struct rloc_set	  rlocs;	/* mc_rlocs_enable() */
+	struct slab	  slab[LISP_MAX_LOCATORS + 1];	/* by RLOC count */
+	void		 *chunks;	/* every slab's chunks */
 };
 
 static void	rlocs_entry(struct map_cache *, const struct mc_entry *, int);
@@ -67,6 +89,68 @@ static int
 expired(const struct mc_entry *e, uint64_t now_ms)
 {
 	return e->expires_ms != 0 && e->expires_ms <= now_ms;
+}
+
+/* --- nodes -------------------------------------------------------------- */
+
+static size_t
+node_size(unsigned nrloc)
+{
+	size_t	n = offsetof(struct mc_node, e) +
+	    offsetof(struct mc_entry, rloc) + nrloc * sizeof(struct mc_rloc);
+
+	return (n + 7) & ~(size_t)7;
+}
+
+static struct mc_node *
+node_alloc(struct map_cache *mc, unsigned nrloc)
+{
+	struct slab	*s = &mc->slab[nrloc];
+	size_t		 sz = node_size(nrloc), bytes;
+	uint8_t		*c;
+	void		*n;
+
+	if ((n = s->free) != NULL) {
+		memcpy(&s->free, n, sizeof(void *));
+		return n;
+	}
+	if (s->cur == NULL || (size_t)(s->end - s->cur) < sz) {
+		bytes = s->chunk ? s->chunk : CHUNK_MIN;
+		if (bytes < sz)
+			bytes = sz;
+		/* the pad: a whole struct read from the last node stays in */
+		if ((c = malloc(CHUNK_HDR + bytes + sizeof(struct mc_node))) ==
+		    NULL)
+			return NULL;
+		memcpy(c, &mc->chunks, sizeof(void *));
+		mc->chunks = c;
+		s->cur = c + CHUNK_HDR;
+		s->end = s->cur + bytes;
+		s->chunk = bytes * 2 > CHUNK_MAX ? CHUNK_MAX : bytes * 2;
+	}
+	n = s->cur;
+	s->cur += sz;
+	return n;
+}
+
+static void
+node_free(struct map_cache *mc, struct mc_node *n)
+{
+	struct slab	*s = &mc->slab[n->e.nrloc];
+
+	memcpy(n, &s->free, sizeof(void *));
+	s->free = n;
+}
+
+/* The entry's header and its nrloc RLOCs, never the slots past them. */
+static void
+node_set(struct mc_node *n, const struct mc_entry *e,
+    const struct ipprefix *eid)
+{
+	/* memmove: e may be this very entry (mc_update(mc, mc_exact())) */
+	memmove(&n->e, e, offsetof(struct mc_entry, rloc));
+	memmove(n->e.rloc, e->rloc, n->e.nrloc * sizeof(e->rloc[0]));
+	n->e.eid = *eid;
 }
 
 /* --- tables ------------------------------------------------------------- */
@@ -149,7 +233,7 @@ static void
 heap_set(struct map_cache *mc, size_t i, struct heap_slot s)
 {
 	mc->heap[i] = s;
-	s.n->heap_idx = i;
+	s.n->heap_idx = (uint32_t)i;
 }
 
 static void
@@ -190,22 +274,35 @@ heap_down(struct map_cache *mc, size_t i)
 	heap_set(mc, i, s);
 }
 
+/* Room for one more in the heap: 0 or -1. */
 static int
-heap_add(struct map_cache *mc, struct mc_node *n)
+heap_reserve(struct map_cache *mc)
 {
 	struct heap_slot	*nh;
 	size_t			 cap;
 
-	if (mc->nheap == mc->heapcap) {
-		cap = mc->heapcap ? mc->heapcap * 2 : 64;
-		if ((nh = realloc(mc->heap, cap * sizeof(*nh))) == NULL)
-			return -1;
-		mc->heap = nh;
-		mc->heapcap = cap;
+	if (mc->nheap < mc->heapcap)
+		return 0;
+	if (mc->heapcap >= NO_HEAP / 2) {
+		errno = ENOMEM;
+		return -1;
 	}
+	cap = mc->heapcap ? mc->heapcap * 2 : 64;
+	if ((nh = realloc(mc->heap, cap * sizeof(*nh))) == NULL)
+		return -1;
+	mc->heap = nh;
+	mc->heapcap = cap;
+	return 0;
+}
+
+static int
+heap_add(struct map_cache *mc, struct mc_node *n)
+{
+	if (heap_reserve(mc) == -1)
+		return -1;
 	mc->heap[mc->nheap].expires_ms = n->e.expires_ms;
 	mc->heap[mc->nheap].n = n;
-	n->heap_idx = mc->nheap++;
+	n->heap_idx = (uint32_t)mc->nheap++;
 	heap_up(mc, n->heap_idx);
 	return 0;
 }
@@ -242,8 +339,14 @@ mc_free(struct map_cache *mc)
 
 	if (mc == NULL)
 		return;
+	void	*c;
+
 	for (i = 0; i < mc->ntables; i++)
-		lpm_free(mc->tables[i].lpm, free);
+		lpm_free(mc->tables[i].lpm, NULL);	/* nodes: the chunks */
+	while ((c = mc->chunks) != NULL) {
+		memcpy(&mc->chunks, c, sizeof(void *));
+		free(c);
+	}
 	free(mc->tables);
 	free(mc->heap);
 	free(mc->rlocs.s);
@@ -265,7 +368,7 @@ int
 mc_update(struct map_cache *mc, const struct mc_entry *e)
 {
 	struct lpm	*l;
-	struct mc_node	*n;
+	struct mc_node	*n, *nn;
 	struct ipprefix	 eid;
 	uint64_t	 was;
 
@@ -279,38 +382,49 @@ mc_update(struct map_cache *mc, const struct mc_entry *e)
 		return -1;
 	if ((n = lpm_exact(l, &eid)) != NULL) {
 		was = n->e.expires_ms;
-		if (was == 0 && e->expires_ms != 0) {
-			/* Joins the heap: make room before touching n. */
-			n->e.expires_ms = e->expires_ms;
-			if (heap_add(mc, n) == -1) {
-				n->e.expires_ms = 0;
+		/* what can fail comes first: room in the heap, a node of the
+		 * new size, which takes the old one's place */
+		if (was == 0 && e->expires_ms != 0 && heap_reserve(mc) == -1)
+			return -1;
+		if (n->e.nrloc != e->nrloc) {
+			if ((nn = node_alloc(mc, e->nrloc)) == NULL)
+				return -1;
+			if (lpm_insert(l, &eid, nn, NULL) == -1) {
+				node_free(mc, nn);
 				return -1;
 			}
-		} else if (was != 0 && e->expires_ms == 0) {
+			nn->heap_idx = n->heap_idx;
+			if (nn->heap_idx != NO_HEAP)
+				mc->heap[nn->heap_idx].n = nn;
+			rlocs_entry(mc, &n->e, -1);	/* old RLOCs out */
+			node_free(mc, n);
+			n = nn;
+		} else
+			rlocs_entry(mc, &n->e, -1);	/* old RLOCs out */
+		node_set(n, e, &eid);
+		if (was == 0 && e->expires_ms != 0)
+			(void)heap_add(mc, n);		/* reserved above */
+		else if (was != 0 && e->expires_ms == 0)
 			heap_del(mc, n);
-		} else if (was != 0) {
+		else if (was != 0) {
 			mc->heap[n->heap_idx].expires_ms = e->expires_ms;
 			heap_up(mc, n->heap_idx);
 			heap_down(mc, n->heap_idx);
 		}
-		rlocs_entry(mc, &n->e, -1);	/* replaced: old RLOCs out */
-		n->e = *e;
-		n->e.eid = eid;
 		rlocs_entry(mc, &n->e, 1);
 		return 0;
 	}
-	if ((n = malloc(sizeof(*n))) == NULL)
+	if ((n = node_alloc(mc, e->nrloc)) == NULL)
 		return -1;
-	n->e = *e;
-	n->e.eid = eid;
+	node_set(n, e, &eid);
 	n->heap_idx = NO_HEAP;
 	if (e->expires_ms != 0 && heap_add(mc, n) == -1) {
-		free(n);
+		node_free(mc, n);
 		return -1;
 	}
 	if (lpm_insert(l, &eid, n, NULL) == -1) {
 		heap_del(mc, n);
-		free(n);
+		node_free(mc, n);
 		return -1;
 	}
 	mc->count++;
@@ -325,7 +439,7 @@ node_drop(struct map_cache *mc, struct lpm *l, struct mc_node *n)
 	lpm_remove(l, &n->e.eid);
 	heap_del(mc, n);
 	mc->count--;
-	free(n);
+	node_free(mc, n);
 }
 
 int

@@ -3,7 +3,9 @@
  * Longest-prefix match per (instance-ID, family) on top of lpm.h, TTL
  * expiry on the monotonic clock, negative entries with their action.
  * Must hold 1 M prefixes.  Entries are copied in; pointers returned stay
- * valid until the next update/remove/expire of that entry.
+ * valid until the next update/remove/expire of that entry.  An entry is
+ * stored with its nrloc RLOCs only: in a returned entry, rloc[] past nrloc
+ * holds junk (copying *e whole is fine, reading those slots is not).
  */
 #ifndef XTR_MAP_CACHE_H
 #define XTR_MAP_CACHE_H
