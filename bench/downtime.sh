@@ -136,31 +136,31 @@ wl_start() {
 	WL_PIDS=()
 	WL_SENDERS=()
 	if has udp; then
-		wl_bg ch "$d/udp_v2c.err" python3 "$WL" udp-recv 9001 600 "$d/udp_v2c.recv"
-		wl_bg vm "$d/udp_c2v.err" python3 "$WL" udp-recv 9002 600 "$d/udp_c2v.recv"
-		tb_pxtr_on && wl_bg vm "$d/udp_n2v.err" python3 "$WL" udp-recv \
+		wl_bg ch "$d/udp_v2c.err" "$TB_PY" "$WL" udp-recv 9001 600 "$d/udp_v2c.recv"
+		wl_bg vm "$d/udp_c2v.err" "$TB_PY" "$WL" udp-recv 9002 600 "$d/udp_c2v.recv"
+		tb_pxtr_on && wl_bg vm "$d/udp_n2v.err" "$TB_PY" "$WL" udp-recv \
 		    9003 600 "$d/udp_n2v.recv"
 	fi
 	if has tcp; then
-		wl_bg vm "$d/tcp-src.err" python3 "$WL" tcp-source 2121
+		wl_bg vm "$d/tcp-src.err" "$TB_PY" "$WL" tcp-source 2121
 	fi
 	if has http; then
 		truncate -s 4G "$RUN/www.bin"
-		wl_bg vm "$d/http-srv.err" python3 -m http.server -d "$RUN" \
+		wl_bg vm "$d/http-srv.err" "$TB_PY" -m http.server -d "$RUN" \
 		    -b 0.0.0.0 8080
 	fi
 	sleep 0.5
 	if has udp; then
-		wl_bg vm "$d/udp_v2c.err2" python3 "$WL" udp-send "$TB_CH_IP" 9001 \
+		wl_bg vm "$d/udp_v2c.err2" "$TB_PY" "$WL" udp-send "$TB_CH_IP" 9001 \
 		    200 1000 600 "$d/udp_v2c.sent"
-		wl_bg ch "$d/udp_c2v.err2" python3 "$WL" udp-send "$TB_VM_IP" 9002 \
+		wl_bg ch "$d/udp_c2v.err2" "$TB_PY" "$WL" udp-send "$TB_VM_IP" 9002 \
 		    200 1000 600 "$d/udp_c2v.sent"
-		tb_pxtr_on && wl_bg nl "$d/udp_n2v.err2" python3 "$WL" udp-send \
+		tb_pxtr_on && wl_bg nl "$d/udp_n2v.err2" "$TB_PY" "$WL" udp-send \
 		    "$TB_VM_IP" 9003 200 1000 600 "$d/udp_n2v.sent"
 	fi
-	has tcp && wl_bg ch "$d/tcp.err" python3 "$WL" tcp-sink "$TB_VM_IP" \
+	has tcp && wl_bg ch "$d/tcp.err" "$TB_PY" "$WL" tcp-sink "$TB_VM_IP" \
 	    2121 600 "$d/tcp.log"
-	has http && wl_bg ch "$d/http.err" python3 "$WL" http-get \
+	has http && wl_bg ch "$d/http.err" "$TB_PY" "$WL" http-get \
 	    "http://$TB_VM_IP:8080/www.bin" 600 "$d/http.log"
 	wl_warm "$d"
 }
@@ -192,7 +192,7 @@ WL_DRAIN=0.5
 
 wl_stop() {
 	local p
-	WL_T_STOP=$(tb_now)
+	tb_stamp WL_T_STOP
 	for p in "${WL_SENDERS[@]}"; do
 		kill -TERM "$p" 2>/dev/null || true
 	done
@@ -219,6 +219,13 @@ collect() {
 		tb_xtr "$n" --json counters >"$d/counters-$n.json" 2>/dev/null ||
 		    true
 	done
+	# where packets waited or were dropped in the kernels (the TUNs'
+	# qdiscs, the bridges, the VM's link)
+	for n in cl dc1 dc2 vm; do
+		{ tb_in "$n" tc -s qdisc; tb_in "$n" ip -s link
+		  tb_in "$n" ip neigh; } \
+		    >"$d/links-$n.txt" 2>&1 || true
+	done
 }
 
 write_meta() {
@@ -239,7 +246,7 @@ write_meta() {
 	MIG_T_UP=$MIG_T_UP
 	MIG_T_END=$MIG_T_END
 	WL_T_STOP=$WL_T_STOP
-	MONO_OFFSET_NS=$(python3 "$WL" offset)
+	MONO_OFFSET_NS=$("$TB_PY" "$WL" offset)
 	EOF
 }
 
@@ -278,7 +285,7 @@ trial() {
 	phase down
 	cp "$RUN"/*.log "$d/" 2>/dev/null || true
 	[ -n "${KEEP_RUN:-}" ] || rm -rf "$RUN"
-	python3 bench/tools/analyze.py "$d" >>"$OUT/results.csv"
+	"$TB_PY" bench/tools/analyze.py "$d" >>"$OUT/results.csv"
 	printf 'trial %s: %-6s %5s km loss %4s%% corrupt %s%% %-12s migration %.1fs  (%ss:%s ds)\n' \
 	    "$n" "$mode" "$km" "$loss" "$CORRUPT" "$WL_SET" \
 	    "$(awk -v a="$MIG_T_START" -v b="$MIG_T_UP" 'BEGIN { print (b - a) / 1e9 }')" \
@@ -302,7 +309,7 @@ main() {
 	[ "$SEPARATE" = 1 ] && sets=$WORKLOADS
 	mkdir -p "$OUT/trials"
 	need
-	python3 bench/tools/analyze.py --header-only >"$OUT/results.csv"
+	"$TB_PY" bench/tools/analyze.py --header-only >"$OUT/results.csv"
 	trap cleanup EXIT
 	trap 'cleanup; exit 130' INT
 	trap 'cleanup; exit 143' TERM

@@ -10,7 +10,9 @@
 #     2 pre-copy: MEM_MB MiB over one TCP connection dc1 -> dc2 across the
 #       impaired WAN while the VM runs (wl.py precopy-send)
 #     3 stop-and-copy: the guest suspends (xlr_src_suspend), its
-#       processes are stopped (SIGSTOP) and its vif goes down; BLACKOUT_S after the suspend the VM resumes at dc2:
+#       neighbour entries are pinned (tb_vm_neigh_pin: a paused guest's
+#       ARP does not run), its processes are stopped (SIGSTOP) and its
+#       vif goes down; BLACKOUT_S after the suspend the VM resumes at dc2:
 #       xlr_dest_restore, the vif moves to dc2's xenbr0 as vif2.0,
 #       xlr_src_rename_away, xlr_dest_go (unpause), SIGCONT - the VM is
 #       UP -: the VM's netfront helper (wl.py netfront, started by
@@ -30,14 +32,19 @@
 
 tb_now() { date +%s%N; }
 
+# tb_stamp VAR: VAR = now (CLOCK_REALTIME ns, microsecond resolution)
+# without a fork: the stamps inside the blackout and at UP must not wait
+# for a process start-up on a busy host
+tb_stamp() { printf -v "$1" '%s000' "${EPOCHREALTIME//[^0-9]/}"; }
+
 # tb_mark STEP: "STEP realtime_ns" into RUN/marks (the emulator's timeline)
 tb_mark() { echo "$1 $(tb_now)" >>"$RUN/marks.log"; }
 
 tb_precopy() {
 	local bytes=$1 out
-	tb_bg dc2 "$RUN/precopy-recv.log" python3 "$WL" precopy-recv 7000 \
+	tb_bg dc2 "$RUN/precopy-recv.log" "$TB_PY" "$WL" precopy-recv 7000 \
 	    "$RUN/precopy.done"
-	out=$(tb_in dc1 python3 "$WL" precopy-send 192.0.2.2 7000 "$bytes") ||
+	out=$(tb_in dc1 "$TB_PY" "$WL" precopy-send 192.0.2.2 7000 "$bytes") ||
 	    tb_die "pre-copy failed" || return 1
 	echo "$out" >"$RUN/precopy.log"
 	read -r MIG_PRECOPY_BYTES _ MIG_T_PRECOPY_START MIG_T_PRECOPY_END <<<"$out"
@@ -53,7 +60,36 @@ tb_vm_freeze() {
 	done
 }
 
-# tb_vm_resume FD PIDS: the guest runs again at dc2.  As with Linux
+# tb_vm_neigh_pin: the paused guest's neighbour table does not change:
+# the VM's resolved entries (its gateway's) are pinned (nud permanent) for
+# the blackout.  The namespace's kernel would otherwise go on running its
+# ARP state machine: a stale entry used by a TCP retransmission during the
+# blackout went to probe, the probes were lost (no carrier) and after the
+# resume every packet waited in the neighbour queue (64 KiB: the video
+# stream's datagrams overflowed it behind TCP segments) for the next ARP
+# retransmission, up to 1 s after up (seen at 6000 km: 130-230 datagrams
+# lost after up).  TB_VM_NEIGH keeps "ip mac" per line for the resume.
+tb_vm_neigh_pin() {
+	TB_VM_NEIGH=$(ip -n "${TB}vm" neigh show dev eth0 |
+	    awk '$2 == "lladdr" && $4 != "FAILED" { print $1, $3 }')
+	echo "vm-neigh-pinned $TB_VM_NEIGH" >>"$RUN/marks.log"
+	[ -n "$TB_VM_NEIGH" ] || return 0
+	awk '{ print "neigh replace", $1, "lladdr", $2, "dev eth0 nud permanent" }' \
+	    <<<"$TB_VM_NEIGH" | ip -n "${TB}vm" -batch - || true
+}
+
+# tb_vm_neigh_unpin FD: the pinned entries back to what a guest finds after
+# a pause (stale: used at once, confirmed by a unicast probe later), as
+# lines to the `ip -n VM -batch` running on FD (no fork at the resume)
+tb_vm_neigh_unpin() {
+	local ip mac
+	while read -r ip mac; do
+		[ -n "$ip" ] &&
+		    echo "neigh replace $ip lladdr $mac dev eth0 nud stale" >&"$1"
+	done <<<"${TB_VM_NEIGH:-}"
+}
+
+# tb_vm_resume FD PIDS FD_OUT: the guest runs again at dc2.  As with Linux
 # netfront (netback_changed -> netdev_notify_peers on
 # XenbusStateConnected), the gratuitous ARP follows the unpause at once:
 # the vif's carrier comes up (a line to the `ip -batch` already running on
@@ -62,6 +98,12 @@ tb_vm_freeze() {
 tb_vm_resume() {
 	local p
 	echo "link set vif2.0 up" >&"$1"
+	# ip answers the show once the link is up (veth: both carriers on):
+	# the guest must not run before, its first packets would be dropped
+	# on a link without carrier (seen: the video stream's catch-up burst,
+	# 50 datagrams, lost on the VM's eth0 after up)
+	echo "link show dev vif2.0" >&"$1"
+	read -r -t 2 -u "$3" _ || true
 	[ -n "${TB_NETFRONT_PID:-}" ] &&
 	    { kill -CONT "$TB_NETFRONT_PID" 2>/dev/null || true; }
 	for p in $2; do
@@ -77,8 +119,17 @@ tb_vif_move() {
 	ip -n "${TB}dc2" link set vif2.0 master xenbr0
 }
 
+# the ip -batch processes of tb_migrate
+tb_ipb_close() {
+	[ -n "${TB_IPB_IN:-}" ] && eval "exec $TB_IPB_IN>&- $TB_IPB_OUT<&-"
+	[ -n "${vmb:-}" ] && exec {vmb}>&-
+	[ -n "${TB_IPB_PID:-}" ] && wait "$TB_IPB_PID" 2>/dev/null
+	TB_IPB_IN="" TB_IPB_OUT="" vmb=""
+	return 0
+}
+
 tb_migrate() {
-	local mem=$1 blackout=$2 uuid left pids ipb
+	local mem=$1 blackout=$2 uuid left pids now
 	xs_fixture_use "$RUN/xs-dc1"
 	uuid=$(xs_domain_uuid 1) || return 1
 	xs_fixture_use "$RUN/xs-dc2"
@@ -95,32 +146,40 @@ tb_migrate() {
 	MIG_T_START=$MIG_T_PRECOPY_START
 	# the blackout as measured: from the VM's link cut (after it) to its
 	# link back (before it), so that no packet can pass within it
+	tb_vm_neigh_pin
 	tb_vm_freeze STOP
 	ip -n "${TB}dc1" link set vif1.0 down
-	MIG_T_SUSPEND=$(tb_now)
+	tb_stamp MIG_T_SUSPEND
 	[ "$TB_MODE" = bgp ] && tb_bgp_withdraw dc1
 	xs_fixture_use "$RUN/xs-dc1"
 	xlr_src_suspend 1 || return 1
-	MIG_T_SUSPENDED=$(tb_now)
+	tb_stamp MIG_T_SUSPENDED
 	xs_fixture_use "$RUN/xs-dc2"
 	xlr_dest_restore 2 "$TB_VM_MAC" xenbr0 || return 1
 	tb_vif_move
-	MIG_T_RESTORED=$(tb_now)
-	left=$(awk -v b="$blackout" -v s="$MIG_T_SUSPEND" -v n="$(tb_now)" \
+	tb_stamp MIG_T_RESTORED
+	tb_stamp now
+	left=$(awk -v b="$blackout" -v s="$MIG_T_SUSPEND" -v n="$now" \
 	    'BEGIN { l = b - (n - s) / 1e9; printf "%.3f", (l > 0 ? l : 0) }')
 	sleep "$left"
 	xs_fixture_use "$RUN/xs-dc1"
 	xlr_src_rename_away vm1 1 || return 1
 	xs_fixture_use "$RUN/xs-dc2"
 	pids=$(ip netns pids "${TB}vm")
-	exec {ipb}> >(exec ip -n "${TB}dc2" -batch -)
-	xlr_dest_go vm1 2 || { exec {ipb}>&-; return 1; }
-	MIG_T_UP=$(tb_now)
-	tb_vm_resume "$ipb" "$pids"
-	exec {ipb}>&-
+	# an ip -batch on dc2 (commands to FD TB_IPB_IN, line-buffered
+	# answers on TB_IPB_OUT) and one on the VM (FD vmb), started now: no
+	# fork between UP and the guest running
+	coproc TB_IPB { exec stdbuf -oL ip -o -n "${TB}dc2" -batch -; }
+	TB_IPB_IN=${TB_IPB[1]} TB_IPB_OUT=${TB_IPB[0]}
+	exec {vmb}> >(exec ip -n "${TB}vm" -batch -)
+	xlr_dest_go vm1 2 || { tb_ipb_close; return 1; }
+	tb_stamp MIG_T_UP
+	tb_vm_neigh_unpin "$vmb"
+	tb_vm_resume "$TB_IPB_IN" "$pids" "$TB_IPB_OUT"
+	tb_ipb_close
 	[ "$TB_MODE" = bgp ] && tb_bgp_announce dc2
 	xlr_guest_resume 2 || return 1
 	xs_fixture_use "$RUN/xs-dc1"
 	xlr_src_destroy 1 || return 1
-	MIG_T_END=$(tb_now)
+	tb_stamp MIG_T_END
 }

@@ -45,8 +45,13 @@
 #   TB_JITTER ms on every link, default none;  TB_RATE  e.g. 100mbit
 #   TB_PXTR   1: the PxTR and the non-LISP host too (default 0)
 #   TB_MEM_MB unused here (see bench/lib/migrate.sh)
+#   TB_PY     the python3 interpreter (default: python3's sys.executable)
 
 TB_REPO=${TB_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# the interpreter itself, not a wrapper in PATH (a pyenv shim forks half a
+# dozen bash scripts per start: seconds per workload on a busy host)
+TB_PY=${TB_PY:-$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null ||
+    echo python3)}
 BIN=${BIN:-$TB_REPO/build/bin}
 TB_PIDS=()
 TB_NS=()
@@ -178,7 +183,7 @@ tb_net() {
 	ip -n "${TB}vm" route add default via 198.51.100.1
 	ip -n "${TB}dc1" link set vif1.0 master xenbr0 up
 	# the guest's netfront: a gratuitous ARP each time the VM resumes
-	tb_bg vm "$RUN/netfront.err" python3 "$TB_REPO/bench/tools/wl.py" \
+	tb_bg vm "$RUN/netfront.err" "$TB_PY" "$TB_REPO/bench/tools/wl.py" \
 	    netfront eth0 "$TB_VM_IP" "$RUN/netfront.log"
 	TB_NETFRONT_PID=$TB_LAST
 }
