@@ -121,6 +121,53 @@ test_update_lookup(void **state)
 	mc_free(mc);
 }
 
+/* An entry is stored with its nrloc RLOCs only: an update that changes the
+ * count moves it to a node of the new size; lookups, the expiry order and
+ * a whole-struct copy of the returned entry (what dp_decap.c does) keep
+ * working, under ASan too. */
+static void
+test_rloc_count_changes(void **state)
+{
+	struct map_cache	*mc = mc_new();
+	struct mc_entry		 e, copy;
+	const struct mc_entry	*got;
+	struct ipaddr		 dst = A("10.1.0.7");
+	unsigned		 n, i;
+
+	(void)state;
+	assert_non_null(mc);
+	/* neighbours in the same slabs, so a move leaves holes to reuse */
+	e = E(0, "10.0.0.0/16", 500);
+	assert_int_equal(mc_update(mc, &e), 0);
+	e = E(0, "10.2.0.0/16", 700);
+	assert_int_equal(mc_update(mc, &e), 0);
+	for (n = 0; n <= LISP_MAX_LOCATORS; n++) {
+		e = E(0, "10.1.0.0/16", 600 + n);
+		e.nrloc = (uint8_t)((n * 7) % (LISP_MAX_LOCATORS + 1));
+		for (i = 0; i < e.nrloc; i++) {
+			e.rloc[i] = e.rloc[0];
+			e.rloc[i].addr.a[3] = (uint8_t)(10 + i);
+			e.rloc[i].weight = (uint8_t)i;
+		}
+		assert_int_equal(mc_update(mc, &e), 0);
+		assert_non_null(got = mc_lookup(mc, 0, &dst, 1));
+		assert_int_equal(got->nrloc, e.nrloc);
+		assert_int_equal(got->expires_ms, 600 + n);
+		for (i = 0; i < e.nrloc; i++) {
+			assert_int_equal(got->rloc[i].addr.a[3], 10 + i);
+			assert_int_equal(got->rloc[i].weight, i);
+		}
+		copy = *got;	/* whole struct: stays in the chunk */
+		assert_int_equal(mc_update(mc, &copy), 0);
+		assert_int_equal(mc_next_expiry(mc), 500);
+	}
+	assert_int_equal(mc_count(mc), 3);
+	assert_int_equal(mc_expire(mc, 699), 2);	/* 500, then 6xx */
+	assert_null(mc_lookup(mc, 0, &dst, 699));
+	assert_int_equal(mc_count(mc), 1);
+	mc_free(mc);
+}
+
 static void
 test_negative(void **state)
 {
@@ -505,6 +552,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_update_lookup),
+		cmocka_unit_test(test_rloc_count_changes),
 		cmocka_unit_test(test_negative),
 		cmocka_unit_test(test_lookup_skips_expired),
 		cmocka_unit_test(test_expiry_random),
