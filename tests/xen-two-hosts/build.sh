@@ -40,7 +40,7 @@ extra_mods() {
 		[ -e "$dir/$m.ko" ] || missing="$missing $m"
 	done
 	if [ -n "$missing" ]; then
-		deb=$(ls "$CACHE"/debs/linux-image-"$kver"_*.deb 2>/dev/null | head -n 1)
+		deb=$(find "$CACHE/debs" -name "linux-image-${kver}_*.deb" | head -n 1)
 		[ -n "$deb" ] || die "no cached kernel .deb for $kver in $CACHE/debs"
 		tmp=$dir.tmp
 		rm -rf "$tmp" && mkdir -p "$tmp/x"

@@ -325,8 +325,10 @@ role_a() {
 		echo "E2E: --- xl-migrate-lisp -s $RSH $NAME $B (rc $rc, $(python3 -c "print('%.1f' % ($t_end - $t_mig))") s) ---"
 		sed 's/^/E2E: wrapper /' $D/wrapper.out
 		# xl resumed the guest here: once more after a hotplug timeout
-		[ "$rc" -eq 3 ] && [ "$n" -eq 1 ] &&
-			grep -q 'because of timeout' $D/wrapper.out || break
+		if [ "$rc" -ne 3 ] || [ "$n" -ne 1 ] ||
+			! grep -q 'because of timeout' $D/wrapper.out; then
+			break
+		fi
 		note "the destination's vif hotplug timed out (libxl's 40 s); migrating once more"
 	done
 	kill "$PROG_PID" 2>/dev/null
