@@ -31,7 +31,7 @@ die() { echo "two-hosts build: $*" >&2; exit 1; }
 
 # the modules of MODS into CACHE/two-hosts-mods-KVER (once per kernel)
 extra_mods() {
-	local kdir kver deb dir m tmp missing=""
+	local kdir kver deb dir m tmp missing="" pats
 	kdir=$(readlink -f "$1/vmlinuz")
 	kdir=$(dirname "$kdir")
 	kver=$(cat "$kdir/kver")
@@ -44,11 +44,14 @@ extra_mods() {
 		[ -n "$deb" ] || die "no cached kernel .deb for $kver in $CACHE/debs"
 		tmp=$dir.tmp
 		rm -rf "$tmp" && mkdir -p "$tmp/x"
+		pats=()
 		for m in $missing; do
-			dpkg-deb --fsys-tarfile "$deb" |
-				tar -x -C "$tmp/x" --wildcards "*/$m.ko" ||
-				die "no module $m in $deb"
+			pats+=("*/$m.ko")
 		done
+		# one pass over the .deb; tar fails when a pattern matched nothing
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -x -C "$tmp/x" --wildcards "${pats[@]}" ||
+			die "not all of$missing in $deb"
 		mkdir -p "$dir"
 		find "$tmp/x" -name '*.ko' -exec cp {} "$dir/" \;
 		rm -rf "$tmp"
