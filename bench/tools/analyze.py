@@ -16,6 +16,8 @@ migratectl migrations; tl-<node>.json: xtrctl timeline).
 
 Columns (times in seconds, -1 = not measured / never happened):
   downtime_s     largest gap between two deliveries at the receiver
+                 (from 1 s before the suspend to the senders' stop: a
+                 stream never restored is down until the stop)
   restore_s      from the VM up (unpaused at dc2) to the first delivery
   lost_before    datagrams sent from 1 s before the suspend to the VM up
                  that never arrived (udp only)
@@ -65,11 +67,13 @@ def lines(path):
 
 
 def gaps(times, lo, hi):
-    """largest gap between consecutive times (and the window's ends)"""
+    """largest gap between consecutive times and the window's ends: a
+    stream that never came back is down until the window ends (without
+    hi its downtime was the gap before the suspend: 0.16 s)"""
     t = sorted(x for x in times if lo <= x <= hi)
     if not t:
         return -1
-    pts = [lo] + t
+    pts = [lo] + t + [hi]
     return max(b - a for a, b in zip(pts, pts[1:])) / 1e9
 
 

@@ -181,10 +181,14 @@ def summary(outdir, agg, modes, wls, rows):
                 lb, la = mean(v["lost_before"]), mean(v["lost_after"])
                 lost = "-" if lb < 0 else "%.0f / %.0f" % (lb, la)
                 lm, wan = mean(v["lost_after_mig"]), mean(v["wan_loss_pct"])
+                rstr = fmt(rs)
+                if rs < 0 and dt >= 0:
+                    rstr = "never"
+                    vs = "never" if m != "full" else vs
                 L.append("| %s | %s | %s | %s | %.1f | %s | %s | %s | %s | "
                          "%s | %s | %s | %s |" % (
                              m, wl, km, slabel(loss, True), ow * 1000,
-                             fmt(dt), fmt(rs), ratio, vs, lost,
+                             fmt(dt), rstr, ratio, vs, lost,
                              "-" if lm < 0 else "%.0f" % lm, fmt(wan, 1),
                              fmt(mean(v["migration_s"]), 2)))
     L += ["", "## Control plane (from the VM up at dc2, seconds)", "",
