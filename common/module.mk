@@ -2,7 +2,7 @@
 # monotonic time).  Linked as build/libcommon.a.
 LIBS += common
 common_SRCS := common/cursor.c common/log.c common/mono.c common/addr.c \
-	common/cfgline.c common/sigflags.c
+	common/cfgline.c common/sigflags.c common/udpbatch.c
 
 UNIT_TESTS += test_cursor test_addr test_cfgline
 test_cursor_SRCS := tests/unit/test_cursor.c common/cursor.c

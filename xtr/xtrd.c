@@ -12,12 +12,14 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "dp.h"
 #include "log.h"
 #include "mono.h"
 #include "sigflags.h"
+#include "udpbatch.h"
 #include "xtrd.h"
 
 struct xtrd	*xtrd_self;
@@ -53,6 +55,24 @@ xtr_rloc(const struct xtrd *x, int af)
 	return NULL;
 }
 
+/* What the daemon sends on its control sockets, queued and sent with one
+ * sendmmsg() per loop turn (xtr_flush()); a datagram the kernel refuses
+ * is counted and logged then. */
+static struct udp_batch	tx;
+
+static void
+tx_refused(const struct sockaddr *to, int err, void *arg)
+{
+	struct ipaddr	a;
+	uint16_t	port;
+	char		s[IPADDR_STRLEN] = "?";
+
+	(void)arg;
+	if (ipaddr_from_sockaddr(to, &a, &port) == 0)
+		ipaddr_fmt(&a, s, sizeof(s));
+	cnt_drop(C_tx_error, "sendmmsg %s: %s", s, strerror(err));
+}
+
 int
 xtr_send(struct xtrd *x, const struct ipaddr *to, uint16_t port,
     const void *buf, size_t len)
@@ -67,12 +87,19 @@ xtr_send(struct xtrd *x, const struct ipaddr *to, uint16_t port,
 		    ipaddr_fmt(to, a, sizeof(a)));
 		return -1;
 	}
-	if (sendto(fd, buf, len, 0, (struct sockaddr *)&ss, sl) == -1) {
-		cnt_drop(C_tx_error, "sendto %s: %s",
+	if (ub_add(&tx, fd, (struct sockaddr *)&ss, sl, buf, len) == -1) {
+		cnt_drop(C_tx_error, "send %s: %s",
 		    ipaddr_fmt(to, a, sizeof(a)), strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+void
+xtr_flush(struct xtrd *x)
+{
+	(void)x;
+	ub_flush(&tx);
 }
 
 static int
@@ -221,34 +248,50 @@ rx_packet(struct xtrd *x, const uint8_t *buf, size_t len,
 	    ipaddr_fmt(src, a, sizeof(a)), xc_role_name(roles));
 }
 
+/* Up to RX_BATCH datagrams per recvmmsg(), RX_ROUNDS rounds per wakeup
+ * (256 datagrams, as before, then the other sockets get their turn). */
+#define RX_BATCH	32
+#define RX_ROUNDS	8
+
 static void
 drain(struct xtrd *x, int fd)
 {
-	static uint8_t		buf[LISP_MAX_MSG + 1];
-	struct sockaddr_storage	ss;
-	socklen_t		sl;
-	struct ipaddr		src;
-	uint16_t		sport;
-	ssize_t			n;
-	int			i;
+	static uint8_t		 buf[RX_BATCH][LISP_MAX_MSG + 1];
+	static struct sockaddr_storage ss[RX_BATCH];
+	struct mmsghdr		 m[RX_BATCH];
+	struct iovec		 iov[RX_BATCH];
+	struct ipaddr		 src;
+	uint16_t		 sport;
+	int			 i, n, round;
 
-	for (i = 0; i < 256; i++) {
-		sl = sizeof(ss);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
-		    &sl);
-		if (n == -1) {
+	for (round = 0; round < RX_ROUNDS; round++) {
+		memset(m, 0, sizeof(m));
+		for (i = 0; i < RX_BATCH; i++) {
+			iov[i].iov_base = buf[i];
+			iov[i].iov_len = sizeof(buf[i]);
+			m[i].msg_hdr.msg_name = &ss[i];
+			m[i].msg_hdr.msg_namelen = sizeof(ss[i]);
+			m[i].msg_hdr.msg_iov = &iov[i];
+			m[i].msg_hdr.msg_iovlen = 1;
+		}
+		if ((n = recvmmsg(fd, m, RX_BATCH, MSG_DONTWAIT, NULL)) == -1) {
 			if (errno != EAGAIN && errno != EINTR)
-				log_warn("recvfrom");
+				log_warn("recvmmsg");
 			return;
 		}
-		if (ipaddr_from_sockaddr((struct sockaddr *)&ss, &src,
-		    &sport) == -1)
-			continue;
-		if ((size_t)n > LISP_MAX_MSG) {
-			cnt_drop_lerr(LERR_TRAILING, "oversized datagram");
-			continue;
+		for (i = 0; i < n; i++) {
+			if (ipaddr_from_sockaddr((struct sockaddr *)&ss[i],
+			    &src, &sport) == -1)
+				continue;
+			if (m[i].msg_len > LISP_MAX_MSG) {
+				cnt_drop_lerr(LERR_TRAILING,
+				    "oversized datagram");
+				continue;
+			}
+			rx_packet(x, buf[i], m[i].msg_len, &src, sport);
 		}
-		rx_packet(x, buf, (size_t)n, &src, sport);
+		if (n < RX_BATCH)
+			return;		/* the socket is empty */
 	}
 }
 
@@ -326,6 +369,7 @@ loop(struct xtrd *x)
 		if (x->api != NULL)
 			api_run(x->api);
 		timer_run(&x->timers, mono_ms());
+		xtr_flush(x);	/* what all of the above answered */
 	}
 }
 
@@ -376,6 +420,7 @@ main(int argc, char **argv)
 	if (sigflags_install() == -1)
 		fatal("sigaction");
 	xtrd_self = x;
+	ub_init(&tx, tx_refused, NULL);
 	x->start_ms = mono_ms();
 	if (x->conf->xtr_id_set)
 		memcpy(x->xtr_id, x->conf->xtr_id, sizeof(x->xtr_id));
@@ -399,6 +444,7 @@ main(int argc, char **argv)
 	    x->conf->ndb == 1 ? "" : "s", x->conf->nms,
 	    x->conf->nms == 1 ? "" : "s");
 	tl_add("start", NULL, NULL, "role %s", xc_role_name(x->conf->roles));
+	xtr_flush(x);		/* what the inits sent */
 	loop(x);
 	log_info("shutting down");
 	api_stop(x->api);
@@ -407,6 +453,7 @@ main(int argc, char **argv)
 	itr_free(x);
 	ms_free(x);
 	timer_heap_free(&x->timers);
+	xtr_flush(x);		/* before the sockets close */
 	if (x->fd4 != -1)
 		close(x->fd4);
 	if (x->fd6 != -1)

@@ -133,9 +133,11 @@ struct xtrd {
 
 extern struct xtrd	*xtrd_self;	/* for the API callbacks */
 
-/* xtrd.c */
+/* xtrd.c: xtr_send() queues (0, or -1 when it cannot); the loop sends
+ * the queue with one sendmmsg() per turn, xtr_flush() at once. */
 int	xtr_send(struct xtrd *, const struct ipaddr *, uint16_t port,
 	    const void *, size_t);
+void	xtr_flush(struct xtrd *);
 /* The first of our RLOCs in family af, or NULL. */
 const struct ipaddr *xtr_rloc(const struct xtrd *, int af);
 void	xtr_hexid(const uint8_t *id, char *out);	/* out: 33 bytes */
