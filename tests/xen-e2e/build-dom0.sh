@@ -41,6 +41,11 @@
 #   B                build directory of this repo for `make install`
 #                    (default build)
 #   MAKE             make program (default make)
+#   XEN_E2E_MIGRATED a migrated binary dom0-test.sh runs instead of the
+#                    installed one (copied to /e2e/migrated.alt), e.g. an
+#                    ASan build with the sanitizers linked in statically,
+#                    since dom0 has no libasan:
+#                      make B=build-e2e-asan SAN=1 LDFLAGS="-fsanitize=address,undefined -static-libasan -static-libubsan" build-e2e-asan/bin/migrated
 set -Eeu -o pipefail
 # never exit silently on an unexpected error
 trap 'echo "build-dom0: failed (rc $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
@@ -347,6 +352,11 @@ build_overlay() {
 	cp "$here/dom0-init.sh" "$o/init"
 	cp "$here/dom0-test.sh" "$here/guest.cfg.in" "$o/e2e/"
 	chmod 755 "$o/init" "$o/e2e/dom0-test.sh"
+	if [ -n "${XEN_E2E_MIGRATED:-}" ]; then
+		install -m 755 "$XEN_E2E_MIGRATED" "$o/e2e/migrated.alt" ||
+			die "XEN_E2E_MIGRATED=$XEN_E2E_MIGRATED: cannot copy it"
+		note "dom0 runs $XEN_E2E_MIGRATED as migrated"
+	fi
 	build_guest_initrd "$1/guest" "$o/e2e/guest-initrd"
 	(cd "$o" && find . | LC_ALL=C sort | cpio -o -H newc --quiet \
 		-R 0:0 | gzip -1) > "$1/overlay.cpio.gz"

@@ -22,7 +22,9 @@
 #   E2E_GUEST_TIMEOUT seconds for the guest to boot (default 240; ~15 s on
 #                     an idle machine, minutes when the host is loaded)
 #   E2E_MIGRATE_TIMEOUT seconds for xl migrate (default 400; 10-17 s idle)
-# Files: /e2e/guest.cfg.in (template), /e2e/vmlinuz, /e2e/guest-initrd;
+# Files: /e2e/migrated.alt (when present: run instead of the installed
+# migrated, e.g. an ASan build, see build-dom0.sh XEN_E2E_MIGRATED),
+# /e2e/guest.cfg.in (template), /e2e/vmlinuz, /e2e/guest-initrd;
 # guest console log /var/log/xen/console/guest-NAME.log.
 set -u -o pipefail
 
@@ -173,7 +175,14 @@ start_daemons() {
 	ip netns exec $ITR_NS xtrd -d -v -f $D/itr.conf > $D/itr.log 2>&1 &
 	check xtrd-up wait_for 20 sock_up "$XSOCK" || { tail -n 20 $D/xtrd.log; return 1; }
 	check itr-up wait_for 20 sock_up "$ISOCK" || { tail -n 20 $D/itr.log; return 1; }
-	migrated -d -vv -f $D/migrated.conf > $D/migrated.log 2>&1 &
+	MIGRATED=migrated
+	if [ -x /e2e/migrated.alt ]; then
+		MIGRATED=/e2e/migrated.alt
+		echo "E2E: note: running $MIGRATED (XEN_E2E_MIGRATED)"
+	fi
+	ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 \
+	UBSAN_OPTIONS=print_stacktrace=1 \
+	$MIGRATED -d -vv -f $D/migrated.conf > $D/migrated.log 2>&1 &
 	MIG_PID=$!
 	check migrated-up wait_for 20 sock_up "$MSOCK" || { tail -n 20 $D/migrated.log; return 1; }
 	mc status --json > $D/status0.json
@@ -282,6 +291,9 @@ migrated_alive() {
 		wait "${MIG_PID:-0}" 2>/dev/null
 		fail migrated-alive "migrated exited (status $?); end of its log:"
 		tail -n 30 $D/migrated.log | sed 's/^/E2E: migrated.log /'
+		# a sanitizer's report, whole (XEN_E2E_MIGRATED)
+		sed -n '/^==[0-9]*==ERROR\|runtime error:/,$p' $D/migrated.log |
+			head -n 150 | sed 's/^/E2E: sanitizer /'
 	fi
 }
 # -------------------------------------------------------------------------
