@@ -21,6 +21,13 @@ conf_defaults(struct mig_conf *c)
 	c->ttl = 1440;
 	c->notify_wait_ms = 500;
 	c->heartbeat_ms = 1000;
+	c->register_at = REG_AT_RENAME;
+}
+
+const char *
+conf_register_at_name(enum register_at r)
+{
+	return r == REG_AT_ARRIVAL ? "arrival" : "rename";
 }
 
 int
@@ -306,6 +313,16 @@ key_value(struct cfg_parser *cp, struct cfg_line *l, struct pstate *ps)
 		c->heartbeat_ms = (unsigned)n;
 		return 0;
 	}
+	if (strcmp(k, "register_at") == 0) {
+		if (strcmp(v, "rename") == 0)
+			c->register_at = REG_AT_RENAME;
+		else if (strcmp(v, "arrival") == 0)
+			c->register_at = REG_AT_ARRIVAL;
+		else
+			return cfg_error(cp, l, v, "want rename or arrival, "
+			    "not");
+		return 0;
+	}
 	return cfg_error(cp, l, k, "unknown keyword");
 }
 
@@ -387,6 +404,7 @@ conf_print(FILE *f, const struct mig_conf *c)
 	    c->weight, c->ttl);
 	fprintf(f, "notify_wait_ms = %u\nheartbeat_ms = %u\n",
 	    c->notify_wait_ms, c->heartbeat_ms);
+	fprintf(f, "register_at = %s\n", conf_register_at_name(c->register_at));
 	for (i = 0; i < c->nbridge; i++) {
 		const struct conf_bridge *b = &c->bridges[i];
 

@@ -7,6 +7,11 @@
  *   priority = 1   weight = 100   ttl = 1440      for POST /v1/database/add
  *   notify_wait_ms = 500    SMRs wait this long at most for the Map-Notify
  *   heartbeat_ms = 1000     how often xtrd's status is checked
+ *   register_at = rename | arrival
+ *                           when a guest migrating here gets its EIDs
+ *                           registered: at the rename of <name>--incoming
+ *                           (xl unpauses it right after), or at its
+ *                           arrival (announcement, netfront, first frame)
  *   bridge "xenbr0"                                watch this bridge
  *   bridge "xenbr1" dynamic = [ "10.1.0.0/24", "2001:db8:1::/64" ]
  *   vm "web1" eids = [ "10.1.0.5", "2001:db8:1::5" ]
@@ -45,6 +50,11 @@ struct conf_vm {
 	int		neid;
 };
 
+enum register_at {
+	REG_AT_RENAME = 0,	/* default */
+	REG_AT_ARRIVAL,
+};
+
 struct mig_conf {
 	char		socket[CONF_PATH_MAX];
 	char		xtrd_socket[CONF_PATH_MAX];
@@ -52,6 +62,7 @@ struct mig_conf {
 	unsigned	priority, weight, ttl;
 	unsigned	notify_wait_ms;
 	unsigned	heartbeat_ms;
+	enum register_at register_at;
 	struct conf_bridge bridges[CONF_MAXBRIDGE];
 	int		nbridge;
 	struct conf_vm	vms[CONF_MAXVM];
@@ -67,6 +78,7 @@ int	conf_parse_text(const char *name, const char *text, size_t len,
 /* Print back in the normalised form (-nv). */
 void	conf_print(FILE *, const struct mig_conf *);
 int	conf_is_uuid(const char *);
+const char *conf_register_at_name(enum register_at);
 const struct conf_bridge *conf_bridge_find(const struct mig_conf *,
 	    const char *name);
 

@@ -196,6 +196,12 @@ dom_awaiting(const struct domain *d)
 }
 
 int
+dom_asserted(const struct domain *d)
+{
+	return d->owned || d->early;
+}
+
+int
 dom_arrive(struct domain *d, enum arrival_reason why)
 {
 	if (!dom_awaiting(d))

@@ -13,7 +13,9 @@
  * States are INCOMING, RUNNING and MIGRATEDAWAY (the name suffix); `owned`
  * says this host has asserted the guest's EIDs to xtrd.  A RUNNING guest
  * that is not owned yet is waiting for its arrival: an announcement, its
- * netfront reaching Connected, or its first frame (dom_arrive()).
+ * netfront reaching Connected, or its first frame (dom_arrive()).  With
+ * register_at = rename its EIDs are asserted already at the rename
+ * (`early`), while the arrival is still awaited and recorded.
  *
  * Pure bookkeeping: each call returns the event the caller acts on.  Unit
  * tests drive it in test_migrated_domains.c.
@@ -82,6 +84,8 @@ struct domain {
 	char		uuid[40];
 	enum dom_state	state;
 	int		owned;
+	int		early;		/* EIDs asserted at the rename, before
+					 * the arrival (register_at = rename) */
 	int		was_incoming;
 	enum arrival_reason arrival;
 	int		tl;			/* timeline id, -1 none */
@@ -123,6 +127,8 @@ void		 dom_free(struct domtab *, struct domain *);
 /* 1 if this call is the arrival (RUNNING and not owned yet), else 0. */
 int		 dom_arrive(struct domain *, enum arrival_reason);
 int		 dom_awaiting(const struct domain *);
+/* 1 if xtrd should hold its EIDs from here: arrived, or asserted early. */
+int		 dom_asserted(const struct domain *);
 struct vif	*dom_vif(struct domain *, uint32_t devid, int create);
 int		 dom_add_dyn(struct domain *, const struct ipaddr *);
 int		 dom_has_dyn(const struct domain *, const struct ipaddr *);

@@ -30,6 +30,8 @@ json_domain(struct mig *m, const struct domain *d)
 	json_object_object_add(o, "uuid", jstr(d->uuid));
 	json_object_object_add(o, "state", jstr(dom_state_name(d->state)));
 	json_object_object_add(o, "owned", json_object_new_boolean(d->owned));
+	/* registered at the rename, arrival still awaited */
+	json_object_object_add(o, "early", json_object_new_boolean(d->early));
 	json_object_object_add(o, "arrival", jstr(arrival_name(d->arrival)));
 	/* Pause state: the hypervisor knows it (libxl mode); xenstore does
 	 * not (null). */

@@ -80,6 +80,7 @@ do_reload(struct mig *m, const char *path)
 			memcpy(m->conf.bridges[i].dyn, b->dyn, sizeof(b->dyn));
 	}
 	m->conf.notify_wait_ms = nc.notify_wait_ms;
+	m->conf.register_at = nc.register_at;
 	log_info("%s reloaded: %d vms", path, nc.nvm);
 	mig_reassert(m, "configuration reloaded");
 }

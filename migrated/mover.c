@@ -36,6 +36,7 @@ struct job {
 	int		smr;		/* a move: SMR after the notify */
 	struct ipaddr	eid;
 	uint64_t	deadline_ms;
+	uint64_t	t_sent_us;	/* database/add written to xtrd */
 };
 
 static struct job	jobs[MIG_MAXJOBS];
@@ -175,7 +176,12 @@ add_done(void *arg, int status, const char *body, size_t len)
 		j->stage = J_FREE;
 		return;
 	}
-	tl_add(j->tl, mono_us(), "register-sent", "%s",
+	/* when it left, not when xtrd answered: its Map-Register may have
+	 * been answered (Map-Notify) before we read xtrd's answer */
+	j->t_sent_us = xtrc_sent_us(M->xtr);
+	if (j->t_sent_us == 0)
+		j->t_sent_us = mono_us();
+	tl_add(j->tl, j->t_sent_us, "register-sent", "%s",
 	    eid_str(&j->eid, buf, sizeof(buf)));
 	j->stage = J_WAIT_NOTIFY;
 	j->deadline_ms = mono_ms() + M->conf.notify_wait_ms;
@@ -256,6 +262,29 @@ withdraw_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid)
 	json_object_put(o);
 }
 
+/*
+ * xtrd says the EID is registered.  last_notify_ms is xtrd's
+ * CLOCK_MONOTONIC time (the same clock, same host) of the last Map-Notify:
+ * one from before this job's database/add (an earlier registration of the
+ * same EID) is not the answer to it, keep waiting.
+ */
+static void
+notified(struct job *j, struct json_object *e, const char *eid)
+{
+	struct json_object	*v;
+	uint64_t		 t = mono_us(), ms = 0;
+
+	if (json_object_object_get_ex(e, "last_notify_ms", &v))
+		ms = (uint64_t)json_object_get_int64(v);
+	if (ms > 0 && ms < j->t_sent_us / 1000)
+		return;		/* stale */
+	if (ms > 0 && ms * 1000 <= t)
+		t = ms * 1000 > j->t_sent_us ? ms * 1000 : j->t_sent_us;
+	tl_add(j->tl, t, "map-notify", "%s%s", eid,
+	    ms > 0 ? " (xtrd's time)" : "");
+	send_smr(M, j);
+}
+
 /* GET /v1/database while some job waits for its Map-Notify. */
 static void
 dbpoll_done(void *arg, int status, const char *body, size_t len)
@@ -281,19 +310,8 @@ dbpoll_done(void *arg, int status, const char *body, size_t len)
 			    strcmp(json_object_get_string(v), buf) != 0)
 				continue;
 			if (json_object_object_get_ex(e, "registered", &v) &&
-			    json_object_get_boolean(v)) {
-				uint64_t t = mono_us(), ms = 0;
-
-				/* xtrd's own CLOCK_MONOTONIC time of it */
-				if (json_object_object_get_ex(e,
-				    "last_notify_ms", &v))
-					ms = (uint64_t)json_object_get_int64(v);
-				if (ms > 0 && ms * 1000 <= t)
-					t = ms * 1000;
-				tl_add(j->tl, t, "map-notify", "%s%s", buf,
-				    ms > 0 ? " (xtrd's time)" : "");
-				send_smr(M, j);
-			}
+			    json_object_get_boolean(v))
+				notified(j, e, buf);
 			break;
 		}
 	}
@@ -363,7 +381,7 @@ db_check_done(void *arg, int status, const char *body, size_t len)
 
 		/* handed to the destination at suspend (redirect_eids):
 		 * xtrd holds an away entry for them, not a mapping */
-		if (!d->owned || d->redirected)
+		if (!dom_asserted(d) || d->redirected)
 			continue;
 		n = mig_eids(M, d, eids, CONF_MAXEID + DOM_MAXDYN);
 		for (k = 0; k < n; k++) {
@@ -455,7 +473,7 @@ mig_reassert(struct mig *m, const char *why)
 	for (i = 0; i < m->doms.n; i++) {
 		struct domain *d = m->doms.d[i];
 
-		if (!d->owned)
+		if (!dom_asserted(d))
 			continue;
 		n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 		for (k = 0; k < n; k++)
@@ -494,8 +512,12 @@ arrived(struct mig *m, struct domain *d, const char *how)
 		    d->domid);
 		return;
 	}
+	/* Registered at the rename already (register_at = rename): only
+	 * the addresses claimed since in dynamic ranges are new (a domain
+	 * claims nothing while it is incoming). */
 	for (i = 0; i < n; i++)
-		push_eid(m, d, &eids[i], 1);
+		if (!d->early || dom_has_dyn(d, &eids[i]))
+			push_eid(m, d, &eids[i], 1);
 	for (i = 0; i < DOM_MAXVIF; i++)
 		if (d->vifs[i].used && d->vifs[i].cap != NULL)
 			mig_vif_capture(m, d, &d->vifs[i], 0);
@@ -549,7 +571,7 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
  * redirects every packet that still arrives instead of delivering it to a
  * suspended guest.  xl renames to --migratedaway only once the receiver
  * holds the domain (xl_migrate.c, migrate_domain), so the new site is
- * ready for it.  If xl renames back (a failed "go"), redirect_undo() takes
+ * ready for it.  If xl renames back (a failed "go"), reclaim_eids() takes
  * the EIDs back.
  */
 static void
@@ -570,14 +592,41 @@ redirect_eids(struct mig *m, struct domain *d)
 		withdraw_eid(m, d, &eids[i]);
 }
 
+/*
+ * register_at = rename: xl renamed <name>--incoming to <name> and unpauses
+ * it next (xl_migrate.c, migrate_receive): register its EIDs now rather
+ * than after its first sign of life.  The arrival is still awaited (vif
+ * captures stay open) and recorded; a destroy before it withdraws them.
+ */
 static void
-redirect_undo(struct mig *m, struct domain *d)
+register_early(struct mig *m, struct domain *d)
 {
 	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
 	int		i, n;
 
-	if (!d->redirected)
+	M = m;
+	if (m->conf.register_at != REG_AT_RENAME || d->owned || d->early)
 		return;
+	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+	if (n == 0)
+		return;		/* none known yet: at the arrival, if any */
+	d->early = 1;
+	for (i = 0; i < n; i++)
+		push_eid(m, d, &eids[i], 1);
+}
+
+/*
+ * Renamed back (a failed "go"): register the EIDs again from here, with
+ * SMRs, whether or not they were handed over at the suspend: the
+ * destination may have registered them at its rename (register_at =
+ * rename) before it failed.
+ */
+static void
+reclaim_eids(struct mig *m, struct domain *d)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	int		i, n;
+
 	d->redirected = 0;
 	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 	for (i = 0; i < n; i++)
@@ -599,6 +648,7 @@ mig_domain_renamed(struct mig *m, struct domain *d, const char *xsname)
 	switch (ev) {
 	case DEV_UNPAUSED:
 		tl_add(d->tl, mono_us(), "unpaused", "renamed from %s", old);
+		register_early(m, d);
 		break;
 	case DEV_DEPARTING:
 		d->tl = tl_begin(d->name, "out", mono_us());
@@ -606,12 +656,12 @@ mig_domain_renamed(struct mig *m, struct domain *d, const char *xsname)
 		redirect_eids(m, d);
 		break;
 	case DEV_RETURNED:
-		/* The source keeps everything; EIDs already handed to the
-		 * destination are taken back (registered again, with SMRs). */
+		/* The source keeps everything and takes the EIDs back
+		 * (registered again, with SMRs). */
 		cnt_inc("migrations_aborted_out");
 		tl_add(d->tl, mono_us(), "aborted", "renamed back; keeping "
 		    "EIDs");
-		redirect_undo(m, d);
+		reclaim_eids(m, d);
 		d->nmoved = 0;
 		break;
 	default:
@@ -643,7 +693,13 @@ mig_domain_gone(struct mig *m, struct domain *d)
 	case DEV_ABORTED_IN:
 		cnt_inc("migrations_aborted_in");
 		tl_add(d->tl, mono_us(), "aborted", "incoming domain "
-		    "destroyed");
+		    "destroyed%s", d->early ? " after the rename" : "");
+		/* registered at the rename, never arrived: take it back */
+		if (!d->early)
+			break;
+		n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+		for (i = 0; i < n; i++)
+			withdraw_eid(m, d, &eids[i]);
 		break;
 	default:
 		break;
@@ -883,7 +939,7 @@ mig_departure(struct mig *m, const char *name, const struct ipaddr *rlocs,
 	char		 buf[IPADDR_STRLEN];
 	int		 i;
 
-	if (d == NULL || !d->owned) {
+	if (d == NULL || !dom_asserted(d)) {
 		errno = ENOENT;
 		return -1;
 	}

@@ -80,16 +80,25 @@ tl_add(int id, uint64_t t_us, const char *event, const char *fmt, ...)
 	struct tl_event	*e;
 	va_list		 ap;
 	uint64_t	 t0;
+	int		 k;
 
 	if (m == NULL || m->nev >= TL_MAXEV)
 		return;
-	e = &m->ev[m->nev++];
+	/* In time order: a step may be recorded after a later one (the
+	 * time a request was written is known when it is answered). */
+	for (k = m->nev; k > 0 && m->ev[k - 1].t_us > t_us; k--)
+		;
+	memmove(&m->ev[k + 1], &m->ev[k], (size_t)(m->nev - k) * sizeof(*e));
+	m->nev++;
+	e = &m->ev[k];
 	e->t_us = t_us;
 	snprintf(e->event, sizeof(e->event), "%s", event);
 	va_start(ap, fmt);
 	vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
 	va_end(ap);
 	t0 = m->ev[0].t_us;
+	if (t_us < t0)
+		t0 = t_us;
 	log_info("timeline %s %s #%d +%llu.%03llums %s%s%s", m->domain,
 	    m->dir, m->id, (unsigned long long)((t_us - t0) / 1000),
 	    (unsigned long long)((t_us - t0) % 1000), event,

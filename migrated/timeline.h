@@ -32,7 +32,8 @@ struct tl_mig {
 
 /* Start a record; returns its id (> 0). */
 int	tl_begin(const char *domain, const char *dir, uint64_t t_us);
-/* Append an event (ignored when id is unknown or the record is full). */
+/* Add an event in time order (after those at the same time); ignored when
+ * id is unknown or the record is full. */
 void	tl_add(int id, uint64_t t_us, const char *event, const char *fmt, ...)
 	    LOG_ATTR(4, 5);
 /* 1 if the record already has this event. */

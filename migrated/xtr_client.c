@@ -170,6 +170,7 @@ start(struct xtrc *c, uint64_t now)
 	}
 	c->io_deadline = now + XTRC_IO_TIMEOUT_MS;
 	c->t_queued_us = mono_us();
+	c->t_sent_us = 0;
 	r = connect(c->fd, (struct sockaddr *)&sun, sizeof(sun));
 	if (r == -1 && errno != EINPROGRESS && errno != EAGAIN) {
 		failed(c, strerror(errno));
@@ -355,6 +356,12 @@ xtrc_tick(struct xtrc *c, uint64_t now)
 	if (c->fd != -1 && c->st == XS_WRITING)
 		xtrc_io(c, POLLOUT);
 	return 0;
+}
+
+uint64_t
+xtrc_sent_us(const struct xtrc *c)
+{
+	return c->t_sent_us;
 }
 
 int

@@ -45,6 +45,9 @@ void		 xtrc_io(struct xtrc *, short revents);
 /* Start work whose time has come; returns ms until the next deadline or
  * -1.  Call every loop iteration. */
 int		 xtrc_tick(struct xtrc *, uint64_t now_ms);
+/* CLOCK_MONOTONIC µs at which the request being answered was written
+ * whole (inside its callback; 0 if it never was). */
+uint64_t	 xtrc_sent_us(const struct xtrc *);
 /* 1 after an answer, 0 after a transport failure. */
 int		 xtrc_up(const struct xtrc *);
 size_t		 xtrc_queued(const struct xtrc *);

@@ -4,8 +4,10 @@
 # renames web1--migratedaway back and resumes): dst forgets the
 # half-arrived domain and never told its xtrd anything; src keeps web1's
 # EIDs registered and did not withdraw them.  (2) The destination was
-# renamed and unpaused but crashed before the guest said anything: still
-# nothing registered from dst, and src keeps everything.
+# renamed and unpaused but crashed before the guest said anything: dst
+# (register_at = rename, the default) registered at the rename and
+# withdraws at the destroy, so nothing stays registered from dst; src
+# registers again when renamed back and keeps everything.
 # Arguments: none.  Environment: BIN, KEEP_RUN.
 # Namespaces: mab-*.  Run directory: build/migrated_abort.
 set -eu -o pipefail
@@ -81,6 +83,10 @@ xs_host src; xlr_src_abort web1 3
 check_dst_forgot
 check_src_kept
 [ "$(mig_counter dst migrations_aborted_in)" = 2 ] || mig_fail "dst count 2"
+[ -n "$(mig_event dst web1 register-sent)" ] ||
+    mig_fail "dst did not register at the rename"
+[ -n "$(mig_event dst web1 withdrawn)" ] ||
+    mig_fail "dst did not withdraw after the destroy"
 mig_ctl src migrations
 mig_ctl dst migrations
 echo "migrated_abort: ok"

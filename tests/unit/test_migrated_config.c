@@ -38,6 +38,7 @@ test_full(void **state)
 	    "priority = 2\n"
 	    "weight=50\n"
 	    "notify_wait_ms = 100\n"
+	    "register_at = arrival\n"
 	    "bridge xenbr0\n"
 	    "bridge \"xenbr1\" dynamic = [ \"10.1.0.0/24\",'2001:db8:1::/64' ]\n"
 	    "vm \"web1\" eids = [ \"192.0.2.5\", \"2001:db8::5/128\" ]\n"
@@ -48,6 +49,7 @@ test_full(void **state)
 	    "hypervisor = xenstore\n"
 	    "priority = 2\nweight = 50\nttl = 1440\n"
 	    "notify_wait_ms = 100\nheartbeat_ms = 1000\n"
+	    "register_at = arrival\n"
 	    "bridge \"xenbr0\"\n"
 	    "bridge \"xenbr1\" dynamic = [ \"10.1.0.0/24\", \"2001:db8:1::/64\" ]\n"
 	    "vm \"web1\" eids = [ \"192.0.2.5\", \"2001:db8::5\" ]\n"
@@ -113,6 +115,8 @@ test_errors(void **state)
 	expect_error("vm a eids = 192.0.2.1\n", "no bridge to watch");
 	expect_error("bridge xenbr0\nhypervisor = kvm\n",
 	    "t.conf:2: want auto, xenstore or libxl, not 'kvm'");
+	expect_error("bridge xenbr0\nregister_at = unpause\n",
+	    "t.conf:2: want rename or arrival, not 'unpause'");
 	expect_error("bridge xenbr0\nvm 'a/b' eids = 192.0.2.1\n",
 	    "t.conf:2: bad vm name 'a/b'");
 	expect_error("bridge xenbr0\nvm a eids = 192.0.2.1\nvm a eids = 192.0.2.2\n",
