@@ -30,29 +30,9 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "bench/benchutil.h"
 #include "xtr/lpm.h"
 #include "xtr/map_cache.h"
-
-static uint64_t rng = 0x9E3779B97F4A7C15ULL;
-
-static uint64_t
-rnd(void)
-{
-	uint64_t	z = (rng += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static long
 rss_bytes(void)
