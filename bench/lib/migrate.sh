@@ -89,21 +89,25 @@ tb_vm_neigh_unpin() {
 	done <<<"${TB_VM_NEIGH:-}"
 }
 
-# tb_vm_resume FD PIDS FD_OUT: the guest runs again at dc2.  As with Linux
+# tb_vm_resume FD PIDS VMFD VMFD_OUT: the guest runs again at dc2.  As with Linux
 # netfront (netback_changed -> netdev_notify_peers on
 # XenbusStateConnected), the gratuitous ARP follows the unpause at once:
 # the vif's carrier comes up (a line to the `ip -batch` already running on
 # FD: no fork here), the netfront helper is continued first, then the
 # guest's other processes (PIDS, listed before the unpause).
 tb_vm_resume() {
-	local p
+	local p i line
 	echo "link set vif2.0 up" >&"$1"
-	# ip answers the show once the link is up (veth: both carriers on):
-	# the guest must not run before, its first packets would be dropped
-	# on a link without carrier (seen: the video stream's catch-up burst,
-	# 50 datagrams, lost on the VM's eth0 after up)
-	echo "link show dev vif2.0" >&"$1"
-	read -r -t 2 -u "$3" _ || true
+	# the guest must not run before its eth0 transmits: until the
+	# kernel's linkwatch has seen the carrier (operstate UP) the link's
+	# qdisc drops everything (seen: the video stream's catch-up burst, 50
+	# datagrams, dropped on the VM's eth0 after up).  Asked of the VM's
+	# ip -batch (FD 3 in, FD 4 out), no fork.
+	for ((i = 0; i < 2000; i++)); do
+		echo "link show dev eth0" >&"$3"
+		read -r -t 2 -u "$4" line || break
+		case $line in *" state UP "*) break ;; esac
+	done
 	[ -n "${TB_NETFRONT_PID:-}" ] &&
 	    { kill -CONT "$TB_NETFRONT_PID" 2>/dev/null || true; }
 	for p in $2; do
@@ -121,10 +125,10 @@ tb_vif_move() {
 
 # the ip -batch processes of tb_migrate
 tb_ipb_close() {
-	[ -n "${TB_IPB_IN:-}" ] && eval "exec $TB_IPB_IN>&- $TB_IPB_OUT<&-"
-	[ -n "${vmb:-}" ] && exec {vmb}>&-
-	[ -n "${TB_IPB_PID:-}" ] && wait "$TB_IPB_PID" 2>/dev/null
-	TB_IPB_IN="" TB_IPB_OUT="" vmb=""
+	[ -n "${ipb:-}" ] && exec {ipb}>&-
+	[ -n "${TB_VMB_IN:-}" ] && eval "exec $TB_VMB_IN>&- $TB_VMB_OUT<&-"
+	[ -n "${TB_VMB_PID:-}" ] && wait "$TB_VMB_PID" 2>/dev/null
+	TB_VMB_IN="" TB_VMB_OUT="" ipb=""
 	return 0
 }
 
@@ -166,16 +170,16 @@ tb_migrate() {
 	xlr_src_rename_away vm1 1 || return 1
 	xs_fixture_use "$RUN/xs-dc2"
 	pids=$(ip netns pids "${TB}vm")
-	# an ip -batch on dc2 (commands to FD TB_IPB_IN, line-buffered
-	# answers on TB_IPB_OUT) and one on the VM (FD vmb), started now: no
+	# an ip -batch on dc2 (FD ipb) and one on the VM (commands to FD
+	# TB_VMB_IN, line-buffered answers on TB_VMB_OUT), started now: no
 	# fork between UP and the guest running
-	coproc TB_IPB { exec stdbuf -oL ip -o -n "${TB}dc2" -batch -; }
-	TB_IPB_IN=${TB_IPB[1]} TB_IPB_OUT=${TB_IPB[0]}
-	exec {vmb}> >(exec ip -n "${TB}vm" -batch -)
+	exec {ipb}> >(exec ip -n "${TB}dc2" -batch -)
+	coproc TB_VMB { exec stdbuf -oL ip -o -n "${TB}vm" -batch -; }
+	TB_VMB_IN=${TB_VMB[1]} TB_VMB_OUT=${TB_VMB[0]}
 	xlr_dest_go vm1 2 || { tb_ipb_close; return 1; }
 	tb_stamp MIG_T_UP
-	tb_vm_neigh_unpin "$vmb"
-	tb_vm_resume "$TB_IPB_IN" "$pids" "$TB_IPB_OUT"
+	tb_vm_neigh_unpin "$TB_VMB_IN"
+	tb_vm_resume "$ipb" "$pids" "$TB_VMB_IN" "$TB_VMB_OUT"
 	tb_ipb_close
 	[ "$TB_MODE" = bgp ] && tb_bgp_announce dc2
 	xlr_guest_resume 2 || return 1
