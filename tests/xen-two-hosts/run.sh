@@ -166,10 +166,13 @@ attempt() {
 			break
 		fi
 		[ -z "$done_a" ] || quiet_b_wait=$((quiet_b_wait + 1))
-		if ! kill -0 "$pid_a" 2>/dev/null && [ -z "$done_a" ]; then
+		# a QEMU that exited after DONE (dom0 reboots) is read once more
+		if ! kill -0 "$pid_a" 2>/dev/null && [ -z "$done_a" ] &&
+			! grep -aq 'E2E: DONE' "$la"; then
 			RESULT=crash; echo "xen2h: qemu A exited: $(tail -n 3 "$la.qemu" | tr '\n' ' ')"; break
 		fi
-		if ! kill -0 "$pid_b" 2>/dev/null && [ -z "$done_b" ]; then
+		if ! kill -0 "$pid_b" 2>/dev/null && [ -z "$done_b" ] &&
+			! grep -aq 'E2E: DONE' "$lb"; then
 			RESULT=crash; echo "xen2h: qemu B exited: $(tail -n 3 "$lb.qemu" | tr '\n' ' ')"; break
 		fi
 		nsize=$(( $(stat -c %s "$la") + $(stat -c %s "$lb") ))
