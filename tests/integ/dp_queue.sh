@@ -37,6 +37,9 @@ xtr_wait 5 counter_is a dp_drop_queue_timeout 4 ||
 echo "MS down: 4 queued, 6 over the bound, 4 dropped at the timeout"
 xtr_start ms "$RUN/ms.conf"
 xtr_wait 15 xtr_has_reg ms 10.2.0.0/24 192.0.2.2 || die "b not registered again"
+# a too: b resolves a's EID to answer, and a negative reply (a not yet
+# registered again) would make b drop its answers for a minute
+xtr_wait 15 xtr_has_reg ms 10.1.0.0/24 192.0.2.1 || die "a not registered again"
 out=$(dp_in ha ping -c 3 -i 0.2 -W 3 10.2.0.10 2>&1) || die "no answer: $out"
 grep -q ' 0% packet loss' <<<"$out" || die "first contact lost packets: $out"
 echo "MS back: first contact without loss"
