@@ -215,9 +215,14 @@ main(int argc, char *argv[])
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* Privileged things first: captures, xenstore, the socket. */
+	/* Privileged things first: captures, xenstore, the socket.  Fork
+	 * into the background before xenstore: xs_watch() starts
+	 * libxenstore's reader thread, which a child of daemon() would not
+	 * have (every xs_read() would then wait forever). */
 	m.started_ms = mono_ms();
 	open_bridges(&m);
+	if (!debug && daemon(0, 0) == -1)
+		fatal("daemon");
 	if (xsw_open(&m) == -1)
 		fatal("xenstore");
 	if (hv_open(&m.hv, m.conf.hypervisor, m.xs) == -1)
@@ -229,8 +234,6 @@ main(int argc, char *argv[])
 	    (m.xtrmon = xtrc_new(m.conf.xtrd_socket)) == NULL)
 		fatal("xtrd socket %s", m.conf.xtrd_socket);
 	m.xtrd_up = 1;
-	if (!debug && daemon(0, 0) == -1)
-		fatal("daemon");
 	log_info("started: hypervisor %s, %d bridges, %d vms, xtrd %s, API %s",
 	    hv_name(&m.hv), m.conf.nbridge, m.conf.nvm, m.conf.xtrd_socket,
 	    m.conf.socket);
