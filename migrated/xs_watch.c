@@ -319,6 +319,10 @@ add_domain(struct mig *m, uint32_t domid, int at_startup)
 	struct domain	*d;
 	char		 path[64], *name;
 
+	/* A dying domain keeps its xenstore directory for a while (libxl
+	 * mode knows it is dying): do not track it again once gone(). */
+	if (!domain_exists(m, domid))
+		return;
 	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
 	if ((name = xread(m, path)) == NULL)
 		return;		/* not fully made yet: its name watch... */
