@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "announce.h"
+#include "api_http.h"
 #include "api_parse.h"
 
 static int fail(struct api_err *, const char *, const char *, ...)
@@ -49,26 +50,6 @@ parse_object(const char *body, size_t len, struct api_err *e)
 	}
 	json_tokener_free(tok);
 	return o;
-}
-
-/* Every key of `o` must be in `allowed` (NULL-terminated). */
-static const char *
-unknown_key(struct json_object *o, const char *const *allowed)
-{
-	struct json_object_iterator	it = json_object_iter_begin(o);
-	struct json_object_iterator	end = json_object_iter_end(o);
-	const char			*k;
-	int				 i, ok;
-
-	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
-		k = json_object_iter_peek_name(&it);
-		for (ok = 0, i = 0; allowed[i] != NULL; i++)
-			if (strcmp(allowed[i], k) == 0)
-				ok = 1;
-		if (!ok)
-			return k;
-	}
-	return NULL;
 }
 
 static const char *
@@ -151,7 +132,7 @@ api_parse_vif(const char *body, size_t len, struct api_vif *v,
 	memset(v, 0, sizeof(*v));
 	if ((o = parse_object(body, len, e)) == NULL)
 		return -1;
-	if ((k = unknown_key(o, keys)) != NULL)
+	if ((k = api_unknown_key(o, keys)) != NULL)
 		rc = fail(e, "api_bad_request", "unknown field '%.40s'", k);
 	else
 		rc = vif_fields(o, v, e);
@@ -172,7 +153,7 @@ api_parse_departure(const char *body, size_t len, struct api_departure *d,
 	memset(d, 0, sizeof(*d));
 	if ((o = parse_object(body, len, e)) == NULL)
 		return -1;
-	if ((k = unknown_key(o, keys)) != NULL) {
+	if ((k = api_unknown_key(o, keys)) != NULL) {
 		fail(e, "api_bad_request", "unknown field '%.40s'", k);
 		goto out;
 	}
