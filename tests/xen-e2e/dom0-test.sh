@@ -184,7 +184,7 @@ start_daemons() {
 	UBSAN_OPTIONS=print_stacktrace=1 \
 	$MIGRATED -d -vv -f $D/migrated.conf > $D/migrated.log 2>&1 &
 	MIG_PID=$!
-	check migrated-up wait_for 20 sock_up "$MSOCK" || { tail -n 20 $D/migrated.log; return 1; }
+	check migrated-up wait_for 60 sock_up "$MSOCK" || { tail -n 20 $D/migrated.log; return 1; }
 	mc status --json > $D/status0.json
 	local hv
 	hv=$(js $D/status0.json "j.get('hypervisor')")
