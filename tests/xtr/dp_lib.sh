@@ -12,7 +12,7 @@
 # xTR (mobility).
 # Environment: DP_SITES (default "a:1 b:2 c:3"), DP_V6SITES (xTRs with an
 # IPv6 RLOC only; the others then have both), DP_EXTRA_CONF (appended to
-# every xTR config).
+# every xTR config), DP_MS_EXTRA_CONF (appended to the MS's).
 
 DP_SITES=${DP_SITES:-"a:1 b:2 c:3"}
 DP_MAC=00:00:5e:00:01:01
@@ -119,6 +119,7 @@ dp_write_confs() {
 	role = "ms"
 	sites = [ 'name=dc,key=dc-key,eid=10.0.0.0/8,eid=2001:db8::/44,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
+	${DP_MS_EXTRA_CONF:-}
 	EOC
 	cat >"$RUN/p.conf" <<-EOC
 	role = "xtr"
