@@ -20,6 +20,8 @@
 #                    (default 300)
 #   XEN2H_MEM        QEMU memory per host (default 2G)
 #   XEN2H_SMP        QEMU vCPUs per host (default 1)
+#   XEN2H_DOM0_VCPUS dom0's vCPUs (default XEN2H_SMP; with XEN2H_SMP=2 and
+#                    1 here the guest has a CPU dom0 does not use)
 #   XEN2H_DOM0_MEM   dom0_mem in MiB (default 1024)
 #   XEN2H_DELAY_MS   one-way netem delay on each host's link (default 15)
 #   XEN2H_DOM0_ARGS  more dom0 kernel arguments (e2e.KEY=VALUE, no commas)
@@ -39,6 +41,7 @@ TIMEOUT=${XEN2H_TIMEOUT:-1500}
 STALL=${XEN2H_STALL:-300}
 MEM=${XEN2H_MEM:-2G}
 SMP=${XEN2H_SMP:-1}
+DOM0_VCPUS=${XEN2H_DOM0_VCPUS:-$SMP}
 DOM0_MEM=${XEN2H_DOM0_MEM:-1024}
 DELAY=${XEN2H_DELAY_MS:-15}
 PORT=${XEN2H_PORT:-$((20000 + $$ % 20000))}
@@ -94,7 +97,7 @@ start_host() {
 		-netdev "$netdev" -device "e1000,netdev=wan,mac=$mac" \
 		-no-reboot -display none -monitor none -serial "file:$log" \
 		-kernel "$out/xen" \
-		-append "console=com1 com1=115200,8n1 dom0_mem=${DOM0_MEM}M,max:${DOM0_MEM}M dom0_max_vcpus=$SMP" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=${DOM0_MEM}M,max:${DOM0_MEM}M dom0_max_vcpus=$DOM0_VCPUS" \
 		-initrd "$out/vmlinuz console=hvc0 panic=10 e2e.role=$role e2e.delay_ms=$DELAY ${XEN2H_DOM0_ARGS:-},$out/dom0-initrd2" \
 		> "$log.qemu" 2>&1 &
 	QPID=$!
