@@ -1,20 +1,44 @@
 #!/bin/bash
-# detect_latency.sh: how long from a migrated guest's gratuitous ARP on the
-# wire to our Map-Register on the wire.  Both instants are capture
-# timestamps from one tcpdump in the destination Dom0's namespace (-i any:
-# the ARP as it enters vif<id>.0, the Map-Register as it leaves eth0), so
-# they share one clock.  Each run replays the destination side of `xl
-# migrate` on the real xenstored fixture (web1--incoming, vif, rename),
-# the guest sends one gratuitous ARP, migrated tells xtrd, xtrd registers;
-# then the domain is destroyed and the EID withdrawn before the next run.
-# Prints every delta and the median, p90, min and max (goal: median
-# <= 1 ms), plus migrated's own announcement -> register-sent times.
+# detect_latency.sh: how soon the destination registers a migrated guest's
+# EID, measured on the wire.  Each run replays the destination side of `xl
+# migrate` on the real xenstored fixture (web1--incoming, vif, the rename
+# to web1 and the unpause), the guest sends one gratuitous ARP, migrated
+# tells xtrd, xtrd sends the Map-Register; then the domain is destroyed and
+# the EID withdrawn before the next run.  One tcpdump -i any in the
+# destination Dom0's namespace stamps the ARP as it enters vif<id>.0 and
+# the Map-Register as it leaves eth0 (CLOCK_REALTIME, one clock).
 #
-# Usage: bench/detect_latency.sh [RUNS]   (default 30)
-# Environment: BIN (build/bin), KEEP_RUN=1 keeps build/detect_latency,
-#   BENCH_RT=1 (default) runs migrated and the xtrds of dst and the MS
-#   under SCHED_FIFO (chrt -f 20), so that other jobs on a small shared
-#   machine do not decide the result; BENCH_RT=0 leaves them as they are.
+# It runs once per register_at policy of migrated (migrated.conf(5)):
+#   arrival  migrated registers on the guest's announcement: the figure is
+#            GARP -> Map-Register, both on the wire (goal: median <= 1 ms).
+#   rename   migrated registers when xl renames web1--incoming to web1,
+#            just before the unpause, so the Map-Register precedes the
+#            guest's GARP.  The figures: rename -> Map-Register, where the
+#            rename is the xenstore transaction bracketed by $EPOCHREALTIME
+#            (CLOCK_REALTIME, no fork) just before and just after it: "lo"
+#            is from its end, "hi" from its start; and Map-Register - GARP
+#            (negative: registered before the guest announced).  Here the
+#            guest sends its GARP as soon as the unpause returned (no
+#            netfront reconnection, which delays a real guest's), so the
+#            margin is the smallest a guest allows.
+# Each phase prints every run, then the number of runs, median, p90, min
+# and max, plus migrated's own timeline deltas (monotonic, in us).
+#
+# Usage: bench/detect_latency.sh [RUNS]   (default 30 per policy)
+# Environment:
+#   BIN            build/bin
+#   POLICIES       "arrival rename" (the phases, in order)
+#   BENCH_RT       1 (default): migrated and the xtrds of dst and the MS
+#                  and dst's xenstored run SCHED_FIFO 20 (chrt), the
+#                  rename's xs_ctl and the guest's garp_send SCHED_FIFO 10,
+#                  so that other jobs on a small shared machine do not
+#                  decide the result; 0: all as they are
+#   GARP_DELAY     seconds between the unpause and the GARP: 0.2 for
+#                  arrival (migrated has taken in the rename), 0 for rename
+#   KEEP_RUN=1     keeps the run directory (captures, stamps)
+# Writes, per policy P, build/detect_latency.PID/P.pcap (the capture),
+# P.stamps (run, rename begun and done, migrated's own deltas and its
+# "unpaused" instant) and P.offset (realtime - monotonic).
 # Needs root, a built tree (make), tcpdump, jq, python3.
 # Namespaces: dl-*.
 set -eu -o pipefail
@@ -26,71 +50,139 @@ RUNS=${1:-30}
 
 MAC=00:16:3e:00:00:05
 EID=198.51.100.5/32
+TCPDUMP=""
 
+# rename_stamped DOMID: xlr_dest_go's rename (xs_domain_rename's one
+# transaction, by xs_ctl as there) with CLOCK_REALTIME stamps around it,
+# then the unpause.  Prints "BEFORE AFTER".
+rename_stamped() {
+	local d=$1 uuid xsctl t0 t1
+	uuid=$(xs_domain_uuid "$d")
+	[ "$(xenstore-read "/local/domain/$d/name")" = web1--incoming ] ||
+	    mig_fail "domain $d is not web1--incoming"
+	xsctl=$(_xs_bin xs_ctl)
+	t0=$EPOCHREALTIME
+	"${RT[@]}" "$xsctl" tx <<-EOT
+	write /local/domain/$d/name web1
+	write /vm/$uuid/name web1
+	EOT
+	t1=$EPOCHREALTIME
+	xs_domain_unpause "$d"
+	echo "$t0 $t1"
+}
+
+# internal: migrated's timeline of the last web1 migration:
+# register-sent - announcement, register-sent - unpaused (us), and the
+# unpaused instant (CLOCK_MONOTONIC us); "-" for what is missing.
+internal() {
+	# shellcheck disable=SC2016  # jq variables, not shell ones
+	mig_jq dst '[.migrations[] | select(.domain == "web1")] | last | .events as $e |
+	    [$e[] | select(.event == "register-sent") | .t_us][0] as $r |
+	    [$e[] | select(.event == "announcement") | .t_us][0] as $a |
+	    [$e[] | select(.event == "unpaused") | .t_us][0] as $u |
+	    "\(if $r and $a then $r - $a else "-" end) \(if $r and $u then $r - $u else "-" end) \($u // "-")"' \
+	    migrations 2>/dev/null | head -n1
+}
+
+# one_run POLICY I UUID DELAY: one migration to dst and back out.
+# Appends "I BEFORE AFTER ANN-REG UNP-REG UNPAUSED" to POLICY.stamps.
 one_run() {
-	local d=$1 uuid=$2
+	local p=$1 i=$2 uuid=$3 delay=$4 d stamps info
+	d=$((10 + i))
 	mig_vif dst "$d" 0 "$MAC"
 	xs_host dst
 	xlr_dest_create web1 "$d" "$uuid"
 	xlr_dest_restore "$d" "$MAC" xenbr0
-	xlr_dest_go web1 "$d"
-	sleep 0.2
-	mig_guest dst "$d" -t garp -a 198.51.100.5 >/dev/null
-	xtr_wait 5 mig_db_registered dst "$EID" || mig_fail "run $d: not registered"
+	stamps=$(rename_stamped "$d")
+	[ "$delay" = 0 ] || sleep "$delay"
+	"${RT[@]}" ip netns exec "${PFX}dstg$d" "$BIN/garp_send" -i eth0 -t garp \
+	    -a 198.51.100.5 >/dev/null
+	xtr_wait 5 mig_db_registered dst "$EID" || mig_fail "run $i: not registered"
 	xtr_wait 5 test -n "$(mig_event dst web1 smr-sent)" || true
-	# shellcheck disable=SC2016  # jq variables, not shell ones
-	mig_jq dst '[.migrations[] | select(.domain == "web1")] | last | .events as $e | (($e[] | select(.event == "register-sent") | .t_us) - ($e[] | select(.event == "announcement") | .t_us))' migrations 2>/dev/null |
-	    head -n1 >>"$RUN/internal.txt" || true
+	info=$(internal) || true
+	echo "$i $stamps ${info:-- - -}" >>"$RUN/$p.stamps"
 	xs_domain_destroy "$d"
 	xtr_wait 5 mig_not mig_db_registered dst "$EID" || true
 	sleep 0.3
-	ip -n "${PFX}dst" link del "vif$d.0" 2>/dev/null || true
+	# the guest's namespace, and with it the vif (the next phase reuses
+	# the domid)
+	ip netns del "${PFX}dstg$d" 2>/dev/null || true
 }
 
-analyse() {
-	python3 - "$RUN/dst.pcap" <<-'PY'
-	import struct, sys, statistics
-	f = open(sys.argv[1], "rb")
-	magic, = struct.unpack("<I", f.read(4))
-	hdr = f.read(20)
-	linktype, = struct.unpack("<I", hdr[16:20])
-	nano = magic in (0xa1b23c4d,)
-	# -i any: LINUX_SLL (113, protocol at 14, 16 bytes) or SLL2 (276,
-	# protocol at 0, 20 bytes)
-	poff, hlen = (0, 20) if linktype == 276 else (14, 16)
-	garp, regs = [], []
-	while True:
-	    h = f.read(16)
-	    if len(h) < 16: break
-	    s, us, incl, orig = struct.unpack("<IIII", h)
-	    p = f.read(incl)
-	    t = s + us / (1e9 if nano else 1e6)
-	    if len(p) < hlen: continue
-	    proto, = struct.unpack(">H", p[poff:poff + 2])
-	    b = p[hlen:]
-	    if proto == 0x0806 and len(b) >= 28:
-	        if b[14:18] == b[24:28] and b[14:18] == bytes([198, 51, 100, 5]):
-	            garp.append(t)
-	    elif proto == 0x0800 and len(b) >= 29 and b[9] == 17:
-	        ihl = (b[0] & 15) * 4
-	        dport, = struct.unpack(">H", b[ihl + 2:ihl + 4])
-	        if dport == 4342 and len(b) > ihl + 8 and b[ihl + 8] >> 4 == 3:
-	            regs.append(t)
-	d = []
-	used = -1
-	for g in sorted(set(garp)):
-	    if d and g - d[-1][0] < 0.05: continue   # same frame on 2 ifaces
-	    nxt = [r for r in regs if r >= g]
-	    if not nxt: continue
-	    d.append((g, nxt[0] - g))
-	lat = [x[1] * 1e6 for x in d if x[1] < 1.0]
-	for x in lat: print("garp->map-register %.0f us" % x)
-	if not lat: sys.exit("no GARP/Map-Register pairs captured")
-	lat.sort()
-	p90 = lat[min(len(lat) - 1, int(len(lat) * 0.9))]
-	print("runs %d  median %.0f us  p90 %.0f us  min %.0f us  max %.0f us"
-	      % (len(lat), statistics.median(lat), p90, lat[0], lat[-1]))
-	PY
+# rt_apply: SCHED_FIFO 20 for migrated and xtrd in dst and the MS and for
+# dst's xenstored (it delivers the rename's watch event).
+rt_apply() {
+	local ns p
+	[ "${#RT[@]}" -gt 0 ] || return 0
+	for ns in "${PFX}dst" "${PFX}ms"; do
+		for p in $(ip netns pids "$ns"); do
+			case $(cat /proc/"$p"/comm 2>/dev/null) in
+			migrated|xtrd) chrt -f -p 20 "$p" ;;
+			esac
+		done
+	done
+	chrt -f -p 20 "$(cat "$RUN/xs-dst/xenstored.pid")"
+}
+
+capture_start() {
+	ip netns exec "${PFX}dst" tcpdump -i any -U -n -s 160 \
+	    --time-stamp-precision=nano -w "$RUN/$1.pcap" \
+	    'arp or (udp port 4342)' >/dev/null 2>&1 &
+	TCPDUMP=$!
+	XTR_PIDS="$XTR_PIDS $TCPDUMP"
+	xtr_wait 5 test -e "$RUN/$1.pcap" || die "tcpdump did not start"
+	sleep 0.5
+}
+
+capture_stop() {
+	sleep 0.5
+	kill -INT "$TCPDUMP"
+	wait "$TCPDUMP" 2>/dev/null || true
+}
+
+# clock_offset: CLOCK_REALTIME - CLOCK_MONOTONIC in seconds, to put
+# migrated's timeline on the capture's clock.
+clock_offset() {
+	python3 -c 'import time; m = time.clock_gettime(time.CLOCK_MONOTONIC); r = time.clock_gettime(time.CLOCK_REALTIME); print("%.6f" % (r - m))'
+}
+
+# median_of COLUMN FILE: "median M min A max B (N runs)" of a column.
+median_of() {
+	awk -v c="$1" '$c != "-" && $c != "" {print $c}' "$2" | sort -n |
+	    awk '{a[NR]=$1} END {if (NR) printf "median %s min %s max %s (%d runs)\n", a[int((NR+1)/2)], a[1], a[NR], NR; else print "none"}'
+}
+
+# phase POLICY: (re)start dst's migrated with register_at = POLICY, RUNS
+# runs under one capture, then the figures.
+phase() {
+	local p=$1 delay i uuid
+	case $p in
+	arrival) delay=${GARP_DELAY:-0.2} ;;
+	rename) delay=${GARP_DELAY:-0} ;;
+	*) die "POLICIES: arrival or rename, not '$p'" ;;
+	esac
+	MIG_CONF_EXTRA="register_at = $p"
+	mig_stop dst
+	mig_conf dst
+	mig_start dst
+	rt_apply
+	: >"$RUN/$p.stamps"
+	clock_offset >"$RUN/$p.offset"
+	capture_start "$p"
+	echo "== register_at = $p, GARP ${delay}s after the unpause," \
+	    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	for i in $(seq 1 "$RUNS"); do
+		one_run "$p" "$i" "$uuid" "$delay"
+	done
+	capture_stop
+	echo "-- on the wire (tcpdump timestamps)"
+	python3 bench/lib/detect_pcap.py "$p" "$RUN/$p.pcap" "$RUN/$p.stamps" \
+	    "$(cat "$RUN/$p.offset")"
+	echo "-- inside migrated (its timeline, CLOCK_MONOTONIC), us"
+	echo "announcement -> register-sent: $(median_of 4 "$RUN/$p.stamps")"
+	echo "unpaused     -> register-sent: $(median_of 5 "$RUN/$p.stamps")"
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 command -v tcpdump >/dev/null || skip "needs tcpdump"
@@ -100,31 +192,18 @@ trap mig_cleanup EXIT
 rm -rf "$RUN"
 mkdir -p "$RUN"
 MIG_NOTIFY_WAIT_MS=1000
-mig_setup
-ip netns exec "${PFX}dst" tcpdump -i any -U -n -s 128 -w "$RUN/dst.pcap" \
-    'arp or (udp port 4342)' >/dev/null 2>&1 &
-XTR_PIDS="$XTR_PIDS $!"
-TCPDUMP=$!
-sleep 1
-if [ "${BENCH_RT:-1}" = 1 ] && command -v chrt >/dev/null; then
-	for ns in "${PFX}dst" "${PFX}ms"; do
-		for p in $(ip netns pids "$ns"); do
-			case $(cat /proc/"$p"/comm 2>/dev/null) in
-			migrated|xtrd) chrt -f -p 20 "$p" ;;
-			esac
-		done
-	done
-	echo "migrated and xtrd run SCHED_FIFO 20 (BENCH_RT=0 to disable)"
+RT=()
+if [ "${BENCH_RT:-1}" = 1 ]; then
+	command -v chrt >/dev/null || die "BENCH_RT=1 needs chrt"
+	RT=(chrt -f 10)
 fi
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-uuid=$(cat /proc/sys/kernel/random/uuid)
-for i in $(seq 1 "$RUNS"); do
-	one_run $((10 + i)) "$uuid"
+mig_setup
+if [ "${#RT[@]}" -gt 0 ]; then
+	echo "migrated, xtrd (dst, MS), dst's xenstored: SCHED_FIFO 20;" \
+	    "the rename and the GARP: SCHED_FIFO 10 (BENCH_RT=0 to disable)"
+else
+	echo "BENCH_RT=0: everything SCHED_OTHER"
+fi
+for p in ${POLICIES:-arrival rename}; do
+	phase "$p"
 done
-sleep 0.5
-kill -INT "$TCPDUMP"
-sleep 0.5
-echo "== on the wire (tcpdump timestamps)"
-analyse | tee "$RUN/result.txt"
-echo "== inside migrated (announcement -> xtrd answered database/add), us"
-sort -n "$RUN/internal.txt" | awk '{a[NR]=$1} END {if (NR) print "median", a[int((NR+1)/2)], "min", a[1], "max", a[NR]}'
