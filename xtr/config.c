@@ -482,6 +482,7 @@ DP_KEY(k_proxy_etrs, "proxy_etrs")
 DP_KEY(k_pxtr, "pxtr")
 DP_KEY(k_instance_id, "instance_id")
 DP_KEY(k_tun_offload, "tun_offload")
+DP_KEY(k_rt_priority, "rt_priority")
 
 static int
 k_subscribe(struct item_ctx *ic, const char *v)
@@ -586,6 +587,7 @@ static const struct key_def keys[] = {
 	{ "pxtr",		false,	k_pxtr },
 	{ "instance_id",	false,	k_instance_id },
 	{ "tun_offload",	false,	k_tun_offload },
+	{ "rt_priority",	false,	k_rt_priority },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 _Static_assert(sizeof(keys) / sizeof(keys[0]) <= 64,

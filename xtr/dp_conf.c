@@ -162,6 +162,8 @@ dp_conf_key(struct cfg_parser *cp, const struct cfg_line *l,
 		return uint_key(cp, l, v, 1, 86400, &d->away_timeout);
 	if (strcmp(key, "pxtr") == 0)
 		return boolean(cp, l, v, &d->pxtr);
+	if (strcmp(key, "rt_priority") == 0)
+		return uint_key(cp, l, v, 0, 99, &d->rt_priority);
 	if (strcmp(key, "tun_offload") == 0)
 		return boolean(cp, l, v, &d->offload);
 	if (strcmp(key, "instance_id") == 0) {
@@ -274,4 +276,6 @@ dp_conf_print(FILE *f, const struct dp_conf *d)
 		fprintf(f, "instance_id = %u\n", d->iid);
 	if (!d->offload)
 		fprintf(f, "tun_offload = \"off\"\n");
+	if (d->rt_priority != 0)
+		fprintf(f, "rt_priority = %u\n", d->rt_priority);
 }

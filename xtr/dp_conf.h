@@ -17,6 +17,7 @@
  *   pxtr = "on"                           # PxTR: decapsulate for anyone
  *   instance_id = 0                       # RFC 9300 §5.3 I bit when set
  *   tun_offload = "on"                    # TSO/GSO/GRO (default on)
+ *   rt_priority = 0                       # SCHED_RR 1-99 for xtrd; 0 off
  *
  * config.c hands every one of these keys to dp_conf_key(); the printer
  * writes them back only when the data plane is on, so configurations
@@ -59,6 +60,7 @@ struct dp_conf {
 	int		gw_line, mac_line, tun_line;	/* for finish errors */
 	bool		iid_set;
 	uint32_t	iid;			/* 24 bits */
+	uint32_t	rt_priority;		/* SCHED_RR; 0: not */
 };
 
 void	dp_conf_defaults(struct dp_conf *);

@@ -39,13 +39,15 @@ check_roundtrip() {
 	pxtr = "on"
 	instance_id = 4097
 	tun_offload = "off"
+	rt_priority = 5
 	EOC
 	} > "$RUN/dp.conf"
 	"$BIN/xtrd" -nv -f "$RUN/dp.conf" > "$RUN/p1.conf" || die "-nv failed"
 	"$BIN/xtrd" -nv -f "$RUN/p1.conf" > "$RUN/p2.conf" || die "reparse failed"
 	cmp -s "$RUN/p1.conf" "$RUN/p2.conf" || die "-nv does not round-trip"
 	for k in 'tun_name = "lisp7"' 'anycast_gateway = \[ .10.1.0.1/24.' \
-	    'instance_id = 4097' 'tun_offload = "off"' 'pxtr = "on"'; do
+	    'instance_id = 4097' 'tun_offload = "off"' 'pxtr = "on"' \
+	    'rt_priority = 5'; do
 		grep -q "$k" "$RUN/p1.conf" || die "-nv lost: $k"
 	done
 	base > "$RUN/off.conf"
@@ -83,6 +85,7 @@ check_errors() {
 	bad "proxy_etrs = [ 'nowhere' ]" nowhere
 	bad 'instance_id = 16777216' 16777216
 	bad 'away_timeout = 0' 0
+	bad 'rt_priority = 100' 100
 	# across keys: reported at the key's line
 	{ base; echo 'data_plane = "on"'; echo "anycast_gateway = [ '10.1.0.1/24' ]"; } \
 	    > "$RUN/bad.conf"
