@@ -29,9 +29,9 @@
 #   BIN            build/bin
 #   POLICIES       "arrival rename" (the phases, in order)
 #   BENCH_RT       1 (default): migrated and the xtrds of dst and the MS
-#                  and dst's xenstored run SCHED_FIFO 20 (chrt), the
-#                  rename's xs_ctl and the guest's garp_send SCHED_FIFO 10,
-#                  so that other jobs on a small shared machine do not
+#                  and dst's xenstored run SCHED_FIFO 20 (chrt), this
+#                  script SCHED_FIFO 10 from the rename to the GARP, so
+#                  that other jobs on a small shared machine do not
 #                  decide the result; 0: all as they are
 #   GARP_DELAY     seconds between the unpause and the GARP: 0.2 for
 #                  arrival (migrated has taken in the rename), 0 for rename
@@ -54,7 +54,7 @@ TCPDUMP=""
 
 # rename_stamped DOMID: xlr_dest_go's rename (xs_domain_rename's one
 # transaction, by xs_ctl as there) with CLOCK_REALTIME stamps around it,
-# then the unpause.  Prints "BEFORE AFTER".
+# then the unpause.  Sets STAMPS to "BEFORE AFTER".
 rename_stamped() {
 	local d=$1 uuid xsctl t0 t1
 	uuid=$(xs_domain_uuid "$d")
@@ -62,13 +62,25 @@ rename_stamped() {
 	    mig_fail "domain $d is not web1--incoming"
 	xsctl=$(_xs_bin xs_ctl)
 	t0=$EPOCHREALTIME
-	"${RT[@]}" "$xsctl" tx <<-EOT
+	"$xsctl" tx <<-EOT
 	write /local/domain/$d/name web1
 	write /vm/$uuid/name web1
 	EOT
 	t1=$EPOCHREALTIME
 	xs_domain_unpause "$d"
-	echo "$t0 $t1"
+	STAMPS="$t0 $t1"
+}
+
+# rt_self on|off: with BENCH_RT=1, this shell (and what it forks) runs
+# SCHED_FIFO 10 from the rename to the GARP, so that the stamps bracket
+# the transaction and not the wait of a fork for a CPU.
+rt_self() {
+	[ "${BENCH_RT:-1}" = 1 ] || return 0
+	if [ "$1" = on ]; then
+		chrt -f -p 10 "$$"
+	else
+		chrt -o -p 0 "$$"
+	fi
 }
 
 # internal: migrated's timeline of the last web1 migration:
@@ -87,20 +99,21 @@ internal() {
 # one_run POLICY I UUID DELAY: one migration to dst and back out.
 # Appends "I BEFORE AFTER ANN-REG UNP-REG UNPAUSED" to POLICY.stamps.
 one_run() {
-	local p=$1 i=$2 uuid=$3 delay=$4 d stamps info
+	local p=$1 i=$2 uuid=$3 delay=$4 d info
 	d=$((10 + i))
 	mig_vif dst "$d" 0 "$MAC"
 	xs_host dst
 	xlr_dest_create web1 "$d" "$uuid"
 	xlr_dest_restore "$d" "$MAC" xenbr0
-	stamps=$(rename_stamped "$d")
+	rt_self on
+	rename_stamped "$d"
 	[ "$delay" = 0 ] || sleep "$delay"
-	"${RT[@]}" ip netns exec "${PFX}dstg$d" "$BIN/garp_send" -i eth0 -t garp \
-	    -a 198.51.100.5 >/dev/null
+	mig_guest dst "$d" -t garp -a 198.51.100.5 >/dev/null
+	rt_self off
 	xtr_wait 5 mig_db_registered dst "$EID" || mig_fail "run $i: not registered"
 	xtr_wait 5 test -n "$(mig_event dst web1 smr-sent)" || true
 	info=$(internal) || true
-	echo "$i $stamps ${info:-- - -}" >>"$RUN/$p.stamps"
+	echo "$i $STAMPS ${info:-- - -}" >>"$RUN/$p.stamps"
 	xs_domain_destroy "$d"
 	xtr_wait 5 mig_not mig_db_registered dst "$EID" || true
 	sleep 0.3
@@ -113,7 +126,7 @@ one_run() {
 # dst's xenstored (it delivers the rename's watch event).
 rt_apply() {
 	local ns p
-	[ "${#RT[@]}" -gt 0 ] || return 0
+	[ "${BENCH_RT:-1}" = 1 ] || return 0
 	for ns in "${PFX}dst" "${PFX}ms"; do
 		for p in $(ip netns pids "$ns"); do
 			case $(cat /proc/"$p"/comm 2>/dev/null) in
@@ -192,15 +205,13 @@ trap mig_cleanup EXIT
 rm -rf "$RUN"
 mkdir -p "$RUN"
 MIG_NOTIFY_WAIT_MS=1000
-RT=()
-if [ "${BENCH_RT:-1}" = 1 ]; then
-	command -v chrt >/dev/null || die "BENCH_RT=1 needs chrt"
-	RT=(chrt -f 10)
-fi
+STAMPS=""
+[ "${BENCH_RT:-1}" != 1 ] || command -v chrt >/dev/null ||
+    die "BENCH_RT=1 needs chrt"
 mig_setup
-if [ "${#RT[@]}" -gt 0 ]; then
+if [ "${BENCH_RT:-1}" = 1 ]; then
 	echo "migrated, xtrd (dst, MS), dst's xenstored: SCHED_FIFO 20;" \
-	    "the rename and the GARP: SCHED_FIFO 10 (BENCH_RT=0 to disable)"
+	    "rename to GARP: SCHED_FIFO 10 (BENCH_RT=0 to disable)"
 else
 	echo "BENCH_RT=0: everything SCHED_OTHER"
 fi
