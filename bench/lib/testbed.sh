@@ -46,6 +46,7 @@
 #   TB_PXTR   1: the PxTR and the non-LISP host too (default 0)
 #   TB_MEM_MB unused here (see bench/lib/migrate.sh)
 #   TB_PY     the python3 interpreter (default: python3's sys.executable)
+#   TB_XTR_RT xtrd's rt_priority on the xTRs and the PxTR (default 0: off)
 
 TB_REPO=${TB_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # the interpreter itself, not a wrapper in PATH (a pyenv shim forks half a
@@ -203,6 +204,16 @@ tb_conf_xtr() {
 	eid_space = [ '198.51.100.0/24', '203.0.113.0/25' ]
 	anycast_mac = "$TB_AMAC"
 	EOC
+	tb_conf_rt "$RUN/$n.conf"
+}
+
+# TB_XTR_RT=N: the xTRs' data planes in SCHED_RR N (xtrd rt_priority), as
+# wanem runs in SCHED_FIFO: on a shared 2-core host at load 15-20 xtrd
+# otherwise waits for the CPU and the first packets after a move arrive in
+# 300 ms bunches
+tb_conf_rt() {
+	[ "${TB_XTR_RT:-0}" -gt 0 ] || return 0
+	echo "rt_priority = $TB_XTR_RT" >>"$1"
 }
 
 tb_confs() {
@@ -293,6 +304,7 @@ tb_up_lisp() {
 		eid_space = [ '198.51.100.0/24', '203.0.113.0/25' ]
 		pxtr = "on"
 		EOC
+		tb_conf_rt "$RUN/px.conf"
 		for n in dc1 dc2; do
 			ip -n "${TB}$n" route add 203.0.113.128/25 via 192.0.2.50
 		done
