@@ -178,6 +178,13 @@ test_timeline(void **state)
 	m = tl_get(id);
 	assert_int_equal(m->nev, 2);
 	assert_string_equal(m->ev[0].detail, "domid 7");
+	/* recorded late (register-sent at its write time): in time order */
+	tl_add(id, 2000, "register-sent", "%s", "192.0.2.10/32");
+	tl_add(id, 2500, "arrived", "%s", "same time: after");
+	assert_int_equal(m->nev, 4);
+	assert_string_equal(m->ev[1].event, "register-sent");
+	assert_string_equal(m->ev[2].event, "announcement");
+	assert_string_equal(m->ev[3].event, "arrived");
 	for (i = 0; i < TL_MAX + 5; i++)
 		tl_begin("x", "out", 0);
 	assert_null(tl_get(id));
