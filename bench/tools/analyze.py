@@ -26,7 +26,8 @@ Columns (times in seconds, -1 = not measured / never happened):
                  random loss, see the last two columns)
   migration_s    start of the migration to the VM up at dc2
   precopy_s      the pre-copy's duration;  blackout_s  suspend -> up
-  cp_*_s         control plane, from the VM up: dc2 registers the EID,
+  cp_*_s         control plane, from the VM up (negative: before it,
+                 from the suspend on; -1 = none): dc2 registers the EID,
                  dc2 sends SMRs, the client xTR receives an SMR, the
                  client xTR accepts the new mapping (map-reply-accepted)
   lost_after_mig datagrams sent after the VM up and before the first one
@@ -144,6 +145,9 @@ def events_xtr(d, node):
 def cp(d, m):
     off = int(m.get("MONO_OFFSET_NS", "0"))
     up = int(m["MIG_T_UP"])
+    # events from the suspend on: since 682c99f dc2 registers at the
+    # --incoming rename, before the VM is up (negative times)
+    sus = int(m.get("MIG_T_SUSPEND", up - 10**9))
 
     def rel(t_mono_ns):
         return (t_mono_ns + off - up) / 1e9
@@ -152,7 +156,7 @@ def cp(d, m):
               ok=lambda e: True):
         ts = [e[key] * mult for e in evs if e.get("event") == name
               and key in e and ok(e)]
-        ts = [t for t in ts if t + off >= up - 10**9 and rel(t) >= since]
+        ts = [t for t in ts if t + off >= sus and rel(t) >= since]
         return rel(min(ts)) if ts else -1
 
     mig = events_mig(d)
@@ -169,7 +173,7 @@ def cp(d, m):
     # SMRs at the suspend already, before dc2 registers, and the client's
     # answer then is negative (the EID withdrawn, not yet registered).
     cl = events_xtr(d, "cl")
-    csmr = first(cl, "smr-received", since=reg if reg != -1 else -1.0)
+    csmr = first(cl, "smr-received", since=reg if reg != -1 else -1e9)
     upd = first(cl, "map-reply-accepted",
                 ok=lambda e: " first 192.0.2.2 " in e.get("detail", ""))
     return (reg, smr, csmr, upd)

@@ -30,6 +30,17 @@ def mean(v):
     return sum(v) / len(v) if v else -1
 
 
+def mean_t(v):
+    """mean of control-plane times, which may be negative (before the VM
+    was up); -1 = not measured"""
+    v = [x for x in v if x != -1]
+    return sum(v) / len(v) if v else None
+
+
+def fmt_t(x):
+    return "-" if x is None else "%+.3f" % x
+
+
 def load(path):
     with open(path) as f:
         return list(csv.DictReader(f))
@@ -204,9 +215,10 @@ def summary(outdir, agg, modes, wls, rows):
         for _, loss, km in pts:
             v = agg[(m, wl0, loss, km)]
             L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                m, km, slabel(loss, True), fmt(mean(v["cp_register_s"])),
-                fmt(mean(v["cp_smr_s"])), fmt(mean(v["cp_client_smr_s"])),
-                fmt(mean(v["cp_client_update_s"])),
+                m, km, slabel(loss, True), fmt_t(mean_t(v["cp_register_s"])),
+                fmt_t(mean_t(v["cp_smr_s"])),
+                fmt_t(mean_t(v["cp_client_smr_s"])),
+                fmt_t(mean_t(v["cp_client_update_s"])),
                 fmt(mean(v["blackout_s"])), fmt(mean(v["precopy_s"]), 2)))
     L += ["", "Figures: plots/restoration.svg, plots/downtime.svg, "
           "plots/migration.svg (and .png).", ""]

@@ -6,7 +6,7 @@
 # downtime is longer than the blackout, TCP's less its receive buffer's
 # 66 ms of reads, no negative time where one was
 # measured, the restoration latency under 10 s, the control plane's events
-# after the VM came up).  Then a second run is stopped with SIGTERM in the
+# after the suspend: dc2 registers at the --incoming rename, before up).  Then a second run is stopped with SIGTERM in the
 # middle of its migration: no namespace, process or WAN emulator of it may
 # be left.
 # Arguments: none.  Environment: BIN (default build/bin), KEEP_RUN=1.
@@ -78,10 +78,13 @@ check_numbers() {
 			[ "$(col "$w" "$c")" -ge 0 ] || die "$w $c negative"
 		done
 	done
+	# dc2 registers at the --incoming rename, before the VM is up: the
+	# control plane's times may be negative, not before the suspend
 	for c in cp_register_s cp_smr_s cp_client_smr_s cp_client_update_s; do
 		r=$(col udp_v2c "$c")
-		awk -v r="$r" 'BEGIN { exit !(r >= 0 && r < 10) }' ||
-		    die "control plane $c = $r"
+		awk -v r="$r" -v b="$b" 'BEGIN {
+		    exit !(r != -1 && r >= -b && r < 10) }' ||
+		    die "control plane $c = $r (blackout $b s)"
 	done
 	echo "control plane: register $(col udp_v2c cp_register_s) s," \
 	    "client updated $(col udp_v2c cp_client_update_s) s after up"
