@@ -123,18 +123,19 @@ one_run() {
 }
 
 # rt_apply: SCHED_FIFO 20 for migrated and xtrd in dst and the MS and for
-# dst's xenstored (it delivers the rename's watch event).
+# dst's xenstored (it delivers the rename's watch event), all their threads
+# (-a: migrated's xenstore watches are read by libxenstore's own thread).
 rt_apply() {
 	local ns p
 	[ "${BENCH_RT:-1}" = 1 ] || return 0
 	for ns in "${PFX}dst" "${PFX}ms"; do
 		for p in $(ip netns pids "$ns"); do
 			case $(cat /proc/"$p"/comm 2>/dev/null) in
-			migrated|xtrd) chrt -f -p 20 "$p" ;;
+			migrated|xtrd) chrt -a -f -p 20 "$p" ;;
 			esac
 		done
 	done
-	chrt -f -p 20 "$(cat "$RUN/xs-dst/xenstored.pid")"
+	chrt -a -f -p 20 "$(cat "$RUN/xs-dst/xenstored.pid")"
 }
 
 capture_start() {
