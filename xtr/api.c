@@ -263,7 +263,12 @@ h_db_remove(struct api *api, struct req *rq)
 		if (i < (size_t)naway)
 			away[i] = aw;
 		tl_add("away-entry", &eid, &aw.rloc[0], "%d RLOCs", aw.nrloc);
-	}
+	} else if (aw.nrloc > 0)
+		/* where it went is still worth a line: the operator (and the
+		 * wrapper) see the hand-over even where nothing redirects */
+		tl_add("moved-away", &eid, &aw.rloc[0], "%d RLOCs, withdrawn: "
+		    "no away entry (%s)", aw.nrloc, dp_enabled() ?
+		    "away_entries = no" : "no data plane");
 	r = json_object_new_object();
 	jadd(r, "eid", jstr_prefix(&eid));
 	jadd(r, "withdrawing", json_object_new_boolean(true));

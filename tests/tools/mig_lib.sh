@@ -280,7 +280,10 @@ mig_registered_at_ms() {
 
 # mig_away_has HOST EID RLOC: HOST's xtrd keeps EID as moved to RLOC
 mig_away_has() {
-	[ "$(xtr_jq "$1" "[.away[]? | select(.eid == \"$2\") | .moved_to[] | select(. == \"$3\")] | length" database)" -ge 1 ]
+	[ "$(xtr_jq "$1" "[.away[]? | select(.eid == \"$2\") | .moved_to[] | select(. == \"$3\")] | length" database)" -ge 1 ] && return
+	# an xtrd without a data plane keeps no away entry: it logs the
+	# hand-over (moved-away, peer = the first RLOC) and withdraws
+	[ "$(xtr_jq "$1" "[.events[] | select(.event == \"moved-away\" and .peer == \"$3\") | select(.eid == \"$2\" or .eid == \"$2/32\" or .eid == \"$2/128\")] | length" timeline)" -ge 1 ]
 }
 
 # mig_smr_sent HOST EID: HOST's xtrd was asked for SMRs for EID
