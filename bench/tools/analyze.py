@@ -30,11 +30,11 @@ Columns (times in seconds, -1 = not measured / never happened):
                  from the suspend on; -1 = none): dc2 registers the EID,
                  dc2 sends SMRs, the client xTR receives an SMR, the
                  client xTR accepts the new mapping (map-reply-accepted)
-  lost_after_mig datagrams sent after the VM up and before the first one
-                 sent after it that arrived, never arrived: the loss the
-                 migration caused after up, without the WAN's random loss
-                 later in the window (udp only; all of lost_after if no
-                 datagram sent after up arrived)
+  lost_after_mig datagrams sent after the VM up and before the stream was
+                 restored (its first delivery after up) that never
+                 arrived: the loss the migration caused after up, without
+                 the WAN's random loss later in the window (udp only; all
+                 of lost_after if nothing arrived after up)
   wan_loss_pct   the stream's loss in % before the migration (from its
                  start to 1 s before the suspend): the WAN's random loss
                  (and corruption) on this path, for comparison (udp only)
@@ -96,9 +96,11 @@ def udp(d, name, m):
                  and int(s[0]) not in got)
     lost_a = sum(1 for s in sent if up <= int(s[1]) < up + 5 * 10**9
                  and int(s[0]) not in got)
-    after = sorted(int(s[1]) for s in sent if int(s[1]) >= up
-                   and int(s[0]) in got)
-    lim = after[0] if after else up + 5 * 10**9
+    # until the stream is restored (its first delivery after up): the
+    # first datagram sent after up may arrive late, held in a miss queue
+    # while those behind it overflow the queue
+    after = [t for t in rt if t > up]
+    lim = min(after) if after else up + 5 * 10**9
     lost_m = sum(1 for s in sent if up <= int(s[1]) < lim
                  and int(s[0]) not in got)
     steady = [s for s in sent if int(s[1]) < sus - 10**9]

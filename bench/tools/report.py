@@ -167,8 +167,8 @@ def summary(outdir, agg, modes, wls, rows):
          "divided by mode full's at the same point; *lost after up* counts "
          "the WAN's own random loss (*WAN loss %%*: the stream's loss "
          "before the migration), *after up, migration's* only the "
-         "datagrams lost after up before the first one sent after up "
-         "arrived." % (outdir, len(rows)),
+         "datagrams sent after up and before the stream's first delivery "
+         "after up that were lost." % (outdir, len(rows)),
          "",
          "| mode | workload | km | loss % | one-way ms | downtime | restore "
          "| restore/one-way | vs full | lost before/after up | after up, "
