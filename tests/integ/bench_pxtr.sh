@@ -10,11 +10,13 @@
 # Map-Reply naming dc2's RLOC after the VM came up, or an SMR).  The run
 # must leave no namespace or process behind.
 # Arguments: none.  Environment: BIN (default build/bin), KEEP_RUN=1.
-# Namespaces: bp-*.  Run directory: build/bench_pxtr.
+# Namespaces: bp<pid>-* (another tree may run this test at the same
+# time).  Run directory: build/bench_pxtr.
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
 RUN=$PWD/build/bench_pxtr
 BIN=${BIN:-$PWD/build/bin}
+NS=bp$$-
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "$*"; exit 77; }
@@ -34,7 +36,7 @@ need() {
 
 cleanup() {
 	local ns
-	for ns in $(ip netns list | awk '$1 ~ /^bp-/ { print $1 }'); do
+	for ns in $(ip netns list | awk -v p="$NS" 'index($1, p) == 1 { print $1 }'); do
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	[ -n "${KEEP_RUN:-}" ] && { echo "run directory kept: $RUN"; return 0; }
@@ -81,15 +83,15 @@ check_pxtr() {
 }
 
 pxtr_run() {
-	BENCH_PFX=bp- bench/downtime.sh --pxtr --modes full --km 1000 \
+	BENCH_PFX=$NS bench/downtime.sh --pxtr --modes full --km 1000 \
 	    --loss 0 --workloads udp --mem 1 --post 2 --no-plot \
 	    --out "$RUN/p" || die "bench/downtime.sh --pxtr failed"
 	[ "$(wc -l <"$RUN/p/results.csv")" -eq 4 ] ||
 	    die "results.csv: $(cat "$RUN/p/results.csv")"
 	check_numbers
 	check_pxtr
-	[ "$(ip netns list | awk '$1 ~ /^bp-/' | wc -l)" = 0 ] ||
-	    die "namespaces left: $(ip netns list | grep '^bp-')"
+	[ "$(ip netns list | awk -v p="$NS" 'index($1, p) == 1' | wc -l)" = 0 ] ||
+	    die "namespaces left: $(ip netns list | grep "^$NS")"
 	! pgrep -f "$RUN/p/" >/dev/null ||
 	    die "processes left: $(pgrep -af "$RUN/p/")"
 }

@@ -10,11 +10,13 @@
 # middle of its migration: no namespace, process or WAN emulator of it may
 # be left.
 # Arguments: none.  Environment: BIN (default build/bin), KEEP_RUN=1.
-# Namespaces: bq-* and bqi-*.  Run directory: build/bench_quick.
+# Namespaces: bq<pid>-* and bq<pid>i-* (the pid: another tree may run this
+# test at the same time).  Run directory: build/bench_quick.
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
 RUN=$PWD/build/bench_quick
 BIN=${BIN:-$PWD/build/bin}
+NS=bq$$
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "$*"; exit 77; }
@@ -41,7 +43,8 @@ leftovers() {
 
 cleanup() {
 	local ns
-	for ns in $(ip netns list | awk '$1 ~ /^bqi?-/ { print $1 }'); do
+	for ns in $(ip netns list | awk -v p="$NS" 'index($1, p "-") == 1 ||
+	    index($1, p "i-") == 1 { print $1 }'); do
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	[ -n "${KEEP_RUN:-}" ] && { echo "run directory kept: $RUN"; return 0; }
@@ -91,7 +94,7 @@ check_numbers() {
 }
 
 quick_run() {
-	BENCH_PFX=bq- bench/downtime.sh --modes full --km 1000 --loss 0 \
+	BENCH_PFX=$NS- bench/downtime.sh --modes full --km 1000 --loss 0 \
 	    --workloads "udp tcp" --mem 2 --post 3 --out "$RUN/q" ||
 	    die "bench/downtime.sh failed"
 	[ "$(wc -l <"$RUN/q/results.csv")" -eq 4 ] ||
@@ -102,14 +105,14 @@ quick_run() {
 	done
 	[ -s "$RUN/q/summary.md" ] || die "no summary.md"
 	check_numbers
-	leftovers bq- q || die "the finished run left something behind"
+	leftovers "$NS-" q || die "the finished run left something behind"
 }
 
 # A run killed while it migrates: the pre-copy of 64 MiB over 12000 km
 # takes seconds, the TERM lands in it or in the blackout.
 interrupted_run() {
 	local pid i
-	BENCH_PFX=bqi- bench/downtime.sh --modes full --km 12000 --loss 0 \
+	BENCH_PFX=${NS}i- bench/downtime.sh --modes full --km 12000 --loss 0 \
 	    --workloads udp --mem 64 --out "$RUN/i" --no-plot \
 	    >"$RUN/i.log" 2>&1 &
 	pid=$!
@@ -121,7 +124,7 @@ interrupted_run() {
 	done
 	kill -TERM "$pid" 2>/dev/null || die "the run ended before the TERM"
 	wait "$pid" 2>/dev/null || true
-	leftovers bqi- i || die "the interrupted run left something behind"
+	leftovers "${NS}i-" i || die "the interrupted run left something behind"
 	echo "interrupted run: nothing left behind"
 }
 
