@@ -20,6 +20,7 @@
 #include "api.h"
 #include "capture.h"
 #include "counters.h"
+#include "crash.h"
 #include "log.h"
 #include "migrated.h"
 #include "mono.h"
@@ -208,6 +209,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	log_init(debug, verbose > 1, "migrated");
+	crash_report_init();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);

@@ -103,6 +103,7 @@ setup_bridge() {
 main() {
 	mount_all
 	mark "dom0 init ($(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus, $(awk '/MemTotal/ {print $2 / 1024 " MiB"}' /proc/meminfo))"
+	mark "note: dom0 CPU vector extensions: $(grep -o -w -E "avx|avx2|avx512f" /proc/cpuinfo | sort -u | tr "\n" " ")(none listed = no AVX; see XEN_E2E_CPU)"
 	hostname dom0
 	import_cmdline
 	stage xen-stack

@@ -292,6 +292,10 @@ migrated_alive() {
 		fail migrated-alive "migrated exited (status $?); end of its log:"
 		tail -n 30 $D/migrated.log | sed 's/^/E2E: migrated.log /'
 		# a sanitizer's report, whole (XEN_E2E_MIGRATED)
+		# migrated's own fault report (migrated/crash.c): resolve with
+		# addr2line -fie build/bin/migrated 0xOFFSET
+		sed -n '/^migrated: fatal signal/,$p' $D/migrated.log |
+			head -n 80 | sed 's/^/E2E: crash /'
 		sed -n '/^==[0-9]*==ERROR\|runtime error:/,$p' $D/migrated.log |
 			head -n 150 | sed 's/^/E2E: sanitizer /'
 	fi
