@@ -19,7 +19,7 @@
 #   XEN2H_STALL      seconds without serial output (both hosts) = hung
 #                    (default 300)
 #   XEN2H_MEM        QEMU memory per host (default 2G)
-#   XEN_E2E_CPU      QEMU -cpu (default max,-smap,-rdtscp,-avx,-avx2, as tests/xen-e2e/boot.sh)
+#   XEN_E2E_CPU      QEMU -cpu (default max,-smap,-rdtscp, as tests/xen-e2e/boot.sh)
 #   XEN2H_SMP        QEMU vCPUs per host (default 1)
 #   XEN2H_DOM0_VCPUS dom0's vCPUs (default XEN2H_SMP; with XEN2H_SMP=2 and
 #                    1 here the guest has a CPU dom0 does not use)
@@ -42,7 +42,7 @@ TIMEOUT=${XEN2H_TIMEOUT:-1500}
 STALL=${XEN2H_STALL:-300}
 MEM=${XEN2H_MEM:-2G}
 SMP=${XEN2H_SMP:-1}
-QEMU_CPU=${XEN_E2E_CPU:-max,-smap,-rdtscp,-avx,-avx2}
+QEMU_CPU=${XEN_E2E_CPU:-max,-smap,-rdtscp}
 DOM0_VCPUS=${XEN2H_DOM0_VCPUS:-$SMP}
 DOM0_MEM=${XEN2H_DOM0_MEM:-1024}
 DELAY=${XEN2H_DELAY_MS:-15}
