@@ -34,7 +34,7 @@
 #   XEN_E2E_CPU           QEMU -cpu (default max,-smap,-rdtscp: without
 #                         -smap dom0 dies, without -rdtscp PVH guests
 #                         fail; with ,-avx,-avx2 added the PVH guest
-#                         triple-faulted in 2 of 4 boots, see README.md)
+#                         did not come up in 2 of 4 boots, see README.md)
 #   XEN_E2E_LOCK          lock file serialising QEMU runs on this machine
 #                         (default /run/lock/migrated-xen-e2e-qemu.lock)
 set -eu -o pipefail
