@@ -31,6 +31,7 @@ need() {
 		[ -x "$BIN/$c" ] || skip "build $c first"
 	done
 	. tests/lib/xenstored.sh
+	. tests/lib/bench_csv.sh
 	why=$(xs_fixture_check) || skip "$why"
 }
 
@@ -51,11 +52,8 @@ cleanup() {
 	rm -rf "$RUN"
 }
 
-# col ROW-FILTER COLUMN: a column of results.csv (by name) for one workload
-col() {
-	awk -F, -v w="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++)
-	    if ($i == c) k = i; next } $6 == w { print $k }' "$RUN/q/results.csv"
-}
+# col WORKLOAD COLUMN: a column of this run's results.csv
+col() { bench_csv_col "$RUN/q/results.csv" "$1" "$2"; }
 
 check_numbers() {
 	local w d r b m
