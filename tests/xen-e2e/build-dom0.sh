@@ -26,8 +26,8 @@
 #     overlay: `make install DESTDIR=...` of this repo at its real paths
 #     (PREFIX=/usr/local, so /usr/local/sbin/migrated etc. are on dom0's
 #     PATH; list in /e2e/installed.txt), /init (dom0-init.sh),
-#     /e2e/dom0-test.sh, /e2e/guest.cfg.in and /e2e/guest-initrd (busybox
-#     + xen-netfront).
+#     /e2e/dom0-test.sh, /e2e/guest.cfg.in, /e2e/fpu_stress and
+#     /e2e/guest-initrd (busybox + xen-netfront).
 #
 # Nothing is installed on the host: the hypervisor and kernel are fetched
 # with `apt-get download` and unpacked with `dpkg-deb -x`; the dom0 root is
@@ -351,6 +351,10 @@ build_overlay() {
 	cp "$KDIR"/extra/*.ko* "$o/e2e/mods/"
 	cp "$here/dom0-init.sh" "$o/init"
 	cp "$here/dom0-test.sh" "$here/guest.cfg.in" "$o/e2e/"
+	# the platform check (fpu_stress.c), built by the same make
+	local bdir=${B:-build}
+	case $bdir in /*) ;; *) bdir=$top/$bdir ;; esac
+	install -m 755 "$bdir/bin/fpu_stress" "$o/e2e/fpu_stress"
 	chmod 755 "$o/init" "$o/e2e/dom0-test.sh"
 	if [ -n "${XEN_E2E_MIGRATED:-}" ]; then
 		install -m 755 "$XEN_E2E_MIGRATED" "$o/e2e/migrated.alt" ||

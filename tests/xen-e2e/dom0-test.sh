@@ -22,7 +22,8 @@
 #   E2E_GUEST_TIMEOUT seconds for the guest to boot (default 240; ~15 s on
 #                     an idle machine, minutes when the host is loaded)
 #   E2E_MIGRATE_TIMEOUT seconds for xl migrate (default 400; 10-17 s idle)
-# Files: /e2e/migrated.alt (when present: run instead of the installed
+#   E2E_FPU_ALONE     seconds of fpu_stress before the guest exists (10)
+# Files: /e2e/fpu_stress (the platform check), /e2e/migrated.alt (when present: run instead of the installed
 # migrated, e.g. an ASan build, see build-dom0.sh XEN_E2E_MIGRATED),
 # /e2e/guest.cfg.in (template), /e2e/vmlinuz, /e2e/guest-initrd;
 # guest console log /var/log/xen/console/guest-NAME.log.
@@ -403,6 +404,39 @@ t_migrate() {
 	xl list
 }
 
+# --- the platform check: are vector registers kept across switches? ----
+# fpu_stress (tests/xen-e2e/fpu_stress.c) loads all XMM/YMM registers,
+# yields or spins, and compares; and checks glibc's string functions.  A
+# run before the guest exists (dom0's vCPU alone) and one in the background
+# while the guest boots and migrates (Xen switches between dom0's vCPU and
+# the guest's).  Its findings are notes: they say whether the platform
+# can be trusted when a daemon here dies of corrupted memory.
+FPU_PID=""
+fpu_report() {
+	local f=$1 what=$2
+	sed 's/^/E2E: fpu /' "$f" | grep -v ' alive, '
+	if grep -q 'MISMATCH' "$f"; then
+		mark "note: PLATFORM: fpu_stress found corrupted registers or string results ($what)"
+	fi
+}
+fpu_alone() {
+	[ -x /e2e/fpu_stress ] || return 0
+	/e2e/fpu_stress -q -w 2 -s 1 "${E2E_FPU_ALONE:-10}" > $D/fpu-alone.log 2>&1
+	fpu_report $D/fpu-alone.log "dom0 alone"
+}
+fpu_start() {
+	[ -x /e2e/fpu_stress ] || return 0
+	/e2e/fpu_stress -q -w 2 -s 2 3600 > $D/fpu-guest.log 2>&1 &
+	FPU_PID=$!
+}
+fpu_stop() {
+	[ -n "$FPU_PID" ] || return 0
+	kill -TERM "$FPU_PID" 2>/dev/null
+	wait "$FPU_PID" 2>/dev/null
+	FPU_PID=""
+	fpu_report $D/fpu-guest.log "while the guest ran and migrated"
+}
+
 t_destroy() {
 	check destroy xl destroy "$NAME"
 }
@@ -410,16 +444,21 @@ t_destroy() {
 main() {
 	stage daemons
 	start_daemons || { fails=$((fails + 1)); }
+	stage fpu-alone
+	fpu_alone
 	stage create
+	fpu_start
 	if t_create; then
 		stage prime-remote
 		prime_remote
 		stage migrate
 		t_migrate
 		check_daemons
+		fpu_stop
 		stage destroy
 		t_destroy
 	fi
+	fpu_stop
 	stage end
 	mark "note: dom0 stage wall times:$STAGES (total $(( $(date +%s) - t0 ))s)"
 	[ "$fails" -eq 0 ]
