@@ -31,6 +31,7 @@ xc_defaults(struct xtr_conf *c)
 	c->register_interval = 60;	/* RFC 9301 §8.2: every 60 s */
 	c->register_retry = 1000;
 	c->map_request_retry = 1000;
+	c->map_request_retry_max = 8000;
 	c->map_request_retries = 3;
 	c->rate_limit = 1000;		/* RFC 9301 §5.3: 1 per second */
 	c->negative_ttl = 15;		/* RFC 9301 §8.3: 15 minutes */
@@ -423,6 +424,7 @@ fn(struct item_ctx *ic, const char *v)					\
 UINT_KEY(k_register_interval, register_interval, 1, 3600)
 UINT_KEY(k_register_retry, register_retry, 10, 60000)
 UINT_KEY(k_map_request_retry, map_request_retry, 10, 60000)
+UINT_KEY(k_map_request_retry_max, map_request_retry_max, 10, 600000)
 UINT_KEY(k_map_request_retries, map_request_retries, 0, 10)
 UINT_KEY(k_rate_limit, rate_limit, 1, 60000)
 UINT_KEY(k_negative_ttl, negative_ttl, 0, 1440)
@@ -563,6 +565,7 @@ static const struct key_def keys[] = {
 	{ "register_interval",	false,	k_register_interval },
 	{ "register_retry",	false,	k_register_retry },
 	{ "map_request_retry",	false,	k_map_request_retry },
+	{ "map_request_retry_max", false, k_map_request_retry_max },
 	{ "map_request_retries", false,	k_map_request_retries },
 	{ "rate_limit",		false,	k_rate_limit },
 	{ "negative_ttl",	false,	k_negative_ttl },
@@ -860,6 +863,7 @@ xc_print(FILE *f, const struct xtr_conf *c)
 	fprintf(f, "register_interval = %u\n", c->register_interval);
 	fprintf(f, "register_retry = %u\n", c->register_retry);
 	fprintf(f, "map_request_retry = %u\n", c->map_request_retry);
+	fprintf(f, "map_request_retry_max = %u\n", c->map_request_retry_max);
 	fprintf(f, "map_request_retries = %u\n", c->map_request_retries);
 	fprintf(f, "rate_limit = %u\n", c->rate_limit);
 	fprintf(f, "negative_ttl = %u\n", c->negative_ttl);

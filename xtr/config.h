@@ -9,6 +9,10 @@
  *   proxy_itrs = [ '192.0.2.50' ]
  *   sites = [ 'name=a,key=s3cret,eid=10.1.0.0/16,more_specifics=yes' ]
  *   control_socket = "/run/xtrd/xtrd.sock"
+ *   map_request_retry = 1000           # ms to the first retransmission,
+ *   map_request_retry_max = 8000       # doubling up to this, never below
+ *   map_request_retries = 3            # rate_limit (mreq_sched.h)
+ *   rate_limit = 1000                  # ms between Map-Requests per EID
  *
  * Lists may span lines.  Parsing is init / line / finish (after
  * wireguard-tools' config.c): xc_parse_line() takes one tokenized line,
@@ -87,7 +91,8 @@ struct xtr_conf {
 	char			control_socket[XC_PATH_MAX];
 	uint32_t		register_interval;	/* s (RFC 9301: 60) */
 	uint32_t		register_retry;		/* ms, first retransmit */
-	uint32_t		map_request_retry;	/* ms */
+	uint32_t		map_request_retry;	/* ms, first retransmit */
+	uint32_t		map_request_retry_max;	/* ms, backoff cap */
 	uint32_t		map_request_retries;
 	uint32_t		rate_limit;		/* ms per destination */
 	uint32_t		negative_ttl;		/* minutes */

@@ -13,7 +13,9 @@ dp_conf_defaults(struct dp_conf *d)
 	memset(d, 0, sizeof(*d));
 	snprintf(d->tun_name, sizeof(d->tun_name), "%s", DP_DEF_TUN);
 	d->underlay_mtu = 1500;
-	d->queue_prefix = 64;
+	/* a 200 packets/s flow through one lost Map-Request: its
+	 * retransmission goes 1 s later (rate_limit, RFC 9301 §5.3) */
+	d->queue_prefix = 256;
 	d->queue_total = 4096;
 	d->away_timeout = 30;
 	d->offload = true;

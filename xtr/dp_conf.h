@@ -10,7 +10,9 @@
  *   eid_space = [ '10.0.0.0/8', '2001:db8::/32' ]   # routed into the TUN
  *   anycast_gateway = [ '10.1.0.1/24', '2001:db8:a::1/64' ]
  *   anycast_mac = "00:00:5e:00:01:01"
- *   miss_queue_prefix = 64                # packets queued per EID miss
+ *   miss_queue_prefix = 256               # packets queued per EID miss
+ *                                         # (the ~1 s a lost Map-Request
+ *                                         # costs a 200 pps flow)
  *   miss_queue_total = 4096               # packets queued in all
  *   away_timeout = 30                     # s without traffic: away expires
  *   proxy_etrs = [ '192.0.2.50' ]         # PETR for non-EID destinations

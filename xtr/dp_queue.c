@@ -12,6 +12,7 @@
 
 #include "dp_int.h"
 #include "mono.h"
+#include "mreq_sched.h"
 #include "xtrd.h"
 
 #define DPQ_MAX		1024	/* destinations waiting at once */
@@ -46,14 +47,11 @@ dp_queue_init(void)
 static uint64_t
 timeout_ms(void)
 {
-	const struct xtr_conf	*c = dp_g->x->conf;
-	uint64_t		 t = 0;
-	uint32_t		 i;
+	struct mreq_sched	s;
 
 	/* how long itr_resolve keeps retrying, plus a little */
-	for (i = 0; i <= c->map_request_retries; i++)
-		t += (uint64_t)c->map_request_retry << i;
-	return t + 500;
+	mreq_sched_conf(&s, dp_g->x->conf);
+	return mreq_sched_span(&s) + 500;
 }
 
 static void

@@ -2,8 +2,9 @@
  * itr_resolve.c: the ITR side of the mapping system (RFC 9301 §6.1).
  * Map-Requests go to a Map-Resolver inside an ECM (RFC 9301 §5.8) with a
  * fresh nonce, are retransmitted with backoff across the configured
- * resolvers, and are rate-limited per EID prefix (RFC 9301 §5.3: at most
- * one per second per destination).  A Map-Reply is believed only if its
+ * resolvers (mreq_sched.c: doubling, capped, and no sooner than the
+ * per-EID rate limit), and are rate-limited per EID prefix (RFC 9301
+ * §5.3: at most one per second per destination).  A Map-Reply is believed only if its
  * nonce matches an outstanding request and its records are about the EID
  * asked for; then it goes into the map-cache.  The same path serves
  * `xtrctl lig` (the reply goes back to the API, not into the cache).
@@ -15,9 +16,20 @@
 #include "dp.h"
 #include "log.h"
 #include "mono.h"
+#include "mreq_sched.h"
 #include "xtrd.h"
 
 static void	pending_timer(void *);
+
+/* ms from the sends-th send of a Map-Request to the next (mreq_sched.h) */
+static uint32_t
+retry_delay(const struct xtrd *x, uint32_t sends)
+{
+	struct mreq_sched	s;
+
+	mreq_sched_conf(&s, x->conf);
+	return mreq_sched_delay(&s, sends);
+}
 
 static void
 mc_expire_timer(void *arg)
@@ -172,8 +184,7 @@ pending_timer(void *arg)
 		p->mr = (p->mr + 1) % x->conf->nmr;
 	p->tries++;
 	send_request(x, p);
-	timer_set(&x->timers, &p->t, mono_ms() +
-	    ((uint64_t)x->conf->map_request_retry << (p->tries - 1)));
+	timer_set(&x->timers, &p->t, mono_ms() + retry_delay(x, p->tries));
 }
 
 static int
@@ -184,7 +195,7 @@ pending_start(struct xtrd *x, struct pending *p)
 		pending_free(x, p);
 		return -1;
 	}
-	timer_set(&x->timers, &p->t, mono_ms() + x->conf->map_request_retry);
+	timer_set(&x->timers, &p->t, mono_ms() + retry_delay(x, 1));
 	return 0;
 }
 

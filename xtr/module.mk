@@ -13,7 +13,7 @@ test_map_cache_PKGS := cmocka
 
 # xtrd + xtrctl (xtrd engineer's lines)
 xtrcore_SRCS += xtr/config.c xtr/timer.c xtr/ratelim.c xtr/counters.c \
-	xtr/timeline.c xtr/ms_sites.c xtr/ms_rules.c
+	xtr/timeline.c xtr/ms_sites.c xtr/ms_rules.c xtr/mreq_sched.c
 
 SBIN_PROGS += xtrd
 xtrd_SRCS := xtr/xtrd.c xtr/etr_register.c xtr/etr_reply.c \
@@ -55,6 +55,9 @@ test_xtr_timer_PKGS := cmocka
 test_xtr_ratelim_SRCS := tests/unit/test_xtr_ratelim.c xtr/ratelim.c \
 	common/addr.c
 test_xtr_ratelim_PKGS := cmocka
+UNIT_TESTS += test_xtr_mreq_sched
+test_xtr_mreq_sched_SRCS := tests/unit/test_xtr_mreq_sched.c xtr/mreq_sched.c
+test_xtr_mreq_sched_PKGS := cmocka
 UNIT_TESTS += test_xtr_rlocs
 test_xtr_rlocs_SRCS := tests/unit/test_xtr_rlocs.c xtr/map_cache.c xtr/lpm.c \
 	common/addr.c

@@ -12,9 +12,13 @@ cd "$(dirname "$0")/../.."
 PFX=dpq-
 RUN=$PWD/build/dp_queue
 DP_SITES="a:1 b:2"
+# fast retries: no retransmission goes sooner than rate_limit (mreq_sched.h),
+# and the last must be over before the MS is back (an MS without the
+# sites' registrations yet answers negatively)
 DP_EXTRA_CONF='miss_queue_prefix = 4
 map_request_retry = 300
-map_request_retries = 1'
+map_request_retries = 1
+rate_limit = 300'
 . tests/xtr/lib.sh
 . tests/xtr/dp_lib.sh
 
