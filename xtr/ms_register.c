@@ -63,6 +63,151 @@ tab(struct xtrd *x, int af)
 	return af == AF_INET ? x->ms_tab4 : af == AF_INET6 ? x->ms_tab6 : NULL;
 }
 
+/* --- exact-prefix index -------------------------------------------------- */
+
+/*
+ * The tries answer longest-prefix lookups and walks.  A Map-Register names
+ * its EID-prefix exactly, and the trie walk to it (a cache miss per level:
+ * a dozen for 4096 /32s) was the largest cost of a refresh after the HMAC.
+ * This table holds the same prefixes, masked, and finds one in a slot or
+ * two: open addressing, linear probing, backward-shift deletion, at most
+ * half full.  Every lpm_insert / lpm_remove on ms_tab4/6 goes with an
+ * ix_add / ix_del.
+ */
+struct ix_slot {
+	uint64_t	 k[2];		/* the address bytes, host bits zero */
+	struct ms_eid	*e;		/* NULL: empty */
+	uint8_t		 af;
+	uint8_t		 plen;
+};
+
+static struct {
+	struct ix_slot	*s;
+	size_t		 mask;		/* slots - 1 */
+	unsigned	 shift;		/* 64 - log2(slots) */
+	size_t		 n;
+} ix;
+
+#define IX_MIN_SLOTS	64
+
+static void
+ix_key(const struct ipprefix *p, uint64_t k[2])
+{
+	struct ipprefix	m = *p;
+
+	ipprefix_mask(&m);	/* also zeroes bytes past the family's */
+	memcpy(k, m.addr.a, 2 * sizeof(k[0]));
+}
+
+static size_t
+ix_home(const uint64_t k[2], uint8_t af, uint8_t plen)
+{
+	uint64_t	h;
+
+	h = k[0] ^ (k[1] * 0xff51afd7ed558ccdULL) ^ ((uint64_t)af << 8 | plen);
+	return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> ix.shift);
+}
+
+static struct ix_slot *
+ix_slot(const struct ipprefix *p)
+{
+	uint64_t	k[2];
+	size_t		i;
+
+	if (ix.s == NULL || (p->addr.af != AF_INET && p->addr.af != AF_INET6))
+		return NULL;
+	ix_key(p, k);
+	for (i = ix_home(k, p->addr.af, p->plen); ix.s[i].e != NULL;
+	    i = (i + 1) & ix.mask)
+		if (ix.s[i].k[0] == k[0] && ix.s[i].k[1] == k[1] &&
+		    ix.s[i].af == p->addr.af && ix.s[i].plen == p->plen)
+			return &ix.s[i];
+	return NULL;
+}
+
+static struct ms_eid *
+ix_find(const struct ipprefix *p)
+{
+	struct ix_slot	*s = ix_slot(p);
+
+	return s != NULL ? s->e : NULL;
+}
+
+static void
+ix_put(const struct ix_slot *v)
+{
+	size_t	i;
+
+	for (i = ix_home(v->k, v->af, v->plen); ix.s[i].e != NULL;
+	    i = (i + 1) & ix.mask)
+		;
+	ix.s[i] = *v;
+}
+
+static int
+ix_grow(void)
+{
+	struct ix_slot	*old = ix.s, *s;
+	size_t		 oldn = ix.s == NULL ? 0 : ix.mask + 1, i;
+	size_t		 n = oldn == 0 ? IX_MIN_SLOTS : 2 * oldn;
+	unsigned	 bits = 0;
+
+	if ((s = calloc(n, sizeof(*s))) == NULL)
+		return -1;
+	while (((size_t)1 << bits) < n)
+		bits++;
+	ix.s = s;
+	ix.mask = n - 1;
+	ix.shift = 64 - bits;
+	for (i = 0; i < oldn; i++)
+		if (old[i].e != NULL)
+			ix_put(&old[i]);
+	free(old);
+	return 0;
+}
+
+/* p must not be in the index yet. */
+static int
+ix_add(const struct ipprefix *p, struct ms_eid *e)
+{
+	struct ix_slot	v;
+
+	if ((ix.s == NULL || 2 * (ix.n + 1) > ix.mask + 1) && ix_grow() == -1)
+		return -1;
+	memset(&v, 0, sizeof(v));
+	ix_key(p, v.k);
+	v.af = p->addr.af;
+	v.plen = p->plen;
+	v.e = e;
+	ix_put(&v);
+	ix.n++;
+	return 0;
+}
+
+static void
+ix_del(const struct ipprefix *p)
+{
+	struct ix_slot	*s = ix_slot(p);
+	size_t		 i, j, h;
+
+	if (s == NULL)
+		return;
+	ix.n--;
+	/* backward shift: pull later entries of the run into the hole unless
+	 * their home lies cyclically in (hole, their slot] */
+	for (i = (size_t)(s - ix.s), j = i;;) {
+		j = (j + 1) & ix.mask;
+		if (ix.s[j].e == NULL)
+			break;
+		h = ix_home(ix.s[j].k, ix.s[j].af, ix.s[j].plen);
+		if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
+			continue;
+		ix.s[i] = ix.s[j];
+		i = j;
+	}
+	memset(&ix.s[i], 0, sizeof(ix.s[i]));
+}
+
 int
 ms_init(struct xtrd *x)
 {
@@ -106,6 +251,8 @@ ms_free(struct xtrd *x)
 
 	for (i = 0; i < XC_MAX_SITE; i++)
 		lisp_auth_key_free(&site_keys[i]);
+	free(ix.s);
+	memset(&ix, 0, sizeof(ix));
 	lpm_free(x->ms_tab4, eid_free);
 	lpm_free(x->ms_tab6, eid_free);
 	while ((n = notifies) != NULL) {
@@ -126,9 +273,8 @@ ms_lookup(struct xtrd *x, const struct ipaddr *a, struct ipprefix *matched)
 struct ms_eid *
 ms_lookup_prefix(struct xtrd *x, const struct ipprefix *p)
 {
-	struct lpm	*t = tab(x, p->addr.af);
-
-	return t ? lpm_exact(t, p) : NULL;
+	(void)x;
+	return ix_find(p);
 }
 
 struct walk_arg {
@@ -331,6 +477,7 @@ reg_expire(void *arg)
 	pubsub_publish(x, e);
 	if (e->regs == NULL && e->subs == NULL) {
 		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
+		ix_del(&e->eid);
 		free(e);
 	}
 }
@@ -394,13 +541,18 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	nr.from_port = sport;
 	nr.first_ms = nr.last_ms = mono_ms();
 	timer_init(&nr.expire, reg_expire, NULL);
-	if ((e = lpm_exact(t, &p)) == NULL) {
+	if ((e = ix_find(&p)) == NULL) {
 		if (rec->ttl == 0)
 			return 0;	/* withdrawing what is not there */
 		if ((e = calloc(1, sizeof(*e))) == NULL)
 			return -1;
 		e->eid = p;
 		if (lpm_insert(t, &p, e, NULL) == -1) {
+			free(e);
+			return -1;
+		}
+		if (ix_add(&p, e) == -1) {
+			lpm_remove(t, &p);
 			free(e);
 			return -1;
 		}
@@ -455,6 +607,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	}
 	if (e->regs == NULL && e->subs == NULL) {
 		lpm_remove(t, &p);
+		ix_del(&p);
 		free(e);
 	}
 	return fresh || changed;
