@@ -93,6 +93,26 @@ mac_msg(EVP_MAC_CTX *ctx, size_t alen, const uint8_t *msg, size_t len,
 	return 0;
 }
 
+/*
+ * Constant-time equality of two n-byte strings.  CRYPTO_memcmp() is the
+ * constant-time compare; its x86-64 version takes a 16-byte fast path
+ * (two words) and does anything else a byte per iteration, which for a
+ * SHA-256 HMAC was ~3 % of a Map-Server refresh: feed it 16-byte pieces.
+ */
+static int
+ct_equal(const void *a, const void *b, size_t n)
+{
+	const uint8_t	*x = a, *y = b;
+	size_t		 off;
+	int		 d = 0;
+
+	for (off = 0; n - off >= 16; off += 16)
+		d |= CRYPTO_memcmp(x + off, y + off, 16);
+	if (off < n)
+		d |= CRYPTO_memcmp(x + off, y + off, n - off);
+	return d == 0;
+}
+
 int
 lisp_auth_compute(uint8_t alg, const void *key, size_t keylen,
     const uint8_t *msg, size_t len, size_t auth_off, uint8_t *out)
@@ -118,7 +138,7 @@ lisp_auth_verify(uint8_t alg, const void *key, size_t keylen,
 		return -1;
 	if (lisp_auth_compute(alg, key, keylen, msg, len, auth_off, md) == -1)
 		return -1;
-	return CRYPTO_memcmp(md, msg + auth_off, auth_len) == 0 ? 0 : -1;
+	return ct_equal(md, msg + auth_off, auth_len) ? 0 : -1;
 }
 
 /* --- prepared keys ------------------------------------------------------- */
@@ -141,7 +161,7 @@ lisp_auth_key_set(struct lisp_auth_key *k, uint8_t alg, const void *key,
 	uint8_t		*copy;
 
 	if (k->ctx != NULL && k->alg == alg && k->keylen == keylen &&
-	    (keylen == 0 || CRYPTO_memcmp(k->key, key, keylen) == 0))
+	    (keylen == 0 || ct_equal(k->key, key, keylen)))
 		return 0;			/* already prepared */
 	if ((ctx = keyed_ctx(alg, key, keylen)) == NULL)
 		return -1;
@@ -181,5 +201,5 @@ lisp_auth_verify_key(struct lisp_auth_key *k, const uint8_t *msg,
 		return -1;
 	if (lisp_auth_compute_key(k, msg, len, auth_off, md) == -1)
 		return -1;
-	return CRYPTO_memcmp(md, msg + auth_off, auth_len) == 0 ? 0 : -1;
+	return ct_equal(md, msg + auth_off, auth_len) ? 0 : -1;
 }

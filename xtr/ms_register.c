@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "log.h"
 #include "mono.h"
 #include "xtrd.h"
@@ -69,16 +70,16 @@ tab(struct xtrd *x, int af)
  * The tries answer longest-prefix lookups and walks.  A Map-Register names
  * its EID-prefix exactly, and the trie walk to it (a cache miss per level:
  * a dozen for 4096 /32s) was the largest cost of a refresh after the HMAC.
- * This table holds the same prefixes, masked, and finds one in a slot or
- * two: open addressing, linear probing, backward-shift deletion, at most
- * half full.  Every lpm_insert / lpm_remove on ms_tab4/6 goes with an
- * ix_add / ix_del.
+ * This table holds the same prefixes and finds one in a slot or two: open
+ * addressing, linear probing, backward-shift deletion, at most 3/4 full.
+ * A slot is 16 bytes (four to a cache line): the prefix's 64-bit hash and
+ * its ms_eid, whose own eid (the one lpm_insert was given, host bits and
+ * all) confirms a hash match.  Every lpm_insert / lpm_remove on ms_tab4/6
+ * goes with an ix_add / ix_del.
  */
 struct ix_slot {
-	uint64_t	 k[2];		/* the address bytes, host bits zero */
+	uint64_t	 h;
 	struct ms_eid	*e;		/* NULL: empty */
-	uint8_t		 af;
-	uint8_t		 plen;
 };
 
 static struct {
@@ -90,37 +91,68 @@ static struct {
 
 #define IX_MIN_SLOTS	64
 
-static void
-ix_key(const struct ipprefix *p, uint64_t k[2])
+static uint64_t
+be64(const uint8_t *b)
 {
-	struct ipprefix	m = *p;
-
-	ipprefix_mask(&m);	/* also zeroes bytes past the family's */
-	memcpy(k, m.addr.a, 2 * sizeof(k[0]));
+	return (uint64_t)rd_be32(b) << 32 | rd_be32(b + 4);
 }
 
-static size_t
-ix_home(const uint64_t k[2], uint8_t af, uint8_t plen)
+/* The prefix as the tries key it: family, length, address bits past the
+ * length zero; 0, or -1 if p is of no family the tables hold. */
+static int
+ix_key(const struct ipprefix *p, uint64_t k[3])
 {
-	uint64_t	h;
+	uint8_t		b[16] = { 0 };
+	unsigned	plen = p->plen;
 
-	h = k[0] ^ (k[1] * 0xff51afd7ed558ccdULL) ^ ((uint64_t)af << 8 | plen);
-	return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> ix.shift);
+	if (p->addr.af == AF_INET && plen <= 32)
+		memcpy(b, p->addr.a, 4);
+	else if (p->addr.af == AF_INET6 && plen <= 128)
+		memcpy(b, p->addr.a, 16);
+	else
+		return -1;
+	k[0] = be64(b);
+	k[1] = be64(b + 8);
+	if (plen == 0)
+		k[0] = k[1] = 0;
+	else if (plen < 64) {
+		k[0] &= ~0ULL << (64 - plen);
+		k[1] = 0;
+	} else if (plen == 64)
+		k[1] = 0;
+	else if (plen < 128)
+		k[1] &= ~0ULL << (128 - plen);
+	k[2] = (uint64_t)p->addr.af << 8 | plen;
+	return 0;
+}
+
+static uint64_t
+ix_hash(const uint64_t k[3])
+{
+	return (k[0] ^ (k[1] * 0xff51afd7ed558ccdULL) ^ k[2]) *
+	    0x9e3779b97f4a7c15ULL;
+}
+
+static int
+ix_same(const struct ms_eid *e, const uint64_t k[3])
+{
+	uint64_t	ek[3];
+
+	return ix_key(&e->eid, ek) == 0 && ek[0] == k[0] && ek[1] == k[1] &&
+	    ek[2] == k[2];
 }
 
 static struct ix_slot *
 ix_slot(const struct ipprefix *p)
 {
-	uint64_t	k[2];
+	uint64_t	k[3], h;
 	size_t		i;
 
-	if (ix.s == NULL || (p->addr.af != AF_INET && p->addr.af != AF_INET6))
+	if (ix.s == NULL || ix_key(p, k) == -1)
 		return NULL;
-	ix_key(p, k);
-	for (i = ix_home(k, p->addr.af, p->plen); ix.s[i].e != NULL;
-	    i = (i + 1) & ix.mask)
-		if (ix.s[i].k[0] == k[0] && ix.s[i].k[1] == k[1] &&
-		    ix.s[i].af == p->addr.af && ix.s[i].plen == p->plen)
+	h = ix_hash(k);
+	for (i = h >> ix.shift; ix.s[i].e != NULL; i = (i + 1) & ix.mask)
+		if (ix.s[i].h == h && ix_same(ix.s[i].e, k))
 			return &ix.s[i];
 	return NULL;
 }
@@ -134,14 +166,14 @@ ix_find(const struct ipprefix *p)
 }
 
 static void
-ix_put(const struct ix_slot *v)
+ix_put(uint64_t h, struct ms_eid *e)
 {
 	size_t	i;
 
-	for (i = ix_home(v->k, v->af, v->plen); ix.s[i].e != NULL;
-	    i = (i + 1) & ix.mask)
+	for (i = h >> ix.shift; ix.s[i].e != NULL; i = (i + 1) & ix.mask)
 		;
-	ix.s[i] = *v;
+	ix.s[i].h = h;
+	ix.s[i].e = e;
 }
 
 static int
@@ -161,25 +193,23 @@ ix_grow(void)
 	ix.shift = 64 - bits;
 	for (i = 0; i < oldn; i++)
 		if (old[i].e != NULL)
-			ix_put(&old[i]);
+			ix_put(old[i].h, old[i].e);
 	free(old);
 	return 0;
 }
 
-/* p must not be in the index yet. */
+/* e->eid must not be in the index yet. */
 static int
-ix_add(const struct ipprefix *p, struct ms_eid *e)
+ix_add(struct ms_eid *e)
 {
-	struct ix_slot	v;
+	uint64_t	k[3];
 
-	if ((ix.s == NULL || 2 * (ix.n + 1) > ix.mask + 1) && ix_grow() == -1)
+	if (ix_key(&e->eid, k) == -1)
 		return -1;
-	memset(&v, 0, sizeof(v));
-	ix_key(p, v.k);
-	v.af = p->addr.af;
-	v.plen = p->plen;
-	v.e = e;
-	ix_put(&v);
+	if ((ix.s == NULL || 4 * (ix.n + 1) > 3 * (ix.mask + 1)) &&
+	    ix_grow() == -1)
+		return -1;
+	ix_put(ix_hash(k), e);
 	ix.n++;
 	return 0;
 }
@@ -199,13 +229,14 @@ ix_del(const struct ipprefix *p)
 		j = (j + 1) & ix.mask;
 		if (ix.s[j].e == NULL)
 			break;
-		h = ix_home(ix.s[j].k, ix.s[j].af, ix.s[j].plen);
+		h = ix.s[j].h >> ix.shift;
 		if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
 			continue;
 		ix.s[i] = ix.s[j];
 		i = j;
 	}
-	memset(&ix.s[i], 0, sizeof(ix.s[i]));
+	ix.s[i].h = 0;
+	ix.s[i].e = NULL;
 }
 
 int
@@ -551,7 +582,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 			free(e);
 			return -1;
 		}
-		if (ix_add(&p, e) == -1) {
+		if (ix_add(e) == -1) {
 			lpm_remove(t, &p);
 			free(e);
 			return -1;

@@ -71,21 +71,23 @@ struct pending {
 	struct timer	 t;
 };
 
-/* MS: one xTR's registration of one EID prefix. */
+/* MS: one xTR's registration of one EID prefix.  What a refresh reads
+ * and writes comes first and the record's header and first locators right
+ * after it (a few adjacent cache lines), the unused locator slots last. */
 struct ms_reg {
 	struct ms_reg	*next;
 	struct ms_eid	*e;
 	uint8_t		 xtr_id[LISP_XTR_ID_LEN];
 	uint64_t	 site_id;
+	uint64_t	 last_ms;
 	int		 site;		/* index in conf->site */
+	uint16_t	 from_port;
 	bool		 proxy_reply;
 	bool		 merge;
-	struct lisp_record rec;
 	struct ipaddr	 from;		/* where the Map-Register came from */
-	uint16_t	 from_port;
-	uint64_t	 first_ms;
-	uint64_t	 last_ms;
 	struct timer	 expire;
+	struct lisp_record rec;
+	uint64_t	 first_ms;
 };
 
 /* RFC 9437: an ITR subscribed to an EID prefix. */
