@@ -162,11 +162,11 @@ tun_fini(struct xtrd *x)
 static int
 tun_pollfds(struct pollfd *p, int max)
 {
-	int	fds[4] = { dp_g->tun_fd, dp_g->udp4, dp_g->udp6,
-		    dp_proxy_fd() };
+	int	fds[5] = { dp_g->tun_fd, dp_g->udp4, dp_g->udp6,
+		    dp_proxy_fd(AF_INET6), dp_proxy_fd(AF_INET) };
 	int	i;
 
-	for (i = 0; i < 4 && i < max; i++) {
+	for (i = 0; i < 5 && i < max; i++) {
 		p[i].fd = fds[i];
 		p[i].events = POLLIN;
 		p[i].revents = 0;
@@ -185,8 +185,11 @@ tun_run(const struct pollfd *p, int n)
 			dp_udp_input(p[i].fd);
 	if (n > 0 && p[0].fd != -1 && (p[0].revents & POLLIN))
 		dp_tun_input();
-	if (n > 3 && p[3].fd != -1 && (p[3].revents & POLLIN))
-		dp_proxy_input();
+	for (i = 3; i < n && i < 5; i++)
+		if (p[i].fd != -1 && (p[i].revents & POLLIN)) {
+			dp_proxy_input();	/* ND and ARP */
+			break;
+		}
 }
 
 static void

@@ -19,7 +19,7 @@
 
 struct xtrd;
 
-#define DP_MAXFD	4	/* poll slots the data plane may use */
+#define DP_MAXFD	5	/* poll slots the data plane may use */
 
 struct dp_ops {
 	const char	*name;

@@ -31,7 +31,7 @@
 	X(away_reencap) X(away_smr) X(away_added) X(away_expired)	\
 	X(away_smr_held) X(away_smr_timeout)				\
 	X(petr_tx) X(lsb_update) X(pmtu_icmp) X(pmtu_outer_frag)	\
-	X(nd_proxy_na) X(garp_sent)					\
+	X(nd_proxy_na) X(garp_sent) X(arp_proxy_reply) X(proxy_self_ignored)	\
 	X(drop_queue_full) X(drop_queue_timeout) X(drop_bad_inner)	\
 	X(drop_bad_hdr) X(drop_iid) X(drop_no_rloc) X(drop_negative)	\
 	X(drop_not_local) X(drop_tx_error) X(drop_tun_write)		\
@@ -185,7 +185,7 @@ int	dp_sysctl(const char *path, const char *val);
 
 /* dp_proxy.c: anycast gateway, proxy ARP/ND */
 int	dp_proxy_init(void);
-int	dp_proxy_fd(void);
+int	dp_proxy_fd(int af);		/* AF_INET: ARP, AF_INET6: ND */
 void	dp_proxy_input(void);
 void	dp_proxy_announce(const struct ipprefix *);	/* EID left */
 void	dp_proxy_fini(void);

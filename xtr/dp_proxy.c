@@ -3,12 +3,17 @@
  * bridge) presents the same anycast gateway addresses and MAC (from the
  * config), so a VM that lands in another datacenter keeps the gateway it
  * had resolved.  For addresses of the VM's subnet that are not here, the
- * xTR answers ARP (the kernel's proxy_arp, which answers exactly when the
- * route to the target leaves through another interface: the TUN) and
- * neighbour solicitations (here: RFC 4861 §7.2.8 proxy advertisements),
- * so the VM still reaches its old neighbours, through LISP.  When an EID
- * leaves, a gratuitous ARP / unsolicited NA (RFC 4861 §7.2.6) points the
- * neighbours it left at the gateway.
+ * xTR answers ARP requests and neighbour solicitations (RFC 4861 §7.2.8
+ * proxy advertisements) itself, so the VM still reaches its old
+ * neighbours, through LISP.  Never what a host says about its own
+ * address: its gratuitous ARP (sender IP = target IP, RFC 5227 §2.3), an
+ * ARP probe (sender 0.0.0.0, RFC 5227 §2.1.1) or a DAD solicitation (from
+ * ::, RFC 4862 §5.4.3).  A guest that just arrived sends these before
+ * its EID is served here, while its address still routes into the TUN;
+ * the kernel's proxy_arp answered its gratuitous ARP with the gateway's
+ * MAC (it checks only the route to the target), so it is off.  When an
+ * EID leaves, a gratuitous ARP / unsolicited NA (RFC 4861 §7.2.6) points
+ * the neighbours it left at the gateway.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +21,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +33,8 @@
 #include "dp_int.h"
 #include "xtrd.h"
 
-static int	pfd = -1;
+static int	pfd = -1;		/* NS in; NA, ARP out */
+static int	afd = -1;		/* ARP requests in */
 static uint8_t	mac[6];
 
 static void
@@ -60,6 +67,30 @@ get_mac(const char *ifname, uint8_t *out)
 	return 0;
 }
 
+/* A packet socket for ethertype proto on ifindex, what prog accepts
+ * (frames received only: a socket of one ethertype sees no output). */
+static int
+open_filtered(int ifindex, uint16_t proto, struct sock_fprog *prog)
+{
+	struct sockaddr_ll	sll;
+	int			fd;
+
+	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    htons(proto))) == -1)
+		return -1;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(proto);
+	sll.sll_ifindex = ifindex;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, prog,
+	    sizeof(*prog)) == -1 || bind(fd, (struct sockaddr *)&sll,
+	    sizeof(sll)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* ICMPv6 Neighbor Solicitations only (ip6 nxt 58, type 135). */
 static int
 open_nd(int ifindex)
@@ -75,23 +106,32 @@ open_nd(int ifindex)
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 	struct sock_fprog	prog = { sizeof(code) / sizeof(code[0]), code };
-	struct sockaddr_ll	sll;
-	int			fd;
 
-	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    htons(ETH_P_IPV6))) == -1)
-		return -1;
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_IPV6);
-	sll.sll_ifindex = ifindex;
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-	    sizeof(prog)) == -1 || bind(fd, (struct sockaddr *)&sll,
-	    sizeof(sll)) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return open_filtered(ifindex, ETH_P_IPV6, &prog);
+}
+
+/* ARP requests for IPv4 over Ethernet only (RFC 826: hrd 1, pro 0x0800,
+ * hln 6, pln 4, op 1). */
+static int
+open_arp(int ifindex)
+{
+	static struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_ARP, 0, 9),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 14),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARPHRD_ETHER, 0, 7),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 14 + 2),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_IP, 0, 5),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 14 + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0604, 0, 3),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 14 + 6),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARPOP_REQUEST, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog	prog = { sizeof(code) / sizeof(code[0]), code };
+
+	return open_filtered(ifindex, ETH_P_ARP, &prog);
 }
 
 int
@@ -113,9 +153,9 @@ dp_proxy_init(void)
 		dp_addr_add(ifx, &c->gw[i]);
 	if (get_mac(c->site_if, mac) == -1)
 		return -1;
-	/* proxy ARP, answered at once (proxy_delay is 0.8 s by default) */
-	sysctl_if("ipv4/conf", c->site_if, "proxy_arp", "1");
-	sysctl_if("ipv4/neigh", c->site_if, "proxy_delay", "0");
+	/* proxy ARP is ours (arp_input): the kernel's would answer a
+	 * guest's gratuitous ARP for its own address with our MAC */
+	sysctl_if("ipv4/conf", c->site_if, "proxy_arp", "0");
 	/* A VM that just arrived is resolved within 100 ms of resuming, and
 	 * what arrived for it meanwhile waits (4 MB) instead of being
 	 * dropped: probe every 100 ms for 5 s. */
@@ -127,13 +167,15 @@ dp_proxy_init(void)
 	sysctl_if("ipv6/neigh", c->site_if, "unres_qlen_bytes", "4194304");
 	if ((pfd = open_nd(ifx)) == -1)
 		log_warn("%s: neighbour-discovery proxy", c->site_if);
+	if ((afd = open_arp(ifx)) == -1)
+		log_warn("%s: ARP proxy", c->site_if);
 	return 0;
 }
 
 int
-dp_proxy_fd(void)
+dp_proxy_fd(int af)
 {
-	return pfd;
+	return af == AF_INET ? afd : pfd;
 }
 
 /* RFC 4861 §7.2.8: a proxy answers for addresses of the VM's subnet that
@@ -219,13 +261,31 @@ send_na(const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
 		DPC(nd_proxy_na);
 }
 
-void
-dp_proxy_input(void)
+/*
+ * What a host says about its own address is never answered: an answer
+ * claims the address for the gateway's MAC (a guest takes it for a
+ * conflict, RFC 5227 §2.1.1, RFC 4862 §5.4.5).  unspec: the sender or
+ * source is 0.0.0.0 / :: (a probe, DAD); the gateway's own addresses are
+ * the kernel's to defend and never reach here (should_answer).
+ */
+static bool
+own_address(const struct ipaddr *src, const struct ipaddr *target)
 {
-	static const uint8_t	all_nodes[16] = { 0xff, 2, [15] = 1 };
-	static const uint8_t	bcast6[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	static const uint8_t	zero[16];
+
+	if (memcmp(src->a, zero, ipaddr_len(src->af)) == 0 ||
+	    ipaddr_cmp(src, target) == 0) {
+		DPC(proxy_self_ignored);
+		return true;
+	}
+	return false;
+}
+
+static void
+nd_input(void)
+{
 	uint8_t			f[1514];
-	struct ipaddr		t;
+	struct ipaddr		s, t;
 	ssize_t			n;
 	int			i;
 
@@ -237,16 +297,101 @@ dp_proxy_input(void)
 		    f[14 + 6] != IPPROTO_ICMPV6 || f[14 + 7] != 255 ||
 		    f[54] != 135 || f[55] != 0)
 			continue;
+		memset(&s, 0, sizeof(s));
 		memset(&t, 0, sizeof(t));
-		t.af = AF_INET6;
+		s.af = t.af = AF_INET6;
+		memcpy(s.a, f + 14 + 8, 16);
 		memcpy(t.a, f + 54 + 8, 16);
-		if (!should_answer(&t))
+		/* RFC 4862 §5.4.3: a DAD NS (from ::) for an address that is
+		 * not ours is answered by its owner alone */
+		if (!should_answer(&t) || own_address(&s, &t))
 			continue;
-		if (memcmp(f + 14 + 8, (uint8_t[16]){ 0 }, 16) == 0)
-			send_na(t.a, all_nodes, bcast6, false);	/* DAD */
-		else
-			send_na(t.a, f + 14 + 8, f + 6, true);
+		send_na(t.a, s.a, f + 6, true);
 	}
+}
+
+/* RFC 826 reply for target (an address we proxy) to the request's
+ * sender sha/spa. */
+static void
+send_arp_reply(const uint8_t *target, const uint8_t *sha, const uint8_t *spa)
+{
+	uint8_t			f[42];
+	struct wbuf		w = wbuf_make(f, sizeof(f));
+	struct sockaddr_ll	sll;
+	int			errs = 0;
+
+	errs += put_bytes(&w, sha, 6);
+	errs += put_bytes(&w, mac, 6);
+	errs += put_u16(&w, ETHERTYPE_ARP);
+	errs += put_u16(&w, ARPHRD_ETHER);
+	errs += put_u16(&w, ETHERTYPE_IP);
+	errs += put_u8(&w, 6);
+	errs += put_u8(&w, 4);
+	errs += put_u16(&w, ARPOP_REPLY);
+	errs += put_bytes(&w, mac, 6);
+	errs += put_bytes(&w, target, 4);
+	errs += put_bytes(&w, sha, 6);
+	errs += put_bytes(&w, spa, 4);
+	if (errs != 0 || !wbuf_ok(&w))
+		return;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ARP);
+	sll.sll_ifindex = dp_g->site_ifindex;
+	sll.sll_halen = 6;
+	memcpy(sll.sll_addr, sha, 6);
+	if (sendto(afd, f, w.len, 0, (struct sockaddr *)&sll,
+	    sizeof(sll)) > 0)
+		DPC(arp_proxy_reply);
+}
+
+/* Proxy ARP, as the kernel's proxy_arp answers (the target's route
+ * leaves through the TUN: should_answer), less a host's own address. */
+static void
+arp_input(void)
+{
+	uint8_t		f[1514], sha[6];
+	struct cur	c;
+	struct ipaddr	s, t;
+	uint16_t	hrd, pro, op;
+	uint8_t		hln, pln;
+	ssize_t		n;
+	int		i;
+
+	for (i = 0; i < 64; i++) {
+		if ((n = recv(afd, f, sizeof(f), MSG_DONTWAIT)) <= 0)
+			return;
+		memset(&s, 0, sizeof(s));
+		memset(&t, 0, sizeof(t));
+		s.af = t.af = AF_INET;
+		/* RFC 826: after the Ethernet header; the filter checked
+		 * the fixed fields, the cursor the length */
+		c = cur_make(f, (size_t)n);
+		if (cur_skip(&c, 14) == -1 || cur_get_u16(&c, &hrd) == -1 ||
+		    cur_get_u16(&c, &pro) == -1 || cur_get_u8(&c, &hln) == -1 ||
+		    cur_get_u8(&c, &pln) == -1 || cur_get_u16(&c, &op) == -1 ||
+		    cur_get_bytes(&c, sha, 6) == -1 ||
+		    cur_get_bytes(&c, s.a, 4) == -1 || cur_skip(&c, 6) == -1 ||
+		    cur_get_bytes(&c, t.a, 4) == -1)
+			continue;
+		if (hrd != ARPHRD_ETHER || pro != ETHERTYPE_IP || hln != 6 ||
+		    pln != 4 || op != ARPOP_REQUEST)
+			continue;
+		/* RFC 5227 §2.1.1 probe (sender 0.0.0.0), §2.3 announcement
+		 * (sender = target): the host's own address */
+		if (!should_answer(&t) || own_address(&s, &t))
+			continue;
+		send_arp_reply(t.a, sha, s.a);
+	}
+}
+
+void
+dp_proxy_input(void)
+{
+	if (pfd != -1)
+		nd_input();
+	if (afd != -1)
+		arp_input();
 }
 
 static void
@@ -297,5 +442,7 @@ dp_proxy_fini(void)
 {
 	if (pfd != -1)
 		close(pfd);
-	pfd = -1;
+	if (afd != -1)
+		close(afd);
+	pfd = afd = -1;
 }

@@ -6,9 +6,14 @@
  *                  [-c COUNT] [-w INTERVAL_MS]
  *   TYPE  garp        ARP request, sender IP = target IP = ADDR
  *         garp-reply  ARP reply to broadcast, sender IP = target IP = ADDR
+ *         probe       ARP probe (RFC 5227 §2.1.1): request, sender IP
+ *                     0.0.0.0, target IP = ADDR
  *         rarp        RARP request reverse (QEMU's announce), no address
  *         na          unsolicited neighbour advertisement for ADDR (IPv6)
  *                     with the target link-layer address option
+ *         dad         duplicate address detection neighbour solicitation
+ *                     for ADDR (RFC 4862 §5.4.2: from ::, to ADDR's
+ *                     solicited-node multicast group, no option)
  *         ip          one IPv4 UDP datagram from ADDR (just "a frame")
  *   -m  Ethernet source (default: the interface's MAC)
  *   -M  MAC inside the payload (ARP sender / NA option; default: -m)
@@ -37,7 +42,8 @@ die(const char *m)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: garp_send -i IFACE -t garp|garp-reply|rarp|na|ip"
+	fprintf(stderr, "usage: garp_send -i IFACE -t garp|garp-reply|probe|rarp|"
+	    "na|dad|ip"
 	    " [-a ADDR] [-m SRCMAC] [-M PAYLOADMAC] [-c COUNT] [-w MS]\n");
 	exit(2);
 }
@@ -77,6 +83,49 @@ csum(const uint8_t *p, size_t n, uint32_t s)
 	return (uint16_t)~s;
 }
 
+/* ICMPv6 checksum of the message at ip + 40 (RFC 4443 §2.3) */
+static void
+icmp6_csum(uint8_t *ip, size_t mlen)
+{
+	uint8_t ph[40];
+	uint32_t s = 0;
+	size_t i;
+
+	memcpy(ph, ip + 8, 32);
+	memset(ph + 32, 0, 8);
+	ph[34] = (uint8_t)(mlen >> 8);
+	ph[35] = (uint8_t)mlen;
+	ph[39] = 58;
+	for (i = 0; i < 40; i += 2)
+		s += (uint32_t)ph[i] << 8 | ph[i + 1];
+	put16(ip + 40 + 2, csum(ip + 40, mlen, s));
+}
+
+/* RFC 4862 §5.4.2: NS from the unspecified address to the target's
+ * solicited-node group, no source link-layer address option */
+static size_t
+build_dad(uint8_t *f, const char *addr)
+{
+	uint8_t *ip = f + 14, *m = ip + 40, ip6[16];
+
+	if (addr == NULL || inet_pton(AF_INET6, addr, ip6) != 1)
+		usage();
+	f[0] = 0x33; f[1] = 0x33; f[2] = 0xff;
+	memcpy(f + 3, ip6 + 13, 3);
+	put16(f + 12, 0x86dd);
+	memset(ip, 0, 40 + 24);
+	ip[0] = 0x60;
+	put16(ip + 4, 24);
+	ip[6] = 58;
+	ip[7] = 255;
+	ip[24] = 0xff; ip[25] = 0x02; ip[35] = 1; ip[36] = 0xff;
+	memcpy(ip + 37, ip6 + 13, 3);
+	m[0] = 135;
+	memcpy(m + 8, ip6, 16);
+	icmp6_csum(ip, 24);
+	return 14 + 40 + 24;
+}
+
 static size_t
 build(uint8_t *f, const char *type, const uint8_t src[6], const uint8_t pm[6],
     const char *addr)
@@ -86,8 +135,10 @@ build(uint8_t *f, const char *type, const uint8_t src[6], const uint8_t pm[6],
 	size_t n;
 
 	memcpy(f + 6, src, 6);
+	if (strcmp(type, "dad") == 0)
+		return build_dad(f, addr);
 	if (strcmp(type, "na") == 0) {
-		uint8_t *ip = f + 14, *m = ip + 40, ph[40];
+		uint8_t *ip = f + 14, *m = ip + 40;
 		static const uint8_t dst[6] = { 0x33, 0x33, 0, 0, 0, 1 };
 
 		if (addr == NULL || inet_pton(AF_INET6, addr, ip6) != 1)
@@ -110,16 +161,7 @@ build(uint8_t *f, const char *type, const uint8_t src[6], const uint8_t pm[6],
 		memcpy(m + 8, ip6, 16);
 		m[24] = 2; m[25] = 1;
 		memcpy(m + 26, pm, 6);
-		memcpy(ph, ip + 8, 32);
-		memset(ph + 32, 0, 8);
-		ph[35] = 32; ph[39] = 58;
-		{
-			uint32_t s = 0;
-			size_t i;
-			for (i = 0; i < 40; i += 2)
-				s += (uint32_t)ph[i] << 8 | ph[i + 1];
-			put16(m + 2, csum(m, 32, s));
-		}
+		icmp6_csum(ip, 32);
 		return 14 + 40 + 32;
 	}
 	if (strcmp(type, "ip") == 0) {
@@ -145,7 +187,8 @@ build(uint8_t *f, const char *type, const uint8_t src[6], const uint8_t pm[6],
 	memcpy(f, bc, 6);
 	if (strcmp(type, "rarp") == 0)
 		put16(f + 12, 0x8035);
-	else if (strcmp(type, "garp") == 0 || strcmp(type, "garp-reply") == 0) {
+	else if (strcmp(type, "garp") == 0 || strcmp(type, "garp-reply") == 0 ||
+	    strcmp(type, "probe") == 0) {
 		put16(f + 12, 0x0806);
 		if (addr == NULL || inet_pton(AF_INET, addr, ip4) != 1)
 			usage();
@@ -157,9 +200,10 @@ build(uint8_t *f, const char *type, const uint8_t src[6], const uint8_t pm[6],
 	f[n + 4] = 6;
 	f[n + 5] = 4;
 	put16(f + n + 6, strcmp(type, "rarp") == 0 ? 3 :
-	    strcmp(type, "garp") == 0 ? 1 : 2);
+	    strcmp(type, "garp-reply") == 0 ? 2 : 1);
 	memcpy(f + n + 8, pm, 6);
-	memcpy(f + n + 14, ip4, 4);
+	if (strcmp(type, "probe") != 0)		/* a probe's sender: 0.0.0.0 */
+		memcpy(f + n + 14, ip4, 4);
 	if (strcmp(type, "rarp") == 0)
 		memcpy(f + n + 18, pm, 6);
 	else if (strcmp(type, "garp-reply") == 0)
