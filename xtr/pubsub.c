@@ -25,14 +25,6 @@
 
 /* The codec decodes I, N, xTR-ID and Site-ID (lisp/map_request.c): the
  * message is decoded whole, trailer included. */
-size_t
-pubsub_parse(const uint8_t *p, size_t len, struct pubsub_req *ps)
-{
-	(void)p;
-	memset(ps, 0, sizeof(*ps));
-	return len;
-}
-
 void
 pubsub_parse_n(const uint8_t *p, size_t len,
     const struct lisp_map_request *req, struct pubsub_req *ps)

@@ -246,12 +246,9 @@ void	mr_rx_ecm_request(struct xtrd *, const uint8_t *pkt, size_t len,
 	    const struct ipaddr *src, const struct pubsub_req *);
 
 /* pubsub.c (RFC 9437) */
-/* The codec now decodes the RFC 9437 fields (struct lisp_map_request:
- * subscribe, rec[].notify, xtr_id, site_id): this only clears ps and
- * returns len, for the callers that still call it first. */
-size_t	pubsub_parse(const uint8_t *, size_t, struct pubsub_req *);
-/* After decoding: ps from the request's I bit, first record's N bit and
- * IDs. */
+/* After decoding (the codec decodes the RFC 9437 fields: struct
+ * lisp_map_request subscribe, rec[].notify, xtr_id, site_id): ps from the
+ * request's I bit, first record's N bit and IDs. */
 void	pubsub_parse_n(const uint8_t *, size_t, const struct lisp_map_request *,
 	    struct pubsub_req *);
 /* ITR side: add the I and N bits and our xTR-ID to an encoded request. */
