@@ -29,7 +29,8 @@
 #                         with less than 90 s left).  Default: none.
 #   XEN_E2E_DOM0_ARGS     extra dom0 kernel arguments (e.g. e2e.shell=1,
 #                         e2e.guest_mem=64; no commas)
-#   XEN_E2E_XEN_ARGS      extra hypervisor arguments
+#   XEN_E2E_XEN_ARGS      extra hypervisor arguments (after ours:
+#                         spec-ctrl=eager-fpu=0 brings lazy FPU back)
 #   XEN_E2E_QEMU          QEMU binary (default qemu-system-x86_64)
 #   XEN_E2E_CPU           QEMU -cpu (default max,-smap,-rdtscp: without
 #                         -smap dom0 dies, without -rdtscp PVH guests
@@ -47,7 +48,13 @@ DEADLINE=${XEN_E2E_DEADLINE:-0}
 QEMU=${XEN_E2E_QEMU:-qemu-system-x86_64}
 QEMU_CPU=${XEN_E2E_CPU:-max,-smap,-rdtscp}
 LOCK=${XEN_E2E_LOCK:-/run/lock/migrated-xen-e2e-qemu.lock}
-XEN_ARGS="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 ${XEN_E2E_XEN_ARGS:-}"
+# spec-ctrl=eager-fpu: Xen saves and restores every vCPU's FPU/SSE/AVX
+# registers at each switch.  Its default on this emulated AMD CPU is lazy
+# switching (CR0.TS and the #NM trap), and under QEMU's TCG that loses
+# dom0's vector registers once a guest vCPU runs: fpu_stress.c found them
+# wrong within seconds, and migrated, xtrd, bash and Xen's own
+# libxl-save-helper died of the corrupted memory (README.md).
+XEN_ARGS="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 spec-ctrl=eager-fpu ${XEN_E2E_XEN_ARGS:-}"
 DOM0_ARGS="console=hvc0 panic=10 ${XEN_E2E_DOM0_ARGS:-}"
 
 qpid=""
