@@ -11,6 +11,9 @@ test_addr_SRCS := tests/unit/test_addr.c common/addr.c
 test_addr_PKGS := cmocka
 test_cfgline_SRCS := tests/unit/test_cfgline.c common/cfgline.c common/log.c
 test_cfgline_PKGS := cmocka
+UNIT_TESTS += test_sigflags
+test_sigflags_SRCS := tests/unit/test_sigflags.c common/sigflags.c
+test_sigflags_PKGS := cmocka
 
 FUZZ_TARGETS += fuzz_cfgline
 fuzz_cfgline_SRCS := tests/fuzz/fuzz_cfgline.c common/cfgline.c common/log.c common/addr.c

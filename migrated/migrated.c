@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,21 +23,11 @@
 #include "log.h"
 #include "migrated.h"
 #include "mono.h"
+#include "sigflags.h"
 #include "xs_watch.h"
 #include "xtr_client.h"
 
 #define CONF_DEFAULT	"/etc/xen/migrated.conf"
-
-static volatile sig_atomic_t	quit, reload;
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		reload = 1;
-	else
-		quit = 1;
-}
 
 static void __attribute__((noreturn))
 usage(void)
@@ -106,9 +95,9 @@ loop(struct mig *m, const char *confpath)
 	uint64_t	 now, next_bridge_try = 0;
 
 	afd = api_fd(m->api);
-	while (!quit) {
-		if (reload) {
-			reload = 0;
+	while (!sig_quit) {
+		if (sig_reload) {
+			sig_reload = 0;
 			do_reload(m, confpath);
 		}
 		now = mono_ms();
@@ -170,7 +159,6 @@ main(int argc, char *argv[])
 	const char		*confpath = CONF_DEFAULT, *sock = NULL;
 	const char		*xsock = NULL;
 	int			 ch, debug = 0, verbose = 0, noaction = 0, rc;
-	struct sigaction	 sa;
 
 	while ((ch = getopt(argc, argv, "df:ns:vx:")) != -1) {
 		switch (ch) {
@@ -210,12 +198,10 @@ main(int argc, char *argv[])
 	}
 	log_init(debug, verbose > 1, "migrated");
 	crash_report_init();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* flags only (common/sigflags.c); SA_RESTART: poll() still returns
+	 * EINTR at once, libxenstore's and pcap's reads are not failed */
+	if (sigflags_install() == -1)
+		fatal("sigaction");
 
 	/* Privileged things first: captures, xenstore, the socket.  Fork
 	 * into the background before xenstore: xs_watch() starts

@@ -7,13 +7,19 @@
 # still maps web1 to src only), each is counted under its own name.  A
 # free address of the dynamic range is accepted for web2; web3 then
 # claiming that same address is refused.  Then a reload (SIGHUP) gives
-# web2 a second static EID, registered at once.  Arguments: none.  Environment:
+# web2 a second static EID, registered at once, and SIGTERM ends migrated
+# cleanly (exit 0 from its loop).  Arguments: none.  Environment:
 # BIN, KEEP_RUN.  Namespaces: mh-*.  Run directory: build/migrated_hostile.
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
 PFX=mh-
 RUN=$PWD/build/migrated_hostile
 . tests/tools/mig_lib.sh
+
+# exited PID: PID is a zombie or gone (kill -0 succeeds on a zombie)
+exited() {
+	[ ! -e "/proc/$1" ] || [ "$(awk '{ print $3 }' "/proc/$1/stat")" = Z ]
+}
 
 MIG_CONF_EXTRA='vm "web3" eids = [ "198.51.100.7" ]'
 W1MAC=00:16:3e:00:00:05
@@ -70,4 +76,15 @@ sed -i 's|^vm "web2" eids = .*|vm "web2" eids = [ "198.51.100.6", "198.51.100.66
 kill -HUP "$MIG_PIDS_dst"
 xtr_wait 10 mig_registered_at_ms 198.51.100.66/32 192.0.2.2 ||
     mig_fail "EID added by a reload not registered"
+grep -q "reloaded: " "$RUN/mig-dst.log" || mig_fail "no reload logged"
+# SIGTERM: the loop ends (a flag, common/sigflags.c), a clean exit
+p=$MIG_PIDS_dst
+kill -TERM "$p"
+rc=0
+xtr_wait 5 exited "$p" || mig_fail "migrated ignored SIGTERM"
+wait "$p" || rc=$?
+MIG_PIDS_dst=""
+[ "$rc" = 0 ] || mig_fail "migrated exited $rc on SIGTERM"
+grep -q "shutting down" "$RUN/mig-dst.log" ||
+    mig_fail "migrated did not leave its loop on SIGTERM"
 echo "migrated_hostile: ok"
