@@ -72,14 +72,16 @@ tab(struct xtrd *x, int af)
  * a dozen for 4096 /32s) was the largest cost of a refresh after the HMAC.
  * This table holds the same prefixes and finds one in a slot or two: open
  * addressing, linear probing, backward-shift deletion, at most 3/4 full.
- * A slot is 16 bytes (four to a cache line): the prefix's 64-bit hash and
- * its ms_eid, whose own eid (the one lpm_insert was given, host bits and
- * all) confirms a hash match.  Every lpm_insert / lpm_remove on ms_tab4/6
- * goes with an ix_add / ix_del.
+ * A slot holds the prefix's 64-bit hash and its ms_eid, whose own eid (the
+ * one lpm_insert was given, host bits and all) confirms a hash match, and
+ * where that EID's registrations were when last seen: a hint that is only
+ * ever prefetched (ix_prefetch), never dereferenced, so it may go stale.
+ * Every lpm_insert / lpm_remove on ms_tab4/6 goes with an ix_add / ix_del.
  */
 struct ix_slot {
 	uint64_t	 h;
 	struct ms_eid	*e;		/* NULL: empty */
+	const void	*regs_hint;
 };
 
 static struct {
@@ -166,14 +168,13 @@ ix_find(const struct ipprefix *p)
 }
 
 static void
-ix_put(uint64_t h, struct ms_eid *e)
+ix_put(const struct ix_slot *v)
 {
 	size_t	i;
 
-	for (i = h >> ix.shift; ix.s[i].e != NULL; i = (i + 1) & ix.mask)
+	for (i = v->h >> ix.shift; ix.s[i].e != NULL; i = (i + 1) & ix.mask)
 		;
-	ix.s[i].h = h;
-	ix.s[i].e = e;
+	ix.s[i] = *v;
 }
 
 static int
@@ -193,7 +194,7 @@ ix_grow(void)
 	ix.shift = 64 - bits;
 	for (i = 0; i < oldn; i++)
 		if (old[i].e != NULL)
-			ix_put(old[i].h, old[i].e);
+			ix_put(&old[i]);
 	free(old);
 	return 0;
 }
@@ -202,6 +203,7 @@ ix_grow(void)
 static int
 ix_add(struct ms_eid *e)
 {
+	struct ix_slot	v;
 	uint64_t	k[3];
 
 	if (ix_key(&e->eid, k) == -1)
@@ -209,7 +211,10 @@ ix_add(struct ms_eid *e)
 	if ((ix.s == NULL || 4 * (ix.n + 1) > 3 * (ix.mask + 1)) &&
 	    ix_grow() == -1)
 		return -1;
-	ix_put(ix_hash(k), e);
+	v.h = ix_hash(k);
+	v.e = e;
+	v.regs_hint = e->regs;
+	ix_put(&v);
 	ix.n++;
 	return 0;
 }
@@ -235,8 +240,53 @@ ix_del(const struct ipprefix *p)
 		ix.s[i] = ix.s[j];
 		i = j;
 	}
-	ix.s[i].h = 0;
-	ix.s[i].e = NULL;
+	memset(&ix.s[i], 0, sizeof(ix.s[i]));
+}
+
+/* Remember where e's registrations are, for ix_prefetch. */
+static void
+ix_hint(struct ms_eid *e)
+{
+	struct ix_slot	*s = ix_slot(&e->eid);
+
+	if (s != NULL)
+		s->regs_hint = e->regs;
+}
+
+/*
+ * Start the cache misses a refresh of p will take (its slot, its ms_eid,
+ * its first registration up to the record's first locators) without
+ * waiting for any: step 1 asks for the slot, step 2 (once the slot is
+ * likely there) for what it names.  Only the slot is read; a hash match
+ * is not confirmed, a wrong guess costs a useless prefetch.
+ */
+static void
+ix_prefetch(const struct ipprefix *p, int step)
+{
+	const struct ix_slot	*s;
+	const char		*r;
+	uint64_t		 k[3], h;
+	size_t			 i;
+
+	if (ix.s == NULL || ix_key(p, k) == -1)
+		return;
+	h = ix_hash(k);
+	i = h >> ix.shift;
+	if (step == 1) {
+		__builtin_prefetch(&ix.s[i]);
+		return;
+	}
+	for (s = &ix.s[i]; s->e != NULL && s->h != h; s = &ix.s[i])
+		i = (i + 1) & ix.mask;
+	if (s->e == NULL)
+		return;
+	__builtin_prefetch(s->e);
+	if ((r = s->regs_hint) == NULL)
+		return;
+	__builtin_prefetch(r);
+	__builtin_prefetch(r + 64);
+	__builtin_prefetch(r + 128);
+	__builtin_prefetch(r + offsetof(struct ms_reg, rec.loc[1]) - 1);
 }
 
 int
@@ -640,7 +690,8 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 		lpm_remove(t, &p);
 		ix_del(&p);
 		free(e);
-	}
+	} else
+		ix_hint(e);
 	return fresh || changed;
 }
 
@@ -666,6 +717,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	for (i = 0; i < m.nrec; i++) {
 		p.addr = m.rec[i].eid.ip;
 		p.plen = m.rec[i].eid_plen;
+		ix_prefetch(&p, 1);
 		if ((s = ms_site_for_eid(x->conf, &p, NULL)) == -1) {
 			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
 			    "%s is in no site", ipaddr_fmt(src, a, sizeof(a)),
@@ -679,6 +731,13 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 			return;
 		}
 		site = s;
+	}
+	/* what the records refresh starts on its way to the cache now and
+	 * arrives while the HMAC is computed */
+	for (i = 0; i < m.nrec; i++) {
+		p.addr = m.rec[i].eid.ip;
+		p.plen = m.rec[i].eid_plen;
+		ix_prefetch(&p, 2);
 	}
 	if ((k = site_key(x, site)) == NULL || m.alg_id != k->alg ||
 	    lisp_auth_verify_key(k, buf, len, m.auth_off, m.auth_len) != 0) {
