@@ -4,10 +4,11 @@
  * fresh nonce, are retransmitted with backoff across the configured
  * resolvers (mreq_sched.c: doubling, capped, and no sooner than the
  * per-EID rate limit), and are rate-limited per EID prefix (RFC 9301
- * §5.3: at most one per second per destination).  A Map-Reply is believed only if its
- * nonce matches an outstanding request and its records are about the EID
- * asked for; then it goes into the map-cache.  The same path serves
- * `xtrctl lig` (the reply goes back to the API, not into the cache).
+ * §5.3: at most one per second per destination).  A Map-Reply is
+ * believed only if its nonce matches an outstanding request and its
+ * records are about the EID asked for; then it goes into the map-cache.
+ * The same path serves `xtrctl lig` (the reply goes back to the API, not
+ * into the cache).
  */
 #include <errno.h>
 #include <stdlib.h>
