@@ -93,70 +93,79 @@ static struct {
 
 #define IX_MIN_SLOTS	64
 
-static uint64_t
+/* A prefix as the index keys it, worked out once per record. */
+struct ix_ref {
+	uint64_t	k[3];	/* address, bits past the length zero;
+				 * af << 8 | plen */
+	uint64_t	h;
+	bool		ok;	/* of a family the tables hold */
+};
+
+static inline uint64_t
 be64(const uint8_t *b)
 {
 	return (uint64_t)rd_be32(b) << 32 | rd_be32(b + 4);
 }
 
-/* The prefix as the tries key it: family, length, address bits past the
- * length zero; 0, or -1 if p is of no family the tables hold. */
-static int
-ix_key(const struct ipprefix *p, uint64_t k[3])
+static void
+ix_ref(const struct ipprefix *p, struct ix_ref *r)
 {
 	uint8_t		b[16] = { 0 };
 	unsigned	plen = p->plen;
 
+	r->ok = true;
 	if (p->addr.af == AF_INET && plen <= 32)
 		memcpy(b, p->addr.a, 4);
 	else if (p->addr.af == AF_INET6 && plen <= 128)
 		memcpy(b, p->addr.a, 16);
 	else
-		return -1;
-	k[0] = be64(b);
-	k[1] = be64(b + 8);
+		r->ok = false;
+	r->k[0] = be64(b);
+	r->k[1] = be64(b + 8);
 	if (plen == 0)
-		k[0] = k[1] = 0;
+		r->k[0] = r->k[1] = 0;
 	else if (plen < 64) {
-		k[0] &= ~0ULL << (64 - plen);
-		k[1] = 0;
+		r->k[0] &= ~0ULL << (64 - plen);
+		r->k[1] = 0;
 	} else if (plen == 64)
-		k[1] = 0;
+		r->k[1] = 0;
 	else if (plen < 128)
-		k[1] &= ~0ULL << (128 - plen);
-	k[2] = (uint64_t)p->addr.af << 8 | plen;
-	return 0;
-}
-
-static uint64_t
-ix_hash(const uint64_t k[3])
-{
-	return (k[0] ^ (k[1] * 0xff51afd7ed558ccdULL) ^ k[2]) *
+		r->k[1] &= ~0ULL << (128 - plen);
+	r->k[2] = (uint64_t)p->addr.af << 8 | plen;
+	r->h = (r->k[0] ^ (r->k[1] * 0xff51afd7ed558ccdULL) ^ r->k[2]) *
 	    0x9e3779b97f4a7c15ULL;
 }
 
 static int
-ix_same(const struct ms_eid *e, const uint64_t k[3])
+ix_same(const struct ms_eid *e, const struct ix_ref *r)
 {
-	uint64_t	ek[3];
+	struct ix_ref	er;
 
-	return ix_key(&e->eid, ek) == 0 && ek[0] == k[0] && ek[1] == k[1] &&
-	    ek[2] == k[2];
+	ix_ref(&e->eid, &er);
+	return er.ok && er.k[0] == r->k[0] && er.k[1] == r->k[1] &&
+	    er.k[2] == r->k[2];
+}
+
+static struct ix_slot *
+ix_slot_ref(const struct ix_ref *r)
+{
+	size_t	i;
+
+	if (ix.s == NULL || !r->ok)
+		return NULL;
+	for (i = r->h >> ix.shift; ix.s[i].e != NULL; i = (i + 1) & ix.mask)
+		if (ix.s[i].h == r->h && ix_same(ix.s[i].e, r))
+			return &ix.s[i];
+	return NULL;
 }
 
 static struct ix_slot *
 ix_slot(const struct ipprefix *p)
 {
-	uint64_t	k[3], h;
-	size_t		i;
+	struct ix_ref	r;
 
-	if (ix.s == NULL || ix_key(p, k) == -1)
-		return NULL;
-	h = ix_hash(k);
-	for (i = h >> ix.shift; ix.s[i].e != NULL; i = (i + 1) & ix.mask)
-		if (ix.s[i].h == h && ix_same(ix.s[i].e, k))
-			return &ix.s[i];
-	return NULL;
+	ix_ref(p, &r);
+	return ix_slot_ref(&r);
 }
 
 static struct ms_eid *
@@ -204,14 +213,15 @@ static int
 ix_add(struct ms_eid *e)
 {
 	struct ix_slot	v;
-	uint64_t	k[3];
+	struct ix_ref	r;
 
-	if (ix_key(&e->eid, k) == -1)
+	ix_ref(&e->eid, &r);
+	if (!r.ok)
 		return -1;
 	if ((ix.s == NULL || 4 * (ix.n + 1) > 3 * (ix.mask + 1)) &&
 	    ix_grow() == -1)
 		return -1;
-	v.h = ix_hash(k);
+	v.h = r.h;
 	v.e = e;
 	v.regs_hint = e->regs;
 	ix_put(&v);
@@ -254,39 +264,39 @@ ix_hint(struct ms_eid *e)
 }
 
 /*
- * Start the cache misses a refresh of p will take (its slot, its ms_eid,
- * its first registration up to the record's first locators) without
- * waiting for any: step 1 asks for the slot, step 2 (once the slot is
- * likely there) for what it names.  Only the slot is read; a hash match
+ * Start the cache misses a refresh of r's prefix will take without waiting
+ * for any: ix_prefetch_slot asks for its slot; ix_prefetch, once the slot
+ * is likely there, for what the slot names (the ms_eid, its registration
+ * up to the record's first locators).  Only the slot is read; a hash match
  * is not confirmed, a wrong guess costs a useless prefetch.
  */
 static void
-ix_prefetch(const struct ipprefix *p, int step)
+ix_prefetch_slot(const struct ix_ref *r)
+{
+	if (ix.s != NULL && r->ok)
+		__builtin_prefetch(&ix.s[r->h >> ix.shift]);
+}
+
+static void
+ix_prefetch(const struct ix_ref *r)
 {
 	const struct ix_slot	*s;
-	const char		*r;
-	uint64_t		 k[3], h;
+	const char		*g;
 	size_t			 i;
 
-	if (ix.s == NULL || ix_key(p, k) == -1)
+	if (ix.s == NULL || !r->ok)
 		return;
-	h = ix_hash(k);
-	i = h >> ix.shift;
-	if (step == 1) {
-		__builtin_prefetch(&ix.s[i]);
-		return;
-	}
-	for (s = &ix.s[i]; s->e != NULL && s->h != h; s = &ix.s[i])
+	for (i = r->h >> ix.shift; (s = &ix.s[i])->e != NULL && s->h != r->h;)
 		i = (i + 1) & ix.mask;
 	if (s->e == NULL)
 		return;
 	__builtin_prefetch(s->e);
-	if ((r = s->regs_hint) == NULL)
+	if ((g = s->regs_hint) == NULL)
 		return;
-	__builtin_prefetch(r);
-	__builtin_prefetch(r + 64);
-	__builtin_prefetch(r + 128);
-	__builtin_prefetch(r + offsetof(struct ms_reg, rec.loc[1]) - 1);
+	__builtin_prefetch(g);
+	__builtin_prefetch(g + 64);
+	__builtin_prefetch(g + 128);
+	__builtin_prefetch(g + offsetof(struct ms_reg, rec.loc[1]) - 1);
 }
 
 int
@@ -560,7 +570,8 @@ reg_expire(void *arg)
 		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
 		ix_del(&e->eid);
 		free(e);
-	}
+	} else
+		ix_hint(e);
 }
 
 /* Find the registrations of other xTRs on a less-specific prefix. */
@@ -595,9 +606,11 @@ covering_notify(struct xtrd *x, const struct ms_reg *nr,
 
 static int
 apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
-    const struct lisp_record *rec, const struct ipaddr *src, uint16_t sport)
+    const struct lisp_record *rec, const struct ix_ref *ref,
+    const struct ipaddr *src, uint16_t sport)
 {
-	struct ms_reg	 nr, *gone = NULL, *stored = NULL, *g;
+	struct ms_reg	 nr, *gone = NULL, *stored = NULL, *g, *first;
+	struct ix_slot	*slot;
 	struct ms_eid	*e;
 	struct ipprefix	 p;
 	struct lpm	*t;
@@ -622,7 +635,9 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	nr.from_port = sport;
 	nr.first_ms = nr.last_ms = mono_ms();
 	timer_init(&nr.expire, reg_expire, NULL);
-	if ((e = ix_find(&p)) == NULL) {
+	if ((slot = ix_slot_ref(ref)) != NULL)
+		e = slot->e;
+	else {
 		if (rec->ttl == 0)
 			return 0;	/* withdrawing what is not there */
 		if ((e = calloc(1, sizeof(*e))) == NULL)
@@ -638,6 +653,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 			return -1;
 		}
 	}
+	first = e->regs;
 	for (g = e->regs, fresh = true; g != NULL; g = g->next)
 		if (memcmp(g->xtr_id, nr.xtr_id, LISP_XTR_ID_LEN) == 0)
 			fresh = false;
@@ -690,7 +706,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 		lpm_remove(t, &p);
 		ix_del(&p);
 		free(e);
-	} else
+	} else if (e->regs != first)
 		ix_hint(e);
 	return fresh || changed;
 }
@@ -701,6 +717,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 {
 	static struct lisp_map_register	 m;
 	struct lisp_auth_key		*k;
+	struct ix_ref			 ref[LISP_MAX_RECORDS];
 	enum lisp_err			 why = LERR_OK;
 	char				 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
 	struct ipprefix			 p;
@@ -717,7 +734,8 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	for (i = 0; i < m.nrec; i++) {
 		p.addr = m.rec[i].eid.ip;
 		p.plen = m.rec[i].eid_plen;
-		ix_prefetch(&p, 1);
+		ix_ref(&p, &ref[i]);
+		ix_prefetch_slot(&ref[i]);
 		if ((s = ms_site_for_eid(x->conf, &p, NULL)) == -1) {
 			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
 			    "%s is in no site", ipaddr_fmt(src, a, sizeof(a)),
@@ -734,11 +752,8 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	}
 	/* what the records refresh starts on its way to the cache now and
 	 * arrives while the HMAC is computed */
-	for (i = 0; i < m.nrec; i++) {
-		p.addr = m.rec[i].eid.ip;
-		p.plen = m.rec[i].eid_plen;
-		ix_prefetch(&p, 2);
-	}
+	for (i = 0; i < m.nrec; i++)
+		ix_prefetch(&ref[i]);
 	if ((k = site_key(x, site)) == NULL || m.alg_id != k->alg ||
 	    lisp_auth_verify_key(k, buf, len, m.auth_off, m.auth_len) != 0) {
 		cnt_drop(C_drop_auth_fail, "Map-Register from %s for site %s: "
@@ -759,7 +774,8 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		}
 	}
 	for (i = 0; i < m.nrec; i++)
-		if (apply_record(x, site, &m, &m.rec[i], src, sport) == -1)
+		if (apply_record(x, site, &m, &m.rec[i], &ref[i], src,
+		    sport) == -1)
 			cnt_drop(C_drop_table_full, "registration table: out "
 			    "of memory");
 	if (m.want_notify) {
