@@ -59,19 +59,6 @@ main() {
 	tests/xen-e2e/build-dom0.sh "$run" 2>&1 || die "build-dom0.sh failed"
 	echo "xen_e2e: stage build-dom0 $(( $(date +%s) - start ))s"
 	XEN_E2E_DEADLINE=$((start + budget)) tests/xen-e2e/boot.sh "$run" || rc=$?
-	# Up to two more whole attempts after a failed dom0 test, said loudly:
-	# migrated crashes in dom0 (libxl mode, a heap corruption right after
-	# the first arrival) in about one run in three and the cause is not
-	# found yet (see tests/xen-e2e/README.md); three failures fail the test.
-	tries=1
-	while [ "$rc" -eq 1 ] && [ "$tries" -lt 3 ] &&
-	    [ $(( start + budget - $(date +%s) )) -gt 240 ]; do
-		tries=$((tries + 1))
-		echo "xen_e2e: FLAKY: the dom0 test failed (markers above); attempt $tries"
-		rc=0
-		XEN_E2E_DEADLINE=$((start + budget)) tests/xen-e2e/boot.sh "$run" || rc=$?
-		[ "$rc" -ne 0 ] || echo "xen_e2e: passed only on attempt $tries"
-	done
 	echo "xen_e2e: wall time $(( $(date +%s) - start ))s"
 	case $rc in
 	0) echo "xen_e2e: PASS" ;;

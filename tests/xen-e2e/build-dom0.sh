@@ -26,7 +26,8 @@
 #     overlay: `make install DESTDIR=...` of this repo at its real paths
 #     (PREFIX=/usr/local, so /usr/local/sbin/migrated etc. are on dom0's
 #     PATH; list in /e2e/installed.txt), /init (dom0-init.sh),
-#     /e2e/dom0-test.sh, /e2e/guest.cfg.in, /e2e/fpu_stress and
+#     /e2e/dom0-test.sh, /e2e/dom0-lib.sh (functions the dom0 scripts
+#     share), /e2e/guest.cfg.in, /e2e/fpu_stress and
 #     /e2e/guest-initrd (busybox + xen-netfront).
 #
 # Nothing is installed on the host: the hypervisor and kernel are fetched
@@ -350,7 +351,7 @@ build_overlay() {
 	mkdir -p "$o/e2e/mods"
 	cp "$KDIR"/extra/*.ko* "$o/e2e/mods/"
 	cp "$here/dom0-init.sh" "$o/init"
-	cp "$here/dom0-test.sh" "$here/guest.cfg.in" "$o/e2e/"
+	cp "$here/dom0-test.sh" "$here/dom0-lib.sh" "$here/guest.cfg.in" "$o/e2e/"
 	# the platform check (fpu_stress.c), built by the same make
 	local bdir=${B:-build}
 	case $bdir in /*) ;; *) bdir=$top/$bdir ;; esac

@@ -29,19 +29,8 @@ BRIDGE=xenbr0
 BRIDGE_ADDR=192.0.2.1/24
 
 t0=$(date +%s)
-mark() { echo "E2E: $*"; }
-stage() { mark "stage $1 (dom0 t+$(( $(date +%s) - t0 ))s)"; }
-fail_boot() { mark "FAIL dom0-setup: $*"; finish 1; }
-
-finish() {
-	mark "DONE rc=$1"
-	sync
-	if [ "${E2E_SHELL:-0}" = 1 ]; then
-		setsid -c /bin/bash -i </dev/hvc0 >/dev/hvc0 2>&1
-	fi
-	echo b > /proc/sysrq-trigger
-	while :; do sleep 3600; done
-}
+# mark, stage, finish, fail_boot, import_cmdline
+. /e2e/dom0-lib.sh
 
 mount_all() {
 	mount -t proc proc /proc
@@ -54,20 +43,6 @@ mount_all() {
 	mkdir -p /run/lock /run/xen /run/xenstored /var/lib/xen /var/lib/xenstored \
 		/var/log/xen/console
 	chmod 700 /run/xen
-}
-
-# e2e.KEY=VALUE on the command line -> E2E_KEY=VALUE
-import_cmdline() {
-	local a k v args
-	read -r -a args < /proc/cmdline
-	for a in "${args[@]}"; do
-		case $a in
-		e2e.*=*)
-			k=${a%%=*}; k=${k#e2e.}; v=${a#*=}
-			k=$(echo "$k" | tr 'a-z.-' 'A-Z__')
-			export "E2E_$k=$v" ;;
-		esac
-	done
 }
 
 load_modules() {

@@ -26,19 +26,8 @@ export HOME=/root TERM=dumb
 MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-netback xen-blkback bridge af_packet"
 
 t0=$(date +%s)
-mark() { echo "E2E: $*"; }
-stage() { mark "stage $1 (dom0 t+$(( $(date +%s) - t0 ))s)"; }
-fail_boot() { mark "FAIL dom0-setup: $*"; finish 1; }
-
-finish() {
-	mark "DONE rc=$1"
-	sync
-	if [ "${E2E_SHELL:-0}" = 1 ]; then
-		setsid -c /bin/bash -i </dev/hvc0 >/dev/hvc0 2>&1
-	fi
-	echo b > /proc/sysrq-trigger
-	while :; do sleep 3600; done
-}
+# mark, stage, finish, fail_boot, import_cmdline (tests/xen-e2e/dom0-lib.sh)
+. /e2e/dom0-lib.sh
 
 mount_all() {
 	mount -t proc proc /proc
@@ -56,19 +45,6 @@ mount_all() {
 	mkdir -p /run/lock /run/xen /run/xenstored /var/lib/xen /var/lib/xenstored \
 		/var/log/xen/console /run/netns
 	chmod 700 /run/xen
-}
-
-import_cmdline() {
-	local a k v args
-	read -r -a args < /proc/cmdline
-	for a in "${args[@]}"; do
-		case $a in
-		e2e.*=*)
-			k=${a%%=*}; k=${k#e2e.}; v=${a#*=}
-			k=$(echo "$k" | tr 'a-z.-' 'A-Z__')
-			export "E2E_$k=$v" ;;
-		esac
-	done
 }
 
 load_modules() {

@@ -53,50 +53,16 @@ RSH=/e2e/rsh
 # the vif hotplug script (vif-lean: see there; e2e.vif_script=vif-bridge
 # for Debian's, which can miss libxl's 40 s on a loaded machine)
 VIF_SCRIPT=${E2E_VIF_SCRIPT:-/e2e/vif-lean}
-fails=0
 t0=$(date +%s)
-STAGES=""
-stage_t=$t0
-stage_n=""
+# mark, note, stage, pass, fail (counts $fails), check, wait_for, js,
+# sock_up (tests/xen-e2e/dom0-lib.sh)
+. /e2e/dom0-lib.sh
 
-mark() { echo "E2E: $*"; }
-stage() {
-	local now
-	now=$(date +%s)
-	[ -z "$stage_n" ] || STAGES="$STAGES $stage_n=$((now - stage_t))s"
-	stage_n=$1
-	stage_t=$now
-	mark "stage $1 (dom0 t+$((now - t0))s)"
-}
-pass() { mark "PASS $1${2:+: $2}"; }
-fail() { mark "FAIL $1: $2"; fails=$((fails + 1)); }
-note() { mark "note: $*"; }
-
-# wait_for SECONDS CMD...: retry every half second, a line every 30 s
-wait_for() {
-	local start end next
-	start=$(date +%s)
-	end=$((start + $1))
-	next=$((start + 30))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -lt "$end" ] || return 1
-		if [ "$(date +%s)" -ge "$next" ]; then
-			echo "waiting for '$*' since $(( $(date +%s) - start ))s"
-			next=$((next + 30))
-		fi
-		sleep 0.5
-	done
-}
-
-# js FILE EXPR: a python expression over the JSON in FILE (as j)
-js() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print("" if r is None else r)' "$1" "$2"; }
 xc() { xtrctl -s "$XSOCK" "$@"; }
 msc() { xtrctl -s "$MS_SOCK" "$@"; }
 clc() { xtrctl -s "$CL_SOCK" "$@"; }
 mc() { migratectl -s "$MSOCK" "$@"; }
 onb() { "$RSH" "$B" "$@"; }
-sock_up() { [ -S "$1" ]; }
 
 # conf_xtr RLOC SOCKET: the data-plane xTR part both dom0s and e2e-cl share
 conf_xtr() {
