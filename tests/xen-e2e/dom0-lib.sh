@@ -89,3 +89,46 @@ finish() {
 	while :; do sleep 3600; done
 }
 fail_boot() { mark "FAIL dom0-setup: $*"; finish 1; }
+
+# --- the platform check: are vector registers kept across switches? ----
+# fpu_stress (tests/xen-e2e/fpu_stress.c) loads all XMM/YMM registers,
+# yields or spins and compares, and checks glibc's string functions
+# against byte loops.  With Xen's default lazy FPU switching under QEMU's
+# TCG, dom0's registers were wrong within seconds of a guest vCPU running
+# (boot.sh passes spec-ctrl=eager-fpu since); when the check fails, no
+# other result of the run can be trusted.  Logs go to $FPU_DIR (/tmp).
+FPU_PID=""
+FPU_NAME=""
+fpu_report() {
+	local f=$1 name=$2
+	sed 's/^/E2E: fpu /' "$f" | grep -v ' alive, '
+	if grep -q 'MISMATCH' "$f"; then
+		fail "$name" "fpu_stress found vector registers or string results corrupted: the emulated platform loses FPU state (is spec-ctrl=eager-fpu on Xen's command line?)"
+	elif grep -q 'no mismatch' "$f"; then
+		pass "$name"
+	else
+		fail "$name" "fpu_stress ended without a verdict: $(tail -n 1 "$f")"
+	fi
+}
+# fpu_alone NAME: 10 s (E2E_FPU_ALONE) in the foreground, check NAME
+fpu_alone() {
+	local f=${FPU_DIR:-/tmp}/$1.log
+	[ -x /e2e/fpu_stress ] || return 0
+	/e2e/fpu_stress -q -w 2 -s 1 "${E2E_FPU_ALONE:-10}" > "$f" 2>&1
+	fpu_report "$f" "$1"
+}
+# fpu_start NAME: in the background (light: 10 ms pause a round) until
+# fpu_stop, which checks NAME
+fpu_start() {
+	[ -x /e2e/fpu_stress ] || return 0
+	FPU_NAME=$1
+	/e2e/fpu_stress -q -w 2 -s 10 3600 > "${FPU_DIR:-/tmp}/$1.log" 2>&1 &
+	FPU_PID=$!
+}
+fpu_stop() {
+	[ -n "$FPU_PID" ] || return 0
+	kill -TERM "$FPU_PID" 2>/dev/null
+	wait "$FPU_PID" 2>/dev/null
+	FPU_PID=""
+	fpu_report "${FPU_DIR:-/tmp}/$FPU_NAME.log" "$FPU_NAME"
+}

@@ -40,7 +40,8 @@ CFG=/tmp/$NAME.cfg
 ARPLOG=/tmp/arp-migrate.txt
 CONLOG=/var/log/xen/console/guest-$NAME.log
 t0=$(date +%s)
-# mark, note, stage, pass, fail (counts $fails), check, wait_for, js, sock_up
+# mark, note, stage, pass, fail (counts $fails), check, wait_for, js,
+# sock_up, fpu_alone/fpu_start/fpu_stop (the platform check)
 . /e2e/dom0-lib.sh
 
 # what helps to see why a step failed
@@ -70,6 +71,7 @@ render_cfg() {
 # runs a second xtrd, the remote ITR of site "client", which resolves the
 # guest's EID before the migration.  All from `make install` (/usr/local).
 D=/run/e2e
+FPU_DIR=$D
 EID=${IP%/*}
 ITR_NS=e2e-itr
 XSOCK=/run/xtrd/xtrd.sock
@@ -384,45 +386,6 @@ t_migrate() {
 	xl list
 }
 
-# --- the platform check: are vector registers kept across switches? ----
-# fpu_stress (tests/xen-e2e/fpu_stress.c) loads all XMM/YMM registers,
-# yields or spins, and compares; and checks glibc's string functions.  A
-# run before the guest exists (dom0's vCPU alone) and one in the background
-# while the guest boots and migrates (Xen switches between dom0's vCPU and
-# the guest's).  Checks platform-fpu-alone and platform-fpu-guest: with
-# Xen's default lazy FPU switching under TCG the second one failed within
-# seconds (boot.sh passes spec-ctrl=eager-fpu since); when it fails, no
-# other result of the run can be trusted.
-FPU_PID=""
-fpu_report() {
-	local f=$1 name=$2
-	sed 's/^/E2E: fpu /' "$f" | grep -v ' alive, '
-	if grep -q 'MISMATCH' "$f"; then
-		fail "$name" "fpu_stress found vector registers or string results corrupted: the emulated platform loses FPU state (is spec-ctrl=eager-fpu on Xen's command line?)"
-	elif grep -q 'no mismatch' "$f"; then
-		pass "$name"
-	else
-		fail "$name" "fpu_stress ended without a verdict: $(tail -n 1 "$f")"
-	fi
-}
-fpu_alone() {
-	[ -x /e2e/fpu_stress ] || return 0
-	/e2e/fpu_stress -q -w 2 -s 1 "${E2E_FPU_ALONE:-10}" > $D/fpu-alone.log 2>&1
-	fpu_report $D/fpu-alone.log platform-fpu-alone
-}
-fpu_start() {
-	[ -x /e2e/fpu_stress ] || return 0
-	/e2e/fpu_stress -q -w 2 -s 10 3600 > $D/fpu-guest.log 2>&1 &
-	FPU_PID=$!
-}
-fpu_stop() {
-	[ -n "$FPU_PID" ] || return 0
-	kill -TERM "$FPU_PID" 2>/dev/null
-	wait "$FPU_PID" 2>/dev/null
-	FPU_PID=""
-	fpu_report $D/fpu-guest.log platform-fpu-guest
-}
-
 t_destroy() {
 	check destroy xl destroy "$NAME"
 }
@@ -430,10 +393,12 @@ t_destroy() {
 main() {
 	stage daemons
 	start_daemons || { fails=$((fails + 1)); }
+	# the platform check (dom0-lib.sh): 10 s before the guest exists, then
+	# in the background while it boots and migrates
 	stage fpu-alone
-	fpu_alone
+	fpu_alone platform-fpu-alone
 	stage create
-	fpu_start
+	fpu_start platform-fpu-guest
 	if t_create; then
 		stage prime-remote
 		prime_remote

@@ -55,7 +55,7 @@ RSH=/e2e/rsh
 VIF_SCRIPT=${E2E_VIF_SCRIPT:-/e2e/vif-lean}
 t0=$(date +%s)
 # mark, note, stage, pass, fail (counts $fails), check, wait_for, js,
-# sock_up (tests/xen-e2e/dom0-lib.sh)
+# sock_up, fpu_start/fpu_stop (tests/xen-e2e/dom0-lib.sh)
 . /e2e/dom0-lib.sh
 
 xc() { xtrctl -s "$XSOCK" "$@"; }
@@ -424,12 +424,16 @@ role_b() {
 main() {
 	mkdir -p $D
 	note "role $E2E_ROLE, RLOC $E2E_RLOC, link delay ${E2E_DELAY_MS:-?} ms each way"
+	# the platform check in the background, the whole test long
+	FPU_DIR=$D
+	fpu_start "$E2E_ROLE-platform-fpu"
 	if [ "$E2E_ROLE" = a ]; then
 		role_a || true
 		onb touch $D/finish || note "could not tell B to end"
 	else
 		role_b
 	fi
+	fpu_stop
 	stage end
 	mark "note: $E2E_ROLE stage wall times:$STAGES (total $(( $(date +%s) - t0 ))s)"
 	[ "$fails" -eq 0 ]
