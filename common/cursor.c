@@ -4,68 +4,6 @@
 #include "cursor.h"
 
 int
-cur_get_bytes(struct cur *c, void *out, size_t n)
-{
-	if (c->len < n)
-		return -1;
-	if (n > 0 && out != NULL)
-		memcpy(out, c->p, n);
-	c->p += n;
-	c->len -= n;
-	return 0;
-}
-
-int
-cur_skip(struct cur *c, size_t n)
-{
-	return cur_get_bytes(c, NULL, n);
-}
-
-int
-cur_get_u8(struct cur *c, uint8_t *v)
-{
-	if (c->len < 1)
-		return -1;
-	*v = c->p[0];
-	c->p++;
-	c->len--;
-	return 0;
-}
-
-int
-cur_get_u16(struct cur *c, uint16_t *v)
-{
-	if (c->len < 2)
-		return -1;
-	*v = rd_be16(c->p);
-	c->p += 2;
-	c->len -= 2;
-	return 0;
-}
-
-int
-cur_get_u32(struct cur *c, uint32_t *v)
-{
-	if (c->len < 4)
-		return -1;
-	*v = rd_be32(c->p);
-	c->p += 4;
-	c->len -= 4;
-	return 0;
-}
-
-int
-cur_get_u64(struct cur *c, uint64_t *v)
-{
-	if (c->len < 8)
-		return -1;
-	*v = (uint64_t)rd_be32(c->p) << 32 | rd_be32(c->p + 4);
-	c->p += 8;
-	c->len -= 8;
-	return 0;
-}
-
-int
 cur_sub(struct cur *c, size_t n, struct cur *sub)
 {
 	if (c->len < n)

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct cur {
 	const uint8_t	*p;
@@ -33,12 +34,14 @@ cur_make(const void *p, size_t len)
 
 static inline size_t cur_left(const struct cur *c) { return c->len; }
 
-int	cur_get_u8(struct cur *, uint8_t *);
-int	cur_get_u16(struct cur *, uint16_t *);
-int	cur_get_u32(struct cur *, uint32_t *);
-int	cur_get_u64(struct cur *, uint64_t *);
-int	cur_get_bytes(struct cur *, void *, size_t);
-int	cur_skip(struct cur *, size_t);
+/* The getters and cur_skip are inline, defined below the byte-order
+ * helpers (a call each was half of a Map-Server refresh's decode). */
+static inline int cur_get_u8(struct cur *, uint8_t *);
+static inline int cur_get_u16(struct cur *, uint16_t *);
+static inline int cur_get_u32(struct cur *, uint32_t *);
+static inline int cur_get_u64(struct cur *, uint64_t *);
+static inline int cur_get_bytes(struct cur *, void *, size_t);
+static inline int cur_skip(struct cur *, size_t);
 /* Cut the next n bytes out as *sub and advance past them. */
 int	cur_sub(struct cur *, size_t n, struct cur *sub);
 /* Look without consuming. */
@@ -99,6 +102,68 @@ wr_be32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
+}
+
+static inline int
+cur_get_bytes(struct cur *c, void *out, size_t n)
+{
+	if (c->len < n)
+		return -1;
+	if (n > 0 && out != NULL)
+		memcpy(out, c->p, n);
+	c->p += n;
+	c->len -= n;
+	return 0;
+}
+
+static inline int
+cur_skip(struct cur *c, size_t n)
+{
+	return cur_get_bytes(c, NULL, n);
+}
+
+static inline int
+cur_get_u8(struct cur *c, uint8_t *v)
+{
+	if (c->len < 1)
+		return -1;
+	*v = c->p[0];
+	c->p++;
+	c->len--;
+	return 0;
+}
+
+static inline int
+cur_get_u16(struct cur *c, uint16_t *v)
+{
+	if (c->len < 2)
+		return -1;
+	*v = rd_be16(c->p);
+	c->p += 2;
+	c->len -= 2;
+	return 0;
+}
+
+static inline int
+cur_get_u32(struct cur *c, uint32_t *v)
+{
+	if (c->len < 4)
+		return -1;
+	*v = rd_be32(c->p);
+	c->p += 4;
+	c->len -= 4;
+	return 0;
+}
+
+static inline int
+cur_get_u64(struct cur *c, uint64_t *v)
+{
+	if (c->len < 8)
+		return -1;
+	*v = (uint64_t)rd_be32(c->p) << 32 | rd_be32(c->p + 4);
+	c->p += 8;
+	c->len -= 8;
+	return 0;
 }
 
 #endif
