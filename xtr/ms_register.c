@@ -614,28 +614,33 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	struct ms_eid	*e;
 	struct ipprefix	 p;
 	struct lpm	*t;
+	const uint8_t	*xtr_id;
 	bool		 fresh;
 	int		 changed;
 
+	/* no xTR-ID: the source address stands for it */
+	xtr_id = m->xtr_id_present ? m->xtr_id : src->a;
+	slot = ix_slot_ref(ref);
+	if (slot != NULL &&
+	    (g = msr_refresh_of(slot->e, xtr_id, rec)) != NULL) {
+		/* the common refresh, in place: what msr_apply() would do
+		 * with nr below, without building nr */
+		msr_fill(g, m, xtr_id, site, rec, src, sport, mono_ms());
+		if (!timer_armed(&g->expire))
+			timer_set(&x->timers, &g->expire, mono_ms() +
+			    3000ull * x->conf->register_interval);
+		cnt_inc(C_ms_registered);
+		return 0;
+	}
 	p.addr = rec->eid.ip;
 	p.plen = rec->eid_plen;
 	t = tab(x, p.addr.af);
-	/* not the record: lisp_record_copy() fills what is used of it */
+	/* not the record: msr_fill() copies what is used of it */
 	memset(&nr, 0, offsetof(struct ms_reg, rec));
-	if (m->xtr_id_present)
-		memcpy(nr.xtr_id, m->xtr_id, LISP_XTR_ID_LEN);
-	else	/* no xTR-ID: the source address stands for it */
-		memcpy(nr.xtr_id, src->a, LISP_XTR_ID_LEN);
-	nr.site_id = m->site_id;
-	nr.site = site;
-	nr.proxy_reply = m->proxy_reply;
-	nr.merge = m->merge_req;
-	lisp_record_copy(&nr.rec, rec);
-	nr.from = *src;
-	nr.from_port = sport;
-	nr.first_ms = nr.last_ms = mono_ms();
+	msr_fill(&nr, m, xtr_id, site, rec, src, sport, mono_ms());
+	nr.first_ms = nr.last_ms;
 	timer_init(&nr.expire, reg_expire, NULL);
-	if ((slot = ix_slot_ref(ref)) != NULL)
+	if (slot != NULL)
 		e = slot->e;
 	else {
 		if (rec->ttl == 0)
@@ -655,7 +660,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	}
 	first = e->regs;
 	for (g = e->regs, fresh = true; g != NULL; g = g->next)
-		if (memcmp(g->xtr_id, nr.xtr_id, LISP_XTR_ID_LEN) == 0)
+		if (memcmp(g->xtr_id, xtr_id, LISP_XTR_ID_LEN) == 0)
 			fresh = false;
 	if ((changed = msr_apply(e, &nr, &gone, &stored)) == -1)
 		return -1;

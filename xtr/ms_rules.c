@@ -61,10 +61,40 @@ ms_merged_record(const struct ms_eid *e, struct lisp_record *out)
 		}
 }
 
+void
+msr_fill(struct ms_reg *r, const struct lisp_map_register *m,
+    const uint8_t *xtr_id, int site, const struct lisp_record *rec,
+    const struct ipaddr *from, uint16_t from_port, uint64_t now_ms)
+{
+	memcpy(r->xtr_id, xtr_id, LISP_XTR_ID_LEN);
+	r->site_id = m->site_id;
+	r->site = site;
+	r->proxy_reply = m->proxy_reply;
+	r->merge = m->merge_req;
+	lisp_record_copy(&r->rec, rec);
+	r->from = *from;
+	r->from_port = from_port;
+	r->last_ms = now_ms;
+}
+
+struct ms_reg *
+msr_refresh_of(struct ms_eid *e, const uint8_t *xtr_id,
+    const struct lisp_record *rec)
+{
+	struct ms_reg	*r = e->regs;
+
+	if (r == NULL || r->next != NULL || rec->ttl == 0 ||
+	    memcmp(r->xtr_id, xtr_id, LISP_XTR_ID_LEN) != 0 ||
+	    !msr_same_rlocs(&r->rec, rec))
+		return NULL;
+	return r;
+}
+
 /* A refresh of a registration already stored: everything but the list
  * link, the owner, the expiry timer and first_ms, and of the record only
  * the locators in use (whole-struct copies were most of a refresh's cost
- * after the HMAC).  A field added to struct ms_reg must be added here. */
+ * after the HMAC).  A field added to struct ms_reg must be added here and
+ * in msr_fill(). */
 static void
 reg_update(struct ms_reg *dst, const struct ms_reg *src)
 {
@@ -90,15 +120,12 @@ msr_apply(struct ms_eid *e, const struct ms_reg *nr, struct ms_reg **gone,
 	*stored = NULL;
 	/* fast path, the common refresh: the only registration, from the
 	 * same xTR, with the same RLOCs */
-	if ((mine = e->regs) != NULL && mine->next == NULL && nr->rec.ttl != 0 &&
-	    memcmp(mine->xtr_id, nr->xtr_id, LISP_XTR_ID_LEN) == 0 &&
-	    msr_same_rlocs(&mine->rec, &nr->rec)) {
+	if ((mine = msr_refresh_of(e, nr->xtr_id, &nr->rec)) != NULL) {
 		reg_update(mine, nr);
 		mine->e = e;
 		*stored = mine;
 		return 0;
 	}
-	mine = NULL;
 	ms_merged_record(e, &before);
 	for (pp = &e->regs; (r = *pp) != NULL; ) {
 		if (memcmp(r->xtr_id, nr->xtr_id, LISP_XTR_ID_LEN) == 0) {

@@ -231,6 +231,15 @@ void	ms_free(struct xtrd *);
 int	msr_apply(struct ms_eid *e, const struct ms_reg *nr,
 	    struct ms_reg **gone, struct ms_reg **stored);
 bool	msr_same_rlocs(const struct lisp_record *, const struct lisp_record *);
+/* What a registration takes from a Map-Register's record. */
+void	msr_fill(struct ms_reg *, const struct lisp_map_register *,
+	    const uint8_t *xtr_id, int site, const struct lisp_record *,
+	    const struct ipaddr *from, uint16_t from_port, uint64_t now_ms);
+/* The common refresh, msr_apply's fast path: e's only registration is
+ * xtr_id's and rec (not a withdrawal) brings the same RLOCs.  That
+ * registration, or NULL. */
+struct ms_reg *msr_refresh_of(struct ms_eid *e, const uint8_t *xtr_id,
+	    const struct lisp_record *rec);
 
 /* RFC 9437 §4: what a Map-Request carries for pub/sub. */
 struct pubsub_req {

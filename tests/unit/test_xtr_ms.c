@@ -231,6 +231,58 @@ test_same_rlocs(void **state)
 	assert_true(msr_same_rlocs(&a.rec, &b.rec));
 }
 
+/* the refresh fast path: only the xTR's own, only registration with the
+ * same RLOCs qualifies; msr_fill takes what a refresh brings */
+static void
+test_refresh_of(void **state)
+{
+	struct ms_eid			 e = { P("10.1.0.5/32"), NULL, NULL };
+	struct ms_reg			 a = reg(1, "10.1.0.5/32", "192.0.2.1", 60,
+					    false);
+	struct ms_reg			 b = reg(2, "10.1.0.5/32", "192.0.2.2", 60,
+					    true);
+	struct ms_reg			*gone = NULL, *st = NULL, *r;
+	struct lisp_record		 rec = a.rec;
+	static struct lisp_map_register	 m;
+	struct ipaddr			 from;
+
+	(void)state;
+	assert_null(msr_refresh_of(&e, a.xtr_id, &rec));	/* empty */
+	assert_int_equal(msr_apply(&e, &a, &gone, &st), 1);
+	r = msr_refresh_of(&e, a.xtr_id, &rec);
+	assert_ptr_equal(r, e.regs);
+	assert_null(msr_refresh_of(&e, b.xtr_id, &rec));	/* other xTR */
+	rec.ttl = 0;						/* withdrawal */
+	assert_null(msr_refresh_of(&e, a.xtr_id, &rec));
+	rec = a.rec;
+	rec.loc[0].weight = 7;					/* new RLOCs */
+	assert_null(msr_refresh_of(&e, a.xtr_id, &rec));
+	rec = a.rec;
+	rec.ttl = 1440;
+	rec.loc[0].reachable = true;	/* not an RLOC change: taken over */
+	m.site_id = 42;
+	m.proxy_reply = true;
+	m.merge_req = true;
+	assert_int_equal(ipaddr_parse("198.51.100.7", &from), 0);
+	msr_fill(r, &m, a.xtr_id, 1, &rec, &from, 4000, 1234);
+	assert_int_equal(r->site_id, 42);
+	assert_int_equal(r->site, 1);
+	assert_true(r->proxy_reply);
+	assert_true(r->merge);
+	assert_int_equal(r->rec.ttl, 1440);
+	assert_true(r->rec.loc[0].reachable);
+	assert_int_equal(ipaddr_cmp(&r->from, &from), 0);
+	assert_int_equal(r->from_port, 4000);
+	assert_int_equal(r->last_ms, 1234);
+	assert_ptr_equal(r->e, &e);
+	/* two registrations (merged): no fast path */
+	assert_int_equal(msr_apply(&e, &b, &gone, &st), 1);
+	assert_int_equal(count(e.regs), 2);
+	assert_null(msr_refresh_of(&e, a.xtr_id, &r->rec));
+	free_list(e.regs);
+	free_list(gone);
+}
+
 int
 main(void)
 {
@@ -241,6 +293,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_needs_both),
 		cmocka_unit_test(test_same_rlocs),
+		cmocka_unit_test(test_refresh_of),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
