@@ -246,7 +246,8 @@ withdraw_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid)
 	o = json_object_new_object();
 	json_object_object_add(o, "eid",
 	    json_object_new_string(eid_str(eid, buf, sizeof(buf))));
-	if (d->nmoved > 0) {
+	/* moved_to [] for a departure with no destination known */
+	if (d->nmoved > 0 || d->state == DOM_MIGRATEDAWAY) {
 		a = json_object_new_array();
 		for (i = 0; i < d->nmoved; i++)
 			json_object_array_add(a, json_object_new_string(
@@ -493,6 +494,8 @@ mig_reassert(struct mig *m, const char *why)
 
 /* --- Xen events -------------------------------------------------------- */
 
+static void	redirect_eids(struct mig *, struct domain *);
+
 static void
 arrived(struct mig *m, struct domain *d, const char *how)
 {
@@ -550,10 +553,13 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
 		    ev == DEV_NEW_RUNNING ? " (created)" : "");
 		break;
 	case DEV_NEW_MIGRATEDAWAY:
+		/* leaving (or gone) already: never asserted from here again,
+		 * taken back only if xl renames it back */
 		d->tl = tl_begin(d->name, "out", d->t_seen_us);
 		tl_add(d->tl, d->t_seen_us, "departing", "domid %u (found at "
 		    "start-up)", domid);
-		/* FALLTHROUGH */
+		redirect_eids(m, d);
+		break;
 	case DEV_NEW_OWNED:
 		n = mig_eids(m, d, eids, CONF_MAXEID);
 		for (i = 0; i < n; i++)
@@ -565,14 +571,18 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
 }
 
 /*
- * The guest stopped here and its destination is known (POST /v1/departure
- * from xl-migrate-lisp): hand its EIDs to the destination now, while the
- * last memory round is still in flight, so that xtrd's away entry
- * redirects every packet that still arrives instead of delivering it to a
- * suspended guest.  xl renames to --migratedaway only once the receiver
- * holds the domain (xl_migrate.c, migrate_domain), so the new site is
- * ready for it.  If xl renames back (a failed "go"), reclaim_eids() takes
- * the EIDs back.
+ * The guest stopped here: hand its EIDs over now, while the last memory
+ * round is still in flight.  With its destination known (POST
+ * /v1/departure from xl-migrate-lisp) xtrd's away entry redirects every
+ * packet that still arrives instead of delivering it to a suspended
+ * guest.  Without (a plain xl migrate) xtrd keeps the Map-Server's
+ * registration, unrefreshed, until the destination registers (the
+ * mobility Map-Notify names it and makes the away entry); kept as a live
+ * mapping, its refresh took the EID back from the destination once per
+ * register_interval until the release.  xl renames to --migratedaway only
+ * once the receiver holds the domain (xl_migrate.c, migrate_domain), so
+ * the new site is ready for it.  If xl renames back (a failed "go"),
+ * reclaim_eids() takes the EIDs back.
  */
 static void
 redirect_eids(struct mig *m, struct domain *d)
@@ -581,12 +591,16 @@ redirect_eids(struct mig *m, struct domain *d)
 	char		buf[IPADDR_STRLEN];
 	int		i, n;
 
-	if (d->nmoved == 0 || d->redirected)
+	if (d->redirected)
 		return;
 	d->redirected = 1;
-	tl_add(d->tl, mono_us(), "redirecting", "to %s%s",
-	    ipaddr_fmt(&d->moved_to[0], buf, sizeof(buf)),
-	    d->nmoved > 1 ? " ..." : "");
+	if (d->nmoved == 0)
+		tl_add(d->tl, mono_us(), "redirecting", "to the site that "
+		    "registers them next (no departure announced)");
+	else
+		tl_add(d->tl, mono_us(), "redirecting", "to %s%s",
+		    ipaddr_fmt(&d->moved_to[0], buf, sizeof(buf)),
+		    d->nmoved > 1 ? " ..." : "");
 	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 	for (i = 0; i < n; i++)
 		withdraw_eid(m, d, &eids[i]);
@@ -949,8 +963,11 @@ mig_departure(struct mig *m, const char *name, const struct ipaddr *rlocs,
 	log_info("%s will move to %s%s", name,
 	    n > 0 ? ipaddr_fmt(&rlocs[0], buf, sizeof(buf)) : "?",
 	    n > 1 ? " ..." : "");
+	/* told late: handed over at the rename already, without a
+	 * destination (xtrd's away entry then comes from the Map-Server's
+	 * mobility Map-Notify); redirect_eids() does nothing more */
 	if (d->state == DOM_MIGRATEDAWAY)
-		redirect_eids(m, d);	/* told late: suspended already */
+		redirect_eids(m, d);
 	return 0;
 }
 

@@ -214,7 +214,7 @@ h_db_remove(struct api *api, struct req *rq)
 	json_object	*o, *mt, *r;
 	char		 err[128];
 	size_t		 i, n;
-	bool		 kept;
+	bool		 kept, handoff, moved = false;
 
 	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
 		return reply_err(rq->conn, 400, err);
@@ -224,6 +224,7 @@ h_db_remove(struct api *api, struct req *rq)
 	}
 	memset(&aw, 0, sizeof(aw));
 	if (json_object_object_get_ex(o, "moved_to", &mt)) {
+		moved = true;
 		if (!json_object_is_type(mt, json_type_array) ||
 		    (n = json_object_array_length(mt)) > XC_MAX_RLOC) {
 			json_object_put(o);
@@ -249,7 +250,13 @@ h_db_remove(struct api *api, struct req *rq)
 	 * away_entries = no, nor without a data plane): then the Map-Server
 	 * registration is handed over, not withdrawn at once */
 	kept = aw.nrloc > 0 && dp_away_add(&eid, aw.rloc, aw.nrloc) == 1;
-	if ((kept ? etr_db_handoff(api->x, &eid, DP_AWAY_SMR_WAIT_MS) :
+	/* moved_to [] (a plain xl migrate: moved, the destination not
+	 * known yet): handed over too where away entries are kept, never
+	 * refreshed again; the Map-Server's mobility Map-Notify names the
+	 * destination and makes the away entry (dp_moved) */
+	handoff = kept || (moved && aw.nrloc == 0 && dp_enabled() &&
+	    api->x->conf->away_entries);
+	if ((handoff ? etr_db_handoff(api->x, &eid, DP_AWAY_SMR_WAIT_MS) :
 	    etr_db_remove(api->x, &eid)) == -1)
 		return reply_err(rq->conn, 404, "no such database mapping");
 	if (kept) {

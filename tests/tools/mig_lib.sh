@@ -28,7 +28,9 @@
 # Environment: BIN (build/bin), MIGRATED (default $BIN/migrated: e.g.
 # build-asan/bin/migrated), MIG_NOTIFY_WAIT_MS (default 1000),
 # MIG_FAKE_XTRD=1 (use tests/tools/mig_fake_xtrd.py even with an xtrd),
-# MIG_HV=libxl (migrated's libxl mode, libxenctrl answered by the shim).
+# MIG_HV=libxl (migrated's libxl mode, libxenctrl answered by the shim),
+# MIG_REGISTER_INTERVAL (src's and dst's xtrd, default 60), MIG_XTR_EXTRA
+# (lines appended to src's and dst's xtrd.conf).
 # Environment per host for the daemons: XENSTORED_PATH (set here).
 
 . tests/xtr/lib.sh
@@ -96,8 +98,9 @@ mig_xtr_conf() {
 	map_servers = [ '192.0.2.100,key=$MIG_SITE_KEY' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/$h.sock"
-	register_interval = 60
+	register_interval = ${MIG_REGISTER_INTERVAL:-60}
 	register_retry = 200
+	${MIG_XTR_EXTRA:-}
 	EOC
 }
 
