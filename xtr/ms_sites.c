@@ -13,10 +13,12 @@ ms_site_allows(const struct xc_site *s, const struct ipprefix *p)
 {
 	int	i;
 
+	/* covers first: a site that allows more-specifics mostly gets them
+	 * (a VM's /32), and that test alone then decides */
 	for (i = 0; i < s->neid; i++) {
-		if (ipprefix_cmp(&s->eid[i], p) == 0)
-			return 0;
 		if (s->more_specifics && ipprefix_covers(&s->eid[i], p))
+			return 0;
+		if (ipprefix_cmp(&s->eid[i], p) == 0)
 			return 0;
 	}
 	return -1;
