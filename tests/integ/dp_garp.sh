@@ -43,13 +43,23 @@ add_vm() {
 	# the guest's own stack must not answer what we send in its name
 	# (nodad, no address): frames are made by garp_send
 	ip -n "$vm" link set eth0 up
+	vm_up
+}
+
+# vm_up: the guest's eth0 has its carrier back (until the kernel's
+# linkwatch sees it, what garp_send writes is dropped)
+vm_up() {
+	xtr_wait 5 sh -c "ip -n '${PFX}vm' link show dev eth0 |
+	    grep -q 'state UP'" || die "the guest's eth0 is not up"
 }
 
 # capture NAME: tcpdump on the guest's link into RUN/NAME.pcap
 capture() {
 	# not dp_in (a function: $! would be its subshell, not tcpdump)
-	ip netns exec "${PFX}vm" tcpdump -i eth0 -U -n -w "$RUN/$1.pcap" \
-	    'arp or icmp6' >"$RUN/$1.tcpdump" 2>&1 &
+	# (immediate: a TPACKET_V3 block otherwise waits in the ring and is
+	# lost when tcpdump is stopped)
+	ip netns exec "${PFX}vm" tcpdump -i eth0 --immediate-mode -U -n \
+	    -w "$RUN/$1.pcap" 'arp or icmp6' >"$RUN/$1.tcpdump" 2>&1 &
 	CAP_PID=$!
 	XTR_PIDS="$XTR_PIDS $CAP_PID"
 	xtr_wait 5 grep -q "listening on" "$RUN/$1.tcpdump" ||
@@ -57,7 +67,7 @@ capture() {
 }
 
 capture_end() {
-	sleep 0.5		# answers are immediate (proxy_delay 0)
+	sleep 1		# answers are immediate; tcpdump then writes them
 	kill "$CAP_PID" 2>/dev/null || true	# -U: every frame written
 	wait "$CAP_PID" 2>/dev/null || true
 }
@@ -143,6 +153,7 @@ check_a() {
 	xtr_ctl a remove "$VM4/32" moved-to 192.0.2.2 >/dev/null
 	xtr_ctl a remove "$VM6/128" moved-to 192.0.2.2 >/dev/null
 	ip -n "${PFX}a" link set vifvm master site0 up
+	vm_up
 	dp_in a ip route get "$VM4" | grep -q "dev lisp" ||
 	    die "A does not route $VM4 into its TUN: $(dp_in a ip route get "$VM4")"
 	capture a
