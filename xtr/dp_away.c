@@ -170,14 +170,14 @@ dp_away_forward(struct dp_away *e, const uint8_t *pkt, size_t len,
 static void
 away_unhold(struct dp_away *e)
 {
-	int	n;
-
 	e->confirmed = true;
 	DPC(away_smr_timeout);
-	n = smr_send(dp_g->x, &e->eid, NULL, 0, NULL);
+	/* the event first: its time is the bound, the smr-sent events that
+	 * follow (one per ITR) are not before it */
 	tl_add("dp-away-confirmed", &e->eid, &e->rloc[0], "no Map-Notify "
-	    "after %llu ms: SMR %d ITRs", (unsigned long long)(dp_g->now_ms -
-	    e->since_ms), n);
+	    "after %llu ms: SMR the cached ITRs", (unsigned long long)(
+	    dp_g->now_ms - e->since_ms));
+	(void)smr_send(dp_g->x, &e->eid, NULL, 0, NULL);
 }
 
 void
