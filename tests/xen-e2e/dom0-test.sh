@@ -114,11 +114,15 @@ start_daemons() {
 	register_interval = 60
 	register_retry = 500
 	EOC
+	# notify_wait_ms: the SMRs wait at most this for the Map-Notify, which
+	# migrated learns by polling xtrd; in the emulated dom0 right after a
+	# migration one poll has taken over a second (map-notify-timeout while
+	# xtrd had its Map-Notify 12 ms after the Map-Register)
 	cat > $D/migrated.conf <<-EOC
 	socket = "$MSOCK"
 	xtrd_socket = "$XSOCK"
 	hypervisor = auto
-	notify_wait_ms = 1000
+	notify_wait_ms = 3000
 	heartbeat_ms = 1000
 	bridge "$BRIDGE"
 	vm "$NAME" eids = [ "$EID" ]

@@ -92,7 +92,7 @@ start_dom0_daemons() {
 	socket = "$MSOCK"
 	xtrd_socket = "$XSOCK"
 	hypervisor = auto
-	notify_wait_ms = 1000
+	notify_wait_ms = 3000
 	heartbeat_ms = 1000
 	bridge "xenbr0"
 	vm "$NAME" eids = [ "$EID" ]
@@ -330,11 +330,11 @@ role_a() {
 	for ev in unpaused announcement register-sent smr-sent; do
 		if [ "$(mig_has $D/b-migs.json in $ev)" -ge 1 ]; then pass "b-mig-$ev"; else fail "b-mig-$ev" "B's migrated timeline lacks $ev"; fi
 	done
-	# the Map-Notify: migrated waits notify_wait_ms (1 s) for it; over the
+	# the Map-Notify: migrated waits notify_wait_ms (3 s) for it; over the
 	# emulated link B's xtrd may get it later (Map-Register retried): then
 	# B's xtrd timeline has it and migrated's has map-notify-timeout
 	if [ "$(mig_has $D/b-migs.json in map-notify)" -ge 1 ]; then pass b-mig-map-notify; else
-		note "B's migrated: $(mig_has $D/b-migs.json in map-notify-timeout) map-notify-timeout (waits 1 s)"
+		note "B's migrated: $(mig_has $D/b-migs.json in map-notify-timeout) map-notify-timeout (waits 3 s)"
 		if [ "$(tl_count $D/b-tl.json map-notify)" -ge 1 ]; then pass b-xtrd-map-notify "in B's xtrd timeline"; else fail b-xtrd-map-notify "no Map-Notify for $EID at B"; fi
 	fi
 	if [ "$(js $D/b-db.json "len([m for m in j.get('mappings', []) if m['eid'] == '$EID/32'])")" -ge 1 ]; then pass b-xtrd-database; else fail b-xtrd-database "B's xtrd has no $EID/32"; fi
