@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "hv.h"
 #include "log.h"
 
@@ -27,9 +28,23 @@ hv_open(struct hv *h, const char *mode, struct xs_handle *xs)
 int
 hv_info(struct hv *h, uint32_t domid, struct hv_info *out)
 {
+	int	rc;
+
 	memset(out, 0, sizeof(*out));
 	out->paused = out->shutdown = -1;
-	return h->ops->info(h->ctx, h->xs, domid, out);
+	rc = h->ops->info(h->ctx, h->xs, domid, out);
+	if (rc == -1 && h->ops != &hv_xenstore_ops) {
+		/* libxl could not tell (not "no such domain"): answer from
+		 * xenstore rather than not at all, else a domain libxl keeps
+		 * failing on would never be seen gone */
+		cnt_inc("hv_info_failed");
+		log_debug("%s: no answer for domain %u, asking xenstore",
+		    h->ops->name, domid);
+		memset(out, 0, sizeof(*out));
+		out->paused = out->shutdown = -1;
+		rc = hv_xenstore_ops.info(NULL, h->xs, domid, out);
+	}
+	return rc;
 }
 
 void

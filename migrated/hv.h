@@ -47,7 +47,8 @@ extern const struct hv_ops hv_libxl_ops;
 
 /* mode: "auto", "xenstore" or "libxl".  0 or -1 (libxl forced, failed). */
 int	hv_open(struct hv *, const char *mode, struct xs_handle *);
-/* 0 and *out filled, or -1 on an error (not for "no such domain"). */
+/* 0 and *out filled, or -1 on an error (not for "no such domain").  When
+ * libxl errs, xenstore answers (counted as hv_info_failed). */
 int	hv_info(struct hv *, uint32_t domid, struct hv_info *out);
 void	hv_close(struct hv *);
 const char *hv_name(const struct hv *);
