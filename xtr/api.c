@@ -24,6 +24,7 @@
 
 #define API_MAX_BODY	65536
 #define API_MAX_AWAY	64
+#define API_MAX_PREFETCH 256
 
 /* Away entries (POST /v1/database/remove with moved_to), kept for the
  * data plane, which will redirect stray packets to the new RLOCs. */
@@ -387,6 +388,76 @@ h_resolve(struct api *api, struct req *rq)
 	return reply_json(rq->conn, 200, r);
 }
 
+/* an EID of our own database, or inside one: never asked for */
+static bool
+db_covers(const struct xtrd *x, const struct ipprefix *eid)
+{
+	const struct db_map	*dm;
+
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		if (!dm->withdrawn && dm->m.eid.addr.af == eid->addr.af &&
+		    ipprefix_covers(&dm->m.eid, eid))
+			return true;
+	return false;
+}
+
+/*
+ * POST /v1/map-cache/prefetch: warm the map-cache before traffic needs
+ * it (a migrating VM's correspondents, read off the source's map-cache).
+ * Each EID goes the way of a data-plane miss (itr_resolve(): an ordinary
+ * Map-Request through the Map-Resolver, at most one per second per EID,
+ * RFC 9301 §5.3), unless it is cached already or inside our database.
+ */
+static enum MHD_Result
+h_prefetch(struct api *api, struct req *rq)
+{
+	static const char *const allowed[] = { "eids", NULL };
+	static const char *const res[] = { "sent", "not-sent", "cached",
+	    "local" };
+	static struct ipprefix	 eid[API_MAX_PREFETCH];
+	struct xtrd		*x = api->x;
+	json_object		*o, *r, *a, *e;
+	char			 err[160];
+	int			 n, i, k, cnt[4] = { 0 };
+
+	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
+		return reply_err(rq->conn, 400, err);
+	if (get_prefix_list(o, "eids", eid, API_MAX_PREFETCH, &n, err,
+	    sizeof(err)) == -1) {
+		json_object_put(o);
+		return reply_err(rq->conn, 400, err);
+	}
+	json_object_put(o);
+	if (x->conf->nmr == 0)
+		return reply_err(rq->conn, 409, "no map-resolver configured");
+	a = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		const struct mc_entry *m = mc_lookup(x->mc, 0, &eid[i].addr,
+		    mono_ms());
+
+		if (db_covers(x, &eid[i]))
+			k = 3;
+		else if (m != NULL && ipprefix_covers(&m->eid, &eid[i]))
+			k = 2;
+		else
+			k = itr_resolve(x, &eid[i], false) == 0 ? 0 : 1;
+		cnt[k]++;
+		e = json_object_new_object();
+		jadd(e, "eid", jstr_prefix(&eid[i]));
+		jadd(e, "result", json_object_new_string(res[k]));
+		json_object_array_add(a, e);
+	}
+	tl_add("prefetch-requested", NULL, NULL, "%d EIDs: %d sent, %d not "
+	    "sent, %d cached, %d local", n, cnt[0], cnt[1], cnt[2], cnt[3]);
+	r = json_object_new_object();
+	jadd(r, "sent", json_object_new_int(cnt[0]));
+	jadd(r, "not_sent", json_object_new_int(cnt[1]));
+	jadd(r, "cached", json_object_new_int(cnt[2]));
+	jadd(r, "local", json_object_new_int(cnt[3]));
+	jadd(r, "eids", a);
+	return reply_json(rq->conn, 200, r);
+}
+
 struct reg_walk_arg {
 	struct xtrd	*x;
 	json_object	*a;
@@ -572,6 +643,7 @@ static const struct route routes[] = {
 	{ "POST", "/v1/smr",			h_smr },
 	{ "GET",  "/v1/map-cache",		h_map_cache },
 	{ "POST", "/v1/map-cache/resolve",	h_resolve },
+	{ "POST", "/v1/map-cache/prefetch",	h_prefetch },
 	{ "GET",  "/v1/registrations",		h_registrations },
 	{ "GET",  "/v1/subscriptions",		h_subscriptions },
 	{ "GET",  "/v1/sites",			h_sites },

@@ -51,6 +51,8 @@ json_object	*parse_body(struct req *, const char *const *allowed, char *err,
 		    size_t errlen);
 int		 get_prefix(json_object *, const char *, struct ipprefix *,
 		    char *err, size_t errlen);
+int		 get_prefix_list(json_object *, const char *, struct ipprefix *,
+		    int max, int *n, char *err, size_t errlen);
 int		 get_uint(json_object *, const char *, uint32_t max,
 		    uint32_t *out, char *err, size_t errlen);
 

@@ -139,6 +139,47 @@ get_prefix(json_object *o, const char *k, struct ipprefix *p, char *err,
 	return 0;
 }
 
+/*
+ * "k": a JSON array of 1 to max EID prefixes (strings; ipprefix_parse
+ * refuses host bits), into p[0..*n-1].  The error names the first bad
+ * element by index and quotes it.
+ */
+int
+get_prefix_list(json_object *o, const char *k, struct ipprefix *p, int max,
+    int *n, char *err, size_t errlen)
+{
+	json_object	*v, *e;
+	const char	*s;
+	size_t		 i, len;
+
+	*n = 0;
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_array)) {
+		snprintf(err, errlen, "\"%s\" must be an array of EID prefixes",
+		    k);
+		return -1;
+	}
+	len = json_object_array_length(v);
+	if (len == 0 || len > (size_t)max) {
+		snprintf(err, errlen, "\"%s\" must hold 1 to %d EID prefixes, "
+		    "not %zu", k, max, len);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		e = json_object_array_get_idx(v, i);
+		if ((s = json_object_get_string(e)) == NULL)
+			s = "null";
+		if (!json_object_is_type(e, json_type_string) ||
+		    ipprefix_parse(s, &p[i]) == -1) {
+			snprintf(err, errlen, "\"%s\"[%zu] is not an EID prefix "
+			    "'%.64s'", k, i, s);
+			return -1;
+		}
+	}
+	*n = (int)len;
+	return 0;
+}
+
 int
 get_uint(json_object *o, const char *k, uint32_t max, uint32_t *out,
     char *err, size_t errlen)

@@ -82,3 +82,10 @@ FUZZ_TARGETS += fuzz_xtr_api
 fuzz_xtr_api_SRCS := tests/fuzz/fuzz_xtr_api.c xtr/api_json.c common/api_http.c \
 	xtr/counters.c common/log.c common/mono.c common/addr.c lisp/err.c
 fuzz_xtr_api_PKGS := json-c libmicrohttpd
+
+# POST /v1/map-cache/prefetch's list of EIDs (xtrd engineer's lines)
+UNIT_TESTS += test_xtr_api_json
+test_xtr_api_json_SRCS := tests/unit/test_xtr_api_json.c xtr/api_json.c \
+	common/api_http.c xtr/counters.c common/log.c common/mono.c \
+	common/addr.c lisp/err.c
+test_xtr_api_json_PKGS := cmocka json-c libmicrohttpd

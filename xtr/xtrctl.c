@@ -30,6 +30,7 @@ usage(void)
 	    "  smr EID                        send SMRs for EID\n"
 	    "  map-cache                      the ITR's map-cache\n"
 	    "  resolve EID                    Map-Request into the map-cache\n"
+	    "  prefetch EID...                resolve those not cached yet\n"
 	    "  registrations                  Map-Server registrations\n"
 	    "  subscriptions                  Map-Server pub/sub subscribers\n"
 	    "  sites                          Map-Server site table\n"
@@ -318,6 +319,36 @@ b_remove(int argc, char **argv, json_object *b)
 	return 0;
 }
 
+/* prefetch EID...: {"eids":[...]} */
+static int
+b_prefetch(int argc, char **argv, json_object *b)
+{
+	json_object	*a = json_object_new_array();
+	int		 i;
+
+	for (i = 1; i < argc; i++)
+		json_object_array_add(a, json_object_new_string(argv[i]));
+	json_object_object_del(b, "eid");
+	json_object_object_add(b, "eids", a);
+	return 0;
+}
+
+static void
+show_prefetch(json_object *o)
+{
+	json_object	*a = ga(o, "eids");
+	size_t		 i;
+
+	for (i = 0; i < alen(a); i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+
+		printf("%-40s %s\n", gs(e, "eid"), gs(e, "result"));
+	}
+	printf("%lld sent, %lld not sent (pending or rate-limited), "
+	    "%lld cached, %lld local\n", gi(o, "sent"), gi(o, "not_sent"),
+	    gi(o, "cached"), gi(o, "local"));
+}
+
 /* lig EID [MAP-RESOLVER] [timeout MS] */
 static int
 b_lig(int argc, char **argv, json_object *b)
@@ -353,6 +384,8 @@ static const struct command commands[] = {
 	{ "smr",	   1, 1, "POST", "/v1/smr",	      NULL, NULL },
 	{ "map-cache",	   0, 0, "GET",  "/v1/map-cache",    show_map_cache, NULL },
 	{ "resolve",	   1, 1, "POST", "/v1/map-cache/resolve", NULL, NULL },
+	{ "prefetch",	   1, 256, "POST", "/v1/map-cache/prefetch",
+	  show_prefetch, b_prefetch },
 	{ "registrations", 0, 0, "GET",  "/v1/registrations", show_registrations,
 	  NULL },
 	{ "subscriptions", 0, 0, "GET",  "/v1/subscriptions", show_subs, NULL },

@@ -13,9 +13,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static const char *const allowed[] = { "eid", "priority", "weight",
-	    "ttl", "moved_to", "map_resolver", "timeout_ms", NULL };
+	    "ttl", "moved_to", "map_resolver", "timeout_ms", "eids", NULL };
+	static struct ipprefix	 list[256];
 	struct req	 rq;
 	struct ipprefix	 p;
+	int		 n;
 	json_object	*o;
 	char		 err[128];
 	uint32_t	 u;
@@ -30,6 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		(void)get_prefix(o, "eid", &p, err, sizeof(err));
 		(void)get_uint(o, "priority", 255, &u, err, sizeof(err));
 		(void)get_uint(o, "ttl", UINT32_MAX, &u, err, sizeof(err));
+		(void)get_prefix_list(o, "eids", list, 256, &n, err,
+		    sizeof(err));
 		json_object_put(o);
 	}
 	free(rq.body);
