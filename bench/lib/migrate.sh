@@ -7,29 +7,43 @@
 #     1 dc2: xl's receiver creates "vm1--incoming" (xlr_dest_create)
 #       mode full: dc1's migrated is told of the departure (as the xl
 #       migrate wrapper does), so dc1's xtrd keeps an away entry
+#       the xenstore steps of the blackout are recorded (tb_xl_prepare)
+#       and bench/lib/xl_steps.py, which will make them, is started
 #     2 pre-copy: MEM_MB MiB over one TCP connection dc1 -> dc2 across the
 #       impaired WAN while the VM runs (wl.py precopy-send)
-#     3 stop-and-copy: the guest suspends (xlr_src_suspend), its
-#       neighbour entries are pinned (tb_vm_neigh_pin: a paused guest's
-#       ARP does not run), its processes are stopped (SIGSTOP) and its
-#       vif goes down; BLACKOUT_S after the suspend the VM resumes at dc2:
-#       xlr_dest_restore, the vif moves to dc2's xenbr0 as vif2.0,
-#       xlr_src_rename_away, xlr_dest_go (unpause), SIGCONT - the VM is
-#       UP -: the VM's netfront helper (wl.py netfront, started by
+#     3 stop-and-copy: the guest's neighbour entries are pinned
+#       (tb_vm_neigh_pin: a paused guest's ARP does not run), its
+#       processes are stopped (SIGSTOP), its vif goes down: the blackout
+#       starts (MIG_T_SUSPEND).  Then, by xl_steps.py, in xl's order:
+#       xlr_src_suspend; the last pages (a sleep: BLACKOUT_S less
+#       TB_XL_STEPS_S, what the steps after it take); xlr_dest_restore
+#       (libxl__build_post, introduce, the nic's transaction; the vif
+#       moves to dc2's xenbr0 as vif2.0, no carrier; backend state 2,
+#       hotplug-status connected); xlr_src_rename_away; xlr_dest_go
+#       (rename, unpause) - the VM is UP (MIG_T_UP) -: the vif gets
+#       its carrier, the VM's netfront helper (wl.py netfront, started by
 #       tb_up) is continued first and sends a gratuitous ARP at once (as
 #       Linux netfront does on reconnect), then the guest's other
-#       processes (tb_vm_resume); xlr_guest_resume.  The vif
-#       sits on dc2's bridge down (no carrier: netfront not connected)
-#       until the VM is up
+#       processes (tb_vm_resume); xlr_guest_resume.
 #       mode bgp: dc1 withdraws the /32 at the suspend, dc2 announces it
 #       at UP
 #     4 xlr_src_destroy at dc1
 # Sets (CLOCK_REALTIME ns): MIG_T_START (= the pre-copy's TCP connection
 # is up) MIG_T_PRECOPY_END MIG_T_SUSPEND
-# MIG_T_SUSPENDED (guest suspended in xenstore) MIG_T_RESTORED (dc2's
-# xenstore side done, vif on dc2's bridge) MIG_T_UP
-# MIG_T_END, and MIG_PRECOPY_BYTES.  Needs WL (wl.py), BIN.
-
+# MIG_T_SUSPENDED (guest suspended in xenstore) MIG_T_BUILT (dc2's
+# domain built) MIG_T_VIF (vif on dc2's bridge) MIG_T_RESTORED (dc2's
+# xenstore side done) MIG_T_AWAY (src renamed --migratedaway) MIG_T_UP
+# MIG_T_END, and MIG_PRECOPY_BYTES; the blackout's steps also go to
+# RUN/marks.log.  Needs WL (wl.py), BIN.
+# Environment: TB_XL_STEPS_S (default 0.03) the time the steps after the
+# last pages take (restore to unpause: 0.03-0.05 s on a 2-core host at load
+# 2-4), taken off the sleep so that the blackout is BLACKOUT_S.
+#
+# The blackout's steps fork nothing: each used to be a handful of
+# xenstore-* and xs_ctl processes, 0.1-0.3 s a step on a busy host (the
+# blackout was 0.5-1.7 s for 0.3 asked, and longer since migrated reacts
+# to the --incoming rename, between that rename's and the unpause's
+# processes).
 tb_now() { date +%s%N; }
 
 # tb_stamp VAR: VAR = now (CLOCK_REALTIME ns, microsecond resolution)
@@ -50,13 +64,13 @@ tb_precopy() {
 	read -r MIG_PRECOPY_BYTES _ MIG_T_PRECOPY_START MIG_T_PRECOPY_END <<<"$out"
 }
 
-# tb_vm_freeze STOP|CONT: the paused guest runs nothing: every process of
-# the VM's namespace is stopped (its kernel stack, e.g. TCP timers, still
-# runs: a namespace has no pause)
+# tb_vm_freeze PIDS: the paused guest runs nothing: every process of the
+# VM's namespace (PIDS, from `ip netns pids`) is stopped (its kernel
+# stack, e.g. TCP timers, still runs: a namespace has no pause)
 tb_vm_freeze() {
 	local p
-	for p in $(ip netns pids "${TB}vm"); do
-		kill "-$1" "$p" 2>/dev/null || true
+	for p in $1; do
+		kill -STOP "$p" 2>/dev/null || true
 	done
 }
 
@@ -116,11 +130,97 @@ tb_vm_resume() {
 	done
 }
 
+# tb_prefetch: dc2's xtrd resolves the EIDs dc1's map-cache holds (the VM's
+# correspondents) before the VM runs there; a failure is only logged
+tb_prefetch() {
+	local eids
+	eids=$(tb_xtr dc1 --json map-cache |
+	    jq -r '.entries[] | select((.iid // 0) == 0) | .eid') || eids=
+	if [ -z "$eids" ]; then
+		tb_mark prefetch-none
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	tb_xtr dc2 --json prefetch $eids >"$RUN/prefetch.json" 2>&1 ||
+	    echo "testbed: prefetch at dc2 failed: $(tr -d '\n' <"$RUN/prefetch.json")" >&2
+	tb_mark prefetch-requested
+}
+
+# tb_vif_move START|END: netback makes the vif on dc2 and vif-bridge puts
+# it on the bridge: commands to xl_steps.py (vif1.0 was set down at the
+# suspend).  START (before dc2's xenstore steps, which it overlaps: ip
+# runs them while xl_steps.py writes) takes vif1.0 out of dc1; END (after
+# them, before hotplug-status connected) names it vif2.0 on dc2's bridge
 tb_vif_move() {
-	ip -n "${TB}dc1" link set vif1.0 nomaster
-	ip -n "${TB}dc1" link set vif1.0 netns "${TB}dc2"
-	ip -n "${TB}dc2" link set vif1.0 name vif2.0
-	ip -n "${TB}dc2" link set vif2.0 master xenbr0
+	local a=${TB}dc1 b=${TB}dc2
+	case $1 in
+	START) printf '%s\n' "ip $a link set vif1.0 nomaster" \
+	    "ip $a link set vif1.0 netns $b" ;;
+	END) printf '%s\n' "ipsync $a" "ip $b link set vif1.0 name vif2.0" \
+	    "ip $b link set vif2.0 master xenbr0" "ipsync $b" ;;
+	esac >&"$TB_XLS_IN"
+}
+
+# tb_xl_record FILE CMD...: the xenstore operations of the replay step CMD
+# (tests/lib/xl_migrate_replay.sh, tests/lib/xenstored.sh), done now, as
+# lines for bench/lib/xl_steps.py into FILE: writes, transactions,
+# introduce and the shim's domain table are recorded, reads are done (the
+# names and uuids they check do not change before the step runs).  Every
+# step of the blackout is recorded before it, so that the steps themselves
+# fork nothing: in the order xl makes them, by one process.
+# shellcheck disable=SC2317 # the overrides are called by the replay step
+tb_xl_record() {
+	local f=$1
+	shift
+	(
+		xenstore-write() { echo "write $1 ${2:-}"; }
+		xs_tx() { echo tx; cat; echo commit; }
+		_xs_bin() { echo _tb_xl_rec_ctl; }
+		_tb_xl_rec_ctl() { echo "$*"; }
+		xs_domain_set() { echo "state $1 ${*:2}"; }
+		xs_virq() { echo virq; }
+		echo "use $XS_FIXTURE_RUNDIR"
+		"$@"
+	) >"$f"
+}
+
+# xlr_dest_restore in two: the vif moves in between (tb_vif_move)
+tb_xl_restore1() { _xs_build_post 2 && xs_vif_add 2 0 "$TB_VM_MAC" xenbr0; }
+tb_xl_restore2() { xs_vif_backend_state 2 0 2 && xs_vif_hotplug 2 0 connected; }
+
+# tb_xl_prepare: the blackout's steps recorded into RUN/xl-*.cmd, and
+# bench/lib/xl_steps.py started (commands to FD TB_XLS_IN, answers on
+# TB_XLS_OUT) with its connections to both xenstoreds and its ip -batch in
+# dc1 and dc2 open
+tb_xl_prepare() {
+	local r=$RUN/xl f
+	xs_fixture_use "$RUN/xs-dc1"
+	tb_xl_record "$r-suspend.cmd" xlr_src_suspend 1 || return 1
+	tb_xl_record "$r-away.cmd" xlr_src_rename_away vm1 1 || return 1
+	xs_fixture_use "$RUN/xs-dc2"
+	tb_xl_record "$r-restore1.cmd" tb_xl_restore1 || return 1
+	tb_xl_record "$r-restore2.cmd" tb_xl_restore2 || return 1
+	tb_xl_record "$r-go.cmd" xlr_dest_go vm1 2 || return 1
+	f=$RUN/xl-steps.out
+	rm -f "$f"
+	mkfifo "$f"
+	exec {TB_XLS_OUT}<>"$f"
+	exec {TB_XLS_IN}> >(exec "$TB_PY" "$TB_REPO/bench/lib/xl_steps.py" \
+	    >"$f" 2>"$RUN/xl-steps.err")
+	printf '%s\n' "use $RUN/xs-dc1" "use $RUN/xs-dc2" \
+	    "ipsync ${TB}dc1" "ipsync ${TB}dc2" "sync ready" >&"$TB_XLS_IN"
+	tb_xl_wait ready f
+}
+
+# tb_xl_wait TAG VAR: VAR = the realtime (ns) at which xl_steps.py got to
+# "sync TAG" (no fork)
+tb_xl_wait() {
+	local tag t
+	read -r -t 30 -u "$TB_XLS_OUT" tag t ||
+	    tb_die "xl_steps.py: no answer for $1" || return 1
+	[ "$tag" = "$1" ] && [ "${t%% *}" != error ] ||
+	    tb_die "xl_steps.py: $tag $t (waiting for $1)" || return 1
+	printf -v "$2" '%s' "$t"
 }
 
 # the ip -batch processes of tb_migrate
@@ -128,12 +228,13 @@ tb_ipb_close() {
 	[ -n "${ipb:-}" ] && exec {ipb}>&-
 	[ -n "${TB_VMB_IN:-}" ] && eval "exec $TB_VMB_IN>&- $TB_VMB_OUT<&-"
 	[ -n "${TB_VMB_PID:-}" ] && wait "$TB_VMB_PID" 2>/dev/null
-	TB_VMB_IN="" TB_VMB_OUT="" ipb=""
+	[ -n "${TB_XLS_IN:-}" ] && eval "exec $TB_XLS_IN>&- $TB_XLS_OUT<&-"
+	TB_VMB_IN="" TB_VMB_OUT="" ipb="" TB_XLS_IN="" TB_XLS_OUT=""
 	return 0
 }
 
 tb_migrate() {
-	local mem=$1 blackout=$2 uuid left pids now
+	local mem=$1 blackout=$2 uuid pids bo_ns
 	xs_fixture_use "$RUN/xs-dc1"
 	uuid=$(xs_domain_uuid 1) || return 1
 	xs_fixture_use "$RUN/xs-dc2"
@@ -144,44 +245,58 @@ tb_migrate() {
 		    tb_die "departure refused" || return 1
 		tb_mark departure-announced
 	fi
-	tb_precopy "$((mem * 1048576))" || return 1
+	# the last pages take what the steps after them leave of the blackout
+	bo_ns=$(awk -v b="$blackout" -v r="${TB_XL_STEPS_S:-0.03}" \
+	    'BEGIN { l = b - r; printf "%d", (l > 0 ? l : 0) * 1e9 }')
+	tb_xl_prepare || { tb_ipb_close; return 1; }
+	tb_precopy "$((mem * 1048576))" || { tb_ipb_close; return 1; }
 	# the migration starts with the memory stream (the setup before it
 	# is this emulator's own process start-up, seconds on a busy host)
 	MIG_T_START=$MIG_T_PRECOPY_START
 	# the blackout as measured: from the VM's link cut (after it) to its
 	# link back (before it), so that no packet can pass within it
 	tb_vm_neigh_pin
-	tb_vm_freeze STOP
+	pids=$(ip netns pids "${TB}vm")
+	tb_vm_freeze "$pids"
 	ip -n "${TB}dc1" link set vif1.0 down
 	tb_stamp MIG_T_SUSPEND
+	# what xl does in the blackout, as one list to xl_steps.py: the
+	# suspend; the last pages (the rest of BLACKOUT_S); dc2's
+	# libxl__build_post and nic add, the vif on dc2's bridge, hotplug
+	# connected; src rename --migratedaway; dst rename and unpause
+	printf '%s\n' "file $RUN/xl-suspend.cmd" "sync suspended" \
+	    "until $((MIG_T_SUSPEND + bo_ns))" >&"$TB_XLS_IN"
+	tb_vif_move START
+	printf '%s\n' "file $RUN/xl-restore1.cmd" "sync built" >&"$TB_XLS_IN"
+	tb_vif_move END
+	printf '%s\n' "sync vif" "file $RUN/xl-restore2.cmd" "sync restored" \
+	    "file $RUN/xl-away.cmd" "sync away" \
+	    "file $RUN/xl-go.cmd" "sync up" >&"$TB_XLS_IN"
 	[ "$TB_MODE" = bgp ] && tb_bgp_withdraw dc1
-	xs_fixture_use "$RUN/xs-dc1"
-	xlr_src_suspend 1 || return 1
-	tb_stamp MIG_T_SUSPENDED
-	xs_fixture_use "$RUN/xs-dc2"
-	xlr_dest_restore 2 "$TB_VM_MAC" xenbr0 || return 1
-	tb_vif_move
-	tb_stamp MIG_T_RESTORED
-	tb_stamp now
-	left=$(awk -v b="$blackout" -v s="$MIG_T_SUSPEND" -v n="$now" \
-	    'BEGIN { l = b - (n - s) / 1e9; printf "%.3f", (l > 0 ? l : 0) }')
-	sleep "$left"
-	xs_fixture_use "$RUN/xs-dc1"
-	xlr_src_rename_away vm1 1 || return 1
-	xs_fixture_use "$RUN/xs-dc2"
-	pids=$(ip netns pids "${TB}vm")
 	# an ip -batch on dc2 (FD ipb) and one on the VM (commands to FD
-	# TB_VMB_IN, line-buffered answers on TB_VMB_OUT), started now: no
-	# fork between UP and the guest running
+	# TB_VMB_IN, line-buffered answers on TB_VMB_OUT), started in the
+	# blackout (after PIDS were listed): no fork between UP and the
+	# guest running
 	exec {ipb}> >(exec ip -n "${TB}dc2" -batch -)
 	coproc TB_VMB { exec stdbuf -oL ip -o -n "${TB}vm" -batch -; }
 	TB_VMB_IN=${TB_VMB[1]} TB_VMB_OUT=${TB_VMB[0]}
-	xlr_dest_go vm1 2 || { tb_ipb_close; return 1; }
+	if ! { tb_xl_wait suspended MIG_T_SUSPENDED &&
+	    tb_xl_wait built MIG_T_BUILT && tb_xl_wait vif MIG_T_VIF &&
+	    tb_xl_wait restored MIG_T_RESTORED &&
+	    tb_xl_wait away MIG_T_AWAY && tb_xl_wait up MIG_T_UP; }; then
+		tb_ipb_close
+		return 1
+	fi
 	tb_stamp MIG_T_UP
 	tb_vm_neigh_unpin "$TB_VMB_IN"
 	tb_vm_resume "$ipb" "$pids" "$TB_VMB_IN" "$TB_VMB_OUT"
 	tb_ipb_close
+	printf '%s\n' "suspend $MIG_T_SUSPEND" "suspended $MIG_T_SUSPENDED" \
+	    "built $MIG_T_BUILT" "vif-moved $MIG_T_VIF" \
+	    "restored $MIG_T_RESTORED" \
+	    "renamed-away $MIG_T_AWAY" "up $MIG_T_UP" >>"$RUN/marks.log"
 	[ "$TB_MODE" = bgp ] && tb_bgp_announce dc2
+	xs_fixture_use "$RUN/xs-dc2"
 	xlr_guest_resume 2 || return 1
 	xs_fixture_use "$RUN/xs-dc1"
 	xlr_src_destroy 1 || return 1
