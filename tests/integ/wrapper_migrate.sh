@@ -6,7 +6,11 @@
 #                the departure names the destination's RLOCs; the mapping is
 #                checked with lig for every EID; the remote checks went over
 #                the -s command
+#                and dst's xtrd was asked over it to prefetch the EIDs
+#                of src's map-cache (instance-ID 0 only, newest first)
 #   timeline     the table, and --json (parsed, every step and value)
+#   prefetch-failed  dst's xtrctl prefetch fails: logged, the migration
+#                goes on (exit 0); XL_MIGRATE_LISP_PREFETCH=0: not asked
 #   local        -s "": <host> is the receiving command, checks run here
 #   failure      xl migrate fails: exit 3, "still runs on this host", every
 #                EID registered again (POST /v1/database/add), and checked
@@ -66,6 +70,12 @@ case_passthrough() {
 		fail "passthrough: dst's migrated not asked over the -s command"
 	grep -q '^dst xtrctl --json status$' "$FAKE_SSH_LOG" ||
 		fail "passthrough: dst's xtrd not asked over the -s command"
+	grep -qx 'dst xtrctl --json prefetch 2001:db8:5::/48 203.0.113.0/25' "$FAKE_SSH_LOG" ||
+		fail "passthrough: no prefetch over the -s command: $(grep prefetch "$FAKE_SSH_LOG")"
+	[ "$(posted dst xtrd /v1/map-cache/prefetch)" = '{"eids": ["2001:db8:5::/48", "203.0.113.0/25"]}' ] ||
+		fail "passthrough: prefetch body [$(posted dst xtrd /v1/map-cache/prefetch)]"
+	grep -qF "map-cache prefetch: dst's xtrd asked to resolve 2 EIDs: 2 Map-Requests sent, 0 pending or rate-limited, 0 cached already, 0 local from this host's map-cache" \
+		"$T/out" || fail "passthrough: prefetch not logged: $(cat "$T/out")"
 	# the departure went out before xl migrate ran: order of requests
 	echo "checked passthrough"
 }
@@ -81,6 +91,7 @@ case_timeline() {
 	grep -qE '^away entry at source +src +50 +50$' "$T/out" || fail "timeline: away row"
 	grep -qE '^first packet redirected +src +100 +100$' "$T/out" || fail "timeline: redirect row"
 	grep -qE '^xl migrate \(wall clock\) +src +- +[0-9]+$' "$T/out" || fail "timeline: xl row"
+	grep -qE '^map-cache prefetch +dst +- +[0-9]+$' "$T/out" || fail "timeline: prefetch row"
 	reset_logs
 	"$wrapper" -s "$FAKE_SSH" --json web1 dst >"$T/out.json" 2>"$T/err" || rc=$?
 	[ "$rc" = 0 ] || fail "timeline --json: exit $rc: $(cat "$T/err")"
@@ -99,8 +110,33 @@ case_timeline() {
 	        "away entry at source": ("src", 50, 50),
 	        "first packet redirected": ("src", 100, 100)}
 	assert got == want, got
+	pf = j["prefetch"]
+	assert (pf["eids"], pf["sent"], pf["not_sent"], pf["cached"], pf["local"]) == (2, 2, 0, 0, 0), pf
+	assert isinstance(pf["took_ms"], int), pf
 	EOF
 	echo "checked timeline"
+}
+
+case_prefetch_failed() {
+	local rc=0 shim=$FAKE_SSH_ROOT/dst/bin/xtrctl
+	reset_logs
+	mv "$shim" "$shim.real"
+	printf '#!/bin/sh\ncase " $* " in *" prefetch "*) echo "xtrctl: no map-resolver configured (HTTP 409)" >&2; exit 1 ;; esac\nexec "%s" "$@"\n' \
+		"$shim.real" >"$shim"
+	chmod 755 "$shim"
+	"$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	mv "$shim.real" "$shim"
+	[ "$rc" = 0 ] || fail "prefetch-failed: exit $rc: $(cat "$T/err")"
+	grep -qF "map-cache prefetch on dst failed (exit 1: xtrctl: no map-resolver configured (HTTP 409)); the guest's first packets there will wait for Map-Requests" \
+		"$T/out" || fail "prefetch-failed: not logged: $(cat "$T/out")"
+	grep -q '^migrate' "$FAKE_XL_DIR/argv.log" || fail "prefetch-failed: xl migrate did not run"
+	! grep -q '^map-cache prefetch' "$T/out" || fail "prefetch-failed: a prefetch row"
+	reset_logs
+	rc=0
+	XL_MIGRATE_LISP_PREFETCH=0 "$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] || fail "prefetch off: exit $rc: $(cat "$T/err")"
+	! grep -q prefetch "$FAKE_SSH_LOG" "$T/out" || fail "prefetch off: prefetched anyway"
+	echo "checked prefetch-failed"
 }
 
 case_local() {
@@ -156,6 +192,7 @@ case_dry_run() {
 	[ "$rc" = 0 ] || fail "dry-run: exit $rc: $(cat "$T/err")"
 	grep -qF "dry run: preflight passed; would run:" "$T/out" || fail "dry-run: no plan"
 	grep -qF "migratectl departure web1 198.51.100.2" "$T/out" || fail "dry-run: departure not shown"
+	grep -qF "xtrctl prefetch <its EIDs>" "$T/out" || fail "dry-run: prefetch not shown"
 	grep -qF "xl migrate $(printf '%q ' -s "$FAKE_SSH" -e web1 dst | sed 's/ $//')" "$T/out" ||
 		fail "dry-run: xl command not shown: $(cat "$T/out")"
 	! grep -q '^migrate' "$FAKE_XL_DIR/argv.log" || fail "dry-run: xl migrate ran"
@@ -184,6 +221,7 @@ main() {
 	export XL_MIGRATE_LISP_VERIFY_S=5
 	case_passthrough
 	case_timeline
+	case_prefetch_failed
 	case_local
 	case_failure
 	case_unverified

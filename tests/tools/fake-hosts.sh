@@ -23,7 +23,9 @@
 # 198.51.100.1, dst RLOC 198.51.100.2, Map-Server 203.0.113.100 registered;
 # both migrated watch xenbr0; the Map-Resolver answers src's RLOC until
 # `xl migrate` succeeds (fake-xl's on-migrate hook switches it to dst's);
-# hypervisor virt_caps "pv hvm hap shadow".
+# hypervisor virt_caps "pv hvm hap shadow"; src's map-cache holds
+# 203.0.113.0/25, 2001:db8:5::/48 (newer) and 10.9.0.0/16 in instance-ID 7;
+# dst's prefetch answers 2 sent.
 #
 # Environment:
 #   WRAPPER_TEST_CLIS  fake (default): tests/tools/fake-migratectl and
@@ -116,6 +118,14 @@ _fh_defaults() {
 	  {"seq": 5, "t_ms": 900, "event": "smr-sent", "eid": "192.0.2.10/32"},
 	  {"seq": 6, "t_ms": 1050, "event": "dp-away", "eid": "192.0.2.10/32"},
 	  {"seq": 7, "t_ms": 1100, "event": "dp-away-redirect", "eid": "192.0.2.10/32"}]}'
+	fh_answer src xtrd GET_v1_map-cache '{"entries": [
+	  {"eid": "203.0.113.0/25", "rlocs": [{"addr": "198.51.100.9", "priority": 1, "weight": 100, "up": true}],
+	   "ttl": 1440, "installed_ms": 300, "negative": false, "action": "no-action"},
+	  {"eid": "10.9.0.0/16", "iid": 7, "rlocs": [], "ttl": 15, "installed_ms": 400, "negative": true, "action": "native-forward"},
+	  {"eid": "2001:db8:5::/48", "rlocs": [{"addr": "198.51.100.9", "priority": 1, "weight": 100, "up": true}],
+	   "ttl": 1440, "installed_ms": 500, "negative": false, "action": "no-action"}]}'
+	fh_answer dst xtrd POST_v1_map-cache_prefetch '{"sent": 2, "not_sent": 0, "cached": 0, "local": 0,
+	 "eids": [{"eid": "2001:db8:5::/48", "result": "sent"}, {"eid": "203.0.113.0/25", "result": "sent"}]}'
 	printf '5 web1 pv\n6 plain pvh\n7 hvm1 hvm\n' >"$FAKE_XL_DIR/domains"
 	echo "pv hvm hvm_directio pv_directio hap shadow" >"$FAKE_XL_DIR/virt_caps"
 	echo ok >"$FAKE_XL_DIR/migrate"
