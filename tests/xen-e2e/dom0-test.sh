@@ -291,7 +291,7 @@ create_once() {
 }
 
 t_create() {
-	local boot
+	local boot booted_at
 	render_cfg
 	# Under emulation the PVH guest's kernel sometimes triple-faults early
 	# in its boot (Xen: "d1v0 Triple fault - invoking HVM shutdown", the
@@ -303,6 +303,7 @@ t_create() {
 			return 1
 		fi
 		[ "$boot" -eq 2 ] || pass create
+		booted_at=$(date +%s)
 		wait_for "$GUEST_TIMEOUT" guest_up_or_gone || true
 		if guest_up; then
 			pass guest-boot
@@ -313,7 +314,7 @@ t_create() {
 			note "the guest died while booting ($(xl dmesg | grep -m 1 -o 'd[0-9]*v[0-9]* Triple fault.*')); creating it once more"
 			continue
 		fi
-		fail guest-boot "no 'E2E-GUEST: up' in $CONLOG after ${GUEST_TIMEOUT}s$(guest_gone && echo ' (the domain is gone)')"
+		fail guest-boot "no 'E2E-GUEST: up' in $CONLOG after $(( $(date +%s) - booted_at ))s$(guest_gone && echo " ('xl domid $NAME' fails: the domain is gone, or xl itself died)")"
 		debug_dump
 		return 1
 	done
