@@ -33,6 +33,11 @@
 #   --pxtr             add the PxTR and a non-LISP host streaming to the
 #                      VM through it (workload udp_n2v; in mode bgp the
 #                      host's site is a BGP AS like the client's)
+#   --prefetch "P..."  on off: mode full warms dc2's map-cache with the
+#                      EIDs of dc1's map-cache before the pre-copy (as
+#                      xl-migrate-lisp does: xtrctl prefetch) or not;
+#                      both ("on off") alternate trial by trial (default on;
+#                      trials/<n>/meta.env says PREFETCH=)
 #   --no-plot          skip bench/plot.sh
 # Environment: BIN (build/bin), KEEP_RUN=1 keeps the per-trial run
 # directories, BENCH_PFX namespace prefix (default bd<pid>-), TB_* (see
@@ -64,6 +69,8 @@ WL_SET=""
 POST=4
 OUT=""
 PLOT=1
+PREFETCHES=on
+PREFETCH=on
 TB=${BENCH_PFX:-bd$$-}
 WL_PIDS=()
 WL_SENDERS=()
@@ -73,6 +80,7 @@ die() { echo "downtime: $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
 
 parse() {
+	local p
 	while [ "$#" -gt 0 ]; do
 		case $1 in
 		--quick) KMS="500 6000"; LOSSES="0.2"; MEM=4; POST=3 ;;
@@ -90,11 +98,15 @@ parse() {
 		--post) POST=$2; shift ;;
 		--out) OUT=$2; shift ;;
 		--no-plot) PLOT=0 ;;
+		--prefetch) PREFETCHES=$2; shift ;;
 		--pxtr) export TB_PXTR=1 ;;
 		-h|--help) usage 0 ;;
 		*) echo "downtime: unknown option '$1'" >&2; usage 2 ;;
 		esac
 		shift
+	done
+	for p in $PREFETCHES; do
+		case $p in on|off) ;; *) die "--prefetch takes on and off, not '$p'" ;; esac
 	done
 	[ -n "$OUT" ] || OUT=$REPO/build/bench/$(date +%Y%m%d-%H%M%S)
 }
@@ -236,6 +248,7 @@ write_meta() {
 	LOSS=$loss
 	CORRUPT=$CORRUPT
 	TRIAL=$trial
+	PREFETCH=$PREFETCH
 	BLACKOUT_S=$BLACKOUT
 	MEM_MB=$MEM
 	MIG_T_START=$MIG_T_START
@@ -269,6 +282,8 @@ trial() {
 	mkdir -p "$RUN"
 	export WAN_RUNDIR=$RUN/wan
 	mkdir -p "$WAN_RUNDIR"
+	TB_PREFETCH=0
+	[ "$PREFETCH" = on ] && TB_PREFETCH=1
 	TB_KM=$km TB_LOSS=$loss TB_CORRUPT=$CORRUPT tb_up "$mode" ||
 	    { tb_down; echo "trial $n: testbed failed" >&2; return 1; }
 	phase up
@@ -286,8 +301,8 @@ trial() {
 	cp "$RUN"/*.log "$d/" 2>/dev/null || true
 	[ -n "${KEEP_RUN:-}" ] || rm -rf "$RUN"
 	"$TB_PY" bench/tools/analyze.py "$d" >>"$OUT/results.csv"
-	printf 'trial %s: %-6s %5s km loss %4s%% corrupt %s%% %-12s migration %.1fs  (%ss:%s ds)\n' \
-	    "$n" "$mode" "$km" "$loss" "$CORRUPT" "$WL_SET" \
+	printf 'trial %s: %-6s %5s km loss %4s%% corrupt %s%% %-12s prefetch %-3s migration %.1fs  (%ss:%s ds)\n' \
+	    "$n" "$mode" "$km" "$loss" "$CORRUPT" "$WL_SET" "$PREFETCH" \
 	    "$(awk -v a="$MIG_T_START" -v b="$MIG_T_UP" 'BEGIN { print (b - a) / 1e9 }')" \
 	    "$(($(date +%s) - t0))" "$TRIAL_PHASES"
 }
@@ -321,9 +336,11 @@ main() {
 					CORRUPT=$corrupt
 					for t in $(seq "$TRIALS"); do
 						for WL_SET in $sets; do
+						for PREFETCH in $PREFETCHES; do
 							n=$((n + 1))
 							trial "$n" "$mode" "$km" "$loss" "$t" ||
-							    echo "trial $n ($mode $km km $loss% corrupt $CORRUPT%) failed" >&2
+							    echo "trial $n ($mode $km km $loss% corrupt $CORRUPT% prefetch $PREFETCH) failed" >&2
+						done
 						done
 					done
 				done

@@ -6,7 +6,9 @@
 #   tb_migrate MEM_MB BLACKOUT_S
 #     1 dc2: xl's receiver creates "vm1--incoming" (xlr_dest_create)
 #       mode full: dc1's migrated is told of the departure (as the xl
-#       migrate wrapper does), so dc1's xtrd keeps an away entry
+#       migrate wrapper does), so dc1's xtrd keeps an away entry; with
+#       TB_PREFETCH=1 dc2's xtrd then resolves the EIDs of dc1's
+#       map-cache (tb_prefetch, as the wrapper does)
 #       the xenstore steps of the blackout are recorded (tb_xl_prepare)
 #       and bench/lib/xl_steps.py, which will make them, is started
 #     2 pre-copy: MEM_MB MiB over one TCP connection dc1 -> dc2 across the
@@ -244,6 +246,7 @@ tb_migrate() {
 		tb_mig dc1 departure vm1 192.0.2.2 >/dev/null ||
 		    tb_die "departure refused" || return 1
 		tb_mark departure-announced
+		if [ "${TB_PREFETCH:-0}" = 1 ]; then tb_prefetch; fi
 	fi
 	# the last pages take what the steps after them leave of the blackout
 	bo_ns=$(awk -v b="$blackout" -v r="${TB_XL_STEPS_S:-0.03}" \
