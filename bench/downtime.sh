@@ -24,7 +24,10 @@
 #   --trials N         trials per point (default 1)
 #   --blackout S       stop-and-copy blackout in seconds (default 0.3)
 #   --mem MB           VM memory sent in pre-copy (default 8; --quick 4)
-#   --workloads "W.."  udp tcp http (default all)
+#   --workloads "W.."  udp tcp http (default all); v2c: the VM -> client
+#                      UDP stream of udp alone (a streaming server whose
+#                      client sends nothing, so nothing reaches dc2 before
+#                      the VM is up)
 #   --separate         one trial per workload, as the thesis ran them
 #                      (default: all workloads at once in one trial)
 #   --post S           seconds the workloads run after the VM is up
@@ -147,8 +150,10 @@ wl_start() {
 	local d=$1
 	WL_PIDS=()
 	WL_SENDERS=()
-	if has udp; then
+	if has udp || has v2c; then
 		wl_bg ch "$d/udp_v2c.err" "$TB_PY" "$WL" udp-recv 9001 600 "$d/udp_v2c.recv"
+	fi
+	if has udp; then
 		wl_bg vm "$d/udp_c2v.err" "$TB_PY" "$WL" udp-recv 9002 600 "$d/udp_c2v.recv"
 		tb_pxtr_on && wl_bg vm "$d/udp_n2v.err" "$TB_PY" "$WL" udp-recv \
 		    9003 600 "$d/udp_n2v.recv"
@@ -162,9 +167,11 @@ wl_start() {
 		    -b 0.0.0.0 8080
 	fi
 	sleep 0.5
-	if has udp; then
+	if has udp || has v2c; then
 		wl_bg vm "$d/udp_v2c.err2" "$TB_PY" "$WL" udp-send "$TB_CH_IP" 9001 \
 		    200 1000 600 "$d/udp_v2c.sent"
+	fi
+	if has udp; then
 		wl_bg ch "$d/udp_c2v.err2" "$TB_PY" "$WL" udp-send "$TB_VM_IP" 9002 \
 		    200 1000 600 "$d/udp_c2v.sent"
 		tb_pxtr_on && wl_bg nl "$d/udp_n2v.err2" "$TB_PY" "$WL" udp-send \
@@ -186,7 +193,8 @@ WL_WARMUP=1.5
 wl_warm() {
 	local d=$1 f
 	local -a logs=()
-	has udp && logs+=("$d/udp_v2c.recv" "$d/udp_c2v.recv")
+	{ has udp || has v2c; } && logs+=("$d/udp_v2c.recv")
+	has udp && logs+=("$d/udp_c2v.recv")
 	has udp && tb_pxtr_on && logs+=("$d/udp_n2v.recv")
 	has tcp && logs+=("$d/tcp.log")
 	has http && logs+=("$d/http.log")
