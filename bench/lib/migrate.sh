@@ -38,14 +38,15 @@
 # MIG_T_END, and MIG_PRECOPY_BYTES; the blackout's steps also go to
 # RUN/marks.log.  Needs WL (wl.py), BIN.
 # Environment: TB_XL_STEPS_S (default 0.03) the time the steps after the
-# last pages take (restore to unpause: 0.03-0.05 s on a 2-core host at load
-# 2-4), taken off the sleep so that the blackout is BLACKOUT_S.
+# last pages take (restore to unpause: 0.03-0.09 s on a 2-core host at load
+# 4-7), taken off the sleep so that the blackout is BLACKOUT_S.
 #
 # The blackout's steps fork nothing: each used to be a handful of
 # xenstore-* and xs_ctl processes, 0.1-0.3 s a step on a busy host (the
-# blackout was 0.5-1.7 s for 0.3 asked, and longer since migrated reacts
+# blackout was 0.5-3.3 s for 0.3 asked, and longer since migrated reacts
 # to the --incoming rename, between that rename's and the unpause's
-# processes).
+# processes: bench/results/20261125-blackout.md).
+
 tb_now() { date +%s%N; }
 
 # tb_stamp VAR: VAR = now (CLOCK_REALTIME ns, microsecond resolution)
