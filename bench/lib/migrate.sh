@@ -106,7 +106,7 @@ tb_vm_neigh_unpin() {
 	done <<<"${TB_VM_NEIGH:-}"
 }
 
-# tb_vm_resume FD PIDS VMFD VMFD_OUT: the guest runs again at dc2.  As with Linux
+# tb_vm_resume FD PIDS VMFD VMFD_OUT FD_OUT: the guest runs again at dc2.  As with Linux
 # netfront (netback_changed -> netdev_notify_peers on
 # XenbusStateConnected), the gratuitous ARP follows the unpause at once:
 # the vif's carrier comes up (a line to the `ip -batch` already running on
@@ -124,6 +124,16 @@ tb_vm_resume() {
 		echo "link show dev eth0" >&"$3"
 		read -r -t 2 -u "$4" line || break
 		case $line in *" state UP "*) break ;; esac
+	done
+	# nor before dc2's bridge forwards what its vif receives: the port
+	# leaves "disabled" when linkwatch reports vif2.0's carrier, which
+	# can come after eth0's (seen: the 55-datagram catch-up burst of the
+	# first 30 ms after up lost in 1 trial of 5, xtrd never saw it).
+	# Asked of dc2's ip -batch (FD 1 in, FD 5 out), no fork.
+	for ((i = 0; i < 2000; i++)); do
+		echo "link show dev vif2.0" >&"$1"
+		read -r -t 2 -u "$5" line || break
+		case $line in *"bridge_slave state forwarding"*) break ;; esac
 	done
 	[ -n "${TB_NETFRONT_PID:-}" ] &&
 	    { kill -CONT "$TB_NETFRONT_PID" 2>/dev/null || true; }
@@ -229,10 +239,11 @@ tb_xl_wait() {
 # the ip -batch processes of tb_migrate
 tb_ipb_close() {
 	[ -n "${ipb:-}" ] && exec {ipb}>&-
+	[ -n "${ipbo:-}" ] && exec {ipbo}<&-
 	[ -n "${TB_VMB_IN:-}" ] && eval "exec $TB_VMB_IN>&- $TB_VMB_OUT<&-"
 	[ -n "${TB_VMB_PID:-}" ] && wait "$TB_VMB_PID" 2>/dev/null
 	[ -n "${TB_XLS_IN:-}" ] && eval "exec $TB_XLS_IN>&- $TB_XLS_OUT<&-"
-	TB_VMB_IN="" TB_VMB_OUT="" ipb="" TB_XLS_IN="" TB_XLS_OUT=""
+	TB_VMB_IN="" TB_VMB_OUT="" ipb="" ipbo="" TB_XLS_IN="" TB_XLS_OUT=""
 	return 0
 }
 
@@ -253,6 +264,9 @@ tb_migrate() {
 	bo_ns=$(awk -v b="$blackout" -v r="${TB_XL_STEPS_S:-0.03}" \
 	    'BEGIN { l = b - r; printf "%d", (l > 0 ? l : 0) * 1e9 }')
 	tb_xl_prepare || { tb_ipb_close; return 1; }
+	# dc2's ip -batch answers through a FIFO (tb_vm_resume reads it)
+	rm -f "$RUN/ipb-dc2.out"
+	mkfifo "$RUN/ipb-dc2.out" || { tb_ipb_close; return 1; }
 	tb_precopy "$((mem * 1048576))" || { tb_ipb_close; return 1; }
 	# the migration starts with the memory stream (the setup before it
 	# is this emulator's own process start-up, seconds on a busy host)
@@ -281,7 +295,9 @@ tb_migrate() {
 	# TB_VMB_IN, line-buffered answers on TB_VMB_OUT), started in the
 	# blackout (after PIDS were listed): no fork between UP and the
 	# guest running
-	exec {ipb}> >(exec ip -n "${TB}dc2" -batch -)
+	exec {ipbo}<>"$RUN/ipb-dc2.out"
+	exec {ipb}> >(exec stdbuf -oL ip -o -d -n "${TB}dc2" -batch - \
+	    >"$RUN/ipb-dc2.out")
 	coproc TB_VMB { exec stdbuf -oL ip -o -n "${TB}vm" -batch -; }
 	TB_VMB_IN=${TB_VMB[1]} TB_VMB_OUT=${TB_VMB[0]}
 	if ! { tb_xl_wait suspended MIG_T_SUSPENDED &&
@@ -293,7 +309,7 @@ tb_migrate() {
 	fi
 	tb_stamp MIG_T_UP
 	tb_vm_neigh_unpin "$TB_VMB_IN"
-	tb_vm_resume "$ipb" "$pids" "$TB_VMB_IN" "$TB_VMB_OUT"
+	tb_vm_resume "$ipb" "$pids" "$TB_VMB_IN" "$TB_VMB_OUT" "$ipbo"
 	tb_ipb_close
 	printf '%s\n' "suspend $MIG_T_SUSPEND" "suspended $MIG_T_SUSPENDED" \
 	    "built $MIG_T_BUILT" "vif-moved $MIG_T_VIF" \
