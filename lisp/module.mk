@@ -4,7 +4,7 @@
 LIBS += lisp
 lisp_SRCS := lisp/err.c lisp/nonce.c lisp/addr.c lisp/record.c \
 	lisp/map_request.c lisp/map_reply.c lisp/map_register.c lisp/ecm.c \
-	lisp/data_hdr.c lisp/auth.c
+	lisp/data_hdr.c lisp/auth.c lisp/hkdf.c
 lisp_PKGS := libcrypto
 
 LISP_TEST_BASE := common/cursor.c common/addr.c lisp/err.c lisp/addr.c
@@ -43,6 +43,10 @@ UNIT_TESTS += test_lisp_ecm
 test_lisp_ecm_SRCS := tests/unit/test_lisp_ecm.c common/cursor.c \
 	common/addr.c lisp/err.c lisp/ecm.c
 test_lisp_ecm_PKGS := cmocka
+
+UNIT_TESTS += test_lisp_hkdf
+test_lisp_hkdf_SRCS := tests/unit/test_lisp_hkdf.c lisp/hkdf.c
+test_lisp_hkdf_PKGS := cmocka libcrypto
 
 UNIT_TESTS += test_lisp_data_hdr test_lisp_misc
 test_lisp_data_hdr_SRCS := tests/unit/test_lisp_data_hdr.c common/cursor.c \
