@@ -139,7 +139,7 @@ rt_apply() {
 }
 
 capture_start() {
-	ip netns exec "${PFX}dst" tcpdump -i any -U -n -s 160 \
+	ip netns exec "${PFX}dst" tcpdump -i any --immediate-mode -U -n -s 160 \
 	    --time-stamp-precision=nano -w "$RUN/$1.pcap" \
 	    'arp or (udp port 4342)' >/dev/null 2>&1 &
 	TCPDUMP=$!

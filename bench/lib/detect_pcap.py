@@ -4,8 +4,8 @@
 Usage: detect_pcap.py POLICY PCAP STAMPS [OFFSET]
 
 POLICY  arrival | rename (migrated's register_at of that phase)
-PCAP    tcpdump -i any -w of the destination Dom0's namespace (pcap, us or
-        ns timestamps, LINUX_SLL or LINUX_SLL2)
+PCAP    tcpdump -i any --immediate-mode -w of the destination Dom0's
+        namespace (pcap, us or ns timestamps, LINUX_SLL or LINUX_SLL2)
 STAMPS  one line per run: "RUN BEFORE AFTER [X Y UNPAUSED]": BEFORE and
         AFTER are the CLOCK_REALTIME instants (bash $EPOCHREALTIME,
         seconds) just before and just after the xenstore transaction that

@@ -25,12 +25,7 @@ DP_V6SITES=c		# c: IPv6 RLOC only; a, b: IPv4 and IPv6
 
 start_capture() {
 	command -v tcpdump >/dev/null || return 0
-	ip netns exec "${PFX}br" tcpdump -i br0 -U --immediate-mode -s 256 \
-	    -w "$RUN/u.pcap" udp port 4341 >/dev/null 2>"$RUN/tcpdump.err" &
-	CAP_PID=$!
-	XTR_PIDS="$XTR_PIDS $CAP_PID"
-	xtr_wait 10 grep -q "listening on" "$RUN/tcpdump.err" ||
-	    die "tcpdump did not start"
+	xtr_capture "${PFX}br" br0 "$RUN/u.pcap" -s 256 udp port 4341
 }
 
 # first_contact FROM TO: 3 pings, the first one included, must all answer
@@ -98,10 +93,9 @@ check_pmtu() {
 	[ "$(xtr_counter a dp_pmtu_icmp)" -gt 0 ] || die "xtrd sent no ICMP"
 }
 
-check_tshark() {
-	[ -n "${CAP_PID:-}" ] || { echo "no tcpdump: tshark check skipped"; return 0; }
-	command -v tshark >/dev/null || { echo "no tshark: check skipped"; return 0; }
-	kill -INT "$CAP_PID"; sleep 0.5
+# tshark_pairs: tshark decodes, in the capture as it is written, a LISP
+# data packet for each inner pair pinged, over IPv4 and IPv6 outer headers
+tshark_pairs() {
 	tshark -r "$RUN/u.pcap" -d udp.port==4341,lisp-data -T fields \
 	    -E separator='|' -e frame.protocols -e ip.src -e ip.dst \
 	    -e ipv6.src -e ipv6.dst -e lisp-data.flags.nonce \
@@ -135,6 +129,13 @@ check_tshark() {
 	if outer != {"ip", "ipv6"}:
 	    sys.exit("tshark: expected IPv4 and IPv6 outer headers")
 	PY
+}
+
+check_tshark() {
+	[ -n "${CAP_PID:-}" ] || { echo "no tcpdump: tshark check skipped"; return 0; }
+	command -v tshark >/dev/null || { echo "no tshark: check skipped"; return 0; }
+	xtr_capture_stop 10 tshark_pairs
+	tshark_pairs
 }
 
 check_counters() {

@@ -55,21 +55,16 @@ vm_up() {
 
 # capture NAME: tcpdump on the guest's link into RUN/NAME.pcap
 capture() {
-	# not dp_in (a function: $! would be its subshell, not tcpdump)
-	# (immediate: a TPACKET_V3 block otherwise waits in the ring and is
-	# lost when tcpdump is stopped)
-	ip netns exec "${PFX}vm" tcpdump -i eth0 --immediate-mode -U -n \
-	    -w "$RUN/$1.pcap" 'arp or icmp6' >"$RUN/$1.tcpdump" 2>&1 &
-	CAP_PID=$!
-	XTR_PIDS="$XTR_PIDS $CAP_PID"
-	xtr_wait 5 grep -q "listening on" "$RUN/$1.tcpdump" ||
-	    die "tcpdump did not start: $(cat "$RUN/$1.tcpdump")"
+	xtr_capture "${PFX}vm" eth0 "$RUN/$1.pcap" 'arp or icmp6'
 }
 
+# capture_end NAME: once the guest's own frames are in the file (has),
+# 1 s more for an answer that must not come (xtrd answers within ms when
+# it does), then stop
 capture_end() {
-	sleep 1		# answers are immediate; tcpdump then writes them
-	kill "$CAP_PID" 2>/dev/null || true	# -U: every frame written
-	wait "$CAP_PID" 2>/dev/null || true
+	xtr_wait 10 has "$1" || true
+	sleep 1
+	xtr_capture_stop
 }
 
 # count PCAP FILTER: frames of PCAP that match the tshark display FILTER
@@ -77,15 +72,19 @@ count() {
 	tshark -n -r "$RUN/$1.pcap" -Y "$2" 2>/dev/null | wc -l
 }
 
-# seen PCAP: the capture holds what the guest sent (no vacuous pass)
-seen() {
+# has PCAP: the capture holds what the guest sent
+has() {
 	[ "$(count "$1" "arp.opcode == 1 && arp.src.proto_ipv4 == $VM4 &&
 	    arp.dst.proto_ipv4 == $VM4")" -ge 1 ] &&
 	[ "$(count "$1" "arp.opcode == 1 && arp.src.proto_ipv4 == 0.0.0.0 &&
 	    arp.dst.proto_ipv4 == $VM4")" -ge 1 ] &&
 	[ "$(count "$1" "icmpv6.type == 135 && ipv6.src == :: &&
-	    icmpv6.nd.ns.target_address == $VM6")" -ge 1 ] ||
-	    die "the $1 capture lacks the guest's GARP, probe or DAD"
+	    icmpv6.nd.ns.target_address == $VM6")" -ge 1 ]
+}
+
+# seen PCAP: has, or fail (no vacuous pass)
+seen() {
+	has "$1" || die "the $1 capture lacks the guest's GARP, probe or DAD"
 }
 
 send() {
@@ -112,7 +111,7 @@ check_b() {
 	dp_in vm ip addr add "$VM6/64" dev eth0 nodad
 	dp_in vm ping -c 1 -W 1 10.1.0.10 >/dev/null 2>&1 || true
 	dp_in vm ping -6 -c 1 -W 1 2001:db8:1::10 >/dev/null 2>&1 || true
-	capture_end
+	capture_end b
 	seen b
 	dp_in b ip route get "$VM4" | grep -q "dev lisp" ||
 	    echo "note: B routes $VM4: $(dp_in b ip route get "$VM4")"
@@ -160,7 +159,7 @@ check_a() {
 	send -t garp -a "$VM4" -c 2 -w 100
 	send -t probe -a "$VM4"
 	send -t dad -a "$VM6"
-	capture_end
+	capture_end a
 	seen a
 	n=$(count a "$CLAIM4")
 	[ "$n" = 0 ] || { tshark -n -r "$RUN/a.pcap" -Y "$CLAIM4";

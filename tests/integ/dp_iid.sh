@@ -16,18 +16,15 @@ DP_EXTRA_CONF='instance_id = 7'
 
 capture() {
 	command -v tcpdump >/dev/null && command -v tshark >/dev/null || return 0
-	ip netns exec "${PFX}br" tcpdump -i br0 -U --immediate-mode -s 256 \
-	    -w "$RUN/u.pcap" udp port 4341 >/dev/null 2>"$RUN/tcpdump.err" &
-	CAP_PID=$!
-	XTR_PIDS="$XTR_PIDS $CAP_PID"
-	xtr_wait 10 grep -q "listening on" "$RUN/tcpdump.err" ||
-	    die "tcpdump did not start"
+	xtr_capture "${PFX}br" br0 "$RUN/u.pcap" -s 256 udp port 4341
 }
 
 check_tshark() {
 	local f
 	[ -n "${CAP_PID:-}" ] || { echo "no tcpdump/tshark: check skipped"; return 0; }
-	kill -INT "$CAP_PID"; sleep 0.5
+	xtr_capture_stop 10 sh -c "tshark -r '$RUN/u.pcap' \
+	    -d udp.port==4341,lisp-data -Y 'lisp-data.iid == 7' 2>/dev/null |
+	    grep -q ."
 	f=$(tshark -r "$RUN/u.pcap" -d udp.port==4341,lisp-data -T fields \
 	    -e lisp-data.flags.iid -e lisp-data.iid 2>/dev/null | sort -u)
 	echo "tshark I flag / IID: $f"

@@ -86,10 +86,10 @@ stream() {
 	if [ -n "${DP_DEBUG:-}" ]; then
 		dp_in b ip -ts monitor neigh dev site0 > "$RUN/neigh.log" 2>&1 &
 		XTR_PIDS="$XTR_PIDS $!"
-		dp_in b tcpdump -i any -U -s 128 -w "$RUN/b.pcap" \
+		dp_in b tcpdump -i any --immediate-mode -U -s 128 -w "$RUN/b.pcap" \
 		    udp port 9000 or udp port 4341 or arp >/dev/null 2>&1 &
 		XTR_PIDS="$XTR_PIDS $!"
-		dp_in vm tcpdump -i eth0 -U -s 128 -w "$RUN/vm.pcap" \
+		dp_in vm tcpdump -i eth0 --immediate-mode -U -s 128 -w "$RUN/vm.pcap" \
 		    >/dev/null 2>&1 &
 		XTR_PIDS="$XTR_PIDS $!"
 		sleep 0.5

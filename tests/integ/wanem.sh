@@ -289,7 +289,7 @@ test_vlan() {
 	local td n
 
 	link
-	ip netns exec "$NS_B" timeout 20 tcpdump -c 2 -nei e0 vlan 100 \
+	ip netns exec "$NS_B" timeout 20 tcpdump --immediate-mode -c 2 -nei e0 vlan 100 \
 	    >"$WAN_RUNDIR/vlan" 2>/dev/null &
 	td=$!
 	sleep 2

@@ -43,11 +43,7 @@ write_confs() {
 
 start_capture() {
 	command -v tcpdump >/dev/null || return 0
-	ip netns exec "${PFX}ms" tcpdump -i eth0 -U -w "$RUN/ms.pcap" \
-	    udp port 4342 >/dev/null 2>&1 &
-	CAP_PID=$!
-	XTR_PIDS="$XTR_PIDS $CAP_PID"
-	sleep 1
+	xtr_capture "${PFX}ms" eth0 "$RUN/ms.pcap" udp port 4342
 }
 
 check_registrations() {
@@ -76,15 +72,12 @@ check_api_tcp() {
 	[ "$(stat -c %a "$RUN/a.sock")" = 600 ] || die "API socket not 0600"
 }
 
-check_tshark() {
-	local json
-	[ -n "${CAP_PID:-}" ] || { echo "no tcpdump: tshark check skipped"; return 0; }
-	command -v tshark >/dev/null || { echo "no tshark: check skipped"; return 0; }
-	kill -INT "$CAP_PID"; sleep 0.5
-	json=$(tshark -r "$RUN/ms.pcap" -T json -d udp.port==4342,lisp 2>/dev/null)
-	printf '%s' "$json" > "$RUN/ms.json"
-	# Map-Register (type 3) carrying A's EID, with the want-notify flag,
-	# and a Map-Notify (type 4) answering it, both decoded by tshark.
+# tshark_regs: tshark decodes, in the capture as it is written, a
+# Map-Register (type 3) for each EID of A and B, with the want-notify
+# flag, and a Map-Notify (type 4) answering each
+tshark_regs() {
+	tshark -r "$RUN/ms.pcap" -T json -d udp.port==4342,lisp \
+	    2>/dev/null > "$RUN/ms.json" || true
 	python3 - "$RUN/ms.json" <<-'PY'
 	import json, sys
 	pk = json.load(open(sys.argv[1]))
@@ -119,6 +112,13 @@ check_tshark() {
 	if wmn == 0:
 	    sys.exit("tshark: no Map-Register with the M bit")
 	PY
+}
+
+check_tshark() {
+	[ -n "${CAP_PID:-}" ] || { echo "no tcpdump: tshark check skipped"; return 0; }
+	command -v tshark >/dev/null || { echo "no tshark: check skipped"; return 0; }
+	xtr_capture_stop 10 tshark_regs
+	tshark_regs
 }
 
 check_resolution() {

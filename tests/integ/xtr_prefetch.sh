@@ -30,20 +30,15 @@ CAP_PID=
 
 # capture: tcpdump on b's underlay link into RUN/b.pcap
 capture() {
-	# not dp_in (a function: $! would be its subshell, not tcpdump)
-	ip netns exec "${PFX}b" tcpdump -i eth0 --immediate-mode -U -n \
-	    -w "$RUN/b.pcap" 'udp port 4341 or udp port 4342' \
-	    >"$RUN/tcpdump.log" 2>&1 &
-	CAP_PID=$!
-	XTR_PIDS="$XTR_PIDS $CAP_PID"
-	xtr_wait 5 grep -q "listening on" "$RUN/tcpdump.log" ||
-	    die "tcpdump did not start: $(cat "$RUN/tcpdump.log")"
+	xtr_capture "${PFX}b" eth0 "$RUN/b.pcap" 'udp port 4341 or udp port 4342'
 }
 
+# capture_end: once c's echo to hb's last datagram (the last frame of the
+# test, its answer seen by send_one) is in the file, every earlier frame is
 capture_end() {
-	sleep 0.5
-	kill "$CAP_PID" 2>/dev/null || true	# -U: every frame written
-	wait "$CAP_PID" 2>/dev/null || true
+	xtr_capture_stop 10 sh -c "tshark -n -r '$RUN/b.pcap' \
+	    -d udp.port==4341,lisp-data -Y 'ip.src == 192.0.2.3 &&
+	    ip.dst == 192.0.2.2 && lisp-data' 2>/dev/null | grep -q ."
 }
 
 # send_one HOST DST: one datagram from HOST to DST:5000, answered by

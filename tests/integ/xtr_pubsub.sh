@@ -53,12 +53,9 @@ trap xtr_cleanup EXIT
 rm -rf "$RUN"
 xtr_net ms:100 a:1 c:3
 write_confs
+CAP_PID=
 if command -v tcpdump >/dev/null; then
-	ip netns exec "${PFX}ms" tcpdump -i eth0 -U -w "$RUN/ms.pcap" \
-	    udp port 4342 >/dev/null 2>&1 &
-	XTR_PIDS="$XTR_PIDS $!"
-	CAP=$!
-	sleep 1
+	xtr_capture "${PFX}ms" eth0 "$RUN/ms.pcap" udp port 4342
 fi
 xtr_start ms "$RUN/ms.conf"
 xtr_start a "$RUN/a.conf"
@@ -89,8 +86,10 @@ xtr_wait 3 bash -c "[ \$($BIN/xtrctl -s $RUN/ms.sock --json timeline | jq '[.eve
     die "the MS saw no Map-Notify-Ack"
 [ "$(xtr_counter ms drop_unsolicited_notify)" = 0 ] || die "MS dropped acks"
 xtr_ctl c map-cache
-if [ -n "${CAP:-}" ] && command -v tshark >/dev/null; then
-	kill -INT "$CAP"; sleep 0.5
+if [ -n "$CAP_PID" ] && command -v tshark >/dev/null; then
+	# the Map-Notify-Acks (type 5) C sent are in the file before it stops
+	xtr_capture_stop 10 sh -c "tshark -r '$RUN/ms.pcap' \
+	    -d udp.port==4342,lisp -Y 'lisp.type == 5' 2>/dev/null | grep -q ."
 	tshark -r "$RUN/ms.pcap" -V -d udp.port==4342,lisp 2>/dev/null |
 	    grep -i -E "xtr-id|notify" | sort | uniq -c | head -n 10
 fi

@@ -340,7 +340,7 @@ t_migrate() {
 	local before after rc=0 tpid start mpid
 	before=$(domid_of "$NAME")
 	: > "$ARPLOG"
-	tcpdump -i "$BRIDGE" -n -e -l arp > "$ARPLOG" 2>/tmp/tcpdump.err &
+	tcpdump -i "$BRIDGE" --immediate-mode -n -e -l arp > "$ARPLOG" 2>/tmp/tcpdump.err &
 	tpid=$!
 	wait_for 10 grep -q listening /tmp/tcpdump.err ||
 		fail tcpdump "tcpdump did not start: $(cat /tmp/tcpdump.err)"

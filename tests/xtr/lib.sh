@@ -111,6 +111,44 @@ xtr_wait() {
 	return 1
 }
 
+# xtr_capture NS IFACE FILE [OPTION...] FILTER...: tcpdump on IFACE of
+# namespace NS into FILE, in the background (CAP_PID, killed by
+# xtr_cleanup); returns once it listens.  --immediate-mode: each frame
+# reaches tcpdump as it arrives.  Without it libpcap's TPACKET_V3 ring
+# hands tcpdump a block only when the block is full or its retire timer
+# fires, and the block still held when tcpdump is stopped is lost (seen on
+# kernel 6.18: "18 packets received by filter, 0 packets captured").
+# -U: each frame is written to FILE as soon as tcpdump has it.
+xtr_capture() {
+	local ns=$1 ifc=$2 file=$3
+	shift 3
+	ip netns exec "$ns" tcpdump -i "$ifc" --immediate-mode -U -n \
+	    -w "$file" "$@" >/dev/null 2>"$file.err" &
+	CAP_PID=$!
+	XTR_PIDS="$XTR_PIDS $CAP_PID"
+	xtr_wait 10 grep -q "listening on" "$file.err" ||
+	    die "tcpdump did not start: $(cat "$file.err")"
+}
+
+# xtr_capture_stop [SECONDS CMD...]: stop the capture of xtr_capture and
+# wait until tcpdump has closed its file.  With CMD, first wait up to
+# SECONDS until CMD (reading the file as it is written) succeeds: a frame
+# the kernel has queued but tcpdump not yet read (a busy machine) is lost
+# when tcpdump stops, so the frames a test needs are waited for, not hoped
+# for after a fixed sleep.
+xtr_capture_stop() {
+	local secs
+	[ -n "${CAP_PID:-}" ] || return 0
+	if [ $# -gt 0 ]; then
+		secs=$1
+		shift
+		xtr_wait "$secs" "$@" ||
+		    echo "capture: '$*' still false after ${secs}s" >&2
+	fi
+	kill -INT "$CAP_PID" 2>/dev/null || true
+	wait "$CAP_PID" 2>/dev/null || true
+}
+
 # xtr_counter NODE NAME: the value of one counter
 xtr_counter() {
 	xtr_jq "$1" ".counters.$2" counters
