@@ -96,6 +96,7 @@ struct domain {
 	int		nmoved;
 	int		redirected;	/* EIDs handed to moved_to at suspend */
 	uint64_t	t_seen_us;
+	uint64_t	t_name_read_us;	/* name read at an announcement */
 };
 
 struct domtab {

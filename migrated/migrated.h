@@ -5,7 +5,9 @@
  *   capture.c   pcap     -> mig_frame()
  *   api.c       our API  -> mig_vif_hook(), mig_departure(), json_out.c
  *   mover.c     decides (domains.c, eid_policy.c) and tells xtrd
- *               (xtr_client.c); records timelines (timeline.c)
+ *               (xtr_client.c); records timelines (timeline.c); reads a
+ *               domain's name ahead of its watch (xsw_read_name()) when
+ *               a domain not running here by our name announces itself
  *   migrated.c  main(), the poll loop, signals
  */
 #ifndef MIG_MIGRATED_H

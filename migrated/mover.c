@@ -22,9 +22,11 @@
 #include "migrated.h"
 #include "mono.h"
 #include "timeline.h"
+#include "xs_watch.h"
 #include "xtr_client.h"
 
 #define DBPOLL_MS	2
+#define NAME_REREAD_US	100000	/* per domain, see rename_ahead() */
 
 enum job_stage { J_FREE, J_ADD_SENT, J_WAIT_NOTIFY, J_SMR_SENT, J_REMOVE_SENT };
 
@@ -835,6 +837,37 @@ claimed_by(void *arg, const struct ipaddr *a)
 	return NULL;
 }
 
+/*
+ * An announcement from a domain that is not running here by the name we
+ * have.  xl renames <name>--incoming to <name> before it unpauses the
+ * guest (xl_migrate.c, migrate_receive), and <name>--migratedaway back to
+ * <name> before it resumes it, so a guest that announces itself has its
+ * new name in xenstore already; but the rename's watch event may still
+ * wait on the xenstore descriptor while the capture's is served first in
+ * this poll round (a busy Dom0: migrated_two's "web2 arrival").  Read the
+ * name now, as that watch event would: the order of the two descriptors
+ * then does not matter, nothing is held, and the announcement is the
+ * arrival at its own time.  A domain really still --incoming (a frame
+ * with its MAC from elsewhere on the bridge) keeps its name and the
+ * announcement is dropped; such frames cost one xenstore read per domain
+ * per NAME_REREAD_US at most.
+ */
+static void
+rename_ahead(struct mig *m, struct domain *d, const char *what)
+{
+	enum dom_state	was = d->state;
+	uint64_t	now = mono_us();
+
+	if (d->t_name_read_us != 0 && now - d->t_name_read_us < NAME_REREAD_US)
+		return;
+	d->t_name_read_us = now;
+	if (xsw_read_name(m, d) == -1 || d->state == was)
+		return;
+	cnt_inc("rename_at_announcement");
+	tl_add(d->tl, mono_us(), "rename-at-announcement", "%s read at the "
+	    "%s, before its watch", d->xsname, what);
+}
+
 static void
 announcement(struct mig *m, const char *ifname, struct domain *d,
     struct vif *v, const struct announce *an)
@@ -855,6 +888,10 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 		    ifname, mac, d->name);
 		return;
 	}
+	snprintf(how, sizeof(how), "%s %s on %s", ann_kind_name(an->kind), a,
+	    ifname);
+	if (d->state != DOM_RUNNING)
+		rename_ahead(m, d, how);
 	if (d->state != DOM_RUNNING) {
 		cnt_drop("announce_not_running", "%s %s from %s: domain %s "
 		    "is %s", ann_kind_name(an->kind), a, mac, d->xsname,
@@ -888,8 +925,6 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 	isnew = vd == EID_OK_DYNAMIC && dom_add_dyn(d, &an->addr) == 1;
 	if (isnew)
 		mig_dyn_save(m);
-	snprintf(how, sizeof(how), "%s %s on %s", ann_kind_name(an->kind), a,
-	    ifname);
 	if (dom_arrive(d, ARR_ANNOUNCEMENT))
 		arrived(m, d, how);
 	else if (isnew && d->owned) {

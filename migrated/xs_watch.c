@@ -313,24 +313,39 @@ scan_fe(struct mig *m, struct domain *d)
 	free(ents);
 }
 
+/*
+ * /local/domain/<domid>/name: NULL when absent (errno ENOENT) or unusable
+ * (empty or too long: counted, errno EINVAL).
+ */
+static char *
+read_name(struct mig *m, uint32_t domid)
+{
+	char	path[64], *name;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+	if ((name = xread(m, path)) == NULL)
+		return NULL;
+	if (name[0] == '\0' || strlen(name) >= DOM_XSNAMELEN) {
+		cnt_drop("xs_bad_domain_name", "%s = '%.40s'", path, name);
+		free(name);
+		errno = EINVAL;
+		return NULL;
+	}
+	return name;
+}
+
 static void
 add_domain(struct mig *m, uint32_t domid, int at_startup)
 {
 	struct domain	*d;
-	char		 path[64], *name;
+	char		*name;
 
 	/* A dying domain keeps its xenstore directory for a while (libxl
 	 * mode knows it is dying): do not track it again once gone(). */
 	if (!domain_exists(m, domid))
 		return;
-	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
-	if ((name = xread(m, path)) == NULL)
+	if ((name = read_name(m, domid)) == NULL)
 		return;		/* not fully made yet: its name watch... */
-	if (name[0] == '\0' || strlen(name) >= DOM_XSNAMELEN) {
-		cnt_drop("xs_bad_domain_name", "%s = '%.40s'", path, name);
-		free(name);
-		return;
-	}
 	mig_domain_seen(m, domid, name, at_startup);
 	free(name);
 	if ((d = dom_find(&m->doms, domid)) == NULL)
@@ -385,23 +400,31 @@ static void
 on_name(struct mig *m, uint32_t domid)
 {
 	struct domain	*d = dom_find(&m->doms, domid);
-	char		 path[64], *name;
+	char		*name;
 
 	if (d == NULL) {
 		add_domain(m, domid, 0);
 		return;
 	}
-	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
-	if ((name = xread(m, path)) == NULL) {
+	if ((name = read_name(m, domid)) == NULL) {
 		if (errno == ENOENT && !domain_exists(m, domid))
 			gone(m, d);
 		return;
 	}
-	if (name[0] == '\0' || strlen(name) >= DOM_XSNAMELEN)
-		cnt_drop("xs_bad_domain_name", "%s = '%.40s'", path, name);
-	else
-		mig_domain_renamed(m, d, name);
+	mig_domain_renamed(m, d, name);
 	free(name);
+}
+
+int
+xsw_read_name(struct mig *m, struct domain *d)
+{
+	char	*name;
+
+	if ((name = read_name(m, d->domid)) == NULL)
+		return -1;	/* gone or bad: its watch event handles it */
+	mig_domain_renamed(m, d, name);
+	free(name);
+	return 0;
 }
 
 /* Backend vifs touched by one batch of watch events, read once each. */

@@ -21,6 +21,12 @@ int	xsw_fd(struct mig *);
 void	xsw_scan(struct mig *, int at_startup);
 /* Handle every pending watch event. */
 void	xsw_dispatch(struct mig *);
+/*
+ * Read the domain's name now and apply a rename (mig_domain_renamed()),
+ * ahead of the watch event that may still be queued; never releases d.
+ * -1 if the name is absent or unusable (the watch event will tell).
+ */
+int	xsw_read_name(struct mig *, struct domain *);
 /* 0 when the connection to xenstored is gone. */
 int	xsw_alive(struct mig *);
 void	xsw_close(struct mig *);
