@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lisp_int.h"
+#include "lispsec.h"
 
 #define IP4_HDR_LEN	20
 #define IP6_HDR_LEN	40
@@ -167,11 +168,15 @@ lisp_decode_ecm(const uint8_t *buf, size_t len, struct lisp_ecm *e,
 	e->ddt = HAS_BIT(h, ECM_BIT_D);			/* §5.8: D */
 	e->r_bit = HAS_BIT(h, ECM_BIT_R);		/* §5.8: R */
 	e->n_bit = HAS_BIT(h, ECM_BIT_N);		/* §5.8: N */
-	/* §5.8: with S, LISP-SEC authentication data (RFC 9303 §6.4) sits
-	 * between this header and the inner IP header.  We carry no
-	 * LISP-SEC, so we cannot find the inner header: refuse. */
-	if (e->security)
-		DROP(why, LERR_BAD_FLAGS);
+	/* §5.8 S, RFC 9303 §6.1: "the LISP header includes Authentication
+	 * Data", between this header and the inner IP header; it is cut
+	 * out here and decoded by lisp_sec_decode_ecm_ad() */
+	if (e->security) {
+		if (lisp_sec_ecm_ad_span(&c, &e->sec_ad_len, why) == -1)
+			return -1;
+		e->sec_ad = c.p;
+		(void)cur_skip(&c, e->sec_ad_len);
+	}
 	if (cur_peek_u8(&c, &v) == -1)
 		DROP(why, LERR_TRUNCATED);
 	switch (v >> 4) {
@@ -245,7 +250,8 @@ lisp_encode_ecm(const struct lisp_ecm *e, const uint8_t *inner,
 	uint16_t	ck;
 	int		errs = 0;
 
-	if (e->security)	/* §5.8: would need LISP-SEC data (RFC 9303) */
+	/* §5.8 S: LISP-SEC Authentication Data must come with it */
+	if (e->security != (e->sec_ad != NULL && e->sec_ad_len > 0))
 		return -1;
 	if (e->inner_src.af != e->inner_dst.af || inner_len == 0 ||
 	    (e->inner_src.af != AF_INET && e->inner_src.af != AF_INET6) ||
@@ -257,6 +263,8 @@ lisp_encode_ecm(const struct lisp_ecm *e, const uint8_t *inner,
 	    SET_BIT(e->r_bit, ECM_BIT_R) |
 	    SET_BIT(e->n_bit, ECM_BIT_N);
 	errs += put_u32(&w, h);
+	if (e->security)			/* RFC 9303 §6.1 */
+		errs += put_bytes(&w, e->sec_ad, e->sec_ad_len);
 	if (e->inner_src.af == AF_INET)
 		encode_ip4(&w, e, ulen, &errs);
 	else

@@ -19,6 +19,13 @@ static const char *const lerr_names[LERR__COUNT] = {
 	[LERR_AUTH_FAIL]	= "auth-fail",
 	[LERR_BAD_INNER]	= "bad-inner",
 	[LERR_BAD_FLAGS]	= "bad-flags",
+	[LERR_SEC_AD]		= "lispsec-ad",
+	[LERR_SEC_ALG]		= "lispsec-alg",
+	[LERR_SEC_UNWRAP]	= "lispsec-unwrap",
+	[LERR_SEC_EID_HMAC]	= "lispsec-eid-hmac",
+	[LERR_SEC_PKT_HMAC]	= "lispsec-pkt-hmac",
+	[LERR_SEC_MISSING]	= "lispsec-missing",
+	[LERR_SEC_SCOPE]	= "lispsec-scope",
 };
 
 const char *

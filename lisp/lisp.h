@@ -93,6 +93,14 @@ enum lisp_err {
 	LERR_AUTH_FAIL,		/* HMAC mismatch */
 	LERR_BAD_INNER,		/* ECM inner IP/UDP header invalid */
 	LERR_BAD_FLAGS,		/* flag combination the RFC forbids */
+	/* RFC 9303 LISP-SEC (lisp/lispsec.h) */
+	LERR_SEC_AD,		/* Authentication Data malformed */
+	LERR_SEC_ALG,		/* HMAC, KDF or key-wrap ID we do not do */
+	LERR_SEC_UNWRAP,	/* OTK unwrap failed (§6.5: wrong key/IV) */
+	LERR_SEC_EID_HMAC,	/* EID HMAC wrong (§6.9) */
+	LERR_SEC_PKT_HMAC,	/* PKT HMAC wrong (§6.9) */
+	LERR_SEC_MISSING,	/* no LISP-SEC where it is required */
+	LERR_SEC_SCOPE,		/* record outside the EID-AD prefixes (§6.9) */
 	LERR__COUNT
 };
 
@@ -166,6 +174,10 @@ struct lisp_map_reply {
 	bool		security;	/* S */
 	uint64_t	nonce;
 	uint8_t		nrec;
+	/* with S: where the LISP-SEC Map-Reply AD starts (RFC 9303 §6.2:
+	 * after the records), for lisp_sec_verify_map_reply(); the encoder
+	 * writes no AD (lisp_sec_sign_map_reply() appends it) */
+	size_t		sec_ad_off;
 	struct lisp_record rec[LISP_MAX_RECORDS];
 };
 
@@ -206,6 +218,10 @@ struct lisp_ecm {
 	uint16_t	inner_sport;
 	uint16_t	inner_dport;
 	uint8_t		inner_ttl;
+	/* with S: the LISP-SEC ECM Authentication Data (RFC 9303 §6.1,
+	 * lisp/lispsec.h), into the buffer; the encoder copies it */
+	const uint8_t	*sec_ad;
+	size_t		sec_ad_len;
 	const uint8_t	*payload;	/* the inner LISP message (into the buffer) */
 	size_t		payload_len;
 };

@@ -36,9 +36,11 @@ lisp_decode_map_reply(const uint8_t *buf, size_t len,
 	for (i = 0; i < m->nrec; i++)
 		if (lisp_decode_record(&c, &m->rec[i], why) == -1)
 			return -1;
-	/* RFC 9303 §6.7: with S set, LISP-SEC data follows the records;
-	 * we carry no LISP-SEC, so it is skipped.  Without S nothing may. */
-	if (!m->security && cur_left(&c) != 0)
+	/* RFC 9303 §6.2: with S set, the LISP-SEC AD follows the records
+	 * (lisp_sec_decode_mrep_ad() reads it).  Without S nothing may. */
+	if (m->security)
+		m->sec_ad_off = len - cur_left(&c);
+	else if (cur_left(&c) != 0)
 		DROP(why, LERR_TRAILING);
 	return 0;
 }

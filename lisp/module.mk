@@ -4,7 +4,7 @@
 LIBS += lisp
 lisp_SRCS := lisp/err.c lisp/nonce.c lisp/addr.c lisp/record.c \
 	lisp/map_request.c lisp/map_reply.c lisp/map_register.c lisp/ecm.c \
-	lisp/data_hdr.c lisp/auth.c lisp/hkdf.c
+	lisp/data_hdr.c lisp/auth.c lisp/hkdf.c lisp/lispsec.c lisp/lispsec_crypto.c
 lisp_PKGS := libcrypto
 
 LISP_TEST_BASE := common/cursor.c common/addr.c lisp/err.c lisp/addr.c
@@ -41,8 +41,14 @@ test_lisp_map_register_PKGS := cmocka libcrypto
 
 UNIT_TESTS += test_lisp_ecm
 test_lisp_ecm_SRCS := tests/unit/test_lisp_ecm.c common/cursor.c \
-	common/addr.c lisp/err.c lisp/ecm.c
+	common/addr.c lisp/err.c lisp/ecm.c lisp/addr.c lisp/lispsec.c
 test_lisp_ecm_PKGS := cmocka
+
+UNIT_TESTS += test_lisp_sec
+test_lisp_sec_SRCS := tests/unit/test_lisp_sec.c $(LISP_TEST_BASE) \
+	lisp/record.c lisp/map_reply.c lisp/ecm.c lisp/lispsec.c \
+	lisp/lispsec_crypto.c lisp/hkdf.c
+test_lisp_sec_PKGS := cmocka libcrypto
 
 UNIT_TESTS += test_lisp_hkdf
 test_lisp_hkdf_SRCS := tests/unit/test_lisp_hkdf.c lisp/hkdf.c
@@ -58,7 +64,8 @@ test_lisp_misc_PKGS := cmocka
 # libFuzzer harnesses, one per decoder; seeds in tests/fuzz/corpus/<target>/
 # are written by `lisp_pcapgen x.pcap x.json tests/fuzz/corpus`.
 LISP_FUZZ := fuzz_lisp_map_request fuzz_lisp_map_reply fuzz_lisp_map_register \
-	fuzz_lisp_ecm fuzz_lisp_data_hdr fuzz_lisp_record
+	fuzz_lisp_ecm fuzz_lisp_data_hdr fuzz_lisp_record \
+	fuzz_lisp_sec_ecm_ad fuzz_lisp_sec_mrep_ad
 FUZZ_TARGETS += $(LISP_FUZZ)
 $(foreach t,$(LISP_FUZZ),$(eval $(t)_SRCS := tests/fuzz/$(t).c $(lisp_SRCS) \
 	common/cursor.c common/addr.c))

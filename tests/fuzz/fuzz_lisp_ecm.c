@@ -1,6 +1,7 @@
 /*
  * fuzz_lisp_ecm.c: libFuzzer harness for the Encapsulated Control Message
- * decoder (RFC 9301 §5.8) with its inner IPv4/IPv6 and UDP headers.  What
+ * decoder (RFC 9301 §5.8) with its inner IPv4/IPv6 and UDP headers and,
+ * with S, the LISP-SEC AD it skips (RFC 9303 §6.1).  What
  * it accepts must re-encode and decode again to the same headers and
  * payload; the inner message is fed to the Map-Request decoder too.
  */
@@ -36,7 +37,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	    b.payload_len != a.payload_len ||
 	    memcmp(b.payload, a.payload, a.payload_len) != 0)
 		abort();
+	if (a.sec_ad_len != b.sec_ad_len || (a.sec_ad_len > 0 &&
+	    memcmp(a.sec_ad, b.sec_ad, a.sec_ad_len) != 0))
+		abort();
 	a.payload = b.payload;
+	a.sec_ad = b.sec_ad;
 	if (memcmp(&a, &b, sizeof(a)) != 0)
 		abort();
 	return 0;

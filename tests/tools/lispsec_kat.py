@@ -63,8 +63,29 @@ def main():
         print("/* cryptography not installed: no key-wrap vector */")
     for name, md, n in (("HMAC-SHA-256-128", hashlib.sha256, 16),
                         ("HMAC-SHA-1-96", hashlib.sha1, 12)):
-        cbytes("%s(ITR-OTK, 'abc')" % name,
-               hmac.new(itr_otk, b"abc", md).digest()[:n])
+        cbytes("%s(ITR-OTK, 'abc' + %d zero bytes)" % (name, n),
+               hmac.new(itr_otk, b"abc" + b"\0" * n, md).digest()[:n])
+    # RFC 9303 §6.1 EID-AD as a Map-Server builds it: KDF HKDF-SHA256,
+    # one record 192.0.2.0/24, EID HMAC ID 2, HMAC over the EID-AD with
+    # the HMAC zeroed, keyed with the ITR-OTK (§6.7.1)
+    body = (struct.pack(">HBBH", 2, 1, 0, 2) +
+            bytes([0, 24]) + struct.pack(">H", 1) + bytes([192, 0, 2, 0]))
+    eid_ad = struct.pack(">H", 2 + len(body) + 16) + body
+    eid_ad += hmac.new(itr_otk, eid_ad + b"\0" * 16,
+                       hashlib.sha256).digest()[:16]
+    cbytes("EID-AD for 192.0.2.0/24", eid_ad)
+    # RFC 9301 §5.4 Map-Reply, S set, nonce, one record 192.0.2.0/24 TTL
+    # 1440 A=1 with locator 198.51.100.1 (prio 1 weight 100, L R), then
+    # the §6.2 AD: type 1, the EID-AD, PKT-AD (length 20, ID 2, HMAC over
+    # the whole with the PKT HMAC zeroed, keyed with the MS-OTK)
+    ms_otk = hkdf(hashlib.sha256, b"", itr_otk, b"", 16)
+    rep = (bytes([0x22, 0, 0, 1]) + struct.pack(">Q", nonce) +
+           struct.pack(">IBBHHH", 1440, 1, 24, 0x1000, 0, 1) +
+           bytes([192, 0, 2, 0]) + bytes([1, 100, 255, 0]) +
+           struct.pack(">HH", 5, 1) + bytes([198, 51, 100, 1]))
+    rep += struct.pack(">I", 1 << 24) + eid_ad + struct.pack(">HH", 20, 2)
+    rep += hmac.new(ms_otk, rep + b"\0" * 16, hashlib.sha256).digest()[:16]
+    cbytes("signed Map-Reply", rep)
     return 0
 
 
