@@ -14,7 +14,7 @@ struct cap {
 	pcap_t		*p;
 	int		 fd;
 	char		 ifname[CONF_IFNAMSIZ];
-	int		 is_vif;
+	enum cap_mode	 mode;
 	uint32_t	 domid, devid;
 	struct mig	*m;
 	int		 busy;	/* inside pcap_dispatch() */
@@ -25,11 +25,30 @@ static struct cap	*caps[CAP_MAX];
 uint64_t		 cap_last_ts_us;	/* CLOCK_REALTIME of the frame */
 static int		 ncaps;
 
+/* CAP_ALL: no filter; CAP_ANNOUNCE: announcements only. */
+static int
+cap_set_mode(struct cap *c, enum cap_mode mode, char *err, size_t errlen)
+{
+	struct bpf_program	 prog = { 0, NULL };
+	const char		*filter;
+
+	filter = mode == CAP_ANNOUNCE ? CAP_ANNOUNCE_FILTER : "";
+	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+	    pcap_setfilter(c->p, &prog) != 0) {
+		snprintf(err, errlen, "%s", pcap_geterr(c->p));
+		if (prog.bf_insns != NULL)
+			pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	c->mode = mode;
+	return 0;
+}
+
 static struct cap *
-cap_open(const char *ifname, const char *filter)
+cap_open(const char *ifname, enum cap_mode mode)
 {
 	char			 err[PCAP_ERRBUF_SIZE] = "";
-	struct bpf_program	 prog;
 	struct cap		*c;
 
 	if (ncaps >= CAP_MAX) {
@@ -44,27 +63,20 @@ cap_open(const char *ifname, const char *filter)
 	if (pcap_set_snaplen(c->p, CAP_SNAPLEN) != 0 ||
 	    pcap_set_promisc(c->p, 0) != 0 ||
 	    pcap_set_immediate_mode(c->p, 1) != 0 ||
-	    pcap_set_buffer_size(c->p, 1 << 20) != 0)
+	    pcap_set_buffer_size(c->p, CAP_VIF_BUFFER) != 0)
 		goto fail_p;
 	if (pcap_activate(c->p) < 0)
 		goto fail_p;
-	/* Frames the guests send arrive on the bridge and on the vif. */
+	/* Frames the guest sends come in by its vif. */
 	if (pcap_setdirection(c->p, PCAP_D_IN) != 0)
 		goto fail_p;
 	if (pcap_datalink(c->p) != DLT_EN10MB) {
 		snprintf(err, sizeof(err), "not Ethernet");
 		goto fail;
 	}
-	if (filter != NULL) {
-		if (pcap_compile(c->p, &prog, filter, 1,
-		    PCAP_NETMASK_UNKNOWN) != 0)
-			goto fail_p;
-		if (pcap_setfilter(c->p, &prog) != 0) {
-			pcap_freecode(&prog);
-			goto fail_p;
-		}
-		pcap_freecode(&prog);
-	}
+	c->mode = CAP_ALL;
+	if (mode != CAP_ALL && cap_set_mode(c, mode, err, sizeof(err)) == -1)
+		goto fail;
 	if (pcap_setnonblock(c->p, 1, err) != 0)
 		goto fail;
 	if ((c->fd = pcap_get_selectable_fd(c->p)) == -1) {
@@ -102,44 +114,52 @@ cap_close(struct cap *c)
 	free(c);
 }
 
-struct cap *
-cap_open_bridge(struct mig *m, const char *ifname)
-{
-	struct cap	*c = cap_open(ifname, CAP_BRIDGE_FILTER);
-
-	if (c != NULL) {
-		c->m = m;
-		log_info("capturing announcements on %s", ifname);
-	}
-	return c;
-}
-
 void
-mig_vif_capture(struct mig *m, struct domain *d, struct vif *v, int on)
+mig_vif_capture(struct mig *m, struct domain *d, struct vif *v,
+    enum cap_mode mode)
 {
-	struct cap	*c;
+	struct cap	*c = v->cap;
+	char		 err[PCAP_ERRBUF_SIZE];
 
-	if (!on) {
-		if (v->cap != NULL) {
+	if (mode == CAP_OFF) {
+		if (c != NULL) {
 			log_debug("stop capturing on %s", v->ifname);
-			cap_close(v->cap);
+			cap_close(c);
 		}
 		v->cap = NULL;
 		return;
 	}
-	if (v->cap != NULL)
+	if (c != NULL) {
+		if (c->mode != mode && cap_set_mode(c, mode, err,
+		    sizeof(err)) == -1) {
+			/* closed: mig_retry_captures() opens it again */
+			cnt_drop("capture_filter_failed", "%s: %s", v->ifname,
+			    err);
+			cap_close(c);
+			v->cap = NULL;
+		}
 		return;
-	if ((c = cap_open(v->ifname, NULL)) == NULL) {
+	}
+	if ((c = cap_open(v->ifname, mode)) == NULL) {
 		cnt_inc("capture_vif_failed");
 		return;
 	}
 	c->m = m;
-	c->is_vif = 1;
 	c->domid = d->domid;
 	c->devid = v->devid;
 	v->cap = c;
-	log_debug("capturing every frame on %s until %s arrives", v->ifname,
-	    d->name);
+	if (mode == CAP_ALL)
+		log_debug("capturing every frame on %s until %s arrives",
+		    v->ifname, d->name);
+	else
+		log_debug("capturing announcements on %s (%s)", v->ifname,
+		    d->name);
+}
+
+int
+cap_is_all(const struct vif *v)
+{
+	return v->cap != NULL && ((struct cap *)v->cap)->mode == CAP_ALL;
 }
 
 int
@@ -165,12 +185,11 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 
 	if (c->dead)
 		return;
-	if (c->is_vif) {
-		d = dom_find(&c->m->doms, c->domid);
-		v = d ? dom_vif(d, c->devid, 0) : NULL;
-		if (v == NULL || v->cap != c)
-			return;
-	}
+	/* The port the frame came in by is the guest it is charged to. */
+	d = dom_find(&c->m->doms, c->domid);
+	v = d ? dom_vif(d, c->devid, 0) : NULL;
+	if (v == NULL || v->cap != c)
+		return;
 	cap_last_ts_us = (uint64_t)h->ts.tv_sec * 1000000 +
 	    (uint64_t)h->ts.tv_usec;
 	mig_frame(c->m, c->ifname, d, v, bytes, h->caplen);

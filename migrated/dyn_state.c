@@ -3,15 +3,19 @@
  * restart of migrated.  They are not in xenstore nor in migrated.conf, so
  * they are kept in a small file next to our socket (<socket dir>/
  * dynamic-eids), one line per guest:  <domid> <uuid|-> <addr>...
- * rewritten atomically (temporary file + rename) on every change and read
+ * rewritten atomically on every change (temporary file, fsync, rename,
+ * fsync of the directory: a crash leaves the old file or the new one,
+ * never an empty one) and read
  * once at start-up, after the table was rebuilt from xenstore.  A line is
  * applied only to the same domid with the same UUID, and each address
  * only if the policy still allows it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "counters.h"
 #include "eid_policy.h"
@@ -25,6 +29,30 @@ state_path(const struct mig *m, char *buf, size_t len)
 	int		 n = slash ? (int)(slash - m->conf.socket) : 0;
 
 	snprintf(buf, len, "%.*s/dynamic-eids", n, m->conf.socket);
+}
+
+/* The rename is durable once the directory that holds it is. */
+static void
+sync_dir(const char *path)
+{
+	char	dir[CONF_PATH_MAX + 16];
+	char	*slash;
+	int	fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_warn("%s", dir);
+		return;
+	}
+	if (fsync(fd) == -1)
+		log_warn("fsync %s", dir);
+	close(fd);
 }
 
 void
@@ -52,8 +80,18 @@ mig_dyn_save(struct mig *m)
 			    sizeof(buf)));
 		fprintf(f, "\n");
 	}
-	if (fclose(f) != 0 || rename(tmp, path) == -1)
+	if (fflush(f) != 0 || fsync(fileno(f)) == -1) {
+		log_warn("%s", tmp);
+		fclose(f);
+		unlink(tmp);
+		return;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) == -1) {
 		log_warn("%s", path);
+		unlink(tmp);
+		return;
+	}
+	sync_dir(path);
 }
 
 static void

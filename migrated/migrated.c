@@ -1,7 +1,7 @@
 /*
  * migrated: the Dom0 daemon that moves a Xen guest's LISP EIDs when it
  * migrates.  main() and the one poll loop over: xenstore (xs_fileno), one
- * pcap per watched bridge and per not-yet-arrived vif, the API server,
+ * pcap per guest vif, the API server,
  * the connection to xtrd, and CLOCK_MONOTONIC timers.
  *
  * Usage: migrated [-dnv] [-f file] [-s socket] [-x xtrd-socket]
@@ -35,17 +35,6 @@ usage(void)
 	fprintf(stderr, "usage: migrated [-dnv] [-f file] [-s socket] "
 	    "[-x xtrd-socket]\n");
 	exit(2);
-}
-
-static void
-open_bridges(struct mig *m)
-{
-	int	i;
-
-	for (i = 0; i < m->conf.nbridge; i++)
-		if (m->brcap[i] == NULL)
-			m->brcap[i] = cap_open_bridge(m,
-			    m->conf.bridges[i].name);
 }
 
 /* SIGHUP: new vm lines and dynamic ranges; sockets and bridges stay. */
@@ -102,7 +91,6 @@ loop(struct mig *m, const char *confpath)
 		}
 		now = mono_ms();
 		if (now >= next_bridge_try) {
-			open_bridges(m);
 			mig_retry_captures(m);
 			next_bridge_try = now + 2000;
 			/* Without xenstore we are blind: exit, and let the
@@ -208,7 +196,6 @@ main(int argc, char *argv[])
 	 * libxenstore's reader thread, which a child of daemon() would not
 	 * have (every xs_read() would then wait forever). */
 	m.started_ms = mono_ms();
-	open_bridges(&m);
 	if (!debug && daemon(0, 0) == -1)
 		fatal("daemon");
 	if (xsw_open(&m) == -1)

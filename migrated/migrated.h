@@ -2,7 +2,7 @@
  * migrated.h: the daemon's state and the calls between its parts.
  *
  *   xs_watch.c  xenstore -> mig_domain_*(), mig_vif_*(), mig_fe_state()
- *   capture.c   pcap     -> mig_frame()
+ *   capture.c   pcap on each vif -> mig_frame()
  *   api.c       our API  -> mig_vif_hook(), mig_departure(), json_out.c
  *   mover.c     decides (domains.c, eid_policy.c) and tells xtrd
  *               (xtr_client.c); records timelines (timeline.c); reads a
@@ -35,7 +35,6 @@ struct mig {
 	struct xtrc		*xtr;	/* database add/remove, SMR: in order */
 	struct xtrc		*xtrmon; /* status, database polls: never in the way */
 	struct api		*api;
-	struct cap		*brcap[CONF_MAXBRIDGE];
 	/* xtrd health */
 	int			 xtrd_up;
 	uint64_t		 xtrd_uptime_ms;
@@ -61,7 +60,7 @@ void	mig_vif_update(struct mig *, struct domain *, uint32_t devid,
 void	mig_vif_removed(struct mig *, struct domain *, uint32_t devid);
 void	mig_retry_captures(struct mig *);
 void	mig_fe_state(struct mig *, struct domain *, uint32_t devid, int state);
-/* A captured frame; vif is NULL for a bridge capture. */
+/* A frame captured on the vif it came in by. */
 void	mig_frame(struct mig *, const char *ifname, struct domain *,
 	    struct vif *, const uint8_t *, size_t);
 /* POST /v1/departure */
@@ -78,8 +77,5 @@ void	mig_shutdown(struct mig *);
 /* dyn_state.c: dynamic claims kept across restarts */
 void	mig_dyn_save(struct mig *);
 int	mig_dyn_load(struct mig *);
-
-/* capture.c (used by mover.c) */
-void	mig_vif_capture(struct mig *, struct domain *, struct vif *, int on);
 
 #endif

@@ -511,6 +511,10 @@ arrived(struct mig *m, struct domain *d, const char *how)
 		tl_add(d->tl, mono_us(), "domain-seen", "domid %u", d->domid);
 	}
 	tl_add(d->tl, mono_us(), "arrived", "%s", how);
+	/* From now on only its announcements (later dynamic claims). */
+	for (i = 0; i < DOM_MAXVIF; i++)
+		if (d->vifs[i].used && d->vifs[i].cap != NULL)
+			mig_vif_capture(m, d, &d->vifs[i], CAP_ANNOUNCE);
 	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 	if (n == 0) {
 		log_info("%s (domid %u) arrived but has no EID yet", d->name,
@@ -523,9 +527,6 @@ arrived(struct mig *m, struct domain *d, const char *how)
 	for (i = 0; i < n; i++)
 		if (!d->early || dom_has_dyn(d, &eids[i]))
 			push_eid(m, d, &eids[i], 1);
-	for (i = 0; i < DOM_MAXVIF; i++)
-		if (d->vifs[i].used && d->vifs[i].cap != NULL)
-			mig_vif_capture(m, d, &d->vifs[i], 0);
 }
 
 void
@@ -722,7 +723,7 @@ mig_domain_gone(struct mig *m, struct domain *d)
 	}
 	for (i = 0; i < DOM_MAXVIF; i++)
 		if (d->vifs[i].used && d->vifs[i].cap != NULL)
-			mig_vif_capture(m, d, &d->vifs[i], 0);
+			mig_vif_capture(m, d, &d->vifs[i], CAP_OFF);
 	n = d->ndyn;
 	dom_free(&m->doms, d);
 	if (n > 0)
@@ -758,9 +759,10 @@ mig_vif_update(struct mig *m, struct domain *d, uint32_t devid,
 		tl_add(d->tl, mono_us(), "vif-connected", "%s on %s",
 		    v->ifname, v->bridge);
 	}
-	/* Until it arrives, watch everything the vif sends. */
-	if (!d->owned && v->connected && v->has_mac && v->cap == NULL)
-		mig_vif_capture(m, d, v, 1);
+	/* Until it arrives, watch everything the vif sends; after, its
+	 * announcements.  Frames are charged to the vif they came in by. */
+	if (v->connected && v->has_mac)
+		mig_vif_capture(m, d, v, d->owned ? CAP_ANNOUNCE : CAP_ALL);
 }
 
 /* Vif captures that could not be opened (interface not there yet). */
@@ -772,14 +774,13 @@ mig_retry_captures(struct mig *m)
 	for (i = 0; i < m->doms.n; i++) {
 		struct domain *d = m->doms.d[i];
 
-		if (d->owned)
-			continue;
 		for (k = 0; k < DOM_MAXVIF; k++) {
 			struct vif *v = &d->vifs[k];
 
 			if (v->used && v->connected && v->has_mac &&
 			    v->cap == NULL)
-				mig_vif_capture(m, d, v, 1);
+				mig_vif_capture(m, d, v, d->owned ?
+				    CAP_ANNOUNCE : CAP_ALL);
 		}
 	}
 }
@@ -792,14 +793,14 @@ mig_vif_removed(struct mig *m, struct domain *d, uint32_t devid)
 	if (v == NULL)
 		return;
 	if (v->cap != NULL)
-		mig_vif_capture(m, d, v, 0);
+		mig_vif_capture(m, d, v, CAP_OFF);
 	v->used = 0;
 }
 
 void
 mig_fe_state(struct mig *m, struct domain *d, uint32_t devid, int state)
 {
-	struct vif	*v = dom_vif(d, devid, 1);
+	struct vif	*v = dom_vif(d, devid, 0);	/* never made here */
 	char		 how[64];
 
 	if (v == NULL)
@@ -922,7 +923,17 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 	if (!tl_has(d->tl, "announcement") || !d->owned)
 		tl_add(d->tl, mono_us(), "announcement", "%s %s on %s",
 		    ann_kind_name(an->kind), a, ifname);
-	isnew = vd == EID_OK_DYNAMIC && dom_add_dyn(d, &an->addr) == 1;
+	isnew = 0;
+	if (vd == EID_OK_DYNAMIC) {
+		isnew = dom_add_dyn(d, &an->addr);
+		if (isnew == -1) {
+			cnt_drop("dyn_slots_full", "%s %s on %s (domain %s): "
+			    "it holds %d dynamic EIDs already, ignored",
+			    ann_kind_name(an->kind), a, ifname, d->name,
+			    DOM_MAXDYN);
+			return;
+		}
+	}
 	if (isnew)
 		mig_dyn_save(m);
 	if (dom_arrive(d, ARR_ANNOUNCEMENT))
@@ -949,26 +960,18 @@ mig_frame(struct mig *m, const char *ifname, struct domain *d, struct vif *v,
 		cnt_drop(name, "%zu-byte frame on %s ignored", len, ifname);
 		return;
 	}
-	if (d == NULL) {
-		/* From the bridge: attributed by source MAC. */
-		if (an.kind == ANN_FRAME)
-			return;
-		d = dom_find_mac(&m->doms, an.eth_src, &v);
-		if (d == NULL) {
-			cnt_inc("announce_unknown_mac");
-			log_debug("%s from unknown %s on %s",
-			    ann_kind_name(an.kind),
-			    mac_fmt(an.eth_src, mac, sizeof(mac)), ifname);
-			return;
-		}
-	}
+	/* Charged to the guest of the vif it came in by (capture.h): the
+	 * MAC it claims names no one. */
+	if (d == NULL || v == NULL)
+		return;
 	if (an.kind != ANN_FRAME) {
 		announcement(m, ifname, d, v, &an);
 		return;
 	}
 	/* Any other frame, seen on the vif itself before arrival. */
 	if (memcmp(an.eth_src, v->mac, 6) != 0) {
-		cnt_drop("vif_foreign_src_mac", "frame on %s from %s", ifname,
+		cnt_drop("vif_foreign_src_mac", "frame on %s (domain %s) from "
+		    "%s: not its vif's MAC, ignored", ifname, d->name,
 		    mac_fmt(an.eth_src, mac, sizeof(mac)));
 		return;
 	}

@@ -182,6 +182,8 @@ gone(struct mig *m, struct domain *d)
 	mig_domain_gone(m, d);
 }
 
+static void	read_fe_state(struct mig *, struct domain *, uint32_t);
+
 /* /local/domain/0/backend/vif/<domid>/<devid>: (re)read it whole. */
 static void
 read_vif(struct mig *m, uint32_t domid, uint32_t devid)
@@ -253,6 +255,11 @@ read_vif(struct mig *m, uint32_t domid, uint32_t devid)
 	vi.bridge = br;
 	vi.ifname = ifn;
 	mig_vif_update(m, d, devid, &vi);
+	/* New: the frontend state written before it is read now (only a
+	 * backend vif makes a slot, see on_frontend()). */
+	if (v == NULL && dom_find(&m->doms, domid) == d &&
+	    dom_vif(d, devid, 0) != NULL)
+		read_fe_state(m, d, devid);
 out:
 	free(mac);
 	free(br);
@@ -297,20 +304,23 @@ read_fe_state(struct mig *m, struct domain *d, uint32_t devid)
 	free(v);
 }
 
+/*
+ * The frontend directory is the guest's own (libxl gives it the domain as
+ * owner): what it holds is a hint about a vif the backend directory made,
+ * never a reason to track one.  Only the vifs we know are read, so the
+ * work is bounded by DOM_MAXVIF whatever the guest writes there.
+ */
 static void
 scan_fe(struct mig *m, struct domain *d)
 {
-	char		 path[64], **ents;
-	unsigned int	 n, i;
-	uint32_t	 devid;
+	uint32_t	devids[DOM_MAXVIF];
+	int		i, n = 0;
 
-	snprintf(path, sizeof(path), "/local/domain/%u/device/vif", d->domid);
-	if ((ents = xs_directory(m->xs, XBT_NULL, path, &n)) == NULL)
-		return;
+	for (i = 0; i < DOM_MAXVIF; i++)
+		if (d->vifs[i].used)
+			devids[n++] = d->vifs[i].devid;
 	for (i = 0; i < n && dom_find(&m->doms, d->domid) == d; i++)
-		if (parse_num(ents[i], 0x7fffffff, &devid) == 0)
-			read_fe_state(m, d, devid);
-	free(ents);
+		read_fe_state(m, d, devids[i]);
 }
 
 /*
@@ -516,8 +526,29 @@ on_frontend(struct mig *m, uint32_t domid, const char *path)
 	num[n] = '\0';
 	if (parse_num(num, 0x7fffffff, &devid) == -1)
 		return;
-	if (p[n] == '\0' || strcmp(p + n, "/state") == 0)
-		read_fe_state(m, d, devid);
+	if (p[n] != '\0' && strcmp(p + n, "/state") != 0)
+		return;
+	/* A devid the backend directory never made: the guest's own
+	 * invention, counted once per devid, no state created. */
+	if (dom_vif(d, devid, 0) == NULL) {
+		char	 bpath[96], *dir;
+
+		/* Made in the same transaction as its backend directory,
+		 * whose watch event is read at the end of this batch: that
+		 * read takes the frontend state too (read_vif()). */
+		snprintf(bpath, sizeof(bpath), BACKEND_VIF "/%u/%u", domid,
+		    devid);
+		if ((dir = xs_read(m->xs, XBT_NULL, bpath, NULL)) != NULL) {
+			free(dir);
+			defer_vif(m, domid, devid);
+			return;
+		}
+		if (first_report(domid, devid, 8, ""))
+			cnt_drop("xs_fe_unknown_vif", "%.80s: no backend vif "
+			    "%u for domain %u: ignored", path, devid, domid);
+		return;
+	}
+	read_fe_state(m, d, devid);
 }
 
 void

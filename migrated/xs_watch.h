@@ -4,7 +4,10 @@
  *   /local/domain/0/backend/vif            vif backends (mac, bridge,
  *                                          hotplug-status, vifname)
  *   /local/domain/<id>/name                per known domain: renames
- *   /local/domain/<id>/device/vif          per known domain: netfront state
+ *   /local/domain/<id>/device/vif          per known domain: netfront state,
+ *                                          the guest's own keys: read only
+ *                                          for vifs the backend directory
+ *                                          made, never creating one
  * Every value read is checked (length, NUL bytes, MAC text, known bridge)
  * and a bad one is counted under its own name (xs_*), logged once, ignored.
  */

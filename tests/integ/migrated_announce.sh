@@ -37,7 +37,9 @@ mig_setup
 mig_vm_at_src web1 3 00:16:3e:00:00:05
 mig_vm_at_src web2 4 00:16:3e:00:00:06
 mig_vm_at_src web3 5 00:16:3e:00:00:07
-# web3 has no static EID: it claims one from the range on src first.
+# web3 has no static EID: it claims one from the range on src first,
+# once migrated captures its vif (frames are seen on the vif they come in by).
+xtr_wait 5 mig_vif_captured src web3 || mig_fail "web3's vif not captured"
 mig_guest src 5 -t garp -a 198.51.100.130 >/dev/null
 xtr_wait 10 mig_registered_at_ms 198.51.100.130/32 192.0.2.1 ||
     mig_fail "web3's dynamic EID not registered from src"

@@ -64,7 +64,11 @@ xs_vif_add 20 3 00:16:3e:00:00:23 xenbr0
 xenstore-rm "$BE/3/mac"
 xs_vif_hotplug 20 3
 xenstore-write "$BE/bogus/mac" 00:16:3e:00:00:24
-xenstore-write /local/domain/20/device/vif/0/state "four"
+# a frontend state is read only for a vif the backend made (issue 16): a
+# good vif 4 whose guest writes junk into its state
+xs_vif_add 20 4 00:16:3e:00:00:25 xenbr0
+xs_vif_hotplug 20 4
+xenstore-write /local/domain/20/device/vif/4/state "four"
 xenstore-write /local/domain/20/name "$(printf 'n%.0s' $(seq 1 300))"
 sleep 1
 alive
@@ -75,7 +79,7 @@ expect_counter xs_vif_unknown_bridge
 expect_counter xs_vif_missing_mac
 expect_counter xs_bad_fe_state
 expect_counter xs_bad_path
-[ "$(mig_jq dst '[.domains[] | select(.domid == 20) | .vifs[]] | length' status)" = 0 ] ||
+[ "$(mig_jq dst '[.domains[] | select(.domid == 20) | .vifs[].devid] | join(",")' status)" = 4 ] ||
     mig_fail "a bad vif was accepted"
 
 # --- frames ---

@@ -24,6 +24,8 @@
 #                                  migration timeline on HOST
 #   mig_registered_at_ms EID RLOC  the MS holds EID from RLOC
 #   mig_db_has HOST EID            HOST's xtrd database has EID
+#   mig_vif_captured HOST NAME     NAME's first vif is captured (frames
+#                                  it sends from now on are seen)
 #   xs_host HOST                   xs_fixture_use for that host
 # Environment: BIN (build/bin), MIGRATED (default $BIN/migrated: e.g.
 # build-asan/bin/migrated), MIG_NOTIFY_WAIT_MS (default 1000),
@@ -319,6 +321,10 @@ mig_prime_caches() {
 
 mig_db_has() {
 	[ "$(xtr_jq "$1" "[.mappings[] | select(.eid == \"$2\")] | length" database)" -ge 1 ]
+}
+
+mig_vif_captured() {
+	[ "$(mig_jq "$1" ".domains[] | select(.name == \"$2\") | .vifs[0].capture" status)" != none ]
 }
 
 # mig_not CMD...: succeed when CMD fails (for xtr_wait)
