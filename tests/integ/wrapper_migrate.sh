@@ -16,6 +16,9 @@
 #                EID registered again (POST /v1/database/add), and checked
 #   unverified   the Map-Resolver keeps answering the source: exit 4
 #   dry-run      preflight, then the plan; no departure, no xl migrate
+#   hostile      RLOCs from dst's xtrd that are no addresses stop it in the
+#                preflight (nothing posted, no xl migrate); map-cache EIDs
+#                that are shell commands or options are never sent on
 #
 # Arguments: none.  Environment: WRAPPER_TEST_CLIS (fake|real, see
 # tests/tools/fake-hosts.sh), B.
@@ -66,11 +69,12 @@ case_passthrough() {
 		fail "passthrough: departure body [$(posted src migrated /v1/departure)]"
 	[ "$(posted src xtrd /v1/lig | wc -l)" -ge 2 ] || fail "passthrough: not every EID checked with lig"
 	posted src xtrd /v1/lig | grep -qF '"eid": "2001:db8::10"' || fail "passthrough: IPv6 EID not checked"
-	grep -q '^dst migratectl status --json$' "$FAKE_SSH_LOG" ||
+	# each word single-quoted for the remote shell (ssh joins them)
+	grep -q "^dst 'migratectl' 'status' '--json'$" "$FAKE_SSH_LOG" ||
 		fail "passthrough: dst's migrated not asked over the -s command"
-	grep -q '^dst xtrctl --json status$' "$FAKE_SSH_LOG" ||
+	grep -q "^dst 'xtrctl' '--json' 'status'$" "$FAKE_SSH_LOG" ||
 		fail "passthrough: dst's xtrd not asked over the -s command"
-	grep -qx 'dst xtrctl --json prefetch 2001:db8:5::/48 203.0.113.0/25' "$FAKE_SSH_LOG" ||
+	grep -qx "dst 'xtrctl' '--json' '--' 'prefetch' '2001:db8:5::/48' '203.0.113.0/25'" "$FAKE_SSH_LOG" ||
 		fail "passthrough: no prefetch over the -s command: $(grep prefetch "$FAKE_SSH_LOG")"
 	[ "$(posted dst xtrd /v1/map-cache/prefetch)" = '{"eids": ["2001:db8:5::/48", "203.0.113.0/25"]}' ] ||
 		fail "passthrough: prefetch body [$(posted dst xtrd /v1/map-cache/prefetch)]"
@@ -200,6 +204,49 @@ case_dry_run() {
 	echo "checked dry-run"
 }
 
+# hostile: what the destination and the mapping system answer is checked
+# before any use (issue 16, finding 7).  dst's xtrd lists RLOCs that are no
+# addresses (a glob, an option, two words, a command): the preflight stops
+# it, nothing is posted, xl migrate does not run.  src's map-cache holds an
+# entry whose EID is a shell command for the remote end and one that is an
+# option: both left out of the prefetch, nothing runs on the remote.
+case_hostile() {
+	local rc=0 bad good_mc
+	reset_logs
+	good_mc=$(cat "$T/src/xtrd/responses/GET_v1_map-cache.json")
+	for bad in '"*"' '"-s/tmp/evil"' '"198.51.100.2 198.51.100.66"' '"$(touch /tmp/evil)"' \
+	    '"198.51.100.2/32"' '"fe80::1%eth0"' '7'; do
+		rc=0
+		reset_logs
+		fh_answer dst xtrd GET_v1_status "{\"roles\": [\"xtr\"], \"rlocs\": [\"198.51.100.2\", $bad],
+		 \"map_servers\": [{\"addr\": \"203.0.113.100\", \"registered\": true}]}"
+		(cd "$T" && "$wrapper" -s "$FAKE_SSH" web1 dst) >"$T/out" 2>"$T/err" || rc=$?
+		[ "$rc" = 1 ] || fail "hostile: RLOC $bad: exit $rc, expected 1: $(cat "$T/err")"
+		grep -qF "lists an RLOC that is not an address" "$T/err" ||
+			fail "hostile: RLOC $bad: no reason given: $(cat "$T/err")"
+		[ -z "$(posted src migrated /v1/departure)" ] ||
+			fail "hostile: RLOC $bad: departure posted: $(posted src migrated /v1/departure)"
+		! grep -q '^migrate' "$FAKE_XL_DIR/argv.log" || fail "hostile: RLOC $bad: xl migrate ran"
+	done
+	fh_answer dst xtrd GET_v1_status '{"roles": ["xtr"], "rlocs": ["198.51.100.2"],
+	 "map_servers": [{"addr": "203.0.113.100", "registered": true, "last_notify_ms": 20}]}'
+	reset_logs
+	rc=0
+	rm -f "$T/pwned"
+	fh_answer src xtrd GET_v1_map-cache "{\"entries\": [
+	  {\"eid\": \"203.0.113.0/25\", \"installed_ms\": 300},
+	  {\"eid\": \"10.1.0.0/16;touch\${IFS}$T/pwned\", \"installed_ms\": 600},
+	  {\"eid\": \"--socket=/tmp/evil\", \"installed_ms\": 700},
+	  {\"eid\": \"2001:db8:5::/48\", \"installed_ms\": 500}]}"
+	"$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	fh_answer src xtrd GET_v1_map-cache "$good_mc"
+	[ "$rc" = 0 ] || fail "hostile: map-cache: exit $rc: $(cat "$T/err")"
+	[ ! -e "$T/pwned" ] || fail "hostile: map-cache: an EID ran a command on the remote end"
+	[ "$(posted dst xtrd /v1/map-cache/prefetch)" = '{"eids": ["2001:db8:5::/48", "203.0.113.0/25"]}' ] ||
+		fail "hostile: map-cache: prefetch body [$(posted dst xtrd /v1/map-cache/prefetch)]"
+	echo "checked hostile"
+}
+
 main() {
 	# Debian's python3: a version manager's shim on PATH costs seconds a call
 	if [ -x /usr/bin/python3 ]; then export PYTHON=/usr/bin/python3; fi
@@ -226,6 +273,7 @@ main() {
 	case_failure
 	case_unverified
 	case_dry_run
+	case_hostile
 	[ "$fails" -eq 0 ] || die "$fails check(s) failed"
 	echo "wrapper_migrate: all checks passed"
 }
