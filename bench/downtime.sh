@@ -44,15 +44,14 @@
 #   --no-plot          skip bench/plot.sh
 # Environment: BIN (build/bin), KEEP_RUN=1 keeps the per-trial run
 # directories, BENCH_PFX namespace prefix (default bd<pid>-), TB_* (see
-# bench/lib/testbed.sh), WAN_MECH (bench/lib/wan.sh).
+# bench/lib/testbed.sh), WAN_MECH (tests/lib/harness/wan.sh).
 # Output in DIR: results.csv, trials/<n>/ (logs, timelines), plots/*.svg
 # and *.png, summary.md.
 set -eu -o pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
-. tests/lib/xenstored.sh
+. tests/lib/harness/harness.sh
 . tests/lib/xl_migrate_replay.sh
-. bench/lib/wan.sh
 . bench/lib/testbed.sh
 . bench/lib/migrate.sh
 . bench/lib/bgp.sh

@@ -24,7 +24,7 @@
  * sender's offloads must be off: wanem switches off GRO on its own
  * interfaces, and `wanem --no-offload IF` (the SIOCETHTOOL ioctl, no
  * ethtool binary needed) does the same plus TSO/GSO/tx-csum on an endpoint;
- * bench/lib/wan.sh runs it on both ends of a link.
+ * tests/lib/harness/wan.sh runs it on both ends of a link.
  *
  * Counters per direction (received, forwarded, dropped-loss, dropped-queue,
  * dropped-tx, corrupted, duplicated, gso, truncated, how late frames left)

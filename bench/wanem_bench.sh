@@ -43,8 +43,8 @@ for c in ip ping iperf3 python3 awk; do
 	command -v "$c" >/dev/null || die "$c not installed"
 done
 [ -x "$WANEM" ] || make -s build/bin/wanem || die "cannot build wanem"
-# shellcheck source=bench/lib/wan.sh
-. bench/lib/wan.sh
+# shellcheck source=tests/lib/harness/wan.sh
+. tests/lib/harness/wan.sh
 trap cleanup EXIT
 
 namespaces() {

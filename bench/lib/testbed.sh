@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # TB_LAST etc. are read by the caller
 # bench/lib/testbed.sh: the two-datacenter testbed of the downtime bench,
-# in network namespaces.  Sourced by bench/downtime.sh and scripts/demo.sh
-# after tests/lib/xenstored.sh, tests/lib/xl_migrate_replay.sh and
-# bench/lib/wan.sh.
+# in network namespaces, built with the shared harness.  Sourced by
+# bench/downtime.sh (which scripts/demo.sh runs) after
+# tests/lib/harness/harness.sh and tests/lib/xl_migrate_replay.sh.
 #
 #   ${TB}core   the WAN core: bridge br0, one impaired link (wan_link) per
 #               site, 192.0.2.0/24 (RLOCs)
@@ -34,7 +34,7 @@
 #   tb_xtr NODE ARGS...     xtrctl against NODE's xtrd
 #   tb_mig NODE ARGS...     migratectl against NODE's migrated
 #   tb_bg NODE LOG CMD...   run CMD in NODE in the background; pid recorded
-#   tb_wait SECS CMD...     retry CMD every 0.1 s
+#   tb_wait SECS CMD...     retry CMD every 0.1 s (h_wait)
 # Environment:
 #   TB        namespace prefix (unique per run), RUN run directory,
 #   BIN       binaries (default <repo>/build/bin)
@@ -54,8 +54,6 @@ TB_REPO=${TB_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 TB_PY=${TB_PY:-$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null ||
     echo python3)}
 BIN=${BIN:-$TB_REPO/build/bin}
-TB_PIDS=()
-TB_NS=()
 TB_VM_IP=198.51.100.5
 TB_VM_MAC=00:16:3e:00:00:05
 TB_CH_IP=203.0.113.10
@@ -66,51 +64,28 @@ TB_MODE=full
 
 tb_die() { echo "testbed: $*" >&2; return 1; }
 
+# the harness's namespace prefix is TB (set by the caller after sourcing)
 tb_in() {
-	local n=$1
-	shift
-	ip netns exec "${TB}$n" "$@"
+	H_NS=$TB
+	h_in "$@"
 }
 
 tb_bg() {
-	local n=$1 log=$2
-	shift 2
-	ip netns exec "${TB}$n" "$@" >"$log" 2>&1 &
-	TB_PIDS+=("$!")
-	TB_LAST=$!
+	H_NS=$TB
+	h_bg "$@"
+	TB_LAST=$H_LAST
 }
 
-tb_wait() {
-	local secs=$1 end
-	shift
-	end=$(($(date +%s%N) / 1000000 + secs * 1000))
-	while [ $(($(date +%s%N) / 1000000)) -lt "$end" ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-tb_xtr() {
-	local n=$1
-	shift
-	"$BIN/xtrctl" -s "$RUN/$n.sock" "$@"
-}
-
-tb_mig() {
-	local n=$1
-	shift
-	"$BIN/migratectl" -s "$RUN/mig-$n.sock" "$@"
-}
+tb_wait() { h_wait "$@"; }
+tb_xtr() { h_xtr "$@"; }
+tb_mig() { h_mig "$@"; }
 
 tb_ns_add() {
-	ip netns add "${TB}$1" || return 1
-	TB_NS+=("${TB}$1")
-	ip -n "${TB}$1" link set lo up
-	tb_in "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	H_NS=$TB
+	h_ns "$1" || return 1
+	h_sysctl "$1" net.ipv6.conf.all.disable_ipv6=1 \
 	    net.ipv6.conf.default.disable_ipv6=1 \
-	    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-	    >/dev/null
+	    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 }
 
 # tb_wan NODE IP KNOBS...: NODE's eth0 on the core through an impaired link
@@ -118,8 +93,7 @@ tb_wan() {
 	local n=$1 ip=$2
 	shift 2
 	wan_link "${TB}$n" eth0 "${TB}core" "c$n" "$@" || return 1
-	ip -n "${TB}core" link set "c$n" master br0 up
-	ip -n "${TB}$n" addr add "$ip/24" dev eth0
+	h_port core br0 "c$n" && h_addr "$n" eth0 "$ip/24"
 }
 
 # tb_knobs KM [DC]: the wan.sh knobs of one link
@@ -144,8 +118,7 @@ tb_net() {
 		tb_ns_add "$n" || return 1
 	done
 	tb_pxtr_on && { tb_ns_add px && tb_ns_add nl || return 1; }
-	ip -n "${TB}core" link add br0 type bridge
-	ip -n "${TB}core" link set br0 up
+	h_bridge core br0 || return 1
 	half=$(awk -v k="${TB_KM:-1000}" 'BEGIN { printf "%.6g", k / 2 }')
 	mapfile -t k < <(tb_knobs 0)
 	tb_wan ms 192.0.2.100 "${k[@]}" || return 1
@@ -157,32 +130,24 @@ tb_net() {
 	if tb_pxtr_on; then
 		mapfile -t k < <(tb_knobs "${TB_CLIENT_KM:-500}")
 		tb_wan px 192.0.2.50 "${k[@]}" || return 1
-		ip link add eth0 netns "${TB}nl" type veth peer name nl0 \
-		    netns "${TB}px"
-		ip -n "${TB}px" addr add 203.0.113.129/25 dev nl0
-		ip -n "${TB}px" link set nl0 up
-		ip -n "${TB}nl" addr add "$TB_NL_IP/25" dev eth0
-		ip -n "${TB}nl" link set eth0 up
+		h_veth nl eth0 px nl0 &&
+		    h_addr px nl0 203.0.113.129/25 &&
+		    h_addr nl eth0 "$TB_NL_IP/25" || return 1
 		ip -n "${TB}nl" route add default via 203.0.113.129
 	fi
 	# site bridges: the client's site0, the Dom0s' xenbr0
-	ip -n "${TB}cl" link add site0 type bridge mcast_snooping 0
-	ip -n "${TB}cl" link set site0 up
+	h_bridge cl site0 mcast_snooping 0 || return 1
 	for n in dc1 dc2; do
-		ip -n "${TB}$n" link add xenbr0 type bridge mcast_snooping 0
-		ip -n "${TB}$n" link set xenbr0 up
+		h_bridge "$n" xenbr0 mcast_snooping 0 || return 1
 	done
-	ip link add eth0 netns "${TB}ch" type veth peer name vifch netns "${TB}cl"
-	ip -n "${TB}cl" link set vifch master site0 up
-	ip -n "${TB}ch" addr add "$TB_CH_IP/25" dev eth0
-	ip -n "${TB}ch" link set eth0 up
+	h_veth ch eth0 cl vifch && h_port cl site0 vifch &&
+	    h_addr ch eth0 "$TB_CH_IP/25" || return 1
 	ip -n "${TB}ch" route add default via 203.0.113.1
-	ip -n "${TB}vm" link add eth0 type veth peer name vif1.0 netns "${TB}dc1"
+	h_veth vm eth0 dc1 vif1.0 || return 1
 	ip -n "${TB}vm" link set eth0 address "$TB_VM_MAC"
-	ip -n "${TB}vm" addr add "$TB_VM_IP/24" dev eth0
-	ip -n "${TB}vm" link set eth0 up
+	h_addr vm eth0 "$TB_VM_IP/24" || return 1
 	ip -n "${TB}vm" route add default via 198.51.100.1
-	ip -n "${TB}dc1" link set vif1.0 master xenbr0 up
+	h_port dc1 xenbr0 vif1.0
 	# the guest's netfront: a gratuitous ARP each time the VM resumes
 	tb_bg vm "$RUN/netfront.err" "$TB_PY" "$TB_REPO/bench/tools/wl.py" \
 	    netfront eth0 "$TB_VM_IP" "$RUN/netfront.log"
@@ -192,13 +157,9 @@ tb_net() {
 tb_pxtr_on() { [ "${TB_PXTR:-0}" = 1 ]; }
 
 tb_conf_xtr() {
-	local n=$1 rloc=$2
-	cat >"$RUN/$n.conf" <<-EOC
-	role = "xtr"
-	rlocs = [ '$rloc' ]
-	map_servers = [ '192.0.2.100,key=$3' ]
-	map_resolvers = [ '192.0.2.100' ]
-	control_socket = "$RUN/$n.sock"
+	local n=$1
+	h_xtr_conf "$n" "$2" 192.0.2.100 "$3"
+	cat >>"$RUN/$n.conf" <<-EOC
 	register_interval = 60
 	data_plane = "on"
 	eid_space = [ '198.51.100.0/24', '203.0.113.0/25' ]
@@ -217,12 +178,8 @@ tb_conf_rt() {
 }
 
 tb_confs() {
-	cat >"$RUN/ms.conf" <<-EOC
-	role = "ms"
-	sites = [ 'name=dc,key=$TB_KEY,eid=198.51.100.0/24,more_specifics=yes',
-	          'name=client,key=client-key,eid=203.0.113.0/25' ]
-	control_socket = "$RUN/ms.sock"
-	EOC
+	h_ms_conf ms "name=dc,key=$TB_KEY,eid=198.51.100.0/24,more_specifics=yes" \
+	    'name=client,key=client-key,eid=203.0.113.0/25'
 	# mode thesis: the old site hears nothing from the MS about the move
 	# and keeps no away entry (the new site's registration and SMRs only)
 	[ "$TB_MODE" = thesis ] && echo "mobility_notify = no" >>"$RUN/ms.conf"
@@ -240,12 +197,8 @@ tb_confs() {
 		EOC
 		tb_pxtr_on && echo "proxy_itrs = [ '192.0.2.50' ]" >>"$RUN/$n.conf"
 		[ "$TB_MODE" = thesis ] && echo "away_entries = no" >>"$RUN/$n.conf"
-		cat >"$RUN/mig-$n.conf" <<-EOC
-		socket = "$RUN/mig-$n.sock"
-		xtrd_socket = "$RUN/$n.sock"
-		hypervisor = xenstore
-		notify_wait_ms = 1000
-		heartbeat_ms = 200
+		h_mig_conf "$n" xenstore 1000
+		cat >>"$RUN/mig-$n.conf" <<-EOC
 		bridge xenbr0
 		vm "vm1" eids = [ "$TB_VM_IP" ]
 		EOC
@@ -253,35 +206,24 @@ tb_confs() {
 }
 
 tb_start_xtrd() {
-	local n=$1
-	tb_bg "$n" "$RUN/$n.log" "$BIN/xtrd" -d -v -f "$RUN/$n.conf"
-	tb_wait 5 test -S "$RUN/$n.sock" ||
-	    tb_die "xtrd on $n did not start: $(tail -3 "$RUN/$n.log")" || return 1
+	H_NS=$TB
+	h_start_xtrd "$1" || tb_die "xtrd on $1" || return 1
+	TB_LAST=$H_LAST
 }
 
 tb_start_migrated() {
-	local n=$1
-	xs_fixture_use "$RUN/xs-$n"
-	tb_bg "$n" "$RUN/mig-$n.log" "$BIN/migrated" -d -v -f "$RUN/mig-$n.conf"
-	tb_wait 5 test -S "$RUN/mig-$n.sock" ||
-	    tb_die "migrated on $n did not start: $(tail -3 "$RUN/mig-$n.log")" || return 1
+	H_NS=$TB
+	MIGRATED=$BIN/migrated h_start_migrated "$1" ||
+	    tb_die "migrated on $1" || return 1
+	TB_LAST=$H_LAST
 }
 
-tb_registered() {
-	[ "$(tb_xtr ms --json registrations | jq "[.registrations[] |
-	    select(.eid == \"$1\") | .rlocs[] | select(.addr == \"$2\")] |
-	    length")" -ge 1 ]
-}
-
-tb_cached() {
-	[ "$(tb_xtr "$1" --json map-cache | jq "[.entries[] |
-	    select(.eid == \"$2\") | .rlocs[] | select(.addr == \"$3\")] |
-	    length")" -ge 1 ]
-}
+tb_registered() { h_registered_at ms "$@"; }
+tb_cached() { h_cached "$@"; }
 
 # The VM "runs" at dc1 (what xl create writes), migrated registers it.
 tb_vm_create() {
-	xs_fixture_use "$RUN/xs-dc1"
+	h_xs dc1
 	xs_domain_create 1 vm1 || return 1
 	xs_vif_add 1 0 "$TB_VM_MAC" xenbr0 || return 1
 	xs_vif_backend_state 1 0 2 && xs_vif_hotplug 1 0 &&
@@ -292,14 +234,11 @@ tb_up_lisp() {
 	local n
 	tb_confs
 	for n in dc1 dc2; do
-		xs_fixture_start "$RUN/xs-$n" || return 1
+		h_xenstored "$n" || return 1
 	done
 	if tb_pxtr_on; then
-		cat >"$RUN/px.conf" <<-EOC
-		role = "xtr"
-		rlocs = [ '192.0.2.50' ]
-		map_resolvers = [ '192.0.2.100' ]
-		control_socket = "$RUN/px.sock"
+		h_xtr_conf px 192.0.2.50 192.0.2.100
+		cat >>"$RUN/px.conf" <<-EOC
 		data_plane = "on"
 		eid_space = [ '198.51.100.0/24', '203.0.113.0/25' ]
 		pxtr = "on"
@@ -332,6 +271,7 @@ tb_up_lisp() {
 
 tb_up() {
 	TB_MODE=${1:-full}
+	H_NS=$TB
 	mkdir -p "$RUN"
 	tb_net || return 1
 	if [ "$TB_MODE" = bgp ]; then
@@ -342,29 +282,5 @@ tb_up() {
 }
 
 tb_down() {
-	local p ns i
-	for p in "${TB_PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null || true
-	done
-	for p in "${TB_PIDS[@]}"; do
-		for i in 1 2 3 4 5 6 7 8 9 10; do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	TB_PIDS=()
-	xs_fixture_stop "$RUN/xs-dc1" 2>/dev/null || true
-	xs_fixture_stop "$RUN/xs-dc2" 2>/dev/null || true
-	wan_teardown 2>/dev/null || true
-	# anything still running in our namespaces was started by this run
-	for ns in "${TB_NS[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null || true
-		done
-		ip netns del "$ns" 2>/dev/null || true
-	done
-	TB_NS=()
-	return 0
+	h_down
 }

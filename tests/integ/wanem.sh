@@ -1,5 +1,5 @@
 #!/bin/bash
-# wanem.sh: bench/wanem.c and bench/lib/wan.sh with real traffic between two
+# wanem.sh: bench/wanem.c and tests/lib/harness/wan.sh with real traffic between two
 # network namespaces (wanem-a 192.0.2.1 <-> wanem-b 192.0.2.2):
 #   1. delay 20 ms one way: ping RTT min and median between 40 and 45 ms
 #   2. loss 20 % (one way): 500 pings at 10 ms, 12..28 % lost
@@ -47,8 +47,8 @@ done
 [ -x "${WANEM:-build/bin/wanem}" ] || make -s build/bin/wanem >/dev/null ||
 	die "cannot build wanem"
 
-# shellcheck source=bench/lib/wan.sh
-. bench/lib/wan.sh
+# shellcheck source=tests/lib/harness/wan.sh
+. tests/lib/harness/wan.sh
 trap cleanup EXIT
 ip netns del "$NS_A" 2>/dev/null || true
 ip netns del "$NS_B" 2>/dev/null || true

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # mig_lib.sh: shell helpers for tests/integ/migrated_*.sh and
-# bench/detect_latency.sh.  Sourced, not run.
+# bench/detect_latency.sh, over the shared harness (tests/lib/harness/,
+# through tests/xtr/lib.sh).  Sourced, not run.
 #
 # Two "hosts" (Dom0s) src and dst, each a network namespace with its own
 # xenstored fixture (tests/lib/xenstored.sh), a bridge xenbr0, an xtrd
@@ -35,9 +36,12 @@
 # (lines appended to src's and dst's xtrd.conf).
 # Environment per host for the daemons: XENSTORED_PATH (set here).
 
+# shellcheck source=tests/xtr/lib.sh
 . tests/xtr/lib.sh
-. tests/lib/xenstored.sh
+# shellcheck source=tests/lib/xl_migrate_replay.sh
 . tests/lib/xl_migrate_replay.sh
+# shellcheck disable=SC2034 # read by h_start_migrated
+H_MIG_V=-vv
 
 # shellcheck disable=SC2034  # set and read through eval
 MIG_PIDS_src=""
@@ -67,7 +71,7 @@ mig_need() {
 }
 
 xs_host() {
-	xs_fixture_use "$RUN/xs-$1"
+	h_xs "$1"
 }
 
 mig_cleanup() {
@@ -76,8 +80,7 @@ mig_cleanup() {
 		eval "p=\${MIG_PIDS_$h}"
 		if [ -n "$p" ]; then kill "$p" 2>/dev/null || true; fi
 	done
-	xs_fixture_stop "$RUN/xs-src" 2>/dev/null || true
-	xs_fixture_stop "$RUN/xs-dst" 2>/dev/null || true
+	h_xs_down
 	if [ -n "${KEEP_RUN:-}" ] || [ -n "${MIG_FAILED:-}" ]; then
 		for h in src dst; do
 			[ -f "$RUN/mig-$h.log" ] &&
@@ -94,12 +97,8 @@ mig_fail() {
 
 mig_xtr_conf() {
 	local h=$1 n=$2
-	cat >"$RUN/$h.conf" <<-EOC
-	role = "xtr"
-	rlocs = [ '192.0.2.$n' ]
-	map_servers = [ '192.0.2.100,key=$MIG_SITE_KEY' ]
-	map_resolvers = [ '192.0.2.100' ]
-	control_socket = "$RUN/$h.sock"
+	h_xtr_conf "$h" "192.0.2.$n" 192.0.2.100 "$MIG_SITE_KEY"
+	cat >>"$RUN/$h.conf" <<-EOC
 	register_interval = ${MIG_REGISTER_INTERVAL:-60}
 	register_retry = 200
 	${MIG_XTR_EXTRA:-}
@@ -108,12 +107,8 @@ mig_xtr_conf() {
 
 mig_conf() {
 	local h=$1
-	cat >"$RUN/mig-$h.conf" <<-EOC
-	socket = "$RUN/mig-$h.sock"
-	xtrd_socket = "$RUN/$h.sock"
-	hypervisor = ${MIG_HV:-xenstore}
-	notify_wait_ms = ${MIG_NOTIFY_WAIT_MS:-1000}
-	heartbeat_ms = 200
+	h_mig_conf "$h" "${MIG_HV:-xenstore}" "${MIG_NOTIFY_WAIT_MS:-1000}"
+	cat >>"$RUN/mig-$h.conf" <<-EOC
 	bridge xenbr0 dynamic = [ "198.51.100.128/25" ]
 	vm "web1" eids = [ "198.51.100.5", "2001:db8:1::5" ]
 	vm "web2" eids = [ "198.51.100.6" ]
@@ -122,21 +117,15 @@ mig_conf() {
 }
 
 mig_start() {
-	local h=$1 pid
-	xs_host "$h"
-	local pre=""
+	local h=$1 pre=""
 	# libxl mode without Xen: libxl's libxenctrl calls answered by the
 	# fixture's shim, from the same domain table xenstored sees.
 	[ "${MIG_HV:-}" = libxl ] &&
 	    pre="$PWD/${B:-build}/lib/xs_shim.so:$PWD/${B:-build}/lib/mig_flask_shim.so"
-	ip netns exec "${PFX}$h" env ${pre:+LD_PRELOAD=$pre} \
-	    "XS_SHIM_STATE=$RUN/xs-$h/shim" "${MIGRATED:-$BIN/migrated}" -d -vv \
-	    -f "$RUN/mig-$h.conf" \
-	    >>"$RUN/mig-$h.log" 2>&1 &
-	pid=$!
-	eval "MIG_PIDS_$h=$pid"
-	xtr_wait 5 test -S "$RUN/mig-$h.sock" ||
-	    mig_fail "migrated on $h did not start: $(tail -5 "$RUN/mig-$h.log")"
+	xtr_pfx
+	h_start_migrated "$h" ${pre:+"LD_PRELOAD=$pre"} ||
+	    mig_fail "migrated on $h did not start"
+	eval "MIG_PIDS_$h=$H_LAST"
 }
 
 mig_stop() {
@@ -152,26 +141,16 @@ mig_stop() {
 mig_setup() {
 	local h
 	xtr_net ms:100 src:1 dst:2 cl:3
-	cat >"$RUN/ms.conf" <<-EOC
-	role = "ms"
-	sites = [ 'name=dc,key=$MIG_SITE_KEY,eid=$MIG_EID_NET,eid=2001:db8:1::/48,more_specifics=yes',
-	          'name=client,key=client-key,eid=203.0.113.0/24' ]
-	control_socket = "$RUN/ms.sock"
-	EOC
-	cat >"$RUN/cl.conf" <<-EOC
-	role = "xtr"
-	rlocs = [ '192.0.2.3' ]
-	database = [ '203.0.113.0/24' ]
-	map_servers = [ '192.0.2.100,key=client-key' ]
-	map_resolvers = [ '192.0.2.100' ]
-	control_socket = "$RUN/cl.sock"
-	EOC
+	h_ms_conf ms \
+	    "name=dc,key=$MIG_SITE_KEY,eid=$MIG_EID_NET,eid=2001:db8:1::/48,more_specifics=yes" \
+	    'name=client,key=client-key,eid=203.0.113.0/24'
+	h_xtr_conf cl 192.0.2.3 192.0.2.100 client-key
+	echo "database = [ '203.0.113.0/24' ]" >>"$RUN/cl.conf"
 	for h in src dst; do
 		ip -n "${PFX}$h" link add xenbr0 type bridge
-		ip netns exec "${PFX}$h" sysctl -qw \
-		    net.ipv6.conf.xenbr0.disable_ipv6=1
+		h_sysctl "$h" net.ipv6.conf.xenbr0.disable_ipv6=1
 		ip -n "${PFX}$h" link set xenbr0 up
-		xs_fixture_start "$RUN/xs-$h"
+		h_xenstored "$h" || mig_fail "xenstored on $h"
 	done
 	mig_xtr_conf src 1
 	mig_xtr_conf dst 2
@@ -192,18 +171,17 @@ mig_setup() {
 }
 
 mig_vif() {
-	local h=$1 d=$2 devid=$3 mac=$4 g="${PFX}${1}g${2}"
-	ip netns add "$g"
-	XTR_NS="$XTR_NS $g"
-	ip link add "vif$d.$devid" netns "${PFX}$h" type veth peer name eth0 \
-	    netns "$g"
-	ip netns exec "$g" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip netns exec "$g" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$g" link set eth0 address "$mac"
-	ip -n "$g" link set eth0 up
-	ip netns exec "${PFX}$h" sysctl -qw \
-	    "net.ipv6.conf.vif$d/$devid.disable_ipv6=1" 2>/dev/null || true
-	ip -n "${PFX}$h" link set "vif$d.$devid" master xenbr0 up
+	local h=$1 d=$2 devid=$3 mac=$4 g="${1}g${2}"
+	xtr_pfx
+	h_ns "$g" || mig_fail "namespace ${PFX}$g"
+	h_veth "$h" "vif$d.$devid" "$g" eth0
+	h_sysctl "$g" net.ipv6.conf.all.disable_ipv6=1 \
+	    net.ipv6.conf.default.disable_ipv6=1
+	ip -n "${PFX}$g" link set eth0 address "$mac"
+	ip -n "${PFX}$g" link set eth0 up
+	h_sysctl "$h" "net.ipv6.conf.vif$d/$devid.disable_ipv6=1" 2>/dev/null ||
+	    true
+	h_port "$h" xenbr0 "vif$d.$devid"
 }
 
 mig_guest() {
@@ -213,9 +191,7 @@ mig_guest() {
 }
 
 mig_ctl() {
-	local h=$1
-	shift
-	"$BIN/migratectl" -s "$RUN/mig-$h.sock" "$@"
+	h_mig "$@"
 }
 
 mig_jq() {
@@ -248,12 +224,14 @@ mig_xtrd_stop() {
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	else
+		local xp=""
 		for p in $(ip netns pids "${PFX}$h"); do
 			if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = xtrd ]; then
-				kill "$p" 2>/dev/null || true
+				xp="$xp $p"
 			fi
 		done
-		sleep 0.3
+		# shellcheck disable=SC2086 # a pid list
+		h_stop $xp
 	fi
 	rm -f "$RUN/$h.sock"
 }
@@ -280,7 +258,7 @@ mig_registered_at_ms() {
 		mig_db_registered "$(_mig_rloc_host "$2")" "$1"
 		return
 	fi
-	[ "$(xtr_jq ms "[.registrations[] | select(.eid == \"$1\") | .rlocs[] | select(.addr == \"$2\")] | length" registrations)" -ge 1 ]
+	h_registered_at ms "$1" "$2"
 }
 
 # mig_away_has HOST EID RLOC: HOST's xtrd keeps EID as moved to RLOC

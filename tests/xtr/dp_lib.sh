@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # tests/xtr/dp_lib.sh: the data-plane topology shared by tests/integ/dp_*.sh
-# and bench/dp_bench.sh.  Sourced after tests/xtr/lib.sh (PFX, RUN set).
+# and bench/dp_bench.sh.  Sourced after tests/xtr/lib.sh (PFX, RUN set);
+# built with the shared harness (tests/lib/harness/).
 #
 #   underlay: ${PFX}br bridge, 192.0.2.0/24 + 2001:db8:ffff::/64 (xtr_net)
 #     ms 192.0.2.100 (MS/MR), xTRs a .1, b .2, c .3, PxTR p .50
@@ -35,44 +36,31 @@ dp_norpf() {
 
 # dp_site NODE N: the site bridge of xTR NODE with one host
 dp_site() {
-	local node=$1 n=$2 h=${PFX}h$1 x=${PFX}$1
-	ip netns add "$h"
-	XTR_NS="$XTR_NS $h"
-	ip -n "$x" link add site0 type bridge mcast_snooping 0
-	ip -n "$x" link set site0 up
-	dp_norpf "$x"
-	ip link add "${PFX}e$node" netns "$h" type veth peer name "vif$node" \
-	    netns "$x"
-	ip -n "$x" link set "vif$node" master site0 up
-	ip -n "$h" link set lo up
-	ip -n "$h" link set "${PFX}e$node" name eth0
-	ip -n "$h" addr add "10.$n.0.10/24" dev eth0
-	ip -n "$h" addr add "2001:db8:$n::10/64" dev eth0 nodad
-	ip -n "$h" link set eth0 up
-	ip -n "$h" route add default via "10.$n.0.1"
-	ip -n "$h" -6 route add default via "2001:db8:$n::1"
+	local node=$1 n=$2 h=h$1
+	xtr_pfx
+	h_ns "$h" || die "namespace ${PFX}$h"
+	h_bridge "$node" site0 mcast_snooping 0
+	dp_norpf "${PFX}$node"
+	h_veth "$h" eth0 "$node" "vif$node"
+	h_port "$node" site0 "vif$node"
+	h_addr "$h" eth0 "10.$n.0.10/24" "2001:db8:$n::10/64"
+	h_in "$h" ip route add default via "10.$n.0.1"
+	h_in "$h" ip -6 route add default via "2001:db8:$n::1"
 	# the non-LISP site is reached natively, through the PxTR
-	ip -n "$x" route add 198.51.100.0/24 via 192.0.2.50
-	ip -n "$x" -6 route add 2001:db8:100::/64 via 2001:db8:ffff::50
+	h_in "$node" ip route add 198.51.100.0/24 via 192.0.2.50
+	h_in "$node" ip -6 route add 2001:db8:100::/64 via 2001:db8:ffff::50
 }
 
 # dp_nonlisp: host ${PFX}n behind the PxTR ${PFX}p
 dp_nonlisp() {
-	local h=${PFX}n p=${PFX}p
-	ip netns add "$h"
-	XTR_NS="$XTR_NS $h"
-	dp_norpf "$p"
-	ip link add "${PFX}en" netns "$h" type veth peer name nl0 netns "$p"
-	ip -n "$p" addr add 198.51.100.1/24 dev nl0
-	ip -n "$p" addr add 2001:db8:100::1/64 dev nl0 nodad
-	ip -n "$p" link set nl0 up
-	ip -n "$h" link set lo up
-	ip -n "$h" link set "${PFX}en" name eth0
-	ip -n "$h" addr add 198.51.100.10/24 dev eth0
-	ip -n "$h" addr add 2001:db8:100::10/64 dev eth0 nodad
-	ip -n "$h" link set eth0 up
-	ip -n "$h" route add default via 198.51.100.1
-	ip -n "$h" -6 route add default via 2001:db8:100::1
+	xtr_pfx
+	h_ns n || die "namespace ${PFX}n"
+	dp_norpf "${PFX}p"
+	h_veth n eth0 p nl0
+	h_addr p nl0 198.51.100.1/24 2001:db8:100::1/64
+	h_addr n eth0 198.51.100.10/24 2001:db8:100::10/64
+	h_in n ip route add default via 198.51.100.1
+	h_in n ip -6 route add default via 2001:db8:100::1
 }
 
 dp_gateways() {
@@ -92,20 +80,16 @@ dp_write_confs() {
 		n=${s##*:}
 		case " ${DP_V6SITES:-} " in
 		*" $node "*)	# IPv6 RLOC only
-			rlocs="'2001:db8:ffff::$n'" ms=2001:db8:ffff::100 ;;
+			rlocs="2001:db8:ffff::$n" ms=2001:db8:ffff::100 ;;
 		*)		# IPv4, and IPv6 too when some site has only that
-			rlocs="'192.0.2.$n'" ms=192.0.2.100
+			rlocs="192.0.2.$n" ms=192.0.2.100
 			[ -z "${DP_V6SITES:-}" ] ||
-			    rlocs="$rlocs, '2001:db8:ffff::$n'" ;;
+			    rlocs="$rlocs 2001:db8:ffff::$n" ;;
 		esac
-		cat >"$RUN/$node.conf" <<-EOC
-		role = "xtr"
-		rlocs = [ $rlocs ]
+		h_xtr_conf "$node" "$rlocs" "$ms" dc-key
+		cat >>"$RUN/$node.conf" <<-EOC
 		database = [ '10.$n.0.0/24', '2001:db8:$n::/64' ]
-		map_servers = [ '$ms,key=dc-key' ]
-		map_resolvers = [ '$ms' ]
 		proxy_itrs = [ '192.0.2.50' ]
-		control_socket = "$RUN/$node.sock"
 		register_interval = 5
 		data_plane = "on"
 		site_interface = "site0"
@@ -115,17 +99,10 @@ dp_write_confs() {
 		${DP_EXTRA_CONF:-}
 		EOC
 	done
-	cat >"$RUN/ms.conf" <<-EOC
-	role = "ms"
-	sites = [ 'name=dc,key=dc-key,eid=10.0.0.0/8,eid=2001:db8::/44,more_specifics=yes' ]
-	control_socket = "$RUN/ms.sock"
-	${DP_MS_EXTRA_CONF:-}
-	EOC
-	cat >"$RUN/p.conf" <<-EOC
-	role = "xtr"
-	rlocs = [ '192.0.2.50', '2001:db8:ffff::50' ]
-	map_resolvers = [ '192.0.2.100' ]
-	control_socket = "$RUN/p.sock"
+	h_ms_conf ms 'name=dc,key=dc-key,eid=10.0.0.0/8,eid=2001:db8::/44,more_specifics=yes'
+	echo "${DP_MS_EXTRA_CONF:-}" >>"$RUN/ms.conf"
+	h_xtr_conf p "192.0.2.50 2001:db8:ffff::50" 192.0.2.100
+	cat >>"$RUN/p.conf" <<-EOC
 	data_plane = "on"
 	eid_space = [ '10.0.0.0/8', '2001:db8::/44' ]
 	pxtr = "on"
@@ -158,7 +135,6 @@ dp_topology() {
 
 # dp_in NODE CMD...: run CMD in the namespace of host/xTR NODE
 dp_in() {
-	local ns=$1
-	shift
-	ip netns exec "${PFX}$ns" "$@"
+	xtr_pfx
+	h_in "$@"
 }

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# bench/lib/wan.sh: an impaired Ethernet link between two network namespaces.
+# tests/lib/harness/wan.sh: an impaired Ethernet link between two network namespaces.
 #
 # Source it from bash (it sets no shell options of its own):
-#   . bench/lib/wan.sh
+#   . tests/lib/harness/wan.sh   (harness.sh sources it)
 #   wan_link NS_A IF_A NS_B IF_B [knobs...]   create IF_A in NS_A and IF_B in
 #                                             NS_B, one Ethernet segment
 #   wan_mechanism                             print "netem" or "wanem"
@@ -37,7 +37,7 @@
 #                milliseconds of jitter to the delay)
 
 WAN_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WANEM=${WANEM:-$WAN_LIB_DIR/../../build/bin/wanem}
+WANEM=${WANEM:-$WAN_LIB_DIR/../../../build/bin/wanem}
 WAN_NETEM=""		# probe result: yes / no
 WAN_CHOSEN=""		# mechanism of the last link
 WAN_LINKS=()		# one "mech ns_a if_a ns_b if_b mid pid stats" per link
