@@ -1,10 +1,11 @@
 #!/bin/bash
-# wanem.sh: bench/wanem.c and tests/lib/harness/wan.sh with real traffic between two
-# network namespaces (wanem-a 192.0.2.1 <-> wanem-b 192.0.2.2):
+# wanem.sh: bench/wanem.c and tests/lib/harness/wan.sh with real traffic
+# between two network namespaces (wanem<pid>-a 192.0.2.1 <-> wanem<pid>-b
+# 192.0.2.2):
 #   1. delay 20 ms one way: ping RTT min and median between 40 and 45 ms
 #   2. loss 20 % (one way): 500 pings at 10 ms, 12..28 % lost
 #   3. rate 10 Mbit/s: iperf3 TCP within +-25 %
-#   4. corruption 20 % (one way): UDP InCsumErrors grows in wanem-b, with
+#   4. corruption 20 % (one way): UDP InCsumErrors grows in the b side, with
 #      the sender's checksum done in software and, offloads on, by wanem
 #   5. offloads on: GSO super-frames cross wanem (gso counter, iperf3 runs)
 #   6. jitter 5 ms keeps UDP order; with --reorder it does not; duplicate 10 %
@@ -17,8 +18,9 @@
 set -eu -o pipefail
 
 cd "$(dirname "$0")/../.."
-NS_A=wanem-a
-NS_B=wanem-b
+# unique per run: two people may run this test at once on one host
+NS_A=wanem$$-a
+NS_B=wanem$$-b
 IP_A=192.0.2.1
 IP_B=192.0.2.2
 export WAN_MECH=${WANEM_TEST_MECH:-wanem}
