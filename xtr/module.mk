@@ -13,32 +13,32 @@ test_map_cache_PKGS := cmocka
 
 # xtrd + xtrctl (xtrd engineer's lines)
 xtrcore_SRCS += xtr/config.c xtr/timer.c xtr/ratelim.c xtr/counters.c \
-	xtr/timeline.c xtr/ms_sites.c xtr/ms_rules.c xtr/mreq_sched.c
+	xtr/timeline.c xtr/ms/ms_sites.c xtr/ms/ms_rules.c xtr/cp/mreq_sched.c
 
 SBIN_PROGS += xtrd
-xtrd_SRCS := xtr/xtrd.c xtr/etr_register.c xtr/etr_reply.c \
-	xtr/itr_resolve.c xtr/smr.c xtr/ms_register.c xtr/mr_resolve.c \
-	xtr/pubsub.c xtr/api.c xtr/api_json.c xtr/api_lig.c
+xtrd_SRCS := xtr/xtrd.c xtr/cp/etr_register.c xtr/cp/etr_reply.c \
+	xtr/cp/itr_resolve.c xtr/cp/smr.c xtr/ms/ms_register.c xtr/ms/mr_resolve.c \
+	xtr/ms/pubsub.c xtr/api/api.c xtr/api/api_json.c xtr/api/api_lig.c
 xtrd_LIBS := xtrcore lisp ctlapi common
 xtrd_PKGS := libcrypto libmicrohttpd json-c
 
 BIN_PROGS += xtrctl
-xtrctl_SRCS := xtr/xtrctl.c
+xtrctl_SRCS := xtr/ctl/xtrctl.c
 xtrctl_LIBS := ctlclient common
 xtrctl_PKGS := libcurl json-c
 
 # data plane (data-plane engineer's lines; xtr/dp_*)
 xtrcore_SRCS += xtr/dp_conf.c
-xtrd_SRCS += xtr/dp.c xtr/dp_tun.c xtr/dp_pkt.c xtr/dp_encap.c \
-	xtr/dp_decap.c xtr/dp_queue.c xtr/dp_away.c xtr/dp_pmtu.c \
-	xtr/dp_routes.c xtr/dp_proxy.c xtr/dp_gso.c \
-	xtr/dp_gro.c
+xtrd_SRCS += xtr/dp/dp.c xtr/dp/dp_tun.c xtr/dp/dp_pkt.c xtr/dp/dp_encap.c \
+	xtr/dp/dp_decap.c xtr/dp/dp_queue.c xtr/dp/dp_away.c xtr/dp/dp_pmtu.c \
+	xtr/dp/dp_routes.c xtr/dp/dp_proxy.c xtr/dp/dp_gso.c \
+	xtr/dp/dp_gro.c
 xtrd_PKGS += libmnl
 FUZZ_TARGETS += fuzz_dp_pkt
-fuzz_dp_pkt_SRCS := tests/fuzz/fuzz_dp_pkt.c xtr/dp_pkt.c common/addr.c
+fuzz_dp_pkt_SRCS := tests/fuzz/fuzz_dp_pkt.c xtr/dp/dp_pkt.c common/addr.c
 FUZZ_TARGETS += fuzz_dp_gso
-fuzz_dp_gso_SRCS := tests/fuzz/fuzz_dp_gso.c xtr/dp_gso.c xtr/dp_gro.c \
-	xtr/dp_pkt.c common/addr.c
+fuzz_dp_gso_SRCS := tests/fuzz/fuzz_dp_gso.c xtr/dp/dp_gso.c xtr/dp/dp_gro.c \
+	xtr/dp/dp_pkt.c common/addr.c
 
 # xtrd unit tests and fuzz harness (xtrd engineer's lines)
 XTR_CONF_SRCS := xtr/config.c xtr/dp_conf.c common/cfgline.c common/log.c \
@@ -46,7 +46,7 @@ XTR_CONF_SRCS := xtr/config.c xtr/dp_conf.c common/cfgline.c common/log.c \
 UNIT_TESTS += test_xtr_config test_xtr_ms test_xtr_timer test_xtr_ratelim
 test_xtr_config_SRCS := tests/unit/test_xtr_config.c $(XTR_CONF_SRCS)
 test_xtr_config_PKGS := cmocka
-test_xtr_ms_SRCS := tests/unit/test_xtr_ms.c xtr/ms_sites.c xtr/ms_rules.c \
+test_xtr_ms_SRCS := tests/unit/test_xtr_ms.c xtr/ms/ms_sites.c xtr/ms/ms_rules.c \
 	$(XTR_CONF_SRCS)
 test_xtr_ms_LIBS := lisp common
 test_xtr_ms_PKGS := cmocka
@@ -56,14 +56,14 @@ test_xtr_ratelim_SRCS := tests/unit/test_xtr_ratelim.c xtr/ratelim.c \
 	common/addr.c
 test_xtr_ratelim_PKGS := cmocka
 UNIT_TESTS += test_xtr_mreq_sched
-test_xtr_mreq_sched_SRCS := tests/unit/test_xtr_mreq_sched.c xtr/mreq_sched.c
+test_xtr_mreq_sched_SRCS := tests/unit/test_xtr_mreq_sched.c xtr/cp/mreq_sched.c
 test_xtr_mreq_sched_PKGS := cmocka
 UNIT_TESTS += test_xtr_rlocs
 test_xtr_rlocs_SRCS := tests/unit/test_xtr_rlocs.c xtr/map_cache.c xtr/lpm.c \
 	common/addr.c
 test_xtr_rlocs_PKGS := cmocka
 UNIT_TESTS += test_xtr_smr
-test_xtr_smr_SRCS := tests/unit/test_xtr_smr.c xtr/smr.c xtr/map_cache.c \
+test_xtr_smr_SRCS := tests/unit/test_xtr_smr.c xtr/cp/smr.c xtr/map_cache.c \
 	xtr/lpm.c xtr/ratelim.c common/addr.c
 test_xtr_smr_PKGS := cmocka
 
@@ -72,20 +72,20 @@ fuzz_xtr_config_SRCS := tests/fuzz/fuzz_xtr_config.c $(XTR_CONF_SRCS)
 
 # Map-Server registration rate vs HMAC alone (xtrd engineer's lines)
 NOINST_PROGS += ms_register_bench
-ms_register_bench_SRCS := bench/ms_register_bench.c xtr/ms_register.c \
-	xtr/pubsub.c
+ms_register_bench_SRCS := bench/ms_register_bench.c xtr/ms/ms_register.c \
+	xtr/ms/pubsub.c
 ms_register_bench_LIBS := xtrcore lisp common
 ms_register_bench_PKGS := libcrypto
 
 # API request bodies (xtrd engineer's lines)
 FUZZ_TARGETS += fuzz_xtr_api
-fuzz_xtr_api_SRCS := tests/fuzz/fuzz_xtr_api.c xtr/api_json.c common/api_http.c \
+fuzz_xtr_api_SRCS := tests/fuzz/fuzz_xtr_api.c xtr/api/api_json.c common/api_http.c \
 	xtr/counters.c common/log.c common/mono.c common/addr.c lisp/err.c
 fuzz_xtr_api_PKGS := json-c libmicrohttpd
 
 # POST /v1/map-cache/prefetch's list of EIDs (xtrd engineer's lines)
 UNIT_TESTS += test_xtr_api_json
-test_xtr_api_json_SRCS := tests/unit/test_xtr_api_json.c xtr/api_json.c \
+test_xtr_api_json_SRCS := tests/unit/test_xtr_api_json.c xtr/api/api_json.c \
 	common/api_http.c xtr/counters.c common/log.c common/mono.c \
 	common/addr.c lisp/err.c
 test_xtr_api_json_PKGS := cmocka json-c libmicrohttpd

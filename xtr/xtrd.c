@@ -15,7 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "dp.h"
+#include "xtr/dp/dp.h"
 #include "log.h"
 #include "mono.h"
 #include "sigflags.h"

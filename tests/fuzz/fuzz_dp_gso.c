@@ -17,7 +17,7 @@
 #include <sys/uio.h>
 
 #include "cursor.h"
-#include "xtr/dp_int.h"
+#include "xtr/dp/dp_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xtr/dp_int.h"
+#include "xtr/dp/dp_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xtr/api_int.h"
+#include "xtr/api/api_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

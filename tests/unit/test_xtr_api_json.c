@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "xtr/api_int.h"
+#include "xtr/api/api_int.h"
 
 /* body -> get_prefix_list(o, "eids", p, max); the parse_body result */
 static int

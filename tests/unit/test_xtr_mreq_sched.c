@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "xtr/mreq_sched.h"
+#include "xtr/cp/mreq_sched.h"
 
 /* xtrd.conf's defaults: sent at 0, 1, 3, 7 s, given up at 15 s */
 static void

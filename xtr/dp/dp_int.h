@@ -12,10 +12,10 @@
 
 #include "addr.h"
 #include "dp.h"
-#include "dp_conf.h"
+#include "xtr/dp_conf.h"
 #include "lisp.h"
 #include "log.h"
-#include "timer.h"
+#include "xtr/timer.h"
 
 #define DP_BATCH	64		/* packets per recvmmsg/sendmmsg */
 #define DP_BUFSZ	65536		/* one packet, or one GSO/GRO batch */

@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dp.h"
+#include "xtr/dp/dp.h"
 #include "log.h"
 #include "mono.h"
 #include "mreq_sched.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 static void	pending_timer(void *);
 

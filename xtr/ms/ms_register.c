@@ -21,7 +21,7 @@
 #include "cursor.h"
 #include "log.h"
 #include "mono.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 #define NOTIFY_TRIES	3
 #define NOTIFY_RETRY_MS	1000

@@ -28,7 +28,7 @@
 
 #include "dp_int.h"
 #include "mono.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 #define DP_MAX_AWAY	1024
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 const struct ipaddr *
 mreq_reply_rloc(const struct lisp_map_request *req, int af)

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dp.h"
+#include "xtr/dp/dp.h"
 #include "log.h"
 #include "mono.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 #define REG_BACKOFF_MAX_MS	30000
 #define REG_WITHDRAW_TRIES	6

@@ -12,8 +12,8 @@
 
 #include "dp_int.h"
 #include "mono.h"
-#include "mreq_sched.h"
-#include "xtrd.h"
+#include "xtr/cp/mreq_sched.h"
+#include "xtr/xtrd.h"
 
 #define DPQ_MAX		1024	/* destinations waiting at once */
 #define DPQ_RETRY_MS	1000

@@ -22,7 +22,7 @@
 #endif
 
 #include "dp_int.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 struct txq {
 	int			n;

@@ -21,7 +21,7 @@
 
 #include "log.h"
 #include "mono.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 /* The codec decodes I, N, xTR-ID and Site-ID (lisp/map_request.c): the
  * message is decoded whole, trailer included. */

@@ -15,7 +15,7 @@
 
 #include "dp_int.h"
 #include "mono.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 #define DP_TICK_MS	100
 

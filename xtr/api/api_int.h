@@ -10,7 +10,7 @@
 #include <microhttpd.h>
 
 #include "api_http.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 struct api {
 	struct xtrd		*x;

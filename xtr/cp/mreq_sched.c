@@ -1,5 +1,5 @@
 /* mreq_sched.c: the Map-Request retransmission schedule, see mreq_sched.h. */
-#include "config.h"
+#include "xtr/config.h"
 #include "mreq_sched.h"
 
 void

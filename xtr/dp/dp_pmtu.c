@@ -14,7 +14,7 @@
 
 #include "cursor.h"
 #include "dp_int.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 #define ICMP4_MAX	576
 #define ICMP6_MAX	1280

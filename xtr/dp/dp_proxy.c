@@ -31,7 +31,7 @@
 
 #include "cursor.h"
 #include "dp_int.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 static int	pfd = -1;		/* NS in; NA, ARP out */
 static int	afd = -1;		/* ARP requests in */

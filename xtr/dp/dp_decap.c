@@ -17,7 +17,7 @@
 
 #include "dp_int.h"
 #include "mono.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 bool
 dp_is_local(const struct ipaddr *dst)

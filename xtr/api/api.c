@@ -16,10 +16,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "dp.h"
+#include "xtr/dp/dp.h"
 #include "log.h"
 #include "mono.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 #include "api_int.h"
 
 #define API_MAX_BODY	65536

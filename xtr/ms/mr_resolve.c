@@ -12,7 +12,7 @@
 
 #include "log.h"
 #include "mono.h"
-#include "xtrd.h"
+#include "xtr/xtrd.h"
 
 static int
 any_cb(const struct ipprefix *p, void *v, void *arg)
