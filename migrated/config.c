@@ -16,6 +16,7 @@ conf_defaults(struct mig_conf *c)
 	snprintf(c->xtrd_socket, sizeof(c->xtrd_socket), "%s",
 	    "/run/xtrd/xtrd.sock");
 	snprintf(c->hypervisor, sizeof(c->hypervisor), "%s", "auto");
+	snprintf(c->user, sizeof(c->user), "%s", "migrated");
 	c->priority = 1;
 	c->weight = 100;
 	c->ttl = 1440;
@@ -281,6 +282,19 @@ key_value(struct cfg_parser *cp, struct cfg_line *l, struct pstate *ps)
 	if (strcmp(k, "xtrd_socket") == 0)
 		return set_path(cp, l, v, c->xtrd_socket,
 		    sizeof(c->xtrd_socket));
+	if (strcmp(k, "user") == 0) {
+		const char *q;
+
+		/* a POSIX portable user name, or "" */
+		for (q = v; *q != '\0'; q++)
+			if (!isalnum((unsigned char)*q) && *q != '_' &&
+			    *q != '-' && *q != '.')
+				break;
+		if (*q != '\0' || strlen(v) > CONF_NAMELEN || v[0] == '-')
+			return cfg_error(cp, l, v, "bad user name");
+		snprintf(c->user, sizeof(c->user), "%s", v);
+		return 0;
+	}
 	if (strcmp(k, "hypervisor") == 0) {
 		if (strcmp(v, "auto") != 0 && strcmp(v, "xenstore") != 0 &&
 		    strcmp(v, "libxl") != 0)
@@ -400,6 +414,7 @@ conf_print(FILE *f, const struct mig_conf *c)
 	fprintf(f, "socket = \"%s\"\n", c->socket);
 	fprintf(f, "xtrd_socket = \"%s\"\n", c->xtrd_socket);
 	fprintf(f, "hypervisor = %s\n", c->hypervisor);
+	fprintf(f, "user = \"%s\"\n", c->user);
 	fprintf(f, "priority = %u\nweight = %u\nttl = %u\n", c->priority,
 	    c->weight, c->ttl);
 	fprintf(f, "notify_wait_ms = %u\nheartbeat_ms = %u\n",

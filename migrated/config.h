@@ -4,6 +4,9 @@
  *   socket      = "/run/migrated/migrated.sock"   our API socket
  *   xtrd_socket = "/run/xtrd/xtrd.sock"           the local xtrd's API
  *   hypervisor  = auto | xenstore | libxl
+ *   user        = "migrated"    run as this user once the captures, the
+ *                               store and the sockets are open ("" or
+ *                               "root": stay root, capabilities reduced)
  *   priority = 1   weight = 100   ttl = 1440      for POST /v1/database/add
  *   notify_wait_ms = 500    SMRs wait this long at most for the Map-Notify
  *   heartbeat_ms = 1000     how often xtrd's status is checked
@@ -59,6 +62,7 @@ struct mig_conf {
 	char		socket[CONF_PATH_MAX];
 	char		xtrd_socket[CONF_PATH_MAX];
 	char		hypervisor[16];
+	char		user[CONF_NAMELEN + 1];
 	unsigned	priority, weight, ttl;
 	unsigned	notify_wait_ms;
 	unsigned	heartbeat_ms;

@@ -1,8 +1,9 @@
 /*
  * dyn_state.c: the addresses guests claimed in dynamic ranges survive a
  * restart of migrated.  They are not in xenstore nor in migrated.conf, so
- * they are kept in a small file next to our socket (<socket dir>/
- * dynamic-eids), one line per guest:  <domid> <uuid|-> <addr>...
+ * they are kept in a small file next to our socket (<socket dir>/state/
+ * dynamic-eids, a directory the user we run as owns; read from <socket
+ * dir>/dynamic-eids when only the old place has one), one line per guest:  <domid> <uuid|-> <addr>...
  * rewritten atomically on every change (temporary file, fsync, rename,
  * fsync of the directory: a crash leaves the old file or the new one,
  * never an empty one) and read
@@ -22,8 +23,31 @@
 #include "log.h"
 #include "migrated.h"
 
+/* <socket dir>/state: ours, writable by the user we run as (privdrop.c) */
+void
+mig_state_dir(const struct mig *m, char *buf, size_t len)
+{
+	const char	*slash = strrchr(m->conf.socket, '/');
+	int		 n = slash ? (int)(slash - m->conf.socket) : 0;
+
+	if (slash == NULL)
+		snprintf(buf, len, "state");
+	else
+		snprintf(buf, len, "%.*s/state", n, m->conf.socket);
+}
+
 static void
 state_path(const struct mig *m, char *buf, size_t len)
+{
+	char	dir[CONF_PATH_MAX + 8];
+
+	mig_state_dir(m, dir, sizeof(dir));
+	snprintf(buf, len, "%s/dynamic-eids", dir);
+}
+
+/* Where versions before the privilege drop kept it: <socket dir>/ */
+static void
+old_state_path(const struct mig *m, char *buf, size_t len)
 {
 	const char	*slash = strrchr(m->conf.socket, '/');
 	int		 n = slash ? (int)(slash - m->conf.socket) : 0;
@@ -35,7 +59,7 @@ state_path(const struct mig *m, char *buf, size_t len)
 static void
 sync_dir(const char *path)
 {
-	char	dir[CONF_PATH_MAX + 16];
+	char	dir[CONF_PATH_MAX + 32];
 	char	*slash;
 	int	fd;
 
@@ -58,7 +82,7 @@ sync_dir(const char *path)
 void
 mig_dyn_save(struct mig *m)
 {
-	char	path[CONF_PATH_MAX + 16], tmp[CONF_PATH_MAX + 24];
+	char	path[CONF_PATH_MAX + 32], tmp[CONF_PATH_MAX + 40];
 	char	buf[IPADDR_STRLEN];
 	FILE	*f;
 	int	i, k;
@@ -129,14 +153,18 @@ apply(struct mig *m, struct domain *d, char *rest)
 int
 mig_dyn_load(struct mig *m)
 {
-	char		 path[CONF_PATH_MAX + 16], line[1024], *p, *s_id, *s_uuid;
+	char		 path[CONF_PATH_MAX + 32], line[1024], *p, *s_id, *s_uuid;
 	struct domain	*d;
 	unsigned long	 domid;
 	FILE		*f;
 	int		 n = 0;
 
 	state_path(m, path, sizeof(path));
-	if ((f = fopen(path, "r")) == NULL)
+	if ((f = fopen(path, "r")) == NULL && errno == ENOENT) {
+		old_state_path(m, path, sizeof(path));
+		f = fopen(path, "r");
+	}
+	if (f == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		p = line;

@@ -42,10 +42,15 @@ static void
 do_reload(struct mig *m, const char *path)
 {
 	static struct mig_conf	nc;
-	int			i;
+	int			i, rc;
 
-	if (conf_parse_file(path, &nc, NULL) != 0) {
-		log_warnx("%s: errors, keeping the old configuration", path);
+	if ((rc = conf_parse_file(path, &nc, NULL)) != 0) {
+		if (rc == -1)	/* run as conf.user: it must be readable */
+			log_warn("%s: cannot read it as uid %u, keeping the "
+			    "old configuration", path, (unsigned)getuid());
+		else
+			log_warnx("%s: errors, keeping the old configuration",
+			    path);
 		return;
 	}
 	m->conf.nvm = nc.nvm;
@@ -196,6 +201,7 @@ main(int argc, char *argv[])
 	 * libxenstore's reader thread, which a child of daemon() would not
 	 * have (every xs_read() would then wait forever). */
 	m.started_ms = mono_ms();
+	mig_privdrop_prepare(&m);
 	if (!debug && daemon(0, 0) == -1)
 		fatal("daemon");
 	if (xsw_open(&m) == -1)
@@ -209,6 +215,9 @@ main(int argc, char *argv[])
 	    (m.xtrmon = xtrc_new(m.conf.xtrd_socket)) == NULL)
 		fatal("xtrd socket %s", m.conf.xtrd_socket);
 	m.xtrd_up = 1;
+	/* Everything privileged is open: from here on, guest frames and
+	 * xenstore values are handled as our own user, CAP_NET_RAW only. */
+	mig_privdrop(&m);
 	log_info("started: hypervisor %s, %d bridges, %d vms, xtrd %s, API %s",
 	    hv_name(&m.hv), m.conf.nbridge, m.conf.nvm, m.conf.xtrd_socket,
 	    m.conf.socket);

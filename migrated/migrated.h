@@ -74,8 +74,13 @@ void	mig_reassert(struct mig *, const char *why);
 int	mig_eids(struct mig *, const struct domain *, struct ipaddr *, int max);
 void	mig_shutdown(struct mig *);
 
-/* dyn_state.c: dynamic claims kept across restarts */
+/* dyn_state.c: dynamic claims kept across restarts, in mig_state_dir() */
 void	mig_dyn_save(struct mig *);
 int	mig_dyn_load(struct mig *);
+void	mig_state_dir(const struct mig *, char *, size_t);
+
+/* privdrop.c: run as conf.user with CAP_NET_RAW only, no_new_privs */
+void	mig_privdrop_prepare(struct mig *);
+int	mig_privdrop(struct mig *);
 
 #endif

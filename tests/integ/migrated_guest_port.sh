@@ -22,8 +22,14 @@
 #           with the permissions libxl gives the guest (n8), which the
 #           guest may create itself where the toolstack grants it the
 #           device directory.
+#   priv    (finding 5) dst's migrated, once its captures, xenstore and
+#           sockets are open, runs as user nobody (mig_lib's `user`):
+#           every uid 65534, CapEff and CapBnd CAP_NET_RAW only, CapAmb 0,
+#           NoNewPrivs 1; its dynamic-eids directory is nobody's; a local
+#           user (nobody, setpriv) cannot use its API socket.  (Before:
+#           uid 0 with every capability.)
 # Arguments: none.  Environment: BIN, MIGRATED, KEEP_RUN, GP_PARTS (the
-# parts to run, default "port slots fe"; fsync goes with slots).
+# parts to run, default "port slots fe priv"; fsync goes with slots).
 # Namespaces: gp-*.
 # Run directory: build/migrated_guest_port.
 set -eu -o pipefail
@@ -60,7 +66,7 @@ xtr_wait 10 test "$(mig_jq dst '.domains[] | select(.name == "web3") | .owned' s
     mig_fail "web3 did not arrive"
 
 part() {
-	case " ${GP_PARTS:-port slots fe} " in *" $1 "*) return 0 ;; esac
+	case " ${GP_PARTS:-port slots fe priv} " in *" $1 "*) return 0 ;; esac
 	return 1
 }
 
@@ -132,5 +138,29 @@ xtr_wait 10 test "$(web2_vifs)" = 0,1 ||
 [ "$(mig_counter dst vif_table_full)" = 0 ] || mig_fail "fe: vif_table_full"
 mig_registered_at_ms 198.51.100.6/32 192.0.2.2 || mig_fail "fe: web2 lost its EID"
 echo "fe: ok (xs_fe_unknown_vif $(mig_counter dst xs_fe_unknown_vif))"
+fi
+# --- priv: what the daemon runs as -------------------------------------------
+if part priv; then
+st=/proc/$MIG_PIDS_dst/status
+[ "$(cat "/proc/$MIG_PIDS_dst/comm")" = migrated ] || mig_fail "priv: $MIG_PIDS_dst is not migrated"
+grep -E '^(Uid|Gid|CapEff|CapPrm|CapBnd|CapAmb|NoNewPrivs):' "$st"
+[ "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "$st")" = 65534655346553465534 ] ||
+    mig_fail "priv: migrated runs as $(grep ^Uid: "$st")"
+[ "$(awk '/^CapEff:/ { print $2 }' "$st")" = 0000000000002000 ] ||
+    mig_fail "priv: effective capabilities $(grep ^CapEff: "$st")"
+[ "$(awk '/^CapBnd:/ { print $2 }' "$st")" = 0000000000002000 ] ||
+    mig_fail "priv: bounding set $(grep ^CapBnd: "$st")"
+[ "$(awk '/^CapAmb:/ { print $2 }' "$st")" = 0000000000000000 ] ||
+    mig_fail "priv: ambient $(grep ^CapAmb: "$st")"
+[ "$(awk '/^NoNewPrivs:/ { print $2 }' "$st")" = 1 ] || mig_fail "priv: no_new_privs not set"
+grep -q "running as user nobody (uid 65534" "$RUN/mig-dst.log" ||
+    mig_fail "priv: the drop was not logged"
+[ "$(stat -c %U "$RUN/state")" = nobody ] || mig_fail "priv: state directory not nobody's"
+# a local user cannot drive it: the API socket stays root's
+if setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$BIN/migratectl" -s "$RUN/mig-dst.sock" status >/dev/null 2>&1; then
+	mig_fail "priv: user nobody used migrated's API"
+fi
+echo "priv: ok"
 fi
 echo "migrated_guest_port: ok"

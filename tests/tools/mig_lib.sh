@@ -33,7 +33,10 @@
 # MIG_FAKE_XTRD=1 (use tests/tools/mig_fake_xtrd.py even with an xtrd),
 # MIG_HV=libxl (migrated's libxl mode, libxenctrl answered by the shim),
 # MIG_REGISTER_INTERVAL (src's and dst's xtrd, default 60), MIG_XTR_EXTRA
-# (lines appended to src's and dst's xtrd.conf).
+# (lines appended to src's and dst's xtrd.conf), MIG_USER (the user
+# migrated drops to, default nobody; "": no user line: the tests run it
+# unprivileged, as a Dom0 does; each xtrd's socket gets that user's group,
+# mode 0660, so that it can still reach it: mig_share_xtrd HOST).
 # Environment per host for the daemons: XENSTORED_PATH (set here).
 
 # shellcheck source=tests/xtr/lib.sh
@@ -109,6 +112,7 @@ mig_conf() {
 	local h=$1
 	h_mig_conf "$h" "${MIG_HV:-xenstore}" "${MIG_NOTIFY_WAIT_MS:-1000}"
 	cat >>"$RUN/mig-$h.conf" <<-EOC
+	$(_mig_user_line)
 	bridge xenbr0 dynamic = [ "198.51.100.128/25" ]
 	vm "web1" eids = [ "198.51.100.5", "2001:db8:1::5" ]
 	vm "web2" eids = [ "198.51.100.6" ]
@@ -162,6 +166,8 @@ mig_setup() {
 		xtr_start ms "$RUN/ms.conf"
 		xtr_start src "$RUN/src.conf"
 		xtr_start dst "$RUN/dst.conf"
+		mig_share_xtrd src
+		mig_share_xtrd dst
 		xtr_start cl "$RUN/cl.conf"
 	fi
 	for h in src dst; do
@@ -206,6 +212,18 @@ mig_event() {
 	mig_jq "$1" "[.migrations[] | select(.domain == \"$2\")] | last | [.events[] | select(.event == \"$3\") | .t_us] | first // empty" migrations
 }
 
+_mig_user_line() {
+	local u=${MIG_USER-nobody}
+	[ -z "$u" ] || echo "user = \"$u\""
+}
+
+# mig_share_xtrd HOST: HOST's xtrd socket reachable by migrated's user
+mig_share_xtrd() {
+	local u=${MIG_USER-nobody}
+	[ -n "$u" ] || return 0
+	chgrp "$(id -gn "$u")" "$RUN/$1.sock" && chmod 0660 "$RUN/$1.sock"
+}
+
 mig_fake_start() {
 	local h=$1
 	rm -f "$RUN/$h.sock"
@@ -214,6 +232,7 @@ mig_fake_start() {
 	XTR_PIDS="$XTR_PIDS $!"
 	eval "MIG_XTRD_PID_$h=$!"
 	xtr_wait 10 test -S "$RUN/$h.sock" || mig_fail "fake xtrd on $h"
+	mig_share_xtrd "$h"
 }
 
 # mig_xtrd_stop HOST / mig_xtrd_start HOST / mig_xtrd_restart HOST
@@ -241,6 +260,7 @@ mig_xtrd_start() {
 		mig_fake_start "$1"
 	else
 		xtr_start "$1" "$RUN/$1.conf"
+		mig_share_xtrd "$1"
 	fi
 }
 

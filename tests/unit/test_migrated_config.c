@@ -35,6 +35,7 @@ test_full(void **state)
 	    "socket = \"/tmp/m.sock\"\n"
 	    "xtrd_socket = '/tmp/x.sock'\n"
 	    "hypervisor = xenstore\n"
+	    "user = \"lisp-mig\"\n"
 	    "priority = 2\n"
 	    "weight=50\n"
 	    "notify_wait_ms = 100\n"
@@ -47,6 +48,7 @@ test_full(void **state)
 	    "socket = \"/tmp/m.sock\"\n"
 	    "xtrd_socket = \"/tmp/x.sock\"\n"
 	    "hypervisor = xenstore\n"
+	    "user = \"lisp-mig\"\n"
 	    "priority = 2\nweight = 50\nttl = 1440\n"
 	    "notify_wait_ms = 100\nheartbeat_ms = 1000\n"
 	    "register_at = arrival\n"
@@ -87,6 +89,8 @@ test_errors(void **state)
 {
 	(void)state;
 	expect_error("bridge xenbr0\nfoo = 1\n", "t.conf:2: unknown keyword 'foo'");
+	expect_error("bridge xenbr0\nuser = \"-o\"\n", "t.conf:2: bad user name '-o'");
+	expect_error("bridge xenbr0\nuser = \"a b\"\n", "t.conf:2: bad user name 'a b'");
 	expect_error("bridge xenbr0\npriority = 300\n",
 	    "t.conf:2: want 0..255, not '300'");
 	expect_error("bridge xenbr0\nvm web1 eids = [ \"192.0.2.300\" ]\n",

@@ -1,0 +1,199 @@
+/*
+ * privdrop.c: after the privileged things are open (xenstore, the API
+ * socket, libxl), migrated runs as its own user (migrated.conf `user`,
+ * default "migrated") with one capability left, CAP_NET_RAW (a vif that
+ * appears later gets its own capture, and every guest frame is parsed
+ * here, after the drop), an empty bounding set otherwise, no ambient
+ * capabilities and no_new_privs.
+ *
+ * Where the user cannot be used, migrated says why in one line and stays
+ * uid 0, still with only CAP_NET_RAW and no_new_privs:
+ *   - `user = ""` or "root";
+ *   - no such user (useradd --system --no-create-home --home-dir
+ *     /nonexistent --shell /usr/sbin/nologin migrated);
+ *   - the user could not reach xtrd's socket (mode 0600 root, or a
+ *     directory it may not enter): tested in a child that drops first.
+ * The dynamic-eids file lives in <socket dir>/state/, made here and given
+ * to the user.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "log.h"
+#include "migrated.h"
+
+#define KEEP_CAP	CAP_NET_RAW
+
+/* capset(2) without libcap: effective = permitted = `keep`, nothing else */
+static int
+caps_set(uint64_t keep)
+{
+	struct __user_cap_header_struct	hdr;
+	struct __user_cap_data_struct	data[2];
+
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	data[0].effective = data[0].permitted = (uint32_t)keep;
+	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* Every capability but KEEP_CAP out of the bounding set (CAP_SETPCAP). */
+static int
+bounding_drop(void)
+{
+	int	c;
+
+	for (c = 0; c <= 63; c++) {
+		if (c == KEEP_CAP)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1) {
+			if (errno == EINVAL)	/* past CAP_LAST_CAP */
+				break;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+become(const struct passwd *pw)
+{
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1)
+		return -1;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		return -1;
+	return 0;
+}
+
+/* Could pw connect to xtrd's socket?  Asked of a child that becomes pw. */
+static int
+reaches(const struct passwd *pw, const char *sock)
+{
+	char	 dir[CONF_PATH_MAX], *slash;
+	pid_t	 pid;
+	int	 st;
+
+	snprintf(dir, sizeof(dir), "%s", sock);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir)
+		*slash = '\0';
+	if ((pid = fork()) == -1)
+		return 1;	/* cannot tell: try */
+	if (pid == 0) {
+		if (become(pw) == -1)
+			_exit(2);
+		/* the socket, or (xtrd not up yet) its directory */
+		if (access(sock, W_OK) == 0)
+			_exit(0);
+		_exit(errno == ENOENT && access(dir, X_OK | R_OK) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return 1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* <socket dir>/state, 0700, the user's (our own directory only). */
+static void
+state_dir_for(struct mig *m, const struct passwd *pw)
+{
+	char	path[CONF_PATH_MAX + 32];
+
+	mig_state_dir(m, path, sizeof(path));
+	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+		log_warn("%s", path);
+		return;
+	}
+	if (pw != NULL && chown(path, pw->pw_uid, pw->pw_gid) == -1)
+		log_warn("chown %s", path);
+}
+
+static struct passwd	 drop_pw;	/* copy: getpwnam's is static */
+static char		 drop_name[CONF_NAMELEN + 1];
+static int		 drop_ok;
+static char		 drop_why[400];
+
+/*
+ * Before any thread (libxenstore's reader) exists: who to become, and
+ * whether that user reaches xtrd (a child is forked to find out).
+ */
+void
+mig_privdrop_prepare(struct mig *m)
+{
+	struct passwd	*pw;
+	const char	*u = m->conf.user;
+
+	drop_ok = 0;
+	if (geteuid() != 0)
+		snprintf(drop_why, sizeof(drop_why), "not started as root");
+	else if (u[0] == '\0' || strcmp(u, "root") == 0)
+		snprintf(drop_why, sizeof(drop_why), "user = \"%s\" in the "
+		    "configuration", u);
+	else if ((pw = getpwnam(u)) == NULL)
+		snprintf(drop_why, sizeof(drop_why), "no user '%s': create it "
+		    "with useradd --system --no-create-home --home-dir "
+		    "/nonexistent --shell /usr/sbin/nologin %s", u, u);
+	else if (pw->pw_uid == 0)
+		snprintf(drop_why, sizeof(drop_why), "user '%s' is uid 0", u);
+	else {
+		snprintf(drop_name, sizeof(drop_name), "%s", u);
+		drop_pw = *pw;
+		drop_pw.pw_name = drop_name;
+		if (!reaches(&drop_pw, m->conf.xtrd_socket))
+			snprintf(drop_why, sizeof(drop_why), "user '%s' could "
+			    "not reach xtrd's socket %s: give it the socket's "
+			    "group (migrated(8))", u, m->conf.xtrd_socket);
+		else
+			drop_ok = 1;
+	}
+}
+
+int
+mig_privdrop(struct mig *m)
+{
+	const struct passwd	*pw = drop_ok ? &drop_pw : NULL;
+
+	if (geteuid() != 0) {
+		log_info("not started as root: no privileges to drop");
+		state_dir_for(m, NULL);
+		return 0;
+	}
+	state_dir_for(m, pw);
+	if (bounding_drop() == -1)
+		fatal("PR_CAPBSET_DROP");
+	if (pw != NULL && become(pw) == -1)
+		fatal("becoming user %s", pw->pw_name);
+	if (caps_set(1ULL << KEEP_CAP) == -1)
+		fatal("capset");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		fatal("PR_CAP_AMBIENT");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("PR_SET_NO_NEW_PRIVS");
+	if (pw != NULL) {
+		/* no way back */
+		if (setuid(0) == 0 || seteuid(0) == 0)
+			fatalx("could become root again after the drop");
+		log_info("running as user %s (uid %u gid %u), capabilities: "
+		    "cap_net_raw, no_new_privs", pw->pw_name,
+		    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
+	} else
+		log_warnx("staying uid 0 (%s), capabilities: cap_net_raw, "
+		    "no_new_privs", drop_why);
+	return 0;
+}
