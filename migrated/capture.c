@@ -1,8 +1,18 @@
-/* capture.c: pcap captures on bridges and vifs, see capture.h. */
+/* capture.c: the port socket and the vif captures, see capture.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/socket.h>
 
 #include <pcap/pcap.h>
 
@@ -11,10 +21,9 @@
 #include "log.h"
 
 struct cap {
-	pcap_t		*p;
+	pcap_t		*p;	/* NULL: the port socket */
 	int		 fd;
 	char		 ifname[CONF_IFNAMSIZ];
-	enum cap_mode	 mode;
 	uint32_t	 domid, devid;
 	struct mig	*m;
 	int		 busy;	/* inside pcap_dispatch() */
@@ -22,31 +31,129 @@ struct cap {
 };
 
 static struct cap	*caps[CAP_MAX];
+static struct cap	*ports;	/* the port socket, also in caps[] */
 uint64_t		 cap_last_ts_us;	/* CLOCK_REALTIME of the frame */
 static int		 ncaps;
 
-/* CAP_ALL: no filter; CAP_ANNOUNCE: announcements only. */
+static uint64_t
+now_real_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* CAP_ANNOUNCE_FILTER as a classic BPF program for an Ethernet socket. */
 static int
-cap_set_mode(struct cap *c, enum cap_mode mode, char *err, size_t errlen)
+announce_filter(int fd)
 {
 	struct bpf_program	 prog = { 0, NULL };
-	const char		*filter;
+	struct sock_fprog	 fp;
+	pcap_t			*dead;
+	int			 r = -1;
 
-	filter = mode == CAP_ANNOUNCE ? CAP_ANNOUNCE_FILTER : "";
-	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-	    pcap_setfilter(c->p, &prog) != 0) {
-		snprintf(err, errlen, "%s", pcap_geterr(c->p));
-		if (prog.bf_insns != NULL)
-			pcap_freecode(&prog);
+	if ((dead = pcap_open_dead(DLT_EN10MB, CAP_SNAPLEN)) == NULL)
+		return -1;
+	if (pcap_compile(dead, &prog, CAP_ANNOUNCE_FILTER, 1,
+	    PCAP_NETMASK_UNKNOWN) == 0) {
+		/* struct bpf_insn is struct sock_filter, field for field */
+		fp.len = (unsigned short)prog.bf_len;
+		fp.filter = (struct sock_filter *)prog.bf_insns;
+		r = setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
+		    sizeof(fp));
+		pcap_freecode(&prog);
+	} else
+		errno = EINVAL;
+	pcap_close(dead);
+	return r;
+}
+
+int
+cap_open_ports(struct mig *m)
+{
+	struct cap	*c;
+	uint8_t		 junk[64];
+	int		 fd, sz = CAP_PORT_RCVBUF;
+
+	if (ports != NULL)
+		return 0;
+	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    htons(ETH_P_ALL))) == -1) {
+		log_warn("port socket");
 		return -1;
 	}
-	pcap_freecode(&prog);
-	c->mode = mode;
+	if (announce_filter(fd) == -1) {
+		log_warn("port socket filter");
+		close(fd);
+		return -1;
+	}
+	/* whatever came in before the filter was attached */
+	while (recv(fd, junk, sizeof(junk), MSG_TRUNC) >= 0)
+		;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (ncaps >= CAP_MAX || (c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		return -1;
+	}
+	c->fd = fd;
+	c->m = m;
+	snprintf(c->ifname, sizeof(c->ifname), "*");
+	caps[ncaps++] = c;
+	ports = c;
+	log_info("capturing announcements on every port (AF_PACKET)");
 	return 0;
 }
 
+int
+cap_ports_open(void)
+{
+	return ports != NULL;
+}
+
+/* Frames on the port socket: charged to the vif they came in by. */
+static void
+ports_read(struct cap *c)
+{
+	struct sockaddr_ll	 sll;
+	socklen_t		 slen;
+	struct domain		*d;
+	struct vif		*v;
+	uint8_t			 buf[CAP_SNAPLEN];
+	char			 ifname[IF_NAMESIZE];
+	ssize_t			 n;
+	int			 i;
+
+	for (i = 0; i < 64; i++) {
+		slen = sizeof(sll);
+		n = recvfrom(c->fd, buf, sizeof(buf), MSG_TRUNC,
+		    (struct sockaddr *)&sll, &slen);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EINTR) {
+				log_warn("port socket");
+				cnt_inc("capture_errors");
+			}
+			return;
+		}
+		/* leaving by a port, or not Ethernet: not a guest's */
+		if (sll.sll_pkttype == PACKET_OUTGOING ||
+		    sll.sll_hatype != ARPHRD_ETHER)
+			continue;
+		/* the bridge (the frame passed up), a NIC, anything but
+		 * a vif of ours: not charged to anyone */
+		if (if_indextoname((unsigned)sll.sll_ifindex, ifname) == NULL ||
+		    (d = dom_find_ifname(&c->m->doms, ifname, &v)) == NULL)
+			continue;
+		cap_last_ts_us = now_real_us();
+		mig_frame(c->m, v->ifname, d, v, 1, buf,
+		    (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf));
+		if (ports != c)
+			return;		/* closed meanwhile */
+	}
+}
+
 static struct cap *
-cap_open(const char *ifname, enum cap_mode mode)
+cap_open(const char *ifname)
 {
 	char			 err[PCAP_ERRBUF_SIZE] = "";
 	struct cap		*c;
@@ -74,9 +181,6 @@ cap_open(const char *ifname, enum cap_mode mode)
 		snprintf(err, sizeof(err), "not Ethernet");
 		goto fail;
 	}
-	c->mode = CAP_ALL;
-	if (mode != CAP_ALL && cap_set_mode(c, mode, err, sizeof(err)) == -1)
-		goto fail;
 	if (pcap_setnonblock(c->p, 1, err) != 0)
 		goto fail;
 	if ((c->fd = pcap_get_selectable_fd(c->p)) == -1) {
@@ -96,6 +200,16 @@ fail:
 }
 
 static void
+cap_free(struct cap *c)
+{
+	if (c->p != NULL)
+		pcap_close(c->p);
+	else
+		close(c->fd);
+	free(c);
+}
+
+static void
 cap_close(struct cap *c)
 {
 	int	i;
@@ -105,42 +219,32 @@ cap_close(struct cap *c)
 			caps[i] = caps[--ncaps];
 			break;
 		}
+	if (c == ports)
+		ports = NULL;
 	if (c->busy) {
 		c->dead = 1;
 		pcap_breakloop(c->p);
 		return;
 	}
-	pcap_close(c->p);
-	free(c);
+	cap_free(c);
 }
 
 void
-mig_vif_capture(struct mig *m, struct domain *d, struct vif *v,
-    enum cap_mode mode)
+mig_vif_capture(struct mig *m, struct domain *d, struct vif *v, int on)
 {
-	struct cap	*c = v->cap;
-	char		 err[PCAP_ERRBUF_SIZE];
+	struct cap	*c;
 
-	if (mode == CAP_OFF) {
-		if (c != NULL) {
+	if (!on) {
+		if (v->cap != NULL) {
 			log_debug("stop capturing on %s", v->ifname);
-			cap_close(c);
+			cap_close(v->cap);
 		}
 		v->cap = NULL;
 		return;
 	}
-	if (c != NULL) {
-		if (c->mode != mode && cap_set_mode(c, mode, err,
-		    sizeof(err)) == -1) {
-			/* closed: mig_retry_captures() opens it again */
-			cnt_drop("capture_filter_failed", "%s: %s", v->ifname,
-			    err);
-			cap_close(c);
-			v->cap = NULL;
-		}
+	if (v->cap != NULL)
 		return;
-	}
-	if ((c = cap_open(v->ifname, mode)) == NULL) {
+	if ((c = cap_open(v->ifname)) == NULL) {
 		cnt_inc("capture_vif_failed");
 		return;
 	}
@@ -148,18 +252,8 @@ mig_vif_capture(struct mig *m, struct domain *d, struct vif *v,
 	c->domid = d->domid;
 	c->devid = v->devid;
 	v->cap = c;
-	if (mode == CAP_ALL)
-		log_debug("capturing every frame on %s until %s arrives",
-		    v->ifname, d->name);
-	else
-		log_debug("capturing announcements on %s (%s)", v->ifname,
-		    d->name);
-}
-
-int
-cap_is_all(const struct vif *v)
-{
-	return v->cap != NULL && ((struct cap *)v->cap)->mode == CAP_ALL;
+	log_debug("capturing every frame on %s until %s arrives", v->ifname,
+	    d->name);
 }
 
 int
@@ -192,7 +286,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 		return;
 	cap_last_ts_us = (uint64_t)h->ts.tv_sec * 1000000 +
 	    (uint64_t)h->ts.tv_usec;
-	mig_frame(c->m, c->ifname, d, v, bytes, h->caplen);
+	/* announcements come by the port socket, when it is open */
+	mig_frame(c->m, c->ifname, d, v, ports == NULL, bytes, h->caplen);
 }
 
 void
@@ -206,12 +301,15 @@ cap_dispatch(struct mig *m, struct cap *c)
 			alive = 1;
 	if (!alive)
 		return;
+	if (c->p == NULL) {
+		ports_read(c);
+		return;
+	}
 	c->busy = 1;
 	n = pcap_dispatch(c->p, 64, on_packet, (u_char *)c);
 	c->busy = 0;
 	if (c->dead) {
-		pcap_close(c->p);
-		free(c);
+		cap_free(c);
 		return;
 	}
 	if (n == PCAP_ERROR) {

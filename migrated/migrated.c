@@ -202,6 +202,10 @@ main(int argc, char *argv[])
 	 * have (every xs_read() would then wait forever). */
 	m.started_ms = mono_ms();
 	mig_privdrop_prepare(&m);
+	/* every guest's announcements, charged to the vif they came in by */
+	if (cap_open_ports(&m) == -1)
+		log_warnx("no port socket: announcements only from the vif "
+		    "captures, until each guest arrives");
 	if (!debug && daemon(0, 0) == -1)
 		fatal("daemon");
 	if (xsw_open(&m) == -1)

@@ -511,10 +511,10 @@ arrived(struct mig *m, struct domain *d, const char *how)
 		tl_add(d->tl, mono_us(), "domain-seen", "domid %u", d->domid);
 	}
 	tl_add(d->tl, mono_us(), "arrived", "%s", how);
-	/* From now on only its announcements (later dynamic claims). */
+	/* From now on only its announcements, by the port socket. */
 	for (i = 0; i < DOM_MAXVIF; i++)
 		if (d->vifs[i].used && d->vifs[i].cap != NULL)
-			mig_vif_capture(m, d, &d->vifs[i], CAP_ANNOUNCE);
+			mig_vif_capture(m, d, &d->vifs[i], 0);
 	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 	if (n == 0) {
 		log_info("%s (domid %u) arrived but has no EID yet", d->name,
@@ -723,7 +723,7 @@ mig_domain_gone(struct mig *m, struct domain *d)
 	}
 	for (i = 0; i < DOM_MAXVIF; i++)
 		if (d->vifs[i].used && d->vifs[i].cap != NULL)
-			mig_vif_capture(m, d, &d->vifs[i], CAP_OFF);
+			mig_vif_capture(m, d, &d->vifs[i], 0);
 	n = d->ndyn;
 	dom_free(&m->doms, d);
 	if (n > 0)
@@ -759,10 +759,9 @@ mig_vif_update(struct mig *m, struct domain *d, uint32_t devid,
 		tl_add(d->tl, mono_us(), "vif-connected", "%s on %s",
 		    v->ifname, v->bridge);
 	}
-	/* Until it arrives, watch everything the vif sends; after, its
-	 * announcements.  Frames are charged to the vif they came in by. */
-	if (v->connected && v->has_mac)
-		mig_vif_capture(m, d, v, d->owned ? CAP_ANNOUNCE : CAP_ALL);
+	/* Until it arrives, watch everything the vif sends. */
+	if (!d->owned && v->connected && v->has_mac && v->cap == NULL)
+		mig_vif_capture(m, d, v, 1);
 }
 
 /* Vif captures that could not be opened (interface not there yet). */
@@ -774,13 +773,14 @@ mig_retry_captures(struct mig *m)
 	for (i = 0; i < m->doms.n; i++) {
 		struct domain *d = m->doms.d[i];
 
+		if (d->owned)
+			continue;
 		for (k = 0; k < DOM_MAXVIF; k++) {
 			struct vif *v = &d->vifs[k];
 
 			if (v->used && v->connected && v->has_mac &&
 			    v->cap == NULL)
-				mig_vif_capture(m, d, v, d->owned ?
-				    CAP_ANNOUNCE : CAP_ALL);
+				mig_vif_capture(m, d, v, 1);
 		}
 	}
 }
@@ -793,7 +793,7 @@ mig_vif_removed(struct mig *m, struct domain *d, uint32_t devid)
 	if (v == NULL)
 		return;
 	if (v->cap != NULL)
-		mig_vif_capture(m, d, v, CAP_OFF);
+		mig_vif_capture(m, d, v, 0);
 	v->used = 0;
 }
 
@@ -947,27 +947,36 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 
 void
 mig_frame(struct mig *m, const char *ifname, struct domain *d, struct vif *v,
-    const uint8_t *frame, size_t len)
+    int announcements, const uint8_t *frame, size_t len)
 {
 	struct announce	 an;
 	const char	*why;
 	char		 mac[MAC_STRLEN], name[64];
+	unsigned	 et = len >= 14 ? (unsigned)frame[12] << 8 | frame[13] : 0;
 
 	M = m;
+	/* Charged to the guest of the vif it came in by (capture.h): the
+	 * MAC it claims names no one. */
+	if (d == NULL || v == NULL)
+		return;
+	/* Seen by the vif capture too, taken (and counted) from the port
+	 * socket: ARP, RARP, VLAN, IPv6 as the announcement filter takes */
+	if (!announcements && (et == 0x0806 || et == 0x8035 ||
+	    et == 0x8100 || et == 0x86dd) && (announce_parse(frame, len, &an,
+	    &why) == -1 || an.kind != ANN_FRAME))
+		return;
 	cnt_inc("frames");
 	if (announce_parse(frame, len, &an, &why) == -1) {
 		snprintf(name, sizeof(name), "frame_%s", why);
 		cnt_drop(name, "%zu-byte frame on %s ignored", len, ifname);
 		return;
 	}
-	/* Charged to the guest of the vif it came in by (capture.h): the
-	 * MAC it claims names no one. */
-	if (d == NULL || v == NULL)
-		return;
 	if (an.kind != ANN_FRAME) {
 		announcement(m, ifname, d, v, &an);
 		return;
 	}
+	if (announcements)
+		return;		/* the port socket takes announcements only */
 	/* Any other frame, seen on the vif itself before arrival. */
 	if (memcmp(an.eth_src, v->mac, 6) != 0) {
 		cnt_drop("vif_foreign_src_mac", "frame on %s (domain %s) from "
