@@ -6,21 +6,27 @@
 # B: database add, as migrated does), and after a blackout plugged into
 # B's site bridge, where the VM sends a gratuitous ARP as a resumed guest
 # does.  Every packet sent after the VM is back up must arrive; the time
-# from up to the first delivered packet is reported.  A's away entry must
+# from up to the first delivered packet is reported.  "Up" is when B's
+# bridge forwards the VM's port, as a resumed guest's vif does once
+# hotplug has plugged it in.  The stream is measured in datagrams, not
+# seconds: it flows (2000 delivered at A) before the move and goes on until
+# AFTER_UP datagrams were sent after up, however slowly a busy machine
+# runs the sender, the move's steps or the receiver.  A's away entry must
 # have redirected packets, sent no SMR before the MS's mobility Map-Notify
 # (B registered) and C must map the VM to B within SMR_MAX_MS of it;
 # the VM's old neighbour (ha, still at A) reaches it over IPv4 (proxy ARP)
 # and IPv6 (proxy ND), and the VM reaches ha back; A's away entries expire
 # once no packet uses them (away_timeout 3 s here).
-# Arguments: none.  Environment: BLACKOUT (seconds, default 0.5), STREAM
-# (seconds, default 6), SMR_MAX_MS (default 500), BIN, KEEP_RUN=1.  Namespaces: dpm-*.
+# Arguments: none.  Environment: BLACKOUT (seconds, default 0.5), AFTER_UP
+# (datagrams, default 2000), SMR_MAX_MS (default 500), BIN, KEEP_RUN=1.
+# Namespaces: dpm-*.
 # Run directory: build/dp_move.
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
 PFX=dpm-
 RUN=$PWD/build/dp_move
 BLACKOUT=${BLACKOUT:-0.5}
-STREAM=${STREAM:-6}
+AFTER_UP=${AFTER_UP:-2000}
 SEQ=$PWD/tests/tools/seqstream.py
 DP_EXTRA_CONF='away_timeout = 3'	# the away entry must go once idle
 . tests/xtr/lib.sh
@@ -66,23 +72,51 @@ move() {
 	xtr_ctl a remove 2001:db8:1::5/128 moved-to 192.0.2.2 >/dev/null
 	xtr_ctl b add 2001:db8:1::5/128 >/dev/null
 	sleep "$BLACKOUT"
-	# resume at B
+	# resume at B: up once B's bridge forwards the port (it leaves
+	# "disabled" when linkwatch reports vifvm's carrier, a workqueue a
+	# busy machine runs late; until then the GARP and B's ARP for the
+	# VM go nowhere)
 	ip -n "${PFX}b" link set vifvm master site0 up
+	xtr_wait 10 port_forwarding b vifvm ||
+	    die "B's bridge does not forward vifvm"
 	UP_NS=$(date +%s%N)
 	[ -z "${DP_DEBUG:-}" ] || date "+up %H:%M:%S.%N" >> "$RUN/neigh.log"
 	dp_in vm "$PY" "$SEQ" garp eth0 10.1.0.5
 	echo "moved: blackout ${BLACKOUT}s, up at $UP_NS"
 }
 
+# port_forwarding NODE PORT: NODE's bridge forwards on PORT
+port_forwarding() {
+	[ "$(ip -n "${PFX}$1" -d -j link show "$2" |
+	    jq -r '.[0].linkinfo.info_slave_data.state')" = forwarding ]
+}
+
+# lines_at_least FILE N
+lines_at_least() {
+	[ "$(wc -l < "$1")" -ge "$2" ]
+}
+
+# sent_after_up N: N datagrams were sent at or after UP_NS
+sent_after_up() {
+	[ "$(awk -v up="$UP_NS" '$2 >= up' "$RUN/sent.log" | wc -l)" -ge "$1" ]
+}
+
+# check [quiet]: every datagram sent after up arrived
+check() {
+	"$PY" "$SEQ" check "$RUN/sent.log" "$RUN/recv.log" "$UP_NS"
+}
+
 stream() {
-	dp_in vm "$PY" "$SEQ" recv 9000 "$((STREAM + 3))" "$RUN/recv.log" &
+	# the stop files end the receiver and the sender (and so does the
+	# run directory's removal, if the test dies)
+	dp_in vm "$PY" "$SEQ" recv 9000 300 "$RUN/recv.log" "$RUN/rx.stop" &
 	RX=$!
-	sleep 0.5
-	dp_in hc "$PY" "$SEQ" send 10.1.0.5 9000 1000 "$STREAM" \
-	    "$RUN/sent.log" &
+	xtr_wait 30 test -e "$RUN/recv.log" || die "the receiver did not start"
+	dp_in hc "$PY" "$SEQ" send 10.1.0.5 9000 1000 300 "$RUN/sent.log" \
+	    "$RUN/tx.stop" &
 	TX=$!
-	xtr_wait 5 test -s "$RUN/sent.log" || die "the sender did not start"
-	sleep 2
+	xtr_wait 30 lines_at_least "$RUN/recv.log" 2000 ||
+	    die "the stream does not reach the VM at A"
 	if [ -n "${DP_DEBUG:-}" ]; then
 		dp_in b ip -ts monitor neigh dev site0 > "$RUN/neigh.log" 2>&1 &
 		XTR_PIDS="$XTR_PIDS $!"
@@ -95,9 +129,15 @@ stream() {
 		sleep 0.5
 	fi
 	move
+	xtr_wait 120 sent_after_up "$AFTER_UP" ||
+	    die "the sender did not send $AFTER_UP datagrams after up"
+	touch "$RUN/tx.stop"
 	wait "$TX" || die "sender failed"
+	# what is still on its way (B's neighbour queue, a late receiver)
+	xtr_wait 10 check || true
+	touch "$RUN/rx.stop"
 	wait "$RX" || die "receiver failed"
-	"$PY" "$SEQ" check "$RUN/sent.log" "$RUN/recv.log" "$UP_NS" || {
+	check || {
 		dp_counters a; dp_counters b; dp_counters c
 		dp_in b ip -s neigh show dev site0
 		dp_in b cat /proc/net/stat/arp_cache | head -3

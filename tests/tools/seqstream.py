@@ -2,11 +2,15 @@
 """seqstream.py: a UDP stream with sequence numbers, for the lossless-move
 test (tests/integ/dp_move.sh).
 
-  seqstream.py send ADDR PORT RATE SECONDS SENTLOG
-      RATE packets/s for SECONDS; each payload is (seq, send time ns);
-      SENTLOG gets "seq send_ns" per packet.
-  seqstream.py recv PORT SECONDS RECVLOG
-      receive for SECONDS; RECVLOG gets "seq send_ns recv_ns" per packet.
+  seqstream.py send ADDR PORT RATE SECONDS SENTLOG [STOPFILE]
+      RATE packets/s for SECONDS, or until STOPFILE exists (or its
+      directory no longer does: the test's run directory); each payload
+      is (seq, send time ns); SENTLOG gets "seq send_ns" per packet,
+      flushed line by line.
+  seqstream.py recv PORT SECONDS RECVLOG [STOPFILE]
+      receive for SECONDS, or until STOPFILE exists (ditto); RECVLOG (created
+      once the socket is bound) gets "seq send_ns recv_ns" per packet,
+      flushed line by line.
   seqstream.py garp IFACE IPV4
       one gratuitous ARP, as a guest sends when it resumes after a move.
   seqstream.py check SENTLOG RECVLOG UP_NS
@@ -15,6 +19,7 @@ test (tests/integ/dp_move.sh).
       before it, and exits 1 if anything sent after UP_NS is missing.
 Times are CLOCK_REALTIME nanoseconds, the same in every namespace.
 """
+import os
 import socket
 import struct
 import sys
@@ -23,7 +28,12 @@ import time
 FMT = "!QQ"
 
 
-def send(addr, port, rate, secs, log):
+def stopped(stop):
+    return stop and (os.path.exists(stop) or
+                     not os.path.isdir(os.path.dirname(stop) or "."))
+
+
+def send(addr, port, rate, secs, log, stop=None):
     fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
     period = 1.0 / rate
@@ -31,6 +41,8 @@ def send(addr, port, rate, secs, log):
     start = time.monotonic()
     with open(log, "w") as f:
         for seq in range(n):
+            if seq % 10 == 0 and stopped(stop):
+                break
             due = start + seq * period
             while True:
                 d = due - time.monotonic()
@@ -44,9 +56,10 @@ def send(addr, port, rate, secs, log):
             except OSError:
                 pass  # no route during the move: counted as lost
             f.write("%d %d\n" % (seq, now))
+            f.flush()
 
 
-def recv(port, secs, log):
+def recv(port, secs, log, stop=None):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     # the packets held during the blackout come in one burst: room for it
@@ -61,10 +74,14 @@ def recv(port, secs, log):
             left = end - time.monotonic()
             if left <= 0:
                 break
-            s.settimeout(left)
+            if stopped(stop):
+                break
+            s.settimeout(min(left, 0.1) if stop else left)
             try:
                 data = s.recv(2048)
             except socket.timeout:
+                if stop:
+                    continue
                 break
             if len(data) < 16:
                 continue
@@ -111,10 +128,10 @@ def check(sentlog, recvlog, up_ns):
 
 
 def main(a):
-    if len(a) == 6 and a[0] == "send":
-        send(a[1], int(a[2]), float(a[3]), float(a[4]), a[5])
-    elif len(a) == 4 and a[0] == "recv":
-        recv(int(a[1]), float(a[2]), a[3])
+    if len(a) in (6, 7) and a[0] == "send":
+        send(a[1], int(a[2]), float(a[3]), float(a[4]), a[5], *a[6:])
+    elif len(a) in (4, 5) and a[0] == "recv":
+        recv(int(a[1]), float(a[2]), a[3], *a[4:])
     elif len(a) == 3 and a[0] == "garp":
         garp(a[1], a[2])
     elif len(a) == 4 and a[0] == "check":
