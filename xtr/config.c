@@ -37,7 +37,21 @@ xc_defaults(struct xtr_conf *c)
 	c->negative_ttl = 15;		/* RFC 9301 §8.3: 15 minutes */
 	c->mobility_notify = true;	/* draft-ietf-lisp-eid-mobility */
 	c->away_entries = true;
+	/* RFC 9303: optional, so that peers without LISP-SEC (issue 17's
+	 * open-source xTR) keep working, while a reply that carries LISP-SEC
+	 * is checked; with no lisp_sec_key nothing changes on the wire */
+	c->lisp_sec = LISPSEC_OPTIONAL;
 	dp_conf_defaults(&c->dp);
+}
+
+const char *
+xc_lisp_sec_name(int v)
+{
+	switch (v) {
+	case LISPSEC_OFF:	return "off";
+	case LISPSEC_REQUIRED:	return "required";
+	default:		return "optional";
+	}
 }
 
 const char *
@@ -523,6 +537,34 @@ k_away_entries(struct item_ctx *ic, const char *v)
 	return 0;
 }
 
+/* RFC 9303 LISP-SEC: required | optional | off */
+static int
+k_lisp_sec(struct item_ctx *ic, const char *v)
+{
+	if (strcmp(v, "required") == 0)
+		ic->c->lisp_sec = LISPSEC_REQUIRED;
+	else if (strcmp(v, "optional") == 0)
+		ic->c->lisp_sec = LISPSEC_OPTIONAL;
+	else if (strcmp(v, "off") == 0)
+		ic->c->lisp_sec = LISPSEC_OFF;
+	else
+		return ic_err(ic, v, "lisp_sec must be required, optional or "
+		    "off, not");
+	return 0;
+}
+
+/* RFC 9303 §6.5: the pre-shared secret of the ITRs and the Map-Resolver
+ * that wraps the ITR-OTK (Key ID 0) */
+static int
+k_lisp_sec_key(struct item_ctx *ic, const char *v)
+{
+	if (*v == '\0' || strlen(v) >= sizeof(ic->c->lisp_sec_key))
+		return ic_err(ic, v, "lisp_sec_key must be 1 to 127 bytes, "
+		    "not");
+	strcpy(ic->c->lisp_sec_key, v);
+	return 0;
+}
+
 /* "192.0.2.1:8080" or "[2001:db8::1]:8080" */
 static int
 k_api_tcp(struct item_ctx *ic, const char *v)
@@ -572,6 +614,8 @@ static const struct key_def keys[] = {
 	{ "xtr_id",		false,	k_xtr_id },
 	{ "site_id",		false,	k_site_id },
 	{ "subscribe",		false,	k_subscribe },
+	{ "lisp_sec",		false,	k_lisp_sec },
+	{ "lisp_sec_key",	false,	k_lisp_sec_key },
 	{ "mobility_notify",	false,	k_mobility_notify },
 	{ "away_entries",	false,	k_away_entries },
 	{ "api_tcp",		false,	k_api_tcp },
@@ -729,6 +773,31 @@ fin_err(struct cfg_parser *cp, struct xc_parse *xp, const char *key,
 	return cfg_error(cp, &l, tok, "%s", msg);
 }
 
+/* RFC 9303 §6.5: the ITR/Map-Resolver secret MUST be independent of the
+ * Map-Server/ETR ones (an ETR knowing it could forge the EID-AD). */
+static void
+lisp_sec_finish(struct cfg_parser *cp, struct xc_parse *xp)
+{
+	struct xtr_conf	*c = xp->conf;
+	const char	*k = c->lisp_sec_key;
+	int		 i;
+
+	if (c->lisp_sec == LISPSEC_REQUIRED && *k == '\0' &&
+	    (((c->roles & ROLE_XTR) && c->nmr > 0) || (c->roles & ROLE_MS)))
+		fin_err(cp, xp, "lisp_sec", "lisp_sec_key",
+		    "lisp_sec = required needs");
+	if (*k == '\0')
+		return;
+	for (i = 0; i < c->nms; i++)
+		if (strcmp(c->ms[i].key.key, k) == 0)
+			fin_err(cp, xp, "lisp_sec_key", "lisp_sec_key",
+			    "must differ from every map_servers key:");
+	for (i = 0; i < c->nsite; i++)
+		if (strcmp(c->site[i].key.key, k) == 0)
+			fin_err(cp, xp, "lisp_sec_key", "lisp_sec_key",
+			    "must differ from every sites key:");
+}
+
 int
 xc_finish(struct cfg_parser *cp, struct xc_parse *xp)
 {
@@ -770,6 +839,7 @@ xc_finish(struct cfg_parser *cp, struct xc_parse *xp)
 						    "EID prefix given to two "
 						    "sites, second is");
 			}
+	lisp_sec_finish(cp, xp);
 	dp_conf_finish(cp, &c->dp);
 	return cp->errors;
 }
@@ -876,6 +946,9 @@ xc_print(FILE *f, const struct xtr_conf *c)
 	fprintf(f, "site_id = %llu\n", (unsigned long long)c->site_id);
 	if (c->subscribe)
 		fprintf(f, "subscribe = yes\n");
+	fprintf(f, "lisp_sec = %s\n", xc_lisp_sec_name(c->lisp_sec));
+	if (c->lisp_sec_key[0] != '\0')
+		fprintf(f, "lisp_sec_key = \"%s\"\n", c->lisp_sec_key);
 	fprintf(f, "mobility_notify = %s\n", c->mobility_notify ? "yes" : "no");
 	fprintf(f, "away_entries = %s\n", c->away_entries ? "yes" : "no");
 	if (c->api_tcp_set) {

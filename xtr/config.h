@@ -13,6 +13,8 @@
  *   map_request_retry_max = 8000       # doubling up to this, never below
  *   map_request_retries = 3            # rate_limit (mreq_sched.h)
  *   rate_limit = 1000                  # ms between Map-Requests per EID
+ *   lisp_sec = optional                # required | optional | off (RFC 9303)
+ *   lisp_sec_key = "s3cret"            # PSK of ITRs and Map-Resolver
  *
  * Lists may span lines.  Parsing is init / line / finish (after
  * wireguard-tools' config.c): xc_parse_line() takes one tokenized line,
@@ -45,6 +47,11 @@
 
 #define ROLE_XTR	0x1
 #define ROLE_MS		0x2
+
+/* RFC 9303 LISP-SEC (xtrd.conf(5) says what each means) */
+#define LISPSEC_OFF		0
+#define LISPSEC_OPTIONAL	1
+#define LISPSEC_REQUIRED	2
 
 struct xc_mapping {
 	struct ipprefix	eid;
@@ -97,6 +104,8 @@ struct xtr_conf {
 	uint32_t		rate_limit;		/* ms per destination */
 	uint32_t		negative_ttl;		/* minutes */
 	bool			subscribe;	/* RFC 9437 pub/sub as ITR */
+	int			lisp_sec;	/* LISPSEC_* */
+	char			lisp_sec_key[XC_MAX_KEY]; /* ITR/MR PSK, "" */
 	bool			mobility_notify; /* MS: tell the old xTR */
 	bool			away_entries;	/* xTR: redirect after a move */
 	bool			api_tcp_set;	/* API over TCP too (off) */
@@ -132,6 +141,7 @@ void	xc_print(FILE *, const struct xtr_conf *);
 
 const char *xc_alg_name(uint8_t alg);
 const char *xc_role_name(int roles);
+const char *xc_lisp_sec_name(int);
 /* "10.1.0.0/24,priority=1,weight=100,ttl=1440" -> mapping; 0 or -1 with
  * *bad set to the offending part. Also used by the API. */
 int	xc_parse_mapping(const char *spec, struct xc_mapping *, char *bad,
