@@ -42,6 +42,24 @@ lisp_sec_hmac_len(uint16_t id)
 	}
 }
 
+uint16_t
+lisp_sec_pick_hmac(uint16_t asked)
+{
+	/* §6.7.1, §6.8: "If the Map-Server does not support this
+	 * algorithm, the Map-Server uses a different algorithm" */
+	return lisp_sec_hmac_len(asked) != 0 ? asked :
+	    LISP_SEC_HMAC_SHA256_128;
+}
+
+uint16_t
+lisp_sec_pick_kdf(uint16_t asked)
+{
+	/* §6.7.1: the same for the KDF; HKDF-SHA256 is the MUST (§6.9) */
+	return asked == LISP_SEC_KDF_HKDF_SHA1_128 ||
+	    asked == LISP_SEC_KDF_HKDF_SHA256 ? asked :
+	    LISP_SEC_KDF_HKDF_SHA256;
+}
+
 /* §6.1: EID-AD, from its EID-AD Length field to the end of EID HMAC. */
 static int
 decode_eid_ad(struct cur *c, struct lisp_sec_eid_ad *e, enum lisp_err *why)

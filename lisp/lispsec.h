@@ -104,6 +104,10 @@ struct lisp_sec_mrep_ad {
 
 /* HMAC output length for an HMAC ID, 0 if not one we know. */
 size_t	lisp_sec_hmac_len(uint16_t hmac_id);
+/* The ID asked for if we do it, else the one every implementation must
+ * (HMAC-SHA-256-128, HKDF-SHA256). */
+uint16_t lisp_sec_pick_hmac(uint16_t asked);
+uint16_t lisp_sec_pick_kdf(uint16_t asked);
 
 /* Bytes the ECM AD at the cursor takes (so the ECM decoder can find the
  * inner header), without decoding it; -1 with *why if malformed. */

@@ -38,6 +38,10 @@
 	X(map_request_retransmit)				\
 	X(map_request_timeout)					\
 	X(map_reply_accepted)					\
+	X(lispsec_verified)					\
+	X(lispsec_unprotected)					\
+	X(lispsec_downgraded)					\
+	X(lispsec_signed)					\
 	X(ms_registered)					\
 	X(ms_withdrawn)						\
 	X(ms_expired)						\

@@ -153,7 +153,7 @@ rx_map_request(struct xtrd *x, const uint8_t *buf, size_t len,
 	if (req.smr)
 		smr_rx(x, &req, src);
 	else
-		etr_rx_map_request(x, &req, src, sport);
+		etr_rx_map_request(x, &req, src, sport, NULL);
 }
 
 /* RFC 9301 §5.8: an ECM carries a Map-Request to a Map-Resolver, or from
@@ -191,8 +191,13 @@ rx_ecm(struct xtrd *x, const uint8_t *buf, size_t len,
 		mr_rx_ecm_request(x, buf, len, &ecm, &req, src, &ps);
 	} else if (req.smr)
 		cnt_drop(C_drop_ecm_inner, "ECM from %s: SMR inside ECM", a);
-	else
-		etr_rx_map_request(x, &req, src, ecm.inner_sport);
+	else {
+		static struct sec_sign	sg;	/* RFC 9303 §6.8 */
+
+		if (sec_etr_open(x, &ecm, &req, src, a, &sg) == -1)
+			return;
+		etr_rx_map_request(x, &req, src, ecm.inner_sport, &sg);
+	}
 }
 
 static void

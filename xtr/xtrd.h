@@ -69,6 +69,11 @@ struct pending {
 	void		*lig;		/* API request waiting, or NULL */
 	uint64_t	 sent_ms;
 	struct timer	 t;
+	/* RFC 9303 §6.4: the ITR-OTK kept with the nonce (lispsec_cp.c) */
+	bool		 sec;		/* last sent with LISP-SEC */
+	bool		 no_sec;	/* downgraded after an E bit (§6.7) */
+	bool		 otk_set;
+	uint8_t		 otk[16];
 };
 
 /* MS: one xTR's registration of one EID prefix.  What a refresh reads
@@ -84,6 +89,7 @@ struct ms_reg {
 	uint16_t	 from_port;
 	bool		 proxy_reply;
 	bool		 merge;
+	bool		 security;	/* S: the ETR does LISP-SEC (RFC 9303) */
 	struct ipaddr	 from;		/* where the Map-Register came from */
 	struct timer	 expire;
 	struct lisp_record rec;
@@ -157,9 +163,54 @@ void	etr_fill_record(struct xtrd *, const struct xc_mapping *,
 	    uint32_t ttl, struct lisp_record *);
 void	etr_free(struct xtrd *);
 
-/* etr_reply.c (RFC 9301 §6.1 / §8.4) */
+/* lispsec_cp.c, lispsec_ms.c (RFC 9303 LISP-SEC) */
+/* What an ETR (or the Map-Server for it) signs a Map-Reply with. */
+struct sec_sign {
+	bool		on;
+	uint16_t	hmac_id;
+	uint8_t		ms_otk[16];
+	size_t		eid_ad_len;
+	uint8_t		eid_ad[512];		/* LISP_SEC_MAX_AD */
+};
+/* A protected Map-Request at the Map-Resolver/Map-Server. */
+struct sec_ms {
+	bool		on;
+	uint16_t	hmac_id, kdf_id;
+	uint8_t		itr_otk[16], ms_otk[16];
+};
+struct lisp_sec_mrep_ad;
+bool	sec_itr_protect(const struct xtrd *);
+ssize_t	sec_itr_ecm_ad(struct xtrd *, struct pending *, uint8_t *, size_t);
+/* -1 refused (counted, logged), 0 no LISP-SEC to check, 1 verified: each
+ * record must then pass sec_itr_record_ok(). */
+int	sec_itr_reply(struct xtrd *, const struct pending *, const uint8_t *,
+	    size_t, const struct lisp_map_reply *, struct lisp_sec_mrep_ad *,
+	    const char *from);
+bool	sec_itr_record_ok(const struct lisp_sec_mrep_ad *,
+	    const struct lisp_record *, const char *from);
+void	sec_pending_clear(struct pending *);
+/* -1 dropped (counted), 0 plain, 1 protected (s filled). */
+int	sec_ms_open(struct xtrd *, const struct lisp_ecm *,
+	    const struct lisp_map_request *, const char *from, struct sec_ms *);
+int	sec_ms_signer(const struct sec_ms *, const struct lisp_addr *asked,
+	    const struct ipprefix *auth, bool e_bit, struct sec_sign *);
+/* The ECM to forward to r's ETR: protected if s->on, else without AD. */
+ssize_t	sec_ms_forward(struct xtrd *, const struct sec_ms *,
+	    const struct lisp_ecm *, const struct lisp_map_request *,
+	    const struct ms_reg *r, const struct ipprefix *auth, bool e_bit,
+	    uint8_t *, size_t);
+/* -1 dropped (counted), 0 answer plain, 1 sign with sg. */
+int	sec_etr_open(struct xtrd *, const struct lisp_ecm *,
+	    const struct lisp_map_request *, const struct ipaddr *src,
+	    const char *from, struct sec_sign *);
+ssize_t	sec_sign_reply(const struct sec_sign *, uint8_t *, size_t len,
+	    size_t cap);
+
+/* etr_reply.c (RFC 9301 §6.1 / §8.4); sg: sign it (RFC 9303 §6.8), or
+ * NULL */
 void	etr_rx_map_request(struct xtrd *, const struct lisp_map_request *,
-	    const struct ipaddr *src, uint16_t reply_port);
+	    const struct ipaddr *src, uint16_t reply_port,
+	    const struct sec_sign *sg);
 /* Pick the ITR-RLOC to answer, preferring family af. */
 const struct ipaddr *mreq_reply_rloc(const struct lisp_map_request *,
 	    int af);

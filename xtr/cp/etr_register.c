@@ -108,6 +108,8 @@ reg_send(struct reg_tx *rt)
 	reg.type = LISP_MAP_REGISTER;
 	reg.proxy_reply = ms->proxy_reply;	/* RFC 9301 §5.6: P */
 	reg.merge_req = ms->merge;		/* RFC 9301 §5.6: a */
+	/* RFC 9303 §6.3: "An ETR that supports LISP-SEC MUST set the S-bit" */
+	reg.security = x->conf->lisp_sec != LISPSEC_OFF;
 	reg.want_notify = true;			/* RFC 9301 §5.6: M */
 	reg.xtr_id_present = true;		/* RFC 9301 §5.6: I */
 	memcpy(reg.xtr_id, x->xtr_id, sizeof(reg.xtr_id));

@@ -26,7 +26,7 @@ mreq_reply_rloc(const struct lisp_map_request *req, int af)
 
 void
 etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
-    const struct ipaddr *src, uint16_t reply_port)
+    const struct ipaddr *src, uint16_t reply_port, const struct sec_sign *sg)
 {
 	static struct lisp_map_reply	 rep;
 	static uint8_t			 buf[LISP_MAX_MSG];
@@ -56,11 +56,16 @@ etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
 	rep.nonce = req->nonce;		/* RFC 9301 §5.4: echoed */
 	rep.probe = req->probe;
 	rep.nrec = 1;
+	rep.security = sg != NULL && sg->on;	/* RFC 9303 §6.8: S */
 	etr_fill_record(x, &dm->m, dm->m.ttl, &rep.rec[0]);
-	if ((n = lisp_encode_map_reply(&rep, buf, sizeof(buf))) < 0) {
+	if ((n = lisp_encode_map_reply(&rep, buf, sizeof(buf))) < 0 ||
+	    (rep.security && (n = sec_sign_reply(sg, buf, (size_t)n,
+	    sizeof(buf))) < 0)) {
 		log_warnx("cannot encode Map-Reply");
 		return;
 	}
+	if (rep.security)
+		cnt_inc(C_lispsec_signed);
 	if (xtr_send(x, to, reply_port ? reply_port : LISP_CONTROL_PORT, buf,
 	    (size_t)n) == 0) {
 		cnt_inc(C_tx_map_reply);

@@ -8,13 +8,15 @@
  * believed only if its nonce matches an outstanding request and its
  * records are about the EID asked for; then it goes into the map-cache.
  * The same path serves `xtrctl lig` (the reply goes back to the API, not
- * into the cache).
+ * into the cache).  With LISP-SEC (RFC 9303, lispsec_cp.c) the ECM
+ * carries a one-time key and a reply must prove itself with it.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xtr/dp/dp.h"
+#include "lispsec.h"
 #include "log.h"
 #include "mono.h"
 #include "mreq_sched.h"
@@ -70,6 +72,7 @@ pending_free(struct xtrd *x, struct pending *p)
 			break;
 		}
 	timer_cancel(&x->timers, &p->t);
+	sec_pending_clear(p);
 	free(p);
 }
 
@@ -110,9 +113,10 @@ send_request(struct xtrd *x, struct pending *p)
 	static struct lisp_map_request	 req;
 	static uint8_t			 inner[LISP_MAX_MSG];
 	static uint8_t			 buf[LISP_MAX_MSG];
+	static uint8_t			 ad[LISP_SEC_MAX_AD];
 	struct lisp_ecm			 ecm;
 	const struct ipaddr		*mr, *src;
-	ssize_t				 n, m;
+	ssize_t				 n, m, k;
 
 	mr = p->mr < 0 ? &p->lig_mr : &x->conf->mr[p->mr];
 	if (itr_build_request(x, &p->eid, &req) == -1)
@@ -135,6 +139,16 @@ send_request(struct xtrd *x, struct pending *p)
 	ecm.inner_sport = LISP_CONTROL_PORT;
 	ecm.inner_dport = LISP_CONTROL_PORT;
 	ecm.inner_ttl = 64;
+	/* RFC 9303 §6.4: a Protected Map-Request, S set, the ITR-OTK in
+	 * the ECM's Authentication Data */
+	p->sec = sec_itr_protect(x) && !p->no_sec;
+	if (p->sec) {
+		if ((k = sec_itr_ecm_ad(x, p, ad, sizeof(ad))) < 0)
+			return -1;
+		ecm.security = true;
+		ecm.sec_ad = ad;
+		ecm.sec_ad_len = (size_t)k;
+	}
 	if ((m = lisp_encode_ecm(&ecm, inner, (size_t)n, buf,
 	    sizeof(buf))) < 0)
 		return -1;
@@ -143,9 +157,9 @@ send_request(struct xtrd *x, struct pending *p)
 	cnt_inc(C_tx_map_request);
 	p->sent_ms = mono_ms();
 	tl_add(p->lig ? "lig-request-sent" : "map-request-sent", &p->eid, mr,
-	    "nonce %016llx%s%s", (unsigned long long)p->nonce,
+	    "nonce %016llx%s%s%s", (unsigned long long)p->nonce,
 	    p->smr_invoked ? " smr-invoked" : "",
-	    p->tries > 1 ? " retransmit" : "");
+	    p->tries > 1 ? " retransmit" : "", p->sec ? " lisp-sec" : "");
 	return 0;
 }
 
@@ -320,10 +334,11 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src)
 {
 	static struct lisp_map_reply	 rep;
+	static struct lisp_sec_mrep_ad	 ad;
 	enum lisp_err			 why = LERR_OK;
 	struct pending			*p;
 	char				 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
-	int				 i;
+	int				 i, sec;
 
 	ipaddr_fmt(src, a, sizeof(a));
 	if (lisp_decode_map_reply(buf, len, &rep, &why) == -1) {
@@ -340,6 +355,20 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		    (unsigned long long)rep.nonce);
 		return;
 	}
+	/* RFC 9303 §6.9: a refused reply leaves the request waiting for
+	 * the right one */
+	if ((sec = sec_itr_reply(x, p, buf, len, &rep, &ad, a)) == -1)
+		return;
+	if (sec == 1 && ad.eid.e_bit && rep.rec[0].nloc == 0 &&
+	    x->conf->lisp_sec == LISPSEC_OPTIONAL && !p->no_sec) {
+		/* RFC 9303 §6.7: E set on a negative reply: the ETRs cannot
+		 * sign; optional asks again without LISP-SEC */
+		cnt_inc(C_lispsec_downgraded);
+		tl_add("lisp-sec-downgraded", &p->eid, src, "E bit");
+		p->no_sec = true;
+		send_request(x, p);
+		return;
+	}
 	if (p->lig != NULL) {
 		api_lig_done(p->lig, &rep, src, mono_ms() - p->sent_ms);
 		pending_free(x, p);
@@ -348,6 +377,9 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 	for (i = 0; i < rep.nrec; i++) {
 		struct ipprefix	q;
 
+		/* RFC 9303 §6.9.1: inside the EID-AD's prefixes only */
+		if (sec == 1 && !sec_itr_record_ok(&ad, &rep.rec[i], a))
+			continue;
 		q.addr = rep.rec[i].eid.ip;
 		q.plen = rep.rec[i].eid_plen;
 		ipprefix_mask(&q);

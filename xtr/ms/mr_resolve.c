@@ -7,6 +7,10 @@
  *  - not registered: a negative Map-Reply for the largest prefix around
  *    the EID that holds no registration (TTL 1 minute inside site space,
  *    negative_ttl outside), action natively-forward.
+ * A LISP-SEC-protected request (RFC 9303 §6.7, lispsec_ms.c) is
+ * answered the same way, with the EID-Prefix authorization: Table 1's
+ * order (proxy, then an ETR that registered with S, else a protected
+ * negative reply with the E bit) and every reply the MS sends signed.
  */
 #include <string.h>
 
@@ -60,7 +64,8 @@ negative_prefix(struct xtrd *x, const struct ipaddr *a, bool in_site,
 static void
 send_reply(struct xtrd *x, const struct lisp_map_request *req,
     const struct lisp_ecm *ecm, const struct ipaddr *src,
-    const struct lisp_record *rec, const char *what)
+    const struct lisp_record *rec, const char *what,
+    const struct sec_sign *sg)
 {
 	static struct lisp_map_reply	 rep;
 	static uint8_t			 buf[LISP_MAX_MSG];
@@ -78,8 +83,13 @@ send_reply(struct xtrd *x, const struct lisp_map_request *req,
 	rep.nonce = req->nonce;
 	rep.nrec = 1;
 	rep.rec[0] = *rec;
-	if ((n = lisp_encode_map_reply(&rep, buf, sizeof(buf))) < 0)
+	rep.security = sg != NULL && sg->on;	/* RFC 9303 §6.7.2 */
+	if ((n = lisp_encode_map_reply(&rep, buf, sizeof(buf))) < 0 ||
+	    (rep.security && (n = sec_sign_reply(sg, buf, (size_t)n,
+	    sizeof(buf))) < 0))
 		return;
+	if (rep.security)
+		cnt_inc(C_lispsec_signed);
 	if (xtr_send(x, to, ecm->inner_sport ? ecm->inner_sport :
 	    LISP_CONTROL_PORT, buf, (size_t)n) == -1)
 		return;
@@ -95,10 +105,15 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
     const struct ipaddr *src, const struct pubsub_req *ps)
 {
 	static struct lisp_record	 rec;
+	static struct sec_ms		 sm;
+	static struct sec_sign		 sg;
+	static uint8_t			 fwd[LISP_MAX_MSG];
 	struct ms_eid			*e;
 	struct ms_reg			*r;
 	struct ipprefix			 want, matched;
 	char				 a[IPADDR_STRLEN];
+	bool				 any_s = false, any_plain = false;
+	ssize_t				 n;
 
 	ipaddr_fmt(src, a, sizeof(a));
 	if (req->nrec == 0 || req->smr) {
@@ -112,6 +127,9 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		cnt_drop_lerr(LERR_BAD_AFI, "ECM Map-Request from %s", a);
 		return;
 	}
+	if (sec_ms_open(x, ecm, req, a, &sm) == -1)	/* RFC 9303 §6.6 */
+		return;
+	sg.on = false;
 	if ((e = ms_lookup(x, &want.addr, &matched)) == NULL ||
 	    e->regs == NULL) {
 		bool in_site;
@@ -125,7 +143,11 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		rec.ttl = in_site ? 1 : x->conf->negative_ttl;
 		rec.action = LISP_ACT_NATIVE_FWD;
 		rec.authoritative = true;
-		send_reply(x, req, ecm, src, &rec, "negative-reply-sent");
+		/* RFC 9303 §6.7.1: the EID-AD names the prefix answered */
+		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
+		    false, &sg) == -1)
+			return;
+		send_reply(x, req, ecm, src, &rec, "negative-reply-sent", &sg);
 		return;
 	}
 	/* RFC 9437 §5: a subscription rides on the Map-Request */
@@ -143,18 +165,64 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		/* RFC 9301 §8.3: proxy Map-Reply on the ETRs' behalf */
 		ms_merged_record(e, &rec);
 		rec.authoritative = false;
-		send_reply(x, req, ecm, src, &rec, "proxy-reply-sent");
+		/* RFC 9303 §6.7 Table 1 row 1: E = 0 */
+		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
+		    false, &sg) == -1)
+			return;
+		send_reply(x, req, ecm, src, &rec, "proxy-reply-sent", &sg);
 		return;
+	}
+	for (r = e->regs; r != NULL; r = r->next) {
+		any_s |= r->security;
+		any_plain |= !r->security;
 	}
 	r = e->regs;
 	if ((x->conf->roles & ROLE_XTR) && etr_db_lookup(x, &want.addr) &&
 	    x->conf->nrloc > 0 && ipaddr_cmp(&r->from, &x->conf->rloc[0]) == 0) {
-		etr_rx_map_request(x, req, src, ecm->inner_sport);
+		/* RFC 9303 §7.3: Map-Server and ETR in one: signed here */
+		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
+		    any_plain, &sg) == -1)
+			return;
+		etr_rx_map_request(x, req, src, ecm->inner_sport, &sg);
 		return;
+	}
+	if (sm.on && !any_s) {
+		/* RFC 9303 §6.7 Table 1 row 3: no ETR can sign: a protected
+		 * negative Map-Reply with E set, so that the ITR may ask
+		 * again without LISP-SEC; 1 minute, and packets dropped
+		 * meanwhile (our choice: ACT Drop/Auth-Failure) */
+		memset(&rec, 0, sizeof(rec));
+		rec.eid = req->rec[0].eid;
+		rec.eid.ip = matched.addr;
+		rec.eid_plen = matched.plen;
+		rec.ttl = 1;
+		rec.action = LISP_ACT_DROP_AUTH;
+		if (sec_ms_signer(&sm, &req->rec[0].eid, &matched, true,
+		    &sg) == -1)
+			return;
+		send_reply(x, req, ecm, src, &rec, "negative-reply-sent", &sg);
+		return;
+	}
+	if (sm.on)			/* Table 1 row 2: an ETR that signs */
+		while (!r->security)
+			r = r->next;
+	if (sm.on || ecm->security) {
+		/* RFC 9303 §6.7.1: a new ECM (or, unprotected, the ECM
+		 * without the AD we did not use) */
+		if ((n = sec_ms_forward(x, &sm, ecm, req, r, &matched,
+		    any_plain, fwd, sizeof(fwd))) < 0) {
+			log_warnx("cannot encode the ECM for %s",
+			    ipaddr_fmt(&r->from, a, sizeof(a)));
+			return;
+		}
+		pkt = fwd;
+		len = (size_t)n;
 	}
 	/* RFC 9301 §8.3: hand the ECM to the ETR that registered the EID */
 	if (xtr_send(x, &r->from, LISP_CONTROL_PORT, pkt, len) == 0) {
 		cnt_inc(C_tx_ecm_forward);
+		if (sm.on)
+			cnt_inc(C_lispsec_signed);
 		tl_add("map-request-forwarded", &e->eid, &r->from,
 		    "nonce %016llx%s", (unsigned long long)req->nonce,
 		    req->smr_invoked ? " smr-invoked" : "");

@@ -71,6 +71,7 @@ msr_fill(struct ms_reg *r, const struct lisp_map_register *m,
 	r->site = site;
 	r->proxy_reply = m->proxy_reply;
 	r->merge = m->merge_req;
+	r->security = m->security;	/* RFC 9303 §6.3: S */
 	lisp_record_copy(&r->rec, rec);
 	r->from = *from;
 	r->from_port = from_port;
@@ -103,6 +104,7 @@ reg_update(struct ms_reg *dst, const struct ms_reg *src)
 	dst->site = src->site;
 	dst->proxy_reply = src->proxy_reply;
 	dst->merge = src->merge;
+	dst->security = src->security;
 	lisp_record_copy(&dst->rec, &src->rec);
 	dst->from = src->from;
 	dst->from_port = src->from_port;
