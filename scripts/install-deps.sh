@@ -15,7 +15,7 @@ libxen-dev xen-utils-4.17 xen-utils-common xenstore-utils
 libpcap-dev libjson-c-dev libcurl4-openssl-dev libcmocka-dev
 libmicrohttpd-dev libmnl-dev libssl-dev
 tshark tcpdump iproute2 iputils-ping bridge-utils procps psmisc
-iperf3 socat python3 gnuplot-nox bird2 curl jq
+iperf3 socat python3 python3-cryptography gnuplot-nox bird2 curl jq
 shellcheck man-db groff-base systemd
 qemu-system-x86 qemu-utils debootstrap busybox-static cpio zstd kmod
 "

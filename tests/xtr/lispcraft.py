@@ -55,7 +55,8 @@ def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
 
 
 def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
-                 xtr_id=None, want_notify=True, bad_auth=False, mtype=3):
+                 xtr_id=None, want_notify=True, bad_auth=False, mtype=3,
+                 lisp_sec=False):
     algid, dig, alen = (2, hashlib.sha256, 32) if alg == "sha256" else \
         (1, hashlib.sha1, 20)
     w = (mtype << 28) | 1
@@ -63,6 +64,8 @@ def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
         w |= 1 << (31 - 23)
     if xtr_id is not None:   # RFC 9301 §5.6 / §5.7: the I bit
         w |= 1 << (31 - (6 if mtype == 3 else 4))
+    if lisp_sec and mtype == 3:  # RFC 9303 §6.3: the S bit
+        w |= 1 << (31 - 5)
     head = struct.pack("!IQBBH", w, nonce, key_id, algid, alen)
     body = record(eid, rlocs, ttl)
     if xtr_id is not None:
