@@ -459,6 +459,20 @@ test_ecm_with_ad(void **state)
 	    sizeof(buf)), -1);
 }
 
+/* §6.7.1: the ID asked for if we do it, else the MUST one */
+static void
+test_pick(void **state)
+{
+	(void)state;
+	assert_int_equal(lisp_sec_pick_hmac(1), 1);
+	assert_int_equal(lisp_sec_pick_hmac(2), 2);
+	assert_int_equal(lisp_sec_pick_hmac(0), 2);
+	assert_int_equal(lisp_sec_pick_hmac(9), 2);
+	assert_int_equal(lisp_sec_pick_kdf(1), 1);
+	assert_int_equal(lisp_sec_pick_kdf(0), 2);
+	assert_int_equal(lisp_sec_pick_kdf(3), 2);
+}
+
 static void
 test_new_otk(void **state)
 {
@@ -481,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_authorized),
 		cmocka_unit_test(test_ecm_with_ad),
+		cmocka_unit_test(test_pick),
 		cmocka_unit_test(test_new_otk),
 	};
 

@@ -168,6 +168,28 @@ test_errors(void **state)
 	}
 }
 
+/* RFC 9303 LISP-SEC keys: default optional, no key */
+static void
+test_lisp_sec(void **state)
+{
+	(void)state;
+	assert_int_equal(load("rlocs = [ '192.0.2.1' ]\n"), 0);
+	assert_int_equal(c.lisp_sec, LISPSEC_OPTIONAL);
+	assert_string_equal(c.lisp_sec_key, "");
+	assert_int_equal(load("rlocs = [ '192.0.2.1' ]\n"
+	    "map_resolvers = [ '192.0.2.100' ]\nlisp_sec = required\n"
+	    "lisp_sec_key = \"mr\"\n"), 0);
+	assert_int_equal(c.lisp_sec, LISPSEC_REQUIRED);
+	assert_string_equal(c.lisp_sec_key, "mr");
+	assert_int_equal(load("rlocs = [ '192.0.2.1' ]\nlisp_sec = off\n"), 0);
+	assert_int_equal(c.lisp_sec, LISPSEC_OFF);
+	assert_int_equal(load("rlocs = [ '192.0.2.1' ]\n"
+	    "map_resolvers = [ '192.0.2.100' ]\nlisp_sec = required\n"), 1);
+	assert_int_equal(load("rlocs = [ '192.0.2.1' ]\n"
+	    "map_servers = [ '192.0.2.9,key=k' ]\nlisp_sec_key = k\n"), 1);
+	assert_int_equal(load("rlocs = [ '192.0.2.1' ]\nlisp_sec = yes\n"), 1);
+}
+
 static void
 test_mapping_spec(void **state)
 {
@@ -193,6 +215,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_mapping_spec),
+		cmocka_unit_test(test_lisp_sec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
