@@ -108,6 +108,8 @@ attacker() {
 	xtr_wait 10 bash -c "! kill -0 $ATT_PID 2>/dev/null" ||
 	    die "m got no Map-Request for $2: $(cat "$RUN/m.log")"
 	wait "$ATT_PID" || die "attacker failed: $(cat "$RUN/m.log" "$RUN/m.err")"
+	# reaped: its PID may be reused, so the cleanup must not kill it
+	XTR_PIDS=${XTR_PIDS/ $ATT_PID/}
 	grep -q "answered $1" "$RUN/m.log" || die "m did not answer: $(cat "$RUN/m.log")"
 }
 
