@@ -285,13 +285,20 @@ prefix_covers(const struct lisp_addr *outer, uint8_t olen,
 }
 
 int
-lisp_sec_authorized(const struct lisp_sec_eid_ad *e,
+lisp_sec_authorizing(const struct lisp_sec_eid_ad *e,
     const struct lisp_addr *eid, uint8_t plen)
 {
 	uint8_t	i;
 
 	for (i = 0; i < e->nrec; i++)
 		if (prefix_covers(&e->rec[i].eid, e->rec[i].plen, eid, plen))
-			return 1;
-	return 0;
+			return i;
+	return -1;
+}
+
+int
+lisp_sec_authorized(const struct lisp_sec_eid_ad *e,
+    const struct lisp_addr *eid, uint8_t plen)
+{
+	return lisp_sec_authorizing(e, eid, plen) >= 0;
 }

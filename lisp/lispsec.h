@@ -141,6 +141,9 @@ int	lisp_sec_encode_eid_ad(struct wbuf *, const struct lisp_sec_eid_ad *,
  */
 int	lisp_sec_authorized(const struct lisp_sec_eid_ad *,
 	    const struct lisp_addr *eid, uint8_t plen);
+/* The index in rec[] of the EID-AD prefix that covers eid/plen, or -1. */
+int	lisp_sec_authorizing(const struct lisp_sec_eid_ad *,
+	    const struct lisp_addr *eid, uint8_t plen);
 
 /* --- crypto (lispsec_crypto.c) ------------------------------------------ */
 

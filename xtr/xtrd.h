@@ -188,6 +188,10 @@ int	sec_itr_reply(struct xtrd *, const struct pending *, const uint8_t *,
 	    const char *from);
 bool	sec_itr_record_ok(const struct lisp_sec_mrep_ad *,
 	    const struct lisp_record *, const char *from);
+/* The Map-Server's prefix (EID-AD) that authorizes record r, for the
+ * record-scope check (false: none, r was refused by the above). */
+bool	sec_itr_auth_prefix(const struct lisp_sec_mrep_ad *,
+	    const struct lisp_record *, struct ipprefix *auth);
 void	sec_pending_clear(struct pending *);
 /* -1 dropped (counted), 0 plain, 1 protected (s filled). */
 int	sec_ms_open(struct xtrd *, const struct lisp_ecm *,

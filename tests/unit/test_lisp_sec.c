@@ -416,6 +416,9 @@ test_authorized(void **state)
 	assert_int_equal(lisp_sec_authorized(&e, &a, 48), 1);
 	v6(&a, "2001:db8:200::");
 	assert_int_equal(lisp_sec_authorized(&e, &a, 40), 0);
+	v6(&a, "2001:db8:203:1::");
+	assert_int_equal(lisp_sec_authorizing(&e, &a, 64), 1);
+	assert_int_equal(lisp_sec_authorizing(&e, &a, 40), -1);
 }
 
 /* The ECM decoder skips the AD to the inner header; the encoder puts

@@ -104,6 +104,20 @@ sec_itr_record_ok(const struct lisp_sec_mrep_ad *ad,
 	return false;
 }
 
+bool
+sec_itr_auth_prefix(const struct lisp_sec_mrep_ad *ad,
+    const struct lisp_record *r, struct ipprefix *auth)
+{
+	int	i = lisp_sec_authorizing(&ad->eid, &r->eid, r->eid_plen);
+
+	if (i < 0)
+		return false;
+	auth->addr = ad->eid.rec[i].eid.ip;
+	auth->plen = ad->eid.rec[i].plen;
+	ipprefix_mask(auth);
+	return true;
+}
+
 void
 sec_pending_clear(struct pending *p)
 {
