@@ -27,7 +27,7 @@ write_confs() {
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
 	sites = [ 'name=site-a,key=alpha-key,eid=10.1.0.0/24',
-	          'name=site-b,key=bravo-key,eid=10.2.0.0/24',
+	          'name=site-b,key=bravo-key,eid=10.2.0.0/24,eid=2001:db8:b::/48',
 	          'name=site-m,key=mallory-key,eid=10.3.0.0/24',
 	          'name=site-c,key=charlie-key,eid=10.4.0.0/24',
 	          'name=site-d,key=delta-key,eid=10.5.0.0/24' ]
@@ -51,7 +51,7 @@ write_confs() {
 	cat >"$RUN/b.conf" <<-EOC
 	role = "xtr"
 	rlocs = [ '192.0.2.2' ]
-	database = [ '10.2.0.0/24' ]
+	database = [ '10.2.0.0/24', '2001:db8:b::/48' ]
 	map_servers = [ '192.0.2.100,key=bravo-key' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/b.sock"
@@ -154,8 +154,14 @@ check_honest() {
 	[ "$(cnt a lispsec_verified)" -ge 1 ] || die "A verified nothing"
 	[ "$(cnt b lispsec_signed)" -ge 1 ] || die "B signed nothing"
 	[ "$(cnt ms lispsec_signed)" -ge 1 ] || die "MS forwarded nothing signed"
-	# a lig goes the same way
+	# a lig goes the same way, also to the Map-Resolver over IPv6 (an
+	# IPv6 inner header after the AD), and an IPv6 EID-AD
 	xtr_ctl a lig 10.2.0.9 | grep -q '192.0.2.2 ' || die "lig through LISP-SEC"
+	xtr_ctl a lig 10.2.0.9 2001:db8:ffff::100 | grep -q '192.0.2.2 ' ||
+	    die "lig through LISP-SEC over IPv6"
+	xtr_ctl a resolve 2001:db8:b::5 >/dev/null
+	xtr_wait 5 xtr_cached a 2001:db8:b::/48 192.0.2.2 ||
+	    die "A did not cache B's IPv6 EID: $(xtr_ctl a map-cache)"
 	# an unregistered EID: the MS's own negative reply, signed
 	xtr_ctl a resolve 10.9.9.9 >/dev/null
 	xtr_wait 5 bash -c "$BIN/xtrctl -s $RUN/a.sock --json map-cache |
@@ -172,6 +178,11 @@ check_attacks() {
 	no_entry 10.0.0.0/8 || die "A cached the /8: $(xtr_ctl a map-cache)"
 	grep -q "lies outside the EID-Prefixes" "$RUN/a.log" ||
 	    die "no log line for the overclaim"
+	# refused for its scope alone: the crafter (Python, not lisp/) read
+	# our ECM AD, unwrapped the MS-OTK and built an EID-AD copy and a PKT
+	# HMAC that a verified, an independent check of the wire format
+	[ "$(cnt a drop_lispsec_pkt_hmac)" = 0 ] && [ "$(cnt a drop_lispsec_eid_hmac)" = 0 ] ||
+	    die "the crafter's HMACs did not verify"
 	attacker tamper 10.3.0.77
 	xtr_wait 5 cnt_ge a drop_lispsec_pkt_hmac 1 ||
 	    die "the tampered PKT-AD was not refused"
