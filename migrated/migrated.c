@@ -84,8 +84,8 @@ loop(struct mig *m, const char *confpath)
 {
 	struct pollfd	 pfd[5 + CAP_MAX];
 	struct cap	*cmap[CAP_MAX];
-	int		 n, nc, i, timeout, r, xfd, mfd, afd;
-	short		 xev = 0, mev = 0;
+	int		 n, nc, i, timeout, r, xfd, mfd, qfd, afd;
+	short		 xev = 0, mev = 0, qev = 0;
 	uint64_t	 now, next_bridge_try = 0;
 
 	afd = api_fd(m->api);
@@ -106,6 +106,7 @@ loop(struct mig *m, const char *confpath)
 		timeout = mig_tick(m, now);
 		timeout = min_timeout(timeout, xtrc_tick(m->xtr, now));
 		timeout = min_timeout(timeout, xtrc_tick(m->xtrmon, now));
+		timeout = min_timeout(timeout, xtrc_tick(m->xtrq, now));
 		timeout = min_timeout(timeout, api_timeout(m->api));
 		timeout = min_timeout(timeout, 5000);
 		n = 0;
@@ -119,6 +120,9 @@ loop(struct mig *m, const char *confpath)
 		mfd = xtrc_pollfd(m->xtrmon, &mev);
 		pfd[n].fd = mfd;
 		pfd[n++].events = mev;
+		qfd = xtrc_pollfd(m->xtrq, &qev);
+		pfd[n].fd = qfd;
+		pfd[n++].events = qev;
 		nc = cap_pollfds(pfd + n, cmap, CAP_MAX);
 		for (i = 0; i < n; i++)
 			pfd[i].revents = 0;
@@ -138,6 +142,8 @@ loop(struct mig *m, const char *confpath)
 			xtrc_io(m->xtr, pfd[2].revents);
 		if (mfd != -1 && pfd[3].revents != 0)
 			xtrc_io(m->xtrmon, pfd[3].revents);
+		if (qfd != -1 && pfd[4].revents != 0)
+			xtrc_io(m->xtrq, pfd[4].revents);
 		if (pfd[1].revents & POLLIN)
 			api_run(m->api);
 		else if (api_timeout(m->api) == 0)
@@ -216,7 +222,8 @@ main(int argc, char *argv[])
 	if ((m.api = api_open(&m, m.conf.socket)) == NULL)
 		fatal("API socket %s", m.conf.socket);
 	if ((m.xtr = xtrc_new(m.conf.xtrd_socket)) == NULL ||
-	    (m.xtrmon = xtrc_new(m.conf.xtrd_socket)) == NULL)
+	    (m.xtrmon = xtrc_new(m.conf.xtrd_socket)) == NULL ||
+	    (m.xtrq = xtrc_new(m.conf.xtrd_socket)) == NULL)
 		fatal("xtrd socket %s", m.conf.xtrd_socket);
 	m.xtrd_up = 1;
 	/* Everything privileged is open: from here on, guest frames and
@@ -239,6 +246,7 @@ main(int argc, char *argv[])
 		dom_free(&m.doms, m.doms.d[0]);
 	xtrc_free(m.xtr);
 	xtrc_free(m.xtrmon);
+	xtrc_free(m.xtrq);
 	mig_shutdown(&m);
 	hv_close(&m.hv);
 	xsw_close(&m);

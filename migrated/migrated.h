@@ -26,6 +26,7 @@ struct api;
 struct cap;
 
 #define MIG_MAXJOBS	512
+#define MIG_MAXRLOC	8
 
 struct mig {
 	struct mig_conf		 conf;
@@ -34,6 +35,10 @@ struct mig {
 	struct hv		 hv;
 	struct xtrc		*xtr;	/* database add/remove, SMR: in order */
 	struct xtrc		*xtrmon; /* status, database polls: never in the way */
+	struct xtrc		*xtrq;	/* lig: who holds a dynamic EID (dyn_check.c) */
+	struct ipaddr		 xtrd_rlocs[MIG_MAXRLOC];	/* its status */
+	int			 nxtrd_rlocs;
+	int			 xtrd_vm_uuid;	/* keeps a VM UUID per EID */
 	struct api		*api;
 	/* xtrd health */
 	int			 xtrd_up;
@@ -79,6 +84,15 @@ void	mig_shutdown(struct mig *);
 void	mig_dyn_save(struct mig *);
 int	mig_dyn_load(struct mig *);
 void	mig_state_dir(const struct mig *, char *, size_t);
+
+/* dyn_check.c: ask the mapping system before a dynamic claim */
+void	mig_dyn_check(struct mig *, const struct domain *, const char *bridge,
+	    const struct ipaddr *);
+int	mig_dyn_checking(const struct domain *, const struct ipaddr *,
+	    int *pending);
+/* mover.c: the answer allows it */
+void	mig_dyn_confirmed(struct mig *, uint32_t domid, const char *uuid,
+	    const char *bridge, const struct ipaddr *);
 
 /* privdrop.c: run as conf.user with CAP_NET_RAW only, no_new_privs */
 void	mig_privdrop_prepare(struct mig *);

@@ -196,15 +196,19 @@ push_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid,
     int smr)
 {
 	struct job	*j;
-	char		 body[256], buf[IPPREFIX_STRLEN];
+	char		 body[256], buf[IPPREFIX_STRLEN], uuid[64] = "";
 
 	if ((j = job_new(d->domid, smr ? d->tl : -1, eid)) == NULL)
 		return;
 	j->smr = smr;
 	j->stage = J_ADD_SENT;
+	/* the VM the EID belongs to, for the Map-Server to keep (an xtrd
+	 * that says it takes it: GET /v1/status "features") */
+	if (m->xtrd_vm_uuid && conf_is_uuid(d->uuid))
+		snprintf(uuid, sizeof(uuid), ",\"vm_uuid\":\"%s\"", d->uuid);
 	snprintf(body, sizeof(body), "{\"eid\":\"%s\",\"priority\":%u,"
-	    "\"weight\":%u,\"ttl\":%u}", eid_str(eid, buf, sizeof(buf)),
-	    m->conf.priority, m->conf.weight, m->conf.ttl);
+	    "\"weight\":%u,\"ttl\":%u%s}", eid_str(eid, buf, sizeof(buf)),
+	    m->conf.priority, m->conf.weight, m->conf.ttl, uuid);
 	if (xtrc_request(m->xtr, "POST", "/v1/database/add", body, 0,
 	    add_done, job_ref(j)) == -1) {
 		log_warn("queue database/add %s", buf);
@@ -410,6 +414,37 @@ out:
 		json_object_put(o);
 }
 
+/* Our RLOCs (a dynamic EID the mapping system has there is ours) and
+ * whether xtrd keeps a VM UUID with a registration ("vm-uuid"). */
+static void
+xtrd_identity(struct mig *m, struct json_object *o)
+{
+	struct json_object	*a, *v;
+	size_t			 i;
+	int			 n = 0, vmu = 0;
+
+	if (json_object_object_get_ex(o, "rlocs", &a) &&
+	    json_object_is_type(a, json_type_array))
+		for (i = 0; i < json_object_array_length(a) &&
+		    n < MIG_MAXRLOC; i++) {
+			v = json_object_array_get_idx(a, i);
+			if (json_object_is_type(v, json_type_string) &&
+			    ipaddr_parse(json_object_get_string(v),
+			    &m->xtrd_rlocs[n]) == 0)
+				n++;
+		}
+	m->nxtrd_rlocs = n;
+	if (json_object_object_get_ex(o, "features", &a) &&
+	    json_object_is_type(a, json_type_array))
+		for (i = 0; i < json_object_array_length(a); i++) {
+			v = json_object_array_get_idx(a, i);
+			if (json_object_is_type(v, json_type_string) &&
+			    strcmp(json_object_get_string(v), "vm-uuid") == 0)
+				vmu = 1;
+		}
+	m->xtrd_vm_uuid = vmu;
+}
+
 static void
 status_done(void *arg, int status, const char *body, size_t len)
 {
@@ -427,6 +462,8 @@ status_done(void *arg, int status, const char *body, size_t len)
 	if ((o = json_tokener_parse(body)) != NULL &&
 	    json_object_object_get_ex(o, "uptime_ms", &v))
 		up = (uint64_t)json_object_get_int64(v);
+	if (o != NULL)
+		xtrd_identity(M, o);
 	if (o != NULL)
 		json_object_put(o);
 	M->xtrd_up = 1;
@@ -878,7 +915,6 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 	enum eid_verdict	 vd = EID_OK_STATIC;
 	char			 a[IPADDR_STRLEN] = "-", mac[MAC_STRLEN];
 	char			 how[160];
-	int			 isnew;
 
 	mac_fmt(an->eth_src, mac, sizeof(mac));
 	if (an->addr.af != AF_UNSPEC)
@@ -923,26 +959,71 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 	if (!tl_has(d->tl, "announcement") || !d->owned)
 		tl_add(d->tl, mono_us(), "announcement", "%s %s on %s",
 		    ann_kind_name(an->kind), a, ifname);
-	isnew = 0;
-	if (vd == EID_OK_DYNAMIC) {
-		isnew = dom_add_dyn(d, &an->addr);
-		if (isnew == -1) {
+	/* A dynamic EID this guest does not hold here yet: taken once the
+	 * mapping system says no other VM holds it (dyn_check.c,
+	 * mig_dyn_confirmed()); its arrival does not wait for that. */
+	if (vd == EID_OK_DYNAMIC && !dom_has_dyn(d, &an->addr)) {
+		int	pending, n = mig_dyn_checking(d, &an->addr, &pending);
+
+		if (!pending && d->ndyn + n >= DOM_MAXDYN) {
 			cnt_drop("dyn_slots_full", "%s %s on %s (domain %s): "
 			    "it holds %d dynamic EIDs already, ignored",
 			    ann_kind_name(an->kind), a, ifname, d->name,
 			    DOM_MAXDYN);
 			return;
 		}
+		mig_dyn_check(m, d, v->bridge, &an->addr);
 	}
-	if (isnew)
-		mig_dyn_save(m);
 	if (dom_arrive(d, ARR_ANNOUNCEMENT))
 		arrived(m, d, how);
-	else if (isnew && d->owned) {
-		/* A dynamic EID announced after the guest arrived. */
-		log_info("%s claims %s", d->name, a);
-		push_eid(m, d, &an->addr, 1);
+}
+
+/*
+ * The mapping system lets the guest have `a` (dyn_check.c).  Everything
+ * may have changed while the question was out: the same guest (domid and
+ * UUID), still running here, still allowed the address by the local
+ * policy on that bridge.
+ */
+void
+mig_dyn_confirmed(struct mig *m, uint32_t domid, const char *uuid,
+    const char *bridge, const struct ipaddr *a)
+{
+	const struct conf_vm	*vm;
+	struct domain		*d = dom_find(&m->doms, domid);
+	struct claim_arg	 ca;
+	enum eid_verdict	 vd;
+	char			 buf[IPADDR_STRLEN];
+	int			 r;
+
+	M = m;
+	ipaddr_fmt(a, buf, sizeof(buf));
+	if (d == NULL || strcmp(d->uuid, uuid) != 0 ||
+	    d->state != DOM_RUNNING) {
+		cnt_drop("dyn_claim_stale", "%s: domain %u is gone or no "
+		    "longer runs here", buf, domid);
+		return;
 	}
+	ca.m = m;
+	ca.self = d;
+	vm = eid_policy_vm(&m->conf, d->name, d->uuid);
+	if ((vd = eid_policy_addr(&m->conf, vm, bridge, a, claimed_by,
+	    &ca)) != EID_OK_DYNAMIC) {
+		cnt_drop(eid_verdict_name(vd), "%s for %s: ignored (after the "
+		    "mapping system was asked)", buf, d->name);
+		return;
+	}
+	if ((r = dom_add_dyn(d, a)) == -1) {
+		cnt_drop("dyn_slots_full", "%s (domain %s): it holds %d "
+		    "dynamic EIDs already, ignored", buf, d->name, DOM_MAXDYN);
+		return;
+	}
+	if (r == 0)
+		return;
+	mig_dyn_save(m);
+	log_info("%s claims %s", d->name, buf);
+	tl_add(d->tl, mono_us(), "dynamic-claim", "%s", buf);
+	if (dom_asserted(d) && !d->redirected)
+		push_eid(m, d, a, 1);
 }
 
 void

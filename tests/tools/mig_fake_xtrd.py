@@ -8,7 +8,8 @@
 #   --notify-delay-ms N  a mapping becomes "registered" N ms after its add
 #   --no-notify          never registered (tests the notify timeout)
 # GET /v1/status, GET /v1/database, POST /v1/database/add,
-# POST /v1/database/remove, POST /v1/smr (answers sent=1).
+# POST /v1/database/remove, POST /v1/smr (answers sent=1), POST /v1/lig
+# (a negative Map-Reply: no one else holds anything).
 import json, os, socket, sys, time, socketserver, http.server
 
 sock, logpath = sys.argv[1], sys.argv[2]
@@ -79,6 +80,11 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.answer(200, {"eid": e})
         if self.path == "/v1/smr":
             return self.answer(200, {"sent": 1, "targets": ["198.51.100.1"]})
+        if self.path == "/v1/lig":
+            return self.answer(200, {"from": "192.0.2.100", "rtt_ms": 1,
+                "nonce": "0", "records": [{"eid": e, "ttl": 15,
+                "negative": True, "action": "native-forward",
+                "authoritative": True, "rlocs": []}]})
         return self.answer(404, {"error": "no such resource"})
 
 
