@@ -53,6 +53,7 @@ struct db_map {
 	struct xc_mapping	 m;
 	bool			 from_api;
 	bool			 withdrawn;	/* TTL 0 registering, then freed */
+	bool			 smr_due;	/* changed: SMR once registered */
 	struct reg_tx		 tx[XC_MAX_MS];
 };
 
@@ -237,18 +238,22 @@ int	itr_build_request(struct xtrd *, const struct ipprefix *,
 	    struct lisp_map_request *);
 void	itr_free(struct xtrd *);
 
-/* smr.c (RFC 9301 §6.6.2) */
-/* Send SMRs for eid: one per map-cache RLOC and PxTR.  Returns count;
- * *targets (may be NULL) gets up to ntargets addresses. */
+/* smr.c (RFC 9301 §6.1) */
+/* Send SMRs for eid (ours, changed): one per RLOC of each map-cache entry
+ * (that entry's prefix in the EID-record) and per PxTR.  Returns how many
+ * were sent; *targets (may be NULL) gets up to ntargets distinct
+ * destinations, *nsent_total how many were candidates. */
 int	smr_send(struct xtrd *, const struct ipprefix *,
 	    struct ipaddr *targets, int ntargets, int *nsent_total);
-/* One SMR to one ITR, rate-limited per (ITR, EID); 0 if sent. */
+/* One SMR to one ITR, rate-limited; the EID-record is the prefix we
+ * cache for peer_eid (NULL: eid itself); 0 if sent. */
 int	smr_send_one(struct xtrd *, const struct ipprefix *,
-	    const struct ipaddr *);
+	    const struct ipaddr *, const struct ipaddr *peer_eid);
 void	smr_rx(struct xtrd *, const struct lisp_map_request *,
 	    const struct ipaddr *src);
-/* A new mapping brought these RLOCs: SMR them for recent changes. */
-void	smr_follow_up(struct xtrd *, const struct ipaddr *, int n);
+/* A new mapping (prefix, RLOCs) came: SMR its RLOCs for recent changes. */
+void	smr_follow_up(struct xtrd *, const struct ipprefix *,
+	    const struct ipaddr *, int n);
 
 /* ms_sites.c */
 int	ms_site_for_eid(const struct xtr_conf *, const struct ipprefix *,

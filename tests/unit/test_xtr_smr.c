@@ -1,5 +1,7 @@
 /*
- * test_xtr_smr.c: smr.c's fan-out and its follow-up (RFC 9301 §6.6.2).
+ * test_xtr_smr.c: smr.c's fan-out and its follow-up (RFC 9301 §6.1).
+ * The layout deployed xTRs accept: one SMR per map-cache entry, the
+ * cached prefix in the EID-record and the changed EID in Source-EID.
  * A new site SMRs when it registers, before its guest has talked to
  * anyone: an RLOC that enters the map-cache within SMR_FOLLOW_MS of the
  * fan-out must get the same SMR once, never ourselves, never an RLOC the
@@ -22,7 +24,8 @@
 
 static uint64_t		now_ms = 1000000;
 static struct ipaddr	sent_to[64];
-static int		nsent;
+static struct lisp_map_request sent_req[64];	/* what was encoded */
+static int		nsent, nenc;
 
 uint64_t
 mono_ms(void)
@@ -62,7 +65,8 @@ ssize_t
 lisp_encode_map_request(const struct lisp_map_request *req, uint8_t *buf,
     size_t len)
 {
-	(void)req;
+	if (nenc < 64)
+		sent_req[nenc++] = *req;
 	if (len < 4)
 		return -1;
 	memset(buf, 0, 4);
@@ -166,7 +170,7 @@ setup(void **state)
 	assert_non_null(xt.mc = mc_new());
 	assert_non_null(xt.rl_smr_out = rl_new(64, 1000));
 	assert_non_null(xt.rl_smr_in = rl_new(64, 1000));
-	nsent = 0;
+	nsent = nenc = 0;
 	now_ms += 100000;	/* past any window of the previous test */
 	return 0;
 }
@@ -194,16 +198,22 @@ follow_up_new_rloc(void **state)
 	assert_int_equal(smr_send(&xt, &vm, NULL, 0, NULL), 0);
 	assert_int_equal(nsent, 0);		/* empty cache: nobody */
 	now_ms += 300;
+	struct ipprefix	pc = p4("203.0.113.0", 25);
+
 	cache("203.0.113.0", 25, "192.0.2.3");
 	r[0] = a4("192.0.2.3");
-	smr_follow_up(&xt, r, 1);
+	smr_follow_up(&xt, &pc, r, 1);
 	assert_int_equal(sent_count("192.0.2.3"), 1);
+	/* the new mapping's prefix in the EID-record, the VM in Source-EID */
+	assert_int_equal(sent_req[0].rec[0].plen, 25);
+	assert_int_equal(ipaddr_cmp(&sent_req[0].rec[0].eid.ip, &pc.addr), 0);
+	assert_int_equal(ipaddr_cmp(&sent_req[0].source_eid.ip, &vm.addr), 0);
 	now_ms += 1500;				/* past the rate limit */
-	smr_follow_up(&xt, r, 1);		/* a second mapping from it */
+	smr_follow_up(&xt, &pc, r, 1);		/* a second mapping from it */
 	assert_int_equal(sent_count("192.0.2.3"), 1);
 	r[0] = a4("192.0.2.2");			/* ourselves: never */
 	r[1] = a4("192.0.2.9");
-	smr_follow_up(&xt, r, 2);
+	smr_follow_up(&xt, &pc, r, 2);
 	assert_int_equal(sent_count("192.0.2.2"), 0);
 	assert_int_equal(sent_count("192.0.2.9"), 1);
 }
@@ -213,6 +223,7 @@ static void
 no_repeat_after_fan_out(void **state)
 {
 	struct ipprefix	vm = p4("198.51.100.5", 32);
+	struct ipprefix	pc = p4("203.0.113.0", 25);
 	struct ipaddr	r = a4("192.0.2.3");
 
 	(void)state;
@@ -220,7 +231,7 @@ no_repeat_after_fan_out(void **state)
 	assert_int_equal(smr_send(&xt, &vm, NULL, 0, NULL), 1);
 	assert_int_equal(sent_count("192.0.2.3"), 1);
 	now_ms += 2000;
-	smr_follow_up(&xt, &r, 1);
+	smr_follow_up(&xt, &pc, &r, 1);
 	assert_int_equal(sent_count("192.0.2.3"), 1);
 }
 
@@ -229,13 +240,55 @@ static void
 window_ends(void **state)
 {
 	struct ipprefix	vm = p4("198.51.100.5", 32);
+	struct ipprefix	pc = p4("203.0.113.0", 25);
 	struct ipaddr	r = a4("192.0.2.3");
 
 	(void)state;
 	assert_int_equal(smr_send(&xt, &vm, NULL, 0, NULL), 0);
 	now_ms += 10001;
-	smr_follow_up(&xt, &r, 1);
+	smr_follow_up(&xt, &pc, &r, 1);
 	assert_int_equal(nsent, 0);
+}
+
+/*
+ * RFC 9301 §6.1 as deployed: one SMR per map-cache entry, even two to the
+ * same RLOC, each with the cached prefix (the receiver's EID) in the
+ * EID-record, the changed EID in Source-EID, S and D set; a negative
+ * entry (no RLOC) and an entry pointing at ourselves get none.
+ */
+static void
+layout_one_per_entry(void **state)
+{
+	struct ipprefix	vm = p4("198.51.100.5", 32);
+	struct ipprefix	lo = p4("203.0.113.0", 25), hi = p4("203.0.113.128", 25);
+	struct ipaddr	out[4];
+	int		i, ntargets = 0, seen[2] = { 0, 0 };
+
+	(void)state;
+	cache("203.0.113.0", 25, "192.0.2.3");
+	cache("203.0.113.128", 25, "192.0.2.3");
+	cache("198.51.100.0", 24, "192.0.2.2");	/* ourselves */
+	assert_int_equal(smr_send(&xt, &vm, out, 4, &ntargets), 2);
+	assert_int_equal(ntargets, 2);
+	assert_int_equal(sent_count("192.0.2.3"), 2);
+	assert_int_equal(ipaddr_cmp(&out[0], &sent_to[0]), 0);
+	for (i = 0; i < nenc; i++) {
+		const struct lisp_map_request *q = &sent_req[i];
+
+		assert_true(q->smr);
+		assert_true(q->dont_map_reply);
+		assert_int_equal(ipaddr_cmp(&q->source_eid.ip, &vm.addr), 0);
+		assert_int_equal(q->rec[0].plen, 25);
+		if (ipaddr_cmp(&q->rec[0].eid.ip, &lo.addr) == 0)
+			seen[0]++;
+		if (ipaddr_cmp(&q->rec[0].eid.ip, &hi.addr) == 0)
+			seen[1]++;
+	}
+	assert_int_equal(nenc, 2);
+	assert_int_equal(seen[0], 1);
+	assert_int_equal(seen[1], 1);
+	/* again at once: the rate limit per (RLOC, record, EID) holds */
+	assert_int_equal(smr_send(&xt, &vm, NULL, 0, NULL), 0);
 }
 
 int
@@ -247,6 +300,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(no_repeat_after_fan_out, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(window_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(layout_one_per_entry, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,14 +8,27 @@ KIND: map-reply | smr | map-register | map-notify | map-request |
 Options: eid=10.1.0.5/32 rloc=203.0.113.66 nonce=HEX key=K alg=sha256|sha1
          key_id=N ttl=MIN count=N (send N copies, each with a new EID
          suffix when vary=1) hex=... (raw bytes) sport=PORT
+         proxy=1 (Map-Register P bit) probe=1 (Map-Request P bit)
+         src_eid=A (Map-Request Source-EID) wait=SECONDS: after sending,
+         print each message that comes back to the sending socket as
+         one JSON line (decoded as below) until SECONDS pass
+As a peer that only listens (a crafted ITR/ETR/Map-Server):
+  python3 lispcraft.py listen ADDR PORT SECONDS [out=FILE]
+prints (or appends to FILE) one JSON line per LISP control message
+received on ADDR:PORT: {"from": "a", "sport": n, "type": n, ...} with
+the fields decode() gives (Map-Request: flags, source_eid, itr_rlocs,
+records; Map-Reply/Register/Notify: flags, records with locators).
 """
 import hashlib
 import hmac
 import ipaddress
+import json
 import os
+import select
 import socket
 import struct
 import sys
+import time
 
 
 def afi_addr(a):
@@ -38,9 +51,11 @@ def map_reply(nonce, eid, rlocs, ttl=1440):
 
 
 def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
-                smr_invoked=False):
+                smr_invoked=False, probe=False):
     net = ipaddress.ip_network(eid, strict=False)
     w = (1 << 28) | ((len(itr_rlocs) - 1) << 8) | 1
+    if probe:
+        w |= 1 << (31 - 6)
     if smr:
         w |= 1 << (31 - 7)
     if smr_invoked:
@@ -56,10 +71,12 @@ def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
 
 def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
                  xtr_id=None, want_notify=True, bad_auth=False, mtype=3,
-                 lisp_sec=False):
+                 lisp_sec=False, proxy=False):
     algid, dig, alen = (2, hashlib.sha256, 32) if alg == "sha256" else \
         (1, hashlib.sha1, 20)
     w = (mtype << 28) | 1
+    if proxy and mtype == 3:   # RFC 9301 §5.6: P, proxy Map-Reply
+        w |= 1 << (31 - 4)
     if want_notify and mtype == 3:
         w |= 1 << (31 - 23)
     if xtr_id is not None:   # RFC 9301 §5.6 / §5.7: the I bit
@@ -75,6 +92,103 @@ def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
     if bad_auth:
         mac = bytes(b ^ 0xff for b in mac)
     return head + mac + body
+
+
+# -- decoding what xtrd sends (RFC 9301 §5.2, §5.4, §5.6, §5.7) --------
+
+def _addr(b, o):
+    afi = struct.unpack_from("!H", b, o)[0]
+    o += 2
+    if afi == 0:
+        return None, o
+    if afi == 1:
+        return str(ipaddress.ip_address(b[o:o + 4])), o + 4
+    if afi == 2:
+        return str(ipaddress.ip_address(b[o:o + 16])), o + 16
+    if afi == 16387:             # LCAF (RFC 8060): skip, report the type
+        ltype, llen = b[o + 2], struct.unpack_from("!H", b, o + 4)[0]
+        return "lcaf-%d" % ltype, o + 6 + llen
+    raise ValueError("AFI %d" % afi)
+
+
+def _records(b, o, n):
+    recs = []
+    for _ in range(n):
+        ttl, nloc, plen, actw, ver = struct.unpack_from("!IBBHH", b, o)
+        eid, o = _addr(b, o + 10)
+        r = {"eid": "%s/%d" % (eid, plen), "ttl": ttl,
+             "act": actw >> 13, "A": (actw >> 12) & 1, "locs": []}
+        for _ in range(nloc):
+            pr, wt, mp, mw, fl = struct.unpack_from("!BBBBH", b, o)
+            a, o = _addr(b, o + 6)
+            r["locs"].append({"rloc": a, "prio": pr, "weight": wt,
+                              "L": (fl >> 2) & 1, "p": (fl >> 1) & 1,
+                              "R": fl & 1})
+        recs.append(r)
+    return recs, o
+
+
+def decode(b):
+    """A dict of the fields of one LISP control message."""
+    w = struct.unpack_from("!I", b, 0)[0]
+    t = w >> 28
+    d = {"type": t}
+    bit = lambda n: (w >> (31 - n)) & 1
+    if t == 1:                  # §5.2 Map-Request
+        d.update(A=bit(4), M=bit(5), P=bit(6), S=bit(7), p=bit(8),
+                 s=bit(9), I=bit(11), L=bit(17), D=bit(18))
+        d["nonce"] = "%016x" % struct.unpack_from("!Q", b, 4)[0]
+        d["source_eid"], o = _addr(b, 12)
+        d["itr_rlocs"] = []
+        for _ in range(((w >> 8) & 0x1f) + 1):
+            a, o = _addr(b, o)
+            d["itr_rlocs"].append(a)
+        d["records"] = []
+        for _ in range(w & 0xff):
+            rsvd, plen = b[o], b[o + 1]
+            eid, o = _addr(b, o + 2)
+            d["records"].append({"eid": "%s/%d" % (eid, plen),
+                                 "N": rsvd >> 7})
+    elif t == 2:                # §5.4 Map-Reply
+        d.update(P=bit(4), E=bit(5), S=bit(6))
+        d["nonce"] = "%016x" % struct.unpack_from("!Q", b, 4)[0]
+        d["records"], _ = _records(b, 12, w & 0xff)
+    elif t in (3, 4, 5):        # §5.6, §5.7
+        d.update(P=bit(4), S=bit(5), I=bit(6), T=bit(20), M=bit(23))
+        d["nonce"] = "%016x" % struct.unpack_from("!Q", b, 4)[0]
+        d["key_id"], d["alg_id"], alen = struct.unpack_from("!BBH", b, 12)
+        d["auth_len"] = alen
+        d["records"], _ = _records(b, 16 + alen, w & 0xff)
+    return d
+
+
+def report(data, src, out=None):
+    try:
+        d = decode(data)
+    except (ValueError, struct.error, IndexError) as e:
+        d = {"type": data[0] >> 4 if data else -1, "error": str(e)}
+    d["from"], d["sport"] = src[0], src[1]
+    line = json.dumps(d, sort_keys=True)
+    if out:
+        with open(out, "a") as f:
+            f.write(line + "\n")
+    else:
+        print(line, flush=True)
+
+
+def listen(addr, port, secs, out=None):
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    if out:
+        open(out, "a").close()   # exists once we listen
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        r, _, _ = select.select([s], [], [], end - time.monotonic())
+        if r:
+            data, src = s.recvfrom(65535)
+            report(data, src, out)
 
 
 def ipv4_udp(src, dst, sport, dport, payload):
@@ -96,17 +210,27 @@ def ecm(inner_src, inner_dst, payload, sport=4342):
                                                  sport, 4342, payload)
 
 
-def send(dest, data, sport=0):
+def send(dest, data, sport=0, wait=0.0):
     fam = socket.AF_INET6 if ":" in dest else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
     if sport:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("", sport))
     s.sendto(data, (dest, 4342))
+    end = time.monotonic() + wait
+    while time.monotonic() < end:
+        r, _, _ = select.select([s], [], [], end - time.monotonic())
+        if r:
+            got, src = s.recvfrom(65535)
+            report(got, src)
     s.close()
 
 
 def main(argv):
+    if argv[1] == "listen":
+        o = dict(a.split("=", 1) for a in argv[5:])
+        listen(argv[2], int(argv[3]), float(argv[4]), o.get("out"))
+        return
     dest, kind = argv[1], argv[2]
     o = dict(a.split("=", 1) for a in argv[3:])
     nonce = int(o.get("nonce", os.urandom(8).hex()), 16)
@@ -125,7 +249,9 @@ def main(argv):
                             src_eid=str(ipaddress.ip_network(
                                 e, strict=False).network_address))
         elif kind == "map-request":
-            d = map_request(nonce, e, [o.get("itr", rloc)])
+            d = map_request(nonce, e, [o.get("itr", rloc)],
+                            src_eid=o.get("src_eid"),
+                            probe=o.get("probe") == "1")
         elif kind == "ecm-request":
             d = ecm(o.get("itr", rloc), str(ipaddress.ip_network(
                 e, strict=False).network_address),
@@ -138,7 +264,8 @@ def main(argv):
                              bytes.fromhex(o["xtr_id"]) if "xtr_id" in o
                              else os.urandom(16),
                              bad_auth=o.get("bad_auth") == "1",
-                             mtype=3 if kind == "map-register" else 4)
+                             mtype=3 if kind == "map-register" else 4,
+                             proxy=o.get("proxy") == "1")
         elif kind == "junk":
             n = int.from_bytes(os.urandom(1), "big") + 1
             d = os.urandom(n)
@@ -150,7 +277,7 @@ def main(argv):
             sys.exit("unknown kind " + kind)
         if "cut" in o:
             d = d[:int(o["cut"])]
-        send(dest, d, int(o.get("sport", "0")))
+        send(dest, d, int(o.get("sport", "0")), float(o.get("wait", "0")))
 
 
 if __name__ == "__main__":

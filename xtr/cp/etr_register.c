@@ -7,6 +7,15 @@
  * mapping is registered once more with TTL 0 until acknowledged.  A
  * Map-Notify the MS sends on its own (another xTR took over one of our
  * EIDs, draft-ietf-lisp-eid-mobility) is acknowledged and triggers SMRs.
+ *
+ * A change of the database (API or xtrctl add/remove, a reload) is one
+ * the ITRs that cache us must hear of: RFC 9301 §6: "When an ETR updates
+ * a mapping, a mechanism is required to inform ITRs/PITRs that are using
+ * such mappings", and §6.1 has the ETR solicit Map-Requests from the
+ * sites it sends to.  The SMR goes once the first Map-Server has the
+ * change (its Map-Notify, or the withdrawal given up), since the
+ * SMR-invoked Map-Request goes through the mapping system (§6.1) and
+ * would fetch the old mapping before that; at once without Map-Servers.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -146,6 +155,18 @@ reg_send(struct reg_tx *rt)
 		rt->backoff_ms = x->conf->register_interval * 1000u;
 }
 
+/* The database changed at dm and the mapping system knows: SMR (§6.1). */
+static void
+db_changed_smr(struct xtrd *x, struct db_map *dm)
+{
+	if (!dm->smr_due)
+		return;
+	dm->smr_due = false;
+	tl_add("smr-database-change", &dm->m.eid, NULL, "%s",
+	    dm->withdrawn ? "removed" : "added or changed");
+	(void)smr_send(x, &dm->m.eid, NULL, 0, NULL);
+}
+
 static void
 reg_start(struct reg_tx *rt)
 {
@@ -198,6 +219,7 @@ reg_timer(void *arg)
 		tl_add("withdraw-gave-up", &dm->m.eid, &x->conf->ms[rt->ms].addr,
 		    NULL);
 		rt->state = REG_IDLE;
+		db_changed_smr(x, dm);
 		withdraw_done_check(x, dm);
 		return;
 	}
@@ -242,11 +264,14 @@ etr_db_add(struct xtrd *x, const struct xc_mapping *m, bool from_api)
 	}
 	dm->m = *m;
 	dm->from_api = from_api;
+	dm->smr_due = true;
 	dp_eid_added(&m->eid);		/* host route, deliver at once */
 	tl_add("database-add", &m->eid, NULL, "priority %u weight %u ttl %u",
 	    m->priority, m->weight, m->ttl);
 	for (i = 0; i < x->conf->nms; i++)
 		reg_start(&dm->tx[i]);
+	if (x->conf->nms == 0)
+		db_changed_smr(x, dm);
 	return 0;
 }
 
@@ -261,10 +286,12 @@ etr_db_remove(struct xtrd *x, const struct ipprefix *p)
 		return -1;
 	}
 	dm->withdrawn = true;
+	dm->smr_due = true;
 	recent[nrecent++ % RECENT_WITHDRAWN] = *p;
 	tl_add("database-remove", p, NULL, NULL);
 	dp_eid_removed(p);
 	if (x->conf->nms == 0) {
+		db_changed_smr(x, dm);
 		db_unlink_free(x, dm);
 		return 0;
 	}
@@ -297,6 +324,7 @@ etr_db_handoff(struct xtrd *x, const struct ipprefix *p, uint32_t wait_ms)
 		return -1;
 	}
 	dm->withdrawn = true;
+	dm->smr_due = false;	/* the away entry SMRs once confirmed */
 	recent[nrecent++ % RECENT_WITHDRAWN] = *p;
 	tl_add("database-remove", p, NULL, "handed over: withdrawn in %u ms "
 	    "unless the Map-Server notifies the move", wait_ms);
@@ -341,9 +369,13 @@ etr_init(struct xtrd *x)
 {
 	int	i;
 
+	struct db_map	*dm;
+
 	for (i = 0; i < x->conf->ndb; i++)
 		if (etr_db_add(x, &x->conf->db[i], false) == -1)
 			return -1;
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		dm->smr_due = false;	/* starting: nobody caches us yet */
 	return 0;
 }
 
@@ -513,11 +545,13 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 		if (dm->withdrawn) {
 			rt->state = REG_IDLE;
 			timer_cancel(&x->timers, &rt->t);
+			db_changed_smr(x, dm);
 			withdraw_done_check(x, dm);
 		} else {
 			rt->state = REG_OK;
 			timer_set(&x->timers, &rt->t, rt->last_notify_ms +
 			    x->conf->register_interval * 1000ull);
+			db_changed_smr(x, dm);
 		}
 		return;
 	}

@@ -325,7 +325,7 @@ itr_install(struct xtrd *x, const struct lisp_record *r,
 
 		for (i = 0; i < e.nrloc; i++)
 			a[i] = e.rloc[i].addr;
-		smr_follow_up(x, a, e.nrloc);
+		smr_follow_up(x, p, a, e.nrloc);
 	}
 }
 

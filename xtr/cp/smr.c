@@ -1,31 +1,50 @@
 /*
- * smr.c: Solicit-Map-Requests (RFC 9301 §6.6.2).
+ * smr.c: Solicit-Map-Requests (RFC 9301 §6.1).
  *
- * Sending: when a mapping of ours changes (API POST /v1/smr, or the MS
- * told us another xTR took an EID), one SMR goes to every RLOC in our
- * map-cache and to every configured proxy-ITR, at most one per second per
- * (destination, EID).  The map-cache keeps its distinct RLOCs itself
- * (mc_rlocs_*, enabled at the first fan-out), so a fan-out costs
- * O(distinct RLOCs), not a walk of every cached prefix.
+ * Layout.  RFC 9301 §6.1: "An SMR message is simply a bit set in a
+ * Map-Request message."  It names the fields no further; the layout the
+ * deployed xTRs send, and the only one they accept, is one SMR per entry
+ * of the sender's map-cache: the cached prefix (an EID of the receiver's
+ * own) in the EID-record and the EID that changed (ours) in Source-EID.
+ * A receiver drops an SMR whose EID-record is not one of its own EIDs,
+ * then refreshes the mapping that covers the Source-EID.  So:
+ *  - to every RLOC of every map-cache entry: EID-record = that entry's
+ *    prefix, Source-EID = the changed EID;
+ *  - to a configured proxy-ITR (it has no EIDs of its own, and caches
+ *    ours): EID-record = the changed prefix, Source-EID = the changed EID.
  *
- * Follow-up: RFC 9301 §6.6.2 has the ETR solicit "those sites to which
- * it has been sending encapsulated data for the last minute", not only
- * those in its map-cache at the instant of the change.  A site that just
- * took an EID over (the new Dom0 of a migrated VM) SMRs when it
- * registers, before the guest has sent anything: its map-cache does not
- * hold the guest's correspondents yet, and they would keep the old
- * mapping until its TTL (a day) ran out.  So for SMR_FOLLOW_MS after a
- * fan-out, every RLOC a new mapping brings into the map-cache (the guest
- * talks to that site now) gets the same SMR once (smr_follow_up(), from
- * itr_install()).  This is also what the thesis's script achieved by
- * running after the guest had resumed (seed chapter 7.1: SMRs "to all the
- * RLOCs present in the OpenLISP map-cache and also to all the PXTRs").
+ * When.  RFC 9301 §6.1: "When an ETR updates a mapping, a mechanism is
+ * required to inform ITRs/PITRs that are using such mappings" (§6), and
+ * "an ETR will solicit Map-Requests to those sites to which it has been
+ * sending LISP encapsulated data packets for the last minute".  We send
+ * them when our database changes (etr_register.c: once the Map-Server
+ * has the change, so the SMR-invoked Map-Request fetches the new
+ * mapping), on the API's POST /v1/smr, and when the Map-Server tells us
+ * another xTR took an EID.  The map-cache holds the sites we talk to.
+ *
+ * Follow-up: a site that just took an EID over (the new Dom0 of a
+ * migrated VM) SMRs when it registers, before the guest has sent
+ * anything: its map-cache does not hold the guest's correspondents yet,
+ * and they would keep the old mapping until its TTL (a day) ran out.  So
+ * for SMR_FOLLOW_MS after a fan-out, every mapping that comes into the
+ * map-cache (the guest talks to that site now) gets the same SMR once per
+ * RLOC (smr_follow_up(), from itr_install()).  This is also what the
+ * thesis's script achieved by running after the guest had resumed (seed
+ * chapter 7.1: SMRs "to all the RLOCs present in the OpenLISP map-cache
+ * and also to all the PXTRs").
+ *
+ * Rate.  RFC 9301 §6.1: "Both the SMR sender and the SMR responder MUST
+ * rate limit these messages."  We send at most one SMR per rate_limit
+ * per (destination RLOC, EID-record, changed EID): one per destination
+ * RLOC would let only the first of a peer's cached prefixes through.
  *
  * Receiving: an SMR is only a hint.  Its contents are never installed; if
  * the EID it names is in our map-cache, we send an SMR-invoked Map-Request
  * through the mapping system for the most specific prefix it names (so a
  * /32 that moved out of a cached /24 is learned), rate-limited per EID and
- * in aggregate, and keep the cached mapping until the reply comes.
+ * in aggregate, and keep the cached mapping until the reply comes.  Both
+ * layouts are understood: the Source-EID first (the deployed one), else
+ * the EID-record (older xtrd put the changed EID there).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,80 +67,112 @@ struct follow {
 };
 static struct follow	follows[SMR_FOLLOW_EIDS];
 
-struct targets {
-	struct xtrd	*x;
-	struct ipaddr	*a;
-	int		 n;
+/* One fan-out: the changed EID and what it reached. */
+struct fan {
+	struct xtrd		*x;
+	const struct ipprefix	*eid;		/* what changed (ours) */
+	struct follow		*f;		/* its follow-up slot */
+	struct ipaddr		*out;		/* first nout destinations */
+	int			 nout;
+	int			 nused;		/* in out[] */
+	int			 sent;
+	int			 ntargets;
 };
 
-/* a, unless it is one of ours or (dedup) already a target. */
-static void
-add_target(struct targets *t, const struct ipaddr *a, bool dedup)
+static bool
+is_our_rloc(const struct xtrd *x, const struct ipaddr *a)
 {
 	int	i;
 
-	if (a->af == AF_UNSPEC || t->n == SMR_MAX_TARGETS)
-		return;
-	for (i = 0; i < t->x->conf->nrloc; i++)
-		if (ipaddr_cmp(&t->x->conf->rloc[i], a) == 0)
-			return;		/* not to ourselves */
-	for (i = 0; dedup && i < t->n; i++)
-		if (ipaddr_cmp(&t->a[i], a) == 0)
-			return;
-	t->a[t->n++] = *a;
+	for (i = 0; i < x->conf->nrloc; i++)
+		if (ipaddr_cmp(&x->conf->rloc[i], a) == 0)
+			return true;
+	return false;
 }
 
-/* The map-cache's distinct RLOCs: no dedup needed. */
+/*
+ * One SMR: rec in the EID-record (the receiver's EID as we cache it),
+ * eid in Source-EID (the EID that changed), to `to`.  0 if sent.
+ */
 static int
-collect_rloc(const struct ipaddr *a, uint32_t refs, void *arg)
-{
-	(void)refs;
-	add_target(arg, a, false);
-	return 0;
-}
-
-/* Fallback when the RLOC set cannot be kept (out of memory): walk. */
-static int
-collect(const struct mc_entry *e, void *arg)
-{
-	int	i;
-
-	for (i = 0; i < e->nrloc; i++)
-		add_target(arg, &e->rloc[i].addr, true);
-	return 0;
-}
-
-static int
-send_one(struct xtrd *x, const struct ipprefix *eid, const struct ipaddr *to,
-    const char *why)
+send_one(struct xtrd *x, const struct ipprefix *eid,
+    const struct ipprefix *rec, const struct ipaddr *to, const char *why)
 {
 	static struct lisp_map_request	req;
 	static uint8_t			buf[LISP_MAX_MSG];
 	struct {
 		struct ipaddr	to;
+		struct ipprefix	rec;
 		struct ipprefix	eid;
 	}				key;
 	ssize_t				n;
 
+	if (to->af == AF_UNSPEC || is_our_rloc(x, to))
+		return -1;		/* not to ourselves */
 	memset(&key, 0, sizeof(key));
 	key.to = *to;
+	key.rec = *rec;
 	key.eid = *eid;
-	/* one SMR per second per (destination, EID) */
+	/* RFC 9301 §6.1: the SMR sender MUST rate limit */
 	if (!rl_allow(x->rl_smr_out, &key, sizeof(key), mono_ms())) {
 		cnt_inc(C_tx_smr_ratelimited);
 		return -1;
 	}
-	if (itr_build_request(x, eid, &req) == -1)
+	if (itr_build_request(x, rec, &req) == -1)
 		return -1;
-	req.smr = true;			/* RFC 9301 §5.3: S bit */
-	req.source_eid.ip = eid->addr;	/* RFC 9301 §6.6.2: changed EID */
+	req.smr = true;			/* RFC 9301 §5.2: S bit */
+	/* RFC 9301 §5.2: "D: ... When an xTR sends an SMR message, it
+	 * doesn't need a Map-Reply returned." */
+	req.dont_map_reply = true;
+	req.source_eid.ip = eid->addr;	/* the EID that changed */
 	if ((n = lisp_encode_map_request(&req, buf, sizeof(buf))) < 0)
 		return -1;
 	if (xtr_send(x, to, LISP_CONTROL_PORT, buf, (size_t)n) == -1)
 		return -1;
 	cnt_inc(C_tx_smr);
-	tl_add("smr-sent", eid, to, "nonce %016llx%s",
-	    (unsigned long long)req.nonce, why);
+	tl_add("smr-sent", eid, to, "nonce %016llx record %s%s",
+	    (unsigned long long)req.nonce, ipprefix_fmt(rec,
+	    (char[IPPREFIX_STRLEN]){ 0 }, IPPREFIX_STRLEN), why);
+	return 0;
+}
+
+static void
+fan_one(struct fan *fn, const struct ipprefix *rec, const struct ipaddr *to)
+{
+	struct follow	*f = fn->f;
+	int		 k;
+
+	if (to->af == AF_UNSPEC || is_our_rloc(fn->x, to) ||
+	    fn->ntargets == SMR_MAX_TARGETS)
+		return;
+	fn->ntargets++;
+	for (k = 0; f != NULL && k < f->ndone; k++)
+		if (ipaddr_cmp(&f->done[k], to) == 0)
+			break;
+	if (f != NULL && k == f->ndone && f->ndone < SMR_FOLLOW_DONE)
+		f->done[f->ndone++] = *to;
+	if (send_one(fn->x, fn->eid, rec, to, "") == -1)
+		return;
+	fn->sent++;
+	for (k = 0; k < fn->nused; k++)
+		if (ipaddr_cmp(&fn->out[k], to) == 0)
+			return;
+	if (fn->nused < fn->nout)
+		fn->out[fn->nused++] = *to;
+}
+
+/* RFC 9301 §6.1: each RLOC of each map-cache entry, that entry's prefix
+ * in the EID-record. */
+static int
+fan_entry(const struct mc_entry *e, void *arg)
+{
+	struct fan	*fn = arg;
+	int		 i;
+
+	if (e->iid != 0)	/* our database is instance 0 */
+		return 0;
+	for (i = 0; i < e->nrloc; i++)
+		fan_one(fn, &e->eid, &e->rloc[i].addr);
 	return 0;
 }
 
@@ -148,18 +199,12 @@ follow_start(const struct ipprefix *eid)
 }
 
 void
-smr_follow_up(struct xtrd *x, const struct ipaddr *rloc, int n)
+smr_follow_up(struct xtrd *x, const struct ipprefix *rec,
+    const struct ipaddr *rloc, int n)
 {
-	struct targets	t;
-	struct ipaddr	a[LISP_MAX_LOCATORS];
 	uint64_t	now = mono_ms();
 	int		i, j, k;
 
-	t.x = x;
-	t.a = a;
-	t.n = 0;
-	for (i = 0; i < n && i < LISP_MAX_LOCATORS; i++)
-		add_target(&t, &rloc[i], true);	/* not ourselves */
 	for (i = 0; i < SMR_FOLLOW_EIDS; i++) {
 		struct follow *f = &follows[i];
 
@@ -167,14 +212,16 @@ smr_follow_up(struct xtrd *x, const struct ipaddr *rloc, int n)
 			f->until_ms = 0;
 			continue;
 		}
-		for (j = 0; j < t.n; j++) {
+		for (j = 0; j < n && j < LISP_MAX_LOCATORS; j++) {
+			if (rloc[j].af == AF_UNSPEC || is_our_rloc(x, &rloc[j]))
+				continue;
 			for (k = 0; k < f->ndone; k++)
-				if (ipaddr_cmp(&f->done[k], &a[j]) == 0)
+				if (ipaddr_cmp(&f->done[k], &rloc[j]) == 0)
 					break;
 			if (k < f->ndone || f->ndone == SMR_FOLLOW_DONE)
 				continue;	/* had it (or full: stop) */
-			f->done[f->ndone++] = a[j];
-			(void)send_one(x, &f->eid, &a[j], " follow-up");
+			f->done[f->ndone++] = rloc[j];
+			(void)send_one(x, &f->eid, rec, &rloc[j], " follow-up");
 		}
 	}
 }
@@ -183,42 +230,42 @@ int
 smr_send(struct xtrd *x, const struct ipprefix *eid, struct ipaddr *out,
     int nout, int *ntargets)
 {
-	struct targets	t;
-	struct follow	*f;
-	int		i, sent = 0;
+	struct fan	fn;
+	int		i;
 
-	t.x = x;
-	t.n = 0;
-	if ((t.a = calloc(SMR_MAX_TARGETS, sizeof(*t.a))) == NULL)
-		return -1;
-	if (mc_rlocs_count(x->mc) == SIZE_MAX)
-		(void)mc_rlocs_enable(x->mc);	/* one walk, then incremental */
-	if (mc_rlocs_walk(x->mc, collect_rloc, &t) == -1)
-		mc_walk(x->mc, collect, &t);
+	memset(&fn, 0, sizeof(fn));
+	fn.x = x;
+	fn.eid = eid;
+	fn.out = out;
+	fn.nout = out != NULL ? nout : 0;
+	fn.f = follow_start(eid);
+	mc_walk(x->mc, fan_entry, &fn);
+	/* a proxy-ITR has no EIDs of its own: it caches ours */
 	for (i = 0; i < x->conf->npxtr; i++)
-		add_target(&t, &x->conf->pxtr[i], true);
-	f = follow_start(eid);
-	for (i = 0; i < t.n; i++) {
-		if (f != NULL && f->ndone < SMR_FOLLOW_DONE)
-			f->done[f->ndone++] = t.a[i];
-		if (send_one(x, eid, &t.a[i], "") == -1)
-			continue;
-		if (out != NULL && sent < nout)
-			out[sent] = t.a[i];
-		sent++;
-	}
+		fan_one(&fn, eid, &x->conf->pxtr[i]);
 	if (ntargets != NULL)
-		*ntargets = t.n;
-	free(t.a);
-	return sent;
+		*ntargets = fn.ntargets;
+	return fn.sent;
 }
 
-/* One SMR to one ITR (the data plane's away entries), same limits. */
+/* One SMR to one ITR (the data plane's away entries), same limits: the
+ * EID-record is the prefix we cache for peer_eid (the sender of the
+ * packet that still came here), or peer_eid itself. */
 int
 smr_send_one(struct xtrd *x, const struct ipprefix *eid,
-    const struct ipaddr *to)
+    const struct ipaddr *to, const struct ipaddr *peer_eid)
 {
-	return send_one(x, eid, to, "");
+	const struct mc_entry	*e;
+	struct ipprefix		 rec;
+
+	if (peer_eid != NULL && peer_eid->af != AF_UNSPEC) {
+		if ((e = mc_lookup(x->mc, 0, peer_eid, mono_ms())) != NULL)
+			rec = e->eid;
+		else
+			ipprefix_host(peer_eid, &rec);
+	} else
+		rec = *eid;
+	return send_one(x, eid, &rec, to, "");
 }
 
 void
@@ -237,7 +284,8 @@ smr_rx(struct xtrd *x, const struct lisp_map_request *req,
 		return;
 	}
 	/* The most specific prefix the SMR names: its Source-EID (the EID
-	 * that changed, RFC 9301 §6.6.2), else its EID record. */
+	 * that changed, in the deployed layout, see the top), else its EID
+	 * record (older xtrd). */
 	if (req->source_eid.ip.af != AF_UNSPEC)
 		ipprefix_host(&req->source_eid.ip, &name);
 	else if (req->nrec > 0) {
@@ -259,6 +307,7 @@ smr_rx(struct xtrd *x, const struct lisp_map_request *req,
 	}
 	tl_add("smr-received", &name, src, NULL);
 	cnt_inc(C_smr_invoked_request);
-	/* RFC 9301 §6.6.2: ask the mapping system, not the SMR's sender */
+	/* RFC 9301 §6.1: "the SMR-invoked Map-Request MUST be sent through
+	 * the Mapping System (not directly)" */
 	itr_resolve(x, &name, true);
 }

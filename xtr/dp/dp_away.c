@@ -161,7 +161,7 @@ dp_away_forward(struct dp_away *e, const uint8_t *pkt, size_t len,
 		return;
 	}
 	/* RFC 9301 §6.6.2: tell the sender's ITR its mapping is stale */
-	if (smr_send_one(dp_g->x, &e->eid, itr) == 0)
+	if (smr_send_one(dp_g->x, &e->eid, itr, &pp->src) == 0)
 		DPC(away_smr);
 }
 
