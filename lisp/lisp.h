@@ -281,6 +281,8 @@ int	lisp_encode_record(struct wbuf *, const struct lisp_record *);
 /* dst = src, copying only the nloc locators in use (~40 bytes each
  * instead of the whole 600-byte struct); loc[] past nloc is left alone. */
 void	lisp_record_copy(struct lisp_record *dst, const struct lisp_record *src);
+/* RFC 9301 §5.5: locators in ascending address order, IPv4 first. */
+void	lisp_record_sort_locators(struct lisp_record *);
 
 /* HMAC over the message with the authentication field zeroed (RFC 9301
  * §5.6), OpenSSL libcrypto.  Expected length per alg: 20 or 32. */

@@ -76,6 +76,28 @@ lisp_record_copy(struct lisp_record *dst, const struct lisp_record *src)
 	memcpy(dst->loc, src->loc, n * sizeof(src->loc[0]));
 }
 
+/*
+ * RFC 9301 §5.5: "For each Map-Reply record, the list of Locators in a
+ * Locator-Set MUST be sorted in order of ascending IP address where an
+ * IPv4 Routing Locator Address is considered numerically 'less than' an
+ * IPv6 Routing Locator Address."  Insertion sort: at most 16 locators.
+ */
+void
+lisp_record_sort_locators(struct lisp_record *r)
+{
+	struct lisp_locator	t;
+	int			i, j, n;
+
+	n = r->nloc < LISP_MAX_LOCATORS ? r->nloc : LISP_MAX_LOCATORS;
+	for (i = 1; i < n; i++) {
+		t = r->loc[i];
+		for (j = i; j > 0 && ipaddr_cmp(&r->loc[j - 1].rloc.ip,
+		    &t.rloc.ip) > 0; j--)
+			r->loc[j] = r->loc[j - 1];
+		r->loc[j] = t;
+	}
+}
+
 static int
 encode_locator(struct wbuf *w, const struct lisp_locator *l)
 {

@@ -64,6 +64,9 @@
 	X(drop_smr_not_cached)					\
 	X(drop_map_request_ratelimited)				\
 	X(drop_not_my_eid)					\
+	X(drop_dont_map_reply)					\
+	X(drop_reply_self)					\
+	X(etr_reply_away)					\
 	X(drop_reply_eid_mismatch)				\
 	X(drop_no_itr_rloc)					\
 	X(drop_ecm_inner)					\

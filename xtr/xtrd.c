@@ -118,6 +118,11 @@ open_udp(int af)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (af == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	/* the address a datagram came to (an RLOC-probe's probed locator) */
+	if (af == AF_INET)
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	else
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
 	ipaddr_to_sockaddr(&any, LISP_CONTROL_PORT, &ss, &sl);
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
 		int saved = errno;
@@ -258,10 +263,37 @@ rx_packet(struct xtrd *x, const uint8_t *buf, size_t len,
 #define RX_BATCH	32
 #define RX_ROUNDS	8
 
+/* The local address a datagram was sent to (IP_PKTINFO), or AF_UNSPEC. */
+static void
+rx_dst_of(struct msghdr *mh, struct ipaddr *dst)
+{
+	struct cmsghdr	*c;
+
+	memset(dst, 0, sizeof(*dst));
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			dst->af = AF_INET;
+			memcpy(&dst->a, &pi.ipi_addr, 4);
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			dst->af = AF_INET6;
+			memcpy(&dst->a, &pi.ipi6_addr, 16);
+		}
+	}
+}
+
 static void
 drain(struct xtrd *x, int fd)
 {
 	static uint8_t		 buf[RX_BATCH][LISP_MAX_MSG + 1];
+	static uint8_t		 ctl[RX_BATCH][CMSG_SPACE(sizeof(
+				    struct in6_pktinfo))];
 	static struct sockaddr_storage ss[RX_BATCH];
 	struct mmsghdr		 m[RX_BATCH];
 	struct iovec		 iov[RX_BATCH];
@@ -278,6 +310,8 @@ drain(struct xtrd *x, int fd)
 			m[i].msg_hdr.msg_namelen = sizeof(ss[i]);
 			m[i].msg_hdr.msg_iov = &iov[i];
 			m[i].msg_hdr.msg_iovlen = 1;
+			m[i].msg_hdr.msg_control = ctl[i];
+			m[i].msg_hdr.msg_controllen = sizeof(ctl[i]);
 		}
 		if ((n = recvmmsg(fd, m, RX_BATCH, MSG_DONTWAIT, NULL)) == -1) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -293,6 +327,7 @@ drain(struct xtrd *x, int fd)
 				    "oversized datagram");
 				continue;
 			}
+			rx_dst_of(&m[i].msg_hdr, &x->rx_dst);
 			rx_packet(x, buf[i], m[i].msg_len, &src, sport);
 		}
 		if (n < RX_BATCH)

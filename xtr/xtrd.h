@@ -121,6 +121,7 @@ struct xtrd {
 	struct api	*api;
 	uint64_t	 start_ms;
 	uint8_t		 xtr_id[LISP_XTR_ID_LEN];
+	struct ipaddr	 rx_dst;	/* where the datagram in hand came to */
 
 	/* ETR */
 	struct db_map	*db;
@@ -237,6 +238,9 @@ void	itr_install(struct xtrd *, const struct lisp_record *,
 int	itr_build_request(struct xtrd *, const struct ipprefix *,
 	    struct lisp_map_request *);
 void	itr_free(struct xtrd *);
+
+/* One of our configured RLOCs. */
+bool	xtr_is_our_rloc(const struct xtrd *, const struct ipaddr *);
 
 /* smr.c (RFC 9301 §6.1) */
 /* Send SMRs for eid (ours, changed): one per RLOC of each map-cache entry

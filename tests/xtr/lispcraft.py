@@ -9,6 +9,7 @@ Options: eid=10.1.0.5/32 rloc=203.0.113.66 nonce=HEX key=K alg=sha256|sha1
          key_id=N ttl=MIN count=N (send N copies, each with a new EID
          suffix when vary=1) hex=... (raw bytes) sport=PORT
          proxy=1 (Map-Register P bit) probe=1 (Map-Request P bit)
+         dont_reply=1 (Map-Request D bit)
          src_eid=A (Map-Request Source-EID) wait=SECONDS: after sending,
          print each message that comes back to the sending socket as
          one JSON line (decoded as below) until SECONDS pass
@@ -51,9 +52,11 @@ def map_reply(nonce, eid, rlocs, ttl=1440):
 
 
 def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
-                smr_invoked=False, probe=False):
+                smr_invoked=False, probe=False, dont_reply=False):
     net = ipaddress.ip_network(eid, strict=False)
     w = (1 << 28) | ((len(itr_rlocs) - 1) << 8) | 1
+    if dont_reply:          # RFC 9301 §5.2: D
+        w |= 1 << (31 - 18)
     if probe:
         w |= 1 << (31 - 6)
     if smr:
@@ -251,7 +254,8 @@ def main(argv):
         elif kind == "map-request":
             d = map_request(nonce, e, [o.get("itr", rloc)],
                             src_eid=o.get("src_eid"),
-                            probe=o.get("probe") == "1")
+                            probe=o.get("probe") == "1",
+                            dont_reply=o.get("dont_reply") == "1")
         elif kind == "ecm-request":
             d = ecm(o.get("itr", rloc), str(ipaddress.ip_network(
                 e, strict=False).network_address),

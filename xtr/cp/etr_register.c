@@ -75,6 +75,7 @@ etr_fill_record(struct xtrd *x, const struct xc_mapping *m, uint32_t ttl,
 		l->rloc.ip = c->rloc[i];
 	}
 	rec->nloc = (uint8_t)i;
+	lisp_record_sort_locators(rec);		/* RFC 9301 §5.5 */
 }
 
 struct db_map *

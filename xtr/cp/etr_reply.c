@@ -1,12 +1,15 @@
 /*
  * etr_reply.c: the ETR answers Map-Requests for the EIDs it serves
- * (RFC 9301 §6.1, §8.4): nonce echoed, our RLOCs with the mapping's
- * priority and weight, its TTL, sent to the requester's ITR-RLOC at the
- * port the request came from (the inner UDP source port for a Map-Request
- * a Map-Server forwarded in an ECM).
+ * (RFC 9301 §5.4, §5.5, §8.3): nonce echoed, our RLOCs with the
+ * mapping's priority and weight, its TTL, sent to the requester's
+ * ITR-RLOC at the port the request came from (the inner UDP source port
+ * for a Map-Request a Map-Server forwarded in an ECM).  An EID of ours
+ * that moved (an away entry) is answered with where it went, never with
+ * our covering prefix; an RLOC-probe's reply marks the probed locator.
  */
 #include <string.h>
 
+#include "xtr/dp/dp.h"
 #include "log.h"
 #include "xtr/xtrd.h"
 
@@ -24,6 +27,89 @@ mreq_reply_rloc(const struct lisp_map_request *req, int af)
 	return NULL;
 }
 
+/* Away entries (EIDs of ours that moved, dp_away.c) seen by a reply. */
+struct away_fill {
+	const struct ipprefix	*want;		/* asked for */
+	const struct ipprefix	*served;	/* our mapping, or NULL */
+	struct ipprefix		 hit;		/* best away entry covering want */
+	struct ipaddr		 hit_rloc[LISP_MAX_LOCATORS];
+	int			 hit_n;
+	struct lisp_map_reply	*rep;		/* more-specifics appended */
+};
+
+/* RFC 9301 §5.4: a record for an EID that moved from us: its new RLOCs,
+ * not authoritative (we are not the ETR of the new site), 1 minute. */
+static void
+away_record(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
+    struct lisp_record *rec)
+{
+	int	i;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->ttl = 1;
+	rec->eid_plen = eid->plen;
+	rec->eid.ip = eid->addr;
+	rec->action = LISP_ACT_NO_ACTION;
+	rec->authoritative = false;
+	for (i = 0; i < n && i < LISP_MAX_LOCATORS; i++) {
+		rec->loc[i].priority = 1;
+		rec->loc[i].weight = 100;
+		rec->loc[i].mpriority = 255;
+		rec->loc[i].reachable = true;
+		rec->loc[i].rloc.ip = rloc[i];
+	}
+	rec->nloc = (uint8_t)i;
+	lisp_record_sort_locators(rec);
+}
+
+static int
+away_cb(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
+    void *arg)
+{
+	struct away_fill	*af = arg;
+
+	if (eid->addr.af != af->want->addr.af)
+		return 0;
+	if (af->served != NULL && eid->plen <= af->served->plen)
+		return 0;	/* our own mapping is the more specific one */
+	if (ipprefix_covers(eid, af->want)) {
+		/* the EID asked for moved away */
+		if (af->hit_n == 0 || eid->plen > af->hit.plen) {
+			af->hit = *eid;
+			af->hit_n = n < LISP_MAX_LOCATORS ? n :
+			    LISP_MAX_LOCATORS;
+			memcpy(af->hit_rloc, rloc, sizeof(*rloc) *
+			    (size_t)af->hit_n);
+		}
+	} else if (ipprefix_covers(af->want, eid) &&
+	    af->rep->nrec < LISP_MAX_RECORDS) {
+		/* RFC 9301 §5.5: "filling out the /48 with more-specific
+		 * prefixes that exist in the Mapping System" */
+		away_record(eid, rloc, n, &af->rep->rec[af->rep->nrec++]);
+	}
+	return 0;
+}
+
+/* RFC 9301 §5.4: "p: ... the Routing Locator Address for which this bit
+ * is set is the one being RLOC-Probed": the address the probe came to
+ * (IP_PKTINFO), else our first RLOC of the requester's family. */
+static void
+mark_probed(struct xtrd *x, struct lisp_record *rec, int af)
+{
+	int	i;
+
+	for (i = 0; i < rec->nloc; i++)
+		if (ipaddr_cmp(&rec->loc[i].rloc.ip, &x->rx_dst) == 0) {
+			rec->loc[i].probed = true;
+			return;
+		}
+	for (i = 0; i < rec->nloc; i++)
+		if (rec->loc[i].rloc.ip.af == af) {
+			rec->loc[i].probed = true;
+			return;
+		}
+}
+
 void
 etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
     const struct ipaddr *src, uint16_t reply_port, const struct sec_sign *sg)
@@ -32,6 +118,7 @@ etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
 	static uint8_t			 buf[LISP_MAX_MSG];
 	const struct ipaddr		*to;
 	struct db_map			*dm;
+	struct away_fill		 af;
 	struct ipprefix			 want;
 	char				 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
 	ssize_t				 n;
@@ -41,9 +128,35 @@ etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
 		cnt_drop_lerr(LERR_NO_RECORDS, "Map-Request from %s", a);
 		return;
 	}
+	/* RFC 9301 §5.2: "D: ... When this bit is set, the receiver of the
+	 * Map-Request does not return a Map-Reply." */
+	if (req->dont_map_reply) {
+		cnt_drop(C_drop_dont_map_reply, "Map-Request from %s", a);
+		return;
+	}
 	want.addr = req->rec[0].eid.ip;
 	want.plen = req->rec[0].plen;
-	if ((dm = etr_db_lookup(x, &want.addr)) == NULL) {
+	ipprefix_mask(&want);
+	dm = etr_db_lookup(x, &want.addr);
+	memset(&rep, 0, sizeof(rep));
+	memset(&af, 0, sizeof(af));
+	af.want = &want;
+	af.served = dm != NULL ? &dm->m.eid : NULL;
+	af.rep = &rep;
+	if (dm != NULL) {
+		rep.nrec = 1;
+		etr_fill_record(x, &dm->m, dm->m.ttl, &rep.rec[0]);
+	}
+	/* An EID of ours that moved (an away entry, more specific than what
+	 * we serve): never answer for it with our covering prefix, which
+	 * would send its traffic back here; answer with where it went. */
+	(void)dp_away_each(away_cb, &af);
+	if (af.hit_n > 0) {
+		rep.nrec = 1;
+		away_record(&af.hit, af.hit_rloc, af.hit_n, &rep.rec[0]);
+		cnt_inc(C_etr_reply_away);
+	}
+	if (rep.nrec == 0) {
 		cnt_drop(C_drop_not_my_eid, "Map-Request from %s for %s", a,
 		    ipprefix_fmt(&want, e, sizeof(e)));
 		return;
@@ -52,12 +165,11 @@ etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
 		cnt_drop(C_drop_no_itr_rloc, "Map-Request from %s", a);
 		return;
 	}
-	memset(&rep, 0, sizeof(rep));
 	rep.nonce = req->nonce;		/* RFC 9301 §5.4: echoed */
-	rep.probe = req->probe;
-	rep.nrec = 1;
+	rep.probe = req->probe;		/* RFC 9301 §5.2: P, reply with P */
+	if (req->probe && af.hit_n == 0)
+		mark_probed(x, &rep.rec[0], src->af);
 	rep.security = sg != NULL && sg->on;	/* RFC 9303 §6.8: S */
-	etr_fill_record(x, &dm->m, dm->m.ttl, &rep.rec[0]);
 	if ((n = lisp_encode_map_reply(&rep, buf, sizeof(buf))) < 0 ||
 	    (rep.security && (n = sec_sign_reply(sg, buf, (size_t)n,
 	    sizeof(buf))) < 0)) {
@@ -68,9 +180,14 @@ etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
 		cnt_inc(C_lispsec_signed);
 	if (xtr_send(x, to, reply_port ? reply_port : LISP_CONTROL_PORT, buf,
 	    (size_t)n) == 0) {
+		struct ipprefix	r;
+
+		r.addr = rep.rec[0].eid.ip;
+		r.plen = rep.rec[0].eid_plen;
 		cnt_inc(C_tx_map_reply);
-		tl_add("map-reply-sent", &dm->m.eid, to, "nonce %016llx%s",
+		tl_add("map-reply-sent", &r, to, "nonce %016llx%s%s",
 		    (unsigned long long)req->nonce,
-		    req->smr_invoked ? " smr-invoked" : "");
+		    req->smr_invoked ? " smr-invoked" : "",
+		    af.hit_n > 0 ? " moved-away" : "");
 	}
 }

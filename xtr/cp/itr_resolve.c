@@ -279,7 +279,7 @@ itr_install(struct xtrd *x, const struct lisp_record *r,
 {
 	struct mc_entry	 e;
 	uint64_t	 now = mono_ms();
-	int		 i;
+	int		 i, nself = 0;
 
 	memset(&e, 0, sizeof(e));
 	e.iid = r->eid.has_iid ? r->eid.iid : 0;
@@ -295,6 +295,10 @@ itr_install(struct xtrd *x, const struct lisp_record *r,
 
 		if (l->rloc.ip.af == AF_UNSPEC)
 			continue;
+		if (xtr_is_our_rloc(x, &l->rloc.ip)) {
+			nself++;	/* encapsulating to ourselves loops */
+			continue;
+		}
 		e.rloc[e.nrloc].addr = l->rloc.ip;
 		e.rloc[e.nrloc].priority = l->priority;
 		e.rloc[e.nrloc].weight = l->weight;
@@ -302,6 +306,16 @@ itr_install(struct xtrd *x, const struct lisp_record *r,
 		e.rloc[e.nrloc].mweight = l->mweight;
 		e.rloc[e.nrloc].up = l->reachable;
 		e.nrloc++;
+	}
+	/* A mapping that points only at us (our own Map-Request for a prefix
+	 * of ours came back, or a peer's stale view): never installed, the
+	 * data plane would send its packets to itself. */
+	if (nself > 0 && e.nrloc == 0) {
+		cnt_drop(C_drop_reply_self, "mapping for %s from %s points at "
+		    "this xTR", ipprefix_fmt(p, (char[IPPREFIX_STRLEN]){ 0 },
+		    IPPREFIX_STRLEN), ipaddr_fmt(src, (char[IPADDR_STRLEN])
+		    { 0 }, IPADDR_STRLEN));
+		return;
 	}
 	if (r->ttl == 0) {	/* RFC 9301 §5.4: TTL 0 = do not cache */
 		mc_remove(x->mc, e.iid, p);

@@ -79,8 +79,8 @@ struct fan {
 	int			 ntargets;
 };
 
-static bool
-is_our_rloc(const struct xtrd *x, const struct ipaddr *a)
+bool
+xtr_is_our_rloc(const struct xtrd *x, const struct ipaddr *a)
 {
 	int	i;
 
@@ -107,7 +107,7 @@ send_one(struct xtrd *x, const struct ipprefix *eid,
 	}				key;
 	ssize_t				n;
 
-	if (to->af == AF_UNSPEC || is_our_rloc(x, to))
+	if (to->af == AF_UNSPEC || xtr_is_our_rloc(x, to))
 		return -1;		/* not to ourselves */
 	memset(&key, 0, sizeof(key));
 	key.to = *to;
@@ -142,7 +142,7 @@ fan_one(struct fan *fn, const struct ipprefix *rec, const struct ipaddr *to)
 	struct follow	*f = fn->f;
 	int		 k;
 
-	if (to->af == AF_UNSPEC || is_our_rloc(fn->x, to) ||
+	if (to->af == AF_UNSPEC || xtr_is_our_rloc(fn->x, to) ||
 	    fn->ntargets == SMR_MAX_TARGETS)
 		return;
 	fn->ntargets++;
@@ -213,7 +213,7 @@ smr_follow_up(struct xtrd *x, const struct ipprefix *rec,
 			continue;
 		}
 		for (j = 0; j < n && j < LISP_MAX_LOCATORS; j++) {
-			if (rloc[j].af == AF_UNSPEC || is_our_rloc(x, &rloc[j]))
+			if (rloc[j].af == AF_UNSPEC || xtr_is_our_rloc(x, &rloc[j]))
 				continue;
 			for (k = 0; k < f->ndone; k++)
 				if (ipaddr_cmp(&f->done[k], &rloc[j]) == 0)

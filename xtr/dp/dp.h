@@ -57,6 +57,10 @@ void	dp_mapping_installed(const struct ipprefix *);
  * or every RLOC is ours). */
 int	dp_away_add(const struct ipprefix *, const struct ipaddr *, int n);
 #define DP_AWAY_SMR_WAIT_MS	5000
+/* Each away entry (eid, its RLOCs): cb until it returns non-zero (that
+ * value is returned).  0 without a data plane. */
+int	dp_away_each(int (*cb)(const struct ipprefix *, const struct ipaddr *,
+	    int, void *), void *arg);
 /* From a Map-Notify record: eid moved to the record's RLOCs. */
 void	dp_moved(const struct lisp_record *);
 /* Add "dp_<name>": N for every data-plane counter to a json_object. */
