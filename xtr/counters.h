@@ -67,6 +67,7 @@
 	X(drop_dont_map_reply)					\
 	X(drop_reply_self)					\
 	X(etr_reply_away)					\
+	X(withdraw_skipped)					\
 	X(drop_reply_eid_mismatch)				\
 	X(drop_no_itr_rloc)					\
 	X(drop_ecm_inner)					\

@@ -1,9 +1,11 @@
 /*
  * ratelim.h: rate limiters for the control plane.
  *
- * struct ratelim: at most one event per key per interval (RFC 9301 §5.3:
- * "an ITR ... MUST NOT send more than one Map-Request per second to a
- * particular destination"; the same for SMRs and SMR-invoked requests).
+ * struct ratelim: at most one event per key per interval.  RFC 9301 §5.3:
+ * "Map-Requests MUST be rate limited to 1 per second per EID-Prefix";
+ * §6.1: "Both the SMR sender and the SMR responder MUST rate limit these
+ * messages"; §5.4: "Map-Replies MUST be rate limited".  Keys longer than
+ * RL_KEYMAX bytes are cut: callers pack theirs (smr.c).
  * Fixed-size table with short linear probing: an entry older than the
  * interval is free again, so memory is bounded whatever arrives.  When
  * every probed slot holds a fresh key the event is refused (a flood).

@@ -361,7 +361,7 @@ do_reload(struct xtrd *x)
 			if (ipprefix_cmp(&nc->db[i].eid, &dm->m.eid) == 0)
 				break;
 		if (i == nc->ndb)
-			etr_db_remove(x, &dm->m.eid);
+			etr_db_remove(x, &dm->m.eid, true);
 	}
 	for (i = 0; i < nc->ndb; i++) {
 		dm = etr_db_find(x, &nc->db[i].eid);
@@ -450,8 +450,10 @@ main(int argc, char **argv)
 	if (check) {
 		if (verbose)
 			xc_print(stdout, x->conf);
-		else
+		else {
 			fprintf(stderr, "configuration OK\n");
+			xc_print_auth(stderr, x->conf);
+		}
 		return 0;
 	}
 	log_init(fg, verbose, "xtrd");

@@ -54,6 +54,7 @@ struct db_map {
 	bool			 from_api;
 	bool			 withdrawn;	/* TTL 0 registering, then freed */
 	bool			 smr_due;	/* changed: SMR once registered */
+	bool			 checking;	/* withdrawn: resolving first */
 	struct reg_tx		 tx[XC_MAX_MS];
 };
 
@@ -68,6 +69,7 @@ struct pending {
 	int		 mr;		/* index in conf->mr, or -1: lig_mr */
 	struct ipaddr	 lig_mr;
 	void		*lig;		/* API request waiting, or NULL */
+	bool		 withdraw_check;	/* etr_withdraw_checked() */
 	uint64_t	 sent_ms;
 	struct timer	 t;
 	/* RFC 9303 §6.4: the ITR-OTK kept with the nonce (lispsec_cp.c) */
@@ -155,7 +157,16 @@ void	xtr_hexid(const uint8_t *id, char *out);	/* out: 33 bytes */
 /* etr_register.c (RFC 9301 §8.2) */
 int	etr_init(struct xtrd *);
 int	etr_db_add(struct xtrd *, const struct xc_mapping *, bool from_api);
-int	etr_db_remove(struct xtrd *, const struct ipprefix *);
+/* smr: SMR the ITRs that cache us once withdrawn (not for a move: the
+ * Map-Server's mobility Map-Notify or the away entry does, once the new
+ * site has registered). */
+int	etr_db_remove(struct xtrd *, const struct ipprefix *, bool smr);
+/* The mapping system's answer to a withdraw check of p (rep NULL: none
+ * came): withdraw, or not (etr_register.c). */
+void	etr_withdraw_checked(struct xtrd *, const struct ipprefix *,
+	    const struct lisp_map_reply *, const char *why);
+/* A Map-Request of ours for p came back to us: the check's answer. */
+bool	etr_is_withdraw_check(struct xtrd *, uint64_t nonce);
 int	etr_db_handoff(struct xtrd *, const struct ipprefix *, uint32_t wait_ms);
 struct db_map *etr_db_find(struct xtrd *, const struct ipprefix *);
 struct db_map *etr_db_lookup(struct xtrd *, const struct ipaddr *);
@@ -234,6 +245,9 @@ void	itr_rx_map_reply(struct xtrd *, const uint8_t *, size_t,
 /* Put an authenticated record into the map-cache (TTL 0 removes). */
 void	itr_install(struct xtrd *, const struct lisp_record *,
 	    const struct ipprefix *, const struct ipaddr *src, const char *why);
+/* A Map-Request for p through the Map-Resolver whose answer goes to
+ * etr_withdraw_checked(), not into the map-cache.  -1 if none can go. */
+int	itr_withdraw_check(struct xtrd *, const struct ipprefix *);
 /* Map-Request skeleton: our RLOCs as ITR-RLOCs, one EID record. */
 int	itr_build_request(struct xtrd *, const struct ipprefix *,
 	    struct lisp_map_request *);

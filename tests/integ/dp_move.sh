@@ -153,12 +153,17 @@ stream() {
 # budget), and C must then map the EID to B within SMR_MAX_MS.
 SMR_MAX_MS=${SMR_MAX_MS:-500}
 check_smr_timing() {
-	local eid=10.1.0.5/32 tn early ts tc
+	local eid=10.1.0.5/32 tn tr early ts tc
 	tn=$(xtr_jq a "[.events[] | select(.event == \"map-notify-moved\" and
 	    .eid == \"$eid\") | .t_ms] | first // empty" timeline)
 	[ -n "$tn" ] || die "A got no mobility Map-Notify for $eid"
+	# (the SMRs of the database add, RFC 9301 §6.1, came long before)
+	tr=$(xtr_jq a "[.events[] | select(.event == \"database-remove\" and
+	    .eid == \"$eid\") | .t_ms] | last // empty" timeline)
+	[ -n "$tr" ] || die "A logged no database-remove for $eid"
 	early=$(xtr_jq a "[.events[] | select(.event == \"smr-sent\" and
-	    .eid == \"$eid\" and .t_ms < $tn)] | length" timeline)
+	    .eid == \"$eid\" and .t_ms >= $tr and .t_ms < $tn)] | length" \
+	    timeline)
 	[ "$early" = 0 ] ||
 	    die "A sent $early SMRs for $eid before the mobility Map-Notify"
 	ts=$(xtr_jq a "[.events[] | select(.event == \"smr-sent\" and

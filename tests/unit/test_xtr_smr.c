@@ -287,8 +287,11 @@ layout_one_per_entry(void **state)
 	assert_int_equal(nenc, 2);
 	assert_int_equal(seen[0], 1);
 	assert_int_equal(seen[1], 1);
-	/* again at once: the rate limit per (RLOC, record, EID) holds */
-	assert_int_equal(smr_send(&xt, &vm, NULL, 0, NULL), 0);
+	/* a new change at once: SMRed again (it must reach the peer) ... */
+	assert_int_equal(smr_send(&xt, &vm, NULL, 0, NULL), 2);
+	/* ... but the away entry's per-packet SMRs are limited */
+	assert_int_equal(smr_send_one(&xt, &vm, &out[0], NULL), 0);
+	assert_int_equal(smr_send_one(&xt, &vm, &out[0], NULL), -1);
 }
 
 int

@@ -258,7 +258,7 @@ h_db_remove(struct api *api, struct req *rq)
 	handoff = kept || (moved && aw.nrloc == 0 && dp_enabled() &&
 	    api->x->conf->away_entries);
 	if ((handoff ? etr_db_handoff(api->x, &eid, DP_AWAY_SMR_WAIT_MS) :
-	    etr_db_remove(api->x, &eid)) == -1)
+	    etr_db_remove(api->x, &eid, !moved)) == -1)
 		return reply_err(rq->conn, 404, "no such database mapping");
 	if (kept) {
 		aw.eid = eid;

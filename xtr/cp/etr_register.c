@@ -16,6 +16,22 @@
  * change (its Map-Notify, or the withdrawal given up), since the
  * SMR-invoked Map-Request goes through the mapping system (§6.1) and
  * would fetch the old mapping before that; at once without Map-Servers.
+ *
+ * A withdrawal never undoes a newer registration elsewhere.  A Map-Register
+ * with Record TTL 0 withdraws only at a Map-Server that honours TTL 0;
+ * one that does not (deployed ones exist) takes it as a fresh registration
+ * of ours, and a moved EID would point back here after the new site took
+ * it.  So before a TTL-0 Map-Register we resolve the EID through the
+ * Map-Resolver (itr_withdraw_check()) and withdraw only if the mapping
+ * system still maps exactly that prefix to us alone: its Map-Request comes
+ * back to us (a Map-Server forwarding it to the registered ETR), or a
+ * Map-Reply names only our RLOCs, or nothing answers.  When another RLOC
+ * answers for the prefix, or only a covering or negative answer comes (no
+ * registration of that prefix is left to withdraw), no withdrawal goes:
+ * our registration, no longer refreshed, ends at the Map-Server's timeout
+ * (RFC 9301 §8.2: "A Map-Server SHOULD time out and remove an ETR's
+ * registration if it has not received a valid Map-Register message within
+ * the past three minutes").  docs/interop.md says what we rely on.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -176,6 +192,27 @@ reg_start(struct reg_tx *rt)
 	reg_send(rt);
 }
 
+/* Withdraw dm at every Map-Server that has it, resolving first (top). */
+static void
+withdraw_begin(struct xtrd *x, struct db_map *dm)
+{
+	int	i;
+
+	if (dm->checking)
+		return;
+	if (x->conf->nmr > 0 && itr_withdraw_check(x, &dm->m.eid) == 0) {
+		dm->checking = true;
+		/* each Map-Server that may have it waits for the answer */
+		for (i = 0; i < x->conf->nms; i++) {
+			timer_cancel(&x->timers, &dm->tx[i].t);
+			dm->tx[i].state = REG_OK;
+		}
+		return;
+	}
+	for (i = 0; i < x->conf->nms; i++)
+		reg_start(&dm->tx[i]);	/* RFC 9301 §8.2: TTL 0 withdraws */
+}
+
 static void
 db_unlink_free(struct xtrd *x, struct db_map *dm)
 {
@@ -211,6 +248,10 @@ reg_timer(void *arg)
 	struct db_map	*dm = rt->dm;
 	struct xtrd	*x = rt->x;
 
+	if (rt->state == REG_OK && dm->withdrawn) {
+		withdraw_begin(x, dm);	/* a hand-over's wait is over */
+		return;
+	}
 	if (rt->state == REG_OK) {
 		reg_start(rt);		/* RFC 9301 §8.2: periodic refresh */
 		return;
@@ -277,17 +318,16 @@ etr_db_add(struct xtrd *x, const struct xc_mapping *m, bool from_api)
 }
 
 int
-etr_db_remove(struct xtrd *x, const struct ipprefix *p)
+etr_db_remove(struct xtrd *x, const struct ipprefix *p, bool smr)
 {
 	struct db_map	*dm;
-	int		 i;
 
 	if ((dm = etr_db_find(x, p)) == NULL) {
 		errno = ENOENT;
 		return -1;
 	}
 	dm->withdrawn = true;
-	dm->smr_due = true;
+	dm->smr_due = smr;
 	recent[nrecent++ % RECENT_WITHDRAWN] = *p;
 	tl_add("database-remove", p, NULL, NULL);
 	dp_eid_removed(p);
@@ -296,8 +336,7 @@ etr_db_remove(struct xtrd *x, const struct ipprefix *p)
 		db_unlink_free(x, dm);
 		return 0;
 	}
-	for (i = 0; i < x->conf->nms; i++)
-		reg_start(&dm->tx[i]);	/* RFC 9301 §8.2: TTL 0 withdraws */
+	withdraw_begin(x, dm);
 	return 0;
 }
 
@@ -343,6 +382,74 @@ etr_db_handoff(struct xtrd *x, const struct ipprefix *p, uint32_t wait_ms)
 			reg_start(rt);	/* not registered there: withdraw */
 	}
 	return 0;
+}
+
+/* Does the answer show the mapping system has no registration of exactly
+ * p pointing at us alone (so a TTL-0 Map-Register could only add one or
+ * undo another's)?  See the top of this file. */
+static bool
+answer_says_skip(struct xtrd *x, const struct ipprefix *p,
+    const struct lisp_map_reply *rep)
+{
+	bool	exact = false;
+	int	i, j;
+
+	for (i = 0; i < rep->nrec; i++) {
+		const struct lisp_record *r = &rep->rec[i];
+		struct ipprefix	q;
+
+		q.addr = r->eid.ip;
+		q.plen = r->eid_plen;
+		ipprefix_mask(&q);
+		if (ipprefix_cmp(&q, p) != 0)
+			continue;
+		exact = true;
+		for (j = 0; j < r->nloc; j++)
+			if (!xtr_is_our_rloc(x, &r->loc[j].rloc.ip))
+				return true;	/* another RLOC answers */
+		if (r->nloc == 0)
+			return true;		/* negative: nothing there */
+	}
+	return !exact;		/* only covering / other prefixes */
+}
+
+void
+etr_withdraw_checked(struct xtrd *x, const struct ipprefix *p,
+    const struct lisp_map_reply *rep, const char *why)
+{
+	struct db_map	*dm;
+	bool		 skip;
+	int		 i;
+
+	for (dm = x->db; dm != NULL; dm = dm->next)
+		if (dm->withdrawn && dm->checking &&
+		    ipprefix_cmp(&dm->m.eid, p) == 0)
+			break;
+	if (dm == NULL)
+		return;		/* added again meanwhile */
+	dm->checking = false;
+	skip = rep != NULL && answer_says_skip(x, p, rep);
+	for (i = 0; i < x->conf->nms; i++) {
+		struct reg_tx	*rt = &dm->tx[i];
+
+		if (rt->state != REG_OK)
+			continue;
+		if (!skip) {
+			reg_start(rt);	/* RFC 9301 §8.2: TTL 0 withdraws */
+			continue;
+		}
+		rt->state = REG_IDLE;
+		timer_cancel(&x->timers, &rt->t);
+	}
+	if (!skip) {
+		tl_add("withdraw-checked", p, NULL, "%s: withdrawing", why);
+		return;
+	}
+	cnt_inc(C_withdraw_skipped);
+	tl_add("withdraw-skipped", p, NULL, "the mapping system maps it "
+	    "elsewhere or not at all: no TTL-0 Map-Register, ours times out");
+	db_changed_smr(x, dm);
+	withdraw_done_check(x, dm);
 }
 
 /* The Map-Server replaced our registration of p by another xTR's (the

@@ -134,6 +134,9 @@ etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
 		cnt_drop(C_drop_dont_map_reply, "Map-Request from %s", a);
 		return;
 	}
+	/* our own withdraw check, sent back to us by the Map-Server */
+	if (etr_is_withdraw_check(x, req->nonce))
+		return;
 	want.addr = req->rec[0].eid.ip;
 	want.plen = req->rec[0].plen;
 	ipprefix_mask(&want);

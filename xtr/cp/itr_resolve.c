@@ -126,7 +126,7 @@ send_request(struct xtrd *x, struct pending *p)
 	if ((n = lisp_encode_map_request(&req, inner, sizeof(inner))) < 0)
 		return -1;
 	/* RFC 9437: ask the Map-Server to notify us of changes */
-	if (x->conf->subscribe && p->lig == NULL &&
+	if (x->conf->subscribe && p->lig == NULL && !p->withdraw_check &&
 	    (n = pubsub_add(x, inner, (size_t)n, sizeof(inner), &p->eid)) < 0)
 		return -1;
 	/* RFC 9301 §5.8: inner header from us to the EID asked for */
@@ -156,7 +156,8 @@ send_request(struct xtrd *x, struct pending *p)
 		return -1;
 	cnt_inc(C_tx_map_request);
 	p->sent_ms = mono_ms();
-	tl_add(p->lig ? "lig-request-sent" : "map-request-sent", &p->eid, mr,
+	tl_add(p->lig ? "lig-request-sent" : p->withdraw_check ?
+	    "withdraw-check-sent" : "map-request-sent", &p->eid, mr,
 	    "nonce %016llx%s%s%s", (unsigned long long)p->nonce,
 	    p->smr_invoked ? " smr-invoked" : "",
 	    p->tries > 1 ? " retransmit" : "", p->sec ? " lisp-sec" : "");
@@ -191,6 +192,13 @@ pending_timer(void *arg)
 		    p->tries);
 		if (p->lig != NULL)
 			api_lig_done(p->lig, NULL, NULL, 0);
+		if (p->withdraw_check) {
+			struct ipprefix	eid = p->eid;
+
+			pending_free(x, p);
+			etr_withdraw_checked(x, &eid, NULL, "no answer");
+			return;
+		}
 		pending_free(x, p);
 		return;
 	}
@@ -259,6 +267,39 @@ itr_lig(struct xtrd *x, const struct ipprefix *eid, const struct ipaddr *mr,
 	}
 	*nonce = p->nonce;
 	return pending_start(x, p);
+}
+
+int
+itr_withdraw_check(struct xtrd *x, const struct ipprefix *eid)
+{
+	struct pending	*p;
+
+	if (x->conf->nmr == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if ((p = pending_new(x, eid)) == NULL)
+		return -1;
+	p->withdraw_check = true;
+	return pending_start(x, p);
+}
+
+bool
+etr_is_withdraw_check(struct xtrd *x, uint64_t nonce)
+{
+	struct pending	*p;
+
+	for (p = x->pending; p != NULL; p = p->next)
+		if (p->withdraw_check && p->nonce == nonce) {
+			struct ipprefix	eid = p->eid;
+
+			pending_free(x, p);
+			/* the mapping system sent it to us: it maps p here */
+			etr_withdraw_checked(x, &eid, NULL, "the Map-Server "
+			    "still sends it to us");
+			return true;
+		}
+	return false;
 }
 
 void
@@ -386,6 +427,13 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 	if (p->lig != NULL) {
 		api_lig_done(p->lig, &rep, src, mono_ms() - p->sent_ms);
 		pending_free(x, p);
+		return;
+	}
+	if (p->withdraw_check) {
+		struct ipprefix	eid = p->eid;
+
+		pending_free(x, p);
+		etr_withdraw_checked(x, &eid, &rep, "answered");
 		return;
 	}
 	for (i = 0; i < rep.nrec; i++) {

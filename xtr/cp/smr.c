@@ -35,8 +35,13 @@
  *
  * Rate.  RFC 9301 §6.1: "Both the SMR sender and the SMR responder MUST
  * rate limit these messages."  We send at most one SMR per rate_limit
- * per (destination RLOC, EID-record, changed EID): one per destination
- * RLOC would let only the first of a peer's cached prefixes through.
+ * per (destination RLOC, EID-record, changed EID, change): one per
+ * destination RLOC would let only the first of a peer's cached prefixes
+ * through, and a new change (a fan-out: the API, a database change, the
+ * Map-Server's mobility Map-Notify) must reach a peer even if the last
+ * one did a moment ago, or the peer keeps what it fetched then.  Repeats
+ * of one change (follow-ups, the away entry's per-packet SMRs) are
+ * limited.
  *
  * Receiving: an SMR is only a hint.  Its contents are never installed; if
  * the EID it names is in our map-cache, we send an SMR-invoked Map-Request
@@ -61,17 +66,20 @@
 /* A fan-out lately: whom it reached, so a follow-up goes once. */
 struct follow {
 	struct ipprefix	eid;
+	uint32_t	gen;		/* the fan-out's change number */
 	uint64_t	until_ms;	/* 0: slot free */
 	int		ndone;
 	struct ipaddr	done[SMR_FOLLOW_DONE];
 };
 static struct follow	follows[SMR_FOLLOW_EIDS];
+static uint32_t		smr_gen;	/* fan-outs so far */
 
 /* One fan-out: the changed EID and what it reached. */
 struct fan {
 	struct xtrd		*x;
 	const struct ipprefix	*eid;		/* what changed (ours) */
 	struct follow		*f;		/* its follow-up slot */
+	uint32_t		 gen;		/* this change's number */
 	struct ipaddr		*out;		/* first nout destinations */
 	int			 nout;
 	int			 nused;		/* in out[] */
@@ -90,31 +98,51 @@ xtr_is_our_rloc(const struct xtrd *x, const struct ipaddr *a)
 	return false;
 }
 
+/* The rate limiter's key (RL_KEYMAX bytes): the destination and the
+ * record in full, the changed EID and the change number hashed (FNV-1a). */
+static void
+smr_key(const struct ipaddr *to, const struct ipprefix *rec,
+    const struct ipprefix *eid, uint32_t gen, uint8_t *key)
+{
+	uint32_t	h = 2166136261u;
+	uint8_t		m[1 + 1 + 16 + 1 + 4];
+	size_t		i;
+
+	memset(key, 0, RL_KEYMAX);
+	key[0] = to->af;
+	memcpy(key + 1, to->a, 16);
+	key[17] = rec->addr.af;
+	memcpy(key + 18, rec->addr.a, 16);
+	key[34] = rec->plen;
+	m[0] = rec->addr.af;		/* (a record's af is in key[17]) */
+	m[1] = eid->addr.af;
+	memcpy(m + 2, eid->addr.a, 16);
+	m[18] = eid->plen;
+	memcpy(m + 19, &gen, 4);
+	for (i = 0; i < sizeof(m); i++)
+		h = (h ^ m[i]) * 16777619u;
+	memcpy(key + 35, &h, 4);
+}
+
 /*
  * One SMR: rec in the EID-record (the receiver's EID as we cache it),
  * eid in Source-EID (the EID that changed), to `to`.  0 if sent.
  */
 static int
 send_one(struct xtrd *x, const struct ipprefix *eid,
-    const struct ipprefix *rec, const struct ipaddr *to, const char *why)
+    const struct ipprefix *rec, const struct ipaddr *to, uint32_t gen,
+    const char *why)
 {
 	static struct lisp_map_request	req;
 	static uint8_t			buf[LISP_MAX_MSG];
-	struct {
-		struct ipaddr	to;
-		struct ipprefix	rec;
-		struct ipprefix	eid;
-	}				key;
+	uint8_t				key[RL_KEYMAX];
 	ssize_t				n;
 
 	if (to->af == AF_UNSPEC || xtr_is_our_rloc(x, to))
 		return -1;		/* not to ourselves */
-	memset(&key, 0, sizeof(key));
-	key.to = *to;
-	key.rec = *rec;
-	key.eid = *eid;
+	smr_key(to, rec, eid, gen, key);
 	/* RFC 9301 §6.1: the SMR sender MUST rate limit */
-	if (!rl_allow(x->rl_smr_out, &key, sizeof(key), mono_ms())) {
+	if (!rl_allow(x->rl_smr_out, key, sizeof(key), mono_ms())) {
 		cnt_inc(C_tx_smr_ratelimited);
 		return -1;
 	}
@@ -151,7 +179,7 @@ fan_one(struct fan *fn, const struct ipprefix *rec, const struct ipaddr *to)
 			break;
 	if (f != NULL && k == f->ndone && f->ndone < SMR_FOLLOW_DONE)
 		f->done[f->ndone++] = *to;
-	if (send_one(fn->x, fn->eid, rec, to, "") == -1)
+	if (send_one(fn->x, fn->eid, rec, to, fn->gen, "") == -1)
 		return;
 	fn->sent++;
 	for (k = 0; k < fn->nused; k++)
@@ -221,7 +249,8 @@ smr_follow_up(struct xtrd *x, const struct ipprefix *rec,
 			if (k < f->ndone || f->ndone == SMR_FOLLOW_DONE)
 				continue;	/* had it (or full: stop) */
 			f->done[f->ndone++] = rloc[j];
-			(void)send_one(x, &f->eid, rec, &rloc[j], " follow-up");
+			(void)send_one(x, &f->eid, rec, &rloc[j], f->gen,
+			    " follow-up");
 		}
 	}
 }
@@ -238,7 +267,11 @@ smr_send(struct xtrd *x, const struct ipprefix *eid, struct ipaddr *out,
 	fn.eid = eid;
 	fn.out = out;
 	fn.nout = out != NULL ? nout : 0;
+	fn.gen = ++smr_gen;
+	if (fn.gen == 0)
+		fn.gen = ++smr_gen;	/* 0 is the away entry's */
 	fn.f = follow_start(eid);
+	fn.f->gen = fn.gen;
 	mc_walk(x->mc, fan_entry, &fn);
 	/* a proxy-ITR has no EIDs of its own: it caches ours */
 	for (i = 0; i < x->conf->npxtr; i++)
@@ -265,7 +298,7 @@ smr_send_one(struct xtrd *x, const struct ipprefix *eid,
 			ipprefix_host(peer_eid, &rec);
 	} else
 		rec = *eid;
-	return send_one(x, eid, &rec, to, "");
+	return send_one(x, eid, &rec, to, 0, "");
 }
 
 void
