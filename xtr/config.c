@@ -195,6 +195,7 @@ parse_key_part(struct xc_key *k, char *part, bool *handled)
 			k->alg = LISP_AUTH_HMAC_SHA256;
 		else
 			return -1;
+		k->alg_set = true;
 	} else if ((v = kv(part, "key_id")) != NULL) {
 		if (parse_u(v, 255, &u) == -1)
 			return -1;
@@ -888,6 +889,42 @@ print_key(FILE *f, const struct xc_key *k)
 {
 	fprintf(f, ",key=%s,alg=%s,key_id=%u", k->key, xc_alg_name(k->alg),
 	    k->key_id);
+}
+
+/*
+ * RFC 9301 §5.6: "Implementations of this specification MUST implement
+ * HMAC-SHA-256-128 [RFC4868] and SHOULD implement HMAC-SHA-256-128+
+ * HKDF-SHA256".  Deployed Map-Servers and xTRs instead send and expect the
+ * full HMAC output (20 bytes for SHA-1, 32 for SHA-256) after a 16-bit
+ * "Key ID" (RFC 6833's layout: our Key ID and Algorithm ID bytes 0x00 0x02
+ * read as one field), and some know HMAC-SHA-1 only and read 20 bytes of
+ * authentication data whatever the algorithm.  The choice matters, so
+ * `xtrd -n` says it for each peer.
+ */
+static void
+print_auth_one(FILE *f, const char *what, const char *who,
+    const struct xc_key *k)
+{
+	fprintf(f, "%s %s: authentication %s (Algorithm ID %u, %zu-byte "
+	    "authentication data), Key ID %u%s\n", what, who,
+	    k->alg == LISP_AUTH_HMAC_SHA1 ? "HMAC-SHA-1" : "HMAC-SHA-256",
+	    k->alg, k->alg == LISP_AUTH_HMAC_SHA1 ? (size_t)20 : (size_t)32,
+	    k->key_id, k->alg_set ? "" :
+	    " (the default: alg= not set; a peer that knows only HMAC-SHA-1"
+	    " needs alg=hmac-sha1,key_id=0)");
+}
+
+void
+xc_print_auth(FILE *f, const struct xtr_conf *c)
+{
+	char	buf[IPADDR_STRLEN];
+	int	i;
+
+	for (i = 0; i < c->nms; i++)
+		print_auth_one(f, "map-server", ipaddr_fmt(&c->ms[i].addr, buf,
+		    sizeof(buf)), &c->ms[i].key);
+	for (i = 0; i < c->nsite; i++)
+		print_auth_one(f, "site", c->site[i].name, &c->site[i].key);
 }
 
 void

@@ -63,6 +63,7 @@ struct xc_mapping {
 struct xc_key {
 	uint8_t		alg;		/* enum lisp_auth_alg */
 	uint8_t		key_id;
+	bool		alg_set;	/* alg= given (else the default) */
 	char		key[XC_MAX_KEY];
 };
 
@@ -138,6 +139,8 @@ int	xc_load(const char *path, struct xtr_conf *, FILE *errf);
 int	xc_load_text(const char *name, const char *text, size_t len,
 	    struct xtr_conf *, FILE *errf);
 void	xc_print(FILE *, const struct xtr_conf *);
+/* `xtrd -n`: the authentication each Map-Server and site will use. */
+void	xc_print_auth(FILE *, const struct xtr_conf *);
 
 const char *xc_alg_name(uint8_t alg);
 const char *xc_role_name(int roles);

@@ -18,7 +18,8 @@ As a peer that only listens (a crafted ITR/ETR/Map-Server):
 prints (or appends to FILE) one JSON line per LISP control message
 received on ADDR:PORT: {"from": "a", "sport": n, "type": n, ...} with
 the fields decode() gives (Map-Request: flags, source_eid, itr_rlocs,
-records; Map-Reply/Register/Notify: flags, records with locators).
+records; Map-Reply/Register/Notify: flags, records with locators) and
+"hex", the message's bytes.
 """
 import hashlib
 import hmac
@@ -171,6 +172,7 @@ def report(data, src, out=None):
     except (ValueError, struct.error, IndexError) as e:
         d = {"type": data[0] >> 4 if data else -1, "error": str(e)}
     d["from"], d["sport"] = src[0], src[1]
+    d["hex"] = data.hex()
     line = json.dumps(d, sort_keys=True)
     if out:
         with open(out, "a") as f:
