@@ -18,8 +18,11 @@ lisp_decode_data_hdr(const uint8_t *buf, size_t len, struct lisp_data_hdr *d,
 	d->e = (w0 >> 24 & DATA_E) != 0;		/* §5.3: E */
 	d->v = (w0 >> 24 & DATA_V) != 0;		/* §5.3: V */
 	d->i = (w0 >> 24 & DATA_I) != 0;		/* §5.3: I */
-	if (d->n && d->v)		/* §5.3: "N-bit and V-bit MUST NOT both be set" */
-		DROP(why, LERR_BAD_FLAGS);
+	/* RFC 9300 §5.3: "Both N- and V-bits MUST NOT be set in the same
+	 * packet.  If they are, a decapsulating ETR MUST treat the
+	 * 'Nonce/Map-Version' field as having a nonce value present." */
+	if (d->n && d->v)
+		d->v = false;
 	low = w0 & 0xffffff;
 	if (d->n)
 		d->nonce = low;				/* §5.3: Nonce */

@@ -87,8 +87,13 @@ test_refusals(void **state)
 	size_t			n;
 
 	(void)state;
-	assert_int_equal(lisp_decode_data_hdr(nv, 8, &d, &why), -1);
-	assert_int_equal(why, LERR_BAD_FLAGS);	/* N and V both set */
+	/* RFC 9300 §5.3: N and V both set: read as a nonce, not dropped */
+	assert_int_equal(lisp_decode_data_hdr(nv, 8, &d, &why), 0);
+	assert_true(d.n);
+	assert_false(d.v);
+	assert_int_equal(d.nonce, 1);
+	assert_int_equal(d.src_map_version, 0);
+	assert_int_equal(d.dst_map_version, 0);
 	for (n = 0; n < 8; n++) {
 		why = LERR_OK;
 		assert_int_equal(lisp_decode_data_hdr(nv, n, &d, &why), -1);
