@@ -5,7 +5,9 @@
 # in its map-cache.  A must send no SMR for the EID and keep its
 # registration at the MS (handed over, not withdrawn) until the bound
 # (DP_AWAY_SMR_WAIT_MS, 5 s) passes without a Map-Notify; then it logs
-# dp-away-confirmed, SMRs C, withdraws with TTL 0, and C maps the EID to B.
+# dp-away-confirmed, SMRs C, and C maps the EID to B.  Its withdrawal comes
+# after the bound too: resolved first, B answers, so A skips the TTL-0
+# Map-Register (docs/interop.md: it never undoes a newer registration).
 # Arguments: none.  Environment: BIN (default build/bin), KEEP_RUN=1.
 # Namespaces: dpw-*.  Run directory: build/dp_away_wait.
 set -eu -o pipefail
@@ -26,14 +28,19 @@ first_t() {
 	xtr_jq "$1" "[$f | .t_ms] | first // empty" timeline
 }
 
+# A and C know each other first; then the EID is added at A, whose SMR
+# (RFC 9301 §6.1: a database change) makes C fetch EID -> A: one
+# Map-Request from C, one Map-Reply (they are rate limited, §5.4).
 setup() {
+	xtr_ctl a resolve 10.3.0.10 >/dev/null
+	xtr_wait 5 xtr_cached a 10.3.0.0/24 192.0.2.3 || die "A did not cache C"
+	xtr_ctl c resolve 10.1.0.7 >/dev/null
+	xtr_wait 5 xtr_cached c 10.1.0.0/24 192.0.2.1 || die "C did not cache A"
 	xtr_ctl a add "$EID" >/dev/null
 	xtr_wait 10 xtr_has_reg ms "$EID" 192.0.2.1 ||
 	    die "$EID not registered from A"
-	xtr_ctl c resolve 10.1.0.5 >/dev/null
-	xtr_wait 5 xtr_cached c "$EID" 192.0.2.1 || die "C did not cache A"
-	xtr_ctl a resolve 10.3.0.10 >/dev/null
-	xtr_wait 5 xtr_cached a 10.3.0.0/24 192.0.2.3 || die "A did not cache C"
+	xtr_wait 5 xtr_cached c "$EID" 192.0.2.1 ||
+	    die "C did not fetch $EID -> A after A's SMR"
 }
 
 move() {
@@ -48,11 +55,16 @@ check() {
 	local t0 tc ts tw
 	t0=$(first_t a dp-away)
 	tc=$(first_t a dp-away-confirmed)
-	ts=$(first_t a smr-sent 192.0.2.3)
-	tw=$(first_t a withdraw-sent)
-	[ -n "$t0" ] && [ -n "$tc" ] && [ -n "$ts" ] && [ -n "$tw" ] ||
+	[ -n "$t0" ] || die "A's timeline lacks dp-away"
+	# (A SMRed C for the EID when it was added, before the move)
+	ts=$(xtr_jq a "[.events[] | select(.event == \"smr-sent\" and
+	    .eid == \"$EID\" and .peer == \"192.0.2.3\" and .t_ms >= $t0) |
+	    .t_ms] | first // empty" timeline)
+	tw=$(first_t a withdraw-skipped)
+	[ -n "$tw" ] || tw=$(first_t a withdraw-sent)
+	[ -n "$tc" ] && [ -n "$ts" ] && [ -n "$tw" ] ||
 	    die "A's timeline lacks dp-away ($t0), dp-away-confirmed ($tc)," \
-	    "smr-sent to C ($ts) or withdraw-sent ($tw)"
+	    "smr-sent to C ($ts) or withdraw-skipped/-sent ($tw)"
 	xtr_jq a '.events[] | select(.event == "dp-away-confirmed") | .detail' \
 	    timeline | grep -q "no Map-Notify" ||
 	    die "A's away entry was confirmed by something else"
