@@ -73,13 +73,12 @@ tx_refused(const struct sockaddr *to, int err, void *arg)
 	cnt_drop(C_tx_error, "sendmmsg %s: %s", s, strerror(err));
 }
 
-int
-xtr_send(struct xtrd *x, const struct ipaddr *to, uint16_t port,
-    const void *buf, size_t len)
+static int
+send_on(int fd, const struct ipaddr *to, uint16_t port, const void *buf,
+    size_t len)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		sl;
-	int			fd = to->af == AF_INET ? x->fd4 : x->fd6;
 	char			a[IPADDR_STRLEN];
 
 	if (fd == -1 || ipaddr_to_sockaddr(to, port, &ss, &sl) == -1) {
@@ -95,6 +94,32 @@ xtr_send(struct xtrd *x, const struct ipaddr *to, uint16_t port,
 	return 0;
 }
 
+int
+xtr_send(struct xtrd *x, const struct ipaddr *to, uint16_t port,
+    const void *buf, size_t len)
+{
+	return send_on(to->af == AF_INET ? x->fd4 : x->fd6, to, port, buf,
+	    len);
+}
+
+/*
+ * RFC 9301 §5.6: a Map-Register "is sent in UDP with a destination UDP
+ * port of 4342 and a randomly selected UDP source port number": from the
+ * ETR's own sockets, bound to a port the kernel picks (its ephemeral
+ * ports are randomised).  The Map-Notify comes to 4342 (§8.2), or, from
+ * a Map-Server that reads §5 otherwise, to that port: both are read.
+ */
+int
+xtr_send_reg(struct xtrd *x, const struct ipaddr *to, uint16_t port,
+    const void *buf, size_t len)
+{
+	int	fd = to->af == AF_INET ? x->efd4 : x->efd6;
+
+	if (fd == -1)
+		return xtr_send(x, to, port, buf, len);
+	return send_on(fd, to, port, buf, len);
+}
+
 void
 xtr_flush(struct xtrd *x)
 {
@@ -103,7 +128,7 @@ xtr_flush(struct xtrd *x)
 }
 
 static int
-open_udp(int af)
+open_udp(int af, uint16_t port)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		sl;
@@ -123,7 +148,7 @@ open_udp(int af)
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
-	ipaddr_to_sockaddr(&any, LISP_CONTROL_PORT, &ss, &sl);
+	ipaddr_to_sockaddr(&any, port, &ss, &sl);
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
 		int saved = errno;
 
@@ -376,7 +401,7 @@ do_reload(struct xtrd *x)
 static void
 loop(struct xtrd *x)
 {
-	struct pollfd	pfd[3 + DP_MAXFD];
+	struct pollfd	pfd[5 + DP_MAXFD];
 	uint64_t	now, next, at;
 	int		n, timeout;
 
@@ -398,14 +423,22 @@ loop(struct xtrd *x)
 		pfd[n++].events = POLLIN;
 		pfd[n].fd = x->api ? api_fd(x->api) : -1;
 		pfd[n++].events = POLLIN;
+		pfd[n].fd = x->efd4;
+		pfd[n++].events = POLLIN;
+		pfd[n].fd = x->efd6;
+		pfd[n++].events = POLLIN;
 		n += dp_pollfds(pfd + n, DP_MAXFD);
 		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
 			fatal("poll");
-		dp_run(pfd + 3, n - 3);
+		dp_run(pfd + 5, n - 5);
 		if (x->fd4 != -1 && (pfd[0].revents & POLLIN))
 			drain(x, x->fd4);
 		if (x->fd6 != -1 && (pfd[1].revents & POLLIN))
 			drain(x, x->fd6);
+		if (x->efd4 != -1 && (pfd[3].revents & POLLIN))
+			drain(x, x->efd4);
+		if (x->efd6 != -1 && (pfd[4].revents & POLLIN))
+			drain(x, x->efd6);
 		if (x->api != NULL)
 			api_run(x->api);
 		timer_run(&x->timers, mono_ms());
@@ -433,7 +466,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	memset(x, 0, sizeof(*x));
-	x->fd4 = x->fd6 = -1;
+	x->fd4 = x->fd6 = x->efd4 = x->efd6 = -1;
 	if ((x->conf = malloc(sizeof(*x->conf))) == NULL)
 		fatal("malloc");
 	x->conf_path = path;
@@ -469,12 +502,19 @@ main(int argc, char **argv)
 	else if (getrandom(x->xtr_id, sizeof(x->xtr_id), 0) !=
 	    (ssize_t)sizeof(x->xtr_id))
 		fatal("getrandom");
-	if ((x->fd4 = open_udp(AF_INET)) == -1)
+	if ((x->fd4 = open_udp(AF_INET, LISP_CONTROL_PORT)) == -1)
 		log_warn("UDP %d over IPv4", LISP_CONTROL_PORT);
-	if ((x->fd6 = open_udp(AF_INET6)) == -1)
+	if ((x->fd6 = open_udp(AF_INET6, LISP_CONTROL_PORT)) == -1)
 		log_warn("UDP %d over IPv6", LISP_CONTROL_PORT);
 	if (x->fd4 == -1 && x->fd6 == -1)
 		fatalx("no control socket");
+	/* the ETR's Map-Registers leave from a random port (xtr_send_reg) */
+	if ((x->conf->roles & ROLE_XTR) && x->conf->nms > 0) {
+		if (x->fd4 != -1 && (x->efd4 = open_udp(AF_INET, 0)) == -1)
+			log_warn("UDP source port for Map-Registers (IPv4)");
+		if (x->fd6 != -1 && (x->efd6 = open_udp(AF_INET6, 0)) == -1)
+			log_warn("UDP source port for Map-Registers (IPv6)");
+	}
 	if ((x->api = api_start(x, x->conf->control_socket)) == NULL)
 		fatalx("cannot start the API on %s", x->conf->control_socket);
 	if (itr_init(x) == -1 || ms_init(x) == -1 || etr_init(x) == -1)
@@ -500,6 +540,10 @@ main(int argc, char **argv)
 		close(x->fd4);
 	if (x->fd6 != -1)
 		close(x->fd6);
+	if (x->efd4 != -1)
+		close(x->efd4);
+	if (x->efd6 != -1)
+		close(x->efd6);
 	free(x->conf);
 	return 0;
 }

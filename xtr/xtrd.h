@@ -118,7 +118,8 @@ struct ms_eid {
 struct xtrd {
 	struct xtr_conf	*conf;
 	const char	*conf_path;
-	int		 fd4, fd6;
+	int		 fd4, fd6;	/* UDP 4342 */
+	int		 efd4, efd6;	/* the ETR's Map-Registers: random port */
 	struct timer_heap timers;
 	struct api	*api;
 	uint64_t	 start_ms;
@@ -144,6 +145,10 @@ struct xtrd {
 };
 
 extern struct xtrd	*xtrd_self;	/* for the API callbacks */
+
+/* xtr_send() from the ETR's random-port socket (RFC 9301 §5.6). */
+int	xtr_send_reg(struct xtrd *, const struct ipaddr *, uint16_t port,
+	    const void *, size_t);
 
 /* xtrd.c: xtr_send() queues (0, or -1 when it cannot); the loop sends
  * the queue with one sendmmsg() per turn, xtr_flush() at once. */

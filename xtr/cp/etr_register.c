@@ -152,7 +152,8 @@ reg_send(struct reg_tx *rt)
 		log_warnx("cannot encode Map-Register");
 		return;
 	}
-	if (xtr_send(x, &ms->addr, LISP_CONTROL_PORT, buf, (size_t)n) == 0)
+	/* RFC 9301 §5.6: to 4342 from a random source port */
+	if (xtr_send_reg(x, &ms->addr, LISP_CONTROL_PORT, buf, (size_t)n) == 0)
 		cnt_inc(C_tx_map_register);
 	if (rt->tries == 0)
 		tl_add(rt->dm->withdrawn ? "withdraw-sent" : "register-sent",

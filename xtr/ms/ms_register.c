@@ -503,8 +503,10 @@ mobility_notify(struct xtrd *x, const struct ms_reg *old,
 	p.plen = rec->eid_plen;
 	cnt_inc(C_ms_mobility_notify);
 	tl_add("mobility-notify", &p, &old->from, "%s", why);
-	ms_notify_reliable(x, old->site, rec, &old->from, old->from_port, NULL,
-	    "mobility-notify");
+	/* RFC 9301 §5: a Map-Notify "used as a notification message" goes
+	 * to UDP port 4342 */
+	ms_notify_reliable(x, old->site, rec, &old->from, LISP_CONTROL_PORT,
+	    NULL, "mobility-notify");
 }
 
 void
@@ -824,10 +826,21 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		static uint8_t	nb[LISP_MAX_MSG];
 		ssize_t		n;
 
-		/* RFC 9301 §5.7: the Map-Notify echoes nonce and records */
+		/* RFC 9301 §5.7: the Map-Notify echoes nonce and records.
+		 * §8.2: "the Map-Notify message is sent to UDP destination
+		 * port 4342, not to the source port specified in the original
+		 * Map-Register message"; §5 says the opposite ("the
+		 * destination UDP port number is copied from the source
+		 * port"), and older ETRs listen on their source port only: a
+		 * Map-Register from another port gets a copy there too (an
+		 * ETR that has both counts the second as a duplicate). */
 		m.type = LISP_MAP_NOTIFY;
 		n = lisp_encode_map_register_key(&m, k, nb, sizeof(nb));
-		if (n > 0 && xtr_send(x, src, sport, nb, (size_t)n) == 0)
+		if (n > 0 && xtr_send(x, src, LISP_CONTROL_PORT, nb,
+		    (size_t)n) == 0)
+			cnt_inc(C_tx_map_notify);
+		if (n > 0 && sport != LISP_CONTROL_PORT && sport != 0 &&
+		    xtr_send(x, src, sport, nb, (size_t)n) == 0)
 			cnt_inc(C_tx_map_notify);
 	}
 }

@@ -123,8 +123,10 @@ pubsub_publish_rec(struct xtrd *x, struct ms_eid *e,
 	for (s = e->subs; s != NULL; s = s->next) {
 		cnt_inc(C_ms_pubsub_notify);
 		tl_add("pubsub-notify", &p, &s->itr, NULL);
-		ms_notify_reliable(x, s->site, rec, &s->itr, s->port,
-		    s->xtr_id, "pubsub-notify");
+		/* RFC 9301 §5: a notification Map-Notify goes to port 4342
+		 * (not the Map-Request's source port) */
+		ms_notify_reliable(x, s->site, rec, &s->itr,
+		    LISP_CONTROL_PORT, s->xtr_id, "pubsub-notify");
 	}
 }
 
