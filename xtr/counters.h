@@ -68,6 +68,8 @@
 	X(drop_reply_self)					\
 	X(etr_reply_away)					\
 	X(withdraw_skipped)					\
+	X(drop_probe_to_ms)					\
+	X(drop_map_reply_ratelimited)				\
 	X(drop_reply_eid_mismatch)				\
 	X(drop_no_itr_rloc)					\
 	X(drop_ecm_inner)					\

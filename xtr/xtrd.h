@@ -136,6 +136,7 @@ struct xtrd {
 	struct ratelim	*rl_mreq;	/* Map-Requests per EID prefix */
 	struct ratelim	*rl_smr_in;	/* SMR-invoked requests per EID */
 	struct ratelim	*rl_smr_out;	/* SMRs per destination and EID */
+	struct ratelim	*rl_mrep;	/* Map-Replies per (RLOC, prefix) */
 	struct tbucket	 smr_in_bucket;	/* all SMRs received */
 	struct timer	 mc_expire;
 
@@ -258,6 +259,10 @@ int	itr_build_request(struct xtrd *, const struct ipprefix *,
 	    struct lisp_map_request *);
 void	itr_free(struct xtrd *);
 
+/* RFC 9301 §5.4: may a Map-Reply to `to` about `p` go now?  (ETR and
+ * Map-Server; counts drop_map_reply_ratelimited when not.) */
+bool	xtr_map_reply_allowed(struct xtrd *, const struct ipaddr *to,
+	    const struct ipprefix *p);
 /* One of our configured RLOCs. */
 bool	xtr_is_our_rloc(const struct xtrd *, const struct ipaddr *);
 

@@ -5,7 +5,8 @@ Usage as a sender:
   python3 lispcraft.py DEST KIND [key=value...]
 KIND: map-reply | smr | map-register | map-notify | map-request |
       ecm-request | raw | junk (random bytes; type=N sets the type)
-Options: eid=10.1.0.5/32 rloc=203.0.113.66 nonce=HEX key=K alg=sha256|sha1
+Options: eid=10.1.0.5/32 rloc=203.0.113.66 (map-register: A,B,... for
+         several) nonce=HEX key=K alg=sha256|sha1
          key_id=N ttl=MIN count=N (send N copies, each with a new EID
          suffix when vary=1) hex=... (raw bytes) sport=PORT
          proxy=1 (Map-Register P bit) probe=1 (Map-Request P bit)
@@ -261,9 +262,10 @@ def main(argv):
         elif kind == "ecm-request":
             d = ecm(o.get("itr", rloc), str(ipaddress.ip_network(
                 e, strict=False).network_address),
-                map_request(nonce, e, [o.get("itr", rloc)]))
+                map_request(nonce, e, [o.get("itr", rloc)],
+                            probe=o.get("probe") == "1"))
         elif kind in ("map-register", "map-notify"):
-            d = map_register(nonce, e, [rloc], o.get("key", "x"),
+            d = map_register(nonce, e, rloc.split(","), o.get("key", "x"),
                              o.get("alg", "sha256"),
                              int(o.get("key_id", "0")),
                              int(o.get("ttl", "1440")),

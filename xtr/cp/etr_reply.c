@@ -168,6 +168,8 @@ etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
 		cnt_drop(C_drop_no_itr_rloc, "Map-Request from %s", a);
 		return;
 	}
+	if (!xtr_map_reply_allowed(x, to, &want))
+		return;			/* RFC 9301 §5.4: rate limited */
 	rep.nonce = req->nonce;		/* RFC 9301 §5.4: echoed */
 	rep.probe = req->probe;		/* RFC 9301 §5.2: P, reply with P */
 	if (req->probe && af.hit_n == 0)

@@ -79,6 +79,10 @@ send_reply(struct xtrd *x, const struct lisp_map_request *req,
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
+	p.addr = req->rec[0].eid.ip;
+	p.plen = req->rec[0].plen;
+	if (!xtr_map_reply_allowed(x, to, &p))
+		return;			/* RFC 9301 §5.4: rate limited */
 	memset(&rep, 0, sizeof(rep));
 	rep.nonce = req->nonce;
 	rep.nrec = 1;
@@ -116,6 +120,13 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 	ssize_t				 n;
 
 	ipaddr_fmt(src, a, sizeof(a));
+	/* RFC 9301 §5.2: "If a Map-Resolver or Map-Server receives a
+	 * Map-Request with the probe-bit set, it MUST drop the message." */
+	if (req->probe) {
+		cnt_drop(C_drop_probe_to_ms, "ECM Map-Request from %s with the "
+		    "probe bit", a);
+		return;
+	}
 	if (req->nrec == 0 || req->smr) {
 		cnt_drop(C_drop_ecm_inner, "ECM Map-Request from %s: %s", a,
 		    req->smr ? "SMR" : "no record");
@@ -142,7 +153,9 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		rec.eid_plen = matched.plen;
 		rec.ttl = in_site ? 1 : x->conf->negative_ttl;
 		rec.action = LISP_ACT_NATIVE_FWD;
-		rec.authoritative = true;
+		/* RFC 9301 §5.4: "The Authoritative bit MAY only be set to 1
+		 * by an ETR." */
+		rec.authoritative = false;
 		/* RFC 9303 §6.7.1: the EID-AD names the prefix answered */
 		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
 		    false, &sg) == -1)
@@ -163,8 +176,17 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 			break;
 	if (r != NULL) {
 		/* RFC 9301 §8.3: proxy Map-Reply on the ETRs' behalf */
+		int	i;
+
 		ms_merged_record(e, &rec);
+		/* RFC 9301 §5.4: "A Map-Server generating Map-Reply messages
+		 * as a proxy MUST NOT set the A-bit to 1"; "When a Map-Server
+		 * is doing proxy Map-Replying for a LISP site, the L-bit is
+		 * set to 0 for all Locators in this Locator-Set." */
 		rec.authoritative = false;
+		for (i = 0; i < rec.nloc; i++)
+			rec.loc[i].local = false;
+		lisp_record_sort_locators(&rec);	/* §5.5 */
 		/* RFC 9303 §6.7 Table 1 row 1: E = 0 */
 		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
 		    false, &sg) == -1)
