@@ -34,7 +34,7 @@
 #define LISP_MAX_RECORDS	32	/* EID records in one message */
 #define LISP_MAX_LOCATORS	16	/* locators in one EID record */
 #define LISP_MAX_ITR_RLOCS	8	/* IRC + 1 */
-#define LISP_MAX_AUTH_LEN	32
+#define LISP_MAX_AUTH_LEN	32	/* the longest: HMAC-SHA-256 in full */
 #define LISP_XTR_ID_LEN		16
 #define LISP_MAX_MSG		9000
 
@@ -65,13 +65,17 @@ enum lisp_action {
 	LISP_ACT_DROP_AUTH	= 5,
 };
 
-/* Authentication algorithms (RFC 9301 §5.6 Algorithm ID; the same value
- * as the 16-bit Key ID of RFC 6833, which deployed implementations send).
- * Deployed implementations send the full HMAC output: 20 and 32 bytes. */
+/* Authentication algorithms (RFC 9301 §5.6 Algorithm ID, §12.5; the same
+ * value as the 16-bit Key ID of RFC 6833, which deployed implementations
+ * send).  RFC 9301 names 1 and 2 HMAC-SHA-1-96 and HMAC-SHA-256-128 (12
+ * and 16 bytes); every deployed implementation sends the full HMAC output
+ * instead, 20 and 32 bytes, and so do we (docs/interop.md).  3 has no
+ * deployed reading to follow: RFC 9301's, 16 bytes (auth.c). */
 enum lisp_auth_alg {
 	LISP_AUTH_NONE		= 0,
 	LISP_AUTH_HMAC_SHA1	= 1,	/* 20 bytes */
 	LISP_AUTH_HMAC_SHA256	= 2,	/* 32 bytes */
+	LISP_AUTH_HMAC_SHA256_HKDF = 3,	/* 16 bytes, per-message key */
 };
 
 /* Why a decoder or a check refused a message: one counter each. */
@@ -287,6 +291,9 @@ void	lisp_record_sort_locators(struct lisp_record *);
 /* HMAC over the message with the authentication field zeroed (RFC 9301
  * §5.6), OpenSSL libcrypto.  Expected length per alg: 20 or 32. */
 size_t	lisp_auth_len(uint8_t alg);
+/* 1 if a received message may carry len bytes of authentication data for
+ * alg: what we send, or RFC 9301's truncated HMAC (auth.c). */
+int	lisp_auth_len_ok(uint8_t alg, size_t len);
 int	lisp_auth_compute(uint8_t alg, const void *key, size_t keylen,
 	    const uint8_t *msg, size_t len, size_t auth_off, uint8_t *out);
 /* Constant-time compare; 0 if the message's auth data is right. */

@@ -59,7 +59,7 @@ decode_auth(struct cur *c, struct lisp_map_register *m, enum lisp_err *why)
 		DROP(why, LERR_TRUNCATED);
 	if (m->alg_id != LISP_AUTH_NONE && lisp_auth_len(m->alg_id) == 0)
 		DROP(why, LERR_AUTH_ALG);
-	if (m->auth_len != lisp_auth_len(m->alg_id))
+	if (!lisp_auth_len_ok(m->alg_id, m->auth_len))	/* auth.c */
 		DROP(why, LERR_AUTH_LEN);
 	m->auth_off = MREG_AUTH_OFF;
 	if (cur_get_bytes(c, m->auth, m->auth_len) == -1)

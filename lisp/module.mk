@@ -36,7 +36,8 @@ test_lisp_map_reply_PKGS := cmocka
 
 UNIT_TESTS += test_lisp_map_register
 test_lisp_map_register_SRCS := tests/unit/test_lisp_map_register.c \
-	$(LISP_TEST_BASE) lisp/record.c lisp/map_register.c lisp/auth.c
+	$(LISP_TEST_BASE) lisp/record.c lisp/map_register.c lisp/auth.c \
+	lisp/hkdf.c
 test_lisp_map_register_PKGS := cmocka libcrypto
 
 UNIT_TESTS += test_lisp_ecm

@@ -60,6 +60,7 @@ xc_alg_name(uint8_t alg)
 	switch (alg) {
 	case LISP_AUTH_HMAC_SHA1:	return "hmac-sha1";
 	case LISP_AUTH_HMAC_SHA256:	return "hmac-sha256";
+	case LISP_AUTH_HMAC_SHA256_HKDF: return "hmac-sha256-hkdf";
 	default:			return "none";
 	}
 }
@@ -193,6 +194,8 @@ parse_key_part(struct xc_key *k, char *part, bool *handled)
 			k->alg = LISP_AUTH_HMAC_SHA1;
 		else if (strcmp(v, "hmac-sha256") == 0)
 			k->alg = LISP_AUTH_HMAC_SHA256;
+		else if (strcmp(v, "hmac-sha256-hkdf") == 0)	/* RFC 9301 §5.6 */
+			k->alg = LISP_AUTH_HMAC_SHA256_HKDF;
 		else
 			return -1;
 		k->alg_set = true;
@@ -907,8 +910,11 @@ print_auth_one(FILE *f, const char *what, const char *who,
 {
 	fprintf(f, "%s %s: authentication %s (Algorithm ID %u, %zu-byte "
 	    "authentication data), Key ID %u%s\n", what, who,
-	    k->alg == LISP_AUTH_HMAC_SHA1 ? "HMAC-SHA-1" : "HMAC-SHA-256",
-	    k->alg, k->alg == LISP_AUTH_HMAC_SHA1 ? (size_t)20 : (size_t)32,
+	    k->alg == LISP_AUTH_HMAC_SHA1 ? "HMAC-SHA-1" :
+	    k->alg == LISP_AUTH_HMAC_SHA256_HKDF ?
+	    "HMAC-SHA-256-128+HKDF-SHA256" : "HMAC-SHA-256", k->alg,
+	    k->alg == LISP_AUTH_HMAC_SHA1 ? (size_t)20 :
+	    k->alg == LISP_AUTH_HMAC_SHA256_HKDF ? (size_t)16 : (size_t)32,
 	    k->key_id, k->alg_set ? "" :
 	    " (the default: alg= not set; a peer that knows only HMAC-SHA-1"
 	    " needs alg=hmac-sha1,key_id=0)");

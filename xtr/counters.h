@@ -70,6 +70,7 @@
 	X(withdraw_skipped)					\
 	X(drop_probe_to_ms)					\
 	X(drop_map_reply_ratelimited)				\
+	X(drop_auth_key_id)					\
 	X(drop_reply_eid_mismatch)				\
 	X(drop_no_itr_rloc)					\
 	X(drop_ecm_inner)					\

@@ -11,8 +11,14 @@
 #    we did not write (a crafted listener on 192.0.2.100) carries Key ID 0,
 #    Algorithm ID 1, 20 bytes of HMAC-SHA-1 over the message with them
 #    zeroed, which the listener verifies with Python's hmac (RFC 2104).
+#  - our Map-Server with a site on HMAC-SHA-256-128+HKDF-SHA256 (RFC 9301
+#    §5.6 algorithm 3, Key ID 3) accepts a crafted Map-Register whose
+#    per-message key Python derived (RFC 5869 HKDF over hmac), refuses
+#    one with Key ID 4 (drop_auth_key_id), and our ETR B registers
+#    with it; a site on HMAC-SHA-256 accepts the RFC's 16-byte
+#    HMAC-SHA-256-128 as well as the deployed 32 bytes.
 # Before this (xtrd of 2026-11-25) `xtrd -n` printed "configuration OK"
-# alone.
+# alone, algorithm 3 was refused and the Key ID was not checked.
 # Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: xia-*.
 # Run directory: build/xtr_interop_auth.
 set -eu -o pipefail
@@ -27,7 +33,7 @@ xtr_need
 command -v "$PY" >/dev/null || skip "needs python3"
 trap xtr_cleanup EXIT
 rm -rf "$RUN"
-xtr_net a:1 ms:100
+xtr_net a:1 ms:100 b:2 p:9 ms2:200
 cat >"$RUN/a.conf" <<EOC
 rlocs = [ '192.0.2.1' ]
 database = [ '10.1.0.0/24' ]
@@ -61,4 +67,39 @@ want = hmac.new(b"old-key", zeroed, hashlib.sha1).digest()
 assert m[16:36] == want, "HMAC-SHA-1 does not verify"
 print("Map-Register to 192.0.2.100: Key ID 0, Algorithm ID 1, 20-byte "
       "HMAC-SHA-1 verified by Python hmac")' || die "the Map-Register is not what an HMAC-SHA-1 peer expects"
+
+# algorithm 3 and the Key ID at our Map-Server
+FAILED=""
+fail() { echo "FAIL: $*" >&2; FAILED="$FAILED|$1"; }
+cat >"$RUN/ms2.conf" <<EOC
+role = "ms"
+sites = [ 'name=hk,key=hk-key,alg=hmac-sha256-hkdf,key_id=3,eid=10.2.0.0/16,more_specifics=yes',
+          'name=tr,key=tr-key,eid=10.5.0.0/16,more_specifics=yes' ]
+control_socket = "$RUN/ms2.sock"
+EOC
+cat >"$RUN/b.conf" <<EOC
+rlocs = [ '192.0.2.2' ]
+database = [ '10.2.0.0/24' ]
+map_servers = [ '192.0.2.200,key=hk-key,alg=hmac-sha256-hkdf,key_id=3' ]
+control_socket = "$RUN/b.sock"
+EOC
+xtr_start ms2 "$RUN/ms2.conf"
+craft() { ip netns exec "${PFX}p" "$PY" "$CRAFT" 192.0.2.200 map-register rloc=192.0.2.9 "$@"; }
+craft eid=10.2.9.0/24 key=hk-key alg=hkdf key_id=3
+xtr_wait 5 xtr_has_reg ms2 10.2.9.0/24 192.0.2.9 ||
+    fail "algorithm 3 (Python's HKDF) refused: $(xtr_ctl ms2 counters | grep drop)"
+craft eid=10.2.8.0/24 key=hk-key alg=hkdf key_id=4
+xtr_wait 5 bash -c "[ \"\$($BIN/xtrctl -s $RUN/ms2.sock --json counters | jq .counters.drop_auth_key_id)\" = 1 ]" ||
+    fail "Key ID 4 for a site of Key ID 3 not refused as drop_auth_key_id"
+xtr_has_reg ms2 10.2.8.0/24 192.0.2.9 && fail "Key ID 4 registered"
+craft eid=10.5.1.0/24 key=tr-key alg=sha256-128
+xtr_wait 5 xtr_has_reg ms2 10.5.1.0/24 192.0.2.9 ||
+    fail "the RFC's 16-byte HMAC-SHA-256-128 refused"
+craft eid=10.5.2.0/24 key=tr-key alg=sha256
+xtr_wait 5 xtr_has_reg ms2 10.5.2.0/24 192.0.2.9 ||
+    fail "the deployed 32-byte HMAC-SHA-256 refused"
+xtr_start b "$RUN/b.conf"
+xtr_wait 10 xtr_registered b || fail "our ETR on algorithm 3 not registered"
+xtr_ctl ms2 registrations
+[ -z "$FAILED" ] || die "failed:${FAILED//|/ | }"
 echo "xtr_interop_auth: ok"

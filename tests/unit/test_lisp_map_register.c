@@ -15,6 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "lisp.h"
 
 #define HDR	16		/* type word, nonce, key/alg/len */
@@ -200,7 +203,90 @@ test_auth_vectors(void **state)
 	    sha256, 40, HDR, 32), -1);
 	assert_int_equal(lisp_auth_len(LISP_AUTH_HMAC_SHA1), 20);
 	assert_int_equal(lisp_auth_len(LISP_AUTH_HMAC_SHA256), 32);
-	assert_int_equal(lisp_auth_len(3), 0);
+	assert_int_equal(lisp_auth_len(LISP_AUTH_HMAC_SHA256_HKDF), 16);
+	assert_int_equal(lisp_auth_len(9), 0);
+}
+
+/*
+ * Algorithm 3, HMAC-SHA-256-128+HKDF-SHA256 (RFC 9301 §5.6): this
+ * Map-Register (nonce 0102030405060708, key "key", 10.1.0.0/24 ->
+ * 192.0.2.1) was built by tests/xtr/lispcraft.py, whose HKDF is Python's
+ * hmac per RFC 5869 (checked against its test case 1), not libcrypto's.
+ */
+static const uint8_t hkdf_reg[] = {
+	0x30, 0x00, 0x01, 0x01, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+	0x08, 0x00, 0x03, 0x00, 0x10, 0xb6, 0x4c, 0x8c, 0xd5, 0x95, 0x7f,
+	0x59, 0x48, 0xca, 0x1d, 0x9d, 0x3d, 0x5b, 0x4b, 0x0f, 0x22, 0x00,
+	0x00, 0x05, 0xa0, 0x01, 0x18, 0x10, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x0a, 0x01, 0x00, 0x00, 0x01, 0x64, 0xff, 0x00, 0x00, 0x05, 0x00,
+	0x01, 0xc0, 0x00, 0x02, 0x01,
+};
+
+static void
+test_hkdf_alg(void **state)
+{
+	struct lisp_auth_key	k;
+	uint8_t			out[sizeof(hkdf_reg)], v[sizeof(hkdf_reg)];
+
+	(void)state;
+	decode_ok(hkdf_reg, sizeof(hkdf_reg), &got);
+	assert_int_equal(got.alg_id, LISP_AUTH_HMAC_SHA256_HKDF);
+	assert_int_equal(got.auth_len, 16);
+	assert_int_equal(lisp_auth_verify(got.alg_id, "key", 3, hkdf_reg,
+	    sizeof(hkdf_reg), got.auth_off, got.auth_len), 0);
+	assert_int_equal(lisp_auth_verify(got.alg_id, "kez", 3, hkdf_reg,
+	    sizeof(hkdf_reg), got.auth_off, got.auth_len), -1);
+	/* the key is per message: another nonce, another MAC */
+	memcpy(v, hkdf_reg, sizeof(v));
+	v[11] ^= 1;
+	assert_int_equal(lisp_auth_verify(got.alg_id, "key", 3, v, sizeof(v),
+	    got.auth_off, got.auth_len), -1);
+	/* our encoder makes the same bytes, with and without a prepared key */
+	assert_int_equal(lisp_encode_map_register(&got, "key", 3, out,
+	    sizeof(out)), (ssize_t)sizeof(hkdf_reg));
+	assert_memory_equal(out, hkdf_reg, sizeof(hkdf_reg));
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(lisp_auth_key_set(&k, LISP_AUTH_HMAC_SHA256_HKDF,
+	    "key", 3), 0);
+	memset(out, 0, sizeof(out));
+	assert_int_equal(lisp_encode_map_register_key(&got, &k, out,
+	    sizeof(out)), (ssize_t)sizeof(hkdf_reg));
+	assert_memory_equal(out, hkdf_reg, sizeof(hkdf_reg));
+	assert_int_equal(lisp_auth_verify_key(&k, hkdf_reg, sizeof(hkdf_reg),
+	    got.auth_off, got.auth_len), 0);
+	/* a Map-Notify with the same fields has another salt, so another MAC */
+	memcpy(v, hkdf_reg, sizeof(v));
+	v[0] = 0x40;
+	assert_int_equal(lisp_auth_verify(got.alg_id, "key", 3, v, sizeof(v),
+	    got.auth_off, got.auth_len), -1);
+	lisp_auth_key_free(&k);
+}
+
+/*
+ * RFC 9301 §12.5's HMAC-SHA-1-96 (12 bytes), as a sender that follows the
+ * RFC sends it: the length field says so, and it verifies (we send the
+ * full 20 bytes as deployed implementations do, and accept both).
+ */
+static void
+test_truncated_hmac(void **state)
+{
+	uint8_t		v[sizeof(sha1) - 8], md[EVP_MAX_MD_SIZE];
+	unsigned	mdlen = 0;
+
+	(void)state;
+	memcpy(v, sha1, HDR);
+	v[15] = 12;
+	memset(v + HDR, 0, 12);
+	memcpy(v + HDR + 12, sha1 + HDR + 20, sizeof(sha1) - HDR - 20);
+	assert_non_null(HMAC(EVP_sha1(), "key", 3, v, sizeof(v), md, &mdlen));
+	memcpy(v + HDR, md, 12);
+	decode_ok(v, sizeof(v), &got);
+	assert_int_equal(got.auth_len, 12);
+	assert_int_equal(lisp_auth_verify(got.alg_id, "key", 3, v, sizeof(v),
+	    got.auth_off, got.auth_len), 0);
+	v[HDR + 11] ^= 1;
+	assert_int_equal(lisp_auth_verify(got.alg_id, "key", 3, v, sizeof(v),
+	    got.auth_off, got.auth_len), -1);
 }
 
 /* RFC 9301 Key ID (8) | Algorithm ID (8): key 5, alg 2 is 0x05 0x02. */
@@ -229,13 +315,13 @@ test_auth_refusals(void **state)
 	memcpy(v, sha256, sizeof(sha256));
 	v[15] = 20;				/* SHA-256 with 20 bytes */
 	refused(v, sizeof(sha256), LERR_AUTH_LEN);
-	v[15] = 12;				/* truncated HMAC-SHA-1-96 */
+	v[15] = 14;				/* SHA-1 with 14 bytes */
 	v[13] = 1;
 	refused(v, sizeof(sha256), LERR_AUTH_LEN);
 	memcpy(v, base, sizeof(base));
 	v[15] = 4;				/* none, with data */
 	refused(v, sizeof(base), LERR_AUTH_LEN);
-	v[13] = 3;				/* unknown algorithm */
+	v[13] = 9;				/* unknown algorithm */
 	refused(v, sizeof(base), LERR_AUTH_ALG);
 	refused(sha256, HDR + 31, LERR_TRUNCATED);
 }
@@ -434,7 +520,7 @@ test_encode_range(void **state)
 
 	(void)state;
 	decode_ok(base, sizeof(base), &want);
-	want.alg_id = 3;
+	want.alg_id = 9;
 	assert_int_equal(lisp_encode_map_register(&want, "k", 1, out,
 	    sizeof(out)), -1);
 	want.alg_id = LISP_AUTH_HMAC_SHA1;
@@ -461,6 +547,8 @@ main(void)
 		cmocka_unit_test(test_auth_refusals),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_notify_and_ack),
+		cmocka_unit_test(test_truncated_hmac),
+		cmocka_unit_test(test_hkdf_alg),
 		cmocka_unit_test(test_encode_range),
 		cmocka_unit_test(test_auth_prepared_key),
 	};

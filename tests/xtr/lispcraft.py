@@ -6,7 +6,7 @@ Usage as a sender:
 KIND: map-reply | smr | map-register | map-notify | map-request |
       ecm-request | raw | junk (random bytes; type=N sets the type)
 Options: eid=10.1.0.5/32 rloc=203.0.113.66 (map-register: A,B,... for
-         several) nonce=HEX key=K alg=sha256|sha1
+         several) nonce=HEX key=K alg=sha256|sha1|hkdf|sha256-128|sha1-96
          key_id=N ttl=MIN count=N (send N copies, each with a new EID
          suffix when vary=1) hex=... (raw bytes) sport=PORT
          proxy=1 (Map-Register P bit) probe=1 (Map-Request P bit)
@@ -74,11 +74,32 @@ def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
     return m
 
 
+# RFC 9301 §5.6 algorithm 3: per-msg-key = KDF(nonce+PSK[Key ID], s),
+# read as HKDF-SHA256 (RFC 5869) with salt s, IKM nonce || PSK, no info,
+# 32 bytes; the MAC is HMAC-SHA-256 truncated to 16 bytes.
+AUTH_SALT = {3: b"Map-Register Authentication",
+             4: b"Map-Notify Authentication",
+             5: b"Map-Notify-Ack Authentication"}
+
+
+def hkdf_sha256(salt, ikm, info=b"", length=32):
+    prk = hmac.new(salt, ikm, hashlib.sha256).digest()       # §2.2
+    okm, t, i = b"", b"", 1
+    while len(okm) < length:                                 # §2.3
+        t = hmac.new(prk, t + info + bytes([i]), hashlib.sha256).digest()
+        okm += t
+        i += 1
+    return okm[:length]
+
+
 def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
                  xtr_id=None, want_notify=True, bad_auth=False, mtype=3,
                  lisp_sec=False, proxy=False):
-    algid, dig, alen = (2, hashlib.sha256, 32) if alg == "sha256" else \
-        (1, hashlib.sha1, 20)
+    algid, dig, alen = {"sha256": (2, hashlib.sha256, 32),
+                        "sha1": (1, hashlib.sha1, 20),
+                        "hkdf": (3, hashlib.sha256, 16),
+                        "sha256-128": (2, hashlib.sha256, 16),
+                        "sha1-96": (1, hashlib.sha1, 12)}[alg]
     w = (mtype << 28) | 1
     if proxy and mtype == 3:   # RFC 9301 §5.6: P, proxy Map-Reply
         w |= 1 << (31 - 4)
@@ -93,7 +114,10 @@ def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
     if xtr_id is not None:
         body += xtr_id + struct.pack("!Q", 0)
     msg = head + bytes(alen) + body
-    mac = hmac.new(key.encode(), msg, dig).digest()
+    k = key.encode()
+    if algid == 3:
+        k = hkdf_sha256(AUTH_SALT[mtype], struct.pack("!Q", nonce) + k)
+    mac = hmac.new(k, msg, dig).digest()[:alen]
     if bad_auth:
         mac = bytes(b ^ 0xff for b in mac)
     return head + mac + body

@@ -50,6 +50,14 @@
 static struct ipprefix	recent[RECENT_WITHDRAWN];
 static unsigned		nrecent;
 
+/* Nonces of Map-Notifies that acknowledged a Map-Register lately: the
+ * Map-Server may send each twice (to 4342 and to our source port, RFC
+ * 9301 §8.2 and §5 read both ways), and the second may come after the
+ * withdrawn mapping it acknowledged is gone. */
+#define RECENT_ACKED	32
+static uint64_t	acked[RECENT_ACKED];
+static unsigned	nacked;
+
 static void	reg_timer(void *);
 
 /* Each map-server's key, keyed once for HMAC (re-keyed after a reload). */
@@ -621,6 +629,7 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 	enum lisp_err			 why = LERR_OK;
 	struct db_map			*dm, *next;
 	char				 a[IPADDR_STRLEN];
+	unsigned			 i;
 	int				 msi;
 
 	ipaddr_fmt(src, a, sizeof(a));
@@ -635,6 +644,7 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 	}
 	/* RFC 9301 §5.7: authenticated like the Map-Register */
 	if ((k = ms_key(x, msi)) == NULL || n.alg_id != k->alg ||
+	    n.key_id != x->conf->ms[msi].key.key_id ||	/* §5.6: Key ID */
 	    lisp_auth_verify_key(k, buf, len, n.auth_off, n.auth_len) != 0) {
 		cnt_drop(C_drop_notify_auth_fail, "Map-Notify from %s: "
 		    "authentication failed", a);
@@ -647,6 +657,7 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 		if (rt->state != REG_SENT || rt->nonce != n.nonce)
 			continue;
 		cnt_inc(C_register_acked);
+		acked[nacked++ % RECENT_ACKED] = n.nonce;
 		rt->last_notify_ms = mono_ms();
 		tl_add(dm->withdrawn ? "map-notify-withdrawn" : "map-notify",
 		    &dm->m.eid, src, "nonce %016llx after %u tries",
@@ -668,6 +679,11 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 	 * answered a retransmission too): not news */
 	for (dm = x->db; dm != NULL; dm = dm->next)
 		if (dm->tx[msi].nonce == n.nonce && n.nonce != 0) {
+			cnt_inc(C_dup_map_notify);
+			return;
+		}
+	for (i = 0; i < RECENT_ACKED && i < nacked; i++)
+		if (acked[i] == n.nonce && n.nonce != 0) {
 			cnt_inc(C_dup_map_notify);
 			return;
 		}

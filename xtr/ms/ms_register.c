@@ -530,6 +530,7 @@ ms_rx_map_notify_ack(struct xtrd *x, const uint8_t *buf, size_t len,
 		if (n->nonce != a.nonce || ipaddr_cmp(&n->to, src) != 0)
 			continue;
 		if ((k = site_key(x, n->site)) == NULL || a.alg_id != k->alg ||
+		    a.key_id != x->conf->site[n->site].key.key_id ||
 		    lisp_auth_verify_key(k, buf, len, a.auth_off,
 		    a.auth_len) != 0) {
 			cnt_drop(C_drop_auth_fail, "Map-Notify-Ack from %s", s);
@@ -798,6 +799,15 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	 * arrives while the HMAC is computed */
 	for (i = 0; i < m.nrec; i++)
 		ix_prefetch(&ref[i]);
+	/* RFC 9301 §5.6: "Key ID: This is a key-id value that identifies a
+	 * pre-shared secret between an ETR and a Map-Server": one per site */
+	if (m.key_id != x->conf->site[site].key.key_id) {
+		cnt_drop(C_drop_auth_key_id, "Map-Register from %s for site "
+		    "%s: Key ID %u, not %u", ipaddr_fmt(src, a, sizeof(a)),
+		    x->conf->site[site].name, m.key_id,
+		    x->conf->site[site].key.key_id);
+		return;
+	}
 	if ((k = site_key(x, site)) == NULL || m.alg_id != k->alg ||
 	    lisp_auth_verify_key(k, buf, len, m.auth_off, m.auth_len) != 0) {
 		cnt_drop(C_drop_auth_fail, "Map-Register from %s for site %s: "
