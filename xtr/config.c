@@ -29,6 +29,10 @@ xc_defaults(struct xtr_conf *c)
 	snprintf(c->control_socket, sizeof(c->control_socket), "%s",
 	    DEF_SOCKET);
 	c->register_interval = 60;	/* RFC 9301 §8.2: every 60 s */
+	/* RFC 9301 §8.2: "A Map-Server SHOULD time out and remove an ETR's
+	 * registration if it has not received a valid Map-Register message
+	 * within the past three minutes." */
+	c->registration_timeout = 180;
 	c->register_retry = 1000;
 	c->map_request_retry = 1000;
 	c->map_request_retry_max = 8000;
@@ -440,6 +444,7 @@ fn(struct item_ctx *ic, const char *v)					\
 	return 0;							\
 }
 UINT_KEY(k_register_interval, register_interval, 1, 3600)
+UINT_KEY(k_registration_timeout, registration_timeout, 1, 86400)
 UINT_KEY(k_register_retry, register_retry, 10, 60000)
 UINT_KEY(k_map_request_retry, map_request_retry, 10, 60000)
 UINT_KEY(k_map_request_retry_max, map_request_retry_max, 10, 600000)
@@ -609,6 +614,7 @@ static const struct key_def keys[] = {
 	{ "sites",		true,	k_sites },
 	{ "control_socket",	false,	k_control_socket },
 	{ "register_interval",	false,	k_register_interval },
+	{ "registration_timeout", false, k_registration_timeout },
 	{ "register_retry",	false,	k_register_retry },
 	{ "map_request_retry",	false,	k_map_request_retry },
 	{ "map_request_retry_max", false, k_map_request_retry_max },
@@ -974,6 +980,9 @@ xc_print(FILE *f, const struct xtr_conf *c)
 	fprintf(f, " ]\n");
 	fprintf(f, "control_socket = \"%s\"\n", c->control_socket);
 	fprintf(f, "register_interval = %u\n", c->register_interval);
+	if (c->registration_timeout != 180)
+		fprintf(f, "registration_timeout = %u\n",
+		    c->registration_timeout);
 	fprintf(f, "register_retry = %u\n", c->register_retry);
 	fprintf(f, "map_request_retry = %u\n", c->map_request_retry);
 	fprintf(f, "map_request_retry_max = %u\n", c->map_request_retry_max);

@@ -98,6 +98,7 @@ struct xtr_conf {
 	struct xc_site		site[XC_MAX_SITE];
 	char			control_socket[XC_PATH_MAX];
 	uint32_t		register_interval;	/* s (RFC 9301: 60) */
+	uint32_t		registration_timeout;	/* s, MS (§8.2: 180) */
 	uint32_t		register_retry;		/* ms, first retransmit */
 	uint32_t		map_request_retry;	/* ms, first retransmit */
 	uint32_t		map_request_retry_max;	/* ms, backoff cap */

@@ -88,6 +88,7 @@ struct ms_reg {
 	uint8_t		 xtr_id[LISP_XTR_ID_LEN];
 	uint64_t	 site_id;
 	uint64_t	 last_ms;
+	uint32_t	 life_ms;	/* expires life_ms after last_ms */
 	int		 site;		/* index in conf->site */
 	uint16_t	 from_port;
 	bool		 proxy_reply;

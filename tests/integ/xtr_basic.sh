@@ -19,6 +19,7 @@ write_confs() {
 	          'name=site-b,key=bravo-key,alg=hmac-sha1,key_id=1,eid=10.2.0.0/24' ]
 	control_socket = "$RUN/ms.sock"
 	register_interval = 5
+	registration_timeout = 15
 	api_tcp = "192.0.2.100:8042"
 	EOC
 	cat >"$RUN/a.conf" <<-EOC

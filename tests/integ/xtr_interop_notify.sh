@@ -9,8 +9,12 @@
 #  - our ETR A sends its Map-Registers from a port other than 4342 (the
 #    MS's capture, decoded by tshark) and is registered: it reads the
 #    Map-Notify on 4342.
+#  - registration lifetime (§8.2, §5.6 T bit): with registration_timeout
+#    3 s, a crafted registration without T expires, one with T and Record
+#    TTL 1 minute outlives it.
 # Before this (xtrd of 2026-11-25) the Map-Notify went to the source port
-# only and A sent from 4342.
+# only, A sent from 4342, and registrations lived 3 x register_interval
+# whatever the T bit (registration_timeout was no key).
 # Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: xin-*.
 # Run directory: build/xtr_interop_notify.
 set -eu -o pipefail
@@ -33,6 +37,7 @@ cat >"$RUN/ms.conf" <<EOC
 role = "ms"
 sites = [ 'name=dc,key=dc-key,eid=10.0.0.0/8,more_specifics=yes' ]
 control_socket = "$RUN/ms.sock"
+registration_timeout = 3
 EOC
 cat >"$RUN/a.conf" <<EOC
 rlocs = [ '192.0.2.1' ]
@@ -85,5 +90,18 @@ if [ -n "${CAP_PID:-}" ] && command -v tshark >/dev/null; then
 	    -Y 'lisp.type == 4 && ip.dst == 192.0.2.1 && udp.dstport == 4342' \
 	    2>/dev/null | grep -q . || fail "no Map-Notify to A's 4342"
 fi
+
+# lifetime: without T, registration_timeout; with T, the Record TTL
+ip netns exec "${PFX}p" "$PY" "$CRAFT" 192.0.2.100 map-register \
+    eid=10.9.1.0/24 rloc=192.0.2.9 key=dc-key ttl=1
+ip netns exec "${PFX}p" "$PY" "$CRAFT" 192.0.2.100 map-register \
+    eid=10.9.2.0/24 rloc=192.0.2.9 key=dc-key ttl=1 T=1
+xtr_wait 5 xtr_has_reg ms 10.9.2.0/24 192.0.2.9 || fail "T=1 not registered"
+expired() {
+	[ "$(xtr_jq ms '[.events[] | select(.event == "registration-expired" and .eid == "10.9.1.0/24")] | length' timeline)" = 1 ]
+}
+xtr_wait 10 expired || fail "no T bit: not expired after registration_timeout"
+xtr_has_reg ms 10.9.2.0/24 192.0.2.9 ||
+    fail "T bit, Record TTL 1 min: expired with the others"
 [ -z "$FAILED" ] || die "failed:${FAILED//|/ | }"
 echo "xtr_interop_notify: ok"

@@ -10,7 +10,7 @@ Options: eid=10.1.0.5/32 rloc=203.0.113.66 (map-register: A,B,... for
          key_id=N ttl=MIN count=N (send N copies, each with a new EID
          suffix when vary=1) hex=... (raw bytes) sport=PORT
          proxy=1 (Map-Register P bit) probe=1 (Map-Request P bit)
-         dont_reply=1 (Map-Request D bit)
+         dont_reply=1 (Map-Request D bit) T=1 (Map-Register T bit)
          src_eid=A (Map-Request Source-EID) wait=SECONDS: after sending,
          print each message that comes back to the sending socket as
          one JSON line (decoded as below) until SECONDS pass
@@ -94,7 +94,7 @@ def hkdf_sha256(salt, ikm, info=b"", length=32):
 
 def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
                  xtr_id=None, want_notify=True, bad_auth=False, mtype=3,
-                 lisp_sec=False, proxy=False):
+                 lisp_sec=False, proxy=False, use_ttl=False):
     algid, dig, alen = {"sha256": (2, hashlib.sha256, 32),
                         "sha1": (1, hashlib.sha1, 20),
                         "hkdf": (3, hashlib.sha256, 16),
@@ -103,6 +103,8 @@ def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
     w = (mtype << 28) | 1
     if proxy and mtype == 3:   # RFC 9301 §5.6: P, proxy Map-Reply
         w |= 1 << (31 - 4)
+    if use_ttl and mtype == 3:  # RFC 9301 §5.6: T, Record TTL as timeout
+        w |= 1 << (31 - 20)
     if want_notify and mtype == 3:
         w |= 1 << (31 - 23)
     if xtr_id is not None:   # RFC 9301 §5.6 / §5.7: the I bit
@@ -297,7 +299,8 @@ def main(argv):
                              else os.urandom(16),
                              bad_auth=o.get("bad_auth") == "1",
                              mtype=3 if kind == "map-register" else 4,
-                             proxy=o.get("proxy") == "1")
+                             proxy=o.get("proxy") == "1",
+                             use_ttl=o.get("T") == "1")
         elif kind == "junk":
             n = int.from_bytes(os.urandom(1), "big") + 1
             d = os.urandom(n)

@@ -5,8 +5,10 @@
  * site, that site may register it (ms_sites.c), and the HMAC verifies with
  * the site's key.  Registrations are kept per registering xTR (xTR-ID):
  * with the merge bit, xTRs add up; without it, a registration from another
- * xTR replaces the old one.  A registration expires after three missed
- * refreshes.  Map-Notify answers the M bit.
+ * xTR replaces the old one.  A registration expires registration_timeout
+ * (RFC 9301 §8.2: three minutes) after its last refresh, or after its
+ * Record TTL when the Map-Register had the T bit (§5.6).  Map-Notify
+ * answers the M bit.
  *
  * Mobility (draft-ietf-lisp-eid-mobility): when another xTR takes an EID
  * over, or registers a more-specific (a /32 or /128) inside a prefix an
@@ -546,6 +548,26 @@ ms_rx_map_notify_ack(struct xtrd *x, const uint8_t *buf, size_t len,
 
 /* --- Map-Register -------------------------------------------------------- */
 
+/*
+ * How long a registration lives without a refresh.  RFC 9301 §5.6: "T:
+ * This is the use TTL for timeout bit. When set to 1, the xTR wants the
+ * Map-Server to time out registrations based on the value in the 'Record
+ * TTL' field of this message. Otherwise, the default timeout described in
+ * Section 8.2 is used" (three minutes, registration_timeout).
+ */
+static uint32_t
+reg_life_ms(const struct xtrd *x, const struct lisp_map_register *m,
+    const struct lisp_record *rec)
+{
+	uint64_t	ms;
+
+	if (m->ttl_tbd && rec->ttl > 0) {
+		ms = (uint64_t)rec->ttl * 60000;
+		return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+	}
+	return x->conf->registration_timeout * 1000u;
+}
+
 static void
 reg_expire(void *arg)
 {
@@ -553,7 +575,7 @@ reg_expire(void *arg)
 	struct xtrd	*x = xtrd_self;
 	struct ms_eid	*e = r->e;
 	struct ms_reg	**pp;
-	uint64_t	  until = r->last_ms + 3000ull * x->conf->register_interval;
+	uint64_t	  until = r->last_ms + r->life_ms;
 
 	if (mono_ms() < until) {	/* refreshed since it was armed */
 		timer_set(&x->timers, &r->expire, until);
@@ -629,9 +651,10 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 		/* the common refresh, in place: what msr_apply() would do
 		 * with nr below, without building nr */
 		msr_fill(g, m, xtr_id, site, rec, src, sport, mono_ms());
+		g->life_ms = reg_life_ms(x, m, rec);
 		if (!timer_armed(&g->expire))
 			timer_set(&x->timers, &g->expire, mono_ms() +
-			    3000ull * x->conf->register_interval);
+			    g->life_ms);
 		cnt_inc(C_ms_registered);
 		return 0;
 	}
@@ -641,6 +664,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	/* not the record: msr_fill() copies what is used of it */
 	memset(&nr, 0, offsetof(struct ms_reg, rec));
 	msr_fill(&nr, m, xtr_id, site, rec, src, sport, mono_ms());
+	nr.life_ms = reg_life_ms(x, m, rec);
 	nr.first_ms = nr.last_ms;
 	timer_init(&nr.expire, reg_expire, NULL);
 	if (slot != NULL)
@@ -669,11 +693,11 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 		return -1;
 	if (stored != NULL) {
 		stored->expire.arg = stored;
-		/* RFC 9301 §8.2: gone after three missed refreshes; a refresh
-		 * only moves last_ms, reg_expire() re-arms lazily */
+		/* RFC 9301 §8.2, §5.6 T bit (reg_life_ms()); a refresh only
+		 * moves last_ms, reg_expire() re-arms lazily */
 		if (!timer_armed(&stored->expire))
 			timer_set(&x->timers, &stored->expire, mono_ms() +
-			    3000ull * x->conf->register_interval);
+			    stored->life_ms);
 		cnt_inc(C_ms_registered);
 		if (fresh) {
 			x->ms_nreg++;

@@ -109,6 +109,7 @@ reg_update(struct ms_reg *dst, const struct ms_reg *src)
 	dst->from = src->from;
 	dst->from_port = src->from_port;
 	dst->last_ms = src->last_ms;
+	dst->life_ms = src->life_ms;
 }
 
 int
