@@ -13,15 +13,16 @@
 #   fsync   each claim rewrites the dynamic-eids file: strace on the
 #           running migrated sees fsync of the temporary file before its
 #           rename and fsync of the directory after (before: no fsync).
-#   fe      web2, through the frontend keys it owns, writes
-#           device/vif/<devid>/state for 8 devids no backend made: no vif
-#           slot is made (counted xs_fe_unknown_vif), and a real vif the
-#           toolstack adds next (devid 1) is tracked.  (Before: 7 slots
-#           filled by the guest, the real vif counted vif_table_full.)
-#           The writes are made through dom0's connection on the keys and
-#           with the permissions libxl gives the guest (n8), which the
-#           guest may create itself where the toolstack grants it the
-#           device directory.
+#   fe      web2 itself (its own requests over its own xenstore ring,
+#           tests/lib/xs_guest.c: xenstored checks its permissions) writes
+#           device/vif/<devid>/state for 8 devids no backend made (where
+#           the toolstack gives it device/vif; with libxl 4.17's
+#           permissions xenstored refuses the first, checked too) and junk
+#           into its own vif's state: no vif slot is made (counted
+#           xs_fe_unknown_vif), the junk is counted xs_bad_fe_state, and a
+#           real vif the toolstack adds next (devid 1) is tracked.
+#           (Before: 7 slots filled by the guest, the real vif counted
+#           vif_table_full.)
 #   priv    (finding 5) dst's migrated, once its captures, xenstore and
 #           sockets are open, runs as user nobody (mig_lib's `user`):
 #           every uid 65534, CapEff and CapBnd CAP_NET_RAW only, CapAmb 0,
@@ -119,17 +120,27 @@ fi
 # --- fe: frontend keys the guest owns ---------------------------------------
 if part fe; then
 xs_host dst
-{
-	for i in $(seq 10 17); do
-		echo "mkdir /local/domain/8/device/vif/$i"
-		echo "chmod /local/domain/8/device/vif/$i n8 r0"
-		echo "write /local/domain/8/device/vif/$i/state 4"
-		echo "chmod /local/domain/8/device/vif/$i/state n8 r0"
-	done
-} | xs_tx
-xtr_wait 10 counter_ge xs_fe_unknown_vif 1 ||
-    mig_fail "fe: frontend-only devids not counted"
-[ "$(web2_vifs)" = 0 ] || mig_fail "fe: web2 has vif slots $(web2_vifs)"
+# As libxl 4.17 sets them up, the guest cannot make a devid: xenstored
+# itself refuses (the guest's own request, over its ring).
+if out=$(xs_as_guest 8 write /local/domain/8/device/vif/9/state 4); then
+	mig_fail "fe: xenstored let the guest make device/vif/9"
+fi
+[ "$out" = EACCES ] || mig_fail "fe: xenstored answered '$out'"
+# A toolstack that gives the guest its device/vif directory (older libxl
+# gave it device/ whole): the guest makes 8 devids with a state of its own.
+echo "chmod /local/domain/8/device/vif n8 r0" | xs_tx
+for i in $(seq 10 17); do
+	xs_as_guest 8 write "/local/domain/8/device/vif/$i/state" 4 ||
+	    mig_fail "fe: the guest could not write its device/vif/$i"
+done
+fe_seen() { counter_ge xs_fe_unknown_vif 1 || [ "$(web2_vifs)" != 0 ]; }
+xtr_wait 10 fe_seen || true
+[ "$(web2_vifs)" = 0 ] || mig_fail "fe: the guest made vif slots $(web2_vifs)"
+counter_ge xs_fe_unknown_vif 1 || mig_fail "fe: frontend-only devids not counted"
+# its own vif's frontend, junk: a hint, counted, its slot untouched
+xs_as_guest 8 write /local/domain/8/device/vif/0/state "connected!" ||
+    mig_fail "fe: the guest could not write its own state"
+xtr_wait 10 counter_ge xs_bad_fe_state 1 || mig_fail "fe: junk state not counted"
 # the toolstack hot-plugs a second vif (xl network-attach)
 xs_vif_add 8 1 00:16:3e:00:01:06 xenbr0
 xs_vif_hotplug 8 1
@@ -139,6 +150,7 @@ xtr_wait 10 test "$(web2_vifs)" = 0,1 ||
 mig_registered_at_ms 198.51.100.6/32 192.0.2.2 || mig_fail "fe: web2 lost its EID"
 echo "fe: ok (xs_fe_unknown_vif $(mig_counter dst xs_fe_unknown_vif))"
 fi
+
 # --- priv: what the daemon runs as -------------------------------------------
 if part priv; then
 st=/proc/$MIG_PIDS_dst/status

@@ -70,6 +70,12 @@
 #   xs_vif_hotplug DOMID DEVID [STATUS]   what vif-bridge writes when done:
 #                                 backend hotplug-status (default connected)
 #   xs_vif_remove DOMID DEVID     libxl's forced device removal
+#   xs_as_guest DOMID read|write|mkdir PATH [VALUE]
+#                                 the request made by the guest itself,
+#                                 over its own ring (tests/lib/xs_guest.c):
+#                                 xenstored checks the guest's permissions;
+#                                 returns 1 and prints the error (EACCES)
+#                                 when it refuses
 #
 # Environment read:
 #   B                 build directory (default build), for xs_ctl and the shim
@@ -426,6 +432,12 @@ xs_vif_hotplug() {
 	local fe be lp
 	_xs_vif_paths "$1" "$2"
 	xenstore-write "$be/hotplug-status" "${3:-connected}"
+}
+
+xs_as_guest() {
+	local d=$1
+	shift
+	"$(_xs_bin xs_guest)" "$XS_SHIM_STATE" "$d" "$@"
 }
 
 # libxl_device.c libxl__initiate_device_generic_remove() with force (as

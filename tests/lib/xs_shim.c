@@ -13,8 +13,9 @@
  *                             dying/shutdown/crashed (check_domains())
  *   xengnttab_open/close, _set_max_grants
  *   xengnttab_map_grant_ref   map_interface(): the domU ring page
- *                             (here: one anonymous zeroed page, so the
- *                             domain's ring never carries a request)
+ *                             (here: $XS_SHIM_STATE/rings/<domid>, a
+ *                             zeroed page shared with whoever plays the
+ *                             guest: tests/lib/xs_guest.c)
  *   xengnttab_unmap           munmap of that page
  *   xenevtchn_open/fdopen/fd  the event channel fd xenstored polls (here:
  *                             the FIFO $XS_SHIM_STATE/evtchn)
@@ -48,6 +49,10 @@
  *                    write never blocks.
  *   shim.log         one line per faked call (for humans)
  *   virq_port        the local port bound to VIRQ_DOM_EXC
+ *   rings/<domid>    the domain's xenstore ring page (struct
+ *                    xenstore_domain_interface), made at its introduction
+ *   ports/<domid>    the local port bound to the domain's xenstore event
+ *                    channel: "<port>" written into evtchn is its notify
  * The shim also answers xc_domain_getinfolist() from the same files, so a
  * test may preload it into its own program to see paused/running states.
  */
@@ -209,6 +214,12 @@ shim_init(void)
 		shim_die("cannot create %s: %s", path, strerror(errno));
 	make_file("xsd_kva", zero, sizeof(zero));
 	make_file("xsd_port", "1\n", 2);
+	snprintf(path, sizeof(path), "%s/rings", state_dir);
+	if (mkdir(path, 0755) == -1 && errno != EEXIST)
+		shim_die("cannot create %s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/ports", state_dir);
+	if (mkdir(path, 0755) == -1 && errno != EEXIST)
+		shim_die("cannot create %s: %s", path, strerror(errno));
 }
 
 /* --- /proc/xen redirection ------------------------------------------------ */
@@ -480,10 +491,23 @@ void *
 xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid, uint32_t ref,
     int prot)
 {
-	void *p;
+	char path[512];
+	void *p = MAP_FAILED;
+	int fd = -1;
 
-	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	/* the guest's side of the ring: a file a test may map and drive */
+	if (state_dir != NULL) {
+		snprintf(path, sizeof(path), "%s/rings/%u", state_dir, domid);
+		fd = real_open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+	}
+	if (fd != -1 && ftruncate(fd, PAGE) == 0)
+		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (fd != -1)
+		close(fd);
+	if (p == MAP_FAILED)
+		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	shim_log("xengnttab_map_grant_ref(dom %u, ref %u) -> %p", domid, ref,
 	    p == MAP_FAILED ? NULL : p);
 	return p == MAP_FAILED ? NULL : p;
@@ -584,11 +608,23 @@ xenevtchn_port_or_error_t
 xenevtchn_bind_interdomain(xenevtchn_handle *xce, uint32_t domid,
     evtchn_port_t remote_port)
 {
-	int p;
+	char path[512], buf[16];
+	int p, fd, n;
 
 	p = port_alloc(PORT_INTERDOMAIN, domid);
 	shim_log("xenevtchn_bind_interdomain(dom %u, remote %u) -> port %d",
 	    domid, remote_port, p);
+	if (p != -1 && state_dir != NULL) {
+		snprintf(path, sizeof(path), "%s/ports/%u", state_dir, domid);
+		n = snprintf(buf, sizeof(buf), "%d\n", p);
+		fd = real_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0644);
+		if (fd != -1) {
+			if (write(fd, buf, (size_t)n) != n)
+				shim_log("cannot write %s", path);
+			close(fd);
+		}
+	}
 	return p;
 }
 
