@@ -206,6 +206,9 @@ ssize_t	sec_itr_ecm_ad(struct xtrd *, struct pending *, uint8_t *, size_t);
 int	sec_itr_reply(struct xtrd *, const struct pending *, const uint8_t *,
 	    size_t, const struct lisp_map_reply *, struct lisp_sec_mrep_ad *,
 	    const char *from);
+/* Before a retransmission: optional falls back to an unprotected request
+ * once it went unanswered twice. */
+void	sec_itr_retry(struct xtrd *, struct pending *);
 bool	sec_itr_record_ok(const struct lisp_sec_mrep_ad *,
 	    const struct lisp_record *, const char *from);
 /* The Map-Server's prefix (EID-AD) that authorizes record r, for the

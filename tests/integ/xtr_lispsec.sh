@@ -9,7 +9,9 @@
 #    MS's proxy reply for d is signed by the MS (§6.7.2); for c, whose ETR
 #    cannot sign, the MS answers a signed negative reply with the E bit:
 #    a (required) keeps it, b (optional) asks again without LISP-SEC and
-#    gets c's mapping;
+#    gets c's mapping; d (optional) asking r, a Map-Resolver without
+#    LISP-SEC (tests/xtr/legacy_mr.py: drops S-bit ECMs), gets its answer
+#    from the third send on, which goes unprotected;
 #  - under lisp_sec = required, a refuses, counts and logs: m answering a
 #    request for its /32 with the covering 10.0.0.0/8 (EID-AD overclaim),
 #    a reply with a tampered PKT HMAC, a reply without LISP-SEC; its cache
@@ -77,6 +79,7 @@ write_confs() {
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/d.sock"
 	register_interval = 5
+	lisp_sec_key = "mr-secret"
 	EOC
 }
 
@@ -130,6 +133,30 @@ check_proxy() {
 	xtr_ctl a resolve 10.5.0.5 >/dev/null
 	xtr_wait 5 xtr_cached a 10.5.0.0/24 192.0.2.4 ||
 	    die "A did not cache D's proxy reply: $(xtr_ctl a map-cache)"
+}
+
+# r_listening: the legacy Map-Resolver is up
+r_listening() {
+	grep -q '^listening' "$RUN/r.log" 2>/dev/null
+}
+
+# optional against a Map-Resolver that cannot read LISP-SEC: unanswered
+# twice, the request goes without it and is answered
+check_legacy_mr() {
+	local out pid
+	ip netns exec "${PFX}r" python3 tests/xtr/legacy_mr.py 192.0.2.77 1 \
+	    "$RUN/r.log" >>"$RUN/r.err" 2>&1 &
+	pid=$!
+	XTR_PIDS="$XTR_PIDS $pid"
+	xtr_wait 10 r_listening || die "r did not start: $(cat "$RUN/r.err")"
+	out=$(xtr_ctl d lig 10.9.9.7 192.0.2.77 timeout 15000) ||
+	    die "lig through a Map-Resolver without LISP-SEC: $out"
+	echo "$out" | grep -q negative || die "lig via r: $out"
+	wait "$pid" || die "r: $(cat "$RUN/r.log" "$RUN/r.err")"
+	XTR_PIDS=${XTR_PIDS/ $pid/}
+	[ "$(grep -c 'dropped an ECM with S' "$RUN/r.log")" = 2 ] ||
+	    die "r did not see two protected requests: $(cat "$RUN/r.log")"
+	[ "$(cnt d lispsec_downgraded)" = 1 ] || die "d did not count the fallback"
 }
 
 # §6.7 Table 1 row 3: c's ETR does not sign (registered without S)
@@ -241,7 +268,7 @@ xtr_need
 python3 -c 'import cryptography' 2>/dev/null || skip "needs python3-cryptography"
 trap xtr_cleanup EXIT
 rm -rf "$RUN"
-xtr_net ms:100 a:1 b:2 c:3 d:4 m:66
+xtr_net ms:100 a:1 b:2 c:3 d:4 m:66 r:77
 write_confs
 if command -v tcpdump >/dev/null; then
 	xtr_capture "${PFX}ms" eth0 "$RUN/ms.pcap" udp port 4342
@@ -257,6 +284,7 @@ xtr_start d "$RUN/d.conf"
 check_honest
 check_proxy
 check_cant_sign
+check_legacy_mr
 check_attacks
 check_tshark
 echo "xtr_lispsec: ok"

@@ -238,6 +238,7 @@ pending_timer(void *arg)
 	if (p->mr >= 0 && x->conf->nmr > 0)
 		p->mr = (p->mr + 1) % x->conf->nmr;
 	p->tries++;
+	sec_itr_retry(x, p);
 	send_request(x, p);
 	timer_set(&x->timers, &p->t, mono_ms() + retry_delay(x, p->tries));
 }

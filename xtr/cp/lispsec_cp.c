@@ -20,6 +20,8 @@
 
 /* --- ITR ----------------------------------------------------------------- */
 
+#define SEC_PLAIN_FROM	3	/* optional: the send that goes unprotected */
+
 bool
 sec_itr_protect(const struct xtrd *x)
 {
@@ -83,6 +85,23 @@ sec_itr_reply(struct xtrd *x, const struct pending *p, const uint8_t *buf,
 	}
 	cnt_inc(C_lispsec_verified);
 	return 1;
+}
+
+void
+sec_itr_retry(struct xtrd *x, struct pending *p)
+{
+	/* optional: a Map-Resolver that does not speak LISP-SEC cannot
+	 * read an S-bit ECM (its AD sits where the inner IP header would
+	 * be) and never answers; from the third send on the request goes
+	 * without LISP-SEC.  This costs optional nothing: it takes
+	 * unprotected replies anyway.  required never does it. */
+	if (x->conf->lisp_sec != LISPSEC_OPTIONAL || !p->sec || p->no_sec ||
+	    p->tries < SEC_PLAIN_FROM)
+		return;
+	p->no_sec = true;
+	cnt_inc(C_lispsec_downgraded);
+	tl_add("lisp-sec-downgraded", &p->eid, NULL, "unanswered %u times",
+	    p->tries - 1);
 }
 
 bool
