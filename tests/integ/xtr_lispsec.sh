@@ -184,7 +184,7 @@ check_honest() {
 	# a lig goes the same way, also to the Map-Resolver over IPv6 (an
 	# IPv6 inner header after the AD), and an IPv6 EID-AD
 	xtr_ctl a lig 10.2.0.9 | grep -q '192.0.2.2 ' || die "lig through LISP-SEC"
-	xtr_ctl a lig 10.2.0.9 2001:db8:ffff::100 | grep -q '192.0.2.2 ' ||
+	xtr_ctl a lig 10.2.0.10 2001:db8:ffff::100 | grep -q '192.0.2.2 ' ||
 	    die "lig through LISP-SEC over IPv6"
 	xtr_ctl a resolve 2001:db8:b::5 >/dev/null
 	xtr_wait 5 xtr_cached a 2001:db8:b::/48 192.0.2.2 ||
