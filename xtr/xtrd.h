@@ -137,7 +137,9 @@ struct xtrd {
 	struct ratelim	*rl_mreq;	/* Map-Requests per EID prefix */
 	struct ratelim	*rl_smr_in;	/* SMR-invoked requests per EID */
 	struct ratelim	*rl_smr_out;	/* SMRs per destination and EID */
-	struct ratelim	*rl_mrep;	/* Map-Replies per (RLOC, prefix) */
+#define XTR_MREP_BURST	3
+	struct ratelim	*rl_mrep[XTR_MREP_BURST]; /* Map-Replies per (RLOC,
+					 * prefix): one slot per reply allowed */
 	struct tbucket	 smr_in_bucket;	/* all SMRs received */
 	struct timer	 mc_expire;
 

@@ -48,13 +48,16 @@ int
 itr_init(struct xtrd *x)
 {
 	uint32_t	rl = x->conf->rate_limit;
+	int		i;
 
 	if ((x->mc = mc_new()) == NULL ||
 	    (x->rl_mreq = rl_new(4096, rl)) == NULL ||
 	    (x->rl_smr_in = rl_new(4096, rl)) == NULL ||
-	    (x->rl_smr_out = rl_new(16384, rl)) == NULL ||
-	    (x->rl_mrep = rl_new(16384, rl)) == NULL)
+	    (x->rl_smr_out = rl_new(16384, rl)) == NULL)
 		return -1;
+	for (i = 0; i < XTR_MREP_BURST; i++)
+		if ((x->rl_mrep[i] = rl_new(4096, rl)) == NULL)
+			return -1;
 	/* all SMRs received, whatever their EID: 100/s, bursts of 200 */
 	tb_init(&x->smr_in_bucket, 100, 200, mono_ms());
 	timer_init(&x->mc_expire, mc_expire_timer, x);
@@ -80,30 +83,36 @@ pending_free(struct xtrd *x, struct pending *p)
 void
 itr_free(struct xtrd *x)
 {
+	int	i;
+
 	while (x->pending != NULL)
 		pending_free(x, x->pending);
 	mc_free(x->mc);
 	rl_free(x->rl_mreq);
 	rl_free(x->rl_smr_in);
 	rl_free(x->rl_smr_out);
-	rl_free(x->rl_mrep);
+	for (i = 0; i < XTR_MREP_BURST; i++)
+		rl_free(x->rl_mrep[i]);
 }
 
 /*
  * RFC 9301 §5.4: "Map-Replies MUST be rate limited.  It is RECOMMENDED
  * that a Map-Reply for the same destination RLOC be sent to no more than
  * one packet every 3 seconds."  We limit per (destination RLOC, prefix
- * asked for) to one per rate_limit: one per RLOC every 3 s would refuse
- * an ITR its second EID of ours, or an RLOC-probe right after a
- * Map-Request; a flood of one question from one ITR gets one answer.
+ * asked for) to XTR_MREP_BURST (3) per rate_limit: one per RLOC every
+ * 3 s would refuse an ITR its second EID of ours, or an RLOC-probe or a
+ * lig right after a Map-Request; a flood of one question from one ITR
+ * gets three answers a second.  (Three interval limiters in a row: a
+ * reply takes the first that has room.)
  */
 bool
 xtr_map_reply_allowed(struct xtrd *x, const struct ipaddr *to,
     const struct ipprefix *p)
 {
 	uint8_t	key[1 + 16 + 1 + 16 + 1];
+	int	i;
 
-	if (x->rl_mrep == NULL)
+	if (x->rl_mrep[0] == NULL)
 		return true;
 	memset(key, 0, sizeof(key));
 	key[0] = to->af;
@@ -111,8 +120,9 @@ xtr_map_reply_allowed(struct xtrd *x, const struct ipaddr *to,
 	key[17] = p->addr.af;
 	memcpy(key + 18, p->addr.a, 16);
 	key[34] = p->plen;
-	if (rl_allow(x->rl_mrep, key, sizeof(key), mono_ms()))
-		return true;
+	for (i = 0; i < XTR_MREP_BURST; i++)
+		if (rl_allow(x->rl_mrep[i], key, sizeof(key), mono_ms()))
+			return true;
 	cnt_drop(C_drop_map_reply_ratelimited, "Map-Reply to %s for %s",
 	    ipaddr_fmt(to, (char[IPADDR_STRLEN]){ 0 }, IPADDR_STRLEN),
 	    ipprefix_fmt(p, (char[IPPREFIX_STRLEN]){ 0 }, IPPREFIX_STRLEN));
