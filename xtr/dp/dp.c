@@ -46,6 +46,23 @@ dp_drop(enum dp_cnt c, const char *fmt, ...)
 	    (unsigned long long)dp_g->cnt[c]);
 }
 
+void
+dp_alert(enum dp_cnt c, const char *fmt, ...)
+{
+	va_list	ap;
+	char	buf[256];
+
+	dp_g->cnt[c]++;
+	if (dp_g->now_ms - dp_g->logged_ms[c] < 10000 && dp_g->logged_ms[c])
+		return;
+	dp_g->logged_ms[c] = dp_g->now_ms ? dp_g->now_ms : 1;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_warnx("dp %s: %s (%llu so far)", cnt_names[c], buf,
+	    (unsigned long long)dp_g->cnt[c]);
+}
+
 static void
 tick(void *arg)
 {

@@ -140,12 +140,24 @@ dp_away_del(const struct ipprefix *eid)
 			away[i].used = false;
 }
 
-void
-dp_away_forward(struct dp_away *e, const uint8_t *pkt, size_t len,
-    const struct dp_pkt *pp, const struct ipaddr *itr)
+/* The RLOC of e for pp: by flow hash, skipping `not` (the RLOC the
+ * packet came from, when re-encapsulating); NULL if none is left. */
+static const struct ipaddr *
+away_rloc(const struct dp_away *e, const struct dp_pkt *pp,
+    const struct ipaddr *not)
 {
-	const struct ipaddr *to = &e->rloc[pp->hash % (uint32_t)e->nrloc];
+	int	i, k = (int)(pp->hash % (uint32_t)e->nrloc);
 
+	for (i = 0; i < e->nrloc; i++, k = (k + 1) % e->nrloc)
+		if (not == NULL || ipaddr_cmp(&e->rloc[k], not) != 0)
+			return &e->rloc[k];
+	return NULL;
+}
+
+static void
+away_send(struct dp_away *e, const struct ipaddr *to, const uint8_t *pkt,
+    size_t len, const struct dp_pkt *pp, const struct ipaddr *itr)
+{
 	e->last_ms = dp_g->now_ms;
 	/* The migration timeline's "first packet redirected" row
 	 * (xl-migrate-lisp, the bench) is this event. */
@@ -163,6 +175,75 @@ dp_away_forward(struct dp_away *e, const uint8_t *pkt, size_t len,
 	/* RFC 9301 §6.6.2: tell the sender's ITR its mapping is stale */
 	if (smr_send_one(dp_g->x, &e->eid, itr, &pp->src) == 0)
 		DPC(away_smr);
+}
+
+void
+dp_away_forward(struct dp_away *e, const uint8_t *pkt, size_t len,
+    const struct dp_pkt *pp)
+{
+	away_send(e, away_rloc(e, pp, NULL), pkt, len, pp, NULL);
+}
+
+/*
+ * Decrement the inner TTL / Hop Limit of a packet about to be sent on
+ * (RFC 9300 §5.3: an ETR that re-encapsulates after decapsulating sends
+ * it with "the same Time to Live as the old outer header minus 1";
+ * copying it "provides for suppression of looping packets").  IPv4's
+ * header checksum is patched incrementally (RFC 1624, eqn. 3).  -1 when
+ * the packet has no hop left.
+ */
+int
+dp_ttl_dec(uint8_t *pkt, const struct dp_pkt *pp)
+{
+	uint32_t	sum;
+
+	if (pp->ttl <= 1)
+		return -1;
+	if (pp->src.af == AF_INET6) {
+		pkt[7] = (uint8_t)(pp->ttl - 1);
+		return 0;
+	}
+	pkt[8] = (uint8_t)(pp->ttl - 1);
+	/* HC' = ~(~HC + ~m + m'), m the TTL/protocol word */
+	sum = (uint32_t)(~((uint32_t)pkt[10] << 8 | pkt[11]) & 0xffff);
+	sum += (uint32_t)(~((uint32_t)pp->ttl << 8 | pkt[9]) & 0xffff);
+	sum += (uint32_t)pkt[8] << 8 | pkt[9];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	pkt[10] = (uint8_t)(sum >> 8);
+	pkt[11] = (uint8_t)sum;
+	return 0;
+}
+
+/*
+ * A packet decapsulated here for an EID that left: on to where it went,
+ * but never in a loop (issue 15 finding 2: two xTRs whose away entries
+ * named each other bounced one datagram ~50,000 times a second).  Never
+ * back to the RLOC it came from (the other end of a two-xTR loop: the
+ * loop is counted and cut at once), and one hop less each time (any
+ * longer loop ends when the inner TTL runs out).
+ */
+void
+dp_away_reencap(struct dp_away *e, uint8_t *pkt, size_t len,
+    const struct dp_pkt *pp, const struct ipaddr *from)
+{
+	const struct ipaddr	*to;
+	char			 a[IPPREFIX_STRLEN], b[IPADDR_STRLEN];
+
+	if ((to = away_rloc(e, pp, from)) == NULL) {
+		dp_alert(DPC_drop_loop, "%s moved to %s, which sent it back: "
+		    "loop cut", ipprefix_fmt(&e->eid, a, sizeof(a)),
+		    ipaddr_fmt(from, b, sizeof(b)));
+		return;
+	}
+	if (dp_ttl_dec(pkt, pp) == -1) {
+		dp_alert(DPC_drop_ttl, "%s from %s: TTL exhausted on "
+		    "re-encapsulation", ipaddr_fmt(&pp->dst, a, sizeof(a)),
+		    ipaddr_fmt(from, b, sizeof(b)));
+		return;
+	}
+	away_send(e, to, pkt, len, pp, from);
 }
 
 /* No mobility Map-Notify within DP_AWAY_SMR_WAIT_MS: SMR anyway, as the

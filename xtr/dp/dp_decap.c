@@ -87,7 +87,7 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 	struct dp_pkt		 pp;
 	struct dp_away		*aw;
 	enum lisp_err		 why = LERR_OK;
-	const uint8_t		*in;
+	uint8_t			*in;
 	size_t			 inlen;
 	char			 a[IPADDR_STRLEN];
 
@@ -113,7 +113,7 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 	if (h.l)
 		lsb_apply(&pp, src, h.lsb, h.i ? 8 : 32);
 	if ((aw = dp_away_find(&pp.dst)) != NULL) {
-		dp_away_forward(aw, in, pp.len, &pp, src);
+		dp_away_reencap(aw, in, pp.len, &pp, src);
 		return;
 	}
 	if (!dp_is_local(&pp.dst)) {

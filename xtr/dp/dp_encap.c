@@ -424,7 +424,7 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	}
 	/* an EID that left us: straight to where it went */
 	if ((aw = dp_away_find(&pp->dst)) != NULL) {
-		dp_away_forward(aw, pkt, len, pp, NULL);
+		dp_away_forward(aw, pkt, len, pp);
 		return;
 	}
 	e = mc_lookup(dp_g->x->mc, 0, &pp->dst, dp_g->now_ms);

@@ -35,7 +35,7 @@
 	X(drop_queue_full) X(drop_queue_timeout) X(drop_bad_inner)	\
 	X(drop_bad_hdr) X(drop_iid) X(drop_no_rloc) X(drop_negative)	\
 	X(drop_not_local) X(drop_tx_error) X(drop_tun_write)		\
-	X(drop_loop) X(drop_not_eid) X(tso_rx) X(gso_tx) X(gro_rx) X(gro_tx)
+	X(drop_loop) X(drop_ttl) X(drop_not_eid) X(tso_rx) X(gso_tx) X(gro_rx) X(gro_tx)
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n) DPC_##n,
@@ -118,6 +118,9 @@ extern struct dp	*dp_g;
 #define DPC_ADD(n, v)	(dp_g->cnt[DPC_##n] += (v))
 /* Count a drop and log it at debug level, once a second per reason. */
 void	dp_drop(enum dp_cnt, const char *fmt, ...) LOG_ATTR(2, 3);
+/* The same for what an attack or a fault looks like: a warning, at most
+ * one every 10 s per reason, with the count so far. */
+void	dp_alert(enum dp_cnt, const char *fmt, ...) LOG_ATTR(2, 3);
 
 /* dp_tun.c */
 int	dp_tun_open(const char *name, uint32_t mtu, bool offload,
@@ -161,9 +164,15 @@ struct dp_away *dp_away_find(const struct ipaddr *);
 int	dp_away_set(const struct ipprefix *, const struct ipaddr *, int n,
 	    bool confirmed);
 void	dp_away_del(const struct ipprefix *);
-/* Re-encapsulate pkt to the away entry's RLOCs, SMR the sender itr. */
+/* From our site: encapsulate pkt to the away entry's RLOCs. */
 void	dp_away_forward(struct dp_away *, const uint8_t *, size_t,
-	    const struct dp_pkt *, const struct ipaddr *itr);
+	    const struct dp_pkt *);
+/* Decapsulated from `from`: on to the entry's RLOCs (never back to from,
+ * inner TTL decremented; drop_loop / drop_ttl), SMR from. */
+void	dp_away_reencap(struct dp_away *, uint8_t *, size_t,
+	    const struct dp_pkt *, const struct ipaddr *from);
+/* Inner TTL / Hop Limit minus one (IPv4 checksum fixed); -1 at <= 1. */
+int	dp_ttl_dec(uint8_t *, const struct dp_pkt *);
 void	dp_away_tick(void);
 void	dp_away_free(void);
 int	dp_away_walk(int (*)(const struct ipprefix *, const struct ipaddr *,
