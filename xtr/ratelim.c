@@ -15,6 +15,7 @@ struct rl_slot {
 struct ratelim {
 	size_t		 cap;		/* power of two */
 	uint64_t	 interval;
+	uint64_t	 evicted;
 	struct rl_slot	*slot;
 };
 
@@ -68,7 +69,7 @@ same(const struct rl_slot *s, const void *key, size_t klen)
 int
 rl_allow(struct ratelim *rl, const void *key, size_t klen, uint64_t now_ms)
 {
-	struct rl_slot	*free_slot = NULL;
+	struct rl_slot	*free_slot = NULL, *oldest = NULL;
 	uint32_t	 h;
 	size_t		 i;
 
@@ -89,14 +90,29 @@ rl_allow(struct ratelim *rl, const void *key, size_t klen, uint64_t now_ms)
 		if (free_slot == NULL && (s->last_ms == 0 ||
 		    now_ms - s->last_ms >= rl->interval))
 			free_slot = s;
+		if (oldest == NULL || s->last_ms < oldest->last_ms)
+			oldest = s;
 	}
-	if (free_slot == NULL)
-		return 0;
+	/* every probed slot holds a fresh key (a flood of distinct keys):
+	 * the oldest makes room.  Refusing instead would let the flood deny
+	 * every key it did not send (issue 15 finding 9); an evicted key
+	 * only loses its memory, at worst one extra event, and aggregate
+	 * limits (struct tbucket) bound the total. */
+	if (free_slot == NULL) {
+		free_slot = oldest;
+		rl->evicted++;
+	}
 	free_slot->last_ms = now_ms;
 	free_slot->klen = (uint8_t)klen;
 	memset(free_slot->key, 0, sizeof(free_slot->key));
 	memcpy(free_slot->key, key, klen);
 	return 1;
+}
+
+uint64_t
+rl_evicted(const struct ratelim *rl)
+{
+	return rl->evicted;
 }
 
 void
@@ -140,4 +156,85 @@ tb_take(struct tbucket *tb, uint64_t now_ms)
 		return 0;
 	tb->tokens_milli -= 1000;
 	return 1;
+}
+
+/* Per-key token buckets (struct tbtab). */
+struct tb_slot {
+	struct tbucket	tb;		/* tb.last_ms 0 = empty */
+	uint8_t		klen;
+	uint8_t		key[RL_KEYMAX];
+};
+
+struct tbtab {
+	size_t		 cap;		/* power of two */
+	uint32_t	 rate, burst;
+	uint64_t	 evicted;
+	struct tb_slot	*slot;
+};
+
+struct tbtab *
+tbt_new(size_t cap, uint32_t rate, uint32_t burst)
+{
+	struct tbtab	*t;
+	size_t		 c = 16;
+
+	while (c < cap)
+		c <<= 1;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->slot = calloc(c, sizeof(*t->slot))) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->cap = c;
+	t->rate = rate;
+	t->burst = burst;
+	return t;
+}
+
+void
+tbt_free(struct tbtab *t)
+{
+	if (t == NULL)
+		return;
+	free(t->slot);
+	free(t);
+}
+
+int
+tbt_take(struct tbtab *t, const void *key, size_t klen, uint64_t now_ms)
+{
+	struct tb_slot	*s, *pick = NULL;
+	uint32_t	 h;
+	size_t		 i;
+
+	if (klen > RL_KEYMAX)
+		klen = RL_KEYMAX;
+	if (now_ms == 0)
+		now_ms = 1;
+	h = fnv1a(key, klen);
+	for (i = 0; i < RL_PROBE; i++) {
+		s = &t->slot[(h + i) & (t->cap - 1)];
+		if (s->tb.last_ms != 0 && s->klen == klen &&
+		    memcmp(s->key, key, klen) == 0)
+			return tb_take(&s->tb, now_ms);
+		/* empty first, else the least recently used */
+		if (pick == NULL || (pick->tb.last_ms != 0 &&
+		    s->tb.last_ms < pick->tb.last_ms))
+			pick = s;
+	}
+	if (pick->tb.last_ms != 0)
+		t->evicted++;
+	/* a key seen first (or again after its slot went): a full bucket */
+	tb_init(&pick->tb, t->rate, t->burst, now_ms);
+	pick->klen = (uint8_t)klen;
+	memset(pick->key, 0, sizeof(pick->key));
+	memcpy(pick->key, key, klen);
+	return tb_take(&pick->tb, now_ms);
+}
+
+uint64_t
+tbt_evicted(const struct tbtab *t)
+{
+	return t->evicted;
 }

@@ -135,7 +135,9 @@ struct xtrd {
 	struct map_cache *mc;
 	struct pending	*pending;
 	struct ratelim	*rl_mreq;	/* Map-Requests per EID prefix */
-	struct ratelim	*rl_smr_in;	/* SMR-invoked requests per EID */
+	struct ratelim	*rl_smr_in;	/* SMR-invoked requests per (source,
+					 * EID) */
+	struct tbtab	*smr_src;	/* SMRs received per source */
 	struct ratelim	*rl_smr_out;	/* SMRs per destination and EID */
 #define XTR_MREP_BURST	3
 	struct ratelim	*rl_mrep[XTR_MREP_BURST]; /* Map-Replies per (RLOC,
@@ -277,6 +279,8 @@ bool	xtr_is_our_rloc(const struct xtrd *, const struct ipaddr *);
  * (that entry's prefix in the EID-record) and per PxTR.  Returns how many
  * were sent; *targets (may be NULL) gets up to ntargets distinct
  * destinations, *nsent_total how many were candidates. */
+#define SMR_SRC_RATE	10	/* SMRs a second from one source */
+#define SMR_SRC_BURST	20
 int	smr_send(struct xtrd *, const struct ipprefix *,
 	    struct ipaddr *targets, int ntargets, int *nsent_total);
 /* One SMR to one ITR, rate-limited; the EID-record is the prefix we

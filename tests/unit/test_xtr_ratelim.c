@@ -29,22 +29,52 @@ test_one_per_interval(void **state)
 }
 
 static void
-test_bounded_under_flood(void **state)
+test_flood_evicts_oldest(void **state)
 {
 	struct ratelim	*rl = rl_new(16, 1000);
 	uint32_t	 k;
 	int		 allowed = 0;
 
 	(void)state;
-	/* many distinct keys at once: the table is full, extra ones refused */
+	/* many distinct keys at once: the table is full, and each new key
+	 * evicts the oldest of its probe window instead of being refused
+	 * (issue 15 finding 9: the old table denied every key it had no
+	 * room for) */
 	for (k = 0; k < 1000; k++)
-		allowed += rl_allow(rl, &k, sizeof(k), 100);
-	assert_true(allowed <= 16);
-	assert_true(allowed > 0);
-	/* after the interval, every slot is free again */
+		allowed += rl_allow(rl, &k, sizeof(k), 100 + k / 100);
+	assert_int_equal(allowed, 1000);
+	assert_true(rl_evicted(rl) >= 1000 - 16);
+	/* a key the flood did not send is not denied either */
 	k = 5000;
-	assert_int_equal(rl_allow(rl, &k, sizeof(k), 1100), 1);
+	assert_int_equal(rl_allow(rl, &k, sizeof(k), 110), 1);
+	/* and the newest keys are still limited: they are not the oldest */
+	k = 999;
+	assert_int_equal(rl_allow(rl, &k, sizeof(k), 111), 0);
 	rl_free(rl);
+}
+
+static void
+test_tbtab(void **state)
+{
+	struct tbtab	*t = tbt_new(16, 10, 5);
+	uint32_t	 a = 1, b = 2, k;
+	int		 i, n = 0;
+
+	(void)state;
+	for (i = 0; i < 20; i++)
+		n += tbt_take(t, &a, sizeof(a), 1000);
+	assert_int_equal(n, 5);			/* a's burst */
+	assert_int_equal(tbt_take(t, &a, sizeof(a), 1050), 0);
+	assert_int_equal(tbt_take(t, &b, sizeof(b), 1050), 1);	/* per key */
+	assert_int_equal(tbt_take(t, &a, sizeof(a), 1100), 1);	/* 10/s */
+	/* a flood of keys never fails a new key (the least recently used
+	 * slot goes), and memory stays the table's */
+	n = 0;
+	for (k = 100; k < 2100; k++)
+		n += tbt_take(t, &k, sizeof(k), 2000);
+	assert_int_equal(n, 2000);
+	assert_true(tbt_evicted(t) > 0);
+	tbt_free(t);
 }
 
 static void
@@ -85,7 +115,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_per_interval),
-		cmocka_unit_test(test_bounded_under_flood),
+		cmocka_unit_test(test_flood_evicts_oldest),
+		cmocka_unit_test(test_tbtab),
 		cmocka_unit_test(test_long_key),
 		cmocka_unit_test(test_bucket),
 	};

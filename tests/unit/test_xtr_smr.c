@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -73,10 +74,13 @@ lisp_encode_map_request(const struct lisp_map_request *req, uint8_t *buf,
 	return 4;
 }
 
+static int	nresolved;
+
 int
 itr_resolve(struct xtrd *x, const struct ipprefix *eid, bool smr_invoked)
 {
 	(void)x; (void)eid; (void)smr_invoked;
+	nresolved++;
 	return 0;
 }
 
@@ -170,7 +174,11 @@ setup(void **state)
 	assert_non_null(xt.mc = mc_new());
 	assert_non_null(xt.rl_smr_out = rl_new(64, 1000));
 	assert_non_null(xt.rl_smr_in = rl_new(64, 1000));
+	assert_non_null(xt.smr_src = tbt_new(64, SMR_SRC_RATE,
+	    SMR_SRC_BURST));
+	tb_init(&xt.smr_in_bucket, 100, 200, now_ms);
 	nsent = nenc = 0;
+	nresolved = 0;
 	now_ms += 100000;	/* past any window of the previous test */
 	return 0;
 }
@@ -182,6 +190,7 @@ teardown(void **state)
 	mc_free(xt.mc);
 	rl_free(xt.rl_smr_out);
 	rl_free(xt.rl_smr_in);
+	tbt_free(xt.smr_src);
 	return 0;
 }
 
@@ -294,6 +303,66 @@ layout_one_per_entry(void **state)
 	assert_int_equal(smr_send_one(&xt, &vm, &out[0], NULL), -1);
 }
 
+static void
+smr_from(const char *src, const char *eid)
+{
+	struct lisp_map_request	req;
+	struct ipaddr		s = a4(src);
+
+	memset(&req, 0, sizeof(req));
+	req.smr = true;
+	req.source_eid.ip = a4(eid);
+	smr_rx(&xt, &req, &s);
+}
+
+/* Junk cannot spend what real SMRs need (issue 15 finding 6): 2000 SMRs
+ * a second for EIDs we never cached, and a flood from one source for an
+ * EID we did cache, leave every real SMR (another source, a cached EID,
+ * one a second) its Map-Request. */
+static void
+junk_does_not_starve(void **state)
+{
+	char	eid[32];
+	int	i, j, n, real = 0;
+
+	(void)state;
+	cache("10.1.0.0", 24, "192.0.2.1");
+	for (i = 0; i < 6; i++) {
+		for (j = 0; j < 2000; j++) {
+			snprintf(eid, sizeof(eid), "10.%d.%d.%d", 100 + j % 50,
+			    j / 250, j % 250);
+			smr_from("192.0.2.66", eid);	/* not cached */
+			if (j % 10 == 0)
+				smr_from("192.0.2.66", "10.1.0.10");
+			if (j == 1001) {		/* the real one */
+				n = nresolved;
+				smr_from("192.0.2.1", "10.1.0.10");
+				real += nresolved - n;
+			}
+			now_ms += (uint64_t)(j % 2);	/* 2000 a second */
+		}
+	}
+	assert_int_equal(real, 6);
+}
+
+/* One source is held to its own budget. */
+static void
+per_source_budget(void **state)
+{
+	char	eid[32];
+	int	i;
+
+	(void)state;
+	cache("10.0.0.0", 8, "192.0.2.1");
+	for (i = 0; i < 100; i++) {
+		snprintf(eid, sizeof(eid), "10.9.0.%d", i);
+		smr_from("192.0.2.66", eid);
+	}
+	assert_int_equal(nresolved, SMR_SRC_BURST);
+	smr_from("192.0.2.3", "10.9.0.1");	/* another source: its own */
+	assert_int_equal(nresolved, SMR_SRC_BURST + 1);
+}
+
 int
 main(void)
 {
@@ -304,6 +373,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(window_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(layout_one_per_entry, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(junk_does_not_starve, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(per_source_budget, setup,
 		    teardown),
 	};
 

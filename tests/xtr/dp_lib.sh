@@ -138,3 +138,28 @@ dp_in() {
 	xtr_pfx
 	h_in "$@"
 }
+
+# dp_attacker: namespace ${PFX}x on the underlay bridge, 192.0.2.66 and
+# 2001:db8:ffff::66, knowing no site key: the issue 15 attacker, who sees
+# LISP in clear and sends what it likes (tests/xtr/lispcraft.py)
+dp_attacker() {
+	local x=${PFX}x
+	ip netns add "$x"
+	XTR_NS="$XTR_NS $x"
+	ip link add "${PFX}vx" netns "$x" type veth peer name px \
+	    netns "${PFX}br"
+	ip -n "${PFX}br" link set px master br0 up
+	ip -n "$x" link set lo up
+	ip -n "$x" link set "${PFX}vx" name eth0
+	ip -n "$x" addr add 192.0.2.66/24 dev eth0
+	ip -n "$x" addr add 2001:db8:ffff::66/64 dev eth0 nodad
+	ip -n "$x" link set eth0 up
+}
+
+# dp_alive: every daemon this test started still runs
+dp_alive() {
+	local p
+	for p in $XTR_PIDS; do
+		kill -0 "$p" 2>/dev/null || die "a daemon died (pid $p)"
+	done
+}

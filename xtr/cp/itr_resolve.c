@@ -53,7 +53,8 @@ itr_init(struct xtrd *x)
 	if ((x->mc = mc_new()) == NULL ||
 	    (x->rl_mreq = rl_new(4096, rl)) == NULL ||
 	    (x->rl_smr_in = rl_new(4096, rl)) == NULL ||
-	    (x->rl_smr_out = rl_new(16384, rl)) == NULL)
+	    (x->rl_smr_out = rl_new(16384, rl)) == NULL ||
+	    (x->smr_src = tbt_new(4096, SMR_SRC_RATE, SMR_SRC_BURST)) == NULL)
 		return -1;
 	for (i = 0; i < XTR_MREP_BURST; i++)
 		if ((x->rl_mrep[i] = rl_new(4096, rl)) == NULL)
@@ -93,6 +94,7 @@ itr_free(struct xtrd *x)
 	rl_free(x->rl_smr_out);
 	for (i = 0; i < XTR_MREP_BURST; i++)
 		rl_free(x->rl_mrep[i]);
+	tbt_free(x->smr_src);
 }
 
 /*

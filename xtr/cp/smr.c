@@ -46,10 +46,11 @@
  * Receiving: an SMR is only a hint.  Its contents are never installed; if
  * the EID it names is in our map-cache, we send an SMR-invoked Map-Request
  * through the mapping system for the most specific prefix it names (so a
- * /32 that moved out of a cached /24 is learned), rate-limited per EID and
- * in aggregate, and keep the cached mapping until the reply comes.  Both
- * layouts are understood: the Source-EID first (the deployed one), else
- * the EID-record (older xtrd put the changed EID there).
+ * /32 that moved out of a cached /24 is learned), rate-limited per source,
+ * per (source, EID) and in aggregate, and keep the cached mapping until
+ * the reply comes.  Both layouts are understood: the Source-EID first (the
+ * deployed one), else the EID-record (older xtrd put the changed EID
+ * there).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -301,21 +302,31 @@ smr_send_one(struct xtrd *x, const struct ipprefix *eid,
 	return send_one(x, eid, &rec, to, 0, "");
 }
 
+/*
+ * Budgets, in this order, each charged only once the checks before it
+ * passed (issue 15 finding 6: the aggregate bucket was charged first, so
+ * 2000 junk SMRs a second for EIDs we never cached left 1 real SMR of 6):
+ * an SMR for an EID not in our map-cache costs nothing but its counter;
+ * then its source's own bucket (SMR_SRC_RATE), then one per second per
+ * (source, EID) (RFC 9301 §6.6.2: "Both the SMR sender and the
+ * Map-Request responder MUST rate-limit"), keyed by the source too so
+ * that one source's SMRs for an EID never refuse another's; the
+ * aggregate bucket last, a ceiling on the Map-Requests all SMRs cause.
+ */
 void
 smr_rx(struct xtrd *x, const struct lisp_map_request *req,
     const struct ipaddr *src)
 {
+	struct {
+		struct ipaddr	src;
+		struct ipprefix	name;
+	}		 key;
 	struct ipprefix	 name;
 	char		 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
 	uint64_t	 now = mono_ms();
 
 	cnt_inc(C_rx_smr);
 	ipaddr_fmt(src, a, sizeof(a));
-	if (!tb_take(&x->smr_in_bucket, now)) {
-		cnt_drop(C_drop_smr_flood, "SMR from %s: over the aggregate "
-		    "limit", a);
-		return;
-	}
 	/* The most specific prefix the SMR names: its Source-EID (the EID
 	 * that changed, in the deployed layout, see the top), else its EID
 	 * record (older xtrd). */
@@ -334,8 +345,21 @@ smr_rx(struct xtrd *x, const struct lisp_map_request *req,
 		cnt_drop(C_drop_smr_not_cached, "SMR from %s for %s", a, e);
 		return;
 	}
-	if (!rl_allow(x->rl_smr_in, &name, sizeof(name), now)) {
+	if (!tbt_take(x->smr_src, src, sizeof(*src), now)) {
+		cnt_drop(C_drop_smr_src_limited, "SMR from %s for %s: over "
+		    "the source's limit", a, e);
+		return;
+	}
+	memset(&key, 0, sizeof(key));
+	key.src = *src;
+	key.name = name;
+	if (!rl_allow(x->rl_smr_in, &key, sizeof(key), now)) {
 		cnt_drop(C_drop_smr_ratelimited, "SMR from %s for %s", a, e);
+		return;
+	}
+	if (!tb_take(&x->smr_in_bucket, now)) {
+		cnt_drop(C_drop_smr_flood, "SMR from %s: over the aggregate "
+		    "limit", a);
 		return;
 	}
 	tl_add("smr-received", &name, src, NULL);
