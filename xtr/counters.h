@@ -64,6 +64,7 @@
 	X(drop_smr_not_cached)					\
 	X(drop_smr_src_limited)					\
 	X(drop_map_request_ratelimited)				\
+	X(drop_pending_evicted)					\
 	X(drop_not_my_eid)					\
 	X(drop_dont_map_reply)					\
 	X(drop_reply_self)					\

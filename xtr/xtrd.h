@@ -58,9 +58,11 @@ struct db_map {
 	struct reg_tx		 tx[XC_MAX_MS];
 };
 
-/* ITR: an outstanding Map-Request (RFC 9301 §6.1). */
+/* ITR: an outstanding Map-Request (RFC 9301 §6.1), indexed by EID and
+ * by nonce (itr_resolve.c: struct pend_index), oldest first. */
 struct pending {
-	struct pending	*next;
+	struct pending	*older, *newer;
+	struct pending	*eid_next, *nonce_next;	/* hash chains */
 	struct xtrd	*x;
 	uint64_t	 nonce;
 	struct ipprefix	 eid;
@@ -133,7 +135,7 @@ struct xtrd {
 
 	/* ITR */
 	struct map_cache *mc;
-	struct pending	*pending;
+	struct pend_index *pend;	/* outstanding Map-Requests */
 	struct ratelim	*rl_mreq;	/* Map-Requests per EID prefix */
 	struct ratelim	*rl_smr_in;	/* SMR-invoked requests per (source,
 					 * EID) */

@@ -237,6 +237,43 @@ def ipv4_udp(src, dst, sport, dport, payload):
     return hdr + udp
 
 
+def ipv6_udp(src, dst, sport, dport, payload, hlim=64):
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    return struct.pack("!IHBB16s16s", 6 << 28, len(udp), 17, hlim,
+                       ipaddress.ip_address(src).packed,
+                       ipaddress.ip_address(dst).packed) + udp
+
+
+def lisp_data(inner, nonce=None, lsb=None, iid=None):
+    """RFC 9300 §5.3 header + inner packet: N (nonce), L when lsb is
+    given, I when iid is given (then 8 LSBs)."""
+    flags, word2 = 0, 0
+    if nonce is None:
+        nonce = int.from_bytes(os.urandom(3), "big")
+    flags |= 0x80
+    if lsb is not None:
+        flags |= 0x40
+        word2 = lsb & (0xff if iid is not None else 0xffffffff)
+    if iid is not None:
+        flags |= 0x08
+        word2 |= (iid & 0xffffff) << 8
+    return struct.pack("!B3sI", flags, nonce.to_bytes(3, "big"),
+                       word2) + inner
+
+
+def inner_udp(src, dst, payload=b"lispcraft", sport=9, dport=9, ttl=64):
+    if ":" in src:
+        return ipv6_udp(src, dst, sport, dport, payload, ttl)
+    p = bytearray(ipv4_udp(src, dst, sport, dport, payload))
+    p[8] = ttl
+    p[10:12] = b"\0\0"
+    s = sum(struct.unpack("!10H", bytes(p[:20])))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    p[10:12] = struct.pack("!H", ~s & 0xffff)
+    return bytes(p)
+
+
 def ecm(inner_src, inner_dst, payload, sport=4342):
     return struct.pack("!I", 8 << 28) + ipv4_udp(inner_src, inner_dst,
                                                  sport, 4342, payload)

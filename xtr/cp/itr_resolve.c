@@ -24,6 +24,116 @@
 
 static void	pending_timer(void *);
 
+/*
+ * The outstanding Map-Requests, bounded and indexed (issue 15 finding 9:
+ * a flood of encapsulated packets with random inner sources grew one
+ * list, scanned from the start for every packet).  Hash chains by EID
+ * (is one pending already?) and by nonce (which request does a
+ * Map-Reply answer?), and a list oldest to newest; at PENDING_MAX the
+ * oldest goes (counted), so a flood can neither grow the set nor keep a
+ * new EID from being asked for.
+ */
+#define PENDING_MAX	4096
+#define PENDING_HASH	8192	/* power of two */
+
+struct pend_index {
+	struct pending	*by_eid[PENDING_HASH];
+	struct pending	*by_nonce[PENDING_HASH];
+	struct pending	*oldest, *newest;
+	size_t		 n;
+};
+
+static uint32_t
+eid_hash(const struct ipprefix *p)
+{
+	uint32_t	h = 2166136261u;
+	size_t		i;
+
+	for (i = 0; i < sizeof(p->addr.a); i++)
+		h = (h ^ p->addr.a[i]) * 16777619u;
+	h = (h ^ p->addr.af) * 16777619u;
+	h = (h ^ p->plen) * 16777619u;
+	return h & (PENDING_HASH - 1);
+}
+
+static uint32_t
+nonce_hash(uint64_t n)
+{
+	return (uint32_t)((n ^ n >> 29 ^ n >> 47) * 0x9e3779b1u >> 7) &
+	    (PENDING_HASH - 1);
+}
+
+static void
+pend_link(struct pend_index *ix, struct pending *p)
+{
+	uint32_t	he = eid_hash(&p->eid), hn = nonce_hash(p->nonce);
+
+	p->eid_next = ix->by_eid[he];
+	ix->by_eid[he] = p;
+	p->nonce_next = ix->by_nonce[hn];
+	ix->by_nonce[hn] = p;
+	p->older = ix->newest;
+	p->newer = NULL;
+	if (ix->newest != NULL)
+		ix->newest->newer = p;
+	else
+		ix->oldest = p;
+	ix->newest = p;
+	ix->n++;
+}
+
+static void
+pend_unlink(struct pend_index *ix, struct pending *p)
+{
+	struct pending	**pp;
+
+	for (pp = &ix->by_eid[eid_hash(&p->eid)]; *pp != NULL;
+	    pp = &(*pp)->eid_next)
+		if (*pp == p) {
+			*pp = p->eid_next;
+			break;
+		}
+	for (pp = &ix->by_nonce[nonce_hash(p->nonce)]; *pp != NULL;
+	    pp = &(*pp)->nonce_next)
+		if (*pp == p) {
+			*pp = p->nonce_next;
+			break;
+		}
+	if (p->older != NULL)
+		p->older->newer = p->newer;
+	else
+		ix->oldest = p->newer;
+	if (p->newer != NULL)
+		p->newer->older = p->older;
+	else
+		ix->newest = p->older;
+	ix->n--;
+}
+
+/* The resolution (not a lig) outstanding for eid, or NULL. */
+static struct pending *
+pend_by_eid(const struct xtrd *x, const struct ipprefix *eid)
+{
+	struct pending	*p;
+
+	for (p = x->pend->by_eid[eid_hash(eid)]; p != NULL; p = p->eid_next)
+		if (p->lig == NULL && ipprefix_cmp(&p->eid, eid) == 0)
+			return p;
+	return NULL;
+}
+
+static struct pending *
+pend_by_nonce(const struct xtrd *x, uint64_t nonce)
+{
+	struct pending	*p;
+
+	for (p = x->pend->by_nonce[nonce_hash(nonce)]; p != NULL;
+	    p = p->nonce_next)
+		if (p->nonce == nonce)
+			return p;
+	return NULL;
+}
+
 /* ms from the sends-th send of a Map-Request to the next (mreq_sched.h) */
 static uint32_t
 retry_delay(const struct xtrd *x, uint32_t sends)
@@ -51,6 +161,7 @@ itr_init(struct xtrd *x)
 	int		i;
 
 	if ((x->mc = mc_new()) == NULL ||
+	    (x->pend = calloc(1, sizeof(*x->pend))) == NULL ||
 	    (x->rl_mreq = rl_new(4096, rl)) == NULL ||
 	    (x->rl_smr_in = rl_new(4096, rl)) == NULL ||
 	    (x->rl_smr_out = rl_new(16384, rl)) == NULL ||
@@ -69,13 +180,7 @@ itr_init(struct xtrd *x)
 static void
 pending_free(struct xtrd *x, struct pending *p)
 {
-	struct pending	**pp;
-
-	for (pp = &x->pending; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
+	pend_unlink(x->pend, p);
 	timer_cancel(&x->timers, &p->t);
 	sec_pending_clear(p);
 	free(p);
@@ -86,8 +191,10 @@ itr_free(struct xtrd *x)
 {
 	int	i;
 
-	while (x->pending != NULL)
-		pending_free(x, x->pending);
+	while (x->pend != NULL && x->pend->oldest != NULL)
+		pending_free(x, x->pend->oldest);
+	free(x->pend);
+	x->pend = NULL;
 	mc_free(x->mc);
 	rl_free(x->rl_mreq);
 	rl_free(x->rl_smr_in);
@@ -211,16 +318,24 @@ send_request(struct xtrd *x, struct pending *p)
 static struct pending *
 pending_new(struct xtrd *x, const struct ipprefix *eid)
 {
-	struct pending	*p;
+	struct pending	*p, *old;
+	char		 e[IPPREFIX_STRLEN];
 
+	if (x->pend->n >= PENDING_MAX && (old = x->pend->oldest) != NULL) {
+		cnt_drop(C_drop_pending_evicted, "%zu Map-Requests outstanding:"
+		    " %s given up", x->pend->n, ipprefix_fmt(&old->eid, e,
+		    sizeof(e)));
+		if (old->lig != NULL)
+			api_lig_done(old->lig, NULL, NULL, 0);
+		pending_free(x, old);
+	}
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->x = x;
 	p->eid = *eid;
 	p->nonce = lisp_nonce();
 	timer_init(&p->t, pending_timer, p);
-	p->next = x->pending;
-	x->pending = p;
+	pend_link(x->pend, p);
 	return p;
 }
 
@@ -277,9 +392,8 @@ itr_resolve(struct xtrd *x, const struct ipprefix *eid, bool smr_invoked)
 		errno = ENOENT;
 		return -1;
 	}
-	for (p = x->pending; p != NULL; p = p->next)
-		if (p->lig == NULL && ipprefix_cmp(&p->eid, eid) == 0)
-			return 1;
+	if (pend_by_eid(x, eid) != NULL)
+		return 1;
 	/* RFC 9301 §5.3: no more than one Map-Request per second per EID
 	 * (SMR-invoked ones are limited per EID in smr.c already) */
 	if (!smr_invoked && !rl_allow(x->rl_mreq, eid, sizeof(*eid), mono_ms())) {
@@ -333,18 +447,16 @@ bool
 etr_is_withdraw_check(struct xtrd *x, uint64_t nonce)
 {
 	struct pending	*p;
+	struct ipprefix	 eid;
 
-	for (p = x->pending; p != NULL; p = p->next)
-		if (p->withdraw_check && p->nonce == nonce) {
-			struct ipprefix	eid = p->eid;
-
-			pending_free(x, p);
-			/* the mapping system sent it to us: it maps p here */
-			etr_withdraw_checked(x, &eid, NULL, "the Map-Server "
-			    "still sends it to us");
-			return true;
-		}
-	return false;
+	if ((p = pend_by_nonce(x, nonce)) == NULL || !p->withdraw_check)
+		return false;
+	eid = p->eid;
+	pending_free(x, p);
+	/* the mapping system sent it to us: it maps p here */
+	etr_withdraw_checked(x, &eid, NULL, "the Map-Server still sends it "
+	    "to us");
+	return true;
 }
 
 void
@@ -352,7 +464,7 @@ itr_lig_cancel(struct xtrd *x, void *lig)
 {
 	struct pending	*p;
 
-	for (p = x->pending; p != NULL; p = p->next)
+	for (p = x->pend->oldest; p != NULL; p = p->newer)
 		if (p->lig == lig) {
 			pending_free(x, p);
 			return;
@@ -446,10 +558,7 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		return;
 	}
 	/* RFC 9301 §5.4: only a reply whose nonce we sent is believed */
-	for (p = x->pending; p != NULL; p = p->next)
-		if (p->nonce == rep.nonce)
-			break;
-	if (p == NULL) {
+	if ((p = pend_by_nonce(x, rep.nonce)) == NULL) {
 		cnt_drop(C_drop_unsolicited_reply, "Map-Reply from %s, nonce "
 		    "%016llx matches no request", a,
 		    (unsigned long long)rep.nonce);

@@ -16,6 +16,7 @@
 #include "xtr/xtrd.h"
 
 #define DPQ_MAX		1024	/* destinations waiting at once */
+#define DPQ_HASH	2048	/* power of two */
 #define DPQ_RETRY_MS	1000
 
 struct qpkt {
@@ -31,16 +32,83 @@ struct qent {
 	uint64_t	 tried_ms;
 	uint32_t	 n;
 	struct qpkt	*head, *tail;
+	int		 hnext;		/* hash chain (slot), -1 end */
 };
 
+/* Slots in a hash by destination, and a free list: a packet finds its
+ * queue without a scan of DPQ_MAX slots (issue 15 finding 9). */
 static struct qent	*q;
+static int		 bucket[DPQ_HASH];
+static int		 freelist[DPQ_MAX], nfree;
 static uint32_t		 total;
+
+static uint32_t
+qhash(const struct ipprefix *k)
+{
+	uint32_t	h = 2166136261u;
+	size_t		i;
+
+	for (i = 0; i < sizeof(k->addr.a); i++)
+		h = (h ^ k->addr.a[i]) * 16777619u;
+	h = (h ^ k->addr.af) * 16777619u;
+	return (h ^ k->plen) & (DPQ_HASH - 1);
+}
+
+static struct qent *
+qfind(const struct ipprefix *k)
+{
+	int	i;
+
+	for (i = bucket[qhash(k)]; i != -1; i = q[i].hnext)
+		if (ipprefix_cmp(&q[i].key, k) == 0)
+			return &q[i];
+	return NULL;
+}
+
+static struct qent *
+qtake(const struct ipprefix *k)
+{
+	struct qent	*e;
+	uint32_t	 h = qhash(k);
+	int		 i;
+
+	if (nfree == 0)
+		return NULL;
+	i = freelist[--nfree];
+	e = &q[i];
+	memset(e, 0, sizeof(*e));
+	e->used = true;
+	e->key = *k;
+	e->hnext = bucket[h];
+	bucket[h] = i;
+	return e;
+}
+
+static void
+qrelease(struct qent *e)
+{
+	int	*ip, i = (int)(e - q);
+
+	for (ip = &bucket[qhash(&e->key)]; *ip != -1; ip = &q[*ip].hnext)
+		if (*ip == i) {
+			*ip = e->hnext;
+			break;
+		}
+	memset(e, 0, sizeof(*e));
+	freelist[nfree++] = i;
+}
 
 int
 dp_queue_init(void)
 {
+	int	i;
+
 	if ((q = calloc(DPQ_MAX, sizeof(*q))) == NULL)
 		return -1;
+	for (i = 0; i < DPQ_HASH; i++)
+		bucket[i] = -1;
+	for (nfree = 0; nfree < DPQ_MAX; nfree++)
+		freelist[nfree] = DPQ_MAX - 1 - nfree;
 	return 0;
 }
 
@@ -67,22 +135,14 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 {
 	const struct dp_conf	*c = dp_g->c;
 	struct ipprefix		 key;
-	struct qent		*e = NULL, *freeslot = NULL;
+	struct qent		*e;
 	struct qpkt		*p;
 	char			 a[IPADDR_STRLEN];
-	int			 i;
 
 	ipprefix_host(&pp->dst, &key);
-	for (i = 0; i < DPQ_MAX; i++) {
-		if (q[i].used && ipprefix_cmp(&q[i].key, &key) == 0) {
-			e = &q[i];
-			break;
-		}
-		if (!q[i].used && freeslot == NULL)
-			freeslot = &q[i];
-	}
+	e = qfind(&key);
 	ipaddr_fmt(&pp->dst, a, sizeof(a));
-	if (e == NULL && freeslot == NULL) {
+	if (e == NULL && nfree == 0) {
 		dp_drop(DPC_drop_queue_full, "%s: %d destinations waiting", a,
 		    DPQ_MAX);
 		return;
@@ -102,10 +162,7 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	p->len = len;
 	memcpy(p->data, pkt, len);
 	if (e == NULL) {
-		e = freeslot;
-		memset(e, 0, sizeof(*e));
-		e->used = true;
-		e->key = key;
+		e = qtake(&key);
 		e->since_ms = dp_g->now_ms;
 		e->head = p;
 		e->tail = p;
@@ -135,7 +192,7 @@ drain(struct qent *e, bool send)
 
 	/* detach first: dp_itr_output may queue again */
 	total -= e->n;
-	memset(e, 0, sizeof(*e));
+	qrelease(e);
 	for (p = head; p != NULL && send; p = p->next) {
 		if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK)
 			continue;
