@@ -39,6 +39,9 @@ xc_defaults(struct xtr_conf *c)
 	c->map_request_retries = 3;
 	c->rate_limit = 1000;		/* RFC 9301 §5.3: 1 per second */
 	c->negative_ttl = 15;		/* RFC 9301 §8.3: 15 minutes */
+	c->map_cache_ttl_max = 1440;	/* a day, what our ETRs register */
+	c->map_reply_min_plen4 = 16;	/* itr_scope.h */
+	c->map_reply_min_plen6 = 32;
 	c->mobility_notify = true;	/* draft-ietf-lisp-eid-mobility */
 	c->away_entries = true;
 	/* RFC 9303: optional, so that peers without LISP-SEC (issue 17's
@@ -451,6 +454,9 @@ UINT_KEY(k_map_request_retry_max, map_request_retry_max, 10, 600000)
 UINT_KEY(k_map_request_retries, map_request_retries, 0, 10)
 UINT_KEY(k_rate_limit, rate_limit, 1, 60000)
 UINT_KEY(k_negative_ttl, negative_ttl, 0, 1440)
+UINT_KEY(k_map_cache_ttl_max, map_cache_ttl_max, 1, 525600)
+UINT_KEY(k_map_reply_min_plen4, map_reply_min_plen4, 0, 32)
+UINT_KEY(k_map_reply_min_plen6, map_reply_min_plen6, 0, 128)
 
 static int
 k_xtr_id(struct item_ctx *ic, const char *v)
@@ -500,6 +506,9 @@ DP_KEY(k_site_interface, "site_interface")
 DP_KEY(k_eid_space, "eid_space")
 DP_KEY(k_anycast_gateway, "anycast_gateway")
 DP_KEY(k_anycast_mac, "anycast_mac")
+DP_KEY(k_decap_check, "decap_check")
+DP_KEY(k_decap_peers, "decap_peers")
+DP_KEY(k_pxtr_allow, "pxtr_allow")
 DP_KEY(k_miss_queue_prefix, "miss_queue_prefix")
 DP_KEY(k_miss_queue_total, "miss_queue_total")
 DP_KEY(k_away_timeout, "away_timeout")
@@ -621,6 +630,9 @@ static const struct key_def keys[] = {
 	{ "map_request_retries", false,	k_map_request_retries },
 	{ "rate_limit",		false,	k_rate_limit },
 	{ "negative_ttl",	false,	k_negative_ttl },
+	{ "map_cache_ttl_max",	false,	k_map_cache_ttl_max },
+	{ "map_reply_min_plen4", false,	k_map_reply_min_plen4 },
+	{ "map_reply_min_plen6", false,	k_map_reply_min_plen6 },
 	{ "xtr_id",		false,	k_xtr_id },
 	{ "site_id",		false,	k_site_id },
 	{ "subscribe",		false,	k_subscribe },
@@ -645,6 +657,9 @@ static const struct key_def keys[] = {
 	{ "instance_id",	false,	k_instance_id },
 	{ "tun_offload",	false,	k_tun_offload },
 	{ "rt_priority",	false,	k_rt_priority },
+	{ "decap_check",	false,	k_decap_check },
+	{ "decap_peers",	true,	k_decap_peers },
+	{ "pxtr_allow",		true,	k_pxtr_allow },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 _Static_assert(sizeof(keys) / sizeof(keys[0]) <= 64,
@@ -989,6 +1004,15 @@ xc_print(FILE *f, const struct xtr_conf *c)
 	fprintf(f, "map_request_retries = %u\n", c->map_request_retries);
 	fprintf(f, "rate_limit = %u\n", c->rate_limit);
 	fprintf(f, "negative_ttl = %u\n", c->negative_ttl);
+	/* issue 15: printed when not the default (older goldens hold) */
+	if (c->map_cache_ttl_max != 1440)
+		fprintf(f, "map_cache_ttl_max = %u\n", c->map_cache_ttl_max);
+	if (c->map_reply_min_plen4 != 16)
+		fprintf(f, "map_reply_min_plen4 = %u\n",
+		    c->map_reply_min_plen4);
+	if (c->map_reply_min_plen6 != 32)
+		fprintf(f, "map_reply_min_plen6 = %u\n",
+		    c->map_reply_min_plen6);
 	if (c->xtr_id_set) {
 		fprintf(f, "xtr_id = \"");
 		for (i = 0; i < LISP_XTR_ID_LEN; i++)

@@ -15,6 +15,9 @@
  *   rate_limit = 1000                  # ms between Map-Requests per EID
  *   lisp_sec = optional                # required | optional | off (RFC 9303)
  *   lisp_sec_key = "s3cret"            # PSK of ITRs and Map-Resolver
+ *   map_cache_ttl_max = 1440           # minutes a Map-Reply may be kept
+ *   map_reply_min_plen4 = 16           # widest record believed beyond
+ *   map_reply_min_plen6 = 32           # the request without LISP-SEC
  *
  * Lists may span lines.  Parsing is init / line / finish (after
  * wireguard-tools' config.c): xc_parse_line() takes one tokenized line,
@@ -105,6 +108,9 @@ struct xtr_conf {
 	uint32_t		map_request_retries;
 	uint32_t		rate_limit;		/* ms per destination */
 	uint32_t		negative_ttl;		/* minutes */
+	uint32_t		map_cache_ttl_max;	/* minutes */
+	uint32_t		map_reply_min_plen4;	/* itr_scope.h */
+	uint32_t		map_reply_min_plen6;
 	bool			subscribe;	/* RFC 9437 pub/sub as ITR */
 	int			lisp_sec;	/* LISPSEC_* */
 	char			lisp_sec_key[XC_MAX_KEY]; /* ITR/MR PSK, "" */

@@ -42,6 +42,8 @@
 	X(lispsec_unprotected)					\
 	X(lispsec_downgraded)					\
 	X(lispsec_signed)					\
+	X(map_reply_narrowed)					\
+	X(map_reply_ttl_capped)					\
 	X(ms_registered)					\
 	X(ms_withdrawn)						\
 	X(ms_expired)						\

@@ -546,6 +546,19 @@ mc_walk(const struct map_cache *mc, int (*cb)(const struct mc_entry *, void *),
 	return 0;
 }
 
+int
+mc_walk_covered(const struct map_cache *mc, uint32_t iid,
+    const struct ipprefix *p, int (*cb)(const struct mc_entry *, void *),
+    void *arg)
+{
+	struct walk_arg	 w = { cb, arg };
+	struct lpm	*l;
+
+	if ((l = table_get(mc, iid, p->addr.af)) == NULL)
+		return 0;
+	return lpm_walk_covered(l, p, walk_one, &w);
+}
+
 /* --- RLOC choice -------------------------------------------------------- */
 
 /* Spread a flow hash that may be weak (sequential ports) over 32 bits. */

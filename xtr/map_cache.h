@@ -60,6 +60,10 @@ uint64_t	 mc_next_expiry(const struct map_cache *);
 size_t		 mc_count(const struct map_cache *);
 int		 mc_walk(const struct map_cache *,
 		    int (*cb)(const struct mc_entry *, void *), void *arg);
+/* Visit the entries p covers (p itself and its more-specifics). */
+int		 mc_walk_covered(const struct map_cache *, uint32_t iid,
+		    const struct ipprefix *p,
+		    int (*cb)(const struct mc_entry *, void *), void *arg);
 /* RFC 9300 §6: among up RLOCs of the best (lowest) priority < 255, pick by
  * weight using flow_hash, so one flow stays on one RLOC.  NULL if none. */
 const struct mc_rloc *mc_select_rloc(const struct mc_entry *,

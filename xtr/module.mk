@@ -90,3 +90,10 @@ test_xtr_api_json_SRCS := tests/unit/test_xtr_api_json.c xtr/api/api_json.c \
 	common/api_http.c xtr/counters.c common/log.c common/mono.c \
 	common/addr.c lisp/err.c
 test_xtr_api_json_PKGS := cmocka json-c libmicrohttpd
+
+# issue 15: the ITR's record scope (dpguard's lines)
+xtrd_SRCS += xtr/cp/itr_scope.c
+UNIT_TESTS += test_xtr_itr_scope
+test_xtr_itr_scope_SRCS := tests/unit/test_xtr_itr_scope.c xtr/cp/itr_scope.c \
+	common/addr.c
+test_xtr_itr_scope_PKGS := cmocka

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xtr/cp/itr_scope.h"
 #include "xtr/dp/dp.h"
 #include "lispsec.h"
 #include "log.h"
@@ -486,8 +487,16 @@ itr_install(struct xtrd *x, const struct lisp_record *r,
 	e.action = r->action;
 	e.map_version = r->map_version;
 	e.ttl_min = r->ttl;
+	/* RFC 9301 §5.4: "If the value is 0xffffffff, the recipient can
+	 * decide locally how long to store the mapping"; any TTL above our
+	 * ceiling is decided so too (issue 15 finding 3: a reply for a
+	 * year kept a hijack for a year) */
+	if (e.ttl_min > x->conf->map_cache_ttl_max) {
+		e.ttl_min = x->conf->map_cache_ttl_max;
+		cnt_inc(C_map_reply_ttl_capped);
+	}
 	e.installed_ms = now;
-	e.expires_ms = now + (uint64_t)r->ttl * 60000;
+	e.expires_ms = now + (uint64_t)e.ttl_min * 60000;
 	for (i = 0; i < r->nloc; i++) {
 		const struct lisp_locator *l = &r->loc[i];
 
@@ -541,6 +550,69 @@ itr_install(struct xtrd *x, const struct lisp_record *r,
 	}
 }
 
+/* r (the record's RLOCs in `rec`) covers an EID prefix we know is not
+ * rec's: one of our own, or a cached mapping to other RLOCs. */
+struct known_arg {
+	struct xtrd			*x;
+	const struct lisp_record	*rec;
+	bool				 found;
+};
+
+static bool
+rec_has_rloc(const struct lisp_record *rec, const struct ipaddr *a)
+{
+	int	i;
+
+	for (i = 0; i < rec->nloc; i++)
+		if (ipaddr_cmp(&rec->loc[i].rloc.ip, a) == 0)
+			return true;
+	return false;
+}
+
+static int
+other_cached(const struct mc_entry *e, void *arg)
+{
+	struct known_arg	*k = arg;
+	int			 i;
+
+	if (e->negative)
+		return 0;
+	for (i = 0; i < e->nrloc; i++)
+		if (!rec_has_rloc(k->rec, &e->rloc[i].addr)) {
+			k->found = true;
+			return 1;
+		}
+	return 0;
+}
+
+static bool
+covers_known(const struct ipprefix *r, void *arg)
+{
+	struct known_arg	*k = arg;
+	struct db_map		*dm;
+
+	for (dm = k->x->db; dm != NULL; dm = dm->next)
+		if (!dm->withdrawn && ipprefix_covers(r, &dm->m.eid))
+			return true;
+	k->found = false;
+	(void)mc_walk_covered(k->x->mc, 0, r, other_cached, k);
+	return k->found;
+}
+
+enum itr_scope
+itr_accepts(struct xtrd *x, const struct ipprefix *q,
+    const struct lisp_record *r, const struct ipprefix *rp,
+    const struct ipprefix *auth)
+{
+	struct itr_scope_conf	sc;
+	struct known_arg	k = { x, r, false };
+
+	sc.min_plen4 = (uint8_t)x->conf->map_reply_min_plen4;
+	sc.min_plen6 = (uint8_t)x->conf->map_reply_min_plen6;
+	return itr_record_scope(q, rp, r->nloc == 0, auth, &sc, covers_known,
+	    &k);
+}
+
 void
 itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src)
@@ -591,7 +663,8 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		return;
 	}
 	for (i = 0; i < rep.nrec; i++) {
-		struct ipprefix	q;
+		struct ipprefix	q, auth;
+		char		r[IPPREFIX_STRLEN];
 
 		/* RFC 9303 §6.9.1: inside the EID-AD's prefixes only */
 		if (sec == 1 && !sec_itr_record_ok(&ad, &rep.rec[i], a))
@@ -599,15 +672,28 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		q.addr = rep.rec[i].eid.ip;
 		q.plen = rep.rec[i].eid_plen;
 		ipprefix_mask(&q);
-		/* a record must be about the EID we asked for */
-		if (q.addr.af != p->eid.addr.af ||
-		    (!ipprefix_covers(&q, &p->eid) &&
-		    !ipprefix_covers(&p->eid, &q))) {
+		ipprefix_fmt(&q, r, sizeof(r));
+		ipprefix_fmt(&p->eid, e, sizeof(e));
+		/* a record must be about the EID we asked for, and claim no
+		 * more than may be believed (itr_scope.h): what LISP-SEC's
+		 * EID-AD authorized, else what the request and the map-cache
+		 * allow */
+		switch (itr_accepts(x, &p->eid, &rep.rec[i], &q, sec == 1 &&
+		    sec_itr_auth_prefix(&ad, &rep.rec[i], &auth) ? &auth :
+		    NULL)) {
+		case ITR_SCOPE_REFUSE:
 			cnt_drop(C_drop_reply_eid_mismatch, "Map-Reply from %s "
-			    "for %s carries %s", a, ipprefix_fmt(&p->eid, e,
-			    sizeof(e)), ipprefix_fmt(&q, (char[IPPREFIX_STRLEN])
-			    { 0 }, IPPREFIX_STRLEN));
+			    "for %s carries %s", a, e, r);
 			continue;
+		case ITR_SCOPE_NARROW:
+			cnt_drop(C_map_reply_narrowed, "Map-Reply from %s for "
+			    "%s claims %s: installed for %s only", a, e, r, e);
+			tl_add("map-reply-narrowed", &p->eid, src, "claimed %s",
+			    r);
+			q = p->eid;
+			break;
+		case ITR_SCOPE_INSTALL:
+			break;
 		}
 		itr_install(x, &rep.rec[i], &q, src, p->smr_invoked ?
 		    " smr-invoked" : "");
