@@ -19,6 +19,7 @@ dp_conf_defaults(struct dp_conf *d)
 	d->queue_total = 4096;
 	d->away_timeout = 30;
 	d->offload = true;
+	d->decap_check = true;
 }
 
 uint32_t
@@ -136,6 +137,28 @@ k_list_prefix(struct cfg_parser *cp, const struct cfg_line *l, const char *v,
 	return 0;
 }
 
+/* An address (a host prefix) or a prefix. */
+static int
+k_list_addr_or_prefix(struct cfg_parser *cp, const struct cfg_line *l,
+    const char *v, struct ipprefix *arr, int *n, int max)
+{
+	struct ipaddr	a;
+	int		i;
+
+	if (strchr(v, '/') != NULL)
+		return k_list_prefix(cp, l, v, arr, n, max, false);
+	if (ipaddr_parse(v, &a) == -1)
+		return bad(cp, l, v, "bad address or prefix");
+	for (i = 0; i < *n; i++)
+		if (arr[i].plen == ipaddr_maxplen(a.af) &&
+		    ipaddr_cmp(&arr[i].addr, &a) == 0)
+			return bad(cp, l, v, "duplicate address");
+	if (*n == max)
+		return bad(cp, l, v, "too many addresses");
+	ipprefix_host(&a, &arr[(*n)++]);
+	return 0;
+}
+
 int
 dp_conf_key(struct cfg_parser *cp, const struct cfg_line *l,
     struct dp_conf *d, const char *key, const char *v)
@@ -168,6 +191,14 @@ dp_conf_key(struct cfg_parser *cp, const struct cfg_line *l,
 		return uint_key(cp, l, v, 0, 99, &d->rt_priority);
 	if (strcmp(key, "tun_offload") == 0)
 		return boolean(cp, l, v, &d->offload);
+	if (strcmp(key, "decap_check") == 0)
+		return boolean(cp, l, v, &d->decap_check);
+	if (strcmp(key, "decap_peers") == 0)
+		return k_list_addr_or_prefix(cp, l, v, d->peer, &d->npeer,
+		    DP_MAX_PEERS);
+	if (strcmp(key, "pxtr_allow") == 0)
+		return k_list_addr_or_prefix(cp, l, v, d->pxtr_allow,
+		    &d->npxtr_allow, DP_MAX_PEERS);
 	if (strcmp(key, "instance_id") == 0) {
 		/* RFC 9300 §5.3: 24-bit Instance ID */
 		if (uint_key(cp, l, v, 0, 0xffffff, &u) == -1)
@@ -280,4 +311,11 @@ dp_conf_print(FILE *f, const struct dp_conf *d)
 		fprintf(f, "tun_offload = \"off\"\n");
 	if (d->rt_priority != 0)
 		fprintf(f, "rt_priority = %u\n", d->rt_priority);
+	/* issue 15: printed when set (older goldens hold) */
+	if (!d->decap_check)
+		fprintf(f, "decap_check = \"off\"\n");
+	if (d->npeer > 0)
+		print_prefixes(f, "decap_peers", d->peer, d->npeer);
+	if (d->npxtr_allow > 0)
+		print_prefixes(f, "pxtr_allow", d->pxtr_allow, d->npxtr_allow);
 }

@@ -20,6 +20,14 @@
  *   instance_id = 0                       # RFC 9300 §5.3 I bit when set
  *   tun_offload = "on"                    # TSO/GSO/GRO (default on)
  *   rt_priority = 0                       # SCHED_RR 1-99 for xtrd; 0 off
+ *   decap_check = "on"                    # decapsulate only from an RLOC
+ *                                         # of the inner source's mapping,
+ *                                         # a proxy_itrs or a decap_peers
+ *   decap_peers = [ '192.0.2.2' ]         # xTRs that may send any inner
+ *                                         # source (they redirect moved
+ *                                         # EIDs to us: the other Dom0s)
+ *   pxtr_allow = [ '192.0.2.0/24' ]       # PxTR: outer sources it proxies
+ *                                         # for (default: any)
  *
  * config.c hands every one of these keys to dp_conf_key(); the printer
  * writes them back only when the data plane is on, so configurations
@@ -38,6 +46,7 @@
 #define DP_MAX_EID_SPACE	32
 #define DP_MAX_GW		16
 #define DP_MAX_PETR		8
+#define DP_MAX_PEERS		64
 #define DP_IFNAMSIZ		16
 
 struct dp_conf {
@@ -63,6 +72,11 @@ struct dp_conf {
 	bool		iid_set;
 	uint32_t	iid;			/* 24 bits */
 	uint32_t	rt_priority;		/* SCHED_RR; 0: not */
+	bool		decap_check;		/* issue 15 finding 5 */
+	int		npeer;
+	struct ipprefix	peer[DP_MAX_PEERS];	/* decap_peers */
+	int		npxtr_allow;
+	struct ipprefix	pxtr_allow[DP_MAX_PEERS];
 };
 
 void	dp_conf_defaults(struct dp_conf *);

@@ -194,6 +194,7 @@ tb_confs() {
 		cat >>"$RUN/$n.conf" <<-EOC
 		site_interface = "xenbr0"
 		anycast_gateway = [ '198.51.100.1/24' ]
+		decap_peers = [ '192.0.2.1', '192.0.2.2' ]
 		EOC
 		tb_pxtr_on && echo "proxy_itrs = [ '192.0.2.50' ]" >>"$RUN/$n.conf"
 		[ "$TB_MODE" = thesis ] && echo "away_entries = no" >>"$RUN/$n.conf"

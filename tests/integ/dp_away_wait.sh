@@ -13,6 +13,7 @@
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
 PFX=dpw-
+DP_PEERS=yes		# the new site decapsulates what the old one redirects
 RUN=$PWD/build/dp_away_wait
 DP_MS_EXTRA_CONF='mobility_notify = no'
 WAIT_MS=5000

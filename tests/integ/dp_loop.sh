@@ -17,6 +17,7 @@
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
 PFX=dplo-
+DP_PEERS=yes		# the xTRs redirect to each other (decap_peers)
 RUN=$PWD/build/dp_loop
 . tests/xtr/lib.sh
 . tests/xtr/dp_lib.sh

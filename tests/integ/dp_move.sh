@@ -29,6 +29,7 @@ BLACKOUT=${BLACKOUT:-0.5}
 AFTER_UP=${AFTER_UP:-2000}
 SEQ=$PWD/tests/tools/seqstream.py
 DP_EXTRA_CONF='away_timeout = 3'	# the away entry must go once idle
+DP_PEERS=yes		# B decapsulates what A redirects (decap_peers)
 . tests/xtr/lib.sh
 . tests/xtr/dp_lib.sh
 

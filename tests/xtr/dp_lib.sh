@@ -13,7 +13,11 @@
 # xTR (mobility).
 # Environment: DP_SITES (default "a:1 b:2 c:3"), DP_V6SITES (xTRs with an
 # IPv6 RLOC only; the others then have both), DP_EXTRA_CONF (appended to
-# every xTR config), DP_MS_EXTRA_CONF (appended to the MS's).
+# every xTR config), DP_MS_EXTRA_CONF (appended to the MS's),
+# DP_P_EXTRA_CONF (to the PxTR's), DP_PEERS=yes
+# (every xTR lists the others in decap_peers: they redirect moved EIDs to
+# each other; without it an xTR decapsulates only from RLOCs of the inner
+# source's mapping and from the PxTR, issue 15 finding 5).
 
 DP_SITES=${DP_SITES:-"a:1 b:2 c:3"}
 DP_MAC=00:00:5e:00:01:01
@@ -72,9 +76,23 @@ dp_gateways() {
 	echo "${out%,}"
 }
 
+# dp_peers: every xTR's RLOCs, as a decap_peers list (and the PxTR's: it
+# is a proxy_itrs by its IPv4 RLOC only, but encapsulates to IPv6 RLOCs
+# from its IPv6 one)
+dp_peers() {
+	local s n out=" '2001:db8:ffff::50',"
+	for s in $DP_SITES; do
+		n=${s##*:}
+		out="$out '192.0.2.$n', '2001:db8:ffff::$n',"
+	done
+	echo "${out%,}"
+}
+
 dp_write_confs() {
-	local s node n gws rlocs ms
+	local s node n gws rlocs ms peers=""
 	gws=$(dp_gateways)
+	peers="decap_peers = [ '2001:db8:ffff::50' ]"
+	[ "${DP_PEERS:-}" = yes ] && peers="decap_peers = [ $(dp_peers) ]"
 	for s in $DP_SITES; do
 		node=${s%%:*}
 		n=${s##*:}
@@ -96,6 +114,7 @@ dp_write_confs() {
 		eid_space = [ '10.0.0.0/8', '2001:db8::/44' ]
 		anycast_gateway = [ $gws ]
 		anycast_mac = "$DP_MAC"
+		$peers
 		${DP_EXTRA_CONF:-}
 		EOC
 	done
@@ -106,6 +125,7 @@ dp_write_confs() {
 	data_plane = "on"
 	eid_space = [ '10.0.0.0/8', '2001:db8::/44' ]
 	pxtr = "on"
+	${DP_P_EXTRA_CONF:-}
 	EOC
 }
 
@@ -154,6 +174,8 @@ dp_attacker() {
 	ip -n "$x" addr add 192.0.2.66/24 dev eth0
 	ip -n "$x" addr add 2001:db8:ffff::66/64 dev eth0 nodad
 	ip -n "$x" link set eth0 up
+	xtr_wait 5 ip netns exec "$x" ping -c 1 -W 1 192.0.2.100 ||
+	    die "the attacker's namespace does not reach the underlay"
 }
 
 # dp_alive: every daemon this test started still runs

@@ -80,12 +80,132 @@ prefetch_src(const struct dp_pkt *pp)
 	itr_resolve(dp_g->x, &key, false);
 }
 
+/*
+ * Who may hand us a packet (issue 15 finding 5: decapsulation checked the
+ * outer source against nothing, and anyone on the underlay could inject
+ * datagrams into a site with any inner source).  RFC 9300 leaves it to
+ * the ETR; we accept a packet only from
+ *  - an RLOC of its inner source's mapping (the map-cache; on a miss the
+ *    packet waits in the miss queue while the mapping is resolved,
+ *    dp_queue_verify, and is checked again when it comes);
+ *  - a configured proxy-ITR (proxy_itrs: it encapsulates for non-LISP
+ *    sources, whose mappings are negative);
+ *  - a configured peer (decap_peers: the other Dom0s, whose away
+ *    entries redirect packets of any source to us after a move).
+ * `decap_check = "off"` turns this off.
+ */
+enum src_verdict { SRC_OK, SRC_WAIT, SRC_BAD };
+
+static bool
+in_prefixes(const struct ipprefix *p, int n, const struct ipaddr *a)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (ipprefix_contains_addr(&p[i], a))
+			return true;
+	return false;
+}
+
+static enum src_verdict
+src_check(const struct dp_pkt *pp, const struct ipaddr *outer,
+    const char **why)
+{
+	const struct dp_conf	*c = dp_g->c;
+	const struct xtr_conf	*xc = dp_g->x->conf;
+	const struct mc_entry	*e;
+	int			 i;
+
+	if (!c->decap_check || in_prefixes(c->peer, c->npeer, outer))
+		return SRC_OK;
+	for (i = 0; i < xc->npxtr; i++)
+		if (ipaddr_cmp(&xc->pxtr[i], outer) == 0)
+			return SRC_OK;
+	if (!dp_unicast(&pp->src)) {
+		*why = "not a unicast source";
+		return SRC_BAD;
+	}
+	if ((e = mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms)) == NULL)
+		return etr_db_lookup(dp_g->x, &pp->src) != NULL ? SRC_BAD :
+		    SRC_WAIT;
+	if (e->negative) {
+		*why = "its source is no EID";
+		return SRC_BAD;
+	}
+	for (i = 0; i < e->nrloc; i++)
+		if (ipaddr_cmp(&e->rloc[i].addr, outer) == 0)
+			return SRC_OK;
+	*why = "not an RLOC of its source";
+	return SRC_BAD;
+}
+
+/* After the outer source was checked (or while held, from_queue). */
+static void
+decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
+    const struct lisp_data_hdr *h, bool from_queue)
+{
+	struct dp_away		*aw;
+	const char		*why = "its source is one of our EIDs";
+	char			 a[IPADDR_STRLEN], b[IPADDR_STRLEN];
+
+	/* the PxTR proxies (RFC 6832) only for the ITRs it is told to */
+	if (dp_g->c->pxtr && dp_g->c->npxtr_allow > 0 &&
+	    !in_prefixes(dp_g->c->pxtr_allow, dp_g->c->npxtr_allow, src) &&
+	    etr_db_lookup(dp_g->x, &pp->dst) == NULL &&
+	    dp_away_find(&pp->dst) == NULL) {
+		dp_alert(DPC_drop_pxtr_acl, "from %s to %s: not in pxtr_allow",
+		    ipaddr_fmt(src, a, sizeof(a)), ipaddr_fmt(&pp->dst, b,
+		    sizeof(b)));
+		return;
+	}
+	switch (src_check(pp, src, &why)) {
+	case SRC_OK:
+		if (from_queue)
+			DPC(src_verified);
+		break;
+	case SRC_WAIT:
+		if (!from_queue) {
+			dp_queue_verify(in, pp->len, pp, src);
+			return;
+		}
+		why = "no mapping for its source";
+		/* FALLTHROUGH */
+	case SRC_BAD:
+		dp_alert(DPC_drop_src_spoofed, "from %s, inner source %s: %s",
+		    ipaddr_fmt(src, a, sizeof(a)), ipaddr_fmt(&pp->src, b,
+		    sizeof(b)), why);
+		return;
+	}
+	if (h != NULL && h->l)
+		lsb_apply(pp, src, h->lsb, h->i ? 8 : 32);
+	if ((aw = dp_away_find(&pp->dst)) != NULL) {
+		dp_away_reencap(aw, in, pp->len, pp, src);
+		return;
+	}
+	if (!dp_is_local(&pp->dst)) {
+		prefetch_src(pp);
+		dp_drop(DPC_drop_not_local, "%s from %s is not served here",
+		    ipaddr_fmt(&pp->dst, a, sizeof(a)),
+		    ipaddr_fmt(src, b, sizeof(b)));
+		return;
+	}
+	dp_gro_deliver(in, pp);
+}
+
+void
+dp_decap_verified(uint8_t *pkt, size_t len, const struct dp_pkt *pp,
+    const struct ipaddr *outer)
+{
+	(void)len;
+	dp_g->now_ms = mono_ms();
+	decap_inner(pkt, pp, outer, NULL, true);
+}
+
 static void
 decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 {
 	struct lisp_data_hdr	 h;
 	struct dp_pkt		 pp;
-	struct dp_away		*aw;
 	enum lisp_err		 why = LERR_OK;
 	uint8_t			*in;
 	size_t			 inlen;
@@ -110,21 +230,7 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
-	if (h.l)
-		lsb_apply(&pp, src, h.lsb, h.i ? 8 : 32);
-	if ((aw = dp_away_find(&pp.dst)) != NULL) {
-		dp_away_reencap(aw, in, pp.len, &pp, src);
-		return;
-	}
-	if (!dp_is_local(&pp.dst)) {
-		prefetch_src(&pp);
-		dp_drop(DPC_drop_not_local, "%s from %s is not served here",
-		    ipaddr_fmt(&pp.dst, a, sizeof(a)),
-		    ipaddr_fmt(src, (char[IPADDR_STRLEN]){ 0 },
-		    IPADDR_STRLEN));
-		return;
-	}
-	dp_gro_deliver(in, &pp);
+	decap_inner(in, &pp, src, &h, false);
 }
 
 static size_t

@@ -35,7 +35,9 @@
 	X(drop_queue_full) X(drop_queue_timeout) X(drop_bad_inner)	\
 	X(drop_bad_hdr) X(drop_iid) X(drop_no_rloc) X(drop_negative)	\
 	X(drop_not_local) X(drop_tx_error) X(drop_tun_write)		\
-	X(drop_loop) X(drop_ttl) X(drop_not_eid) X(tso_rx) X(gso_tx) X(gro_rx) X(gro_tx)
+	X(drop_loop) X(drop_ttl) X(drop_not_eid)		\
+	X(src_held) X(src_verified) X(drop_src_spoofed)		\
+	X(drop_src_unverified) X(drop_pxtr_acl) X(tso_rx) X(gso_tx) X(gro_rx) X(gro_tx)
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n) DPC_##n,
@@ -149,10 +151,18 @@ void	dp_gro_flush(void);
 
 /* dp_decap.c: ETR */
 void	dp_udp_input(int fd);
+/* A packet held until its inner source's mapping came (dp_queue.c):
+ * checked again, then delivered, redirected or dropped. */
+void	dp_decap_verified(uint8_t *, size_t, const struct dp_pkt *,
+	    const struct ipaddr *outer);
 
 /* dp_queue.c: packets waiting for a Map-Reply */
 int	dp_queue_init(void);
 void	dp_queue_add(const uint8_t *, size_t, const struct dp_pkt *);
+/* Decapsulated from outer, its inner source not cached: hold it while
+ * the source's mapping is resolved (dp_decap_verified once it is). */
+void	dp_queue_verify(const uint8_t *, size_t, const struct dp_pkt *,
+	    const struct ipaddr *outer);
 void	dp_queue_flush(const struct ipprefix *installed);
 void	dp_queue_tick(void);
 void	dp_queue_free(void);

@@ -6,6 +6,14 @@
  * When a Map-Reply installs a covering mapping (dp_mapping_installed), the
  * queue is sent in arrival order before anything newer is read.  A queue
  * whose request timed out is dropped (counted) on the next tick.
+ *
+ * The same queue holds decapsulated packets whose inner source is not in
+ * the map-cache yet (dp_decap.c: data is accepted only from an RLOC of
+ * the inner source's mapping, issue 15 finding 5): keyed by the source,
+ * at most DPQ_VERIFY_MAX of them, their Map-Requests limited in
+ * aggregate (DPQ_VERIFY_RATE a second: a flood of random inner sources
+ * must not become a flood of Map-Requests); once the mapping comes they
+ * are checked again (dp_decap_verified), else dropped (counted).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +26,13 @@
 #define DPQ_MAX		1024	/* destinations waiting at once */
 #define DPQ_HASH	2048	/* power of two */
 #define DPQ_RETRY_MS	1000
+#define DPQ_VERIFY_MAX	256	/* sources waiting at once */
+#define DPQ_VERIFY_RATE	200	/* their Map-Requests a second */
 
 struct qpkt {
 	struct qpkt	*next;
 	size_t		 len;
+	struct ipaddr	 outer;		/* verify: who sent it */
 	uint8_t		 data[];
 };
 
@@ -33,6 +44,7 @@ struct qent {
 	uint32_t	 n;
 	struct qpkt	*head, *tail;
 	int		 hnext;		/* hash chain (slot), -1 end */
+	bool		 verify;	/* held for its source's mapping */
 };
 
 /* Slots in a hash by destination, and a free list: a packet finds its
@@ -41,9 +53,11 @@ static struct qent	*q;
 static int		 bucket[DPQ_HASH];
 static int		 freelist[DPQ_MAX], nfree;
 static uint32_t		 total;
+static int		 nverify;
+static struct tbucket	 verify_tb;
 
 static uint32_t
-qhash(const struct ipprefix *k)
+qhash(const struct ipprefix *k, bool verify)
 {
 	uint32_t	h = 2166136261u;
 	size_t		i;
@@ -51,25 +65,26 @@ qhash(const struct ipprefix *k)
 	for (i = 0; i < sizeof(k->addr.a); i++)
 		h = (h ^ k->addr.a[i]) * 16777619u;
 	h = (h ^ k->addr.af) * 16777619u;
+	h = (h ^ verify) * 16777619u;
 	return (h ^ k->plen) & (DPQ_HASH - 1);
 }
 
 static struct qent *
-qfind(const struct ipprefix *k)
+qfind(const struct ipprefix *k, bool verify)
 {
 	int	i;
 
-	for (i = bucket[qhash(k)]; i != -1; i = q[i].hnext)
-		if (ipprefix_cmp(&q[i].key, k) == 0)
+	for (i = bucket[qhash(k, verify)]; i != -1; i = q[i].hnext)
+		if (q[i].verify == verify && ipprefix_cmp(&q[i].key, k) == 0)
 			return &q[i];
 	return NULL;
 }
 
 static struct qent *
-qtake(const struct ipprefix *k)
+qtake(const struct ipprefix *k, bool verify)
 {
 	struct qent	*e;
-	uint32_t	 h = qhash(k);
+	uint32_t	 h = qhash(k, verify);
 	int		 i;
 
 	if (nfree == 0)
@@ -79,6 +94,9 @@ qtake(const struct ipprefix *k)
 	memset(e, 0, sizeof(*e));
 	e->used = true;
 	e->key = *k;
+	e->verify = verify;
+	if (verify)
+		nverify++;
 	e->hnext = bucket[h];
 	bucket[h] = i;
 	return e;
@@ -89,7 +107,10 @@ qrelease(struct qent *e)
 {
 	int	*ip, i = (int)(e - q);
 
-	for (ip = &bucket[qhash(&e->key)]; *ip != -1; ip = &q[*ip].hnext)
+	if (e->verify)
+		nverify--;
+	for (ip = &bucket[qhash(&e->key, e->verify)]; *ip != -1;
+	    ip = &q[*ip].hnext)
 		if (*ip == i) {
 			*ip = e->hnext;
 			break;
@@ -109,6 +130,8 @@ dp_queue_init(void)
 		bucket[i] = -1;
 	for (nfree = 0; nfree < DPQ_MAX; nfree++)
 		freelist[nfree] = DPQ_MAX - 1 - nfree;
+	nverify = 0;
+	tb_init(&verify_tb, DPQ_VERIFY_RATE, 2 * DPQ_VERIFY_RATE, mono_ms());
 	return 0;
 }
 
@@ -140,7 +163,7 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	char			 a[IPADDR_STRLEN];
 
 	ipprefix_host(&pp->dst, &key);
-	e = qfind(&key);
+	e = qfind(&key, false);
 	ipaddr_fmt(&pp->dst, a, sizeof(a));
 	if (e == NULL && nfree == 0) {
 		dp_drop(DPC_drop_queue_full, "%s: %d destinations waiting", a,
@@ -162,7 +185,7 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	p->len = len;
 	memcpy(p->data, pkt, len);
 	if (e == NULL) {
-		e = qtake(&key);
+		e = qtake(&key, false);
 		e->since_ms = dp_g->now_ms;
 		e->head = p;
 		e->tail = p;
@@ -183,12 +206,60 @@ ask:
 	itr_resolve(dp_g->x, &key, false);
 }
 
+void
+dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
+    const struct ipaddr *outer)
+{
+	const struct dp_conf	*c = dp_g->c;
+	struct ipprefix		 key;
+	struct qent		*e;
+	struct qpkt		*p;
+	char			 a[IPADDR_STRLEN];
+
+	ipprefix_host(&pp->src, &key);
+	ipaddr_fmt(&pp->src, a, sizeof(a));
+	if ((e = qfind(&key, true)) == NULL) {
+		/* a new source: a slot and a Map-Request, both bounded */
+		if (nverify >= DPQ_VERIFY_MAX || nfree == 0 ||
+		    !tb_take(&verify_tb, dp_g->now_ms)) {
+			dp_drop(DPC_drop_src_unverified, "%s: too many sources "
+			    "to verify at once", a);
+			return;
+		}
+		e = qtake(&key, true);
+		e->since_ms = dp_g->now_ms;
+		resolve(e);
+	}
+	if (e->n >= c->queue_prefix || total >= c->queue_total) {
+		dp_drop(DPC_drop_src_unverified, "%s: verification queue "
+		    "full", a);
+		return;
+	}
+	if ((p = malloc(sizeof(*p) + len)) == NULL) {
+		dp_drop(DPC_drop_src_unverified, "%s: out of memory", a);
+		return;
+	}
+	p->next = NULL;
+	p->len = len;
+	p->outer = *outer;
+	memcpy(p->data, pkt, len);
+	if (e->tail != NULL)
+		e->tail->next = p;
+	else
+		e->head = p;
+	e->tail = p;
+	e->n++;
+	total++;
+	DPC(src_held);
+}
+
 static void
 drain(struct qent *e, bool send)
 {
 	struct qpkt	*p, *next, *head = e->head;
 	struct dp_pkt	 pp;
 	uint32_t	 n = e->n;
+	bool		 verify = e->verify;
 
 	/* detach first: dp_itr_output may queue again */
 	total -= e->n;
@@ -196,11 +267,18 @@ drain(struct qent *e, bool send)
 	for (p = head; p != NULL && send; p = p->next) {
 		if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK)
 			continue;
+		if (verify) {
+			dp_decap_verified(p->data, pp.len, &pp, &p->outer);
+			continue;
+		}
 		DPC(queue_flushed);
 		dp_itr_output(p->data, pp.len, &pp, true);
 	}
-	if (send)
-		dp_tx_flush();		/* before the buffers are freed */
+	if (send) {
+		dp_gro_flush();		/* before the buffers are freed */
+		dp_tx_flush();
+	} else if (verify)
+		DPC_ADD(drop_src_unverified, n);
 	else
 		DPC_ADD(drop_queue_timeout, n);
 	for (p = head; p != NULL; p = next) {
@@ -235,7 +313,7 @@ dp_queue_tick(void)
 		if (!e->used)
 			continue;
 		if (mc_lookup(dp_g->x->mc, 0, &e->key.addr, dp_g->now_ms) !=
-		    NULL || dp_away_find(&e->key.addr) != NULL) {
+		    NULL || (!e->verify && dp_away_find(&e->key.addr) != NULL)) {
 			drain(e, true);
 			continue;
 		}
