@@ -44,6 +44,12 @@
 	X(lispsec_signed)					\
 	X(map_reply_narrowed)					\
 	X(map_reply_ttl_capped)					\
+	X(rloc_probe_sent)					\
+	X(rloc_probe_reply)					\
+	X(rloc_probe_timeout)					\
+	X(lsb_confirmed)					\
+	X(lsb_refuted)						\
+	X(drop_rloc_probe_full)					\
 	X(ms_registered)					\
 	X(ms_withdrawn)						\
 	X(ms_expired)						\

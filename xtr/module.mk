@@ -19,7 +19,7 @@ SBIN_PROGS += xtrd
 xtrd_SRCS := xtr/xtrd.c xtr/cp/etr_register.c xtr/cp/etr_reply.c \
 	xtr/cp/itr_resolve.c xtr/cp/smr.c xtr/ms/ms_register.c xtr/ms/mr_resolve.c \
 	xtr/ms/pubsub.c xtr/api/api.c xtr/api/api_json.c xtr/api/api_lig.c \
-	xtr/cp/lispsec_cp.c xtr/ms/lispsec_ms.c
+	xtr/cp/lispsec_cp.c xtr/ms/lispsec_ms.c xtr/cp/rloc_probe.c
 xtrd_LIBS := xtrcore lisp ctlapi common
 xtrd_PKGS := libcrypto libmicrohttpd json-c
 

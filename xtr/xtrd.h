@@ -144,6 +144,7 @@ struct xtrd {
 #define XTR_MREP_BURST	3
 	struct ratelim	*rl_mrep[XTR_MREP_BURST]; /* Map-Replies per (RLOC,
 					 * prefix): one slot per reply allowed */
+	struct ratelim	*rl_probe;	/* RLOC-probes per (EID, RLOC) */
 	struct tbucket	 smr_in_bucket;	/* all SMRs received */
 	struct timer	 mc_expire;
 
@@ -275,6 +276,17 @@ bool	xtr_map_reply_allowed(struct xtrd *, const struct ipaddr *to,
 	    const struct ipprefix *p);
 /* One of our configured RLOCs. */
 bool	xtr_is_our_rloc(const struct xtrd *, const struct ipaddr *);
+
+/* rloc_probe.c (RFC 9301 §7.1) */
+/* The locator-status-bits of a packet say rloc of eid's mapping is
+ * claimed_up, unlike the map-cache: probe it before believing it.
+ * 0 sent, 1 one is out already (or rate-limited), -1 refused. */
+int	rloc_probe_lsb(struct xtrd *, const struct ipprefix *eid,
+	    const struct ipaddr *rloc, bool claimed_up);
+/* A Map-Reply with the P bit: true if it answered a probe of ours. */
+bool	rloc_probe_rx(struct xtrd *, const struct lisp_map_reply *,
+	    const struct ipaddr *src);
+void	rloc_probe_free(struct xtrd *);
 
 /* smr.c (RFC 9301 §6.1) */
 /* Send SMRs for eid (ours, changed): one per RLOC of each map-cache entry

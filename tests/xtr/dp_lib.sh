@@ -14,7 +14,8 @@
 # Environment: DP_SITES (default "a:1 b:2 c:3"), DP_V6SITES (xTRs with an
 # IPv6 RLOC only; the others then have both), DP_EXTRA_CONF (appended to
 # every xTR config), DP_MS_EXTRA_CONF (appended to the MS's),
-# DP_P_EXTRA_CONF (to the PxTR's), DP_PEERS=yes
+# DP_P_EXTRA_CONF (to the PxTR's), DP_PEERS=yes|none (none: no decap_peers
+# key at all, for an xtrd older than it), DP_PEERS=yes
 # (every xTR lists the others in decap_peers: they redirect moved EIDs to
 # each other; without it an xTR decapsulates only from RLOCs of the inner
 # source's mapping and from the PxTR, issue 15 finding 5).
@@ -93,6 +94,7 @@ dp_write_confs() {
 	gws=$(dp_gateways)
 	peers="decap_peers = [ '2001:db8:ffff::50' ]"
 	[ "${DP_PEERS:-}" = yes ] && peers="decap_peers = [ $(dp_peers) ]"
+	[ "${DP_PEERS:-}" = none ] && peers=""	# an xtrd before decap_peers
 	for s in $DP_SITES; do
 		node=${s%%:*}
 		n=${s##*:}

@@ -166,6 +166,7 @@ itr_init(struct xtrd *x)
 	    (x->rl_mreq = rl_new(4096, rl)) == NULL ||
 	    (x->rl_smr_in = rl_new(4096, rl)) == NULL ||
 	    (x->rl_smr_out = rl_new(16384, rl)) == NULL ||
+	    (x->rl_probe = rl_new(1024, 1000)) == NULL ||
 	    (x->smr_src = tbt_new(4096, SMR_SRC_RATE, SMR_SRC_BURST)) == NULL)
 		return -1;
 	for (i = 0; i < XTR_MREP_BURST; i++)
@@ -202,6 +203,8 @@ itr_free(struct xtrd *x)
 	rl_free(x->rl_smr_out);
 	for (i = 0; i < XTR_MREP_BURST; i++)
 		rl_free(x->rl_mrep[i]);
+	rl_free(x->rl_probe);
+	rloc_probe_free(x);
 	tbt_free(x->smr_src);
 }
 
@@ -629,6 +632,9 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		cnt_drop_lerr(why, "Map-Reply from %s", a);
 		return;
 	}
+	/* RFC 9301 §7.1: the answer to an RLOC-probe of ours */
+	if (rep.probe && rloc_probe_rx(x, &rep, src))
+		return;
 	/* RFC 9301 §5.4: only a reply whose nonce we sent is believed */
 	if ((p = pend_by_nonce(x, rep.nonce)) == NULL) {
 		cnt_drop(C_drop_unsolicited_reply, "Map-Reply from %s, nonce "

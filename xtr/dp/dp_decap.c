@@ -28,14 +28,19 @@ dp_is_local(const struct ipaddr *dst)
 }
 
 /* RFC 9300 §10: bit i of the LSBs is the status of the i-th locator of the
- * sender's mapping, believed only from one of that mapping's RLOCs. */
+ * sender's mapping.  Believed only from one of that mapping's RLOCs, and
+ * even then only as a reason to ask: anyone can write an RLOC as a
+ * packet's outer source (issue 15 finding 4), so a bit that differs from
+ * the map-cache makes the control plane RLOC-probe that locator
+ * (rloc_probe.c), whose answer, or silence, sets the status. */
 static void
 lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
     uint32_t lsb, unsigned nbits)
 {
 	const struct mc_entry	*e;
-	struct mc_entry		 copy;
-	bool			 from_rloc = false, change = false;
+	struct ipprefix		 eid;
+	struct ipaddr		 rloc;
+	bool			 from_rloc = false, up;
 	unsigned		 i;
 
 	e = mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms);
@@ -46,18 +51,14 @@ lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
 			from_rloc = true;
 	if (!from_rloc)
 		return;
-	for (i = 0; i < e->nrloc && i < nbits; i++)
-		if (e->rloc[i].up != ((lsb >> i & 1) != 0))
-			change = true;
-	if (!change)
-		return;
-	copy = *e;
-	for (i = 0; i < copy.nrloc && i < nbits; i++)
-		copy.rloc[i].up = (lsb >> i & 1) != 0;
-	if (mc_update(dp_g->x->mc, &copy) == 0) {
-		DPC(lsb_update);
-		tl_add("lsb-update", &copy.eid, outer_src, "lsb %08x",
-		    (unsigned)lsb);
+	eid = e->eid;
+	for (i = 0; i < e->nrloc && i < nbits; i++) {
+		up = (lsb >> i & 1) != 0;
+		if (e->rloc[i].up == up)
+			continue;
+		DPC(lsb_probe);
+		rloc = e->rloc[i].addr;
+		(void)rloc_probe_lsb(dp_g->x, &eid, &rloc, up);
 	}
 }
 

@@ -30,7 +30,7 @@
 	X(miss) X(queued) X(queue_flushed) X(resolve_sent)		\
 	X(away_reencap) X(away_smr) X(away_added) X(away_expired)	\
 	X(away_smr_held) X(away_smr_timeout)				\
-	X(petr_tx) X(lsb_update) X(pmtu_icmp) X(pmtu_outer_frag)	\
+	X(petr_tx) X(lsb_probe) X(pmtu_icmp) X(pmtu_outer_frag)	\
 	X(nd_proxy_na) X(garp_sent) X(arp_proxy_reply) X(proxy_self_ignored)	\
 	X(drop_queue_full) X(drop_queue_timeout) X(drop_bad_inner)	\
 	X(drop_bad_hdr) X(drop_iid) X(drop_no_rloc) X(drop_negative)	\
