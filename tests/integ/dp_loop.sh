@@ -82,12 +82,6 @@ settled() {
 	[ "$r1" = "$r2" ]
 }
 
-alive() {
-	local p
-	for p in $XTR_PIDS; do
-		kill -0 "$p" 2>/dev/null || die "an xtrd died (pid $p)"
-	done
-}
 
 dp_need
 trap xtr_cleanup EXIT
@@ -132,7 +126,7 @@ for dst in 10.1.0.78 2001:db8:1::78; do
 	[ "$n" -le 70 ] || die "$dst was re-encapsulated $n times (TTL 64)"
 done
 
-alive
+dp_alive
 dp_in hc ping -c 2 -i 0.2 -W 2 10.1.0.10 >/dev/null ||
     die "hc cannot reach ha after the loops"
 dp_in ha ping -c 2 -i 0.2 -W 2 2001:db8:3::10 >/dev/null ||

@@ -20,6 +20,12 @@ RUN=$PWD/build/xtr_reply_scope
 . tests/xtr/lib.sh
 . tests/xtr/dp_lib.sh
 
+# claimed_reply: the capture holds a Map-Reply (tshark decodes it)
+claimed_reply() {
+	tshark -r "$RUN/reply.pcap" -d udp.port==4342,lisp -Y 'lisp.type == 2' \
+	    2>/dev/null | grep -q .
+}
+
 dp_need
 command -v tshark >/dev/null || skip "needs tshark"
 trap xtr_cleanup EXIT
@@ -64,21 +70,14 @@ ATT=$!
 XTR_PIDS="$XTR_PIDS $ATT"
 xtr_wait 10 xtr_has_reg ms 10.1.0.99/32 192.0.2.66 ||
     die "the attacker's registration did not take"
-ip netns exec "${PFX}br" tcpdump -i br0 -U --immediate-mode \
-    -w "$RUN/reply.pcap" "udp port 4342 and src host 192.0.2.66" \
-    >/dev/null 2>"$RUN/tcpdump.err" &
-CAP=$!
-XTR_PIDS="$XTR_PIDS $CAP"
-xtr_wait 10 grep -q "listening on" "$RUN/tcpdump.err" || die "tcpdump did not start"
+xtr_capture "${PFX}br" br0 "$RUN/reply.pcap" udp port 4342 and src host 192.0.2.66
 
 dp_in hc ping -c 2 -i 0.3 -W 1 10.1.0.99 >/dev/null 2>&1 || true
 xtr_wait 5 grep -q answered "$RUN/attacker.log" ||
     die "the Map-Request never reached the attacker"
 xtr_wait 5 xtr_cached c 10.1.0.99/32 192.0.2.66 ||
     die "c did not install 10.1.0.99/32: $(xtr_ctl c map-cache)"
-kill -INT "$CAP" 2>/dev/null || true
-wait "$CAP" 2>/dev/null || true
-XTR_PIDS=${XTR_PIDS% "$CAP"}
+xtr_capture_stop 5 claimed_reply
 claimed=$(tshark -r "$RUN/reply.pcap" -d udp.port==4342,lisp -T fields \
     -e lisp.mapping.eid.ipv4 -e lisp.mapping.eid.masklen \
     -e lisp.mapping.ttl -Y 'lisp.type == 2' 2>/dev/null | sort -u | head -1 |

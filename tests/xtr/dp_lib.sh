@@ -14,11 +14,11 @@
 # Environment: DP_SITES (default "a:1 b:2 c:3"), DP_V6SITES (xTRs with an
 # IPv6 RLOC only; the others then have both), DP_EXTRA_CONF (appended to
 # every xTR config), DP_MS_EXTRA_CONF (appended to the MS's),
-# DP_P_EXTRA_CONF (to the PxTR's), DP_PEERS=yes|none (none: no decap_peers
-# key at all, for an xtrd older than it), DP_PEERS=yes
-# (every xTR lists the others in decap_peers: they redirect moved EIDs to
-# each other; without it an xTR decapsulates only from RLOCs of the inner
-# source's mapping and from the PxTR, issue 15 finding 5).
+# DP_P_EXTRA_CONF (to the PxTR's), DP_PEERS=yes (every xTR lists the
+# others in decap_peers: they redirect moved EIDs to each other; without it
+# an xTR decapsulates only from RLOCs of the inner source's mapping and
+# from the PxTR, issue 15 finding 5) or none (no decap_peers key at all,
+# for an xtrd older than it).
 
 DP_SITES=${DP_SITES:-"a:1 b:2 c:3"}
 DP_MAC=00:00:5e:00:01:01
@@ -165,25 +165,19 @@ dp_in() {
 # 2001:db8:ffff::66, knowing no site key: the issue 15 attacker, who sees
 # LISP in clear and sends what it likes (tests/xtr/lispcraft.py)
 dp_attacker() {
-	local x=${PFX}x
-	ip netns add "$x"
-	XTR_NS="$XTR_NS $x"
-	ip link add "${PFX}vx" netns "$x" type veth peer name px \
-	    netns "${PFX}br"
-	ip -n "${PFX}br" link set px master br0 up
-	ip -n "$x" link set lo up
-	ip -n "$x" link set "${PFX}vx" name eth0
-	ip -n "$x" addr add 192.0.2.66/24 dev eth0
-	ip -n "$x" addr add 2001:db8:ffff::66/64 dev eth0 nodad
-	ip -n "$x" link set eth0 up
-	xtr_wait 5 ip netns exec "$x" ping -c 1 -W 1 192.0.2.100 ||
+	xtr_pfx
+	h_ns x && h_veth x eth0 br px && h_port br br0 px &&
+	    h_addr x eth0 192.0.2.66/24 2001:db8:ffff::66/64 ||
+	    die "cannot build the attacker's namespace"
+	xtr_wait 5 h_in x ping -c 1 -W 1 192.0.2.100 ||
 	    die "the attacker's namespace does not reach the underlay"
 }
 
-# dp_alive: every daemon this test started still runs
+# dp_alive: every xtrd of the topology still runs and answers its API
 dp_alive() {
-	local p
-	for p in $XTR_PIDS; do
-		kill -0 "$p" 2>/dev/null || die "a daemon died (pid $p)"
+	local s
+	for s in ms:0 p:0 $DP_SITES; do
+		xtr_ctl "${s%%:*}" counters >/dev/null 2>&1 ||
+		    die "xtrd on ${s%%:*} no longer answers"
 	done
 }
