@@ -1,4 +1,4 @@
-/* capture.c: the port socket and the vif captures, see capture.h. */
+/* capture.c: the port socket and its kernel filter, see capture.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,20 +20,11 @@
 #include "counters.h"
 #include "log.h"
 
-struct cap {
-	pcap_t		*p;	/* NULL: the port socket */
-	int		 fd;
-	char		 ifname[CONF_IFNAMSIZ];
-	uint32_t	 domid, devid;
-	struct mig	*m;
-	int		 busy;	/* inside pcap_dispatch() */
-	int		 dead;	/* closed while busy: freed after */
-};
-
-static struct cap	*caps[CAP_MAX];
-static struct cap	*ports;	/* the port socket, also in caps[] */
+static int		 port_fd = -1;
+static struct mig	*CM;
+static struct sock_filter *ann_insns;	/* CAP_ANNOUNCE_FILTER, compiled */
+static unsigned		 ann_len;
 uint64_t		 cap_last_ts_us;	/* CLOCK_REALTIME of the frame */
-static int		 ncaps;
 
 static uint64_t
 now_real_us(void)
@@ -44,76 +35,142 @@ now_real_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* CAP_ANNOUNCE_FILTER as a classic BPF program for an Ethernet socket. */
+/* CAP_ANNOUNCE_FILTER as classic BPF for an Ethernet socket, once. */
 static int
-announce_filter(int fd)
+compile_announce(void)
 {
 	struct bpf_program	 prog = { 0, NULL };
-	struct sock_fprog	 fp;
 	pcap_t			*dead;
-	int			 r = -1;
+	int			 rc = -1;
 
 	if ((dead = pcap_open_dead(DLT_EN10MB, CAP_SNAPLEN)) == NULL)
 		return -1;
 	if (pcap_compile(dead, &prog, CAP_ANNOUNCE_FILTER, 1,
 	    PCAP_NETMASK_UNKNOWN) == 0) {
 		/* struct bpf_insn is struct sock_filter, field for field */
-		fp.len = (unsigned short)prog.bf_len;
-		fp.filter = (struct sock_filter *)prog.bf_insns;
-		r = setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
-		    sizeof(fp));
+		if ((ann_insns = calloc(prog.bf_len, sizeof(*ann_insns))) !=
+		    NULL) {
+			memcpy(ann_insns, prog.bf_insns,
+			    prog.bf_len * sizeof(*ann_insns));
+			ann_len = prog.bf_len;
+			rc = 0;
+		}
 		pcap_freecode(&prog);
-	} else
-		errno = EINVAL;
+	}
 	pcap_close(dead);
-	return r;
+	return rc;
+}
+
+#define STMT(c, k)		((struct sock_filter){ (c), 0, 0, (k) })
+#define JUMP(c, k, t, f)	((struct sock_filter){ (c), (t), (f), (k) })
+
+/*
+ * The filter: outgoing frames never; every frame in by a vif awaiting its
+ * guest's arrival; announcements from anywhere.
+ *   0    ld  pkttype
+ *   1    jeq #PACKET_OUTGOING, 2, 3
+ *   2    ret #0
+ *   3    ld  ifindex
+ *   4+i  jeq #ifindex[i], accept        (n of them)
+ *   4+n  ja  +1
+ *   5+n  ret #CAP_SNAPLEN               accept
+ *   6+n  the announcement program
+ */
+void
+cap_refilter(void)
+{
+	struct sock_filter	*f;
+	struct sock_fprog	 fp;
+	unsigned		 idx[CAP_MAX_ALL];
+	int			 i, k, n = 0, over = 0;
+
+	if (port_fd == -1 || CM == NULL)
+		return;
+	for (i = 0; i < CM->doms.n; i++)
+		for (k = 0; k < DOM_MAXVIF; k++) {
+			struct vif *v = &CM->doms.d[i]->vifs[k];
+
+			if (!v->used || !v->cap_all)
+				continue;
+			if (n < CAP_MAX_ALL)
+				idx[n++] = v->ifindex;
+			else
+				over++;
+		}
+	if (over > 0)
+		cnt_drop("capture_table_full", "%d vifs awaiting their first "
+		    "frame beyond %d: their announcements only", over,
+		    CAP_MAX_ALL);
+	if ((f = calloc((size_t)n + 6 + ann_len, sizeof(*f))) == NULL) {
+		log_warn("filter");
+		return;
+	}
+	f[0] = STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF +
+	    SKF_AD_PKTTYPE));
+	f[1] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 1);
+	f[2] = STMT(BPF_RET | BPF_K, 0);
+	f[3] = STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF +
+	    SKF_AD_IFINDEX));
+	for (i = 0; i < n; i++)
+		f[4 + i] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, idx[i],
+		    (uint8_t)(n - i), 0);
+	f[4 + n] = STMT(BPF_JMP | BPF_JA, 1);
+	f[5 + n] = STMT(BPF_RET | BPF_K, CAP_SNAPLEN);
+	memcpy(f + 6 + n, ann_insns, ann_len * sizeof(*f));
+	fp.len = (unsigned short)(n + 6 + (int)ann_len);
+	fp.filter = f;
+	if (setsockopt(port_fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
+	    sizeof(fp)) == -1) {
+		cnt_inc("capture_errors");
+		log_warn("port socket filter (%d vifs)", n);
+	}
+	free(f);
 }
 
 int
 cap_open_ports(struct mig *m)
 {
-	struct cap	*c;
-	uint8_t		 junk[64];
-	int		 fd, sz = CAP_PORT_RCVBUF;
+	uint8_t	junk[64];
+	int	fd, sz = CAP_PORT_RCVBUF;
 
-	if (ports != NULL)
+	CM = m;
+	if (port_fd != -1)
 		return 0;
+	if (ann_insns == NULL && compile_announce() == -1) {
+		log_warnx("cannot compile '%s'", CAP_ANNOUNCE_FILTER);
+		return -1;
+	}
 	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    htons(ETH_P_ALL))) == -1) {
 		log_warn("port socket");
 		return -1;
 	}
-	if (announce_filter(fd) == -1) {
-		log_warn("port socket filter");
-		close(fd);
-		return -1;
-	}
+	port_fd = fd;
+	cap_refilter();
 	/* whatever came in before the filter was attached */
 	while (recv(fd, junk, sizeof(junk), MSG_TRUNC) >= 0)
 		;
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	if (ncaps >= CAP_MAX || (c = calloc(1, sizeof(*c))) == NULL) {
-		close(fd);
-		return -1;
-	}
-	c->fd = fd;
-	c->m = m;
-	snprintf(c->ifname, sizeof(c->ifname), "*");
-	caps[ncaps++] = c;
-	ports = c;
-	log_info("capturing announcements on every port (AF_PACKET)");
+	log_info("capturing on every port (AF_PACKET): announcements, and "
+	    "every frame of a vif until its guest arrives");
 	return 0;
 }
 
 int
 cap_ports_open(void)
 {
-	return ports != NULL;
+	return port_fd != -1;
+}
+
+int
+cap_fd(void)
+{
+	return port_fd;
 }
 
 /* Frames on the port socket: charged to the vif they came in by. */
-static void
-ports_read(struct cap *c)
+void
+cap_dispatch(struct mig *m)
 {
 	struct sockaddr_ll	 sll;
 	socklen_t		 slen;
@@ -124,9 +181,9 @@ ports_read(struct cap *c)
 	ssize_t			 n;
 	int			 i;
 
-	for (i = 0; i < 64; i++) {
+	for (i = 0; i < 64 && port_fd != -1; i++) {
 		slen = sizeof(sll);
-		n = recvfrom(c->fd, buf, sizeof(buf), MSG_TRUNC,
+		n = recvfrom(port_fd, buf, sizeof(buf), MSG_TRUNC,
 		    (struct sockaddr *)&sll, &slen);
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR) {
@@ -142,191 +199,44 @@ ports_read(struct cap *c)
 		/* the bridge (the frame passed up), a NIC, anything but
 		 * a vif of ours: not charged to anyone */
 		if (if_indextoname((unsigned)sll.sll_ifindex, ifname) == NULL ||
-		    (d = dom_find_ifname(&c->m->doms, ifname, &v)) == NULL)
+		    (d = dom_find_ifname(&m->doms, ifname, &v)) == NULL)
 			continue;
 		cap_last_ts_us = now_real_us();
-		mig_frame(c->m, v->ifname, d, v, 1, buf,
+		mig_frame(m, v->ifname, d, v, buf,
 		    (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf));
-		if (ports != c)
-			return;		/* closed meanwhile */
 	}
-}
-
-static struct cap *
-cap_open(const char *ifname)
-{
-	char			 err[PCAP_ERRBUF_SIZE] = "";
-	struct cap		*c;
-
-	if (ncaps >= CAP_MAX) {
-		cnt_drop("capture_table_full", "%s not captured", ifname);
-		return NULL;
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return NULL;
-	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
-	if ((c->p = pcap_create(ifname, err)) == NULL)
-		goto fail;
-	if (pcap_set_snaplen(c->p, CAP_SNAPLEN) != 0 ||
-	    pcap_set_promisc(c->p, 0) != 0 ||
-	    pcap_set_immediate_mode(c->p, 1) != 0 ||
-	    pcap_set_buffer_size(c->p, CAP_VIF_BUFFER) != 0)
-		goto fail_p;
-	if (pcap_activate(c->p) < 0)
-		goto fail_p;
-	/* Frames the guest sends come in by its vif. */
-	if (pcap_setdirection(c->p, PCAP_D_IN) != 0)
-		goto fail_p;
-	if (pcap_datalink(c->p) != DLT_EN10MB) {
-		snprintf(err, sizeof(err), "not Ethernet");
-		goto fail;
-	}
-	if (pcap_setnonblock(c->p, 1, err) != 0)
-		goto fail;
-	if ((c->fd = pcap_get_selectable_fd(c->p)) == -1) {
-		snprintf(err, sizeof(err), "no selectable fd");
-		goto fail;
-	}
-	caps[ncaps++] = c;
-	return c;
-fail_p:
-	snprintf(err, sizeof(err), "%s", pcap_geterr(c->p));
-fail:
-	cnt_drop("capture_open_failed", "capture on %s: %s", ifname, err);
-	if (c->p != NULL)
-		pcap_close(c->p);
-	free(c);
-	return NULL;
-}
-
-static void
-cap_free(struct cap *c)
-{
-	if (c->p != NULL)
-		pcap_close(c->p);
-	else
-		close(c->fd);
-	free(c);
-}
-
-static void
-cap_close(struct cap *c)
-{
-	int	i;
-
-	for (i = 0; i < ncaps; i++)
-		if (caps[i] == c) {
-			caps[i] = caps[--ncaps];
-			break;
-		}
-	if (c == ports)
-		ports = NULL;
-	if (c->busy) {
-		c->dead = 1;
-		pcap_breakloop(c->p);
-		return;
-	}
-	cap_free(c);
 }
 
 void
 mig_vif_capture(struct mig *m, struct domain *d, struct vif *v, int on)
 {
-	struct cap	*c;
+	unsigned	idx = 0;
 
-	if (!on) {
-		if (v->cap != NULL) {
-			log_debug("stop capturing on %s", v->ifname);
-			cap_close(v->cap);
-		}
-		v->cap = NULL;
-		return;
-	}
-	if (v->cap != NULL)
-		return;
-	if ((c = cap_open(v->ifname)) == NULL) {
+	CM = m;
+	if (on && (idx = if_nametoindex(v->ifname)) == 0) {
+		/* not there yet: mig_retry_captures() tries again */
 		cnt_inc("capture_vif_failed");
 		return;
 	}
-	c->m = m;
-	c->domid = d->domid;
-	c->devid = v->devid;
-	v->cap = c;
-	log_debug("capturing every frame on %s until %s arrives", v->ifname,
-	    d->name);
-}
-
-int
-cap_pollfds(struct pollfd *pfd, struct cap **out, int max)
-{
-	int	i, n = 0;
-
-	for (i = 0; i < ncaps && n < max; i++) {
-		pfd[n].fd = caps[i]->fd;
-		pfd[n].events = POLLIN;
-		pfd[n].revents = 0;
-		out[n++] = caps[i];
-	}
-	return n;
-}
-
-static void
-on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
-{
-	struct cap	*c = (struct cap *)user;
-	struct domain	*d = NULL;
-	struct vif	*v = NULL;
-
-	if (c->dead)
+	if (!on == !v->cap_all && (!on || idx == v->ifindex))
 		return;
-	/* The port the frame came in by is the guest it is charged to. */
-	d = dom_find(&c->m->doms, c->domid);
-	v = d ? dom_vif(d, c->devid, 0) : NULL;
-	if (v == NULL || v->cap != c)
-		return;
-	cap_last_ts_us = (uint64_t)h->ts.tv_sec * 1000000 +
-	    (uint64_t)h->ts.tv_usec;
-	/* announcements come by the port socket, when it is open */
-	mig_frame(c->m, c->ifname, d, v, ports == NULL, bytes, h->caplen);
-}
-
-void
-cap_dispatch(struct mig *m, struct cap *c)
-{
-	int	i, alive = 0, n;
-
-	/* An earlier handler in this loop turn may have closed it. */
-	for (i = 0; i < ncaps; i++)
-		if (caps[i] == c)
-			alive = 1;
-	if (!alive)
-		return;
-	if (c->p == NULL) {
-		ports_read(c);
-		return;
-	}
-	c->busy = 1;
-	n = pcap_dispatch(c->p, 64, on_packet, (u_char *)c);
-	c->busy = 0;
-	if (c->dead) {
-		cap_free(c);
-		return;
-	}
-	if (n == PCAP_ERROR) {
-		log_warnx("capture on %s: %s", c->ifname, pcap_geterr(c->p));
-		cnt_inc("capture_errors");
-	}
+	v->cap_all = on;
+	v->ifindex = idx;
+	if (on)
+		log_debug("capturing every frame on %s (index %u) until %s "
+		    "arrives", v->ifname, idx, d->name);
+	else
+		log_debug("only announcements from %s", v->ifname);
+	cap_refilter();
 }
 
 void
 cap_close_all(void)
 {
-	while (ncaps > 0)
-		cap_close(caps[0]);
-}
-
-int
-cap_count(void)
-{
-	return ncaps;
+	if (port_fd != -1)
+		close(port_fd);
+	port_fd = -1;
+	free(ann_insns);
+	ann_insns = NULL;
+	ann_len = 0;
 }

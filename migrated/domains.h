@@ -74,7 +74,8 @@ struct vif {
 	int		has_mac;
 	int		connected;	/* hotplug-status=connected or hook */
 	int		fe_state;	/* frontend XenbusState, -1 unknown */
-	void		*cap;		/* per-vif capture until arrival */
+	int		cap_all;	/* every frame it sends, until arrival */
+	unsigned	ifindex;	/* while cap_all */
 };
 
 struct domain {

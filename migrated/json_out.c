@@ -60,9 +60,9 @@ json_domain(struct mig *m, const struct domain *d)
 		json_object_object_add(vo, "frontend_state",
 		    json_object_new_int(v->fe_state));
 		json_object_object_add(vo, "capturing",
-		    json_object_new_boolean(v->cap != NULL));
-		json_object_object_add(vo, "capture", jstr(v->cap != NULL ?
-		    "all" : cap_ports_open() ? "announcements" : "none"));
+		    json_object_new_boolean(v->cap_all));
+		json_object_object_add(vo, "capture", jstr(!cap_ports_open() ?
+		    "none" : v->cap_all ? "all" : "announcements"));
 		json_object_array_add(a, vo);
 	}
 	json_object_object_add(o, "vifs", a);

@@ -82,9 +82,8 @@ min_timeout(int a, int b)
 static void
 loop(struct mig *m, const char *confpath)
 {
-	struct pollfd	 pfd[5 + CAP_MAX];
-	struct cap	*cmap[CAP_MAX];
-	int		 n, nc, i, timeout, r, xfd, mfd, qfd, afd;
+	struct pollfd	 pfd[6];
+	int		 n, timeout, r, xfd, mfd, qfd, afd, cfd;
 	short		 xev = 0, mev = 0, qev = 0;
 	uint64_t	 now, next_bridge_try = 0;
 
@@ -123,19 +122,20 @@ loop(struct mig *m, const char *confpath)
 		qfd = xtrc_pollfd(m->xtrq, &qev);
 		pfd[n].fd = qfd;
 		pfd[n++].events = qev;
-		nc = cap_pollfds(pfd + n, cmap, CAP_MAX);
-		for (i = 0; i < n; i++)
-			pfd[i].revents = 0;
-		r = poll(pfd, (nfds_t)(n + nc), timeout);
+		cfd = cap_fd();
+		pfd[n].fd = cfd;
+		pfd[n++].events = POLLIN;
+		for (r = 0; r < n; r++)
+			pfd[r].revents = 0;
+		r = poll(pfd, (nfds_t)n, timeout);
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
 		/* Captures first: they are the latency that matters. */
-		for (i = 0; i < nc; i++)
-			if (pfd[n + i].revents & (POLLIN | POLLERR | POLLHUP))
-				cap_dispatch(m, cmap[i]);
+		if (cfd != -1 && pfd[5].revents & (POLLIN | POLLERR))
+			cap_dispatch(m);
 		if (pfd[0].revents & POLLIN)
 			xsw_dispatch(m);
 		if (xfd != -1 && pfd[2].revents != 0)
@@ -227,7 +227,7 @@ main(int argc, char *argv[])
 		fatal("xtrd socket %s", m.conf.xtrd_socket);
 	m.xtrd_up = 1;
 	/* Everything privileged is open: from here on, guest frames and
-	 * xenstore values are handled as our own user, CAP_NET_RAW only. */
+	 * xenstore values are handled as our own user, no capability. */
 	mig_privdrop(&m);
 	log_info("started: hypervisor %s, %d bridges, %d vms, xtrd %s, API %s",
 	    hv_name(&m.hv), m.conf.nbridge, m.conf.nvm, m.conf.xtrd_socket,

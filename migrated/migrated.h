@@ -2,7 +2,7 @@
  * migrated.h: the daemon's state and the calls between its parts.
  *
  *   xs_watch.c  xenstore -> mig_domain_*(), mig_vif_*(), mig_fe_state()
- *   capture.c   port socket, vif pcaps -> mig_frame()
+ *   capture.c   port socket -> mig_frame()
  *   api.c       our API  -> mig_vif_hook(), mig_departure(), json_out.c
  *   mover.c     decides (domains.c, eid_policy.c) and tells xtrd
  *               (xtr_client.c); records timelines (timeline.c); reads a
@@ -65,10 +65,9 @@ void	mig_vif_update(struct mig *, struct domain *, uint32_t devid,
 void	mig_vif_removed(struct mig *, struct domain *, uint32_t devid);
 void	mig_retry_captures(struct mig *);
 void	mig_fe_state(struct mig *, struct domain *, uint32_t devid, int state);
-/* A frame that came in by a guest's vif; `announcements`: this source
- * handles announcements (the port socket, or a vif capture without it). */
+/* A frame that came in by a guest's vif (capture.c). */
 void	mig_frame(struct mig *, const char *ifname, struct domain *,
-	    struct vif *, int announcements, const uint8_t *, size_t);
+	    struct vif *, const uint8_t *, size_t);
 /* POST /v1/departure */
 int	mig_departure(struct mig *, const char *name,
 	    const struct ipaddr *rlocs, int n);

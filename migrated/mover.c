@@ -550,7 +550,7 @@ arrived(struct mig *m, struct domain *d, const char *how)
 	tl_add(d->tl, mono_us(), "arrived", "%s", how);
 	/* From now on only its announcements, by the port socket. */
 	for (i = 0; i < DOM_MAXVIF; i++)
-		if (d->vifs[i].used && d->vifs[i].cap != NULL)
+		if (d->vifs[i].used && d->vifs[i].cap_all)
 			mig_vif_capture(m, d, &d->vifs[i], 0);
 	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 	if (n == 0) {
@@ -759,7 +759,7 @@ mig_domain_gone(struct mig *m, struct domain *d)
 		break;
 	}
 	for (i = 0; i < DOM_MAXVIF; i++)
-		if (d->vifs[i].used && d->vifs[i].cap != NULL)
+		if (d->vifs[i].used && d->vifs[i].cap_all)
 			mig_vif_capture(m, d, &d->vifs[i], 0);
 	n = d->ndyn;
 	dom_free(&m->doms, d);
@@ -797,7 +797,7 @@ mig_vif_update(struct mig *m, struct domain *d, uint32_t devid,
 		    v->ifname, v->bridge);
 	}
 	/* Until it arrives, watch everything the vif sends. */
-	if (!d->owned && v->connected && v->has_mac && v->cap == NULL)
+	if (!d->owned && v->connected && v->has_mac && !v->cap_all)
 		mig_vif_capture(m, d, v, 1);
 }
 
@@ -816,7 +816,7 @@ mig_retry_captures(struct mig *m)
 			struct vif *v = &d->vifs[k];
 
 			if (v->used && v->connected && v->has_mac &&
-			    v->cap == NULL)
+			    !v->cap_all)
 				mig_vif_capture(m, d, v, 1);
 		}
 	}
@@ -829,7 +829,7 @@ mig_vif_removed(struct mig *m, struct domain *d, uint32_t devid)
 
 	if (v == NULL)
 		return;
-	if (v->cap != NULL)
+	if (v->cap_all)
 		mig_vif_capture(m, d, v, 0);
 	v->used = 0;
 }
@@ -1028,23 +1028,16 @@ mig_dyn_confirmed(struct mig *m, uint32_t domid, const char *uuid,
 
 void
 mig_frame(struct mig *m, const char *ifname, struct domain *d, struct vif *v,
-    int announcements, const uint8_t *frame, size_t len)
+    const uint8_t *frame, size_t len)
 {
 	struct announce	 an;
 	const char	*why;
 	char		 mac[MAC_STRLEN], name[64];
-	unsigned	 et = len >= 14 ? (unsigned)frame[12] << 8 | frame[13] : 0;
 
 	M = m;
 	/* Charged to the guest of the vif it came in by (capture.h): the
 	 * MAC it claims names no one. */
 	if (d == NULL || v == NULL)
-		return;
-	/* Seen by the vif capture too, taken (and counted) from the port
-	 * socket: ARP, RARP, VLAN, IPv6 as the announcement filter takes */
-	if (!announcements && (et == 0x0806 || et == 0x8035 ||
-	    et == 0x8100 || et == 0x86dd) && (announce_parse(frame, len, &an,
-	    &why) == -1 || an.kind != ANN_FRAME))
 		return;
 	cnt_inc("frames");
 	if (announce_parse(frame, len, &an, &why) == -1) {
@@ -1056,8 +1049,6 @@ mig_frame(struct mig *m, const char *ifname, struct domain *d, struct vif *v,
 		announcement(m, ifname, d, v, &an);
 		return;
 	}
-	if (announcements)
-		return;		/* the port socket takes announcements only */
 	/* Any other frame, seen on the vif itself before arrival. */
 	if (memcmp(an.eth_src, v->mac, 6) != 0) {
 		cnt_drop("vif_foreign_src_mac", "frame on %s (domain %s) from "

@@ -1,13 +1,13 @@
 /*
- * privdrop.c: after the privileged things are open (xenstore, the API
- * socket, libxl), migrated runs as its own user (migrated.conf `user`,
- * default "migrated") with one capability left, CAP_NET_RAW (a vif that
- * appears later gets its own capture, and every guest frame is parsed
- * here, after the drop), an empty bounding set otherwise, no ambient
- * capabilities and no_new_privs.
+ * privdrop.c: after the privileged things are open (the port socket,
+ * xenstore, the API socket, libxl), migrated runs as its own user
+ * (migrated.conf `user`, default "migrated") with no capability at all
+ * (the port socket sees every vif, present and future: capture.h), an
+ * empty bounding set, no ambient capabilities and no_new_privs.  Every
+ * guest frame and xenstore value is handled after the drop.
  *
  * Where the user cannot be used, migrated says why in one line and stays
- * uid 0, still with only CAP_NET_RAW and no_new_privs:
+ * uid 0, still without capabilities and with no_new_privs:
  *   - `user = ""` or "root";
  *   - no such user (useradd --system --no-create-home --home-dir
  *     /nonexistent --shell /usr/sbin/nologin migrated);
@@ -34,8 +34,6 @@
 #include "log.h"
 #include "migrated.h"
 
-#define KEEP_CAP	CAP_NET_RAW
-
 /* capset(2) without libcap: effective = permitted = `keep`, nothing else */
 static int
 caps_set(uint64_t keep)
@@ -51,15 +49,13 @@ caps_set(uint64_t keep)
 	return (int)syscall(SYS_capset, &hdr, data);
 }
 
-/* Every capability but KEEP_CAP out of the bounding set (CAP_SETPCAP). */
+/* Every capability out of the bounding set (needs CAP_SETPCAP). */
 static int
 bounding_drop(void)
 {
 	int	c;
 
 	for (c = 0; c <= 63; c++) {
-		if (c == KEEP_CAP)
-			continue;
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1) {
 			if (errno == EINVAL)	/* past CAP_LAST_CAP */
 				break;
@@ -178,7 +174,7 @@ mig_privdrop(struct mig *m)
 		fatal("PR_CAPBSET_DROP");
 	if (pw != NULL && become(pw) == -1)
 		fatal("becoming user %s", pw->pw_name);
-	if (caps_set(1ULL << KEEP_CAP) == -1)
+	if (caps_set(0) == -1)
 		fatal("capset");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
 	    errno != EINVAL)
@@ -189,11 +185,11 @@ mig_privdrop(struct mig *m)
 		/* no way back */
 		if (setuid(0) == 0 || seteuid(0) == 0)
 			fatalx("could become root again after the drop");
-		log_info("running as user %s (uid %u gid %u), capabilities: "
-		    "cap_net_raw, no_new_privs", pw->pw_name,
+		log_info("running as user %s (uid %u gid %u), no capabilities, "
+		    "no_new_privs", pw->pw_name,
 		    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
 	} else
-		log_warnx("staying uid 0 (%s), capabilities: cap_net_raw, "
-		    "no_new_privs", drop_why);
+		log_warnx("staying uid 0 (%s), no capabilities, no_new_privs",
+		    drop_why);
 	return 0;
 }

@@ -25,7 +25,7 @@
 #           vif_table_full.)
 #   priv    (finding 5) dst's migrated, once its captures, xenstore and
 #           sockets are open, runs as user nobody (mig_lib's `user`):
-#           every uid 65534, CapEff and CapBnd CAP_NET_RAW only, CapAmb 0,
+#           every uid 65534, CapPrm, CapEff, CapBnd and CapAmb empty,
 #           NoNewPrivs 1; its dynamic-eids directory is nobody's; a local
 #           user (nobody, setpriv) cannot use its API socket.  (Before:
 #           uid 0 with every capability.)
@@ -158,9 +158,11 @@ st=/proc/$MIG_PIDS_dst/status
 grep -E '^(Uid|Gid|CapEff|CapPrm|CapBnd|CapAmb|NoNewPrivs):' "$st"
 [ "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "$st")" = 65534655346553465534 ] ||
     mig_fail "priv: migrated runs as $(grep ^Uid: "$st")"
-[ "$(awk '/^CapEff:/ { print $2 }' "$st")" = 0000000000002000 ] ||
+[ "$(awk '/^CapEff:/ { print $2 }' "$st")" = 0000000000000000 ] ||
     mig_fail "priv: effective capabilities $(grep ^CapEff: "$st")"
-[ "$(awk '/^CapBnd:/ { print $2 }' "$st")" = 0000000000002000 ] ||
+[ "$(awk '/^CapPrm:/ { print $2 }' "$st")" = 0000000000000000 ] ||
+    mig_fail "priv: permitted capabilities $(grep ^CapPrm: "$st")"
+[ "$(awk '/^CapBnd:/ { print $2 }' "$st")" = 0000000000000000 ] ||
     mig_fail "priv: bounding set $(grep ^CapBnd: "$st")"
 [ "$(awk '/^CapAmb:/ { print $2 }' "$st")" = 0000000000000000 ] ||
     mig_fail "priv: ambient $(grep ^CapAmb: "$st")"
