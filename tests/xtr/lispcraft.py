@@ -14,6 +14,14 @@ Options: eid=10.1.0.5/32 rloc=203.0.113.66 (map-register: A,B,... for
          src_eid=A (Map-Request Source-EID) wait=SECONDS: after sending,
          print each message that comes back to the sending socket as
          one JSON line (decoded as below) until SECONDS pass
+         nonce_step=1 (the nonce one more for each of count) iid=N (the
+         EID in an Instance-ID LCAF, RFC 8060 §4.1) prio=N
+         spoof=SRC (a raw IPv4 socket: the datagram claims source SRC)
+As a sniffer (the on-path attacker's recorder):
+  python3 lispcraft.py sniff IFACE out=FILE [type=N] [src=A] [dst=A]
+      [count=1] [timeout=10]
+writes the LISP payload (UDP 4342) of each matching IPv4 datagram seen on
+IFACE as one hex line; exits 1 if fewer than count were seen in time.
 As a peer that only listens (a crafted ITR/ETR/Map-Server):
   python3 lispcraft.py listen ADDR PORT SECONDS [out=FILE]
 prints (or appends to FILE) one JSON line per LISP control message
@@ -39,10 +47,20 @@ def afi_addr(a):
     return struct.pack("!H", 1 if ip.version == 4 else 2) + ip.packed
 
 
-def record(eid, rlocs, ttl=1440, prio=1, weight=100):
+def iid_addr(iid, a, mask_len=0):
+    """RFC 8060 §4.1: Instance-ID LCAF (AFI 16387, type 2) around a."""
+    inner = struct.pack("!I", iid) + afi_addr(a)
+    return struct.pack("!HBBBBH", 16387, 0, 0, 2, mask_len, len(inner)) + \
+        inner
+
+
+def record(eid, rlocs, ttl=1440, prio=1, weight=100, iid=None):
     net = ipaddress.ip_network(eid, strict=False)
     r = struct.pack("!IBBHH", ttl, len(rlocs), net.prefixlen, 0x1000, 0)
-    r += afi_addr(str(net.network_address))
+    if iid is None:
+        r += afi_addr(str(net.network_address))
+    else:
+        r += iid_addr(iid, str(net.network_address))
     for loc in rlocs:
         r += struct.pack("!BBBBH", prio, weight, 255, 0, 0x0005)
         r += afi_addr(loc)
@@ -94,7 +112,8 @@ def hkdf_sha256(salt, ikm, info=b"", length=32):
 
 def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
                  xtr_id=None, want_notify=True, bad_auth=False, mtype=3,
-                 lisp_sec=False, proxy=False, use_ttl=False):
+                 lisp_sec=False, proxy=False, use_ttl=False, prio=1,
+                 iid=None):
     algid, dig, alen = {"sha256": (2, hashlib.sha256, 32),
                         "sha1": (1, hashlib.sha1, 20),
                         "hkdf": (3, hashlib.sha256, 16),
@@ -112,7 +131,7 @@ def map_register(nonce, eid, rlocs, key, alg="sha256", key_id=0, ttl=1440,
     if lisp_sec and mtype == 3:  # RFC 9303 §6.3: the S bit
         w |= 1 << (31 - 5)
     head = struct.pack("!IQBBH", w, nonce, key_id, algid, alen)
-    body = record(eid, rlocs, ttl)
+    body = record(eid, rlocs, ttl, prio=prio, iid=iid)
     if xtr_id is not None:
         body += xtr_id + struct.pack("!Q", 0)
     msg = head + bytes(alen) + body
@@ -279,6 +298,51 @@ def ecm(inner_src, inner_dst, payload, sport=4342):
                                                  sport, 4342, payload)
 
 
+def send_spoofed(src, dest, data, sport=4342):
+    """An IPv4 datagram to dest:4342 that claims to come from src."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    s.sendto(ipv4_udp(src, dest, sport, 4342, data), (dest, 0))
+    s.close()
+
+
+def sniff(argv):
+    """Record LISP control payloads seen on an interface (AF_PACKET)."""
+    iface = argv[2]
+    o = dict(a.split("=", 1) for a in argv[3:])
+    want, got = int(o.get("count", "1")), 0
+    end = time.monotonic() + float(o.get("timeout", "10"))
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                      socket.htons(0x0800))
+    s.bind((iface, 0))
+    with open(o["out"], "w") as out:
+        while got < want and time.monotonic() < end:
+            r, _, _ = select.select([s], [], [],
+                                    max(0, end - time.monotonic()))
+            if not r:
+                break
+            p, addr = s.recvfrom(65535)
+            if addr[2] == socket.PACKET_OUTGOING and o.get("dir") != "out":
+                continue
+            if len(p) < 28 or p[9] != 17:
+                continue
+            ihl = (p[0] & 15) * 4
+            dport = struct.unpack("!H", p[ihl + 2:ihl + 4])[0]
+            if dport != 4342:
+                continue
+            src = str(ipaddress.ip_address(p[12:16]))
+            dst = str(ipaddress.ip_address(p[16:20]))
+            pay = p[ihl + 8:]
+            if "src" in o and src != o["src"] or \
+                    "dst" in o and dst != o["dst"] or \
+                    "type" in o and (not pay or
+                                     pay[0] >> 4 != int(o["type"])):
+                continue
+            out.write(pay.hex() + "\n")
+            out.flush()
+            got += 1
+    sys.exit(0 if got >= want else 1)
+
+
 def send(dest, data, sport=0, wait=0.0):
     fam = socket.AF_INET6 if ":" in dest else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
@@ -296,6 +360,8 @@ def send(dest, data, sport=0, wait=0.0):
 
 
 def main(argv):
+    if argv[1] == "sniff":
+        sniff(argv)
     if argv[1] == "listen":
         o = dict(a.split("=", 1) for a in argv[5:])
         listen(argv[2], int(argv[3]), float(argv[4]), o.get("out"))
@@ -310,7 +376,7 @@ def main(argv):
         e = eid
         if o.get("vary") == "1":
             net = ipaddress.ip_network(eid, strict=False)
-            e = str(net.network_address + i) + "/32"
+            e = "%s/%d" % (net.network_address + i, net.max_prefixlen)
         if kind == "map-reply":
             d = map_reply(nonce, e, [rloc], int(o.get("ttl", "1440")))
         elif kind == "smr":
@@ -328,7 +394,9 @@ def main(argv):
                 map_request(nonce, e, [o.get("itr", rloc)],
                             probe=o.get("probe") == "1"))
         elif kind in ("map-register", "map-notify"):
-            d = map_register(nonce, e, rloc.split(","), o.get("key", "x"),
+            d = map_register(nonce + (i if o.get("nonce_step") == "1"
+                                      else 0),
+                             e, rloc.split(","), o.get("key", "x"),
                              o.get("alg", "sha256"),
                              int(o.get("key_id", "0")),
                              int(o.get("ttl", "1440")),
@@ -337,7 +405,9 @@ def main(argv):
                              bad_auth=o.get("bad_auth") == "1",
                              mtype=3 if kind == "map-register" else 4,
                              proxy=o.get("proxy") == "1",
-                             use_ttl=o.get("T") == "1")
+                             use_ttl=o.get("T") == "1",
+                             prio=int(o.get("prio", "1")),
+                             iid=int(o["iid"]) if "iid" in o else None)
         elif kind == "junk":
             n = int.from_bytes(os.urandom(1), "big") + 1
             d = os.urandom(n)
@@ -349,7 +419,11 @@ def main(argv):
             sys.exit("unknown kind " + kind)
         if "cut" in o:
             d = d[:int(o["cut"])]
-        send(dest, d, int(o.get("sport", "0")), float(o.get("wait", "0")))
+        if "spoof" in o:
+            send_spoofed(o["spoof"], dest, d, int(o.get("sport", "4342")))
+        else:
+            send(dest, d, int(o.get("sport", "0")),
+                 float(o.get("wait", "0")))
 
 
 if __name__ == "__main__":
