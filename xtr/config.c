@@ -48,6 +48,8 @@ xc_defaults(struct xtr_conf *c)
 	 * open-source xTR) keep working, while a reply that carries LISP-SEC
 	 * is checked; with no lisp_sec_key nothing changes on the wire */
 	c->lisp_sec = LISPSEC_OPTIONAL;
+	c->ms_max_registrations = XC_DEF_MS_MAX_REGS;
+	c->move_consent = true;
 	dp_conf_defaults(&c->dp);
 }
 
@@ -360,6 +362,7 @@ site_part(struct item_ctx *ic, struct xc_site *s, char *part)
 {
 	const char	*x;
 	bool		 handled;
+	unsigned long	 u;
 	int		 b;
 
 	if ((x = kv(part, "name")) != NULL) {
@@ -382,6 +385,16 @@ site_part(struct item_ctx *ic, struct xc_site *s, char *part)
 		if (cfg_bool(x, &b) == -1)
 			return ic_err(ic, part, "bad boolean");
 		s->more_specifics = b;
+	} else if ((x = kv(part, "max_registrations")) != NULL) {
+		if (cfg_uint(x, 1, 10000000, &u) == -1)
+			return ic_err(ic, part, "max_registrations must be in "
+			    "[1, 10000000], not");
+		s->max_registrations = (uint32_t)u;
+	} else if ((x = kv(part, "max_more_specifics")) != NULL) {
+		if (cfg_uint(x, 0, 10000000, &u) == -1)
+			return ic_err(ic, part, "max_more_specifics must be in "
+			    "[0, 10000000], not");
+		s->max_more_specifics = (uint32_t)u;
 	} else {
 		if (parse_key_part(&s->key, part, &handled) == -1)
 			return ic_err(ic, part, "bad site option");
@@ -401,6 +414,8 @@ k_sites(struct item_ctx *ic, const char *v)
 
 	memset(&s, 0, sizeof(s));
 	s.key.alg = LISP_AUTH_HMAC_SHA256;
+	s.max_registrations = XC_DEF_SITE_MAX_REGS;
+	s.max_more_specifics = XC_DEF_SITE_MAX_MORE_SPECIFICS;
 	if (strlen(v) >= sizeof(buf))
 		return ic_err(ic, v, "site spec too long");
 	strcpy(buf, v);
@@ -434,6 +449,31 @@ k_control_socket(struct item_ctx *ic, const char *v)
 	return 0;
 }
 
+/* Where the nonce floor and the Map-Server's journal are kept. */
+static int
+k_state_dir(struct item_ctx *ic, const char *v)
+{
+	/* the longest name inside: "/ms.journal.new" */
+	if (v[0] != '/' || strlen(v) + 16 >= sizeof(ic->c->state_dir))
+		return ic_err(ic, v, "state_dir must be an absolute path "
+		    "shorter than 92 bytes, not");
+	strcpy(ic->c->state_dir, v);
+	return 0;
+}
+
+/* MS: an EID another xTR holds moves only with its consent (its release,
+ * its withdrawal) or once it stopped refreshing. */
+static int
+k_move_consent(struct item_ctx *ic, const char *v)
+{
+	int	b;
+
+	if (cfg_bool(v, &b) == -1)
+		return ic_err(ic, v, "move_consent must be yes or no, not");
+	ic->c->move_consent = b;
+	return 0;
+}
+
 #define UINT_KEY(fn, field, lo, hi)					\
 static int								\
 fn(struct item_ctx *ic, const char *v)					\
@@ -457,6 +497,7 @@ UINT_KEY(k_negative_ttl, negative_ttl, 0, 1440)
 UINT_KEY(k_map_cache_ttl_max, map_cache_ttl_max, 1, 525600)
 UINT_KEY(k_map_reply_min_plen4, map_reply_min_plen4, 0, 32)
 UINT_KEY(k_map_reply_min_plen6, map_reply_min_plen6, 0, 128)
+UINT_KEY(k_ms_max_registrations, ms_max_registrations, 1, 10000000)
 
 static int
 k_xtr_id(struct item_ctx *ic, const char *v)
@@ -622,6 +663,9 @@ static const struct key_def keys[] = {
 	{ "proxy_itrs",		true,	k_proxy_itrs },
 	{ "sites",		true,	k_sites },
 	{ "control_socket",	false,	k_control_socket },
+	{ "state_dir",		false,	k_state_dir },
+	{ "ms_max_registrations", false, k_ms_max_registrations },
+	{ "move_consent",	false,	k_move_consent },
 	{ "register_interval",	false,	k_register_interval },
 	{ "registration_timeout", false, k_registration_timeout },
 	{ "register_retry",	false,	k_register_retry },
@@ -989,11 +1033,25 @@ xc_print(FILE *f, const struct xtr_conf *c)
 		for (j = 0; j < s->neid; j++)
 			fprintf(f, ",eid=%s", ipprefix_fmt(&s->eid[j], buf,
 			    sizeof(buf)));
-		fprintf(f, ",more_specifics=%s'", s->more_specifics ? "yes" :
+		fprintf(f, ",more_specifics=%s", s->more_specifics ? "yes" :
 		    "no");
+		if (s->max_registrations != XC_DEF_SITE_MAX_REGS)
+			fprintf(f, ",max_registrations=%u",
+			    s->max_registrations);
+		if (s->max_more_specifics != XC_DEF_SITE_MAX_MORE_SPECIFICS)
+			fprintf(f, ",max_more_specifics=%u",
+			    s->max_more_specifics);
+		fprintf(f, "'");
 	}
 	fprintf(f, " ]\n");
 	fprintf(f, "control_socket = \"%s\"\n", c->control_socket);
+	if (c->state_dir[0] != '\0')
+		fprintf(f, "state_dir = \"%s\"\n", c->state_dir);
+	if (c->ms_max_registrations != XC_DEF_MS_MAX_REGS)
+		fprintf(f, "ms_max_registrations = %u\n",
+		    c->ms_max_registrations);
+	if (!c->move_consent)
+		fprintf(f, "move_consent = no\n");
 	fprintf(f, "register_interval = %u\n", c->register_interval);
 	if (c->registration_timeout != 180)
 		fprintf(f, "registration_timeout = %u\n",

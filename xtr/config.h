@@ -83,7 +83,16 @@ struct xc_site {
 	int		neid;
 	struct ipprefix	eid[XC_MAX_SITE_EID];
 	bool		more_specifics;
+	uint32_t	max_registrations;	/* of this site, all xTRs */
+	uint32_t	max_more_specifics;	/* inside each eid[] */
 };
+
+/* Map-Server caps (issue 15 finding 7): the defaults leave room for a
+ * site of 4096 VMs on each of several xTRs and bound the memory of a
+ * flood from one key holder (20,000 /128s took 20 MB). */
+#define XC_DEF_MS_MAX_REGS		65536
+#define XC_DEF_SITE_MAX_REGS		16384
+#define XC_DEF_SITE_MAX_MORE_SPECIFICS	8192
 
 struct xtr_conf {
 	int			roles;
@@ -100,6 +109,9 @@ struct xtr_conf {
 	int			nsite;
 	struct xc_site		site[XC_MAX_SITE];
 	char			control_socket[XC_PATH_MAX];
+	char			state_dir[XC_PATH_MAX];	/* "": none */
+	uint32_t		ms_max_registrations;	/* all sites */
+	bool			move_consent;	/* MS: a move needs the holder */
 	uint32_t		register_interval;	/* s (RFC 9301: 60) */
 	uint32_t		registration_timeout;	/* s, MS (§8.2: 180) */
 	uint32_t		register_retry;		/* ms, first retransmit */

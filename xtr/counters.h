@@ -85,6 +85,18 @@
 	X(drop_no_itr_rloc)					\
 	X(drop_ecm_inner)					\
 	X(drop_table_full)					\
+	/* issue 15: Map-Server and registration guards */	\
+	X(drop_register_replay)					\
+	X(drop_stale_notify)					\
+	X(drop_move_unauthorized)				\
+	X(drop_reg_cap_global)					\
+	X(drop_reg_cap_site)					\
+	X(drop_reg_cap_more_specifics)				\
+	X(drop_covers_other_site)				\
+	X(ms_move_released)					\
+	X(ms_move_consented)					\
+	X(ms_journal_restored)					\
+	X(ms_journal_error)					\
 	X(api_requests)						\
 	X(api_bad_request)					\
 	X(api_not_found)

@@ -19,7 +19,8 @@ SBIN_PROGS += xtrd
 xtrd_SRCS := xtr/xtrd.c xtr/cp/etr_register.c xtr/cp/etr_reply.c \
 	xtr/cp/itr_resolve.c xtr/cp/smr.c xtr/ms/ms_register.c xtr/ms/mr_resolve.c \
 	xtr/ms/pubsub.c xtr/api/api.c xtr/api/api_json.c xtr/api/api_lig.c \
-	xtr/cp/lispsec_cp.c xtr/ms/lispsec_ms.c xtr/cp/rloc_probe.c
+	xtr/cp/lispsec_cp.c xtr/ms/lispsec_ms.c xtr/cp/rloc_probe.c \
+	xtr/nonce_seq.c xtr/ms/ms_journal.c xtr/ms/ms_journal_parse.c
 xtrd_LIBS := xtrcore lisp ctlapi common
 xtrd_PKGS := libcrypto libmicrohttpd json-c
 
@@ -74,7 +75,8 @@ fuzz_xtr_config_SRCS := tests/fuzz/fuzz_xtr_config.c $(XTR_CONF_SRCS)
 # Map-Server registration rate vs HMAC alone (xtrd engineer's lines)
 NOINST_PROGS += ms_register_bench
 ms_register_bench_SRCS := bench/ms_register_bench.c xtr/ms/ms_register.c \
-	xtr/ms/pubsub.c
+	xtr/ms/pubsub.c xtr/nonce_seq.c \
+	xtr/ms/ms_journal.c xtr/ms/ms_journal_parse.c
 ms_register_bench_LIBS := xtrcore lisp common
 ms_register_bench_PKGS := libcrypto
 
@@ -97,3 +99,8 @@ UNIT_TESTS += test_xtr_itr_scope
 test_xtr_itr_scope_SRCS := tests/unit/test_xtr_itr_scope.c xtr/cp/itr_scope.c \
 	common/addr.c
 test_xtr_itr_scope_PKGS := cmocka
+
+# Map-Server journal lines (issue 15 finding 8; msguard's lines)
+FUZZ_TARGETS += fuzz_ms_journal
+fuzz_ms_journal_SRCS := tests/fuzz/fuzz_ms_journal.c xtr/ms/ms_journal_parse.c \
+	common/addr.c

@@ -20,6 +20,8 @@
 #include "mono.h"
 #include "sigflags.h"
 #include "udpbatch.h"
+#include "xtr/ms/ms_journal.h"
+#include "xtr/nonce_seq.h"
 #include "xtrd.h"
 
 struct xtrd	*xtrd_self;
@@ -517,7 +519,8 @@ main(int argc, char **argv)
 	}
 	if ((x->api = api_start(x, x->conf->control_socket)) == NULL)
 		fatalx("cannot start the API on %s", x->conf->control_socket);
-	if (itr_init(x) == -1 || ms_init(x) == -1 || etr_init(x) == -1)
+	if (nonce_seq_init(x->conf->state_dir) == -1 || itr_init(x) == -1 || ms_init(x) == -1 ||
+	    msj_open(x) == -1 || etr_init(x) == -1)
 		fatal("init");
 	if (dp_init(x) == -1)
 		fatalx("cannot start the data plane");
@@ -533,6 +536,7 @@ main(int argc, char **argv)
 	dp_fini(x);
 	etr_free(x);
 	itr_free(x);
+	msj_close(x);
 	ms_free(x);
 	timer_heap_free(&x->timers);
 	xtr_flush(x);		/* before the sockets close */

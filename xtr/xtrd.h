@@ -20,6 +20,7 @@
 #include "lisp.h"
 #include "lpm.h"
 #include "map_cache.h"
+#include "nonce_seq.h"
 #include "ratelim.h"
 #include "timeline.h"
 #include "timer.h"
@@ -39,7 +40,9 @@ struct reg_tx {
 	struct db_map	*dm;
 	int		 ms;		/* index in conf->ms */
 	enum reg_state	 state;
-	uint64_t	 nonce;
+	uint64_t	 nonce;		/* of the last Map-Register sent */
+	uint64_t	 nonce_first;	/* of the first of this round: a
+					 * Map-Notify answers one in between */
 	unsigned	 tries;
 	uint32_t	 backoff_ms;
 	uint64_t	 last_sent_ms;
@@ -96,7 +99,11 @@ struct ms_reg {
 	bool		 proxy_reply;
 	bool		 merge;
 	bool		 security;	/* S: the ETR does LISP-SEC (RFC 9303) */
-	struct ipaddr	 from;		/* where the Map-Register came from */
+	bool		 released;	/* the holder consents to a move */
+	int16_t		 cover;		/* site eid[] it is a more-specific
+					 * of, or -1 (the caps' count) */
+	struct ipaddr	 from;		/* where the Map-Register came from:
+					 * shown, never a forwarding target */
 	struct timer	 expire;
 	struct lisp_record rec;
 	uint64_t	 first_ms;
@@ -112,10 +119,13 @@ struct ms_sub {
 	uint64_t	 since_ms;
 };
 
+struct ms_pending;
+
 struct ms_eid {
 	struct ipprefix	 eid;
 	struct ms_reg	*regs;
 	struct ms_sub	*subs;
+	struct ms_pending *pending;	/* a move waiting for consent */
 };
 
 struct xtrd {
@@ -313,6 +323,11 @@ int	ms_site_for_eid(const struct xtr_conf *, const struct ipprefix *,
 /* 0 if site may register eid (exact, or more-specific when allowed). */
 int	ms_site_allows(const struct xc_site *, const struct ipprefix *);
 bool	ms_in_site_space(const struct xtr_conf *, const struct ipprefix *);
+/* Another site than site has a configured prefix strictly inside p. */
+bool	ms_covers_other_site(const struct xtr_conf *, int site,
+	    const struct ipprefix *);
+/* The index of site's configured prefix p is strictly inside, or -1. */
+int	ms_site_cover(const struct xc_site *, const struct ipprefix *);
 
 /* ms_register.c (RFC 9301 §8.2, draft-ietf-lisp-eid-mobility) */
 int	ms_init(struct xtrd *);
@@ -335,6 +350,9 @@ void	ms_notify_reliable(struct xtrd *, int site, const struct lisp_record *,
 	    const struct ipaddr *to, uint16_t port, const uint8_t *xtr_id,
 	    const char *what);
 void	ms_free(struct xtrd *);
+/* Where a Map-Request for r's EID goes: an RLOC r registered (family af
+ * first), never the source address of its Map-Register. */
+const struct ipaddr *ms_reg_etr(const struct ms_reg *, int af);
 
 /* Replace/merge rules, pure (unit-tested).  Applies registration nr (ttl
  * 0 withdraws) to e; registrations it displaces are unlinked onto *gone.

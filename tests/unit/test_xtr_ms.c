@@ -124,10 +124,42 @@ free_list(struct ms_reg *r)
 	}
 }
 
+/* issue 15 finding 7: a nested site's prefix, and the covering prefix a
+ * more-specific is counted under */
+static void
+test_site_nested(void **state)
+{
+	static struct xtr_conf	c;
+	struct ipprefix		p;
+
+	(void)state;
+	site_conf(&c);
+	c.nsite = 3;
+	strcpy(c.site[2].name, "n");
+	c.site[2].neid = 1;
+	c.site[2].eid[0] = P("10.1.5.0/24");	/* inside a's 10.1.0.0/16 */
+	p = P("10.1.4.0/22");			/* a's, covers n's /24 */
+	assert_true(ms_covers_other_site(&c, 0, &p));
+	p = P("10.1.5.0/24");			/* n's own prefix */
+	assert_false(ms_covers_other_site(&c, 2, &p));
+	assert_int_equal(ms_site_for_eid(&c, &p, NULL), 2);
+	p = P("10.1.6.0/24");			/* a's, beside n's */
+	assert_false(ms_covers_other_site(&c, 0, &p));
+	p = P("10.1.0.0/16");			/* a's configured prefix */
+	assert_true(ms_covers_other_site(&c, 0, &p));
+	assert_int_equal(ms_site_cover(&c.site[0], &p), -1);
+	p = P("10.1.7.9/32");
+	assert_int_equal(ms_site_cover(&c.site[0], &p), 0);
+	p = P("2001:db8:a::5/128");
+	assert_int_equal(ms_site_cover(&c.site[0], &p), 1);
+	p = P("10.2.0.1/32");
+	assert_int_equal(ms_site_cover(&c.site[0], &p), -1);
+}
+
 static void
 test_replace(void **state)
 {
-	struct ms_eid	 e = { P("10.1.0.5/32"), NULL, NULL };
+	struct ms_eid	 e = { P("10.1.0.5/32"), NULL, NULL, NULL };
 	struct ms_reg	 a = reg(1, "10.1.0.5/32", "192.0.2.1", 60, false);
 	struct ms_reg	 b = reg(2, "10.1.0.5/32", "192.0.2.2", 60, false);
 	struct ms_reg	*gone = NULL, *st = NULL;
@@ -164,7 +196,7 @@ test_replace(void **state)
 static void
 test_merge(void **state)
 {
-	struct ms_eid	 e = { P("10.1.0.0/24"), NULL, NULL };
+	struct ms_eid	 e = { P("10.1.0.0/24"), NULL, NULL, NULL };
 	struct ms_reg	 a = reg(1, "10.1.0.0/24", "192.0.2.1", 60, true);
 	struct ms_reg	 b = reg(2, "10.1.0.0/24", "192.0.2.2", 60, true);
 	struct ms_reg	 c = reg(3, "10.1.0.0/24", "192.0.2.3", 60, false);
@@ -194,7 +226,7 @@ test_merge(void **state)
 static void
 test_merge_needs_both(void **state)
 {
-	struct ms_eid	 e = { P("10.1.0.0/24"), NULL, NULL };
+	struct ms_eid	 e = { P("10.1.0.0/24"), NULL, NULL, NULL };
 	struct ms_reg	 a = reg(1, "10.1.0.0/24", "192.0.2.1", 60, false);
 	struct ms_reg	 b = reg(2, "10.1.0.0/24", "192.0.2.2", 60, true);
 	struct ms_reg	*gone = NULL, *st = NULL;
@@ -236,7 +268,7 @@ test_same_rlocs(void **state)
 static void
 test_refresh_of(void **state)
 {
-	struct ms_eid			 e = { P("10.1.0.5/32"), NULL, NULL };
+	struct ms_eid			 e = { P("10.1.0.5/32"), NULL, NULL, NULL };
 	struct ms_reg			 a = reg(1, "10.1.0.5/32", "192.0.2.1", 60,
 					    false);
 	struct ms_reg			 b = reg(2, "10.1.0.5/32", "192.0.2.2", 60,
@@ -289,6 +321,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_site_policy),
 		cmocka_unit_test(test_site_longest),
+		cmocka_unit_test(test_site_nested),
 		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_needs_both),

@@ -137,8 +137,13 @@ reg_send(struct reg_tx *rt)
 	ssize_t				 n;
 
 	memset(&reg, 0, sizeof(reg));
+	/* RFC 9301 §5.6: "This 8-octet 'Nonce' field is incremented each
+	 * time a Map-Register message is sent": retransmissions too, or the
+	 * Map-Server drops them as replays; the Map-Notify may answer any
+	 * of this round's (nonce_first .. nonce) */
+	rt->nonce = nonce_seq_next();
 	if (rt->tries == 0)
-		rt->nonce = lisp_nonce();
+		rt->nonce_first = rt->nonce;
 	reg.type = LISP_MAP_REGISTER;
 	reg.proxy_reply = ms->proxy_reply;	/* RFC 9301 §5.6: P */
 	reg.merge_req = ms->merge;		/* RFC 9301 §5.6: a */
@@ -191,6 +196,49 @@ db_changed_smr(struct xtrd *x, struct db_map *dm)
 	tl_add("smr-database-change", &dm->m.eid, NULL, "%s",
 	    dm->withdrawn ? "removed" : "added or changed");
 	(void)smr_send(x, &dm->m.eid, NULL, 0, NULL);
+}
+
+/*
+ * The hand-over's consent (move_consent on the Map-Server): our
+ * registration once more, every locator at priority 255, which RFC 9301
+ * §5.4 defines as "MUST NOT be used for unicast forwarding": we no longer
+ * forward for the EID.  Our Map-Server reads it as our release (another
+ * xTR may now register the EID) and keeps answering with what we
+ * registered until the new site has; one sent, no Map-Notify asked (the
+ * refresh timer's TTL-0 withdrawal follows if nobody takes the EID).
+ */
+static void
+reg_send_release(struct reg_tx *rt)
+{
+	static struct lisp_map_register	reg;
+	static uint8_t			buf[LISP_MAX_MSG];
+	struct xtrd			*x = rt->x;
+	const struct xc_map_server	*ms = &x->conf->ms[rt->ms];
+	uint64_t			 nonce = nonce_seq_next();
+	ssize_t				 n;
+	int				 i;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.type = LISP_MAP_REGISTER;
+	reg.merge_req = ms->merge;
+	reg.xtr_id_present = true;
+	memcpy(reg.xtr_id, x->xtr_id, sizeof(reg.xtr_id));
+	reg.site_id = x->conf->site_id;
+	reg.nonce = nonce;
+	reg.key_id = ms->key.key_id;
+	reg.alg_id = ms->key.alg;
+	reg.nrec = 1;
+	etr_fill_record(x, &rt->dm->m, rt->dm->m.ttl, &reg.rec[0]);
+	for (i = 0; i < reg.rec[0].nloc; i++)
+		reg.rec[0].loc[i].priority = 255;
+	n = lisp_encode_map_register_key(&reg, ms_key(x, rt->ms), buf,
+	    sizeof(buf));
+	if (n < 0 || xtr_send_reg(x, &ms->addr, LISP_CONTROL_PORT, buf,
+	    (size_t)n) == -1)
+		return;
+	cnt_inc(C_tx_map_register);
+	tl_add("release-sent", &rt->dm->m.eid, &ms->addr, "nonce %016llx",
+	    (unsigned long long)nonce);
 }
 
 static void
@@ -385,9 +433,10 @@ etr_db_handoff(struct xtrd *x, const struct ipprefix *p, uint32_t wait_ms)
 	for (i = 0; i < x->conf->nms; i++) {
 		struct reg_tx	*rt = &dm->tx[i];
 
-		if (rt->state == REG_OK)	/* reg_timer(): TTL 0 then */
+		if (rt->state == REG_OK) {	/* reg_timer(): TTL 0 then */
+			reg_send_release(rt);
 			timer_set(&x->timers, &rt->t, now + wait_ms);
-		else
+		} else
 			reg_start(rt);	/* not registered there: withdraw */
 	}
 	return 0;
@@ -620,6 +669,58 @@ moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
 	send_notify_ack(x, msi, n, src, sport);
 }
 
+/* Would n move one of our EIDs away (a mobility Map-Notify)? */
+static bool
+notify_moves(struct xtrd *x, const struct lisp_map_register *n)
+{
+	struct ipprefix	p;
+	int		i;
+
+	for (i = 0; i < n->nrec; i++) {
+		p.addr = n->rec[i].eid.ip;
+		p.plen = n->rec[i].eid_plen;
+		if (is_ours(x, &p) && !carries_our_rlocs(x, &n->rec[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A Map-Notify the Map-Server starts (it answers no Map-Register of ours)
+ * is believed only when its nonce is greater than the last such one from
+ * that Map-Server (ours numbers them with nonce_seq_next(), as RFC 9301
+ * §5.6 numbers Map-Registers): a recorded one replayed later moves
+ * nothing.  The same nonce again within NOTIFY_DUP_MS is the Map-Server's
+ * retransmission (our Ack was lost): acknowledged again, not acted on.
+ */
+#define NOTIFY_DUP_MS	4000
+static uint64_t	notify_last[XC_MAX_MS];
+static uint64_t	notify_last_ms[XC_MAX_MS];
+
+static bool
+notify_fresh(struct xtrd *x, int msi, struct lisp_map_register *n,
+    const struct ipaddr *src, uint16_t sport)
+{
+	char	a[IPADDR_STRLEN];
+
+	if (n->nonce > notify_last[msi]) {
+		notify_last[msi] = n->nonce;
+		notify_last_ms[msi] = mono_ms();
+		return true;
+	}
+	if (n->nonce == notify_last[msi] &&
+	    mono_ms() - notify_last_ms[msi] < NOTIFY_DUP_MS) {
+		cnt_inc(C_dup_map_notify);
+		send_notify_ack(x, msi, n, src, sport);
+		return false;
+	}
+	cnt_drop(C_drop_stale_notify, "Map-Notify from %s: nonce %016llx not "
+	    "greater than the last one, %016llx (a replay?)",
+	    ipaddr_fmt(src, a, sizeof(a)), (unsigned long long)n->nonce,
+	    (unsigned long long)notify_last[msi]);
+	return false;
+}
+
 void
 etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src, uint16_t sport)
@@ -654,7 +755,8 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 		struct reg_tx	*rt = &dm->tx[msi];
 
 		next = dm->next;
-		if (rt->state != REG_SENT || rt->nonce != n.nonce)
+		if (rt->state != REG_SENT || n.nonce < rt->nonce_first ||
+		    n.nonce > rt->nonce)
 			continue;
 		cnt_inc(C_register_acked);
 		acked[nacked++ % RECENT_ACKED] = n.nonce;
@@ -678,7 +780,8 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 	/* a second Map-Notify for a register already acknowledged (the MS
 	 * answered a retransmission too): not news */
 	for (dm = x->db; dm != NULL; dm = dm->next)
-		if (dm->tx[msi].nonce == n.nonce && n.nonce != 0) {
+		if (n.nonce >= dm->tx[msi].nonce_first &&
+		    n.nonce <= dm->tx[msi].nonce && n.nonce != 0) {
 			cnt_inc(C_dup_map_notify);
 			return;
 		}
@@ -687,5 +790,7 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 			cnt_inc(C_dup_map_notify);
 			return;
 		}
+	if (notify_moves(x, &n) && !notify_fresh(x, msi, &n, src, sport))
+		return;
 	moved_notify(x, msi, &n, src, sport);
 }

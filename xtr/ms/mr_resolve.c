@@ -61,6 +61,17 @@ negative_prefix(struct xtrd *x, const struct ipaddr *a, bool in_site,
 	ipprefix_host(a, out);
 }
 
+static bool
+is_our_rloc(const struct xtrd *x, const struct ipaddr *a)
+{
+	int	i;
+
+	for (i = 0; i < x->conf->nrloc; i++)
+		if (ipaddr_cmp(&x->conf->rloc[i], a) == 0)
+			return true;
+	return false;
+}
+
 static void
 send_reply(struct xtrd *x, const struct lisp_map_request *req,
     const struct lisp_ecm *ecm, const struct ipaddr *src,
@@ -114,6 +125,7 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 	static uint8_t			 fwd[LISP_MAX_MSG];
 	struct ms_eid			*e;
 	struct ms_reg			*r;
+	const struct ipaddr		*etr;
 	struct ipprefix			 want, matched;
 	char				 a[IPADDR_STRLEN];
 	bool				 any_s = false, any_plain = false;
@@ -199,8 +211,12 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		any_plain |= !r->security;
 	}
 	r = e->regs;
+	/* RFC 9301 §8.3: hand the ECM to the ETR that registered the EID, at
+	 * an RLOC it registered: the source address of its Map-Register is
+	 * whoever sent the packet, which an attacker can be */
+	etr = ms_reg_etr(r, src->af);
 	if ((x->conf->roles & ROLE_XTR) && etr_db_lookup(x, &want.addr) &&
-	    x->conf->nrloc > 0 && ipaddr_cmp(&r->from, &x->conf->rloc[0]) == 0) {
+	    is_our_rloc(x, etr)) {
 		/* RFC 9303 §7.3: Map-Server and ETR in one: signed here */
 		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
 		    any_plain, &sg) == -1)
@@ -225,9 +241,11 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		send_reply(x, req, ecm, src, &rec, "negative-reply-sent", &sg);
 		return;
 	}
-	if (sm.on)			/* Table 1 row 2: an ETR that signs */
+	if (sm.on) {			/* Table 1 row 2: an ETR that signs */
 		while (!r->security)
 			r = r->next;
+		etr = ms_reg_etr(r, src->af);
+	}
 	if (sm.on || ecm->security) {
 		/* RFC 9303 §6.7.1: a new ECM (or, unprotected, the ECM
 		 * without the AD we did not use) */
@@ -240,12 +258,11 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		pkt = fwd;
 		len = (size_t)n;
 	}
-	/* RFC 9301 §8.3: hand the ECM to the ETR that registered the EID */
-	if (xtr_send(x, &r->from, LISP_CONTROL_PORT, pkt, len) == 0) {
+	if (xtr_send(x, etr, LISP_CONTROL_PORT, pkt, len) == 0) {
 		cnt_inc(C_tx_ecm_forward);
 		if (sm.on)
 			cnt_inc(C_lispsec_signed);
-		tl_add("map-request-forwarded", &e->eid, &r->from,
+		tl_add("map-request-forwarded", &e->eid, etr,
 		    "nonce %016llx%s", (unsigned long long)req->nonce,
 		    req->smr_invoked ? " smr-invoked" : "");
 	}

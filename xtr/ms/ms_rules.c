@@ -76,6 +76,7 @@ msr_fill(struct ms_reg *r, const struct lisp_map_register *m,
 	r->from = *from;
 	r->from_port = from_port;
 	r->last_ms = now_ms;
+	r->released = false;	/* registered again: its own once more */
 }
 
 struct ms_reg *
@@ -110,6 +111,7 @@ reg_update(struct ms_reg *dst, const struct ms_reg *src)
 	dst->from_port = src->from_port;
 	dst->last_ms = src->last_ms;
 	dst->life_ms = src->life_ms;
+	dst->released = src->released;
 }
 
 int

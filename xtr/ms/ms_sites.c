@@ -58,3 +58,36 @@ ms_in_site_space(const struct xtr_conf *c, const struct ipprefix *p)
 				return true;
 	return false;
 }
+
+/* Does p strictly cover a prefix another site is configured with?  Such a
+ * registration would take the other site's space (issue 15 finding 7). */
+bool
+ms_covers_other_site(const struct xtr_conf *c, int site,
+    const struct ipprefix *p)
+{
+	int	i, j;
+
+	for (i = 0; i < c->nsite; i++) {
+		if (i == site)
+			continue;
+		for (j = 0; j < c->site[i].neid; j++)
+			if (ipprefix_covers(p, &c->site[i].eid[j]) &&
+			    ipprefix_cmp(p, &c->site[i].eid[j]) != 0)
+				return true;
+	}
+	return false;
+}
+
+/* The configured prefix of s that p is a more-specific of, or -1. */
+int
+ms_site_cover(const struct xc_site *s, const struct ipprefix *p)
+{
+	int	i, best = -1;
+
+	for (i = 0; i < s->neid; i++)
+		if (s->eid[i].plen < p->plen &&
+		    ipprefix_covers(&s->eid[i], p) &&
+		    (best == -1 || s->eid[i].plen > s->eid[best].plen))
+			best = i;
+	return best;
+}

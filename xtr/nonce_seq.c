@@ -1,0 +1,139 @@
+/*
+ * nonce_seq.c: the one increasing nonce sequence of this xtrd, for every
+ * Map-Register it sends (ETR) and every Map-Notify it starts (MS:
+ * mobility, publication).
+ *
+ * RFC 9301 §5.6: "This 8-octet 'Nonce' field is incremented each time a
+ * Map-Register message is sent. [...] An ETR that registers to the Mapping
+ * System SHOULD store the last nonce sent in persistent storage, so when it
+ * restarts, it can continue using an incrementing nonce."
+ *
+ * A nonce is the largest of: the last one plus one; the wall clock in
+ * microseconds shifted left by 8 (256 nonces per microsecond before the
+ * clock has to move; 2^56 us is 2283 years after 1970); and the floor kept
+ * in state_dir/nonce.  The clock alone already survives a restart, even
+ * without state_dir; the floor covers a clock that was stepped back (a
+ * Dom0 booted without NTP yet).  The floor is a reserve: written (and
+ * fsync'd, renamed into place) before a nonce reaches it, one minute of
+ * clock ahead, so the file is written about once a minute, never per
+ * message, and no nonce is used that a restart could hand out again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mono.h"
+#include "xtr/config.h"
+#include "xtr/nonce_seq.h"
+
+#define NONCE_RESERVE	((uint64_t)60 * 1000000 << 8)	/* a minute */
+
+static uint64_t	last;		/* the last nonce handed out */
+static uint64_t	floor_at;	/* the floor on disk: nonces < it are ours */
+static char	path[XC_PATH_MAX + 16];
+static bool	persist;
+
+static uint64_t
+clock_nonce(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000)
+	    << 8;
+}
+
+/* Write the floor durably: temporary file, fsync, rename. */
+static int
+floor_write(uint64_t v)
+{
+	char	tmp[sizeof(path) + 4], buf[64];
+	int	fd, n, rc = -1;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) ==
+	    -1)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "floor %016" PRIx64 "\n", v);
+	if (write(fd, buf, (size_t)n) == n && fsync(fd) == 0)
+		rc = 0;
+	if (close(fd) == -1)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) == -1)
+		rc = -1;
+	return rc;
+}
+
+/* "floor HEX\n"; anything else reads as no floor (and is logged). */
+static uint64_t
+floor_read(void)
+{
+	char		 buf[64], *end;
+	uint64_t	 v;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno != ENOENT)
+			log_warn("%s", path);
+		return 0;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 7 || strncmp(buf, "floor ", 6) != 0) {
+		log_warnx("%s: not a nonce floor, ignored", path);
+		return 0;
+	}
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoull(buf + 6, &end, 16);
+	if (errno != 0 || end == buf + 6 || (*end != '\n' && *end != '\0')) {
+		log_warnx("%s: bad nonce floor, ignored", path);
+		return 0;
+	}
+	return v;
+}
+
+int
+nonce_seq_init(const char *dir)
+{
+	persist = dir[0] != '\0';
+	if (!persist)
+		return 0;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		log_warn("state_dir %s", dir);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/nonce", dir);
+	last = floor_at = floor_read();
+	if (last != 0)
+		last--;		/* the floor itself is still unused */
+	return 0;
+}
+
+uint64_t
+nonce_seq_next(void)
+{
+	static uint64_t	warned_ms;
+	uint64_t	n = last + 1, c = clock_nonce();
+
+	if (c > n)
+		n = c;
+	if (persist && n >= floor_at) {
+		if (floor_write(n + NONCE_RESERVE) == 0)
+			floor_at = n + NONCE_RESERVE;
+		else if (mono_ms() - warned_ms > 60000 || warned_ms == 0) {
+			warned_ms = mono_ms();
+			log_warn("%s: cannot keep the nonce floor", path);
+		}
+	}
+	last = n;
+	return n;
+}
