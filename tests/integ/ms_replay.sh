@@ -13,6 +13,9 @@
 #     (drop_register_replay), is alive, and C's Map-Request for the VM is
 #     forwarded to B and answered by B; A's and B's own refreshes (a new,
 #     greater nonce each) still go through.
+#   - tshark, the independent oracle, decodes the MS's capture: the
+#     replayed Map-Register from 192.0.2.66 carries the nonce of one A
+#     sent earlier, and no Map-Notify answered it (to 192.0.2.66 or A).
 # Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: mr-*.
 # Run directory: build/ms_replay.
 set -eu -o pipefail
@@ -72,11 +75,33 @@ move_to_b() {
 replay() {
 	local hex
 	hex=$(cat "$RUN/replay.hex")
+	xtr_capture "${PFX}ms" eth0 "$RUN/ms.pcap" udp port 4342
 	ip netns exec "${PFX}r" "$PY" tests/xtr/lispcraft.py 192.0.2.100 raw \
 	    hex="$hex"
 	ip netns exec "${PFX}r" "$PY" tests/xtr/lispcraft.py 192.0.2.100 raw \
 	    hex="$hex" spoof=192.0.2.1
 	sleep 1
+	xtr_capture_stop
+}
+
+# check_tshark: the capture of the replay, decoded by tshark
+check_tshark() {
+	local n
+	command -v tshark >/dev/null || { echo "no tshark: check skipped"; return 0; }
+	tshark -r "$RUN/ms.pcap" -d udp.port==4342,lisp -T fields -E separator=' ' \
+	    -e frame.time_relative -e ip.src -e ip.dst -e lisp.type -e lisp.nonce \
+	    2>/dev/null >"$RUN/tshark.txt"
+	cat "$RUN/tshark.txt"
+	# the replay: a Map-Register (type 3) from the attacker, A's nonce
+	n=$(awk '$2 == "192.0.2.66" && $4 == 3 {print $5; exit}' "$RUN/tshark.txt")
+	[ -n "$n" ] || die "tshark: no Map-Register from 192.0.2.66 in the capture"
+	"$PY" -c "import sys; n=int(sys.argv[1], 16); h=open(sys.argv[2]).read(); sys.exit(0 if ('%016x' % n) in h else 1)" \
+	    "$n" "$RUN/a-registers.hex" || die "tshark: the replay's nonce $n is not one of A's"
+	# nobody got a Map-Notify (type 4) for it: not the attacker, and not
+	# A with the replay's nonce
+	[ "$(awk -v n="$n" '$4 == 4 && ($3 == "192.0.2.66" || $5 == n)' "$RUN/tshark.txt" | wc -l)" = 0 ] ||
+	    die "tshark: the MS answered the replay with a Map-Notify"
+	echo "tshark: replay nonce $n (A's), unanswered"
 }
 
 check() {
@@ -122,4 +147,5 @@ record_a_register
 move_to_b
 replay
 check
+check_tshark
 echo "ms_replay: ok"
