@@ -11,8 +11,9 @@
 #     Map-Notify, the MS still answers with A and C still reaches A; X's
 #     pending claim is not applied while A keeps refreshing.
 #   - The VM really moves: A withdraws it, B registers it: allowed at once.
-#   - B's xtrd dies (stops refreshing): after two register intervals X's
-#     claim is applied (what the policy allows).
+#   - B's xtrd dies (stops refreshing): after two thirds of its lifetime
+#     (registration_timeout 6 s here) X's claim is applied (what the
+#     policy allows).
 # Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: mv-*.
 # Run directory: build/ms_move_auth.
 set -eu -o pipefail
@@ -32,6 +33,7 @@ write_confs() {
 	sites = [ 'name=dc,key=dc-key,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
 	register_interval = 2
+	registration_timeout = 6
 	EOC
 	for n in a:1:10.1.0.0/24 b:2:10.1.1.0/24 c:3:10.3.0.0/24; do
 		cat >"$RUN/${n%%:*}.conf" <<-EOC

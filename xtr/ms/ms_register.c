@@ -969,9 +969,15 @@ pending_try(struct xtrd *x, struct ms_eid *e)
 	    (unsigned long long)(now - pd->since_ms));
 	rc = apply_record(x, pd->site, &pm, &pd->rec, &ref, &pd->src,
 	    pd->sport);
-	if ((rc == 0 || rc == 1) && pd->want_notify)
-		ms_send_notify(x, pd->site, &pd->rec, &pd->src, pd->sport,
-		    pd->nonce, pd->xtr_id);
+	/* its Map-Notify as ms_rx_map_register() sends one: to 4342
+	 * (RFC 9301 §8.2) and a copy to the source port */
+	if ((rc == 0 || rc == 1) && pd->want_notify) {
+		ms_send_notify(x, pd->site, &pd->rec, &pd->src,
+		    LISP_CONTROL_PORT, pd->nonce, pd->xtr_id);
+		if (pd->sport != LISP_CONTROL_PORT && pd->sport != 0)
+			ms_send_notify(x, pd->site, &pd->rec, &pd->src,
+			    pd->sport, pd->nonce, pd->xtr_id);
+	}
 	free(pd);
 	return rc == 0 || rc == 1;
 }
