@@ -29,6 +29,9 @@ write_confs() {
 	role = "ms"
 	sites = [ 'name=dc,key=dc-key,eid=10.1.0.0/16,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
+	# the peer takes A's /32 without A's consent: a deployed MS's way
+	# (ours waits for A's release by default, tests/integ/ms_move_auth.sh)
+	move_consent = no
 	EOC
 	cat >"$RUN/a.conf" <<-EOC
 	rlocs = [ '192.0.2.1' ]
