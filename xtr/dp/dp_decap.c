@@ -88,14 +88,18 @@ prefetch_src(const struct dp_pkt *pp)
  * the ETR; we accept a packet only from
  *  - an RLOC of its inner source's mapping (the map-cache; on a miss the
  *    packet waits in the miss queue while the mapping is resolved,
- *    dp_queue_verify, and is checked again when it comes);
+ *    dp_queue_verify, and is checked again when it comes; so does a
+ *    packet from an RLOC the cached mapping does not list, since the
+ *    cache may be what is wrong: a guest that just moved sends from its
+ *    new site before our mapping of it is updated, and its first
+ *    packets must not be lost for that);
  *  - a configured proxy-ITR (proxy_itrs: it encapsulates for non-LISP
  *    sources, whose mappings are negative);
  *  - a configured peer (decap_peers: the other Dom0s, whose away
  *    entries redirect packets of any source to us after a move).
  * `decap_check = "off"` turns this off.
  */
-enum src_verdict { SRC_OK, SRC_WAIT, SRC_BAD };
+enum src_verdict { SRC_OK, SRC_WAIT, SRC_STALE, SRC_BAD };
 
 static bool
 in_prefixes(const struct ipprefix *p, int n, const struct ipaddr *a)
@@ -126,9 +130,12 @@ src_check(const struct dp_pkt *pp, const struct ipaddr *outer,
 		*why = "not a unicast source";
 		return SRC_BAD;
 	}
-	if ((e = mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms)) == NULL)
-		return etr_db_lookup(dp_g->x, &pp->src) != NULL ? SRC_BAD :
-		    SRC_WAIT;
+	if ((e = mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms)) == NULL) {
+		if (etr_db_lookup(dp_g->x, &pp->src) == NULL)
+			return SRC_WAIT;
+		*why = "its source is one of our EIDs";
+		return SRC_BAD;
+	}
 	if (e->negative) {
 		*why = "its source is no EID";
 		return SRC_BAD;
@@ -137,7 +144,7 @@ src_check(const struct dp_pkt *pp, const struct ipaddr *outer,
 		if (ipaddr_cmp(&e->rloc[i].addr, outer) == 0)
 			return SRC_OK;
 	*why = "not an RLOC of its source";
-	return SRC_BAD;
+	return SRC_STALE;
 }
 
 /* After the outer source was checked (or while held, from_queue). */
@@ -146,7 +153,7 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
     const struct lisp_data_hdr *h, bool from_queue)
 {
 	struct dp_away		*aw;
-	const char		*why = "its source is one of our EIDs";
+	const char		*why = NULL;
 	char			 a[IPADDR_STRLEN], b[IPADDR_STRLEN];
 
 	/* the PxTR proxies (RFC 6832) only for the ITRs it is told to */
@@ -165,11 +172,13 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 			DPC(src_verified);
 		break;
 	case SRC_WAIT:
+	case SRC_STALE:
 		if (!from_queue) {
 			dp_queue_verify(in, pp->len, pp, src);
 			return;
 		}
-		why = "no mapping for its source";
+		if (why == NULL)
+			why = "no mapping for its source";
 		/* FALLTHROUGH */
 	case SRC_BAD:
 		dp_alert(DPC_drop_src_spoofed, "from %s, inner source %s: %s",

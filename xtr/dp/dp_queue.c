@@ -8,12 +8,14 @@
  * whose request timed out is dropped (counted) on the next tick.
  *
  * The same queue holds decapsulated packets whose inner source is not in
- * the map-cache yet (dp_decap.c: data is accepted only from an RLOC of
- * the inner source's mapping, issue 15 finding 5): keyed by the source,
+ * the map-cache yet, or whose outer source the cached mapping does not
+ * list (dp_decap.c: data is accepted only from an RLOC of the inner
+ * source's mapping, issue 15 finding 5): keyed by the source,
  * at most DPQ_VERIFY_MAX of them, their Map-Requests limited in
  * aggregate (DPQ_VERIFY_RATE a second: a flood of random inner sources
- * must not become a flood of Map-Requests); once the mapping comes they
- * are checked again (dp_decap_verified), else dropped (counted).
+ * must not become a flood of Map-Requests); once a mapping for the
+ * source is installed (dp_queue_flush) they are checked again
+ * (dp_decap_verified), else they are dropped at the timeout (counted).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -312,8 +314,11 @@ dp_queue_tick(void)
 
 		if (!e->used)
 			continue;
-		if (mc_lookup(dp_g->x->mc, 0, &e->key.addr, dp_g->now_ms) !=
-		    NULL || (!e->verify && dp_away_find(&e->key.addr) != NULL)) {
+		/* a held source waits for a new mapping (dp_queue_flush):
+		 * the one cached may be the stale one */
+		if (!e->verify && (mc_lookup(dp_g->x->mc, 0, &e->key.addr,
+		    dp_g->now_ms) != NULL || dp_away_find(&e->key.addr) !=
+		    NULL)) {
 			drain(e, true);
 			continue;
 		}
