@@ -104,3 +104,6 @@ test_xtr_itr_scope_PKGS := cmocka
 FUZZ_TARGETS += fuzz_ms_journal
 fuzz_ms_journal_SRCS := tests/fuzz/fuzz_ms_journal.c xtr/ms/ms_journal_parse.c \
 	common/addr.c
+FUZZ_TARGETS += fuzz_nonce_floor
+fuzz_nonce_floor_SRCS := tests/fuzz/fuzz_nonce_floor.c xtr/nonce_seq.c \
+	common/log.c common/mono.c

@@ -37,7 +37,7 @@
 
 static uint64_t	last;		/* the last nonce handed out */
 static uint64_t	floor_at;	/* the floor on disk: nonces < it are ours */
-static char	path[XC_PATH_MAX + 16];
+static char	seq_path[XC_PATH_MAX + 16];
 static bool	persist;
 
 static uint64_t
@@ -50,11 +50,10 @@ clock_nonce(void)
 	    << 8;
 }
 
-/* Write the floor durably: temporary file, fsync, rename. */
-static int
-floor_write(uint64_t v)
+int
+state_floor_write(const char *path, uint64_t v)
 {
-	char	tmp[sizeof(path) + 4], buf[64];
+	char	tmp[XC_PATH_MAX + 64], buf[64];
 	int	fd, n, rc = -1;
 
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
@@ -71,11 +70,29 @@ floor_write(uint64_t v)
 	return rc;
 }
 
-/* "floor HEX\n"; anything else reads as no floor (and is logged). */
-static uint64_t
-floor_read(void)
+int
+state_floor_parse(const char *buf, size_t n, uint64_t *v)
 {
-	char		 buf[64], *end;
+	char	tmp[64], *end;
+
+	if (n < 7 || n >= sizeof(tmp) || strncmp(buf, "floor ", 6) != 0)
+		return -1;
+	memcpy(tmp, buf, n);
+	tmp[n] = '\0';
+	if (tmp[6] < '0' || (tmp[6] > '9' && tmp[6] < 'a') || tmp[6] > 'f')
+		return -1;
+	errno = 0;
+	*v = strtoull(tmp + 6, &end, 16);
+	if (errno != 0 || end == tmp + 6 || (*end != '\n' && *end != '\0') ||
+	    (*end == '\n' && end[1] != '\0'))
+		return -1;
+	return 0;
+}
+
+uint64_t
+state_floor_read(const char *path)
+{
+	char		 buf[64];
 	uint64_t	 v;
 	ssize_t		 n;
 	int		 fd;
@@ -87,15 +104,8 @@ floor_read(void)
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n < 7 || strncmp(buf, "floor ", 6) != 0) {
+	if (n < 0 || state_floor_parse(buf, (size_t)n, &v) == -1) {
 		log_warnx("%s: not a nonce floor, ignored", path);
-		return 0;
-	}
-	buf[n] = '\0';
-	errno = 0;
-	v = strtoull(buf + 6, &end, 16);
-	if (errno != 0 || end == buf + 6 || (*end != '\n' && *end != '\0')) {
-		log_warnx("%s: bad nonce floor, ignored", path);
 		return 0;
 	}
 	return v;
@@ -111,8 +121,8 @@ nonce_seq_init(const char *dir)
 		log_warn("state_dir %s", dir);
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/nonce", dir);
-	last = floor_at = floor_read();
+	snprintf(seq_path, sizeof(seq_path), "%s/nonce", dir);
+	last = floor_at = state_floor_read(seq_path);
 	if (last != 0)
 		last--;		/* the floor itself is still unused */
 	return 0;
@@ -127,11 +137,11 @@ nonce_seq_next(void)
 	if (c > n)
 		n = c;
 	if (persist && n >= floor_at) {
-		if (floor_write(n + NONCE_RESERVE) == 0)
+		if (state_floor_write(seq_path, n + NONCE_RESERVE) == 0)
 			floor_at = n + NONCE_RESERVE;
 		else if (mono_ms() - warned_ms > 60000 || warned_ms == 0) {
 			warned_ms = mono_ms();
-			log_warn("%s: cannot keep the nonce floor", path);
+			log_warn("%s: cannot keep the nonce floor", seq_path);
 		}
 	}
 	last = n;

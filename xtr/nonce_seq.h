@@ -3,6 +3,7 @@
 #ifndef XTR_NONCE_SEQ_H
 #define XTR_NONCE_SEQ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* state_dir "" keeps no floor (the clock alone); else state_dir/nonce,
@@ -11,5 +12,12 @@ int		nonce_seq_init(const char *state_dir);
 /* Greater than any nonce handed out before, in this process or an earlier
  * one. */
 uint64_t	nonce_seq_next(void);
+
+/* A floor file of state_dir ("floor HEX\n"): written durably (temporary
+ * file, fsync, rename), read back (0 when missing or malformed, logged);
+ * the parse alone, 0 or -1 (fuzz_nonce_floor). */
+int		state_floor_write(const char *path, uint64_t);
+uint64_t	state_floor_read(const char *path);
+int		state_floor_parse(const char *buf, size_t n, uint64_t *);
 
 #endif

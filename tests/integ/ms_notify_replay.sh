@@ -14,6 +14,8 @@
 #   - Asserted: A drops it (drop_stale_notify), no second map-notify-moved,
 #     A still serves and registers the VM, its refreshes still acked, the
 #     MS still holds the VM from A and C resolves it to A.
+#   - A restarts (state_dir keeps the Map-Server's last nonce) and the
+#     attacker replays again: still dropped, still no map-notify-moved.
 # Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: mn-*.
 # Run directory: build/ms_notify_replay.
 set -eu -o pipefail
@@ -44,6 +46,7 @@ write_confs() {
 		register_interval = 2
 		EOC
 	done
+	echo "state_dir = \"$RUN/a-state\"" >>"$RUN/a.conf"
 }
 
 moved_events() {
@@ -109,6 +112,26 @@ acked_since() {	# NODE N: more than N Map-Registers acknowledged
 	[ "$(xtr_counter "$1" register_acked)" -gt "$2" ]
 }
 
+# restart_a: A stops and starts again (its API-added VM is gone; the VM
+# is still inside its 10.1.0.0/24, so a Map-Notify moving it is a move)
+restart_a() {
+	kill "$A_PID"
+	while kill -0 "$A_PID" 2>/dev/null; do sleep 0.1; done
+	rm -f "$RUN/a.sock"
+	xtr_start a "$RUN/a.conf"
+	A_PID=${XTR_PIDS##* }
+	xtr_wait 10 xtr_registered a || die "A not registered after its restart"
+}
+
+check_after_restart() {
+	local n
+	n=$(xtr_jq a "[.events[] | select(.event == \"map-notify-moved\")] | length" timeline)
+	[ "$n" = 0 ] || die "the restarted A believed the replayed Map-Notify"
+	[ "$(xtr_counter a drop_stale_notify)" -ge 1 ] ||
+	    die "the restarted A did not count the replay"
+	kill -0 "$A_PID" 2>/dev/null || die "A died"
+}
+
 xtr_need
 trap xtr_cleanup EXIT
 rm -rf "$RUN"
@@ -123,4 +146,7 @@ move_and_record
 move_back
 replay
 check
+restart_a
+replay
+check_after_restart
 echo "ms_notify_replay: ok"

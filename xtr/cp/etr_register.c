@@ -530,6 +530,8 @@ handoff_done(struct xtrd *x, int msi, const struct ipprefix *p)
 	withdraw_done_check(x, dm);
 }
 
+static void	notify_floor_load(struct xtrd *);
+
 int
 etr_init(struct xtrd *x)
 {
@@ -537,6 +539,7 @@ etr_init(struct xtrd *x)
 
 	struct db_map	*dm;
 
+	notify_floor_load(x);
 	for (i = 0; i < x->conf->ndb; i++)
 		if (etr_db_add(x, &x->conf->db[i], false) == -1)
 			return -1;
@@ -697,6 +700,31 @@ notify_moves(struct xtrd *x, const struct lisp_map_register *n)
 static uint64_t	notify_last[XC_MAX_MS];
 static uint64_t	notify_last_ms[XC_MAX_MS];
 
+/* With state_dir, the last nonce of each Map-Server survives our restart
+ * too: state_dir/notify-ADDR, written when it moves (rare: a move). */
+static int
+notify_floor_path(struct xtrd *x, int msi, char *buf, size_t len)
+{
+	char	a[IPADDR_STRLEN];
+
+	if (x->conf->state_dir[0] == '\0')
+		return -1;
+	snprintf(buf, len, "%s/notify-%s", x->conf->state_dir,
+	    ipaddr_fmt(&x->conf->ms[msi].addr, a, sizeof(a)));
+	return 0;
+}
+
+static void
+notify_floor_load(struct xtrd *x)
+{
+	char	path[XC_PATH_MAX + 64];
+	int	i;
+
+	for (i = 0; i < x->conf->nms; i++)
+		if (notify_floor_path(x, i, path, sizeof(path)) == 0)
+			notify_last[i] = state_floor_read(path);
+}
+
 static bool
 notify_fresh(struct xtrd *x, int msi, struct lisp_map_register *n,
     const struct ipaddr *src, uint16_t sport)
@@ -704,8 +732,13 @@ notify_fresh(struct xtrd *x, int msi, struct lisp_map_register *n,
 	char	a[IPADDR_STRLEN];
 
 	if (n->nonce > notify_last[msi]) {
+		char	path[XC_PATH_MAX + 64];
+
 		notify_last[msi] = n->nonce;
 		notify_last_ms[msi] = mono_ms();
+		if (notify_floor_path(x, msi, path, sizeof(path)) == 0 &&
+		    state_floor_write(path, n->nonce) == -1)
+			log_warn("%s", path);
 		return true;
 	}
 	if (n->nonce == notify_last[msi] &&
