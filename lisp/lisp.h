@@ -33,7 +33,8 @@
 
 #define LISP_MAX_RECORDS	32	/* EID records in one message */
 #define LISP_MAX_LOCATORS	16	/* locators in one EID record */
-#define LISP_MAX_ITR_RLOCS	8	/* IRC + 1 */
+#define LISP_MAX_ITR_RLOCS	32	/* IRC + 1: RFC 9301 §5.2 "up to 31,
+					 * which encodes a total of 32" */
 #define LISP_MAX_AUTH_LEN	32	/* the longest: HMAC-SHA-256 in full */
 #define LISP_XTR_ID_LEN		16
 #define LISP_MAX_MSG		9000

@@ -4,7 +4,9 @@
  * RFC 9301's two reserved R bits) announces a 128-bit xTR-ID and a 64-bit
  * Site-ID after the last field (the Map-Reply record when M is set); the
  * N bit (top bit of each EID record's Reserved byte) asks the Map-Server
- * to notify of changes to that prefix.
+ * to notify of changes to that prefix.  A single ITR-RLOC of AFI 0 is
+ * RFC 9437 §5's unsubscription (decoded as AF_UNSPEC; any other AFI 0
+ * ITR-RLOC is refused).
  */
 #include <string.h>
 
@@ -73,6 +75,11 @@ lisp_decode_map_request(const uint8_t *buf, size_t len,
 	for (i = 0; i < m->nitr; i++) {			/* §5.2: ITR-RLOCs */
 		if (lisp_decode_addr(&c, &m->itr_rloc[i], why) == -1)
 			return -1;
+		/* RFC 9437 §5: a Map-Request that "only has one ITR-RLOC
+		 * with AFI = 0 (i.e., Unknown Address)" unsubscribes */
+		if (m->nitr == 1 && m->itr_rloc[i].ip.af == AF_UNSPEC &&
+		    !m->itr_rloc[i].has_iid)
+			continue;
 		if (!lisp_addr_known(&m->itr_rloc[i]))
 			DROP(why, LERR_BAD_AFI);
 	}
@@ -117,7 +124,9 @@ lisp_encode_map_request(const struct lisp_map_request *m, uint8_t *buf,
 	errs += put_u64(&w, m->nonce);			/* §5.2: Nonce */
 	errs += lisp_encode_addr(&w, &m->source_eid);	/* §5.2: Source-EID */
 	for (i = 0; i < m->nitr; i++) {
-		if (!lisp_addr_known(&m->itr_rloc[i]))
+		if (!lisp_addr_known(&m->itr_rloc[i]) &&
+		    !(m->nitr == 1 && m->subscribe &&	/* RFC 9437 §5 */
+		    m->itr_rloc[i].ip.af == AF_UNSPEC))
 			return -1;
 		errs += lisp_encode_addr(&w, &m->itr_rloc[i]);
 	}

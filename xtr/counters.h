@@ -81,6 +81,11 @@
 	X(drop_probe_to_ms)					\
 	X(drop_map_reply_ratelimited)				\
 	X(drop_auth_key_id)					\
+	X(drop_pubsub_auth)					\
+	X(drop_pubsub_replay)					\
+	X(ms_pubsub_ack)					\
+	X(ms_pubsub_unsubscribed)				\
+	X(ms_pubsub_expired)					\
 	X(drop_reply_eid_mismatch)				\
 	X(drop_no_itr_rloc)					\
 	X(drop_ecm_inner)					\

@@ -75,6 +75,7 @@ struct pending {
 	struct ipaddr	 lig_mr;
 	void		*lig;		/* API request waiting, or NULL */
 	bool		 withdraw_check;	/* etr_withdraw_checked() */
+	bool		 subscribing;	/* RFC 9437: I and N bits set */
 	uint64_t	 sent_ms;
 	struct timer	 t;
 	/* RFC 9303 §6.4: the ITR-OTK kept with the nonce (lispsec_cp.c) */
@@ -117,6 +118,8 @@ struct ms_sub {
 	uint8_t		 xtr_id[LISP_XTR_ID_LEN];
 	int		 site;		/* key used for its notifications, -1 */
 	uint64_t	 since_ms;
+	uint64_t	 last_ms;	/* subscribed again (refreshed) */
+	uint64_t	 nonce;		/* RFC 9437 §5, §6: last one used */
 };
 
 struct ms_pending;
@@ -275,6 +278,12 @@ void	itr_install(struct xtrd *, const struct lisp_record *,
 /* A Map-Request for p through the Map-Resolver whose answer goes to
  * etr_withdraw_checked(), not into the map-cache.  -1 if none can go. */
 int	itr_withdraw_check(struct xtrd *, const struct ipprefix *);
+/* RFC 9437 §5, §6, subscriber side: a Map-Notify about p with nonce
+ * that is not for our own EIDs.  1: accept it (install, acknowledge): it
+ * acknowledges one of our subscriptions, or is a publication whose nonce
+ * is above the last one seen for the subscribed prefix; 0: drop it. */
+int	itr_pubsub_notify(struct xtrd *, const struct ipprefix *p,
+	    uint64_t nonce);
 /* Map-Request skeleton: our RLOCs as ITR-RLOCs, one EID record. */
 int	itr_build_request(struct xtrd *, const struct ipprefix *,
 	    struct lisp_map_request *);
@@ -346,9 +355,10 @@ int	ms_send_notify(struct xtrd *, int site, const struct lisp_record *,
 	    const struct ipaddr *to, uint16_t port, uint64_t nonce,
 	    const uint8_t *xtr_id);
 /* The same, retransmitted until its Map-Notify-Ack (what: timeline name). */
+/* nonce 0: a random one (RFC 9437 §5, §6 give pub/sub's) */
 void	ms_notify_reliable(struct xtrd *, int site, const struct lisp_record *,
 	    const struct ipaddr *to, uint16_t port, const uint8_t *xtr_id,
-	    const char *what);
+	    uint64_t nonce, const char *what);
 void	ms_free(struct xtrd *);
 /* Where a Map-Request for r's EID goes: an RLOC r registered (family af
  * first), never the source address of its Map-Register. */
@@ -393,9 +403,19 @@ void	pubsub_parse_n(const uint8_t *, size_t, const struct lisp_map_request *,
 /* ITR side: add the I and N bits and our xTR-ID to an encoded request. */
 ssize_t	pubsub_add(struct xtrd *, uint8_t *, size_t len, size_t cap,
 	    const struct ipprefix *eid);
-void	pubsub_subscribe(struct xtrd *, struct ms_eid *,
-	    const struct pubsub_req *, const struct ipaddr *itr,
-	    uint16_t port);
+/* RFC 9437 §5: subscribe (or refresh) the xTR of req to e; false when
+ * refused (authentication, replayed nonce).  Sends the acknowledging
+ * Map-Notify. */
+bool	pubsub_subscribe(struct xtrd *, struct ms_eid *,
+	    const struct lisp_map_request *, const struct pubsub_req *,
+	    const struct ipaddr *itr, uint16_t port);
+/* RFC 9437 §5: req asks to unsubscribe (N set, one ITR-RLOC of AFI 0). */
+bool	pubsub_is_unsubscribe(const struct lisp_map_request *,
+	    const struct pubsub_req *);
+/* ...do it for e (may be NULL: nothing to remove), notify src. */
+void	pubsub_unsubscribe(struct xtrd *, struct ms_eid *,
+	    const struct lisp_map_request *, const struct pubsub_req *,
+	    const struct ipaddr *src);
 void	pubsub_publish(struct xtrd *, struct ms_eid *);
 /* A more-specific rec was registered inside e: tell e's subscribers. */
 void	pubsub_publish_rec(struct xtrd *, struct ms_eid *,

@@ -255,14 +255,12 @@ test_refusals(void **state)
 	refused(v, sizeof(base), LERR_TRUNCATED);
 
 	memcpy(v, base, sizeof(base));
-	v[2] = LISP_MAX_ITR_RLOCS;		/* IRC 8: nine ITR-RLOCs */
-	refused(v, sizeof(base), LERR_TOO_MANY_ITR_RLOCS);
 	v[2] = 1;		/* the second one is read from the record */
 	refused(v, sizeof(base), LERR_BAD_AFI);
 	refused(v, 20, LERR_TRUNCATED);		/* or is cut off */
 
 	memcpy(v, base, sizeof(base));
-	v[15] = 0x00;				/* ITR-RLOC AFI 0 */
+	v[15] = 0x00;		/* ITR-RLOC AFI 0: then its bytes are a record */
 	refused(v, sizeof(base), LERR_BAD_AFI);
 	v[15] = 0x07;				/* unknown AFI */
 	refused(v, sizeof(base), LERR_BAD_AFI);
@@ -311,11 +309,63 @@ test_encode_range(void **state)
 	assert_int_equal(lisp_encode_map_request(&want, out, sizeof(out)), -1);
 }
 
+/*
+ * RFC 9437 §5: an unsubscription has "only one ITR-RLOC with AFI = 0";
+ * decoded (AF_UNSPEC) and encoded back the same.  AFI 0 beside another
+ * ITR-RLOC stays refused.  And RFC 9301 §5.2's 32 ITR-RLOCs (IRC 31).
+ */
+static void
+test_unsubscribe_and_32_itr_rlocs(void **state)
+{
+	static const uint8_t unsub[] = {
+		0x10, 0x10, 0x00, 0x01,		/* I bit, IRC 0, 1 record */
+		0, 0, 0, 0, 0, 0, 0, 9,		/* nonce 9 */
+		0x00, 0x00,			/* Source-EID AFI 0 */
+		0x00, 0x00,			/* ITR-RLOC AFI 0 */
+		0x80, 24, 0x00, 0x01, 192, 0, 2, 0,	/* N, 192.0.2.0/24 */
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		0, 0, 0, 0, 0, 0, 0, 7,		/* Site-ID 7 */
+	};
+	uint8_t	out[1024], v[sizeof(unsub) + 6];
+	ssize_t	n;
+	int	i;
+
+	(void)state;
+	decode_ok(unsub, sizeof(unsub), &got);
+	assert_true(got.subscribe);
+	assert_int_equal(got.nitr, 1);
+	assert_int_equal(got.itr_rloc[0].ip.af, AF_UNSPEC);
+	assert_true(got.rec[0].notify);
+	assert_int_equal(got.site_id, 7);
+	encode_is(&got, unsub, sizeof(unsub));
+	/* two ITR-RLOCs, the first of AFI 0: refused */
+	memcpy(v, unsub, 16);
+	v[2] = 0x01;
+	v[16] = 0x00, v[17] = 0x01, v[18] = 192, v[19] = 0, v[20] = 2;
+	v[21] = 1;
+	memcpy(v + 22, unsub + 16, sizeof(unsub) - 16);
+	refused(v, sizeof(v), LERR_BAD_AFI);
+	/* 32 ITR-RLOCs */
+	decode_ok(base, sizeof(base), &want);
+	want.nitr = 32;
+	for (i = 0; i < 32; i++) {
+		want.itr_rloc[i].ip.af = AF_INET;
+		want.itr_rloc[i].ip.a[0] = 192;
+		want.itr_rloc[i].ip.a[3] = (uint8_t)i;
+	}
+	assert_true((n = lisp_encode_map_request(&want, out, sizeof(out))) > 0);
+	assert_int_equal(out[2] & 0x1f, 31);		/* IRC 31 */
+	decode_ok(out, (size_t)n, &got);
+	assert_int_equal(got.nitr, 32);
+	assert_int_equal(got.itr_rloc[31].ip.a[3], 31);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base),
+		cmocka_unit_test(test_unsubscribe_and_32_itr_rlocs),
 		cmocka_unit_test(test_each_flag),
 		cmocka_unit_test(test_reserved_ignored),
 		cmocka_unit_test(test_irc_and_map_reply_record),

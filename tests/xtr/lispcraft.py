@@ -11,6 +11,9 @@ Options: eid=10.1.0.5/32 rloc=203.0.113.66 (map-register: A,B,... for
          suffix when vary=1) hex=... (raw bytes) sport=PORT
          proxy=1 (Map-Register P bit) probe=1 (Map-Request P bit)
          dont_reply=1 (Map-Request D bit) T=1 (Map-Register T bit)
+         sub_xtr_id=HEX site_id=N (ecm-request: RFC 9437 I and N bits,
+         xTR-ID, Site-ID) itr=none (an ITR-RLOC of AFI 0) src=A (the
+         ECM's inner source)
          src_eid=A (Map-Request Source-EID) wait=SECONDS: after sending,
          print each message that comes back to the sending socket as
          one JSON line (decoded as below) until SECONDS pass
@@ -72,9 +75,12 @@ def map_reply(nonce, eid, rlocs, ttl=1440):
 
 
 def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
-                smr_invoked=False, probe=False, dont_reply=False):
+                smr_invoked=False, probe=False, dont_reply=False,
+                xtr_id=None, site_id=0):
     net = ipaddress.ip_network(eid, strict=False)
     w = (1 << 28) | ((len(itr_rlocs) - 1) << 8) | 1
+    if xtr_id is not None:  # RFC 9437 §4: I bit, N on the record
+        w |= 1 << (31 - 11)
     if dont_reply:          # RFC 9301 §5.2: D
         w |= 1 << (31 - 18)
     if probe:
@@ -85,10 +91,12 @@ def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
         w |= 1 << (31 - 9)
     m = struct.pack("!IQ", w, nonce)
     m += afi_addr(src_eid) if src_eid else struct.pack("!H", 0)
-    for r in itr_rlocs:
-        m += afi_addr(r)
-    m += struct.pack("!BB", 0, net.prefixlen) + afi_addr(
-        str(net.network_address))
+    for r in itr_rlocs:     # "none": AFI 0 (RFC 9437 §5 unsubscribe)
+        m += struct.pack("!H", 0) if r == "none" else afi_addr(r)
+    m += struct.pack("!BB", 0x80 if xtr_id is not None else 0,
+                     net.prefixlen) + afi_addr(str(net.network_address))
+    if xtr_id is not None:
+        m += xtr_id + struct.pack("!Q", site_id)
     return m
 
 
@@ -389,10 +397,13 @@ def main(argv):
                             probe=o.get("probe") == "1",
                             dont_reply=o.get("dont_reply") == "1")
         elif kind == "ecm-request":
-            d = ecm(o.get("itr", rloc), str(ipaddress.ip_network(
-                e, strict=False).network_address),
+            d = ecm(o.get("src", o.get("itr", rloc)), str(
+                ipaddress.ip_network(e, strict=False).network_address),
                 map_request(nonce, e, [o.get("itr", rloc)],
-                            probe=o.get("probe") == "1"))
+                            probe=o.get("probe") == "1",
+                            xtr_id=bytes.fromhex(o["sub_xtr_id"])
+                            if "sub_xtr_id" in o else None,
+                            site_id=int(o.get("site_id", "0"))))
         elif kind in ("map-register", "map-notify"):
             d = map_register(nonce + (i if o.get("nonce_step") == "1"
                                       else 0),

@@ -642,10 +642,11 @@ moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
 			continue;
 		}
 		if (!is_ours(x, &p)) {
-			/* RFC 9437: a mapping we subscribed to changed */
-			if (x->conf->subscribe && mc_lookup(x->mc, 0, &p.addr,
-			    mono_ms()) != NULL) {
-				ipprefix_mask(&p);
+			/* RFC 9437: a subscription acknowledged, or a
+			 * mapping we subscribed to changed (nonce checked) */
+			ipprefix_mask(&p);
+			if (x->conf->subscribe &&
+			    itr_pubsub_notify(x, &p, n->nonce)) {
 				itr_install(x, &n->rec[i], &p, src, " pubsub");
 				tl_add("pubsub-update", &p, src, "%u RLOCs",
 				    n->rec[i].nloc);

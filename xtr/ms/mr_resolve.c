@@ -152,6 +152,16 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 	}
 	if (sec_ms_open(x, ecm, req, a, &sm) == -1)	/* RFC 9303 §6.6 */
 		return;
+	/* RFC 9437 §5: N set and one ITR-RLOC of AFI 0 unsubscribes; no
+	 * Map-Reply (it has nowhere to go), a Map-Notify to the source RLOC */
+	if (ps != NULL && pubsub_is_unsubscribe(req, ps)) {
+		if ((e = ms_lookup(x, &want.addr, &matched)) != NULL)
+			pubsub_unsubscribe(x, e, req, ps, &ecm->inner_src);
+		else
+			cnt_drop(C_drop_pubsub_replay, "unsubscription from %s: "
+			    "no such prefix", a);
+		return;
+	}
 	sg.on = false;
 	if ((e = ms_lookup(x, &want.addr, &matched)) == NULL ||
 	    e->regs == NULL) {
@@ -180,8 +190,9 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		const struct ipaddr *itr = mreq_reply_rloc(req, src->af);
 
 		if (itr != NULL)
-			pubsub_subscribe(x, e, ps, itr, ecm->inner_sport ?
-			    ecm->inner_sport : LISP_CONTROL_PORT);
+			(void)pubsub_subscribe(x, e, req, ps, itr,
+			    ecm->inner_sport ? ecm->inner_sport :
+			    LISP_CONTROL_PORT);
 	}
 	for (r = e->regs; r != NULL; r = r->next)
 		if (r->proxy_reply)

@@ -527,7 +527,7 @@ notify_timer(void *arg)
 void
 ms_notify_reliable(struct xtrd *x, int site, const struct lisp_record *rec,
     const struct ipaddr *to, uint16_t port, const uint8_t *xtr_id,
-    const char *what)
+    uint64_t nonce, const char *what)
 {
 	struct notify_tx	*n;
 
@@ -538,8 +538,9 @@ ms_notify_reliable(struct xtrd *x, int site, const struct lisp_record *rec,
 	n->rec = *rec;
 	n->to = *to;
 	n->port = port;
-	/* increasing, so that the xTR can tell a replay (etr_register.c) */
-	n->nonce = nonce_seq_next();
+	/* pub/sub gives its own (RFC 9437 §5, §6); else increasing, so
+	 * that the xTR can tell a replay (etr_register.c) */
+	n->nonce = nonce != 0 ? nonce : nonce_seq_next();
 	n->what = what;
 	if (xtr_id != NULL) {
 		memcpy(n->xtr_id, xtr_id, LISP_XTR_ID_LEN);
@@ -567,7 +568,7 @@ mobility_notify(struct xtrd *x, const struct ms_reg *old,
 	/* RFC 9301 §5: a Map-Notify "used as a notification message" goes
 	 * to UDP port 4342 */
 	ms_notify_reliable(x, old->site, rec, &old->from, LISP_CONTROL_PORT,
-	    NULL, "mobility-notify");
+	    NULL, 0, "mobility-notify");
 }
 
 void
