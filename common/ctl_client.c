@@ -34,6 +34,7 @@ ctl_call(const struct ctl_conn *cc, const char *method, const char *path,
 	CURL			*c;
 	CURLcode		 r;
 	struct curl_slist	*h = NULL;
+	char			 auth[200];
 	struct buf		 b = { NULL, 0 };
 	char			 url[256];
 	long			 status = 0;
@@ -44,21 +45,30 @@ ctl_call(const struct ctl_conn *cc, const char *method, const char *path,
 		return 0;
 	}
 	snprintf(url, sizeof(url), "http://%s%s", cc->host, path);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, cc->sock);
+	if (cc->sock != NULL)
+		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, cc->sock);
+	if (cc->token != NULL) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
+		    cc->token);
+		h = curl_slist_append(h, auth);
+		explicit_bzero(auth, sizeof(auth));
+	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cc->timeout_ms);
 	if (strcmp(method, "POST") == 0) {
 		h = curl_slist_append(h, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 		curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, body);
 	}
+	if (h != NULL)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	r = curl_easy_perform(c);
 	if (r == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	else
-		fprintf(stderr, "%s: %s: %s\n", cc->prog, cc->sock,
+		fprintf(stderr, "%s: %s: %s\n", cc->prog, cc->sock ?
+		    cc->sock : cc->host,
 		    curl_easy_strerror(r));
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);

@@ -14,6 +14,9 @@ struct ctl_conn {
 	const char	*sock;		/* the daemon's unix socket */
 	const char	*host;		/* host part of the URL */
 	long		 timeout_ms;
+	/* over TCP instead (sock NULL, host "ADDR:PORT"): the API token,
+	 * sent as "Authorization: Bearer TOKEN" (xtrd's api_tcp) */
+	const char	*token;
 };
 
 /* method ("GET" or "POST", with the JSON text body) on path.  Returns the

@@ -155,7 +155,7 @@ build_request(int argc, char *argv[], const char **method,
 int
 main(int argc, char *argv[])
 {
-	struct ctl_conn		 conn = { "migratectl", NULL, "migrated", 10000 };
+	struct ctl_conn		 conn = { "migratectl", NULL, "migrated", 10000, NULL };
 	struct json_object	*o = NULL, *req = NULL;
 	const char		*sock = SOCK_DEFAULT, *cmd, *path, *method;
 	int			 ch, json = 0, rc = 0;

@@ -1,11 +1,15 @@
 /* config.c: xtrd.conf parser and printer, see config.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 
 #define DEF_SOCKET	"/run/xtrd/xtrd.sock"
+#define DEF_USER	"xtrd"
 
 struct item_ctx {
 	struct cfg_parser	*cp;
@@ -28,6 +32,7 @@ xc_defaults(struct xtr_conf *c)
 	c->roles = ROLE_XTR;
 	snprintf(c->control_socket, sizeof(c->control_socket), "%s",
 	    DEF_SOCKET);
+	snprintf(c->user, sizeof(c->user), "%s", DEF_USER);
 	c->register_interval = 60;	/* RFC 9301 §8.2: every 60 s */
 	/* RFC 9301 §8.2: "A Map-Server SHOULD time out and remove an ETR's
 	 * registration if it has not received a valid Map-Register message
@@ -217,6 +222,32 @@ parse_key_part(struct xc_key *k, char *part, bool *handled)
 	return 0;
 }
 
+/*
+ * Issue 16, finding 6: a Map-Register's only secret is its site key and
+ * its HMAC covers text an eavesdropper reads (RFC 9301 §5.6), so one
+ * capture lets anyone search the key offline: a short key, or one of few
+ * different characters, falls fast.  The weak key is refused with the
+ * map-server's address or the site's name, never the key itself.
+ */
+bool
+xc_key_weak(const char *k)
+{
+	bool		 seen[256] = { false };
+	const char	*p;
+	size_t		 n = 0;
+
+	for (p = k; *p != '\0'; p++)
+		if (!seen[(unsigned char)*p]) {
+			seen[(unsigned char)*p] = true;
+			n++;
+		}
+	return strlen(k) < XC_MIN_KEY || n < XC_MIN_KEY_CHARS;
+}
+
+#define KEY_WEAK_MSG(what) what " key shorter than 16 bytes or with fewer "\
+	"than 8 different characters (make one with: openssl rand -base64 "\
+	"32) for"
+
 /* --- one function per key ------------------------------------------------ */
 
 static int
@@ -348,6 +379,8 @@ k_map_servers(struct item_ctx *ic, const char *v)
 		return ic_err(ic, v, "map-server without address");
 	if (ms.key.key[0] == '\0')
 		return ic_err(ic, v, "map-server without key");
+	if (xc_key_weak(ms.key.key))
+		return ic_err(ic, part[0], KEY_WEAK_MSG("map-server"));
 	for (i = 0; i < c->nms; i++)
 		if (ipaddr_cmp(&c->ms[i].addr, &ms.addr) == 0)
 			return ic_err(ic, x = part[0], "duplicate map-server");
@@ -428,6 +461,8 @@ k_sites(struct item_ctx *ic, const char *v)
 		return ic_err(ic, v, "site without name");
 	if (s.key.key[0] == '\0')
 		return ic_err(ic, s.name, "no key for site");
+	if (xc_key_weak(s.key.key))
+		return ic_err(ic, s.name, KEY_WEAK_MSG("site"));
 	if (s.neid == 0)
 		return ic_err(ic, s.name, "no eid for site");
 	for (i = 0; i < c->nsite; i++)
@@ -624,6 +659,16 @@ k_lisp_sec_key(struct item_ctx *ic, const char *v)
 	return 0;
 }
 
+static bool
+is_loopback(const struct ipaddr *a)
+{
+	static const uint8_t	v6lo[16] = { [15] = 1 };
+
+	if (a->af == AF_INET)
+		return a->a[0] == 127;
+	return a->af == AF_INET6 && memcmp(a->a, v6lo, 16) == 0;
+}
+
 /* "192.0.2.1:8080" or "[2001:db8::1]:8080" */
 static int
 k_api_tcp(struct item_ctx *ic, const char *v)
@@ -649,8 +694,25 @@ k_api_tcp(struct item_ctx *ic, const char *v)
 	    (ic->c->api_tcp_addr.af == AF_INET6 && host == buf) ||
 	    cfg_uint(colon, 1, 65535, &port) == -1)
 		return ic_err(ic, v, "api_tcp must be ADDR:PORT, not");
+	/* issue 16, finding 4: the API speaks plain HTTP and can add any
+	 * EID to what we register: never on an address others reach (use
+	 * ssh -L from elsewhere) */
+	if (!is_loopback(&ic->c->api_tcp_addr))
+		return ic_err(ic, v, "api_tcp must be a loopback address "
+		    "(127.0.0.0/8 or ::1: the API has no TLS), not");
 	ic->c->api_tcp_port = (uint16_t)port;
 	ic->c->api_tcp_set = true;
+	return 0;
+}
+
+static int
+k_api_token_file(struct item_ctx *ic, const char *v)
+{
+	if (v[0] != '/' || strlen(v) >= sizeof(ic->c->api_token_file))
+		return ic_err(ic, v, "api_token_file must be an absolute path "
+		    "shorter than 108 bytes, not");
+	strcpy(ic->c->api_token_file, v);
+	ic->c->api_token_line = ic->l->lineno;
 	return 0;
 }
 
@@ -685,6 +747,7 @@ static const struct key_def keys[] = {
 	{ "mobility_notify",	false,	k_mobility_notify },
 	{ "away_entries",	false,	k_away_entries },
 	{ "api_tcp",		false,	k_api_tcp },
+	{ "api_token_file",	false,	k_api_token_file },
 	{ "data_plane",		false,	k_data_plane },
 	{ "tun_name",		false,	k_tun_name },
 	{ "underlay_mtu",	false,	k_underlay_mtu },
@@ -908,6 +971,22 @@ xc_finish(struct cfg_parser *cp, struct xc_parse *xp)
 						    "EID prefix given to two "
 						    "sites, second is");
 			}
+	/* beside the control socket: /run/xtrd/xtrd.sock keeps its state in
+	 * /run/xtrd/xtrd.state (a test's $RUN/a.sock in $RUN/a.state) */
+	if (!c->state_file_set) {
+		size_t n = strlen(c->control_socket);
+
+		if (n > 5 && strcmp(c->control_socket + n - 5, ".sock") == 0)
+			n -= 5;
+		snprintf(c->state_file, sizeof(c->state_file), "%.*s.state",
+		    (int)(n < sizeof(c->state_file) - 7 ? n :
+		    sizeof(c->state_file) - 7), c->control_socket);
+	}
+	if (c->api_tcp_set && c->api_token_file[0] == '\0')
+		fin_err(cp, xp, "api_tcp", "api_token_file", "api_tcp needs");
+	if (c->api_token_file[0] != '\0' && !c->api_tcp_set)
+		fin_err(cp, xp, "api_token_file", "api_tcp",
+		    "api_token_file is for");
 	lisp_sec_finish(cp, xp);
 	dp_conf_finish(cp, &c->dp);
 	return cp->errors;
@@ -1092,6 +1171,62 @@ xc_print(FILE *f, const struct xtr_conf *c)
 		fprintf(f, c->api_tcp_addr.af == AF_INET6 ?
 		    "api_tcp = \"[%s]:%u\"\n" : "api_tcp = \"%s:%u\"\n", a,
 		    c->api_tcp_port);
+		fprintf(f, "api_token_file = \"%s\"\n", c->api_token_file);
 	}
+	if (c->user_set)
+		fprintf(f, "user = \"%s\"\n", c->user);
+	if (c->state_file_set)
+		fprintf(f, "state_file = \"%s\"\n", c->state_file);
 	dp_conf_print(f, &c->dp);
+}
+
+/*
+ * Issue 16, finding 4: the token that api_tcp requires, one line of
+ * api_token_file, read by root before xtrd drops its privileges (and by
+ * xtrd -n).  The file may not be world-readable nor a weak token:
+ * `head -c 32 /dev/urandom | base64 > /etc/xen/xtrd.token`.
+ */
+int
+xc_load_token(const char *path, struct xtr_conf *c, FILE *errf)
+{
+	struct cfg_parser	cp = { path, 0, errf };
+	struct cfg_line		l;
+	struct stat		st;
+	char			buf[XC_MAX_KEY];
+	ssize_t			n;
+	int			fd;
+
+	if (!c->api_tcp_set)
+		return 0;
+	memset(&l, 0, sizeof(l));
+	l.lineno = c->api_token_line;
+	if ((fd = open(c->api_token_file, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW)) == -1) {
+		cfg_error(&cp, &l, c->api_token_file, "api_token_file: %s:",
+		    strerror(errno));
+		return cp.errors;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & S_IRWXO) != 0) {
+		close(fd);
+		cfg_error(&cp, &l, c->api_token_file, "api_token_file must "
+		    "be a regular file that others cannot read (chmod 0600):");
+		return cp.errors;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if ((size_t)n >= sizeof(buf) - 1 || xc_key_weak(buf)) {
+		explicit_bzero(buf, sizeof(buf));
+		cfg_error(&cp, &l, c->api_token_file, "api_token_file: the "
+		    "token must be one line of 16 to 127 bytes with at least 8 "
+		    "different characters (head -c 32 /dev/urandom | base64):");
+		return cp.errors;
+	}
+	memcpy(c->api_token, buf, strlen(buf) + 1);
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
 }

@@ -45,6 +45,10 @@
 #define XC_MAX_SITE	256
 #define XC_MAX_SITE_EID	16
 #define XC_MAX_KEY	128
+/* issue 16, finding 6: shortest site key (map_servers, sites) and the
+ * fewest different characters in it: `openssl rand -base64 32` */
+#define XC_MIN_KEY	16
+#define XC_MIN_KEY_CHARS 8
 #define XC_MAX_NAME	64
 #define XC_PATH_MAX	108	/* sun_path */
 
@@ -131,6 +135,18 @@ struct xtr_conf {
 	bool			api_tcp_set;	/* API over TCP too (off) */
 	struct ipaddr		api_tcp_addr;
 	uint16_t		api_tcp_port;
+	/* issue 16, finding 4: api_tcp needs a token, read from this file
+	 * (xc_load_token) and sent as "Authorization: Bearer TOKEN" */
+	char			api_token_file[XC_PATH_MAX];
+	int			api_token_line;	/* its line, for errors */
+	char			api_token[XC_MAX_KEY];
+	/* issue 16, finding 5: who xtrd runs as after the start-up */
+	char			user[33];
+	bool			user_set;
+	int			user_line;
+	/* issue 16, finding 8: away entries and the xTR-ID across restarts */
+	char			state_file[XC_PATH_MAX];	/* "": none */
+	bool			state_file_set;
 	bool			xtr_id_set;
 	uint8_t			xtr_id[LISP_XTR_ID_LEN];
 	uint64_t		site_id;
@@ -155,6 +171,11 @@ int	xc_finish(struct cfg_parser *, struct xc_parse *);
 /* Whole file: 0, or the number of errors (reported to cp->errf), or -1 if
  * the file cannot be read (errno set). */
 int	xc_load(const char *path, struct xtr_conf *, FILE *errf);
+/* The API token of api_token_file into c->api_token; errors as
+ * "path:line: message 'token'" on errf.  0, or the number of errors. */
+int	xc_load_token(const char *path, struct xtr_conf *, FILE *errf);
+/* A site key or token too weak to keep (issue 16, finding 6). */
+bool	xc_key_weak(const char *);
 int	xc_load_text(const char *name, const char *text, size_t len,
 	    struct xtr_conf *, FILE *errf);
 void	xc_print(FILE *, const struct xtr_conf *);

@@ -103,6 +103,7 @@
 	X(ms_journal_restored)					\
 	X(ms_journal_error)					\
 	X(api_requests)						\
+	X(drop_api_auth)					\
 	X(api_bad_request)					\
 	X(api_not_found)
 

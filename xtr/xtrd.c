@@ -477,6 +477,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "xtrd: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
+	if (r == 0)
+		r = xc_load_token(path, x->conf, stderr);
 	if (r > 0) {
 		fprintf(stderr, "xtrd: %s: %d error%s\n", path, r,
 		    r == 1 ? "" : "s");

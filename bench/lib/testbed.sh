@@ -59,7 +59,7 @@ TB_VM_MAC=00:16:3e:00:00:05
 TB_CH_IP=203.0.113.10
 TB_NL_IP=203.0.113.200
 TB_AMAC=00:00:5e:00:01:01
-TB_KEY="dc-site-key"
+TB_KEY="dc-site-key-Zq3V9mXp7LtR2wK"
 TB_MODE=full
 
 tb_die() { echo "testbed: $*" >&2; return 1; }
@@ -179,11 +179,11 @@ tb_conf_rt() {
 
 tb_confs() {
 	h_ms_conf ms "name=dc,key=$TB_KEY,eid=198.51.100.0/24,more_specifics=yes" \
-	    'name=client,key=client-key,eid=203.0.113.0/25'
+	    'name=client,key=client-key-Zq3V9mXp7LtR2wK,eid=203.0.113.0/25'
 	# mode thesis: the old site hears nothing from the MS about the move
 	# and keeps no away entry (the new site's registration and SMRs only)
 	[ "$TB_MODE" = thesis ] && echo "mobility_notify = no" >>"$RUN/ms.conf"
-	tb_conf_xtr cl 192.0.2.3 client-key
+	tb_conf_xtr cl 192.0.2.3 client-key-Zq3V9mXp7LtR2wK
 	cat >>"$RUN/cl.conf" <<-EOC
 	database = [ '203.0.113.0/25' ]
 	site_interface = "site0"

@@ -77,7 +77,7 @@ check_modes() {
 	# -a, -r and -p reach the output
 	"$bin" -a hmac-sha256 -r 192.0.2.53 -r 2001:db8::53 -p 192.0.2.50 \
 	    fig7_2.conf >"$work/opts.conf" 2>/dev/null || fail "-a/-r/-p: failed"
-	grep -qF "'193.162.145.50,key=lisp,alg=hmac-sha256,key_id=0'" \
+	grep -qF "'193.162.145.50,key=lisp-Zq3V9mXp7LtR2wK,alg=hmac-sha256,key_id=0'" \
 	    "$work/opts.conf" || fail "-a hmac-sha256 not in the output"
 	grep -qxF "map_resolvers = [ '192.0.2.53', '2001:db8::53' ]" \
 	    "$work/opts.conf" || fail "-r not in the output"

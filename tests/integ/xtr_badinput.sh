@@ -18,8 +18,8 @@ PY=python3
 write_confs() {
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=a,key=a-key,eid=10.1.0.0/24',
-	          'name=b,key=b-key,eid=10.2.0.0/16,more_specifics=yes' ]
+	sites = [ 'name=a,key=a-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/24',
+	          'name=b,key=b-key-Zq3V9mXp7LtR2wK,eid=10.2.0.0/16,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
 	register_interval = 5
 	EOC
@@ -27,7 +27,7 @@ write_confs() {
 	role = "xtr"
 	rlocs = [ '192.0.2.1' ]
 	database = [ '10.1.0.0/24' ]
-	map_servers = [ '192.0.2.100,key=a-key' ]
+	map_servers = [ '192.0.2.100,key=a-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/a.sock"
 	register_interval = 5
@@ -64,7 +64,7 @@ intact() {
 
 malformed() {
 	expect ms drop_truncated 1 rogue 192.0.2.100 map-register \
-	    eid=10.1.0.0/24 key=a-key cut=30
+	    eid=10.1.0.0/24 key=a-key-Zq3V9mXp7LtR2wK cut=30
 	expect ms drop_unknown_type 1 rogue 192.0.2.100 raw hex=f000000000
 	expect a drop_truncated 1 rogue 192.0.2.1 map-request cut=13
 	expect a drop_bad_afi 1 rogue 192.0.2.1 raw \
@@ -81,21 +81,21 @@ malformed() {
 
 wrong_key() {
 	expect ms drop_auth_fail 1 rogue 192.0.2.100 map-register \
-	    eid=10.1.0.0/24 key=guess rloc=203.0.113.66
+	    eid=10.1.0.0/24 key=guess-Zq3V9mXp7LtR2wK rloc=203.0.113.66
 	# a forged withdrawal of A's EID, signed with the wrong key
 	expect ms drop_auth_fail 1 rogue 192.0.2.100 map-register \
-	    eid=10.1.0.0/24 key=b-key ttl=0
+	    eid=10.1.0.0/24 key=b-key-Zq3V9mXp7LtR2wK ttl=0
 	expect ms drop_auth_fail 1 rogue 192.0.2.100 map-register \
-	    eid=10.1.0.0/24 key=a-key bad_auth=1
+	    eid=10.1.0.0/24 key=a-key-Zq3V9mXp7LtR2wK bad_auth=1
 	intact
 }
 
 unknown_site() {
 	expect ms drop_unknown_site 1 rogue 192.0.2.100 map-register \
-	    eid=10.99.0.0/24 key=a-key
+	    eid=10.99.0.0/24 key=a-key-Zq3V9mXp7LtR2wK
 	# site a takes no more-specifics
 	expect ms drop_eid_not_allowed 1 rogue 192.0.2.100 map-register \
-	    eid=10.1.0.5/32 key=a-key
+	    eid=10.1.0.5/32 key=a-key-Zq3V9mXp7LtR2wK
 	intact
 }
 
@@ -103,7 +103,7 @@ unsolicited() {
 	expect a drop_unsolicited_reply 1 rogue 192.0.2.1 map-reply \
 	    eid=10.1.0.0/24 rloc=203.0.113.66
 	expect a drop_unsolicited_notify 1 rogue 192.0.2.1 map-notify \
-	    eid=10.1.0.0/24 key=a-key
+	    eid=10.1.0.0/24 key=a-key-Zq3V9mXp7LtR2wK
 	expect ms drop_role 1 rogue 192.0.2.100 map-reply eid=10.2.0.0/24
 	intact
 	[ "$(xtr_jq a '[.entries[].rlocs[] | select(.addr == "203.0.113.66")] | length' map-cache)" = 0 ] ||

@@ -15,18 +15,21 @@ RUN=$PWD/build/xtr_basic
 write_confs() {
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=site-a,key=alpha-key,eid=10.1.0.0/16,eid=2001:db8:a::/48,more_specifics=yes',
-	          'name=site-b,key=bravo-key,alg=hmac-sha1,key_id=1,eid=10.2.0.0/24' ]
+	sites = [ 'name=site-a,key=alpha-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,eid=2001:db8:a::/48,more_specifics=yes',
+	          'name=site-b,key=bravo-key-Zq3V9mXp7LtR2wK,alg=hmac-sha1,key_id=1,eid=10.2.0.0/24' ]
 	control_socket = "$RUN/ms.sock"
 	register_interval = 5
 	registration_timeout = 15
-	api_tcp = "192.0.2.100:8042"
+	api_tcp = "127.0.0.1:8042"
+	api_token_file = "$RUN/ms.token"
 	EOC
+	head -c 32 /dev/urandom | base64 >"$RUN/ms.token"
+	chmod 0600 "$RUN/ms.token"
 	cat >"$RUN/a.conf" <<-EOC
 	role = "xtr"
 	rlocs = [ '192.0.2.1', '2001:db8:ffff::1' ]
 	database = [ '10.1.0.0/24,priority=1,weight=100,ttl=60', '2001:db8:a::/48' ]
-	map_servers = [ '192.0.2.100,key=alpha-key' ]
+	map_servers = [ '192.0.2.100,key=alpha-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/a.sock"
 	register_interval = 5
@@ -35,7 +38,7 @@ write_confs() {
 	role = "xtr"
 	rlocs = [ '192.0.2.2' ]
 	database = [ '10.2.0.0/24,priority=2,weight=50,ttl=30' ]
-	map_servers = [ '192.0.2.100,key=bravo-key,alg=hmac-sha1,key_id=1' ]
+	map_servers = [ '192.0.2.100,key=bravo-key-Zq3V9mXp7LtR2wK,alg=hmac-sha1,key_id=1' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/b.sock"
 	register_interval = 5
@@ -62,7 +65,8 @@ check_registrations() {
 # the API is on TCP only where configured (the MS), never elsewhere
 check_api_tcp() {
 	local out
-	out=$(ip netns exec "${PFX}ms" curl -s http://192.0.2.100:8042/v1/sites) ||
+	out=$(ip netns exec "${PFX}ms" curl -s -H "Authorization: Bearer \
+$(cat "$RUN/ms.token")" http://127.0.0.1:8042/v1/sites) ||
 	    die "no TCP API on the MS"
 	echo "$out" | jq -e '.sites | length == 2' >/dev/null ||
 	    die "TCP API answer: $out"

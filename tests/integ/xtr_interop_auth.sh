@@ -37,8 +37,8 @@ xtr_net a:1 ms:100 b:2 p:9 ms2:200
 cat >"$RUN/a.conf" <<EOC
 rlocs = [ '192.0.2.1' ]
 database = [ '10.1.0.0/24' ]
-map_servers = [ '192.0.2.100,key=old-key,alg=hmac-sha1,key_id=0',
-                '192.0.2.101,key=new-key' ]
+map_servers = [ '192.0.2.100,key=old-key-Zq3V9mXp7LtR2wK,alg=hmac-sha1,key_id=0',
+                '192.0.2.101,key=new-key-Zq3V9mXp7LtR2wK' ]
 control_socket = "$RUN/a.sock"
 register_interval = 5
 EOC
@@ -63,7 +63,7 @@ m = bytes.fromhex(d["hex"])
 assert d["key_id"] == 0 and d["alg_id"] == 1 and d["auth_len"] == 20, d
 assert m[12:16] == bytes([0, 1, 0, 20]), m[12:16].hex()
 zeroed = m[:16] + bytes(20) + m[36:]
-want = hmac.new(b"old-key", zeroed, hashlib.sha1).digest()
+want = hmac.new(b"old-key-Zq3V9mXp7LtR2wK", zeroed, hashlib.sha1).digest()
 assert m[16:36] == want, "HMAC-SHA-1 does not verify"
 print("Map-Register to 192.0.2.100: Key ID 0, Algorithm ID 1, 20-byte "
       "HMAC-SHA-1 verified by Python hmac")' || die "the Map-Register is not what an HMAC-SHA-1 peer expects"
@@ -73,29 +73,29 @@ FAILED=""
 fail() { echo "FAIL: $*" >&2; FAILED="$FAILED|$1"; }
 cat >"$RUN/ms2.conf" <<EOC
 role = "ms"
-sites = [ 'name=hk,key=hk-key,alg=hmac-sha256-hkdf,key_id=3,eid=10.2.0.0/16,more_specifics=yes',
-          'name=tr,key=tr-key,eid=10.5.0.0/16,more_specifics=yes' ]
+sites = [ 'name=hk,key=hk-key-Zq3V9mXp7LtR2wK,alg=hmac-sha256-hkdf,key_id=3,eid=10.2.0.0/16,more_specifics=yes',
+          'name=tr,key=tr-key-Zq3V9mXp7LtR2wK,eid=10.5.0.0/16,more_specifics=yes' ]
 control_socket = "$RUN/ms2.sock"
 EOC
 cat >"$RUN/b.conf" <<EOC
 rlocs = [ '192.0.2.2' ]
 database = [ '10.2.0.0/24' ]
-map_servers = [ '192.0.2.200,key=hk-key,alg=hmac-sha256-hkdf,key_id=3' ]
+map_servers = [ '192.0.2.200,key=hk-key-Zq3V9mXp7LtR2wK,alg=hmac-sha256-hkdf,key_id=3' ]
 control_socket = "$RUN/b.sock"
 EOC
 xtr_start ms2 "$RUN/ms2.conf"
 craft() { ip netns exec "${PFX}p" "$PY" "$CRAFT" 192.0.2.200 map-register rloc=192.0.2.9 "$@"; }
-craft eid=10.2.9.0/24 key=hk-key alg=hkdf key_id=3
+craft eid=10.2.9.0/24 key=hk-key-Zq3V9mXp7LtR2wK alg=hkdf key_id=3
 xtr_wait 5 xtr_has_reg ms2 10.2.9.0/24 192.0.2.9 ||
     fail "algorithm 3 (Python's HKDF) refused: $(xtr_ctl ms2 counters | grep drop)"
-craft eid=10.2.8.0/24 key=hk-key alg=hkdf key_id=4
+craft eid=10.2.8.0/24 key=hk-key-Zq3V9mXp7LtR2wK alg=hkdf key_id=4
 xtr_wait 5 bash -c "[ \"\$($BIN/xtrctl -s $RUN/ms2.sock --json counters | jq .counters.drop_auth_key_id)\" = 1 ]" ||
     fail "Key ID 4 for a site of Key ID 3 not refused as drop_auth_key_id"
 xtr_has_reg ms2 10.2.8.0/24 192.0.2.9 && fail "Key ID 4 registered"
-craft eid=10.5.1.0/24 key=tr-key alg=sha256-128
+craft eid=10.5.1.0/24 key=tr-key-Zq3V9mXp7LtR2wK alg=sha256-128
 xtr_wait 5 xtr_has_reg ms2 10.5.1.0/24 192.0.2.9 ||
     fail "the RFC's 16-byte HMAC-SHA-256-128 refused"
-craft eid=10.5.2.0/24 key=tr-key alg=sha256
+craft eid=10.5.2.0/24 key=tr-key-Zq3V9mXp7LtR2wK alg=sha256
 xtr_wait 5 xtr_has_reg ms2 10.5.2.0/24 192.0.2.9 ||
     fail "the deployed 32-byte HMAC-SHA-256 refused"
 xtr_start b "$RUN/b.conf"

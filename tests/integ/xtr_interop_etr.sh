@@ -30,13 +30,13 @@ CRAFT=$PWD/tests/xtr/lispcraft.py
 write_confs() {
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=dc,key=dc-key,eid=10.1.0.0/16,more_specifics=yes' ]
+	sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
 	EOC
 	cat >"$RUN/a.conf" <<-EOC
 	rlocs = [ '192.0.2.11', '192.0.2.1' ]
 	database = [ '10.1.0.0/24', '10.1.0.5/32' ]
-	map_servers = [ '192.0.2.100,key=dc-key' ]
+	map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/a.sock"
 	data_plane = "on"

@@ -51,7 +51,7 @@ rm -rf "$RUN"
 xtr_net ms:100 p:9 q:19
 cat >"$RUN/ms.conf" <<EOC
 role = "ms"
-sites = [ 'name=dc,key=dc-key,eid=10.9.0.0/16,more_specifics=yes' ]
+sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.9.0.0/16,more_specifics=yes' ]
 control_socket = "$RUN/ms.sock"
 EOC
 xtr_start ms "$RUN/ms.conf"
@@ -60,7 +60,7 @@ ip netns exec "${PFX}p" "$PY" "$CRAFT" listen 0.0.0.0 4342 60 \
 XTR_PIDS="$XTR_PIDS $!"
 xtr_wait 5 test -f "$RUN/itr.jsonl" || die "the listener did not start"
 ip netns exec "${PFX}q" "$PY" "$CRAFT" 192.0.2.100 map-register \
-    eid=10.9.0.0/24 rloc=192.0.2.19,192.0.2.9 key=dc-key proxy=1
+    eid=10.9.0.0/24 rloc=192.0.2.19,192.0.2.9 key=dc-key-Zq3V9mXp7LtR2wK proxy=1
 xtr_wait 5 xtr_has_reg ms 10.9.0.0/24 192.0.2.19 ||
     die "the site's registration was refused: $(xtr_ctl ms registrations)"
 

@@ -35,14 +35,14 @@ rm -rf "$RUN"
 xtr_net ms:100 a:1 p:9
 cat >"$RUN/ms.conf" <<EOC
 role = "ms"
-sites = [ 'name=dc,key=dc-key,eid=10.0.0.0/8,more_specifics=yes' ]
+sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.0.0.0/8,more_specifics=yes' ]
 control_socket = "$RUN/ms.sock"
 registration_timeout = 3
 EOC
 cat >"$RUN/a.conf" <<EOC
 rlocs = [ '192.0.2.1' ]
 database = [ '10.1.0.0/24' ]
-map_servers = [ '192.0.2.100,key=dc-key' ]
+map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
 control_socket = "$RUN/a.sock"
 EOC
 if command -v tcpdump >/dev/null; then
@@ -56,7 +56,7 @@ ip netns exec "${PFX}p" "$PY" "$CRAFT" listen 0.0.0.0 4342 30 \
 XTR_PIDS="$XTR_PIDS $!"
 xtr_wait 5 test -f "$RUN/p4342.jsonl" || die "the listener did not start"
 ip netns exec "${PFX}p" "$PY" "$CRAFT" 192.0.2.100 map-register \
-    eid=10.9.0.0/24 rloc=192.0.2.9 key=dc-key nonce=00000000c0ffee01 \
+    eid=10.9.0.0/24 rloc=192.0.2.9 key=dc-key-Zq3V9mXp7LtR2wK nonce=00000000c0ffee01 \
     wait=2 >"$RUN/psport.jsonl"
 got4342() {
 	jq -e -s 'map(select(.type == 4 and .nonce == "00000000c0ffee01")) |
@@ -93,9 +93,9 @@ fi
 
 # lifetime: without T, registration_timeout; with T, the Record TTL
 ip netns exec "${PFX}p" "$PY" "$CRAFT" 192.0.2.100 map-register \
-    eid=10.9.1.0/24 rloc=192.0.2.9 key=dc-key ttl=1
+    eid=10.9.1.0/24 rloc=192.0.2.9 key=dc-key-Zq3V9mXp7LtR2wK ttl=1
 ip netns exec "${PFX}p" "$PY" "$CRAFT" 192.0.2.100 map-register \
-    eid=10.9.2.0/24 rloc=192.0.2.9 key=dc-key ttl=1 T=1
+    eid=10.9.2.0/24 rloc=192.0.2.9 key=dc-key-Zq3V9mXp7LtR2wK ttl=1 T=1
 xtr_wait 5 xtr_has_reg ms 10.9.2.0/24 192.0.2.9 || fail "T=1 not registered"
 expired() {
 	[ "$(xtr_jq ms '[.events[] | select(.event == "registration-expired" and .eid == "10.9.1.0/24")] | length' timeline)" = 1 ]

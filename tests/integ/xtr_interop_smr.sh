@@ -27,14 +27,14 @@ CRAFT=$PWD/tests/xtr/lispcraft.py
 write_confs() {
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=dc,key=dc-key,eid=10.1.0.0/16,more_specifics=yes',
-	          'name=peer,key=peer-key,eid=10.9.0.0/16,more_specifics=yes' ]
+	sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,more_specifics=yes',
+	          'name=peer,key=peer-key-Zq3V9mXp7LtR2wK,eid=10.9.0.0/16,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
 	EOC
 	cat >"$RUN/a.conf" <<-EOC
 	rlocs = [ '192.0.2.1' ]
 	database = [ '10.1.0.0/24', '10.1.0.6/32' ]
-	map_servers = [ '192.0.2.100,key=dc-key' ]
+	map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/a.sock"
 	EOC
@@ -68,7 +68,7 @@ xtr_start a "$RUN/a.conf"
 xtr_wait 10 xtr_registered a || die "A not registered"
 # the peer registers its site with the proxy bit: the MS answers for it
 ip netns exec "${PFX}p" "$PY" "$CRAFT" 192.0.2.100 map-register \
-    eid=10.9.0.0/24 rloc=192.0.2.9 key=peer-key proxy=1
+    eid=10.9.0.0/24 rloc=192.0.2.9 key=peer-key-Zq3V9mXp7LtR2wK proxy=1
 xtr_wait 5 xtr_has_reg ms 10.9.0.0/24 192.0.2.9 ||
     die "the peer's registration was refused: $(xtr_ctl ms registrations)"
 xtr_ctl a resolve 10.9.0.7 >/dev/null

@@ -27,7 +27,7 @@ CRAFT=$PWD/tests/xtr/lispcraft.py
 write_confs() {
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=dc,key=dc-key,eid=10.1.0.0/16,more_specifics=yes' ]
+	sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
 	# the peer takes A's /32 without A's consent: a deployed MS's way
 	# (ours waits for A's release by default, tests/integ/ms_move_auth.sh)
@@ -36,7 +36,7 @@ write_confs() {
 	cat >"$RUN/a.conf" <<-EOC
 	rlocs = [ '192.0.2.1' ]
 	database = [ '10.1.0.0/24', '10.1.0.5/32', '10.1.0.6/32' ]
-	map_servers = [ '192.0.2.100,key=dc-key' ]
+	map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/a.sock"
 	EOC
@@ -87,7 +87,7 @@ xtr_has_reg ms 10.1.0.5/32 192.0.2.1 || die "MS lacks A's 10.1.0.5/32"
 
 # the peer takes 10.1.0.5/32 (as after a move), with proxy reply
 ip netns exec "${PFX}p" "$PY" "$CRAFT" 192.0.2.100 map-register \
-    eid=10.1.0.5/32 rloc=192.0.2.9 key=dc-key proxy=1
+    eid=10.1.0.5/32 rloc=192.0.2.9 key=dc-key-Zq3V9mXp7LtR2wK proxy=1
 xtr_wait 5 xtr_has_reg ms 10.1.0.5/32 192.0.2.9 ||
     die "the peer's registration was refused: $(xtr_ctl ms registrations)"
 

@@ -28,11 +28,11 @@ RUN=$PWD/build/xtr_lispsec
 write_confs() {
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=site-a,key=alpha-key,eid=10.1.0.0/24',
-	          'name=site-b,key=bravo-key,eid=10.2.0.0/24,eid=2001:db8:b::/48',
-	          'name=site-m,key=mallory-key,eid=10.3.0.0/24',
-	          'name=site-c,key=charlie-key,eid=10.4.0.0/24',
-	          'name=site-d,key=delta-key,eid=10.5.0.0/24' ]
+	sites = [ 'name=site-a,key=alpha-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/24',
+	          'name=site-b,key=bravo-key-Zq3V9mXp7LtR2wK,eid=10.2.0.0/24,eid=2001:db8:b::/48',
+	          'name=site-m,key=mallory-key-Zq3V9mXp7LtR2wK,eid=10.3.0.0/24',
+	          'name=site-c,key=charlie-key-Zq3V9mXp7LtR2wK,eid=10.4.0.0/24',
+	          'name=site-d,key=delta-key-Zq3V9mXp7LtR2wK,eid=10.5.0.0/24' ]
 	control_socket = "$RUN/ms.sock"
 	register_interval = 5
 	lisp_sec = required
@@ -42,7 +42,7 @@ write_confs() {
 	role = "xtr"
 	rlocs = [ '192.0.2.1' ]
 	database = [ '10.1.0.0/24' ]
-	map_servers = [ '192.0.2.100,key=alpha-key' ]
+	map_servers = [ '192.0.2.100,key=alpha-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/a.sock"
 	register_interval = 5
@@ -54,7 +54,7 @@ write_confs() {
 	role = "xtr"
 	rlocs = [ '192.0.2.2' ]
 	database = [ '10.2.0.0/24', '2001:db8:b::/48' ]
-	map_servers = [ '192.0.2.100,key=bravo-key' ]
+	map_servers = [ '192.0.2.100,key=bravo-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/b.sock"
 	register_interval = 5
@@ -65,7 +65,7 @@ write_confs() {
 	role = "xtr"
 	rlocs = [ '192.0.2.3' ]
 	database = [ '10.4.0.0/24' ]
-	map_servers = [ '192.0.2.100,key=charlie-key' ]
+	map_servers = [ '192.0.2.100,key=charlie-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/c.sock"
 	register_interval = 5
@@ -75,7 +75,7 @@ write_confs() {
 	role = "xtr"
 	rlocs = [ '192.0.2.4' ]
 	database = [ '10.5.0.0/24' ]
-	map_servers = [ '192.0.2.100,key=delta-key,proxy_reply=yes' ]
+	map_servers = [ '192.0.2.100,key=delta-key-Zq3V9mXp7LtR2wK,proxy_reply=yes' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/d.sock"
 	register_interval = 5
@@ -98,7 +98,7 @@ attacker() {
 	local n
 	n=$(grep -c '^registered' "$RUN/m.log" 2>/dev/null) || true
 	ip netns exec "${PFX}m" python3 tests/xtr/lispsec_attacker.py \
-	    192.0.2.100 mallory-key 10.3.0.0/24 192.0.2.66 "$1" 1 \
+	    192.0.2.100 mallory-key-Zq3V9mXp7LtR2wK 10.3.0.0/24 192.0.2.66 "$1" 1 \
 	    "$RUN/m.log" >>"$RUN/m.err" 2>&1 &
 	ATT_PID=$!
 	XTR_PIDS="$XTR_PIDS $ATT_PID"

@@ -17,14 +17,14 @@ RUN=$PWD/build/xtr_pubsub
 write_confs() {
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=dc,key=dc-key,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes' ]
+	sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
 	register_interval = 5
 	EOC
 	cat >"$RUN/a.conf" <<-EOC
 	rlocs = [ '192.0.2.1' ]
 	database = [ '10.1.0.0/24,ttl=60' ]
-	map_servers = [ '192.0.2.100,key=dc-key' ]
+	map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/a.sock"
 	register_interval = 5
@@ -32,7 +32,7 @@ write_confs() {
 	cat >"$RUN/c.conf" <<-EOC
 	rlocs = [ '192.0.2.3' ]
 	database = [ '10.3.0.0/24,ttl=60' ]
-	map_servers = [ '192.0.2.100,key=dc-key' ]
+	map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.100' ]
 	control_socket = "$RUN/c.sock"
 	register_interval = 5

@@ -50,7 +50,7 @@ H_MIG_V=-vv
 MIG_PIDS_src=""
 # shellcheck disable=SC2034
 MIG_PIDS_dst=""
-MIG_SITE_KEY=mig-site-key
+MIG_SITE_KEY=mig-site-key-Zq3V9mXp7LtR2wK
 MIG_EID_NET=198.51.100.0/24
 
 # Without a built xtrd (or with MIG_FAKE_XTRD=1) each host gets
@@ -147,8 +147,8 @@ mig_setup() {
 	xtr_net ms:100 src:1 dst:2 cl:3
 	h_ms_conf ms \
 	    "name=dc,key=$MIG_SITE_KEY,eid=$MIG_EID_NET,eid=2001:db8:1::/48,more_specifics=yes" \
-	    'name=client,key=client-key,eid=203.0.113.0/24'
-	h_xtr_conf cl 192.0.2.3 192.0.2.100 client-key
+	    'name=client,key=client-key-Zq3V9mXp7LtR2wK,eid=203.0.113.0/24'
+	h_xtr_conf cl 192.0.2.3 192.0.2.100 client-key-Zq3V9mXp7LtR2wK
 	echo "database = [ '203.0.113.0/24' ]" >>"$RUN/cl.conf"
 	for h in src dst; do
 		ip -n "${PFX}$h" link add xenbr0 type bridge

@@ -105,7 +105,7 @@ static long
 call_once(const char *host, int code, const char *answer, const char *method,
     const char *path, const char *body, json_object **o)
 {
-	struct ctl_conn	 cc = { "t", sock, host, 5000 };
+	struct ctl_conn	 cc = { "t", sock, host, 5000, NULL };
 	pid_t		 pid = serve_once(code, answer);
 	long		 status = ctl_call(&cc, method, path, body, o);
 
@@ -162,7 +162,7 @@ test_not_json(void **state)
 static void
 test_no_daemon(void **state)
 {
-	struct ctl_conn	 cc = { "t", sock, "localhost", 5000 };
+	struct ctl_conn	 cc = { "t", sock, "localhost", 5000, NULL };
 	json_object	*o = (json_object *)1;
 
 	(void)state;

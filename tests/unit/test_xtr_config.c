@@ -11,6 +11,9 @@
 
 #include "xtr/config.h"
 
+/* a site key long enough (issue 16, finding 6) */
+#define K16	"k1-Zq3V9mXp7LtR2wK"
+
 static struct xtr_conf	c, c2;
 static char		errbuf[4096];
 
@@ -40,11 +43,11 @@ test_full(void **state)
 	    "database = [ '10.1.0.0/24,priority=2,weight=50,ttl=10',\n"
 	    "             'eid=2001:db8:a::/48' ,\n"
 	    "           ]\n"
-	    "map_servers = [ '192.0.2.100,key=k1,alg=hmac-sha1,key_id=3,"
+	    "map_servers = [ '192.0.2.100,key=" K16 ",alg=hmac-sha1,key_id=3,"
 	    "proxy_reply=yes' ]\n"
 	    "map_resolvers = '192.0.2.100'\n"
 	    "proxy_itrs = [ '198.51.100.1', '2001:db8::50' ]\n"
-	    "sites = [ 'name=s,key=k1,eid=10.1.0.0/16,eid=2001:db8:a::/48,"
+	    "sites = [ 'name=s,key=" K16 ",eid=10.1.0.0/16,eid=2001:db8:a::/48,"
 	    "more_specifics=yes' ]\n"
 	    "control_socket = /tmp/x.sock\n"
 	    "register_interval = 5\n"
@@ -64,7 +67,7 @@ test_full(void **state)
 	assert_int_equal(c.ms[0].key.alg, LISP_AUTH_HMAC_SHA1);
 	assert_int_equal(c.ms[0].key.key_id, 3);
 	assert_true(c.ms[0].proxy_reply);
-	assert_string_equal(c.ms[0].key.key, "k1");
+	assert_string_equal(c.ms[0].key.key, K16);
 	assert_int_equal(c.nmr, 1);
 	assert_int_equal(c.npxtr, 2);
 	assert_int_equal(c.nsite, 1);
@@ -89,7 +92,7 @@ test_roundtrip(void **state)
 	assert_int_equal(load(
 	    "rlocs = [ '192.0.2.1' ]\n"
 	    "database = [ '10.1.0.0/24', '10.1.0.5/32,ttl=1' ]\n"
-	    "map_servers = [ '192.0.2.100,key=abc' ]\n"), 0);
+	    "map_servers = [ '192.0.2.100,key=" K16 "' ]\n"), 0);
 	f = open_memstream(&out, &len);
 	xc_print(f, &c);
 	fclose(f);
@@ -127,20 +130,38 @@ test_errors(void **state)
 		  "t.conf:1: expected a single value for 'role'" },
 		{ "role = router\n",
 		  "t.conf:1: role must be xtr, ms or both, not 'router'" },
-		{ "rlocs = [ '192.0.2.1' ]\nmap_servers = [ '192.0.2.9,key=k' ]\n"
+		{ "rlocs = [ '192.0.2.1' ]\n"
+		  "map_servers = [ '192.0.2.9,key=" K16 "' ]\n"
 		  "database = [ '10.1.0.1/24' ]\n",
 		  "t.conf:3: bad database mapping at '10.1.0.1/24'" },
-		{ "rlocs = [ '192.0.2.1' ]\nmap_servers = [ '192.0.2.9,key=k' ]\n"
+		{ "rlocs = [ '192.0.2.1' ]\n"
+		  "map_servers = [ '192.0.2.9,key=" K16 "' ]\n"
 		  "database = [ '10.1.0.0/24,weight=300' ]\n",
 		  "t.conf:3: bad database mapping at 'weight=300'" },
 		{ "rlocs = [ '192.0.2.1' ]\n"
-		  "map_servers = [ '192.0.2.9,key=k,alg=md5' ]\n",
+		  "map_servers = [ '192.0.2.9,key=" K16 ",alg=md5' ]\n",
 		  "t.conf:2: bad map-server option 'alg=md5'" },
 		{ "rlocs = [ '192.0.2.1' ]\nmap_servers = [ '192.0.2.9' ]\n",
 		  "t.conf:2: map-server without key '192.0.2.9'" },
-		{ "role = ms\nsites = [ 'name=a,key=k' ]\n",
+		/* issue 16, finding 6: weak keys, named by address or site */
+		{ "rlocs = [ '192.0.2.1' ]\n"
+		  "map_servers = [ '192.0.2.9,key=example-key' ]\n",
+		  "t.conf:2: map-server key shorter than 16 bytes or with fewer "
+		  "than 8 different characters (make one with: openssl rand "
+		  "-base64 32) for '192.0.2.9'" },
+		{ "rlocs = [ '192.0.2.1' ]\n"
+		  "map_servers = [ '192.0.2.9,key=abababababababababab' ]\n",
+		  "t.conf:2: map-server key shorter than 16 bytes or with fewer "
+		  "than 8 different characters (make one with: openssl rand "
+		  "-base64 32) for '192.0.2.9'" },
+		{ "role = ms\nsites = [ 'name=a,key=k,eid=10.0.0.0/8' ]\n",
+		  "t.conf:2: site key shorter than 16 bytes or with fewer than 8 "
+		  "different characters (make one with: openssl rand -base64 32) "
+		  "for 'a'" },
+		{ "role = ms\nsites = [ 'name=a,key=" K16 "' ]\n",
 		  "t.conf:2: no eid for site 'a'" },
-		{ "role = ms\nsites = [ 'name=a,key=k,eid=10.0.0.0/8,colour=red' ]\n",
+		{ "role = ms\nsites = [ 'name=a,key=" K16 ",eid=10.0.0.0/8,"
+		  "colour=red' ]\n",
 		  "t.conf:2: unknown site option 'colour=red'" },
 		{ "role = xtr\n", "t.conf:1: an xTR needs 'rlocs'" },
 		{ "role = ms\n", "t.conf:1: a Map-Server needs 'sites'" },
@@ -186,7 +207,8 @@ test_lisp_sec(void **state)
 	assert_int_equal(load("rlocs = [ '192.0.2.1' ]\n"
 	    "map_resolvers = [ '192.0.2.100' ]\nlisp_sec = required\n"), 1);
 	assert_int_equal(load("rlocs = [ '192.0.2.1' ]\n"
-	    "map_servers = [ '192.0.2.9,key=k' ]\nlisp_sec_key = k\n"), 1);
+	    "map_servers = [ '192.0.2.9,key=" K16 "' ]\n"
+	    "lisp_sec_key = " K16 "\n"), 1);
 	assert_int_equal(load("rlocs = [ '192.0.2.1' ]\nlisp_sec = yes\n"), 1);
 }
 

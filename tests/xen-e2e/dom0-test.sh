@@ -96,10 +96,10 @@ start_daemons() {
 	cat > $D/xtrd.conf <<-EOC
 	role = "both"
 	rlocs = [ '192.0.2.1' ]
-	map_servers = [ '192.0.2.1,key=dc-key' ]
+	map_servers = [ '192.0.2.1,key=dc-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.1' ]
-	sites = [ 'name=dc,key=dc-key,eid=192.0.2.0/24,more_specifics=yes',
-	          'name=client,key=client-key,eid=203.0.113.0/24' ]
+	sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=192.0.2.0/24,more_specifics=yes',
+	          'name=client,key=client-key-Zq3V9mXp7LtR2wK,eid=203.0.113.0/24' ]
 	control_socket = "$XSOCK"
 	register_interval = 60
 	register_retry = 500
@@ -108,7 +108,7 @@ start_daemons() {
 	role = "xtr"
 	rlocs = [ '192.0.2.3' ]
 	database = [ '203.0.113.0/24' ]
-	map_servers = [ '192.0.2.1,key=client-key' ]
+	map_servers = [ '192.0.2.1,key=client-key-Zq3V9mXp7LtR2wK' ]
 	map_resolvers = [ '192.0.2.1' ]
 	control_socket = "$ISOCK"
 	register_interval = 60

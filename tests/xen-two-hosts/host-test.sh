@@ -40,7 +40,7 @@ A=192.0.2.1
 B=192.0.2.2
 MS=192.0.2.100
 CL=192.0.2.3
-KEY=dc-site-key
+KEY=dc-site-key-Zq3V9mXp7LtR2wK
 MEM=${E2E_GUEST_MEM:-128}
 D=/run/e2e
 CFG=$D/$NAME.cfg
@@ -131,11 +131,11 @@ start_a_namespaces() {
 	cat > $D/ms.conf <<-EOC
 	role = "ms"
 	sites = [ 'name=dc,key=$KEY,eid=198.51.100.0/24,more_specifics=yes',
-	          'name=client,key=client-key,eid=203.0.113.0/25' ]
+	          'name=client,key=client-key-Zq3V9mXp7LtR2wK,eid=203.0.113.0/25' ]
 	control_socket = "$MS_SOCK"
 	EOC
 	{
-		conf_xtr "$CL" "$CL_SOCK" client-key
+		conf_xtr "$CL" "$CL_SOCK" client-key-Zq3V9mXp7LtR2wK
 		echo "database = [ '203.0.113.0/25' ]"
 		echo 'site_interface = "site0"'
 		echo "anycast_gateway = [ '203.0.113.1/25' ]"

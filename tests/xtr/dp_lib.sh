@@ -106,7 +106,7 @@ dp_write_confs() {
 			[ -z "${DP_V6SITES:-}" ] ||
 			    rlocs="$rlocs 2001:db8:ffff::$n" ;;
 		esac
-		h_xtr_conf "$node" "$rlocs" "$ms" dc-key
+		h_xtr_conf "$node" "$rlocs" "$ms" dc-key-Zq3V9mXp7LtR2wK
 		cat >>"$RUN/$node.conf" <<-EOC
 		database = [ '10.$n.0.0/24', '2001:db8:$n::/64' ]
 		proxy_itrs = [ '192.0.2.50' ]
@@ -120,7 +120,7 @@ dp_write_confs() {
 		${DP_EXTRA_CONF:-}
 		EOC
 	done
-	h_ms_conf ms 'name=dc,key=dc-key,eid=10.0.0.0/8,eid=2001:db8::/44,more_specifics=yes'
+	h_ms_conf ms 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.0.0.0/8,eid=2001:db8::/44,more_specifics=yes'
 	echo "${DP_MS_EXTRA_CONF:-}" >>"$RUN/ms.conf"
 	h_xtr_conf p "192.0.2.50 2001:db8:ffff::50" 192.0.2.100
 	cat >>"$RUN/p.conf" <<-EOC

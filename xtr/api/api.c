@@ -627,6 +627,63 @@ h_timeline(struct api *api, struct req *rq)
 	return reply_json(rq->conn, 200, o);
 }
 
+/* --- who may ask ---------------------------------------------------------- */
+
+/* Equal in time that depends on the lengths only, never on where the
+ * first difference is. */
+static bool
+token_equal(const char *a, const char *b)
+{
+	size_t		la = strlen(a), lb = strlen(b), i;
+	unsigned	d = la != lb;
+
+	for (i = 0; i < la; i++)
+		d |= (unsigned char)a[i] ^ (unsigned char)(i < lb ? b[i] : 0);
+	return d == 0;
+}
+
+/*
+ * Issue 16, finding 4: the unix socket is root's (mode 0600: the kernel
+ * checks who connects); over TCP (loopback only, config.c) anyone on the
+ * host can connect, so each request carries "Authorization: Bearer
+ * TOKEN" with the token of api_token_file.  NULL: allowed, else why not.
+ */
+static const char *
+tcp_denied(struct api *api, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const char			*h;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+	if (ci == NULL || ci->daemon != api->d_tcp || api->d_tcp == NULL)
+		return NULL;
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL)
+		return "no token";
+	if (strncmp(h, "Bearer ", 7) != 0 ||
+	    !token_equal(h + 7, api->x->conf->api_token))
+		return "wrong token";
+	return NULL;
+}
+
+static enum MHD_Result
+reply_denied(struct MHD_Connection *c, const char *why)
+{
+	const union MHD_ConnectionInfo	*ci;
+	struct ipaddr			 a;
+	uint16_t			 port;
+	char				 s[IPADDR_STRLEN] = "?";
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && ipaddr_from_sockaddr(ci->client_addr, &a,
+	    &port) == 0)
+		ipaddr_fmt(&a, s, sizeof(s));
+	cnt_drop(C_drop_api_auth, "API over TCP from %s: %s", s, why);
+	return reply_err(c, 401, "this API over TCP needs "
+	    "'Authorization: Bearer' with the token of api_token_file");
+}
+
 /* --- dispatch ------------------------------------------------------------ */
 
 struct route {
@@ -668,9 +725,17 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			return MHD_NO;
 		rq->api = api;
 		rq->conn = c;
+		rq->denied = tcp_denied(api, c);
 		*con_cls = rq;
 		cnt_inc(C_api_requests);
 		return MHD_YES;
+	}
+	if (rq->denied != NULL) {
+		if (*upload_size != 0) {	/* read, never kept */
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		return reply_denied(c, rq->denied);
 	}
 	if (*upload_size != 0) {
 		if (api_body_append(&rq->body, &rq->len, &rq->too_big, upload,

@@ -28,6 +28,7 @@ struct req {
 	char			*body;
 	size_t			 len;
 	bool			 too_big;
+	const char		*denied;	/* over TCP without the token */
 	int			 lig;		/* 0 none, 1 waiting, 2 done */
 	int			 lig_status;
 	json_object		*lig_result;

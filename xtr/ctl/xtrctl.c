@@ -14,6 +14,8 @@
 
 #define DEF_SOCKET	"/run/xtrd/xtrd.sock"
 
+#define DEF_TOKEN	"/etc/xen/xtrd.token"
+
 static const char	*sock_path = DEF_SOCKET;
 static int		 json_out;
 
@@ -21,7 +23,10 @@ static __attribute__((__noreturn__)) void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: xtrctl [-s socket] [--json] command [args]\n"
+	    "usage: xtrctl [-s socket | -t ADDR:PORT [-k token-file]] [--json] "
+	    "command [args]\n"
+	    "  -t  xtrd's api_tcp instead of its socket, with the token of "
+	    "-k\n      (default " DEF_TOKEN ")\n"
 	    "commands:\n"
 	    "  status                         roles, RLOCs, map-servers\n"
 	    "  database                       database mappings\n"
@@ -424,16 +429,41 @@ parse_command(int argc, char **argv, char *path, size_t plen,
 	return c;
 }
 
+/* The one line of xtrd's api_token_file (issue 16, finding 4). */
+static int
+read_token(const char *path, char *out, size_t len)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		fprintf(stderr, "xtrctl: %s: %m\n", path);
+		return -1;
+	}
+	if (fgets(out, (int)len, f) == NULL)
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+	if (out[0] == '\0') {
+		fprintf(stderr, "xtrctl: %s: no token\n", path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "tcp", required_argument, NULL, 't' },
+		{ "token-file", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ctl_conn		 conn = { "xtrctl", NULL, "localhost", 70000 };
+	struct ctl_conn		 conn = { "xtrctl", NULL, "localhost", 70000, NULL };
 	const struct command	*cmd;
+	const char		*tcp = NULL, *token_file = DEF_TOKEN;
+	char			 token[256];
 	const char		*e;
 	char			 path[128];
 	json_object		*body = NULL, *ans;
@@ -442,10 +472,12 @@ main(int argc, char **argv)
 
 	if ((e = getenv("XTRCTL_SOCKET")) != NULL)
 		sock_path = e;
-	while ((ch = getopt_long(argc, argv, "js:", lopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "jk:s:t:", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json_out = 1; break;
+		case 'k': token_file = optarg; break;
 		case 's': sock_path = optarg; break;
+		case 't': tcp = optarg; break;
 		default: usage();
 		}
 	}
@@ -456,6 +488,13 @@ main(int argc, char **argv)
 		usage();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	conn.sock = sock_path;
+	if (tcp != NULL) {
+		if (read_token(token_file, token, sizeof(token)) == -1)
+			return 3;
+		conn.sock = NULL;
+		conn.host = tcp;
+		conn.token = token;
+	}
 	status = ctl_call(&conn, cmd->method, path, body ?
 	    json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN) :
 	    NULL, &ans);
