@@ -26,7 +26,7 @@ PY=python3
 write_confs() {
 	local n probe caps=",max_registrations=60,max_more_specifics=40"
 	# an xtrd without the caps (before the fix): the same attack
-	printf "sites = [ 'name=p,key=k,eid=10.9.0.0/16%s' ]\n" "$caps" \
+	printf "sites = [ 'name=p,key=k-Zq3V9mXp7LtR2wK,eid=10.9.0.0/16%s' ]\n" "$caps" \
 	    >"$RUN/probe.conf"
 	probe=$("$BIN/xtrd" -n -f "$RUN/probe.conf" 2>&1 || true)
 	case $probe in
@@ -34,13 +34,14 @@ write_confs() {
 	esac
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=dc1,key=k1,eid=10.1.0.0/16,more_specifics=yes$caps',
-	          'name=dc2,key=k2,eid=10.1.5.0/24',
-	          'name=cl,key=k3,eid=10.3.0.0/24' ]
+	sites = [ 'name=dc1,key=k1-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,more_specifics=yes$caps',
+	          'name=dc2,key=k2-Zq3V9mXp7LtR2wK,eid=10.1.5.0/24',
+	          'name=cl,key=k3-Zq3V9mXp7LtR2wK,eid=10.3.0.0/24' ]
 	control_socket = "$RUN/ms.sock"
 	register_interval = 2
 	EOC
-	for n in a:1:10.1.0.0/24:k1 b:2:10.1.5.0/24:k2 c:3:10.3.0.0/24:k3; do
+	for n in a:1:10.1.0.0/24:k1-Zq3V9mXp7LtR2wK b:2:10.1.5.0/24:k2-Zq3V9mXp7LtR2wK \
+	    c:3:10.3.0.0/24:k3-Zq3V9mXp7LtR2wK; do
 		IFS=: read -r node i eid key <<<"$n"
 		cat >"$RUN/$node.conf" <<-EOC
 		role = "xtr"
@@ -56,7 +57,7 @@ write_confs() {
 
 craft() {	# lispcraft options: a dc1 key holder's Map-Register
 	ip netns exec "${PFX}x" "$PY" tests/xtr/lispcraft.py 192.0.2.100 \
-	    map-register rloc=192.0.2.4 key=k1 xtr_id="$XID" "$@"
+	    map-register rloc=192.0.2.4 key=k1-Zq3V9mXp7LtR2wK xtr_id="$XID" "$@"
 }
 
 nregs() {	# TEXT: registrations whose EID starts with TEXT

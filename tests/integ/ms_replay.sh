@@ -31,7 +31,7 @@ write_confs() {
 	local n
 	cat >"$RUN/ms.conf" <<-EOC
 	role = "ms"
-	sites = [ 'name=dc,key=dc-key,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes' ]
+	sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes' ]
 	control_socket = "$RUN/ms.sock"
 	register_interval = 2
 	EOC
@@ -40,7 +40,7 @@ write_confs() {
 		role = "xtr"
 		rlocs = [ '192.0.2.$(echo "$n" | cut -d: -f2)' ]
 		database = [ '${n##*:},ttl=60' ]
-		map_servers = [ '192.0.2.100,key=dc-key' ]
+		map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
 		map_resolvers = [ '192.0.2.100' ]
 		control_socket = "$RUN/${n%%:*}.sock"
 		register_interval = 2
