@@ -61,8 +61,8 @@ rm -rf "$RUN"
 xtr_net ms:100 a:1 s:3 r:66
 cat >"$RUN/ms.conf" <<EOC
 role = "ms"
-sites = [ 'name=dc,key=dc-key,eid=10.1.0.0/16,more_specifics=yes',
-          'name=sub,key=sub-key,eid=10.3.0.0/16,more_specifics=yes' ]
+sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,more_specifics=yes',
+          'name=sub,key=sub-key-Zq3V9mXp7LtR2wK,eid=10.3.0.0/16,more_specifics=yes' ]
 control_socket = "$RUN/ms.sock"
 EOC
 xtr_start ms "$RUN/ms.conf"
@@ -71,8 +71,8 @@ ip netns exec "${PFX}s" "$PY" "$CRAFT" listen 0.0.0.0 4342 90 \
 XTR_PIDS="$XTR_PIDS $!"
 xtr_wait 5 test -f "$RUN/sub.jsonl" || die "the listener did not start"
 # (one xTR's Map-Register nonces grow, RFC 9301 §5.6: the MS drops others)
-craft a map-register eid=10.1.0.0/24 rloc=192.0.2.1 key=dc-key proxy=1 xtr_id="$XA" nonce=0000000000000011
-craft s map-register eid=10.3.0.0/24 rloc=192.0.2.3 key=sub-key xtr_id="$X"
+craft a map-register eid=10.1.0.0/24 rloc=192.0.2.1 key=dc-key-Zq3V9mXp7LtR2wK proxy=1 xtr_id="$XA" nonce=0000000000000011
+craft s map-register eid=10.3.0.0/24 rloc=192.0.2.3 key=sub-key-Zq3V9mXp7LtR2wK xtr_id="$X"
 xtr_wait 5 xtr_has_reg ms 10.1.0.0/24 192.0.2.1 || die "site not registered"
 xtr_wait 5 xtr_has_reg ms 10.3.0.0/24 192.0.2.3 || die "subscriber not registered"
 
@@ -82,9 +82,9 @@ xtr_wait 5 got "$N0" || fail "no Map-Notify acknowledging the subscription with 
 [ "$(subs)" = 1 ] || fail "no subscription at the MS: $(xtr_ctl ms subscriptions)"
 
 # publications: nonce + 1, + 2
-craft a map-register eid=10.1.0.5/32 rloc=192.0.2.1 key=dc-key xtr_id="$XA" nonce=0000000000000012
+craft a map-register eid=10.1.0.5/32 rloc=192.0.2.1 key=dc-key-Zq3V9mXp7LtR2wK xtr_id="$XA" nonce=0000000000000012
 xtr_wait 5 got "$(hexadd "$N0" 1)" || fail "first publication's nonce is not N0+1"
-craft a map-register eid=10.1.0.5/32 rloc=192.0.2.1 key=dc-key ttl=0 xtr_id="$XA" nonce=0000000000000013
+craft a map-register eid=10.1.0.5/32 rloc=192.0.2.1 key=dc-key-Zq3V9mXp7LtR2wK ttl=0 xtr_id="$XA" nonce=0000000000000013
 xtr_wait 5 got "$(hexadd "$N0" 2)" || fail "second publication's nonce is not N0+2"
 
 # a replayed subscription: no acknowledgment
@@ -110,7 +110,7 @@ craft s ecm-request eid=10.1.0.7/32 itr=none src=192.0.2.3 sub_xtr_id="$X" nonce
 xtr_wait 5 got "$NU" || fail "no Map-Notify for the unsubscription"
 xtr_wait 5 bash -c "[ \$($BIN/xtrctl -s $RUN/ms.sock --json subscriptions | jq '[.subscriptions[] | select(.eid == \"10.1.0.0/24\")] | length') = 0 ]" ||
     fail "still subscribed after unsubscribing: $(xtr_ctl ms subscriptions)"
-craft a map-register eid=10.1.0.6/32 rloc=192.0.2.1 key=dc-key xtr_id="$XA" nonce=0000000000000014
+craft a map-register eid=10.1.0.6/32 rloc=192.0.2.1 key=dc-key-Zq3V9mXp7LtR2wK xtr_id="$XA" nonce=0000000000000014
 xtr_wait 5 xtr_has_reg ms 10.1.0.6/32 192.0.2.1 || fail "10.1.0.6/32 not registered"
 # a publication would have left with the registration, before this
 [ "$(xtr_counter ms ms_pubsub_notify)" = 2 ] ||
