@@ -20,7 +20,8 @@ xtrd_SRCS := xtr/xtrd.c xtr/cp/etr_register.c xtr/cp/etr_reply.c \
 	xtr/cp/itr_resolve.c xtr/cp/smr.c xtr/ms/ms_register.c xtr/ms/mr_resolve.c \
 	xtr/ms/pubsub.c xtr/api/api.c xtr/api/api_json.c xtr/api/api_lig.c \
 	xtr/cp/lispsec_cp.c xtr/ms/lispsec_ms.c xtr/cp/rloc_probe.c \
-	xtr/nonce_seq.c xtr/ms/ms_journal.c xtr/ms/ms_journal_parse.c
+	xtr/nonce_seq.c xtr/ms/ms_journal.c xtr/ms/ms_journal_parse.c \
+	xtr/ms/ms_guard.c xtr/ms/ms_consent.c
 xtrd_LIBS := xtrcore lisp ctlapi common
 xtrd_PKGS := libcrypto libmicrohttpd json-c
 
@@ -76,7 +77,8 @@ fuzz_xtr_config_SRCS := tests/fuzz/fuzz_xtr_config.c $(XTR_CONF_SRCS)
 NOINST_PROGS += ms_register_bench
 ms_register_bench_SRCS := bench/ms_register_bench.c xtr/ms/ms_register.c \
 	xtr/ms/pubsub.c xtr/nonce_seq.c \
-	xtr/ms/ms_journal.c xtr/ms/ms_journal_parse.c
+	xtr/ms/ms_journal.c xtr/ms/ms_journal_parse.c xtr/ms/ms_guard.c \
+	xtr/ms/ms_consent.c
 ms_register_bench_LIBS := xtrcore lisp common
 ms_register_bench_PKGS := libcrypto
 

@@ -32,46 +32,12 @@
 #include "cursor.h"
 #include "log.h"
 #include "mono.h"
+#include "xtr/ms/ms_int.h"
 #include "xtr/ms/ms_journal.h"
 #include "xtr/xtrd.h"
 
 #define NOTIFY_TRIES	3
 #define NOTIFY_RETRY_MS	1000
-
-/* A registration that would move an EID another xTR holds, waiting for
- * that xTR's consent (or for it to stop refreshing). */
-struct ms_pending {
-	struct xtrd		*x;
-	struct ms_eid		*e;
-	int			 site;
-	struct lisp_record	 rec;
-	uint8_t			 xtr_id[LISP_XTR_ID_LEN];
-	uint64_t		 site_id;
-	uint64_t		 nonce;
-	bool			 proxy_reply, merge, want_notify;
-	uint64_t		 since_ms;
-	uint64_t		 expire_ms;	/* unless retransmitted */
-	struct ipaddr		 src;
-	uint16_t		 sport;
-	struct timer		 t;
-};
-
-/* RFC 9301 §5.6: the last nonce of each (xTR-ID, site key). */
-struct nonce_ent {
-	struct nonce_ent	*next;
-	uint8_t			 xtr_id[LISP_XTR_ID_LEN];
-	int			 site;
-	uint8_t			 key_id;
-	uint64_t		 last;
-};
-#define NONCE_BUCKETS	4096
-static struct nonce_ent	*nonce_tab[NONCE_BUCKETS];
-static size_t		 nonce_n;
-
-/* Registrations per site and per (site, configured prefix) they are a
- * more-specific of: the caps. */
-static uint32_t		 site_nreg[XC_MAX_SITE];
-static uint32_t		 cover_nreg[XC_MAX_SITE][XC_MAX_SITE_EID];
 
 /* An MS-initiated Map-Notify waiting for its Ack. */
 struct notify_tx {
@@ -378,10 +344,7 @@ eid_free(void *v)
 		e->subs = s->next;
 		free(s);
 	}
-	if (e->pending != NULL) {
-		timer_cancel(&xtrd_self->timers, &e->pending->t);
-		free(e->pending);
-	}
+	ms_pending_drop(xtrd_self, e, NULL);
 	free(e);
 }
 
@@ -393,15 +356,7 @@ ms_free(struct xtrd *x)
 
 	for (i = 0; i < XC_MAX_SITE; i++)
 		lisp_auth_key_free(&site_keys[i]);
-	for (i = 0; i < NONCE_BUCKETS; i++) {
-		struct nonce_ent *ne;
-
-		while ((ne = nonce_tab[i]) != NULL) {
-			nonce_tab[i] = ne->next;
-			free(ne);
-		}
-	}
-	nonce_n = 0;
+	ms_guard_free();
 	free(ix.s);
 	memset(&ix, 0, sizeof(ix));
 	lpm_free(x->ms_tab4, eid_free);
@@ -628,138 +583,6 @@ reg_life_ms(const struct xtrd *x, const struct lisp_map_register *m,
 	return x->conf->registration_timeout * 1000u;
 }
 
-const struct ipaddr *
-ms_reg_etr(const struct ms_reg *r, int af)
-{
-	const struct ipaddr	*any = NULL;
-	int			 i;
-
-	/* RFC 9301 §8.3: the Map-Request goes to the ETR that registered
-	 * the EID, at an RLOC it registered: a usable one (priority 255
-	 * "MUST NOT be used for unicast forwarding", §5.4), of af first */
-	for (i = 0; i < r->rec.nloc; i++) {
-		const struct lisp_locator *l = &r->rec.loc[i];
-
-		if (l->rloc.ip.af != AF_INET && l->rloc.ip.af != AF_INET6)
-			continue;
-		if (l->rloc.ip.af == af && l->priority != 255)
-			return &l->rloc.ip;
-		if (any == NULL || (any == &r->from && l->priority != 255))
-			any = &l->rloc.ip;
-	}
-	return any != NULL ? any : &r->from;
-}
-
-static void
-reg_count(struct xtrd *x, const struct ms_reg *r, int d)
-{
-	x->ms_nreg += (size_t)(ssize_t)d;
-	site_nreg[r->site] += (uint32_t)d;
-	if (r->cover >= 0)
-		cover_nreg[r->site][r->cover] += (uint32_t)d;
-}
-
-/* 0 if one more registration of p by site fits the caps, else the
- * counter of the cap it would exceed. */
-static int
-reg_cap(struct xtrd *x, int site, const struct ipprefix *p, int *cover,
-    enum cnt *why)
-{
-	const struct xc_site	*s = &x->conf->site[site];
-
-	*cover = ms_site_cover(s, p);
-	if (x->ms_nreg >= x->conf->ms_max_registrations)
-		*why = C_drop_reg_cap_global;
-	else if (site_nreg[site] >= s->max_registrations)
-		*why = C_drop_reg_cap_site;
-	else if (*cover >= 0 &&
-	    cover_nreg[site][*cover] >= s->max_more_specifics)
-		*why = C_drop_reg_cap_more_specifics;
-	else
-		return 0;
-	return -1;
-}
-
-static unsigned
-nonce_hash(const uint8_t *id, int site, uint8_t key_id)
-{
-	uint64_t	h = 0xcbf29ce484222325ULL;
-	int		i;
-
-	for (i = 0; i < LISP_XTR_ID_LEN; i++)
-		h = (h ^ id[i]) * 0x100000001b3ULL;
-	h = (h ^ (uint64_t)site) * 0x100000001b3ULL;
-	h = (h ^ key_id) * 0x100000001b3ULL;
-	return (unsigned)(h % NONCE_BUCKETS);
-}
-
-static struct nonce_ent *
-nonce_find(const uint8_t *id, int site, uint8_t key_id)
-{
-	struct nonce_ent	*ne;
-
-	for (ne = nonce_tab[nonce_hash(id, site, key_id)]; ne != NULL;
-	    ne = ne->next)
-		if (ne->site == site && ne->key_id == key_id &&
-		    memcmp(ne->xtr_id, id, LISP_XTR_ID_LEN) == 0)
-			return ne;
-	return NULL;
-}
-
-/*
- * RFC 9301 §5.6: "A Map-Server MUST track and save in persistent storage
- * the last nonce received for each ETR xTR-ID and key pair.  If a
- * Map-Register is received with a nonce value that is not greater than
- * the saved nonce, it MUST drop the Map-Register message and SHOULD log
- * the fact that a replay attack could have occurred."  0 if fresh (and
- * now the last), -1 if dropped.  Called once the HMAC verified: only the
- * key holder moves the saved nonce.
- */
-static int
-nonce_check(struct xtrd *x, const uint8_t *id, int site, uint8_t key_id,
-    uint64_t nonce, const struct ipaddr *src)
-{
-	struct nonce_ent	*ne = nonce_find(id, site, key_id);
-	char			 a[IPADDR_STRLEN], h[33];
-
-	if (ne != NULL && nonce <= ne->last) {
-		for (int i = 0; i < LISP_XTR_ID_LEN; i++)
-			snprintf(h + 2 * i, 3, "%02x", id[i]);
-		cnt_drop(C_drop_register_replay, "Map-Register from %s, xTR-ID "
-		    "%s, site %s: nonce %016llx not greater than %016llx, a "
-		    "replay?", ipaddr_fmt(src, a, sizeof(a)), h,
-		    x->conf->site[site].name, (unsigned long long)nonce,
-		    (unsigned long long)ne->last);
-		return -1;
-	}
-	if (ne == NULL) {
-		unsigned b = nonce_hash(id, site, key_id);
-
-		/* as many xTRs as registrations at most: key holders only */
-		if (nonce_n >= x->conf->ms_max_registrations ||
-		    (ne = calloc(1, sizeof(*ne))) == NULL) {
-			cnt_drop(C_drop_reg_cap_global, "Map-Register from %s: "
-			    "%zu xTRs known", ipaddr_fmt(src, a, sizeof(a)),
-			    nonce_n);
-			return -1;
-		}
-		memcpy(ne->xtr_id, id, LISP_XTR_ID_LEN);
-		ne->site = site;
-		ne->key_id = key_id;
-		ne->next = nonce_tab[b];
-		nonce_tab[b] = ne;
-		nonce_n++;
-	}
-	ne->last = nonce;
-	msj_nonce(x, site, key_id, id, nonce);	/* "persistent storage" */
-	return 0;
-}
-
-struct ix_ref;
-static int	pending_try(struct xtrd *, struct ms_eid *);
-static int	apply_record(struct xtrd *, int, const struct lisp_map_register *,
-		    const struct lisp_record *, const struct ix_ref *,
-		    const struct ipaddr *, uint16_t);
 
 static void
 reg_expire(void *arg)
@@ -780,12 +603,12 @@ reg_expire(void *arg)
 			break;
 		}
 	cnt_inc(C_ms_expired);
-	reg_count(x, r, -1);
+	ms_reg_count(x, r, -1);
 	msj_unreg(x, r->xtr_id, &e->eid);
 	tl_add("registration-expired", &e->eid, &r->from, NULL);
 	free(r);
 	pubsub_publish(x, e);
-	if (e->pending != NULL && pending_try(x, e) == 1)
+	if (e->pending != NULL && ms_pending_try(x, e) == 1)
 		return;		/* e lives on, taken over */
 	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
 		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
@@ -825,168 +648,8 @@ covering_notify(struct xtrd *x, const struct ms_reg *nr,
 			    "inside its prefix");
 }
 
-/* A registration at priority 255 on every locator: its xTR no longer
- * forwards for the EID (RFC 9301 §5.4), the hand-over's release. */
-static bool
-rec_released(const struct lisp_record *rec)
-{
-	int	i;
-
-	if (rec->ttl == 0 || rec->nloc == 0)
-		return false;
-	for (i = 0; i < rec->nloc; i++)
-		if (rec->loc[i].priority != 255)
-			return false;
-	return true;
-}
-
-/*
- * Move authorization (move_consent): a registration by xtr_id of rec
- * that would replace another xTR's registration of the EID (no merge on
- * both sides, other RLOCs) is allowed only if that xTR released it (its
- * hand-over) or stopped refreshing it (no refresh for two thirds of its
- * lifetime: of the three refreshes RFC 9301 §8.2 waits for, two missed).
- * The first holder that still objects, or NULL;
- * *until: when it would count as stopped.
- */
-static struct ms_reg *
-move_blocker(struct xtrd *x, struct ms_eid *e, const uint8_t *xtr_id,
-    bool merge, const struct lisp_record *rec, uint64_t now,
-    uint64_t *until)
-{
-	struct ms_reg	*g;
-	uint64_t	 stale;
-
-	if (!x->conf->move_consent)
-		return NULL;
-	for (g = e->regs; g != NULL; g = g->next) {
-		if (memcmp(g->xtr_id, xtr_id, LISP_XTR_ID_LEN) == 0 ||
-		    g->released || (merge && g->merge) ||
-		    msr_same_rlocs(&g->rec, rec))
-			continue;
-		stale = g->last_ms + g->life_ms * 2 / 3;
-		if (now >= stale)
-			continue;
-		*until = stale;
-		return g;
-	}
-	return NULL;
-}
-
-static void
-pending_timer(void *arg)
-{
-	struct ms_pending	*pd = arg;
-	struct ms_eid		*e = pd->e;
-
-	if (pending_try(pd->x, e) == 0 && e->pending == NULL &&
-	    e->regs == NULL && e->subs == NULL) {
-		lpm_remove(tab(pd->x, e->eid.addr.af), &e->eid);
-		ix_del(&e->eid);
-		free(e);
-	}
-}
-
-/* Keep the registration of rec by m's xTR until the holder consents. */
-static void
-pending_set(struct xtrd *x, struct ms_eid *e, int site,
-    const struct lisp_map_register *m, const uint8_t *xtr_id,
-    const struct lisp_record *rec, const struct ipaddr *src, uint16_t sport,
-    uint64_t until)
-{
-	struct ms_pending	*pd = e->pending;
-
-	if (pd == NULL) {
-		if ((pd = calloc(1, sizeof(*pd))) == NULL)
-			return;
-		pd->x = x;
-		pd->e = e;
-		timer_init(&pd->t, pending_timer, pd);
-		pd->since_ms = mono_ms();
-		e->pending = pd;
-	}
-	pd->site = site;
-	lisp_record_copy(&pd->rec, rec);
-	memcpy(pd->xtr_id, xtr_id, LISP_XTR_ID_LEN);
-	pd->site_id = m->site_id;
-	pd->nonce = m->nonce;
-	pd->proxy_reply = m->proxy_reply;
-	pd->merge = m->merge_req;
-	pd->want_notify = m->want_notify;
-	pd->src = *src;
-	pd->sport = sport;
-	/* the taker retransmits (backoff up to register_interval); a claim
-	 * nobody repeats is dropped, not applied much later */
-	pd->expire_ms = mono_ms() + 1500ull * x->conf->register_interval +
-	    x->conf->register_retry;
-	timer_set(&x->timers, &pd->t, until < pd->expire_ms ? until :
-	    pd->expire_ms);
-}
-
-/*
- * The holder consented (released, withdrew, expired, stopped refreshing):
- * the pending registration is applied now and its Map-Notify sent with
- * its nonce (the taker waits for it).  1 if applied, 0 if still waiting
- * or dropped.
- */
-static int
-pending_try(struct xtrd *x, struct ms_eid *e)
-{
-	static struct lisp_map_register	 pm;
-	struct ms_pending		*pd = e->pending;
-	struct ix_ref			 ref;
-	uint64_t			 until = 0, now = mono_ms();
-	int				 rc;
-
-	if (pd == NULL)
-		return 0;
-	if (now >= pd->expire_ms) {
-		tl_add("move-refused", &e->eid, &pd->src, "its holder did not "
-		    "consent, the claim was not repeated");
-		e->pending = NULL;
-		timer_cancel(&x->timers, &pd->t);
-		free(pd);
-		return 0;
-	}
-	if (move_blocker(x, e, pd->xtr_id, pd->merge, &pd->rec, now,
-	    &until) != NULL) {
-		timer_set(&x->timers, &pd->t, until < pd->expire_ms ? until :
-		    pd->expire_ms);
-		return 0;
-	}
-	e->pending = NULL;
-	timer_cancel(&x->timers, &pd->t);
-	memset(&pm, 0, sizeof(pm));
-	pm.type = LISP_MAP_REGISTER;
-	pm.xtr_id_present = true;
-	memcpy(pm.xtr_id, pd->xtr_id, LISP_XTR_ID_LEN);
-	pm.site_id = pd->site_id;
-	pm.nonce = pd->nonce;
-	pm.proxy_reply = pd->proxy_reply;
-	pm.merge_req = pd->merge;
-	ix_ref(&e->eid, &ref);
-	cnt_inc(C_ms_move_consented);
-	tl_add("move-consented", &e->eid, &pd->src, "waited %llu ms",
-	    (unsigned long long)(now - pd->since_ms));
-	rc = apply_record(x, pd->site, &pm, &pd->rec, &ref, &pd->src,
-	    pd->sport);
-	/* its Map-Notify as ms_rx_map_register() sends one: to 4342
-	 * (RFC 9301 §8.2) and a copy to the source port */
-	if ((rc == 0 || rc == 1) && pd->want_notify) {
-		ms_send_notify(x, pd->site, &pd->rec, &pd->src,
-		    LISP_CONTROL_PORT, pd->nonce, pd->xtr_id);
-		if (pd->sport != LISP_CONTROL_PORT && pd->sport != 0)
-			ms_send_notify(x, pd->site, &pd->rec, &pd->src,
-			    pd->sport, pd->nonce, pd->xtr_id);
-	}
-	free(pd);
-	return rc == 0 || rc == 1;
-}
-
-/* 0 unchanged, 1 changed, APPLY_REFUSED refused or waiting (no
+/* 0 unchanged, 1 changed, MS_APPLY_REFUSED refused or waiting (no
  * Map-Notify), -1 out of memory. */
-#define APPLY_REFUSED	2
-
 static int
 apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
     const struct lisp_record *rec, const struct ix_ref *ref,
@@ -1022,7 +685,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	p.addr = rec->eid.ip;
 	p.plen = rec->eid_plen;
 	t = tab(x, p.addr.af);
-	if (slot != NULL && rec_released(rec)) {
+	if (slot != NULL && ms_rec_released(rec)) {
 		e = slot->e;
 		for (g = e->regs; g != NULL; g = g->next)
 			if (memcmp(g->xtr_id, xtr_id, LISP_XTR_ID_LEN) == 0)
@@ -1036,19 +699,15 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 			cnt_inc(C_ms_move_released);
 			tl_add("released", &p, src, "by its holder");
 			if (e->pending != NULL)
-				pending_try(x, e);
+				ms_pending_try(x, e);
 			return 0;
 		}
 	}
-	if (slot != NULL && slot->e->pending != NULL && rec->ttl == 0 &&
-	    memcmp(slot->e->pending->xtr_id, xtr_id, LISP_XTR_ID_LEN) == 0) {
+	if (slot != NULL && rec->ttl == 0)
 		/* the taker gave up before the holder consented */
-		timer_cancel(&x->timers, &slot->e->pending->t);
-		free(slot->e->pending);
-		slot->e->pending = NULL;
-	}
+		ms_pending_drop(x, slot->e, xtr_id);
 	if (slot != NULL && rec->ttl != 0 &&
-	    (g = move_blocker(x, slot->e, xtr_id, m->merge_req, rec, now,
+	    (g = ms_move_blocker(x, slot->e, xtr_id, m->merge_req, rec, now,
 	    &until)) != NULL) {
 		char	ha[IPADDR_STRLEN];
 
@@ -1060,17 +719,17 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 		if (slot->e->pending == NULL)
 			tl_add("move-pending", &p, src, "until its holder "
 			    "releases it");
-		pending_set(x, slot->e, site, m, xtr_id, rec, src, sport,
+		ms_pending_set(x, slot->e, site, m, xtr_id, rec, src, sport,
 		    until);
-		return APPLY_REFUSED;
+		return MS_APPLY_REFUSED;
 	}
 	if (rec->ttl != 0 && (slot == NULL || slot->e->regs == NULL) &&
-	    reg_cap(x, site, &p, &cover, &why) == -1) {
+	    ms_reg_cap(x, site, &p, &cover, &why) == -1) {
 		cnt_drop(why, "Map-Register from %s: %s over the cap (%zu "
 		    "registrations, site %s %u)", ipaddr_fmt(src, a, sizeof(a)),
 		    ipprefix_fmt(&p, es, sizeof(es)), x->ms_nreg,
-		    x->conf->site[site].name, site_nreg[site]);
-		return APPLY_REFUSED;
+		    x->conf->site[site].name, ms_site_nreg(site));
+		return MS_APPLY_REFUSED;
 	}
 	if (cover == -1)
 		cover = ms_site_cover(&x->conf->site[site], &p);
@@ -1115,7 +774,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 			    stored->life_ms);
 		cnt_inc(C_ms_registered);
 		if (fresh) {
-			reg_count(x, stored, +1);
+			ms_reg_count(x, stored, +1);
 			tl_add("registered", &p, src, "site %s%s",
 			    x->conf->site[site].name,
 			    m->proxy_reply ? " proxy-reply" : "");
@@ -1126,7 +785,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	}
 	while ((g = gone) != NULL) {
 		gone = g->next;
-		reg_count(x, g, -1);
+		ms_reg_count(x, g, -1);
 		msj_unreg(x, g->xtr_id, &p);
 		if (rec->ttl == 0) {
 			cnt_inc(C_ms_withdrawn);
@@ -1138,7 +797,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	}
 	if (changed)
 		pubsub_publish(x, e);
-	if (rec->ttl == 0 && e->pending != NULL && pending_try(x, e) == 1)
+	if (rec->ttl == 0 && e->pending != NULL && ms_pending_try(x, e) == 1)
 		return changed;		/* the waiting taker has it now */
 	if (e->regs == NULL) {
 		struct ms_eid *ce = covering_eid(x, &p);
@@ -1159,6 +818,30 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	} else if (e->regs != first)
 		ix_hint(e);
 	return fresh || changed;
+}
+
+int
+ms_apply_at(struct xtrd *x, int site, const struct lisp_map_register *m,
+    const struct lisp_record *rec, const struct ipaddr *src, uint16_t sport)
+{
+	struct ix_ref	ref;
+	struct ipprefix	p;
+
+	p.addr = rec->eid.ip;
+	p.plen = rec->eid_plen;
+	ix_ref(&p, &ref);
+	return apply_record(x, site, m, rec, &ref, src, sport);
+}
+
+int
+ms_eid_gc(struct xtrd *x, struct ms_eid *e)
+{
+	if (e->regs != NULL || e->subs != NULL || e->pending != NULL)
+		return 0;
+	lpm_remove(tab(x, e->eid.addr.af), &e->eid);
+	ix_del(&e->eid);
+	free(e);
+	return 1;
 }
 
 /*
@@ -1262,7 +945,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	}
 	/* RFC 9301 §5.6: not greater than the last nonce of this xTR-ID
 	 * and key: dropped, whatever the records say */
-	if (nonce_check(x, m.xtr_id_present ? m.xtr_id : src->a, site,
+	if (ms_nonce_check(x, m.xtr_id_present ? m.xtr_id : src->a, site,
 	    m.key_id, m.nonce, src) == -1)
 		return;
 	for (i = 0; i < m.nrec; i++) {
@@ -1301,7 +984,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 			cnt_drop(C_drop_table_full, "registration table: out "
 			    "of memory");
 			break;
-		case APPLY_REFUSED:
+		case MS_APPLY_REFUSED:
 			refused = true;
 			break;
 		}
@@ -1332,42 +1015,6 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 
 /* --- the journal's restore and dump (ms_journal.c) ----------------------- */
 
-static int
-site_by_name(struct xtrd *x, const char *name)
-{
-	int	i;
-
-	for (i = 0; i < x->conf->nsite; i++)
-		if (strcmp(x->conf->site[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-void
-ms_restore_nonce(struct xtrd *x, const struct msj_line *l)
-{
-	struct nonce_ent	*ne;
-	int			 site = site_by_name(x, l->site);
-	unsigned		 b;
-
-	if (site == -1)
-		return;
-	if ((ne = nonce_find(l->xtr_id, site, l->key_id)) == NULL) {
-		if (nonce_n >= x->conf->ms_max_registrations ||
-		    (ne = calloc(1, sizeof(*ne))) == NULL)
-			return;
-		memcpy(ne->xtr_id, l->xtr_id, LISP_XTR_ID_LEN);
-		ne->site = site;
-		ne->key_id = l->key_id;
-		b = nonce_hash(l->xtr_id, site, l->key_id);
-		ne->next = nonce_tab[b];
-		nonce_tab[b] = ne;
-		nonce_n++;
-	}
-	if (l->nonce > ne->last)
-		ne->last = l->nonce;
-}
-
 static struct ms_reg *
 reg_of(struct ms_eid *e, const uint8_t *id)
 {
@@ -1390,7 +1037,7 @@ ms_restore_unreg(struct xtrd *x, const struct msj_line *l)
 	for (pp = &e->regs; *pp != r; pp = &(*pp)->next)
 		;
 	*pp = r->next;
-	reg_count(x, r, -1);
+	ms_reg_count(x, r, -1);
 	reg_free(x, r);
 	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
 		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
@@ -1407,14 +1054,14 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 	struct ms_eid	*e;
 	struct ms_reg	*r, **pp;
 	enum cnt	 why;
-	int		 site = site_by_name(x, l->site), cover, added = 0;
+	int		 site = ms_site_by_name(x, l->site), cover, added = 0;
 
 	if (site == -1 || ms_site_for_eid(x->conf, &l->eid, NULL) != site ||
 	    ms_site_allows(&x->conf->site[site], &l->eid) == -1 ||
 	    tab(x, l->eid.addr.af) == NULL)
 		return 0;
 	if ((e = ix_find(&l->eid)) == NULL) {
-		if (reg_cap(x, site, &l->eid, &cover, &why) == -1 ||
+		if (ms_reg_cap(x, site, &l->eid, &cover, &why) == -1 ||
 		    (e = calloc(1, sizeof(*e))) == NULL)
 			return 0;
 		e->eid = l->eid;
@@ -1440,7 +1087,7 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 		for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)
 			;
 		*pp = r;
-		reg_count(x, r, +1);
+		ms_reg_count(x, r, +1);
 		added = 1;
 	}
 	r->site_id = l->site_id;
@@ -1477,12 +1124,6 @@ dump_cb(struct ms_eid *e, void *arg)
 void
 ms_journal_dump(struct xtrd *x, FILE *f)
 {
-	struct nonce_ent	*ne;
-	int			 i;
-
-	for (i = 0; i < NONCE_BUCKETS; i++)
-		for (ne = nonce_tab[i]; ne != NULL; ne = ne->next)
-			msj_fmt_nonce(f, x->conf->site[ne->site].name,
-			    ne->key_id, ne->xtr_id, ne->last);
+	ms_nonce_dump(x, f);
 	ms_walk(x, dump_cb, f);
 }

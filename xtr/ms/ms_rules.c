@@ -178,3 +178,24 @@ msr_apply(struct ms_eid *e, const struct ms_reg *nr, struct ms_reg **gone,
 	return !msr_same_rlocs(&before, &after);
 }
 
+const struct ipaddr *
+ms_reg_etr(const struct ms_reg *r, int af)
+{
+	const struct ipaddr	*any = NULL;
+	int			 i;
+
+	/* RFC 9301 §8.3: the Map-Request goes to the ETR that registered
+	 * the EID, at an RLOC it registered: a usable one (priority 255
+	 * "MUST NOT be used for unicast forwarding", §5.4), of af first */
+	for (i = 0; i < r->rec.nloc; i++) {
+		const struct lisp_locator *l = &r->rec.loc[i];
+
+		if (l->rloc.ip.af != AF_INET && l->rloc.ip.af != AF_INET6)
+			continue;
+		if (l->rloc.ip.af == af && l->priority != 255)
+			return &l->rloc.ip;
+		if (any == NULL || (any == &r->from && l->priority != 255))
+			any = &l->rloc.ip;
+	}
+	return any != NULL ? any : &r->from;
+}
