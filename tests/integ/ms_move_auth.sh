@@ -81,9 +81,10 @@ xtr_wait 10 holds "$VM" 192.0.2.1 || die "MS lacks A's VM"
 
 # 1. the key holder's grab
 ip netns exec "${PFX}x" "$PY" tests/xtr/lispcraft.py sniff eth0 \
-    out="$RUN/x-notifies.hex" type=4 count=1 timeout=3 &
+    out="$RUN/x-notifies.hex" \
+    ready="$RUN/x-notifies.ready" type=4 count=1 timeout=3 &
 SNIFF=$!
-sleep 0.3
+xtr_wait 10 test -e "$RUN/x-notifies.ready" || die "the recorder did not start"
 claim 0000000000001000
 sleep 1
 kill -0 "$MS_PID" 2>/dev/null || die "the MS died"

@@ -62,10 +62,11 @@ move_and_record() {
 	xtr_ctl a add "$VM" ttl 60 >/dev/null
 	xtr_wait 10 xtr_has_reg ms "$VM" 192.0.2.1 || die "MS lacks A's VM"
 	ip netns exec "${PFX}a" "$PY" tests/xtr/lispcraft.py sniff eth0 \
-	    out="$RUN/a-notifies.hex" type=4 src=192.0.2.100 count=40 \
+	    out="$RUN/a-notifies.hex" \
+	    ready="$RUN/a-notifies.ready" type=4 src=192.0.2.100 count=40 \
 	    timeout=6 &
 	SNIFF=$!
-	sleep 0.5
+	xtr_wait 10 test -e "$RUN/a-notifies.ready" || die "the recorder did not start"
 	xtr_ctl a remove "$VM" >/dev/null
 	xtr_ctl b add "$VM" ttl 60 >/dev/null
 	xtr_wait 10 moved_once || die "A was not told of the move"

@@ -51,10 +51,11 @@ write_confs() {
 # record_a_register: A's Map-Register of the VM, as the wire carried it
 record_a_register() {
 	ip netns exec "${PFX}ms" "$PY" tests/xtr/lispcraft.py sniff eth0 \
-	    out="$RUN/a-registers.hex" type=3 src=192.0.2.1 count=6 \
+	    out="$RUN/a-registers.hex" \
+	    ready="$RUN/a-registers.ready" type=3 src=192.0.2.1 count=6 \
 	    timeout=15 &
 	SNIFF=$!
-	sleep 0.5
+	xtr_wait 10 test -e "$RUN/a-registers.ready" || die "the recorder did not start"
 	xtr_ctl a add "$VM" ttl 60 >/dev/null
 	xtr_wait 10 xtr_has_reg ms "$VM" 192.0.2.1 || die "MS lacks A's VM"
 	wait "$SNIFF" || true

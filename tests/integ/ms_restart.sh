@@ -72,9 +72,10 @@ write_confs
 xtr_start ms "$RUN/ms.conf"
 MS_PID=${XTR_PIDS##* }
 ip netns exec "${PFX}ms" "$PY" tests/xtr/lispcraft.py sniff eth0 \
-    out="$RUN/a-registers.hex" type=3 src=192.0.2.1 count=1 timeout=10 &
+    out="$RUN/a-registers.hex" \
+    ready="$RUN/a-registers.ready" type=3 src=192.0.2.1 count=1 timeout=10 &
 SNIFF=$!
-sleep 0.3
+xtr_wait 10 test -e "$RUN/a-registers.ready" || die "the recorder did not start"
 for n in a c; do xtr_start "$n" "$RUN/$n.conf"; done
 for n in a c; do xtr_wait 10 xtr_registered "$n" || die "$n not registered"; done
 wait "$SNIFF" || die "A's Map-Register not recorded"

@@ -22,7 +22,7 @@ Options: eid=10.1.0.5/32 rloc=203.0.113.66 (map-register: A,B,... for
          spoof=SRC (a raw IPv4 socket: the datagram claims source SRC)
 As a sniffer (the on-path attacker's recorder):
   python3 lispcraft.py sniff IFACE out=FILE [type=N] [src=A] [dst=A]
-      [count=1] [timeout=10]
+      [count=1] [timeout=10] [ready=FILE (made once it listens)]
 writes the LISP payload (UDP 4342) of each matching IPv4 datagram seen on
 IFACE as one hex line; exits 1 if fewer than count were seen in time.
 As a peer that only listens (a crafted ITR/ETR/Map-Server):
@@ -322,6 +322,8 @@ def sniff(argv):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
                       socket.htons(0x0800))
     s.bind((iface, 0))
+    if "ready" in o:        # the caller waits for this file, not a sleep
+        open(o["ready"], "w").close()
     with open(o["out"], "w") as out:
         while got < want and time.monotonic() < end:
             r, _, _ = select.select([s], [], [],
