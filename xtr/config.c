@@ -716,6 +716,24 @@ k_api_token_file(struct item_ctx *ic, const char *v)
 	return 0;
 }
 
+/* a user name as useradd takes it; "" or "root": stay uid 0 */
+static int
+k_user(struct item_ctx *ic, const char *v)
+{
+	const char	*p;
+
+	if (strlen(v) >= sizeof(ic->c->user) || (*v != '\0' && *v == '-'))
+		return ic_err(ic, v, "user must be a user name, not");
+	for (p = v; *p != '\0'; p++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_.-", *p) == NULL)
+			return ic_err(ic, v, "user must be a user name, not");
+	strcpy(ic->c->user, v);
+	ic->c->user_set = true;
+	ic->c->user_line = ic->l->lineno;
+	return 0;
+}
+
 static const struct key_def keys[] = {
 	{ "role",		false,	k_role },
 	{ "rlocs",		true,	k_rlocs },
@@ -748,6 +766,7 @@ static const struct key_def keys[] = {
 	{ "away_entries",	false,	k_away_entries },
 	{ "api_tcp",		false,	k_api_tcp },
 	{ "api_token_file",	false,	k_api_token_file },
+	{ "user",		false,	k_user },
 	{ "data_plane",		false,	k_data_plane },
 	{ "tun_name",		false,	k_tun_name },
 	{ "underlay_mtu",	false,	k_underlay_mtu },

@@ -29,10 +29,12 @@ struct xtrd	*xtrd_self;
 static __attribute__((__noreturn__)) void
 usage(void)
 {
-	fprintf(stderr, "usage: xtrd [-dnv] [-f file]\n"
+	fprintf(stderr, "usage: xtrd [-dnv] [-f file] [-u user]\n"
 	    "  -d  stay in the foreground, log to stderr\n"
 	    "  -f  configuration file (default /etc/xen/xtrd.conf)\n"
 	    "  -n  check the configuration and exit; -nv prints it back\n"
+	    "  -u  run as this user after the start (default: xtrd.conf's "
+	    "user, or xtrd)\n"
 	    "  -v  verbose (debug) logging\n");
 	exit(1);
 }
@@ -454,10 +456,12 @@ main(int argc, char **argv)
 	struct xtrd	 xs;
 	struct xtrd	*x = &xs;
 	const char	*path = "/etc/xen/xtrd.conf";
+	const char	*user = NULL;
 	int		 ch, fg = 0, check = 0, verbose = 0, r;
 
-	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+	while ((ch = getopt(argc, argv, "df:nu:v")) != -1) {
 		switch (ch) {
+		case 'u': user = optarg; break;
 		case 'd': fg = 1; break;
 		case 'f': path = optarg; break;
 		case 'n': check = 1; break;
@@ -526,6 +530,9 @@ main(int argc, char **argv)
 		fatal("init");
 	if (dp_init(x) == -1)
 		fatalx("cannot start the data plane");
+	/* everything that needs root is open: issue 16, finding 5 */
+	xtr_privdrop(x, user != NULL ? user : x->conf->user,
+	    user != NULL || x->conf->user_set);
 	log_info("started: role %s, %d database mapping%s, %d map-server%s",
 	    xc_role_name(x->conf->roles), x->conf->ndb,
 	    x->conf->ndb == 1 ? "" : "s", x->conf->nms,

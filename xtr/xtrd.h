@@ -426,6 +426,8 @@ struct api *api_start(struct xtrd *, const char *path);
 int	api_fd(struct api *);
 uint64_t api_timeout_ms(struct api *);
 void	api_run(struct api *);
+/* privdrop.c: run as user from here on (named: given, not the default) */
+void	xtr_privdrop(struct xtrd *, const char *user, bool named);
 void	api_stop(struct api *);
 /* A lig's Map-Reply arrived (rep) or timed out (rep NULL). */
 void	api_lig_done(void *lig, const struct lisp_map_reply *rep,

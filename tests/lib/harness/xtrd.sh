@@ -15,7 +15,9 @@
 #                                  one sites entry per SITE
 #   h_start_xtrd NODE [CONF]       xtrd -d -v in ${H_NS}NODE (CONF default
 #                                  $RUN/NODE.conf) until its socket answers;
-#                                  1 with the log's tail on stderr if not
+#                                  1 with the log's tail on stderr if not;
+#                                  it drops to user H_XTRD_USER (default
+#                                  nobody; "" stays uid 0), issue 16
 #   h_xtr NODE ARGS...             xtrctl against NODE's xtrd
 #   h_jq NODE FILTER CMD [ARGS]    one value out of xtrctl --json CMD
 #   h_counter NODE NAME            one counter
@@ -58,7 +60,8 @@ h_ms_conf() {
 
 h_start_xtrd() {
 	local n=$1 conf=${2:-$RUN/$1.conf}
-	h_bg "$n" "$RUN/$n.log" "$BIN/xtrd" -d -v -f "$conf"
+	h_bg "$n" "$RUN/$n.log" "$BIN/xtrd" -d -v -f "$conf" \
+	    -u "${H_XTRD_USER-nobody}"
 	h_wait 10 test -S "$RUN/$n.sock" && return 0
 	echo "xtrd on $n did not start: $(tail -5 "$RUN/$n.log")" >&2
 	return 1

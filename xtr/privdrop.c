@@ -1,0 +1,127 @@
+/*
+ * privdrop.c: issue 16, finding 5.  Once xtrd has opened what needs root
+ * (UDP 4342 and the Map-Register sockets, the API socket, the TUN, the
+ * netlink socket, the ARP/ND packet sockets, the sysctls, SCHED_RR), it
+ * runs as its own user (xtrd.conf `user`, default "xtrd"; -u USER) with
+ * what the data plane still does at run time and nothing else:
+ *   - CAP_NET_ADMIN, with a data plane only: routes and neighbour entries
+ *     through rtnetlink (dp_routes.c) and the TUN's MTU change as the map-cache
+ *     and the path MTU change;
+ *   - no CAP_NET_RAW: the packet sockets of proxy ARP/ND (dp_proxy.c) are
+ *     open before the drop and sending on an open socket needs none;
+ *   - an empty bounding set otherwise, no ambient capabilities,
+ *     PR_SET_NO_NEW_PRIVS, and setuid(0) failing afterwards.
+ * The control plane alone (no data plane) keeps no capability at all.
+ * state_dir becomes the user's (it writes the nonce floor there).
+ *
+ * Where the user cannot be used xtrd says why in one line and stays uid 0,
+ * still with only the capabilities above and no_new_privs:
+ *   - `user = ""` or "root";
+ *   - the default user "xtrd" does not exist (useradd --system
+ *     --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin
+ *     xtrd); a user named in the configuration or with -u that does not
+ *     exist stops the start instead.
+ * SIGHUP's reload then reads xtrd.conf as that user: give it read access
+ * (group xtrd, mode 0640) or restart instead.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "log.h"
+#include "xtr/dp/dp.h"
+#include "xtr/xtrd.h"
+
+/* capset(2) without libcap: effective = permitted = keep, nothing else */
+static int
+caps_set(uint64_t keep)
+{
+	struct __user_cap_header_struct	hdr;
+	struct __user_cap_data_struct	data[2];
+
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	data[0].effective = data[0].permitted = (uint32_t)keep;
+	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* Every capability not in keep out of the bounding set (CAP_SETPCAP). */
+static int
+bounding_drop(uint64_t keep)
+{
+	int	c;
+
+	for (c = 0; c <= 63; c++) {
+		if (keep & (1ULL << c))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1) {
+			if (errno == EINVAL)	/* past CAP_LAST_CAP */
+				break;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+xtr_privdrop(struct xtrd *x, const char *user, bool named)
+{
+	struct passwd	*pw = NULL;
+	uint64_t	 keep = dp_enabled() ? 1ULL << CAP_NET_ADMIN : 0;
+	const char	*capname = keep ? "cap_net_admin" : "none";
+	char		 why[300] = "";
+
+	if (geteuid() != 0) {
+		log_info("not started as root: no privileges to drop");
+		return;
+	}
+	if (user[0] == '\0' || strcmp(user, "root") == 0)
+		snprintf(why, sizeof(why), "user = \"%s\"", user);
+	else if ((pw = getpwnam(user)) == NULL) {
+		if (named)
+			fatalx("no user '%s' (xtrd.conf user, or -u)", user);
+		snprintf(why, sizeof(why), "no user '%s': create it with "
+		    "useradd --system --no-create-home --home-dir /nonexistent "
+		    "--shell /usr/sbin/nologin %s", user, user);
+	} else if (pw->pw_uid == 0) {
+		snprintf(why, sizeof(why), "user '%s' is uid 0", user);
+		pw = NULL;
+	}
+	if (pw != NULL && x->conf->state_dir[0] != '\0' &&
+	    chown(x->conf->state_dir, pw->pw_uid, pw->pw_gid) == -1 &&
+	    errno != ENOENT)
+		log_warn("chown %s", x->conf->state_dir);
+	if (bounding_drop(keep) == -1)
+		fatal("PR_CAPBSET_DROP");
+	if (pw != NULL) {
+		if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+		    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1 ||
+		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+			fatal("becoming user %s", user);
+	}
+	if (caps_set(keep) == -1)
+		fatal("capset");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		fatal("PR_CAP_AMBIENT");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("PR_SET_NO_NEW_PRIVS");
+	if (pw != NULL) {
+		if (setuid(0) == 0 || seteuid(0) == 0)
+			fatalx("could become root again after the drop");
+		log_info("running as user %s (uid %u gid %u), capabilities: %s, "
+		    "no_new_privs", user, (unsigned)pw->pw_uid,
+		    (unsigned)pw->pw_gid, capname);
+	} else
+		log_warnx("staying uid 0 (%s), capabilities: %s, no_new_privs",
+		    why, capname);
+}
