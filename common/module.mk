@@ -2,7 +2,8 @@
 # monotonic time).  Linked as build/libcommon.a.
 LIBS += common
 common_SRCS := common/cursor.c common/log.c common/mono.c common/addr.c \
-	common/cfgline.c common/sigflags.c common/udpbatch.c
+	common/cfgline.c common/sigflags.c common/udpbatch.c \
+	common/csum.c
 
 UNIT_TESTS += test_cursor test_addr test_cfgline
 test_cursor_SRCS := tests/unit/test_cursor.c common/cursor.c
@@ -33,3 +34,7 @@ test_common_api_http_PKGS := cmocka json-c libmicrohttpd
 test_common_ctl_client_SRCS := tests/unit/test_common_ctl_client.c \
 	common/ctl_client.c
 test_common_ctl_client_PKGS := cmocka json-c libcurl
+
+UNIT_TESTS += test_csum
+test_csum_SRCS := tests/unit/test_csum.c common/csum.c
+test_csum_PKGS := cmocka

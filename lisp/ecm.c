@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "csum.h"
 #include "lisp_int.h"
 #include "lispsec.h"
 
@@ -15,40 +16,16 @@
 #define IP4_DF		0x4000
 #define IP4_MF_OFF	0x3fff	/* MF flag and fragment offset */
 
-/* RFC 1071 one's-complement sum, continued from sum. */
-static uint32_t
-csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += rd_be16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t
-csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* RFC 768 / RFC 8200 §8.1: one's-complement sum over the pseudo-header
  * and the UDP segment as it stands. */
 static uint32_t
 udp_sum(const struct ipaddr *src, const struct ipaddr *dst,
     const uint8_t *udp, size_t ulen)
 {
-	size_t		alen = ipaddr_len(src->af);
-	uint32_t	sum = 0;
+	uint32_t	sum;
 
-	sum = csum_add(sum, src->a, alen);
-	sum = csum_add(sum, dst->a, alen);
-	sum += IPPROTO_UDP_;
-	sum += (uint32_t)(ulen & 0xffff) + (uint32_t)(ulen >> 16);
+	sum = csum_pseudo(src->a, dst->a, ipaddr_len(src->af), IPPROTO_UDP_,
+	    (uint32_t)ulen);
 	return csum_add(sum, udp, ulen);
 }
 

@@ -7,11 +7,12 @@ lisp_SRCS := lisp/err.c lisp/nonce.c lisp/addr.c lisp/record.c \
 	lisp/data_hdr.c lisp/auth.c lisp/hkdf.c lisp/lispsec.c lisp/lispsec_crypto.c
 lisp_PKGS := libcrypto
 
-LISP_TEST_BASE := common/cursor.c common/addr.c lisp/err.c lisp/addr.c
+LISP_TEST_BASE := common/cursor.c common/addr.c common/csum.c lisp/err.c \
+	lisp/addr.c
 
 UNIT_TESTS += test_lisp_roundtrip
 test_lisp_roundtrip_SRCS := tests/unit/test_lisp_roundtrip.c $(lisp_SRCS) \
-	common/cursor.c common/addr.c
+	common/cursor.c common/addr.c common/csum.c
 test_lisp_roundtrip_PKGS := cmocka libcrypto
 
 # The tshark oracle's input: tests/integ/lisp_tshark.sh
@@ -42,7 +43,8 @@ test_lisp_map_register_PKGS := cmocka libcrypto
 
 UNIT_TESTS += test_lisp_ecm
 test_lisp_ecm_SRCS := tests/unit/test_lisp_ecm.c common/cursor.c \
-	common/addr.c lisp/err.c lisp/ecm.c lisp/addr.c lisp/lispsec.c
+	common/addr.c common/csum.c lisp/err.c lisp/ecm.c lisp/addr.c \
+	lisp/lispsec.c
 test_lisp_ecm_PKGS := cmocka
 
 UNIT_TESTS += test_lisp_sec
@@ -69,5 +71,5 @@ LISP_FUZZ := fuzz_lisp_map_request fuzz_lisp_map_reply fuzz_lisp_map_register \
 	fuzz_lisp_sec_ecm_ad fuzz_lisp_sec_mrep_ad
 FUZZ_TARGETS += $(LISP_FUZZ)
 $(foreach t,$(LISP_FUZZ),$(eval $(t)_SRCS := tests/fuzz/$(t).c $(lisp_SRCS) \
-	common/cursor.c common/addr.c))
+	common/cursor.c common/addr.c common/csum.c))
 $(foreach t,$(LISP_FUZZ),$(eval $(t)_PKGS := libcrypto))

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "announce.h"
+#include "csum.h"
 #include "cursor.h"
 
 #define ETHERTYPE_IPV4_	0x0800
@@ -126,34 +127,14 @@ parse_arp(struct cur *c, uint16_t ethertype, struct announce *a,
 	return 0;
 }
 
-static uint32_t
-csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += rd_be16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
 /* RFC 4443 §2.3: checksum over the IPv6 pseudo-header and the message. */
 static int
 icmp6_csum_ok(const uint8_t src[16], const uint8_t dst[16], struct cur msg)
 {
-	uint8_t		ph[8] = { 0 };
-	uint32_t	sum = 0;
+	uint32_t	sum;
 
-	wr_be32(ph, (uint32_t)msg.len);
-	ph[7] = IPPROTO_ICMPV6_;
-	sum = csum_add(sum, src, 16);
-	sum = csum_add(sum, dst, 16);
-	sum = csum_add(sum, ph, 8);
-	sum = csum_add(sum, msg.p, msg.len);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
+	sum = csum_pseudo(src, dst, 16, IPPROTO_ICMPV6_, (uint32_t)msg.len);
+	return csum_fold(csum_add(sum, msg.p, msg.len)) == 0;
 }
 
 /* RFC 4861 §4.6: options; we want the target link-layer address. */

@@ -41,6 +41,7 @@ FUZZ_TARGETS += fuzz_dp_pkt
 fuzz_dp_pkt_SRCS := tests/fuzz/fuzz_dp_pkt.c xtr/dp/dp_pkt.c common/addr.c
 FUZZ_TARGETS += fuzz_dp_gso
 fuzz_dp_gso_SRCS := tests/fuzz/fuzz_dp_gso.c xtr/dp/dp_gso.c xtr/dp/dp_gro.c \
+	common/csum.c \
 	xtr/dp/dp_pkt.c common/addr.c
 
 # xtrd unit tests and fuzz harness (xtrd engineer's lines)

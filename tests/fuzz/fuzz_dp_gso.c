@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include "csum.h"
 #include "cursor.h"
 #include "xtr/dp/dp_int.h"
 
@@ -83,9 +84,9 @@ tcp_sum(const uint8_t *ip, int v6, size_t iphl, size_t len)
 
 	wr_be32(tail, (uint32_t)(len - iphl));
 	tail[7] = 6;
-	s = dp_csum_add(0, ip + (v6 ? 8 : 12), v6 ? 32 : 8);
-	s = dp_csum_add(s, tail, 8);
-	return dp_csum_add(s, ip + iphl, len - iphl);
+	s = csum_add(0, ip + (v6 ? 8 : 12), v6 ? 32 : 8);
+	s = csum_add(s, tail, 8);
+	return csum_add(s, ip + iphl, len - iphl);
 }
 
 /* Build the super-packet; returns its length (0: not buildable). */
@@ -151,9 +152,9 @@ check_segment(const uint8_t *s, size_t l, const struct dp_tso *t,
 	if (dp_pkt_parse(s, l, &pp) != DPP_OK || pp.len != l ||
 	    l != t->hl + pl || memcmp(s + t->hl, pkt + t->hl + off, pl) != 0)
 		abort();
-	if (!t->v6 && dp_csum_fold(dp_csum_add(0, s, t->iphl)) != 0)
+	if (!t->v6 && csum_fold(csum_add(0, s, t->iphl)) != 0)
 		abort();
-	if (dp_csum_fold(tcp_sum(s, t->v6, t->iphl, l)) != 0)
+	if (csum_fold(tcp_sum(s, t->v6, t->iphl, l)) != 0)
 		abort();
 	if (rd_be32(s + t->iphl + 4) != rd_be32(pkt + t->iphl + 4) +
 	    (uint32_t)off)
@@ -181,7 +182,7 @@ check_joined(const uint8_t *pkt, const struct dp_tso *t)
 		if (dp_vnet_csum(p, l, &vh) == -1 ||
 		    dp_pkt_parse(p, l, &pp) != DPP_OK || pp.len != l)
 			abort();
-		if (dp_csum_fold(tcp_sum(p, t->v6, t->iphl, l)) != 0)
+		if (csum_fold(tcp_sum(p, t->v6, t->iphl, l)) != 0)
 			abort();
 		hl = t->iphl + (size_t)(p[t->iphl + 12] >> 4) * 4;
 		if (hl != t->hl || got + (l - hl) > t->payload ||

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include "csum.h"
 #include "cursor.h"
 #include "dp_int.h"
 
@@ -41,13 +42,9 @@ static int		gro_next;	/* slot to reuse next */
 static uint32_t
 pseudo_sum(const uint8_t *ip, int v6, size_t l4len, uint8_t proto)
 {
-	uint8_t	tail[8];
-
-	memset(tail, 0, sizeof(tail));
-	wr_be32(tail, (uint32_t)l4len);
-	tail[7] = proto;
-	return dp_csum_add(dp_csum_add(0, ip + (v6 ? 8 : 12), v6 ? 32 : 8),
-	    tail, 8);
+	if (v6)
+		return csum_pseudo(ip + 8, ip + 24, 16, proto, (uint32_t)l4len);
+	return csum_pseudo(ip + 12, ip + 16, 4, proto, (uint32_t)l4len);
 }
 
 static void
@@ -73,13 +70,13 @@ slot_write(struct gro *g)
 	else {
 		wr_be16(ip + 2, (uint16_t)g->len);
 		wr_be16(ip + 10, 0);
-		wr_be16(ip + 10, dp_csum_fold(dp_csum_add(0, ip, g->iphl)));
+		wr_be16(ip + 10, csum_fold(csum_add(0, ip, g->iphl)));
 	}
 	if (g->proto == IPPROTO_UDP)		/* RFC 768: length */
 		wr_be16(ip + g->iphl + 4, (uint16_t)(g->len - g->iphl));
 	/* partial checksum: the pseudo-header sum, folded, not inverted */
 	wr_be16(ip + g->iphl + (g->proto == IPPROTO_UDP ? 6 : 16),
-	    (uint16_t)~dp_csum_fold(pseudo_sum(ip, g->v6, g->len - g->iphl,
+	    (uint16_t)~csum_fold(pseudo_sum(ip, g->v6, g->len - g->iphl,
 	    g->proto)));
 	memset(vh, 0, sizeof(vh));
 	vh[0] = DP_VNET_NEEDS_CSUM;
@@ -204,7 +201,7 @@ deliver_udp(const uint8_t *p, const struct dp_pkt *pp)
 	ck = rd_be16(p + pp->hlen + 6);
 	if (hl >= pp->len || rd_be16(p + pp->hlen + 4) != pp->len - pp->hlen ||
 	    (ck == 0 && pp->src.af == AF_INET6) || (ck != 0 &&
-	    dp_csum_fold(dp_csum_add(pseudo_sum(p, pp->src.af == AF_INET6,
+	    csum_fold(csum_add(pseudo_sum(p, pp->src.af == AF_INET6,
 	    pp->len - pp->hlen, IPPROTO_UDP), p + pp->hlen,
 	    pp->len - pp->hlen)) != 0)) {
 		if (g != NULL)
@@ -251,7 +248,7 @@ dp_gro_deliver(const uint8_t *p, const struct dp_pkt *pp)
 	g = find(p, pp);
 	/* only ACK (and PSH), payload, a right checksum */
 	if (hl < pp->hlen + 20 || hl >= pp->len || (flags & ~0x08) != 0x10 ||
-	    dp_csum_fold(dp_csum_add(pseudo_sum(p, pp->src.af == AF_INET6,
+	    csum_fold(csum_add(pseudo_sum(p, pp->src.af == AF_INET6,
 	    pp->len - pp->hlen, IPPROTO_TCP), p + pp->hlen,
 	    pp->len - pp->hlen)) != 0) {
 		if (g != NULL)

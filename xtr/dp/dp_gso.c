@@ -12,73 +12,9 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "csum.h"
 #include "cursor.h"
 #include "dp_int.h"
-
-/* RFC 1071 sum of n bytes added to sum.  The ones' complement sum does
- * not depend on byte order (RFC 1071 §2(B)), so on a little-endian host
- * it runs over native 64-bit loads and is swapped once at the end. */
-uint32_t
-dp_csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t	s = 0, v, w;
-	uint16_t	h;
-
-	for (; n >= 16; p += 16, n -= 16) {
-		memcpy(&v, p, 8);
-		memcpy(&w, p + 8, 8);
-		s += (v & 0xffffffff) + (v >> 32) + (w & 0xffffffff) +
-		    (w >> 32);
-	}
-	for (; n >= 2; p += 2, n -= 2) {
-		memcpy(&h, p, 2);
-		s += h;
-	}
-	if (n)
-		s += p[0];		/* the high byte of a big-endian word */
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	s = (s >> 8 | s << 8) & 0xffff;	/* to network order */
-	s += sum;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint32_t)s;
-#else
-	uint64_t	s = sum;
-	size_t		i = 0;
-
-	for (; i + 2 <= n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (i < n)
-		s += (uint32_t)p[i] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint32_t)s;
-#endif
-}
-
-uint16_t
-dp_csum_fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/* Sum of the TCP/UDP pseudo-header (RFC 9293 §3.1, RFC 8200 §8.1). */
-static uint32_t
-pseudo(const uint8_t *ip, int v6, uint8_t proto, size_t l4len)
-{
-	uint8_t	tail[8];
-
-	memset(tail, 0, sizeof(tail));
-	wr_be32(tail, (uint32_t)l4len);
-	tail[7] = proto;
-	if (v6)
-		return dp_csum_add(dp_csum_add(0, ip + 8, 32), tail, 8);
-	return dp_csum_add(dp_csum_add(0, ip + 12, 8), tail, 8);
-}
 
 int
 dp_vnet_csum(uint8_t *pkt, size_t len, const struct dp_vnet *vh)
@@ -91,7 +27,7 @@ dp_vnet_csum(uint8_t *pkt, size_t len, const struct dp_vnet *vh)
 	if (start >= len || off + 2 > len)
 		return -1;
 	/* the field holds the pseudo-header sum: sum over it, complement */
-	c = dp_csum_fold(dp_csum_add(0, pkt + start, len - start));
+	c = csum_fold(csum_add(0, pkt + start, len - start));
 	if (c == 0 && vh->csum_offset == 6)
 		c = 0xffff;		/* UDP: 0 means "no checksum" */
 	wr_be16(pkt + off, c);
@@ -149,7 +85,7 @@ dp_tso_segment(const struct dp_tso *t, const uint8_t *pkt, size_t i,
 		wr_be16(out + 2, (uint16_t)(t->hl + plen));
 		wr_be16(out + 4, (uint16_t)(rd_be16(pkt + 4) + i));
 		wr_be16(out + 10, 0);
-		wr_be16(out + 10, dp_csum_fold(dp_csum_add(0, out, t->iphl)));
+		wr_be16(out + 10, csum_fold(csum_add(0, out, t->iphl)));
 	}
 	wr_be32(tcp + 4, rd_be32(pkt + t->iphl + 4) + (uint32_t)off);
 	flags = tcp[13];
@@ -159,8 +95,8 @@ dp_tso_segment(const struct dp_tso *t, const uint8_t *pkt, size_t i,
 		flags &= (uint8_t)~0x80;	/* CWR: first segment only */
 	tcp[13] = flags;
 	wr_be16(tcp + 16, 0);
-	s = pseudo(out, t->v6, IPPROTO_TCP, t->hl - t->iphl + plen);
-	wr_be16(tcp + 16, dp_csum_fold(dp_csum_add(s, tcp,
+	s = csum_pseudo_ip(out, IPPROTO_TCP, (uint32_t)(t->hl - t->iphl + plen));
+	wr_be16(tcp + 16, csum_fold(csum_add(s, tcp,
 	    t->hl - t->iphl + plen)));
 	return t->hl + plen;
 }

@@ -80,8 +80,6 @@ struct dp_tso {
 	size_t		mss, payload, nseg;
 	int		v6;
 };
-uint32_t dp_csum_add(uint32_t, const uint8_t *, size_t);
-uint16_t dp_csum_fold(uint32_t);
 int	dp_vnet_csum(uint8_t *, size_t, const struct dp_vnet *);
 int	dp_tso_prepare(const struct dp_vnet *, const uint8_t *, size_t,
 	    struct dp_tso *);

@@ -12,32 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csum.h"
 #include "cursor.h"
 #include "dp_int.h"
 #include "xtr/xtrd.h"
 
 #define ICMP4_MAX	576
 #define ICMP6_MAX	1280
-
-static uint32_t
-csum_add(uint32_t s, const uint8_t *p, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t
-csum_fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
 
 /* The address we answer from: the anycast gateway of the sender's subnet,
  * else any gateway or RLOC of the family. */
@@ -115,7 +96,6 @@ too_big6(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
     uint32_t mtu)
 {
 	uint8_t		out[ICMP6_MAX];
-	uint8_t		ph[8];
 	struct ipaddr	src;
 	size_t		quote = len, plen;
 	uint32_t	s;
@@ -136,11 +116,7 @@ too_big6(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	wr_be32(out + 44, mtu);
 	memcpy(out + 48, pkt, quote);
 	/* RFC 8200 §8.1: pseudo-header checksum */
-	memset(ph, 0, sizeof(ph));
-	wr_be32(ph, (uint32_t)plen);
-	ph[7] = IPPROTO_ICMPV6;
-	s = csum_add(0, out + 8, 32);
-	s = csum_add(s, ph, 8);
+	s = csum_pseudo_ip(out, IPPROTO_ICMPV6, (uint32_t)plen);
 	s = csum_add(s, out + 40, plen);
 	wr_be16(out + 42, csum_fold(s));
 	if (dp_tun_write(out, 40 + plen) == 0)

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "csum.h"
 #include "cursor.h"
 #include "dp_int.h"
 #include "xtr/xtrd.h"
@@ -207,20 +208,8 @@ should_answer(const struct ipaddr *t)
 static uint16_t
 icmp6_csum(const uint8_t *ip6, const uint8_t *icmp, size_t len)
 {
-	uint32_t	s = 0;
-	size_t		i;
-
-	for (i = 8; i < 40; i += 2)		/* source and destination */
-		s += rd_be16(ip6 + i);
-	s += (uint32_t)len;
-	s += IPPROTO_ICMPV6;
-	for (i = 0; i + 1 < len; i += 2)
-		s += rd_be16(icmp + i);
-	if (len & 1)
-		s += (uint32_t)icmp[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	return csum_fold(csum_add(csum_pseudo_ip(ip6, IPPROTO_ICMPV6,
+	    (uint32_t)len), icmp, len));
 }
 
 /* Neighbor Advertisement for target, to dst_ip/dst_mac. */
