@@ -573,8 +573,17 @@ mix32(uint32_t h)
 	return h;
 }
 
+static bool
+rloc_usable(const struct mc_rloc *r,
+    bool (*usable)(const struct mc_rloc *, void *), void *arg)
+{
+	return r->up && r->priority < 255 && (usable == NULL ||
+	    usable(r, arg));
+}
+
 const struct mc_rloc *
-mc_select_rloc(const struct mc_entry *e, uint32_t flow_hash)
+mc_select_rloc_if(const struct mc_entry *e, uint32_t flow_hash,
+    bool (*usable)(const struct mc_rloc *, void *), void *arg)
 {
 	const struct mc_rloc	*r;
 	unsigned		 best = 255, i, n = 0, wsum = 0, pick;
@@ -586,7 +595,7 @@ mc_select_rloc(const struct mc_entry *e, uint32_t flow_hash)
 	 * for unicast forwarding". */
 	for (i = 0; i < e->nrloc && i < LISP_MAX_LOCATORS; i++) {
 		r = &e->rloc[i];
-		if (!r->up || r->priority >= 255)
+		if (!rloc_usable(r, usable, arg))
 			continue;
 		if (r->priority < best) {
 			best = r->priority;
@@ -606,7 +615,7 @@ mc_select_rloc(const struct mc_entry *e, uint32_t flow_hash)
 	pick = (unsigned)(((uint64_t)h * (wsum != 0 ? wsum : n)) >> 32);
 	for (i = 0; i < e->nrloc && i < LISP_MAX_LOCATORS; i++) {
 		r = &e->rloc[i];
-		if (!r->up || r->priority != best)
+		if (r->priority != best || !rloc_usable(r, usable, arg))
 			continue;
 		if (wsum == 0) {
 			if (pick-- == 0)
@@ -618,6 +627,12 @@ mc_select_rloc(const struct mc_entry *e, uint32_t flow_hash)
 		}
 	}
 	return NULL;	/* not reached */
+}
+
+const struct mc_rloc *
+mc_select_rloc(const struct mc_entry *e, uint32_t flow_hash)
+{
+	return mc_select_rloc_if(e, flow_hash, NULL, NULL);
 }
 
 /* --- distinct RLOCs (SMR fan-out) ------------------------------------- */

@@ -68,6 +68,12 @@ int		 mc_walk_covered(const struct map_cache *, uint32_t iid,
  * weight using flow_hash, so one flow stays on one RLOC.  NULL if none. */
 const struct mc_rloc *mc_select_rloc(const struct mc_entry *,
 		    uint32_t flow_hash);
+/* The same choice among the RLOCs usable() accepts as well (the data plane:
+ * those of a family it has a socket for).  One function and one hash for
+ * every path, so a flow maps to one RLOC whichever path asks. */
+const struct mc_rloc *mc_select_rloc_if(const struct mc_entry *,
+		    uint32_t flow_hash,
+		    bool (*usable)(const struct mc_rloc *, void *), void *arg);
 
 /*
  * The distinct RLOCs of all entries (what an SMR fan-out needs), kept

@@ -547,6 +547,57 @@ test_select_fallback(void **state)
 	assert_null(mc_select_rloc(NULL, 1));
 }
 
+static bool
+only_v4(const struct mc_rloc *r, void *arg)
+{
+	(void)arg;
+	return r->addr.af == AF_INET;
+}
+
+/* The data plane's choice when it has no socket of one family (no IPv6
+ * RLOC of its own): the same function and hash as every other path, so a
+ * flow takes the RLOC it would take were the other family's RLOCs down,
+ * and the IPv4 RLOCs keep their weights.  Before, the data plane picked
+ * again with hash % weights when the mixed-hash choice was an IPv6 RLOC:
+ * the flows of one entry split by two hashes (issue 14). */
+static void
+test_select_if_same_hash(void **state)
+{
+	struct mc_entry		 e, down;
+	const struct mc_rloc	*r;
+	unsigned		 hits[LISP_MAX_LOCATORS];
+	uint32_t		 h;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	set_rloc(&e, 0, 1, 60, true);
+	set_rloc(&e, 1, 1, 20, true);
+	set_rloc(&e, 2, 1, 20, true);
+	e.rloc[1].addr.af = AF_INET6;		/* 2 of weight 100 */
+	set_rloc(&e, 3, 2, 10, true);
+	down = e;
+	down.rloc[1].up = false;
+	memset(hits, 0, sizeof(hits));
+	for (h = 0; h < NFLOW; h++) {
+		r = mc_select_rloc_if(&e, h, only_v4, NULL);
+		assert_non_null(r);
+		assert_int_equal(r->addr.af, AF_INET);
+		assert_int_equal(r - e.rloc,
+		    mc_select_rloc(&down, h) - down.rloc);
+		/* a flow the unfiltered choice sends to IPv4 stays there */
+		if (mc_select_rloc(&e, h) == &e.rloc[0])
+			assert_ptr_equal(r, &e.rloc[0]);
+		hits[r - e.rloc]++;
+	}
+	/* 60:20 of the IPv4 weight at priority 1; priority 2 unused */
+	assert_in_range(hits[0], NFLOW * 3 / 4 - NFLOW / 60,
+	    NFLOW * 3 / 4 + NFLOW / 60);
+	assert_int_equal(hits[3], 0);
+	/* nothing of the family left at any priority: none */
+	e.rloc[0].up = e.rloc[2].up = e.rloc[3].up = false;
+	assert_null(mc_select_rloc_if(&e, 7, only_v4, NULL));
+}
+
 int
 main(void)
 {
@@ -561,6 +612,7 @@ main(void)
 		cmocka_unit_test(test_select_weights),
 		cmocka_unit_test(test_select_equal),
 		cmocka_unit_test(test_select_fallback),
+		cmocka_unit_test(test_select_if_same_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

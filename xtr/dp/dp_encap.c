@@ -222,44 +222,19 @@ can_send(int af)
 	return (af == AF_INET ? dp_g->udp4 : dp_g->udp6) != -1;
 }
 
-/* RFC 9300 §6: mc_select_rloc's choice (priority, weight, per flow),
- * unless we have no socket of its family: then the same rule among the
- * RLOCs of the families we can reach. */
+static bool
+rloc_sendable(const struct mc_rloc *r, void *arg)
+{
+	(void)arg;
+	return can_send(r->addr.af);
+}
+
+/* RFC 9300 §6: mc_select_rloc's choice (priority, weight, per flow) among
+ * the RLOCs of the families we have a socket for. */
 static const struct mc_rloc *
 select_rloc(const struct mc_entry *e, uint32_t hash)
 {
-	const struct mc_rloc	*r = mc_select_rloc(e, hash);
-	const struct mc_rloc	*c[LISP_MAX_LOCATORS];
-	unsigned		 best = 255, total = 0, n = 0, pick, i;
-
-	if (r == NULL || can_send(r->addr.af))
-		return r;
-	for (i = 0; i < e->nrloc; i++) {
-		const struct mc_rloc *x = &e->rloc[i];
-
-		if (!x->up || x->priority == 255 || !can_send(x->addr.af))
-			continue;
-		if (x->priority < best) {
-			best = x->priority;
-			n = 0;
-			total = 0;
-		}
-		if (x->priority == best) {
-			c[n++] = x;
-			total += x->weight;
-		}
-	}
-	if (n == 0)
-		return NULL;
-	if (total == 0)
-		return c[hash % n];
-	pick = hash % total;
-	for (i = 0; i < n; i++) {
-		if (pick < c[i]->weight)
-			return c[i];
-		pick -= c[i]->weight;
-	}
-	return c[n - 1];
+	return mc_select_rloc_if(e, hash, rloc_sendable, NULL);
 }
 
 /* The RLOC a packet goes to without queueing or a PETR, or NULL. */
