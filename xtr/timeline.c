@@ -8,6 +8,15 @@
 
 static struct tl_event	ring[TL_SIZE];
 static uint64_t		next_seq = 1;
+static void		(*hook)(const struct tl_event *, void *);
+static void		*hook_arg;
+
+void
+tl_set_hook(void (*fn)(const struct tl_event *, void *), void *arg)
+{
+	hook = fn;
+	hook_arg = arg;
+}
 
 void
 tl_add(const char *event, const struct ipprefix *eid,
@@ -33,6 +42,8 @@ tl_add(const char *event, const struct ipprefix *eid,
 	    e->eid[0] ? " eid " : "", e->eid,
 	    e->peer[0] ? " peer " : "", e->peer,
 	    e->detail[0] ? ": " : "", e->detail);
+	if (hook != NULL)
+		hook(e, hook_arg);
 }
 
 int

@@ -2,7 +2,8 @@
  * timeline.h: a ring of recent control events with monotonic timestamps
  * (GET /v1/timeline?since=SEQ), so tests and operators can check the
  * order in which things happened: register-sent, map-notify, smr-sent,
- * smr-received, map-request-sent, map-reply-accepted, ...
+ * smr-received, map-request-sent, map-reply-accepted, ...  A hook lets the
+ * API answer a request held until an event comes (?wait=).
  */
 #ifndef XTR_TIMELINE_H
 #define XTR_TIMELINE_H
@@ -30,5 +31,8 @@ void	tl_add(const char *event, const struct ipprefix *eid,
 int	tl_walk(uint64_t since, int (*cb)(const struct tl_event *, void *),
 	    void *arg);
 uint64_t tl_last_seq(void);
+/* fn is called with each event as it is added (the API's held
+ * GET /v1/timeline?wait= requests); NULL removes it.  One hook. */
+void	tl_set_hook(void (*fn)(const struct tl_event *, void *), void *arg);
 
 #endif

@@ -583,50 +583,6 @@ h_counters(struct api *api, struct req *rq)
 	return reply_json(rq->conn, 200, o);
 }
 
-static int
-tl_json(const struct tl_event *e, void *arg)
-{
-	json_object	*o = json_object_new_object();
-
-	jadd(o, "seq", json_object_new_int64((int64_t)e->seq));
-	jadd(o, "t_ms", json_object_new_int64((int64_t)e->t_ms));
-	jadd(o, "event", json_object_new_string(e->event));
-	if (e->eid[0])
-		jadd(o, "eid", json_object_new_string(e->eid));
-	if (e->peer[0])
-		jadd(o, "peer", json_object_new_string(e->peer));
-	if (e->detail[0])
-		jadd(o, "detail", json_object_new_string(e->detail));
-	json_object_array_add(arg, o);
-	return 0;
-}
-
-static enum MHD_Result
-h_timeline(struct api *api, struct req *rq)
-{
-	const char		*s;
-	unsigned long long	 since = 0;
-	char			*end;
-	json_object		*o, *a;
-
-	(void)api;
-	s = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND,
-	    "since");
-	if (s != NULL) {
-		errno = 0;
-		since = strtoull(s, &end, 10);
-		if (*s < '0' || *s > '9' || *end != '\0' || errno != 0)
-			return reply_err(rq->conn, 400, "since must be a "
-			    "sequence number");
-	}
-	o = json_object_new_object();
-	a = json_object_new_array();
-	tl_walk(since, tl_json, a);
-	jadd(o, "events", a);
-	jadd(o, "last_seq", json_object_new_int64((int64_t)tl_last_seq()));
-	return reply_json(rq->conn, 200, o);
-}
-
 /* --- who may ask ---------------------------------------------------------- */
 
 /* Equal in time that depends on the lengths only, never on where the
@@ -781,6 +737,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		timer_cancel(&api->x->timers, &rq->lig_timer);
 	} else if (rq->lig == 2)
 		timer_cancel(&api->x->timers, &rq->lig_timer);
+	tl_req_done(rq);
 	json_object_put(rq->lig_result);
 	free(rq->body);
 	free(rq);
@@ -851,6 +808,7 @@ api_start(struct xtrd *x, const char *path)
 		api_stop(api);
 		return NULL;
 	}
+	tl_hold_start(api);
 	log_info("API on %s", path);
 	return api;
 }
@@ -892,6 +850,7 @@ api_stop(struct api *api)
 {
 	if (api == NULL)
 		return;
+	tl_hold_stop(api);
 	if (api->d_tcp != NULL)
 		MHD_stop_daemon(api->d_tcp);
 	if (api->tfd != -1)

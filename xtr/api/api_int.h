@@ -1,6 +1,7 @@
 /*
  * api_int.h: what the control API's files (api.c: server and handlers,
- * api_json.c: JSON in and out, api_lig.c: the suspended lig request)
+ * api_json.c: JSON in and out, api_lig.c: the suspended lig request,
+ * api_timeline.c: the timeline, and requests held until an event)
  * share.  Not used outside the API.
  */
 #ifndef XTR_API_INT_H
@@ -20,7 +21,10 @@ struct api {
 	int			 tfd;
 	int			 epfd;		/* both daemons' epoll fds */
 	char			 path[XC_PATH_MAX];
+	struct req		*tl_waiters;	/* held GET /v1/timeline */
 };
+
+enum { TLW_NONE, TLW_HELD, TLW_READY };
 
 struct req {
 	struct api		*api;
@@ -33,6 +37,11 @@ struct req {
 	int			 lig_status;
 	json_object		*lig_result;
 	struct timer		 lig_timer;
+	int			 tl_wait;	/* TLW_*: ?wait= */
+	uint64_t		 tl_since;
+	char			 tl_events[256];
+	struct timer		 tl_timer;
+	struct req		*tl_next;
 };
 
 static inline enum MHD_Result
@@ -56,6 +65,12 @@ int		 get_prefix_list(json_object *, const char *, struct ipprefix *,
 		    int max, int *n, char *err, size_t errlen);
 int		 get_uint(json_object *, const char *, uint32_t max,
 		    uint32_t *out, char *err, size_t errlen);
+
+/* api_timeline.c */
+enum MHD_Result	h_timeline(struct api *, struct req *);
+void		tl_req_done(struct req *);
+void		tl_hold_start(struct api *);
+void		tl_hold_stop(struct api *);
 
 /* api_lig.c */
 enum MHD_Result	h_lig(struct api *, struct req *);

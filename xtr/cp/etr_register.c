@@ -755,6 +755,21 @@ notify_fresh(struct xtrd *x, int msi, struct lisp_map_register *n,
 	return false;
 }
 
+/* The mapping is registered at every Map-Server (what GET /v1/database
+ * shows as "registered"): the event migrated waits for after a database
+ * add (GET /v1/timeline?wait=, docs/api.md). */
+static void
+db_registered_check(struct xtrd *x, const struct db_map *dm)
+{
+	int	i;
+
+	for (i = 0; i < x->conf->nms; i++)
+		if (dm->tx[i].state != REG_OK)
+			return;
+	tl_add("database-registered", &dm->m.eid, NULL, "at %d map-servers",
+	    x->conf->nms);
+}
+
 void
 etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src, uint16_t sport)
@@ -807,6 +822,7 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 			rt->state = REG_OK;
 			timer_set(&x->timers, &rt->t, rt->last_notify_ms +
 			    x->conf->register_interval * 1000ull);
+			db_registered_check(x, dm);
 			db_changed_smr(x, dm);
 		}
 		return;
