@@ -82,9 +82,9 @@ min_timeout(int a, int b)
 static void
 loop(struct mig *m, const char *confpath)
 {
-	struct pollfd	 pfd[6];
-	int		 n, timeout, r, xfd, mfd, qfd, afd, cfd;
-	short		 xev = 0, mev = 0, qev = 0;
+	struct pollfd	 pfd[7];
+	int		 n, timeout, r, xfd, mfd, qfd, efd, afd, cfd;
+	short		 xev = 0, mev = 0, qev = 0, eev = 0;
 	uint64_t	 now, next_bridge_try = 0;
 
 	afd = api_fd(m->api);
@@ -106,6 +106,7 @@ loop(struct mig *m, const char *confpath)
 		timeout = min_timeout(timeout, xtrc_tick(m->xtr, now));
 		timeout = min_timeout(timeout, xtrc_tick(m->xtrmon, now));
 		timeout = min_timeout(timeout, xtrc_tick(m->xtrq, now));
+		timeout = min_timeout(timeout, xtrc_tick(m->xtrev, now));
 		timeout = min_timeout(timeout, api_timeout(m->api));
 		timeout = min_timeout(timeout, 5000);
 		n = 0;
@@ -122,6 +123,9 @@ loop(struct mig *m, const char *confpath)
 		qfd = xtrc_pollfd(m->xtrq, &qev);
 		pfd[n].fd = qfd;
 		pfd[n++].events = qev;
+		efd = xtrc_pollfd(m->xtrev, &eev);
+		pfd[n].fd = efd;
+		pfd[n++].events = eev;
 		cfd = cap_fd();
 		pfd[n].fd = cfd;
 		pfd[n++].events = POLLIN;
@@ -134,7 +138,7 @@ loop(struct mig *m, const char *confpath)
 			fatal("poll");
 		}
 		/* Captures first: they are the latency that matters. */
-		if (cfd != -1 && pfd[5].revents & (POLLIN | POLLERR))
+		if (cfd != -1 && pfd[6].revents & (POLLIN | POLLERR))
 			cap_dispatch(m);
 		if (pfd[0].revents & POLLIN)
 			xsw_dispatch(m);
@@ -144,6 +148,8 @@ loop(struct mig *m, const char *confpath)
 			xtrc_io(m->xtrmon, pfd[3].revents);
 		if (qfd != -1 && pfd[4].revents != 0)
 			xtrc_io(m->xtrq, pfd[4].revents);
+		if (efd != -1 && pfd[5].revents != 0)
+			xtrc_io(m->xtrev, pfd[5].revents);
 		if (pfd[1].revents & POLLIN)
 			api_run(m->api);
 		else if (api_timeout(m->api) == 0)
@@ -223,8 +229,10 @@ main(int argc, char *argv[])
 		fatal("API socket %s", m.conf.socket);
 	if ((m.xtr = xtrc_new(m.conf.xtrd_socket)) == NULL ||
 	    (m.xtrmon = xtrc_new(m.conf.xtrd_socket)) == NULL ||
-	    (m.xtrq = xtrc_new(m.conf.xtrd_socket)) == NULL)
+	    (m.xtrq = xtrc_new(m.conf.xtrd_socket)) == NULL ||
+	    (m.xtrev = xtrc_new(m.conf.xtrd_socket)) == NULL)
 		fatal("xtrd socket %s", m.conf.xtrd_socket);
+	xtrc_set_io_timeout(m.xtrev, MIG_EVENTS_WAIT_MS + 5000);
 	m.xtrd_up = 1;
 	/* Everything privileged is open: from here on, guest frames and
 	 * xenstore values are handled as our own user, no capability. */
@@ -247,6 +255,7 @@ main(int argc, char *argv[])
 	xtrc_free(m.xtr);
 	xtrc_free(m.xtrmon);
 	xtrc_free(m.xtrq);
+	xtrc_free(m.xtrev);
 	mig_shutdown(&m);
 	hv_close(&m.hv);
 	xsw_close(&m);

@@ -26,6 +26,7 @@ struct api;
 struct cap;
 
 #define MIG_MAXJOBS	512
+#define MIG_EVENTS_WAIT_MS 20000	/* xtrd holds GET /v1/timeline this long */
 #define MIG_MAXRLOC	8
 
 struct mig {
@@ -36,6 +37,7 @@ struct mig {
 	struct xtrc		*xtr;	/* database add/remove, SMR: in order */
 	struct xtrc		*xtrmon; /* status, database polls: never in the way */
 	struct xtrc		*xtrq;	/* lig: who holds a dynamic EID (dyn_check.c) */
+	struct xtrc		*xtrev;	/* xtrd's events, a held request (mover.c) */
 	struct ipaddr		 xtrd_rlocs[MIG_MAXRLOC];	/* its status */
 	int			 nxtrd_rlocs;
 	int			 xtrd_vm_uuid;	/* keeps a VM UUID per EID */

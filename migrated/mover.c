@@ -2,7 +2,8 @@
  * mover.c: the decisions.  Xen and frame events come in (from xs_watch.c,
  * capture.c, api.c), the domain table (domains.c) says what they mean, and
  * EIDs move: POST /v1/database/add, wait for the Map-Notify (xtrd's
- * database "registered" flag), POST /v1/smr; on departure POST
+ * database-registered event, pushed by a GET /v1/timeline?wait= that xtrd
+ * holds until it happens), POST /v1/smr; on departure POST
  * /v1/database/remove with moved_to.  Each step lands in the migration's
  * timeline.
  */
@@ -25,7 +26,7 @@
 #include "xs_watch.h"
 #include "xtr_client.h"
 
-#define DBPOLL_MS	2
+#define EV_RETRY_MS	1000	/* xtrd down, or answering without holding */
 #define NAME_REREAD_US	100000	/* per domain, see rename_ahead() */
 
 enum job_stage { J_FREE, J_ADD_SENT, J_WAIT_NOTIFY, J_SMR_SENT, J_REMOVE_SENT };
@@ -39,13 +40,18 @@ struct job {
 	struct ipaddr	eid;
 	uint64_t	deadline_ms;
 	uint64_t	t_sent_us;	/* database/add written to xtrd */
+	uint64_t	early_ms;	/* registered before add_done ran */
 };
 
 static struct job	jobs[MIG_MAXJOBS];
 static unsigned		job_gen;
-static int		dbpoll_busy;
-static uint64_t		dbpoll_at;
+static int		ev_busy;	/* our held GET /v1/timeline */
+static uint64_t		ev_since;	/* xtrd's last event seq seen */
+static uint64_t		ev_at;		/* not before (ms) */
+static uint64_t		ev_sent_ms;
 static struct mig	*M;	/* for the xtrd callbacks */
+
+static void	notified(struct job *, uint64_t);
 
 static const char *
 eid_str(const struct ipaddr *a, char *buf, size_t len)
@@ -187,8 +193,8 @@ add_done(void *arg, int status, const char *body, size_t len)
 	    eid_str(&j->eid, buf, sizeof(buf)));
 	j->stage = J_WAIT_NOTIFY;
 	j->deadline_ms = mono_ms() + M->conf.notify_wait_ms;
-	if (dbpoll_at == 0)
-		dbpoll_at = mono_ms();
+	if (j->early_ms != 0)		/* the event came before this answer */
+		notified(j, j->early_ms);
 }
 
 static void
@@ -270,68 +276,114 @@ withdraw_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid)
 }
 
 /*
- * xtrd says the EID is registered.  last_notify_ms is xtrd's
- * CLOCK_MONOTONIC time (the same clock, same host) of the last Map-Notify:
- * one from before this job's database/add (an earlier registration of the
+ * xtrd says the EID is registered (its database-registered event).  ms is
+ * xtrd's CLOCK_MONOTONIC time (the same clock, same host) of the event: one
+ * from before this job's database/add (an earlier registration of the
  * same EID) is not the answer to it, keep waiting.
  */
 static void
-notified(struct job *j, struct json_object *e, const char *eid)
+notified(struct job *j, uint64_t ms)
 {
-	struct json_object	*v;
-	uint64_t		 t = mono_us(), ms = 0;
+	char		buf[IPPREFIX_STRLEN];
+	uint64_t	t = mono_us();
 
-	if (json_object_object_get_ex(e, "last_notify_ms", &v))
-		ms = (uint64_t)json_object_get_int64(v);
 	if (ms > 0 && ms < j->t_sent_us / 1000)
 		return;		/* stale */
 	if (ms > 0 && ms * 1000 <= t)
 		t = ms * 1000 > j->t_sent_us ? ms * 1000 : j->t_sent_us;
-	tl_add(j->tl, t, "map-notify", "%s%s", eid,
-	    ms > 0 ? " (xtrd's time)" : "");
+	tl_add(j->tl, t, "map-notify", "%s%s", eid_str(&j->eid, buf,
+	    sizeof(buf)), ms > 0 ? " (xtrd's time)" : "");
 	send_smr(M, j);
 }
 
-/* GET /v1/database while some job waits for its Map-Notify. */
+/* One database-registered event: the job waiting for that EID, or the
+ * one whose database/add answer we have not read yet (add_done). */
 static void
-dbpoll_done(void *arg, int status, const char *body, size_t len)
+ev_registered(const char *eid, uint64_t ms)
 {
-	struct json_object	*o = NULL, *maps, *e, *v;
-	char			 buf[IPPREFIX_STRLEN];
-	size_t			 i, k;
+	char	buf[IPPREFIX_STRLEN];
+	size_t	k;
 
-	dbpoll_busy = 0;
-	if (status != 200 || (o = json_tokener_parse(body)) == NULL ||
-	    !json_object_object_get_ex(o, "mappings", &maps) ||
-	    !json_object_is_type(maps, json_type_array))
-		goto out;
 	for (k = 0; k < MIG_MAXJOBS; k++) {
 		struct job *j = &jobs[k];
 
-		if (j->stage != J_WAIT_NOTIFY)
+		if ((j->stage != J_WAIT_NOTIFY && j->stage != J_ADD_SENT) ||
+		    !j->smr || strcmp(eid_str(&j->eid, buf, sizeof(buf)),
+		    eid) != 0)
 			continue;
-		eid_str(&j->eid, buf, sizeof(buf));
-		for (i = 0; i < json_object_array_length(maps); i++) {
-			e = json_object_array_get_idx(maps, i);
-			if (!json_object_object_get_ex(e, "eid", &v) ||
-			    strcmp(json_object_get_string(v), buf) != 0)
-				continue;
-			if (json_object_object_get_ex(e, "registered", &v) &&
-			    json_object_get_boolean(v))
-				notified(j, e, buf);
-			break;
-		}
+		if (j->stage == J_ADD_SENT)
+			j->early_ms = ms;
+		else
+			notified(j, ms);
 	}
+}
+
+/* The answer to our held GET /v1/timeline: the events since ev_since. */
+static void
+ev_done(void *arg, int status, const char *body, size_t len)
+{
+	struct json_object	*o = NULL, *evs, *e, *v, *s;
+	uint64_t		 last, now = mono_ms();
+	size_t			 i;
+
+	ev_busy = 0;
+	if (status != 200 || (o = json_tokener_parse(body)) == NULL ||
+	    !json_object_object_get_ex(o, "events", &evs) ||
+	    !json_object_is_type(evs, json_type_array) ||
+	    !json_object_object_get_ex(o, "last_seq", &v)) {
+		ev_at = now + EV_RETRY_MS;
+		goto out;
+	}
+	last = (uint64_t)json_object_get_int64(v);
+	if (last < ev_since) {
+		ev_since = 0;	/* a new xtrd: its events from the start */
+		goto out;
+	}
+	for (i = 0; i < json_object_array_length(evs); i++) {
+		e = json_object_array_get_idx(evs, i);
+		if (json_object_object_get_ex(e, "event", &v) &&
+		    strcmp(json_object_get_string(v), "database-registered")
+		    == 0 && json_object_object_get_ex(e, "eid", &s) &&
+		    json_object_object_get_ex(e, "t_ms", &v))
+			ev_registered(json_object_get_string(s),
+			    (uint64_t)json_object_get_int64(v));
+	}
+	/* nothing, and at once: an xtrd that does not hold requests */
+	if (json_object_array_length(evs) == 0 && last == ev_since &&
+	    now - ev_sent_ms < MIG_EVENTS_WAIT_MS / 2)
+		ev_at = now + EV_RETRY_MS;
+	ev_since = last;
 out:
 	if (o != NULL)
 		json_object_put(o);
+}
+
+/* Keep one GET /v1/timeline?wait= held at xtrd: it answers when an event
+ * we wait for happens, so nothing polls. */
+static void
+ev_tick(struct mig *m, uint64_t now)
+{
+	char	path[160];
+
+	if (ev_busy || now < ev_at)
+		return;
+	snprintf(path, sizeof(path), "/v1/timeline?since=%llu&wait=%u"
+	    "&events=database-registered", (unsigned long long)ev_since,
+	    (unsigned)MIG_EVENTS_WAIT_MS);
+	if (xtrc_request(m->xtrev, "GET", path, NULL, XTRC_NORETRY, ev_done,
+	    NULL) == -1) {
+		ev_at = now + EV_RETRY_MS;
+		return;
+	}
+	ev_busy = 1;
+	ev_sent_ms = now;
 }
 
 static int
 jobs_tick(struct mig *m, uint64_t now)
 {
 	char	buf[IPPREFIX_STRLEN];
-	int	waiting = 0, next = -1;
+	int	next = -1;
 	size_t	k;
 
 	for (k = 0; k < MIG_MAXJOBS; k++) {
@@ -347,23 +399,12 @@ jobs_tick(struct mig *m, uint64_t now)
 			send_smr(m, j);
 			continue;
 		}
-		waiting = 1;
 		if (next == -1 || (int)(j->deadline_ms - now) < next)
 			next = (int)(j->deadline_ms - now);
 	}
-	if (!waiting) {
-		dbpoll_at = 0;
-		return next;
-	}
-	if (!dbpoll_busy && now >= dbpoll_at) {
-		dbpoll_busy = 1;
-		dbpoll_at = now + DBPOLL_MS;
-		if (xtrc_request(m->xtrmon, "GET", "/v1/database", NULL,
-		    XTRC_NORETRY, dbpoll_done, NULL) == -1)
-			dbpoll_busy = 0;
-	}
-	if (!dbpoll_busy && (next == -1 || (int)(dbpoll_at - now) < next))
-		next = dbpoll_at > now ? (int)(dbpoll_at - now) : 0;
+	ev_tick(m, now);
+	if (!ev_busy && (next == -1 || (int)(ev_at - now) < next))
+		next = ev_at > now ? (int)(ev_at - now) : 0;
 	return next;
 }
 

@@ -38,6 +38,7 @@ struct xtrc {
 	uint64_t	 io_deadline;
 	uint64_t	 t_queued_us, t_sent_us;
 	unsigned	 backoff;
+	unsigned	 io_timeout_ms;
 	int		 up;
 };
 
@@ -55,6 +56,7 @@ xtrc_new(const char *sockpath)
 	snprintf(c->path, sizeof(c->path), "%s", sockpath);
 	c->fd = -1;
 	c->up = 1;
+	c->io_timeout_ms = XTRC_IO_TIMEOUT_MS;
 	return c;
 }
 
@@ -168,7 +170,7 @@ start(struct xtrc *c, uint64_t now)
 		failed(c, strerror(errno));
 		return;
 	}
-	c->io_deadline = now + XTRC_IO_TIMEOUT_MS;
+	c->io_deadline = now + c->io_timeout_ms;
 	c->t_queued_us = mono_us();
 	c->t_sent_us = 0;
 	r = connect(c->fd, (struct sockaddr *)&sun, sizeof(sun));
@@ -374,4 +376,10 @@ size_t
 xtrc_queued(const struct xtrc *c)
 {
 	return c->nq;
+}
+
+void
+xtrc_set_io_timeout(struct xtrc *c, unsigned ms)
+{
+	c->io_timeout_ms = ms;
 }

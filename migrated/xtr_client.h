@@ -51,5 +51,8 @@ uint64_t	 xtrc_sent_us(const struct xtrc *);
 /* 1 after an answer, 0 after a transport failure. */
 int		 xtrc_up(const struct xtrc *);
 size_t		 xtrc_queued(const struct xtrc *);
+/* How long a request may take before it fails (XTRC_IO_TIMEOUT_MS unless
+ * set): longer for a client whose requests xtrd holds (?wait=). */
+void		 xtrc_set_io_timeout(struct xtrc *, unsigned ms);
 
 #endif
