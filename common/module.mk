@@ -3,7 +3,7 @@
 LIBS += common
 common_SRCS := common/cursor.c common/log.c common/mono.c common/addr.c \
 	common/cfgline.c common/sigflags.c common/udpbatch.c \
-	common/csum.c
+	common/csum.c common/mac.c
 
 UNIT_TESTS += test_cursor test_addr test_cfgline
 test_cursor_SRCS := tests/unit/test_cursor.c common/cursor.c
@@ -38,3 +38,7 @@ test_common_ctl_client_PKGS := cmocka json-c libcurl
 UNIT_TESTS += test_csum
 test_csum_SRCS := tests/unit/test_csum.c common/csum.c
 test_csum_PKGS := cmocka
+
+UNIT_TESTS += test_mac
+test_mac_SRCS := tests/unit/test_mac.c common/mac.c
+test_mac_PKGS := cmocka

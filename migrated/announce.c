@@ -42,39 +42,6 @@ ann_kind_name(enum ann_kind k)
 	return "?";
 }
 
-int
-mac_parse(const char *s, uint8_t mac[ETH_ALEN_])
-{
-	unsigned	v[ETH_ALEN_];
-	int		i, n = 0;
-
-	if (s == NULL || strlen(s) != 17)
-		return -1;
-	for (i = 0; i < 17; i++) {
-		char c = s[i];
-		if (i % 3 == 2) {
-			if (c != ':')
-				return -1;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		    (c >= 'A' && c <= 'F')))
-			return -1;
-	}
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &v[0], &v[1], &v[2], &v[3],
-	    &v[4], &v[5], &n) != 6 || n != 17)
-		return -1;
-	for (i = 0; i < ETH_ALEN_; i++)
-		mac[i] = (uint8_t)v[i];
-	return 0;
-}
-
-const char *
-mac_fmt(const uint8_t mac[ETH_ALEN_], char *buf, size_t len)
-{
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-	    mac[2], mac[3], mac[4], mac[5]);
-	return buf;
-}
-
 static int
 all_zero(const uint8_t *p, size_t n)
 {

@@ -20,8 +20,9 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "mac.h"
 
-#define ETH_ALEN_	6
+#define ETH_ALEN_	MAC_LEN
 #define MAC_STRLEN	18
 
 enum ann_kind {
@@ -54,7 +55,5 @@ struct announce {
 int	 announce_parse(const uint8_t *frame, size_t len, struct announce *a,
 	    const char **why);
 const char *ann_kind_name(enum ann_kind);
-int	 mac_parse(const char *, uint8_t mac[ETH_ALEN_]);
-const char *mac_fmt(const uint8_t mac[ETH_ALEN_], char *buf, size_t len);
 
 #endif

@@ -21,7 +21,7 @@ UNIT_TESTS += test_migrated_announce test_migrated_policy \
 	test_migrated_domains test_migrated_config test_migrated_xtr_client \
 	test_migrated_api
 test_migrated_announce_SRCS := tests/unit/test_migrated_announce.c \
-	migrated/announce.c common/cursor.c common/addr.c common/csum.c
+	migrated/announce.c common/cursor.c common/addr.c common/csum.c common/mac.c
 test_migrated_announce_PKGS := cmocka
 test_migrated_policy_SRCS := tests/unit/test_migrated_policy.c \
 	migrated/eid_policy.c migrated/config.c common/cfgline.c common/addr.c \
@@ -37,14 +37,14 @@ test_migrated_xtr_client_SRCS := tests/unit/test_migrated_xtr_client.c \
 	migrated/xtr_client.c common/log.c common/mono.c
 test_migrated_xtr_client_PKGS := cmocka
 test_migrated_api_SRCS := tests/unit/test_migrated_api.c migrated/api_parse.c \
-	migrated/announce.c common/cursor.c common/addr.c common/csum.c common/api_http.c
+	migrated/announce.c common/cursor.c common/addr.c common/csum.c common/mac.c common/api_http.c
 test_migrated_api_PKGS := cmocka json-c libmicrohttpd
 
 FUZZ_TARGETS += fuzz_migrated_announce fuzz_migrated_config fuzz_migrated_api
 fuzz_migrated_announce_SRCS := tests/fuzz/fuzz_migrated_announce.c \
-	migrated/announce.c common/cursor.c common/addr.c common/csum.c
+	migrated/announce.c common/cursor.c common/addr.c common/csum.c common/mac.c
 fuzz_migrated_api_SRCS := tests/fuzz/fuzz_migrated_api.c migrated/api_parse.c \
-	migrated/announce.c common/cursor.c common/addr.c common/csum.c common/api_http.c
+	migrated/announce.c common/cursor.c common/addr.c common/csum.c common/mac.c common/api_http.c
 fuzz_migrated_api_PKGS := json-c libmicrohttpd
 fuzz_migrated_config_SRCS := tests/fuzz/fuzz_migrated_config.c \
 	migrated/config.c common/cfgline.c common/addr.c common/log.c

@@ -10,5 +10,5 @@ openlisp-import_LIBS := common
 FUZZ_TARGETS += fuzz_openlisp
 fuzz_openlisp_SRCS := tests/fuzz/fuzz_openlisp.c tools/openlisp_parse.c \
 	tools/openlisp_emit.c xtr/config.c xtr/dp_conf.c common/cfgline.c \
-	common/log.c \
+	common/log.c common/mac.c \
 	common/addr.c

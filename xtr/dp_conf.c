@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "dp_conf.h"
+#include "mac.h"
 
 #define DP_DEF_TUN	"lisp0"
 /* RFC 9300 §5.3: outer IPv4 (20) + UDP (8) + LISP (8); IPv6 outer: 56 */
@@ -80,15 +81,8 @@ static int
 mac(struct cfg_parser *cp, const struct cfg_line *l, const char *v,
     uint8_t *m)
 {
-	unsigned	b[6];
-	char		tail;
-	int		i;
-
-	if (strlen(v) != 17 || sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0],
-	    &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+	if (mac_parse(v, m) == -1)
 		return bad(cp, l, v, "bad MAC address");
-	for (i = 0; i < 6; i++)
-		m[i] = (uint8_t)b[i];
 	if (m[0] & 1)
 		return bad(cp, l, v, "multicast MAC address");
 	return 0;
@@ -278,7 +272,7 @@ print_prefixes(FILE *f, const char *key, const struct ipprefix *p, int n)
 void
 dp_conf_print(FILE *f, const struct dp_conf *d)
 {
-	char	buf[IPADDR_STRLEN];
+	char	buf[IPADDR_STRLEN], mbuf[MAC_STRLEN];
 	int	i;
 
 	if (!d->enabled)
@@ -293,9 +287,8 @@ dp_conf_print(FILE *f, const struct dp_conf *d)
 	print_prefixes(f, "eid_space", d->eid_space, d->neid_space);
 	print_prefixes(f, "anycast_gateway", d->gw, d->ngw);
 	if (d->gw_mac_set)
-		fprintf(f, "anycast_mac = \"%02x:%02x:%02x:%02x:%02x:%02x\"\n",
-		    d->gw_mac[0], d->gw_mac[1], d->gw_mac[2], d->gw_mac[3],
-		    d->gw_mac[4], d->gw_mac[5]);
+		fprintf(f, "anycast_mac = \"%s\"\n", mac_fmt(d->gw_mac, mbuf,
+		    sizeof(mbuf)));
 	fprintf(f, "miss_queue_prefix = %u\n", d->queue_prefix);
 	fprintf(f, "miss_queue_total = %u\n", d->queue_total);
 	fprintf(f, "away_timeout = %u\n", d->away_timeout);

@@ -47,6 +47,7 @@ fuzz_dp_gso_SRCS := tests/fuzz/fuzz_dp_gso.c xtr/dp/dp_gso.c xtr/dp/dp_gro.c \
 
 # xtrd unit tests and fuzz harness (xtrd engineer's lines)
 XTR_CONF_SRCS := xtr/config.c xtr/dp_conf.c common/cfgline.c common/log.c \
+	common/mac.c \
 	common/addr.c
 UNIT_TESTS += test_xtr_config test_xtr_ms test_xtr_timer test_xtr_ratelim
 test_xtr_config_SRCS := tests/unit/test_xtr_config.c $(XTR_CONF_SRCS)
