@@ -3,7 +3,7 @@
 LIBS += common
 common_SRCS := common/cursor.c common/log.c common/mono.c common/addr.c \
 	common/cfgline.c common/sigflags.c common/udpbatch.c \
-	common/csum.c common/mac.c
+	common/csum.c common/mac.c common/droplog.c
 
 UNIT_TESTS += test_cursor test_addr test_cfgline
 test_cursor_SRCS := tests/unit/test_cursor.c common/cursor.c
@@ -42,3 +42,7 @@ test_csum_PKGS := cmocka
 UNIT_TESTS += test_mac
 test_mac_SRCS := tests/unit/test_mac.c common/mac.c
 test_mac_PKGS := cmocka
+
+UNIT_TESTS += test_droplog
+test_droplog_SRCS := tests/unit/test_droplog.c common/droplog.c common/log.c
+test_droplog_PKGS := cmocka

@@ -4,35 +4,39 @@
 #include <string.h>
 
 #include "counters.h"
+#include "droplog.h"
+#include "mono.h"
 
 static struct {
 	char		name[CNT_NAMELEN];
 	uint64_t	v;
+	struct droplog	dl;
 } cnt[CNT_MAX];
 static int	ncnt;
 
-static uint64_t *
+/* The slot of name (made on first use), or -1 when all are taken. */
+static int
 slot(const char *name)
 {
 	int	i;
 
 	for (i = 0; i < ncnt; i++)
 		if (strcmp(cnt[i].name, name) == 0)
-			return &cnt[i].v;
+			return i;
 	if (ncnt >= CNT_MAX)
-		return NULL;
+		return -1;
+	memset(&cnt[ncnt], 0, sizeof(cnt[ncnt]));
 	snprintf(cnt[ncnt].name, sizeof(cnt[ncnt].name), "%s", name);
-	cnt[ncnt].v = 0;
-	return &cnt[ncnt++].v;
+	return ncnt++;
 }
 
 void
 cnt_inc(const char *name)
 {
-	uint64_t	*p = slot(name);
+	int	i = slot(name);
 
-	if (p != NULL)
-		(*p)++;
+	if (i != -1)
+		cnt[i].v++;
 }
 
 uint64_t
@@ -49,19 +53,15 @@ cnt_get(const char *name)
 void
 cnt_drop(const char *name, const char *fmt, ...)
 {
-	uint64_t	*p = slot(name);
-	char		 msg[512];
-	va_list		 ap;
+	int	i = slot(name);
+	va_list	ap;
 
-	if (p == NULL)
+	if (i == -1)
 		return;
-	(*p)++;
-	if (*p > 10 && *p % 1000 != 0)
-		return;
+	cnt[i].v++;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	droplog_v(&cnt[i].dl, mono_ms(), name, fmt, ap);
 	va_end(ap);
-	log_warnx("%s: %s (count %llu)", name, msg, (unsigned long long)*p);
 }
 
 int

@@ -15,8 +15,7 @@
 
 void		 cnt_inc(const char *name);
 uint64_t	 cnt_get(const char *name);
-/* Count and log one line (rate-limited per name: the first 10, then one
- * in 1000). */
+/* Count and log one line (at most one a second per name, common/droplog.h). */
 void		 cnt_drop(const char *name, const char *fmt, ...) LOG_ATTR(2, 3);
 /* Iterate: 0 while i is valid. */
 int		 cnt_nth(int i, const char **name, uint64_t *v);

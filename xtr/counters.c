@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "droplog.h"
 #include "mono.h"
 
 static const char *const names[C__COUNT] = {
@@ -15,12 +16,8 @@ static const char *const names[C__COUNT] = {
 static uint64_t	vals[C__COUNT];
 static uint64_t	lerr_vals[LERR__COUNT];
 
-/* One log line per second per reason; the rest are counted. */
-struct loglim {
-	uint64_t	last_ms;
-	uint64_t	suppressed;
-};
-static struct loglim	lim[C__COUNT + LERR__COUNT];
+/* One log line per second per reason (common/droplog.h). */
+static struct droplog	lim[C__COUNT + LERR__COUNT];
 
 void
 cnt_inc(enum cnt c)
@@ -81,24 +78,7 @@ static void	vdrop_log(size_t, const char *, const char *, va_list)
 static void
 vdrop_log(size_t slot, const char *name, const char *fmt, va_list ap)
 {
-	struct loglim	*l = &lim[slot];
-	uint64_t	 now = mono_ms();
-	char		 msg[512];
-
-	if (l->last_ms != 0 && now - l->last_ms < 1000) {
-		l->suppressed++;
-		return;
-	}
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (strncmp(name, "drop_", 5) == 0)
-		name += 5;
-	if (l->suppressed)
-		log_warnx("drop %s: %s (%llu more suppressed)", name, msg,
-		    (unsigned long long)l->suppressed);
-	else
-		log_warnx("drop %s: %s", name, msg);
-	l->last_ms = now;
-	l->suppressed = 0;
+	droplog_v(&lim[slot], mono_ms(), name, fmt, ap);
 }
 
 void

@@ -88,13 +88,13 @@ ms_register_bench_PKGS := libcrypto
 # API request bodies (xtrd engineer's lines)
 FUZZ_TARGETS += fuzz_xtr_api
 fuzz_xtr_api_SRCS := tests/fuzz/fuzz_xtr_api.c xtr/api/api_json.c common/api_http.c \
-	xtr/counters.c common/log.c common/mono.c common/addr.c lisp/err.c
+	xtr/counters.c common/droplog.c common/log.c common/mono.c common/addr.c lisp/err.c
 fuzz_xtr_api_PKGS := json-c libmicrohttpd
 
 # POST /v1/map-cache/prefetch's list of EIDs (xtrd engineer's lines)
 UNIT_TESTS += test_xtr_api_json
 test_xtr_api_json_SRCS := tests/unit/test_xtr_api_json.c xtr/api/api_json.c \
-	common/api_http.c xtr/counters.c common/log.c common/mono.c \
+	common/api_http.c xtr/counters.c common/droplog.c common/log.c common/mono.c \
 	common/addr.c lisp/err.c
 test_xtr_api_json_PKGS := cmocka json-c libmicrohttpd
 

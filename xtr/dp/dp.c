@@ -33,17 +33,12 @@ void
 dp_drop(enum dp_cnt c, const char *fmt, ...)
 {
 	va_list	ap;
-	char	buf[256];
 
 	dp_g->cnt[c]++;
-	if (dp_g->now_ms - dp_g->logged_ms[c] < 1000 && dp_g->logged_ms[c])
-		return;
-	dp_g->logged_ms[c] = dp_g->now_ms ? dp_g->now_ms : 1;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	droplog_debug_v(&dp_g->droplog[c], dp_g->now_ms, cnt_names[c], fmt,
+	    ap);
 	va_end(ap);
-	log_debug("dp %s: %s (%llu so far)", cnt_names[c], buf,
-	    (unsigned long long)dp_g->cnt[c]);
 }
 
 void

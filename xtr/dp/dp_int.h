@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "dp.h"
+#include "droplog.h"
 #include "xtr/dp_conf.h"
 #include "lisp.h"
 #include "log.h"
@@ -109,7 +110,8 @@ struct dp {
 	uint64_t		 now_ms;	/* cached per batch */
 	struct timer		 tick;
 	uint64_t		 cnt[DPC__COUNT];
-	uint64_t		 logged_ms[DPC__COUNT];
+	struct droplog		 droplog[DPC__COUNT];	/* dp_drop: common/droplog.h */
+	uint64_t		 logged_ms[DPC__COUNT];	/* dp_alert */
 };
 
 extern struct dp	*dp_g;
