@@ -27,7 +27,9 @@
 #define NA_FLAG_SOLICITED(w)	(((w) >> 30) & 1)
 #define NA_FLAG_OVERRIDE(w)	(((w) >> 29) & 1)
 
-#define DROP(reason)	do { *why = (reason); return -1; } while (0)
+/* Refuse the frame with a reason (lisp/lisp_int.h's DROP is the codec's,
+ * with an enum lisp_err). */
+#define ANN_DROP(reason)	do { *why = (reason); return -1; } while (0)
 
 const char *
 ann_kind_name(enum ann_kind k)
@@ -62,15 +64,15 @@ parse_arp(struct cur *c, uint16_t ethertype, struct announce *a,
 	if (cur_get_u16(c, &htype) == -1 || cur_get_u16(c, &ptype) == -1 ||
 	    cur_get_u8(c, &hlen) == -1 || cur_get_u8(c, &plen) == -1 ||
 	    cur_get_u16(c, &op) == -1)
-		DROP("arp_short");
+		ANN_DROP("arp_short");
 	if (htype != ARPHRD_ETHER_ || ptype != ETHERTYPE_IPV4_ || hlen != 6 ||
 	    plen != 4)
-		DROP("arp_bad_header");
+		ANN_DROP("arp_bad_header");
 	if (cur_get_bytes(c, sha, 6) == -1 || cur_get_bytes(c, spa, 4) == -1 ||
 	    cur_get_bytes(c, tha, 6) == -1 || cur_get_bytes(c, tpa, 4) == -1)
-		DROP("arp_short");
+		ANN_DROP("arp_short");
 	if (sha[0] & 1)
-		DROP("arp_sha_multicast");
+		ANN_DROP("arp_sha_multicast");
 	memcpy(a->hw, sha, 6);
 	a->has_hw = 1;
 
@@ -78,12 +80,12 @@ parse_arp(struct cur *c, uint16_t ethertype, struct announce *a,
 		/* RFC 903: opcode 3 asks "who am I"; QEMU's self-announce
 		 * sets sender = target = its own MAC and no addresses. */
 		if (op != ARPOP_RREQUEST_)
-			DROP("rarp_bad_op");
+			ANN_DROP("rarp_bad_op");
 		a->kind = ANN_RARP;
 		return 0;
 	}
 	if (op != ARPOP_REQUEST_ && op != ARPOP_REPLY_)
-		DROP("arp_bad_op");
+		ANN_DROP("arp_bad_op");
 	/* RFC 5227 §3: an announcement has sender IP == target IP.  A probe
 	 * (sender IP 0) or an ordinary resolution is just a frame. */
 	if (all_zero(spa, 4) || memcmp(spa, tpa, 4) != 0)
@@ -113,20 +115,20 @@ parse_nd_options(struct cur *c, struct announce *a, const char **why)
 
 	while (cur_left(c) > 0) {
 		if (cur_get_u8(c, &type) == -1 || cur_get_u8(c, &olen) == -1)
-			DROP("nd_opt_short");
+			ANN_DROP("nd_opt_short");
 		/* §4.6: a length of 0 is invalid, the packet is discarded. */
 		if (olen == 0)
-			DROP("nd_opt_zero_len");
+			ANN_DROP("nd_opt_zero_len");
 		if (cur_sub(c, (size_t)olen * 8 - 2, &opt) == -1)
-			DROP("nd_opt_short");
+			ANN_DROP("nd_opt_short");
 		if (type != ND_OPT_TLLA)
 			continue;
 		if (olen != 1)
-			DROP("nd_tlla_bad_len");
+			ANN_DROP("nd_tlla_bad_len");
 		if (cur_get_bytes(&opt, a->hw, 6) == -1)
-			DROP("nd_opt_short");
+			ANN_DROP("nd_opt_short");
 		if (a->hw[0] & 1)
-			DROP("nd_tlla_multicast");
+			ANN_DROP("nd_tlla_multicast");
 		a->has_hw = 1;
 	}
 	return 0;
@@ -144,33 +146,33 @@ parse_ipv6(struct cur *c, struct announce *a, const char **why)
 	if (cur_get_u32(c, &vtf) == -1 || cur_get_u16(c, &plen) == -1 ||
 	    cur_get_u8(c, &nh) == -1 || cur_get_u8(c, &hlim) == -1 ||
 	    cur_get_bytes(c, src, 16) == -1 || cur_get_bytes(c, dst, 16) == -1)
-		DROP("ipv6_short");
+		ANN_DROP("ipv6_short");
 	if ((vtf >> 28) != 6)
-		DROP("ipv6_bad_version");
+		ANN_DROP("ipv6_bad_version");
 	if (cur_sub(c, plen, &pl) == -1)
-		DROP("ipv6_short");
+		ANN_DROP("ipv6_short");
 	if (nh != IPPROTO_ICMPV6_)
 		return 0;
 	msg = pl;
 	if (cur_get_u8(&pl, &type) == -1 || cur_get_u8(&pl, &code) == -1 ||
 	    cur_skip(&pl, 2) == -1)
-		DROP("icmp6_short");
+		ANN_DROP("icmp6_short");
 	if (type != ND_NEIGHBOR_ADVERT_)
 		return 0;
 	if (hlim != 255)
-		DROP("na_hop_limit");
+		ANN_DROP("na_hop_limit");
 	if (code != 0)
-		DROP("na_bad_code");
+		ANN_DROP("na_bad_code");
 	if (cur_get_u32(&pl, &flags) == -1 ||
 	    cur_get_bytes(&pl, target, 16) == -1)
-		DROP("na_short");
+		ANN_DROP("na_short");
 	if (!icmp6_csum_ok(src, dst, msg))
-		DROP("icmp6_bad_checksum");
+		ANN_DROP("icmp6_bad_checksum");
 	if (target[0] == 0xff)
-		DROP("na_target_multicast");
+		ANN_DROP("na_target_multicast");
 	/* §7.1.2: to a multicast destination the S flag must be clear. */
 	if (dst[0] == 0xff && NA_FLAG_SOLICITED(flags))
-		DROP("na_solicited_multicast");
+		ANN_DROP("na_solicited_multicast");
 	if (parse_nd_options(&pl, a, why) == -1)
 		return -1;
 	if (NA_FLAG_SOLICITED(flags))
@@ -194,12 +196,12 @@ announce_parse(const uint8_t *frame, size_t len, struct announce *a,
 	if (cur_get_bytes(&c, a->eth_dst, 6) == -1 ||
 	    cur_get_bytes(&c, a->eth_src, 6) == -1 ||
 	    cur_get_u16(&c, &et) == -1)
-		DROP("eth_short");
+		ANN_DROP("eth_short");
 	if (a->eth_src[0] & 1)
-		DROP("eth_src_multicast");
+		ANN_DROP("eth_src_multicast");
 	if (et == ETHERTYPE_VLAN_) {
 		if (cur_get_u16(&c, &tci) == -1 || cur_get_u16(&c, &et) == -1)
-			DROP("vlan_short");
+			ANN_DROP("vlan_short");
 		a->vlan = tci & 0x0fff;
 	}
 	switch (et) {

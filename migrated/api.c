@@ -34,7 +34,7 @@ error(struct MHD_Connection *c, unsigned code, const char *counter,
     const char *msg)
 {
 	if (counter != NULL)
-		cnt_drop(counter, "%s", msg);
+		mcnt_drop(counter, "%s", msg);
 	return api_reply_error(c, code, msg);
 }
 
@@ -58,7 +58,7 @@ post_vif(struct api *a, struct MHD_Connection *c, const struct body *b)
 	if (conf_bridge_find(&a->m->conf, v.bridge) == NULL) {
 		struct json_object *r = json_object_new_object();
 
-		cnt_inc("api_vif_unwatched_bridge");
+		mcnt_inc("api_vif_unwatched_bridge");
 		json_object_object_add(r, "ignored",
 		    json_object_new_boolean(1));
 		return api_reply_json(c, 200, r);
@@ -108,7 +108,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	cnt_inc("api_requests");
+	mcnt_inc("api_requests");
 	if (strcmp(method, "GET") == 0) {
 		if (strcmp(url, "/v1/status") == 0)
 			return api_reply_json(c, 200, json_status(a->m));

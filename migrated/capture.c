@@ -98,7 +98,7 @@ cap_refilter(void)
 				over++;
 		}
 	if (over > 0)
-		cnt_drop("capture_table_full", "%d vifs awaiting their first "
+		mcnt_drop("capture_table_full", "%d vifs awaiting their first "
 		    "frame beyond %d: their announcements only", over,
 		    CAP_MAX_ALL);
 	if ((f = calloc((size_t)n + 6 + ann_len, sizeof(*f))) == NULL) {
@@ -121,7 +121,7 @@ cap_refilter(void)
 	fp.filter = f;
 	if (setsockopt(port_fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
 	    sizeof(fp)) == -1) {
-		cnt_inc("capture_errors");
+		mcnt_inc("capture_errors");
 		log_warn("port socket filter (%d vifs)", n);
 	}
 	free(f);
@@ -188,7 +188,7 @@ cap_dispatch(struct mig *m)
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR) {
 				log_warn("port socket");
-				cnt_inc("capture_errors");
+				mcnt_inc("capture_errors");
 			}
 			return;
 		}
@@ -215,7 +215,7 @@ mig_vif_capture(struct mig *m, struct domain *d, struct vif *v, int on)
 	CM = m;
 	if (on && (idx = if_nametoindex(v->ifname)) == 0) {
 		/* not there yet: mig_retry_captures() tries again */
-		cnt_inc("capture_vif_failed");
+		mcnt_inc("capture_vif_failed");
 		return;
 	}
 	if (!on == !v->cap_all && (!on || idx == v->ifindex))

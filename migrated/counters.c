@@ -8,10 +8,10 @@
 #include "mono.h"
 
 static struct {
-	char		name[CNT_NAMELEN];
+	char		name[MCNT_NAMELEN];
 	uint64_t	v;
 	struct droplog	dl;
-} cnt[CNT_MAX];
+} cnt[MCNT_MAX];
 static int	ncnt;
 
 /* The slot of name (made on first use), or -1 when all are taken. */
@@ -23,7 +23,7 @@ slot(const char *name)
 	for (i = 0; i < ncnt; i++)
 		if (strcmp(cnt[i].name, name) == 0)
 			return i;
-	if (ncnt >= CNT_MAX)
+	if (ncnt >= MCNT_MAX)
 		return -1;
 	memset(&cnt[ncnt], 0, sizeof(cnt[ncnt]));
 	snprintf(cnt[ncnt].name, sizeof(cnt[ncnt].name), "%s", name);
@@ -31,7 +31,7 @@ slot(const char *name)
 }
 
 void
-cnt_inc(const char *name)
+mcnt_inc(const char *name)
 {
 	int	i = slot(name);
 
@@ -40,7 +40,7 @@ cnt_inc(const char *name)
 }
 
 uint64_t
-cnt_get(const char *name)
+mcnt_get(const char *name)
 {
 	int	i;
 
@@ -51,7 +51,7 @@ cnt_get(const char *name)
 }
 
 void
-cnt_drop(const char *name, const char *fmt, ...)
+mcnt_drop(const char *name, const char *fmt, ...)
 {
 	int	i = slot(name);
 	va_list	ap;
@@ -65,7 +65,7 @@ cnt_drop(const char *name, const char *fmt, ...)
 }
 
 int
-cnt_nth(int i, const char **name, uint64_t *v)
+mcnt_nth(int i, const char **name, uint64_t *v)
 {
 	if (i < 0 || i >= ncnt)
 		return -1;
@@ -75,7 +75,7 @@ cnt_nth(int i, const char **name, uint64_t *v)
 }
 
 void
-cnt_reset(void)
+mcnt_reset(void)
 {
 	ncnt = 0;
 }

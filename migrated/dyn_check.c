@@ -194,24 +194,24 @@ check_done(void *arg, int status, const char *body, size_t len)
 		json_object_put(o);
 	switch (vd) {
 	case DV_FAILED:
-		cnt_drop("dyn_check_failed", "%s for %s: the Map-Resolver did "
+		mcnt_drop("dyn_check_failed", "%s for %s: the Map-Resolver did "
 		    "not answer (HTTP %d): not claimed, its next announcement "
 		    "asks again", a, c->name, status);
 		break;
 	case DV_HELD_ELSEWHERE:
-		cnt_drop("spoof_eid_held_elsewhere", "%s claimed by %s (uuid "
+		mcnt_drop("spoof_eid_held_elsewhere", "%s claimed by %s (uuid "
 		    "%s): the mapping system has it at %s for %s: refused", a,
 		    c->name, c->uuid[0] ? c->uuid : "-", holder,
 		    vm_uuid[0] ? vm_uuid : "another VM");
 		break;
 	case DV_HANDOVER_UNVERIFIED:
-		cnt_drop("dyn_handover_unverified", "%s claimed by %s, which "
+		mcnt_drop("dyn_handover_unverified", "%s claimed by %s, which "
 		    "came in by migration: held at %s, whose xtrd keeps no VM "
 		    "UUID to check: taken as the hand-over", a, c->name,
 		    holder);
 		break;
 	case DV_UNCHECKED:
-		cnt_drop("dyn_unchecked", "%s claimed by %s: xtrd has no "
+		mcnt_drop("dyn_unchecked", "%s claimed by %s: xtrd has no "
 		    "map-resolver to ask", a, c->name);
 		break;
 	default:
@@ -241,7 +241,7 @@ mig_dyn_check(struct mig *m, const struct domain *d, const char *bridge,
 		if (!checks[i].used)
 			c = &checks[i];
 	if (c == NULL) {
-		cnt_drop("dyn_checks_full", "%s: too many dynamic claims being "
+		mcnt_drop("dyn_checks_full", "%s: too many dynamic claims being "
 		    "checked", d->name);
 		return;
 	}
@@ -259,7 +259,7 @@ mig_dyn_check(struct mig *m, const struct domain *d, const char *bridge,
 	if (xtrc_request(m->xtrq, "POST", "/v1/lig", body, XTRC_NORETRY,
 	    check_done, check_ref(c)) == -1) {
 		c->used = 0;
-		cnt_drop("dyn_check_failed", "%s for %s: cannot ask xtrd", buf,
+		mcnt_drop("dyn_check_failed", "%s for %s: cannot ask xtrd", buf,
 		    d->name);
 		return;
 	}

@@ -37,7 +37,7 @@ hv_info(struct hv *h, uint32_t domid, struct hv_info *out)
 		/* libxl could not tell (not "no such domain"): answer from
 		 * xenstore rather than not at all, else a domain libxl keeps
 		 * failing on would never be seen gone */
-		cnt_inc("hv_info_failed");
+		mcnt_inc("hv_info_failed");
 		log_debug("%s: no answer for domain %u, asking xenstore",
 		    h->ops->name, domid);
 		memset(out, 0, sizeof(*out));

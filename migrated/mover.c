@@ -93,7 +93,7 @@ job_new(uint32_t domid, int tl, const struct ipaddr *eid)
 			jobs[i].eid = *eid;
 			return &jobs[i];
 		}
-	cnt_drop("jobs_full", "too many EID updates in flight");
+	mcnt_drop("jobs_full", "too many EID updates in flight");
 	return NULL;
 }
 
@@ -141,10 +141,10 @@ smr_done(void *arg, int status, const char *body, size_t len)
 		json_object_put(o);
 	}
 	if (status == 200)
-		tl_add(j->tl, mono_us(), "smr-sent", "%s sent=%d",
+		mtl_add(j->tl, mono_us(), "smr-sent", "%s sent=%d",
 		    eid_str(&j->eid, buf, sizeof(buf)), sent);
 	else
-		cnt_drop("xtrd_smr_failed", "POST /v1/smr %s: HTTP %d",
+		mcnt_drop("xtrd_smr_failed", "POST /v1/smr %s: HTTP %d",
 		    eid_str(&j->eid, buf, sizeof(buf)), status);
 	j->stage = J_FREE;
 }
@@ -173,13 +173,13 @@ add_done(void *arg, int status, const char *body, size_t len)
 	if (j == NULL)
 		return;
 	if (status != 200) {
-		cnt_drop("xtrd_add_failed", "POST /v1/database/add %s: HTTP "
+		mcnt_drop("xtrd_add_failed", "POST /v1/database/add %s: HTTP "
 		    "%d %.120s", eid_str(&j->eid, buf, sizeof(buf)), status,
 		    body);
 		j->stage = J_FREE;
 		return;
 	}
-	cnt_inc("xtrd_eids_added");
+	mcnt_inc("xtrd_eids_added");
 	if (!j->smr) {
 		j->stage = J_FREE;
 		return;
@@ -189,7 +189,7 @@ add_done(void *arg, int status, const char *body, size_t len)
 	j->t_sent_us = xtrc_sent_us(M->xtr);
 	if (j->t_sent_us == 0)
 		j->t_sent_us = mono_us();
-	tl_add(j->tl, j->t_sent_us, "register-sent", "%s",
+	mtl_add(j->tl, j->t_sent_us, "register-sent", "%s",
 	    eid_str(&j->eid, buf, sizeof(buf)));
 	j->stage = J_WAIT_NOTIFY;
 	j->deadline_ms = mono_ms() + M->conf.notify_wait_ms;
@@ -236,10 +236,10 @@ remove_done(void *arg, int status, const char *body, size_t len)
 	if (j == NULL)
 		return;
 	if (status == 200)
-		tl_add(j->tl, mono_us(), "withdrawn", "%s",
+		mtl_add(j->tl, mono_us(), "withdrawn", "%s",
 		    eid_str(&j->eid, buf, sizeof(buf)));
 	else
-		cnt_drop("xtrd_remove_failed", "POST /v1/database/remove %s: "
+		mcnt_drop("xtrd_remove_failed", "POST /v1/database/remove %s: "
 		    "HTTP %d", eid_str(&j->eid, buf, sizeof(buf)), status);
 	j->stage = J_FREE;
 }
@@ -291,7 +291,7 @@ notified(struct job *j, uint64_t ms)
 		return;		/* stale */
 	if (ms > 0 && ms * 1000 <= t)
 		t = ms * 1000 > j->t_sent_us ? ms * 1000 : j->t_sent_us;
-	tl_add(j->tl, t, "map-notify", "%s%s", eid_str(&j->eid, buf,
+	mtl_add(j->tl, t, "map-notify", "%s%s", eid_str(&j->eid, buf,
 	    sizeof(buf)), ms > 0 ? " (xtrd's time)" : "");
 	send_smr(M, j);
 }
@@ -392,10 +392,10 @@ jobs_tick(struct mig *m, uint64_t now)
 		if (j->stage != J_WAIT_NOTIFY)
 			continue;
 		if (now >= j->deadline_ms) {
-			tl_add(j->tl, mono_us(), "map-notify-timeout", "%s "
+			mtl_add(j->tl, mono_us(), "map-notify-timeout", "%s "
 			    "after %ums", eid_str(&j->eid, buf, sizeof(buf)),
 			    m->conf.notify_wait_ms);
-			cnt_inc("map_notify_timeouts");
+			mcnt_inc("map_notify_timeouts");
 			send_smr(m, j);
 			continue;
 		}
@@ -444,7 +444,7 @@ db_check_done(void *arg, int status, const char *body, size_t len)
 					found = 1;
 			}
 			if (!found) {
-				cnt_drop("xtrd_missing_eid", "xtrd lost %s "
+				mcnt_drop("xtrd_missing_eid", "xtrd lost %s "
 				    "of %s; adding it again", buf, d->name);
 				push_eid(M, d, &eids[k], 0);
 			}
@@ -512,7 +512,7 @@ status_done(void *arg, int status, const char *body, size_t len)
 		log_info("xtrd is up (uptime %llums)", (unsigned long long)up);
 		mig_reassert(M, "xtrd is back");
 	} else if (up < M->xtrd_uptime_ms) {
-		cnt_inc("xtrd_restarts");
+		mcnt_inc("xtrd_restarts");
 		log_warnx("xtrd restarted (uptime %llums < %llums)",
 		    (unsigned long long)up,
 		    (unsigned long long)M->xtrd_uptime_ms);
@@ -583,12 +583,12 @@ arrived(struct mig *m, struct domain *d, const char *how)
 	int		i, n;
 
 	M = m;
-	cnt_inc("arrivals");
+	mcnt_inc("arrivals");
 	if (d->tl <= 0) {
-		d->tl = tl_begin(d->name, "in", mono_us());
-		tl_add(d->tl, mono_us(), "domain-seen", "domid %u", d->domid);
+		d->tl = mtl_begin(d->name, "in", mono_us());
+		mtl_add(d->tl, mono_us(), "domain-seen", "domid %u", d->domid);
 	}
-	tl_add(d->tl, mono_us(), "arrived", "%s", how);
+	mtl_add(d->tl, mono_us(), "arrived", "%s", how);
 	/* From now on only its announcements, by the port socket. */
 	for (i = 0; i < DOM_MAXVIF; i++)
 		if (d->vifs[i].used && d->vifs[i].cap_all)
@@ -618,7 +618,7 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
 	int		 i, n;
 
 	if ((d = dom_add(&m->doms, domid, xsname, at_startup, &ev)) == NULL) {
-		cnt_drop("domain_table_full", "domid %u not tracked", domid);
+		mcnt_drop("domain_table_full", "domid %u not tracked", domid);
 		return;
 	}
 	d->t_seen_us = mono_us();
@@ -629,15 +629,15 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
 	switch (ev) {
 	case DEV_NEW_INCOMING:
 	case DEV_NEW_RUNNING:
-		d->tl = tl_begin(d->name, "in", d->t_seen_us);
-		tl_add(d->tl, d->t_seen_us, "domain-seen", "domid %u%s", domid,
+		d->tl = mtl_begin(d->name, "in", d->t_seen_us);
+		mtl_add(d->tl, d->t_seen_us, "domain-seen", "domid %u%s", domid,
 		    ev == DEV_NEW_RUNNING ? " (created)" : "");
 		break;
 	case DEV_NEW_MIGRATEDAWAY:
 		/* leaving (or gone) already: never asserted from here again,
 		 * taken back only if xl renames it back */
-		d->tl = tl_begin(d->name, "out", d->t_seen_us);
-		tl_add(d->tl, d->t_seen_us, "departing", "domid %u (found at "
+		d->tl = mtl_begin(d->name, "out", d->t_seen_us);
+		mtl_add(d->tl, d->t_seen_us, "departing", "domid %u (found at "
 		    "start-up)", domid);
 		redirect_eids(m, d);
 		break;
@@ -676,10 +676,10 @@ redirect_eids(struct mig *m, struct domain *d)
 		return;
 	d->redirected = 1;
 	if (d->nmoved == 0)
-		tl_add(d->tl, mono_us(), "redirecting", "to the site that "
+		mtl_add(d->tl, mono_us(), "redirecting", "to the site that "
 		    "registers them next (no departure announced)");
 	else
-		tl_add(d->tl, mono_us(), "redirecting", "to %s%s",
+		mtl_add(d->tl, mono_us(), "redirecting", "to %s%s",
 		    ipaddr_fmt(&d->moved_to[0], buf, sizeof(buf)),
 		    d->nmoved > 1 ? " ..." : "");
 	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
@@ -742,19 +742,19 @@ mig_domain_renamed(struct mig *m, struct domain *d, const char *xsname)
 	    dom_ev_name(ev));
 	switch (ev) {
 	case DEV_UNPAUSED:
-		tl_add(d->tl, mono_us(), "unpaused", "renamed from %s", old);
+		mtl_add(d->tl, mono_us(), "unpaused", "renamed from %s", old);
 		register_early(m, d);
 		break;
 	case DEV_DEPARTING:
-		d->tl = tl_begin(d->name, "out", mono_us());
-		tl_add(d->tl, mono_us(), "departing", "domid %u", d->domid);
+		d->tl = mtl_begin(d->name, "out", mono_us());
+		mtl_add(d->tl, mono_us(), "departing", "domid %u", d->domid);
 		redirect_eids(m, d);
 		break;
 	case DEV_RETURNED:
 		/* The source keeps everything and takes the EIDs back
 		 * (registered again, with SMRs). */
-		cnt_inc("migrations_aborted_out");
-		tl_add(d->tl, mono_us(), "aborted", "renamed back; keeping "
+		mcnt_inc("migrations_aborted_out");
+		mtl_add(d->tl, mono_us(), "aborted", "renamed back; keeping "
 		    "EIDs");
 		reclaim_eids(m, d);
 		d->nmoved = 0;
@@ -777,7 +777,7 @@ mig_domain_gone(struct mig *m, struct domain *d)
 	switch (ev) {
 	case DEV_DEPARTED:
 	case DEV_SHUTDOWN:
-		tl_add(d->tl, mono_us(), "released", "%s",
+		mtl_add(d->tl, mono_us(), "released", "%s",
 		    ev == DEV_DEPARTED ? "moved" : "shut down");
 		if (d->redirected)
 			break;	/* withdrawn at suspend already */
@@ -786,8 +786,8 @@ mig_domain_gone(struct mig *m, struct domain *d)
 			withdraw_eid(m, d, &eids[i]);
 		break;
 	case DEV_ABORTED_IN:
-		cnt_inc("migrations_aborted_in");
-		tl_add(d->tl, mono_us(), "aborted", "incoming domain "
+		mcnt_inc("migrations_aborted_in");
+		mtl_add(d->tl, mono_us(), "aborted", "incoming domain "
 		    "destroyed%s", d->early ? " after the rename" : "");
 		/* registered at the rename, never arrived: take it back */
 		if (!d->early)
@@ -817,7 +817,7 @@ mig_vif_update(struct mig *m, struct domain *d, uint32_t devid,
 	char		 ifname[CONF_IFNAMSIZ];
 
 	if ((v = dom_vif(d, devid, 1)) == NULL) {
-		cnt_drop("vif_table_full", "domid %u devid %u", d->domid,
+		mcnt_drop("vif_table_full", "domid %u devid %u", d->domid,
 		    devid);
 		return;
 	}
@@ -834,7 +834,7 @@ mig_vif_update(struct mig *m, struct domain *d, uint32_t devid,
 	snprintf(v->ifname, sizeof(v->ifname), "%s", ifname);
 	if (vi->connected && !v->connected) {
 		v->connected = 1;
-		tl_add(d->tl, mono_us(), "vif-connected", "%s on %s",
+		mtl_add(d->tl, mono_us(), "vif-connected", "%s on %s",
 		    v->ifname, v->bridge);
 	}
 	/* Until it arrives, watch everything the vif sends. */
@@ -889,7 +889,7 @@ mig_fe_state(struct mig *m, struct domain *d, uint32_t devid, int state)
 	/* XenbusStateConnected: netfront is up on this host. */
 	if (state != 4)
 		return;
-	tl_add(d->tl, mono_us(), "netfront-connected", "devid %u", devid);
+	mtl_add(d->tl, mono_us(), "netfront-connected", "devid %u", devid);
 	snprintf(how, sizeof(how), "netfront %u connected", devid);
 	if (dom_arrive(d, ARR_NETFRONT))
 		arrived(m, d, how);
@@ -942,8 +942,8 @@ rename_ahead(struct mig *m, struct domain *d, const char *what)
 	d->t_name_read_us = now;
 	if (xsw_read_name(m, d) == -1 || d->state == was)
 		return;
-	cnt_inc("rename_at_announcement");
-	tl_add(d->tl, mono_us(), "rename-at-announcement", "%s read at the "
+	mcnt_inc("rename_at_announcement");
+	mtl_add(d->tl, mono_us(), "rename-at-announcement", "%s read at the "
 	    "%s, before its watch", d->xsname, what);
 }
 
@@ -961,7 +961,7 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 	if (an->addr.af != AF_UNSPEC)
 		ipaddr_fmt(&an->addr, a, sizeof(a));
 	if (eid_policy_mac(v->mac, an->eth_src, an->has_hw, an->hw) == -1) {
-		cnt_drop("spoof_mac", "%s %s on %s from %s: MAC is not "
+		mcnt_drop("spoof_mac", "%s %s on %s from %s: MAC is not "
 		    "the vif's (domain %s)", ann_kind_name(an->kind), a,
 		    ifname, mac, d->name);
 		return;
@@ -971,7 +971,7 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 	if (d->state != DOM_RUNNING)
 		rename_ahead(m, d, how);
 	if (d->state != DOM_RUNNING) {
-		cnt_drop("announce_not_running", "%s %s from %s: domain %s "
+		mcnt_drop("announce_not_running", "%s %s from %s: domain %s "
 		    "is %s", ann_kind_name(an->kind), a, mac, d->xsname,
 		    dom_state_name(d->state));
 		return;
@@ -981,13 +981,13 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 		vd = eid_policy_addr(&m->conf, vm, v->bridge, &an->addr,
 		    claimed_by, &ca);
 		if (!eid_verdict_ok(vd)) {
-			cnt_drop(eid_verdict_name(vd), "%s %s on %s from %s "
+			mcnt_drop(eid_verdict_name(vd), "%s %s on %s from %s "
 			    "(domain %s): ignored", ann_kind_name(an->kind),
 			    a, ifname, mac, d->name);
 			return;
 		}
 	}
-	cnt_inc("announcements");
+	mcnt_inc("announcements");
 	if (log_getverbose()) {
 		struct timespec	ts;
 
@@ -997,8 +997,8 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 		    ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000 -
 		    cap_last_ts_us));
 	}
-	if (!tl_has(d->tl, "announcement") || !d->owned)
-		tl_add(d->tl, mono_us(), "announcement", "%s %s on %s",
+	if (!mtl_has(d->tl, "announcement") || !d->owned)
+		mtl_add(d->tl, mono_us(), "announcement", "%s %s on %s",
 		    ann_kind_name(an->kind), a, ifname);
 	/* A dynamic EID this guest does not hold here yet: taken once the
 	 * mapping system says no other VM holds it (dyn_check.c,
@@ -1007,7 +1007,7 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 		int	pending, n = mig_dyn_checking(d, &an->addr, &pending);
 
 		if (!pending && d->ndyn + n >= DOM_MAXDYN) {
-			cnt_drop("dyn_slots_full", "%s %s on %s (domain %s): "
+			mcnt_drop("dyn_slots_full", "%s %s on %s (domain %s): "
 			    "it holds %d dynamic EIDs already, ignored",
 			    ann_kind_name(an->kind), a, ifname, d->name,
 			    DOM_MAXDYN);
@@ -1040,7 +1040,7 @@ mig_dyn_confirmed(struct mig *m, uint32_t domid, const char *uuid,
 	ipaddr_fmt(a, buf, sizeof(buf));
 	if (d == NULL || strcmp(d->uuid, uuid) != 0 ||
 	    d->state != DOM_RUNNING) {
-		cnt_drop("dyn_claim_stale", "%s: domain %u is gone or no "
+		mcnt_drop("dyn_claim_stale", "%s: domain %u is gone or no "
 		    "longer runs here", buf, domid);
 		return;
 	}
@@ -1049,12 +1049,12 @@ mig_dyn_confirmed(struct mig *m, uint32_t domid, const char *uuid,
 	vm = eid_policy_vm(&m->conf, d->name, d->uuid);
 	if ((vd = eid_policy_addr(&m->conf, vm, bridge, a, claimed_by,
 	    &ca)) != EID_OK_DYNAMIC) {
-		cnt_drop(eid_verdict_name(vd), "%s for %s: ignored (after the "
+		mcnt_drop(eid_verdict_name(vd), "%s for %s: ignored (after the "
 		    "mapping system was asked)", buf, d->name);
 		return;
 	}
 	if ((r = dom_add_dyn(d, a)) == -1) {
-		cnt_drop("dyn_slots_full", "%s (domain %s): it holds %d "
+		mcnt_drop("dyn_slots_full", "%s (domain %s): it holds %d "
 		    "dynamic EIDs already, ignored", buf, d->name, DOM_MAXDYN);
 		return;
 	}
@@ -1062,7 +1062,7 @@ mig_dyn_confirmed(struct mig *m, uint32_t domid, const char *uuid,
 		return;
 	mig_dyn_save(m);
 	log_info("%s claims %s", d->name, buf);
-	tl_add(d->tl, mono_us(), "dynamic-claim", "%s", buf);
+	mtl_add(d->tl, mono_us(), "dynamic-claim", "%s", buf);
 	if (dom_asserted(d) && !d->redirected)
 		push_eid(m, d, a, 1);
 }
@@ -1080,10 +1080,10 @@ mig_frame(struct mig *m, const char *ifname, struct domain *d, struct vif *v,
 	 * MAC it claims names no one. */
 	if (d == NULL || v == NULL)
 		return;
-	cnt_inc("frames");
+	mcnt_inc("frames");
 	if (announce_parse(frame, len, &an, &why) == -1) {
 		snprintf(name, sizeof(name), "frame_%s", why);
-		cnt_drop(name, "%zu-byte frame on %s ignored", len, ifname);
+		mcnt_drop(name, "%zu-byte frame on %s ignored", len, ifname);
 		return;
 	}
 	if (an.kind != ANN_FRAME) {
@@ -1092,7 +1092,7 @@ mig_frame(struct mig *m, const char *ifname, struct domain *d, struct vif *v,
 	}
 	/* Any other frame, seen on the vif itself before arrival. */
 	if (memcmp(an.eth_src, v->mac, 6) != 0) {
-		cnt_drop("vif_foreign_src_mac", "frame on %s (domain %s) from "
+		mcnt_drop("vif_foreign_src_mac", "frame on %s (domain %s) from "
 		    "%s: not its vif's MAC, ignored", ifname, d->name,
 		    mac_fmt(an.eth_src, mac, sizeof(mac)));
 		return;

@@ -6,12 +6,12 @@
 #include "log.h"
 #include "timeline.h"
 
-static struct tl_mig	tl_ring[TL_MAX];
+static struct mtl_mig	tl_ring[MTL_MAX];
 static int		tl_next_id = 1;
 static int		tl_count;	/* records ever started */
 
 void
-tl_reset(void)
+mtl_reset(void)
 {
 	memset(tl_ring, 0, sizeof(tl_ring));
 	tl_next_id = 1;
@@ -19,9 +19,9 @@ tl_reset(void)
 }
 
 int
-tl_begin(const char *domain, const char *dir, uint64_t t_us)
+mtl_begin(const char *domain, const char *dir, uint64_t t_us)
 {
-	struct tl_mig	*m = &tl_ring[tl_count % TL_MAX];
+	struct mtl_mig	*m = &tl_ring[tl_count % MTL_MAX];
 
 	memset(m, 0, sizeof(*m));
 	m->id = tl_next_id++;
@@ -32,37 +32,37 @@ tl_begin(const char *domain, const char *dir, uint64_t t_us)
 	return m->id;
 }
 
-static struct tl_mig *
+static struct mtl_mig *
 find(int id)
 {
-	struct tl_mig	*m;
+	struct mtl_mig	*m;
 
 	if (id <= 0)
 		return NULL;
-	m = &tl_ring[(id - 1) % TL_MAX];
+	m = &tl_ring[(id - 1) % MTL_MAX];
 	return m->id == id ? m : NULL;
 }
 
-const struct tl_mig *
-tl_get(int id)
+const struct mtl_mig *
+mtl_get(int id)
 {
 	return find(id);
 }
 
-const struct tl_mig *
-tl_nth(int i)
+const struct mtl_mig *
+mtl_nth(int i)
 {
-	int	first = tl_count > TL_MAX ? tl_count - TL_MAX : 0;
+	int	first = tl_count > MTL_MAX ? tl_count - MTL_MAX : 0;
 
 	if (i < 0 || first + i >= tl_count)
 		return NULL;
-	return &tl_ring[(first + i) % TL_MAX];
+	return &tl_ring[(first + i) % MTL_MAX];
 }
 
 int
-tl_has(int id, const char *event)
+mtl_has(int id, const char *event)
 {
-	struct tl_mig	*m = find(id);
+	struct mtl_mig	*m = find(id);
 	int		 i;
 
 	if (m == NULL)
@@ -74,15 +74,15 @@ tl_has(int id, const char *event)
 }
 
 void
-tl_add(int id, uint64_t t_us, const char *event, const char *fmt, ...)
+mtl_add(int id, uint64_t t_us, const char *event, const char *fmt, ...)
 {
-	struct tl_mig	*m = find(id);
-	struct tl_event	*e;
+	struct mtl_mig	*m = find(id);
+	struct mtl_event	*e;
 	va_list		 ap;
 	uint64_t	 t0;
 	int		 k;
 
-	if (m == NULL || m->nev >= TL_MAXEV)
+	if (m == NULL || m->nev >= MTL_MAXEV)
 		return;
 	/* In time order: a step may be recorded after a later one (the
 	 * time a request was written is known when it is answered). */

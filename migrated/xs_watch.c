@@ -135,14 +135,14 @@ xread(struct mig *m, const char *path)
 			ph = (ph ^ (uint8_t)*q) * 16777619u;
 		snprintf(lb, sizeof(lb), "%u", len);
 		if (first_report(ph, 0, 6, lb))
-			cnt_drop("xs_value_too_long", "%s: %u bytes", path,
+			mcnt_drop("xs_value_too_long", "%s: %u bytes", path,
 			    len);
 		free(v);
 		errno = EINVAL;
 		return NULL;
 	}
 	if (memchr(v, '\0', len) != NULL) {
-		cnt_drop("xs_value_nul", "%s holds a NUL byte", path);
+		mcnt_drop("xs_value_nul", "%s holds a NUL byte", path);
 		free(v);
 		errno = EINVAL;
 		return NULL;
@@ -218,31 +218,31 @@ read_vif(struct mig *m, uint32_t domid, uint32_t devid)
 	vi.connected = hs != NULL && strcmp(hs, "connected") == 0;
 	if (mac != NULL && mac_parse(mac, macb) == -1) {
 		if (first_report(domid, devid, 1, mac))
-			cnt_drop("xs_vif_bad_mac", "%s/mac = '%.40s'", base,
+			mcnt_drop("xs_vif_bad_mac", "%s/mac = '%.40s'", base,
 			    mac);
 		bad = 1;
 	} else if (mac == NULL && vi.connected) {
 		if (first_report(domid, devid, 2, ""))
-			cnt_drop("xs_vif_missing_mac", "%s has no usable mac",
+			mcnt_drop("xs_vif_missing_mac", "%s has no usable mac",
 			    base);
 		bad = 1;
 	}
 	if (br != NULL && conf_bridge_find(&m->conf, br) == NULL) {
 		/* Not one of ours: not an error, but counted. */
 		if (first_report(domid, devid, 3, br))
-			cnt_drop("xs_vif_unknown_bridge", "%s on bridge "
+			mcnt_drop("xs_vif_unknown_bridge", "%s on bridge "
 			    "'%.40s' is not watched", base, br);
 		bad = 1;
 	} else if (br == NULL && vi.connected) {
 		if (first_report(domid, devid, 4, ""))
-			cnt_drop("xs_vif_missing_bridge", "%s has no usable "
+			mcnt_drop("xs_vif_missing_bridge", "%s has no usable "
 			    "bridge", base);
 		bad = 1;
 	}
 	if (ifn != NULL && (strlen(ifn) >= CONF_IFNAMSIZ ||
 	    strchr(ifn, '/') != NULL || ifn[0] == '\0')) {
 		if (first_report(domid, devid, 5, ifn))
-			cnt_drop("xs_vif_bad_vifname", "%s/vifname = '%.40s'",
+			mcnt_drop("xs_vif_bad_vifname", "%s/vifname = '%.40s'",
 			    base, ifn);
 		bad = 1;
 	}
@@ -279,7 +279,7 @@ scan_vifs(struct mig *m, uint32_t domid)
 		return;
 	for (i = 0; i < n; i++) {
 		if (parse_num(ents[i], 0x7fffffff, &devid) == -1) {
-			cnt_drop("xs_bad_path", "%s/%.40s", path, ents[i]);
+			mcnt_drop("xs_bad_path", "%s/%.40s", path, ents[i]);
 			continue;
 		}
 		read_vif(m, domid, devid);
@@ -298,7 +298,7 @@ read_fe_state(struct mig *m, struct domain *d, uint32_t devid)
 	if ((v = xread(m, path)) == NULL)
 		return;
 	if (parse_num(v, 8, &st) == -1)
-		cnt_drop("xs_bad_fe_state", "%s = '%.40s'", path, v);
+		mcnt_drop("xs_bad_fe_state", "%s = '%.40s'", path, v);
 	else
 		mig_fe_state(m, d, devid, (int)st);
 	free(v);
@@ -336,7 +336,7 @@ read_name(struct mig *m, uint32_t domid)
 	if ((name = xread(m, path)) == NULL)
 		return NULL;
 	if (name[0] == '\0' || strlen(name) >= DOM_XSNAMELEN) {
-		cnt_drop("xs_bad_domain_name", "%s = '%.40s'", path, name);
+		mcnt_drop("xs_bad_domain_name", "%s = '%.40s'", path, name);
 		free(name);
 		errno = EINVAL;
 		return NULL;
@@ -381,7 +381,7 @@ xsw_scan(struct mig *m, int at_startup)
 	}
 	for (i = 0; i < n; i++) {
 		if (parse_num(ents[i], DOMID_MAX, &domid) == -1) {
-			cnt_drop("xs_bad_path", "/local/domain/%.40s",
+			mcnt_drop("xs_bad_path", "/local/domain/%.40s",
 			    ents[i]);
 			continue;
 		}
@@ -479,7 +479,7 @@ on_backend(struct mig *m, const char *path)
 	p = buf + 1;
 	s1 = strsep(&p, "/");
 	if (parse_num(s1, DOMID_MAX, &domid) == -1) {
-		cnt_drop("xs_bad_path", "%.80s", path);
+		mcnt_drop("xs_bad_path", "%.80s", path);
 		return;
 	}
 	if (p == NULL) {
@@ -493,7 +493,7 @@ on_backend(struct mig *m, const char *path)
 	s2 = strsep(&p, "/");
 	if (parse_num(s2, 0x7fffffff, &devid) == -1) {
 		if (first_report(domid, 0, 7, s2))
-			cnt_drop("xs_bad_path", "%.80s", path);
+			mcnt_drop("xs_bad_path", "%.80s", path);
 		return;
 	}
 	defer_vif(m, domid, devid);
@@ -544,7 +544,7 @@ on_frontend(struct mig *m, uint32_t domid, const char *path)
 			return;
 		}
 		if (first_report(domid, devid, 8, ""))
-			cnt_drop("xs_fe_unknown_vif", "%.80s: no backend vif "
+			mcnt_drop("xs_fe_unknown_vif", "%.80s: no backend vif "
 			    "%u for domain %u: ignored", path, devid, domid);
 		return;
 	}

@@ -166,30 +166,30 @@ static void
 test_timeline(void **state)
 {
 	int			 id, i;
-	const struct tl_mig	*m;
+	const struct mtl_mig	*m;
 
 	(void)state;
-	tl_reset();
-	id = tl_begin("web1", "in", 1000);
-	tl_add(id, 1000, "domain-seen", "domid %d", 7);
-	tl_add(id, 2500, "announcement", "%s", "garp-request");
-	assert_true(tl_has(id, "announcement"));
-	assert_false(tl_has(id, "smr-sent"));
-	m = tl_get(id);
+	mtl_reset();
+	id = mtl_begin("web1", "in", 1000);
+	mtl_add(id, 1000, "domain-seen", "domid %d", 7);
+	mtl_add(id, 2500, "announcement", "%s", "garp-request");
+	assert_true(mtl_has(id, "announcement"));
+	assert_false(mtl_has(id, "smr-sent"));
+	m = mtl_get(id);
 	assert_int_equal(m->nev, 2);
 	assert_string_equal(m->ev[0].detail, "domid 7");
 	/* recorded late (register-sent at its write time): in time order */
-	tl_add(id, 2000, "register-sent", "%s", "192.0.2.10/32");
-	tl_add(id, 2500, "arrived", "%s", "same time: after");
+	mtl_add(id, 2000, "register-sent", "%s", "192.0.2.10/32");
+	mtl_add(id, 2500, "arrived", "%s", "same time: after");
 	assert_int_equal(m->nev, 4);
 	assert_string_equal(m->ev[1].event, "register-sent");
 	assert_string_equal(m->ev[2].event, "announcement");
 	assert_string_equal(m->ev[3].event, "arrived");
-	for (i = 0; i < TL_MAX + 5; i++)
-		tl_begin("x", "out", 0);
-	assert_null(tl_get(id));
-	assert_non_null(tl_nth(TL_MAX - 1));
-	assert_null(tl_nth(TL_MAX));
+	for (i = 0; i < MTL_MAX + 5; i++)
+		mtl_begin("x", "out", 0);
+	assert_null(mtl_get(id));
+	assert_non_null(mtl_nth(MTL_MAX - 1));
+	assert_null(mtl_nth(MTL_MAX));
 }
 
 int
