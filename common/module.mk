@@ -3,7 +3,7 @@
 LIBS += common
 common_SRCS := common/cursor.c common/log.c common/mono.c common/addr.c \
 	common/cfgline.c common/sigflags.c common/udpbatch.c \
-	common/csum.c common/mac.c common/droplog.c
+	common/csum.c common/mac.c common/droplog.c common/udpsock.c
 
 UNIT_TESTS += test_cursor test_addr test_cfgline
 test_cursor_SRCS := tests/unit/test_cursor.c common/cursor.c
@@ -46,3 +46,7 @@ test_mac_PKGS := cmocka
 UNIT_TESTS += test_droplog
 test_droplog_SRCS := tests/unit/test_droplog.c common/droplog.c common/log.c
 test_droplog_PKGS := cmocka
+
+UNIT_TESTS += test_udpsock
+test_udpsock_SRCS := tests/unit/test_udpsock.c common/udpsock.c common/addr.c
+test_udpsock_PKGS := cmocka

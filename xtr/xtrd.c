@@ -20,6 +20,7 @@
 #include "mono.h"
 #include "sigflags.h"
 #include "udpbatch.h"
+#include "udpsock.h"
 #include "xtr/ms/ms_journal.h"
 #include "xtr/nonce_seq.h"
 #include "xtrd.h"
@@ -134,32 +135,15 @@ xtr_flush(struct xtrd *x)
 static int
 open_udp(int af, uint16_t port)
 {
-	struct sockaddr_storage	ss;
-	socklen_t		sl;
-	struct ipaddr		any;
-	int			fd, on = 1;
+	int	fd, on = 1;
 
-	memset(&any, 0, sizeof(any));
-	any.af = (uint8_t)af;
-	if ((fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
+	if ((fd = udpsock_open(af, NULL, port, UDPSOCK_NONBLOCK)) == -1)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (af == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 	/* the address a datagram came to (an RLOC-probe's probed locator) */
 	if (af == AF_INET)
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
-	ipaddr_to_sockaddr(&any, port, &ss, &sl);
-	if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-		return -1;
-	}
 	return fd;
 }
 

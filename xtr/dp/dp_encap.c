@@ -22,6 +22,7 @@
 #endif
 
 #include "dp_int.h"
+#include "udpsock.h"
 #include "xtr/xtrd.h"
 
 struct txq {
@@ -37,27 +38,18 @@ static struct txq	txq4, txq6;
 int
 dp_udp_open(int af, const struct ipaddr *bind_to)
 {
-	struct sockaddr_storage	ss;
-	socklen_t		sl;
-	struct ipaddr		any;
-	int			fd, on = 1, off = 0, buf = 4 << 20;
-	int			pmtu = IP_PMTUDISC_DONT;
+	int	fd, on = 1, off = 0, buf = 4 << 20;
+	int	pmtu = IP_PMTUDISC_DONT;
 
-	memset(&any, 0, sizeof(any));
-	any.af = (uint8_t)af;
-	if (bind_to == NULL)
-		bind_to = &any;
 	/* blocking: a full send buffer waits instead of dropping; reads
 	 * use MSG_DONTWAIT */
-	if ((fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = udpsock_open(af, bind_to, LISP_DATA_PORT, 0)) == -1)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf));
 	if (af == AF_INET6) {
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 		/* the outer packet may be fragmented at the source */
 		setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu,
 		    sizeof(pmtu));
@@ -68,14 +60,6 @@ dp_udp_open(int af, const struct ipaddr *bind_to)
 	/* RFC 9300 data arrives coalesced (one buffer per GSO batch) */
 	if (dp_g->c->offload)
 		setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
-	ipaddr_to_sockaddr(bind_to, LISP_DATA_PORT, &ss, &sl);
-	if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-		return -1;
-	}
 	return fd;
 }
 
