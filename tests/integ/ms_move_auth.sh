@@ -10,7 +10,9 @@
 #     Asserted: refused and counted (drop_move_unauthorized), X gets no
 #     Map-Notify, the MS still answers with A and C still reaches A; X's
 #     pending claim is not applied while A keeps refreshing.
-#   - The VM really moves: A withdraws it, B registers it: allowed at once.
+#   - The VM really moves, B first: B's registration waits (pending,
+#     unacknowledged) until A withdraws it, then is applied at once and B
+#     hears its Map-Notify.
 #   - B's xtrd dies (stops refreshing): after two thirds of its lifetime
 #     (registration_timeout 6 s here) X's claim is applied (what the
 #     policy allows).
@@ -60,6 +62,10 @@ holds() {	# EID RLOC: the MS's only registration of EID is at RLOC
 	[ "$(xtr_jq ms "[.registrations[] | select(.eid == \"$1\") | .rlocs[] | select(.addr == \"$2\")] | length" registrations)" = 1 ]
 }
 
+more_refused() {	# N: drop_move_unauthorized went past N
+	[ "$(xtr_counter ms drop_move_unauthorized)" -gt "$1" ]
+}
+
 lig_names() {	# NODE ADDR RLOC
 	xtr_ctl "$1" lig "$2" >"$RUN/lig.txt" 2>&1 &&
 	    grep -Eq "^ +${3//./\\.} " "$RUN/lig.txt"
@@ -98,12 +104,20 @@ sleep 6
 holds "$VM" 192.0.2.1 || die "X's pending claim was applied while A refreshes"
 echo "grab refused: $(xtr_counter ms drop_move_unauthorized) counted"
 
-# 2. the real move: A withdraws, B registers
-xtr_ctl a remove "$VM" >/dev/null
+# 2. the real move, B first (the race of a migration): B's registration
+# waits, unacknowledged, until A withdraws; then it is applied and B hears
+# its Map-Notify at once (not at its next retransmission)
+n=$(xtr_counter ms drop_move_unauthorized)
 xtr_ctl b add "$VM" ttl 60 >/dev/null
+xtr_wait 5 more_refused "$n" || die "B's early registration was not held"
+holds "$VM" 192.0.2.1 || die "B took the VM before A let it go"
+xtr_registered b && die "B's pending registration was acknowledged"
+xtr_ctl a remove "$VM" >/dev/null
 xtr_wait 10 holds "$VM" 192.0.2.2 || die "B could not take the VM A gave up"
 xtr_wait 10 xtr_registered b || die "B not registered"
-echo "hand-over: ok"
+c=$(xtr_event_seq ms move-consented "$VM")
+[ -n "$c" ] || die "no move-consented event at the MS"
+echo "hand-over: ok (B waited for A's withdrawal)"
 
 # 3. B stops refreshing: after two intervals a claim is applied
 kill -9 "$B_PID"
