@@ -150,7 +150,7 @@ src_check(const struct dp_pkt *pp, const struct ipaddr *outer,
 /* After the outer source was checked (or while held, from_queue). */
 static void
 decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
-    const struct lisp_data_hdr *h, bool from_queue)
+    const struct lisp_data_hdr *h, bool from_queue, uint64_t held_ms)
 {
 	struct dp_away		*aw;
 	const char		*why = NULL;
@@ -173,8 +173,11 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 		break;
 	case SRC_WAIT:
 	case SRC_STALE:
-		if (!from_queue) {
-			dp_queue_verify(in, pp->len, pp, src);
+		/* held again after a re-check that still fails: the mapping
+		 * installed may be an answer sent before the guest's new site
+		 * registered (the SMR's brings the new one) */
+		if (!from_queue || dp_g->now_ms - held_ms < DPQ_VERIFY_MS) {
+			dp_queue_verify(in, pp->len, pp, src, held_ms);
 			return;
 		}
 		if (why == NULL)
@@ -204,11 +207,11 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 
 void
 dp_decap_verified(uint8_t *pkt, size_t len, const struct dp_pkt *pp,
-    const struct ipaddr *outer)
+    const struct ipaddr *outer, uint64_t held_ms)
 {
 	(void)len;
 	dp_g->now_ms = mono_ms();
-	decap_inner(pkt, pp, outer, NULL, true);
+	decap_inner(pkt, pp, outer, NULL, true, held_ms);
 }
 
 static void
@@ -240,7 +243,7 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
-	decap_inner(in, &pp, src, &h, false);
+	decap_inner(in, &pp, src, &h, false, 0);
 }
 
 static size_t

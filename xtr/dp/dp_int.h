@@ -152,17 +152,22 @@ void	dp_gro_flush(void);
 /* dp_decap.c: ETR */
 void	dp_udp_input(int fd);
 /* A packet held until its inner source's mapping came (dp_queue.c):
- * checked again, then delivered, redirected or dropped. */
+ * checked again, then delivered, redirected, held once more (the mapping
+ * installed may be the stale one) while held_ms is less than
+ * DPQ_VERIFY_MS ago, or dropped. */
 void	dp_decap_verified(uint8_t *, size_t, const struct dp_pkt *,
-	    const struct ipaddr *outer);
+	    const struct ipaddr *outer, uint64_t held_ms);
 
 /* dp_queue.c: packets waiting for a Map-Reply */
 int	dp_queue_init(void);
 void	dp_queue_add(const uint8_t *, size_t, const struct dp_pkt *);
-/* Decapsulated from outer, its inner source not cached: hold it while
- * the source's mapping is resolved (dp_decap_verified once it is). */
+/* Decapsulated from outer, its inner source not cached (or cached
+ * without outer): hold it while the source's mapping is resolved
+ * (dp_decap_verified once a mapping is installed); held_ms: when it was
+ * first held, 0 for now. */
+#define DPQ_VERIFY_MS	3000
 void	dp_queue_verify(const uint8_t *, size_t, const struct dp_pkt *,
-	    const struct ipaddr *outer);
+	    const struct ipaddr *outer, uint64_t held_ms);
 void	dp_queue_flush(const struct ipprefix *installed);
 void	dp_queue_tick(void);
 void	dp_queue_free(void);

@@ -15,7 +15,9 @@
  * aggregate (DPQ_VERIFY_RATE a second: a flood of random inner sources
  * must not become a flood of Map-Requests); once a mapping for the
  * source is installed (dp_queue_flush) they are checked again
- * (dp_decap_verified), else they are dropped at the timeout (counted).
+ * (dp_decap_verified) and delivered, or held again (that mapping may be
+ * an answer sent before a moved guest's new site registered: the SMR's
+ * brings the new one), for DPQ_VERIFY_MS at most: then one last check.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,7 @@ struct qpkt {
 	struct qpkt	*next;
 	size_t		 len;
 	struct ipaddr	 outer;		/* verify: who sent it */
+	uint64_t	 held_ms;	/* verify: first held */
 	uint8_t		 data[];
 };
 
@@ -210,7 +213,7 @@ ask:
 
 void
 dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
-    const struct ipaddr *outer)
+    const struct ipaddr *outer, uint64_t held_ms)
 {
 	const struct dp_conf	*c = dp_g->c;
 	struct ipprefix		 key;
@@ -244,6 +247,7 @@ dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	p->next = NULL;
 	p->len = len;
 	p->outer = *outer;
+	p->held_ms = held_ms != 0 ? held_ms : dp_g->now_ms;
 	memcpy(p->data, pkt, len);
 	if (e->tail != NULL)
 		e->tail->next = p;
@@ -270,7 +274,8 @@ drain(struct qent *e, bool send)
 		if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK)
 			continue;
 		if (verify) {
-			dp_decap_verified(p->data, pp.len, &pp, &p->outer);
+			dp_decap_verified(p->data, pp.len, &pp, &p->outer,
+			    p->held_ms);
 			continue;
 		}
 		DPC(queue_flushed);
@@ -319,6 +324,12 @@ dp_queue_tick(void)
 		if (!e->verify && (mc_lookup(dp_g->x->mc, 0, &e->key.addr,
 		    dp_g->now_ms) != NULL || dp_away_find(&e->key.addr) !=
 		    NULL)) {
+			drain(e, true);
+			continue;
+		}
+		/* held sources: a last check once held long enough */
+		if (e->verify && e->head != NULL &&
+		    dp_g->now_ms - e->head->held_ms >= DPQ_VERIFY_MS) {
 			drain(e, true);
 			continue;
 		}
