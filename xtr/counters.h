@@ -82,6 +82,8 @@
 	X(drop_map_reply_ratelimited)				\
 	X(drop_auth_key_id)					\
 	X(drop_pubsub_auth)					\
+	X(drop_map_request_backoff)				\
+	X(map_request_deferred)					\
 	X(drop_pubsub_replay)					\
 	X(ms_pubsub_ack)					\
 	X(ms_pubsub_unsubscribed)				\

@@ -24,6 +24,7 @@
 #include "xtr/xtrd.h"
 
 static void	pending_timer(void *);
+static int	pending_start(struct xtrd *, struct pending *);
 
 /*
  * The outstanding Map-Requests, bounded and indexed (issue 15 finding 9:
@@ -287,6 +288,82 @@ sub_next_nonce(const struct ipprefix *eid)
 	    lisp_nonce();
 }
 
+/*
+ * RFC 9301 §5.3: "Map-Requests MUST be rate limited to 1 per second per
+ * EID-Prefix. After 10 retransmits without receiving the corresponding
+ * Map-Reply, the sender MUST wait 30 seconds."  The retransmissions of
+ * the requests for one EID that went unanswered add up across requests
+ * (a request gives up after map_request_retries, and the next packet to
+ * the EID starts another); at 10, no request for it goes for 30 s
+ * (drop_map_request_backoff).  A reply clears the count.
+ */
+#define BACKOFF_RETRANSMITS	10
+#define BACKOFF_MS		30000
+#define BACKOFF_SLOTS		256
+
+struct backoff {
+	struct ipprefix	eid;
+	unsigned	unanswered;	/* retransmissions without a reply */
+	uint64_t	until_ms;	/* held until then */
+	uint64_t	used_ms;	/* 0: free */
+};
+static struct backoff	backoffs[BACKOFF_SLOTS];
+
+static struct backoff *
+backoff_find(const struct ipprefix *eid, bool make)
+{
+	struct backoff	*oldest = &backoffs[0];
+	int		 i;
+
+	for (i = 0; i < BACKOFF_SLOTS; i++) {
+		if (backoffs[i].used_ms != 0 &&
+		    ipprefix_cmp(&backoffs[i].eid, eid) == 0)
+			return &backoffs[i];
+		if (backoffs[i].used_ms < oldest->used_ms)
+			oldest = &backoffs[i];
+	}
+	if (!make)
+		return NULL;
+	memset(oldest, 0, sizeof(*oldest));
+	oldest->eid = *eid;
+	oldest->used_ms = mono_ms();
+	return oldest;
+}
+
+/* A request for eid gave up after its retransmissions. */
+static void
+backoff_unanswered(const struct ipprefix *eid, unsigned retransmits)
+{
+	struct backoff	*b = backoff_find(eid, true);
+
+	b->used_ms = mono_ms();
+	b->unanswered += retransmits;
+	if (b->unanswered >= BACKOFF_RETRANSMITS) {
+		b->unanswered = 0;
+		b->until_ms = b->used_ms + BACKOFF_MS;
+		tl_add("map-request-backoff", eid, NULL, "%u retransmits "
+		    "unanswered: none for %u s (RFC 9301 §5.3)",
+		    BACKOFF_RETRANSMITS, BACKOFF_MS / 1000);
+	}
+}
+
+static void
+backoff_answered(const struct ipprefix *eid)
+{
+	struct backoff	*b = backoff_find(eid, false);
+
+	if (b != NULL)
+		b->used_ms = 0;
+}
+
+static bool
+backoff_held(const struct ipprefix *eid)
+{
+	struct backoff	*b = backoff_find(eid, false);
+
+	return b != NULL && b->until_ms != 0 && mono_ms() < b->until_ms;
+}
+
 static void
 pending_free(struct xtrd *x, struct pending *p)
 {
@@ -460,10 +537,16 @@ pending_timer(void *arg)
 	struct pending	*p = arg;
 	struct xtrd	*x = p->x;
 
+	if (p->tries == 0) {		/* deferred (itr_resolve): now */
+		(void)pending_start(x, p);
+		return;
+	}
 	if (p->tries >= x->conf->map_request_retries + 1u) {
 		cnt_inc(C_map_request_timeout);
 		tl_add("map-request-timeout", &p->eid, NULL, "after %u tries",
 		    p->tries);
+		if (p->lig == NULL && !p->withdraw_check)
+			backoff_unanswered(&p->eid, p->tries - 1);
 		if (p->lig != NULL)
 			api_lig_done(p->lig, NULL, NULL, 0);
 		if (p->withdraw_check) {
@@ -488,6 +571,11 @@ pending_timer(void *arg)
 static int
 pending_start(struct xtrd *x, struct pending *p)
 {
+	if (x->conf->subscribe && p->lig == NULL && !p->withdraw_check) {
+		pend_unlink(x->pend, p);	/* (indexed by nonce) */
+		p->nonce = sub_next_nonce(&p->eid);  /* RFC 9437 §5 */
+		pend_link(x->pend, p);
+	}
 	p->tries = 1;
 	if (send_request(x, p) == -1) {
 		pending_free(x, p);
@@ -509,21 +597,32 @@ itr_resolve(struct xtrd *x, const struct ipprefix *eid, bool smr_invoked)
 	}
 	if (pend_by_eid(x, eid) != NULL)
 		return 1;
-	/* RFC 9301 §5.3: no more than one Map-Request per second per EID
-	 * (SMR-invoked ones are limited per EID in smr.c already) */
-	if (!smr_invoked && !rl_allow(x->rl_mreq, eid, sizeof(*eid), mono_ms())) {
-		cnt_drop(C_drop_map_request_ratelimited, "Map-Request for %s",
-		    ipprefix_fmt(eid, e, sizeof(e)));
+	ipprefix_fmt(eid, e, sizeof(e));
+	if (backoff_held(eid)) {	/* RFC 9301 §5.3: the 30 s wait */
+		cnt_drop(C_drop_map_request_backoff, "Map-Request for %s", e);
+		return 1;
+	}
+	/* RFC 9301 §5.3: "Map-Requests MUST be rate limited to 1 per
+	 * second per EID-Prefix", SMR-invoked ones too: one that comes too
+	 * soon goes when the second is over (an SMR says the mapping
+	 * changed: it must not be lost), any other is dropped */
+	if (!rl_allow(x->rl_mreq, eid, sizeof(*eid), mono_ms())) {
+		if (!smr_invoked) {
+			cnt_drop(C_drop_map_request_ratelimited,
+			    "Map-Request for %s", e);
+			return 1;
+		}
+		if ((p = pending_new(x, eid)) == NULL)
+			return -1;
+		p->smr_invoked = true;
+		p->tries = 0;
+		cnt_inc(C_map_request_deferred);
+		timer_set(&x->timers, &p->t, mono_ms() + x->conf->rate_limit);
 		return 1;
 	}
 	if ((p = pending_new(x, eid)) == NULL)
 		return -1;
 	p->smr_invoked = smr_invoked;
-	if (x->conf->subscribe) {	/* RFC 9437 §5: last nonce + 1 */
-		pend_unlink(x->pend, p);	/* (indexed by nonce) */
-		p->nonce = sub_next_nonce(eid);
-		pend_link(x->pend, p);
-	}
 	return pending_start(x, p);
 }
 
@@ -820,5 +919,6 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		itr_install(x, &rep.rec[i], &q, src, p->smr_invoked ?
 		    " smr-invoked" : "");
 	}
+	backoff_answered(&p->eid);
 	pending_free(x, p);
 }
