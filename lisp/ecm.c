@@ -143,8 +143,8 @@ lisp_decode_ecm(const uint8_t *buf, size_t len, struct lisp_ecm *e,
 		DROP(why, LERR_BAD_TYPE);
 	e->security = HAS_BIT(h, ECM_BIT_S);		/* §5.8: S */
 	e->ddt = HAS_BIT(h, ECM_BIT_D);			/* §5.8: D */
-	e->r_bit = HAS_BIT(h, ECM_BIT_R);		/* §5.8: R */
-	e->n_bit = HAS_BIT(h, ECM_BIT_N);		/* §5.8: N */
+	e->e_bit = HAS_BIT(h, ECM_BIT_E);		/* §12.6: E */
+	e->m_bit = HAS_BIT(h, ECM_BIT_M);		/* §12.6: M */
 	/* §5.8 S, RFC 9303 §6.1: "the LISP header includes Authentication
 	 * Data", between this header and the inner IP header; it is cut
 	 * out here and decoded by lisp_sec_decode_ecm_ad() */
@@ -237,8 +237,8 @@ lisp_encode_ecm(const struct lisp_ecm *e, const uint8_t *inner,
 	h = LISP_HDR_MK_TYPE(LISP_ECM) |
 	    SET_BIT(e->security, ECM_BIT_S) |
 	    SET_BIT(e->ddt, ECM_BIT_D) |
-	    SET_BIT(e->r_bit, ECM_BIT_R) |
-	    SET_BIT(e->n_bit, ECM_BIT_N);
+	    SET_BIT(e->e_bit, ECM_BIT_E) |
+	    SET_BIT(e->m_bit, ECM_BIT_M);
 	errs += put_u32(&w, h);
 	if (e->security)			/* RFC 9303 §6.1 */
 		errs += put_bytes(&w, e->sec_ad, e->sec_ad_len);

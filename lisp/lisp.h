@@ -197,8 +197,11 @@ struct lisp_map_register {
 	bool		security;	/* S */
 	bool		xtr_id_present;	/* I: xTR-ID and site-ID follow */
 	bool		ttl_tbd;	/* T: registration TTL field (RFC 9301 §5.6) */
-	bool		merge_req;	/* a/m as named in the RFC text */
-	bool		mobile_node;	/* m */
+	bool		merge_req;	/* a: merge request (RFC 9301 §5.6) */
+	/* bit 22: RFC 9301 §5.6's reserved R ("MUST be set to 0 on
+	 * transmit and MUST be ignored on receipt"; older drafts' m, mobile
+	 * node): decoded only to show what came, never encoded */
+	bool		rsvd_r;
 	bool		want_notify;	/* M */
 	uint64_t	nonce;
 	uint8_t		key_id;		/* RFC 9301 Key ID */
@@ -216,8 +219,9 @@ struct lisp_map_register {
 struct lisp_ecm {
 	bool		security;	/* S */
 	bool		ddt;		/* D */
-	bool		r_bit;		/* R: to be processed by a Map-Server (RFC 8111) */
-	bool		n_bit;		/* N: not to be forwarded (RFC 8111) */
+	/* RFC 9301 §12.6 Table 9 (§5.8's figure still shows them as R R) */
+	bool		e_bit;		/* E (bit 6): forward to ETR */
+	bool		m_bit;		/* M (bit 7): destined to Map-Server */
 	struct ipaddr	inner_src;
 	struct ipaddr	inner_dst;
 	uint16_t	inner_sport;

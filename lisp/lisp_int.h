@@ -51,7 +51,7 @@
 #define MREG_BIT_E		19	/* EID-notify (not kept) */
 #define MREG_BIT_T		20	/* use TTL for timeout */
 #define MREG_BIT_A		21	/* a: merge request */
-#define MREG_BIT_MN		22	/* m: mobile node */
+#define MREG_BIT_R		22	/* R: reserved (RFC 9301 §5.6) */
 #define MREG_BIT_M		23	/* M: want Map-Notify */
 /* RFC 9301 §5.7: Map-Notify / Map-Notify-Ack flag bits */
 #define MNOT_BIT_I		4	/* xTR-ID present */
@@ -60,8 +60,8 @@
 /* RFC 9301 §5.8: ECM flag bits */
 #define ECM_BIT_S		4
 #define ECM_BIT_D		5
-#define ECM_BIT_R		6
-#define ECM_BIT_N		7
+#define ECM_BIT_E		6	/* §12.6: forward to ETR */
+#define ECM_BIT_M		7	/* §12.6: destined to Map-Server */
 
 /* RFC 9301 §5.4: record word 3: ACT(3) A(1) Reserved(12) */
 #define REC_ACT(h)		((uint8_t)(((h) >> 13) & 0x7))

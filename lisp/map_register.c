@@ -31,7 +31,7 @@ decode_flags(uint32_t h, struct lisp_map_register *m)
 	m->xtr_id_present = HAS_BIT(h, MREG_BIT_I);	/* §5.6: I */
 	m->ttl_tbd = HAS_BIT(h, MREG_BIT_T);		/* §5.6: T */
 	m->merge_req = HAS_BIT(h, MREG_BIT_A);		/* §5.6: a */
-	m->mobile_node = HAS_BIT(h, MREG_BIT_MN);	/* §5.6: m */
+	m->rsvd_r = HAS_BIT(h, MREG_BIT_R);	/* §5.6: R, ignored */
 	m->want_notify = HAS_BIT(h, MREG_BIT_M);	/* §5.6: M */
 }
 
@@ -44,8 +44,7 @@ encode_flags(const struct lisp_map_register *m)
 	    SET_BIT(m->security, MREG_BIT_S) |
 	    SET_BIT(m->xtr_id_present, MREG_BIT_I) |
 	    SET_BIT(m->ttl_tbd, MREG_BIT_T) |
-	    SET_BIT(m->merge_req, MREG_BIT_A) |
-	    SET_BIT(m->mobile_node, MREG_BIT_MN) |
+	    SET_BIT(m->merge_req, MREG_BIT_A) |	/* §5.6: R never set */
 	    SET_BIT(m->want_notify, MREG_BIT_M);
 }
 

@@ -200,7 +200,7 @@ json_sample(FILE *f, const struct lisp_sample *s)
 		    "\"m\": %s, \"M\": %s}, \"key_id16\": %u, \"auth_len\": %zu,"
 		    " \"auth\": \"", g->type, (unsigned long long)g->nonce,
 		    B(g->proxy_reply), B(g->security), B(g->xtr_id_present),
-		    B(g->ttl_tbd), B(g->merge_req), B(g->mobile_node),
+		    B(g->ttl_tbd), B(g->merge_req), B(g->rsvd_r),
 		    B(g->want_notify), (unsigned)g->key_id << 8 | g->alg_id,
 		    lisp_auth_len(g->alg_id));
 		for (i = 0; i < (int)lisp_auth_len(g->alg_id); i++)
@@ -219,7 +219,7 @@ json_sample(FILE *f, const struct lisp_sample *s)
 	case SK_ECM:
 		fprintf(f, "\"type\": 8, \"flags\": {\"S\": %s, \"D\": %s, "
 		    "\"R\": %s, \"N\": %s}, \"inner_src\": ", B(s->u.ecm.security),
-		    B(s->u.ecm.ddt), B(s->u.ecm.r_bit), B(s->u.ecm.n_bit));
+		    B(s->u.ecm.ddt), B(s->u.ecm.e_bit), B(s->u.ecm.m_bit));
 		json_ip(f, &s->u.ecm.inner_src);
 		fprintf(f, ", \"inner_dst\": ");
 		json_ip(f, &s->u.ecm.inner_dst);

@@ -107,7 +107,7 @@ test_ipv4(void **state)
 	assert_int_equal(got.inner_ttl, 64);
 	assert_int_equal(got.payload_len, 4);
 	assert_ptr_equal(got.payload, v4 + 32);
-	assert_false(got.security || got.ddt || got.r_bit || got.n_bit);
+	assert_false(got.security || got.ddt || got.e_bit || got.m_bit);
 	encode_is(&got, v4, sizeof(v4));
 }
 
@@ -132,8 +132,8 @@ test_each_flag(void **state)
 		size_t	field;
 	} flags[] = {
 		{ 0x04, offsetof(struct lisp_ecm, ddt) },
-		{ 0x02, offsetof(struct lisp_ecm, r_bit) },
-		{ 0x01, offsetof(struct lisp_ecm, n_bit) },
+		{ 0x02, offsetof(struct lisp_ecm, e_bit) },
+		{ 0x01, offsetof(struct lisp_ecm, m_bit) },
 	};
 	struct lisp_ecm	want;
 	uint8_t		v[sizeof(v4)];

@@ -116,7 +116,6 @@ test_each_flag(void **state)
 		{ "S", 0, 0x04, MG(security) },
 		{ "T", 2, 0x08, MG(ttl_tbd) },
 		{ "a", 2, 0x04, MG(merge_req) },
-		{ "m", 2, 0x02, MG(mobile_node) },
 		{ "M", 2, 0x01, MG(want_notify) },
 	};
 #undef MG
@@ -205,6 +204,23 @@ test_auth_vectors(void **state)
 	assert_int_equal(lisp_auth_len(LISP_AUTH_HMAC_SHA256), 32);
 	assert_int_equal(lisp_auth_len(LISP_AUTH_HMAC_SHA256_HKDF), 16);
 	assert_int_equal(lisp_auth_len(9), 0);
+}
+
+/* RFC 9301 §5.6: bit 22 is the reserved R, "MUST be set to 0 on transmit
+ * and MUST be ignored on receipt" (older drafts' m). */
+static void
+test_reserved_r(void **state)
+{
+	uint8_t	v[sizeof(base)], out[sizeof(base)];
+
+	(void)state;
+	memcpy(v, base, sizeof(base));
+	v[2] |= 0x02;
+	decode_ok(v, sizeof(v), &got);
+	assert_true(got.rsvd_r);
+	assert_int_equal(lisp_encode_map_register(&got, "key", 3, out,
+	    sizeof(out)), (ssize_t)sizeof(out));
+	assert_int_equal(out[2] & 0x02, 0);
 }
 
 /*
@@ -391,7 +407,7 @@ test_notify_and_ack(void **state)
 	v[2] = 0x0f;
 	decode_ok(v, sizeof(v), &got);
 	assert_false(got.want_notify || got.ttl_tbd || got.merge_req ||
-	    got.mobile_node);
+	    got.rsvd_r);
 	/* and an encoder given them for a Notify leaves them out */
 	got.want_notify = got.proxy_reply = true;
 	v[2] = 0;
@@ -549,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_notify_and_ack),
 		cmocka_unit_test(test_truncated_hmac),
 		cmocka_unit_test(test_hkdf_alg),
+		cmocka_unit_test(test_reserved_r),
 		cmocka_unit_test(test_encode_range),
 		cmocka_unit_test(test_auth_prepared_key),
 	};
