@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@
 #include "xtr/config.h"
 #include "xtr/nonce_seq.h"
 
+#define XTR_ID_BYTES	16
 #define NONCE_RESERVE	((uint64_t)60 * 1000000 << 8)	/* a minute */
 
 static uint64_t	last;		/* the last nonce handed out */
@@ -146,4 +148,74 @@ nonce_seq_next(void)
 	}
 	last = n;
 	return n;
+}
+
+/* --- the xTR-ID ----------------------------------------------------------- */
+
+int
+state_xtr_id_parse(const char *buf, size_t n, uint8_t *id)
+{
+	size_t	i;
+
+	/* "xtr-id " 32 hex digits "\n" */
+	if (n != 7 + 2 * XTR_ID_BYTES + 1 || strncmp(buf, "xtr-id ", 7) != 0 ||
+	    buf[n - 1] != '\n')
+		return -1;
+	for (i = 0; i < 2 * XTR_ID_BYTES; i++) {
+		char		c = buf[7 + i];
+		unsigned	v;
+
+		if (c >= '0' && c <= '9')
+			v = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = (unsigned)(c - 'a' + 10);
+		else
+			return -1;
+		if (i % 2 == 0)
+			id[i / 2] = (uint8_t)(v << 4);
+		else
+			id[i / 2] |= (uint8_t)v;
+	}
+	return 0;
+}
+
+/*
+ * RFC 9301 §5.6: "The combination of Site-ID plus xTR-ID uniquely
+ * identifies an xTR in a LISP domain and serves to track its last seen
+ * nonce."  Drawn once, kept in state_dir/xtr-id: after a restart the
+ * Map-Server still knows us (our nonces, our registrations) instead of
+ * learning one more xTR-ID each time.
+ */
+int
+state_xtr_id(const char *dir, uint8_t *id)
+{
+	char	path[XC_PATH_MAX + 16], tmp[XC_PATH_MAX + 24], buf[64];
+	ssize_t	n;
+	int	fd, i, rc = -1;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return -1;
+	snprintf(path, sizeof(path), "%s/xtr-id", dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (n > 0 && state_xtr_id_parse(buf, (size_t)n, id) == 0)
+			return 0;
+		log_warnx("%s: not an xTR-ID, a new one is drawn", path);
+	}
+	if (getrandom(id, XTR_ID_BYTES, 0) != XTR_ID_BYTES)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "xtr-id ");
+	for (i = 0; i < XTR_ID_BYTES; i++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%02x", id[i]);
+	buf[n++] = '\n';
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) ==
+	    -1)
+		return -1;
+	if (write(fd, buf, (size_t)n) == n && fsync(fd) == 0)
+		rc = 0;
+	if (close(fd) == -1 || (rc == 0 && rename(tmp, path) == -1))
+		rc = -1;
+	return rc;
 }

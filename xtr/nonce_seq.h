@@ -20,4 +20,9 @@ int		state_floor_write(const char *path, uint64_t);
 uint64_t	state_floor_read(const char *path);
 int		state_floor_parse(const char *buf, size_t n, uint64_t *);
 
+/* Our 16-byte xTR-ID, kept in state_dir/xtr-id (drawn and written the
+ * first time): 0, or -1 (then draw one for this run). */
+int		state_xtr_id(const char *state_dir, uint8_t *id);
+int		state_xtr_id_parse(const char *buf, size_t n, uint8_t *id);
+
 #endif

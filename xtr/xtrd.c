@@ -491,6 +491,9 @@ main(int argc, char **argv)
 	x->start_ms = mono_ms();
 	if (x->conf->xtr_id_set)
 		memcpy(x->xtr_id, x->conf->xtr_id, sizeof(x->xtr_id));
+	else if (x->conf->state_dir[0] != '\0' &&
+	    state_xtr_id(x->conf->state_dir, x->xtr_id) == 0)
+		;	/* the one of our earlier runs (RFC 9301 §5.6) */
 	else if (getrandom(x->xtr_id, sizeof(x->xtr_id), 0) !=
 	    (ssize_t)sizeof(x->xtr_id))
 		fatal("getrandom");

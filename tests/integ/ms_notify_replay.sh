@@ -14,8 +14,9 @@
 #   - Asserted: A drops it (drop_stale_notify), no second map-notify-moved,
 #     A still serves and registers the VM, its refreshes still acked, the
 #     MS still holds the VM from A and C resolves it to A.
-#   - A restarts (state_dir keeps the Map-Server's last nonce) and the
-#     attacker replays again: still dropped, still no map-notify-moved.
+#   - A restarts (state_dir keeps the Map-Server's last nonce and A's
+#     xTR-ID) and the attacker replays again: still dropped, still no
+#     map-notify-moved; the MS lists A under the same xTR-ID.
 # Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: mn-*.
 # Run directory: build/ms_notify_replay.
 set -eu -o pipefail
@@ -115,13 +116,23 @@ acked_since() {	# NODE N: more than N Map-Registers acknowledged
 
 # restart_a: A stops and starts again (its API-added VM is gone; the VM
 # is still inside its 10.1.0.0/24, so a Map-Notify moving it is a move)
+a_xtr_id() {	# A's xTR-ID as the MS lists it for A's /24
+	xtr_jq ms '.registrations[] | select(.eid == "10.1.0.0/24") | .xtr_id' registrations
+}
+
 restart_a() {
+	local before
+	before=$(a_xtr_id)
 	kill "$A_PID"
 	while kill -0 "$A_PID" 2>/dev/null; do sleep 0.1; done
 	rm -f "$RUN/a.sock"
 	xtr_start a "$RUN/a.conf"
 	A_PID=${XTR_PIDS##* }
 	xtr_wait 10 xtr_registered a || die "A not registered after its restart"
+	# state_dir/xtr-id: the same xTR-ID (RFC 9301 §5.6: it tracks the
+	# nonce), so the MS refreshes A's registration, no second xTR
+	[ "$(a_xtr_id)" = "$before" ] ||
+	    die "A came back with another xTR-ID: $(a_xtr_id) (was $before)"
 }
 
 check_after_restart() {
