@@ -22,8 +22,17 @@ static void
 decode_flags(uint32_t h, struct lisp_map_register *m)
 {
 	if (m->type != LISP_MAP_REGISTER) {
-		/* RFC 9301 §5.7: |Type=4|I|R| Reserved | */
-		m->xtr_id_present = HAS_BIT(h, MNOT_BIT_I);
+		/*
+		 * RFC 9301 §5.7 draws "|Type=4/5| Reserved |" and says "The
+		 * Map-Notify message has the same contents as a Map-Register
+		 * message" (whose I is bit 6).  Deployed implementations (and
+		 * Wireshark's lisp.mnot.flags.xtrid) put I at bit 4 and an
+		 * RTR's R at bit 5: we send I there, and read an xTR-ID
+		 * trailer after either bit, both readings being unambiguous
+		 * on the wire (the other bit is reserved in each).
+		 */
+		m->xtr_id_present = HAS_BIT(h, MNOT_BIT_I) ||
+		    HAS_BIT(h, MREG_BIT_I);
 		return;
 	}
 	m->proxy_reply = HAS_BIT(h, MREG_BIT_P);	/* §5.6: P */
@@ -39,7 +48,7 @@ static uint32_t
 encode_flags(const struct lisp_map_register *m)
 {
 	if (m->type != LISP_MAP_REGISTER)
-		return SET_BIT(m->xtr_id_present, MNOT_BIT_I);	/* §5.7 */
+		return SET_BIT(m->xtr_id_present, MNOT_BIT_I);	/* deployed */
 	return SET_BIT(m->proxy_reply, MREG_BIT_P) |
 	    SET_BIT(m->security, MREG_BIT_S) |
 	    SET_BIT(m->xtr_id_present, MREG_BIT_I) |

@@ -206,6 +206,33 @@ test_auth_vectors(void **state)
 	assert_int_equal(lisp_auth_len(9), 0);
 }
 
+/* A Map-Notify with the xTR-ID trailer announced by bit 6 (RFC 9301
+ * §5.7: "the same contents as a Map-Register") decodes like one with the
+ * deployed bit 4; we encode bit 4. */
+static void
+test_notify_i_bit_readings(void **state)
+{
+	struct lisp_map_register	n;
+	uint8_t				a[512], b[512];
+	ssize_t				la;
+
+	(void)state;
+	decode_ok(base, sizeof(base), &n);
+	n.type = LISP_MAP_NOTIFY;
+	n.xtr_id_present = true;
+	memset(n.xtr_id, 0x5a, sizeof(n.xtr_id));
+	n.site_id = 3;
+	la = lisp_encode_map_register(&n, "key", 3, a, sizeof(a));
+	assert_true(la > 0);
+	assert_int_equal(a[0] & 0x0f, 0x08);		/* bit 4 */
+	memcpy(b, a, (size_t)la);
+	b[0] = (uint8_t)((b[0] & 0xf0) | 0x02);		/* bit 6 instead */
+	decode_ok(b, (size_t)la, &got);
+	assert_true(got.xtr_id_present);
+	assert_int_equal(got.site_id, 3);
+	assert_int_equal(got.xtr_id[15], 0x5a);
+}
+
 /* RFC 9301 §5.6: bit 22 is the reserved R, "MUST be set to 0 on transmit
  * and MUST be ignored on receipt" (older drafts' m). */
 static void
@@ -566,6 +593,7 @@ main(void)
 		cmocka_unit_test(test_truncated_hmac),
 		cmocka_unit_test(test_hkdf_alg),
 		cmocka_unit_test(test_reserved_r),
+		cmocka_unit_test(test_notify_i_bit_readings),
 		cmocka_unit_test(test_encode_range),
 		cmocka_unit_test(test_auth_prepared_key),
 	};
