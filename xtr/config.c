@@ -990,16 +990,22 @@ xc_finish(struct cfg_parser *cp, struct xc_parse *xp)
 						    "EID prefix given to two "
 						    "sites, second is");
 			}
-	/* beside the control socket: /run/xtrd/xtrd.sock keeps its state in
-	 * /run/xtrd/xtrd.state (a test's $RUN/a.sock in $RUN/a.state) */
-	if (!c->state_file_set) {
+	/* issue 16, finding 8: xtrd.state (xTR-ID, away entries) in
+	 * state_dir, else in a directory beside the control socket:
+	 * /run/xtrd/xtrd.sock -> /run/xtrd/xtrd.state.d/ (a test's
+	 * $RUN/a.sock -> $RUN/a.state.d/) */
+	if (c->state_dir[0] != '\0')
+		snprintf(c->own_state_dir, sizeof(c->own_state_dir), "%s",
+		    c->state_dir);
+	else {
 		size_t n = strlen(c->control_socket);
 
 		if (n > 5 && strcmp(c->control_socket + n - 5, ".sock") == 0)
 			n -= 5;
-		snprintf(c->state_file, sizeof(c->state_file), "%.*s.state",
-		    (int)(n < sizeof(c->state_file) - 7 ? n :
-		    sizeof(c->state_file) - 7), c->control_socket);
+		if (n > sizeof(c->own_state_dir) - 9)
+			n = sizeof(c->own_state_dir) - 9;
+		snprintf(c->own_state_dir, sizeof(c->own_state_dir), "%.*s.state.d",
+		    (int)n, c->control_socket);
 	}
 	if (c->api_tcp_set && c->api_token_file[0] == '\0')
 		fin_err(cp, xp, "api_tcp", "api_token_file", "api_tcp needs");
@@ -1194,8 +1200,7 @@ xc_print(FILE *f, const struct xtr_conf *c)
 	}
 	if (c->user_set)
 		fprintf(f, "user = \"%s\"\n", c->user);
-	if (c->state_file_set)
-		fprintf(f, "state_file = \"%s\"\n", c->state_file);
+
 	dp_conf_print(f, &c->dp);
 }
 

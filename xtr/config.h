@@ -145,8 +145,7 @@ struct xtr_conf {
 	bool			user_set;
 	int			user_line;
 	/* issue 16, finding 8: away entries and the xTR-ID across restarts */
-	char			state_file[XC_PATH_MAX];	/* "": none */
-	bool			state_file_set;
+	char			own_state_dir[XC_PATH_MAX];	/* xtrd.state's dir */
 	bool			xtr_id_set;
 	uint8_t			xtr_id[LISP_XTR_ID_LEN];
 	uint64_t		site_id;

@@ -22,7 +22,7 @@ xtrd_SRCS := xtr/xtrd.c xtr/cp/etr_register.c xtr/cp/etr_reply.c \
 	xtr/api/api_timeline.c \
 	xtr/cp/lispsec_cp.c xtr/ms/lispsec_ms.c xtr/cp/rloc_probe.c \
 	xtr/nonce_seq.c xtr/ms/ms_journal.c xtr/ms/ms_journal_parse.c \
-	xtr/ms/ms_guard.c xtr/ms/ms_consent.c xtr/privdrop.c
+	xtr/ms/ms_guard.c xtr/ms/ms_consent.c xtr/privdrop.c xtr/xtrd_state.c
 xtrd_LIBS := xtrcore lisp ctlapi common
 xtrd_PKGS := libcrypto libmicrohttpd json-c
 

@@ -99,6 +99,10 @@ xtr_privdrop(struct xtrd *x, const char *user, bool named)
 	    chown(x->conf->state_dir, pw->pw_uid, pw->pw_gid) == -1 &&
 	    errno != ENOENT)
 		log_warn("chown %s", x->conf->state_dir);
+	/* xtrd.state's (xtrd_state.c), the same without state_dir */
+	if (pw != NULL && chown(x->conf->own_state_dir, pw->pw_uid,
+	    pw->pw_gid) == -1 && errno != ENOENT)
+		log_warn("chown %s", x->conf->own_state_dir);
 	if (bounding_drop(keep) == -1)
 		fatal("PR_CAPBSET_DROP");
 	if (pw != NULL) {

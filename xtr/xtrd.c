@@ -431,6 +431,7 @@ loop(struct xtrd *x)
 			api_run(x->api);
 		timer_run(&x->timers, mono_ms());
 		xtr_flush(x);	/* what all of the above answered */
+		xst_tick(x);	/* the away entries changed: on disk */
 	}
 }
 
@@ -441,6 +442,7 @@ main(int argc, char **argv)
 	struct xtrd	*x = &xs;
 	const char	*path = "/etc/xen/xtrd.conf";
 	const char	*user = NULL;
+	bool		 have_id;
 	int		 ch, fg = 0, check = 0, verbose = 0, r;
 
 	while ((ch = getopt(argc, argv, "df:nu:v")) != -1) {
@@ -489,12 +491,15 @@ main(int argc, char **argv)
 	xtrd_self = x;
 	ub_init(&tx, tx_refused, NULL);
 	x->start_ms = mono_ms();
+	/* the xTR-ID of the last run: no new identity (and orphaned
+	 * subscriptions at the Map-Server) for a restart */
+	xst_load(x, &have_id);
 	if (x->conf->xtr_id_set)
 		memcpy(x->xtr_id, x->conf->xtr_id, sizeof(x->xtr_id));
 	else if (x->conf->state_dir[0] != '\0' &&
 	    state_xtr_id(x->conf->state_dir, x->xtr_id) == 0)
 		;	/* the one of our earlier runs (RFC 9301 §5.6) */
-	else if (getrandom(x->xtr_id, sizeof(x->xtr_id), 0) !=
+	else if (!have_id && getrandom(x->xtr_id, sizeof(x->xtr_id), 0) !=
 	    (ssize_t)sizeof(x->xtr_id))
 		fatal("getrandom");
 	if ((x->fd4 = open_udp(AF_INET, LISP_CONTROL_PORT)) == -1)
@@ -517,6 +522,7 @@ main(int argc, char **argv)
 		fatal("init");
 	if (dp_init(x) == -1)
 		fatalx("cannot start the data plane");
+	xst_restore(x);
 	/* everything that needs root is open: issue 16, finding 5 */
 	xtr_privdrop(x, user != NULL ? user : x->conf->user,
 	    user != NULL || x->conf->user_set);
@@ -527,7 +533,21 @@ main(int argc, char **argv)
 	tl_add("start", NULL, NULL, "role %s", xc_role_name(x->conf->roles));
 	xtr_flush(x);		/* what the inits sent */
 	loop(x);
-	log_info("shutting down");
+	/*
+	 * Issue 16, finding 8: a stop keeps our registrations on purpose: no
+	 * withdrawal, no hand-over.  xtrd restarts (an upgrade, a crash)
+	 * while the Dom0's guests keep running, and withdrawing their EIDs
+	 * would cut them off until the new xtrd registers again; the
+	 * xTR-ID and the away entries go to xtrd.state for that next run.
+	 * If no xtrd comes back, the Map-Server drops the registrations
+	 * after registration_timeout (RFC 9301 §8.2: three minutes), which
+	 * is also what a crash leaves.  To withdraw on purpose (a Dom0 taken
+	 * out of service with no guests), remove the mappings through the
+	 * API first (migrated does for each guest that leaves).
+	 */
+	log_info("shutting down (registrations kept until the Map-Server's "
+	    "timeout)");
+	xst_save(x);
 	api_stop(x->api);
 	dp_fini(x);
 	etr_free(x);

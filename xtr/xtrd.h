@@ -426,6 +426,13 @@ struct api *api_start(struct xtrd *, const char *path);
 int	api_fd(struct api *);
 uint64_t api_timeout_ms(struct api *);
 void	api_run(struct api *);
+/* xtrd_state.c (issue 16, finding 8): the xTR-ID (*have_id) and away
+ * entries of the last run, read before the drop; the away entries given
+ * back after dp_init; written on change (xst_tick) and at the stop. */
+void	xst_load(struct xtrd *, bool *have_id);
+void	xst_restore(struct xtrd *);
+void	xst_tick(struct xtrd *);
+void	xst_save(struct xtrd *);
 /* privdrop.c: run as user from here on (named: given, not the default) */
 void	xtr_privdrop(struct xtrd *, const char *user, bool named);
 void	api_stop(struct api *);

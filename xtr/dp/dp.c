@@ -369,6 +369,24 @@ dp_away_each(int (*cb)(const struct ipprefix *, const struct ipaddr *, int,
 	return dp_away_walk(away_each_cb, &ae);
 }
 
+int
+dp_away_each_idle(int (*cb)(const struct ipprefix *, const struct ipaddr *,
+    int, uint64_t, void *), void *arg)
+{
+	if (ops == NULL)
+		return 0;
+	return dp_away_walk(cb, arg);
+}
+
+int
+dp_away_put_back(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
+    uint64_t idle_ms)
+{
+	if (ops == NULL || !dp_g->x->conf->away_entries)
+		return 0;
+	return dp_away_restore(eid, rloc, n, idle_ms);
+}
+
 void
 dp_counters_json(void *obj)
 {

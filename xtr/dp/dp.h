@@ -61,6 +61,13 @@ int	dp_away_add(const struct ipprefix *, const struct ipaddr *, int n);
  * value is returned).  0 without a data plane. */
 int	dp_away_each(int (*cb)(const struct ipprefix *, const struct ipaddr *,
 	    int, void *), void *arg);
+/* Issue 16, finding 8 (xtrd_state.c): each away entry with how long it
+ * has been idle (it expires after away_timeout idle), and one put back
+ * after a restart.  0 without a data plane or with away_entries = no. */
+int	dp_away_each_idle(int (*cb)(const struct ipprefix *,
+	    const struct ipaddr *, int, uint64_t idle_ms, void *), void *arg);
+int	dp_away_put_back(const struct ipprefix *, const struct ipaddr *, int n,
+	    uint64_t idle_ms);
 /* From a Map-Notify record: eid moved to the record's RLOCs. */
 void	dp_moved(const struct lisp_record *);
 /* Add "dp_<name>": N for every data-plane counter to a json_object. */

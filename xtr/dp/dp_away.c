@@ -296,6 +296,24 @@ dp_away_walk(int (*cb)(const struct ipprefix *, const struct ipaddr *, int,
 	return 0;
 }
 
+/* An entry from before a restart (xtrd_state.c, issue 16 finding 8): as
+ * dp_away_set(), confirmed (the move was told before the restart), and
+ * idle_ms old already, so that it expires when it would have. */
+int
+dp_away_restore(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
+    uint64_t idle_ms)
+{
+	int	i;
+
+	if (dp_away_set(eid, rloc, n, true) != 1)
+		return 0;
+	for (i = 0; i < naway; i++)
+		if (away[i].used && ipprefix_cmp(&away[i].eid, eid) == 0 &&
+		    away[i].last_ms >= idle_ms)
+			away[i].last_ms -= idle_ms;
+	return 1;
+}
+
 void
 dp_away_free(void)
 {

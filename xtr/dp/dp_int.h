@@ -190,6 +190,8 @@ void	dp_away_reencap(struct dp_away *, uint8_t *, size_t,
 int	dp_ttl_dec(uint8_t *, const struct dp_pkt *);
 void	dp_away_tick(void);
 void	dp_away_free(void);
+int	dp_away_restore(const struct ipprefix *, const struct ipaddr *, int n,
+	    uint64_t idle_ms);
 int	dp_away_walk(int (*)(const struct ipprefix *, const struct ipaddr *,
 	    int, uint64_t idle_ms, void *), void *);
 

@@ -1,0 +1,331 @@
+/*
+ * xtrd_state.c: what survives an xtrd restart (issue 16, finding 8), in
+ * <state_dir>/xtrd.state, else <control socket without .sock>.state.d/
+ * xtrd.state (made 0700 before the privilege drop and given to xtrd's
+ * user):
+ *   - the xTR-ID (RFC 9301 §5.6 / RFC 9437 §4), unless xtrd.conf sets
+ *     xtr_id: a restarted xtrd that drew a new one would register and
+ *     subscribe as another xTR and leave its old subscriptions orphaned
+ *     at the Map-Server;
+ *   - the away entries (dp_away.c): the old site of a migration keeps
+ *     redirecting the moved EIDs' stray packets across a restart, each
+ *     entry for the lifetime it had left (the file holds wall-clock
+ *     expiry times, since CLOCK_MONOTONIC starts again).
+ * Written whole on every change of the away entries and at the stop:
+ * a temporary file, fsync, rename over xtrd.state, fsync of the directory.
+ * After a crash the lifetimes are those of the last write (an entry in use
+ * may expire earlier than it would have, never later).
+ *
+ * Format, one item per line (read back strictly; a line that does not
+ * parse is skipped with a warning, the rest is used):
+ *   xtrd-state 1
+ *   xtr_id <32 hex digits>
+ *   away <eid prefix> <expiry, ms since the epoch> <rloc>...
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mono.h"
+#include "xtr/dp/dp.h"
+#include "xtr/xtrd.h"
+
+#define XST_MAX_AWAY	1024
+#define XST_LINE	512
+
+struct xst_away {
+	struct ipprefix	eid;
+	int		nrloc;
+	struct ipaddr	rloc[XC_MAX_RLOC];
+	uint64_t	expires_ms;	/* wall clock */
+};
+
+static struct xst_away	loaded[XST_MAX_AWAY];
+static int		nloaded;
+static uint64_t		last_sig;	/* of the entries last written */
+static char		path[XC_PATH_MAX + 16];
+
+static uint64_t
+real_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int
+hex_id(const char *s, uint8_t *id)
+{
+	int	i;
+
+	if (strlen(s) != 2 * LISP_XTR_ID_LEN)
+		return -1;
+	for (i = 0; i < LISP_XTR_ID_LEN; i++) {
+		unsigned int	b;
+		char		h[3] = { s[2 * i], s[2 * i + 1], '\0' };
+
+		if (strspn(h, "0123456789abcdefABCDEF") != 2 ||
+		    sscanf(h, "%2x", &b) != 1)
+			return -1;
+		id[i] = (uint8_t)b;
+	}
+	return 0;
+}
+
+/* One "away" line after its keyword; 0 or -1. */
+static int
+parse_away(char *rest, struct xst_away *a)
+{
+	char		*tok, *save = NULL, *end;
+	int		 n = 0;
+
+	memset(a, 0, sizeof(*a));
+	if ((tok = strtok_r(rest, " \t", &save)) == NULL ||
+	    ipprefix_parse(tok, &a->eid) == -1)
+		return -1;
+	if ((tok = strtok_r(NULL, " \t", &save)) == NULL)
+		return -1;
+	errno = 0;
+	a->expires_ms = strtoull(tok, &end, 10);
+	if (errno != 0 || *end != '\0' || *tok == '-')
+		return -1;
+	while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+		if (n == XC_MAX_RLOC || ipaddr_parse(tok, &a->rloc[n]) == -1)
+			return -1;
+		n++;
+	}
+	a->nrloc = n;
+	return n > 0 ? 0 : -1;
+}
+
+/* Parse the file's text: the xTR-ID into id (*have_id), each away entry
+ * to away_cb.  Returns the number of lines skipped, -1 if not ours. */
+static int
+xst_parse(const char *text, uint8_t *id, bool *have_id, void (*away_cb)(
+    const struct xst_away *, void *), void *arg)
+{
+	char		 line[XST_LINE], *sp;
+	const char	*p = text, *nl;
+	struct xst_away	 a;
+	int		 bad = 0, lineno = 0;
+	size_t		 len;
+
+	*have_id = false;
+	for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		len = (size_t)(nl - p);
+		lineno++;
+		if (len >= sizeof(line)) {
+			bad++;
+			continue;
+		}
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		if (lineno == 1) {
+			if (strcmp(line, "xtrd-state 1") != 0)
+				return -1;	/* not ours, or a newer format */
+			continue;
+		}
+		if ((sp = strchr(line, ' ')) == NULL) {
+			bad++;
+			continue;
+		}
+		*sp++ = '\0';
+		if (strcmp(line, "xtr_id") == 0 && hex_id(sp, id) == 0)
+			*have_id = true;
+		else if (strcmp(line, "away") == 0 && parse_away(sp, &a) == 0)
+			away_cb(&a, arg);
+		else
+			bad++;
+	}
+	return bad;
+}
+
+static void
+keep_loaded(const struct xst_away *a, void *arg)
+{
+	(void)arg;
+	if (nloaded < XST_MAX_AWAY)
+		loaded[nloaded++] = *a;
+}
+
+/*
+ * Before the privilege drop: the directory (0700), and what the file
+ * holds.  The xTR-ID is taken from it unless xtrd.conf sets one; without
+ * a file a new random one is drawn (main) and written at once.
+ */
+void
+xst_load(struct xtrd *x, bool *have_id)
+{
+	const char	*dir = x->conf->own_state_dir;
+	char		 buf[XST_MAX_AWAY * 128 + 256];
+	ssize_t		 n;
+	int		 fd, bad;
+
+	*have_id = false;
+	snprintf(path, sizeof(path), "%s/xtrd.state", dir);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		log_warn("state directory %s", dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno != ENOENT)
+			log_warn("%s", path);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		log_warn("%s", path);
+		return;
+	}
+	buf[n] = '\0';
+	bad = xst_parse(buf, x->xtr_id, have_id, keep_loaded, NULL);
+	if (bad < 0) {
+		log_warnx("%s: not an xtrd state file (version 1): ignored",
+		    path);
+		*have_id = false;
+	} else if (bad > 0)
+		log_warnx("%s: %d line%s skipped", path, bad,
+		    bad == 1 ? "" : "s");
+	if (x->conf->xtr_id_set)
+		*have_id = false;	/* xtrd.conf's wins (main) */
+}
+
+/* After dp_init: the away entries still alive. */
+void
+xst_restore(struct xtrd *x)
+{
+	uint64_t	now = real_ms(), limit, left;
+	char		p[IPPREFIX_STRLEN];
+	int		i, n = 0;
+
+	limit = (uint64_t)x->conf->dp.away_timeout * 1000;
+	for (i = 0; i < nloaded; i++) {
+		if (loaded[i].expires_ms <= now)
+			continue;
+		left = loaded[i].expires_ms - now;
+		if (left > limit)
+			left = limit;
+		if (dp_away_put_back(&loaded[i].eid, loaded[i].rloc,
+		    loaded[i].nrloc, limit - left) == 1) {
+			n++;
+			tl_add("away-restored", &loaded[i].eid,
+			    &loaded[i].rloc[0], "%llu ms left",
+			    (unsigned long long)left);
+		} else
+			log_info("away entry %s not restored (no data plane "
+			    "or away_entries = no)", ipprefix_fmt(
+			    &loaded[i].eid, p, sizeof(p)));
+	}
+	if (nloaded > 0)
+		log_info("%d of %d away entr%s restored from %s", n, nloaded,
+		    nloaded == 1 ? "y" : "ies", path);
+	nloaded = 0;
+}
+
+struct wctx {
+	FILE		*f;
+	uint64_t	 now, limit, sig;
+};
+
+static int
+write_away(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
+    uint64_t idle, void *arg)
+{
+	struct wctx	*w = arg;
+	char		 b[IPPREFIX_STRLEN];
+	int		 i;
+
+	if (idle > w->limit)	/* clock skew of a fresh entry, or expiring */
+		idle = idle > (uint64_t)1 << 62 ? 0 : w->limit;
+	fprintf(w->f, "away %s %llu", ipprefix_fmt(eid, b, sizeof(b)),
+	    (unsigned long long)(w->now + w->limit - idle));
+	for (i = 0; i < n; i++)
+		fprintf(w->f, " %s", ipaddr_fmt(&rloc[i], b, sizeof(b)));
+	fputc('\n', w->f);
+	return 0;
+}
+
+static int
+sig_away(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
+    uint64_t idle, void *arg)
+{
+	uint64_t	*s = arg;
+	const uint8_t	*p;
+	size_t		 i;
+
+	(void)idle;
+	/* FNV-1a over what is written but the lifetimes */
+	p = (const uint8_t *)eid;
+	for (i = 0; i < sizeof(*eid); i++)
+		*s = (*s ^ p[i]) * 1099511628211ULL;
+	p = (const uint8_t *)rloc;
+	for (i = 0; i < (size_t)n * sizeof(*rloc); i++)
+		*s = (*s ^ p[i]) * 1099511628211ULL;
+	*s = (*s ^ 0xff) * 1099511628211ULL;
+	return 0;
+}
+
+/* fsync'd, renamed over xtrd.state, directory fsync'd. */
+void
+xst_save(struct xtrd *x)
+{
+	struct wctx	 w;
+	char		 tmp[sizeof(path) + 8], id[2 * LISP_XTR_ID_LEN + 1];
+	int		 fd, dfd, rc = 0;
+
+	if (path[0] == '\0')
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1 || (w.f = fdopen(fd, "w")) == NULL) {
+		log_warn("%s", tmp);
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	w.now = real_ms();
+	w.limit = (uint64_t)x->conf->dp.away_timeout * 1000;
+	w.sig = 1469598103934665603ULL;
+	xtr_hexid(x->xtr_id, id);
+	fprintf(w.f, "xtrd-state 1\nxtr_id %s\n", id);
+	(void)dp_away_each_idle(write_away, &w);
+	(void)dp_away_each_idle(sig_away, &w.sig);
+	if (fflush(w.f) != 0 || fsync(fd) == -1)
+		rc = -1;
+	if (fclose(w.f) != 0)
+		rc = -1;
+	if (rc == -1 || rename(tmp, path) == -1) {
+		log_warn("writing %s", path);
+		unlink(tmp);
+		return;
+	}
+	if ((dfd = open(x->conf->own_state_dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) != -1) {
+		if (fsync(dfd) == -1)
+			log_warn("fsync %s", x->conf->own_state_dir);
+		close(dfd);
+	}
+	last_sig = w.sig;
+}
+
+/* Each loop turn: written again when the away entries changed. */
+void
+xst_tick(struct xtrd *x)
+{
+	uint64_t	s = 1469598103934665603ULL;
+
+	(void)dp_away_each_idle(sig_away, &s);
+	if (s != last_sig)
+		xst_save(x);
+}
