@@ -35,7 +35,9 @@ dp_attacker
 
 # the attacker: register 10.1.0.99/32 with dc's key, then answer every
 # Map-Request forwarded to it with the whole 10/8, for a year
-ip netns exec "${PFX}x" "$PY" - "$RUN/attacker.log" <<'PY' &
+KEY=$(sed -n "s/.*name=dc,key=\([^,]*\),.*/\1/p" "$RUN/ms.conf")
+[ -n "$KEY" ] || die "no key for site dc in $RUN/ms.conf"
+ip netns exec "${PFX}x" "$PY" - "$RUN/attacker.log" "$KEY" <<'PY' &
 import os, socket, struct, sys, time
 sys.path.insert(0, "tests/xtr")
 import lispcraft as lc
@@ -48,8 +50,9 @@ t0 = time.monotonic()
 last = 0
 while time.monotonic() - t0 < 60:
     if time.monotonic() - last > 2:     # keep the registration fresh
-        s.sendto(lc.map_register(int.from_bytes(os.urandom(8), "big"),
-                                 "10.1.0.99/32", ["192.0.2.66"], "dc-key",
+        # RFC 9301 §5.6: a nonce that only grows (the MS keeps the last)
+        s.sendto(lc.map_register(time.time_ns(),
+                                 "10.1.0.99/32", ["192.0.2.66"], sys.argv[2],
                                  xtr_id=xid), ("192.0.2.100", 4342))
         last = time.monotonic()
     try:
