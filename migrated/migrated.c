@@ -79,12 +79,16 @@ min_timeout(int a, int b)
 	return a < b ? a : b;
 }
 
+/* migrated's xtrd clients: requests, status/database, ligs, events */
+#define NXTRC	4
+
 static void
 loop(struct mig *m, const char *confpath)
 {
-	struct pollfd	 pfd[7];
-	int		 n, timeout, r, xfd, mfd, qfd, efd, afd, cfd;
-	short		 xev = 0, mev = 0, qev = 0, eev = 0;
+	struct pollfd	 pfd[3 + NXTRC];
+	struct xtrc	*xc[NXTRC] = { m->xtr, m->xtrmon, m->xtrq, m->xtrev };
+	int		 n, timeout, r, afd, cfd, i, xfd[NXTRC];
+	short		 ev;
 	uint64_t	 now, next_bridge_try = 0;
 
 	afd = api_fd(m->api);
@@ -103,10 +107,8 @@ loop(struct mig *m, const char *confpath)
 				fatal("lost the connection to xenstored");
 		}
 		timeout = mig_tick(m, now);
-		timeout = min_timeout(timeout, xtrc_tick(m->xtr, now));
-		timeout = min_timeout(timeout, xtrc_tick(m->xtrmon, now));
-		timeout = min_timeout(timeout, xtrc_tick(m->xtrq, now));
-		timeout = min_timeout(timeout, xtrc_tick(m->xtrev, now));
+		for (i = 0; i < NXTRC; i++)
+			timeout = min_timeout(timeout, xtrc_tick(xc[i], now));
 		timeout = min_timeout(timeout, api_timeout(m->api));
 		timeout = min_timeout(timeout, 5000);
 		n = 0;
@@ -114,18 +116,12 @@ loop(struct mig *m, const char *confpath)
 		pfd[n++].events = POLLIN;
 		pfd[n].fd = afd;
 		pfd[n++].events = POLLIN;
-		xfd = xtrc_pollfd(m->xtr, &xev);
-		pfd[n].fd = xfd;
-		pfd[n++].events = xev;
-		mfd = xtrc_pollfd(m->xtrmon, &mev);
-		pfd[n].fd = mfd;
-		pfd[n++].events = mev;
-		qfd = xtrc_pollfd(m->xtrq, &qev);
-		pfd[n].fd = qfd;
-		pfd[n++].events = qev;
-		efd = xtrc_pollfd(m->xtrev, &eev);
-		pfd[n].fd = efd;
-		pfd[n++].events = eev;
+		for (i = 0; i < NXTRC; i++) {
+			ev = 0;
+			xfd[i] = xtrc_pollfd(xc[i], &ev);
+			pfd[n].fd = xfd[i];
+			pfd[n++].events = ev;
+		}
 		cfd = cap_fd();
 		pfd[n].fd = cfd;
 		pfd[n++].events = POLLIN;
@@ -138,18 +134,13 @@ loop(struct mig *m, const char *confpath)
 			fatal("poll");
 		}
 		/* Captures first: they are the latency that matters. */
-		if (cfd != -1 && pfd[6].revents & (POLLIN | POLLERR))
+		if (cfd != -1 && pfd[2 + NXTRC].revents & (POLLIN | POLLERR))
 			cap_dispatch(m);
 		if (pfd[0].revents & POLLIN)
 			xsw_dispatch(m);
-		if (xfd != -1 && pfd[2].revents != 0)
-			xtrc_io(m->xtr, pfd[2].revents);
-		if (mfd != -1 && pfd[3].revents != 0)
-			xtrc_io(m->xtrmon, pfd[3].revents);
-		if (qfd != -1 && pfd[4].revents != 0)
-			xtrc_io(m->xtrq, pfd[4].revents);
-		if (efd != -1 && pfd[5].revents != 0)
-			xtrc_io(m->xtrev, pfd[5].revents);
+		for (i = 0; i < NXTRC; i++)
+			if (xfd[i] != -1 && pfd[2 + i].revents != 0)
+				xtrc_io(xc[i], pfd[2 + i].revents);
 		if (pfd[1].revents & POLLIN)
 			api_run(m->api);
 		else if (api_timeout(m->api) == 0)
