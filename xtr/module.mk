@@ -22,7 +22,8 @@ xtrd_SRCS := xtr/xtrd.c xtr/cp/etr_register.c xtr/cp/etr_reply.c \
 	xtr/api/api_timeline.c \
 	xtr/cp/lispsec_cp.c xtr/ms/lispsec_ms.c xtr/cp/rloc_probe.c \
 	xtr/nonce_seq.c xtr/ms/ms_journal.c xtr/ms/ms_journal_parse.c \
-	xtr/ms/ms_guard.c xtr/ms/ms_consent.c xtr/privdrop.c xtr/xtrd_state.c
+	xtr/ms/ms_guard.c xtr/ms/ms_consent.c xtr/privdrop.c xtr/xtrd_state.c \
+	xtr/xtrd_state_parse.c
 xtrd_LIBS := xtrcore lisp ctlapi common
 xtrd_PKGS := libcrypto libmicrohttpd json-c
 
@@ -112,3 +113,8 @@ fuzz_ms_journal_SRCS := tests/fuzz/fuzz_ms_journal.c xtr/ms/ms_journal_parse.c \
 FUZZ_TARGETS += fuzz_nonce_floor
 fuzz_nonce_floor_SRCS := tests/fuzz/fuzz_nonce_floor.c xtr/nonce_seq.c \
 	common/log.c common/mono.c
+
+# xtrd.state (issue 16, finding 8)
+FUZZ_TARGETS += fuzz_xtrd_state
+fuzz_xtrd_state_SRCS := tests/fuzz/fuzz_xtrd_state.c xtr/xtrd_state_parse.c \
+	common/addr.c
