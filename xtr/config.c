@@ -593,6 +593,12 @@ DP_KEY(k_pxtr, "pxtr")
 DP_KEY(k_instance_id, "instance_id")
 DP_KEY(k_tun_offload, "tun_offload")
 DP_KEY(k_rt_priority, "rt_priority")
+DP_KEY(k_hold_eid_packets, "hold_eid_packets")
+DP_KEY(k_hold_eid_bytes, "hold_eid_bytes")
+DP_KEY(k_hold_total_packets, "hold_total_packets")
+DP_KEY(k_hold_total_bytes, "hold_total_bytes")
+DP_KEY(k_hold_timeout, "hold_timeout")
+DP_KEY(k_hold_release_pps, "hold_release_pps")
 
 static int
 k_subscribe(struct item_ctx *ic, const char *v)
@@ -786,6 +792,12 @@ static const struct key_def keys[] = {
 	{ "decap_check",	false,	k_decap_check },
 	{ "decap_peers",	true,	k_decap_peers },
 	{ "pxtr_allow",		true,	k_pxtr_allow },
+	{ "hold_eid_packets",	false,	k_hold_eid_packets },
+	{ "hold_eid_bytes",	false,	k_hold_eid_bytes },
+	{ "hold_total_packets",	false,	k_hold_total_packets },
+	{ "hold_total_bytes",	false,	k_hold_total_bytes },
+	{ "hold_timeout",	false,	k_hold_timeout },
+	{ "hold_release_pps",	false,	k_hold_release_pps },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 _Static_assert(sizeof(keys) / sizeof(keys[0]) <= 64,

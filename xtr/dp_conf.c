@@ -21,6 +21,15 @@ dp_conf_defaults(struct dp_conf *d)
 	d->away_timeout = 30;
 	d->offload = true;
 	d->decap_check = true;
+	/* a 0.5 s blackout of a 1 Gb/s flow of 1500-byte packets is ~42000
+	 * packets: the defaults keep a few seconds of a typical guest's
+	 * traffic, the total a few such guests at once */
+	d->hold_eid_packets = 4096;
+	d->hold_eid_bytes = 4u << 20;
+	d->hold_total_packets = 16384;
+	d->hold_total_bytes = 16u << 20;
+	d->hold_timeout = 30;
+	d->hold_release_pps = 5000;
 }
 
 uint32_t
@@ -181,6 +190,18 @@ dp_conf_key(struct cfg_parser *cp, const struct cfg_line *l,
 		return uint_key(cp, l, v, 1, 86400, &d->away_timeout);
 	if (strcmp(key, "pxtr") == 0)
 		return boolean(cp, l, v, &d->pxtr);
+	if (strcmp(key, "hold_eid_packets") == 0)
+		return uint_key(cp, l, v, 0, 1048576, &d->hold_eid_packets);
+	if (strcmp(key, "hold_eid_bytes") == 0)
+		return uint_key(cp, l, v, 0, 1u << 30, &d->hold_eid_bytes);
+	if (strcmp(key, "hold_total_packets") == 0)
+		return uint_key(cp, l, v, 0, 4194304, &d->hold_total_packets);
+	if (strcmp(key, "hold_total_bytes") == 0)
+		return uint_key(cp, l, v, 0, 1u << 31, &d->hold_total_bytes);
+	if (strcmp(key, "hold_timeout") == 0)
+		return uint_key(cp, l, v, 1, 3600, &d->hold_timeout);
+	if (strcmp(key, "hold_release_pps") == 0)
+		return uint_key(cp, l, v, 1, 10000000, &d->hold_release_pps);
 	if (strcmp(key, "rt_priority") == 0)
 		return uint_key(cp, l, v, 0, 99, &d->rt_priority);
 	if (strcmp(key, "tun_offload") == 0)
@@ -311,4 +332,15 @@ dp_conf_print(FILE *f, const struct dp_conf *d)
 		print_prefixes(f, "decap_peers", d->peer, d->npeer);
 	if (d->npxtr_allow > 0)
 		print_prefixes(f, "pxtr_allow", d->pxtr_allow, d->npxtr_allow);
+	/* issue 18: printed when not the default (older goldens hold) */
+	if (d->hold_eid_packets != 4096 || d->hold_eid_bytes != 4u << 20 ||
+	    d->hold_total_packets != 16384 ||
+	    d->hold_total_bytes != 16u << 20 || d->hold_timeout != 30 ||
+	    d->hold_release_pps != 5000)
+		fprintf(f, "hold_eid_packets = %u\nhold_eid_bytes = %u\n"
+		    "hold_total_packets = %u\nhold_total_bytes = %u\n"
+		    "hold_timeout = %u\nhold_release_pps = %u\n",
+		    d->hold_eid_packets, d->hold_eid_bytes,
+		    d->hold_total_packets, d->hold_total_bytes,
+		    d->hold_timeout, d->hold_release_pps);
 }

@@ -28,6 +28,14 @@
  *                                         # EIDs to us: the other Dom0s)
  *   pxtr_allow = [ '192.0.2.0/24' ]       # PxTR: outer sources it proxies
  *                                         # for (default: any)
+ *   hold_eid_packets = 4096               # an expected EID (POST
+ *   hold_eid_bytes = 4194304              # /v1/expect): packets held per
+ *   hold_total_packets = 16384            # EID and in all until it is
+ *   hold_total_bytes = 16777216           # added (dp_hold.c); 0 packets:
+ *                                         # holding off
+ *   hold_timeout = 30                     # s: an expectation not met
+ *                                         # drops what it holds
+ *   hold_release_pps = 5000               # release pace into the site
  *
  * config.c hands every one of these keys to dp_conf_key(); the printer
  * writes them back only when the data plane is on, so configurations
@@ -77,6 +85,12 @@ struct dp_conf {
 	struct ipprefix	peer[DP_MAX_PEERS];	/* decap_peers */
 	int		npxtr_allow;
 	struct ipprefix	pxtr_allow[DP_MAX_PEERS];
+	uint32_t	hold_eid_packets;	/* issue 18: dp_hold.c */
+	uint32_t	hold_eid_bytes;
+	uint32_t	hold_total_packets;
+	uint32_t	hold_total_bytes;
+	uint32_t	hold_timeout;		/* s */
+	uint32_t	hold_release_pps;
 };
 
 void	dp_conf_defaults(struct dp_conf *);

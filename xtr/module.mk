@@ -35,7 +35,7 @@ xtrctl_PKGS := libcurl json-c
 # data plane (data-plane engineer's lines; xtr/dp_*)
 xtrcore_SRCS += xtr/dp_conf.c
 xtrd_SRCS += xtr/dp/dp.c xtr/dp/dp_tun.c xtr/dp/dp_pkt.c xtr/dp/dp_encap.c \
-	xtr/dp/dp_decap.c xtr/dp/dp_queue.c xtr/dp/dp_away.c xtr/dp/dp_pmtu.c \
+	xtr/dp/dp_decap.c xtr/dp/dp_queue.c xtr/dp/dp_away.c xtr/dp/dp_hold.c xtr/dp/dp_pmtu.c \
 	xtr/dp/dp_routes.c xtr/dp/dp_proxy.c xtr/dp/dp_gso.c \
 	xtr/dp/dp_gro.c
 xtrd_PKGS += libmnl

@@ -458,6 +458,52 @@ h_prefetch(struct api *api, struct req *rq)
 	return reply_json(rq->conn, 200, r);
 }
 
+/*
+ * POST /v1/expect {"eids": [...], "cancel": false}: these EIDs are about
+ * to arrive here (a migration's --incoming domain, issue 18): the data
+ * plane holds what is redirected to them until they are added
+ * (dp_hold.c).  "cancel": true forgets them (the migration aborted),
+ * dropping what they hold.
+ */
+static enum MHD_Result
+h_expect(struct api *api, struct req *rq)
+{
+	static const char *const allowed[] = { "eids", "cancel", NULL };
+	static struct ipprefix	 eid[API_MAX_PREFETCH];
+	json_object		*o, *r, *c;
+	char			 err[160];
+	bool			 cancel = false;
+	int			 n, i, k, held = 0;
+
+	(void)api;
+	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
+		return reply_err(rq->conn, 400, err);
+	if (get_prefix_list(o, "eids", eid, API_MAX_PREFETCH, &n, err,
+	    sizeof(err)) == -1) {
+		json_object_put(o);
+		return reply_err(rq->conn, 400, err);
+	}
+	if (json_object_object_get_ex(o, "cancel", &c)) {
+		if (!json_object_is_type(c, json_type_boolean)) {
+			json_object_put(o);
+			return reply_err(rq->conn, 400, "\"cancel\" must be "
+			    "true or false");
+		}
+		cancel = json_object_get_boolean(c);
+	}
+	json_object_put(o);
+	for (i = 0; i < n; i++) {
+		if ((k = dp_expect(&eid[i], cancel)) == -1)
+			return reply_err(rq->conn, 503, "too many EIDs "
+			    "expected at once");
+		held += k;
+	}
+	r = json_object_new_object();
+	jadd(r, "expected", json_object_new_int(held));
+	jadd(r, "cancelled", json_object_new_boolean(cancel));
+	return reply_json(rq->conn, 200, r);
+}
+
 struct reg_walk_arg {
 	struct xtrd	*x;
 	json_object	*a;
@@ -657,6 +703,7 @@ static const struct route routes[] = {
 	{ "GET",  "/v1/map-cache",		h_map_cache },
 	{ "POST", "/v1/map-cache/resolve",	h_resolve },
 	{ "POST", "/v1/map-cache/prefetch",	h_prefetch },
+	{ "POST", "/v1/expect",			h_expect },
 	{ "GET",  "/v1/registrations",		h_registrations },
 	{ "GET",  "/v1/subscriptions",		h_subscriptions },
 	{ "GET",  "/v1/sites",			h_sites },

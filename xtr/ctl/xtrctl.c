@@ -36,6 +36,8 @@ usage(void)
 	    "  map-cache                      the ITR's map-cache\n"
 	    "  resolve EID                    Map-Request into the map-cache\n"
 	    "  prefetch EID...                resolve those not cached yet\n"
+	    "  expect EID... [cancel]         hold what arrives for them until "
+	    "added\n"
 	    "  registrations                  Map-Server registrations\n"
 	    "  subscriptions                  Map-Server pub/sub subscribers\n"
 	    "  sites                          Map-Server site table\n"
@@ -338,6 +340,27 @@ b_prefetch(int argc, char **argv, json_object *b)
 	return 0;
 }
 
+/* expect EID... [cancel]: {"eids":[...], "cancel": bool} */
+static int
+b_expect(int argc, char **argv, json_object *b)
+{
+	json_object	*a = json_object_new_array();
+	int		 i;
+	int		 cancel = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (i == argc - 1 && strcmp(argv[i], "cancel") == 0) {
+			cancel = 1;
+			break;
+		}
+		json_object_array_add(a, json_object_new_string(argv[i]));
+	}
+	json_object_object_del(b, "eid");
+	json_object_object_add(b, "eids", a);
+	json_object_object_add(b, "cancel", json_object_new_boolean(cancel));
+	return 0;
+}
+
 static void
 show_prefetch(json_object *o)
 {
@@ -391,6 +414,7 @@ static const struct command commands[] = {
 	{ "resolve",	   1, 1, "POST", "/v1/map-cache/resolve", NULL, NULL },
 	{ "prefetch",	   1, 256, "POST", "/v1/map-cache/prefetch",
 	  show_prefetch, b_prefetch },
+	{ "expect",	   1, 257, "POST", "/v1/expect", NULL, b_expect },
 	{ "registrations", 0, 0, "GET",  "/v1/registrations", show_registrations,
 	  NULL },
 	{ "subscriptions", 0, 0, "GET",  "/v1/subscriptions", show_subs, NULL },

@@ -64,6 +64,7 @@ tick(void *arg)
 	dp_g->now_ms = mono_ms();
 	dp_queue_tick();
 	dp_away_tick();
+	dp_hold_tick();
 	timer_set(&dp_g->x->timers, &dp_g->tick, dp_g->now_ms + DP_TICK_MS);
 }
 
@@ -142,6 +143,7 @@ tun_init(struct xtrd *x)
 	site_routes(x);
 	timer_init(&d->tick, tick, NULL);
 	timer_set(&x->timers, &d->tick, mono_ms() + DP_TICK_MS);
+	dp_hold_init();
 	log_info("data plane: %s mtu %u%s, %d EID-space prefix%s, site %s%s",
 	    c->tun_name, d->tun_mtu, d->vnet ? " offloads" : "", c->neid_space,
 	    c->neid_space == 1 ? "" : "es",
@@ -161,6 +163,7 @@ tun_fini(struct xtrd *x)
 	dp_proxy_fini();
 	dp_queue_free();
 	dp_away_free();
+	dp_hold_free();
 	dp_nl_close();
 	if (d->tun_fd != -1)
 		close(d->tun_fd);
@@ -210,15 +213,18 @@ tun_eid_added(const struct ipprefix *p)
 	char	a[IPPREFIX_STRLEN];
 
 	dp_away_del(p);		/* it came back */
-	if (dp_g->site_ifindex == 0)
-		return;
-	dp_route_set(p, dp_g->site_ifindex);
-	/* a host EID arriving (a migrated guest): resolve it from the
-	 * gateway now, which also tells it the gateway (dp_routes.c) */
-	if (p->plen == ipaddr_maxplen(p->addr.af) &&
-	    dp_neigh_use(dp_g->site_ifindex, &p->addr) == -1)
-		log_debug("neighbour %s: %s", ipprefix_fmt(p, a, sizeof(a)),
-		    strerror(errno));
+	if (dp_g->site_ifindex != 0) {
+		dp_route_set(p, dp_g->site_ifindex);
+		/* a host EID arriving (a migrated guest): resolve it from
+		 * the gateway now, which also tells it the gateway
+		 * (dp_routes.c) */
+		if (p->plen == ipaddr_maxplen(p->addr.af) &&
+		    dp_neigh_use(dp_g->site_ifindex, &p->addr) == -1)
+			log_debug("neighbour %s: %s", ipprefix_fmt(p, a,
+			    sizeof(a)), strerror(errno));
+	}
+	dp_g->now_ms = mono_ms();
+	dp_hold_release(p);	/* an expected guest arrived */
 }
 
 static void
@@ -321,6 +327,14 @@ dp_away_add(const struct ipprefix *p, const struct ipaddr *rloc, int n)
 	if (ops == NULL || !dp_g->x->conf->away_entries)
 		return 0;
 	return ops->away_add(p, rloc, n, false);
+}
+
+int
+dp_expect(const struct ipprefix *p, bool cancel)
+{
+	if (ops == NULL)
+		return 0;
+	return dp_hold_expect(p, cancel);
 }
 
 void

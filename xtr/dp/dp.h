@@ -68,6 +68,11 @@ int	dp_away_each_idle(int (*cb)(const struct ipprefix *,
 	    const struct ipaddr *, int, uint64_t idle_ms, void *), void *arg);
 int	dp_away_put_back(const struct ipprefix *, const struct ipaddr *, int n,
 	    uint64_t idle_ms);
+/* An EID about to arrive here (a migration's --incoming domain): hold
+ * what is decapsulated for it until it is added (dp_hold.c); cancel:
+ * forget it, dropping what it holds.  1 expected, 0 not (no data plane,
+ * holding off, or cancelled), -1 no room. */
+int	dp_expect(const struct ipprefix *, bool cancel);
 /* From a Map-Notify record: eid moved to the record's RLOCs. */
 void	dp_moved(const struct lisp_record *);
 /* Add "dp_<name>": N for every data-plane counter to a json_object. */

@@ -195,6 +195,12 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 		dp_away_reencap(aw, in, pp->len, pp, src);
 		return;
 	}
+	/* an EID arriving here (issue 18): held until it is added, and
+	 * behind what it holds until that is released */
+	if (dp_hold_input(in, pp)) {
+		prefetch_src(pp);
+		return;
+	}
 	if (!dp_is_local(&pp->dst)) {
 		prefetch_src(pp);
 		dp_drop(DPC_drop_not_local, "%s from %s is not served here",

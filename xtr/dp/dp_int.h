@@ -38,7 +38,9 @@
 	X(drop_not_local) X(drop_tx_error) X(drop_tun_write)		\
 	X(drop_loop) X(drop_ttl) X(drop_not_eid)		\
 	X(src_held) X(src_verified) X(drop_src_spoofed)		\
-	X(drop_src_unverified) X(drop_pxtr_acl) X(tso_rx) X(gso_tx) X(gro_rx) X(gro_tx)
+	X(drop_src_unverified) X(drop_pxtr_acl) X(tso_rx) X(gso_tx) X(gro_rx) X(gro_tx) \
+	X(hold_expected) X(held) X(hold_released) X(drop_hold_full)	\
+	X(drop_hold_timeout) X(drop_hold_cancel)
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n) DPC_##n,
@@ -194,6 +196,17 @@ int	dp_away_restore(const struct ipprefix *, const struct ipaddr *, int n,
 	    uint64_t idle_ms);
 int	dp_away_walk(int (*)(const struct ipprefix *, const struct ipaddr *,
 	    int, uint64_t idle_ms, void *), void *);
+
+/* dp_hold.c: packets for an EID about to arrive here (issue 18) */
+void	dp_hold_init(void);
+/* POST /v1/expect: 1 expected, 0 holding off (or cancelled), -1 full. */
+int	dp_hold_expect(const struct ipprefix *, bool cancel);
+/* Decapsulated for pp->dst: true if held (or dropped: its hold full). */
+bool	dp_hold_input(const uint8_t *, const struct dp_pkt *);
+/* added is served here now: release what its EIDs hold, paced. */
+void	dp_hold_release(const struct ipprefix *added);
+void	dp_hold_tick(void);
+void	dp_hold_free(void);
 
 /* dp_routes.c: rtnetlink (libmnl) */
 int	dp_nl_open(void);

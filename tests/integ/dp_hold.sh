@@ -1,0 +1,164 @@
+#!/bin/bash
+# dp_hold.sh: nothing lost during the blackout either (issue 18).  A 1000
+# datagrams/s UDP stream with sequence numbers runs from host hc (behind
+# xTR C) to a VM whose EID 10.1.0.5/32 moves from xTR A to xTR B, as a
+# live migration does it: at the suspend B is told the EID is coming
+# (POST /v1/expect, as migrated does for an --incoming domain) and A hands
+# it over (database remove with moved_to B: its away entry redirects from
+# now on); the VM's link leaves A; BLACKOUT seconds later it is plugged
+# into B's site bridge, the VM announces itself (gratuitous ARP) and only
+# then does B add the EID to its database (migrated's arrival).  Every
+# datagram of the whole stream must arrive, in order of sequence, the
+# blackout's too: B holds them (dp_held) and releases them at the arrival
+# (dp_hold_released).  On the old code B dropped them as not local.
+# With HOLD_EID_PACKETS=N (dp_hold_bound.sh) B holds at most N: exactly
+# dp_drop_hold_full datagrams are missing, no other.
+# Arguments: none.  Environment: BLACKOUT (seconds, default 0.5),
+# AFTER_UP (datagrams, default 1000), HOLD_EID_PACKETS, BIN, KEEP_RUN=1.
+# Namespaces: dph-* (dphb-* with HOLD_EID_PACKETS).
+# Run directory: build/dp_hold (build/dp_hold_bound).
+set -eu -o pipefail
+cd "$(dirname "$0")/../.."
+if [ -n "${HOLD_EID_PACKETS:-}" ]; then
+	PFX=dphb-
+	RUN=$PWD/build/dp_hold_bound
+	DP_EXTRA_CONF="hold_eid_packets = $HOLD_EID_PACKETS"
+else
+	PFX=dph-
+	RUN=$PWD/build/dp_hold
+	DP_EXTRA_CONF=""
+fi
+BLACKOUT=${BLACKOUT:-0.5}
+AFTER_UP=${AFTER_UP:-1000}
+SEQ=$PWD/tests/tools/seqstream.py
+DP_PEERS=yes		# B decapsulates what A redirects (decap_peers)
+. tests/xtr/lib.sh
+. tests/xtr/dp_lib.sh
+
+add_vm() {
+	local vm=${PFX}vm
+	ip netns add "$vm"
+	XTR_NS="$XTR_NS $vm"
+	ip link add "${PFX}evm" netns "$vm" type veth peer name vifvm \
+	    netns "${PFX}a"
+	ip -n "${PFX}a" link set vifvm master site0 up
+	ip -n "$vm" link set lo up
+	ip -n "$vm" link set "${PFX}evm" name eth0
+	ip -n "$vm" addr add 10.1.0.5/24 dev eth0
+	ip -n "$vm" link set eth0 up
+	ip -n "$vm" route add default via 10.1.0.1
+	xtr_ctl a add 10.1.0.5/32 >/dev/null
+	xtr_wait 10 xtr_has_reg ms 10.1.0.5/32 192.0.2.1 ||
+	    die "10.1.0.5/32 not registered from A"
+}
+
+warm_up() {
+	dp_in hc ping -c 2 -i 0.2 -W 2 10.1.0.5 >/dev/null ||
+	    die "hc cannot reach the VM at A"
+	xtr_wait 5 xtr_cached c 10.1.0.5/32 192.0.2.1 ||
+	    die "C does not map 10.1.0.5/32 to A: $(xtr_ctl c map-cache)"
+}
+
+# port_forwarding NODE PORT: NODE's bridge forwards on PORT
+port_forwarding() {
+	[ "$(ip -n "${PFX}$1" -d -j link show "$2" |
+	    jq -r '.[0].linkinfo.info_slave_data.state')" = forwarding ]
+}
+
+lines_at_least() {
+	[ "$(wc -l < "$1")" -ge "$2" ]
+}
+
+sent_after_up() {
+	[ "$(awk -v up="$UP_NS" '$2 >= up' "$RUN/sent.log" | wc -l)" -ge "$1" ]
+}
+
+move() {
+	# the suspend: B expects the EID, A redirects it to B from now on
+	# (an old xtrd without /v1/expect refuses: the loss check says what
+	# that costs)
+	xtr_ctl b expect 10.1.0.5/32 >/dev/null ||
+	    echo "B refused 'expect' (an xtrd without issue 18)"
+	xtr_ctl a remove 10.1.0.5/32 moved-to 192.0.2.2 >/dev/null
+	ip -n "${PFX}a" link set vifvm nomaster
+	ip -n "${PFX}a" link set vifvm netns "${PFX}b"
+	SUSPEND_NS=$(date +%s%N)
+	sleep "$BLACKOUT"
+	# resume at B: plugged in, forwarding, the guest announces itself,
+	# and migrated's arrival adds the EID at B
+	ip -n "${PFX}b" link set vifvm master site0 up
+	xtr_wait 10 port_forwarding b vifvm ||
+	    die "B's bridge does not forward vifvm"
+	UP_NS=$(date +%s%N)
+	dp_in vm "$PY" "$SEQ" garp eth0 10.1.0.5
+	xtr_ctl b add 10.1.0.5/32 >/dev/null
+	echo "moved: blackout ${BLACKOUT}s (suspend to up" \
+	    "$(( (UP_NS - SUSPEND_NS) / 1000000 )) ms)"
+}
+
+# missing: datagrams sent but never received (the whole stream)
+missing() {
+	{ "$PY" "$SEQ" check "$RUN/sent.log" "$RUN/recv.log" 0 || true; } |
+	    sed -n 's/.*missing after up \([0-9]*\).*/\1/p'
+}
+
+# settled: no more missing than the bound dropped
+settled() {
+	[ "$(missing)" -le "$(xtr_counter b dp_drop_hold_full)" ]
+}
+
+stream() {
+	dp_in vm "$PY" "$SEQ" recv 9000 300 "$RUN/recv.log" "$RUN/rx.stop" &
+	RX=$!
+	xtr_wait 30 test -e "$RUN/recv.log" || die "the receiver did not start"
+	dp_in hc "$PY" "$SEQ" send 10.1.0.5 9000 1000 300 "$RUN/sent.log" \
+	    "$RUN/tx.stop" &
+	TX=$!
+	xtr_wait 30 lines_at_least "$RUN/recv.log" 1000 ||
+	    die "the stream does not reach the VM at A"
+	move
+	xtr_wait 120 sent_after_up "$AFTER_UP" ||
+	    die "the sender did not send $AFTER_UP datagrams after up"
+	touch "$RUN/tx.stop"
+	wait "$TX" || die "sender failed"
+	# what is still on its way (B's paced release, a late receiver)
+	xtr_wait 10 settled || true
+	touch "$RUN/rx.stop"
+	wait "$RX" || die "receiver failed"
+}
+
+check_all() {
+	local lost held rel full sent
+	"$PY" "$SEQ" check "$RUN/sent.log" "$RUN/recv.log" "$UP_NS" || true
+	sent=$(wc -l < "$RUN/sent.log")
+	lost=$(missing)
+	held=$(xtr_counter b dp_held)
+	rel=$(xtr_counter b dp_hold_released)
+	full=$(xtr_counter b dp_drop_hold_full)
+	echo "sent $sent, lost $lost; A redirected" \
+	    "$(xtr_counter a dp_away_reencap); B held $held, released $rel," \
+	    "dropped $full (bound), $(xtr_counter b dp_drop_not_local) not local"
+	if [ -z "${HOLD_EID_PACKETS:-}" ]; then
+		[ "$lost" = 0 ] || die "$lost datagrams lost across the move"
+		[ "$held" -gt 0 ] || die "B held nothing: no blackout?"
+		[ "$held" = "$rel" ] || die "B held $held, released $rel"
+	else
+		[ "$held" -ge "$HOLD_EID_PACKETS" ] && [ "$held" = "$rel" ] ||
+		    die "B held $held (bound $HOLD_EID_PACKETS), released $rel"
+		[ "$full" -gt 0 ] || die "the bound dropped nothing"
+		[ "$lost" = "$full" ] ||
+		    die "$lost datagrams lost, $full counted as the overflow"
+	fi
+	[ "$(xtr_counter b dp_drop_hold_timeout)" = 0 ] ||
+	    die "B's expectation timed out"
+}
+
+dp_need
+trap xtr_cleanup EXIT
+rm -rf "$RUN"
+dp_topology
+add_vm
+warm_up
+stream
+check_all
+echo "dp_hold${HOLD_EID_PACKETS:+ (bound $HOLD_EID_PACKETS)}: ok"
