@@ -228,6 +228,56 @@ push_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid,
 }
 
 static void
+expect_done(void *arg, int status, const char *body, size_t len)
+{
+	(void)arg;
+	/* an xtrd before issue 18 answers 404: nothing is held there, the
+	 * migration goes on as before */
+	if (status != 200)
+		mcnt_drop("xtrd_expect_failed", "POST /v1/expect: HTTP %d "
+		    "%.*s", status, (int)(len > 120 ? 120 : len),
+		    body != NULL ? body : "");
+}
+
+/*
+ * An --incoming domain's EIDs are about to arrive here (issue 18): xtrd
+ * holds what the old site redirects to them during the blackout and
+ * releases it when the arrival adds them (push_eid); cancel: the
+ * migration aborted, what is held is dropped (the source keeps the
+ * guest and takes its EIDs back, correspondents resend).
+ */
+static void
+expect_eids(struct mig *m, const struct domain *d, int cancel)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	char		body[4096], buf[IPPREFIX_STRLEN];
+	size_t		off;
+	int		i, n;
+
+	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+	if (n == 0)
+		return;
+	off = (size_t)snprintf(body, sizeof(body), "{\"eids\":[");
+	for (i = 0; i < n && off < sizeof(body); i++)
+		off += (size_t)snprintf(body + off, sizeof(body) - off,
+		    "%s\"%s\"", i ? "," : "", eid_str(&eids[i], buf,
+		    sizeof(buf)));
+	if (off < sizeof(body))
+		off += (size_t)snprintf(body + off, sizeof(body) - off,
+		    "],\"cancel\":%s}", cancel ? "true" : "false");
+	if (off >= sizeof(body)) {
+		log_warnx("%s: too many EIDs to expect", d->name);
+		return;
+	}
+	if (d->tl > 0)
+		mtl_add(d->tl, mono_us(), cancel ? "expect-cancelled" :
+		    "expected", "%d EIDs", n);
+	if (xtrc_request(m->xtr, "POST", "/v1/expect", body, 0, expect_done,
+	    NULL) == -1)
+		log_warn("queue expect");
+}
+
+static void
 remove_done(void *arg, int status, const char *body, size_t len)
 {
 	struct job	*j = job_deref(arg);
@@ -632,6 +682,8 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
 		d->tl = mtl_begin(d->name, "in", d->t_seen_us);
 		mtl_add(d->tl, d->t_seen_us, "domain-seen", "domid %u%s", domid,
 		    ev == DEV_NEW_RUNNING ? " (created)" : "");
+		if (ev == DEV_NEW_INCOMING)
+			expect_eids(m, d, 0);
 		break;
 	case DEV_NEW_MIGRATEDAWAY:
 		/* leaving (or gone) already: never asserted from here again,
@@ -789,6 +841,7 @@ mig_domain_gone(struct mig *m, struct domain *d)
 		mcnt_inc("migrations_aborted_in");
 		mtl_add(d->tl, mono_us(), "aborted", "incoming domain "
 		    "destroyed%s", d->early ? " after the rename" : "");
+		expect_eids(m, d, 1);
 		/* registered at the rename, never arrived: take it back */
 		if (!d->early)
 			break;

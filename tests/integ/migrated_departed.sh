@@ -90,6 +90,15 @@ migrate_both() {
 	done
 	[ "$(mig_jq src '.domains | length' status)" = 0 ] ||
 	    mig_fail "src still tracks: $(mig_jq src '.domains' status)"
+	# issue 18: dst's migrated told its xtrd the --incoming domain's
+	# EIDs were coming (POST /v1/expect), which its data plane held for
+	[ "$(mig_counter dst xtrd_expect_failed)" = 0 ] ||
+	    mig_fail "dst's xtrd refused POST /v1/expect"
+	if [ "$MIG_DP" = 1 ] && [ -z "$MIG_FAKE" ] &&
+	    [ -z "$(xtr_jq dst '.events[] | select(.event == "dp-hold-expect"
+	    and .eid == "198.51.100.6/32") | .seq' timeline)" ]; then
+		fail_tl "dst's xtrd was not told 198.51.100.6/32 was coming"
+	fi
 	# handed over, the mobility Map-Notify made src's away entry
 	if [ "$MIG_DP" = 1 ] && [ -z "$MIG_FAKE" ] &&
 	    [ -z "$(xtr_jq src '.events[] | select(.event == "dp-away" and
