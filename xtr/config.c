@@ -583,6 +583,7 @@ DP_KEY(k_eid_space, "eid_space")
 DP_KEY(k_anycast_gateway, "anycast_gateway")
 DP_KEY(k_anycast_mac, "anycast_mac")
 DP_KEY(k_decap_check, "decap_check")
+DP_KEY(k_public_internet, "public_internet")
 DP_KEY(k_decap_peers, "decap_peers")
 DP_KEY(k_pxtr_allow, "pxtr_allow")
 DP_KEY(k_miss_queue_prefix, "miss_queue_prefix")
@@ -790,6 +791,7 @@ static const struct key_def keys[] = {
 	{ "tun_offload",	false,	k_tun_offload },
 	{ "rt_priority",	false,	k_rt_priority },
 	{ "decap_check",	false,	k_decap_check },
+	{ "public_internet",	false,	k_public_internet },
 	{ "decap_peers",	true,	k_decap_peers },
 	{ "pxtr_allow",		true,	k_pxtr_allow },
 	{ "hold_eid_packets",	false,	k_hold_eid_packets },

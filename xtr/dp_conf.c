@@ -208,6 +208,8 @@ dp_conf_key(struct cfg_parser *cp, const struct cfg_line *l,
 		return boolean(cp, l, v, &d->offload);
 	if (strcmp(key, "decap_check") == 0)
 		return boolean(cp, l, v, &d->decap_check);
+	if (strcmp(key, "public_internet") == 0)	/* RFC 9300 §4.1 */
+		return boolean(cp, l, v, &d->public_internet);
 	if (strcmp(key, "decap_peers") == 0)
 		return k_list_addr_or_prefix(cp, l, v, d->peer, &d->npeer,
 		    DP_MAX_PEERS);
@@ -328,6 +330,8 @@ dp_conf_print(FILE *f, const struct dp_conf *d)
 	/* issue 15: printed when set (older goldens hold) */
 	if (!d->decap_check)
 		fprintf(f, "decap_check = \"off\"\n");
+	if (d->public_internet)
+		fprintf(f, "public_internet = \"on\"\n");
 	if (d->npeer > 0)
 		print_prefixes(f, "decap_peers", d->peer, d->npeer);
 	if (d->npxtr_allow > 0)

@@ -81,6 +81,7 @@ struct dp_conf {
 	uint32_t	iid;			/* 24 bits */
 	uint32_t	rt_priority;		/* SCHED_RR; 0: not */
 	bool		decap_check;		/* issue 15 finding 5 */
+	bool		public_internet;	/* RFC 9300 §4.1: N L E V 0 */
 	int		npeer;
 	struct ipprefix	peer[DP_MAX_PEERS];	/* decap_peers */
 	int		npxtr_allow;

@@ -189,7 +189,8 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 		    sizeof(b)), why);
 		return;
 	}
-	if (h != NULL && h->l)
+	/* RFC 9300 §4.1: not on the public Internet (public_internet) */
+	if (h != NULL && h->l && !dp_g->c->public_internet)
 		lsb_apply(pp, src, h->lsb, h->i ? 8 : 32);
 	if ((aw = dp_away_find(&pp->dst)) != NULL) {
 		dp_away_reencap(aw, in, pp->len, pp, src);

@@ -105,13 +105,29 @@ dp_nonce(void)
 	return x & 0xffffff;
 }
 
-/* RFC 9300 §5.3: N (nonce), L (our locator-status-bits), I (IID). */
+/*
+ * RFC 9300 §5.3: N (nonce), L (our locator-status-bits), I (IID).
+ * RFC 9300 §4.1: "on the public Internet, xTRs: MUST set the N-, L-, E-,
+ * and V-bits in the LISP header (Section 5.1) to zero" and "MUST NOT use
+ * Locator-Status-Bits and Echo-Nonce ... for RLOC reachability": with
+ * public_internet = on the header carries the IID alone.  Off (the
+ * default) between cooperating sites, as RFC 9301 §1.1 assumes:
+ * docs/interop.md says why.
+ */
 static int
 lisp_hdr(uint8_t *out)
 {
 	struct lisp_data_hdr	h;
 
 	memset(&h, 0, sizeof(h));
+	if (dp_g->c->public_internet) {
+		if (dp_g->c->iid_set) {
+			h.i = true;
+			h.iid = dp_g->c->iid;
+		}
+		return lisp_encode_data_hdr(&h, out, LISP_DATA_HDR_LEN) < 0 ?
+		    -1 : 0;
+	}
 	h.n = true;
 	h.nonce = dp_nonce();
 	h.l = true;
