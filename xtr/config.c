@@ -724,17 +724,32 @@ k_api_token_file(struct item_ctx *ic, const char *v)
 }
 
 /* a user name as useradd takes it; "" or "root": stay uid 0 */
+/* a user or group name as useradd/groupadd take it */
+static bool
+bad_name(const char *v, size_t max)
+{
+	if (strlen(v) >= max || *v == '-')
+		return true;
+	return strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.-") != strlen(v);
+}
+
+/* the group that may use the control socket (migrated's), mode 0660 */
+static int
+k_control_socket_group(struct item_ctx *ic, const char *v)
+{
+	if (*v == '\0' || bad_name(v, sizeof(ic->c->control_socket_group)))
+		return ic_err(ic, v, "control_socket_group must be a group "
+		    "name, not");
+	strcpy(ic->c->control_socket_group, v);
+	return 0;
+}
+
 static int
 k_user(struct item_ctx *ic, const char *v)
 {
-	const char	*p;
-
-	if (strlen(v) >= sizeof(ic->c->user) || (*v != '\0' && *v == '-'))
+	if (bad_name(v, sizeof(ic->c->user)))
 		return ic_err(ic, v, "user must be a user name, not");
-	for (p = v; *p != '\0'; p++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789_.-", *p) == NULL)
-			return ic_err(ic, v, "user must be a user name, not");
 	strcpy(ic->c->user, v);
 	ic->c->user_set = true;
 	ic->c->user_line = ic->l->lineno;
@@ -774,6 +789,7 @@ static const struct key_def keys[] = {
 	{ "api_tcp",		false,	k_api_tcp },
 	{ "api_token_file",	false,	k_api_token_file },
 	{ "user",		false,	k_user },
+	{ "control_socket_group", false, k_control_socket_group },
 	{ "data_plane",		false,	k_data_plane },
 	{ "tun_name",		false,	k_tun_name },
 	{ "underlay_mtu",	false,	k_underlay_mtu },
@@ -1214,6 +1230,9 @@ xc_print(FILE *f, const struct xtr_conf *c)
 	}
 	if (c->user_set)
 		fprintf(f, "user = \"%s\"\n", c->user);
+	if (c->control_socket_group[0] != '\0')
+		fprintf(f, "control_socket_group = \"%s\"\n",
+		    c->control_socket_group);
 
 	dp_conf_print(f, &c->dp);
 }

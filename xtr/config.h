@@ -141,6 +141,7 @@ struct xtr_conf {
 	int			api_token_line;	/* its line, for errors */
 	char			api_token[XC_MAX_KEY];
 	/* issue 16, finding 5: who xtrd runs as after the start-up */
+	char			control_socket_group[33];	/* "": root only */
 	char			user[33];
 	bool			user_set;
 	int			user_line;

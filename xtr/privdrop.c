@@ -29,6 +29,7 @@
 #include <pwd.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -69,6 +70,29 @@ bounding_drop(uint64_t keep)
 		}
 	}
 	return 0;
+}
+
+/*
+ * control_socket_group: the API socket (made 0600 root by api_start) is
+ * given that group and mode 0660, so that its members (migrated's user)
+ * may connect; nobody else may.  Before the drop (chown needs root).
+ */
+void
+xtr_socket_share(struct xtrd *x)
+{
+	const char	*g = x->conf->control_socket_group;
+	struct group	*gr;
+
+	if (g[0] == '\0')
+		return;
+	if ((gr = getgrnam(g)) == NULL)
+		fatalx("control_socket_group: no group '%s'", g);
+	if (chown(x->conf->control_socket, (uid_t)-1, gr->gr_gid) == -1 ||
+	    chmod(x->conf->control_socket, 0660) == -1)
+		fatal("control_socket_group %s: %s", g,
+		    x->conf->control_socket);
+	log_info("API socket %s: group %s, mode 0660",
+	    x->conf->control_socket, g);
 }
 
 void

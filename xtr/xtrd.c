@@ -517,6 +517,7 @@ main(int argc, char **argv)
 	}
 	if ((x->api = api_start(x, x->conf->control_socket)) == NULL)
 		fatalx("cannot start the API on %s", x->conf->control_socket);
+	xtr_socket_share(x);
 	if (nonce_seq_init(x->conf->state_dir) == -1 || itr_init(x) == -1 || ms_init(x) == -1 ||
 	    msj_open(x) == -1 || etr_init(x) == -1)
 		fatal("init");

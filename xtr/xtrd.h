@@ -435,6 +435,8 @@ void	xst_tick(struct xtrd *);
 void	xst_save(struct xtrd *);
 /* privdrop.c: run as user from here on (named: given, not the default) */
 void	xtr_privdrop(struct xtrd *, const char *user, bool named);
+/* privdrop.c: control_socket_group on the API socket (0660) */
+void	xtr_socket_share(struct xtrd *);
 void	api_stop(struct api *);
 /* A lig's Map-Reply arrived (rep) or timed out (rep NULL). */
 void	api_lig_done(void *lig, const struct lisp_map_reply *rep,

@@ -8,6 +8,9 @@
 #    bounding set is the same, nothing ambient, NoNewPrivs 1;
 #  - the xTR still does its run-time work as nobody: a database add
 #    registers and a resolved EID becomes a route (CAP_NET_ADMIN used);
+#  - control_socket_group (the MS: "nogroup"): its socket is 0660
+#    root:nogroup, nobody (in nogroup) may use it, user daemon may not; a's
+#    stays 0600 root;
 #  - an unknown `user` named in xtrd.conf stops the start; the default
 #    user missing ("xtrd" on this host) keeps uid 0 with the same
 #    capabilities and says so.
@@ -53,6 +56,7 @@ xtr_need
 trap xtr_cleanup EXIT
 xtr_net ms:100 a:1
 h_ms_conf ms "name=dc,key=$KEY,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes"
+echo 'control_socket_group = "nogroup"' >>"$RUN/ms.conf"
 h_xtr_conf a 192.0.2.1 192.0.2.100 "$KEY"
 cat >>"$RUN/a.conf" <<EOC
 database = [ '10.1.0.0/24' ]
@@ -77,9 +81,23 @@ ip netns exec "${PFX}a" ip route show table all proto 243 >"$RUN/routes" || true
 echo "a as nobody: registered 10.1.0.77/32, no EPERM; its routes: $(wc -l <"$RUN/routes")"
 grep -q "running as user nobody" "$RUN/a.log" || die "no log line"
 
+# the socket's group: nobody (nogroup) in, daemon out, a's root only
+[ "$(stat -c '%a %U %G' "$RUN/ms.sock")" = "660 root nogroup" ] ||
+    die "ms.sock is $(stat -c '%a %U %G' "$RUN/ms.sock")"
+[ "$(stat -c '%a %U' "$RUN/a.sock")" = "600 root" ] ||
+    die "a.sock is $(stat -c '%a %U' "$RUN/a.sock")"
+setpriv --reuid nobody --regid nogroup --clear-groups "$BIN/xtrctl" \
+    -s "$RUN/ms.sock" status >/dev/null || die "nobody (nogroup) refused"
+if setpriv --reuid daemon --regid daemon --clear-groups "$BIN/xtrctl" \
+    -s "$RUN/ms.sock" status >/dev/null 2>&1; then
+	die "user daemon reached ms.sock"
+fi
+echo "control_socket_group: ms.sock 660 root:nogroup (nobody in, daemon out)"
+
 # an unknown user named in the configuration stops the start
 cp "$RUN/ms.conf" "$RUN/ms2.conf"
-sed -i "s|$RUN/ms.sock|$RUN/ms2.sock|" "$RUN/ms2.conf"
+sed -i -e "s|$RUN/ms.sock|$RUN/ms2.sock|" -e '/control_socket_group/d' \
+    "$RUN/ms2.conf"
 echo 'user = "no-such-user-16"' >>"$RUN/ms2.conf"
 if timeout 20 ip netns exec "${PFX}ms" "$BIN/xtrd" -d -f "$RUN/ms2.conf" \
     >"$RUN/ms2.log" 2>&1; then
