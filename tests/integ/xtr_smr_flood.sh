@@ -3,7 +3,8 @@
 # 6).  The attacker (192.0.2.66, no key) sends c 2000 SMRs a second for
 # 7 s: for EIDs c never cached, and one in ten for an EID c did cache
 # (10.1.0.10, a's).  Meanwhile a (192.0.2.1) sends c six real SMRs for
-# 10.1.0.10, 1.1 s apart (RFC 9301 §6.6.2 allows one a second per EID).
+# 10.1.0.10, 1.1 s apart (our rate_limit, one a second per EID: RFC 9301
+# §6.1 RECOMMENDS once every 3 s for the SMR responder, §5.3 allows one).
 # Every real one must make c send its SMR-invoked Map-Request (timeline
 # smr-received from 192.0.2.1: 6), the junk must be counted
 # (drop_smr_not_cached, drop_smr_src_limited), and c must keep running

@@ -308,8 +308,9 @@ smr_send_one(struct xtrd *x, const struct ipprefix *eid,
  * 2000 junk SMRs a second for EIDs we never cached left 1 real SMR of 6):
  * an SMR for an EID not in our map-cache costs nothing but its counter;
  * then its source's own bucket (SMR_SRC_RATE), then one per second per
- * (source, EID) (RFC 9301 §6.6.2: "Both the SMR sender and the
- * Map-Request responder MUST rate-limit"), keyed by the source too so
+ * (source, EID) (RFC 9301 §6.1: "Both the SMR sender and the SMR
+ * responder MUST rate limit these messages"; it RECOMMENDS once every 3
+ * seconds per EID-Prefix, we use rate_limit), keyed by the source too so
  * that one source's SMRs for an EID never refuse another's; the
  * aggregate bucket last, a ceiling on the Map-Requests all SMRs cause.
  */

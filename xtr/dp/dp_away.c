@@ -5,14 +5,14 @@
  * keeps pointing at the new RLOC set: every packet that still arrives for
  * the EID (from a remote ITR whose cache is stale, or from our own site)
  * is re-encapsulated there instead of dropped, and the remote ITR gets an
- * SMR (RFC 9301 §6.6.2; smr.c limits them per ITR and EID).  The entry
+ * SMR (RFC 9301 §6.1; smr.c limits them per ITR and EID).  The entry
  * expires once no packet has used it for away_timeout seconds.
  *
  * When to SMR.  An SMR makes the remote ITR ask the mapping system again
- * (RFC 9301 §6.6.2 step 2), and both ends limit that to one per second per
- * ITR and EID (§6.6.2: "Both the SMR sender and the Map-Request responder
- * MUST rate-limit"; step 3: the ITR "MUST rate-limit the Map-Request until
- * it gets a Map-Reply").  An entry made from the API at the suspend exists
+ * (RFC 9301 §6.1: "the SMR-invoked Map-Request MUST be sent through the
+ * Mapping System"), and both ends limit that per ITR and EID (§6.1: "Both
+ * the SMR sender and the SMR responder MUST rate limit these messages";
+ * §5.3: one Map-Request per second per EID-Prefix).  An entry made from the API at the suspend exists
  * before the new site has registered: an SMR then only fetches the old (or
  * a negative) answer and spends the ITR's budget, so the SMR that matters
  * is refused for up to a second.  Such an entry is therefore held: no SMR,
@@ -20,8 +20,9 @@
  * Map-Notify (dp_moved(): the EID is registered elsewhere now) confirms
  * it, or DP_AWAY_SMR_WAIT_MS passes without one (a Map-Server that does
  * not notify).  Once confirmed, every redirected packet also SMRs its
- * sender's ITR: RFC 9301 §6.6.2 has an ETR SMR the ITRs it hears from
- * lately, and the outer source of a packet still arriving here is exactly
+ * sender's ITR: RFC 9301 §6.1 has an ETR "solicit Map-Requests to those
+ * sites to which it has been sending LISP encapsulated data packets for
+ * the last minute", and the outer source of a packet still arriving here is exactly
  * an ITR whose cache is stale, whether or not our map-cache knows it.
  */
 #include <string.h>
@@ -172,7 +173,7 @@ away_send(struct dp_away *e, const struct ipaddr *to, const uint8_t *pkt,
 		DPC(away_smr_held);	/* see the top of this file */
 		return;
 	}
-	/* RFC 9301 §6.6.2: tell the sender's ITR its mapping is stale */
+	/* RFC 9301 §6.1: tell the sender's ITR its mapping is stale */
 	if (smr_send_one(dp_g->x, &e->eid, itr, &pp->src) == 0)
 		DPC(away_smr);
 }
