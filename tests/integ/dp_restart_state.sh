@@ -6,7 +6,9 @@
 # each time.  After each start:
 #  - A's away entry is back (timeline away-restored, 10.1.0.5/32 -> B),
 #    with the lifetime it had left, and its route through the TUN again:
-#    the old site still redirects what comes for the EID;
+#    the old site still redirects what comes for the EID (hA, on A's
+#    site, pings 10.1.0.5: A answers its ARP and re-encapsulates to B,
+#    dp-first-redirect to 192.0.2.2 and dp_away_reencap in the new run);
 #  - A's xTR-ID is the one it had, and A (subscribe = yes) holds one
 #    subscription at the Map-Server under that xTR-ID, not a second,
 #    orphaned one;
@@ -39,6 +41,13 @@ restored() {
 	[ "$(xtr_jq a "[.events[] | select(.event == \"away-restored\" and
 	    .eid == \"$EID\" and .peer == \"192.0.2.2\")] | length" timeline)" \
 	    -ge 1 ]
+}
+
+redirects() {	# hA's ping for the EID leaves A toward B
+	dp_in ha ping -c 1 -W 1 10.1.0.5 >/dev/null 2>&1 || true
+	[ "$(xtr_counter a dp_away_reencap)" -ge 1 ] &&
+	[ "$(xtr_jq a "[.events[] | select(.event == \"dp-first-redirect\" and
+	    .peer == \"192.0.2.2\")] | length" timeline)" -ge 1 ]
 }
 
 tun_route() {
@@ -79,6 +88,7 @@ for sig in TERM KILL; do
 	restart "$sig"
 	xtr_wait 10 restored || die "SIG$sig: A's away entry was not restored: $(xtr_ctl a timeline | tail -5)"
 	xtr_wait 5 tun_route || die "SIG$sig: no route for $EID after the restart"
+	xtr_wait 10 redirects || die "SIG$sig: A did not redirect hA's packets for $EID to B: dp_away_reencap $(xtr_counter a dp_away_reencap)"
 	id=$(xtr_jq a .xtr_id status)
 	[ "$id" = "$id0" ] || die "SIG$sig: A's xTR-ID $id0 became $id"
 	xtr_ctl a resolve 10.3.0.99 >/dev/null || true
@@ -88,7 +98,7 @@ for sig in TERM KILL; do
 	    die "SIG$sig: A's subscriptions at the MS: $(echo "$subs" | tr '\n' ' ')"
 	xtr_has_reg ms 10.1.0.0/24 192.0.2.1 ||
 	    die "SIG$sig: 10.1.0.0/24 of A withdrawn"
-	echo "SIG$sig: away entry restored ($(xtr_jq a '[.events[] | select(.event == "away-restored")] | last | .detail' timeline)), xTR-ID $id, one subscription"
+	echo "SIG$sig: redirected $(xtr_counter a dp_away_reencap) packet(s) to B, away entry restored ($(xtr_jq a '[.events[] | select(.event == "away-restored")] | last | .detail' timeline)), xTR-ID $id, one subscription"
 done
 xtr_wait 5 test -s "$RUN/a.state.d/xtrd.state" || die "no xtrd.state"
 grep -q "^away $EID [0-9]* 192.0.2.2" "$RUN/a.state.d/xtrd.state" ||
