@@ -742,6 +742,7 @@ k_control_socket_group(struct item_ctx *ic, const char *v)
 		return ic_err(ic, v, "control_socket_group must be a group "
 		    "name, not");
 	strcpy(ic->c->control_socket_group, v);
+	ic->c->group_line = ic->l->lineno;
 	return 0;
 }
 

@@ -145,6 +145,7 @@ struct xtr_conf {
 	char			user[33];
 	bool			user_set;
 	int			user_line;
+	int			group_line;	/* control_socket_group's */
 	/* issue 16, finding 8: away entries and the xTR-ID across restarts */
 	char			own_state_dir[XC_PATH_MAX];	/* xtrd.state's dir */
 	bool			xtr_id_set;

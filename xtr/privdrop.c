@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -70,6 +71,30 @@ bounding_drop(uint64_t keep)
 		}
 	}
 	return 0;
+}
+
+/* xtrd -n and the start: a named user and the socket's group exist, or
+ * "path:line: message 'name'".  The number of errors. */
+int
+xtr_check_names(const char *path, const struct xtr_conf *c, FILE *errf)
+{
+	struct cfg_parser	cp = { path, 0, errf };
+	struct cfg_line		l;
+	const char		*u = c->user;
+
+	memset(&l, 0, sizeof(l));
+	if (c->user_set && u[0] != '\0' && strcmp(u, "root") != 0 &&
+	    getpwnam(u) == NULL) {
+		l.lineno = c->user_line;
+		cfg_error(&cp, &l, u, "no such user (useradd --system "
+		    "--no-create-home --shell /usr/sbin/nologin):");
+	}
+	if (c->control_socket_group[0] != '\0' &&
+	    getgrnam(c->control_socket_group) == NULL) {
+		l.lineno = c->group_line;
+		cfg_error(&cp, &l, c->control_socket_group, "no such group:");
+	}
+	return cp.errors;
 }
 
 /*

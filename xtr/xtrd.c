@@ -469,6 +469,8 @@ main(int argc, char **argv)
 	}
 	if (r == 0)
 		r = xc_load_token(path, x->conf, stderr);
+	if (r == 0)
+		r = xtr_check_names(path, x->conf, stderr);
 	if (r > 0) {
 		fprintf(stderr, "xtrd: %s: %d error%s\n", path, r,
 		    r == 1 ? "" : "s");

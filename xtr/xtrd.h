@@ -435,6 +435,8 @@ void	xst_tick(struct xtrd *);
 void	xst_save(struct xtrd *);
 /* privdrop.c: run as user from here on (named: given, not the default) */
 void	xtr_privdrop(struct xtrd *, const char *user, bool named);
+/* privdrop.c: the named user and group exist (file:line errors) */
+int	xtr_check_names(const char *path, const struct xtr_conf *, FILE *);
 /* privdrop.c: control_socket_group on the API socket (0660) */
 void	xtr_socket_share(struct xtrd *);
 void	api_stop(struct api *);

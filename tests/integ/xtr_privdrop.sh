@@ -11,7 +11,8 @@
 #  - control_socket_group (the MS: "nogroup"): its socket is 0660
 #    root:nogroup, nobody (in nogroup) may use it, user daemon may not; a's
 #    stays 0600 root;
-#  - an unknown `user` named in xtrd.conf stops the start; the default
+#  - an unknown `user` named in xtrd.conf: xtrd -n and the start refuse
+#    it at its line ("no such user"); the default
 #    user missing ("xtrd" on this host) keeps uid 0 with the same
 #    capabilities and says so.
 # Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: xq<pid>-*.
@@ -103,7 +104,10 @@ if timeout 20 ip netns exec "${PFX}ms" "$BIN/xtrd" -d -f "$RUN/ms2.conf" \
     >"$RUN/ms2.log" 2>&1; then
 	die "xtrd ran with user = no-such-user-16"
 fi
-grep -q "no user 'no-such-user-16'" "$RUN/ms2.log" ||
+n=$(wc -l <"$RUN/ms2.conf")
+grep -q "^$RUN/ms2.conf:$n: no such user .*'no-such-user-16'" "$RUN/ms2.log" ||
     die "no message for the unknown user: $(tail -3 "$RUN/ms2.log")"
+"$BIN/xtrd" -n -f "$RUN/ms2.conf" >/dev/null 2>&1 &&
+    die "xtrd -n accepted user = no-such-user-16"
 echo "unknown user: refused"
 echo "xtr_privdrop: ok"
