@@ -96,6 +96,8 @@ struct domain {
 	struct ipaddr	moved_to[DOM_MAXMOVED];	/* from POST /v1/departure */
 	int		nmoved;
 	int		redirected;	/* EIDs handed to moved_to at suspend */
+	int		suspended;	/* redirected at the suspend request,
+					 * before any --migratedaway rename */
 	uint64_t	t_seen_us;
 	uint64_t	t_name_read_us;	/* name read at an announcement */
 };

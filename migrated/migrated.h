@@ -55,6 +55,13 @@ void	mig_domain_seen(struct mig *, uint32_t domid, const char *xsname,
 	    int at_startup);
 void	mig_domain_renamed(struct mig *, struct domain *, const char *xsname);
 void	mig_domain_gone(struct mig *, struct domain *);
+/* The toolstack asked the guest to suspend (control/shutdown =
+ * "suspend") or it is shut down for it (libxl's shutdown state): with a
+ * departure announced, hand its EIDs to the destination now (issue 18). */
+void	mig_domain_suspended(struct mig *, struct domain *, const char *how);
+/* A domain redirected at the suspend runs here again without having
+ * been renamed away (the migration failed before the rename). */
+void	mig_domain_resumed(struct mig *, struct domain *);
 
 struct vif_info {
 	const char	*mac;		/* text, NULL if missing */

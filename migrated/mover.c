@@ -574,6 +574,27 @@ status_done(void *arg, int status, const char *body, size_t len)
 		M->heartbeat_busy = 0;
 }
 
+/* Domains redirected at the suspend and not renamed away yet: running
+ * again (libxl says not shut down) means xl resumed them here. */
+static void
+suspended_tick(struct mig *m, uint64_t now)
+{
+	static uint64_t	next_ms;
+	struct hv_info	hi;
+	int		k;
+
+	if (now < next_ms)
+		return;
+	next_ms = now + 100;
+	for (k = 0; k < m->doms.n; k++) {
+		struct domain *d = m->doms.d[k];
+
+		if (d->suspended && hv_info(&m->hv, d->domid, &hi) == 0 &&
+		    hi.exists && hi.shutdown == 0)
+			mig_domain_resumed(m, d);
+	}
+}
+
 int
 mig_tick(struct mig *m, uint64_t now)
 {
@@ -590,6 +611,7 @@ mig_tick(struct mig *m, uint64_t now)
 		}
 	}
 	hb = (int)(m->next_heartbeat_ms - now);
+	suspended_tick(m, now);
 	next = jobs_tick(m, now);
 	return next == -1 || hb < next ? hb : next;
 }
@@ -798,7 +820,9 @@ mig_domain_renamed(struct mig *m, struct domain *d, const char *xsname)
 		register_early(m, d);
 		break;
 	case DEV_DEPARTING:
-		d->tl = mtl_begin(d->name, "out", mono_us());
+		if (!d->suspended)
+			d->tl = mtl_begin(d->name, "out", mono_us());
+		d->suspended = 0;
 		mtl_add(d->tl, mono_us(), "departing", "domid %u", d->domid);
 		redirect_eids(m, d);
 		break;
@@ -814,6 +838,44 @@ mig_domain_renamed(struct mig *m, struct domain *d, const char *xsname)
 	default:
 		break;
 	}
+}
+
+/*
+ * The suspend itself (issue 18): xl renames the domain --migratedaway
+ * only at the end of the blackout, once the receiver holds it, so an
+ * away entry made at the rename let every packet of the blackout die
+ * here (delivered to a suspended guest).  With the destination named
+ * (POST /v1/departure from xl-migrate-lisp) the EIDs are handed over at
+ * the toolstack's suspend request instead: the destination's xtrd holds
+ * what is redirected until the guest arrives there.  If xl resumes the
+ * guest here without renaming it (the migration failed in the blackout),
+ * mig_domain_resumed() takes them back.
+ */
+void
+mig_domain_suspended(struct mig *m, struct domain *d, const char *how)
+{
+	if (d->redirected || d->nmoved == 0 || !dom_asserted(d) ||
+	    d->state != DOM_RUNNING)
+		return;
+	M = m;
+	d->tl = mtl_begin(d->name, "out", mono_us());
+	mtl_add(d->tl, mono_us(), "suspended", "%s", how);
+	d->suspended = 1;
+	redirect_eids(m, d);
+}
+
+void
+mig_domain_resumed(struct mig *m, struct domain *d)
+{
+	if (!d->suspended || d->state != DOM_RUNNING)
+		return;
+	M = m;
+	d->suspended = 0;
+	mcnt_inc("migrations_aborted_out");
+	mtl_add(d->tl, mono_us(), "aborted", "running here again before the "
+	    "rename; keeping EIDs");
+	reclaim_eids(m, d);
+	d->nmoved = 0;
 }
 
 void

@@ -163,6 +163,39 @@ watch_domain(struct mig *m, uint32_t domid, int on)
 	snprintf(tok, sizeof(tok), "f%u", domid);
 	if (on ? !xs_watch(m->xs, path, tok) : !xs_unwatch(m->xs, path, tok))
 		log_warn("xs_%swatch %s", on ? "" : "un", path);
+	/* the toolstack's suspend request (libxl__domain_pvcontrol_write) */
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
+	    domid);
+	snprintf(tok, sizeof(tok), "s%u", domid);
+	if (on ? !xs_watch(m->xs, path, tok) : !xs_unwatch(m->xs, path, tok))
+		log_warn("xs_%swatch %s", on ? "" : "un", path);
+}
+
+/*
+ * control/shutdown changed: "suspend" is the toolstack asking the guest
+ * to suspend (xl migrate's last round: libxl_dom_suspend.c,
+ * domain_suspend_callback_common).  The guest acks by writing "" within
+ * milliseconds, so the value may be gone when this reads it; the
+ * @releaseDomain that follows the guest's suspend (on_release: shut down
+ * while it exists) catches that case where the hypervisor backend can
+ * tell.
+ */
+static void
+on_shutdown(struct mig *m, uint32_t domid)
+{
+	struct domain	*d = dom_find(&m->doms, domid);
+	char		 path[64], *v;
+	unsigned int	 len;
+
+	if (d == NULL)
+		return;
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
+	    domid);
+	if ((v = xs_read(m->xs, XBT_NULL, path, &len)) == NULL)
+		return;
+	if (len == 7 && memcmp(v, "suspend", 7) == 0)
+		mig_domain_suspended(m, d, "control/shutdown = suspend");
+	free(v);
 }
 
 static int
@@ -391,9 +424,22 @@ xsw_scan(struct mig *m, int at_startup)
 	}
 	free(ents);
 	/* Domains we know that xenstore no longer has. */
-	for (k = m->doms.n - 1; k >= 0; k--)
-		if (!domain_exists(m, m->doms.d[k]->domid))
-			gone(m, m->doms.d[k]);
+	struct hv_info	hi;
+
+	for (k = m->doms.n - 1; k >= 0; k--) {
+		struct domain *d = m->doms.d[k];
+
+		memset(&hi, 0, sizeof(hi));
+		hi.shutdown = -1;
+		if (hv_info(&m->hv, d->domid, &hi) == 0 && !hi.exists) {
+			gone(m, d);
+			continue;
+		}
+		/* shut down but there: suspended (libxl's state) */
+		if (hi.exists && hi.shutdown == 1)
+			mig_domain_suspended(m, d, "domain shut down "
+			    "(suspended)");
+	}
 }
 
 static void
@@ -569,10 +615,12 @@ xsw_dispatch(struct mig *m)
 			on_release(m);
 		else if (strcmp(tok, "B") == 0)
 			on_backend(m, path);
-		else if ((tok[0] == 'n' || tok[0] == 'f') &&
+		else if ((tok[0] == 'n' || tok[0] == 'f' || tok[0] == 's') &&
 		    parse_num(tok + 1, DOMID_MAX, &domid) == 0) {
 			if (tok[0] == 'n')
 				on_name(m, domid);
+			else if (tok[0] == 's')
+				on_shutdown(m, domid);
 			else
 				on_frontend(m, domid, path);
 		}

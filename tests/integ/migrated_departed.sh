@@ -38,7 +38,24 @@ fi
 . tests/tools/mig_lib.sh
 
 EIDS="198.51.100.5/32 2001:db8:1::5/128 198.51.100.6/32"
-hook1() { [ "$1" != dest_go ] || mig_guest dst 7 -t garp -a 198.51.100.5 >/dev/null; }
+hook1() {
+	case $1 in
+	src_suspend) suspend_redirects web1 ;;
+	dest_go) mig_guest dst 7 -t garp -a 198.51.100.5 >/dev/null ;;
+	esac
+}
+# issue 18: with the departure announced, src hands web1's EIDs over at the
+# suspend (control/shutdown = "suspend", the guest suspended), not at the
+# --migratedaway rename at the end of the blackout
+has_event() { [ -n "$(mig_event "$1" "$2" "$3")" ]; }
+suspend_redirects() {
+	xtr_wait 5 has_event src "$1" redirecting ||
+	    fail_tl "src did not redirect $1 at its suspend"
+	echo "src redirects $1 at the suspend ($(mig_jq src "[.migrations[] |
+	    select(.domain == \"$1\")] | last | [.events[] |
+	    select(.event == \"suspended\") | .detail] | first // empty" \
+	    migrations))"
+}
 # web2's source domain stays --migratedaway for HOLD seconds after the
 # guest runs at dst (a slow destroy: xl destroys it only after the
 # receiver's answer), over several of src's registration refreshes; the
