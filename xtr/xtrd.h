@@ -426,6 +426,7 @@ struct api *api_start(struct xtrd *, const char *path);
 int	api_fd(struct api *);
 uint64_t api_timeout_ms(struct api *);
 void	api_run(struct api *);
+void	api_away_note(const struct ipprefix *, const struct ipaddr *, int n);
 /* xtrd_state.c (issue 16, finding 8): the xTR-ID (*have_id) and away
  * entries of the last run, read before the drop; the away entries given
  * back after dp_init; written on change (xst_tick) and at the stop. */

@@ -121,6 +121,8 @@ xst_restore(struct xtrd *x)
 		if (dp_away_put_back(&loaded[i].eid, loaded[i].rloc,
 		    loaded[i].nrloc, limit - left) == 1) {
 			n++;
+			api_away_note(&loaded[i].eid, loaded[i].rloc,
+			    loaded[i].nrloc);
 			tl_add("away-restored", &loaded[i].eid,
 			    &loaded[i].rloc[0], "%llu ms left",
 			    (unsigned long long)left);

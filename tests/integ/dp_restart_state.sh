@@ -88,6 +88,8 @@ for sig in TERM KILL; do
 	restart "$sig"
 	xtr_wait 10 restored || die "SIG$sig: A's away entry was not restored: $(xtr_ctl a timeline | tail -5)"
 	xtr_wait 5 tun_route || die "SIG$sig: no route for $EID after the restart"
+	[ "$(xtr_jq a "[.away[] | select(.eid == \"$EID\") | .moved_to[]] | join(\",\")" database)" = 192.0.2.2 ] ||
+	    die "SIG$sig: xtrctl database lists no away entry: $(xtr_ctl a database)"
 	xtr_wait 10 redirects || die "SIG$sig: A did not redirect hA's packets for $EID to B: dp_away_reencap $(xtr_counter a dp_away_reencap)"
 	id=$(xtr_jq a .xtr_id status)
 	[ "$id" = "$id0" ] || die "SIG$sig: A's xTR-ID $id0 became $id"

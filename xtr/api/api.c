@@ -37,6 +37,27 @@ struct away {
 static struct away	away[API_MAX_AWAY];
 static int		naway;
 
+/* A move GET /v1/database lists under "away": from database/remove, or
+ * one restored after a restart (xtrd_state.c). */
+void
+api_away_note(const struct ipprefix *eid, const struct ipaddr *rloc, int n)
+{
+	int	i;
+
+	for (i = 0; i < naway; i++)
+		if (ipprefix_cmp(&away[i].eid, eid) == 0)
+			break;
+	if (i == naway && naway < API_MAX_AWAY)
+		naway++;
+	if (i == naway)
+		return;
+	memset(&away[i], 0, sizeof(away[i]));
+	away[i].eid = *eid;
+	away[i].nrloc = n < XC_MAX_RLOC ? n : XC_MAX_RLOC;
+	memcpy(away[i].rloc, rloc, sizeof(*rloc) * (size_t)away[i].nrloc);
+	away[i].since_ms = mono_ms();
+}
+
 /* --- handlers ------------------------------------------------------------ */
 
 static bool
@@ -261,15 +282,7 @@ h_db_remove(struct api *api, struct req *rq)
 	    etr_db_remove(api->x, &eid, !moved)) == -1)
 		return reply_err(rq->conn, 404, "no such database mapping");
 	if (kept) {
-		aw.eid = eid;
-		aw.since_ms = mono_ms();
-		for (i = 0; i < (size_t)naway; i++)
-			if (ipprefix_cmp(&away[i].eid, &eid) == 0)
-				break;
-		if (i == (size_t)naway && naway < API_MAX_AWAY)
-			naway++;
-		if (i < (size_t)naway)
-			away[i] = aw;
+		api_away_note(&eid, aw.rloc, aw.nrloc);
 		tl_add("away-entry", &eid, &aw.rloc[0], "%d RLOCs", aw.nrloc);
 	} else if (aw.nrloc > 0)
 		/* where it went is still worth a line: the operator (and the
