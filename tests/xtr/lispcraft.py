@@ -10,7 +10,8 @@ Options: eid=10.1.0.5/32 rloc=203.0.113.66 (map-register: A,B,... for
          key_id=N ttl=MIN count=N (send N copies, each with a new EID
          suffix when vary=1) hex=... (raw bytes) sport=PORT
          proxy=1 (Map-Register P bit) probe=1 (Map-Request P bit)
-         dont_reply=1 (Map-Request D bit) T=1 (Map-Register T bit)
+         dont_reply=1 (Map-Request D bit) smr=1 (its S bit) T=1
+         (Map-Register T bit)
          sub_xtr_id=HEX site_id=N (ecm-request: RFC 9437 I and N bits,
          xTR-ID, Site-ID) itr=none (an ITR-RLOC of AFI 0) src=A (the
          ECM's inner source)
@@ -397,7 +398,8 @@ def main(argv):
             d = map_request(nonce, e, [o.get("itr", rloc)],
                             src_eid=o.get("src_eid"),
                             probe=o.get("probe") == "1",
-                            dont_reply=o.get("dont_reply") == "1")
+                            dont_reply=o.get("dont_reply") == "1",
+                            smr=o.get("smr") == "1")
         elif kind == "ecm-request":
             d = ecm(o.get("src", o.get("itr", rloc)), str(
                 ipaddress.ip_network(e, strict=False).network_address),
