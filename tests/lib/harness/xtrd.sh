@@ -60,6 +60,9 @@ h_ms_conf() {
 
 h_start_xtrd() {
 	local n=$1 conf=${2:-$RUN/$1.conf}
+	# a stopped xtrd (no longer root) could not unlink its socket: a
+	# restart must not take the stale one for the new xtrd's
+	rm -f "$RUN/$n.sock"
 	h_bg "$n" "$RUN/$n.log" "$BIN/xtrd" -d -v -f "$conf" \
 	    -u "${H_XTRD_USER-nobody}"
 	h_wait 10 test -S "$RUN/$n.sock" && return 0
