@@ -57,6 +57,26 @@ api_body_append(char **p, size_t *len, bool *too_big, const char *data,
 	return 0;
 }
 
+struct json_object *
+api_json_object(const char *body, size_t len, int depth)
+{
+	struct json_tokener	*tok;
+	struct json_object	*o;
+
+	if (body == NULL || len > (size_t)INT32_MAX ||
+	    (tok = depth > 0 ? json_tokener_new_ex(depth) :
+	    json_tokener_new()) == NULL)
+		return NULL;
+	o = json_tokener_parse_ex(tok, body, (int)len);
+	if (o != NULL && (json_tokener_get_parse_end(tok) != len ||
+	    !json_object_is_type(o, json_type_object))) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
 const char *
 api_unknown_key(struct json_object *o, const char *const *allowed)
 {

@@ -28,6 +28,13 @@ enum MHD_Result	api_reply_error(struct MHD_Connection *, unsigned status,
 int		api_body_append(char **p, size_t *len, bool *too_big,
 		    const char *data, size_t n, size_t max);
 
+/* A request body that is one JSON object and nothing after it, at most
+ * depth levels deep (0: json-c's default, 32): the object (the caller puts
+ * it), or NULL (not JSON, not an object, trailing bytes, out of memory).
+ * What to answer and which counter to move stay with each daemon. */
+struct json_object *api_json_object(const char *body, size_t len,
+		    int depth);
+
 /* The first key of object o that is not in allowed (NULL-terminated), or
  * NULL when there is none: unknown fields are an error (docs/api.md). */
 const char	*api_unknown_key(struct json_object *o,

@@ -28,27 +28,20 @@ fail(struct api_err *e, const char *counter, const char *fmt, ...)
 static struct json_object *
 parse_object(const char *body, size_t len, struct api_err *e)
 {
-	struct json_tokener	*tok;
 	struct json_object	*o;
 
 	if (len == 0) {
 		fail(e, "api_bad_request", "empty body");
 		return NULL;
 	}
-	if (len > 65536 || (tok = json_tokener_new_ex(16)) == NULL) {
+	if (len > 65536) {
 		fail(e, "api_bad_request", "body too large");
 		return NULL;
 	}
-	o = json_tokener_parse_ex(tok, body, (int)len);
-	if (o == NULL || json_tokener_get_parse_end(tok) != len ||
-	    !json_object_is_type(o, json_type_object)) {
-		if (o != NULL)
-			json_object_put(o);
-		json_tokener_free(tok);
+	if ((o = api_json_object(body, len, 16)) == NULL) {
 		fail(e, "api_bad_json", "body is not one JSON object");
 		return NULL;
 	}
-	json_tokener_free(tok);
 	return o;
 }
 

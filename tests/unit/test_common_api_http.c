@@ -93,12 +93,41 @@ test_listen_unix(void **state)
 	assert_int_equal(api_listen_unix(path, 0), -1);
 }
 
+/* api_json_object: one JSON object and nothing after it, as both daemons'
+ * APIs require of a request body (xtrd's parse_body and migrated's
+ * parse_object each had their own loop). */
+static void
+test_json_object(void **state)
+{
+	static const char	deep[] = "{\"a\":[[[[[[[[[[[[[[[[[[[["
+				    "1]]]]]]]]]]]]]]]]]]]]}";
+	struct json_object	*o;
+
+	(void)state;
+	o = api_json_object("{\"eid\":\"10.0.0.1/32\"}", 21, 0);
+	assert_non_null(o);
+	json_object_put(o);
+	assert_null(api_json_object("{\"eid\":1} ", 11, 0));	/* trailing */
+	assert_null(api_json_object("{\"eid\":1}{}", 12, 0));
+	assert_null(api_json_object("[1,2]", 5, 0));		/* not an object */
+	assert_null(api_json_object("\"x\"", 3, 0));
+	assert_null(api_json_object("{\"eid\":", 7, 0));	/* cut short */
+	assert_null(api_json_object("", 0, 0));
+	assert_null(api_json_object(NULL, 0, 0));
+	/* the depth limit is the caller's (migrated: 16) */
+	assert_null(api_json_object(deep, strlen(deep), 16));
+	o = api_json_object(deep, strlen(deep), 0);
+	assert_non_null(o);
+	json_object_put(o);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_body_limit),
 		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_json_object),
 		cmocka_unit_test(test_listen_unix),
 	};
 

@@ -87,26 +87,15 @@ json_object *
 parse_body(struct req *rq, const char *const *allowed, char *err,
     size_t errlen)
 {
-	json_tokener	*tok;
 	json_object	*o;
 	const char	*k;
-	enum json_tokener_error	jerr;
 
 	if (rq->body == NULL) {
 		snprintf(err, errlen, "empty body, expected a JSON object");
 		return NULL;
 	}
-	tok = json_tokener_new();
-	o = json_tokener_parse_ex(tok, rq->body, (int)rq->len);
-	jerr = json_tokener_get_error(tok);
-	if (o != NULL && jerr == json_tokener_success &&
-	    json_tokener_get_parse_end(tok) != rq->len)
-		jerr = json_tokener_error_parse_unexpected;
-	json_tokener_free(tok);
-	if (o == NULL || jerr != json_tokener_success ||
-	    !json_object_is_type(o, json_type_object)) {
+	if ((o = api_json_object(rq->body, rq->len, 0)) == NULL) {
 		snprintf(err, errlen, "body is not a JSON object");
-		json_object_put(o);
 		return NULL;
 	}
 	if ((k = api_unknown_key(o, allowed)) != NULL) {
