@@ -15,7 +15,13 @@
 # Usage: bench/downtime.sh [options]
 #   --quick            the small grid (a few minutes; the default grid is
 #                      the thesis's, see --help for its running time)
-#   --modes "M..."     full thesis bgp (default all three)
+#   --modes "M..."     full thesis bgp (default these three), and:
+#                      pubsub: full, the client's ITR subscribing to
+#                      the VM's mapping at the MS (RFC 9437);
+#                      bgp-mrai: bgp with the eBGP MRAI of operators
+#                      (--bgp-mrai; the trial runs MRAI s longer)
+#   --bgp-mrai S       mode bgp-mrai's MinRouteAdvertisementInterval
+#                      (default 30: Cisco's and FRR's eBGP default)
 #   --km "N..."        DC1-DC2 distances in km
 #   --loss "P..."      loss rates in % on the DC1-DC2 path
 #   --corrupt "P..."   corruption rates in % on the DC1-DC2 path (default 0)
@@ -102,11 +108,18 @@ parse() {
 		--no-plot) PLOT=0 ;;
 		--prefetch) PREFETCHES=$2; shift ;;
 		--pxtr) export TB_PXTR=1 ;;
+		--bgp-mrai) export TB_BGP_MRAI=$2; shift ;;
 		-h|--help) usage 0 ;;
 		*) echo "downtime: unknown option '$1'" >&2; usage 2 ;;
 		esac
 		shift
 	done
+	for p in $MODES; do
+		case $p in full|thesis|bgp|pubsub|bgp-mrai) ;;
+		*) die "--modes takes full thesis bgp pubsub bgp-mrai, not '$p'" ;;
+		esac
+	done
+	case ${TB_BGP_MRAI:-30} in *[!0-9]*|'') die "--bgp-mrai takes whole seconds" ;; esac
 	for p in $PREFETCHES; do
 		case $p in on|off) ;; *) die "--prefetch takes on and off, not '$p'" ;; esac
 	done
@@ -131,9 +144,10 @@ need() {
 	BIN=$OUT/bin
 	WANEM=$BIN/wanem
 	case " $MODES " in
-	*" bgp "*) command -v bird >/dev/null ||
-		{ echo "downtime: no bird2: mode bgp skipped" >&2
-		  MODES=${MODES//bgp/}; } ;;
+	*" bgp "*|*" bgp-mrai "*) command -v bird >/dev/null ||
+		{ echo "downtime: no bird2: modes bgp, bgp-mrai skipped" >&2
+		  MODES=$(for m in $MODES; do
+			case $m in bgp*) ;; *) echo "$m" ;; esac; done); } ;;
 	esac
 }
 
@@ -228,7 +242,7 @@ wl_stop() {
 
 collect() {
 	local d=$1 n
-	[ "$TB_MODE" = bgp ] && return 0
+	tb_bgp_mode && return 0
 	tb_mig dc2 migrations --json >"$d/mig-dc2.json" 2>/dev/null || true
 	tb_mig dc1 migrations --json >"$d/mig-dc1.json" 2>/dev/null || true
 	for n in cl dc1 dc2 ms $(tb_pxtr_on && echo px); do
@@ -257,6 +271,7 @@ write_meta() {
 	TRIAL=$trial
 	PREFETCH=$PREFETCH
 	BLACKOUT_S=$BLACKOUT
+	BGP_MRAI_S=$([ "$mode" = bgp-mrai ] && echo "${TB_BGP_MRAI:-30}" || echo 0)
 	MEM_MB=$MEM
 	MIG_T_START=$MIG_T_START
 	MIG_T_PRECOPY_END=$MIG_T_PRECOPY_END
@@ -298,7 +313,13 @@ trial() {
 	phase workloads
 	tb_migrate "$MEM" "$BLACKOUT" || { wl_stop; tb_down; return 1; }
 	phase migration
-	sleep "$POST"
+	# bgp-mrai: tb_migrate returned at the delayed announcement; the TCP
+	# flows' retransmission timers backed off for the MRAI meanwhile
+	if [ "$mode" = bgp-mrai ]; then
+		sleep "$((POST + ${TB_BGP_MRAI:-30}))"
+	else
+		sleep "$POST"
+	fi
 	wl_stop
 	collect "$d"
 	write_meta "$d" "$mode" "$km" "$loss" "$t"

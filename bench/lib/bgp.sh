@@ -15,6 +15,23 @@
 # the migration
 # is the same as in the LISP modes (real xenstored per Dom0, xl's writes),
 # with no migrated watching it.
+#
+# Mode bgp-mrai: the same, with the eBGP MinRouteAdvertisementInterval
+# operators run (TB_BGP_MRAI, default 30 s: the eBGP default of Cisco IOS
+# and FRR, `neighbor X advertisement-interval`).  RFC 4271 §9.2.1.1: "two
+# UPDATE messages sent by a BGP speaker to a peer that advertise feasible
+# routes and/or withdrawal of unfeasible routes to some common set of
+# destinations MUST be separated by at least
+# MinRouteAdvertisementIntervalTimer".  bird2 (2.0.12 here) has no MRAI
+# (no such BGP option), so
+# it is emulated where it acts in this topology: the core's withdrawal of
+# the /32 to cl (and px, dc2) at the suspend starts its per-peer timer
+# (the route had been stable for longer than the MRAI, so the withdrawal
+# itself leaves at once), and the core may send dc2's new route to them
+# only MRAI after that withdrawal.  dc2's announcement is that one
+# update, so tb_bgp_announce_mrai makes it at withdrawal + MRAI (dc2's
+# own first update to the core has no timer running).  One transit AS:
+# a path with more ASes can add up to one MRAI per hop.
 
 tb_bird_conf() {
 	local n=$1 id=$2 as=$3 extra=$4
@@ -114,3 +131,18 @@ tb_up_bgp() {
 
 tb_bgp_withdraw() { tb_birdc "$1" disable vm >/dev/null; }
 tb_bgp_announce() { tb_birdc "$1" enable vm >/dev/null; }
+
+# tb_bgp_mode: the testbed runs one of the BGP modes (no LISP)
+tb_bgp_mode() { case ${TB_MODE:-} in bgp|bgp-mrai) return 0 ;; esac; return 1; }
+
+# tb_bgp_announce_mrai WITHDRAWN_NS: dc2 announces the /32 at the core's
+# MRAI timer's expiry, TB_BGP_MRAI s after the withdrawal (realtime ns)
+tb_bgp_announce_mrai() {
+	local at left
+	at=$(($1 + ${TB_BGP_MRAI:-30} * 1000000000))
+	left=$(awk -v a="$at" -v n="$(tb_now)" \
+	    'BEGIN { d = (a - n) / 1e9; printf "%.3f", (d > 0 ? d : 0) }')
+	sleep "$left"
+	tb_bgp_announce dc2
+	tb_mark bgp-announced-mrai
+}

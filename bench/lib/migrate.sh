@@ -254,7 +254,7 @@ tb_migrate() {
 	xs_fixture_use "$RUN/xs-dc2"
 	xlr_dest_create vm1 2 "$uuid" || return 1
 	tb_mark dest-created
-	if [ "$TB_MODE" = full ]; then
+	if [ "$TB_MODE" = full ] || [ "$TB_MODE" = pubsub ]; then
 		tb_mig dc1 departure vm1 192.0.2.2 >/dev/null ||
 		    tb_die "departure refused" || return 1
 		tb_mark departure-announced
@@ -290,7 +290,10 @@ tb_migrate() {
 	printf '%s\n' "sync vif" "file $RUN/xl-restore2.cmd" "sync restored" \
 	    "file $RUN/xl-away.cmd" "sync away" \
 	    "file $RUN/xl-go.cmd" "sync up" >&"$TB_XLS_IN"
-	[ "$TB_MODE" = bgp ] && tb_bgp_withdraw dc1
+	if tb_bgp_mode; then
+		tb_bgp_withdraw dc1
+		tb_stamp MIG_T_WITHDRAWN
+	fi
 	# an ip -batch on dc2 (FD ipb) and one on the VM (commands to FD
 	# TB_VMB_IN, line-buffered answers on TB_VMB_OUT), started in the
 	# blackout (after PIDS were listed): no fork between UP and the
@@ -316,9 +319,13 @@ tb_migrate() {
 	    "restored $MIG_T_RESTORED" \
 	    "renamed-away $MIG_T_AWAY" "up $MIG_T_UP" >>"$RUN/marks.log"
 	[ "$TB_MODE" = bgp ] && tb_bgp_announce dc2
+	if tb_bgp_mode; then echo "bgp-withdrawn $MIG_T_WITHDRAWN" >>"$RUN/marks.log"; fi
 	xs_fixture_use "$RUN/xs-dc2"
 	xlr_guest_resume 2 || return 1
 	xs_fixture_use "$RUN/xs-dc1"
 	xlr_src_destroy 1 || return 1
+	# mode bgp-mrai: the new route reaches the client MRAI after the
+	# withdrawal (bench/lib/bgp.sh); the migration itself is over
+	[ "$TB_MODE" = bgp-mrai ] && tb_bgp_announce_mrai "$MIG_T_WITHDRAWN"
 	tb_stamp MIG_T_END
 }

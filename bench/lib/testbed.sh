@@ -184,6 +184,9 @@ tb_confs() {
 	# and keeps no away entry (the new site's registration and SMRs only)
 	[ "$TB_MODE" = thesis ] && echo "mobility_notify = no" >>"$RUN/ms.conf"
 	tb_conf_xtr cl 192.0.2.3 client-key-Zq3V9mXp7LtR2wK
+	# mode pubsub: the client's ITR subscribes to what it asks the MS
+	# (RFC 9437): the MS's Map-Notify tells it of dc2's registration
+	[ "$TB_MODE" = pubsub ] && echo "subscribe = yes" >>"$RUN/cl.conf"
 	cat >>"$RUN/cl.conf" <<-EOC
 	database = [ '203.0.113.0/25' ]
 	site_interface = "site0"
@@ -221,6 +224,11 @@ tb_start_migrated() {
 
 tb_registered() { h_registered_at ms "$@"; }
 tb_cached() { h_cached "$@"; }
+# tb_subscribed EID ITR: the MS holds ITR's subscription to EID (RFC 9437)
+tb_subscribed() {
+	[ "$(h_jq ms "[.subscriptions[] | select(.eid == \"$1\" and .itr == \"$2\")] | length" \
+	    subscriptions)" -ge 1 ]
+}
 
 # The VM "runs" at dc1 (what xl create writes), migrated registers it.
 tb_vm_create() {
@@ -264,6 +272,10 @@ tb_up_lisp() {
 	# first contact: the client caches the VM's mapping, dc1 the client's
 	tb_wait 10 tb_in ch ping -c 1 -W 1 "$TB_VM_IP" ||
 	    tb_die "the client cannot reach the VM" || return 1
+	if [ "$TB_MODE" = pubsub ]; then
+		tb_wait 10 tb_subscribed "$TB_VM_IP/32" 192.0.2.3 ||
+		    tb_die "no subscription of cl for the VM at the MS" || return 1
+	fi
 	if tb_pxtr_on; then
 		tb_wait 10 tb_in nl ping -c 1 -W 1 "$TB_VM_IP" ||
 		    tb_die "the non-LISP host cannot reach the VM" || return 1
@@ -275,7 +287,7 @@ tb_up() {
 	H_NS=$TB
 	mkdir -p "$RUN"
 	tb_net || return 1
-	if [ "$TB_MODE" = bgp ]; then
+	if tb_bgp_mode; then
 		tb_up_bgp
 	else
 		tb_up_lisp

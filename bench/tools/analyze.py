@@ -201,7 +201,7 @@ def main(a):
     mig_s = (up - int(m["MIG_T_START"])) / 1e9
     pre_s = (int(m["MIG_T_PRECOPY_END"]) - int(m["MIG_T_START"])) / 1e9
     bo_s = (up - int(m["MIG_T_SUSPEND"])) / 1e9
-    c = cp(d, m) if m["MODE"] != "bgp" else (-1, -1, -1, -1)
+    c = cp(d, m) if not m["MODE"].startswith("bgp") else (-1, -1, -1, -1)
     oneway = float(m["KM"]) * 0.005
     for w, fn in (("udp_v2c", udp), ("udp_c2v", udp), ("udp_n2v", udp),
                   ("tcp", tcp),
