@@ -92,6 +92,11 @@ check_block(FILE *f, const struct ol_config *oc, size_t i, int nu,
 		errs += emit_err(f, src, b->lineno, ipprefix_fmt(&b->eid, a,
 		    sizeof(a)), "key too long for xtrd.conf or holds a ',' "
 		    "(key of the block of");
+	else if (xc_key_weak(b->key))
+		errs += emit_err(f, src, b->lineno, ipprefix_fmt(&b->eid, a,
+		    sizeof(a)), "key too weak for xtrd (under 16 bytes or under 8 "
+		    "different characters): make a new one for both ends "
+		    "with openssl rand -base64 32; key of the block of");
 	for (m = 0; m < b->nms; m++)
 		if (ms_first(oc, i, &b->ms[m], &bj) == 0 &&
 		    strcmp(oc->blocks[bj].key, b->key) != 0) {
