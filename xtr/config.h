@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "addr.h"
 #include "cfgline.h"
@@ -73,6 +74,19 @@ struct xc_key {
 	bool		alg_set;	/* alg= given (else the default) */
 	char		key[XC_MAX_KEY];
 };
+
+/* The per-index key cache of the ETR (a Map-Server's key) and the
+ * Map-Server (a site's): k keyed for HMAC in slot, once, and again only
+ * when a reload changed it (lisp_auth_key_set compares); NULL if it
+ * cannot be keyed. */
+static inline struct lisp_auth_key *
+xc_key_auth(struct lisp_auth_key *slot, const struct xc_key *k)
+{
+	if (lisp_auth_key_set(slot, k->alg, k->key, strnlen(k->key,
+	    sizeof(k->key))) == -1)
+		return NULL;
+	return slot;
+}
 
 struct xc_map_server {
 	struct ipaddr	addr;

@@ -66,12 +66,7 @@ static struct lisp_auth_key	ms_keys[XC_MAX_MS];
 static struct lisp_auth_key *
 ms_key(struct xtrd *x, int msi)
 {
-	const struct xc_key	*k = &x->conf->ms[msi].key;
-
-	if (lisp_auth_key_set(&ms_keys[msi], k->alg, k->key,
-	    strlen(k->key)) == -1)
-		return NULL;
-	return &ms_keys[msi];
+	return xc_key_auth(&ms_keys[msi], &x->conf->ms[msi].key);
 }
 
 void

@@ -63,12 +63,7 @@ static struct lisp_auth_key	site_keys[XC_MAX_SITE];
 static struct lisp_auth_key *
 site_key(struct xtrd *x, int site)
 {
-	const struct xc_key	*k = &x->conf->site[site].key;
-
-	if (lisp_auth_key_set(&site_keys[site], k->alg, k->key,
-	    strlen(k->key)) == -1)
-		return NULL;
-	return &site_keys[site];
+	return xc_key_auth(&site_keys[site], &x->conf->site[site].key);
 }
 
 static struct lpm *
