@@ -7,6 +7,7 @@
 # DESTDIR install starts from nothing, so it gets them all).  Uninstall
 # removes a configuration file only if it is still the shipped one.
 SYSTEMDUNITDIR ?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
 UNITS := systemd/xtrd.service systemd/migrated.service
 XEN_CONFS := $(wildcard etc/xen/xtrd.conf etc/xen/migrated.conf \
 	etc/xen/xlexample.lisp-pvh)
@@ -25,9 +26,15 @@ install-systemd:
 		    > $(DESTDIR)$(SYSTEMDUNITDIR)/$${u#systemd/} && \
 		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u#systemd/} || exit 1; \
 	done
+	install -d $(DESTDIR)$(SYSUSERSDIR)
+	install -m 644 systemd/migrated.sysusers $(DESTDIR)$(SYSUSERSDIR)/migrated.conf
+	if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+		systemd-sysusers $(SYSUSERSDIR)/migrated.conf; \
+	fi
 
 uninstall-systemd:
 	rm -f $(patsubst systemd/%,$(DESTDIR)$(SYSTEMDUNITDIR)/%,$(UNITS))
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/migrated.conf
 
 install-xen-confs:
 	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/xen/two-datacenters

@@ -37,6 +37,7 @@ etc/xen/scripts/vif-lisp 755
 etc/xen/scripts/vif-post.d/lisp.hook 755
 lib/systemd/system/xtrd.service 644
 lib/systemd/system/migrated.service 644
+usr/lib/sysusers.d/migrated.conf 644
 etc/xen/xtrd.conf 600
 etc/xen/migrated.conf 600
 etc/xen/xlexample.lisp-pvh 600
