@@ -3,7 +3,8 @@
 LIBS += common
 common_SRCS := common/cursor.c common/log.c common/mono.c common/addr.c \
 	common/cfgline.c common/sigflags.c common/udpbatch.c \
-	common/csum.c common/mac.c common/droplog.c common/udpsock.c
+	common/csum.c common/mac.c common/droplog.c common/udpsock.c \
+	common/privdrop.c
 
 UNIT_TESTS += test_cursor test_addr test_cfgline
 test_cursor_SRCS := tests/unit/test_cursor.c common/cursor.c
@@ -50,3 +51,8 @@ test_droplog_PKGS := cmocka
 UNIT_TESTS += test_udpsock
 test_udpsock_SRCS := tests/unit/test_udpsock.c common/udpsock.c common/addr.c
 test_udpsock_PKGS := cmocka
+
+# The privilege drop of both daemons (issue 16, finding 5).
+UNIT_TESTS += test_privdrop
+test_privdrop_SRCS := tests/unit/test_privdrop.c common/privdrop.c
+test_privdrop_PKGS := cmocka

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,50 +31,8 @@
 #include <linux/capability.h>
 
 #include "log.h"
+#include "privdrop.h"
 #include "migrated.h"
-
-/* capset(2) without libcap: effective = permitted = `keep`, nothing else */
-static int
-caps_set(uint64_t keep)
-{
-	struct __user_cap_header_struct	hdr;
-	struct __user_cap_data_struct	data[2];
-
-	memset(&hdr, 0, sizeof(hdr));
-	memset(data, 0, sizeof(data));
-	hdr.version = _LINUX_CAPABILITY_VERSION_3;
-	data[0].effective = data[0].permitted = (uint32_t)keep;
-	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
-	return (int)syscall(SYS_capset, &hdr, data);
-}
-
-/* Every capability out of the bounding set (needs CAP_SETPCAP). */
-static int
-bounding_drop(void)
-{
-	int	c;
-
-	for (c = 0; c <= 63; c++) {
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1) {
-			if (errno == EINVAL)	/* past CAP_LAST_CAP */
-				break;
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int
-become(const struct passwd *pw)
-{
-	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1)
-		return -1;
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-		return -1;
-	return 0;
-}
 
 /* Could pw connect to xtrd's socket?  Asked of a child that becomes pw. */
 static int
@@ -91,7 +48,7 @@ reaches(const struct passwd *pw, const char *sock)
 	if ((pid = fork()) == -1)
 		return 1;	/* cannot tell: try */
 	if (pid == 0) {
-		if (become(pw) == -1)
+		if (priv_become(pw) == -1)
 			_exit(2);
 		/* the socket, or (xtrd not up yet) its directory */
 		if (access(sock, W_OK) == 0)
@@ -163,6 +120,7 @@ int
 mig_privdrop(struct mig *m)
 {
 	const struct passwd	*pw = drop_ok ? &drop_pw : NULL;
+	const char		*step = "";
 
 	if (geteuid() != 0) {
 		log_info("not started as root: no privileges to drop");
@@ -170,25 +128,13 @@ mig_privdrop(struct mig *m)
 		return 0;
 	}
 	state_dir_for(m, pw);
-	if (bounding_drop() == -1)
-		fatal("PR_CAPBSET_DROP");
-	if (pw != NULL && become(pw) == -1)
-		fatal("becoming user %s", pw->pw_name);
-	if (caps_set(0) == -1)
-		fatal("capset");
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
-	    errno != EINVAL)
-		fatal("PR_CAP_AMBIENT");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		fatal("PR_SET_NO_NEW_PRIVS");
-	if (pw != NULL) {
-		/* no way back */
-		if (setuid(0) == 0 || seteuid(0) == 0)
-			fatalx("could become root again after the drop");
+	if (priv_drop(pw, 0, &step) == -1)
+		fatal("dropping privileges: %s", step);
+	if (pw != NULL)
 		log_info("running as user %s (uid %u gid %u), no capabilities, "
 		    "no_new_privs", pw->pw_name,
 		    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
-	} else
+	else
 		log_warnx("staying uid 0 (%s), no capabilities, no_new_privs",
 		    drop_why);
 	return 0;

@@ -31,47 +31,14 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
 
 #include "log.h"
+#include "privdrop.h"
 #include "xtr/dp/dp.h"
 #include "xtr/xtrd.h"
-
-/* capset(2) without libcap: effective = permitted = keep, nothing else */
-static int
-caps_set(uint64_t keep)
-{
-	struct __user_cap_header_struct	hdr;
-	struct __user_cap_data_struct	data[2];
-
-	memset(&hdr, 0, sizeof(hdr));
-	memset(data, 0, sizeof(data));
-	hdr.version = _LINUX_CAPABILITY_VERSION_3;
-	data[0].effective = data[0].permitted = (uint32_t)keep;
-	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
-	return (int)syscall(SYS_capset, &hdr, data);
-}
-
-/* Every capability not in keep out of the bounding set (CAP_SETPCAP). */
-static int
-bounding_drop(uint64_t keep)
-{
-	int	c;
-
-	for (c = 0; c <= 63; c++) {
-		if (keep & (1ULL << c))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1) {
-			if (errno == EINVAL)	/* past CAP_LAST_CAP */
-				break;
-			return -1;
-		}
-	}
-	return 0;
-}
 
 /* xtrd -n and the start: a named user and the socket's group exist, or
  * "path:line: message 'name'".  The number of errors. */
@@ -127,6 +94,7 @@ xtr_privdrop(struct xtrd *x, const char *user, bool named)
 	uint64_t	 keep = dp_enabled() ? 1ULL << CAP_NET_ADMIN : 0;
 	const char	*capname = keep ? "cap_net_admin" : "none";
 	char		 why[300] = "";
+	const char	*step = "";
 
 	if (geteuid() != 0) {
 		log_info("not started as root: no privileges to drop");
@@ -152,29 +120,14 @@ xtr_privdrop(struct xtrd *x, const char *user, bool named)
 	if (pw != NULL && chown(x->conf->own_state_dir, pw->pw_uid,
 	    pw->pw_gid) == -1 && errno != ENOENT)
 		log_warn("chown %s", x->conf->own_state_dir);
-	if (bounding_drop(keep) == -1)
-		fatal("PR_CAPBSET_DROP");
-	if (pw != NULL) {
-		if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
-		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-		    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1 ||
-		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-			fatal("becoming user %s", user);
-	}
-	if (caps_set(keep) == -1)
-		fatal("capset");
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
-	    errno != EINVAL)
-		fatal("PR_CAP_AMBIENT");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		fatal("PR_SET_NO_NEW_PRIVS");
-	if (pw != NULL) {
-		if (setuid(0) == 0 || seteuid(0) == 0)
-			fatalx("could become root again after the drop");
+	if (priv_drop(pw, keep, &step) == -1)
+		fatal("dropping privileges to %s: %s", pw != NULL ? user : "uid 0",
+		    step);
+	if (pw != NULL)
 		log_info("running as user %s (uid %u gid %u), capabilities: %s, "
 		    "no_new_privs", user, (unsigned)pw->pw_uid,
 		    (unsigned)pw->pw_gid, capname);
-	} else
+	else
 		log_warnx("staying uid 0 (%s), capabilities: %s, no_new_privs",
 		    why, capname);
 }
