@@ -72,7 +72,7 @@ xs_host dst
 xlr_dest_restore 7 "$MAC" xenbr0 || mig_fail "dest_restore"
 xs_host src
 xlr_src_rename_away web1 3 || mig_fail "src_rename_away"
-xtr_wait 5 test -n "$(mig_event dst web1 vif-connected)" ||
+xtr_wait 5 mig_has_event dst web1 vif-connected ||
     mig_fail "dst's migrated did not see web1--incoming's vif"
 
 # 1 still --incoming in xenstore: dropped, counted, no arrival
@@ -117,7 +117,7 @@ t_an=$(mig_event dst web1 announcement)
 xlr_guest_resume 7 || mig_fail "guest_resume"
 xs_host src
 xlr_src_destroy 3 || mig_fail "src_destroy"
-xtr_wait 5 test -n "$(mig_event src web1 withdrawn)" ||
+xtr_wait 5 mig_has_event src web1 withdrawn ||
     mig_fail "src did not withdraw web1"
 [ "$(arrival)" = announcement ] || mig_fail "arrival became '$(arrival)'"
 mig_ctl dst migrations

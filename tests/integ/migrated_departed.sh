@@ -102,7 +102,7 @@ migrate_both() {
 		    mig_fail "src's xtrd still serves $e"
 	done
 	for n in web1 web2; do
-		xtr_wait 5 test -n "$(mig_event src "$n" released)" ||
+		xtr_wait 5 mig_has_event src "$n" released ||
 		    mig_fail "src did not release $n"
 	done
 	[ "$(mig_jq src '.domains | length' status)" = 0 ] ||

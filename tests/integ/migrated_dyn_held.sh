@@ -54,7 +54,7 @@ xtr_wait 10 mig_registered_at_ms "$EID/32" 192.0.2.1 ||
 # --- held: web2 on dst announces web3's address ---------------------------
 xtr_wait 5 mig_vif_captured dst web2 || mig_fail "web2's vif not captured"
 mig_guest dst 8 -t garp -a "$EID" >/dev/null
-xtr_wait 10 test "$(mig_counter dst spoof_eid_held_elsewhere)" -ge 1 ||
+xtr_wait 10 h_out_ge 1 mig_counter dst spoof_eid_held_elsewhere ||
     mig_fail "held: web2's claim of $EID not refused (spoof_eid_held_elsewhere $(mig_counter dst spoof_eid_held_elsewhere), web2: $(eids_of dst web2))"
 sleep 0.5	# what a wrongly accepted claim would need to reach the MS
 mig_registered_at_ms "$EID/32" 192.0.2.1 || mig_fail "held: the MS lost src's $EID"

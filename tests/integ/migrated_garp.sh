@@ -52,7 +52,7 @@ xtr_wait 10 mig_registered_at_ms "$EID" 192.0.2.2 ||
     mig_fail "$EID not registered from dst"
 xtr_wait 10 mig_registered_at_ms "$EID6" 192.0.2.2 ||
     mig_fail "$EID6 not registered from dst"
-xtr_wait 5 test -n "$(mig_event dst web1 smr-sent)" || mig_fail "no SMR"
+xtr_wait 5 mig_has_event dst web1 smr-sent || mig_fail "no SMR"
 # each EID's SMR follows its own Map-Notify: the IPv6 one's may come first
 xtr_wait 5 mig_smr_sent dst "$EID" ||
     mig_fail "xtrd on dst sent no SMR for $EID"
@@ -71,7 +71,7 @@ done
 [ "$(mig_event dst web1 smr-sent)" -ge "$(mig_event dst web1 map-notify)" ] ||
     mig_fail "SMR before Map-Notify"
 # src: departing, released, withdrawn with moved_to
-xtr_wait 5 test -n "$(mig_event src web1 withdrawn)" ||
+xtr_wait 5 mig_has_event src web1 withdrawn ||
     mig_fail "src did not withdraw"
 for ev in departing released withdrawn; do
 	[ -n "$(mig_event src web1 "$ev")" ] || mig_fail "src timeline lacks $ev"

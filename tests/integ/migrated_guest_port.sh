@@ -64,7 +64,7 @@ mig_setup
 mig_vm_at dst web2 8 "$W2MAC"
 mig_vm_at dst web3 9 "$W3MAC"
 xtr_wait 10 mig_registered_at_ms 198.51.100.6/32 192.0.2.2 || mig_fail "web2"
-xtr_wait 10 test "$(mig_jq dst '.domains[] | select(.name == "web3") | .owned' status)" = true ||
+xtr_wait 10 h_out_is true mig_jq dst '.domains[] | select(.name == "web3") | .owned' status ||
     mig_fail "web3 did not arrive"
 
 part() {
@@ -147,7 +147,7 @@ xtr_wait 10 counter_ge xs_bad_fe_state 1 || mig_fail "fe: junk state not counted
 # the toolstack hot-plugs a second vif (xl network-attach)
 xs_vif_add 8 1 00:16:3e:00:01:06 xenbr0
 xs_vif_hotplug 8 1
-xtr_wait 10 test "$(web2_vifs)" = 0,1 ||
+xtr_wait 10 h_out_is 0,1 web2_vifs ||
     mig_fail "fe: web2's real vif 1 not tracked: $(web2_vifs); vif_table_full $(mig_counter dst vif_table_full)"
 [ "$(mig_counter dst vif_table_full)" = 0 ] || mig_fail "fe: vif_table_full"
 mig_registered_at_ms 198.51.100.6/32 192.0.2.2 || mig_fail "fe: web2 lost its EID"

@@ -65,7 +65,7 @@ xtr_wait 10 mig_registered_at_ms 198.51.100.200/32 192.0.2.2 ||
     mig_fail "web2's dynamic EID not registered"
 n=$(mig_counter dst spoof_other_vm_eid)
 mig_guest dst 9 -t garp -a 198.51.100.200 >/dev/null
-xtr_wait 5 test "$(mig_counter dst spoof_other_vm_eid)" -gt "$n" ||
+xtr_wait 5 h_out_gt "$n" mig_counter dst spoof_other_vm_eid ||
     mig_fail "web3 took web2's dynamic EID"
 [ "$(mig_jq dst '.domains[] | select(.name == "web3") | .eids | length' status)" = 1 ] ||
     mig_fail "web3 got a second EID"

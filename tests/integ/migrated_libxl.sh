@@ -51,7 +51,7 @@ mig_ctl src departure web1 192.0.2.2 >/dev/null
 XLR_HOOK=hook xlr_migrate "$RUN/xs-src" 3 "$RUN/xs-dst" 7
 xtr_wait 10 mig_registered_at_ms 198.51.100.5/32 192.0.2.2 ||
     mig_fail "not registered from dst"
-xtr_wait 5 test -n "$(mig_event src web1 withdrawn)" || mig_fail "no withdraw"
+xtr_wait 5 mig_has_event src web1 withdrawn || mig_fail "no withdraw"
 mig_ctl dst status
 
 # web2 (domain 9): libxl fails on it, xenstore answers
@@ -60,7 +60,7 @@ xtr_wait 10 mig_registered_at_ms 198.51.100.6/32 192.0.2.1 ||
     mig_fail "web2 (libxl fails on it) not registered from src"
 xs_host src
 xs_domain_destroy 9
-xtr_wait 10 test -n "$(mig_event src web2 released)" ||
+xtr_wait 10 mig_has_event src web2 released ||
     mig_fail "web2 destroyed but not released (libxl fails on it)"
 xtr_wait 10 mig_not mig_registered_at_ms 198.51.100.6/32 192.0.2.1 ||
     mig_fail "web2 still registered from src after its release"

@@ -22,9 +22,12 @@ MAC=00:16:3e:00:00:05
 
 # t_us of EVENT in web1's last incoming timeline (the last record of all
 # is the source's outgoing one here)
+# in_event EVENT: web1's arrival timeline's EVENT time; has_in_event EVENT:
+# the same as a predicate for xtr_wait (evaluated again each round)
 in_event() {
 	mig_jq src "[.migrations[] | select(.domain == \"web1\" and .direction == \"in\")] | last | [.events[] | select(.event == \"$1\") | .t_us] | first // empty" migrations
 }
+has_in_event() { [ -n "$(in_event "$1")" ]; }
 
 hook() {
 	case $1 in
@@ -43,10 +46,10 @@ xtr_wait 10 mig_registered_at_ms "$EID" 192.0.2.1 || mig_fail "web1 not register
 mig_vif src 7 0 "$MAC"
 mig_ctl src departure web1 192.0.2.1 >/dev/null || mig_fail "departure"
 XLR_HOOK=hook xlr_migrate "$RUN/xs-src" 3 "$RUN/xs-src" 7
-xtr_wait 10 test -n "$(in_event arrived)" || mig_fail "no arrival"
+xtr_wait 10 has_in_event arrived || mig_fail "no arrival"
 xtr_wait 10 mig_registered_at_ms "$EID" 192.0.2.1 || mig_fail "not registered after"
-xtr_wait 5 test -n "$(in_event smr-sent)" || mig_fail "no SMR"
-xtr_wait 5 test "$(mig_jq src '.domains | length' status)" = 1 ||
+xtr_wait 5 has_in_event smr-sent || mig_fail "no SMR"
+xtr_wait 5 h_out_is 1 mig_jq src '.domains | length' status ||
     mig_fail "source domain not forgotten"
 mig_ctl src status
 mig_ctl src migrations

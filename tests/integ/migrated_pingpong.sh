@@ -35,7 +35,7 @@ XLR_HOOK=hook_src xlr_migrate "$RUN/xs-dst" 7 "$RUN/xs-src" 9
 xtr_wait 10 mig_registered_at_ms "$EID" 192.0.2.1 || mig_fail "not back"
 xtr_wait 5 mig_db_registered src "$EID" || mig_fail "src database"
 xtr_wait 5 mig_away_has dst "$EID" 192.0.2.1 || mig_fail "dst away entry"
-xtr_wait 5 test -n "$(mig_event dst web1 withdrawn)" || mig_fail "dst kept it"
+xtr_wait 5 mig_has_event dst web1 withdrawn || mig_fail "dst kept it"
 if [ -z "$MIG_FAKE" ]; then
 	xtr_wait 5 mig_not mig_registered_at_ms "$EID" 192.0.2.2 ||
 	    mig_fail "the MS still maps $EID to dst"

@@ -50,8 +50,8 @@ mig_ctl src status --json | jq -e '.domains[0].early == false' >/dev/null ||
 mig_ctl src departure web1 192.0.2.2 >/dev/null
 XLR_HOOK=hook_dst xlr_migrate "$RUN/xs-src" 3 "$RUN/xs-dst" 7
 xtr_wait 10 mig_registered_at_ms "$EID" 192.0.2.2 || mig_fail "not at dst"
-xtr_wait 5 test -n "$(mig_event dst web1 smr-sent)" || mig_fail "dst: no SMR"
-xtr_wait 5 test -n "$(mig_event dst web1 arrived)" || mig_fail "dst: no arrival"
+xtr_wait 5 mig_has_event dst web1 smr-sent || mig_fail "dst: no SMR"
+xtr_wait 5 mig_has_event dst web1 arrived || mig_fail "dst: no arrival"
 mig_ctl dst migrations
 check_order dst unpaused register-sent
 check_order dst register-sent announcement
@@ -66,7 +66,7 @@ sleep 0.5
 mig_ctl dst departure web1 192.0.2.1 >/dev/null
 XLR_HOOK=hook_src xlr_migrate "$RUN/xs-dst" 7 "$RUN/xs-src" 9
 xtr_wait 10 mig_registered_at_ms "$EID" 192.0.2.1 || mig_fail "not back at src"
-xtr_wait 5 test -n "$(mig_event src web1 smr-sent)" || mig_fail "src: no SMR"
+xtr_wait 5 mig_has_event src web1 smr-sent || mig_fail "src: no SMR"
 mig_ctl src migrations
 check_order src unpaused announcement
 check_order src announcement register-sent

@@ -61,7 +61,7 @@ mig_vif dst 8 0 00:16:3e:00:00:06
 before=$(mig_counter src xtrd_eids_added)
 mig_stop src
 mig_start src
-xtr_wait 5 test "$(mig_counter src xtrd_eids_added)" -ge 3 ||
+xtr_wait 5 h_out_ge 3 mig_counter src xtrd_eids_added ||
     mig_fail "src did not re-assert (counter $(mig_counter src xtrd_eids_added), before $before)"
 [ "$(mig_jq src '.domains[] | select(.name == "web1") | .arrival' status)" = startup ] ||
     mig_fail "src web1 not owned at start-up"

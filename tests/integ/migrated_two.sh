@@ -37,7 +37,7 @@ done
 for n in web1 web2; do
 	[ "$(mig_jq dst ".domains[] | select(.name == \"$n\") | .arrival" status)" = announcement ] ||
 	    mig_fail "$n arrival"
-	xtr_wait 5 test -n "$(mig_event src "$n" withdrawn)" ||
+	xtr_wait 5 mig_has_event src "$n" withdrawn ||
 	    mig_fail "src did not withdraw $n"
 done
 mig_ctl dst migrations

@@ -67,7 +67,7 @@ echo "C sent $n1 Map-Requests for 10.9.0.7 before giving up"
 # asked again: held for 30 s
 xtr_ctl c resolve 10.9.0.7 >/dev/null || true
 xtr_ctl c resolve 10.9.0.8 >/dev/null || true	# another EID goes
-xtr_wait 5 test "$(ecms 10.9.0.8/32)" -ge 1 || die "no request for 10.9.0.8"
+xtr_wait 5 h_out_ge 1 ecms 10.9.0.8/32 || die "no request for 10.9.0.8"
 sleep 1.5	# past the 1 s per-EID limit: what refuses now is the 30 s wait
 xtr_ctl c resolve 10.9.0.7 >/dev/null || true
 n2=$(ecms 10.9.0.7/32)

@@ -212,6 +212,13 @@ mig_event() {
 	mig_jq "$1" "[.migrations[] | select(.domain == \"$2\")] | last | [.events[] | select(.event == \"$3\") | .t_us] | first // empty" migrations
 }
 
+# mig_has_event NODE DOMAIN EVENT: true once the timeline has it.  A
+# predicate for xtr_wait, which calls it again each round (a
+# "test -n \"$(mig_event ...)\"" argument is expanded once, before the wait).
+mig_has_event() {
+	[ -n "$(mig_event "$@")" ]
+}
+
 _mig_user_line() {
 	local u=${MIG_USER-nobody}
 	[ -z "$u" ] || echo "user = \"$u\""

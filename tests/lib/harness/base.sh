@@ -42,6 +42,14 @@ h_wait() {
 	return 1
 }
 
+# Predicates for h_wait that run CMD again each round (an argument like
+# "$(cmd)" would be expanded once, before the wait starts):
+#   h_out_is VALUE CMD...   CMD prints VALUE
+#   h_out_ge N CMD...       CMD prints an integer >= N (h_out_gt: > N)
+h_out_is() { local want=$1; shift; [ "$("$@")" = "$want" ]; }
+h_out_ge() { local n=$1 v; shift; v=$("$@") && [ "$v" -ge "$n" ]; }
+h_out_gt() { local n=$1 v; shift; v=$("$@") && [ "$v" -gt "$n" ]; }
+
 h_in() {
 	local n=$1
 	shift
