@@ -315,9 +315,8 @@ trial() {
 	phase migration
 	# bgp-mrai: tb_migrate returned at the delayed announcement, MRAI
 	# after the withdrawal; the TCP flows' retransmission timer doubled
-	# meanwhile, so their next try after it can come up to about 2 x MRAI
-	# after the withdrawal (at 100 km, MRAI 30 s: FTP not restored 63 s
-	# after up with MRAI s more here, HTTP at 58 s)
+	# meanwhile, so their next try comes well after it (38-73 s after up
+	# at MRAI 30 s; with MRAI s more one FTP flow was not restored, 63 s)
 	if [ "$mode" = bgp-mrai ]; then
 		sleep "$((POST + 2 * ${TB_BGP_MRAI:-30}))"
 	else
