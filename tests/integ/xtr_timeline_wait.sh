@@ -12,6 +12,11 @@
 #   3 since beyond last_seq (a client of an earlier xtrd) is answered at
 #     once; wait above 25000 is a 400
 #   4 without wait, the answer is at once, as before
+#   5 an answer carries every matching event since SEQ, not only the one
+#     that woke it: three registrations already recorded after SEQ come in
+#     one answer at once, in order; and three adds made while a request is
+#     held are all seen by chaining held requests the way migrated does
+#     (the next since = the answer's last_seq), none twice, none lost
 # On the code before the push, 1 fails (no database-registered event) and
 # 2 fails (wait ignored, answered at once).
 # Arguments: none.  Environment: BIN (default build/bin), KEEP_RUN=1.
@@ -31,6 +36,10 @@ get() {
 last_seq() {
 	get /v1/timeline?since=999999999 | jq -r .last_seq
 }
+
+# for xtr_wait: a has a database-registered event for EID
+# shellcheck disable=SC2317 # called through xtr_wait
+registered_ev() { [ -n "$(xtr_event_seq a database-registered "$1")" ]; }
 
 xtr_need
 command -v curl >/dev/null || skip "needs curl"
@@ -93,4 +102,47 @@ t1=$(date +%s%N)
 [ $(( (t1 - t0) / 1000000 )) -lt 1500 ] || die "4: held without wait"
 [ "$(jq -r '[.events[] | select(.event == "database-add")] | length' "$RUN/4.json")" = 2 ] ||
     die "4: the full timeline is not there"
+# 5a: three events already after since: all of them, at once, in order
+s=$(last_seq)
+for k in 7 8 9; do
+	xtr_ctl a add "10.1.0.$k/32" >/dev/null
+done
+for k in 7 8 9; do
+	xtr_wait 15 registered_ev "10.1.0.$k/32" ||
+	    die "5a: 10.1.0.$k/32 not registered"
+done
+t0=$(date +%s%N)
+get "/v1/timeline?since=$s&wait=20000&events=database-registered" \
+    >"$RUN/5a.json"
+t1=$(date +%s%N)
+echo "5a: answered after $(( (t1 - t0) / 1000000 )) ms: $(cat "$RUN/5a.json")"
+[ $(( (t1 - t0) / 1000000 )) -lt 1500 ] || die "5a: held with events there"
+[ "$(jq -r '[.events[].eid] | join(" ")' "$RUN/5a.json")" = \
+    "10.1.0.7/32 10.1.0.8/32 10.1.0.9/32" ] ||
+    die "5a: not the three registrations in order"
+jq -e '[.events[].seq] as $q | $q == ($q | sort) and (.last_seq >= $q[-1])' \
+    "$RUN/5a.json" >/dev/null || die "5a: seqs out of order or beyond last_seq"
+
+# 5b: adds while held; chained held requests see each event once
+s=$(last_seq)
+get "/v1/timeline?since=$s&wait=20000&events=database-registered" \
+    >"$RUN/5b.0.json" &
+held=$!
+for k in 10 11 12; do
+	xtr_ctl a add "10.1.0.$k/32" >/dev/null
+done
+wait "$held" || die "5b: the held request failed"
+n=0
+while :; do
+	s=$(jq -r .last_seq "$RUN/5b.$n.json")
+	[ "$(jq -r '.events[].eid' "$RUN"/5b.*.json | wc -l)" -lt 3 ] || break
+	[ "$n" -lt 3 ] || die "5b: more than 4 answers for 3 events"
+	n=$((n + 1))
+	get "/v1/timeline?since=$s&wait=20000&events=database-registered" \
+	    >"$RUN/5b.$n.json"
+done
+echo "5b: $((n + 1)) answer(s): $(jq -c '[.events[].eid]' "$RUN"/5b.*.json | tr '\n' ' ')"
+[ "$(jq -r '.events[].eid' "$RUN"/5b.*.json | sort | tr '\n' ' ')" = \
+    "10.1.0.10/32 10.1.0.11/32 10.1.0.12/32 " ] ||
+    die "5b: not each of the three registrations once"
 echo "PASS"
