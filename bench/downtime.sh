@@ -47,6 +47,11 @@
 #                      xl-migrate-lisp does: xtrctl prefetch) or not;
 #                      both ("on off") alternate trial by trial (default on;
 #                      trials/<n>/meta.env says PREFETCH=)
+#   --hold "H..."      on off: dc2 holds what dc1 redirects to the VM
+#                      during the blackout until it arrives (issue 18,
+#                      xtrd.conf hold_*) or drops it (hold_eid_packets =
+#                      0); both alternate trial by trial (default on;
+#                      meta.env HOLD=)
 #   --no-plot          skip bench/plot.sh
 # Environment: BIN (build/bin), KEEP_RUN=1 keeps the per-trial run
 # directories, BENCH_PFX namespace prefix (default bd<pid>-), TB_* (see
@@ -79,6 +84,8 @@ OUT=""
 PLOT=1
 PREFETCHES=on
 PREFETCH=on
+HOLDS=on
+HOLD=on
 TB=${BENCH_PFX:-bd$$-}
 WL_PIDS=()
 WL_SENDERS=()
@@ -107,6 +114,7 @@ parse() {
 		--out) OUT=$2; shift ;;
 		--no-plot) PLOT=0 ;;
 		--prefetch) PREFETCHES=$2; shift ;;
+		--hold) HOLDS=$2; shift ;;
 		--pxtr) export TB_PXTR=1 ;;
 		--bgp-mrai) export TB_BGP_MRAI=$2; shift ;;
 		-h|--help) usage 0 ;;
@@ -120,6 +128,9 @@ parse() {
 		esac
 	done
 	case ${TB_BGP_MRAI:-30} in *[!0-9]*|'') die "--bgp-mrai takes whole seconds" ;; esac
+	for p in $HOLDS; do
+		case $p in on|off) ;; *) die "--hold takes on and off, not '$p'" ;; esac
+	done
 	for p in $PREFETCHES; do
 		case $p in on|off) ;; *) die "--prefetch takes on and off, not '$p'" ;; esac
 	done
@@ -270,6 +281,7 @@ write_meta() {
 	CORRUPT=$CORRUPT
 	TRIAL=$trial
 	PREFETCH=$PREFETCH
+	HOLD=$HOLD
 	BLACKOUT_S=$BLACKOUT
 	BGP_MRAI_S=$([ "$mode" = bgp-mrai ] && echo "${TB_BGP_MRAI:-30}" || echo 0)
 	MEM_MB=$MEM
@@ -306,6 +318,9 @@ trial() {
 	mkdir -p "$WAN_RUNDIR"
 	TB_PREFETCH=0
 	[ "$PREFETCH" = on ] && TB_PREFETCH=1
+	TB_HOLD=1
+	[ "$HOLD" = on ] || TB_HOLD=0
+	export TB_HOLD
 	TB_KM=$km TB_LOSS=$loss TB_CORRUPT=$CORRUPT tb_up "$mode" ||
 	    { tb_down; echo "trial $n: testbed failed" >&2; return 1; }
 	phase up
@@ -331,8 +346,8 @@ trial() {
 	cp "$RUN"/*.log "$d/" 2>/dev/null || true
 	[ -n "${KEEP_RUN:-}" ] || rm -rf "$RUN"
 	"$TB_PY" bench/tools/analyze.py "$d" >>"$OUT/results.csv"
-	printf 'trial %s: %-8s %5s km loss %4s%% corrupt %s%% %-12s prefetch %-3s migration %.1fs  (%ss:%s ds)\n' \
-	    "$n" "$mode" "$km" "$loss" "$CORRUPT" "$WL_SET" "$PREFETCH" \
+	printf 'trial %s: %-8s %5s km loss %4s%% corrupt %s%% %-12s prefetch %-3s hold %-3s migration %.1fs  (%ss:%s ds)\n' \
+	    "$n" "$mode" "$km" "$loss" "$CORRUPT" "$WL_SET" "$PREFETCH" "$HOLD" \
 	    "$(awk -v a="$MIG_T_START" -v b="$MIG_T_UP" 'BEGIN { print (b - a) / 1e9 }')" \
 	    "$(($(date +%s) - t0))" "$TRIAL_PHASES"
 }
@@ -367,9 +382,11 @@ main() {
 					for t in $(seq "$TRIALS"); do
 						for WL_SET in $sets; do
 						for PREFETCH in $PREFETCHES; do
+						for HOLD in $HOLDS; do
 							n=$((n + 1))
 							trial "$n" "$mode" "$km" "$loss" "$t" ||
-							    echo "trial $n ($mode $km km $loss% corrupt $CORRUPT% prefetch $PREFETCH) failed" >&2
+							    echo "trial $n ($mode $km km $loss% corrupt $CORRUPT% prefetch $PREFETCH hold $HOLD) failed" >&2
+						done
 						done
 						done
 					done

@@ -201,6 +201,9 @@ tb_confs() {
 		EOC
 		tb_pxtr_on && echo "proxy_itrs = [ '192.0.2.50' ]" >>"$RUN/$n.conf"
 		[ "$TB_MODE" = thesis ] && echo "away_entries = no" >>"$RUN/$n.conf"
+		# TB_HOLD=0: the destination drops what arrives for the VM
+		# before it does (no hold, issue 18), to measure both in a run
+		[ "${TB_HOLD:-1}" = 0 ] && echo "hold_eid_packets = 0" >>"$RUN/$n.conf"
 		h_mig_conf "$n" xenstore 1000
 		cat >>"$RUN/mig-$n.conf" <<-EOC
 		bridge xenbr0

@@ -189,10 +189,36 @@ def main(a):
             line += "   lost %s before / %s after up" % (
                 r["lost_before"], r["lost_after"])
         print(line)
+    held(d)
     r = next(iter(rows.values()), None)
     if r:
         print("  migration time %.2f s (pre-copy %.2f s of %s MiB)" % (
             float(r["migration_s"]), float(r["precopy_s"]), r["mem_mb"]))
+
+
+
+def held(d):
+    """dc2's hold of the blackout's packets (issue 18): held, released,
+    dropped, from its xtrd counters; dc1's redirected ones."""
+    def counters(n):
+        try:
+            with open(os.path.join(d, "counters-%s.json" % n)) as f:
+                return json.load(f).get("counters", {})
+        except (OSError, ValueError):
+            return None
+    c2, c1 = counters("dc2"), counters("dc1")
+    if c2 is None:
+        return
+    lost = sum(c2.get(k, 0) for k in ("dp_drop_hold_full",
+               "dp_drop_hold_timeout", "dp_drop_hold_cancel",
+               "dp_drop_not_local"))
+    print("  blackout packets: dc1 redirected %s, dc2 held %d, released %d,"
+          " lost %d (bound %d, timeout %d, not local %d)" % (
+              c1.get("dp_away_reencap", "?") if c1 else "?",
+              c2.get("dp_held", 0), c2.get("dp_hold_released", 0), lost,
+              c2.get("dp_drop_hold_full", 0),
+              c2.get("dp_drop_hold_timeout", 0),
+              c2.get("dp_drop_not_local", 0)))
 
 
 if __name__ == "__main__":
