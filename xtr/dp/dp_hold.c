@@ -1,7 +1,9 @@
 /*
  * dp_hold.c: the new site's half of a move (issue 18).  An EID that is
  * about to arrive here (POST /v1/expect: migrated at the `--incoming`
- * domain, or the migration wrapper) is "expected": a packet decapsulated
+ * domain, or the migration wrapper; or the first packet a decap_peers
+ * Dom0 redirects to it, see dp_hold_input) is "expected": a packet
+ * decapsulated
  * for it before it is served here (the old site's away entry redirects
  * to us from the suspend on, while the guest is still being copied) is
  * held in a per-EID queue instead of dropped as not local.  When the EID
@@ -105,6 +107,30 @@ hold_drop_all(struct hold *h, enum dp_cnt c, const char *ev)
 	hold_end(h, ev);
 }
 
+static struct hold *
+hold_new(const struct ipprefix *eid, const char *why)
+{
+	struct hold	*h = NULL;
+	int		 i;
+
+	for (i = 0; i < DP_MAX_HOLD && h == NULL; i++)
+		if (!hold[i].used)
+			h = &hold[i];
+	if (h == NULL)
+		return NULL;
+	memset(h, 0, sizeof(*h));
+	h->used = true;
+	h->eid = *eid;
+	h->since_ms = mono_ms();
+	h->expires_ms = h->since_ms + (uint64_t)dp_g->c->hold_timeout * 1000;
+	if (h - hold + 1 > nhold)
+		nhold = (int)(h - hold + 1);
+	DPC(hold_expected);
+	tl_add("dp-hold-expect", eid, NULL, "%s, held up to %u packets", why,
+	    dp_g->c->hold_eid_packets);
+	return h;
+}
+
 int
 dp_hold_expect(const struct ipprefix *eid, bool cancel)
 {
@@ -122,22 +148,8 @@ dp_hold_expect(const struct ipprefix *eid, bool cancel)
 	}
 	if (dp_g->c->hold_eid_packets == 0)
 		return 0;		/* holding off */
-	if (h == NULL) {
-		for (i = 0; i < DP_MAX_HOLD && h == NULL; i++)
-			if (!hold[i].used)
-				h = &hold[i];
-		if (h == NULL)
-			return -1;
-		memset(h, 0, sizeof(*h));
-		h->used = true;
-		h->eid = *eid;
-		h->since_ms = mono_ms();
-		if (h - hold + 1 > nhold)
-			nhold = (int)(h - hold + 1);
-		DPC(hold_expected);
-		tl_add("dp-hold-expect", eid, NULL, "held up to %u packets",
-		    dp_g->c->hold_eid_packets);
-	}
+	if (h == NULL && (h = hold_new(eid, "expected")) == NULL)
+		return -1;
 	h->expires_ms = mono_ms() + (uint64_t)dp_g->c->hold_timeout * 1000;
 	return 1;
 }
@@ -148,15 +160,29 @@ dp_hold_expect(const struct ipprefix *eid, bool cancel)
  * releasing what it held (the order is kept).  True if held or dropped.
  */
 bool
-dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp)
+dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 {
 	const struct dp_conf	*c = dp_g->c;
 	struct hold		*h;
 	struct hpkt		*p;
+	struct ipprefix		 host;
 	char			 a[IPADDR_STRLEN];
 
-	if (nhold == 0 || (h = hold_find(&pp->dst)) == NULL)
-		return false;
+	if ((h = nhold > 0 ? hold_find(&pp->dst) : NULL) == NULL) {
+		/* Not announced: libxl introduces an incoming domain to
+		 * xenstore only at its build_post, at the end of the
+		 * blackout, so migrated can name it no earlier than the
+		 * blackout ends.  A peer Dom0 (decap_peers) redirects only
+		 * the packets of a guest that left it for us: its first
+		 * such packet is the expectation. */
+		if (!from_peer || c->hold_eid_packets == 0 ||
+		    !dp_unicast(&pp->dst) ||
+		    etr_db_lookup(dp_g->x, &pp->dst) != NULL)
+			return false;
+		ipprefix_host(&pp->dst, &host);
+		if ((h = hold_new(&host, "redirected by a peer")) == NULL)
+			return false;
+	}
 	if (!h->releasing && etr_db_lookup(dp_g->x, &pp->dst) != NULL)
 		return false;	/* added, nothing held: deliver */
 	if (h->n + 1 > c->hold_eid_packets ||

@@ -201,8 +201,9 @@ int	dp_away_walk(int (*)(const struct ipprefix *, const struct ipaddr *,
 void	dp_hold_init(void);
 /* POST /v1/expect: 1 expected, 0 holding off (or cancelled), -1 full. */
 int	dp_hold_expect(const struct ipprefix *, bool cancel);
-/* Decapsulated for pp->dst: true if held (or dropped: its hold full). */
-bool	dp_hold_input(const uint8_t *, const struct dp_pkt *);
+/* Decapsulated for pp->dst: true if held (or dropped: its hold full).
+ * from_peer: sent by a decap_peers Dom0 (which expects it for us). */
+bool	dp_hold_input(const uint8_t *, const struct dp_pkt *, bool from_peer);
 /* added is served here now: release what its EIDs hold, paced. */
 void	dp_hold_release(const struct ipprefix *added);
 void	dp_hold_tick(void);
