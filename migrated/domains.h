@@ -98,6 +98,8 @@ struct domain {
 	int		redirected;	/* EIDs handed to moved_to at suspend */
 	int		suspended;	/* redirected at the suspend request,
 					 * before any --migratedaway rename */
+	int		shutdown_watched; /* control/shutdown's first event
+					 * (the watch's own) seen */
 	uint64_t	t_seen_us;
 	uint64_t	t_name_read_us;	/* name read at an announcement */
 };

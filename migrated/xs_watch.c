@@ -191,10 +191,15 @@ on_shutdown(struct mig *m, uint32_t domid)
 		return;
 	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
 	    domid);
-	if ((v = xs_read(m->xs, XBT_NULL, path, &len)) == NULL)
-		return;
-	if (len == 7 && memcmp(v, "suspend", 7) == 0)
+	v = xs_read(m->xs, XBT_NULL, path, &len);
+	if (v != NULL && len == 7 && memcmp(v, "suspend", 7) == 0)
 		mig_domain_suspended(m, d, "control/shutdown = suspend");
+	else if (v != NULL && len == 0 && d->shutdown_watched)
+		/* "" after the watch's first event: the guest acked a
+		 * request already (a migrating guest's is the suspend;
+		 * mig_domain_suspended acts only with a departure) */
+		mig_domain_suspended(m, d, "control/shutdown acked");
+	d->shutdown_watched = 1;
 	free(v);
 }
 
