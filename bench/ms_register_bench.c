@@ -32,6 +32,7 @@
 #include "log.h"
 #include "mono.h"
 #include "udpbatch.h"
+#include "xtr/ms/ms.h"
 #include "xtr/xtrd.h"
 
 #define ROUNDS	9

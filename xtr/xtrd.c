@@ -15,17 +15,17 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "xtr/dp/dp.h"
 #include "log.h"
 #include "mono.h"
 #include "sigflags.h"
-#include "udpbatch.h"
 #include "udpsock.h"
 #include "xtr/ms/ms_journal.h"
 #include "xtr/nonce_seq.h"
 #include "xtrd.h"
-
-struct xtrd	*xtrd_self;
+#include "xtr/api/api.h"
+#include "xtr/cp/cp.h"
+#include "xtr/dp/dp.h"
+#include "xtr/ms/ms.h"
 
 static __attribute__((__noreturn__)) void
 usage(void)
@@ -38,98 +38,6 @@ usage(void)
 	    "user, or xtrd)\n"
 	    "  -v  verbose (debug) logging\n");
 	exit(1);
-}
-
-void
-xtr_hexid(const uint8_t *id, char *out)
-{
-	int	i;
-
-	for (i = 0; i < LISP_XTR_ID_LEN; i++)
-		sprintf(out + 2 * i, "%02x", id[i]);
-}
-
-const struct ipaddr *
-xtr_rloc(const struct xtrd *x, int af)
-{
-	int	i;
-
-	for (i = 0; i < x->conf->nrloc; i++)
-		if (x->conf->rloc[i].af == af)
-			return &x->conf->rloc[i];
-	return NULL;
-}
-
-/* What the daemon sends on its control sockets, queued and sent with one
- * sendmmsg() per loop turn (xtr_flush()); a datagram the kernel refuses
- * is counted and logged then. */
-static struct udp_batch	tx;
-
-static void
-tx_refused(const struct sockaddr *to, int err, void *arg)
-{
-	struct ipaddr	a;
-	uint16_t	port;
-	char		s[IPADDR_STRLEN] = "?";
-
-	(void)arg;
-	if (ipaddr_from_sockaddr(to, &a, &port) == 0)
-		ipaddr_fmt(&a, s, sizeof(s));
-	cnt_drop(C_tx_error, "sendmmsg %s: %s", s, strerror(err));
-}
-
-static int
-send_on(int fd, const struct ipaddr *to, uint16_t port, const void *buf,
-    size_t len)
-{
-	struct sockaddr_storage	ss;
-	socklen_t		sl;
-	char			a[IPADDR_STRLEN];
-
-	if (fd == -1 || ipaddr_to_sockaddr(to, port, &ss, &sl) == -1) {
-		cnt_drop(C_tx_error, "no socket for %s",
-		    ipaddr_fmt(to, a, sizeof(a)));
-		return -1;
-	}
-	if (ub_add(&tx, fd, (struct sockaddr *)&ss, sl, buf, len) == -1) {
-		cnt_drop(C_tx_error, "send %s: %s",
-		    ipaddr_fmt(to, a, sizeof(a)), strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int
-xtr_send(struct xtrd *x, const struct ipaddr *to, uint16_t port,
-    const void *buf, size_t len)
-{
-	return send_on(to->af == AF_INET ? x->fd4 : x->fd6, to, port, buf,
-	    len);
-}
-
-/*
- * RFC 9301 §5.6: a Map-Register "is sent in UDP with a destination UDP
- * port of 4342 and a randomly selected UDP source port number": from the
- * ETR's own sockets, bound to a port the kernel picks (its ephemeral
- * ports are randomised).  The Map-Notify comes to 4342 (§8.2), or, from
- * a Map-Server that reads §5 otherwise, to that port: both are read.
- */
-int
-xtr_send_reg(struct xtrd *x, const struct ipaddr *to, uint16_t port,
-    const void *buf, size_t len)
-{
-	int	fd = to->af == AF_INET ? x->efd4 : x->efd6;
-
-	if (fd == -1)
-		return xtr_send(x, to, port, buf, len);
-	return send_on(fd, to, port, buf, len);
-}
-
-void
-xtr_flush(struct xtrd *x)
-{
-	(void)x;
-	ub_flush(&tx);
 }
 
 static int
@@ -440,6 +348,7 @@ main(int argc, char **argv)
 {
 	struct xtrd	 xs;
 	struct xtrd	*x = &xs;
+	struct dp_upcalls up;
 	const char	*path = "/etc/xen/xtrd.conf";
 	const char	*user = NULL;
 	bool		 have_id;
@@ -490,8 +399,8 @@ main(int argc, char **argv)
 		fatal("daemon");
 	if (sigflags_install() == -1)
 		fatal("sigaction");
-	xtrd_self = x;
-	ub_init(&tx, tx_refused, NULL);
+	if (xtr_net_init(x) == -1)
+		fatal("malloc");
 	x->start_ms = mono_ms();
 	/* the xTR-ID of the last run: no new identity (and orphaned
 	 * subscriptions at the Map-Server) for a restart */
@@ -523,7 +432,8 @@ main(int argc, char **argv)
 	if (nonce_seq_init(x->conf->state_dir) == -1 || itr_init(x) == -1 || ms_init(x) == -1 ||
 	    msj_open(x) == -1 || etr_init(x) == -1)
 		fatal("init");
-	if (dp_init(x) == -1)
+	cp_dp_upcalls(x, &up);
+	if (dp_init(x, &up) == -1)
 		fatalx("cannot start the data plane");
 	xst_restore(x);
 	/* everything that needs root is open: issue 16, finding 5 */
@@ -567,6 +477,7 @@ main(int argc, char **argv)
 		close(x->efd4);
 	if (x->efd6 != -1)
 		close(x->efd6);
+	xtr_net_fini(x);
 	free(x->conf);
 	return 0;
 }

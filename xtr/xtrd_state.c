@@ -35,6 +35,7 @@
 #include "mono.h"
 #include "xtr/dp/dp.h"
 #include "xtr/xtrd.h"
+#include "xtr/api/api.h"
 #include "xtr/xtrd_state.h"
 
 #define XST_MAX_AWAY	1024

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "xtr/ms/ms.h"
 #include "xtr/xtrd.h"
 
 static struct ipprefix
@@ -159,7 +160,7 @@ test_site_nested(void **state)
 static void
 test_replace(void **state)
 {
-	struct ms_eid	 e = { P("10.1.0.5/32"), NULL, NULL, NULL };
+	struct ms_eid	 e = { .eid = P("10.1.0.5/32") };
 	struct ms_reg	 a = reg(1, "10.1.0.5/32", "192.0.2.1", 60, false);
 	struct ms_reg	 b = reg(2, "10.1.0.5/32", "192.0.2.2", 60, false);
 	struct ms_reg	*gone = NULL, *st = NULL;
@@ -196,7 +197,7 @@ test_replace(void **state)
 static void
 test_merge(void **state)
 {
-	struct ms_eid	 e = { P("10.1.0.0/24"), NULL, NULL, NULL };
+	struct ms_eid	 e = { .eid = P("10.1.0.0/24") };
 	struct ms_reg	 a = reg(1, "10.1.0.0/24", "192.0.2.1", 60, true);
 	struct ms_reg	 b = reg(2, "10.1.0.0/24", "192.0.2.2", 60, true);
 	struct ms_reg	 c = reg(3, "10.1.0.0/24", "192.0.2.3", 60, false);
@@ -226,7 +227,7 @@ test_merge(void **state)
 static void
 test_merge_needs_both(void **state)
 {
-	struct ms_eid	 e = { P("10.1.0.0/24"), NULL, NULL, NULL };
+	struct ms_eid	 e = { .eid = P("10.1.0.0/24") };
 	struct ms_reg	 a = reg(1, "10.1.0.0/24", "192.0.2.1", 60, false);
 	struct ms_reg	 b = reg(2, "10.1.0.0/24", "192.0.2.2", 60, true);
 	struct ms_reg	*gone = NULL, *st = NULL;
@@ -268,7 +269,7 @@ test_same_rlocs(void **state)
 static void
 test_refresh_of(void **state)
 {
-	struct ms_eid			 e = { P("10.1.0.5/32"), NULL, NULL, NULL };
+	struct ms_eid			 e = { .eid = P("10.1.0.5/32") };
 	struct ms_reg			 a = reg(1, "10.1.0.5/32", "192.0.2.1", 60,
 					    false);
 	struct ms_reg			 b = reg(2, "10.1.0.5/32", "192.0.2.2", 60,

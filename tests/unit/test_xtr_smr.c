@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "mono.h"
+#include "xtr/cp/cp.h"
 #include "xtr/xtrd.h"
 
 /* --- stubs ---------------------------------------------------------------- */

@@ -12,6 +12,10 @@
 
 #include "api_http.h"
 #include "xtr/xtrd.h"
+#include "xtr/api/api.h"
+#include "xtr/cp/cp.h"
+#include "xtr/dp/dp.h"
+#include "xtr/ms/ms.h"
 
 struct api {
 	struct xtrd		*x;

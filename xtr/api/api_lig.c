@@ -8,17 +8,10 @@
 #include "api_int.h"
 #include "mono.h"
 
+/* The ITR's callback (itr_lig): the Map-Reply arrived (rep) or the
+ * request timed out (rep NULL). */
 static void
-lig_timeout(void *arg)
-{
-	struct req	*rq = arg;
-
-	itr_lig_cancel(rq->api->x, rq);
-	api_lig_done(rq, NULL, NULL, 0);
-}
-
-void
-api_lig_done(void *lig, const struct lisp_map_reply *rep,
+lig_done(void *lig, const struct lisp_map_reply *rep,
     const struct ipaddr *from, uint64_t rtt_ms)
 {
 	struct req	*rq = lig;
@@ -47,6 +40,15 @@ api_lig_done(void *lig, const struct lisp_map_reply *rep,
 	rq->lig_result = o;
 	rq->lig = 2;
 	MHD_resume_connection(rq->conn);
+}
+
+static void
+lig_timeout(void *arg)
+{
+	struct req	*rq = arg;
+
+	itr_lig_cancel(rq->api->x, rq);
+	lig_done(rq, NULL, NULL, 0);
 }
 
 enum MHD_Result
@@ -82,7 +84,8 @@ h_lig(struct api *api, struct req *rq)
 	if (api->x->conf->nrloc == 0)
 		return reply_err(rq->conn, 409, "no RLOC to receive the reply");
 	rq->lig = 1;
-	if (itr_lig(api->x, &eid, have_mr ? &mr : NULL, rq, &nonce) == -1) {
+	if (itr_lig(api->x, &eid, have_mr ? &mr : NULL, lig_done, rq,
+	    &nonce) == -1) {
 		rq->lig = 0;
 		return reply_err(rq->conn, 409, "no map-resolver configured");
 	}

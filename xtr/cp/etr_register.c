@@ -41,6 +41,7 @@
 #include "log.h"
 #include "mono.h"
 #include "xtr/xtrd.h"
+#include "xtr/cp/cp.h"
 
 #define REG_BACKOFF_MAX_MS	30000
 #define REG_WITHDRAW_TRIES	6

@@ -12,6 +12,7 @@
 #include "xtr/dp/dp.h"
 #include "log.h"
 #include "xtr/xtrd.h"
+#include "xtr/cp/cp.h"
 
 const struct ipaddr *
 mreq_reply_rloc(const struct lisp_map_request *req, int af)

@@ -22,6 +22,7 @@
 #include "mono.h"
 #include "mreq_sched.h"
 #include "xtr/xtrd.h"
+#include "xtr/cp/cp.h"
 
 static void	pending_timer(void *);
 static int	pending_start(struct xtrd *, struct pending *);
@@ -518,7 +519,7 @@ pending_new(struct xtrd *x, const struct ipprefix *eid)
 		    " %s given up", x->pend->n, ipprefix_fmt(&old->eid, e,
 		    sizeof(e)));
 		if (old->lig != NULL)
-			api_lig_done(old->lig, NULL, NULL, 0);
+			old->lig_done(old->lig, NULL, NULL, 0);
 		pending_free(x, old);
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL)
@@ -548,7 +549,7 @@ pending_timer(void *arg)
 		if (p->lig == NULL && !p->withdraw_check)
 			backoff_unanswered(&p->eid, p->tries - 1);
 		if (p->lig != NULL)
-			api_lig_done(p->lig, NULL, NULL, 0);
+			p->lig_done(p->lig, NULL, NULL, 0);
 		if (p->withdraw_check) {
 			struct ipprefix	eid = p->eid;
 
@@ -628,7 +629,7 @@ itr_resolve(struct xtrd *x, const struct ipprefix *eid, bool smr_invoked)
 
 int
 itr_lig(struct xtrd *x, const struct ipprefix *eid, const struct ipaddr *mr,
-    void *lig, uint64_t *nonce)
+    itr_lig_done_fn done, void *lig, uint64_t *nonce)
 {
 	struct pending	*p;
 
@@ -639,6 +640,7 @@ itr_lig(struct xtrd *x, const struct ipprefix *eid, const struct ipaddr *mr,
 	if ((p = pending_new(x, eid)) == NULL)
 		return -1;
 	p->lig = lig;
+	p->lig_done = done;
 	if (mr != NULL) {
 		p->mr = -1;
 		p->lig_mr = *mr;
@@ -872,7 +874,7 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		return;
 	}
 	if (p->lig != NULL) {
-		api_lig_done(p->lig, &rep, src, mono_ms() - p->sent_ms);
+		p->lig_done(p->lig, &rep, src, mono_ms() - p->sent_ms);
 		pending_free(x, p);
 		return;
 	}

@@ -16,6 +16,7 @@
 
 #include "lispsec.h"
 #include "log.h"
+#include "xtr/cp/cp.h"
 #include "xtr/xtrd.h"
 
 /* --- ITR ----------------------------------------------------------------- */

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "mono.h"
 #include "xtr/xtrd.h"
+#include "xtr/cp/cp.h"
 
 #define RP_MAX		256
 #define RP_TRIES	3

@@ -58,6 +58,7 @@
 #include "log.h"
 #include "mono.h"
 #include "xtr/xtrd.h"
+#include "xtr/cp/cp.h"
 
 #define SMR_MAX_TARGETS	4096
 #define SMR_FOLLOW_MS	10000	/* follow-up window after a fan-out */

@@ -69,19 +69,22 @@ tick(void *arg)
 }
 
 static void
-site_routes(struct xtrd *x)
+site_route(const struct ipprefix *eid, void *arg)
 {
-	struct db_map	*dm;
+	(void)arg;
+	dp_route_set(eid, dp_g->site_ifindex);
+}
 
+static void
+site_routes(void)
+{
 	if (dp_g->site_ifindex == 0)
 		return;
-	for (dm = x->db; dm != NULL; dm = dm->next)
-		if (!dm->withdrawn)
-			dp_route_set(&dm->m.eid, dp_g->site_ifindex);
+	dp_g->up.local_eids(dp_g->up.ctx, site_route, NULL);
 }
 
 static int
-tun_init(struct xtrd *x)
+tun_init(struct xtrd *x, const struct dp_upcalls *up)
 {
 	struct dp	*d = &state;
 	const struct dp_conf *c = &x->conf->dp;
@@ -90,6 +93,7 @@ tun_init(struct xtrd *x)
 
 	memset(d, 0, sizeof(*d));
 	d->x = x;
+	d->up = *up;
 	d->c = c;
 	d->tun_fd = d->udp4 = d->udp6 = -1;
 	d->lsb = x->conf->nrloc >= 32 ? 0xffffffffu :
@@ -140,7 +144,7 @@ tun_init(struct xtrd *x)
 		return -1;
 	for (i = 0; i < c->neid_space; i++)
 		dp_route_set(&c->eid_space[i], d->tun_ifindex);
-	site_routes(x);
+	site_routes();
 	timer_init(&d->tick, tick, NULL);
 	timer_set(&x->timers, &d->tick, mono_ms() + DP_TICK_MS);
 	dp_hold_init();
@@ -260,12 +264,12 @@ const struct dp_ops dp_tun_ops = {
 /* --- wrappers -------------------------------------------------------------- */
 
 int
-dp_init(struct xtrd *x)
+dp_init(struct xtrd *x, const struct dp_upcalls *up)
 {
 	if (!x->conf->dp.enabled)
 		return 0;
 	ops = &dp_tun_ops;
-	if (ops->init(x) == -1) {
+	if (ops->init(x, up) == -1) {
 		ops->fini(x);
 		ops = NULL;
 		return -1;

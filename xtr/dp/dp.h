@@ -18,12 +18,13 @@
 #include "lisp.h"
 
 struct xtrd;
+struct dp_upcalls;
 
 #define DP_MAXFD	5	/* poll slots the data plane may use */
 
 struct dp_ops {
 	const char	*name;
-	int	(*init)(struct xtrd *);
+	int	(*init)(struct xtrd *, const struct dp_upcalls *);
 	void	(*fini)(struct xtrd *);
 	/* Fill up to max pollfds; returns how many. */
 	int	(*pollfds)(struct pollfd *, int max);
@@ -42,8 +43,37 @@ struct dp_ops {
 
 extern const struct dp_ops	dp_tun_ops;	/* dp.c: TUN + UDP 4341 */
 
+/* What the data plane asks of the ETR, ITR and SMR: filled by xtrd.c, so
+ * no data-plane file calls a control-plane function by name (the other
+ * half of OOR's data-plane ops table; tools/check-layers.sh checks it).
+ * ctx is passed back as the first argument of each. */
+struct dp_upcalls {
+	void	*ctx;
+	/* ITR: send a Map-Request for eid (itr_resolve): 0 sent, 1 pending
+	 * or rate limited, -1 error */
+	int	(*resolve)(void *ctx, const struct ipprefix *eid);
+	/* ms from a first Map-Request to the ITR giving up (mreq_sched) */
+	uint64_t (*resolve_span_ms)(void *ctx);
+	/* ETR: is addr inside one of our database EID prefixes? */
+	bool	(*is_local_eid)(void *ctx, const struct ipaddr *);
+	/* ETR: call fn for each EID prefix of our database (not withdrawn) */
+	void	(*local_eids)(void *ctx,
+		    void (*fn)(const struct ipprefix *, void *), void *arg);
+	/* SMR (RFC 9301 §6.6.2): one ITR for eid, 0 if sent; the
+	 * EID-record is the prefix we cache for peer_eid (NULL: eid) */
+	int	(*smr_one)(void *ctx, const struct ipprefix *eid,
+		    const struct ipaddr *itr, const struct ipaddr *peer_eid);
+	/* ITR (RFC 9301 §7.1): a packet's locator-status-bits say rloc of
+	 * eid's mapping is claimed_up, unlike the map-cache: probe it
+	 * (rloc_probe_lsb) */
+	int	(*probe_lsb)(void *ctx, const struct ipprefix *eid,
+		    const struct ipaddr *rloc, bool claimed_up);
+	/* SMR every map-cache RLOC and PxTR for eid */
+	void	(*smr_all)(void *ctx, const struct ipprefix *eid);
+};
+
 /* Wrappers the control plane calls (no-ops when the data plane is off). */
-int	dp_init(struct xtrd *);
+int	dp_init(struct xtrd *, const struct dp_upcalls *);
 void	dp_fini(struct xtrd *);
 bool	dp_enabled(void);
 int	dp_pollfds(struct pollfd *, int max);

@@ -174,7 +174,7 @@ away_send(struct dp_away *e, const struct ipaddr *to, const uint8_t *pkt,
 		return;
 	}
 	/* RFC 9301 §6.1: tell the sender's ITR its mapping is stale */
-	if (smr_send_one(dp_g->x, &e->eid, itr, &pp->src) == 0)
+	if (dp_g->up.smr_one(dp_g->up.ctx, &e->eid, itr, &pp->src) == 0)
 		DPC(away_smr);
 }
 
@@ -259,7 +259,7 @@ away_unhold(struct dp_away *e)
 	tl_add("dp-away-confirmed", &e->eid, &e->rloc[0], "no Map-Notify "
 	    "after %llu ms: SMR the cached ITRs", (unsigned long long)(
 	    dp_g->now_ms - e->since_ms));
-	(void)smr_send(dp_g->x, &e->eid, NULL, 0, NULL);
+	dp_g->up.smr_all(dp_g->up.ctx, &e->eid);
 }
 
 void

@@ -22,7 +22,7 @@
 bool
 dp_is_local(const struct ipaddr *dst)
 {
-	if (etr_db_lookup(dp_g->x, dst) != NULL)
+	if (dp_g->up.is_local_eid(dp_g->up.ctx, dst))
 		return true;
 	return dp_g->c->pxtr;	/* PETR role: deliver whatever arrives */
 }
@@ -58,7 +58,7 @@ lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
 			continue;
 		DPC(lsb_probe);
 		rloc = e->rloc[i].addr;
-		(void)rloc_probe_lsb(dp_g->x, &eid, &rloc, up);
+		(void)dp_g->up.probe_lsb(dp_g->up.ctx, &eid, &rloc, up);
 	}
 }
 
@@ -74,11 +74,12 @@ prefetch_src(const struct dp_pkt *pp)
 {
 	struct ipprefix	key;
 
-	if (!dp_unicast(&pp->src) || etr_db_lookup(dp_g->x, &pp->src) != NULL ||
+	if (!dp_unicast(&pp->src) ||
+	    dp_g->up.is_local_eid(dp_g->up.ctx, &pp->src) ||
 	    mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms) != NULL)
 		return;
 	ipprefix_host(&pp->src, &key);
-	itr_resolve(dp_g->x, &key, false);
+	dp_g->up.resolve(dp_g->up.ctx, &key);
 }
 
 /*
@@ -131,7 +132,7 @@ src_check(const struct dp_pkt *pp, const struct ipaddr *outer,
 		return SRC_BAD;
 	}
 	if ((e = mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms)) == NULL) {
-		if (etr_db_lookup(dp_g->x, &pp->src) == NULL)
+		if (!dp_g->up.is_local_eid(dp_g->up.ctx, &pp->src))
 			return SRC_WAIT;
 		*why = "its source is one of our EIDs";
 		return SRC_BAD;
@@ -159,7 +160,7 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 	/* the PxTR proxies (RFC 6832) only for the ITRs it is told to */
 	if (dp_g->c->pxtr && dp_g->c->npxtr_allow > 0 &&
 	    !in_prefixes(dp_g->c->pxtr_allow, dp_g->c->npxtr_allow, src) &&
-	    etr_db_lookup(dp_g->x, &pp->dst) == NULL &&
+	    !dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst) &&
 	    dp_away_find(&pp->dst) == NULL) {
 		dp_alert(DPC_drop_pxtr_acl, "from %s to %s: not in pxtr_allow",
 		    ipaddr_fmt(src, a, sizeof(a)), ipaddr_fmt(&pp->dst, b,

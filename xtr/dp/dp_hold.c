@@ -177,13 +177,13 @@ dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 		 * such packet is the expectation. */
 		if (!from_peer || c->hold_eid_packets == 0 ||
 		    !dp_unicast(&pp->dst) ||
-		    etr_db_lookup(dp_g->x, &pp->dst) != NULL)
+		    dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst))
 			return false;
 		ipprefix_host(&pp->dst, &host);
 		if ((h = hold_new(&host, "redirected by a peer")) == NULL)
 			return false;
 	}
-	if (!h->releasing && etr_db_lookup(dp_g->x, &pp->dst) != NULL)
+	if (!h->releasing && dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst))
 		return false;	/* added, nothing held: deliver */
 	if (h->n + 1 > c->hold_eid_packets ||
 	    h->bytes + pp->len > c->hold_eid_bytes ||

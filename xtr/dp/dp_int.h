@@ -98,6 +98,7 @@ struct xtrd;
 
 struct dp {
 	struct xtrd		*x;
+	struct dp_upcalls	 up;	/* the control plane (dp.h) */
 	const struct dp_conf	*c;
 	int			 tun_fd;
 	int			 tun_ifindex;

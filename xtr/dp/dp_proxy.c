@@ -202,7 +202,7 @@ should_answer(const struct ipaddr *t)
 	/* as the kernel's proxy ARP: the route to it leaves through the TUN */
 	return dp_away_find(t) != NULL ||
 	    dp_route_host_via(t, dp_g->tun_ifindex) ||
-	    etr_db_lookup(dp_g->x, t) == NULL;
+	    !dp_g->up.is_local_eid(dp_g->up.ctx, t);
 }
 
 static uint16_t

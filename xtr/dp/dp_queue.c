@@ -24,7 +24,6 @@
 
 #include "dp_int.h"
 #include "mono.h"
-#include "xtr/cp/mreq_sched.h"
 #include "xtr/xtrd.h"
 
 #define DPQ_MAX		1024	/* destinations waiting at once */
@@ -143,18 +142,15 @@ dp_queue_init(void)
 static uint64_t
 timeout_ms(void)
 {
-	struct mreq_sched	s;
-
-	/* how long itr_resolve keeps retrying, plus a little */
-	mreq_sched_conf(&s, dp_g->x->conf);
-	return mreq_sched_span(&s) + 500;
+	/* how long the ITR keeps retrying, plus a little */
+	return dp_g->up.resolve_span_ms(dp_g->up.ctx) + 500;
 }
 
 static void
 resolve(struct qent *e)
 {
 	e->tried_ms = dp_g->now_ms;
-	if (itr_resolve(dp_g->x, &e->key, false) == 0)
+	if (dp_g->up.resolve(dp_g->up.ctx, &e->key) == 0)
 		DPC(resolve_sent);
 }
 
@@ -208,7 +204,7 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	return;
 ask:
 	/* nothing queued, but still ask, so the next packets hit */
-	itr_resolve(dp_g->x, &key, false);
+	dp_g->up.resolve(dp_g->up.ctx, &key);
 }
 
 void

@@ -11,6 +11,8 @@
 
 #include "lispsec.h"
 #include "log.h"
+#include "xtr/cp/cp.h"
+#include "xtr/ms/ms.h"
 #include "xtr/xtrd.h"
 
 /* --- Map-Resolver / Map-Server ------------------------------------------- */

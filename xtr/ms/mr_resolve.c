@@ -17,6 +17,8 @@
 #include "log.h"
 #include "mono.h"
 #include "xtr/xtrd.h"
+#include "xtr/cp/cp.h"
+#include "xtr/ms/ms.h"
 
 static int
 any_cb(const struct ipprefix *p, void *v, void *arg)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "xtr/xtrd.h"
+#include "xtr/ms/ms.h"
 
 /* apply a record: 0 unchanged, 1 changed, MS_APPLY_REFUSED refused or
  * waiting (no Map-Notify), -1 out of memory */

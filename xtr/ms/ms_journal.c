@@ -34,6 +34,8 @@
 #include "mono.h"
 #include "xtr/ms/ms_journal.h"
 #include "xtr/xtrd.h"
+#include "xtr/cp/cp.h"
+#include "xtr/ms/ms.h"
 
 #define MSJ_FLUSH_MS	1000
 #define MSJ_MIN_COMPACT	(4u << 20)

@@ -35,6 +35,7 @@
 #include "xtr/ms/ms_int.h"
 #include "xtr/ms/ms_journal.h"
 #include "xtr/xtrd.h"
+#include "xtr/ms/ms.h"
 
 #define NOTIFY_TRIES	3
 #define NOTIFY_RETRY_MS	1000
@@ -332,14 +333,14 @@ eid_free(void *v)
 
 	while ((r = e->regs) != NULL) {
 		e->regs = r->next;
-		timer_cancel(&xtrd_self->timers, &r->expire);
+		timer_cancel(&e->x->timers, &r->expire);
 		free(r);
 	}
 	while ((s = e->subs) != NULL) {
 		e->subs = s->next;
 		free(s);
 	}
-	ms_pending_drop(xtrd_self, e, NULL);
+	ms_pending_drop(e->x, e, NULL);
 	free(e);
 }
 
@@ -583,8 +584,8 @@ static void
 reg_expire(void *arg)
 {
 	struct ms_reg	*r = arg;
-	struct xtrd	*x = xtrd_self;
 	struct ms_eid	*e = r->e;
+	struct xtrd	*x = e->x;
 	struct ms_reg	**pp;
 	uint64_t	  until = r->last_ms + r->life_ms;
 
@@ -743,6 +744,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 		if ((e = calloc(1, sizeof(*e))) == NULL)
 			return -1;
 		e->eid = p;
+		e->x = x;
 		if (lpm_insert(t, &p, e, NULL) == -1) {
 			free(e);
 			return -1;
@@ -1060,6 +1062,7 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 		    (e = calloc(1, sizeof(*e))) == NULL)
 			return 0;
 		e->eid = l->eid;
+		e->x = x;
 		if (lpm_insert(tab(x, e->eid.addr.af), &e->eid, e, NULL) == -1) {
 			free(e);
 			return 0;
@@ -1112,7 +1115,7 @@ dump_cb(struct ms_eid *e, void *arg)
 	struct ms_reg	*r;
 
 	for (r = e->regs; r != NULL; r = r->next)
-		msj_fmt_reg(arg, xtrd_self, r);
+		msj_fmt_reg(arg, e->x, r);
 	return 0;
 }
 

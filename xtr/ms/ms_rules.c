@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xtr/xtrd.h"
+#include "xtr/ms/ms.h"
 
 static bool
 has_loc(const struct lisp_record *r, const struct lisp_locator *l)

@@ -6,7 +6,7 @@
  * more-specifics (a VM's /32 inside the site's /16).  Pure functions of
  * the configuration.
  */
-#include "xtr/xtrd.h"
+#include "xtr/ms/ms.h"
 
 int
 ms_site_allows(const struct xc_site *s, const struct ipprefix *p)

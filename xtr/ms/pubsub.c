@@ -1,12 +1,7 @@
 /*
  * pubsub.c: publish/subscribe (RFC 9437).
  *
- * ITR side: with `subscribe = yes`, every Map-Request an ITR sends through
- * the mapping system sets the I bit (xTR-ID and Site-ID appended after the
- * records) and the N bit of its EID record (RFC 9437 §4); the Map-Server
- * then sends a Map-Notify, authenticated with the key the xTR registers
- * with, whenever that mapping changes, and the ITR installs it
- * (etr_register.c hands such Notifies to itr_install()).
+ * ITR side: xtr/cp/itr_subscribe.c.
  *
  * Map-Server side: a subscription is kept per EID prefix and subscriber
  * (xTR-ID), acknowledged with a Map-Notify carrying the Map-Request's
@@ -24,6 +19,7 @@
 
 #include "log.h"
 #include "mono.h"
+#include "xtr/ms/ms.h"
 #include "xtr/xtrd.h"
 
 /* The codec decodes I, N, xTR-ID and Site-ID (lisp/map_request.c): the
@@ -41,25 +37,6 @@ pubsub_parse_n(const uint8_t *p, size_t len,
 	ps->notify = req->nrec > 0 && req->rec[0].notify;	/* N bit */
 	memcpy(ps->xtr_id, req->xtr_id, LISP_XTR_ID_LEN);
 	ps->site_id = req->site_id;
-}
-
-ssize_t
-pubsub_add(struct xtrd *x, uint8_t *p, size_t len, size_t cap,
-    const struct ipprefix *eid)
-{
-	static struct lisp_map_request	req;
-	uint8_t				i;
-
-	(void)eid;
-	/* our own request: decode it, add the RFC 9437 §4 fields, encode */
-	if (lisp_decode_map_request(p, len, &req, NULL) == -1)
-		return -1;
-	req.subscribe = true;
-	for (i = 0; i < req.nrec; i++)
-		req.rec[i].notify = true;
-	memcpy(req.xtr_id, x->xtr_id, LISP_XTR_ID_LEN);
-	req.site_id = x->conf->site_id;
-	return lisp_encode_map_request(&req, p, cap);
 }
 
 /* Subscriptions not refreshed (a subscribing Map-Request) for this long
