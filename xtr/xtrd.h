@@ -29,6 +29,7 @@
 #include "timer.h"
 
 struct api;
+struct ms_index;
 struct db_map;
 struct pending;
 struct udp_batch;
@@ -67,6 +68,7 @@ struct xtrd {
 	/* MS / MR */
 	struct lpm	*ms_tab4, *ms_tab6;
 	size_t		 ms_nreg;
+	struct ms_index	*ms_ix;	/* exact-prefix index (ms_index.c) */
 };
 
 /* xtr_send() from the ETR's random-port socket (RFC 9301 §5.6). */

@@ -36,6 +36,7 @@
 #include "xtr/ms/ms_journal.h"
 #include "xtr/xtrd.h"
 #include "xtr/ms/ms.h"
+#include "xtr/ms/ms_index.h"
 
 #define NOTIFY_TRIES	3
 #define NOTIFY_RETRY_MS	1000
@@ -73,246 +74,12 @@ tab(struct xtrd *x, int af)
 	return af == AF_INET ? x->ms_tab4 : af == AF_INET6 ? x->ms_tab6 : NULL;
 }
 
-/* --- exact-prefix index -------------------------------------------------- */
-
-/*
- * The tries answer longest-prefix lookups and walks.  A Map-Register names
- * its EID-prefix exactly, and the trie walk to it (a cache miss per level:
- * a dozen for 4096 /32s) was the largest cost of a refresh after the HMAC.
- * This table holds the same prefixes and finds one in a slot or two: open
- * addressing, linear probing, backward-shift deletion, at most 3/4 full.
- * A slot holds the prefix's 64-bit hash and its ms_eid, whose own eid (the
- * one lpm_insert was given, host bits and all) confirms a hash match, and
- * where that EID's registrations were when last seen: a hint that is only
- * ever prefetched (ix_prefetch), never dereferenced, so it may go stale.
- * Every lpm_insert / lpm_remove on ms_tab4/6 goes with an ix_add / ix_del.
- */
-struct ix_slot {
-	uint64_t	 h;
-	struct ms_eid	*e;		/* NULL: empty */
-	const void	*regs_hint;
-};
-
-static struct {
-	struct ix_slot	*s;
-	size_t		 mask;		/* slots - 1 */
-	unsigned	 shift;		/* 64 - log2(slots) */
-	size_t		 n;
-} ix;
-
-#define IX_MIN_SLOTS	64
-
-/* A prefix as the index keys it, worked out once per record. */
-struct ix_ref {
-	uint64_t	k[3];	/* address, bits past the length zero;
-				 * af << 8 | plen */
-	uint64_t	h;
-	bool		ok;	/* of a family the tables hold */
-};
-
-static inline uint64_t
-be64(const uint8_t *b)
-{
-	return (uint64_t)rd_be32(b) << 32 | rd_be32(b + 4);
-}
-
-static void
-ix_ref(const struct ipprefix *p, struct ix_ref *r)
-{
-	uint8_t		b[16] = { 0 };
-	unsigned	plen = p->plen;
-
-	r->ok = true;
-	if (p->addr.af == AF_INET && plen <= 32)
-		memcpy(b, p->addr.a, 4);
-	else if (p->addr.af == AF_INET6 && plen <= 128)
-		memcpy(b, p->addr.a, 16);
-	else
-		r->ok = false;
-	r->k[0] = be64(b);
-	r->k[1] = be64(b + 8);
-	if (plen == 0)
-		r->k[0] = r->k[1] = 0;
-	else if (plen < 64) {
-		r->k[0] &= ~0ULL << (64 - plen);
-		r->k[1] = 0;
-	} else if (plen == 64)
-		r->k[1] = 0;
-	else if (plen < 128)
-		r->k[1] &= ~0ULL << (128 - plen);
-	r->k[2] = (uint64_t)p->addr.af << 8 | plen;
-	r->h = (r->k[0] ^ (r->k[1] * 0xff51afd7ed558ccdULL) ^ r->k[2]) *
-	    0x9e3779b97f4a7c15ULL;
-}
-
-static int
-ix_same(const struct ms_eid *e, const struct ix_ref *r)
-{
-	struct ix_ref	er;
-
-	ix_ref(&e->eid, &er);
-	return er.ok && er.k[0] == r->k[0] && er.k[1] == r->k[1] &&
-	    er.k[2] == r->k[2];
-}
-
-static struct ix_slot *
-ix_slot_ref(const struct ix_ref *r)
-{
-	size_t	i;
-
-	if (ix.s == NULL || !r->ok)
-		return NULL;
-	for (i = r->h >> ix.shift; ix.s[i].e != NULL; i = (i + 1) & ix.mask)
-		if (ix.s[i].h == r->h && ix_same(ix.s[i].e, r))
-			return &ix.s[i];
-	return NULL;
-}
-
-static struct ix_slot *
-ix_slot(const struct ipprefix *p)
-{
-	struct ix_ref	r;
-
-	ix_ref(p, &r);
-	return ix_slot_ref(&r);
-}
-
-static struct ms_eid *
-ix_find(const struct ipprefix *p)
-{
-	struct ix_slot	*s = ix_slot(p);
-
-	return s != NULL ? s->e : NULL;
-}
-
-static void
-ix_put(const struct ix_slot *v)
-{
-	size_t	i;
-
-	for (i = v->h >> ix.shift; ix.s[i].e != NULL; i = (i + 1) & ix.mask)
-		;
-	ix.s[i] = *v;
-}
-
-static int
-ix_grow(void)
-{
-	struct ix_slot	*old = ix.s, *s;
-	size_t		 oldn = ix.s == NULL ? 0 : ix.mask + 1, i;
-	size_t		 n = oldn == 0 ? IX_MIN_SLOTS : 2 * oldn;
-	unsigned	 bits = 0;
-
-	if ((s = calloc(n, sizeof(*s))) == NULL)
-		return -1;
-	while (((size_t)1 << bits) < n)
-		bits++;
-	ix.s = s;
-	ix.mask = n - 1;
-	ix.shift = 64 - bits;
-	for (i = 0; i < oldn; i++)
-		if (old[i].e != NULL)
-			ix_put(&old[i]);
-	free(old);
-	return 0;
-}
-
-/* e->eid must not be in the index yet. */
-static int
-ix_add(struct ms_eid *e)
-{
-	struct ix_slot	v;
-	struct ix_ref	r;
-
-	ix_ref(&e->eid, &r);
-	if (!r.ok)
-		return -1;
-	if ((ix.s == NULL || 4 * (ix.n + 1) > 3 * (ix.mask + 1)) &&
-	    ix_grow() == -1)
-		return -1;
-	v.h = r.h;
-	v.e = e;
-	v.regs_hint = e->regs;
-	ix_put(&v);
-	ix.n++;
-	return 0;
-}
-
-static void
-ix_del(const struct ipprefix *p)
-{
-	struct ix_slot	*s = ix_slot(p);
-	size_t		 i, j, h;
-
-	if (s == NULL)
-		return;
-	ix.n--;
-	/* backward shift: pull later entries of the run into the hole unless
-	 * their home lies cyclically in (hole, their slot] */
-	for (i = (size_t)(s - ix.s), j = i;;) {
-		j = (j + 1) & ix.mask;
-		if (ix.s[j].e == NULL)
-			break;
-		h = ix.s[j].h >> ix.shift;
-		if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
-			continue;
-		ix.s[i] = ix.s[j];
-		i = j;
-	}
-	memset(&ix.s[i], 0, sizeof(ix.s[i]));
-}
-
-/* Remember where e's registrations are, for ix_prefetch. */
-static void
-ix_hint(struct ms_eid *e)
-{
-	struct ix_slot	*s = ix_slot(&e->eid);
-
-	if (s != NULL)
-		s->regs_hint = e->regs;
-}
-
-/*
- * Start the cache misses a refresh of r's prefix will take without waiting
- * for any: ix_prefetch_slot asks for its slot; ix_prefetch, once the slot
- * is likely there, for what the slot names (the ms_eid, its registration
- * up to the record's first locators).  Only the slot is read; a hash match
- * is not confirmed, a wrong guess costs a useless prefetch.
- */
-static void
-ix_prefetch_slot(const struct ix_ref *r)
-{
-	if (ix.s != NULL && r->ok)
-		__builtin_prefetch(&ix.s[r->h >> ix.shift]);
-}
-
-static void
-ix_prefetch(const struct ix_ref *r)
-{
-	const struct ix_slot	*s;
-	const char		*g;
-	size_t			 i;
-
-	if (ix.s == NULL || !r->ok)
-		return;
-	for (i = r->h >> ix.shift; (s = &ix.s[i])->e != NULL && s->h != r->h;)
-		i = (i + 1) & ix.mask;
-	if (s->e == NULL)
-		return;
-	__builtin_prefetch(s->e);
-	if ((g = s->regs_hint) == NULL)
-		return;
-	__builtin_prefetch(g);
-	__builtin_prefetch(g + 64);
-	__builtin_prefetch(g + 128);
-	__builtin_prefetch(g + offsetof(struct ms_reg, rec.loc[1]) - 1);
-}
-
 int
 ms_init(struct xtrd *x)
 {
 	if ((x->ms_tab4 = lpm_new(AF_INET)) == NULL ||
-	    (x->ms_tab6 = lpm_new(AF_INET6)) == NULL)
+	    (x->ms_tab6 = lpm_new(AF_INET6)) == NULL ||
+	    (x->ms_ix = ix_new()) == NULL)
 		return -1;
 	return 0;
 }
@@ -353,8 +120,8 @@ ms_free(struct xtrd *x)
 	for (i = 0; i < XC_MAX_SITE; i++)
 		lisp_auth_key_free(&site_keys[i]);
 	ms_guard_free();
-	free(ix.s);
-	memset(&ix, 0, sizeof(ix));
+	ix_free(x->ms_ix);
+	x->ms_ix = NULL;
 	lpm_free(x->ms_tab4, eid_free);
 	lpm_free(x->ms_tab6, eid_free);
 	while ((n = notifies) != NULL) {
@@ -375,8 +142,7 @@ ms_lookup(struct xtrd *x, const struct ipaddr *a, struct ipprefix *matched)
 struct ms_eid *
 ms_lookup_prefix(struct xtrd *x, const struct ipprefix *p)
 {
-	(void)x;
-	return ix_find(p);
+	return ix_find(x->ms_ix, p);
 }
 
 struct walk_arg {
@@ -608,10 +374,10 @@ reg_expire(void *arg)
 		return;		/* e lives on, taken over */
 	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
 		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
-		ix_del(&e->eid);
+		ix_del(x->ms_ix, &e->eid);
 		free(e);
 	} else
-		ix_hint(e);
+		ix_hint(x->ms_ix, e);
 }
 
 /* Find the registrations of other xTRs on a less-specific prefix. */
@@ -665,7 +431,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 
 	/* no xTR-ID: the source address stands for it */
 	xtr_id = m->xtr_id_present ? m->xtr_id : src->a;
-	slot = ix_slot_ref(ref);
+	slot = ix_slot_ref(x->ms_ix, ref);
 	if (slot != NULL &&
 	    (g = msr_refresh_of(slot->e, xtr_id, rec)) != NULL) {
 		/* the common refresh, in place: what msr_apply() would do
@@ -749,7 +515,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 			free(e);
 			return -1;
 		}
-		if (ix_add(e) == -1) {
+		if (ix_add(x->ms_ix, e) == -1) {
 			lpm_remove(t, &p);
 			free(e);
 			return -1;
@@ -810,10 +576,10 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	}
 	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
 		lpm_remove(t, &p);
-		ix_del(&p);
+		ix_del(x->ms_ix, &p);
 		free(e);
 	} else if (e->regs != first)
-		ix_hint(e);
+		ix_hint(x->ms_ix, e);
 	return fresh || changed;
 }
 
@@ -836,7 +602,7 @@ ms_eid_gc(struct xtrd *x, struct ms_eid *e)
 	if (e->regs != NULL || e->subs != NULL || e->pending != NULL)
 		return 0;
 	lpm_remove(tab(x, e->eid.addr.af), &e->eid);
-	ix_del(&e->eid);
+	ix_del(x->ms_ix, &e->eid);
 	free(e);
 	return 1;
 }
@@ -888,7 +654,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 
 	if (peek_first_eid(buf, len, &p) == 0) {
 		ix_ref(&p, &ref[0]);
-		ix_prefetch_slot(&ref[0]);
+		ix_prefetch_slot(x->ms_ix, &ref[0]);
 	}
 	/* the source is formatted only when something is dropped */
 	if (lisp_decode_map_register(buf, len, &m, &why) == -1) {
@@ -903,7 +669,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		p.plen = m.rec[i].eid_plen;
 		ix_ref(&p, &ref[i]);
 		if (i > 0)
-			ix_prefetch_slot(&ref[i]);
+			ix_prefetch_slot(x->ms_ix, &ref[i]);
 		if ((s = ms_site_for_eid(x->conf, &p, NULL)) == -1) {
 			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
 			    "%s is in no site", ipaddr_fmt(src, a, sizeof(a)),
@@ -923,7 +689,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	/* what the records refresh starts on its way to the cache now and
 	 * arrives while the HMAC is computed */
 	for (i = 0; i < m.nrec; i++)
-		ix_prefetch(&ref[i]);
+		ix_prefetch(x->ms_ix, &ref[i]);
 	/* RFC 9301 §5.6: "Key ID: This is a key-id value that identifies a
 	 * pre-shared secret between an ETR and a Map-Server": one per site */
 	if (m.key_id != x->conf->site[site].key.key_id) {
@@ -1026,7 +792,7 @@ reg_of(struct ms_eid *e, const uint8_t *id)
 void
 ms_restore_unreg(struct xtrd *x, const struct msj_line *l)
 {
-	struct ms_eid	*e = ix_find(&l->eid);
+	struct ms_eid	*e = ix_find(x->ms_ix, &l->eid);
 	struct ms_reg	**pp, *r;
 
 	if (e == NULL || (r = reg_of(e, l->xtr_id)) == NULL)
@@ -1038,7 +804,7 @@ ms_restore_unreg(struct xtrd *x, const struct msj_line *l)
 	reg_free(x, r);
 	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
 		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
-		ix_del(&e->eid);
+		ix_del(x->ms_ix, &e->eid);
 		free(e);
 	}
 }
@@ -1057,7 +823,7 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 	    ms_site_allows(&x->conf->site[site], &l->eid) == -1 ||
 	    tab(x, l->eid.addr.af) == NULL)
 		return 0;
-	if ((e = ix_find(&l->eid)) == NULL) {
+	if ((e = ix_find(x->ms_ix, &l->eid)) == NULL) {
 		if (ms_reg_cap(x, site, &l->eid, &cover, &why) == -1 ||
 		    (e = calloc(1, sizeof(*e))) == NULL)
 			return 0;
@@ -1067,7 +833,7 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 			free(e);
 			return 0;
 		}
-		if (ix_add(e) == -1) {
+		if (ix_add(x->ms_ix, e) == -1) {
 			lpm_remove(tab(x, e->eid.addr.af), &e->eid);
 			free(e);
 			return 0;
@@ -1103,7 +869,7 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 	r->last_ms = now + remaining > life ? now + remaining - life : 0;
 	timer_cancel(&x->timers, &r->expire);
 	timer_set(&x->timers, &r->expire, r->last_ms + life);
-	ix_hint(e);
+	ix_hint(x->ms_ix, e);
 	if (added)
 		cnt_inc(C_ms_journal_restored);
 	return added;
