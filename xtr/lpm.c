@@ -401,11 +401,88 @@ set_link(struct lpm *t, uint32_t parent, unsigned side, uint32_t i)
 		set_child(N(t, parent), side, i);
 }
 
+/* Where an insert of k (plen bits, at least dbits) may start its walk:
+ * below a slot start that covers it the walk never needs the start's
+ * parent. */
+static uint32_t
+insert_start(const struct lpm *t, const uint64_t k[2], unsigned plen)
+{
+	uint32_t	st;
+
+	if (t->dir == NULL || plen < t->dbits)
+		return t->root;
+	st = dir_slot(t, k)->start;
+	if (st != NIL && node_plen(N(t, st)) <= plen &&
+	    key_match(N(t, st)->k, k, node_plen(N(t, st))))
+		return st;
+	return t->root;
+}
+
+/* Exact: replace, or turn glue into a prefix. */
+static void
+insert_exact(struct lpm *t, struct node *n, const uint64_t k[2],
+    unsigned plen, void *val, void **old)
+{
+	if (n->val == GLUE) {
+		n->val = val;
+		t->count++;
+		if (plen < t->dbits)
+			dir_fix(t, k, plen);
+	} else if (old != NULL) {
+		*old = n->val;
+		n->val = val;
+	} else {
+		n->val = val;
+	}
+}
+
+/* Link a new node for k under parent (side), where the walk stopped at i
+ * (NIL: off the trie) with c bits in common.  *g gets the topmost node
+ * added, *np its length.  0, or -1 when out of nodes. */
+static int
+insert_link(struct lpm *t, uint32_t i, uint32_t parent, unsigned side,
+    unsigned c, const uint64_t k[2], unsigned plen, void *val, uint32_t *g,
+    unsigned *np)
+{
+	struct node	*n;
+	uint32_t	 nn;
+
+	if ((nn = node_alloc(t, k, plen, val)) == NIL)
+		return -1;
+	if (i == NIL) {
+		/* Fell off the trie: a new leaf. */
+		set_link(t, parent, side, nn);
+		*np = plen;
+		*g = nn;
+	} else if (c == plen) {
+		/* The new prefix covers node i: it becomes i's parent. */
+		set_child(N(t, nn), key_bit(N(t, i)->k, plen), i);
+		set_link(t, parent, side, nn);
+		*g = nn;
+		*np = plen;
+	} else {
+		/* They diverge at bit c: a glue node joins them. */
+		uint64_t	gk[2] = { k[0], k[1] };
+
+		key_mask(gk, c);
+		if ((*g = node_alloc(t, gk, c, GLUE)) == NIL) {
+			node_free(t, nn);
+			return -1;
+		}
+		n = N(t, *g);
+		set_child(n, key_bit(k, c), nn);
+		set_child(n, !key_bit(k, c), i);
+		set_link(t, parent, side, *g);
+		*np = c;
+	}
+	return 0;
+}
+
 int
 lpm_insert(struct lpm *t, const struct ipprefix *p, void *val, void **old)
 {
 	uint64_t	 k[2];
-	uint32_t	 i, parent = NIL, nn, g;
+	uint32_t	 i, parent = NIL, g;
 	unsigned	 side = 0, plen, c = 0, np;
 	struct node	*n;
 
@@ -414,17 +491,7 @@ lpm_insert(struct lpm *t, const struct ipprefix *p, void *val, void **old)
 	if (prefix_key(t, p, k) == -1)
 		return -1;
 	plen = p->plen;
-	i = t->root;
-	if (t->dir != NULL && plen >= t->dbits) {
-		/* Below a slot start that covers p the walk never needs the
-		 * start's parent: begin there. */
-		uint32_t	st = dir_slot(t, k)->start;
-
-		if (st != NIL && node_plen(N(t, st)) <= plen &&
-		    key_match(N(t, st)->k, k, node_plen(N(t, st))))
-			i = st;
-	}
-	for (; i != NIL; i = child(n, side)) {
+	for (i = insert_start(t, k, plen); i != NIL; i = child(n, side)) {
 		n = N(t, i);
 		np = node_plen(n);
 		c = key_common(k, n->k);
@@ -433,51 +500,14 @@ lpm_insert(struct lpm *t, const struct ipprefix *p, void *val, void **old)
 		if (c < np)
 			break;
 		if (np == plen) {
-			/* Exact: replace, or turn glue into a prefix. */
-			if (n->val == GLUE) {
-				n->val = val;
-				t->count++;
-				if (plen < t->dbits)
-					dir_fix(t, k, plen);
-			} else if (old != NULL) {
-				*old = n->val;
-				n->val = val;
-			} else {
-				n->val = val;
-			}
+			insert_exact(t, n, k, plen, val, old);
 			return 0;
 		}
 		parent = i;
 		side = key_bit(k, np);
 	}
-	if ((nn = node_alloc(t, k, plen, val)) == NIL)
+	if (insert_link(t, i, parent, side, c, k, plen, val, &g, &np) == -1)
 		return -1;
-	if (i == NIL) {
-		/* Fell off the trie: a new leaf. */
-		set_link(t, parent, side, nn);
-		np = plen;
-		g = nn;
-	} else if (c == plen) {
-		/* The new prefix covers node i: it becomes i's parent. */
-		set_child(N(t, nn), key_bit(N(t, i)->k, plen), i);
-		set_link(t, parent, side, nn);
-		g = nn;
-		np = plen;
-	} else {
-		/* They diverge at bit c: a glue node joins them. */
-		uint64_t	gk[2] = { k[0], k[1] };
-
-		key_mask(gk, c);
-		if ((g = node_alloc(t, gk, c, GLUE)) == NIL) {
-			node_free(t, nn);
-			return -1;
-		}
-		n = N(t, g);
-		set_child(n, key_bit(k, c), nn);
-		set_child(n, !key_bit(k, c), i);
-		set_link(t, parent, side, g);
-		np = c;
-	}
 	t->count++;
 	if (t->dir == NULL && t->count >= DIR_MIN_COUNT)
 		dir_build(t, DIR_BITS);
