@@ -37,7 +37,6 @@
 
 #define ROUNDS	9
 
-struct xtrd	*xtrd_self;
 static int	 sink_fd = -1;
 static struct sockaddr_in sink;
 
@@ -265,7 +264,6 @@ main(int argc, char **argv)
 	memset(x, 0, sizeof(*x));
 	x->conf = &conf;
 	x->fd4 = x->fd6 = -1;
-	xtrd_self = x;
 	if (ms_init(x) == -1)
 		fatal("ms_init");
 
