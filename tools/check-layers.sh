@@ -12,7 +12,9 @@
 #
 # The rooms, from top to bottom.  A room may include headers of and call
 # functions defined in rooms below it only (and common/, lisp/):
-#   main  xtr/xtrd.c: the loop, main(); fills the data plane's upcalls
+#   main  xtr/xtrd.c: the loop, main(); fills the data plane's upcalls;
+#         with the daemon's other start/stop steps only it calls:
+#         xtr/xtrd_state.c (xtrd.state), xtr/privdrop.c
 #   api   xtr/api/:   HTTP handlers, no state of their own
 #   ms    xtr/ms/:    Map-Server and Map-Resolver
 #   cp    xtr/cp/:    ETR, ITR, SMR, map-cache, lpm
@@ -47,7 +49,7 @@ room() {
 	case $1 in
 	common/*) echo common ;;
 	lisp/*) echo lisp ;;
-	xtr/xtrd.c|xtr/xtrd.o) echo main ;;
+	xtr/xtrd.[co]|xtr/xtrd_state.[co]|xtr/privdrop.[co]) echo main ;;
 	xtr/*/*) local r=${1#xtr/}; echo "${r%%/*}" ;;
 	xtr/*) echo base ;;
 	*) echo other ;;
