@@ -343,31 +343,15 @@ loop(struct xtrd *x)
 	}
 }
 
-int
-main(int argc, char **argv)
+/* xtrd.conf into x->conf: 0, or the exit status (errors on stderr; with
+ * -n, what -n asks for, and 0 means exit too: *done). */
+static int
+load_conf(struct xtrd *x, const char *path, int check, int verbose,
+    bool *done)
 {
-	struct xtrd	 xs;
-	struct xtrd	*x = &xs;
-	struct dp_upcalls up;
-	const char	*path = "/etc/xen/xtrd.conf";
-	const char	*user = NULL;
-	bool		 have_id;
-	int		 ch, fg = 0, check = 0, verbose = 0, r;
+	int	r;
 
-	while ((ch = getopt(argc, argv, "df:nu:v")) != -1) {
-		switch (ch) {
-		case 'u': user = optarg; break;
-		case 'd': fg = 1; break;
-		case 'f': path = optarg; break;
-		case 'n': check = 1; break;
-		case 'v': verbose++; break;
-		default: usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	memset(x, 0, sizeof(*x));
-	x->fd4 = x->fd6 = x->efd4 = x->efd6 = -1;
+	*done = true;
 	if ((x->conf = malloc(sizeof(*x->conf))) == NULL)
 		fatal("malloc");
 	x->conf_path = path;
@@ -394,11 +378,18 @@ main(int argc, char **argv)
 		}
 		return 0;
 	}
-	log_init(fg, verbose, "xtrd");
-	if (!fg && daemon(0, 0) == -1)
-		fatal("daemon");
-	if (sigflags_install() == -1)
-		fatal("sigaction");
+	*done = false;
+	return 0;
+}
+
+/* The xTR-ID, the control sockets, the API, every room, then the drop of
+ * privileges (user: -u, or NULL). */
+static void
+start(struct xtrd *x, const char *user)
+{
+	struct dp_upcalls	up;
+	bool			have_id;
+
 	if (xtr_net_init(x) == -1)
 		fatal("malloc");
 	x->start_ms = mono_ms();
@@ -445,7 +436,11 @@ main(int argc, char **argv)
 	    x->conf->nms == 1 ? "" : "s");
 	tl_add("start", NULL, NULL, "role %s", xc_role_name(x->conf->roles));
 	xtr_flush(x);		/* what the inits sent */
-	loop(x);
+}
+
+static void
+stop(struct xtrd *x)
+{
 	/*
 	 * Issue 16, finding 8: a stop keeps our registrations on purpose: no
 	 * withdrawal, no hand-over.  xtrd restarts (an upgrade, a crash)
@@ -479,5 +474,41 @@ main(int argc, char **argv)
 		close(x->efd6);
 	xtr_net_fini(x);
 	free(x->conf);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct xtrd	 xs;
+	struct xtrd	*x = &xs;
+	const char	*path = "/etc/xen/xtrd.conf";
+	const char	*user = NULL;
+	bool		 done;
+	int		 ch, fg = 0, check = 0, verbose = 0, r;
+
+	while ((ch = getopt(argc, argv, "df:nu:v")) != -1) {
+		switch (ch) {
+		case 'u': user = optarg; break;
+		case 'd': fg = 1; break;
+		case 'f': path = optarg; break;
+		case 'n': check = 1; break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	memset(x, 0, sizeof(*x));
+	x->fd4 = x->fd6 = x->efd4 = x->efd6 = -1;
+	if ((r = load_conf(x, path, check, verbose, &done)) != 0 || done)
+		return r;
+	log_init(fg, verbose, "xtrd");
+	if (!fg && daemon(0, 0) == -1)
+		fatal("daemon");
+	if (sigflags_install() == -1)
+		fatal("sigaction");
+	start(x, user);
+	loop(x);
+	stop(x);
 	return 0;
 }
