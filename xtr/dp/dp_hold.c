@@ -174,8 +174,9 @@ dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 		 * blackout, so migrated can name it no earlier than the
 		 * blackout ends.  A peer Dom0 (decap_peers) redirects only
 		 * the packets of a guest that left it for us: its first
-		 * such packet is the expectation. */
-		if (!from_peer || c->hold_eid_packets == 0 ||
+		 * such packet is the expectation (not on a PxTR, which
+		 * delivers whatever arrives). */
+		if (!from_peer || c->hold_eid_packets == 0 || c->pxtr ||
 		    !dp_unicast(&pp->dst) ||
 		    dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst))
 			return false;
