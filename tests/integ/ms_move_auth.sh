@@ -29,25 +29,8 @@ PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
 write_confs() {
-	local n
-	cat >"$RUN/ms.conf" <<-EOC
-	role = "ms"
-	sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes' ]
-	control_socket = "$RUN/ms.sock"
-	register_interval = 2
-	registration_timeout = 6
-	EOC
-	for n in a:1:10.1.0.0/24 b:2:10.1.1.0/24 c:3:10.3.0.0/24; do
-		cat >"$RUN/${n%%:*}.conf" <<-EOC
-		role = "xtr"
-		rlocs = [ '192.0.2.$(echo "$n" | cut -d: -f2)' ]
-		database = [ '${n##*:},ttl=60' ]
-		map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
-		map_resolvers = [ '192.0.2.100' ]
-		control_socket = "$RUN/${n%%:*}.sock"
-		register_interval = 2
-		EOC
-	done
+	xtr_move_confs 2
+	echo 'registration_timeout = 6' >>"$RUN/ms.conf"
 }
 
 # claim NONCE: X registers the VM at its own RLOC, with the site key

@@ -89,6 +89,25 @@ xtr_has_reg() {
 	[ "$(h_jq "$1" "[.registrations[] | select(.eid == \"$2\" and .from == \"$3\")] | length" registrations)" = 1 ]
 }
 
+# xtr_move_confs SECS: the topology of xtr_move and the ms_* attacker tests,
+# written to $RUN/<node>.conf: the Map-Server ms (site "dc", 10.1.0.0/16 and
+# 10.3.0.0/24, more-specifics) and the xTRs a, b, c at 192.0.2.1-3 serving
+# 10.1.0.0/24, 10.1.1.0/24 and 10.3.0.0/24 (TTL 60 min) through the MS at
+# 192.0.2.100, every node registering each SECS seconds.  A test adds its
+# own lines to a node's file afterwards.
+xtr_move_confs() {
+	local secs=$1 n i=0
+	h_ms_conf ms "name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes"
+	echo "register_interval = $secs" >>"$RUN/ms.conf"
+	for n in a:10.1.0.0/24 b:10.1.1.0/24 c:10.3.0.0/24; do
+		i=$((i + 1))
+		h_xtr_conf "${n%%:*}" "192.0.2.$i" 192.0.2.100 \
+		    dc-key-Zq3V9mXp7LtR2wK
+		printf "database = [ '%s,ttl=60' ]\nregister_interval = %s\n" \
+		    "${n#*:}" "$secs" >>"$RUN/${n%%:*}.conf"
+	done
+}
+
 xtr_capture() {
 	h_capture "$@" || die "tcpdump did not start"
 	CAP_PID=$H_LAST
