@@ -191,6 +191,18 @@ int	xc_load(const char *path, struct xtr_conf *, FILE *errf);
 int	xc_load_token(const char *path, struct xtr_conf *, FILE *errf);
 /* A site key or token too weak to keep (issue 16, finding 6). */
 bool	xc_key_weak(const char *);
+/* a is one of this xTR's own RLOCs (`rlocs`); inline, so that every room
+ * and the units tested alone share it without linking the parser */
+static inline bool
+xc_has_rloc(const struct xtr_conf *c, const struct ipaddr *a)
+{
+	int	i;
+
+	for (i = 0; i < c->nrloc; i++)
+		if (ipaddr_cmp(&c->rloc[i], a) == 0)
+			return true;
+	return false;
+}
 int	xc_load_text(const char *name, const char *text, size_t len,
 	    struct xtr_conf *, FILE *errf);
 void	xc_print(FILE *, const struct xtr_conf *);

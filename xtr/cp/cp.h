@@ -183,7 +183,6 @@ void	itr_free(struct xtrd *);
 bool	xtr_map_reply_allowed(struct xtrd *, const struct ipaddr *to,
 	    const struct ipprefix *p);
 /* One of our configured RLOCs. */
-bool	xtr_is_our_rloc(const struct xtrd *, const struct ipaddr *);
 
 /* rloc_probe.c (RFC 9301 §7.1) */
 /* The locator-status-bits of a packet say rloc of eid's mapping is

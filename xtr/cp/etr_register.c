@@ -459,7 +459,7 @@ answer_says_skip(struct xtrd *x, const struct ipprefix *p,
 			continue;
 		exact = true;
 		for (j = 0; j < r->nloc; j++)
-			if (!xtr_is_our_rloc(x, &r->loc[j].rloc.ip))
+			if (!xc_has_rloc(x->conf, &r->loc[j].rloc.ip))
 				return true;	/* another RLOC answers */
 		if (r->nloc == 0)
 			return true;		/* negative: nothing there */

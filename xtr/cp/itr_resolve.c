@@ -722,7 +722,7 @@ itr_install(struct xtrd *x, const struct lisp_record *r,
 
 		if (l->rloc.ip.af == AF_UNSPEC)
 			continue;
-		if (xtr_is_our_rloc(x, &l->rloc.ip)) {
+		if (xc_has_rloc(x->conf, &l->rloc.ip)) {
 			nself++;	/* encapsulating to ourselves loops */
 			continue;
 		}

@@ -89,17 +89,6 @@ struct fan {
 	int			 ntargets;
 };
 
-bool
-xtr_is_our_rloc(const struct xtrd *x, const struct ipaddr *a)
-{
-	int	i;
-
-	for (i = 0; i < x->conf->nrloc; i++)
-		if (ipaddr_cmp(&x->conf->rloc[i], a) == 0)
-			return true;
-	return false;
-}
-
 /* The rate limiter's key (RL_KEYMAX bytes): the destination and the
  * record in full, the changed EID and the change number hashed (FNV-1a). */
 static void
@@ -140,7 +129,7 @@ send_one(struct xtrd *x, const struct ipprefix *eid,
 	uint8_t				key[RL_KEYMAX];
 	ssize_t				n;
 
-	if (to->af == AF_UNSPEC || xtr_is_our_rloc(x, to))
+	if (to->af == AF_UNSPEC || xc_has_rloc(x->conf, to))
 		return -1;		/* not to ourselves */
 	smr_key(to, rec, eid, gen, key);
 	/* RFC 9301 §6.1: the SMR sender MUST rate limit */
@@ -172,7 +161,7 @@ fan_one(struct fan *fn, const struct ipprefix *rec, const struct ipaddr *to)
 	struct follow	*f = fn->f;
 	int		 k;
 
-	if (to->af == AF_UNSPEC || xtr_is_our_rloc(fn->x, to) ||
+	if (to->af == AF_UNSPEC || xc_has_rloc(fn->x->conf, to) ||
 	    fn->ntargets == SMR_MAX_TARGETS)
 		return;
 	fn->ntargets++;
@@ -243,7 +232,7 @@ smr_follow_up(struct xtrd *x, const struct ipprefix *rec,
 			continue;
 		}
 		for (j = 0; j < n && j < LISP_MAX_LOCATORS; j++) {
-			if (rloc[j].af == AF_UNSPEC || xtr_is_our_rloc(x, &rloc[j]))
+			if (rloc[j].af == AF_UNSPEC || xc_has_rloc(x->conf, &rloc[j]))
 				continue;
 			for (k = 0; k < f->ndone; k++)
 				if (ipaddr_cmp(&f->done[k], &rloc[j]) == 0)

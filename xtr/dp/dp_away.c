@@ -61,18 +61,6 @@ dp_away_find(const struct ipaddr *a)
 	return best;
 }
 
-static bool
-ours(const struct ipaddr *a)
-{
-	const struct xtr_conf	*c = dp_g->x->conf;
-	int			 i;
-
-	for (i = 0; i < c->nrloc; i++)
-		if (ipaddr_cmp(&c->rloc[i], a) == 0)
-			return true;
-	return false;
-}
-
 int
 dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
     bool confirmed)
@@ -82,7 +70,7 @@ dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 
 	memset(&nw, 0, sizeof(nw));
 	for (i = 0; i < n && k < XC_MAX_RLOC; i++)
-		if (rloc[i].af != AF_UNSPEC && !ours(&rloc[i]))
+		if (rloc[i].af != AF_UNSPEC && !xc_has_rloc(dp_g->x->conf, &rloc[i]))
 			nw.rloc[k++] = rloc[i];
 	if (k == 0)
 		return 0;	/* moved to us, or nowhere: nothing to do */

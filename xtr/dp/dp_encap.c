@@ -189,18 +189,6 @@ dp_unicast(const struct ipaddr *a)
 	    !(a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80);
 }
 
-static bool
-is_our_rloc(const struct ipaddr *a)
-{
-	const struct xtr_conf	*c = dp_g->x->conf;
-	int			 i;
-
-	for (i = 0; i < c->nrloc; i++)
-		if (ipaddr_cmp(&c->rloc[i], a) == 0)
-			return true;
-	return false;
-}
-
 /* RFC 9301 §6 / RFC 6832: no mapping to use, send to a proxy-ETR. */
 static void
 to_petr(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
@@ -251,7 +239,7 @@ fast_rloc(const struct dp_pkt *pp)
 		return NULL;		/* the slow path counts it */
 	e = mc_lookup(dp_g->x->mc, 0, &pp->dst, dp_g->now_ms);
 	if (e == NULL || e->negative ||
-	    (r = select_rloc(e, pp->hash)) == NULL || is_our_rloc(&r->addr))
+	    (r = select_rloc(e, pp->hash)) == NULL || xc_has_rloc(dp_g->x->conf, &r->addr))
 		return NULL;
 	return &r->addr;
 }
@@ -431,7 +419,7 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)));
 		return;
 	}
-	if (is_our_rloc(&r->addr)) {
+	if (xc_has_rloc(dp_g->x->conf, &r->addr)) {
 		dp_drop(DPC_drop_loop, "mapping for %s points at us",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)));
 		return;

@@ -63,17 +63,6 @@ negative_prefix(struct xtrd *x, const struct ipaddr *a, bool in_site,
 	ipprefix_host(a, out);
 }
 
-static bool
-is_our_rloc(const struct xtrd *x, const struct ipaddr *a)
-{
-	int	i;
-
-	for (i = 0; i < x->conf->nrloc; i++)
-		if (ipaddr_cmp(&x->conf->rloc[i], a) == 0)
-			return true;
-	return false;
-}
-
 static void
 send_reply(struct xtrd *x, const struct lisp_map_request *req,
     const struct lisp_ecm *ecm, const struct ipaddr *src,
@@ -229,7 +218,7 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 	 * whoever sent the packet, which an attacker can be */
 	etr = ms_reg_etr(r, src->af);
 	if ((x->conf->roles & ROLE_XTR) && etr_db_lookup(x, &want.addr) &&
-	    is_our_rloc(x, etr)) {
+	    xc_has_rloc(x->conf, etr)) {
 		/* RFC 9303 §7.3: Map-Server and ETR in one: signed here */
 		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
 		    any_plain, &sg) == -1)
