@@ -19,21 +19,29 @@ struct ratelim {
 	struct rl_slot	*slot;
 };
 
+/* The slot array both tables use: the capacity rounded up to a power of
+ * two (at least 16) in *c, zeroed; NULL when out of memory. */
+static void *
+slots_alloc(size_t cap, size_t size, size_t *c)
+{
+	*c = 16;
+	while (*c < cap)
+		*c <<= 1;
+	return calloc(*c, size);
+}
+
 struct ratelim *
 rl_new(size_t cap, uint64_t interval_ms)
 {
 	struct ratelim	*rl;
-	size_t		 c = 16;
 
-	while (c < cap)
-		c <<= 1;
 	if ((rl = calloc(1, sizeof(*rl))) == NULL)
 		return NULL;
-	if ((rl->slot = calloc(c, sizeof(*rl->slot))) == NULL) {
+	if ((rl->slot = slots_alloc(cap, sizeof(*rl->slot), &rl->cap)) ==
+	    NULL) {
 		free(rl);
 		return NULL;
 	}
-	rl->cap = c;
 	rl->interval = interval_ms;
 	return rl;
 }
@@ -176,17 +184,13 @@ struct tbtab *
 tbt_new(size_t cap, uint32_t rate, uint32_t burst)
 {
 	struct tbtab	*t;
-	size_t		 c = 16;
 
-	while (c < cap)
-		c <<= 1;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	if ((t->slot = calloc(c, sizeof(*t->slot))) == NULL) {
+	if ((t->slot = slots_alloc(cap, sizeof(*t->slot), &t->cap)) == NULL) {
 		free(t);
 		return NULL;
 	}
-	t->cap = c;
 	t->rate = rate;
 	t->burst = burst;
 	return t;
