@@ -527,12 +527,28 @@ UINT_KEY(k_register_retry, register_retry, 10, 60000)
 UINT_KEY(k_map_request_retry, map_request_retry, 10, 60000)
 UINT_KEY(k_map_request_retry_max, map_request_retry_max, 10, 600000)
 UINT_KEY(k_map_request_retries, map_request_retries, 0, 10)
-UINT_KEY(k_rate_limit, rate_limit, 1, 60000)
 UINT_KEY(k_negative_ttl, negative_ttl, 0, 1440)
 UINT_KEY(k_map_cache_ttl_max, map_cache_ttl_max, 1, 525600)
 UINT_KEY(k_map_reply_min_plen4, map_reply_min_plen4, 0, 32)
 UINT_KEY(k_map_reply_min_plen6, map_reply_min_plen6, 0, 128)
 UINT_KEY(k_ms_max_registrations, ms_max_registrations, 1, 10000000)
+
+/* RFC 9301 §5.3: "Map-Requests MUST be rate limited to 1 per second per
+ * EID-Prefix": rate_limit paces them (retransmissions included), so no
+ * value under 1000 ms */
+static int
+k_rate_limit(struct item_ctx *ic, const char *v)
+{
+	unsigned long	 x;
+
+	if (cfg_uint(v, 0, 60000, &x) == -1)
+		return ic_err(ic, v, "expected a number in [1000, 60000], not");
+	if (x < 1000)
+		return ic_err(ic, v, "rate_limit must be at least 1000 ms (RFC "
+		    "9301 §5.3: one Map-Request per second per EID-Prefix), not");
+	ic->c->rate_limit = (uint32_t)x;
+	return 0;
+}
 
 static int
 k_xtr_id(struct item_ctx *ic, const char *v)

@@ -57,20 +57,19 @@ test_rate_limit_floor(void **state)
 	assert_int_equal(mreq_sched_span(&low_max), 3000);
 }
 
-/* an operator who lowers rate_limit (outside the RFC's one per second)
- * gets the configured sub-second schedule */
+/* rate_limit cannot go under 1000 ms (xtr/config.c, RFC 9301 §5.3); an
+ * operator who raises it gets no retransmission sooner than it */
 static void
-test_lowered_rate_limit(void **state)
+test_raised_rate_limit(void **state)
 {
-	struct mreq_sched	s = { 100, 1600, 50, 5 };
+	struct mreq_sched	s = { 1000, 8000, 2000, 3 };
 
 	(void)state;
-	assert_int_equal(mreq_sched_delay(&s, 1), 100);
-	assert_int_equal(mreq_sched_delay(&s, 2), 200);
-	assert_int_equal(mreq_sched_delay(&s, 5), 1600);
-	assert_int_equal(mreq_sched_delay(&s, 6), 1600);
-	assert_int_equal(mreq_sched_span(&s), 100 + 200 + 400 + 800 + 1600 +
-	    1600);
+	assert_int_equal(mreq_sched_delay(&s, 1), 2000);
+	assert_int_equal(mreq_sched_delay(&s, 2), 2000);
+	assert_int_equal(mreq_sched_delay(&s, 3), 4000);
+	assert_int_equal(mreq_sched_delay(&s, 4), 8000);
+	assert_int_equal(mreq_sched_span(&s), 2000 + 2000 + 4000 + 8000);
 }
 
 /* map_request_retries = 0: one send, then the timeout */
@@ -90,7 +89,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_capped),
 		cmocka_unit_test(test_rate_limit_floor),
-		cmocka_unit_test(test_lowered_rate_limit),
+		cmocka_unit_test(test_raised_rate_limit),
 		cmocka_unit_test(test_no_retries),
 	};
 
