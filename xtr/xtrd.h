@@ -29,7 +29,7 @@
 #include "timer.h"
 
 struct api;
-struct ms_index;
+struct ms_state;
 struct db_map;
 struct pending;
 struct udp_batch;
@@ -65,10 +65,8 @@ struct xtrd {
 	struct tbucket	 smr_in_bucket;	/* all SMRs received */
 	struct timer	 mc_expire;
 
-	/* MS / MR */
-	struct lpm	*ms_tab4, *ms_tab6;
-	size_t		 ms_nreg;
-	struct ms_index	*ms_ix;	/* exact-prefix index (ms_index.c) */
+	/* MS / MR: the Map-Server's tables, guards, journal (xtr/ms/ms_int.h) */
+	struct ms_state	*ms;
 };
 
 /* xtr_send() from the ETR's random-port socket (RFC 9301 §5.6). */

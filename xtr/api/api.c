@@ -126,7 +126,7 @@ h_status(struct api *api, struct req *rq)
 	jadd(o, "map_resolvers", a);
 	jadd(o, "map_cache_entries", json_object_new_int64(
 	    (int64_t)mc_count(x->mc)));
-	jadd(o, "registrations", json_object_new_int64((int64_t)x->ms_nreg));
+	jadd(o, "registrations", json_object_new_int64((int64_t)ms_nreg(x)));
 	return reply_json(rq->conn, 200, o);
 }
 

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "xtr/cp/cp.h"
 #include "xtr/ms/ms.h"
+#include "xtr/ms/ms_int.h"
 #include "xtr/xtrd.h"
 
 /* --- Map-Resolver / Map-Server ------------------------------------------- */
@@ -121,7 +122,7 @@ sec_ms_forward(struct xtrd *x, const struct sec_ms *s,
     const struct ms_reg *r, const struct ipprefix *auth, bool e,
     uint8_t *out, size_t cap)
 {
-	static uint8_t		 ad[LISP_SEC_MAX_AD];
+	uint8_t			*ad = x->ms->scratch.sec_ad;
 	struct lisp_sec_ecm_ad	 a;
 	struct lisp_ecm		 fwd = *ecm;
 	const struct xc_key	*k;
@@ -148,7 +149,7 @@ sec_ms_forward(struct xtrd *x, const struct sec_ms *s,
 	ms_eid_fill(s, &req->rec[0].eid, auth, e, &a.eid);
 	if (lisp_sec_wrap(&a, req->nonce, k->key, strlen(k->key),
 	    s->ms_otk) == -1 ||
-	    (n = lisp_sec_encode_ecm_ad(&a, ad, sizeof(ad), &eoff)) < 0 ||
+	    (n = lisp_sec_encode_ecm_ad(&a, ad, LISP_SEC_MAX_AD, &eoff)) < 0 ||
 	    sign_eid_ad(s, ad + eoff, (size_t)n - eoff) == -1)
 		return -1;
 	fwd.security = true;			/* §6.7.1: S set */

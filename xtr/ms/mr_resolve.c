@@ -19,6 +19,7 @@
 #include "xtr/xtrd.h"
 #include "xtr/cp/cp.h"
 #include "xtr/ms/ms.h"
+#include "xtr/ms/ms_int.h"
 
 static int
 any_cb(const struct ipprefix *p, void *v, void *arg)
@@ -32,7 +33,7 @@ any_cb(const struct ipprefix *p, void *v, void *arg)
 static bool
 overlaps_reg(struct xtrd *x, const struct ipprefix *p)
 {
-	struct lpm	*t = p->addr.af == AF_INET ? x->ms_tab4 : x->ms_tab6;
+	struct lpm	*t = p->addr.af == AF_INET ? x->ms->tab4 : x->ms->tab6;
 
 	return lpm_lookup_prefix(t, p, NULL) != NULL ||
 	    lpm_walk_covered(t, p, any_cb, NULL) != 0;
@@ -69,8 +70,9 @@ send_reply(struct xtrd *x, const struct lisp_map_request *req,
     const struct lisp_record *rec, const char *what,
     const struct sec_sign *sg)
 {
-	static struct lisp_map_reply	 rep;
-	static uint8_t			 buf[LISP_MAX_MSG];
+	struct lisp_map_reply		*rep = &x->ms->scratch.reply;
+	uint8_t				*buf = x->ms->scratch.reply_buf;
+	const size_t			 cap = sizeof(x->ms->scratch.reply_buf);
 	const struct ipaddr		*to;
 	struct ipprefix			 p;
 	ssize_t				 n;
@@ -85,16 +87,16 @@ send_reply(struct xtrd *x, const struct lisp_map_request *req,
 	p.plen = req->rec[0].plen;
 	if (!xtr_map_reply_allowed(x, to, &p))
 		return;			/* RFC 9301 §5.4: rate limited */
-	memset(&rep, 0, sizeof(rep));
-	rep.nonce = req->nonce;
-	rep.nrec = 1;
-	rep.rec[0] = *rec;
-	rep.security = sg != NULL && sg->on;	/* RFC 9303 §6.7.2 */
-	if ((n = lisp_encode_map_reply(&rep, buf, sizeof(buf))) < 0 ||
-	    (rep.security && (n = sec_sign_reply(sg, buf, (size_t)n,
-	    sizeof(buf))) < 0))
+	memset(rep, 0, sizeof(*rep));
+	rep->nonce = req->nonce;
+	rep->nrec = 1;
+	rep->rec[0] = *rec;
+	rep->security = sg != NULL && sg->on;	/* RFC 9303 §6.7.2 */
+	if ((n = lisp_encode_map_reply(rep, buf, cap)) < 0 ||
+	    (rep->security && (n = sec_sign_reply(sg, buf, (size_t)n,
+	    cap)) < 0))
 		return;
-	if (rep.security)
+	if (rep->security)
 		cnt_inc(C_lispsec_signed);
 	if (xtr_send(x, to, ecm->inner_sport ? ecm->inner_sport :
 	    LISP_CONTROL_PORT, buf, (size_t)n) == -1)
@@ -110,10 +112,10 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
     const struct lisp_ecm *ecm, const struct lisp_map_request *req,
     const struct ipaddr *src, const struct pubsub_req *ps)
 {
-	static struct lisp_record	 rec;
-	static struct sec_ms		 sm;
-	static struct sec_sign		 sg;
-	static uint8_t			 fwd[LISP_MAX_MSG];
+	struct lisp_record		 rec;
+	struct sec_ms			 sm;
+	struct sec_sign			 sg;
+	uint8_t				*fwd = x->ms->scratch.fwd;
 	struct ms_eid			*e;
 	struct ms_reg			*r;
 	const struct ipaddr		*etr;
@@ -252,7 +254,7 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		/* RFC 9303 §6.7.1: a new ECM (or, unprotected, the ECM
 		 * without the AD we did not use) */
 		if ((n = sec_ms_forward(x, &sm, ecm, req, r, &matched,
-		    any_plain, fwd, sizeof(fwd))) < 0) {
+		    any_plain, fwd, sizeof(x->ms->scratch.fwd))) < 0) {
 			log_warnx("cannot encode the ECM for %s",
 			    ipaddr_fmt(&r->from, a, sizeof(a)));
 			return;

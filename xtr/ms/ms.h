@@ -101,6 +101,8 @@ void	ms_notify_reliable(struct xtrd *, int site, const struct lisp_record *,
 	    const struct ipaddr *to, uint16_t port, const uint8_t *xtr_id,
 	    uint64_t nonce, const char *what);
 void	ms_free(struct xtrd *);
+/* Registrations held (all sites, all xTRs). */
+size_t	ms_nreg(const struct xtrd *);
 /* Where a Map-Request for r's EID goes: an RLOC r registered (family af
  * first), never the source address of its Map-Register. */
 const struct ipaddr *ms_reg_etr(const struct ms_reg *, int af);

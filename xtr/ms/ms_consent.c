@@ -137,7 +137,7 @@ ms_pending_set(struct xtrd *x, struct ms_eid *e, int site,
 int
 ms_pending_try(struct xtrd *x, struct ms_eid *e)
 {
-	static struct lisp_map_register	 pm;
+	struct lisp_map_register	*pm = &x->ms->scratch.pending;
 	struct ms_pending		*pd = e->pending;
 	uint64_t			 until = 0, now = mono_ms();
 	int				 rc;
@@ -160,18 +160,18 @@ ms_pending_try(struct xtrd *x, struct ms_eid *e)
 	}
 	e->pending = NULL;
 	timer_cancel(&x->timers, &pd->t);
-	memset(&pm, 0, sizeof(pm));
-	pm.type = LISP_MAP_REGISTER;
-	pm.xtr_id_present = true;
-	memcpy(pm.xtr_id, pd->xtr_id, LISP_XTR_ID_LEN);
-	pm.site_id = pd->site_id;
-	pm.nonce = pd->nonce;
-	pm.proxy_reply = pd->proxy_reply;
-	pm.merge_req = pd->merge;
+	memset(pm, 0, sizeof(*pm));
+	pm->type = LISP_MAP_REGISTER;
+	pm->xtr_id_present = true;
+	memcpy(pm->xtr_id, pd->xtr_id, LISP_XTR_ID_LEN);
+	pm->site_id = pd->site_id;
+	pm->nonce = pd->nonce;
+	pm->proxy_reply = pd->proxy_reply;
+	pm->merge_req = pd->merge;
 	cnt_inc(C_ms_move_consented);
 	tl_add("move-consented", &e->eid, &pd->src, "waited %llu ms",
 	    (unsigned long long)(now - pd->since_ms));
-	rc = ms_apply_at(x, pd->site, &pm, &pd->rec, &pd->src, pd->sport);
+	rc = ms_apply_at(x, pd->site, pm, &pd->rec, &pd->src, pd->sport);
 	/* its Map-Notify as ms_rx_map_register() sends one: to 4342
 	 * (RFC 9301 §8.2) and a copy to the source port */
 	if ((rc == 0 || rc == 1) && pd->want_notify) {

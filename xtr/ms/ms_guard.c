@@ -20,23 +20,17 @@ struct nonce_ent {
 	uint8_t			 key_id;
 	uint64_t		 last;
 };
-#define NONCE_BUCKETS	4096
-static struct nonce_ent	*nonce_tab[NONCE_BUCKETS];
-static size_t		 nonce_n;
-
-/* Registrations per site and per (site, configured prefix) they are a
- * more-specific of: the caps. */
-static uint32_t		 site_nreg[XC_MAX_SITE];
-static uint32_t		 cover_nreg[XC_MAX_SITE][XC_MAX_SITE_EID];
-
+#define NONCE_BUCKETS	MS_NONCE_BUCKETS
 
 void
 ms_reg_count(struct xtrd *x, const struct ms_reg *r, int d)
 {
-	x->ms_nreg += (size_t)(ssize_t)d;
-	site_nreg[r->site] += (uint32_t)d;
+	struct ms_guard	*g = &x->ms->guard;
+
+	x->ms->nreg += (size_t)(ssize_t)d;
+	g->site_nreg[r->site] += (uint32_t)d;
 	if (r->cover >= 0)
-		cover_nreg[r->site][r->cover] += (uint32_t)d;
+		g->cover_nreg[r->site][r->cover] += (uint32_t)d;
 }
 
 /* 0 if one more registration of p by site fits the caps, else the
@@ -46,14 +40,15 @@ ms_reg_cap(struct xtrd *x, int site, const struct ipprefix *p, int *cover,
     enum cnt *why)
 {
 	const struct xc_site	*s = &x->conf->site[site];
+	const struct ms_guard	*g = &x->ms->guard;
 
 	*cover = ms_site_cover(s, p);
-	if (x->ms_nreg >= x->conf->ms_max_registrations)
+	if (x->ms->nreg >= x->conf->ms_max_registrations)
 		*why = C_drop_reg_cap_global;
-	else if (site_nreg[site] >= s->max_registrations)
+	else if (g->site_nreg[site] >= s->max_registrations)
 		*why = C_drop_reg_cap_site;
 	else if (*cover >= 0 &&
-	    cover_nreg[site][*cover] >= s->max_more_specifics)
+	    g->cover_nreg[site][*cover] >= s->max_more_specifics)
 		*why = C_drop_reg_cap_more_specifics;
 	else
 		return 0;
@@ -74,11 +69,11 @@ nonce_hash(const uint8_t *id, int site, uint8_t key_id)
 }
 
 static struct nonce_ent *
-nonce_find(const uint8_t *id, int site, uint8_t key_id)
+nonce_find(struct ms_guard *g, const uint8_t *id, int site, uint8_t key_id)
 {
 	struct nonce_ent	*ne;
 
-	for (ne = nonce_tab[nonce_hash(id, site, key_id)]; ne != NULL;
+	for (ne = g->nonce_tab[nonce_hash(id, site, key_id)]; ne != NULL;
 	    ne = ne->next)
 		if (ne->site == site && ne->key_id == key_id &&
 		    memcmp(ne->xtr_id, id, LISP_XTR_ID_LEN) == 0)
@@ -99,7 +94,8 @@ int
 ms_nonce_check(struct xtrd *x, const uint8_t *id, int site, uint8_t key_id,
     uint64_t nonce, const struct ipaddr *src)
 {
-	struct nonce_ent	*ne = nonce_find(id, site, key_id);
+	struct ms_guard		*g = &x->ms->guard;
+	struct nonce_ent	*ne = nonce_find(g, id, site, key_id);
 	char			 a[IPADDR_STRLEN], h[33];
 
 	if (ne != NULL && nonce <= ne->last) {
@@ -116,19 +112,19 @@ ms_nonce_check(struct xtrd *x, const uint8_t *id, int site, uint8_t key_id,
 		unsigned b = nonce_hash(id, site, key_id);
 
 		/* as many xTRs as registrations at most: key holders only */
-		if (nonce_n >= x->conf->ms_max_registrations ||
+		if (g->nonce_n >= x->conf->ms_max_registrations ||
 		    (ne = calloc(1, sizeof(*ne))) == NULL) {
 			cnt_drop(C_drop_reg_cap_global, "Map-Register from %s: "
 			    "%zu xTRs known", ipaddr_fmt(src, a, sizeof(a)),
-			    nonce_n);
+			    g->nonce_n);
 			return -1;
 		}
 		memcpy(ne->xtr_id, id, LISP_XTR_ID_LEN);
 		ne->site = site;
 		ne->key_id = key_id;
-		ne->next = nonce_tab[b];
-		nonce_tab[b] = ne;
-		nonce_n++;
+		ne->next = g->nonce_tab[b];
+		g->nonce_tab[b] = ne;
+		g->nonce_n++;
 	}
 	ne->last = nonce;
 	msj_nonce(x, site, key_id, id, nonce);	/* "persistent storage" */
@@ -150,23 +146,24 @@ ms_site_by_name(struct xtrd *x, const char *name)
 void
 ms_restore_nonce(struct xtrd *x, const struct msj_line *l)
 {
+	struct ms_guard		*g = &x->ms->guard;
 	struct nonce_ent	*ne;
 	int			 site = ms_site_by_name(x, l->site);
 	unsigned		 b;
 
 	if (site == -1)
 		return;
-	if ((ne = nonce_find(l->xtr_id, site, l->key_id)) == NULL) {
-		if (nonce_n >= x->conf->ms_max_registrations ||
+	if ((ne = nonce_find(g, l->xtr_id, site, l->key_id)) == NULL) {
+		if (g->nonce_n >= x->conf->ms_max_registrations ||
 		    (ne = calloc(1, sizeof(*ne))) == NULL)
 			return;
 		memcpy(ne->xtr_id, l->xtr_id, LISP_XTR_ID_LEN);
 		ne->site = site;
 		ne->key_id = l->key_id;
 		b = nonce_hash(l->xtr_id, site, l->key_id);
-		ne->next = nonce_tab[b];
-		nonce_tab[b] = ne;
-		nonce_n++;
+		ne->next = g->nonce_tab[b];
+		g->nonce_tab[b] = ne;
+		g->nonce_n++;
 	}
 	if (l->nonce > ne->last)
 		ne->last = l->nonce;
@@ -179,29 +176,30 @@ ms_nonce_dump(struct xtrd *x, FILE *f)
 	int			 i;
 
 	for (i = 0; i < NONCE_BUCKETS; i++)
-		for (ne = nonce_tab[i]; ne != NULL; ne = ne->next)
+		for (ne = x->ms->guard.nonce_tab[i]; ne != NULL; ne = ne->next)
 			msj_fmt_nonce(f, x->conf->site[ne->site].name,
 			    ne->key_id, ne->xtr_id, ne->last);
 }
 
 uint32_t
-ms_site_nreg(int site)
+ms_site_nreg(struct xtrd *x, int site)
 {
-	return site_nreg[site];
+	return x->ms->guard.site_nreg[site];
 }
 
 void
-ms_guard_free(void)
+ms_guard_free(struct xtrd *x)
 {
+	struct ms_guard		*g = &x->ms->guard;
 	struct nonce_ent	*ne;
 	int			 i;
 
 	for (i = 0; i < NONCE_BUCKETS; i++)
-		while ((ne = nonce_tab[i]) != NULL) {
-			nonce_tab[i] = ne->next;
+		while ((ne = g->nonce_tab[i]) != NULL) {
+			g->nonce_tab[i] = ne->next;
 			free(ne);
 		}
-	nonce_n = 0;
-	memset(site_nreg, 0, sizeof(site_nreg));
-	memset(cover_nreg, 0, sizeof(cover_nreg));
+	g->nonce_n = 0;
+	memset(g->site_nreg, 0, sizeof(g->site_nreg));
+	memset(g->cover_nreg, 0, sizeof(g->cover_nreg));
 }

@@ -8,8 +8,65 @@
 
 #include <stdio.h>
 
+#include "lispsec.h"
 #include "xtr/xtrd.h"
 #include "xtr/ms/ms.h"
+
+/* ms_guard.c: RFC 9301 §5.6, the last nonce of each (xTR-ID, site key) */
+struct nonce_ent;
+#define MS_NONCE_BUCKETS	4096
+
+struct ms_guard {
+	struct nonce_ent	*nonce_tab[MS_NONCE_BUCKETS];
+	size_t			 nonce_n;
+	/* registrations per site and per (site, configured prefix) they
+	 * are a more-specific of: the caps */
+	uint32_t		 site_nreg[XC_MAX_SITE];
+	uint32_t		 cover_nreg[XC_MAX_SITE][XC_MAX_SITE_EID];
+};
+
+/* ms_journal.c: state_dir/ms.journal, appended to, flushed once a second */
+struct ms_journal {
+	FILE			*f;
+	char			 path[XC_PATH_MAX + 16];
+	struct timer		 flush_t;
+	bool			 dirty;
+	size_t			 written, snap_size;
+};
+
+/* What one message's handling builds in place: too large for the stack
+ * (a Map-Register holds LISP_MAX_RECORDS records).  One member per user,
+ * so that a handler that calls another (a Map-Register that sends a
+ * mobility Map-Notify) never shares one. */
+struct ms_scratch {
+	struct lisp_map_register reg;		/* ms_rx_map_register */
+	uint8_t			 reg_notify[LISP_MAX_MSG]; /* its Map-Notify */
+	struct lisp_map_register notify;	/* ms_send_notify */
+	uint8_t			 notify_buf[LISP_MAX_MSG];
+	struct lisp_map_register ack;		/* ms_rx_map_notify_ack */
+	struct lisp_map_register pending;	/* ms_pending_try */
+	struct lisp_map_reply	 reply;		/* mr_resolve.c send_reply */
+	uint8_t			 reply_buf[LISP_MAX_MSG];
+	uint8_t			 fwd[LISP_MAX_MSG]; /* mr_rx_ecm_request */
+	uint8_t			 sec_ad[LISP_SEC_MAX_AD]; /* sec_ms_forward */
+};
+
+/*
+ * The Map-Server's and Map-Resolver's state, struct xtrd's ms: made by
+ * ms_init(), freed by ms_free(); nothing of it is a file static.
+ */
+struct ms_state {
+	struct lpm		*tab4, *tab6;	/* longest match, walks */
+	struct ms_index		*ix;		/* exact prefix (ms_index.c) */
+	size_t			 nreg;		/* registrations held */
+	struct notify_tx	*notifies;	/* MS-initiated, not acked */
+	/* each site's key, keyed once for HMAC (lisp_auth_key_set()
+	 * re-keys when a reload changed it) */
+	struct lisp_auth_key	 site_keys[XC_MAX_SITE];
+	struct ms_guard		 guard;
+	struct ms_journal	 j;
+	struct ms_scratch	 scratch;
+};
 
 /* apply a record: 0 unchanged, 1 changed, MS_APPLY_REFUSED refused or
  * waiting (no Map-Notify), -1 out of memory */
@@ -30,9 +87,9 @@ void	ms_nonce_dump(struct xtrd *, FILE *);
 void	ms_reg_count(struct xtrd *, const struct ms_reg *, int d);
 int	ms_reg_cap(struct xtrd *, int site, const struct ipprefix *,
 	    int *cover, enum cnt *why);
-uint32_t ms_site_nreg(int site);
+uint32_t ms_site_nreg(struct xtrd *, int site);
 int	ms_site_by_name(struct xtrd *, const char *);
-void	ms_guard_free(void);
+void	ms_guard_free(struct xtrd *);
 
 /* ms_consent.c: move authorization (move_consent) */
 bool	ms_rec_released(const struct lisp_record *);

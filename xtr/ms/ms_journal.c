@@ -32,6 +32,7 @@
 
 #include "log.h"
 #include "mono.h"
+#include "xtr/ms/ms_int.h"
 #include "xtr/ms/ms_journal.h"
 #include "xtr/xtrd.h"
 #include "xtr/cp/cp.h"
@@ -39,12 +40,6 @@
 
 #define MSJ_FLUSH_MS	1000
 #define MSJ_MIN_COMPACT	(4u << 20)
-
-static FILE		*jf;
-static char		 jpath[XC_PATH_MAX + 16];
-static struct timer	 flush_t;
-static bool		 dirty;
-static size_t		 written, snap_size;
 
 static uint64_t
 wall_ms(void)
@@ -109,27 +104,30 @@ msj_fmt_reg(FILE *f, struct xtrd *x, const struct ms_reg *r)
 static void
 flush_cb(void *arg)
 {
-	struct xtrd	*x = arg;
+	struct xtrd		*x = arg;
+	struct ms_journal	*j = &x->ms->j;
 
-	if (jf == NULL || !dirty)
+	if (j->f == NULL || !j->dirty)
 		return;
-	if (fflush(jf) == EOF || fdatasync(fileno(jf)) == -1) {
-		cnt_drop(C_ms_journal_error, "%s: %s", jpath, strerror(errno));
-		clearerr(jf);
+	if (fflush(j->f) == EOF || fdatasync(fileno(j->f)) == -1) {
+		cnt_drop(C_ms_journal_error, "%s: %s", j->path,
+		    strerror(errno));
+		clearerr(j->f);
 	}
-	dirty = false;
-	(void)x;
+	j->dirty = false;
 }
 
 static void
 touched(struct xtrd *x, size_t n)
 {
-	written += n;
-	if (!dirty) {
-		dirty = true;
-		timer_set(&x->timers, &flush_t, mono_ms() + MSJ_FLUSH_MS);
+	struct ms_journal	*j = &x->ms->j;
+
+	j->written += n;
+	if (!j->dirty) {
+		j->dirty = true;
+		timer_set(&x->timers, &j->flush_t, mono_ms() + MSJ_FLUSH_MS);
 	}
-	if (written > MSJ_MIN_COMPACT && written > 4 * snap_size)
+	if (j->written > MSJ_MIN_COMPACT && j->written > 4 * j->snap_size)
 		msj_compact(x);
 }
 
@@ -137,7 +135,8 @@ void
 msj_nonce(struct xtrd *x, int site, uint8_t key_id, const uint8_t *id,
     uint64_t nonce)
 {
-	long	before;
+	FILE	*jf = x->ms->j.f;
+	long	 before;
 
 	if (jf == NULL)
 		return;
@@ -149,7 +148,8 @@ msj_nonce(struct xtrd *x, int site, uint8_t key_id, const uint8_t *id,
 void
 msj_reg(struct xtrd *x, const struct ms_reg *r)
 {
-	long	before;
+	FILE	*jf = x->ms->j.f;
+	long	 before;
 
 	if (jf == NULL)
 		return;
@@ -161,9 +161,10 @@ msj_reg(struct xtrd *x, const struct ms_reg *r)
 void
 msj_unreg(struct xtrd *x, const uint8_t *id, const struct ipprefix *p)
 {
-	char		h[33], e[IPPREFIX_STRLEN];
-	struct ipprefix	m = *p;
-	long		before;
+	FILE		*jf = x->ms->j.f;
+	char		 h[33], e[IPPREFIX_STRLEN];
+	struct ipprefix	 m = *p;
+	long		 before;
 
 	if (jf == NULL)
 		return;
@@ -179,12 +180,13 @@ msj_unreg(struct xtrd *x, const uint8_t *id, const struct ipprefix *p)
 int
 msj_compact(struct xtrd *x)
 {
-	char	tmp[sizeof(jpath) + 4];
-	FILE	*f;
-	long	size;
-	int	fd;
+	struct ms_journal	*j = &x->ms->j;
+	char			 tmp[sizeof(j->path) + 4];
+	FILE			*f;
+	long			 size;
+	int			 fd;
 
-	snprintf(tmp, sizeof(tmp), "%s.new", jpath);
+	snprintf(tmp, sizeof(tmp), "%s.new", j->path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) ==
 	    -1 || (f = fdopen(fd, "w")) == NULL) {
 		if (fd != -1)
@@ -196,37 +198,41 @@ msj_compact(struct xtrd *x)
 	ms_journal_dump(x, f);
 	size = ftell(f);
 	if (fflush(f) == EOF || fsync(fileno(f)) == -1 || fclose(f) == EOF ||
-	    rename(tmp, jpath) == -1) {
-		cnt_drop(C_ms_journal_error, "%s: %s", jpath, strerror(errno));
+	    rename(tmp, j->path) == -1) {
+		cnt_drop(C_ms_journal_error, "%s: %s", j->path,
+		    strerror(errno));
 		return -1;
 	}
-	if (jf != NULL)
-		fclose(jf);
-	if ((jf = fopen(jpath, "ae")) == NULL) {
-		cnt_drop(C_ms_journal_error, "%s: %s", jpath, strerror(errno));
+	if (j->f != NULL)
+		fclose(j->f);
+	if ((j->f = fopen(j->path, "ae")) == NULL) {
+		cnt_drop(C_ms_journal_error, "%s: %s", j->path,
+		    strerror(errno));
 		return -1;
 	}
-	setvbuf(jf, NULL, _IOFBF, 1 << 16);
-	snap_size = size > 0 ? (size_t)size : 0;
-	written = 0;
+	setvbuf(j->f, NULL, _IOFBF, 1 << 16);
+	j->snap_size = size > 0 ? (size_t)size : 0;
+	j->written = 0;
 	return 0;
 }
 
 int
 msj_open(struct xtrd *x)
 {
-	struct msj_line	 l;
-	char		*line = NULL;
-	size_t		 cap = 0;
-	unsigned	 lineno = 0, bad = 0, restored = 0;
-	uint64_t	 now = wall_ms();
-	FILE		*f;
+	struct ms_journal	*j = &x->ms->j;
+	struct msj_line		 l;
+	char			*line = NULL;
+	size_t			 cap = 0;
+	unsigned		 lineno = 0, bad = 0, restored = 0;
+	uint64_t		 now = wall_ms();
+	FILE			*f;
 
-	timer_init(&flush_t, flush_cb, x);
+	timer_init(&j->flush_t, flush_cb, x);
 	if (x->conf->state_dir[0] == '\0' || !(x->conf->roles & ROLE_MS))
 		return 0;
-	snprintf(jpath, sizeof(jpath), "%s/ms.journal", x->conf->state_dir);
-	if ((f = fopen(jpath, "re")) != NULL) {
+	snprintf(j->path, sizeof(j->path), "%s/ms.journal",
+	    x->conf->state_dir);
+	if ((f = fopen(j->path, "re")) != NULL) {
 		while (getline(&line, &cap, f) != -1) {
 			lineno++;
 			switch (msj_parse_line(line, &l)) {
@@ -248,12 +254,13 @@ msj_open(struct xtrd *x)
 		fclose(f);
 		if (bad > 0) {
 			cnt_drop(C_ms_journal_error, "%s: %u bad line%s of %u, "
-			    "skipped", jpath, bad, bad == 1 ? "" : "s", lineno);
+			    "skipped", j->path, bad, bad == 1 ? "" : "s",
+			    lineno);
 		}
-		log_info("%s: %u registration%s restored", jpath,
-		    (unsigned)x->ms_nreg, x->ms_nreg == 1 ? "" : "s");
+		log_info("%s: %u registration%s restored", j->path,
+		    (unsigned)x->ms->nreg, x->ms->nreg == 1 ? "" : "s");
 	} else if (errno != ENOENT)
-		log_warn("%s", jpath);
+		log_warn("%s", j->path);
 	(void)restored;
 	return msj_compact(x) == -1 ? -1 : 0;
 }
@@ -261,11 +268,13 @@ msj_open(struct xtrd *x)
 void
 msj_close(struct xtrd *x)
 {
-	if (jf == NULL)
+	struct ms_journal	*j = &x->ms->j;
+
+	if (j->f == NULL)
 		return;
-	timer_cancel(&x->timers, &flush_t);
-	fflush(jf);
-	fdatasync(fileno(jf));
-	fclose(jf);
-	jf = NULL;
+	timer_cancel(&x->timers, &j->flush_t);
+	fflush(j->f);
+	fdatasync(fileno(j->f));
+	fclose(j->f);
+	j->f = NULL;
 }

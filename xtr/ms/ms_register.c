@@ -56,32 +56,39 @@ struct notify_tx {
 	unsigned		 tries;
 	struct timer		 t;
 };
-static struct notify_tx	*notifies;
-
-/* Each site's key, keyed once for HMAC (lisp_auth_key_set() re-keys when a
- * reload changed it). */
-static struct lisp_auth_key	site_keys[XC_MAX_SITE];
 
 static struct lisp_auth_key *
 site_key(struct xtrd *x, int site)
 {
-	return xc_key_auth(&site_keys[site], &x->conf->site[site].key);
+	return xc_key_auth(&x->ms->site_keys[site], &x->conf->site[site].key);
 }
 
 static struct lpm *
 tab(struct xtrd *x, int af)
 {
-	return af == AF_INET ? x->ms_tab4 : af == AF_INET6 ? x->ms_tab6 : NULL;
+	return af == AF_INET ? x->ms->tab4 : af == AF_INET6 ? x->ms->tab6 :
+	    NULL;
 }
 
 int
 ms_init(struct xtrd *x)
 {
-	if ((x->ms_tab4 = lpm_new(AF_INET)) == NULL ||
-	    (x->ms_tab6 = lpm_new(AF_INET6)) == NULL ||
-	    (x->ms_ix = ix_new()) == NULL)
+	struct ms_state	*ms;
+
+	if ((ms = calloc(1, sizeof(*ms))) == NULL)
+		return -1;
+	x->ms = ms;
+	if ((ms->tab4 = lpm_new(AF_INET)) == NULL ||
+	    (ms->tab6 = lpm_new(AF_INET6)) == NULL ||
+	    (ms->ix = ix_new()) == NULL)
 		return -1;
 	return 0;
+}
+
+size_t
+ms_nreg(const struct xtrd *x)
+{
+	return x->ms->nreg;
 }
 
 static void
@@ -114,21 +121,26 @@ eid_free(void *v)
 void
 ms_free(struct xtrd *x)
 {
+	struct ms_state		*ms = x->ms;
 	struct notify_tx	*n;
 	int			 i;
 
+	if (ms == NULL)
+		return;
 	for (i = 0; i < XC_MAX_SITE; i++)
-		lisp_auth_key_free(&site_keys[i]);
-	ms_guard_free();
-	ix_free(x->ms_ix);
-	x->ms_ix = NULL;
-	lpm_free(x->ms_tab4, eid_free);
-	lpm_free(x->ms_tab6, eid_free);
-	while ((n = notifies) != NULL) {
-		notifies = n->next;
+		lisp_auth_key_free(&ms->site_keys[i]);
+	ms_guard_free(x);
+	ix_free(ms->ix);
+	ms->ix = NULL;
+	lpm_free(ms->tab4, eid_free);
+	lpm_free(ms->tab6, eid_free);
+	while ((n = ms->notifies) != NULL) {
+		ms->notifies = n->next;
 		timer_cancel(&x->timers, &n->t);
 		free(n);
 	}
+	free(ms);
+	x->ms = NULL;
 }
 
 struct ms_eid *
@@ -142,7 +154,7 @@ ms_lookup(struct xtrd *x, const struct ipaddr *a, struct ipprefix *matched)
 struct ms_eid *
 ms_lookup_prefix(struct xtrd *x, const struct ipprefix *p)
 {
-	return ix_find(x->ms_ix, p);
+	return ix_find(x->ms->ix, p);
 }
 
 struct walk_arg {
@@ -165,9 +177,9 @@ ms_walk(struct xtrd *x, int (*cb)(struct ms_eid *, void *), void *arg)
 	struct walk_arg	w = { cb, arg };
 	int		r;
 
-	if ((r = lpm_walk(x->ms_tab4, walk_cb, &w)) != 0)
+	if ((r = lpm_walk(x->ms->tab4, walk_cb, &w)) != 0)
 		return r;
-	return lpm_walk(x->ms_tab6, walk_cb, &w);
+	return lpm_walk(x->ms->tab6, walk_cb, &w);
 }
 
 /* --- Map-Notify ---------------------------------------------------------- */
@@ -177,24 +189,24 @@ ms_send_notify(struct xtrd *x, int site, const struct lisp_record *rec,
     const struct ipaddr *to, uint16_t port, uint64_t nonce,
     const uint8_t *xtr_id)
 {
-	static struct lisp_map_register	 n;
-	static uint8_t			 buf[LISP_MAX_MSG];
+	struct lisp_map_register	*n = &x->ms->scratch.notify;
+	uint8_t				*buf = x->ms->scratch.notify_buf;
 	const struct xc_key		*k = &x->conf->site[site].key;
 	ssize_t				 len;
 
-	memset(&n, 0, sizeof(n));
-	n.type = LISP_MAP_NOTIFY;	/* RFC 9301 §5.7 */
-	n.nonce = nonce;
-	n.key_id = k->key_id;
-	n.alg_id = k->alg;
+	memset(n, 0, sizeof(*n));
+	n->type = LISP_MAP_NOTIFY;	/* RFC 9301 §5.7 */
+	n->nonce = nonce;
+	n->key_id = k->key_id;
+	n->alg_id = k->alg;
 	if (xtr_id != NULL) {
-		n.xtr_id_present = true;
-		memcpy(n.xtr_id, xtr_id, LISP_XTR_ID_LEN);
+		n->xtr_id_present = true;
+		memcpy(n->xtr_id, xtr_id, LISP_XTR_ID_LEN);
 	}
-	n.nrec = 1;
-	n.rec[0] = *rec;
-	len = lisp_encode_map_register_key(&n, site_key(x, site), buf,
-	    sizeof(buf));
+	n->nrec = 1;
+	n->rec[0] = *rec;
+	len = lisp_encode_map_register_key(n, site_key(x, site), buf,
+	    sizeof(x->ms->scratch.notify_buf));
 	if (len < 0 || xtr_send(x, to, port, buf, (size_t)len) == -1)
 		return -1;
 	cnt_inc(C_tx_map_notify);
@@ -206,7 +218,7 @@ notify_unlink(struct notify_tx *n)
 {
 	struct notify_tx	**pp;
 
-	for (pp = &notifies; *pp != NULL; pp = &(*pp)->next)
+	for (pp = &n->x->ms->notifies; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == n) {
 			*pp = n->next;
 			break;
@@ -264,8 +276,8 @@ ms_notify_reliable(struct xtrd *x, int site, const struct lisp_record *rec,
 		n->has_xtr_id = true;
 	}
 	timer_init(&n->t, notify_timer, n);
-	n->next = notifies;
-	notifies = n;
+	n->next = x->ms->notifies;
+	x->ms->notifies = n;
 	notify_timer(n);
 }
 
@@ -292,26 +304,26 @@ void
 ms_rx_map_notify_ack(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src)
 {
-	static struct lisp_map_register	 a;
+	struct lisp_map_register	*a = &x->ms->scratch.ack;
 	struct notify_tx		*n;
 	enum lisp_err			 why = LERR_OK;
 	char				 s[IPADDR_STRLEN];
 
-	(void)x;
 	ipaddr_fmt(src, s, sizeof(s));
-	if (lisp_decode_map_register(buf, len, &a, &why) == -1) {
+	if (lisp_decode_map_register(buf, len, a, &why) == -1) {
 		cnt_drop_lerr(why, "Map-Notify-Ack from %s", s);
 		return;
 	}
-	for (n = notifies; n != NULL; n = n->next) {
+	for (n = x->ms->notifies; n != NULL; n = n->next) {
 		struct lisp_auth_key *k;
 
-		if (n->nonce != a.nonce || ipaddr_cmp(&n->to, src) != 0)
+		if (n->nonce != a->nonce || ipaddr_cmp(&n->to, src) != 0)
 			continue;
-		if ((k = site_key(x, n->site)) == NULL || a.alg_id != k->alg ||
-		    a.key_id != x->conf->site[n->site].key.key_id ||
-		    lisp_auth_verify_key(k, buf, len, a.auth_off,
-		    a.auth_len) != 0) {
+		if ((k = site_key(x, n->site)) == NULL ||
+		    a->alg_id != k->alg ||
+		    a->key_id != x->conf->site[n->site].key.key_id ||
+		    lisp_auth_verify_key(k, buf, len, a->auth_off,
+		    a->auth_len) != 0) {
 			cnt_drop(C_drop_auth_fail, "Map-Notify-Ack from %s", s);
 			return;
 		}
@@ -374,10 +386,10 @@ reg_expire(void *arg)
 		return;		/* e lives on, taken over */
 	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
 		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
-		ix_del(x->ms_ix, &e->eid);
+		ix_del(x->ms->ix, &e->eid);
 		free(e);
 	} else
-		ix_hint(x->ms_ix, e);
+		ix_hint(x->ms->ix, e);
 }
 
 /* Find the registrations of other xTRs on a less-specific prefix. */
@@ -431,7 +443,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 
 	/* no xTR-ID: the source address stands for it */
 	xtr_id = m->xtr_id_present ? m->xtr_id : src->a;
-	slot = ix_slot_ref(x->ms_ix, ref);
+	slot = ix_slot_ref(x->ms->ix, ref);
 	if (slot != NULL &&
 	    (g = msr_refresh_of(slot->e, xtr_id, rec)) != NULL) {
 		/* the common refresh, in place: what msr_apply() would do
@@ -489,8 +501,8 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	    ms_reg_cap(x, site, &p, &cover, &why) == -1) {
 		cnt_drop(why, "Map-Register from %s: %s over the cap (%zu "
 		    "registrations, site %s %u)", ipaddr_fmt(src, a, sizeof(a)),
-		    ipprefix_fmt(&p, es, sizeof(es)), x->ms_nreg,
-		    x->conf->site[site].name, ms_site_nreg(site));
+		    ipprefix_fmt(&p, es, sizeof(es)), x->ms->nreg,
+		    x->conf->site[site].name, ms_site_nreg(x, site));
 		return MS_APPLY_REFUSED;
 	}
 	if (cover == -1)
@@ -515,7 +527,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 			free(e);
 			return -1;
 		}
-		if (ix_add(x->ms_ix, e) == -1) {
+		if (ix_add(x->ms->ix, e) == -1) {
 			lpm_remove(t, &p);
 			free(e);
 			return -1;
@@ -576,10 +588,10 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	}
 	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
 		lpm_remove(t, &p);
-		ix_del(x->ms_ix, &p);
+		ix_del(x->ms->ix, &p);
 		free(e);
 	} else if (e->regs != first)
-		ix_hint(x->ms_ix, e);
+		ix_hint(x->ms->ix, e);
 	return fresh || changed;
 }
 
@@ -602,7 +614,7 @@ ms_eid_gc(struct xtrd *x, struct ms_eid *e)
 	if (e->regs != NULL || e->subs != NULL || e->pending != NULL)
 		return 0;
 	lpm_remove(tab(x, e->eid.addr.af), &e->eid);
-	ix_del(x->ms_ix, &e->eid);
+	ix_del(x->ms->ix, &e->eid);
 	free(e);
 	return 1;
 }
@@ -643,7 +655,7 @@ void
 ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src, uint16_t sport)
 {
-	static struct lisp_map_register	 m;
+	struct lisp_map_register	*m = &x->ms->scratch.reg;
 	struct lisp_auth_key		*k;
 	struct ix_ref			 ref[LISP_MAX_RECORDS];
 	enum lisp_err			 why = LERR_OK;
@@ -654,22 +666,22 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 
 	if (peek_first_eid(buf, len, &p) == 0) {
 		ix_ref(&p, &ref[0]);
-		ix_prefetch_slot(x->ms_ix, &ref[0]);
+		ix_prefetch_slot(x->ms->ix, &ref[0]);
 	}
 	/* the source is formatted only when something is dropped */
-	if (lisp_decode_map_register(buf, len, &m, &why) == -1) {
+	if (lisp_decode_map_register(buf, len, m, &why) == -1) {
 		cnt_drop_lerr(why, "Map-Register from %s",
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
 	/* RFC 9301 §8.2: every record must belong to the site whose key
 	 * signed the message */
-	for (i = 0; i < m.nrec; i++) {
-		p.addr = m.rec[i].eid.ip;
-		p.plen = m.rec[i].eid_plen;
+	for (i = 0; i < m->nrec; i++) {
+		p.addr = m->rec[i].eid.ip;
+		p.plen = m->rec[i].eid_plen;
 		ix_ref(&p, &ref[i]);
 		if (i > 0)
-			ix_prefetch_slot(x->ms_ix, &ref[i]);
+			ix_prefetch_slot(x->ms->ix, &ref[i]);
 		if ((s = ms_site_for_eid(x->conf, &p, NULL)) == -1) {
 			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
 			    "%s is in no site", ipaddr_fmt(src, a, sizeof(a)),
@@ -688,19 +700,19 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		return;		/* no record: nothing to register */
 	/* what the records refresh starts on its way to the cache now and
 	 * arrives while the HMAC is computed */
-	for (i = 0; i < m.nrec; i++)
-		ix_prefetch(x->ms_ix, &ref[i]);
+	for (i = 0; i < m->nrec; i++)
+		ix_prefetch(x->ms->ix, &ref[i]);
 	/* RFC 9301 §5.6: "Key ID: This is a key-id value that identifies a
 	 * pre-shared secret between an ETR and a Map-Server": one per site */
-	if (m.key_id != x->conf->site[site].key.key_id) {
+	if (m->key_id != x->conf->site[site].key.key_id) {
 		cnt_drop(C_drop_auth_key_id, "Map-Register from %s for site "
 		    "%s: Key ID %u, not %u", ipaddr_fmt(src, a, sizeof(a)),
-		    x->conf->site[site].name, m.key_id,
+		    x->conf->site[site].name, m->key_id,
 		    x->conf->site[site].key.key_id);
 		return;
 	}
-	if ((k = site_key(x, site)) == NULL || m.alg_id != k->alg ||
-	    lisp_auth_verify_key(k, buf, len, m.auth_off, m.auth_len) != 0) {
+	if ((k = site_key(x, site)) == NULL || m->alg_id != k->alg ||
+	    lisp_auth_verify_key(k, buf, len, m->auth_off, m->auth_len) != 0) {
 		cnt_drop(C_drop_auth_fail, "Map-Register from %s for site %s: "
 		    "authentication failed", ipaddr_fmt(src, a, sizeof(a)),
 		    x->conf->site[site].name);
@@ -708,19 +720,19 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	}
 	/* RFC 9301 §5.6: not greater than the last nonce of this xTR-ID
 	 * and key: dropped, whatever the records say */
-	if (ms_nonce_check(x, m.xtr_id_present ? m.xtr_id : src->a, site,
-	    m.key_id, m.nonce, src) == -1)
+	if (ms_nonce_check(x, m->xtr_id_present ? m->xtr_id : src->a, site,
+	    m->key_id, m->nonce, src) == -1)
 		return;
-	for (i = 0; i < m.nrec; i++) {
-		p.addr = m.rec[i].eid.ip;
-		p.plen = m.rec[i].eid_plen;
+	for (i = 0; i < m->nrec; i++) {
+		p.addr = m->rec[i].eid.ip;
+		p.plen = m->rec[i].eid_plen;
 		/* one table for Instance-ID 0: another IID would collide
 		 * with the same prefix of IID 0 (RFC 8060 §4.1) */
-		if (m.rec[i].eid.has_iid && m.rec[i].eid.iid != 0) {
+		if (m->rec[i].eid.has_iid && m->rec[i].eid.iid != 0) {
 			cnt_drop(C_drop_eid_not_allowed, "Map-Register from "
 			    "%s: %s in Instance-ID %u, only 0 is served",
 			    ipaddr_fmt(src, a, sizeof(a)),
-			    ipprefix_fmt(&p, e, sizeof(e)), m.rec[i].eid.iid);
+			    ipprefix_fmt(&p, e, sizeof(e)), m->rec[i].eid.iid);
 			return;
 		}
 		if (ms_covers_other_site(x->conf, site, &p)) {
@@ -740,8 +752,8 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 			return;
 		}
 	}
-	for (i = 0; i < m.nrec; i++)
-		switch (apply_record(x, site, &m, &m.rec[i], &ref[i], src,
+	for (i = 0; i < m->nrec; i++)
+		switch (apply_record(x, site, m, &m->rec[i], &ref[i], src,
 		    sport)) {
 		case -1:
 			cnt_drop(C_drop_table_full, "registration table: out "
@@ -753,9 +765,9 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		}
 	/* a refused or pending record is not acknowledged: the xTR keeps
 	 * retransmitting (a pending one hears its Map-Notify once applied) */
-	if (m.want_notify && !refused) {
-		static uint8_t	nb[LISP_MAX_MSG];
-		ssize_t		n;
+	if (m->want_notify && !refused) {
+		uint8_t		*nb = x->ms->scratch.reg_notify;
+		ssize_t		 n;
 
 		/* RFC 9301 §5.7: the Map-Notify echoes nonce and records.
 		 * §8.2: "the Map-Notify message is sent to UDP destination
@@ -765,8 +777,9 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		 * port"), and older ETRs listen on their source port only: a
 		 * Map-Register from another port gets a copy there too (an
 		 * ETR that has both counts the second as a duplicate). */
-		m.type = LISP_MAP_NOTIFY;
-		n = lisp_encode_map_register_key(&m, k, nb, sizeof(nb));
+		m->type = LISP_MAP_NOTIFY;
+		n = lisp_encode_map_register_key(m, k, nb,
+		    sizeof(x->ms->scratch.reg_notify));
 		if (n > 0 && xtr_send(x, src, LISP_CONTROL_PORT, nb,
 		    (size_t)n) == 0)
 			cnt_inc(C_tx_map_notify);
@@ -792,7 +805,7 @@ reg_of(struct ms_eid *e, const uint8_t *id)
 void
 ms_restore_unreg(struct xtrd *x, const struct msj_line *l)
 {
-	struct ms_eid	*e = ix_find(x->ms_ix, &l->eid);
+	struct ms_eid	*e = ix_find(x->ms->ix, &l->eid);
 	struct ms_reg	**pp, *r;
 
 	if (e == NULL || (r = reg_of(e, l->xtr_id)) == NULL)
@@ -804,7 +817,7 @@ ms_restore_unreg(struct xtrd *x, const struct msj_line *l)
 	reg_free(x, r);
 	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
 		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
-		ix_del(x->ms_ix, &e->eid);
+		ix_del(x->ms->ix, &e->eid);
 		free(e);
 	}
 }
@@ -823,7 +836,7 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 	    ms_site_allows(&x->conf->site[site], &l->eid) == -1 ||
 	    tab(x, l->eid.addr.af) == NULL)
 		return 0;
-	if ((e = ix_find(x->ms_ix, &l->eid)) == NULL) {
+	if ((e = ix_find(x->ms->ix, &l->eid)) == NULL) {
 		if (ms_reg_cap(x, site, &l->eid, &cover, &why) == -1 ||
 		    (e = calloc(1, sizeof(*e))) == NULL)
 			return 0;
@@ -833,7 +846,7 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 			free(e);
 			return 0;
 		}
-		if (ix_add(x->ms_ix, e) == -1) {
+		if (ix_add(x->ms->ix, e) == -1) {
 			lpm_remove(tab(x, e->eid.addr.af), &e->eid);
 			free(e);
 			return 0;
@@ -869,7 +882,7 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 	r->last_ms = now + remaining > life ? now + remaining - life : 0;
 	timer_cancel(&x->timers, &r->expire);
 	timer_set(&x->timers, &r->expire, r->last_ms + life);
-	ix_hint(x->ms_ix, e);
+	ix_hint(x->ms->ix, e);
 	if (added)
 		cnt_inc(C_ms_journal_restored);
 	return added;

@@ -118,7 +118,7 @@ int
 msr_apply(struct ms_eid *e, const struct ms_reg *nr, struct ms_reg **gone,
     struct ms_reg **stored)
 {
-	static struct lisp_record	 before, after;
+	struct lisp_record		 before, after;
 	struct ms_reg			**pp, *r, *mine = NULL;
 	bool				 others_merge = true;
 

@@ -141,7 +141,7 @@ pubsub_subscribe(struct xtrd *x, struct ms_eid *e,
     const struct lisp_map_request *req, const struct pubsub_req *ps,
     const struct ipaddr *itr, uint16_t port)
 {
-	static struct lisp_record	 rec;
+	struct lisp_record		 rec;
 	struct ms_sub			*s;
 	char				 a[IPADDR_STRLEN];
 	int				 site;
@@ -207,7 +207,7 @@ pubsub_unsubscribe(struct xtrd *x, struct ms_eid *e,
     const struct lisp_map_request *req, const struct pubsub_req *ps,
     const struct ipaddr *src)
 {
-	static struct lisp_record	 rec;
+	struct lisp_record		 rec;
 	struct ms_sub			*s;
 	char				 a[IPADDR_STRLEN];
 	int				 site;
@@ -293,7 +293,7 @@ pubsub_publish_rec(struct xtrd *x, struct ms_eid *e,
 void
 pubsub_publish(struct xtrd *x, struct ms_eid *e)
 {
-	static struct lisp_record	rec;
+	struct lisp_record	rec;
 
 	if (e->subs == NULL)
 		return;
