@@ -4,10 +4,11 @@
  *   xs_watch.c  xenstore -> mig_domain_*(), mig_vif_*(), mig_fe_state()
  *   capture.c   port socket -> mig_frame()
  *   api.c       our API  -> mig_vif_hook(), mig_departure(), json_out.c
- *   mover.c     decides (domains.c, eid_policy.c) and tells xtrd
- *               (xtr_client.c); records timelines (timeline.c); reads a
- *               domain's name ahead of its watch (xsw_read_name()) when
- *               a domain not running here by our name announces itself
+ *   the mover   decides (domains.c, eid_policy.c) and tells xtrd
+ *               (xtr_client.c); records timelines (timeline.c); its files
+ *               and the calls between them are listed in mover.h:
+ *               lifecycle.c, arrival.c, departure.c, claim.c, jobs.c,
+ *               xtrd_events.c, xtrd_health.c
  *   migrated.c  main(), the poll loop, signals
  */
 #ifndef MIG_MIGRATED_H
@@ -37,7 +38,7 @@ struct mig {
 	struct xtrc		*xtr;	/* database add/remove, SMR: in order */
 	struct xtrc		*xtrmon; /* status, database polls: never in the way */
 	struct xtrc		*xtrq;	/* lig: who holds a dynamic EID (dyn_check.c) */
-	struct xtrc		*xtrev;	/* xtrd's events, a held request (mover.c) */
+	struct xtrc		*xtrev;	/* xtrd's events, a held request (xtrd_events.c) */
 	struct ipaddr		 xtrd_rlocs[MIG_MAXRLOC];	/* its status */
 	int			 nxtrd_rlocs;
 	int			 xtrd_vm_uuid;	/* keeps a VM UUID per EID */
@@ -50,7 +51,7 @@ struct mig {
 	uint64_t		 started_ms;
 };
 
-/* mover.c: events in */
+/* lifecycle.c, departure.c: events in */
 void	mig_domain_seen(struct mig *, uint32_t domid, const char *xsname,
 	    int at_startup);
 void	mig_domain_renamed(struct mig *, struct domain *, const char *xsname);
@@ -69,6 +70,7 @@ struct vif_info {
 	const char	*ifname;	/* NULL: vif<domid>.<devid> */
 	int		 connected;	/* hotplug-status=connected / online */
 };
+/* arrival.c: a guest's vifs, frames and netfront */
 void	mig_vif_update(struct mig *, struct domain *, uint32_t devid,
 	    const struct vif_info *);
 void	mig_vif_removed(struct mig *, struct domain *, uint32_t devid);
@@ -77,15 +79,16 @@ void	mig_fe_state(struct mig *, struct domain *, uint32_t devid, int state);
 /* A frame that came in by a guest's vif (capture.c). */
 void	mig_frame(struct mig *, const char *ifname, struct domain *,
 	    struct vif *, const uint8_t *, size_t);
-/* POST /v1/departure */
+/* departure.c: POST /v1/departure */
 int	mig_departure(struct mig *, const char *name,
 	    const struct ipaddr *rlocs, int n);
-/* Periodic work; returns ms until the next deadline. */
+/* xtrd_health.c: periodic work; returns ms until the next deadline. */
 int	mig_tick(struct mig *, uint64_t now_ms);
 /* Re-assert every EID this host owns (start-up, xtrd restart). */
 void	mig_reassert(struct mig *, const char *why);
-/* The EIDs of a guest (static + dynamic claims); returns the count. */
+/* claim.c: the EIDs of a guest (static + dynamic claims); the count. */
 int	mig_eids(struct mig *, const struct domain *, struct ipaddr *, int max);
+/* jobs.c: forget the jobs in flight */
 void	mig_shutdown(struct mig *);
 
 /* dyn_state.c: dynamic claims kept across restarts, in mig_state_dir() */
@@ -98,7 +101,7 @@ void	mig_dyn_check(struct mig *, const struct domain *, const char *bridge,
 	    const struct ipaddr *);
 int	mig_dyn_checking(const struct domain *, const struct ipaddr *,
 	    int *pending);
-/* mover.c: the answer allows it */
+/* claim.c: the answer allows it */
 void	mig_dyn_confirmed(struct mig *, uint32_t domid, const char *uuid,
 	    const char *bridge, const struct ipaddr *);
 

@@ -5,7 +5,10 @@ MIGRATED_CORE := migrated/announce.c migrated/config.c migrated/eid_policy.c \
 
 SBIN_PROGS += migrated
 migrated_SRCS := migrated/migrated.c migrated/crash.c migrated/xs_watch.c migrated/capture.c \
-	migrated/xtr_client.c migrated/mover.c migrated/api.c migrated/api_parse.c \
+	migrated/xtr_client.c migrated/lifecycle.c migrated/arrival.c \
+	migrated/departure.c migrated/claim.c migrated/jobs.c \
+	migrated/xtrd_events.c migrated/xtrd_health.c \
+	migrated/api.c migrated/api_parse.c \
 	migrated/json_out.c migrated/dyn_state.c migrated/dyn_check.c \
 	migrated/privdrop.c \
 	migrated/hv.c migrated/hv_xenstore.c migrated/hv_libxl.c $(MIGRATED_CORE)

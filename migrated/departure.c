@@ -1,0 +1,152 @@
+/*
+ * departure.c: a guest leaving this host.  Its EIDs are handed to the
+ * destination (POST /v1/database/remove with moved_to, jobs.c) at the
+ * suspend when POST /v1/departure named it, else at the rename to
+ * --migratedaway; taken back (registered again, with SMRs) when xl
+ * renames it back or resumes it here.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "counters.h"
+#include "log.h"
+#include "mono.h"
+#include "mover.h"
+#include "timeline.h"
+
+/*
+ * The guest stopped here: hand its EIDs over now, while the last memory
+ * round is still in flight.  With its destination known (POST
+ * /v1/departure from xl-migrate-lisp) xtrd's away entry redirects every
+ * packet that still arrives instead of delivering it to a suspended
+ * guest.  Without (a plain xl migrate) xtrd keeps the Map-Server's
+ * registration, unrefreshed, until the destination registers (the
+ * mobility Map-Notify names it and makes the away entry); kept as a live
+ * mapping, its refresh took the EID back from the destination once per
+ * register_interval until the release.  xl renames to --migratedaway only
+ * once the receiver holds the domain (xl_migrate.c, migrate_domain), so
+ * the new site is ready for it.  If xl renames back (a failed "go"),
+ * mig_reclaim_eids() takes the EIDs back.
+ */
+void
+mig_redirect_eids(struct mig *m, struct domain *d)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	char		buf[IPADDR_STRLEN];
+	int		i, n;
+
+	if (d->redirected)
+		return;
+	d->redirected = 1;
+	if (d->nmoved == 0)
+		mtl_add(d->tl, mono_us(), "redirecting", "to the site that "
+		    "registers them next (no departure announced)");
+	else
+		mtl_add(d->tl, mono_us(), "redirecting", "to %s%s",
+		    ipaddr_fmt(&d->moved_to[0], buf, sizeof(buf)),
+		    d->nmoved > 1 ? " ..." : "");
+	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+	for (i = 0; i < n; i++)
+		mig_withdraw_eid(m, d, &eids[i]);
+}
+
+/*
+ * Renamed back (a failed "go"): register the EIDs again from here, with
+ * SMRs, whether or not they were handed over at the suspend: the
+ * destination may have registered them at its rename (register_at =
+ * rename) before it failed.
+ */
+void
+mig_reclaim_eids(struct mig *m, struct domain *d)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	int		i, n;
+
+	d->redirected = 0;
+	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+	for (i = 0; i < n; i++)
+		mig_push_eid(m, d, &eids[i], 1);
+}
+
+/* Domains redirected at the suspend and not renamed away yet: running
+ * again (libxl says not shut down) means xl resumed them here. */
+void
+mig_suspended_tick(struct mig *m, uint64_t now)
+{
+	static uint64_t	next_ms;
+	struct hv_info	hi;
+	int		k;
+
+	if (now < next_ms)
+		return;
+	next_ms = now + 100;
+	for (k = 0; k < m->doms.n; k++) {
+		struct domain *d = m->doms.d[k];
+
+		if (d->suspended && hv_info(&m->hv, d->domid, &hi) == 0 &&
+		    hi.exists && hi.shutdown == 0)
+			mig_domain_resumed(m, d);
+	}
+}
+
+/*
+ * The suspend itself (issue 18): xl renames the domain --migratedaway
+ * only at the end of the blackout, once the receiver holds it, so an
+ * away entry made at the rename let every packet of the blackout die
+ * here (delivered to a suspended guest).  With the destination named
+ * (POST /v1/departure from xl-migrate-lisp) the EIDs are handed over at
+ * the toolstack's suspend request instead: the destination's xtrd holds
+ * what is redirected until the guest arrives there.  If xl resumes the
+ * guest here without renaming it (the migration failed in the blackout),
+ * mig_domain_resumed() takes them back.
+ */
+void
+mig_domain_suspended(struct mig *m, struct domain *d, const char *how)
+{
+	if (d->redirected || d->nmoved == 0 || !dom_asserted(d) ||
+	    d->state != DOM_RUNNING)
+		return;
+	d->tl = mtl_begin(d->name, "out", mono_us());
+	mtl_add(d->tl, mono_us(), "suspended", "%s", how);
+	d->suspended = 1;
+	mig_redirect_eids(m, d);
+}
+
+void
+mig_domain_resumed(struct mig *m, struct domain *d)
+{
+	if (!d->suspended || d->state != DOM_RUNNING)
+		return;
+	d->suspended = 0;
+	mcnt_inc("migrations_aborted_out");
+	mtl_add(d->tl, mono_us(), "aborted", "running here again before the "
+	    "rename; keeping EIDs");
+	mig_reclaim_eids(m, d);
+	d->nmoved = 0;
+}
+
+int
+mig_departure(struct mig *m, const char *name, const struct ipaddr *rlocs,
+    int n)
+{
+	struct domain	*d = dom_find_name(&m->doms, name);
+	char		 buf[IPADDR_STRLEN];
+	int		 i;
+
+	if (d == NULL || !dom_asserted(d)) {
+		errno = ENOENT;
+		return -1;
+	}
+	d->nmoved = 0;
+	for (i = 0; i < n && i < DOM_MAXMOVED; i++)
+		d->moved_to[d->nmoved++] = rlocs[i];
+	log_info("%s will move to %s%s", name,
+	    n > 0 ? ipaddr_fmt(&rlocs[0], buf, sizeof(buf)) : "?",
+	    n > 1 ? " ..." : "");
+	/* told late: handed over at the rename already, without a
+	 * destination (xtrd's away entry then comes from the Map-Server's
+	 * mobility Map-Notify); mig_redirect_eids() does nothing more */
+	if (d->state == DOM_MIGRATEDAWAY)
+		mig_redirect_eids(m, d);
+	return 0;
+}

@@ -1,0 +1,375 @@
+/*
+ * jobs.c: one job per EID update at xtrd, in its own table.  A move:
+ * POST /v1/database/add, wait for the Map-Notify (xtrd's
+ * database-registered event, from xtrd_events.c, or the notify_wait_ms
+ * deadline), then POST /v1/smr.  A departure: POST /v1/database/remove
+ * with moved_to.  An incoming domain: POST /v1/expect.  Each step lands in
+ * the migration's timeline.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "counters.h"
+#include "log.h"
+#include "mono.h"
+#include "mover.h"
+#include "timeline.h"
+#include "xtr_client.h"
+
+enum job_stage { J_FREE, J_ADD_SENT, J_WAIT_NOTIFY, J_SMR_SENT, J_REMOVE_SENT };
+
+struct job {
+	struct mig	*m;
+	enum job_stage	stage;
+	unsigned	gen;
+	uint32_t	domid;
+	int		tl;
+	int		smr;		/* a move: SMR after the notify */
+	struct ipaddr	eid;
+	uint64_t	deadline_ms;
+	uint64_t	t_sent_us;	/* database/add written to xtrd */
+	uint64_t	early_ms;	/* registered before add_done ran */
+};
+
+static struct job	jobs[MIG_MAXJOBS];
+static unsigned		job_gen;
+
+static void	notified(struct job *, uint64_t);
+
+const char *
+mig_eid_str(const struct ipaddr *a, char *buf, size_t len)
+{
+	struct ipprefix	p;
+
+	ipprefix_host(a, &p);
+	return ipprefix_fmt(&p, buf, len);
+}
+
+static void *
+job_ref(const struct job *j)
+{
+	return (void *)(uintptr_t)((unsigned)(j - jobs) | (j->gen << 12));
+}
+
+static struct job *
+job_deref(void *arg)
+{
+	uintptr_t	 v = (uintptr_t)arg;
+	struct job	*j = &jobs[v & 0xfff];
+
+	if (j->stage == J_FREE || j->gen != (unsigned)(v >> 12))
+		return NULL;
+	return j;
+}
+
+static struct job *
+job_new(struct mig *m, uint32_t domid, int tl, const struct ipaddr *eid)
+{
+	int	i;
+
+	for (i = 0; i < MIG_MAXJOBS; i++)
+		if (jobs[i].stage == J_FREE) {
+			memset(&jobs[i], 0, sizeof(jobs[i]));
+			jobs[i].m = m;
+			jobs[i].gen = ++job_gen & 0xfffff;
+			jobs[i].domid = domid;
+			jobs[i].tl = tl;
+			jobs[i].eid = *eid;
+			return &jobs[i];
+		}
+	mcnt_drop("jobs_full", "too many EID updates in flight");
+	return NULL;
+}
+
+int
+mig_eid_busy(const struct ipaddr *eid)
+{
+	int	i;
+
+	for (i = 0; i < MIG_MAXJOBS; i++)
+		if (jobs[i].stage != J_FREE &&
+		    ipaddr_cmp(&jobs[i].eid, eid) == 0)
+			return 1;
+	return 0;
+}
+
+/* --- talking to xtrd ------------------------------------------------- */
+
+static void
+smr_done(void *arg, int status, const char *body, size_t len)
+{
+	struct job		*j = job_deref(arg);
+	struct json_object	*o, *v;
+	char			 buf[IPPREFIX_STRLEN];
+	int			 sent = -1;
+
+	if (j == NULL)
+		return;
+	if (status == 200 && (o = json_tokener_parse(body)) != NULL) {
+		if (json_object_object_get_ex(o, "sent", &v))
+			sent = json_object_get_int(v);
+		json_object_put(o);
+	}
+	if (status == 200)
+		mtl_add(j->tl, mono_us(), "smr-sent", "%s sent=%d",
+		    mig_eid_str(&j->eid, buf, sizeof(buf)), sent);
+	else
+		mcnt_drop("xtrd_smr_failed", "POST /v1/smr %s: HTTP %d",
+		    mig_eid_str(&j->eid, buf, sizeof(buf)), status);
+	j->stage = J_FREE;
+}
+
+static void
+send_smr(struct mig *m, struct job *j)
+{
+	char	body[128], buf[IPPREFIX_STRLEN];
+
+	snprintf(body, sizeof(body), "{\"eid\":\"%s\"}",
+	    mig_eid_str(&j->eid, buf, sizeof(buf)));
+	j->stage = J_SMR_SENT;
+	if (xtrc_request(m->xtr, "POST", "/v1/smr", body, 0, smr_done,
+	    job_ref(j)) == -1) {
+		log_warn("queue SMR");
+		j->stage = J_FREE;
+	}
+}
+
+static void
+add_done(void *arg, int status, const char *body, size_t len)
+{
+	struct job	*j = job_deref(arg);
+	char		 buf[IPPREFIX_STRLEN];
+
+	if (j == NULL)
+		return;
+	if (status != 200) {
+		mcnt_drop("xtrd_add_failed", "POST /v1/database/add %s: HTTP "
+		    "%d %.120s", mig_eid_str(&j->eid, buf, sizeof(buf)), status,
+		    body);
+		j->stage = J_FREE;
+		return;
+	}
+	mcnt_inc("xtrd_eids_added");
+	if (!j->smr) {
+		j->stage = J_FREE;
+		return;
+	}
+	/* when it left, not when xtrd answered: its Map-Register may have
+	 * been answered (Map-Notify) before we read xtrd's answer */
+	j->t_sent_us = xtrc_sent_us(j->m->xtr);
+	if (j->t_sent_us == 0)
+		j->t_sent_us = mono_us();
+	mtl_add(j->tl, j->t_sent_us, "register-sent", "%s",
+	    mig_eid_str(&j->eid, buf, sizeof(buf)));
+	j->stage = J_WAIT_NOTIFY;
+	j->deadline_ms = mono_ms() + j->m->conf.notify_wait_ms;
+	if (j->early_ms != 0)		/* the event came before this answer */
+		notified(j, j->early_ms);
+}
+
+void
+mig_push_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid,
+    int smr)
+{
+	struct job	*j;
+	char		 body[256], buf[IPPREFIX_STRLEN], uuid[64] = "";
+
+	if ((j = job_new(m, d->domid, smr ? d->tl : -1, eid)) == NULL)
+		return;
+	j->smr = smr;
+	j->stage = J_ADD_SENT;
+	/* the VM the EID belongs to, for the Map-Server to keep (an xtrd
+	 * that says it takes it: GET /v1/status "features") */
+	if (m->xtrd_vm_uuid && conf_is_uuid(d->uuid))
+		snprintf(uuid, sizeof(uuid), ",\"vm_uuid\":\"%s\"", d->uuid);
+	snprintf(body, sizeof(body), "{\"eid\":\"%s\",\"priority\":%u,"
+	    "\"weight\":%u,\"ttl\":%u%s}", mig_eid_str(eid, buf, sizeof(buf)),
+	    m->conf.priority, m->conf.weight, m->conf.ttl, uuid);
+	if (xtrc_request(m->xtr, "POST", "/v1/database/add", body, 0,
+	    add_done, job_ref(j)) == -1) {
+		log_warn("queue database/add %s", buf);
+		j->stage = J_FREE;
+		return;
+	}
+	/* The latency that matters: connect and write now, not after the
+	 * rest of this loop turn. */
+	if (smr)
+		xtrc_tick(m->xtr, mono_ms());
+}
+
+static void
+expect_done(void *arg, int status, const char *body, size_t len)
+{
+	(void)arg;
+	/* an xtrd before issue 18 answers 404: nothing is held there, the
+	 * migration goes on as before */
+	if (status != 200)
+		mcnt_drop("xtrd_expect_failed", "POST /v1/expect: HTTP %d "
+		    "%.*s", status, (int)(len > 120 ? 120 : len),
+		    body != NULL ? body : "");
+}
+
+/*
+ * An --incoming domain's EIDs are about to arrive here (issue 18): xtrd
+ * holds what the old site redirects to them during the blackout and
+ * releases it when the arrival adds them (mig_push_eid); cancel: the
+ * migration aborted, what is held is dropped (the source keeps the
+ * guest and takes its EIDs back, correspondents resend).
+ */
+void
+mig_expect_eids(struct mig *m, const struct domain *d, int cancel)
+{
+	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
+	char		body[4096], buf[IPPREFIX_STRLEN];
+	size_t		off;
+	int		i, n;
+
+	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
+	if (n == 0)
+		return;
+	off = (size_t)snprintf(body, sizeof(body), "{\"eids\":[");
+	for (i = 0; i < n && off < sizeof(body); i++)
+		off += (size_t)snprintf(body + off, sizeof(body) - off,
+		    "%s\"%s\"", i ? "," : "", mig_eid_str(&eids[i], buf,
+		    sizeof(buf)));
+	if (off < sizeof(body))
+		off += (size_t)snprintf(body + off, sizeof(body) - off,
+		    "],\"cancel\":%s}", cancel ? "true" : "false");
+	if (off >= sizeof(body)) {
+		log_warnx("%s: too many EIDs to expect", d->name);
+		return;
+	}
+	if (d->tl > 0)
+		mtl_add(d->tl, mono_us(), cancel ? "expect-cancelled" :
+		    "expected", "%d EIDs", n);
+	if (xtrc_request(m->xtr, "POST", "/v1/expect", body, 0, expect_done,
+	    NULL) == -1)
+		log_warn("queue expect");
+}
+
+static void
+remove_done(void *arg, int status, const char *body, size_t len)
+{
+	struct job	*j = job_deref(arg);
+	char		 buf[IPPREFIX_STRLEN];
+
+	if (j == NULL)
+		return;
+	if (status == 200)
+		mtl_add(j->tl, mono_us(), "withdrawn", "%s",
+		    mig_eid_str(&j->eid, buf, sizeof(buf)));
+	else
+		mcnt_drop("xtrd_remove_failed", "POST /v1/database/remove %s: "
+		    "HTTP %d", mig_eid_str(&j->eid, buf, sizeof(buf)), status);
+	j->stage = J_FREE;
+}
+
+void
+mig_withdraw_eid(struct mig *m, const struct domain *d,
+    const struct ipaddr *eid)
+{
+	struct json_object	*o, *a;
+	struct job		*j;
+	char			 buf[IPPREFIX_STRLEN];
+	int			 i;
+
+	if ((j = job_new(m, d->domid, d->tl, eid)) == NULL)
+		return;
+	j->stage = J_REMOVE_SENT;
+	o = json_object_new_object();
+	json_object_object_add(o, "eid",
+	    json_object_new_string(mig_eid_str(eid, buf, sizeof(buf))));
+	/* moved_to [] for a departure with no destination known */
+	if (d->nmoved > 0 || d->state == DOM_MIGRATEDAWAY) {
+		a = json_object_new_array();
+		for (i = 0; i < d->nmoved; i++)
+			json_object_array_add(a, json_object_new_string(
+			    ipaddr_fmt(&d->moved_to[i], buf, sizeof(buf))));
+		json_object_object_add(o, "moved_to", a);
+	}
+	if (xtrc_request(m->xtr, "POST", "/v1/database/remove",
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0,
+	    remove_done, job_ref(j)) == -1) {
+		log_warn("queue database/remove");
+		j->stage = J_FREE;
+	}
+	json_object_put(o);
+}
+
+/*
+ * xtrd says the EID is registered (its database-registered event).  ms is
+ * xtrd's CLOCK_MONOTONIC time (the same clock, same host) of the event: one
+ * from before this job's database/add (an earlier registration of the
+ * same EID) is not the answer to it, keep waiting.
+ */
+static void
+notified(struct job *j, uint64_t ms)
+{
+	char		buf[IPPREFIX_STRLEN];
+	uint64_t	t = mono_us();
+
+	if (ms > 0 && ms < j->t_sent_us / 1000)
+		return;		/* stale */
+	if (ms > 0 && ms * 1000 <= t)
+		t = ms * 1000 > j->t_sent_us ? ms * 1000 : j->t_sent_us;
+	mtl_add(j->tl, t, "map-notify", "%s%s", mig_eid_str(&j->eid, buf,
+	    sizeof(buf)), ms > 0 ? " (xtrd's time)" : "");
+	send_smr(j->m, j);
+}
+
+/* One database-registered event: the job waiting for that EID, or the
+ * one whose database/add answer we have not read yet (add_done). */
+void
+mig_jobs_registered(const char *eid, uint64_t ms)
+{
+	char	buf[IPPREFIX_STRLEN];
+	size_t	k;
+
+	for (k = 0; k < MIG_MAXJOBS; k++) {
+		struct job *j = &jobs[k];
+
+		if ((j->stage != J_WAIT_NOTIFY && j->stage != J_ADD_SENT) ||
+		    !j->smr || strcmp(mig_eid_str(&j->eid, buf, sizeof(buf)),
+		    eid) != 0)
+			continue;
+		if (j->stage == J_ADD_SENT)
+			j->early_ms = ms;
+		else
+			notified(j, ms);
+	}
+}
+
+int
+mig_jobs_tick(struct mig *m, uint64_t now)
+{
+	char	buf[IPPREFIX_STRLEN];
+	int	next = -1;
+	size_t	k;
+
+	for (k = 0; k < MIG_MAXJOBS; k++) {
+		struct job *j = &jobs[k];
+
+		if (j->stage != J_WAIT_NOTIFY)
+			continue;
+		if (now >= j->deadline_ms) {
+			mtl_add(j->tl, mono_us(), "map-notify-timeout",
+			    "%s after %ums", mig_eid_str(&j->eid, buf,
+			    sizeof(buf)), m->conf.notify_wait_ms);
+			mcnt_inc("map_notify_timeouts");
+			send_smr(m, j);
+			continue;
+		}
+		if (next == -1 || (int)(j->deadline_ms - now) < next)
+			next = (int)(j->deadline_ms - now);
+	}
+	return next;
+}
+
+void
+mig_shutdown(struct mig *m)
+{
+	memset(jobs, 0, sizeof(jobs));
+}
