@@ -120,3 +120,10 @@ fuzz_nonce_floor_SRCS := tests/fuzz/fuzz_nonce_floor.c xtr/nonce_seq.c \
 FUZZ_TARGETS += fuzz_xtrd_state
 fuzz_xtrd_state_SRCS := tests/fuzz/fuzz_xtrd_state.c xtr/xtrd_state_parse.c \
 	common/addr.c
+
+# issue 18: the hold's EID index (hold18's lines)
+xtrd_SRCS += xtr/dp/dp_hold_ix.c
+UNIT_TESTS += test_xtr_hold_ix
+test_xtr_hold_ix_SRCS := tests/unit/test_xtr_hold_ix.c xtr/dp/dp_hold_ix.c \
+	common/addr.c
+test_xtr_hold_ix_PKGS := cmocka
