@@ -16,14 +16,39 @@
 # (dp_hold_peer.sh) B is not told: the first datagram A (a decap_peers
 # Dom0) redirects is the expectation, as when libxl introduces the
 # incoming domain only at the end of the blackout.
+# With HOLD_MODE=arrival (dp_hold_arrival.sh) B is told as migrated tells
+# it: expected until the guest's arrival ("until": "arrival"); B adds the
+# EID at xl's rename (register_at = rename), ARRIVAL_GAP seconds before
+# the guest's vif is plugged in, and only then does migrated's arrival
+# (netfront connected, or the announcement) come ("arrived"): nothing may
+# be released into the site before it (before, B released at the add,
+# into a vif that was not connected).  ARRIVAL_SIGNAL=0 runs the same
+# timing with a plain expect, as B did before (shows the loss).
+# With HOLD_MODE=abort (dp_hold_abort.sh) the migration aborts during the
+# hold: the VM never leaves A (its link is only down, suspended), B is
+# told the migration was cancelled, then A takes the EID back; every
+# datagram B held must reach the VM at A, those of the blackout in order,
+# none lost (before, B dropped them: dp_drop_hold_cancel).
 # Arguments: none.  Environment: BLACKOUT (seconds, default 0.5),
 # AFTER_UP (datagrams, default 1000), HOLD_EID_PACKETS, HOLD_EXPECT,
-# BIN, KEEP_RUN=1.
-# Namespaces: dph-* (dphb-* with HOLD_EID_PACKETS, dphp- HOLD_EXPECT=0).
-# Run directory: build/dp_hold (build/dp_hold_bound, build/dp_hold_peer).
+# HOLD_MODE, ARRIVAL_GAP (seconds, default 1), ARRIVAL_SIGNAL, BIN,
+# KEEP_RUN=1.
+# Namespaces: dph-* (dphb-* with HOLD_EID_PACKETS, dphp- HOLD_EXPECT=0,
+# dpha- HOLD_MODE=arrival, dphx- HOLD_MODE=abort).
+# Run directory: build/dp_hold (build/dp_hold_bound, build/dp_hold_peer,
+# build/dp_hold_arrival, build/dp_hold_abort).
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
-if [ "${HOLD_EXPECT:-1}" = 0 ]; then
+HOLD_MODE=${HOLD_MODE:-}
+if [ "$HOLD_MODE" = arrival ]; then
+	PFX=dpha-
+	RUN=$PWD/build/dp_hold_arrival
+	DP_EXTRA_CONF=""
+elif [ "$HOLD_MODE" = abort ]; then
+	PFX=dphx-
+	RUN=$PWD/build/dp_hold_abort
+	DP_EXTRA_CONF=""
+elif [ "${HOLD_EXPECT:-1}" = 0 ]; then
 	PFX=dphp-
 	RUN=$PWD/build/dp_hold_peer
 	DP_EXTRA_CONF=""
@@ -81,7 +106,68 @@ sent_after_up() {
 	[ "$(awk -v up="$UP_NS" '$2 >= up' "$RUN/sent.log" | wc -l)" -ge "$1" ]
 }
 
+# the guest resumes at B: its vif plugged in and forwarding
+plug_in_b() {
+	ip -n "${PFX}b" link set vifvm master site0 up
+	xtr_wait 10 port_forwarding b vifvm ||
+	    die "B's bridge does not forward vifvm"
+}
+
+# HOLD_MODE=arrival: migrated's timing, the add at xl's rename before the
+# guest's vif is connected, the release at the guest's arrival
+move_arrival() {
+	local how=until-arrival
+	[ "${ARRIVAL_SIGNAL:-1}" = 1 ] || how=""
+	xtr_ctl b expect 10.1.0.5/32 $how >/dev/null ||
+	    echo "B refused 'expect $how' (an xtrd without the arrival)"
+	xtr_ctl a remove 10.1.0.5/32 moved-to 192.0.2.2 >/dev/null
+	ip -n "${PFX}a" link set vifvm nomaster
+	ip -n "${PFX}a" link set vifvm netns "${PFX}b"
+	SUSPEND_NS=$(date +%s%N)
+	sleep "$BLACKOUT"
+	# xl renames the domain: migrated registers it (register_at =
+	# rename) while the guest's netfront is still to connect
+	xtr_ctl b add 10.1.0.5/32 >/dev/null
+	ADD_NS=$(date +%s%N)
+	sleep "${ARRIVAL_GAP:-1}"
+	plug_in_b
+	UP_NS=$(date +%s%N)
+	dp_in vm "$PY" "$SEQ" garp eth0 10.1.0.5
+	# migrated's arrival (netfront connected or the announcement)
+	[ -z "$how" ] || xtr_ctl b expect 10.1.0.5/32 arrived >/dev/null
+	echo "moved: blackout ${BLACKOUT}s, added at B $(( (ADD_NS -
+	    SUSPEND_NS) / 1000000 )) ms after the suspend, guest up" \
+	    "$(( (UP_NS - ADD_NS) / 1000000 )) ms after the add"
+}
+
+# HOLD_MODE=abort: suspended at A, redirected to B and held there, then
+# the migration aborts: B is told (cancel), A resumes the guest and takes
+# the EID back (as migrated's reclaim: registered again, SMRs)
+move_abort() {
+	xtr_ctl b expect 10.1.0.5/32 >/dev/null
+	xtr_ctl a remove 10.1.0.5/32 moved-to 192.0.2.2 >/dev/null
+	ip -n "${PFX}a" link set vifvm nomaster
+	SUSPEND_NS=$(date +%s%N)
+	sleep "$BLACKOUT"
+	CANCEL_NS=$(date +%s%N)
+	xtr_ctl b expect 10.1.0.5/32 cancel >/dev/null
+	ip -n "${PFX}a" link set vifvm master site0 up
+	xtr_wait 10 port_forwarding a vifvm ||
+	    die "A's bridge does not forward vifvm"
+	xtr_ctl a add 10.1.0.5/32 >/dev/null
+	ABORT_NS=$(date +%s%N)
+	UP_NS=$ABORT_NS
+	dp_in vm "$PY" "$SEQ" garp eth0 10.1.0.5
+	xtr_ctl a smr 10.1.0.5/32 >/dev/null
+	echo "aborted: blackout ${BLACKOUT}s (suspend to A's add" \
+	    "$(( (ABORT_NS - SUSPEND_NS) / 1000000 )) ms)"
+}
+
 move() {
+	case $HOLD_MODE in
+	arrival) move_arrival; return ;;
+	abort) move_abort; return ;;
+	esac
 	# the suspend: B expects the EID, A redirects it to B from now on
 	# (an old xtrd without /v1/expect refuses: the loss check says what
 	# that costs)
@@ -96,9 +182,7 @@ move() {
 	sleep "$BLACKOUT"
 	# resume at B: plugged in, forwarding, the guest announces itself,
 	# and migrated's arrival adds the EID at B
-	ip -n "${PFX}b" link set vifvm master site0 up
-	xtr_wait 10 port_forwarding b vifvm ||
-	    die "B's bridge does not forward vifvm"
+	plug_in_b
 	UP_NS=$(date +%s%N)
 	dp_in vm "$PY" "$SEQ" garp eth0 10.1.0.5
 	xtr_ctl b add 10.1.0.5/32 >/dev/null
@@ -131,10 +215,56 @@ stream() {
 	    die "the sender did not send $AFTER_UP datagrams after up"
 	touch "$RUN/tx.stop"
 	wait "$TX" || die "sender failed"
-	# what is still on its way (B's paced release, a late receiver)
-	xtr_wait 10 settled || true
+	# what is still on its way (B's paced release or return, a late
+	# receiver)
+	if [ "$HOLD_MODE" = abort ]; then
+		xtr_wait 20 settled_abort || true
+	else
+		xtr_wait 10 settled || true
+	fi
 	touch "$RUN/rx.stop"
 	wait "$RX" || die "receiver failed"
+}
+
+# settled_abort: B returned all it held
+settled_abort() {
+	[ "$(xtr_counter b dp_hold_returned)" -ge \
+	    "$(xtr_counter b dp_held)" ] && [ "$(missing)" = 0 ]
+}
+
+# out_of_order: the datagrams sent from the suspend to the cancel (all
+# held at B: A's away entry lasts until its add, well after the cancel;
+# then returned) that arrived after one of a higher sequence of that
+# window
+out_of_order() {
+	awk -v s="$SUSPEND_NS" -v e="$CANCEL_NS" '$2 >= s && $2 < e {
+	    if (n++ && $1 <= last) bad++; last = $1 }
+	    END { print bad + 0 }' "$RUN/recv.log"
+}
+
+check_abort() {
+	local lost held ret ooo win
+	lost=$(missing)
+	held=$(xtr_counter b dp_held)
+	ret=$(xtr_counter b dp_hold_returned)
+	ooo=$(out_of_order)
+	win=$(awk -v s="$SUSPEND_NS" -v e="$CANCEL_NS" '$2 >= s && $2 < e' \
+	    "$RUN/sent.log" | wc -l)
+	echo "B held $held, returned $ret, dropped on cancel" \
+	    "$(xtr_counter b dp_drop_hold_cancel); A looped" \
+	    "$(xtr_counter a dp_drop_loop), TTL $(xtr_counter a dp_drop_ttl);" \
+	    "$win sent in the blackout, $ooo of them out of order"
+	xtr_jq b '.events[] | select(.event | startswith("dp-hold")) |
+	    "  \(.t_ms) \(.event) \(.eid) \(.detail)"' timeline
+	[ "$lost" = 0 ] || die "$lost datagrams lost across the abort"
+	[ "$held" -gt 0 ] || die "B held nothing: no blackout?"
+	[ "$held" = "$ret" ] || die "B held $held, returned $ret"
+	[ "$ooo" = 0 ] || die "$ooo held datagrams came back out of order"
+	[ "$(xtr_counter a dp_drop_loop)" = 0 ] ||
+	    die "A cut a loop: B returned before A took the EID back"
+	[ -n "$(xtr_jq b '.events[] | select(.event == "dp-hold-returned"
+	    and .eid == "10.1.0.5/32") | .seq' timeline)" ] ||
+	    die "no dp-hold-returned in B's timeline"
 }
 
 check_all() {
@@ -148,7 +278,9 @@ check_all() {
 	echo "sent $sent, lost $lost; A redirected" \
 	    "$(xtr_counter a dp_away_reencap); B held $held, released $rel," \
 	    "dropped $full (bound), $(xtr_counter b dp_drop_not_local) not local"
-	if [ -z "${HOLD_EID_PACKETS:-}" ]; then
+	if [ "$HOLD_MODE" = abort ]; then
+		check_abort
+	elif [ -z "${HOLD_EID_PACKETS:-}" ]; then
 		[ "$lost" = 0 ] || die "$lost datagrams lost across the move"
 		[ "$held" -gt 0 ] || die "B held nothing: no blackout?"
 		[ "$held" = "$rel" ] || die "B held $held, released $rel"
@@ -171,4 +303,4 @@ add_vm
 warm_up
 stream
 check_all
-echo "dp_hold${HOLD_EID_PACKETS:+ (bound $HOLD_EID_PACKETS)}: ok"
+echo "dp_hold${HOLD_EID_PACKETS:+ (bound $HOLD_EID_PACKETS)}${HOLD_MODE:+ ($HOLD_MODE)}: ok"

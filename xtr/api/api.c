@@ -472,48 +472,96 @@ h_prefetch(struct api *api, struct req *rq)
 }
 
 /*
- * POST /v1/expect {"eids": [...], "cancel": false}: these EIDs are about
- * to arrive here (a migration's --incoming domain, issue 18): the data
- * plane holds what is redirected to them until they are added
- * (dp_hold.c).  "cancel": true forgets them (the migration aborted),
- * dropping what they hold.
+ * POST /v1/expect {"eids": [...], "cancel": false, "until": "add",
+ * "arrived": false}: these EIDs are about to arrive here (a migration's
+ * --incoming domain, issue 18): the data plane holds what is redirected
+ * to them until they are added ("until": "add", the default) or until
+ * they are added and the caller says their guest can take packets
+ * ("until": "arrival", then a second call with "arrived": true: migrated
+ * at netfront connected or the guest's announcement).  "cancel": true
+ * (the migration aborted): what they hold goes back where the mapping
+ * system maps them (dp_hold.c).
  */
+static int
+expect_op(json_object *o, enum dp_expect_op *op, char *err, size_t errlen)
+{
+	json_object	*c, *a, *u;
+	const char	*s;
+	bool		 cancel = false, arrived = false;
+
+	if (json_object_object_get_ex(o, "cancel", &c)) {
+		if (!json_object_is_type(c, json_type_boolean))
+			goto bool_err;
+		cancel = json_object_get_boolean(c);
+	}
+	if (json_object_object_get_ex(o, "arrived", &a)) {
+		if (!json_object_is_type(a, json_type_boolean))
+			goto bool_err;
+		arrived = json_object_get_boolean(a);
+	}
+	*op = cancel ? DPE_CANCEL : arrived ? DPE_ARRIVED : DPE_EXPECT;
+	if (cancel && arrived) {
+		snprintf(err, errlen, "\"cancel\" and \"arrived\" at once");
+		return -1;
+	}
+	if (!json_object_object_get_ex(o, "until", &u))
+		return 0;
+	s = json_object_is_type(u, json_type_string) ?
+	    json_object_get_string(u) : "";
+	if (strcmp(s, "add") != 0 && strcmp(s, "arrival") != 0) {
+		snprintf(err, errlen, "\"until\" must be \"add\" or "
+		    "\"arrival\"");
+		return -1;
+	}
+	if (*op != DPE_EXPECT) {
+		snprintf(err, errlen, "\"until\" with \"cancel\" or "
+		    "\"arrived\"");
+		return -1;
+	}
+	if (strcmp(s, "arrival") == 0)
+		*op = DPE_UNTIL_ARRIVAL;
+	return 0;
+bool_err:
+	snprintf(err, errlen, "\"cancel\" and \"arrived\" must be true "
+	    "or false");
+	return -1;
+}
+
 static enum MHD_Result
 h_expect(struct api *api, struct req *rq)
 {
-	static const char *const allowed[] = { "eids", "cancel", NULL };
+	static const char *const allowed[] = { "eids", "cancel", "until",
+	    "arrived", NULL };
 	static struct ipprefix	 eid[API_MAX_PREFETCH];
-	json_object		*o, *r, *c;
+	enum dp_expect_op	 op;
+	json_object		*o, *r;
 	char			 err[160];
-	bool			 cancel = false;
-	int			 n, i, k, held = 0;
+	int			 n, i, k, done = 0;
 
 	(void)api;
 	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
 		return reply_err(rq->conn, 400, err);
 	if (get_prefix_list(o, "eids", eid, API_MAX_PREFETCH, &n, err,
-	    sizeof(err)) == -1) {
+	    sizeof(err)) == -1 || expect_op(o, &op, err, sizeof(err)) == -1) {
 		json_object_put(o);
 		return reply_err(rq->conn, 400, err);
 	}
-	if (json_object_object_get_ex(o, "cancel", &c)) {
-		if (!json_object_is_type(c, json_type_boolean)) {
-			json_object_put(o);
-			return reply_err(rq->conn, 400, "\"cancel\" must be "
-			    "true or false");
-		}
-		cancel = json_object_get_boolean(c);
-	}
 	json_object_put(o);
 	for (i = 0; i < n; i++) {
-		if ((k = dp_expect(&eid[i], cancel)) == -1)
+		if ((k = dp_expect(&eid[i], op)) == -1)
 			return reply_err(rq->conn, 503, "too many EIDs "
 			    "expected at once");
-		held += k;
+		done += k;
 	}
+	/* expected: EIDs now expected; arrived: holds told the arrival;
+	 * returning: holds whose packets go back (cancel) */
 	r = json_object_new_object();
-	jadd(r, "expected", json_object_new_int(held));
-	jadd(r, "cancelled", json_object_new_boolean(cancel));
+	jadd(r, "expected", json_object_new_int(op == DPE_EXPECT ||
+	    op == DPE_UNTIL_ARRIVAL ? done : 0));
+	jadd(r, "cancelled", json_object_new_boolean(op == DPE_CANCEL));
+	jadd(r, "arrived", json_object_new_int(op == DPE_ARRIVED ? done : 0));
+	jadd(r, "returning", json_object_new_int(op == DPE_CANCEL ? done :
+	    0));
 	return reply_json(rq->conn, 200, r);
 }
 

@@ -36,8 +36,12 @@ usage(void)
 	    "  map-cache                      the ITR's map-cache\n"
 	    "  resolve EID                    Map-Request into the map-cache\n"
 	    "  prefetch EID...                resolve those not cached yet\n"
-	    "  expect EID... [cancel]         hold what arrives for them until "
+	    "  expect EID... [until-arrival | arrived | cancel]\n"
+	    "                                 hold what arrives for them until "
 	    "added\n"
+	    "                                 (and arrived); the guest "
+	    "arrived; aborted:\n"
+	    "                                 what is held goes back\n"
 	    "  registrations                  Map-Server registrations\n"
 	    "  subscriptions                  Map-Server pub/sub subscribers\n"
 	    "  sites                          Map-Server site table\n"
@@ -340,24 +344,31 @@ b_prefetch(int argc, char **argv, json_object *b)
 	return 0;
 }
 
-/* expect EID... [cancel]: {"eids":[...], "cancel": bool} */
+/* expect EID... [cancel | arrived | until-arrival]: {"eids":[...],
+ * "cancel": bool} (+ "arrived": true, or "until": "arrival") */
 static int
 b_expect(int argc, char **argv, json_object *b)
 {
 	json_object	*a = json_object_new_array();
-	int		 i;
+	const char	*last = argv[argc - 1];
+	int		 i, n = argc;
 	int		 cancel = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (i == argc - 1 && strcmp(argv[i], "cancel") == 0) {
-			cancel = 1;
-			break;
-		}
+	if (strcmp(last, "cancel") == 0 || strcmp(last, "arrived") == 0 ||
+	    strcmp(last, "until-arrival") == 0)
+		n--;
+	for (i = 1; i < n; i++)
 		json_object_array_add(a, json_object_new_string(argv[i]));
-	}
+	cancel = strcmp(last, "cancel") == 0;
 	json_object_object_del(b, "eid");
 	json_object_object_add(b, "eids", a);
 	json_object_object_add(b, "cancel", json_object_new_boolean(cancel));
+	if (strcmp(last, "arrived") == 0)
+		json_object_object_add(b, "arrived",
+		    json_object_new_boolean(1));
+	if (strcmp(last, "until-arrival") == 0)
+		json_object_object_add(b, "until",
+		    json_object_new_string("arrival"));
 	return 0;
 }
 

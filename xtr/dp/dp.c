@@ -334,11 +334,11 @@ dp_away_add(const struct ipprefix *p, const struct ipaddr *rloc, int n)
 }
 
 int
-dp_expect(const struct ipprefix *p, bool cancel)
+dp_expect(const struct ipprefix *p, enum dp_expect_op op)
 {
 	if (ops == NULL)
 		return 0;
-	return dp_hold_expect(p, cancel);
+	return dp_hold_expect(p, op);
 }
 
 void

@@ -99,10 +99,14 @@ int	dp_away_each_idle(int (*cb)(const struct ipprefix *,
 int	dp_away_put_back(const struct ipprefix *, const struct ipaddr *, int n,
 	    uint64_t idle_ms);
 /* An EID about to arrive here (a migration's --incoming domain): hold
- * what is decapsulated for it until it is added (dp_hold.c); cancel:
- * forget it, dropping what it holds.  1 expected, 0 not (no data plane,
- * holding off, or cancelled), -1 no room. */
-int	dp_expect(const struct ipprefix *, bool cancel);
+ * what is decapsulated for it until it is added (DPE_EXPECT) or until it
+ * is added and its guest arrived (DPE_UNTIL_ARRIVAL, then DPE_ARRIVED:
+ * migrated saw netfront connect or the guest's announcement); DPE_CANCEL:
+ * the migration aborted, what is held goes back where the EID lives
+ * (dp_hold.c).  1 done, 0 not (no data plane, holding off, nothing
+ * held), -1 no room. */
+enum dp_expect_op { DPE_EXPECT, DPE_UNTIL_ARRIVAL, DPE_ARRIVED, DPE_CANCEL };
+int	dp_expect(const struct ipprefix *, enum dp_expect_op);
 /* From a Map-Notify record: eid moved to the record's RLOCs. */
 void	dp_moved(const struct lisp_record *);
 /* Add "dp_<name>": N for every data-plane counter to a json_object. */

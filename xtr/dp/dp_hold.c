@@ -3,33 +3,60 @@
  * about to arrive here (POST /v1/expect: migrated at the `--incoming`
  * domain, or the migration wrapper; or the first packet a decap_peers
  * Dom0 redirects to it, see dp_hold_input) is "expected": a packet
- * decapsulated
- * for it before it is served here (the old site's away entry redirects
- * to us from the suspend on, while the guest is still being copied) is
- * held in a per-EID queue instead of dropped as not local.  When the EID
- * is added to our database (migrated's arrival: the guest's netfront
- * connected or its first announcement) the queue is released into the
- * site in arrival order, paced at hold_release_pps so that the burst
- * does not overflow the guest's vif or its socket buffers; packets that
- * keep arriving meanwhile join the tail, so nothing overtakes.
+ * decapsulated for it before the guest can take it (the old site's away
+ * entry redirects to us from the suspend on, while the guest is still
+ * being copied) is held in a per-EID queue instead of dropped as not
+ * local.
+ *
+ * Release.  The queue goes into the site in arrival order, paced at
+ * hold_release_pps so that the burst does not overflow the guest's vif
+ * or its socket buffers; packets that keep arriving meanwhile join the
+ * tail, so nothing overtakes.  When depends on who expects the EID:
+ *  - "until": "arrival" (migrated): once the EID is in our database AND
+ *    migrated says the guest can take packets (POST /v1/expect with
+ *    "arrived": netfront connected, or the guest's first announcement).
+ *    migrated registers at xl's rename (register_at = rename), before
+ *    netfront connects: released at the database add, the queue went to
+ *    a vif that was not connected yet.  Until the arrival, packets for
+ *    the EID are held even though it is served here.  Bound: if no
+ *    arrival comes within hold_timeout of the expectation, what is held
+ *    is released anyway (the EID is served here) or dropped (it is not).
+ *  - otherwise (an operator, an older migrated, or a hold started by a
+ *    peer's redirect): at the database add, as before.
+ *
+ * Abort.  POST /v1/expect with "cancel" (the migration aborted: the
+ * source runs the guest again): what is held follows the VM back, see
+ * "Return" below; a hold with nothing in it just ends.
  *
  * Bounds (xtrd.conf): hold_eid_packets / hold_eid_bytes per EID,
  * hold_total_packets / hold_total_bytes in all; a packet beyond them is
- * dropped and counted (dp_drop_hold_full), never one already held.  An
- * expectation not met within hold_timeout seconds (or cancelled: the
- * migration aborted, POST /v1/expect with "cancel") drops what it holds,
- * counted (dp_drop_hold_timeout, dp_drop_hold_cancel): the source site
- * takes the EID back and its correspondents resend.
+ * dropped and counted (dp_drop_hold_full, rate-limited log), never one
+ * already held.  An expectation not met in time drops what it holds
+ * (dp_drop_hold_timeout); a return that finds nowhere to go within
+ * hold_timeout of the cancel drops it (dp_drop_hold_cancel).
+ *
+ * Timeline (GET /v1/timeline), per EID: dp-hold-expect, dp-hold-first,
+ * dp-hold-added (in the database, waiting for the arrival),
+ * dp-hold-arrived, dp-hold-release, dp-hold-return, and one end event,
+ * dp-hold-released / dp-hold-returned / dp-hold-cancelled /
+ * dp-hold-timeout, whose detail is "held N, released N, returned N,
+ * dropped N".
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
+#include "dp_hold_ix.h"
 #include "dp_int.h"
 #include "mono.h"
 #include "xtr/xtrd.h"
 
-#define DP_MAX_HOLD	256	/* EIDs expected at once */
+#define DP_MAX_HOLD	HIX_MAX	/* EIDs expected at once */
 #define HOLD_PACE_MS	1	/* release timer period */
+#define HOLD_ASK_MS	1000	/* return: one Map-Request a second
+				 * (RFC 9301 §5.3: "Map-Requests MUST be
+				 * rate limited to 1 per second per
+				 * EID-Prefix") */
 
 struct hpkt {
 	struct hpkt	*next;
@@ -37,18 +64,30 @@ struct hpkt {
 	uint8_t		 data[];
 };
 
+enum hold_state {
+	H_EXPECTING,		/* the guest cannot take them yet */
+	H_RELEASING,		/* into the site, paced */
+	H_RETURNING,		/* aborted: back where the EID lives */
+};
+
 struct hold {
 	bool		 used;
-	bool		 releasing;	/* the EID is here: draining */
+	enum hold_state	 state;
+	bool		 until_arrival;	/* migrated tells the arrival */
+	bool		 arrived;	/* ... and has */
+	bool		 added_seen;	/* dp-hold-added in the timeline */
 	struct ipprefix	 eid;
 	uint64_t	 since_ms, expires_ms, first_ms;
+	uint64_t	 cancel_ms;	/* returning: mappings since count */
+	uint64_t	 asked_ms;	/* returning: last Map-Request */
 	uint32_t	 n;
 	size_t		 bytes;
-	uint64_t	 held, released, dropped;
+	uint64_t	 held, released, returned, dropped;
 	struct hpkt	*head, *tail;
 };
 
 static struct hold	hold[DP_MAX_HOLD];
+static struct hold_ix	ix;		/* hold[] by EID (dp_hold_ix.c) */
 static int		nhold;		/* highest used slot + 1 */
 static uint32_t		total_n;
 static size_t		total_bytes;
@@ -59,12 +98,23 @@ static double		tokens;
 static struct hold *
 hold_find(const struct ipaddr *a)
 {
-	int	i;
+	int	id = hix_match(&ix, a);
 
-	for (i = 0; i < nhold; i++)
-		if (hold[i].used && ipprefix_contains_addr(&hold[i].eid, a))
-			return &hold[i];
-	return NULL;
+	return id == -1 ? NULL : &hold[id];
+}
+
+static struct hold *
+hold_exact(const struct ipprefix *eid)
+{
+	int	id = hix_exact(&ix, eid);
+
+	return id == -1 ? NULL : &hold[id];
+}
+
+static bool
+served_here(const struct hold *h)
+{
+	return dp_g->up.is_local_eid(dp_g->up.ctx, &h->eid.addr);
 }
 
 static void
@@ -83,13 +133,16 @@ hold_free_pkts(struct hold *h)
 	h->bytes = 0;
 }
 
+/* The end of a hold, with what became of every packet it took. */
 static void
 hold_end(struct hold *h, const char *ev)
 {
-	tl_add(ev, &h->eid, NULL, "%llu held, %llu released, %llu dropped",
-	    (unsigned long long)h->held, (unsigned long long)h->released,
+	tl_add(ev, &h->eid, NULL, "held %llu, released %llu, returned %llu, "
+	    "dropped %llu", (unsigned long long)h->held,
+	    (unsigned long long)h->released, (unsigned long long)h->returned,
 	    (unsigned long long)h->dropped);
 	hold_free_pkts(h);
+	hix_del(&ix, (int)(h - hold));
 	memset(h, 0, sizeof(*h));
 	while (nhold > 0 && !hold[nhold - 1].used)
 		nhold--;
@@ -99,11 +152,12 @@ hold_end(struct hold *h, const char *ev)
 static void
 hold_drop_all(struct hold *h, enum dp_cnt c, const char *ev)
 {
-	dp_g->cnt[c] += h->n;
 	h->dropped += h->n;
 	if (h->n > 0)
 		dp_alert(c, "%u packets held for an expected EID dropped (%s)",
 		    h->n, ev);
+	if (h->n > 1)
+		dp_g->cnt[c] += h->n - 1;	/* dp_alert counted one */
 	hold_end(h, ev);
 }
 
@@ -119,8 +173,11 @@ hold_new(const struct ipprefix *eid, const char *why)
 	if (h == NULL)
 		return NULL;
 	memset(h, 0, sizeof(*h));
+	if (hix_add(&ix, eid, (int)(h - hold)) == -1)
+		return NULL;
 	h->used = true;
 	h->eid = *eid;
+	ipprefix_mask(&h->eid);
 	h->since_ms = mono_ms();
 	h->expires_ms = h->since_ms + (uint64_t)dp_g->c->hold_timeout * 1000;
 	if (h - hold + 1 > nhold)
@@ -131,33 +188,186 @@ hold_new(const struct ipprefix *eid, const char *why)
 	return h;
 }
 
-int
-dp_hold_expect(const struct ipprefix *eid, bool cancel)
-{
-	struct hold	*h = NULL;
-	int		 i;
+static void	pace_run(void *);
 
-	for (i = 0; i < nhold; i++)
-		if (hold[i].used && ipprefix_cmp(&hold[i].eid, eid) == 0)
-			h = &hold[i];
-	if (cancel) {
-		if (h != NULL)
-			hold_drop_all(h, DPC_drop_hold_cancel,
-			    "dp-hold-cancelled");
-		return 0;
+static void
+pace_start(void)
+{
+	if (timer_armed(&pace))
+		return;
+	pace_last_ms = mono_ms();
+	tokens = 1;
+	pace_run(NULL);
+}
+
+/* The guest can take them: into the site, paced (or ended if empty). */
+static void
+hold_release_now(struct hold *h, const char *why)
+{
+	if (h->head == NULL) {
+		hold_end(h, "dp-hold-released");
+		return;
+	}
+	h->state = H_RELEASING;
+	tl_add("dp-hold-release", &h->eid, NULL, "%u packets held for %llu "
+	    "ms, %s", h->n, (unsigned long long)(dp_g->now_ms - h->first_ms),
+	    why);
+	pace_start();
+}
+
+/*
+ * Return.  The migration aborted: the guest runs at the source again,
+ * and what we hold for it was (mostly) redirected to us by the source's
+ * away entry.  Sending it back there looks like what issue 15's loop
+ * rules forbid (dp_away_reencap: never re-encapsulate toward the RLOC a
+ * packet came from, the other end of a two-xTR loop; inner TTL one less
+ * on every re-encapsulation, RFC 9300 §5.3).  It is compatible with them
+ * because it happens only once the mapping system says the EID is there
+ * again, which means the away entry there has ended:
+ *  - we ask the mapping system (a Map-Request through the Map-Resolver,
+ *    RFC 9301 §5.3 rate: one a second) and use only a mapping installed
+ *    after the cancel, whose chosen RLOC (RFC 9300 §6: priority, weight)
+ *    is not one of ours;
+ *  - the source's ETR answers a Map-Request for an EID it has an away
+ *    entry for with where the EID went (etr_reply.c: "an EID of ours
+ *    that moved is answered with where it went"), i.e. with us: such an
+ *    answer is not taken, we keep holding and ask again.  The source
+ *    answers with its own RLOC only once the EID is in its database
+ *    again, and adding it ends its away entry (dp.c: "it came back"), so
+ *    it delivers what we send instead of redirecting it;
+ *  - a proxy Map-Reply (RFC 9301 §8.3: "If any of the registered ETRs
+ *    for the EID-Prefix have requested proxy reply service, then the
+ *    Map-Server answers the request instead of forwarding it") from the
+ *    source's handed-over registration carries its RLOCs at priority 255
+ *    only, "not to be used for unicast forwarding" (RFC 9301 §5.4), which
+ *    mc_select_rloc_if() never picks: not taken either.  Should the
+ *    source still redirect what we send, its own rule cuts the loop at
+ *    once: it never sends a packet back to the RLOC it came from (us),
+ *    dp_drop_loop there;
+ *  - the inner TTL is decremented here as on any re-encapsulation, so a
+ *    longer cycle through a third site still ends (dp_drop_ttl), and a
+ *    held packet is sent back once at most: it leaves the hold when
+ *    sent.
+ * Packets that arrive for the EID while it returns join the tail, so
+ * the order is kept.  The source must decapsulate from us: we are in its
+ * decap_peers, as it is in ours for the redirect.
+ */
+static bool
+rloc_returnable(const struct mc_rloc *r, void *arg)
+{
+	(void)arg;
+	return (r->addr.af == AF_INET ? dp_g->udp4 : dp_g->udp6) != -1 &&
+	    !xc_has_rloc(dp_g->x->conf, &r->addr);
+}
+
+/* The mapping h may return along: fresh (since the cancel), positive,
+ * with an RLOC that is not ours; NULL if none (yet). */
+static const struct mc_entry *
+return_mapping(const struct hold *h)
+{
+	const struct mc_entry	*e;
+
+	e = mc_lookup(dp_g->x->mc, 0, &h->eid.addr, dp_g->now_ms);
+	if (e == NULL || e->negative || e->installed_ms < h->cancel_ms ||
+	    mc_select_rloc_if(e, 0, rloc_returnable, NULL) == NULL)
+		return NULL;
+	return e;
+}
+
+/* Ask the mapping system where the EID is now, once a second. */
+static void
+return_ask(struct hold *h)
+{
+	if (h->asked_ms != 0 && dp_g->now_ms - h->asked_ms < HOLD_ASK_MS)
+		return;
+	h->asked_ms = dp_g->now_ms;
+	(void)dp_g->up.resolve(dp_g->up.ctx, &h->eid);
+}
+
+static void
+hold_return(struct hold *h)
+{
+	h->state = H_RETURNING;
+	h->cancel_ms = dp_g->now_ms;
+	h->asked_ms = 0;
+	h->expires_ms = dp_g->now_ms + (uint64_t)dp_g->c->hold_timeout * 1000;
+	tl_add("dp-hold-return", &h->eid, NULL, "migration aborted: %u "
+	    "packets held go back where the mapping system maps the EID",
+	    h->n);
+	return_ask(h);
+	if (return_mapping(h) != NULL)
+		pace_start();
+}
+
+/*
+ * POST /v1/expect.  EXPECT, UNTIL_ARRIVAL: the EID is coming (1, 0
+ * holding off, -1 no room); ARRIVED: the guest can take packets (1 if
+ * a hold was told); CANCEL: the migration aborted (1 if packets go back,
+ * 0 if nothing was held).
+ */
+int
+dp_hold_expect(const struct ipprefix *eid, enum dp_expect_op op)
+{
+	struct hold	*h = hold_exact(eid);
+
+	dp_g->now_ms = mono_ms();
+	switch (op) {
+	case DPE_CANCEL:
+		if (h == NULL)
+			return 0;
+		if (h->state == H_RETURNING)
+			return 1;
+		if (h->head == NULL) {
+			hold_end(h, "dp-hold-cancelled");
+			return 0;
+		}
+		hold_return(h);
+		return 1;
+	case DPE_ARRIVED:
+		if (h == NULL || h->state != H_EXPECTING)
+			return 0;
+		if (!h->arrived)
+			tl_add("dp-hold-arrived", &h->eid, NULL, "%u packets "
+			    "held, EID %s", h->n, served_here(h) ? "served "
+			    "here: release" : "not added yet: released at "
+			    "the add");
+		h->arrived = true;
+		if (served_here(h))
+			hold_release_now(h, "the guest arrived");
+		return 1;
+	case DPE_EXPECT:
+	case DPE_UNTIL_ARRIVAL:
+		break;
 	}
 	if (dp_g->c->hold_eid_packets == 0)
 		return 0;		/* holding off */
-	if (h == NULL && (h = hold_new(eid, "expected")) == NULL)
+	if (h == NULL && (h = hold_new(eid, op == DPE_UNTIL_ARRIVAL ?
+	    "expected, released at its arrival" : "expected")) == NULL)
 		return -1;
-	h->expires_ms = mono_ms() + (uint64_t)dp_g->c->hold_timeout * 1000;
+	if (h->state == H_RETURNING) {
+		/* coming again (a new attempt): hold what did not go back */
+		h->state = H_EXPECTING;
+		tl_add("dp-hold-expect", &h->eid, NULL, "expected again, %u "
+		    "packets still held", h->n);
+	}
+	if (op == DPE_UNTIL_ARRIVAL)
+		h->until_arrival = true;
+	h->expires_ms = dp_g->now_ms + (uint64_t)dp_g->c->hold_timeout * 1000;
 	return 1;
+}
+
+/* Still held although the EID may be served here. */
+static bool
+must_hold(const struct hold *h)
+{
+	return h->state != H_EXPECTING || (h->until_arrival && !h->arrived);
 }
 
 /*
  * A packet decapsulated for pp->dst (its outer source checked): held if
- * its EID is expected and not served here yet, or served but still
- * releasing what it held (the order is kept).  True if held or dropped.
+ * its EID is expected and the guest cannot take it yet, or while what
+ * it holds is released or returned (the order is kept).  True if held
+ * or dropped.
  */
 bool
 dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
@@ -184,7 +394,7 @@ dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 		if ((h = hold_new(&host, "redirected by a peer")) == NULL)
 			return false;
 	}
-	if (!h->releasing && dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst))
+	if (!must_hold(h) && dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst))
 		return false;	/* added, nothing held: deliver */
 	if (h->n + 1 > c->hold_eid_packets ||
 	    h->bytes + pp->len > c->hold_eid_bytes ||
@@ -217,12 +427,10 @@ dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 	return true;
 }
 
-/* Deliver one held packet (in order) into the site. */
-static void
-release_one(struct hold *h)
+static struct hpkt *
+hold_pop(struct hold *h)
 {
 	struct hpkt	*p = h->head;
-	struct dp_pkt	 pp;
 
 	h->head = p->next;
 	if (h->head == NULL)
@@ -231,6 +439,16 @@ release_one(struct hold *h)
 	h->bytes -= p->len;
 	total_n--;
 	total_bytes -= p->len;
+	return p;
+}
+
+/* Deliver one held packet (in order) into the site. */
+static void
+release_one(struct hold *h)
+{
+	struct hpkt	*p = hold_pop(h);
+	struct dp_pkt	 pp;
+
 	/* dp_tun_write counts its own failure (drop_tun_write) */
 	if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK) {
 		DPC(drop_bad_inner);
@@ -243,15 +461,51 @@ release_one(struct hold *h)
 	free(p);
 }
 
+/* Send one held packet (in order) back along e (see "Return"); the
+ * buffer goes on *sent, to be freed once the send batch is flushed. */
+static void
+return_one(struct hold *h, const struct mc_entry *e, struct hpkt **sent)
+{
+	struct hpkt		*p = hold_pop(h);
+	const struct mc_rloc	*r;
+	struct dp_pkt		 pp;
+	char			 a[IPADDR_STRLEN];
+
+	p->next = *sent;
+	*sent = p;
+	if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK) {
+		DPC(drop_bad_inner);
+		h->dropped++;
+		return;
+	}
+	if (dp_ttl_dec(p->data, &pp) == -1) {
+		h->dropped++;
+		dp_alert(DPC_drop_ttl, "%s: TTL exhausted on its return to "
+		    "the source", ipaddr_fmt(&pp.dst, a, sizeof(a)));
+		return;
+	}
+	pp.ttl--;
+	/* RFC 9300 §6: the flow's RLOC among the mapping's usable ones */
+	r = mc_select_rloc_if(e, pp.hash, rloc_returnable, NULL);
+	if (r != NULL && dp_encap(&r->addr, p->data, p->len, &pp) == 0) {
+		h->returned++;
+		DPC(hold_returned);
+	} else
+		h->dropped++;	/* dp_encap counted why */
+}
+
 static void
 pace_run(void *arg)
 {
-	uint64_t	now = mono_ms();
-	double		pps = dp_g->c->hold_release_pps;
-	int		i;
-	bool		more = false;
+	const struct mc_entry	*e;
+	struct hpkt		*sent = NULL, *p;
+	uint64_t		 now = mono_ms();
+	double			 pps = dp_g->c->hold_release_pps;
+	int			 i;
+	bool			 more = false;
 
 	(void)arg;
+	dp_g->now_ms = now;
 	tokens += (double)(now - pace_last_ms) * pps / 1000.0;
 	/* at most ~4 ms of the pace in one burst */
 	if (tokens > pps / 250.0 + 1)
@@ -260,49 +514,61 @@ pace_run(void *arg)
 	for (i = 0; i < nhold; i++) {
 		struct hold *h = &hold[i];
 
-		if (!h->used || !h->releasing)
+		if (!h->used || h->state == H_EXPECTING)
 			continue;
-		while (h->head != NULL && tokens >= 1) {
-			release_one(h);
-			tokens -= 1;
-		}
+		if (h->state == H_RELEASING) {
+			while (h->head != NULL && tokens >= 1) {
+				release_one(h);
+				tokens -= 1;
+			}
+		} else if ((e = return_mapping(h)) != NULL) {
+			while (h->head != NULL && tokens >= 1) {
+				return_one(h, e, &sent);
+				tokens -= 1;
+			}
+		} else
+			continue;	/* dp_hold_tick asks, and starts us */
 		if (h->head == NULL)
-			hold_end(h, "dp-hold-released");
+			hold_end(h, h->state == H_RELEASING ?
+			    "dp-hold-released" : "dp-hold-returned");
 		else
 			more = true;
+	}
+	if (sent != NULL) {
+		dp_tx_flush();		/* the batch points into sent */
+		while ((p = sent) != NULL) {
+			sent = p->next;
+			free(p);
+		}
 	}
 	if (more)
 		timer_set(&dp_g->x->timers, &pace, now + HOLD_PACE_MS);
 }
 
-/* The EID (or a prefix covering it) is served here now: release. */
+/* The EID (or a prefix covering it) is served here now: release, unless
+ * migrated has yet to say the guest can take packets. */
 void
 dp_hold_release(const struct ipprefix *added)
 {
 	int	i;
-	bool	any = false;
 
 	for (i = 0; i < nhold; i++) {
 		struct hold *h = &hold[i];
 
-		if (!h->used || h->releasing ||
+		if (!h->used || h->state != H_EXPECTING ||
 		    !ipprefix_contains_addr(added, &h->eid.addr) ||
 		    h->eid.plen < added->plen)
 			continue;
-		if (h->head == NULL) {
-			hold_end(h, "dp-hold-released");
+		if (h->until_arrival && !h->arrived) {
+			if (!h->added_seen)
+				tl_add("dp-hold-added", &h->eid, NULL, "%u "
+				    "packets held until the guest can take "
+				    "them (migrated's arrival)", h->n);
+			h->added_seen = true;
 			continue;
 		}
-		h->releasing = true;
-		tl_add("dp-hold-release", &h->eid, NULL, "%u packets held "
-		    "for %llu ms", h->n, (unsigned long long)(dp_g->now_ms -
-		    h->first_ms));
-		any = true;
-	}
-	if (any && !timer_armed(&pace)) {
-		pace_last_ms = mono_ms();
-		tokens = 1;
-		pace_run(NULL);
+		hold_release_now(h, h->until_arrival ? "added after the "
+		    "guest arrived" : "added");
 	}
 }
 
@@ -311,17 +577,43 @@ dp_hold_tick(void)
 {
 	int	i;
 
-	for (i = 0; i < nhold; i++)
-		if (hold[i].used && !hold[i].releasing &&
-		    dp_g->now_ms >= hold[i].expires_ms)
-			hold_drop_all(&hold[i], DPC_drop_hold_timeout,
+	for (i = 0; i < nhold; i++) {
+		struct hold *h = &hold[i];
+
+		if (!h->used || h->state == H_RELEASING)
+			continue;
+		if (h->state == H_RETURNING) {
+			if (dp_g->now_ms >= h->expires_ms)
+				hold_drop_all(h, DPC_drop_hold_cancel,
+				    "dp-hold-cancelled");
+			else if (return_mapping(h) != NULL)
+				pace_start();
+			else
+				return_ask(h);
+			continue;
+		}
+		if (dp_g->now_ms < h->expires_ms)
+			continue;
+		/* no arrival in time: the database is the word then */
+		if (h->until_arrival && served_here(h))
+			hold_release_now(h, "no arrival within hold_timeout");
+		else
+			hold_drop_all(h, DPC_drop_hold_timeout,
 			    "dp-hold-timeout");
+	}
 }
 
 void
 dp_hold_init(void)
 {
+	uint32_t	seed = 0;
+
 	timer_init(&pace, pace_run, NULL);
+	/* buckets nobody outside can aim at (a peer chooses the EIDs of
+	 * the holds it starts) */
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
+		seed = (uint32_t)mono_ms();
+	hix_init(&ix, seed);
 }
 
 void
@@ -334,6 +626,7 @@ dp_hold_free(void)
 	for (i = 0; i < nhold; i++)
 		hold_free_pkts(&hold[i]);
 	memset(hold, 0, sizeof(hold));
+	hix_init(&ix, 0);
 	nhold = 0;
 	total_n = 0;
 	total_bytes = 0;

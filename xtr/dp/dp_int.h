@@ -40,7 +40,7 @@
 	X(src_held) X(src_verified) X(drop_src_spoofed)		\
 	X(drop_src_unverified) X(drop_pxtr_acl) X(tso_rx) X(gso_tx) X(gro_rx) X(gro_tx) \
 	X(hold_expected) X(held) X(hold_released) X(drop_hold_full)	\
-	X(drop_hold_timeout) X(drop_hold_cancel)
+	X(drop_hold_timeout) X(drop_hold_cancel) X(hold_returned)
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n) DPC_##n,
@@ -200,12 +200,13 @@ int	dp_away_walk(int (*)(const struct ipprefix *, const struct ipaddr *,
 
 /* dp_hold.c: packets for an EID about to arrive here (issue 18) */
 void	dp_hold_init(void);
-/* POST /v1/expect: 1 expected, 0 holding off (or cancelled), -1 full. */
-int	dp_hold_expect(const struct ipprefix *, bool cancel);
+/* POST /v1/expect (dp.h, enum dp_expect_op). */
+int	dp_hold_expect(const struct ipprefix *, enum dp_expect_op);
 /* Decapsulated for pp->dst: true if held (or dropped: its hold full).
  * from_peer: sent by a decap_peers Dom0 (which expects it for us). */
 bool	dp_hold_input(const uint8_t *, const struct dp_pkt *, bool from_peer);
-/* added is served here now: release what its EIDs hold, paced. */
+/* added is served here now: release what its EIDs hold, paced (those
+ * expected until their arrival: once it came). */
 void	dp_hold_release(const struct ipprefix *added);
 void	dp_hold_tick(void);
 void	dp_hold_free(void);
