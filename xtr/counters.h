@@ -88,6 +88,8 @@
 	X(ms_pubsub_ack)					\
 	X(ms_pubsub_unsubscribed)				\
 	X(ms_pubsub_expired)					\
+	X(tx_pubsub_unsubscribe)				\
+	X(pubsub_unsubscribe_acked)				\
 	X(drop_reply_eid_mismatch)				\
 	X(drop_no_itr_rloc)					\
 	X(drop_ecm_inner)					\

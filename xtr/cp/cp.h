@@ -167,12 +167,8 @@ void	itr_install(struct xtrd *, const struct lisp_record *,
 /* A Map-Request for p through the Map-Resolver whose answer goes to
  * etr_withdraw_checked(), not into the map-cache.  -1 if none can go. */
 int	itr_withdraw_check(struct xtrd *, const struct ipprefix *);
-/* RFC 9437 §5, §6, subscriber side: a Map-Notify about p with nonce
- * that is not for our own EIDs.  1: accept it (install, acknowledge): it
- * acknowledges one of our subscriptions, or is a publication whose nonce
- * is above the last one seen for the subscribed prefix; 0: drop it. */
-int	itr_pubsub_notify(struct xtrd *, const struct ipprefix *p,
-	    uint64_t nonce);
+/* The outstanding Map-Request with that nonce, or NULL. */
+struct pending *pend_by_nonce(const struct xtrd *, uint64_t nonce);
 /* Map-Request skeleton: our RLOCs as ITR-RLOCs, one EID record. */
 int	itr_build_request(struct xtrd *, const struct ipprefix *,
 	    struct lisp_map_request *);
@@ -222,5 +218,22 @@ void	cp_dp_upcalls(struct xtrd *, struct dp_upcalls *);
  * xTR-ID to an encoded Map-Request. */
 ssize_t	pubsub_add(struct xtrd *, uint8_t *, size_t len, size_t cap,
 	    const struct ipprefix *eid);
+/* RFC 9437 §5, §6, subscriber side: a Map-Notify about p with nonce
+ * that is not for our own EIDs.  1: accept it (install, acknowledge): it
+ * acknowledges one of our subscriptions, or is a publication whose nonce
+ * is above the last one seen for the subscribed prefix; 2: it acknowledges
+ * one of our unsubscriptions (acknowledge, install nothing); 0: drop it. */
+int	itr_pubsub_notify(struct xtrd *, const struct ipprefix *p,
+	    uint64_t nonce);
+/* The nonce of a new subscribing Map-Request for eid (§5). */
+uint64_t itr_sub_next_nonce(const struct ipprefix *eid);
+/* A subscribing Map-Request (nonce, through Map-Resolver mr) is over: its
+ * acknowledgment may still come. */
+void	itr_sub_answered(uint64_t nonce, int mr);
+/* Each second: unsubscribe (§5) the subscribed prefixes of which nothing
+ * is left in the map-cache; retransmit unacknowledged unsubscriptions. */
+void	itr_sub_sweep(struct xtrd *);
+/* Stopping: unsubscribe every subscribed prefix. */
+void	itr_unsubscribe_all(struct xtrd *);
 
 #endif

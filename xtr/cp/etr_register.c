@@ -627,7 +627,7 @@ moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
 {
 	struct ipprefix	p;
 	char		a[IPADDR_STRLEN];
-	int		i, used = 0;
+	int		i, used = 0, sub;
 
 	for (i = 0; i < n->nrec; i++) {
 		p.addr = n->rec[i].eid.ip;
@@ -642,11 +642,13 @@ moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
 			 * mapping we subscribed to changed (nonce checked) */
 			ipprefix_mask(&p);
 			if (x->conf->subscribe &&
-			    itr_pubsub_notify(x, &p, n->nonce)) {
+			    (sub = itr_pubsub_notify(x, &p, n->nonce)) != 0) {
+				used++;
+				if (sub == 2)	/* unsubscribed: only ack */
+					continue;
 				itr_install(x, &n->rec[i], &p, src, " pubsub");
 				tl_add("pubsub-update", &p, src, "%u RLOCs",
 				    n->rec[i].nloc);
-				used++;
 			}
 			continue;
 		}

@@ -125,7 +125,7 @@ pend_by_eid(const struct xtrd *x, const struct ipprefix *eid)
 	return NULL;
 }
 
-static struct pending *
+struct pending *
 pend_by_nonce(const struct xtrd *x, uint64_t nonce)
 {
 	struct pending	*p;
@@ -154,6 +154,7 @@ mc_expire_timer(void *arg)
 	uint64_t	 now = mono_ms();
 
 	mc_expire(x->mc, now);
+	itr_sub_sweep(x);	/* RFC 9437 §5: unsubscribe what went */
 	timer_set(&x->timers, &x->mc_expire, now + 1000);
 }
 
@@ -179,114 +180,6 @@ itr_init(struct xtrd *x)
 	timer_init(&x->mc_expire, mc_expire_timer, x);
 	timer_set(&x->timers, &x->mc_expire, mono_ms() + 1000);
 	return 0;
-}
-
-/*
- * RFC 9437, subscriber side.  §5: "If the xTR has a nonce associated with
- * the EID-Prefix, it MUST use this nonce increased by one in the
- * Map-Request"; the Map-Server acknowledges with a Map-Notify carrying
- * that nonce.  §6: "The xTR MUST keep track of the last nonce seen in a
- * Map-Notify received as a publication from the Map-Server for the
- * EID-Prefix ... If a Map-Notify that is received as a publication has a
- * nonce value that is not greater than the saved nonce, the xTR drops the
- * Map-Notify message".  Kept per subscribed prefix (the record of the
- * acknowledgment, the Map-Server's prefix); a publication about a more
- * specific prefix counts against the subscribed prefix covering it.
- * Not persistent: after a restart our first subscription per prefix
- * carries a random nonce.
- */
-#define SUB_STATES	256
-#define SUB_RECENT	32
-
-struct sub_state {
-	struct ipprefix	eid;
-	uint64_t	nonce;
-	uint64_t	used_ms;	/* 0: free */
-};
-static struct sub_state	sub_states[SUB_STATES];
-static uint64_t		sub_recent[SUB_RECENT];	/* answered requests' */
-static unsigned		nsub_recent;
-
-static struct sub_state *
-sub_covering(const struct ipprefix *p)
-{
-	struct sub_state	*best = NULL;
-	int			 i;
-
-	for (i = 0; i < SUB_STATES; i++)
-		if (sub_states[i].used_ms != 0 &&
-		    ipprefix_covers(&sub_states[i].eid, p) &&
-		    (best == NULL || sub_states[i].eid.plen > best->eid.plen))
-			best = &sub_states[i];
-	return best;
-}
-
-static void
-sub_set(const struct ipprefix *p, uint64_t nonce)
-{
-	struct sub_state	*s = NULL, *oldest = &sub_states[0];
-	int			 i;
-
-	for (i = 0; i < SUB_STATES; i++) {
-		if (sub_states[i].used_ms != 0 &&
-		    ipprefix_cmp(&sub_states[i].eid, p) == 0) {
-			s = &sub_states[i];
-			break;
-		}
-		if (sub_states[i].used_ms < oldest->used_ms)
-			oldest = &sub_states[i];
-	}
-	if (s == NULL)
-		s = oldest;
-	s->eid = *p;
-	s->nonce = nonce;
-	s->used_ms = mono_ms();
-}
-
-int
-itr_pubsub_notify(struct xtrd *x, const struct ipprefix *p, uint64_t nonce)
-{
-	struct pending		*q;
-	struct sub_state	*s;
-	char			 e[IPPREFIX_STRLEN];
-	unsigned		 i;
-
-	/* the acknowledgment of a subscription: the request's nonce */
-	if ((q = pend_by_nonce(x, nonce)) != NULL && q->subscribing) {
-		sub_set(p, nonce);
-		return 1;
-	}
-	for (i = 0; i < SUB_RECENT && i < nsub_recent; i++)
-		if (sub_recent[i] == nonce && nonce != 0) {
-			sub_recent[i] = 0;	/* once */
-			sub_set(p, nonce);
-			return 1;
-		}
-	ipprefix_fmt(p, e, sizeof(e));
-	if ((s = sub_covering(p)) == NULL) {
-		cnt_drop(C_drop_unsolicited_notify, "publication for %s: we "
-		    "did not subscribe to it", e);
-		return 0;
-	}
-	if (nonce <= s->nonce) {
-		cnt_drop(C_drop_pubsub_replay, "publication for %s: nonce "
-		    "%016llx not above %016llx (RFC 9437 §6)", e,
-		    (unsigned long long)nonce, (unsigned long long)s->nonce);
-		return 0;
-	}
-	s->nonce = nonce;
-	s->used_ms = mono_ms();
-	return 1;
-}
-
-/* The nonce of a new subscribing Map-Request for eid (RFC 9437 §5). */
-static uint64_t
-sub_next_nonce(const struct ipprefix *eid)
-{
-	struct sub_state	*s = sub_covering(eid);
-
-	return s != NULL && s->nonce != UINT64_MAX ? s->nonce + 1 :
-	    lisp_nonce();
 }
 
 /*
@@ -370,7 +263,7 @@ pending_free(struct xtrd *x, struct pending *p)
 {
 	pend_unlink(x->pend, p);
 	if (p->subscribing)	/* its acknowledgment may come after */
-		sub_recent[nsub_recent++ % SUB_RECENT] = p->nonce;
+		itr_sub_answered(p->nonce, p->mr);
 	timer_cancel(&x->timers, &p->t);
 	sec_pending_clear(p);
 	free(p);
@@ -381,6 +274,8 @@ itr_free(struct xtrd *x)
 {
 	int	i;
 
+	if (x->conf->subscribe && x->mc != NULL)
+		itr_unsubscribe_all(x);		/* RFC 9437 §5 */
 	while (x->pend != NULL && x->pend->oldest != NULL)
 		pending_free(x, x->pend->oldest);
 	free(x->pend);
@@ -574,7 +469,7 @@ pending_start(struct xtrd *x, struct pending *p)
 {
 	if (x->conf->subscribe && p->lig == NULL && !p->withdraw_check) {
 		pend_unlink(x->pend, p);	/* (indexed by nonce) */
-		p->nonce = sub_next_nonce(&p->eid);  /* RFC 9437 §5 */
+		p->nonce = itr_sub_next_nonce(&p->eid);  /* RFC 9437 §5 */
 		pend_link(x->pend, p);
 	}
 	p->tries = 1;
