@@ -47,6 +47,9 @@ arrived(struct mig *m, struct domain *d, const char *how)
 	for (i = 0; i < n; i++)
 		if (!d->early || dom_has_dyn(d, &eids[i]))
 			mig_push_eid(m, d, &eids[i], 1);
+	/* issue 18: the guest can take what xtrd held for it now */
+	if (mtl_has(d->tl, "expected") && !mtl_has(d->tl, "expect-arrived"))
+		mig_expect_eids(m, d, MIG_EXPECT_ARRIVED);
 }
 
 /*

@@ -215,13 +215,25 @@ expect_done(void *arg, int status, const char *body, size_t len)
 /*
  * An --incoming domain's EIDs are about to arrive here (issue 18): xtrd
  * holds what the old site redirects to them during the blackout and
- * releases it when the arrival adds them (mig_push_eid); cancel: the
- * migration aborted, what is held is dropped (the source keeps the
- * guest and takes its EIDs back, correspondents resend).
+ * releases it once they are added (mig_push_eid) and the guest can take
+ * it: op MIG_EXPECT_ARRIVED, at netfront connected or the announcement
+ * (arrival.c), not at the rename's add (register_at = rename), when
+ * netfront has yet to connect.  MIG_EXPECT_CANCEL: the migration aborted,
+ * what is held goes back to the source, which keeps the guest.
  */
 void
-mig_expect_eids(struct mig *m, const struct domain *d, int cancel)
+mig_expect_eids(struct mig *m, const struct domain *d, int op)
 {
+	static const char *const tail[] = {
+		[MIG_EXPECT] = "\"cancel\":false,\"until\":\"arrival\"",
+		[MIG_EXPECT_CANCEL] = "\"cancel\":true",
+		[MIG_EXPECT_ARRIVED] = "\"arrived\":true",
+	};
+	static const char *const ev[] = {
+		[MIG_EXPECT] = "expected",
+		[MIG_EXPECT_CANCEL] = "expect-cancelled",
+		[MIG_EXPECT_ARRIVED] = "expect-arrived",
+	};
 	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
 	char		body[4096], buf[IPPREFIX_STRLEN];
 	size_t		off;
@@ -237,14 +249,13 @@ mig_expect_eids(struct mig *m, const struct domain *d, int cancel)
 		    sizeof(buf)));
 	if (off < sizeof(body))
 		off += (size_t)snprintf(body + off, sizeof(body) - off,
-		    "],\"cancel\":%s}", cancel ? "true" : "false");
+		    "],%s}", tail[op]);
 	if (off >= sizeof(body)) {
 		log_warnx("%s: too many EIDs to expect", d->name);
 		return;
 	}
 	if (d->tl > 0)
-		mtl_add(d->tl, mono_us(), cancel ? "expect-cancelled" :
-		    "expected", "%d EIDs", n);
+		mtl_add(d->tl, mono_us(), ev[op], "%d EIDs", n);
 	if (xtrc_request(m->xtr, "POST", "/v1/expect", body, 0, expect_done,
 	    NULL) == -1)
 		log_warn("queue expect");

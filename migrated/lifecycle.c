@@ -39,7 +39,7 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
 		mtl_add(d->tl, d->t_seen_us, "domain-seen", "domid %u%s", domid,
 		    ev == DEV_NEW_RUNNING ? " (created)" : "");
 		if (ev == DEV_NEW_INCOMING)
-			mig_expect_eids(m, d, 0);
+			mig_expect_eids(m, d, MIG_EXPECT);
 		break;
 	case DEV_NEW_MIGRATEDAWAY:
 		/* leaving (or gone) already: never asserted from here again,
@@ -121,7 +121,7 @@ mig_domain_gone(struct mig *m, struct domain *d)
 		mcnt_inc("migrations_aborted_in");
 		mtl_add(d->tl, mono_us(), "aborted", "incoming domain "
 		    "destroyed%s", d->early ? " after the rename" : "");
-		mig_expect_eids(m, d, 1);
+		mig_expect_eids(m, d, MIG_EXPECT_CANCEL);
 		/* registered at the rename, never arrived: take it back */
 		if (!d->early)
 			break;

@@ -41,9 +41,13 @@ void		 mig_push_eid(struct mig *, const struct domain *,
 /* POST /v1/database/remove, with moved_to */
 void		 mig_withdraw_eid(struct mig *, const struct domain *,
 		    const struct ipaddr *);
-/* POST /v1/expect: an --incoming domain's EIDs (issue 18) */
+/* POST /v1/expect: an --incoming domain's EIDs (issue 18), held until
+ * the guest arrived; its arrival; the migration aborted */
+#define MIG_EXPECT		0
+#define MIG_EXPECT_CANCEL	1
+#define MIG_EXPECT_ARRIVED	2
 void		 mig_expect_eids(struct mig *, const struct domain *,
-		    int cancel);
+		    int op);
 /* xtrd's database-registered event for the EID (text), at ms */
 void		 mig_jobs_registered(const char *eid, uint64_t ms);
 /* Map-Notify deadlines; ms until the next one, or -1 */

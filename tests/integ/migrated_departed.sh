@@ -11,7 +11,9 @@
 # turn, until the release).  Both released, for WATCH seconds src's xtrd
 # must not take any of their EIDs back: no database-add in its timeline,
 # no mapping in its database, no registration from src at the MS, and
-# src's migrated must not re-push them (counter xtrd_missing_eid).  (The
+# src's migrated must not re-push them (counter xtrd_missing_eid).  dst's
+# xtrd, told the EIDs were coming, releases what it held for them only
+# once migrated says the guest arrived, not at the rename's add.  (The
 # two-host Xen run: "host A's xtrd re-added the guest's EID about once a
 # minute".)  register_interval and migrated's heartbeat are short here.
 # Arguments: none.  Environment: WATCH (seconds, default 20), HOLD
@@ -81,6 +83,21 @@ hold_web2() {
 	done
 }
 
+# released_at_arrival EID: dst's xtrd was told the guest arrived, and
+# released (or ended) EID's hold only after that
+released_at_arrival() {
+	local arr rel
+	arr=$(xtr_jq dst "[.events[] | select(.event == \"dp-hold-arrived\"
+	    and .eid == \"$1\") | .seq] | first // empty" timeline)
+	rel=$(xtr_jq dst "[.events[] | select((.event == \"dp-hold-release\"
+	    or .event == \"dp-hold-released\") and .eid == \"$1\") | .seq] |
+	    first // empty" timeline)
+	[ -n "$arr" ] || fail_tl "dst's xtrd was not told $1's guest arrived"
+	[ -n "$rel" ] && [ "$rel" -gt "$arr" ] ||
+	    fail_tl "dst's xtrd released $1's hold (seq ${rel:-none})" \
+	    "before the guest arrived (seq $arr)"
+}
+
 migrate_both() {
 	mig_vm_at_src web1 3 00:16:3e:00:00:05
 	mig_vm_at_src web2 4 00:16:3e:00:00:06
@@ -115,6 +132,13 @@ migrate_both() {
 	    [ -z "$(xtr_jq dst '.events[] | select(.event == "dp-hold-expect"
 	    and .eid == "198.51.100.6/32") | .seq' timeline)" ]; then
 		fail_tl "dst's xtrd was not told 198.51.100.6/32 was coming"
+	fi
+	# ... and released what it held only at the guest's arrival (netfront
+	# or its announcement: "arrived"), not at the add of xl's rename
+	if [ "$MIG_DP" = 1 ] && [ -z "$MIG_FAKE" ]; then
+		for e in 198.51.100.5/32 198.51.100.6/32; do
+			released_at_arrival "$e"
+		done
 	fi
 	# handed over, the mobility Map-Notify made src's away entry
 	if [ "$MIG_DP" = 1 ] && [ -z "$MIG_FAKE" ] &&
