@@ -26,6 +26,24 @@ As a sniffer (the on-path attacker's recorder):
       [count=1] [timeout=10] [ready=FILE (made once it listens)]
 writes the LISP payload (UDP 4342) of each matching IPv4 datagram seen on
 IFACE as one hex line; exits 1 if fewer than count were seen in time.
+As a crafted Map-Server/Map-Resolver (the peer of tests that need one
+that answers, unlike ours):
+  python3 lispcraft.py ms ADDR SECONDS key=K out=FILE [state=FILE]
+      [cmd=FILE] [reg=EID=RLOC[,RLOC]...;EID=...] [ttl0=register]
+keeps one mapping per EID-Prefix from the Map-Registers it gets (the
+last one wins; with ttl0=register a Record TTL of 0 is a registration
+like any other, as some deployed Map-Servers take it: its locators, or
+the sender when it has none), acknowledges each with a Map-Notify to
+the sender's UDP 4342 (RFC 9301 §5.7, signed with key), answers each
+encapsulated Map-Request with a proxy Map-Reply from that table to its
+ITR-RLOC, and an RFC 9437 subscription (I and N bits) with a Map-Notify
+carrying its nonce (an unsubscription, ITR-RLOC AFI 0: the same, to the
+inner source).  state=FILE holds the table as JSON, rewritten on each
+change; out=FILE gets one JSON line per event.  cmd=FILE is read as it
+grows, one command a line: "publish DELTA RLOC [COUNT]" sends COUNT
+publications (Map-Notify) of the subscribed prefix pointing at RLOC to
+the last subscriber, with its subscription's last nonce + DELTA (DELTA
+0 or negative: a replay; positive: the nonce moves on).
 As a peer that only listens (a crafted ITR/ETR/Map-Server):
   python3 lispcraft.py listen ADDR PORT SECONDS [out=FILE]
 prints (or appends to FILE) one JSON line per LISP control message
@@ -370,9 +388,171 @@ def send(dest, data, sport=0, wait=0.0):
     s.close()
 
 
+def ecm_inner(b):
+    """RFC 9301 §5.8: an ECM's inner (source, UDP source port, payload)."""
+    v = b[4] >> 4
+    if v == 4:
+        src = str(ipaddress.ip_address(b[16:20]))
+        o = 4 + (b[4] & 15) * 4
+    elif v == 6:
+        src = str(ipaddress.ip_address(b[12:28]))
+        o = 44
+    else:
+        raise ValueError("ECM inner IP version %d" % v)
+    return src, struct.unpack_from("!H", b, o)[0], b[o + 8:]
+
+
+def notify_for(reg, key):
+    """RFC 9301 §5.7: the Map-Notify that acknowledges Map-Register reg:
+    its nonce, Key ID, Algorithm ID, records (and xTR-ID trailer, I bit
+    moved from bit 6 to bit 4), type 4, authenticated with key."""
+    w = struct.unpack_from("!I", reg, 0)[0]
+    key_id, algid, alen = struct.unpack_from("!BBH", reg, 12)
+    nw = (4 << 28) | (w & 0xff) | ((1 << 27) if (w >> 25) & 1 else 0)
+    head = struct.pack("!I", nw) + reg[4:12] + reg[12:16]
+    msg = head + bytes(alen) + reg[16 + alen:]
+    dig = hashlib.sha1 if algid == 1 else hashlib.sha256
+    mac = hmac.new(key.encode(), msg, dig).digest()[:alen]
+    return head + mac + reg[16 + alen:]
+
+
+class CraftedMS:
+    """See "As a crafted Map-Server" above."""
+
+    def __init__(self, addr, o):
+        self.o = o
+        self.key = o.get("key", "x")
+        self.table = {}          # EID-Prefix -> [RLOC...]
+        self.sub = None          # the last subscription: eid, itr, nonce
+        for item in filter(None, o.get("reg", "").split(";")):
+            eid, rlocs = item.split("=", 1)
+            self.table[eid] = rlocs.split(",")
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.s.bind((addr, 4342))
+        self.done = 0            # cmd lines done
+        self.save()
+        self.log(event="ready")
+
+    def log(self, **kv):
+        with open(self.o["out"], "a") as f:
+            f.write(json.dumps(kv, sort_keys=True) + "\n")
+
+    def save(self):
+        if "state" in self.o:
+            tmp = self.o["state"] + ".tmp"
+            with open(tmp, "w") as f:
+                json.dump(self.table, f, sort_keys=True)
+            os.replace(tmp, self.o["state"])
+
+    def lookup(self, eid):
+        a = ipaddress.ip_network(eid, strict=False).network_address
+        best = None
+        for p in self.table:
+            n = ipaddress.ip_network(p)
+            if a in n and (best is None or n.prefixlen >
+                           ipaddress.ip_network(best).prefixlen):
+                best = p
+        return best
+
+    def register(self, data, src):
+        d = decode(data)
+        for r in d["records"]:
+            if r["ttl"] == 0 and self.o.get("ttl0") != "register":
+                self.table.pop(r["eid"], None)
+            else:
+                self.table[r["eid"]] = [x["rloc"] for x in r["locs"]] or \
+                    [src[0]]
+            self.log(event="register", eid=r["eid"], ttl=r["ttl"],
+                     rlocs=self.table.get(r["eid"]), **{"from": src[0]})
+        self.save()
+        if d["M"]:
+            self.s.sendto(notify_for(data, self.key), (src[0], 4342))
+
+    def notify(self, nonce, eid, to, ttl=10):
+        rlocs = self.table.get(eid, []) if eid else []
+        m = map_register(nonce, eid, rlocs, self.key, mtype=4, ttl=ttl)
+        self.s.sendto(m, (to, 4342))
+
+    def request(self, data, src):
+        isrc, isport, inner = ecm_inner(data)
+        d = decode(inner)
+        if d["type"] != 1 or not d["records"]:
+            return
+        nonce = int(d["nonce"], 16)
+        want = d["records"][0]["eid"]
+        eid = self.lookup(want)
+        itr = next((a for a in d["itr_rlocs"] if a), None)
+        if d["I"] and d["records"][0]["N"]:     # RFC 9437 §5
+            if itr is None:                      # unsubscribe
+                self.log(event="unsubscribe", eid=eid, nonce=d["nonce"])
+                self.sub = None
+                self.notify(nonce, eid or want, isrc)
+                return
+            self.sub = {"eid": eid, "itr": itr, "nonce": nonce}
+            self.log(event="subscribe", eid=eid, nonce=d["nonce"], itr=itr)
+            self.notify(nonce, eid, itr)
+        if itr is None:
+            return
+        if eid is None:         # negative: the host route, native forward
+            rep = struct.pack("!IQ", (2 << 28) | 1, nonce) + \
+                record(want, [], 1)
+        else:
+            rep = map_reply(nonce, eid, self.table[eid], 10)
+        self.s.sendto(rep, (itr, isport))
+        self.log(event="map-reply", eid=eid or want, nonce=d["nonce"],
+                 rlocs=self.table.get(eid, []), to=itr)
+
+    def commands(self):
+        if "cmd" not in self.o or not os.path.exists(self.o["cmd"]):
+            return
+        with open(self.o["cmd"]) as f:
+            lines = [x for x in f.read().split("\n") if x.strip()]
+        for line in lines[self.done:]:
+            self.done += 1
+            w = line.split()
+            if w[0] != "publish" or self.sub is None:
+                self.log(event="cmd-refused", cmd=line)
+                continue
+            delta, rloc = int(w[1]), w[2]
+            nonce = (self.sub["nonce"] + delta) % (1 << 64)
+            self.table[self.sub["eid"]] = [rloc]
+            for _ in range(int(w[3]) if len(w) > 3 else 1):
+                self.notify(nonce, self.sub["eid"], self.sub["itr"])
+            if delta > 0:       # RFC 9437 §6: a real one moves it on
+                self.sub["nonce"] = nonce
+            self.save()
+            self.log(event="published", eid=self.sub["eid"], rloc=rloc,
+                     nonce="%016x" % nonce, delta=delta, line=self.done)
+
+    def run(self, secs):
+        end = time.monotonic() + secs
+        while time.monotonic() < end:
+            self.commands()
+            r, _, _ = select.select([self.s], [], [], 0.05)
+            if not r:
+                continue
+            data, src = self.s.recvfrom(65535)
+            t = data[0] >> 4 if data else -1
+            try:
+                if t == 3:
+                    self.register(data, src)
+                elif t == 8:
+                    self.request(data, src)
+                elif t == 5:
+                    self.log(event="notify-ack", nonce="%016x" %
+                             struct.unpack_from("!Q", data, 4)[0])
+            except (ValueError, struct.error, IndexError, KeyError) as e:
+                self.log(event="error", type=t, error=str(e))
+
+
 def main(argv):
     if argv[1] == "sniff":
         sniff(argv)
+    if argv[1] == "ms":
+        o = dict(a.split("=", 1) for a in argv[4:])
+        CraftedMS(argv[2], o).run(float(argv[3]))
+        return
     if argv[1] == "listen":
         o = dict(a.split("=", 1) for a in argv[5:])
         listen(argv[2], int(argv[3]), float(argv[4]), o.get("out"))

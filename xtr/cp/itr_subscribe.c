@@ -148,18 +148,25 @@ itr_pubsub_notify(struct xtrd *x, const struct ipprefix *p, uint64_t nonce)
 			return 2;
 		}
 	}
-	/* the acknowledgment of a subscription: the request's nonce */
-	if ((q = pend_by_nonce(x, nonce)) != NULL && q->subscribing) {
-		sub_set(p, nonce, q->mr);
-		return 1;
-	}
-	for (i = 0; i < SUB_RECENT && i < nsub_recent; i++)
-		if (sub_recent[i].nonce == nonce && nonce != 0) {
-			sub_recent[i].nonce = 0;	/* once */
-			sub_set(p, nonce, sub_recent[i].mr);
+	/* the acknowledgment of a subscription: the request's nonce (§5),
+	 * above the last one the prefix saw.  The ack itself replayed, once
+	 * taken, is not one: its request is still outstanding (or answered
+	 * and remembered below) when the Map-Server's Map-Reply comes after
+	 * the Map-Notify, as ours does */
+	s = sub_covering(p, true);
+	if (s == NULL || nonce > s->nonce) {
+		if ((q = pend_by_nonce(x, nonce)) != NULL && q->subscribing) {
+			sub_set(p, nonce, q->mr);
 			return 1;
 		}
-	if ((s = sub_covering(p, true)) == NULL) {
+		for (i = 0; i < SUB_RECENT && i < nsub_recent; i++)
+			if (sub_recent[i].nonce == nonce && nonce != 0) {
+				sub_recent[i].nonce = 0;	/* once */
+				sub_set(p, nonce, sub_recent[i].mr);
+				return 1;
+			}
+	}
+	if (s == NULL) {
 		cnt_drop(C_drop_unsolicited_notify, "publication for %s: we "
 		    "did not subscribe to it", e);
 		return 0;
