@@ -30,6 +30,12 @@
  * dropped-tx, corrupted, duplicated, gso, truncated, how late frames left)
  * go to stderr on SIGUSR1 and at exit, and to --stats-file as JSON.  With
  * --seed the impairments are the same for the same sequence of frames.
+ * --drop-log F names each frame dropped: one line "MONO_NS DIR WHY HEX",
+ * WHY loss, queue or tx (or corrupt: forwarded with a bit flipped, which
+ * the receiver's checksum will most likely drop), HEX its first
+ * DROP_LOG_BYTES bytes from the Ethernet header, before any corruption
+ * (bench/tools/wandrops.py decodes them), so that a stream's receiver can
+ * tell the WAN's random loss from any other.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -70,6 +76,7 @@
 #define TX_TRIES	500		/* then the frame is dropped (~10 ms) */
 #define NS_PER_MS	1000000.0
 #define NS_PER_KM	5000.0		/* light in fibre: 5 us per km */
+#define DROP_LOG_BYTES	128		/* Ethernet, IPv6, UDP, LISP, IPv6, UDP */
 
 /* One frame in flight.  data[] holds the frame from the Ethernet header. */
 struct pkt {
@@ -127,6 +134,8 @@ static volatile sig_atomic_t	sig_quit, sig_stats;
 static struct port		ports[2];
 static struct dir		dirs[2];
 static const char		*stats_file;
+static FILE			*drop_log;
+static const char		*drop_log_path;
 static int			 rt_prio;
 static uint8_t			rxbuf[MAX_FRAME + VLAN_HLEN];
 
@@ -474,6 +483,27 @@ lose(struct dir *d)
 	return crnd01(d, k->loss_corr, &d->loss_last) < k->loss;
 }
 
+/* One line of --drop-log for a frame dropped in direction d. */
+static void
+drop_note(const struct dir *d, const char *why, const uint8_t *f, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	char			 buf[2 * DROP_LOG_BYTES + 1];
+	size_t			 i;
+
+	if (drop_log == NULL)
+		return;
+	if (n > DROP_LOG_BYTES)
+		n = DROP_LOG_BYTES;
+	for (i = 0; i < n; i++) {
+		buf[2 * i] = hex[f[i] >> 4];
+		buf[2 * i + 1] = hex[f[i] & 15];
+	}
+	buf[2 * n] = '\0';
+	fprintf(drop_log, "%" PRIu64 " %s %s %s\n", mono_ns(), d->name, why,
+	    buf);
+}
+
 /* Flip one random bit past the Ethernet header. */
 static void
 corrupt(struct dir *d, struct pkt *p)
@@ -485,6 +515,7 @@ corrupt(struct dir *d, struct pkt *p)
 	if ((p->vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && csum_complete(p))
 		return;
 	p->vh.flags &= (uint8_t)~VIRTIO_NET_HDR_F_DATA_VALID;
+	drop_note(d, "corrupt", p->data, p->len);	/* as it was */
 	bit = rnd64(d) % ((uint64_t)(p->len - ETH_HLEN) * 8);
 	p->data[ETH_HLEN + bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	d->c.corrupted++;
@@ -545,6 +576,7 @@ schedule(struct dir *d, struct pkt *p, uint64_t now)
 
 	if ((t = shape(d, p, now)) == 0) {
 		d->c.dropped_queue++;
+		drop_note(d, "queue", p->data, p->len);
 		free(p);
 		return;
 	}
@@ -561,6 +593,7 @@ schedule(struct dir *d, struct pkt *p, uint64_t now)
 	p->t_send = t;
 	if (heap_push(d, p) == -1) {
 		d->c.dropped_queue++;
+		drop_note(d, "queue", p->data, p->len);
 		free(p);
 	}
 }
@@ -576,10 +609,12 @@ receive(struct dir *d, uint64_t now, size_t n, const struct virtio_net_hdr *vh)
 		d->c.gso++;
 	if (lose(d)) {
 		d->c.dropped_loss++;
+		drop_note(d, "loss", rxbuf, n);
 		return;
 	}
 	if ((p = malloc(sizeof(*p) + n)) == NULL) {
 		d->c.dropped_queue++;
+		drop_note(d, "queue", rxbuf, n);
 		return;
 	}
 	p->len = (uint32_t)n;
@@ -654,6 +689,7 @@ flush(struct dir *d, uint64_t now)
 		if (r < 0) {
 			if (d->c.dropped_tx++ == 0)
 				log_warn("%s: send", ports[d->out].ifname);
+			drop_note(d, "tx", p->data, p->len);
 		} else {
 			d->c.forwarded++;
 			d->c.late_sum += now - p->t_send;
@@ -743,8 +779,11 @@ static __attribute__((__noreturn__)) void
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-"usage: wanem [--seed N] [--stats-file F] [--rt PRIO] [knobs] IF_A IF_B\n"
+"usage: wanem [--seed N] [--stats-file F] [--drop-log F] [--rt PRIO] [knobs]\n"
+"             IF_A IF_B\n"
 "       wanem --no-offload IF...\n"
+"--drop-log F writes \"MONO_NS DIR WHY HEX\" for each frame dropped (WHY\n"
+"loss, queue or tx) or corrupted (corrupt); HEX: its first 128 bytes.\n"
 "--rt PRIO runs under SCHED_FIFO, so other tasks do not delay wake-ups.\n"
 "Knobs apply to both directions, or to those chosen by the last of\n"
 "--a2b (IF_A -> IF_B), --b2a, --both:\n"
@@ -856,7 +895,7 @@ seed_parse(const char *arg)
 enum {
 	O_A2B = 256, O_B2A, O_BOTH, O_DELAY, O_KM, O_JITTER, O_REORDER,
 	O_LOSS, O_LOSSGE, O_CORRUPT, O_DUP, O_RATE, O_BURST, O_LIMIT, O_SEED,
-	O_STATS, O_NOOFF, O_RT,
+	O_STATS, O_NOOFF, O_RT, O_DROPLOG,
 };
 
 static const struct option longopts[] = {
@@ -876,6 +915,7 @@ static const struct option longopts[] = {
 	{ "limit", required_argument, NULL, O_LIMIT },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "stats-file", required_argument, NULL, O_STATS },
+	{ "drop-log", required_argument, NULL, O_DROPLOG },
 	{ "no-offload", no_argument, NULL, O_NOOFF },
 	{ "rt", required_argument, NULL, O_RT },
 	{ "help", no_argument, NULL, 'h' },
@@ -1006,6 +1046,9 @@ parse_args(int argc, char **argv, uint64_t *seed, int *seeded)
 		case O_STATS:
 			stats_file = optarg;
 			break;
+		case O_DROPLOG:
+			drop_log_path = optarg;
+			break;
 		case O_RT:
 			rt_prio = (int)num("--rt", optarg, 1, 99,
 			    "a SCHED_FIFO priority, 1..99");
@@ -1046,6 +1089,8 @@ loop(const sigset_t *unblocked)
 			sig_stats = 0;
 			stats_log();
 			stats_write();
+			if (drop_log != NULL)
+				fflush(drop_log);
 		}
 		now = mono_ns();
 		next = 0;
@@ -1148,11 +1193,20 @@ main(int argc, char **argv)
 
 	log_info("forwarding %s <-> %s, seed %" PRIu64, ports[0].ifname,
 	    ports[1].ifname, seed);
+	if (drop_log_path != NULL &&
+	    (drop_log = fopen(drop_log_path, "w")) == NULL) {
+		log_warn("%s", drop_log_path);
+		return 1;
+	}
 	if (stats_write() == -1)
 		return 1;
 	loop(&old);
 	stats_log();
 	rc = stats_write() == -1 ? 1 : 0;
+	if (drop_log != NULL && fclose(drop_log) != 0) {
+		log_warn("%s", drop_log_path);
+		rc = 1;
+	}
 	for (i = 0; i < 2; i++) {
 		while (dirs[i].nheap > 0) {
 			p = dirs[i].heap[0];

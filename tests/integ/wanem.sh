@@ -10,6 +10,8 @@
 #   5. offloads on: GSO super-frames cross wanem (gso counter, iperf3 runs)
 #   6. jitter 5 ms keeps UDP order; with --reorder it does not; duplicate 10 %
 #   7. the same --seed loses the same pings, another seed others
+#   7b. --drop-log (WAN_DROP_LOG=1) names exactly the pings lost, and
+#      bench/tools/wandrops.py decodes their ICMP sequence numbers
 #   8. an 802.1Q tag (which the kernel moves out of the frame) survives
 #   9. bad knob values are refused with the option named
 # Arguments: none.  Environment:
@@ -302,6 +304,22 @@ test_seed() {
 	fi
 }
 
+test_droplog() {
+	local want got
+
+	WAN_DROP_LOG=1 link --a2b --loss 10
+	want=$(lost_seqs)
+	wan_teardown	# wanem exits: its log is complete
+	got=$(python3 bench/tools/wandrops.py "$WAN_RUNDIR/wanem0.drops" |
+	    awk '$2 == "a2b" && $3 == "loss" && $4 == "icmp-echo" {
+	    printf "%d ", $5 }')
+	if [ -n "$want" ] && [ "$want" = "$got" ]; then
+		ok "--drop-log names the $(wc -w <<<"$want") pings lost"
+	else
+		bad "pings lost: '$want', drop log: '$got'"
+	fi
+}
+
 test_vlan() {
 	local td n
 
@@ -362,6 +380,7 @@ if [ "$(wan_mechanism)" = wanem ]; then
 fi
 test_jitter_dup
 [ "$(wan_mechanism)" = wanem ] && test_seed
+[ "$(wan_mechanism)" = wanem ] && test_droplog
 command -v tcpdump >/dev/null && test_vlan
 test_options
 [ "$fails" -eq 0 ] || die "$fails check(s) failed"

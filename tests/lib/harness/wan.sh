@@ -35,6 +35,9 @@
 #   WAN_RT       SCHED_FIFO priority of wanem (default 10; 0: normal
 #                scheduling, whose wake-up latency on a busy machine adds
 #                milliseconds of jitter to the delay)
+#   WAN_DROP_LOG 1: wanem names every frame it drops in
+#                WAN_RUNDIR/wanem<N>.drops (--drop-log; decoded by
+#                bench/tools/wandrops.py); netem has no such log
 
 WAN_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WANEM=${WANEM:-$WAN_LIB_DIR/../../../build/bin/wanem}
@@ -255,6 +258,8 @@ wan_link_wanem() {
 	    >/dev/null 2>&1 || true
 	mapfile -t args < <(wan_wanem_args)
 	[ "${WAN_RT:-10}" != 0 ] && args=(--rt "${WAN_RT:-10}" "${args[@]}")
+	[ "${WAN_DROP_LOG:-0}" = 1 ] &&
+	    args=(--drop-log "$WAN_RUNDIR/wanem$n.drops" "${args[@]}")
 	ip netns exec "$mid" "$WANEM" --stats-file "$stats" "${args[@]}" wa wb \
 	    >"$WAN_RUNDIR/wanem$n.log" 2>&1 &
 	pid=$!
