@@ -60,6 +60,8 @@
 # and *.png, summary.md.
 set -eu -o pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+# --out is the caller's path: relative to where they ran us, not to REPO
+CALLER_PWD=$PWD
 cd "$REPO"
 . tests/lib/harness/harness.sh
 . tests/lib/xl_migrate_replay.sh
@@ -92,7 +94,7 @@ WL_SENDERS=()
 
 die() { echo "downtime: $*" >&2; exit 1; }
 
-usage() { sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '3,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
 
 parse() {
 	local p
@@ -135,6 +137,9 @@ parse() {
 		case $p in on|off) ;; *) die "--prefetch takes on and off, not '$p'" ;; esac
 	done
 	[ -n "$OUT" ] || OUT=$REPO/build/bench/$(date +%Y%m%d-%H%M%S)
+	# absolute: the daemons' control_socket must be (xtrd refused
+	# "control_socket must be an absolute path" for --out x)
+	case $OUT in /*) ;; *) OUT=$CALLER_PWD/$OUT ;; esac
 }
 
 need() {
@@ -287,6 +292,7 @@ write_meta() {
 	MEM_MB=$MEM
 	MIG_T_START=$MIG_T_START
 	MIG_T_PRECOPY_END=$MIG_T_PRECOPY_END
+	MIG_T_ASKED=${MIG_T_ASKED:-0}
 	MIG_T_SUSPEND=$MIG_T_SUSPEND
 	MIG_T_SUSPENDED=$MIG_T_SUSPENDED
 	MIG_T_RESTORED=$MIG_T_RESTORED
@@ -315,6 +321,9 @@ trial() {
 	RUN=$d/run
 	mkdir -p "$RUN"
 	export WAN_RUNDIR=$RUN/wan
+	# wanem names each frame it drops: analyze.py tells the WAN's random
+	# loss from the migration's (wan_drop, lost_beyond_wan)
+	export WAN_DROP_LOG=1
 	mkdir -p "$WAN_RUNDIR"
 	TB_PREFETCH=0
 	[ "$PREFETCH" = on ] && TB_PREFETCH=1
@@ -344,6 +353,9 @@ trial() {
 	tb_down
 	phase down
 	cp "$RUN"/*.log "$d/" 2>/dev/null || true
+	# each WAN link's counters per direction and the frames it dropped
+	cp "$WAN_RUNDIR"/wanem*.json "$WAN_RUNDIR"/wanem*.drops "$d/" \
+	    2>/dev/null || true
 	[ -n "${KEEP_RUN:-}" ] || rm -rf "$RUN"
 	"$TB_PY" bench/tools/analyze.py "$d" >>"$OUT/results.csv"
 	printf 'trial %s: %-8s %5s km loss %4s%% corrupt %s%% %-12s prefetch %-3s hold %-3s migration %.1fs  (%ss:%s ds)\n' \

@@ -38,7 +38,22 @@ Columns (times in seconds, -1 = not measured / never happened):
   wan_loss_pct   the stream's loss in % before the migration (from its
                  start to 1 s before the suspend): the WAN's random loss
                  (and corruption) on this path, for comparison (udp only)
+  hold           dc2 held the blackout's packets (on) or not (off)
+  lost_all       datagrams of the whole stream, from its first to the
+                 senders' stop, that never arrived (udp only)
+  wan_drop       of those, the ones the WAN emulator's random loss or
+                 corruption took, on any link of their path (wanem's
+                 drop log, bench/tools/wandrops.py: TRIALDIR/wanem*.drops;
+                 -1 = no drop log, as with netem, and loss or corruption
+                 asked for; 0 without either)
+  lost_beyond_wan lost_all - wan_drop: what the migration (or anything
+                 but the WAN's own random loss) lost; -1 as wan_drop
+  rtt_s          the client-VM round trip after the move: median one-way
+                 delay client -> VM plus VM -> client of the datagrams
+                 sent from 1 s after the VM up to the stop (udp_c2v and
+                 udp_v2c, the same CLOCK_REALTIME at both ends)
 """
+import statistics
 import json
 import os
 import sys
@@ -46,7 +61,11 @@ import sys
 COLS = ("mode km loss corrupt trial workload downtime_s restore_s "
         "lost_before lost_after migration_s precopy_s blackout_s mem_mb "
         "oneway_ms cp_register_s cp_smr_s cp_client_smr_s "
-        "cp_client_update_s lost_after_mig wan_loss_pct").split()
+        "cp_client_update_s lost_after_mig wan_loss_pct hold lost_all "
+        "wan_drop lost_beyond_wan rtt_s").split()
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wandrops  # noqa: E402
 
 
 def meta(d):
@@ -83,7 +102,42 @@ def first_after(times, t0):
     return (min(later) - t0) / 1e9 if later else -1
 
 
-def udp(d, name, m):
+# the streams' UDP ports (downtime.sh wl_start)
+PORTS = {"udp_v2c": 9001, "udp_c2v": 9002, "udp_n2v": 9003}
+
+
+def whole(d, name, m, sent, got, drops):
+    """(lost_all, wan_drop, lost_beyond_wan) of one stream"""
+    lost = [int(s[0]) for s in sent if int(s[0]) not in got]
+    if drops is None:
+        if float(m.get("LOSS", "0")) == 0 and \
+                float(m.get("CORRUPT", "0")) == 0:
+            return (len(lost), 0, len(lost))
+        return (len(lost), -1, -1)
+    port = PORTS[name]
+    wan = sum(1 for q in lost
+              if any(w in ("loss", "corrupt")
+                     for w in drops.get((port, q), ())))
+    return (len(lost), wan, len(lost) - wan)
+
+
+def owd(d, name, lo, hi):
+    """median one-way delay (s) of the datagrams sent in [lo, hi]"""
+    recv = lines(os.path.join(d, name + ".recv"))
+    if not recv:
+        return None
+    v = [int(r[2]) - int(r[1]) for r in recv if lo <= int(r[1]) <= hi]
+    return statistics.median(v) / 1e9 if v else None
+
+
+def rtt(d, m):
+    up, end = int(m["MIG_T_UP"]), int(m["WL_T_STOP"])
+    a = owd(d, "udp_c2v", up + 10**9, end)
+    b = owd(d, "udp_v2c", up + 10**9, end)
+    return a + b if a is not None and b is not None else -1.0
+
+
+def udp(d, name, m, drops=None):
     sent = lines(os.path.join(d, name + ".sent"))
     recv = lines(os.path.join(d, name + ".recv"))
     if sent is None or recv is None:
@@ -109,10 +163,10 @@ def udp(d, name, m):
         bg = 100.0 * sum(1 for s in steady if int(s[0]) not in got) \
             / len(steady)
     return (gaps(rt, sus - 10**9, end), first_after(rt, up), lost_b, lost_a,
-            lost_m, bg)
+            lost_m, bg) + whole(d, name, m, sent, got, drops)
 
 
-def tcp(d, name, m):
+def tcp(d, name, m, drops=None):
     rows = lines(os.path.join(d, name + ".log"))
     if rows is None:
         return None
@@ -120,7 +174,7 @@ def tcp(d, name, m):
     up, sus = int(m["MIG_T_UP"]), int(m["MIG_T_SUSPEND"])
     end = int(m["WL_T_STOP"])
     return (gaps(rt, sus - 10**9, end), first_after(rt, up), -1, -1, -1,
-            -1)
+            -1, -1, -1, -1)
 
 
 def events_mig(d):
@@ -203,15 +257,18 @@ def main(a):
     bo_s = (up - int(m["MIG_T_SUSPEND"])) / 1e9
     c = cp(d, m) if not m["MODE"].startswith("bgp") else (-1, -1, -1, -1)
     oneway = float(m["KM"]) * 0.005
+    drops = wandrops.stream_drops(d)
+    rt = rtt(d, m)
     for w, fn in (("udp_v2c", udp), ("udp_c2v", udp), ("udp_n2v", udp),
                   ("tcp", tcp),
                   ("http", tcp)):
-        r = fn(d, w, m)
+        r = fn(d, w, m, drops)
         if r is None:
             continue
         row = [m["MODE"], m["KM"], m["LOSS"], m["CORRUPT"], m["TRIAL"], w,
                r[0], r[1], r[2], r[3], mig_s, pre_s, bo_s, m["MEM_MB"],
-               oneway] + list(c) + [r[4], r[5]]
+               oneway] + list(c) + [r[4], r[5], m.get("HOLD", "on"), r[6],
+                                    r[7], r[8], rt]
         print(",".join(fmt(v) for v in row))
 
 
