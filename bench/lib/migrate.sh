@@ -15,10 +15,13 @@
 #       impaired WAN while the VM runs (wl.py precopy-send)
 #     3 stop-and-copy: the guest's neighbour entries are pinned
 #       (tb_vm_neigh_pin: a paused guest's ARP does not run), its
-#       processes are stopped (SIGSTOP), its vif goes down: the blackout
-#       starts (MIG_T_SUSPEND).  Then, by xl_steps.py, in xl's order:
-#       xlr_src_suspend; the last pages (a sleep: BLACKOUT_S less
-#       TB_XL_STEPS_S, what the steps after it take); xlr_dest_restore
+#       processes are stopped (SIGSTOP); libxl asks the guest to suspend
+#       (control/shutdown = "suspend") and the guest acks ("")
+#       (xlr_src_suspend's writes); only then does its vif go down, at
+#       once: the blackout starts (MIG_T_SUSPEND; MIG_T_ASKED the ack).
+#       Then, by xl_steps.py, in xl's order: the guest's SCHEDOP_shutdown
+#       (the shim's shutdown reason, @releaseDomain); the last pages (a
+#       sleep: BLACKOUT_S less TB_XL_STEPS_S, what the steps after it take); xlr_dest_restore
 #       (libxl__build_post, introduce, the nic's transaction; the vif
 #       moves to dc2's xenbr0 as vif2.0, no carrier; backend state 2,
 #       hotplug-status connected); xlr_src_rename_away; xlr_dest_go
@@ -31,7 +34,8 @@
 #       at UP
 #     4 xlr_src_destroy at dc1
 # Sets (CLOCK_REALTIME ns): MIG_T_START (= the pre-copy's TCP connection
-# is up) MIG_T_PRECOPY_END MIG_T_SUSPEND
+# is up) MIG_T_PRECOPY_END MIG_T_ASKED (the suspend asked and acked in
+# xenstore) MIG_T_SUSPEND (the guest's link cut)
 # MIG_T_SUSPENDED (guest suspended in xenstore) MIG_T_BUILT (dc2's
 # domain built) MIG_T_VIF (vif on dc2's bridge) MIG_T_RESTORED (dc2's
 # xenstore side done) MIG_T_AWAY (src renamed --migratedaway) MIG_T_UP
@@ -208,7 +212,14 @@ tb_xl_restore2() { xs_vif_backend_state 2 0 2 && xs_vif_hotplug 2 0 connected; }
 tb_xl_prepare() {
 	local r=$RUN/xl f
 	xs_fixture_use "$RUN/xs-dc1"
-	tb_xl_record "$r-suspend.cmd" xlr_src_suspend 1 || return 1
+	# the suspend in two: what libxl and the guest write in xenstore
+	# before the guest stops (the request and the ack: Linux's
+	# drivers/xen/manage.c shutdown_handler writes "" in its watch, then
+	# calls do_suspend), and the guest's SCHEDOP_shutdown after it
+	tb_xl_record "$r-suspend-all.cmd" xlr_src_suspend 1 || return 1
+	grep -v -e '^state ' -e '^virq' "$r-suspend-all.cmd" >"$r-suspend.cmd"
+	grep -e '^use ' -e '^state ' -e '^virq' "$r-suspend-all.cmd" \
+	    >"$r-suspended.cmd"
 	tb_xl_record "$r-away.cmd" xlr_src_rename_away vm1 1 || return 1
 	xs_fixture_use "$RUN/xs-dc2"
 	tb_xl_record "$r-restore1.cmd" tb_xl_restore1 || return 1
@@ -275,14 +286,30 @@ tb_migrate() {
 	# link back (before it), so that no packet can pass within it
 	tb_vm_neigh_pin
 	pids=$(ip netns pids "${TB}vm")
+	# libxl asks, the guest acks and only then stops: a guest cannot stop
+	# before it is asked (this emulator cut its link first until
+	# 2026-12-07: what dc1 delivered between the cut and the request, 2-3
+	# ms, 0-2 datagrams a stream, died at dc1 with the hold on).  The
+	# guest's link is cut right after its ack by the same xl_steps.py
+	# (its dc1 ip -batch, no fork; a Linux guest still runs its
+	# freeze_processes, device suspend and stop_machine in between): the
+	# worst case for the old site's redirection.  Its processes are
+	# stopped just before the request (no process would run between
+	# the ack and the cut anyway; the kernel still receives).
 	tb_vm_freeze "$pids"
-	ip -n "${TB}dc1" link set vif1.0 down
-	tb_stamp MIG_T_SUSPEND
+	printf '%s\n' "file $RUN/xl-suspend.cmd" "sync asked" \
+	    "ip ${TB}dc1 link set vif1.0 down" "ipsync ${TB}dc1" \
+	    "sync cut" >&"$TB_XLS_IN"
+	if ! { tb_xl_wait asked MIG_T_ASKED && tb_xl_wait cut MIG_T_SUSPEND; }
+	then
+		tb_ipb_close
+		return 1
+	fi
 	# what xl does in the blackout, as one list to xl_steps.py: the
-	# suspend; the last pages (the rest of BLACKOUT_S); dc2's
+	# guest's suspend; the last pages (the rest of BLACKOUT_S); dc2's
 	# libxl__build_post and nic add, the vif on dc2's bridge, hotplug
 	# connected; src rename --migratedaway; dst rename and unpause
-	printf '%s\n' "file $RUN/xl-suspend.cmd" "sync suspended" \
+	printf '%s\n' "file $RUN/xl-suspended.cmd" "sync suspended" \
 	    "until $((MIG_T_SUSPEND + bo_ns))" >&"$TB_XLS_IN"
 	tb_vif_move START
 	printf '%s\n' "file $RUN/xl-restore1.cmd" "sync built" >&"$TB_XLS_IN"
@@ -314,7 +341,8 @@ tb_migrate() {
 	tb_vm_neigh_unpin "$TB_VMB_IN"
 	tb_vm_resume "$ipb" "$pids" "$TB_VMB_IN" "$TB_VMB_OUT" "$ipbo"
 	tb_ipb_close
-	printf '%s\n' "suspend $MIG_T_SUSPEND" "suspended $MIG_T_SUSPENDED" \
+	printf '%s\n' "asked $MIG_T_ASKED" "suspend $MIG_T_SUSPEND" \
+	    "suspended $MIG_T_SUSPENDED" \
 	    "built $MIG_T_BUILT" "vif-moved $MIG_T_VIF" \
 	    "restored $MIG_T_RESTORED" \
 	    "renamed-away $MIG_T_AWAY" "up $MIG_T_UP" >>"$RUN/marks.log"
