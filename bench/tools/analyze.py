@@ -39,8 +39,10 @@ Columns (times in seconds, -1 = not measured / never happened):
                  start to 1 s before the suspend): the WAN's random loss
                  (and corruption) on this path, for comparison (udp only)
   hold           dc2 held the blackout's packets (on) or not (off)
-  lost_all       datagrams of the whole stream, from its first to the
-                 senders' stop, that never arrived (udp only)
+  lost_all       datagrams sent across the whole migration, from 1 s
+                 before it starts (the pre-copy) to the senders' stop,
+                 that never arrived (udp only; the stream's start-up,
+                 before the warm-up, is left out)
   wan_drop       of those, the ones the WAN emulator's random loss or
                  corruption took, on any link of their path (wanem's
                  drop log, bench/tools/wandrops.py: TRIALDIR/wanem*.drops;
@@ -108,7 +110,9 @@ PORTS = {"udp_v2c": 9001, "udp_c2v": 9002, "udp_n2v": 9003}
 
 def whole(d, name, m, sent, got, drops):
     """(lost_all, wan_drop, lost_beyond_wan) of one stream"""
-    lost = [int(s[0]) for s in sent if int(s[0]) not in got]
+    lo = int(m["MIG_T_START"]) - 10**9
+    lost = [int(s[0]) for s in sent if int(s[1]) >= lo and
+            int(s[0]) not in got]
     if drops is None:
         if float(m.get("LOSS", "0")) == 0 and \
                 float(m.get("CORRUPT", "0")) == 0:

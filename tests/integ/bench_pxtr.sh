@@ -7,8 +7,11 @@
 # blackout, its restoration latency is measured and under 10 s, no
 # negative count, no loss before the migration (the WAN has none), and the
 # PxTR's map-cache was told of the move (the PxTR's timeline has a
-# Map-Reply naming dc2's RLOC after the VM came up, or an SMR).  The run
-# must leave no namespace or process behind.
+# Map-Reply naming dc2's RLOC after the VM came up, or an SMR).  The
+# bench runs from the run directory with a relative --out; the WAN's drop
+# log names none of the streams' datagrams (wan_drop 0) and the client-VM
+# round trip (rtt_s) is measured.  The run must leave no namespace or
+# process behind.
 # Arguments: none.  Environment: BIN (default build/bin), KEEP_RUN=1.
 # Namespaces: bp<pid>-* (another tree may run this test at the same
 # time).  Run directory: build/bench_pxtr.
@@ -63,9 +66,24 @@ check_numbers() {
 		done
 		awk -v l="$(col "$w" wan_loss_pct)" 'BEGIN { exit !(l == 0) }' ||
 		    die "$w: $(col "$w" wan_loss_pct) % lost before the migration"
+		# no WAN loss asked: wanem's drop log names none of the
+		# stream's datagrams, so all its loss is beyond the WAN's
+		if ! { [ "$(col "$w" wan_drop)" = 0 ] &&
+		    [ "$(col "$w" lost_all)" -ge 0 ] &&
+		    [ "$(col "$w" lost_beyond_wan)" = "$(col "$w" lost_all)" ]; }
+		then
+			die "$w: lost_all $(col "$w" lost_all) wan_drop" \
+			    "$(col "$w" wan_drop) lost_beyond_wan" \
+			    "$(col "$w" lost_beyond_wan)"
+		fi
 		echo "$w: downtime $d s, restored $r s after up (blackout $b s)," \
-		    "lost after up $(col "$w" lost_after)"
+		    "lost after up $(col "$w" lost_after), in all $(col "$w" lost_all)"
 	done
+	# client (500 km) - dc2 (500 km): 2 x 5 ms of fibre and the xTRs
+	r=$(col udp_c2v rtt_s)
+	awk -v r="$r" 'BEGIN { exit !(r >= 0.009 && r < 0.1) }' ||
+	    die "client-VM round trip $r s, want 0.009..0.1"
+	[ "$(col udp_c2v hold)" = on ] || die "hold column: $(col udp_c2v hold)"
 }
 
 # the PxTR learnt dc2's RLOC for the VM, or was SMRed (from dc1 or dc2)
@@ -81,9 +99,11 @@ check_pxtr() {
 }
 
 pxtr_run() {
-	BENCH_PFX=$NS bench/downtime.sh --pxtr --modes full --km 1000 \
-	    --loss 0 --workloads udp --mem 1 --post 2 --no-plot \
-	    --out "$RUN/p" || die "bench/downtime.sh --pxtr failed"
+	# --out relative to where the bench is run from (it failed with
+	# "control_socket must be an absolute path" before 2026-12-07)
+	(cd "$RUN" && BENCH_PFX=$NS "$OLDPWD/bench/downtime.sh" --pxtr \
+	    --modes full --km 1000 --loss 0 --workloads udp --mem 1 --post 2 \
+	    --no-plot --out p) || die "bench/downtime.sh --pxtr failed"
 	[ "$(wc -l <"$RUN/p/results.csv")" -eq 4 ] ||
 	    die "results.csv: $(cat "$RUN/p/results.csv")"
 	check_numbers
