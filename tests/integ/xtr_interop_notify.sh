@@ -6,6 +6,8 @@
 #    Map-Notify reaches it on 4342 (§8.2: "sent to UDP destination port
 #    4342, not to the source port"); a copy goes to the source port for
 #    ETRs that read §5 the other way;
+#  - one from 4342 (crafted, 192.0.2.8) gets one Map-Notify there, not
+#    two (the one to 4342 and the copy to the source port);
 #  - our ETR A sends its Map-Registers from a port other than 4342 (the
 #    MS's capture, decoded by tshark) and is registered: it reads the
 #    Map-Notify on 4342.
@@ -32,7 +34,7 @@ xtr_need
 command -v "$PY" >/dev/null || skip "needs python3"
 trap xtr_cleanup EXIT
 rm -rf "$RUN"
-xtr_net ms:100 a:1 p:9
+xtr_net ms:100 a:1 p:9 q:8
 cat >"$RUN/ms.conf" <<EOC
 role = "ms"
 sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.0.0.0/8,more_specifics=yes' ]
@@ -69,6 +71,16 @@ jq -e -s 'map(select(.type == 4 and .nonce == "00000000c0ffee01")) |
     fail "no Map-Notify on the source port (the other reading)"
 echo "on 4342: $(jq -c -s 'map({type, nonce, from, sport})' "$RUN/p4342.jsonl")"
 echo "on the source port: $(jq -c -s 'map({type, nonce, from, sport})' "$RUN/psport.jsonl")"
+
+# an ETR that registers from 4342 (older ones do) gets one Map-Notify, not
+# the one to 4342 and a copy to its source port, the same port again
+ip netns exec "${PFX}q" "$PY" "$CRAFT" 192.0.2.100 map-register \
+    eid=10.8.0.0/24 rloc=192.0.2.8 key=dc-key-Zq3V9mXp7LtR2wK \
+    nonce=00000000c0ffee02 sport=4342 wait=1 >"$RUN/q4342.jsonl"
+n=$(jq -s 'map(select(.type == 4 and .nonce == "00000000c0ffee02")) |
+    length' "$RUN/q4342.jsonl")
+[ "$n" = 1 ] || fail "$n Map-Notifies to 4342 for a Map-Register from 4342"
+echo "from 4342: $n Map-Notify"
 
 # our ETR: from a random port, registered all the same
 xtr_start a "$RUN/a.conf"
