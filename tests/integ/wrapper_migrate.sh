@@ -7,13 +7,23 @@
 #                checked with lig for every EID; the remote checks went over
 #                the -s command
 #                and dst's xtrd was asked over it to prefetch the EIDs
-#                of src's map-cache (instance-ID 0 only, newest first)
+#                of src's map-cache (instance-ID 0 only, newest first);
+#                dst's xtrd was told to expect the guest's EIDs (POST
+#                /v1/expect, each word quoted for the remote shell) once,
+#                before xl migrate ran, and not cancelled
+#   expect       the expectation renewed while xl migrate runs
+#                (XL_MIGRATE_LISP_EXPECT_REFRESH_S), none after it; a bad
+#                interval is a usage error; dst refusing it is logged and
+#                the migration goes on; XL_MIGRATE_LISP_EXPECT=0: not asked;
+#                cancelled (the EIDs, "cancel": true) when the departure is
+#                refused and when the wrapper is interrupted in xl migrate
 #   timeline     the table, and --json (parsed, every step and value)
 #   prefetch-failed  dst's xtrctl prefetch fails: logged, the migration
 #                goes on (exit 0); XL_MIGRATE_LISP_PREFETCH=0: not asked
 #   local        -s "": <host> is the receiving command, checks run here
 #   failure      xl migrate fails: exit 3, "still runs on this host", every
-#                EID registered again (POST /v1/database/add), and checked
+#                EID registered again (POST /v1/database/add), and checked;
+#                dst's expectation cancelled
 #   unverified   the Map-Resolver keeps answering the source: exit 4
 #   dry-run      preflight, then the plan; no departure, no xl migrate
 #   hostile      RLOCs from dst's xtrd that are no addresses stop it in the
@@ -42,7 +52,7 @@ cleanup() {
 reset_logs() {
 	: >"$FAKE_XL_DIR/argv.log"
 	: >"$FAKE_SSH_LOG"
-	rm -f "$T"/{src,dst}/{migrated,xtrd}/requests.jsonl
+	rm -f "$T"/{src,dst}/{migrated,xtrd}/requests.jsonl "$T/at-migrate.jsonl"
 	cp "$T/lig-src.json" "$T/src/xtrd/responses/POST_v1_lig.json"
 }
 
@@ -80,7 +90,16 @@ case_passthrough() {
 		fail "passthrough: prefetch body [$(posted dst xtrd /v1/map-cache/prefetch)]"
 	grep -qF "map-cache prefetch: dst's xtrd asked to resolve 2 EIDs: 2 Map-Requests sent, 0 pending or rate-limited, 0 cached already, 0 local from this host's map-cache" \
 		"$T/out" || fail "passthrough: prefetch not logged: $(cat "$T/out")"
-	# the departure went out before xl migrate ran: order of requests
+	# dst expects the EIDs before xl migrate runs (the on-migrate hook's
+	# snapshot of dst's xtrd requests), once, never cancelled
+	grep -qx "dst 'xtrctl' '--json' '--' 'expect' '192.0.2.10/32' '2001:db8::10/128'" "$FAKE_SSH_LOG" ||
+		fail "passthrough: no expect over the -s command: $(grep expect "$FAKE_SSH_LOG")"
+	[ "$(posted dst xtrd /v1/expect)" = '{"cancel": false, "eids": ["192.0.2.10/32", "2001:db8::10/128"]}' ] ||
+		fail "passthrough: expect bodies [$(posted dst xtrd /v1/expect)]"
+	grep -qF '"/v1/expect"' "$T/at-migrate.jsonl" 2>/dev/null ||
+		fail "passthrough: dst's xtrd was not told to expect the EIDs before xl migrate"
+	grep -qF "dst's xtrd expects 192.0.2.10/32 2001:db8::10/128" "$T/out" ||
+		fail "passthrough: the expectation not said: $(cat "$T/out")"
 	echo "checked passthrough"
 }
 
@@ -143,6 +162,81 @@ case_prefetch_failed() {
 	echo "checked prefetch-failed"
 }
 
+# expect: what the wrapper tells dst's xtrd about the arriving EIDs
+case_expect() {
+	local rc=0 shim n hook=$FAKE_XL_DIR/on-migrate
+	# xl migrate lasts until dst has had 3 expectations (at most 30 s):
+	# renewed every 0.5 s meanwhile, none after
+	reset_logs
+	mv "$hook" "$hook.orig"
+	# shellcheck disable=SC2016
+	printf '#!/bin/sh\nfor i in $(seq 300); do [ "$(grep -c /v1/expect "%s" 2>/dev/null)" -ge 3 ] && break; sleep 0.1; done\nexec "%s" "$@"\n' \
+		"$T/dst/xtrd/requests.jsonl" "$hook.orig" >"$hook"
+	chmod 755 "$hook"
+	XL_MIGRATE_LISP_EXPECT_REFRESH_S=0.5 "$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	mv "$hook.orig" "$hook"
+	[ "$rc" = 0 ] || fail "expect: refresh: exit $rc: $(cat "$T/err")"
+	n=$(posted dst xtrd /v1/expect | sort -u)
+	[ "$n" = '{"cancel": false, "eids": ["192.0.2.10/32", "2001:db8::10/128"]}' ] ||
+		fail "expect: refresh: bodies [$n]"
+	n=$(posted dst xtrd /v1/expect | wc -l)
+	if [ "$n" -lt 3 ]; then fail "expect: refresh: $n expectations while xl migrate ran (3 awaited)"; fi
+	sleep 1
+	[ "$(posted dst xtrd /v1/expect | wc -l)" = "$n" ] || fail "expect: refresh: renewed after xl migrate"
+	for bad in 0 -1 x 0.0 '1;true'; do
+		rc=0
+		XL_MIGRATE_LISP_EXPECT_REFRESH_S=$bad "$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+		[ "$rc" = 2 ] || fail "expect: refresh interval '$bad': exit $rc, expected 2"
+	done
+	# dst's xtrd refuses: said, the migration goes on
+	reset_logs
+	rc=0
+	shim=$FAKE_SSH_ROOT/dst/bin/xtrctl
+	mv "$shim" "$shim.real"
+	printf '#!/bin/sh\ncase " $* " in *" expect "*) echo "xtrctl: too many EIDs expected at once (HTTP 503)" >&2; exit 1 ;; esac\nexec "%s" "$@"\n' \
+		"$shim.real" >"$shim"
+	chmod 755 "$shim"
+	"$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	mv "$shim.real" "$shim"
+	[ "$rc" = 0 ] || fail "expect: refused: exit $rc: $(cat "$T/err")"
+	grep -qF "dst's xtrd did not take the expectation (exit 1: xtrctl: too many EIDs expected at once (HTTP 503)); packets sent to 192.0.2.10/32 2001:db8::10/128 during the blackout may be lost" \
+		"$T/out" || fail "expect: refused: not said: $(cat "$T/out")"
+	grep -q '^migrate' "$FAKE_XL_DIR/argv.log" || fail "expect: refused: xl migrate did not run"
+	# off
+	reset_logs
+	rc=0
+	XL_MIGRATE_LISP_EXPECT=0 "$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] || fail "expect off: exit $rc: $(cat "$T/err")"
+	! grep -q expect "$FAKE_SSH_LOG" || fail "expect off: expected anyway"
+	# the departure refused: dst forgets the EIDs, nothing migrated
+	reset_logs
+	rc=0
+	shim=$FH_DIR/src/bin/migratectl
+	mv "$shim" "$shim.real"
+	printf '#!/bin/sh\ncase " $* " in *" departure "*) echo "migratectl: unknown domain (HTTP 404)" >&2; exit 1 ;; esac\nexec "%s" "$@"\n' \
+		"$shim.real" >"$shim"
+	chmod 755 "$shim"
+	"$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	mv "$shim.real" "$shim"
+	[ "$rc" = 1 ] || fail "expect: departure refused: exit $rc, expected 1"
+	! grep -q '^migrate' "$FAKE_XL_DIR/argv.log" || fail "expect: departure refused: xl migrate ran"
+	[ "$(posted dst xtrd /v1/expect | tail -n 1)" = '{"cancel": true, "eids": ["192.0.2.10/32", "2001:db8::10/128"]}' ] ||
+		fail "expect: departure refused: not cancelled [$(posted dst xtrd /v1/expect)]"
+	# interrupted while xl migrate runs (SIGTERM to the wrapper; xl ends)
+	reset_logs
+	rc=0
+	mv "$hook" "$hook.orig"
+	# shellcheck disable=SC2016
+	printf '#!/bin/sh\nkill -TERM "$(ps -o ppid= -p "$PPID" | tr -d " ")"\nexit 1\n' >"$hook"
+	chmod 755 "$hook"
+	"$wrapper" -s "$FAKE_SSH" web1 dst >"$T/out" 2>"$T/err" || rc=$?
+	mv "$hook.orig" "$hook"
+	[ "$rc" = 143 ] || fail "expect: interrupted: exit $rc, expected 143"
+	[ "$(posted dst xtrd /v1/expect | tail -n 1)" = '{"cancel": true, "eids": ["192.0.2.10/32", "2001:db8::10/128"]}' ] ||
+		fail "expect: interrupted: not cancelled [$(posted dst xtrd /v1/expect)]"
+	echo "checked expect"
+}
+
 case_local() {
 	local rc=0
 	reset_logs
@@ -156,6 +250,8 @@ case_local() {
 	[ ! -s "$FAKE_SSH_LOG" ] || fail "local: ssh used with -s \"\""
 	[ "$(posted src migrated /v1/departure)" = '{"dest_rlocs": ["198.51.100.1"], "domain": "web1"}' ] ||
 		fail "local: departure body [$(posted src migrated /v1/departure)]"
+	[ "$(posted src xtrd /v1/expect)" = '{"cancel": false, "eids": ["192.0.2.10/32", "2001:db8::10/128"]}' ] ||
+		fail "local: expect body [$(posted src xtrd /v1/expect)]"
 	echo "checked local"
 }
 
@@ -173,6 +269,8 @@ case_failure() {
 	[ "$(posted src xtrd /v1/database/add | sort | tr '\n' ' ')" = '{"eid": "192.0.2.10/32"} {"eid": "2001:db8::10/128"} ' ] ||
 		fail "failure: re-assert bodies [$(posted src xtrd /v1/database/add)]"
 	! grep -q '^STEP' "$T/out" || fail "failure: printed a timeline"
+	[ "$(posted dst xtrd /v1/expect | tr '\n' ' ')" = '{"cancel": false, "eids": ["192.0.2.10/32", "2001:db8::10/128"]} {"cancel": true, "eids": ["192.0.2.10/32", "2001:db8::10/128"]} ' ] ||
+		fail "failure: dst's expectation not cancelled [$(posted dst xtrd /v1/expect)]"
 	echo "checked failure"
 }
 
@@ -196,6 +294,8 @@ case_dry_run() {
 	[ "$rc" = 0 ] || fail "dry-run: exit $rc: $(cat "$T/err")"
 	grep -qF "dry run: preflight passed; would run:" "$T/out" || fail "dry-run: no plan"
 	grep -qF "migratectl departure web1 198.51.100.2" "$T/out" || fail "dry-run: departure not shown"
+	grep -qF "on dst: xtrctl expect 192.0.2.10/32 2001:db8::10/128" "$T/out" || fail "dry-run: expect not shown"
+	[ -z "$(posted dst xtrd /v1/expect)" ] || fail "dry-run: expect posted"
 	grep -qF "xtrctl prefetch <its EIDs>" "$T/out" || fail "dry-run: prefetch not shown"
 	grep -qF "xl migrate $(printf '%q ' -s "$FAKE_SSH" -e web1 dst | sed 's/ $//')" "$T/out" ||
 		fail "dry-run: xl command not shown: $(cat "$T/out")"
@@ -265,10 +365,17 @@ main() {
 	T=$(mktemp -d /tmp/wrapper_migrate.XXXXXX)
 	fh_start "$T" || die "stand-in hosts did not start"
 	cp "$T/src/xtrd/responses/POST_v1_lig.json" "$T/lig-src.json"
+	# the on-migrate hook first keeps what dst's xtrd had been asked
+	mv "$FAKE_XL_DIR/on-migrate" "$FAKE_XL_DIR/on-migrate.fh"
+	printf '#!/bin/sh\ncp "%s" "%s" 2>/dev/null\nexec "%s" "$@"\n' \
+		"$T/dst/xtrd/requests.jsonl" "$T/at-migrate.jsonl" \
+		"$FAKE_XL_DIR/on-migrate.fh" >"$FAKE_XL_DIR/on-migrate"
+	chmod 755 "$FAKE_XL_DIR/on-migrate"
 	export XL_MIGRATE_LISP_VERIFY_S=5
 	case_passthrough
 	case_timeline
 	case_prefetch_failed
+	case_expect
 	case_local
 	case_failure
 	case_unverified
