@@ -68,8 +68,21 @@ mig_reclaim_eids(struct mig *m, struct domain *d)
 		mig_push_eid(m, d, &eids[i], 1);
 }
 
-/* Domains redirected at the suspend and not renamed away yet: running
- * again (libxl says not shut down) means xl resumed them here. */
+/*
+ * libxl waits this long for a guest to suspend once asked
+ * (libxl_dom_suspend.c, domain_suspend_common_wait_guest: 60*1000 ms),
+ * then fails the migration and the guest goes on running here.
+ */
+#define SUSPEND_WAIT_MS	(60 * 1000 + 1000)
+
+/*
+ * Domains redirected at the suspend and not renamed away yet: running
+ * again means xl resumed them here.  "Again": the guest takes a while to
+ * act on the request (a Linux guest freezes its tasks and devices first;
+ * under QEMU TCG it was still running 2 ms after it), so only a domain
+ * seen shut down since counts (here or at @releaseDomain, xs_watch.c), or
+ * one that never shut down within libxl's own wait.
+ */
 void
 mig_suspended_tick(struct mig *m, uint64_t now)
 {
@@ -83,8 +96,13 @@ mig_suspended_tick(struct mig *m, uint64_t now)
 	for (k = 0; k < m->doms.n; k++) {
 		struct domain *d = m->doms.d[k];
 
-		if (d->suspended && hv_info(&m->hv, d->domid, &hi) == 0 &&
-		    hi.exists && hi.shutdown == 0)
+		if (!d->suspended || hv_info(&m->hv, d->domid, &hi) != 0 ||
+		    !hi.exists)
+			continue;
+		if (hi.shutdown == 1)
+			d->suspend_seen = 1;
+		else if (hi.shutdown == 0 && (d->suspend_seen ||
+		    now >= d->suspend_ms + SUSPEND_WAIT_MS))
 			mig_domain_resumed(m, d);
 	}
 }
@@ -109,6 +127,8 @@ mig_domain_suspended(struct mig *m, struct domain *d, const char *how)
 	d->tl = mtl_begin(d->name, "out", mono_us());
 	mtl_add(d->tl, mono_us(), "suspended", "%s", how);
 	d->suspended = 1;
+	d->suspend_seen = 0;
+	d->suspend_ms = mono_ms();
 	mig_redirect_eids(m, d);
 }
 

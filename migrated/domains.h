@@ -98,6 +98,8 @@ struct domain {
 	int		redirected;	/* EIDs handed to moved_to at suspend */
 	int		suspended;	/* redirected at the suspend request,
 					 * before any --migratedaway rename */
+	int		suspend_seen;	/* since: libxl said shut down */
+	uint64_t	suspend_ms;	/* the suspend request, mono_ms */
 	int		shutdown_watched; /* control/shutdown's first event
 					 * (the watch's own) seen */
 	uint64_t	t_seen_us;

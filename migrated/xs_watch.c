@@ -450,11 +450,20 @@ xsw_scan(struct mig *m, int at_startup)
 static void
 on_release(struct mig *m)
 {
-	int	k;
+	struct hv_info	hi;
+	int		k;
 
-	for (k = m->doms.n - 1; k >= 0; k--)
-		if (!domain_exists(m, m->doms.d[k]->domid))
-			gone(m, m->doms.d[k]);
+	for (k = m->doms.n - 1; k >= 0; k--) {
+		struct domain *d = m->doms.d[k];
+
+		if (!domain_exists(m, d->domid))
+			gone(m, d);
+		/* asked to suspend and now shut down: running again
+		 * later is a resume here (departure.c, mig_suspended_tick) */
+		else if (d->suspended && hv_info(&m->hv, d->domid, &hi) == 0 &&
+		    hi.exists && hi.shutdown == 1)
+			d->suspend_seen = 1;
+	}
 }
 
 static void
