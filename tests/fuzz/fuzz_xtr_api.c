@@ -13,10 +13,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static const char *const allowed[] = { "eid", "priority", "weight",
-	    "ttl", "moved_to", "map_resolver", "timeout_ms", "eids", NULL };
+	    "ttl", "moved_to", "map_resolver", "timeout_ms", "eids", "cancel",
+	    "arrived", "until", NULL };
 	static struct ipprefix	 list[256];
 	struct req	 rq;
 	struct ipprefix	 p;
+	enum dp_expect_op op;
 	int		 n;
 	json_object	*o;
 	char		 err[128];
@@ -34,6 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		(void)get_uint(o, "ttl", UINT32_MAX, &u, err, sizeof(err));
 		(void)get_prefix_list(o, "eids", list, 256, &n, err,
 		    sizeof(err));
+		(void)get_expect_op(o, &op, err, sizeof(err));
 		json_object_put(o);
 	}
 	free(rq.body);

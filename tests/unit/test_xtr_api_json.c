@@ -1,6 +1,6 @@
 /* test_xtr_api_json.c: the control API's list-of-EIDs field
  * (get_prefix_list, xtr/api_json.c), as POST /v1/map-cache/prefetch reads
- * it. */
+ * it; POST /v1/expect's operation (get_expect_op). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -114,6 +114,60 @@ test_unknown_key(void **state)
 	assert_non_null(strstr(err, "unknown field \"eid\""));
 }
 
+/* body -> get_expect_op (POST /v1/expect): op, or -1 (refused) */
+static int
+expect_of(const char *body, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "eids", "cancel", "until",
+	    "arrived", NULL };
+	enum dp_expect_op	 op = DPE_EXPECT;
+	struct req		 rq;
+	json_object		*o;
+	int			 rc;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.body = strdup(body);
+	rq.len = strlen(body);
+	assert_non_null(rq.body);
+	o = parse_body(&rq, allowed, err, errlen);
+	free(rq.body);
+	assert_non_null(o);
+	rc = get_expect_op(o, &op, err, errlen);
+	json_object_put(o);
+	return rc == -1 ? -1 : (int)op;
+}
+
+static void
+test_expect_op(void **state)
+{
+	char	err[160];
+
+	(void)state;
+	assert_int_equal(expect_of("{\"eids\":[]}", err, sizeof(err)),
+	    DPE_EXPECT);
+	assert_int_equal(expect_of("{\"cancel\":false,\"until\":\"add\"}",
+	    err, sizeof(err)), DPE_EXPECT);
+	assert_int_equal(expect_of("{\"until\":\"arrival\"}", err,
+	    sizeof(err)), DPE_UNTIL_ARRIVAL);
+	assert_int_equal(expect_of("{\"cancel\":false,\"arrived\":true}", err,
+	    sizeof(err)), DPE_ARRIVED);
+	assert_int_equal(expect_of("{\"cancel\":true,\"arrived\":false}", err,
+	    sizeof(err)), DPE_CANCEL);
+	/* refused, with the reason */
+	assert_int_equal(expect_of("{\"cancel\":true,\"arrived\":true}", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "at once"));
+	assert_int_equal(expect_of("{\"arrived\":1}", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "true or false"));
+	assert_int_equal(expect_of("{\"until\":\"later\"}", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "\"until\" must be"));
+	assert_int_equal(expect_of("{\"until\":7}", err, sizeof(err)), -1);
+	assert_int_equal(expect_of("{\"until\":\"arrival\",\"cancel\":true}",
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "with \"cancel\" or \"arrived\""));
+}
+
 int
 main(void)
 {
@@ -121,6 +175,7 @@ main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_expect_op),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

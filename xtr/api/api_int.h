@@ -69,6 +69,8 @@ int		 get_prefix_list(json_object *, const char *, struct ipprefix *,
 		    int max, int *n, char *err, size_t errlen);
 int		 get_uint(json_object *, const char *, uint32_t max,
 		    uint32_t *out, char *err, size_t errlen);
+int		 get_expect_op(json_object *, enum dp_expect_op *, char *err,
+		    size_t errlen);
 
 /* api_timeline.c */
 enum MHD_Result	h_timeline(struct api *, struct req *);

@@ -188,3 +188,49 @@ get_uint(json_object *o, const char *k, uint32_t max, uint32_t *out,
 	return 0;
 }
 
+/* POST /v1/expect's "cancel", "arrived" (booleans, not both) and "until"
+ * ("add" or "arrival", with neither) as one enum dp_expect_op (api.c). */
+int
+get_expect_op(json_object *o, enum dp_expect_op *op, char *err, size_t errlen)
+{
+	json_object	*c, *a, *u;
+	const char	*s;
+	bool		 cancel = false, arrived = false;
+
+	if (json_object_object_get_ex(o, "cancel", &c)) {
+		if (!json_object_is_type(c, json_type_boolean))
+			goto bool_err;
+		cancel = json_object_get_boolean(c);
+	}
+	if (json_object_object_get_ex(o, "arrived", &a)) {
+		if (!json_object_is_type(a, json_type_boolean))
+			goto bool_err;
+		arrived = json_object_get_boolean(a);
+	}
+	*op = cancel ? DPE_CANCEL : arrived ? DPE_ARRIVED : DPE_EXPECT;
+	if (cancel && arrived) {
+		snprintf(err, errlen, "\"cancel\" and \"arrived\" at once");
+		return -1;
+	}
+	if (!json_object_object_get_ex(o, "until", &u))
+		return 0;
+	s = json_object_is_type(u, json_type_string) ?
+	    json_object_get_string(u) : "";
+	if (strcmp(s, "add") != 0 && strcmp(s, "arrival") != 0) {
+		snprintf(err, errlen, "\"until\" must be \"add\" or "
+		    "\"arrival\"");
+		return -1;
+	}
+	if (*op != DPE_EXPECT) {
+		snprintf(err, errlen, "\"until\" with \"cancel\" or "
+		    "\"arrived\"");
+		return -1;
+	}
+	if (strcmp(s, "arrival") == 0)
+		*op = DPE_UNTIL_ARRIVAL;
+	return 0;
+bool_err:
+	snprintf(err, errlen, "\"cancel\" and \"arrived\" must be true "
+	    "or false");
+	return -1;
+}
