@@ -390,6 +390,28 @@ k_map_servers(struct item_ctx *ic, const char *v)
 	return 0;
 }
 
+/* A site prefix "[IID]PREFIX" (RFC 8060 §4.1 Instance-ID, 24 bits as
+ * instance_id; the form lig and other LISP implementations print), a bare
+ * PREFIX in Instance-ID 0.  0, or -1 when the IID is bad. */
+static int
+site_eid_iid(const char **s, uint32_t *iid)
+{
+	char		*end;
+	unsigned long	 u;
+
+	*iid = 0;
+	if (**s != '[')
+		return 0;
+	errno = 0;
+	u = strtoul(*s + 1, &end, 10);
+	if (end == *s + 1 || *end != ']' || errno != 0 || u > 0xffffff ||
+	    (*s)[1] == '-' || (*s)[1] == '+' || (*s)[1] == ' ')
+		return -1;
+	*iid = (uint32_t)u;
+	*s = end + 1;
+	return 0;
+}
+
 static int
 site_part(struct item_ctx *ic, struct xc_site *s, char *part)
 {
@@ -404,7 +426,10 @@ site_part(struct item_ctx *ic, struct xc_site *s, char *part)
 		strcpy(s->name, x);
 	} else if ((x = kv(part, "eid")) != NULL) {
 		struct ipprefix	p, chk;
+		uint32_t	iid;
 
+		if (site_eid_iid(&x, &iid) == -1)
+			return ic_err(ic, x, "bad site Instance-ID (0-16777215)");
 		if (ipprefix_parse(x, &p) == -1)
 			return ic_err(ic, x, "bad site EID prefix");
 		chk = p;
@@ -413,6 +438,7 @@ site_part(struct item_ctx *ic, struct xc_site *s, char *part)
 			return ic_err(ic, x, "site EID prefix has host bits");
 		if (s->neid == XC_MAX_SITE_EID)
 			return ic_err(ic, x, "too many site EID prefixes");
+		s->iid[s->neid] = iid;
 		s->eid[s->neid++] = p;
 	} else if ((x = kv(part, "more_specifics")) != NULL) {
 		if (cfg_bool(x, &b) == -1)
@@ -1031,7 +1057,9 @@ xc_finish(struct cfg_parser *cp, struct xc_parse *xp)
 
 				for (m = 0; m < c->site[i].neid; m++)
 					if (ipprefix_cmp(&c->site[i].eid[m],
-					    &c->site[j].eid[k]) == 0)
+					    &c->site[j].eid[k]) == 0 &&
+					    c->site[i].iid[m] ==
+					    c->site[j].iid[k])
 						fin_err(cp, xp, "sites",
 						    c->site[j].name,
 						    "EID prefix given to two "
@@ -1181,9 +1209,14 @@ xc_print(FILE *f, const struct xtr_conf *c)
 
 		fprintf(f, "%s\n    'name=%s", i ? "," : "", s->name);
 		print_key(f, &s->key);
-		for (j = 0; j < s->neid; j++)
-			fprintf(f, ",eid=%s", ipprefix_fmt(&s->eid[j], buf,
-			    sizeof(buf)));
+		for (j = 0; j < s->neid; j++) {
+			char	iid[16] = "";
+
+			if (s->iid[j] != 0)	/* "[IID]", site_eid_iid() */
+				snprintf(iid, sizeof(iid), "[%u]", s->iid[j]);
+			fprintf(f, ",eid=%s%s", iid, ipprefix_fmt(&s->eid[j],
+			    buf, sizeof(buf)));
+		}
 		fprintf(f, ",more_specifics=%s", s->more_specifics ? "yes" :
 		    "no");
 		if (s->max_registrations != XC_DEF_SITE_MAX_REGS)

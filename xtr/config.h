@@ -100,6 +100,7 @@ struct xc_site {
 	struct xc_key	key;
 	int		neid;
 	struct ipprefix	eid[XC_MAX_SITE_EID];
+	uint32_t	iid[XC_MAX_SITE_EID];	/* eid[i]'s Instance-ID */
 	bool		more_specifics;
 	uint32_t	max_registrations;	/* of this site, all xTRs */
 	uint32_t	max_more_specifics;	/* inside each eid[] */

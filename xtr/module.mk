@@ -55,7 +55,7 @@ UNIT_TESTS += test_xtr_config test_xtr_ms test_xtr_timer test_xtr_ratelim
 test_xtr_config_SRCS := tests/unit/test_xtr_config.c $(XTR_CONF_SRCS)
 test_xtr_config_PKGS := cmocka
 test_xtr_ms_SRCS := tests/unit/test_xtr_ms.c xtr/ms/ms_sites.c xtr/ms/ms_rules.c \
-	$(XTR_CONF_SRCS)
+	xtr/ms/ms_index.c xtr/ms/ms_journal_parse.c $(XTR_CONF_SRCS)
 test_xtr_ms_LIBS := lisp common
 test_xtr_ms_PKGS := cmocka
 test_xtr_timer_SRCS := tests/unit/test_xtr_timer.c xtr/timer.c

@@ -23,7 +23,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		if (l.kind != 'N' && l.kind != 'R' && l.kind != 'W')
 			abort();
 		if (l.kind == 'R' && (l.rec.nloc > LISP_MAX_LOCATORS ||
-		    l.rec.ttl == 0 || l.eid.plen > 128))
+		    l.rec.ttl == 0 || l.eid.plen > 128 || l.iid > 0xffffff ||
+		    l.rec.eid.has_iid != (l.iid != 0)))
 			abort();
 		if (memchr(l.site, '\0', sizeof(l.site)) == NULL)
 			abort();

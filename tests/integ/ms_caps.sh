@@ -8,8 +8,9 @@
 #     counted in drop_reg_cap_more_specifics.
 #   - It registers 10.1.4.0/22, which covers dc2's 10.1.5.0/24: refused
 #     (drop_covers_other_site); before the fix, accepted.
-#   - It registers 10.1.7.0/24 in Instance-ID 5: refused (the MS keeps
-#     Instance-ID 0 only; before the fix it was stored as IID 0's).
+#   - It registers 10.1.7.0/24 in Instance-ID 5: refused (dc1's prefixes
+#     are Instance-ID 0's, [5]10.1.7.0/24 is in no site; before the fix
+#     it was stored as IID 0's).
 #   - Asserted too: the MS runs, A's and B's registrations and refreshes
 #     go on, C still resolves B's EID to B.
 # Arguments: none.  Environment: BIN, KEEP_RUN.  Namespaces: mc-*.

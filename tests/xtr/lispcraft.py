@@ -19,7 +19,8 @@ Options: eid=10.1.0.5/32 rloc=203.0.113.66 (map-register: A,B,... for
          print each message that comes back to the sending socket as
          one JSON line (decoded as below) until SECONDS pass
          nonce_step=1 (the nonce one more for each of count) iid=N (the
-         EID in an Instance-ID LCAF, RFC 8060 §4.1) prio=N
+         EID in an Instance-ID LCAF, RFC 8060 §4.1: map-register,
+         map-request, ecm-request) prio=N
          spoof=SRC (a raw IPv4 socket: the datagram claims source SRC)
 As a sniffer (the on-path attacker's recorder):
   python3 lispcraft.py sniff IFACE out=FILE [type=N] [src=A] [dst=A]
@@ -50,7 +51,8 @@ prints (or appends to FILE) one JSON line per LISP control message
 received on ADDR:PORT: {"from": "a", "sport": n, "type": n, ...} with
 the fields decode() gives (Map-Request: flags, source_eid, itr_rlocs,
 records; Map-Reply/Register/Notify: flags, records with locators) and
-"hex", the message's bytes.
+"hex", the message's bytes.  An EID in an Instance-ID LCAF is printed
+"[IID]ADDR/LEN", another LCAF "lcaf-TYPE/LEN".
 """
 import hashlib
 import hmac
@@ -95,7 +97,7 @@ def map_reply(nonce, eid, rlocs, ttl=1440):
 
 def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
                 smr_invoked=False, probe=False, dont_reply=False,
-                xtr_id=None, site_id=0):
+                xtr_id=None, site_id=0, iid=None):
     net = ipaddress.ip_network(eid, strict=False)
     w = (1 << 28) | ((len(itr_rlocs) - 1) << 8) | 1
     if xtr_id is not None:  # RFC 9437 §4: I bit, N on the record
@@ -113,7 +115,9 @@ def map_request(nonce, eid, itr_rlocs, smr=False, src_eid=None,
     for r in itr_rlocs:     # "none": AFI 0 (RFC 9437 §5 unsubscribe)
         m += struct.pack("!H", 0) if r == "none" else afi_addr(r)
     m += struct.pack("!BB", 0x80 if xtr_id is not None else 0,
-                     net.prefixlen) + afi_addr(str(net.network_address))
+                     net.prefixlen)
+    m += afi_addr(str(net.network_address)) if iid is None else \
+        iid_addr(iid, str(net.network_address))
     if xtr_id is not None:
         m += xtr_id + struct.pack("!Q", site_id)
     return m
@@ -184,6 +188,10 @@ def _addr(b, o):
         return str(ipaddress.ip_address(b[o:o + 16])), o + 16
     if afi == 16387:             # LCAF (RFC 8060): skip, report the type
         ltype, llen = b[o + 2], struct.unpack_from("!H", b, o + 4)[0]
+        if ltype == 2:           # §4.1 Instance ID: "[IID]address"
+            iid = struct.unpack_from("!I", b, o + 6)[0]
+            a, _ = _addr(b, o + 10)
+            return "[%d]%s" % (iid, a), o + 6 + llen
         return "lcaf-%d" % ltype, o + 6 + llen
     raise ValueError("AFI %d" % afi)
 
@@ -579,7 +587,8 @@ def main(argv):
                             src_eid=o.get("src_eid"),
                             probe=o.get("probe") == "1",
                             dont_reply=o.get("dont_reply") == "1",
-                            smr=o.get("smr") == "1")
+                            smr=o.get("smr") == "1",
+                            iid=int(o["iid"]) if "iid" in o else None)
         elif kind == "ecm-request":
             d = ecm(o.get("src", o.get("itr", rloc)), str(
                 ipaddress.ip_network(e, strict=False).network_address),
@@ -587,7 +596,8 @@ def main(argv):
                             probe=o.get("probe") == "1",
                             xtr_id=bytes.fromhex(o["sub_xtr_id"])
                             if "sub_xtr_id" in o else None,
-                            site_id=int(o.get("site_id", "0"))))
+                            site_id=int(o.get("site_id", "0")),
+                            iid=int(o["iid"]) if "iid" in o else None))
         elif kind in ("map-register", "map-notify"):
             d = map_register(nonce + (i if o.get("nonce_step") == "1"
                                       else 0),

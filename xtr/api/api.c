@@ -538,6 +538,8 @@ reg_json(struct ms_eid *e, void *arg)
 		json_object	*o = jrecord(&r->rec);
 
 		json_object_object_add(o, "eid", jstr_prefix(&e->eid));
+		if (e->iid)
+			jadd(o, "iid", json_object_new_int64(e->iid));
 		jadd(o, "site", json_object_new_string(
 		    w->x->conf->site[r->site].name));
 		xtr_hexid(r->xtr_id, id);

@@ -31,19 +31,19 @@ any_cb(const struct ipprefix *p, void *v, void *arg)
 }
 
 static bool
-overlaps_reg(struct xtrd *x, const struct ipprefix *p)
+overlaps_reg(struct xtrd *x, uint32_t iid, const struct ipprefix *p)
 {
-	struct lpm	*t = p->addr.af == AF_INET ? x->ms->tab4 : x->ms->tab6;
+	struct lpm	*t = ms_tab(x, iid, p->addr.af);
 
-	return lpm_lookup_prefix(t, p, NULL) != NULL ||
-	    lpm_walk_covered(t, p, any_cb, NULL) != 0;
+	return t != NULL && (lpm_lookup_prefix(t, p, NULL) != NULL ||
+	    lpm_walk_covered(t, p, any_cb, NULL) != 0);
 }
 
 /* RFC 9301 §8.4: the least-specific prefix around a that is safe to
- * cache as negative. */
+ * cache as negative, in Instance-ID iid. */
 static void
-negative_prefix(struct xtrd *x, const struct ipaddr *a, bool in_site,
-    struct ipprefix *out)
+negative_prefix(struct xtrd *x, uint32_t iid, const struct ipaddr *a,
+    bool in_site, struct ipprefix *out)
 {
 	int	max = ipaddr_maxplen(a->af), plen;
 
@@ -53,10 +53,10 @@ negative_prefix(struct xtrd *x, const struct ipaddr *a, bool in_site,
 		c.addr = *a;
 		c.plen = (uint8_t)plen;
 		ipprefix_mask(&c);
-		if (overlaps_reg(x, &c))
+		if (overlaps_reg(x, iid, &c))
 			continue;
-		if (in_site ? ms_site_for_eid(x->conf, &c, NULL) == -1 :
-		    ms_in_site_space(x->conf, &c))
+		if (in_site ? ms_site_for_eid(x->conf, iid, &c, NULL) == -1 :
+		    ms_in_site_space(x->conf, iid, &c))
 			continue;
 		*out = c;
 		return;
@@ -122,6 +122,7 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 	struct ipprefix			 want, matched;
 	char				 a[IPADDR_STRLEN];
 	bool				 any_s = false, any_plain = false;
+	uint32_t			 iid;
 	ssize_t				 n;
 
 	ipaddr_fmt(src, a, sizeof(a));
@@ -139,6 +140,10 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 	}
 	want.addr = req->rec[0].eid.ip;
 	want.plen = req->rec[0].plen;
+	/* RFC 8060 §4.1: "When used as a lookup key, the EID is regarded as
+	 * an extended-EID in the mapping system": looked up in the
+	 * Instance-ID the EID-record's LCAF names (0 without one) only */
+	iid = ms_addr_iid(&req->rec[0].eid);
 	if (want.addr.af != AF_INET && want.addr.af != AF_INET6) {
 		cnt_drop_lerr(LERR_BAD_AFI, "ECM Map-Request from %s", a);
 		return;
@@ -148,7 +153,7 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 	/* RFC 9437 §5: N set and one ITR-RLOC of AFI 0 unsubscribes; no
 	 * Map-Reply (it has nowhere to go), a Map-Notify to the source RLOC */
 	if (ps != NULL && pubsub_is_unsubscribe(req, ps)) {
-		if ((e = ms_lookup(x, &want.addr, &matched)) != NULL)
+		if ((e = ms_lookup(x, iid, &want.addr, &matched)) != NULL)
 			pubsub_unsubscribe(x, e, req, ps, &ecm->inner_src);
 		else
 			cnt_drop(C_drop_pubsub_replay, "unsubscription from %s: "
@@ -156,14 +161,16 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 		return;
 	}
 	sg.on = false;
-	if ((e = ms_lookup(x, &want.addr, &matched)) == NULL ||
+	if ((e = ms_lookup(x, iid, &want.addr, &matched)) == NULL ||
 	    e->regs == NULL) {
 		bool in_site;
 
 		ipprefix_host(&want.addr, &matched);
-		in_site = ms_site_for_eid(x->conf, &matched, NULL) != -1;
+		in_site = ms_site_for_eid(x->conf, iid, &matched, NULL) != -1;
 		memset(&rec, 0, sizeof(rec));
-		negative_prefix(x, &want.addr, in_site, &matched);
+		negative_prefix(x, iid, &want.addr, in_site, &matched);
+		if (iid != 0)		/* the answer names the IID asked */
+			rec.eid = req->rec[0].eid;
 		rec.eid.ip = matched.addr;
 		rec.eid_plen = matched.plen;
 		rec.ttl = in_site ? 1 : x->conf->negative_ttl;
@@ -219,7 +226,9 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 	 * an RLOC it registered: the source address of its Map-Register is
 	 * whoever sent the packet, which an attacker can be */
 	etr = ms_reg_etr(r, src->af);
-	if ((x->conf->roles & ROLE_XTR) && etr_db_lookup(x, &want.addr) &&
+	/* (our ETR's database is Instance-ID 0's, smr.c) */
+	if ((x->conf->roles & ROLE_XTR) && iid == 0 &&
+	    etr_db_lookup(x, &want.addr) &&
 	    xc_has_rloc(x->conf, etr)) {
 		/* RFC 9303 §7.3: Map-Server and ETR in one: signed here */
 		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,

@@ -59,25 +59,39 @@ struct ms_sub {
 
 struct ms_pending;
 
+/* One EID-prefix of one Instance-ID (RFC 8060 §4.1): the key of the
+ * tables, the index and the journal is (iid, eid). */
 struct ms_eid {
 	struct ipprefix	 eid;
+	uint32_t	 iid;
 	struct ms_reg	*regs;
 	struct ms_sub	*subs;
 	struct ms_pending *pending;	/* a move waiting for consent */
 	struct xtrd	*x;		/* whose timers its registrations use */
 };
 
-/* ms_sites.c */
-int	ms_site_for_eid(const struct xtr_conf *, const struct ipprefix *,
-	    bool *more_specific);
+/* The Instance-ID an EID-record's address names: its IID LCAF's (RFC
+ * 8060 §4.1), 0 without one. */
+static inline uint32_t
+ms_addr_iid(const struct lisp_addr *a)
+{
+	return a->has_iid ? a->iid : 0;
+}
+
+/* ms_sites.c: every prefix is one of Instance-ID iid */
+int	ms_site_for_eid(const struct xtr_conf *, uint32_t iid,
+	    const struct ipprefix *, bool *more_specific);
 /* 0 if site may register eid (exact, or more-specific when allowed). */
-int	ms_site_allows(const struct xc_site *, const struct ipprefix *);
-bool	ms_in_site_space(const struct xtr_conf *, const struct ipprefix *);
+int	ms_site_allows(const struct xc_site *, uint32_t iid,
+	    const struct ipprefix *);
+bool	ms_in_site_space(const struct xtr_conf *, uint32_t iid,
+	    const struct ipprefix *);
 /* Another site than site has a configured prefix strictly inside p. */
-bool	ms_covers_other_site(const struct xtr_conf *, int site,
+bool	ms_covers_other_site(const struct xtr_conf *, int site, uint32_t iid,
 	    const struct ipprefix *);
 /* The index of site's configured prefix p is strictly inside, or -1. */
-int	ms_site_cover(const struct xc_site *, const struct ipprefix *);
+int	ms_site_cover(const struct xc_site *, uint32_t iid,
+	    const struct ipprefix *);
 
 /* ms_register.c (RFC 9301 §8.2, draft-ietf-lisp-eid-mobility) */
 int	ms_init(struct xtrd *);
@@ -85,9 +99,11 @@ void	ms_rx_map_register(struct xtrd *, const uint8_t *, size_t,
 	    const struct ipaddr *, uint16_t);
 void	ms_rx_map_notify_ack(struct xtrd *, const uint8_t *, size_t,
 	    const struct ipaddr *);
-struct ms_eid *ms_lookup(struct xtrd *, const struct ipaddr *,
+/* Longest match of a in Instance-ID iid; exact prefix p in iid. */
+struct ms_eid *ms_lookup(struct xtrd *, uint32_t iid, const struct ipaddr *,
 	    struct ipprefix *matched);
-struct ms_eid *ms_lookup_prefix(struct xtrd *, const struct ipprefix *);
+struct ms_eid *ms_lookup_prefix(struct xtrd *, uint32_t iid,
+	    const struct ipprefix *);
 int	ms_walk(struct xtrd *, int (*)(struct ms_eid *, void *), void *);
 /* Merge the RLOCs of every registration into one record. */
 void	ms_merged_record(const struct ms_eid *, struct lisp_record *);

@@ -36,13 +36,13 @@ ms_reg_count(struct xtrd *x, const struct ms_reg *r, int d)
 /* 0 if one more registration of p by site fits the caps, else the
  * counter of the cap it would exceed. */
 int
-ms_reg_cap(struct xtrd *x, int site, const struct ipprefix *p, int *cover,
-    enum cnt *why)
+ms_reg_cap(struct xtrd *x, int site, uint32_t iid, const struct ipprefix *p,
+    int *cover, enum cnt *why)
 {
 	const struct xc_site	*s = &x->conf->site[site];
 	const struct ms_guard	*g = &x->ms->guard;
 
-	*cover = ms_site_cover(s, p);
+	*cover = ms_site_cover(s, iid, p);
 	if (x->ms->nreg >= x->conf->ms_max_registrations)
 		*why = C_drop_reg_cap_global;
 	else if (g->site_nreg[site] >= s->max_registrations)

@@ -17,7 +17,7 @@ be64(const uint8_t *b)
 }
 
 void
-ix_ref(const struct ipprefix *p, struct ix_ref *r)
+ix_ref(uint32_t iid, const struct ipprefix *p, struct ix_ref *r)
 {
 	uint8_t		b[16] = { 0 };
 	unsigned	plen = p->plen;
@@ -40,7 +40,9 @@ ix_ref(const struct ipprefix *p, struct ix_ref *r)
 		r->k[1] = 0;
 	else if (plen < 128)
 		r->k[1] &= ~0ULL << (128 - plen);
-	r->k[2] = (uint64_t)p->addr.af << 8 | plen;
+	/* the key is (Instance-ID, prefix): the same prefix in two IIDs
+	 * is two entries */
+	r->k[2] = (uint64_t)iid << 16 | (uint64_t)p->addr.af << 8 | plen;
 	r->h = (r->k[0] ^ (r->k[1] * 0xff51afd7ed558ccdULL) ^ r->k[2]) *
 	    0x9e3779b97f4a7c15ULL;
 }
@@ -50,7 +52,7 @@ ix_same(const struct ms_eid *e, const struct ix_ref *r)
 {
 	struct ix_ref	er;
 
-	ix_ref(&e->eid, &er);
+	ix_ref(e->iid, &e->eid, &er);
 	return er.ok && er.k[0] == r->k[0] && er.k[1] == r->k[1] &&
 	    er.k[2] == r->k[2];
 }
@@ -69,18 +71,18 @@ ix_slot_ref(struct ms_index *ix, const struct ix_ref *r)
 }
 
 static struct ix_slot *
-ix_slot(struct ms_index *ix, const struct ipprefix *p)
+ix_slot(struct ms_index *ix, uint32_t iid, const struct ipprefix *p)
 {
 	struct ix_ref	r;
 
-	ix_ref(p, &r);
+	ix_ref(iid, p, &r);
 	return ix_slot_ref(ix, &r);
 }
 
 struct ms_eid *
-ix_find(struct ms_index *ix, const struct ipprefix *p)
+ix_find(struct ms_index *ix, uint32_t iid, const struct ipprefix *p)
 {
-	struct ix_slot	*s = ix_slot(ix, p);
+	struct ix_slot	*s = ix_slot(ix, iid, p);
 
 	return s != NULL ? s->e : NULL;
 }
@@ -123,7 +125,7 @@ ix_add(struct ms_index *ix, struct ms_eid *e)
 	struct ix_slot	v;
 	struct ix_ref	r;
 
-	ix_ref(&e->eid, &r);
+	ix_ref(e->iid, &e->eid, &r);
 	if (!r.ok)
 		return -1;
 	if ((ix->s == NULL || 4 * (ix->n + 1) > 3 * (ix->mask + 1)) &&
@@ -138,9 +140,9 @@ ix_add(struct ms_index *ix, struct ms_eid *e)
 }
 
 void
-ix_del(struct ms_index *ix, const struct ipprefix *p)
+ix_del(struct ms_index *ix, uint32_t iid, const struct ipprefix *p)
 {
-	struct ix_slot	*s = ix_slot(ix, p);
+	struct ix_slot	*s = ix_slot(ix, iid, p);
 	size_t		 i, j, h;
 
 	if (s == NULL)
@@ -164,7 +166,7 @@ ix_del(struct ms_index *ix, const struct ipprefix *p)
 void
 ix_hint(struct ms_index *ix, struct ms_eid *e)
 {
-	struct ix_slot	*s = ix_slot(ix, &e->eid);
+	struct ix_slot	*s = ix_slot(ix, e->iid, &e->eid);
 
 	if (s != NULL)
 		s->regs_hint = e->regs;

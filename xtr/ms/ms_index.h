@@ -39,19 +39,20 @@ struct ms_index {
 /* A prefix as the index keys it, worked out once per record. */
 struct ix_ref {
 	uint64_t	k[3];	/* address, bits past the length zero;
-				 * af << 8 | plen */
+				 * iid << 16 | af << 8 | plen */
 	uint64_t	h;
 	bool		ok;	/* of a family the tables hold */
 };
 
 struct ms_index	*ix_new(void);
 void		 ix_free(struct ms_index *);
-void		 ix_ref(const struct ipprefix *, struct ix_ref *);
+void		 ix_ref(uint32_t iid, const struct ipprefix *, struct ix_ref *);
 struct ix_slot	*ix_slot_ref(struct ms_index *, const struct ix_ref *);
-struct ms_eid	*ix_find(struct ms_index *, const struct ipprefix *);
-/* e->eid must not be in the index yet. */
+struct ms_eid	*ix_find(struct ms_index *, uint32_t iid,
+		    const struct ipprefix *);
+/* (e->iid, e->eid) must not be in the index yet. */
 int		 ix_add(struct ms_index *, struct ms_eid *);
-void		 ix_del(struct ms_index *, const struct ipprefix *);
+void		 ix_del(struct ms_index *, uint32_t iid, const struct ipprefix *);
 /* Remember where e's registrations are, for ix_prefetch. */
 void		 ix_hint(struct ms_index *, struct ms_eid *);
 

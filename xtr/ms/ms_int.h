@@ -55,8 +55,17 @@ struct ms_scratch {
  * The Map-Server's and Map-Resolver's state, struct xtrd's ms: made by
  * ms_init(), freed by ms_free(); nothing of it is a file static.
  */
+/* The tries of one Instance-ID (RFC 8060 §4.1): longest match, walks. */
+struct ms_iid_tabs {
+	uint32_t		 iid;
+	struct lpm		*t4, *t6;
+};
+
 struct ms_state {
-	struct lpm		*tab4, *tab6;	/* longest match, walks */
+	/* tabs[0] is Instance-ID 0's (ms_init); another IID's is made by
+	 * its first registration: only site prefixes' IIDs get one */
+	struct ms_iid_tabs	*tabs;
+	size_t			 ntabs;
 	struct ms_index		*ix;		/* exact prefix (ms_index.c) */
 	size_t			 nreg;		/* registrations held */
 	struct notify_tx	*notifies;	/* MS-initiated, not acked */
@@ -73,6 +82,9 @@ struct ms_state {
 #define MS_APPLY_REFUSED	2
 
 /* ms_register.c */
+/* The trie of (iid, af), or NULL when that IID has none (or af is not
+ * IPv4/IPv6). */
+struct lpm *ms_tab(struct xtrd *, uint32_t iid, int af);
 int	ms_apply_at(struct xtrd *, int site, const struct lisp_map_register *,
 	    const struct lisp_record *, const struct ipaddr *src,
 	    uint16_t sport);
@@ -85,8 +97,8 @@ int	ms_nonce_check(struct xtrd *, const uint8_t *id, int site,
 	    uint8_t key_id, uint64_t nonce, const struct ipaddr *src);
 void	ms_nonce_dump(struct xtrd *, FILE *);
 void	ms_reg_count(struct xtrd *, const struct ms_reg *, int d);
-int	ms_reg_cap(struct xtrd *, int site, const struct ipprefix *,
-	    int *cover, enum cnt *why);
+int	ms_reg_cap(struct xtrd *, int site, uint32_t iid,
+	    const struct ipprefix *, int *cover, enum cnt *why);
 uint32_t ms_site_nreg(struct xtrd *, int site);
 int	ms_site_by_name(struct xtrd *, const char *);
 void	ms_guard_free(struct xtrd *);

@@ -10,6 +10,8 @@
  *                                       a registration (or its refresh)
  *   W XTR_ID EID                        that xTR's registration is gone
  *
+ * EID is a prefix of Instance-ID 0, or [IID]PREFIX for another IID (RFC
+ * 8060 §4.1; a journal of before the IIDs has only the former).
  * XTR_ID 32 hex digits, NONCE 16, FLAGS a string of p (proxy-reply),
  * m (merge), r (released) or "-", EXPIRES the wall-clock millisecond the
  * registration expires at, LOC ADDR/PRIORITY/WEIGHT/MPRIORITY/MWEIGHT/
@@ -50,6 +52,16 @@ wall_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* "[IID]" for an IID other than 0, else "" (out: 16 bytes). */
+static const char *
+iid_fmt(uint32_t iid, char *out)
+{
+	out[0] = '\0';
+	if (iid != 0)
+		snprintf(out, 16, "[%u]", iid);
+	return out;
+}
+
 static void
 hex_id(const uint8_t *id, char *out)
 {
@@ -74,7 +86,7 @@ msj_fmt_nonce(FILE *f, const char *site, uint8_t key_id, const uint8_t *id,
 void
 msj_fmt_reg(FILE *f, struct xtrd *x, const struct ms_reg *r)
 {
-	char		 h[33], a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
+	char		 h[33], a[IPADDR_STRLEN], e[IPPREFIX_STRLEN], iid[16];
 	uint64_t	 until = r->last_ms + r->life_ms;
 	uint64_t	 now = mono_ms();
 	struct ipprefix	 p = r->e->eid;
@@ -82,14 +94,15 @@ msj_fmt_reg(FILE *f, struct xtrd *x, const struct ms_reg *r)
 
 	ipprefix_mask(&p);	/* stored as registered, host bits and all */
 	hex_id(r->xtr_id, h);
-	fprintf(f, "R %s %s %" PRIu64 " %s%s%s%s %s %u %" PRIu64 " %s %u",
+	fprintf(f, "R %s %s %" PRIu64 " %s%s%s%s %s %u %" PRIu64 " %s%s %u",
 	    x->conf->site[r->site].name, h, r->site_id,
 	    r->proxy_reply ? "p" : "", r->merge ? "m" : "",
 	    r->released ? "r" : "",
 	    !r->proxy_reply && !r->merge && !r->released ? "-" : "",
 	    ipaddr_fmt(&r->from, a, sizeof(a)), r->from_port,
 	    wall_ms() + (until > now ? until - now : 0),
-	    ipprefix_fmt(&p, e, sizeof(e)), r->rec.ttl);
+	    iid_fmt(r->e->iid, iid), ipprefix_fmt(&p, e, sizeof(e)),
+	    r->rec.ttl);
 	for (i = 0; i < r->rec.nloc; i++) {
 		const struct lisp_locator *l = &r->rec.loc[i];
 
@@ -159,10 +172,11 @@ msj_reg(struct xtrd *x, const struct ms_reg *r)
 }
 
 void
-msj_unreg(struct xtrd *x, const uint8_t *id, const struct ipprefix *p)
+msj_unreg(struct xtrd *x, const uint8_t *id, uint32_t iid,
+    const struct ipprefix *p)
 {
 	FILE		*jf = x->ms->j.f;
-	char		 h[33], e[IPPREFIX_STRLEN];
+	char		 h[33], e[IPPREFIX_STRLEN], is[16];
 	struct ipprefix	 m = *p;
 	long		 before;
 
@@ -171,7 +185,8 @@ msj_unreg(struct xtrd *x, const uint8_t *id, const struct ipprefix *p)
 	before = ftell(jf);
 	hex_id(id, h);
 	ipprefix_mask(&m);
-	fprintf(jf, "W %s %s\n", h, ipprefix_fmt(&m, e, sizeof(e)));
+	fprintf(jf, "W %s %s%s\n", h, iid_fmt(iid, is),
+	    ipprefix_fmt(&m, e, sizeof(e)));
 	touched(x, (size_t)(ftell(jf) - before));
 }
 

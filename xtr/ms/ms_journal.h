@@ -25,6 +25,7 @@ struct msj_line {
 	struct ipaddr		from;
 	uint16_t		port;
 	uint64_t		expires_wall_ms;
+	uint32_t		iid;		/* eid's Instance-ID */
 	struct ipprefix		eid;
 	struct lisp_record	rec;
 };
@@ -39,7 +40,8 @@ int	msj_compact(struct xtrd *);
 void	msj_nonce(struct xtrd *, int site, uint8_t key_id, const uint8_t *id,
 	    uint64_t nonce);
 void	msj_reg(struct xtrd *, const struct ms_reg *);
-void	msj_unreg(struct xtrd *, const uint8_t *id, const struct ipprefix *);
+void	msj_unreg(struct xtrd *, const uint8_t *id, uint32_t iid,
+	    const struct ipprefix *);
 void	msj_fmt_nonce(FILE *, const char *site, uint8_t key_id,
 	    const uint8_t *id, uint64_t nonce);
 void	msj_fmt_reg(FILE *, struct xtrd *, const struct ms_reg *);

@@ -77,11 +77,28 @@ parse_loc(char *s, struct lisp_locator *l)
 	return 0;
 }
 
+/* [IID]PREFIX (IID 1 to 2^24 - 1, as written) or PREFIX (IID 0); no
+ * host bits. */
 static int
-parse_prefix(const char *s, struct ipprefix *p)
+parse_prefix(const char *s, uint32_t *iid, struct ipprefix *p)
 {
 	struct ipprefix	chk;
+	const char	*end;
+	uint64_t	 v;
+	char		 num[16];
 
+	*iid = 0;
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL ||
+		    (size_t)(end - s - 1) >= sizeof(num))
+			return -1;
+		memcpy(num, s + 1, (size_t)(end - s - 1));
+		num[end - s - 1] = '\0';
+		if (parse_u64(num, 10, 0xffffff, &v) == -1 || v == 0)
+			return -1;
+		*iid = (uint32_t)v;
+		s = end + 1;
+	}
 	if (ipprefix_parse(s, p) == -1)
 		return -1;
 	chk = *p;
@@ -119,7 +136,7 @@ msj_parse_line(char *line, struct msj_line *o)
 	if (strcmp(t[0], "W") == 0 && n == 3) {
 		o->kind = 'W';
 		return parse_hex(t[1], o->xtr_id, LISP_XTR_ID_LEN) == -1 ||
-		    parse_prefix(t[2], &o->eid) == -1 ? -1 : 0;
+		    parse_prefix(t[2], &o->iid, &o->eid) == -1 ? -1 : 0;
 	}
 	if (strcmp(t[0], "R") != 0 || n < 10 || n > 10 + LISP_MAX_LOCATORS)
 		return -1;
@@ -142,12 +159,16 @@ msj_parse_line(char *line, struct msj_line *o)
 		else if (*f != '-')
 			return -1;
 	if (parse_u64(t[7], 10, UINT64_MAX, &o->expires_wall_ms) == -1 ||
-	    parse_prefix(t[8], &o->eid) == -1 ||
+	    parse_prefix(t[8], &o->iid, &o->eid) == -1 ||
 	    parse_u64(t[9], 10, UINT32_MAX, &v) == -1 || v == 0)
 		return -1;
 	o->rec.ttl = (uint32_t)v;
 	o->rec.eid.ip = o->eid.addr;
 	o->rec.eid_plen = o->eid.plen;
+	if (o->iid != 0) {		/* RFC 8060 §4.1 */
+		o->rec.eid.has_iid = true;
+		o->rec.eid.iid = o->iid;
+	}
 	o->rec.authoritative = true;
 	for (i = 10; i < n; i++)
 		if (parse_loc(t[i], &o->rec.loc[o->rec.nloc++]) == -1)

@@ -63,11 +63,57 @@ site_key(struct xtrd *x, int site)
 	return xc_key_auth(&x->ms->site_keys[site], &x->conf->site[site].key);
 }
 
-static struct lpm *
-tab(struct xtrd *x, int af)
+static struct ms_iid_tabs *
+iid_tabs(struct xtrd *x, uint32_t iid)
 {
-	return af == AF_INET ? x->ms->tab4 : af == AF_INET6 ? x->ms->tab6 :
-	    NULL;
+	size_t	i;
+
+	for (i = 0; i < x->ms->ntabs; i++)
+		if (x->ms->tabs[i].iid == iid)
+			return &x->ms->tabs[i];
+	return NULL;
+}
+
+struct lpm *
+ms_tab(struct xtrd *x, uint32_t iid, int af)
+{
+	struct ms_iid_tabs	*t = iid_tabs(x, iid);
+
+	if (t == NULL)
+		return NULL;
+	return af == AF_INET ? t->t4 : af == AF_INET6 ? t->t6 : NULL;
+}
+
+static struct lpm *
+tab(struct xtrd *x, uint32_t iid, int af)
+{
+	return ms_tab(x, iid, af);
+}
+
+/* The trie of (iid, af), made if that IID has none yet. */
+static struct lpm *
+tab_make(struct xtrd *x, uint32_t iid, int af)
+{
+	struct ms_state		*ms = x->ms;
+	struct ms_iid_tabs	*t;
+
+	if (iid_tabs(x, iid) == NULL) {
+		if ((t = reallocarray(ms->tabs, ms->ntabs + 1,
+		    sizeof(*t))) == NULL)
+			return NULL;
+		ms->tabs = t;
+		t += ms->ntabs;
+		t->iid = iid;
+		t->t4 = lpm_new(AF_INET);
+		t->t6 = lpm_new(AF_INET6);
+		if (t->t4 == NULL || t->t6 == NULL) {
+			lpm_free(t->t4, NULL);
+			lpm_free(t->t6, NULL);
+			return NULL;
+		}
+		ms->ntabs++;
+	}
+	return tab(x, iid, af);
 }
 
 int
@@ -78,9 +124,7 @@ ms_init(struct xtrd *x)
 	if ((ms = calloc(1, sizeof(*ms))) == NULL)
 		return -1;
 	x->ms = ms;
-	if ((ms->tab4 = lpm_new(AF_INET)) == NULL ||
-	    (ms->tab6 = lpm_new(AF_INET6)) == NULL ||
-	    (ms->ix = ix_new()) == NULL)
+	if (tab_make(x, 0, AF_INET) == NULL || (ms->ix = ix_new()) == NULL)
 		return -1;
 	return 0;
 }
@@ -132,8 +176,11 @@ ms_free(struct xtrd *x)
 	ms_guard_free(x);
 	ix_free(ms->ix);
 	ms->ix = NULL;
-	lpm_free(ms->tab4, eid_free);
-	lpm_free(ms->tab6, eid_free);
+	for (i = 0; i < (int)ms->ntabs; i++) {
+		lpm_free(ms->tabs[i].t4, eid_free);
+		lpm_free(ms->tabs[i].t6, eid_free);
+	}
+	free(ms->tabs);
 	while ((n = ms->notifies) != NULL) {
 		ms->notifies = n->next;
 		timer_cancel(&x->timers, &n->t);
@@ -144,17 +191,18 @@ ms_free(struct xtrd *x)
 }
 
 struct ms_eid *
-ms_lookup(struct xtrd *x, const struct ipaddr *a, struct ipprefix *matched)
+ms_lookup(struct xtrd *x, uint32_t iid, const struct ipaddr *a,
+    struct ipprefix *matched)
 {
-	struct lpm	*t = tab(x, a->af);
+	struct lpm	*t = tab(x, iid, a->af);
 
 	return t ? lpm_lookup(t, a, matched) : NULL;
 }
 
 struct ms_eid *
-ms_lookup_prefix(struct xtrd *x, const struct ipprefix *p)
+ms_lookup_prefix(struct xtrd *x, uint32_t iid, const struct ipprefix *p)
 {
-	return ix_find(x->ms->ix, p);
+	return ix_find(x->ms->ix, iid, p);
 }
 
 struct walk_arg {
@@ -175,11 +223,15 @@ int
 ms_walk(struct xtrd *x, int (*cb)(struct ms_eid *, void *), void *arg)
 {
 	struct walk_arg	w = { cb, arg };
+	size_t		i;
 	int		r;
 
-	if ((r = lpm_walk(x->ms->tab4, walk_cb, &w)) != 0)
-		return r;
-	return lpm_walk(x->ms->tab6, walk_cb, &w);
+	/* Instance-ID 0 first, then the others as they were made */
+	for (i = 0; i < x->ms->ntabs; i++)
+		if ((r = lpm_walk(x->ms->tabs[i].t4, walk_cb, &w)) != 0 ||
+		    (r = lpm_walk(x->ms->tabs[i].t6, walk_cb, &w)) != 0)
+			return r;
+	return 0;
 }
 
 /* --- Map-Notify ---------------------------------------------------------- */
@@ -378,32 +430,30 @@ reg_expire(void *arg)
 		}
 	cnt_inc(C_ms_expired);
 	ms_reg_count(x, r, -1);
-	msj_unreg(x, r->xtr_id, &e->eid);
+	msj_unreg(x, r->xtr_id, e->iid, &e->eid);
 	tl_add("registration-expired", &e->eid, &r->from, NULL);
 	free(r);
 	pubsub_publish(x, e);
 	if (e->pending != NULL && ms_pending_try(x, e) == 1)
 		return;		/* e lives on, taken over */
-	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
-		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
-		ix_del(x->ms->ix, &e->eid);
-		free(e);
-	} else
+	if (ms_eid_gc(x, e) == 0)
 		ix_hint(x->ms->ix, e);
 }
 
-/* Find the registrations of other xTRs on a less-specific prefix. */
+/* Find the registrations of other xTRs on a less-specific prefix of the
+ * same Instance-ID. */
 static struct ms_eid *
-covering_eid(struct xtrd *x, const struct ipprefix *p)
+covering_eid(struct xtrd *x, uint32_t iid, const struct ipprefix *p)
 {
 	struct ipprefix	parent;
+	struct lpm	*t = tab(x, iid, p->addr.af);
 
-	if (p->plen == 0)
+	if (p->plen == 0 || t == NULL)
 		return NULL;
 	parent = *p;
 	parent.plen--;
 	ipprefix_mask(&parent);
-	return lpm_lookup_prefix(tab(x, parent.addr.af), &parent, NULL);
+	return lpm_lookup_prefix(t, &parent, NULL);
 }
 
 static void
@@ -413,7 +463,7 @@ covering_notify(struct xtrd *x, const struct ms_reg *nr,
 	struct ms_eid	*ce;
 	struct ms_reg	*r;
 
-	if ((ce = covering_eid(x, &nr->e->eid)) == NULL)
+	if ((ce = covering_eid(x, nr->e->iid, &nr->e->eid)) == NULL)
 		return;
 	pubsub_publish_rec(x, ce, rec);	/* RFC 9437: a more-specific */
 	for (r = ce->regs; r != NULL; r = r->next)
@@ -435,6 +485,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	struct ipprefix	 p;
 	struct lpm	*t;
 	const uint8_t	*xtr_id;
+	uint32_t	 iid = ms_addr_iid(&rec->eid);
 	uint64_t	 now = mono_ms(), until = 0;
 	enum cnt	 why;
 	char		 a[IPADDR_STRLEN], es[IPPREFIX_STRLEN];
@@ -458,7 +509,6 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	}
 	p.addr = rec->eid.ip;
 	p.plen = rec->eid_plen;
-	t = tab(x, p.addr.af);
 	if (slot != NULL && ms_rec_released(rec)) {
 		e = slot->e;
 		for (g = e->regs; g != NULL; g = g->next)
@@ -498,7 +548,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 		return MS_APPLY_REFUSED;
 	}
 	if (rec->ttl != 0 && (slot == NULL || slot->e->regs == NULL) &&
-	    ms_reg_cap(x, site, &p, &cover, &why) == -1) {
+	    ms_reg_cap(x, site, iid, &p, &cover, &why) == -1) {
 		cnt_drop(why, "Map-Register from %s: %s over the cap (%zu "
 		    "registrations, site %s %u)", ipaddr_fmt(src, a, sizeof(a)),
 		    ipprefix_fmt(&p, es, sizeof(es)), x->ms->nreg,
@@ -506,7 +556,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 		return MS_APPLY_REFUSED;
 	}
 	if (cover == -1)
-		cover = ms_site_cover(&x->conf->site[site], &p);
+		cover = ms_site_cover(&x->conf->site[site], iid, &p);
 	/* not the record: msr_fill() copies what is used of it */
 	memset(&nr, 0, offsetof(struct ms_reg, rec));
 	msr_fill(&nr, m, xtr_id, site, rec, src, sport, now);
@@ -519,9 +569,11 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	else {
 		if (rec->ttl == 0)
 			return 0;	/* withdrawing what is not there */
-		if ((e = calloc(1, sizeof(*e))) == NULL)
+		if ((t = tab_make(x, iid, p.addr.af)) == NULL ||
+		    (e = calloc(1, sizeof(*e))) == NULL)
 			return -1;
 		e->eid = p;
+		e->iid = iid;
 		e->x = x;
 		if (lpm_insert(t, &p, e, NULL) == -1) {
 			free(e);
@@ -561,7 +613,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	while ((g = gone) != NULL) {
 		gone = g->next;
 		ms_reg_count(x, g, -1);
-		msj_unreg(x, g->xtr_id, &p);
+		msj_unreg(x, g->xtr_id, iid, &p);
 		if (rec->ttl == 0) {
 			cnt_inc(C_ms_withdrawn);
 			tl_add("withdrawn", &p, src, NULL);
@@ -575,7 +627,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 	if (rec->ttl == 0 && e->pending != NULL && ms_pending_try(x, e) == 1)
 		return changed;		/* the waiting taker has it now */
 	if (e->regs == NULL) {
-		struct ms_eid *ce = covering_eid(x, &p);
+		struct ms_eid *ce = covering_eid(x, iid, &p);
 
 		/* a more-specific is gone: its covering prefix's subscribers
 		 * must drop it (TTL 0) and fall back to the covering one */
@@ -586,11 +638,7 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
 			pubsub_publish_rec(x, ce, &w);
 		}
 	}
-	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
-		lpm_remove(t, &p);
-		ix_del(x->ms->ix, &p);
-		free(e);
-	} else if (e->regs != first)
+	if (ms_eid_gc(x, e) == 0 && e->regs != first)
 		ix_hint(x->ms->ix, e);
 	return fresh || changed;
 }
@@ -604,7 +652,7 @@ ms_apply_at(struct xtrd *x, int site, const struct lisp_map_register *m,
 
 	p.addr = rec->eid.ip;
 	p.plen = rec->eid_plen;
-	ix_ref(&p, &ref);
+	ix_ref(ms_addr_iid(&rec->eid), &p, &ref);
 	return apply_record(x, site, m, rec, &ref, src, sport);
 }
 
@@ -613,8 +661,8 @@ ms_eid_gc(struct xtrd *x, struct ms_eid *e)
 {
 	if (e->regs != NULL || e->subs != NULL || e->pending != NULL)
 		return 0;
-	lpm_remove(tab(x, e->eid.addr.af), &e->eid);
-	ix_del(x->ms->ix, &e->eid);
+	lpm_remove(tab(x, e->iid, e->eid.addr.af), &e->eid);
+	ix_del(x->ms->ix, e->iid, &e->eid);
 	free(e);
 	return 1;
 }
@@ -665,7 +713,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	int				 site = -1, s, i;
 
 	if (peek_first_eid(buf, len, &p) == 0) {
-		ix_ref(&p, &ref[0]);
+		ix_ref(0, &p, &ref[0]);
 		ix_prefetch_slot(x->ms->ix, &ref[0]);
 	}
 	/* the source is formatted only when something is dropped */
@@ -677,15 +725,19 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	/* RFC 9301 §8.2: every record must belong to the site whose key
 	 * signed the message */
 	for (i = 0; i < m->nrec; i++) {
+		uint32_t iid = ms_addr_iid(&m->rec[i].eid);
+
 		p.addr = m->rec[i].eid.ip;
 		p.plen = m->rec[i].eid_plen;
-		ix_ref(&p, &ref[i]);
+		ix_ref(iid, &p, &ref[i]);
 		if (i > 0)
 			ix_prefetch_slot(x->ms->ix, &ref[i]);
-		if ((s = ms_site_for_eid(x->conf, &p, NULL)) == -1) {
+		/* RFC 8060 §4.1: the site of (Instance-ID, prefix): a site
+		 * registers in the IIDs of its prefixes only */
+		if ((s = ms_site_for_eid(x->conf, iid, &p, NULL)) == -1) {
 			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
-			    "%s is in no site", ipaddr_fmt(src, a, sizeof(a)),
-			    ipprefix_fmt(&p, e, sizeof(e)));
+			    "[%u]%s is in no site", ipaddr_fmt(src, a,
+			    sizeof(a)), iid, ipprefix_fmt(&p, e, sizeof(e)));
 			return;
 		}
 		if (site != -1 && s != site) {
@@ -724,18 +776,11 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	    m->key_id, m->nonce, src) == -1)
 		return;
 	for (i = 0; i < m->nrec; i++) {
+		uint32_t iid = ms_addr_iid(&m->rec[i].eid);
+
 		p.addr = m->rec[i].eid.ip;
 		p.plen = m->rec[i].eid_plen;
-		/* one table for Instance-ID 0: another IID would collide
-		 * with the same prefix of IID 0 (RFC 8060 §4.1) */
-		if (m->rec[i].eid.has_iid && m->rec[i].eid.iid != 0) {
-			cnt_drop(C_drop_eid_not_allowed, "Map-Register from "
-			    "%s: %s in Instance-ID %u, only 0 is served",
-			    ipaddr_fmt(src, a, sizeof(a)),
-			    ipprefix_fmt(&p, e, sizeof(e)), m->rec[i].eid.iid);
-			return;
-		}
-		if (ms_covers_other_site(x->conf, site, &p)) {
+		if (ms_covers_other_site(x->conf, site, iid, &p)) {
 			cnt_drop(C_drop_covers_other_site, "Map-Register from "
 			    "%s: site %s may not register %s, it covers "
 			    "another site's prefix", ipaddr_fmt(src, a,
@@ -743,7 +788,7 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 			    ipprefix_fmt(&p, e, sizeof(e)));
 			return;
 		}
-		if (ms_site_allows(&x->conf->site[site], &p) == -1) {
+		if (ms_site_allows(&x->conf->site[site], iid, &p) == -1) {
 			cnt_drop(C_drop_eid_not_allowed, "Map-Register from "
 			    "%s: site %s may not register %s",
 			    ipaddr_fmt(src, a, sizeof(a)),
@@ -805,7 +850,7 @@ reg_of(struct ms_eid *e, const uint8_t *id)
 void
 ms_restore_unreg(struct xtrd *x, const struct msj_line *l)
 {
-	struct ms_eid	*e = ix_find(x->ms->ix, &l->eid);
+	struct ms_eid	*e = ix_find(x->ms->ix, l->iid, &l->eid);
 	struct ms_reg	**pp, *r;
 
 	if (e == NULL || (r = reg_of(e, l->xtr_id)) == NULL)
@@ -815,11 +860,7 @@ ms_restore_unreg(struct xtrd *x, const struct msj_line *l)
 	*pp = r->next;
 	ms_reg_count(x, r, -1);
 	reg_free(x, r);
-	if (e->regs == NULL && e->subs == NULL && e->pending == NULL) {
-		lpm_remove(tab(x, e->eid.addr.af), &e->eid);
-		ix_del(x->ms->ix, &e->eid);
-		free(e);
-	}
+	ms_eid_gc(x, e);
 }
 
 int
@@ -829,25 +870,29 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 	uint64_t	 now = mono_ms();
 	struct ms_eid	*e;
 	struct ms_reg	*r, **pp;
+	struct lpm	*t;
 	enum cnt	 why;
 	int		 site = ms_site_by_name(x, l->site), cover, added = 0;
 
-	if (site == -1 || ms_site_for_eid(x->conf, &l->eid, NULL) != site ||
-	    ms_site_allows(&x->conf->site[site], &l->eid) == -1 ||
-	    tab(x, l->eid.addr.af) == NULL)
+	/* the site must still own (IID, prefix) */
+	if (site == -1 ||
+	    ms_site_for_eid(x->conf, l->iid, &l->eid, NULL) != site ||
+	    ms_site_allows(&x->conf->site[site], l->iid, &l->eid) == -1 ||
+	    (t = tab_make(x, l->iid, l->eid.addr.af)) == NULL)
 		return 0;
-	if ((e = ix_find(x->ms->ix, &l->eid)) == NULL) {
-		if (ms_reg_cap(x, site, &l->eid, &cover, &why) == -1 ||
+	if ((e = ix_find(x->ms->ix, l->iid, &l->eid)) == NULL) {
+		if (ms_reg_cap(x, site, l->iid, &l->eid, &cover, &why) == -1 ||
 		    (e = calloc(1, sizeof(*e))) == NULL)
 			return 0;
 		e->eid = l->eid;
+		e->iid = l->iid;
 		e->x = x;
-		if (lpm_insert(tab(x, e->eid.addr.af), &e->eid, e, NULL) == -1) {
+		if (lpm_insert(t, &e->eid, e, NULL) == -1) {
 			free(e);
 			return 0;
 		}
 		if (ix_add(x->ms->ix, e) == -1) {
-			lpm_remove(tab(x, e->eid.addr.af), &e->eid);
+			lpm_remove(t, &e->eid);
 			free(e);
 			return 0;
 		}
@@ -858,7 +903,8 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 		memcpy(r->xtr_id, l->xtr_id, LISP_XTR_ID_LEN);
 		r->e = e;
 		r->site = site;
-		r->cover = (int16_t)ms_site_cover(&x->conf->site[site], &l->eid);
+		r->cover = (int16_t)ms_site_cover(&x->conf->site[site], l->iid,
+		    &l->eid);
 		r->first_ms = now;
 		timer_init(&r->expire, reg_expire, r);
 		for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)

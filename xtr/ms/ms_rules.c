@@ -45,13 +45,17 @@ ms_merged_record(const struct ms_eid *e, struct lisp_record *out)
 	int			 i;
 
 	memset(out, 0, sizeof(*out));
+	if (e->regs != NULL)
+		*out = e->regs->rec;
 	out->eid.ip = e->eid.addr;
 	out->eid_plen = e->eid.plen;
+	if (e->iid != 0) {
+		/* RFC 8060 §4.1: the record names its Instance-ID */
+		out->eid.has_iid = true;
+		out->eid.iid = e->iid;
+	}
 	if (e->regs == NULL)
 		return;
-	*out = e->regs->rec;
-	out->eid.ip = e->eid.addr;
-	out->eid_plen = e->eid.plen;
 	for (r = e->regs->next; r != NULL; r = r->next)
 		for (i = 0; i < r->rec.nloc; i++) {
 			if (has_loc(out, &r->rec.loc[i]) ||

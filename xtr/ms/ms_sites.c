@@ -5,17 +5,28 @@
  * configured prefixes, or a more-specific of one when the site allows
  * more-specifics (a VM's /32 inside the site's /16).  Pure functions of
  * the configuration.
+ *
+ * A site prefix is an (Instance-ID, prefix) pair (issue 15 finding 7).
+ * RFC 8060 §4.1: "their address spaces must remain segregated due to
+ * possible address duplication.  An Instance ID in the address encoding
+ * can aid in making the entire AFI-based address unique"; "When used as a
+ * lookup key, the EID is regarded as an extended-EID in the mapping
+ * system."  So every test here matches the IID exactly: a prefix of one
+ * IID neither covers nor belongs to a site prefix of another.
  */
 #include "xtr/ms/ms.h"
 
 int
-ms_site_allows(const struct xc_site *s, const struct ipprefix *p)
+ms_site_allows(const struct xc_site *s, uint32_t iid,
+    const struct ipprefix *p)
 {
 	int	i;
 
 	/* covers first: a site that allows more-specifics mostly gets them
 	 * (a VM's /32), and that test alone then decides */
 	for (i = 0; i < s->neid; i++) {
+		if (s->iid[i] != iid)
+			continue;
 		if (s->more_specifics && ipprefix_covers(&s->eid[i], p))
 			return 0;
 		if (ipprefix_cmp(&s->eid[i], p) == 0)
@@ -26,8 +37,8 @@ ms_site_allows(const struct xc_site *s, const struct ipprefix *p)
 
 /* The site whose configured prefix covers p most specifically; -1. */
 int
-ms_site_for_eid(const struct xtr_conf *c, const struct ipprefix *p,
-    bool *more_specific)
+ms_site_for_eid(const struct xtr_conf *c, uint32_t iid,
+    const struct ipprefix *p, bool *more_specific)
 {
 	int	i, j, best = -1, best_plen = -1;
 
@@ -35,7 +46,8 @@ ms_site_for_eid(const struct xtr_conf *c, const struct ipprefix *p,
 		for (j = 0; j < c->site[i].neid; j++) {
 			const struct ipprefix *e = &c->site[i].eid[j];
 
-			if (ipprefix_covers(e, p) && e->plen > best_plen) {
+			if (c->site[i].iid[j] == iid &&
+			    ipprefix_covers(e, p) && e->plen > best_plen) {
 				best = i;
 				best_plen = e->plen;
 			}
@@ -47,14 +59,16 @@ ms_site_for_eid(const struct xtr_conf *c, const struct ipprefix *p,
 
 /* Does p overlap any site's EID space (either covering the other)? */
 bool
-ms_in_site_space(const struct xtr_conf *c, const struct ipprefix *p)
+ms_in_site_space(const struct xtr_conf *c, uint32_t iid,
+    const struct ipprefix *p)
 {
 	int	i, j;
 
 	for (i = 0; i < c->nsite; i++)
 		for (j = 0; j < c->site[i].neid; j++)
-			if (ipprefix_covers(&c->site[i].eid[j], p) ||
-			    ipprefix_covers(p, &c->site[i].eid[j]))
+			if (c->site[i].iid[j] == iid &&
+			    (ipprefix_covers(&c->site[i].eid[j], p) ||
+			    ipprefix_covers(p, &c->site[i].eid[j])))
 				return true;
 	return false;
 }
@@ -62,7 +76,7 @@ ms_in_site_space(const struct xtr_conf *c, const struct ipprefix *p)
 /* Does p strictly cover a prefix another site is configured with?  Such a
  * registration would take the other site's space (issue 15 finding 7). */
 bool
-ms_covers_other_site(const struct xtr_conf *c, int site,
+ms_covers_other_site(const struct xtr_conf *c, int site, uint32_t iid,
     const struct ipprefix *p)
 {
 	int	i, j;
@@ -71,7 +85,8 @@ ms_covers_other_site(const struct xtr_conf *c, int site,
 		if (i == site)
 			continue;
 		for (j = 0; j < c->site[i].neid; j++)
-			if (ipprefix_covers(p, &c->site[i].eid[j]) &&
+			if (c->site[i].iid[j] == iid &&
+			    ipprefix_covers(p, &c->site[i].eid[j]) &&
 			    ipprefix_cmp(p, &c->site[i].eid[j]) != 0)
 				return true;
 	}
@@ -80,12 +95,12 @@ ms_covers_other_site(const struct xtr_conf *c, int site,
 
 /* The configured prefix of s that p is a more-specific of, or -1. */
 int
-ms_site_cover(const struct xc_site *s, const struct ipprefix *p)
+ms_site_cover(const struct xc_site *s, uint32_t iid, const struct ipprefix *p)
 {
 	int	i, best = -1;
 
 	for (i = 0; i < s->neid; i++)
-		if (s->eid[i].plen < p->plen &&
+		if (s->iid[i] == iid && s->eid[i].plen < p->plen &&
 		    ipprefix_covers(&s->eid[i], p) &&
 		    (best == -1 || s->eid[i].plen > s->eid[best].plen))
 			best = i;
