@@ -236,7 +236,7 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 		log_debug("%s %s: handled %lldus after capture",
 		    ann_kind_name(an->kind), a, (long long)((uint64_t)
 		    ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000 -
-		    cap_last_ts_us));
+		    m->cap.last_ts_us));
 	}
 	if (!mtl_has(d->tl, "announcement") || !d->owned)
 		mtl_add(d->tl, mono_us(), "announcement", "%s %s on %s",
@@ -245,7 +245,8 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 	 * mapping system says no other VM holds it (dyn_check.c,
 	 * mig_dyn_confirmed()); its arrival does not wait for that. */
 	if (vd == EID_OK_DYNAMIC && !dom_has_dyn(d, &an->addr)) {
-		int	pending, n = mig_dyn_checking(d, &an->addr, &pending);
+		int	pending, n = mig_dyn_checking(m, d, &an->addr,
+		    &pending);
 
 		if (!pending && d->ndyn + n >= DOM_MAXDYN) {
 			mcnt_drop("dyn_slots_full", "%s %s on %s (domain %s): "

@@ -20,11 +20,6 @@
 #include "counters.h"
 #include "log.h"
 
-static int		 port_fd = -1;
-static struct mig	*CM;
-static struct sock_filter *ann_insns;	/* CAP_ANNOUNCE_FILTER, compiled */
-static unsigned		 ann_len;
-uint64_t		 cap_last_ts_us;	/* CLOCK_REALTIME of the frame */
 
 static uint64_t
 now_real_us(void)
@@ -37,7 +32,7 @@ now_real_us(void)
 
 /* CAP_ANNOUNCE_FILTER as classic BPF for an Ethernet socket, once. */
 static int
-compile_announce(void)
+compile_announce(struct mig_capture *cp)
 {
 	struct bpf_program	 prog = { 0, NULL };
 	pcap_t			*dead;
@@ -48,11 +43,11 @@ compile_announce(void)
 	if (pcap_compile(dead, &prog, CAP_ANNOUNCE_FILTER, 1,
 	    PCAP_NETMASK_UNKNOWN) == 0) {
 		/* struct bpf_insn is struct sock_filter, field for field */
-		if ((ann_insns = calloc(prog.bf_len, sizeof(*ann_insns))) !=
-		    NULL) {
-			memcpy(ann_insns, prog.bf_insns,
-			    prog.bf_len * sizeof(*ann_insns));
-			ann_len = prog.bf_len;
+		if ((cp->ann_insns = calloc(prog.bf_len,
+		    sizeof(*cp->ann_insns))) != NULL) {
+			memcpy(cp->ann_insns, prog.bf_insns,
+			    prog.bf_len * sizeof(*cp->ann_insns));
+			cp->ann_len = prog.bf_len;
 			rc = 0;
 		}
 		pcap_freecode(&prog);
@@ -77,18 +72,19 @@ compile_announce(void)
  *   6+n  the announcement program
  */
 void
-cap_refilter(void)
+cap_refilter(struct mig *m)
 {
+	struct mig_capture	*cp = &m->cap;
 	struct sock_filter	*f;
 	struct sock_fprog	 fp;
 	unsigned		 idx[CAP_MAX_ALL];
 	int			 i, k, n = 0, over = 0;
 
-	if (port_fd == -1 || CM == NULL)
+	if (cp->port_fd == -1)
 		return;
-	for (i = 0; i < CM->doms.n; i++)
+	for (i = 0; i < m->doms.n; i++)
 		for (k = 0; k < DOM_MAXVIF; k++) {
-			struct vif *v = &CM->doms.d[i]->vifs[k];
+			struct vif *v = &m->doms.d[i]->vifs[k];
 
 			if (!v->used || !v->cap_all)
 				continue;
@@ -101,7 +97,7 @@ cap_refilter(void)
 		mcnt_drop("capture_table_full", "%d vifs awaiting their first "
 		    "frame beyond %d: their announcements only", over,
 		    CAP_MAX_ALL);
-	if ((f = calloc((size_t)n + 6 + ann_len, sizeof(*f))) == NULL) {
+	if ((f = calloc((size_t)n + 6 + cp->ann_len, sizeof(*f))) == NULL) {
 		log_warn("filter");
 		return;
 	}
@@ -116,10 +112,10 @@ cap_refilter(void)
 		    (uint8_t)(n - i), 0);
 	f[4 + n] = STMT(BPF_JMP | BPF_JA, 1);
 	f[5 + n] = STMT(BPF_RET | BPF_K, CAP_SNAPLEN);
-	memcpy(f + 6 + n, ann_insns, ann_len * sizeof(*f));
-	fp.len = (unsigned short)(n + 6 + (int)ann_len);
+	memcpy(f + 6 + n, cp->ann_insns, cp->ann_len * sizeof(*f));
+	fp.len = (unsigned short)(n + 6 + (int)cp->ann_len);
 	fp.filter = f;
-	if (setsockopt(port_fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
+	if (setsockopt(cp->port_fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
 	    sizeof(fp)) == -1) {
 		mcnt_inc("capture_errors");
 		log_warn("port socket filter (%d vifs)", n);
@@ -130,13 +126,13 @@ cap_refilter(void)
 int
 cap_open_ports(struct mig *m)
 {
-	uint8_t	junk[64];
-	int	fd, sz = CAP_PORT_RCVBUF;
+	struct mig_capture	*cp = &m->cap;
+	uint8_t			 junk[64];
+	int			 fd, sz = CAP_PORT_RCVBUF;
 
-	CM = m;
-	if (port_fd != -1)
+	if (cp->port_fd != -1)
 		return 0;
-	if (ann_insns == NULL && compile_announce() == -1) {
+	if (cp->ann_insns == NULL && compile_announce(cp) == -1) {
 		log_warnx("cannot compile '%s'", CAP_ANNOUNCE_FILTER);
 		return -1;
 	}
@@ -145,8 +141,8 @@ cap_open_ports(struct mig *m)
 		log_warn("port socket");
 		return -1;
 	}
-	port_fd = fd;
-	cap_refilter();
+	cp->port_fd = fd;
+	cap_refilter(m);
 	/* whatever came in before the filter was attached */
 	while (recv(fd, junk, sizeof(junk), MSG_TRUNC) >= 0)
 		;
@@ -157,15 +153,15 @@ cap_open_ports(struct mig *m)
 }
 
 int
-cap_ports_open(void)
+cap_ports_open(const struct mig *m)
 {
-	return port_fd != -1;
+	return m->cap.port_fd != -1;
 }
 
 int
-cap_fd(void)
+cap_fd(const struct mig *m)
 {
-	return port_fd;
+	return m->cap.port_fd;
 }
 
 /* Frames on the port socket: charged to the vif they came in by. */
@@ -181,9 +177,9 @@ cap_dispatch(struct mig *m)
 	ssize_t			 n;
 	int			 i;
 
-	for (i = 0; i < 64 && port_fd != -1; i++) {
+	for (i = 0; i < 64 && m->cap.port_fd != -1; i++) {
 		slen = sizeof(sll);
-		n = recvfrom(port_fd, buf, sizeof(buf), MSG_TRUNC,
+		n = recvfrom(m->cap.port_fd, buf, sizeof(buf), MSG_TRUNC,
 		    (struct sockaddr *)&sll, &slen);
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR) {
@@ -201,7 +197,7 @@ cap_dispatch(struct mig *m)
 		if (if_indextoname((unsigned)sll.sll_ifindex, ifname) == NULL ||
 		    (d = dom_find_ifname(&m->doms, ifname, &v)) == NULL)
 			continue;
-		cap_last_ts_us = now_real_us();
+		m->cap.last_ts_us = now_real_us();
 		mig_frame(m, v->ifname, d, v, buf,
 		    (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf));
 	}
@@ -212,7 +208,6 @@ mig_vif_capture(struct mig *m, struct domain *d, struct vif *v, int on)
 {
 	unsigned	idx = 0;
 
-	CM = m;
 	if (on && (idx = if_nametoindex(v->ifname)) == 0) {
 		/* not there yet: mig_retry_captures() tries again */
 		mcnt_inc("capture_vif_failed");
@@ -227,16 +222,18 @@ mig_vif_capture(struct mig *m, struct domain *d, struct vif *v, int on)
 		    "arrives", v->ifname, idx, d->name);
 	else
 		log_debug("only announcements from %s", v->ifname);
-	cap_refilter();
+	cap_refilter(m);
 }
 
 void
-cap_close_all(void)
+cap_close_all(struct mig *m)
 {
-	if (port_fd != -1)
-		close(port_fd);
-	port_fd = -1;
-	free(ann_insns);
-	ann_insns = NULL;
-	ann_len = 0;
+	struct mig_capture	*cp = &m->cap;
+
+	if (cp->port_fd != -1)
+		close(cp->port_fd);
+	cp->port_fd = -1;
+	free(cp->ann_insns);
+	cp->ann_insns = NULL;
+	cp->ann_len = 0;
 }

@@ -30,17 +30,16 @@
 #define CAP_MAX_ALL	200	/* vifs awaiting their first frame */
 #define CAP_PORT_RCVBUF	(1 << 20)
 
-/* Capture timestamp (CLOCK_REALTIME, µs) of the frame being handled. */
-extern uint64_t cap_last_ts_us;
-
-/* The port socket (before the privilege drop); -1 if it cannot open. */
+/* The port socket (before the privilege drop); -1 if it cannot open.
+ * Its state is m->cap (migrated.h); m->cap.last_ts_us is the capture
+ * timestamp (CLOCK_REALTIME, µs) of the frame being handled. */
 int	cap_open_ports(struct mig *);
-int	cap_ports_open(void);
-int	cap_fd(void);		/* -1 when not open */
+int	cap_ports_open(const struct mig *);
+int	cap_fd(const struct mig *);		/* -1 when not open */
 void	cap_dispatch(struct mig *);
-void	cap_close_all(void);
+void	cap_close_all(struct mig *);
 /* The kernel filter again, from the vifs' cap_all (capture.h). */
-void	cap_refilter(void);
+void	cap_refilter(struct mig *);
 /* Take every frame the vif sends (on), or only its announcements. */
 void	mig_vif_capture(struct mig *, struct domain *, struct vif *, int on);
 

@@ -86,13 +86,12 @@ mig_reclaim_eids(struct mig *m, struct domain *d)
 void
 mig_suspended_tick(struct mig *m, uint64_t now)
 {
-	static uint64_t	next_ms;
 	struct hv_info	hi;
 	int		k;
 
-	if (now < next_ms)
+	if (now < m->next_resume_check_ms)
 		return;
-	next_ms = now + 100;
+	m->next_resume_check_ms = now + 100;
 	for (k = 0; k < m->doms.n; k++) {
 		struct domain *d = m->doms.d[k];
 

@@ -36,23 +36,7 @@
 #include "mono.h"
 #include "xtr_client.h"
 
-#define DCHECK_MAX	64
 #define DCHECK_TIMEOUT_MS 1500	/* below XTRC_IO_TIMEOUT_MS */
-
-struct dcheck {
-	int		used;
-	unsigned	gen;
-	uint32_t	domid;
-	char		uuid[40];
-	char		name[DOM_XSNAMELEN];
-	char		bridge[CONF_IFNAMSIZ];
-	int		was_incoming;
-	struct ipaddr	a;
-};
-
-static struct dcheck	checks[DCHECK_MAX];
-static unsigned		check_gen;
-static struct mig	*CM;
 
 enum dverdict {
 	DV_FREE,
@@ -64,35 +48,28 @@ enum dverdict {
 	DV_FAILED,
 };
 
-static void *
-check_ref(const struct dcheck *c)
-{
-	return (void *)(uintptr_t)((unsigned)(c - checks) | (c->gen << 8));
-}
-
+/* The callback's argument: the check, which knows its mig; NULL (ignore
+ * the answer) if it is no longer in use. */
 static struct dcheck *
 check_deref(void *arg)
 {
-	uintptr_t	 v = (uintptr_t)arg;
-	struct dcheck	*c = &checks[v & 0xff];
+	struct dcheck	*c = arg;
 
-	if (!c->used || c->gen != (unsigned)(v >> 8))
-		return NULL;
-	return c;
+	return c->used ? c : NULL;
 }
 
 /* How many of d's claims are being checked; *pending: a is one of them. */
 int
-mig_dyn_checking(const struct domain *d, const struct ipaddr *a,
-    int *pending)
+mig_dyn_checking(const struct mig *m, const struct domain *d,
+    const struct ipaddr *a, int *pending)
 {
 	int	i, n = 0;
 
 	*pending = 0;
-	for (i = 0; i < DCHECK_MAX; i++)
-		if (checks[i].used && checks[i].domid == d->domid) {
+	for (i = 0; i < MIG_DCHECK_MAX; i++)
+		if (m->checks[i].used && m->checks[i].domid == d->domid) {
 			n++;
-			if (ipaddr_cmp(&checks[i].a, a) == 0)
+			if (ipaddr_cmp(&m->checks[i].a, a) == 0)
 				*pending = 1;
 		}
 	return n;
@@ -188,7 +165,7 @@ check_done(void *arg, int status, const char *body, size_t len)
 	else if (status != 200 || (o = json_tokener_parse(body)) == NULL)
 		vd = DV_FAILED;
 	else
-		vd = judge(CM, c, o, holder, sizeof(holder), vm_uuid,
+		vd = judge(c->m, c, o, holder, sizeof(holder), vm_uuid,
 		    sizeof(vm_uuid));
 	if (o != NULL)
 		json_object_put(o);
@@ -222,7 +199,7 @@ check_done(void *arg, int status, const char *body, size_t len)
 	}
 	c->used = 0;
 	if (vd != DV_FAILED && vd != DV_HELD_ELSEWHERE)
-		mig_dyn_confirmed(CM, c->domid, c->uuid, c->bridge, &c->a);
+		mig_dyn_confirmed(c->m, c->domid, c->uuid, c->bridge, &c->a);
 }
 
 void
@@ -233,21 +210,20 @@ mig_dyn_check(struct mig *m, const struct domain *d, const char *bridge,
 	char		 body[128], buf[IPADDR_STRLEN];
 	int		 i, pending;
 
-	CM = m;
-	(void)mig_dyn_checking(d, a, &pending);
+	(void)mig_dyn_checking(m, d, a, &pending);
 	if (pending)
 		return;
-	for (i = 0; i < DCHECK_MAX && c == NULL; i++)
-		if (!checks[i].used)
-			c = &checks[i];
+	for (i = 0; i < MIG_DCHECK_MAX && c == NULL; i++)
+		if (!m->checks[i].used)
+			c = &m->checks[i];
 	if (c == NULL) {
 		mcnt_drop("dyn_checks_full", "%s: too many dynamic claims being "
 		    "checked", d->name);
 		return;
 	}
 	memset(c, 0, sizeof(*c));
+	c->m = m;
 	c->used = 1;
-	c->gen = ++check_gen & 0xffffff;
 	c->domid = d->domid;
 	snprintf(c->uuid, sizeof(c->uuid), "%s", d->uuid);
 	snprintf(c->name, sizeof(c->name), "%s", d->name);
@@ -257,7 +233,7 @@ mig_dyn_check(struct mig *m, const struct domain *d, const char *bridge,
 	snprintf(body, sizeof(body), "{\"eid\":\"%s\",\"timeout_ms\":%u}",
 	    ipaddr_fmt(a, buf, sizeof(buf)), DCHECK_TIMEOUT_MS);
 	if (xtrc_request(m->xtrq, "POST", "/v1/lig", body, XTRC_NORETRY,
-	    check_done, check_ref(c)) == -1) {
+	    check_done, c) == -1) {
 		c->used = 0;
 		mcnt_drop("dyn_check_failed", "%s for %s: cannot ask xtrd", buf,
 		    d->name);

@@ -1,5 +1,5 @@
 /*
- * jobs.c: one job per EID update at xtrd, in its own table.  A move:
+ * jobs.c: one job per EID update at xtrd, in m->jobs.  A move:
  * POST /v1/database/add, wait for the Map-Notify (xtrd's
  * database-registered event, from xtrd_events.c, or the notify_wait_ms
  * deadline), then POST /v1/smr.  A departure: POST /v1/database/remove
@@ -19,24 +19,6 @@
 #include "timeline.h"
 #include "xtr_client.h"
 
-enum job_stage { J_FREE, J_ADD_SENT, J_WAIT_NOTIFY, J_SMR_SENT, J_REMOVE_SENT };
-
-struct job {
-	struct mig	*m;
-	enum job_stage	stage;
-	unsigned	gen;
-	uint32_t	domid;
-	int		tl;
-	int		smr;		/* a move: SMR after the notify */
-	struct ipaddr	eid;
-	uint64_t	deadline_ms;
-	uint64_t	t_sent_us;	/* database/add written to xtrd */
-	uint64_t	early_ms;	/* registered before add_done ran */
-};
-
-static struct job	jobs[MIG_MAXJOBS];
-static unsigned		job_gen;
-
 static void	notified(struct job *, uint64_t);
 
 const char *
@@ -48,50 +30,44 @@ mig_eid_str(const struct ipaddr *a, char *buf, size_t len)
 	return ipprefix_fmt(&p, buf, len);
 }
 
-static void *
-job_ref(const struct job *j)
-{
-	return (void *)(uintptr_t)((unsigned)(j - jobs) | (j->gen << 12));
-}
-
+/* A callback's argument: the job, which knows its mig; NULL (ignore the
+ * answer) unless it is still at the stage that sent the request. */
 static struct job *
-job_deref(void *arg)
+job_deref(void *arg, enum job_stage stage)
 {
-	uintptr_t	 v = (uintptr_t)arg;
-	struct job	*j = &jobs[v & 0xfff];
+	struct job	*j = arg;
 
-	if (j->stage == J_FREE || j->gen != (unsigned)(v >> 12))
-		return NULL;
-	return j;
+	return j->stage == stage ? j : NULL;
 }
 
 static struct job *
 job_new(struct mig *m, uint32_t domid, int tl, const struct ipaddr *eid)
 {
-	int	i;
+	struct job	*j;
+	int		 i;
 
 	for (i = 0; i < MIG_MAXJOBS; i++)
-		if (jobs[i].stage == J_FREE) {
-			memset(&jobs[i], 0, sizeof(jobs[i]));
-			jobs[i].m = m;
-			jobs[i].gen = ++job_gen & 0xfffff;
-			jobs[i].domid = domid;
-			jobs[i].tl = tl;
-			jobs[i].eid = *eid;
-			return &jobs[i];
+		if (m->jobs[i].stage == J_FREE) {
+			j = &m->jobs[i];
+			memset(j, 0, sizeof(*j));
+			j->m = m;
+			j->domid = domid;
+			j->tl = tl;
+			j->eid = *eid;
+			return j;
 		}
 	mcnt_drop("jobs_full", "too many EID updates in flight");
 	return NULL;
 }
 
 int
-mig_eid_busy(const struct ipaddr *eid)
+mig_eid_busy(const struct mig *m, const struct ipaddr *eid)
 {
 	int	i;
 
 	for (i = 0; i < MIG_MAXJOBS; i++)
-		if (jobs[i].stage != J_FREE &&
-		    ipaddr_cmp(&jobs[i].eid, eid) == 0)
+		if (m->jobs[i].stage != J_FREE &&
+		    ipaddr_cmp(&m->jobs[i].eid, eid) == 0)
 			return 1;
 	return 0;
 }
@@ -101,7 +77,7 @@ mig_eid_busy(const struct ipaddr *eid)
 static void
 smr_done(void *arg, int status, const char *body, size_t len)
 {
-	struct job		*j = job_deref(arg);
+	struct job		*j = job_deref(arg, J_SMR_SENT);
 	struct json_object	*o, *v;
 	char			 buf[IPPREFIX_STRLEN];
 	int			 sent = -1;
@@ -131,7 +107,7 @@ send_smr(struct mig *m, struct job *j)
 	    mig_eid_str(&j->eid, buf, sizeof(buf)));
 	j->stage = J_SMR_SENT;
 	if (xtrc_request(m->xtr, "POST", "/v1/smr", body, 0, smr_done,
-	    job_ref(j)) == -1) {
+	    j) == -1) {
 		log_warn("queue SMR");
 		j->stage = J_FREE;
 	}
@@ -140,7 +116,7 @@ send_smr(struct mig *m, struct job *j)
 static void
 add_done(void *arg, int status, const char *body, size_t len)
 {
-	struct job	*j = job_deref(arg);
+	struct job	*j = job_deref(arg, J_ADD_SENT);
 	char		 buf[IPPREFIX_STRLEN];
 
 	if (j == NULL)
@@ -189,7 +165,7 @@ mig_push_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid,
 	    "\"weight\":%u,\"ttl\":%u%s}", mig_eid_str(eid, buf, sizeof(buf)),
 	    m->conf.priority, m->conf.weight, m->conf.ttl, uuid);
 	if (xtrc_request(m->xtr, "POST", "/v1/database/add", body, 0,
-	    add_done, job_ref(j)) == -1) {
+	    add_done, j) == -1) {
 		log_warn("queue database/add %s", buf);
 		j->stage = J_FREE;
 		return;
@@ -264,7 +240,7 @@ mig_expect_eids(struct mig *m, const struct domain *d, int op)
 static void
 remove_done(void *arg, int status, const char *body, size_t len)
 {
-	struct job	*j = job_deref(arg);
+	struct job	*j = job_deref(arg, J_REMOVE_SENT);
 	char		 buf[IPPREFIX_STRLEN];
 
 	if (j == NULL)
@@ -303,7 +279,7 @@ mig_withdraw_eid(struct mig *m, const struct domain *d,
 	}
 	if (xtrc_request(m->xtr, "POST", "/v1/database/remove",
 	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0,
-	    remove_done, job_ref(j)) == -1) {
+	    remove_done, j) == -1) {
 		log_warn("queue database/remove");
 		j->stage = J_FREE;
 	}
@@ -334,13 +310,13 @@ notified(struct job *j, uint64_t ms)
 /* One database-registered event: the job waiting for that EID, or the
  * one whose database/add answer we have not read yet (add_done). */
 void
-mig_jobs_registered(const char *eid, uint64_t ms)
+mig_jobs_registered(struct mig *m, const char *eid, uint64_t ms)
 {
 	char	buf[IPPREFIX_STRLEN];
 	size_t	k;
 
 	for (k = 0; k < MIG_MAXJOBS; k++) {
-		struct job *j = &jobs[k];
+		struct job *j = &m->jobs[k];
 
 		if ((j->stage != J_WAIT_NOTIFY && j->stage != J_ADD_SENT) ||
 		    !j->smr || strcmp(mig_eid_str(&j->eid, buf, sizeof(buf)),
@@ -361,7 +337,7 @@ mig_jobs_tick(struct mig *m, uint64_t now)
 	size_t	k;
 
 	for (k = 0; k < MIG_MAXJOBS; k++) {
-		struct job *j = &jobs[k];
+		struct job *j = &m->jobs[k];
 
 		if (j->stage != J_WAIT_NOTIFY)
 			continue;
@@ -382,5 +358,5 @@ mig_jobs_tick(struct mig *m, uint64_t now)
 void
 mig_shutdown(struct mig *m)
 {
-	memset(jobs, 0, sizeof(jobs));
+	memset(m->jobs, 0, sizeof(m->jobs));
 }

@@ -61,7 +61,7 @@ json_domain(struct mig *m, const struct domain *d)
 		    json_object_new_int(v->fe_state));
 		json_object_object_add(vo, "capturing",
 		    json_object_new_boolean(v->cap_all));
-		json_object_object_add(vo, "capture", jstr(!cap_ports_open() ?
+		json_object_object_add(vo, "capture", jstr(!cap_ports_open(m) ?
 		    "none" : v->cap_all ? "all" : "announcements"));
 		json_object_array_add(a, vo);
 	}

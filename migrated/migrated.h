@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include <pwd.h>
+
 #include "announce.h"
 #include "config.h"
 #include "domains.h"
@@ -24,11 +26,88 @@
 struct xs_handle;
 struct xtrc;
 struct api;
-struct cap;
+struct sock_filter;
 
 #define MIG_MAXJOBS	512
 #define MIG_EVENTS_WAIT_MS 20000	/* xtrd holds GET /v1/timeline this long */
 #define MIG_MAXRLOC	8
+#define MIG_DCHECK_MAX	64
+#define MIG_BADVIF_MAX	256
+#define MIG_PENDING_MAX	64
+
+/*
+ * Each part's state, a member of struct mig: a function that touches it
+ * takes the struct mig * (or the part) it is in.
+ */
+
+/* jobs.c: one job per EID update at xtrd (mover.h) */
+enum job_stage { J_FREE, J_ADD_SENT, J_WAIT_NOTIFY, J_SMR_SENT, J_REMOVE_SENT };
+
+struct job {
+	struct mig	*m;		/* its callbacks' way back */
+	enum job_stage	stage;
+	uint32_t	domid;
+	int		tl;
+	int		smr;		/* a move: SMR after the notify */
+	struct ipaddr	eid;
+	uint64_t	deadline_ms;
+	uint64_t	t_sent_us;	/* database/add written to xtrd */
+	uint64_t	early_ms;	/* registered before add_done ran */
+};
+
+/* xtrd_events.c: the GET /v1/timeline?wait= held at xtrd */
+struct mig_events {
+	int		busy;		/* our held GET /v1/timeline */
+	uint64_t	since;		/* xtrd's last event seq seen */
+	uint64_t	at;		/* not before (ms) */
+	uint64_t	sent_ms;
+};
+
+/* dyn_check.c: a dynamic claim whose question to the mapping system is
+ * out */
+struct dcheck {
+	struct mig	*m;		/* its callback's way back */
+	int		used;
+	uint32_t	domid;
+	char		uuid[40];
+	char		name[DOM_XSNAMELEN];
+	char		bridge[CONF_IFNAMSIZ];
+	int		was_incoming;
+	struct ipaddr	a;
+};
+
+/* capture.c: the port socket; ann_insns is CAP_ANNOUNCE_FILTER
+ * compiled, last_ts_us the capture time (CLOCK_REALTIME) of the frame
+ * being handled */
+struct mig_capture {
+	int			 port_fd;	/* -1: not open */
+	struct sock_filter	*ann_insns;
+	unsigned		 ann_len;
+	uint64_t		 last_ts_us;
+};
+
+/* xs_watch.c: bad vif values reported once; vifs touched by one batch
+ * of watch events, read once each */
+struct mig_xsw {
+	struct {
+		uint32_t	domid, devid;
+		unsigned	what;
+		uint32_t	hash;
+	}		badvif[MIG_BADVIF_MAX];
+	unsigned	nbadvif;
+	struct {
+		uint32_t	domid, devid;
+	}		pending[MIG_PENDING_MAX];
+	int		npending;
+};
+
+/* privdrop.c: who to become, found before any thread exists */
+struct mig_drop {
+	struct passwd	pw;		/* copy: getpwnam's is static */
+	char		name[CONF_NAMELEN + 1];
+	int		ok;
+	char		why[400];
+};
 
 struct mig {
 	struct mig_conf		 conf;
@@ -49,6 +128,14 @@ struct mig {
 	uint64_t		 next_heartbeat_ms;
 	int			 heartbeat_busy;
 	uint64_t		 started_ms;
+	/* the parts' state */
+	struct job		 jobs[MIG_MAXJOBS];
+	struct mig_events	 ev;
+	uint64_t		 next_resume_check_ms;	/* departure.c */
+	struct dcheck		 checks[MIG_DCHECK_MAX];
+	struct mig_capture	 cap;
+	struct mig_xsw		 xsw;
+	struct mig_drop		 drop;
 };
 
 /* lifecycle.c, departure.c: events in */
@@ -99,8 +186,8 @@ void	mig_state_dir(const struct mig *, char *, size_t);
 /* dyn_check.c: ask the mapping system before a dynamic claim */
 void	mig_dyn_check(struct mig *, const struct domain *, const char *bridge,
 	    const struct ipaddr *);
-int	mig_dyn_checking(const struct domain *, const struct ipaddr *,
-	    int *pending);
+int	mig_dyn_checking(const struct mig *, const struct domain *,
+	    const struct ipaddr *, int *pending);
 /* claim.c: the answer allows it */
 void	mig_dyn_confirmed(struct mig *, uint32_t domid, const char *uuid,
 	    const char *bridge, const struct ipaddr *);

@@ -33,7 +33,7 @@
 /* jobs.c */
 const char	*mig_eid_str(const struct ipaddr *, char *, size_t);
 /* 1 while a job for the EID is in flight */
-int		 mig_eid_busy(const struct ipaddr *);
+int		 mig_eid_busy(const struct mig *, const struct ipaddr *);
 /* POST /v1/database/add; smr: a move, wait for the Map-Notify, then
  * POST /v1/smr */
 void		 mig_push_eid(struct mig *, const struct domain *,
@@ -49,7 +49,8 @@ void		 mig_withdraw_eid(struct mig *, const struct domain *,
 void		 mig_expect_eids(struct mig *, const struct domain *,
 		    int op);
 /* xtrd's database-registered event for the EID (text), at ms */
-void		 mig_jobs_registered(const char *eid, uint64_t ms);
+void		 mig_jobs_registered(struct mig *, const char *eid,
+		    uint64_t ms);
 /* Map-Notify deadlines; ms until the next one, or -1 */
 int		 mig_jobs_tick(struct mig *, uint64_t now);
 

@@ -76,11 +76,6 @@ state_dir_for(struct mig *m, const struct passwd *pw)
 		log_warn("chown %s", path);
 }
 
-static struct passwd	 drop_pw;	/* copy: getpwnam's is static */
-static char		 drop_name[CONF_NAMELEN + 1];
-static int		 drop_ok;
-static char		 drop_why[400];
-
 /*
  * Before any thread (libxenstore's reader) exists: who to become, and
  * whether that user reaches xtrd (a child is forked to find out).
@@ -88,38 +83,39 @@ static char		 drop_why[400];
 void
 mig_privdrop_prepare(struct mig *m)
 {
+	struct mig_drop	*dr = &m->drop;
 	struct passwd	*pw;
 	const char	*u = m->conf.user;
 
-	drop_ok = 0;
+	dr->ok = 0;
 	if (geteuid() != 0)
-		snprintf(drop_why, sizeof(drop_why), "not started as root");
+		snprintf(dr->why, sizeof(dr->why), "not started as root");
 	else if (u[0] == '\0' || strcmp(u, "root") == 0)
-		snprintf(drop_why, sizeof(drop_why), "user = \"%s\" in the "
+		snprintf(dr->why, sizeof(dr->why), "user = \"%s\" in the "
 		    "configuration", u);
 	else if ((pw = getpwnam(u)) == NULL)
-		snprintf(drop_why, sizeof(drop_why), "no user '%s': create it "
+		snprintf(dr->why, sizeof(dr->why), "no user '%s': create it "
 		    "with useradd --system --no-create-home --home-dir "
 		    "/nonexistent --shell /usr/sbin/nologin %s", u, u);
 	else if (pw->pw_uid == 0)
-		snprintf(drop_why, sizeof(drop_why), "user '%s' is uid 0", u);
+		snprintf(dr->why, sizeof(dr->why), "user '%s' is uid 0", u);
 	else {
-		snprintf(drop_name, sizeof(drop_name), "%s", u);
-		drop_pw = *pw;
-		drop_pw.pw_name = drop_name;
-		if (!reaches(&drop_pw, m->conf.xtrd_socket))
-			snprintf(drop_why, sizeof(drop_why), "user '%s' could "
+		snprintf(dr->name, sizeof(dr->name), "%s", u);
+		dr->pw = *pw;
+		dr->pw.pw_name = dr->name;
+		if (!reaches(&dr->pw, m->conf.xtrd_socket))
+			snprintf(dr->why, sizeof(dr->why), "user '%s' could "
 			    "not reach xtrd's socket %s: give it the socket's "
 			    "group (migrated(8))", u, m->conf.xtrd_socket);
 		else
-			drop_ok = 1;
+			dr->ok = 1;
 	}
 }
 
 int
 mig_privdrop(struct mig *m)
 {
-	const struct passwd	*pw = drop_ok ? &drop_pw : NULL;
+	const struct passwd	*pw = m->drop.ok ? &m->drop.pw : NULL;
 	const char		*step = "";
 
 	if (geteuid() != 0) {
@@ -136,6 +132,6 @@ mig_privdrop(struct mig *m)
 		    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
 	else
 		log_warnx("staying uid 0 (%s), no capabilities, no_new_privs",
-		    drop_why);
+		    m->drop.why);
 	return 0;
 }

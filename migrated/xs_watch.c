@@ -82,35 +82,29 @@ parse_num(const char *s, unsigned long max, uint32_t *out)
  * A bad vif value is reported (counted, logged) once, not at every watch
  * event its directory fires: remember what was last reported per vif.
  */
-#define BADVIF_MAX	256
-static struct {
-	uint32_t	domid, devid;
-	unsigned	what;
-	uint32_t	hash;
-} badvif[BADVIF_MAX];
-static unsigned	nbadvif;
-
 static int
-first_report(uint32_t domid, uint32_t devid, unsigned what, const char *v)
+first_report(struct mig *m, uint32_t domid, uint32_t devid, unsigned what,
+    const char *v)
 {
-	uint32_t	h = 2166136261u;
-	unsigned	i;
+	struct mig_xsw	*x = &m->xsw;
+	uint32_t	 h = 2166136261u;
+	unsigned	 i;
 
 	for (; v != NULL && *v != '\0'; v++)
 		h = (h ^ (uint8_t)*v) * 16777619u;
-	for (i = 0; i < nbadvif && i < BADVIF_MAX; i++)
-		if (badvif[i].domid == domid && badvif[i].devid == devid &&
-		    badvif[i].what == what) {
-			if (badvif[i].hash == h)
+	for (i = 0; i < x->nbadvif && i < MIG_BADVIF_MAX; i++)
+		if (x->badvif[i].domid == domid &&
+		    x->badvif[i].devid == devid && x->badvif[i].what == what) {
+			if (x->badvif[i].hash == h)
 				return 0;
-			badvif[i].hash = h;
+			x->badvif[i].hash = h;
 			return 1;
 		}
-	i = nbadvif++ % BADVIF_MAX;
-	badvif[i].domid = domid;
-	badvif[i].devid = devid;
-	badvif[i].what = what;
-	badvif[i].hash = h;
+	i = x->nbadvif++ % MIG_BADVIF_MAX;
+	x->badvif[i].domid = domid;
+	x->badvif[i].devid = devid;
+	x->badvif[i].what = what;
+	x->badvif[i].hash = h;
 	return 1;
 }
 
@@ -134,7 +128,7 @@ xread(struct mig *m, const char *path)
 		for (q = path; *q != '\0'; q++)
 			ph = (ph ^ (uint8_t)*q) * 16777619u;
 		snprintf(lb, sizeof(lb), "%u", len);
-		if (first_report(ph, 0, 6, lb))
+		if (first_report(m, ph, 0, 6, lb))
 			mcnt_drop("xs_value_too_long", "%s: %u bytes", path,
 			    len);
 		free(v);
@@ -255,31 +249,31 @@ read_vif(struct mig *m, uint32_t domid, uint32_t devid)
 	memset(&vi, 0, sizeof(vi));
 	vi.connected = hs != NULL && strcmp(hs, "connected") == 0;
 	if (mac != NULL && mac_parse(mac, macb) == -1) {
-		if (first_report(domid, devid, 1, mac))
+		if (first_report(m, domid, devid, 1, mac))
 			mcnt_drop("xs_vif_bad_mac", "%s/mac = '%.40s'", base,
 			    mac);
 		bad = 1;
 	} else if (mac == NULL && vi.connected) {
-		if (first_report(domid, devid, 2, ""))
+		if (first_report(m, domid, devid, 2, ""))
 			mcnt_drop("xs_vif_missing_mac", "%s has no usable mac",
 			    base);
 		bad = 1;
 	}
 	if (br != NULL && conf_bridge_find(&m->conf, br) == NULL) {
 		/* Not one of ours: not an error, but counted. */
-		if (first_report(domid, devid, 3, br))
+		if (first_report(m, domid, devid, 3, br))
 			mcnt_drop("xs_vif_unknown_bridge", "%s on bridge "
 			    "'%.40s' is not watched", base, br);
 		bad = 1;
 	} else if (br == NULL && vi.connected) {
-		if (first_report(domid, devid, 4, ""))
+		if (first_report(m, domid, devid, 4, ""))
 			mcnt_drop("xs_vif_missing_bridge", "%s has no usable "
 			    "bridge", base);
 		bad = 1;
 	}
 	if (ifn != NULL && (strlen(ifn) >= CONF_IFNAMSIZ ||
 	    strchr(ifn, '/') != NULL || ifn[0] == '\0')) {
-		if (first_report(domid, devid, 5, ifn))
+		if (first_report(m, domid, devid, 5, ifn))
 			mcnt_drop("xs_vif_bad_vifname", "%s/vifname = '%.40s'",
 			    base, ifn);
 		bad = 1;
@@ -498,26 +492,22 @@ xsw_read_name(struct mig *m, struct domain *d)
 }
 
 /* Backend vifs touched by one batch of watch events, read once each. */
-#define PENDING_MAX	64
-static struct {
-	uint32_t	domid, devid;
-} pending[PENDING_MAX];
-static int	npending;
-
 static void
 defer_vif(struct mig *m, uint32_t domid, uint32_t devid)
 {
-	int	i;
+	struct mig_xsw	*x = &m->xsw;
+	int		 i;
 
-	for (i = 0; i < npending; i++)
-		if (pending[i].domid == domid && pending[i].devid == devid)
+	for (i = 0; i < x->npending; i++)
+		if (x->pending[i].domid == domid &&
+		    x->pending[i].devid == devid)
 			return;
-	if (npending >= PENDING_MAX) {
+	if (x->npending >= MIG_PENDING_MAX) {
 		read_vif(m, domid, devid);
 		return;
 	}
-	pending[npending].domid = domid;
-	pending[npending++].devid = devid;
+	x->pending[x->npending].domid = domid;
+	x->pending[x->npending++].devid = devid;
 }
 
 /* BACKEND_VIF[/<domid>[/<devid>[/...]]] */
@@ -552,7 +542,7 @@ on_backend(struct mig *m, const char *path)
 	}
 	s2 = strsep(&p, "/");
 	if (parse_num(s2, 0x7fffffff, &devid) == -1) {
-		if (first_report(domid, 0, 7, s2))
+		if (first_report(m, domid, 0, 7, s2))
 			mcnt_drop("xs_bad_path", "%.80s", path);
 		return;
 	}
@@ -603,7 +593,7 @@ on_frontend(struct mig *m, uint32_t domid, const char *path)
 			defer_vif(m, domid, devid);
 			return;
 		}
-		if (first_report(domid, devid, 8, ""))
+		if (first_report(m, domid, devid, 8, ""))
 			mcnt_drop("xs_fe_unknown_vif", "%.80s: no backend vif "
 			    "%u for domain %u: ignored", path, devid, domid);
 		return;
@@ -643,7 +633,7 @@ xsw_dispatch(struct mig *m)
 	}
 	if (errno != EAGAIN)
 		log_warn("xs_check_watch");
-	for (int i = 0; i < npending; i++)
-		read_vif(m, pending[i].domid, pending[i].devid);
-	npending = 0;
+	for (int i = 0; i < m->xsw.npending; i++)
+		read_vif(m, m->xsw.pending[i].domid, m->xsw.pending[i].devid);
+	m->xsw.npending = 0;
 }

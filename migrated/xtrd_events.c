@@ -17,30 +17,27 @@
 
 #define EV_RETRY_MS	1000	/* xtrd down, or answering without holding */
 
-static int		ev_busy;	/* our held GET /v1/timeline */
-static uint64_t		ev_since;	/* xtrd's last event seq seen */
-static uint64_t		ev_at;		/* not before (ms) */
-static uint64_t		ev_sent_ms;
-
-/* The answer to our held GET /v1/timeline: the events since ev_since. */
+/* The answer to our held GET /v1/timeline: the events since ev->since. */
 static void
 ev_done(void *arg, int status, const char *body, size_t len)
 {
+	struct mig		*m = arg;
+	struct mig_events	*ev = &m->ev;
 	struct json_object	*o = NULL, *evs, *e, *v, *s;
 	uint64_t		 last, now = mono_ms();
 	size_t			 i;
 
-	ev_busy = 0;
+	ev->busy = 0;
 	if (status != 200 || (o = json_tokener_parse(body)) == NULL ||
 	    !json_object_object_get_ex(o, "events", &evs) ||
 	    !json_object_is_type(evs, json_type_array) ||
 	    !json_object_object_get_ex(o, "last_seq", &v)) {
-		ev_at = now + EV_RETRY_MS;
+		ev->at = now + EV_RETRY_MS;
 		goto out;
 	}
 	last = (uint64_t)json_object_get_int64(v);
-	if (last < ev_since) {
-		ev_since = 0;	/* a new xtrd: its events from the start */
+	if (last < ev->since) {
+		ev->since = 0;	/* a new xtrd: its events from the start */
 		goto out;
 	}
 	for (i = 0; i < json_object_array_length(evs); i++) {
@@ -49,14 +46,14 @@ ev_done(void *arg, int status, const char *body, size_t len)
 		    strcmp(json_object_get_string(v), "database-registered")
 		    == 0 && json_object_object_get_ex(e, "eid", &s) &&
 		    json_object_object_get_ex(e, "t_ms", &v))
-			mig_jobs_registered(json_object_get_string(s),
+			mig_jobs_registered(m, json_object_get_string(s),
 			    (uint64_t)json_object_get_int64(v));
 	}
 	/* nothing, and at once: an xtrd that does not hold requests */
-	if (json_object_array_length(evs) == 0 && last == ev_since &&
-	    now - ev_sent_ms < MIG_EVENTS_WAIT_MS / 2)
-		ev_at = now + EV_RETRY_MS;
-	ev_since = last;
+	if (json_object_array_length(evs) == 0 && last == ev->since &&
+	    now - ev->sent_ms < MIG_EVENTS_WAIT_MS / 2)
+		ev->at = now + EV_RETRY_MS;
+	ev->since = last;
 out:
 	if (o != NULL)
 		json_object_put(o);
@@ -67,21 +64,22 @@ out:
 int
 mig_events_tick(struct mig *m, uint64_t now)
 {
-	char	path[160];
+	struct mig_events	*ev = &m->ev;
+	char			 path[160];
 
-	if (ev_busy)
+	if (ev->busy)
 		return -1;
-	if (now < ev_at)
-		return (int)(ev_at - now);
+	if (now < ev->at)
+		return (int)(ev->at - now);
 	snprintf(path, sizeof(path), "/v1/timeline?since=%llu&wait=%u"
-	    "&events=database-registered", (unsigned long long)ev_since,
+	    "&events=database-registered", (unsigned long long)ev->since,
 	    (unsigned)MIG_EVENTS_WAIT_MS);
 	if (xtrc_request(m->xtrev, "GET", path, NULL, XTRC_NORETRY, ev_done,
-	    NULL) == -1) {
-		ev_at = now + EV_RETRY_MS;
+	    m) == -1) {
+		ev->at = now + EV_RETRY_MS;
 		return EV_RETRY_MS;
 	}
-	ev_busy = 1;
-	ev_sent_ms = now;
+	ev->busy = 1;
+	ev->sent_ms = now;
 	return -1;
 }

@@ -39,7 +39,7 @@ db_check_done(void *arg, int status, const char *body, size_t len)
 			continue;
 		n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 		for (k = 0; k < n; k++) {
-			if (mig_eid_busy(&eids[k]))
+			if (mig_eid_busy(m, &eids[k]))
 				continue;
 			mig_eid_str(&eids[k], buf, sizeof(buf));
 			found = 0;
@@ -167,7 +167,7 @@ mig_reassert(struct mig *m, const char *why)
 			continue;
 		n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 		for (k = 0; k < n; k++)
-			if (!mig_eid_busy(&eids[k])) {
+			if (!mig_eid_busy(m, &eids[k])) {
 				/* handed away at suspend: the away entry,
 				 * not the mapping, is what xtrd must hold */
 				if (d->redirected)
