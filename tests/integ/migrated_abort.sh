@@ -40,10 +40,18 @@ check_src_kept() {
 	mig_registered_at_ms "$EID" 192.0.2.1 || mig_fail "MS lost src's $EID"
 }
 
+# dst_tracks_7 [N]: dst's table holds domid 7 (N = 0: no longer).  libxl
+# introduces web1--incoming at build_post (xlr_dest_restore) and the
+# memory copy goes on for seconds after, so each step waits until dst has
+# seen the domain (on a loaded machine its watch event could otherwise
+# come after the rename or the destroy, and dst would have nothing to
+# abort: "dst timeline lacks aborted"), and until it let it go.
+dst_tracks_7() {
+	[ "$(mig_jq dst '[.domains[] | select(.domid == 7)] | length' status)" = "${1:-1}" ]
+}
+
 check_dst_forgot() {
-	sleep 0.5
-	[ "$(mig_jq dst '[.domains[] | select(.domid == 7)] | length' status)" = 0 ] ||
-	    mig_fail "dst still tracks domid 7"
+	xtr_wait 10 dst_tracks_7 0 || mig_fail "dst still tracks domid 7"
 	! mig_db_has dst "$EID" || mig_fail "dst xtrd got $EID"
 	[ -n "$(mig_event dst web1 aborted)" ] || mig_fail "dst timeline lacks aborted"
 }
@@ -64,6 +72,7 @@ mig_ctl src departure web1 192.0.2.2 >/dev/null
 xs_host dst; xlr_dest_create web1 7 "$UUID"
 xs_host src; xlr_src_suspend 3
 xs_host dst; xlr_dest_restore 7 00:16:3e:00:00:05 xenbr0
+xtr_wait 10 dst_tracks_7 || mig_fail "dst never saw web1--incoming"
 xs_host src; xlr_src_rename_away web1 3
 xs_host dst; xlr_dest_abort 7
 xs_host src; xlr_src_abort web1 3
@@ -77,6 +86,7 @@ check_src_kept
 xs_host dst; xlr_dest_create web1 7 "$UUID"
 xs_host src; xlr_src_suspend 3
 xs_host dst; xlr_dest_restore 7 00:16:3e:00:00:05 xenbr0
+xtr_wait 10 dst_tracks_7 || mig_fail "dst never saw web1--incoming"
 xs_host src; xlr_src_rename_away web1 3
 xs_host dst; xlr_dest_go web1 7; xlr_dest_abort 7
 xs_host src; xlr_src_abort web1 3
