@@ -6,10 +6,11 @@
 # one with ttl0=register: a Map-Register with TTL 0 registers its locators
 # like any other, the last one wins, and it answers Map-Requests by proxy
 # from what it holds.  10.1.0.5/32 is registered from A; B registers it
-# (the guest arrived), then A removes it with moved-to B.  The crafted MS
-# sends no mobility Map-Notify, so A's hand-over ends after its wait and A
-# resolves the EID before withdrawing: the MS answers B, A sends no TTL-0
-# Map-Register (withdraw-skipped).  After the hand-over the MS still maps
+# (the guest arrived), then A removes it with moved-to B; A has a data
+# plane, so it keeps an away entry and hands the registration over.  The
+# crafted MS sends no mobility Map-Notify, so the hand-over ends after its
+# 5 s and A resolves the EID before withdrawing: the MS answers B, A sends
+# no TTL-0 Map-Register (withdraw-skipped).  After the hand-over the MS still maps
 # the EID to B (its table, and its answer to a Map-Request from A's lig),
 # and no TTL-0 Map-Register of A reached it.
 # Seen failing with the resolve-before-withdraw taken out (skip = false
@@ -25,6 +26,7 @@ PY=${PYTHON:-python3}
 CRAFT=$PWD/tests/xtr/lispcraft.py
 KEY=dc-key-Zq3V9mXp7LtR2wK
 . tests/xtr/lib.sh
+. tests/xtr/dp_lib.sh
 
 write_conf() {	# NODE RLOC DATABASE
 	cat >"$RUN/$1.conf" <<-EOC
@@ -54,13 +56,22 @@ handover_over() {
 	    [ "$(event_count a map-notify-withdrawn 10.1.0.5/32)" -ge 1 ]
 }
 
-xtr_need
-command -v "$PY" >/dev/null || skip "needs python3"
+dp_need
+PY=${PYTHON:-python3}
 command -v jq >/dev/null || skip "needs jq"
 trap xtr_cleanup EXIT
 rm -rf "$RUN"
 xtr_net ms:100 a:1 b:2
+# A with its data plane: the removal keeps an away entry, so the
+# registration is handed over (DP_AWAY_SMR_WAIT_MS, 5 s) and withdrawn
+# only then, as after a migration
+dp_site a 1
 write_conf a 192.0.2.1 "'10.1.0.0/24', '10.1.0.5/32'"
+cat >>"$RUN/a.conf" <<EOC
+data_plane = "on"
+site_interface = "site0"
+eid_space = [ '10.0.0.0/8' ]
+EOC
 write_conf b 192.0.2.2 "'10.2.0.0/24'"
 h_bg ms "$RUN/craft-ms.log" "$PY" "$CRAFT" ms 192.0.2.100 120 key="$KEY" \
     out="$RUN/ms.jsonl" state="$RUN/ms.state" ttl0=register
