@@ -98,14 +98,13 @@ xtr_wait 5 h_out_is 0 subs_at_ms ||
     die "C's entry expired, the MS still holds its subscription: $(xtr_ctl ms subscriptions)"
 [ "$(xtr_counter ms ms_pubsub_unsubscribed)" = 2 ] ||
     die "ms_pubsub_unsubscribed $(xtr_counter ms ms_pubsub_unsubscribed), not 2"
+# (one, unless the MS's answer took longer than rate_limit: then again)
 xtr_wait 5 h_out_is 1 xtr_counter c pubsub_unsubscribe_acked ||
     die "C saw no acknowledgment of its unsubscription"
-[ "$(xtr_counter c tx_pubsub_unsubscribe)" = 1 ] ||
-    die "C sent $(xtr_counter c tx_pubsub_unsubscribe) unsubscriptions, not 1"
+[ "$(xtr_counter c tx_pubsub_unsubscribe)" -ge 1 ] ||
+    die "C counted no unsubscription sent"
 # the acknowledgment installs nothing (the MS's record in it is its /24)
 not_cached c 10.1.0.0/24 || die "C cached A's /24 again from the acknowledgment"
-[ "$(xtr_counter ms drop_pubsub_replay)" = 0 ] ||
-    die "the MS dropped a subscription as a replay"
 echo "(2) expiry: C unsubscribed, the MS acknowledged"
 
 if [ -n "$CAP_PID" ] && command -v tshark >/dev/null; then
@@ -116,15 +115,15 @@ if [ -n "$CAP_PID" ] && command -v tshark >/dev/null; then
 	# reserved byte 0x80 (N), mask-len 24, AFI 1, 10.1.0.0, then C's xTR-ID
 	unsub_filter='lisp.irc == 0 && lisp.mreq.itr_rloc.afi == 0 &&
 	    lisp.mreq.res == 0x080'
-	xtr_capture_stop 10 sh -c "tshark -r '$RUN/ms.pcap' \
+	xtr_capture_stop 10 sh -c "[ \$(tshark -r '$RUN/ms.pcap' \
 	    -d udp.port==4342,lisp -Y '$unsub_filter' 2>/dev/null |
-	    wc -l | grep -qx 2"
+	    wc -l) -ge 2 ]"
 	tshark -r "$RUN/ms.pcap" -d udp.port==4342,lisp -Y "$unsub_filter" \
 	    -T fields -e lisp.nonce -e data.data 2>/dev/null >"$RUN/unsub.txt"
 	cat "$RUN/unsub.txt"
-	[ "$(wc -l <"$RUN/unsub.txt")" = 2 ] ||
-	    die "tshark found $(wc -l <"$RUN/unsub.txt") unsubscriptions, not 2"
-	[ "$(grep -c $'\t801800010a010000' "$RUN/unsub.txt")" = 2 ] ||
+	n=$(wc -l <"$RUN/unsub.txt")
+	[ "$n" -ge 2 ] || die "tshark found $n unsubscriptions, not 2"
+	[ "$(grep -c $'\t801800010a010000' "$RUN/unsub.txt")" = "$n" ] ||
 	    die "an unsubscription's record is not N + 10.1.0.0/24"
 fi
 echo "xtr_pubsub_unsubscribe: ok"
