@@ -39,8 +39,8 @@
  * dp-hold-added (in the database, waiting for the arrival),
  * dp-hold-arrived, dp-hold-release, dp-hold-return, and one end event,
  * dp-hold-released / dp-hold-returned / dp-hold-cancelled /
- * dp-hold-timeout, whose detail is "held N, released N, returned N,
- * dropped N".
+ * dp-hold-timeout (or dp-hold-stopped: xtrd stopped), whose detail is
+ * "held N, released N, returned N, dropped N".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -616,15 +616,27 @@ dp_hold_init(void)
 	hix_init(&ix, seed);
 }
 
+/* xtrd stops: what is held dies with it, said per EID in the timeline
+ * (and so in the log) and once as a warning. */
 void
 dp_hold_free(void)
 {
-	int	i;
+	uint64_t	lost = 0;
+	int		i, neid = 0;
 
 	if (dp_g != NULL)
 		timer_cancel(&dp_g->x->timers, &pace);
-	for (i = 0; i < nhold; i++)
-		hold_free_pkts(&hold[i]);
+	for (i = 0; i < nhold; i++) {
+		if (!hold[i].used)
+			continue;
+		lost += hold[i].n;
+		neid += hold[i].n > 0;
+		hold[i].dropped += hold[i].n;
+		hold_end(&hold[i], "dp-hold-stopped");
+	}
+	if (lost > 0)
+		log_warnx("dp: %llu packets held for %d arriving EIDs dropped "
+		    "at the stop", (unsigned long long)lost, neid);
 	memset(hold, 0, sizeof(hold));
 	hix_init(&ix, 0);
 	nhold = 0;
