@@ -4,7 +4,7 @@ LIBS += common
 common_SRCS := common/cursor.c common/log.c common/mono.c common/addr.c \
 	common/cfgline.c common/sigflags.c common/udpbatch.c \
 	common/csum.c common/mac.c common/droplog.c common/udpsock.c \
-	common/privdrop.c
+	common/privdrop.c common/cfgkey.c
 
 UNIT_TESTS += test_cursor test_addr test_cfgline
 test_cursor_SRCS := tests/unit/test_cursor.c common/cursor.c
@@ -19,6 +19,15 @@ test_sigflags_PKGS := cmocka
 
 FUZZ_TARGETS += fuzz_cfgline
 fuzz_cfgline_SRCS := tests/fuzz/fuzz_cfgline.c common/cfgline.c common/log.c common/addr.c
+
+# The key table under xtrd.conf, its data-plane keys and migrated.conf.
+UNIT_TESTS += test_cfgkey
+test_cfgkey_SRCS := tests/unit/test_cfgkey.c common/cfgkey.c common/cfgline.c \
+	common/addr.c common/log.c
+test_cfgkey_PKGS := cmocka
+FUZZ_TARGETS += fuzz_cfgkey
+fuzz_cfgkey_SRCS := tests/fuzz/fuzz_cfgkey.c common/cfgkey.c common/cfgline.c \
+	common/addr.c common/log.c
 
 # The control APIs' HTTP/JSON server glue (xtrd, migrated): json-c and
 # libmicrohttpd, so in a library of its own that only the daemons link.
