@@ -4,11 +4,12 @@
 # it prints.
 BIN_PROGS += openlisp-import
 openlisp-import_SRCS := tools/openlisp_import.c tools/openlisp_parse.c \
-	tools/openlisp_emit.c xtr/config.c xtr/dp_conf.c
+	tools/openlisp_emit.c xtr/config.c xtr/config_spec.c xtr/dp_conf.c
 openlisp-import_LIBS := common
 
 FUZZ_TARGETS += fuzz_openlisp
 fuzz_openlisp_SRCS := tests/fuzz/fuzz_openlisp.c tools/openlisp_parse.c \
-	tools/openlisp_emit.c xtr/config.c xtr/dp_conf.c common/cfgline.c \
+	tools/openlisp_emit.c xtr/config.c xtr/config_spec.c xtr/dp_conf.c \
+	common/cfgline.c common/cfgkey.c \
 	common/log.c common/mac.c \
 	common/addr.c

@@ -19,10 +19,12 @@
  *   map_reply_min_plen4 = 16           # widest record believed beyond
  *   map_reply_min_plen6 = 32           # the request without LISP-SEC
  *
- * Lists may span lines.  Parsing is init / line / finish (after
- * wireguard-tools' config.c): xc_parse_line() takes one tokenized line,
- * xc_finish() checks what spans keys.  Every error is "file:line: message
- * 'token'".  xc_print() writes the normalised form `xtrd -nv` shows; it
+ * Lists may span lines.  Every key is one entry of the key table in
+ * config.c (common/cfgkey.h: name, type, range, default, when printed),
+ * the data plane's in dp_conf.c; the table parses each line (init / line /
+ * finish, after wireguard-tools' config.c), xc_load's finish checks what
+ * spans keys.  Every error is "file:line: message 'token'".  xc_print()
+ * walks the same table to write the normalised form `xtrd -nv` shows; it
  * parses back to the same configuration.
  */
 #ifndef XTR_CONFIG_H
@@ -34,7 +36,7 @@
 #include <string.h>
 
 #include "addr.h"
-#include "cfgline.h"
+#include "cfgkey.h"
 #include "lisp.h"
 #include "dp_conf.h"
 
@@ -169,21 +171,7 @@ struct xtr_conf {
 	struct dp_conf		dp;		/* data plane (dp_conf.h) */
 };
 
-/* Parser state between init and finish. */
-struct xc_parse {
-	struct xtr_conf	*conf;
-	char		 list_key[32];	/* key whose list continues, or "" */
-	int		 list_line;
-	int		 list_items;
-	bool		 list_comma;
-	uint64_t	 seen;		/* keys given, one bit each */
-	int		 key_line[64];
-};
-
 void	xc_defaults(struct xtr_conf *);
-void	xc_init(struct xc_parse *, struct xtr_conf *);
-int	xc_parse_line(struct cfg_parser *, struct cfg_line *, void *xc_parse);
-int	xc_finish(struct cfg_parser *, struct xc_parse *);
 /* Whole file: 0, or the number of errors (reported to cp->errf), or -1 if
  * the file cannot be read (errno set). */
 int	xc_load(const char *path, struct xtr_conf *, FILE *errf);

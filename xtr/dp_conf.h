@@ -37,9 +37,10 @@
  *                                         # drops what it holds
  *   hold_release_pps = 5000               # release pace into the site
  *
- * config.c hands every one of these keys to dp_conf_key(); the printer
- * writes them back only when the data plane is on, so configurations
- * without it print exactly as before.
+ * Each key is one entry of dp_conf_keys[] (common/cfgkey.h), which
+ * config.c parses with its own table as one file; the printer writes them
+ * back only when the data plane is on, so configurations without it print
+ * exactly as before.
  */
 #ifndef XTR_DP_CONF_H
 #define XTR_DP_CONF_H
@@ -49,7 +50,7 @@
 #include <stdio.h>
 
 #include "addr.h"
-#include "cfgline.h"
+#include "cfgkey.h"
 
 #define DP_MAX_EID_SPACE	32
 #define DP_MAX_GW		16
@@ -94,10 +95,11 @@ struct dp_conf {
 	uint32_t	hold_release_pps;
 };
 
+/* The data plane's keys, over struct dp_conf. */
+#define DP_CONF_NKEYS	26
+extern const struct cfg_key dp_conf_keys[DP_CONF_NKEYS];
+
 void	dp_conf_defaults(struct dp_conf *);
-/* One value of one data-plane key; 0, or -1 (reported through cp). */
-int	dp_conf_key(struct cfg_parser *, const struct cfg_line *,
-	    struct dp_conf *, const char *key, const char *val);
 /* Checks across keys; returns the number of errors reported. */
 int	dp_conf_finish(struct cfg_parser *, const struct dp_conf *);
 void	dp_conf_print(FILE *, const struct dp_conf *);

@@ -12,7 +12,7 @@ test_map_cache_PKGS := cmocka
 # end of lpm + map-cache lines
 
 # xtrd + xtrctl (xtrd engineer's lines)
-xtrcore_SRCS += xtr/config.c xtr/timer.c xtr/ratelim.c xtr/counters.c \
+xtrcore_SRCS += xtr/config.c xtr/config_spec.c xtr/timer.c xtr/ratelim.c xtr/counters.c \
 	xtr/timeline.c xtr/ms/ms_sites.c xtr/ms/ms_rules.c xtr/cp/mreq_sched.c
 
 SBIN_PROGS += xtrd
@@ -48,7 +48,8 @@ fuzz_dp_gso_SRCS := tests/fuzz/fuzz_dp_gso.c xtr/dp/dp_gso.c xtr/dp/dp_gro.c \
 	xtr/dp/dp_pkt.c common/addr.c
 
 # xtrd unit tests and fuzz harness (xtrd engineer's lines)
-XTR_CONF_SRCS := xtr/config.c xtr/dp_conf.c common/cfgline.c common/log.c \
+XTR_CONF_SRCS := xtr/config.c xtr/config_spec.c xtr/dp_conf.c common/cfgline.c \
+	common/cfgkey.c common/log.c \
 	common/mac.c \
 	common/addr.c
 UNIT_TESTS += test_xtr_config test_xtr_ms test_xtr_timer test_xtr_ratelim
