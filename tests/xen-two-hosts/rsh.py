@@ -12,6 +12,9 @@
 # Exit status of the client: the command's, or 255 when HOST cannot be
 # reached (as ssh).  Test network only: no authentication.
 #
+# As ssh does, the server joins the words with spaces into one command line
+# for the remote shell (sh -c): xl-migrate-lisp quotes each word for it.
+#
 # Wire: the client sends one JSON line ["CMD", "ARG", ...], then both sides
 # send frames: 1 byte type, 4 bytes big-endian length, payload.  Types:
 # i stdin data, I stdin end, o stdout, e stderr, x exit status (4 bytes).
@@ -71,7 +74,11 @@ def serve_one(conn):
         argv = json.loads(f.readline())
         env = dict(os.environ)
         env["PATH"] = "/usr/lib/xen-4.17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        if not isinstance(argv, list) or not argv or \
+                not all(isinstance(a, str) for a in argv):
+            raise ValueError("not a command line: %r" % (argv,))
+        p = subprocess.Popen(["/bin/sh", "-c", " ".join(argv)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=env, bufsize=0)
     except Exception as e:  # noqa: BLE001
         send(conn, lock, b"e", ("rsh: %s\n" % e).encode())

@@ -145,7 +145,7 @@ attempt() {
 					echo "xen2h: $h stage qemu-to-dom0-init ${t}s"
 					last_stage[$h]=dom0-init; last_t[$h]=$t ;;
 				"E2E: stage "*)
-					echo "xen2h: $h stage ${last_stage[$h]} $((t - ${last_t[$h]}))s"
+					echo "xen2h: $h stage ${last_stage[$h]} $((t - ${last_t[$h]}))s (host load $(cut -d ' ' -f 1-3 /proc/loadavg))"
 					last_stage[$h]=${line#E2E: stage }
 					last_stage[$h]=${last_stage[$h]%% *}
 					last_t[$h]=$t ;;
