@@ -104,7 +104,8 @@ case_passthrough() {
 }
 
 case_timeline() {
-	local rc=0
+	local rc=0 src_migs
+	src_migs=$(cat "$T/src/migrated/responses/GET_v1_migrations.json")
 	# from case_passthrough's output: the table
 	grep -qE '^memory transfer +dst +2000 +2000$' "$T/out" || fail "timeline: memory transfer row: $(cat "$T/out")"
 	grep -qE '^blackout \(from stream end\) +dst +2150 +150$' "$T/out" || fail "timeline: blackout row"
@@ -136,6 +137,26 @@ case_timeline() {
 	pf = j["prefetch"]
 	assert (pf["eids"], pf["sent"], pf["not_sent"], pf["cached"], pf["local"]) == (2, 2, 0, 0, 0), pf
 	assert isinstance(pf["took_ms"], int), pf
+	EOF
+	# handed over at the suspend (departure announced): src's steps count
+	# from the suspend, not from the rename 400 ms later (was -350 ms)
+	reset_logs
+	rc=0
+	fh_answer src migrated GET_v1_migrations '{"migrations": [{"id": 2, "domain": "web1", "direction": "out", "events": [
+	  {"t_ms": 1000, "event": "suspended", "detail": "control/shutdown = suspend"},
+	  {"t_ms": 1001, "event": "redirecting", "detail": "to 198.51.100.2"},
+	  {"t_ms": 1400, "event": "departing", "detail": "domid 5"},
+	  {"t_ms": 1900, "event": "released", "detail": "moved"}]}]}'
+	"$wrapper" -s "$FAKE_SSH" --json web1 dst >"$T/out.json" 2>"$T/err" || rc=$?
+	fh_answer src migrated GET_v1_migrations "$src_migs"
+	[ "$rc" = 0 ] || fail "timeline suspended: exit $rc: $(cat "$T/err")"
+	"$PYTHON" - "$T/out.json" <<-'EOF' || fail "timeline suspended: $(cat "$T/out.json")"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	got = {s["step"]: (s["at_ms"], s["took_ms"]) for s in j["steps"] if s["host"] == "src"}
+	want = {"source released": (900, 900), "away entry at source": (50, 50),
+	        "first packet redirected": (100, 100)}
+	assert got == want, got
 	EOF
 	echo "checked timeline"
 }
