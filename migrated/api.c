@@ -30,11 +30,11 @@ struct body {
 };
 
 static enum MHD_Result
-error(struct MHD_Connection *c, unsigned code, const char *counter,
-    const char *msg)
+error(struct api *a, struct MHD_Connection *c, unsigned code,
+    const char *counter, const char *msg)
 {
 	if (counter != NULL)
-		mcnt_drop(counter, "%s", msg);
+		mcnt_drop(&a->m->mcnt, counter, "%s", msg);
 	return api_reply_error(c, code, msg);
 }
 
@@ -48,9 +48,9 @@ post_vif(struct api *a, struct MHD_Connection *c, const struct body *b)
 	char		 mac[MAC_STRLEN];
 
 	if (api_parse_vif(b->p, b->len, &v, &e) == -1)
-		return error(c, 400, e.counter, e.msg);
+		return error(a, c, 400, e.counter, e.msg);
 	if ((d = dom_find(&a->m->doms, v.domid)) == NULL)
-		return error(c, 404, NULL, "unknown domid");
+		return error(a, c, 404, NULL, "unknown domid");
 	if (!v.online) {
 		mig_vif_removed(a->m, d, v.devid);
 		return api_reply_json(c, 200, json_object_new_object());
@@ -58,7 +58,7 @@ post_vif(struct api *a, struct MHD_Connection *c, const struct body *b)
 	if (conf_bridge_find(&a->m->conf, v.bridge) == NULL) {
 		struct json_object *r = json_object_new_object();
 
-		mcnt_inc("api_vif_unwatched_bridge");
+		mcnt_inc(&a->m->mcnt, "api_vif_unwatched_bridge");
 		json_object_object_add(r, "ignored",
 		    json_object_new_boolean(1));
 		return api_reply_json(c, 200, r);
@@ -79,9 +79,9 @@ post_departure(struct api *a, struct MHD_Connection *c, const struct body *b)
 	struct api_err		e;
 
 	if (api_parse_departure(b->p, b->len, &dep, &e) == -1)
-		return error(c, 400, e.counter, e.msg);
+		return error(a, c, 400, e.counter, e.msg);
 	if (mig_departure(a->m, dep.domain, dep.rlocs, dep.nrlocs) == -1)
-		return error(c, 404, NULL, "no such domain runs here");
+		return error(a, c, 404, NULL, "no such domain runs here");
 	return api_reply_json(c, 200, json_object_new_object());
 }
 
@@ -108,20 +108,20 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	mcnt_inc("api_requests");
+	mcnt_inc(&a->m->mcnt, "api_requests");
 	if (strcmp(method, "GET") == 0) {
 		if (strcmp(url, "/v1/status") == 0)
 			return api_reply_json(c, 200, json_status(a->m));
 		if (strcmp(url, "/v1/migrations") == 0)
-			return api_reply_json(c, 200, json_migrations());
-		return error(c, 404, "api_not_found", "no such resource");
+			return api_reply_json(c, 200, json_migrations(a->m));
+		return error(a, c, 404, "api_not_found", "no such resource");
 	}
 	if (!is_post)
-		return error(c, 405, "api_bad_method", "method not allowed");
+		return error(a, c, 405, "api_bad_method", "method not allowed");
 	if (strcmp(url, "/v1/vif") != 0 && strcmp(url, "/v1/departure") != 0)
-		return error(c, 404, "api_not_found", "no such resource");
+		return error(a, c, 404, "api_not_found", "no such resource");
 	if (b->too_big)
-		return error(c, 413, "api_body_too_large", "body too large");
+		return error(a, c, 413, "api_body_too_large", "body too large");
 	if (strcmp(url, "/v1/vif") == 0)
 		return post_vif(a, c, b);
 	return post_departure(a, c, b);

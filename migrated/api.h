@@ -22,6 +22,6 @@ void		 api_close(struct api *);
 /* json_out.c: the documents GET /v1/status and /v1/migrations return
  * (json-c objects; the caller puts them). */
 struct json_object *json_status(struct mig *);
-struct json_object *json_migrations(void);
+struct json_object *json_migrations(struct mig *);
 
 #endif

@@ -25,12 +25,13 @@ arrived(struct mig *m, struct domain *d, const char *how)
 	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
 	int		i, n;
 
-	mcnt_inc("arrivals");
+	mcnt_inc(&m->mcnt, "arrivals");
 	if (d->tl <= 0) {
-		d->tl = mtl_begin(d->name, "in", mono_us());
-		mtl_add(d->tl, mono_us(), "domain-seen", "domid %u", d->domid);
+		d->tl = mtl_begin(&m->mtl, d->name, "in", mono_us());
+		mtl_add(&m->mtl, d->tl, mono_us(), "domain-seen", "domid %u",
+		    d->domid);
 	}
-	mtl_add(d->tl, mono_us(), "arrived", "%s", how);
+	mtl_add(&m->mtl, d->tl, mono_us(), "arrived", "%s", how);
 	/* From now on only its announcements, by the port socket. */
 	for (i = 0; i < DOM_MAXVIF; i++)
 		if (d->vifs[i].used && d->vifs[i].cap_all)
@@ -48,7 +49,8 @@ arrived(struct mig *m, struct domain *d, const char *how)
 		if (!d->early || dom_has_dyn(d, &eids[i]))
 			mig_push_eid(m, d, &eids[i], 1);
 	/* issue 18: the guest can take what xtrd held for it now */
-	if (mtl_has(d->tl, "expected") && !mtl_has(d->tl, "expect-arrived"))
+	if (mtl_has(&m->mtl, d->tl, "expected") && !mtl_has(&m->mtl, d->tl,
+	    "expect-arrived"))
 		mig_expect_eids(m, d, MIG_EXPECT_ARRIVED);
 }
 
@@ -83,8 +85,8 @@ mig_vif_update(struct mig *m, struct domain *d, uint32_t devid,
 	char		 ifname[CONF_IFNAMSIZ];
 
 	if ((v = dom_vif(d, devid, 1)) == NULL) {
-		mcnt_drop("vif_table_full", "domid %u devid %u", d->domid,
-		    devid);
+		mcnt_drop(&m->mcnt, "vif_table_full", "domid %u devid %u",
+		    d->domid, devid);
 		return;
 	}
 	if (vi->mac != NULL && mac_parse(vi->mac, mac) == 0) {
@@ -100,7 +102,7 @@ mig_vif_update(struct mig *m, struct domain *d, uint32_t devid,
 	snprintf(v->ifname, sizeof(v->ifname), "%s", ifname);
 	if (vi->connected && !v->connected) {
 		v->connected = 1;
-		mtl_add(d->tl, mono_us(), "vif-connected", "%s on %s",
+		mtl_add(&m->mtl, d->tl, mono_us(), "vif-connected", "%s on %s",
 		    v->ifname, v->bridge);
 	}
 	/* Until it arrives, watch everything the vif sends. */
@@ -155,7 +157,8 @@ mig_fe_state(struct mig *m, struct domain *d, uint32_t devid, int state)
 	/* XenbusStateConnected: netfront is up on this host. */
 	if (state != 4)
 		return;
-	mtl_add(d->tl, mono_us(), "netfront-connected", "devid %u", devid);
+	mtl_add(&m->mtl, d->tl, mono_us(), "netfront-connected", "devid %u",
+	    devid);
 	snprintf(how, sizeof(how), "netfront %u connected", devid);
 	if (dom_arrive(d, ARR_NETFRONT))
 		arrived(m, d, how);
@@ -187,9 +190,9 @@ rename_ahead(struct mig *m, struct domain *d, const char *what)
 	d->t_name_read_us = now;
 	if (xsw_read_name(m, d) == -1 || d->state == was)
 		return;
-	mcnt_inc("rename_at_announcement");
-	mtl_add(d->tl, mono_us(), "rename-at-announcement", "%s read at the "
-	    "%s, before its watch", d->xsname, what);
+	mcnt_inc(&m->mcnt, "rename_at_announcement");
+	mtl_add(&m->mtl, d->tl, mono_us(), "rename-at-announcement", "%s read "
+	    "at the %s, before its watch", d->xsname, what);
 }
 
 static void
@@ -204,8 +207,8 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 	if (an->addr.af != AF_UNSPEC)
 		ipaddr_fmt(&an->addr, a, sizeof(a));
 	if (eid_policy_mac(v->mac, an->eth_src, an->has_hw, an->hw) == -1) {
-		mcnt_drop("spoof_mac", "%s %s on %s from %s: MAC is not "
-		    "the vif's (domain %s)", ann_kind_name(an->kind), a,
+		mcnt_drop(&m->mcnt, "spoof_mac", "%s %s on %s from %s: MAC is "
+		    "not the vif's (domain %s)", ann_kind_name(an->kind), a,
 		    ifname, mac, d->name);
 		return;
 	}
@@ -214,21 +217,21 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 	if (d->state != DOM_RUNNING)
 		rename_ahead(m, d, how);
 	if (d->state != DOM_RUNNING) {
-		mcnt_drop("announce_not_running", "%s %s from %s: domain %s "
-		    "is %s", ann_kind_name(an->kind), a, mac, d->xsname,
-		    dom_state_name(d->state));
+		mcnt_drop(&m->mcnt, "announce_not_running", "%s %s from %s: "
+		    "domain %s is %s", ann_kind_name(an->kind), a, mac,
+		    d->xsname, dom_state_name(d->state));
 		return;
 	}
 	if (an->addr.af != AF_UNSPEC) {
 		vd = mig_claim_verdict(m, d, v->bridge, &an->addr);
 		if (!eid_verdict_ok(vd)) {
-			mcnt_drop(eid_verdict_name(vd), "%s %s on %s from %s "
-			    "(domain %s): ignored", ann_kind_name(an->kind),
-			    a, ifname, mac, d->name);
+			mcnt_drop(&m->mcnt, eid_verdict_name(vd), "%s %s on %s "
+			    "from %s (domain %s): ignored",
+			    ann_kind_name(an->kind), a, ifname, mac, d->name);
 			return;
 		}
 	}
-	mcnt_inc("announcements");
+	mcnt_inc(&m->mcnt, "announcements");
 	if (log_getverbose()) {
 		struct timespec	ts;
 
@@ -238,9 +241,9 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 		    ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000 -
 		    m->cap.last_ts_us));
 	}
-	if (!mtl_has(d->tl, "announcement") || !d->owned)
-		mtl_add(d->tl, mono_us(), "announcement", "%s %s on %s",
-		    ann_kind_name(an->kind), a, ifname);
+	if (!mtl_has(&m->mtl, d->tl, "announcement") || !d->owned)
+		mtl_add(&m->mtl, d->tl, mono_us(), "announcement", "%s %s on "
+		    "%s", ann_kind_name(an->kind), a, ifname);
 	/* A dynamic EID this guest does not hold here yet: taken once the
 	 * mapping system says no other VM holds it (dyn_check.c,
 	 * mig_dyn_confirmed()); its arrival does not wait for that. */
@@ -249,10 +252,10 @@ announcement(struct mig *m, const char *ifname, struct domain *d,
 		    &pending);
 
 		if (!pending && d->ndyn + n >= DOM_MAXDYN) {
-			mcnt_drop("dyn_slots_full", "%s %s on %s (domain %s): "
-			    "it holds %d dynamic EIDs already, ignored",
-			    ann_kind_name(an->kind), a, ifname, d->name,
-			    DOM_MAXDYN);
+			mcnt_drop(&m->mcnt, "dyn_slots_full", "%s %s on %s "
+			    "(domain %s): it holds %d dynamic EIDs already, "
+			    "ignored", ann_kind_name(an->kind), a, ifname,
+			    d->name, DOM_MAXDYN);
 			return;
 		}
 		mig_dyn_check(m, d, v->bridge, &an->addr);
@@ -273,10 +276,11 @@ mig_frame(struct mig *m, const char *ifname, struct domain *d, struct vif *v,
 	 * MAC it claims names no one. */
 	if (d == NULL || v == NULL)
 		return;
-	mcnt_inc("frames");
+	mcnt_inc(&m->mcnt, "frames");
 	if (announce_parse(frame, len, &an, &why) == -1) {
 		snprintf(name, sizeof(name), "frame_%s", why);
-		mcnt_drop(name, "%zu-byte frame on %s ignored", len, ifname);
+		mcnt_drop(&m->mcnt, name, "%zu-byte frame on %s ignored", len,
+		    ifname);
 		return;
 	}
 	if (an.kind != ANN_FRAME) {
@@ -285,9 +289,9 @@ mig_frame(struct mig *m, const char *ifname, struct domain *d, struct vif *v,
 	}
 	/* Any other frame, seen on the vif itself before arrival. */
 	if (memcmp(an.eth_src, v->mac, 6) != 0) {
-		mcnt_drop("vif_foreign_src_mac", "frame on %s (domain %s) from "
-		    "%s: not its vif's MAC, ignored", ifname, d->name,
-		    mac_fmt(an.eth_src, mac, sizeof(mac)));
+		mcnt_drop(&m->mcnt, "vif_foreign_src_mac", "frame on %s "
+		    "(domain %s) from %s: not its vif's MAC, ignored", ifname,
+		    d->name, mac_fmt(an.eth_src, mac, sizeof(mac)));
 		return;
 	}
 	if (dom_arrive(d, ARR_FIRST_FRAME)) {

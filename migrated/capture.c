@@ -94,9 +94,9 @@ cap_refilter(struct mig *m)
 				over++;
 		}
 	if (over > 0)
-		mcnt_drop("capture_table_full", "%d vifs awaiting their first "
-		    "frame beyond %d: their announcements only", over,
-		    CAP_MAX_ALL);
+		mcnt_drop(&m->mcnt, "capture_table_full", "%d vifs awaiting "
+		    "their first frame beyond %d: their announcements only",
+		    over, CAP_MAX_ALL);
 	if ((f = calloc((size_t)n + 6 + cp->ann_len, sizeof(*f))) == NULL) {
 		log_warn("filter");
 		return;
@@ -117,7 +117,7 @@ cap_refilter(struct mig *m)
 	fp.filter = f;
 	if (setsockopt(cp->port_fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
 	    sizeof(fp)) == -1) {
-		mcnt_inc("capture_errors");
+		mcnt_inc(&m->mcnt, "capture_errors");
 		log_warn("port socket filter (%d vifs)", n);
 	}
 	free(f);
@@ -184,7 +184,7 @@ cap_dispatch(struct mig *m)
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR) {
 				log_warn("port socket");
-				mcnt_inc("capture_errors");
+				mcnt_inc(&m->mcnt, "capture_errors");
 			}
 			return;
 		}
@@ -210,7 +210,7 @@ mig_vif_capture(struct mig *m, struct domain *d, struct vif *v, int on)
 
 	if (on && (idx = if_nametoindex(v->ifname)) == 0) {
 		/* not there yet: mig_retry_captures() tries again */
-		mcnt_inc("capture_vif_failed");
+		mcnt_inc(&m->mcnt, "capture_vif_failed");
 		return;
 	}
 	if (!on == !v->cap_all && (!on || idx == v->ifindex))

@@ -77,25 +77,26 @@ mig_dyn_confirmed(struct mig *m, uint32_t domid, const char *uuid,
 	ipaddr_fmt(a, buf, sizeof(buf));
 	if (d == NULL || strcmp(d->uuid, uuid) != 0 ||
 	    d->state != DOM_RUNNING) {
-		mcnt_drop("dyn_claim_stale", "%s: domain %u is gone or no "
-		    "longer runs here", buf, domid);
+		mcnt_drop(&m->mcnt, "dyn_claim_stale", "%s: domain %u is gone "
+		    "or no longer runs here", buf, domid);
 		return;
 	}
 	if ((vd = mig_claim_verdict(m, d, bridge, a)) != EID_OK_DYNAMIC) {
-		mcnt_drop(eid_verdict_name(vd), "%s for %s: ignored (after the "
-		    "mapping system was asked)", buf, d->name);
+		mcnt_drop(&m->mcnt, eid_verdict_name(vd), "%s for %s: ignored "
+		    "(after the mapping system was asked)", buf, d->name);
 		return;
 	}
 	if ((r = dom_add_dyn(d, a)) == -1) {
-		mcnt_drop("dyn_slots_full", "%s (domain %s): it holds %d "
-		    "dynamic EIDs already, ignored", buf, d->name, DOM_MAXDYN);
+		mcnt_drop(&m->mcnt, "dyn_slots_full", "%s (domain %s): it "
+		    "holds %d dynamic EIDs already, ignored", buf, d->name,
+		    DOM_MAXDYN);
 		return;
 	}
 	if (r == 0)
 		return;
 	mig_dyn_save(m);
 	log_info("%s claims %s", d->name, buf);
-	mtl_add(d->tl, mono_us(), "dynamic-claim", "%s", buf);
+	mtl_add(&m->mtl, d->tl, mono_us(), "dynamic-claim", "%s", buf);
 	if (dom_asserted(d) && !d->redirected)
 		mig_push_eid(m, d, a, 1);
 }

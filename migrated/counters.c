@@ -4,78 +4,70 @@
 #include <string.h>
 
 #include "counters.h"
-#include "droplog.h"
 #include "mono.h"
-
-static struct {
-	char		name[MCNT_NAMELEN];
-	uint64_t	v;
-	struct droplog	dl;
-} cnt[MCNT_MAX];
-static int	ncnt;
 
 /* The slot of name (made on first use), or -1 when all are taken. */
 static int
-slot(const char *name)
+slot(struct mcnt *t, const char *name)
 {
 	int	i;
 
-	for (i = 0; i < ncnt; i++)
-		if (strcmp(cnt[i].name, name) == 0)
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->c[i].name, name) == 0)
 			return i;
-	if (ncnt >= MCNT_MAX)
+	if (t->n >= MCNT_MAX)
 		return -1;
-	memset(&cnt[ncnt], 0, sizeof(cnt[ncnt]));
-	snprintf(cnt[ncnt].name, sizeof(cnt[ncnt].name), "%s", name);
-	return ncnt++;
+	memset(&t->c[t->n], 0, sizeof(t->c[t->n]));
+	snprintf(t->c[t->n].name, sizeof(t->c[t->n].name), "%s", name);
+	return t->n++;
 }
 
 void
-mcnt_inc(const char *name)
+mcnt_inc(struct mcnt *t, const char *name)
 {
-	int	i = slot(name);
+	int	i = slot(t, name);
 
 	if (i != -1)
-		cnt[i].v++;
+		t->c[i].v++;
 }
 
 uint64_t
-mcnt_get(const char *name)
+mcnt_get(const struct mcnt *t, const char *name)
 {
 	int	i;
 
-	for (i = 0; i < ncnt; i++)
-		if (strcmp(cnt[i].name, name) == 0)
-			return cnt[i].v;
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->c[i].name, name) == 0)
+			return t->c[i].v;
 	return 0;
 }
 
 void
-mcnt_drop(const char *name, const char *fmt, ...)
+mcnt_drop(struct mcnt *t, const char *name, const char *fmt, ...)
 {
-	int	i = slot(name);
+	int	i = slot(t, name);
 	va_list	ap;
 
 	if (i == -1)
 		return;
-	cnt[i].v++;
+	t->c[i].v++;
 	va_start(ap, fmt);
-	droplog_v(&cnt[i].dl, mono_ms(), name, fmt, ap);
+	droplog_v(&t->c[i].dl, mono_ms(), name, fmt, ap);
 	va_end(ap);
 }
 
 int
-mcnt_nth(int i, const char **name, uint64_t *v)
+mcnt_nth(const struct mcnt *t, int i, const char **name, uint64_t *v)
 {
-	if (i < 0 || i >= ncnt)
+	if (i < 0 || i >= t->n)
 		return -1;
-	*name = cnt[i].name;
-	*v = cnt[i].v;
+	*name = t->c[i].name;
+	*v = t->c[i].v;
 	return 0;
 }
 
 void
-mcnt_reset(void)
+mcnt_reset(struct mcnt *t)
 {
-	ncnt = 0;
+	t->n = 0;
 }

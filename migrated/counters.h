@@ -9,18 +9,30 @@
 
 #include <stdint.h>
 
+#include "droplog.h"
 #include "log.h"
 
 #define MCNT_MAX		128
 #define MCNT_NAMELEN	40
 
-void		 mcnt_inc(const char *name);
-uint64_t	 mcnt_get(const char *name);
+/* The table (struct mig's mcnt), zeroed: no counter yet. */
+struct mcnt {
+	struct {
+		char		name[MCNT_NAMELEN];
+		uint64_t	v;
+		struct droplog	dl;
+	}		c[MCNT_MAX];
+	int		n;
+};
+
+void		 mcnt_inc(struct mcnt *, const char *name);
+uint64_t	 mcnt_get(const struct mcnt *, const char *name);
 /* Count and log one line (at most one a second per name, common/droplog.h). */
-void		 mcnt_drop(const char *name, const char *fmt, ...)
-		    LOG_ATTR(2, 3);
+void		 mcnt_drop(struct mcnt *, const char *name, const char *fmt,
+		    ...) LOG_ATTR(3, 4);
 /* Iterate: 0 while i is valid. */
-int		 mcnt_nth(int i, const char **name, uint64_t *v);
-void		 mcnt_reset(void);
+int		 mcnt_nth(const struct mcnt *, int i, const char **name,
+		    uint64_t *v);
+void		 mcnt_reset(struct mcnt *);
 
 #endif

@@ -39,10 +39,10 @@ mig_redirect_eids(struct mig *m, struct domain *d)
 		return;
 	d->redirected = 1;
 	if (d->nmoved == 0)
-		mtl_add(d->tl, mono_us(), "redirecting", "to the site that "
-		    "registers them next (no departure announced)");
+		mtl_add(&m->mtl, d->tl, mono_us(), "redirecting", "to the site "
+		    "that registers them next (no departure announced)");
 	else
-		mtl_add(d->tl, mono_us(), "redirecting", "to %s%s",
+		mtl_add(&m->mtl, d->tl, mono_us(), "redirecting", "to %s%s",
 		    ipaddr_fmt(&d->moved_to[0], buf, sizeof(buf)),
 		    d->nmoved > 1 ? " ..." : "");
 	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
@@ -123,8 +123,8 @@ mig_domain_suspended(struct mig *m, struct domain *d, const char *how)
 	if (d->redirected || d->nmoved == 0 || !dom_asserted(d) ||
 	    d->state != DOM_RUNNING)
 		return;
-	d->tl = mtl_begin(d->name, "out", mono_us());
-	mtl_add(d->tl, mono_us(), "suspended", "%s", how);
+	d->tl = mtl_begin(&m->mtl, d->name, "out", mono_us());
+	mtl_add(&m->mtl, d->tl, mono_us(), "suspended", "%s", how);
 	d->suspended = 1;
 	d->suspend_seen = 0;
 	d->suspend_ms = mono_ms();
@@ -137,9 +137,9 @@ mig_domain_resumed(struct mig *m, struct domain *d)
 	if (!d->suspended || d->state != DOM_RUNNING)
 		return;
 	d->suspended = 0;
-	mcnt_inc("migrations_aborted_out");
-	mtl_add(d->tl, mono_us(), "aborted", "running here again before the "
-	    "rename; keeping EIDs");
+	mcnt_inc(&m->mcnt, "migrations_aborted_out");
+	mtl_add(&m->mtl, d->tl, mono_us(), "aborted", "running here again "
+	    "before the rename; keeping EIDs");
 	mig_reclaim_eids(m, d);
 	d->nmoved = 0;
 }

@@ -152,12 +152,14 @@ static void
 check_done(void *arg, int status, const char *body, size_t len)
 {
 	struct dcheck		*c = check_deref(arg);
+	struct mig		*m;
 	struct json_object	*o = NULL;
 	enum dverdict		 vd;
 	char			 a[IPADDR_STRLEN], holder[64], vm_uuid[40];
 
 	if (c == NULL)
 		return;
+	m = c->m;
 	ipaddr_fmt(&c->a, a, sizeof(a));
 	holder[0] = vm_uuid[0] = '\0';
 	if (status == 409)
@@ -165,31 +167,31 @@ check_done(void *arg, int status, const char *body, size_t len)
 	else if (status != 200 || (o = json_tokener_parse(body)) == NULL)
 		vd = DV_FAILED;
 	else
-		vd = judge(c->m, c, o, holder, sizeof(holder), vm_uuid,
+		vd = judge(m, c, o, holder, sizeof(holder), vm_uuid,
 		    sizeof(vm_uuid));
 	if (o != NULL)
 		json_object_put(o);
 	switch (vd) {
 	case DV_FAILED:
-		mcnt_drop("dyn_check_failed", "%s for %s: the Map-Resolver did "
-		    "not answer (HTTP %d): not claimed, its next announcement "
-		    "asks again", a, c->name, status);
+		mcnt_drop(&m->mcnt, "dyn_check_failed", "%s for %s: the "
+		    "Map-Resolver did not answer (HTTP %d): not claimed, its "
+		    "next announcement asks again", a, c->name, status);
 		break;
 	case DV_HELD_ELSEWHERE:
-		mcnt_drop("spoof_eid_held_elsewhere", "%s claimed by %s (uuid "
-		    "%s): the mapping system has it at %s for %s: refused", a,
-		    c->name, c->uuid[0] ? c->uuid : "-", holder,
+		mcnt_drop(&m->mcnt, "spoof_eid_held_elsewhere", "%s claimed by "
+		    "%s (uuid %s): the mapping system has it at %s for %s: "
+		    "refused", a, c->name, c->uuid[0] ? c->uuid : "-", holder,
 		    vm_uuid[0] ? vm_uuid : "another VM");
 		break;
 	case DV_HANDOVER_UNVERIFIED:
-		mcnt_drop("dyn_handover_unverified", "%s claimed by %s, which "
-		    "came in by migration: held at %s, whose xtrd keeps no VM "
-		    "UUID to check: taken as the hand-over", a, c->name,
-		    holder);
+		mcnt_drop(&m->mcnt, "dyn_handover_unverified", "%s claimed by "
+		    "%s, which came in by migration: held at %s, whose xtrd "
+		    "keeps no VM UUID to check: taken as the hand-over", a,
+		    c->name, holder);
 		break;
 	case DV_UNCHECKED:
-		mcnt_drop("dyn_unchecked", "%s claimed by %s: xtrd has no "
-		    "map-resolver to ask", a, c->name);
+		mcnt_drop(&m->mcnt, "dyn_unchecked", "%s claimed by %s: xtrd "
+		    "has no map-resolver to ask", a, c->name);
 		break;
 	default:
 		log_debug("%s free for %s (%s)", a, c->name,
@@ -199,7 +201,7 @@ check_done(void *arg, int status, const char *body, size_t len)
 	}
 	c->used = 0;
 	if (vd != DV_FAILED && vd != DV_HELD_ELSEWHERE)
-		mig_dyn_confirmed(c->m, c->domid, c->uuid, c->bridge, &c->a);
+		mig_dyn_confirmed(m, c->domid, c->uuid, c->bridge, &c->a);
 }
 
 void
@@ -217,8 +219,8 @@ mig_dyn_check(struct mig *m, const struct domain *d, const char *bridge,
 		if (!m->checks[i].used)
 			c = &m->checks[i];
 	if (c == NULL) {
-		mcnt_drop("dyn_checks_full", "%s: too many dynamic claims being "
-		    "checked", d->name);
+		mcnt_drop(&m->mcnt, "dyn_checks_full", "%s: too many dynamic "
+		    "claims being checked", d->name);
 		return;
 	}
 	memset(c, 0, sizeof(*c));
@@ -235,8 +237,8 @@ mig_dyn_check(struct mig *m, const struct domain *d, const char *bridge,
 	if (xtrc_request(m->xtrq, "POST", "/v1/lig", body, XTRC_NORETRY,
 	    check_done, c) == -1) {
 		c->used = 0;
-		mcnt_drop("dyn_check_failed", "%s for %s: cannot ask xtrd", buf,
-		    d->name);
+		mcnt_drop(&m->mcnt, "dyn_check_failed", "%s for %s: cannot ask "
+		    "xtrd", buf, d->name);
 		return;
 	}
 	log_info("%s claims %s: asking the mapping system who holds it",

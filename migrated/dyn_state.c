@@ -130,7 +130,8 @@ apply(struct mig *m, struct domain *d, char *rest)
 		if (*tok == '\0')
 			continue;
 		if (ipaddr_parse(tok, &a) == -1) {
-			mcnt_drop("state_bad_line", "bad address '%.40s'", tok);
+			mcnt_drop(&m->mcnt, "state_bad_line", "bad address "
+			    "'%.40s'", tok);
 			continue;
 		}
 		/* Still inside a range of one of its bridges? */
@@ -140,8 +141,8 @@ apply(struct mig *m, struct domain *d, char *rest)
 			    EID_OK_DYNAMIC)
 				ok = 1;
 		if (!ok) {
-			mcnt_drop("state_eid_refused", "%s no longer allowed "
-			    "for %s", tok, d->name);
+			mcnt_drop(&m->mcnt, "state_eid_refused", "%s no longer "
+			    "allowed for %s", tok, d->name);
 			continue;
 		}
 		if (dom_add_dyn(d, &a) == 1)
@@ -171,7 +172,8 @@ mig_dyn_load(struct mig *m)
 		s_id = strsep(&p, " ");
 		s_uuid = strsep(&p, " ");
 		if (s_id == NULL || s_uuid == NULL || p == NULL) {
-			mcnt_drop("state_bad_line", "%s: short line", path);
+			mcnt_drop(&m->mcnt, "state_bad_line", "%s: short line",
+			    path);
 			continue;
 		}
 		domid = strtoul(s_id, NULL, 10);

@@ -7,10 +7,12 @@
 #include "log.h"
 
 int
-hv_open(struct hv *h, const char *mode, struct xs_handle *xs)
+hv_open(struct hv *h, const char *mode, struct xs_handle *xs,
+    struct mcnt *cnt)
 {
 	memset(h, 0, sizeof(*h));
 	h->xs = xs;
+	h->cnt = cnt;
 	if (strcmp(mode, "libxl") == 0 ||
 	    (strcmp(mode, "auto") == 0 && access("/proc/xen/privcmd", F_OK) == 0)) {
 		if (hv_libxl_ops.open(&h->ctx, xs) == 0) {
@@ -37,7 +39,7 @@ hv_info(struct hv *h, uint32_t domid, struct hv_info *out)
 		/* libxl could not tell (not "no such domain"): answer from
 		 * xenstore rather than not at all, else a domain libxl keeps
 		 * failing on would never be seen gone */
-		mcnt_inc("hv_info_failed");
+		mcnt_inc(h->cnt, "hv_info_failed");
 		log_debug("%s: no answer for domain %u, asking xenstore",
 		    h->ops->name, domid);
 		memset(out, 0, sizeof(*out));

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 struct xs_handle;
+struct mcnt;
 
 struct hv_info {
 	int	exists;		/* 0: gone (or dying) */
@@ -40,13 +41,15 @@ struct hv {
 	const struct hv_ops	*ops;
 	void			*ctx;
 	struct xs_handle	*xs;
+	struct mcnt		*cnt;	/* counts hv_info_failed */
 };
 
 extern const struct hv_ops hv_xenstore_ops;
 extern const struct hv_ops hv_libxl_ops;
 
 /* mode: "auto", "xenstore" or "libxl".  0 or -1 (libxl forced, failed). */
-int	hv_open(struct hv *, const char *mode, struct xs_handle *);
+int	hv_open(struct hv *, const char *mode, struct xs_handle *,
+	    struct mcnt *);
 /* 0 and *out filled, or -1 on an error (not for "no such domain").  When
  * libxl errs, xenstore answers (counted as hv_info_failed). */
 int	hv_info(struct hv *, uint32_t domid, struct hv_info *out);

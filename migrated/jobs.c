@@ -56,7 +56,7 @@ job_new(struct mig *m, uint32_t domid, int tl, const struct ipaddr *eid)
 			j->eid = *eid;
 			return j;
 		}
-	mcnt_drop("jobs_full", "too many EID updates in flight");
+	mcnt_drop(&m->mcnt, "jobs_full", "too many EID updates in flight");
 	return NULL;
 }
 
@@ -77,6 +77,7 @@ mig_eid_busy(const struct mig *m, const struct ipaddr *eid)
 static void
 smr_done(void *arg, int status, const char *body, size_t len)
 {
+	struct mig		*m;
 	struct job		*j = job_deref(arg, J_SMR_SENT);
 	struct json_object	*o, *v;
 	char			 buf[IPPREFIX_STRLEN];
@@ -84,17 +85,18 @@ smr_done(void *arg, int status, const char *body, size_t len)
 
 	if (j == NULL)
 		return;
+	m = j->m;
 	if (status == 200 && (o = json_tokener_parse(body)) != NULL) {
 		if (json_object_object_get_ex(o, "sent", &v))
 			sent = json_object_get_int(v);
 		json_object_put(o);
 	}
 	if (status == 200)
-		mtl_add(j->tl, mono_us(), "smr-sent", "%s sent=%d",
+		mtl_add(&m->mtl, j->tl, mono_us(), "smr-sent", "%s sent=%d",
 		    mig_eid_str(&j->eid, buf, sizeof(buf)), sent);
 	else
-		mcnt_drop("xtrd_smr_failed", "POST /v1/smr %s: HTTP %d",
-		    mig_eid_str(&j->eid, buf, sizeof(buf)), status);
+		mcnt_drop(&m->mcnt, "xtrd_smr_failed", "POST /v1/smr %s: HTTP "
+		    "%d", mig_eid_str(&j->eid, buf, sizeof(buf)), status);
 	j->stage = J_FREE;
 }
 
@@ -116,19 +118,21 @@ send_smr(struct mig *m, struct job *j)
 static void
 add_done(void *arg, int status, const char *body, size_t len)
 {
+	struct mig	*m;
 	struct job	*j = job_deref(arg, J_ADD_SENT);
 	char		 buf[IPPREFIX_STRLEN];
 
 	if (j == NULL)
 		return;
+	m = j->m;
 	if (status != 200) {
-		mcnt_drop("xtrd_add_failed", "POST /v1/database/add %s: HTTP "
-		    "%d %.120s", mig_eid_str(&j->eid, buf, sizeof(buf)), status,
-		    body);
+		mcnt_drop(&m->mcnt, "xtrd_add_failed", "POST /v1/database/add "
+		    "%s: HTTP %d %.120s", mig_eid_str(&j->eid, buf,
+		    sizeof(buf)), status, body);
 		j->stage = J_FREE;
 		return;
 	}
-	mcnt_inc("xtrd_eids_added");
+	mcnt_inc(&m->mcnt, "xtrd_eids_added");
 	if (!j->smr) {
 		j->stage = J_FREE;
 		return;
@@ -138,7 +142,7 @@ add_done(void *arg, int status, const char *body, size_t len)
 	j->t_sent_us = xtrc_sent_us(j->m->xtr);
 	if (j->t_sent_us == 0)
 		j->t_sent_us = mono_us();
-	mtl_add(j->tl, j->t_sent_us, "register-sent", "%s",
+	mtl_add(&m->mtl, j->tl, j->t_sent_us, "register-sent", "%s",
 	    mig_eid_str(&j->eid, buf, sizeof(buf)));
 	j->stage = J_WAIT_NOTIFY;
 	j->deadline_ms = mono_ms() + j->m->conf.notify_wait_ms;
@@ -179,12 +183,13 @@ mig_push_eid(struct mig *m, const struct domain *d, const struct ipaddr *eid,
 static void
 expect_done(void *arg, int status, const char *body, size_t len)
 {
-	(void)arg;
+	struct mig	*m = arg;
+
 	/* an xtrd before issue 18 answers 404: nothing is held there, the
 	 * migration goes on as before */
 	if (status != 200)
-		mcnt_drop("xtrd_expect_failed", "POST /v1/expect: HTTP %d "
-		    "%.*s", status, (int)(len > 120 ? 120 : len),
+		mcnt_drop(&m->mcnt, "xtrd_expect_failed", "POST /v1/expect: "
+		    "HTTP %d %.*s", status, (int)(len > 120 ? 120 : len),
 		    body != NULL ? body : "");
 }
 
@@ -231,26 +236,29 @@ mig_expect_eids(struct mig *m, const struct domain *d, int op)
 		return;
 	}
 	if (d->tl > 0)
-		mtl_add(d->tl, mono_us(), ev[op], "%d EIDs", n);
+		mtl_add(&m->mtl, d->tl, mono_us(), ev[op], "%d EIDs", n);
 	if (xtrc_request(m->xtr, "POST", "/v1/expect", body, 0, expect_done,
-	    NULL) == -1)
+	    m) == -1)
 		log_warn("queue expect");
 }
 
 static void
 remove_done(void *arg, int status, const char *body, size_t len)
 {
+	struct mig	*m;
 	struct job	*j = job_deref(arg, J_REMOVE_SENT);
 	char		 buf[IPPREFIX_STRLEN];
 
 	if (j == NULL)
 		return;
+	m = j->m;
 	if (status == 200)
-		mtl_add(j->tl, mono_us(), "withdrawn", "%s",
+		mtl_add(&m->mtl, j->tl, mono_us(), "withdrawn", "%s",
 		    mig_eid_str(&j->eid, buf, sizeof(buf)));
 	else
-		mcnt_drop("xtrd_remove_failed", "POST /v1/database/remove %s: "
-		    "HTTP %d", mig_eid_str(&j->eid, buf, sizeof(buf)), status);
+		mcnt_drop(&m->mcnt, "xtrd_remove_failed",
+		    "POST /v1/database/remove %s: HTTP %d",
+		    mig_eid_str(&j->eid, buf, sizeof(buf)), status);
 	j->stage = J_FREE;
 }
 
@@ -302,8 +310,8 @@ notified(struct job *j, uint64_t ms)
 		return;		/* stale */
 	if (ms > 0 && ms * 1000 <= t)
 		t = ms * 1000 > j->t_sent_us ? ms * 1000 : j->t_sent_us;
-	mtl_add(j->tl, t, "map-notify", "%s%s", mig_eid_str(&j->eid, buf,
-	    sizeof(buf)), ms > 0 ? " (xtrd's time)" : "");
+	mtl_add(&j->m->mtl, j->tl, t, "map-notify", "%s%s", mig_eid_str(&j->eid,
+	    buf, sizeof(buf)), ms > 0 ? " (xtrd's time)" : "");
 	send_smr(j->m, j);
 }
 
@@ -342,10 +350,10 @@ mig_jobs_tick(struct mig *m, uint64_t now)
 		if (j->stage != J_WAIT_NOTIFY)
 			continue;
 		if (now >= j->deadline_ms) {
-			mtl_add(j->tl, mono_us(), "map-notify-timeout",
+			mtl_add(&m->mtl, j->tl, mono_us(), "map-notify-timeout",
 			    "%s after %ums", mig_eid_str(&j->eid, buf,
 			    sizeof(buf)), m->conf.notify_wait_ms);
-			mcnt_inc("map_notify_timeouts");
+			mcnt_inc(&m->mcnt, "map_notify_timeouts");
 			send_smr(m, j);
 			continue;
 		}

@@ -105,7 +105,7 @@ json_status(struct mig *m)
 		json_object_array_add(a, jstr(m->conf.bridges[i].name));
 	json_object_object_add(o, "bridges", a);
 	c = json_object_new_object();
-	for (i = 0; mcnt_nth(i, &name, &v) == 0; i++)
+	for (i = 0; mcnt_nth(&m->mcnt, i, &name, &v) == 0; i++)
 		json_object_object_add(c, name, json_object_new_int64(
 		    (int64_t)v));
 	json_object_object_add(o, "counters", c);
@@ -113,14 +113,14 @@ json_status(struct mig *m)
 }
 
 struct json_object *
-json_migrations(void)
+json_migrations(struct mig *m)
 {
 	struct json_object	*o = json_object_new_object(), *a, *mo, *ev;
 	const struct mtl_mig	*tm;
 	int			 i, k;
 
 	a = json_object_new_array();
-	for (i = 0; (tm = mtl_nth(i)) != NULL; i++) {
+	for (i = 0; (tm = mtl_nth(&m->mtl, i)) != NULL; i++) {
 		mo = json_object_new_object();
 		json_object_object_add(mo, "id", json_object_new_int(tm->id));
 		json_object_object_add(mo, "domain", jstr(tm->domain));

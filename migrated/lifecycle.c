@@ -24,7 +24,8 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
 	int		 i, n;
 
 	if ((d = dom_add(&m->doms, domid, xsname, at_startup, &ev)) == NULL) {
-		mcnt_drop("domain_table_full", "domid %u not tracked", domid);
+		mcnt_drop(&m->mcnt, "domain_table_full", "domid %u not tracked",
+		    domid);
 		return;
 	}
 	d->t_seen_us = mono_us();
@@ -35,18 +36,18 @@ mig_domain_seen(struct mig *m, uint32_t domid, const char *xsname,
 	switch (ev) {
 	case DEV_NEW_INCOMING:
 	case DEV_NEW_RUNNING:
-		d->tl = mtl_begin(d->name, "in", d->t_seen_us);
-		mtl_add(d->tl, d->t_seen_us, "domain-seen", "domid %u%s", domid,
-		    ev == DEV_NEW_RUNNING ? " (created)" : "");
+		d->tl = mtl_begin(&m->mtl, d->name, "in", d->t_seen_us);
+		mtl_add(&m->mtl, d->tl, d->t_seen_us, "domain-seen", "domid "
+		    "%u%s", domid, ev == DEV_NEW_RUNNING ? " (created)" : "");
 		if (ev == DEV_NEW_INCOMING)
 			mig_expect_eids(m, d, MIG_EXPECT);
 		break;
 	case DEV_NEW_MIGRATEDAWAY:
 		/* leaving (or gone) already: never asserted from here again,
 		 * taken back only if xl renames it back */
-		d->tl = mtl_begin(d->name, "out", d->t_seen_us);
-		mtl_add(d->tl, d->t_seen_us, "departing", "domid %u (found at "
-		    "start-up)", domid);
+		d->tl = mtl_begin(&m->mtl, d->name, "out", d->t_seen_us);
+		mtl_add(&m->mtl, d->tl, d->t_seen_us, "departing", "domid %u "
+		    "(found at start-up)", domid);
 		mig_redirect_eids(m, d);
 		break;
 	case DEV_NEW_OWNED:
@@ -73,22 +74,24 @@ mig_domain_renamed(struct mig *m, struct domain *d, const char *xsname)
 	    dom_ev_name(ev));
 	switch (ev) {
 	case DEV_UNPAUSED:
-		mtl_add(d->tl, mono_us(), "unpaused", "renamed from %s", old);
+		mtl_add(&m->mtl, d->tl, mono_us(), "unpaused", "renamed from "
+		    "%s", old);
 		mig_register_early(m, d);
 		break;
 	case DEV_DEPARTING:
 		if (!d->suspended)
-			d->tl = mtl_begin(d->name, "out", mono_us());
+			d->tl = mtl_begin(&m->mtl, d->name, "out", mono_us());
 		d->suspended = 0;
-		mtl_add(d->tl, mono_us(), "departing", "domid %u", d->domid);
+		mtl_add(&m->mtl, d->tl, mono_us(), "departing", "domid %u",
+		    d->domid);
 		mig_redirect_eids(m, d);
 		break;
 	case DEV_RETURNED:
 		/* The source keeps everything and takes the EIDs back
 		 * (registered again, with SMRs). */
-		mcnt_inc("migrations_aborted_out");
-		mtl_add(d->tl, mono_us(), "aborted", "renamed back; keeping "
-		    "EIDs");
+		mcnt_inc(&m->mcnt, "migrations_aborted_out");
+		mtl_add(&m->mtl, d->tl, mono_us(), "aborted", "renamed back; "
+		    "keeping EIDs");
 		mig_reclaim_eids(m, d);
 		d->nmoved = 0;
 		break;
@@ -109,7 +112,7 @@ mig_domain_gone(struct mig *m, struct domain *d)
 	switch (ev) {
 	case DEV_DEPARTED:
 	case DEV_SHUTDOWN:
-		mtl_add(d->tl, mono_us(), "released", "%s",
+		mtl_add(&m->mtl, d->tl, mono_us(), "released", "%s",
 		    ev == DEV_DEPARTED ? "moved" : "shut down");
 		if (d->redirected)
 			break;	/* withdrawn at suspend already */
@@ -118,8 +121,8 @@ mig_domain_gone(struct mig *m, struct domain *d)
 			mig_withdraw_eid(m, d, &eids[i]);
 		break;
 	case DEV_ABORTED_IN:
-		mcnt_inc("migrations_aborted_in");
-		mtl_add(d->tl, mono_us(), "aborted", "incoming domain "
+		mcnt_inc(&m->mcnt, "migrations_aborted_in");
+		mtl_add(&m->mtl, d->tl, mono_us(), "aborted", "incoming domain "
 		    "destroyed%s", d->early ? " after the rename" : "");
 		mig_expect_eids(m, d, MIG_EXPECT_CANCEL);
 		/* registered at the rename, never arrived: take it back */

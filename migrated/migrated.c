@@ -223,7 +223,7 @@ open_all(struct mig *m, int debug)
 		fatal("daemon");
 	if (xsw_open(m) == -1)
 		fatal("xenstore");
-	if (hv_open(&m->hv, m->conf.hypervisor, m->xs) == -1)
+	if (hv_open(&m->hv, m->conf.hypervisor, m->xs, &m->mcnt) == -1)
 		fatalx("hypervisor = %s: libxl unavailable",
 		    m->conf.hypervisor);
 	if ((m->api = api_open(m, m->conf.socket)) == NULL)

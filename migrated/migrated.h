@@ -20,8 +20,10 @@
 
 #include "announce.h"
 #include "config.h"
+#include "counters.h"
 #include "domains.h"
 #include "hv.h"
+#include "timeline.h"
 
 struct xs_handle;
 struct xtrc;
@@ -129,6 +131,8 @@ struct mig {
 	int			 heartbeat_busy;
 	uint64_t		 started_ms;
 	/* the parts' state */
+	struct mcnt		 mcnt;		/* counters.c */
+	struct mtl		 mtl;		/* timeline.c */
 	struct job		 jobs[MIG_MAXJOBS];
 	struct mig_events	 ev;
 	uint64_t		 next_resume_check_ms;	/* departure.c */

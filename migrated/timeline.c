@@ -6,64 +6,61 @@
 #include "log.h"
 #include "timeline.h"
 
-static struct mtl_mig	tl_ring[MTL_MAX];
-static int		tl_next_id = 1;
-static int		tl_count;	/* records ever started */
-
 void
-mtl_reset(void)
+mtl_reset(struct mtl *tl)
 {
-	memset(tl_ring, 0, sizeof(tl_ring));
-	tl_next_id = 1;
-	tl_count = 0;
+	memset(tl, 0, sizeof(*tl));
 }
 
 int
-mtl_begin(const char *domain, const char *dir, uint64_t t_us)
+mtl_begin(struct mtl *tl, const char *domain, const char *dir, uint64_t t_us)
 {
-	struct mtl_mig	*m = &tl_ring[tl_count % MTL_MAX];
+	struct mtl_mig	*m = &tl->ring[tl->count % MTL_MAX];
 
 	memset(m, 0, sizeof(*m));
-	m->id = tl_next_id++;
+	m->id = ++tl->last_id;
 	snprintf(m->domain, sizeof(m->domain), "%s", domain);
 	snprintf(m->dir, sizeof(m->dir), "%s", dir);
-	tl_count++;
+	tl->count++;
 	(void)t_us;
 	return m->id;
 }
 
-static struct mtl_mig *
-find(int id)
+/* The ring slot of record id, or -1 when it is unknown (or overwritten). */
+static int
+find(const struct mtl *tl, int id)
 {
-	struct mtl_mig	*m;
+	int	i;
 
 	if (id <= 0)
-		return NULL;
-	m = &tl_ring[(id - 1) % MTL_MAX];
-	return m->id == id ? m : NULL;
+		return -1;
+	i = (id - 1) % MTL_MAX;
+	return tl->ring[i].id == id ? i : -1;
 }
 
 const struct mtl_mig *
-mtl_get(int id)
+mtl_get(const struct mtl *tl, int id)
 {
-	return find(id);
+	int	i = find(tl, id);
+
+	return i == -1 ? NULL : &tl->ring[i];
 }
 
 const struct mtl_mig *
-mtl_nth(int i)
+mtl_nth(const struct mtl *tl, int i)
 {
-	int	first = tl_count > MTL_MAX ? tl_count - MTL_MAX : 0;
+	int	first = tl->count > MTL_MAX ? tl->count - MTL_MAX : 0;
 
-	if (i < 0 || first + i >= tl_count)
+	if (i < 0 || first + i >= tl->count)
 		return NULL;
-	return &tl_ring[(first + i) % MTL_MAX];
+	return &tl->ring[(first + i) % MTL_MAX];
 }
 
 int
-mtl_has(int id, const char *event)
+mtl_has(const struct mtl *tl, int id, const char *event)
 {
-	struct mtl_mig	*m = find(id);
-	int		 i;
+	const struct mtl_mig	*m = mtl_get(tl, id);
+	int			 i;
 
 	if (m == NULL)
 		return 0;
@@ -74,16 +71,18 @@ mtl_has(int id, const char *event)
 }
 
 void
-mtl_add(int id, uint64_t t_us, const char *event, const char *fmt, ...)
+mtl_add(struct mtl *tl, int id, uint64_t t_us, const char *event,
+    const char *fmt, ...)
 {
-	struct mtl_mig	*m = find(id);
+	struct mtl_mig		*m;
 	struct mtl_event	*e;
-	va_list		 ap;
-	uint64_t	 t0;
-	int		 k;
+	va_list			 ap;
+	uint64_t		 t0;
+	int			 i, k;
 
-	if (m == NULL || m->nev >= MTL_MAXEV)
+	if ((i = find(tl, id)) == -1 || tl->ring[i].nev >= MTL_MAXEV)
 		return;
+	m = &tl->ring[i];
 	/* In time order: a step may be recorded after a later one (the
 	 * time a request was written is known when it is answered). */
 	for (k = m->nev; k > 0 && m->ev[k - 1].t_us > t_us; k--)

@@ -32,17 +32,25 @@ struct mtl_mig {
 	int		nev;
 };
 
+/* The ring of records (struct mig's mtl), zeroed: none yet. */
+struct mtl {
+	struct mtl_mig	ring[MTL_MAX];
+	int		last_id;
+	int		count;		/* records ever started */
+};
+
 /* Start a record; returns its id (> 0). */
-int	mtl_begin(const char *domain, const char *dir, uint64_t t_us);
+int	mtl_begin(struct mtl *, const char *domain, const char *dir,
+	    uint64_t t_us);
 /* Add an event in time order (after those at the same time); ignored when
  * id is unknown or the record is full. */
-void	mtl_add(int id, uint64_t t_us, const char *event, const char *fmt, ...)
-	    LOG_ATTR(4, 5);
+void	mtl_add(struct mtl *, int id, uint64_t t_us, const char *event,
+	    const char *fmt, ...) LOG_ATTR(5, 6);
 /* 1 if the record already has this event. */
-int	mtl_has(int id, const char *event);
-const struct mtl_mig *mtl_get(int id);
+int	mtl_has(const struct mtl *, int id, const char *event);
+const struct mtl_mig *mtl_get(const struct mtl *, int id);
 /* Iterate oldest first: i from 0 while the result is not NULL. */
-const struct mtl_mig *mtl_nth(int i);
-void	mtl_reset(void);
+const struct mtl_mig *mtl_nth(const struct mtl *, int i);
+void	mtl_reset(struct mtl *);
 
 #endif

@@ -129,14 +129,15 @@ xread(struct mig *m, const char *path)
 			ph = (ph ^ (uint8_t)*q) * 16777619u;
 		snprintf(lb, sizeof(lb), "%u", len);
 		if (first_report(m, ph, 0, 6, lb))
-			mcnt_drop("xs_value_too_long", "%s: %u bytes", path,
-			    len);
+			mcnt_drop(&m->mcnt, "xs_value_too_long", "%s: %u bytes",
+			    path, len);
 		free(v);
 		errno = EINVAL;
 		return NULL;
 	}
 	if (memchr(v, '\0', len) != NULL) {
-		mcnt_drop("xs_value_nul", "%s holds a NUL byte", path);
+		mcnt_drop(&m->mcnt, "xs_value_nul", "%s holds a NUL byte",
+		    path);
 		free(v);
 		errno = EINVAL;
 		return NULL;
@@ -250,32 +251,32 @@ read_vif(struct mig *m, uint32_t domid, uint32_t devid)
 	vi.connected = hs != NULL && strcmp(hs, "connected") == 0;
 	if (mac != NULL && mac_parse(mac, macb) == -1) {
 		if (first_report(m, domid, devid, 1, mac))
-			mcnt_drop("xs_vif_bad_mac", "%s/mac = '%.40s'", base,
-			    mac);
+			mcnt_drop(&m->mcnt, "xs_vif_bad_mac", "%s/mac = "
+			    "'%.40s'", base, mac);
 		bad = 1;
 	} else if (mac == NULL && vi.connected) {
 		if (first_report(m, domid, devid, 2, ""))
-			mcnt_drop("xs_vif_missing_mac", "%s has no usable mac",
-			    base);
+			mcnt_drop(&m->mcnt, "xs_vif_missing_mac", "%s has no "
+			    "usable mac", base);
 		bad = 1;
 	}
 	if (br != NULL && conf_bridge_find(&m->conf, br) == NULL) {
 		/* Not one of ours: not an error, but counted. */
 		if (first_report(m, domid, devid, 3, br))
-			mcnt_drop("xs_vif_unknown_bridge", "%s on bridge "
-			    "'%.40s' is not watched", base, br);
+			mcnt_drop(&m->mcnt, "xs_vif_unknown_bridge", "%s on "
+			    "bridge '%.40s' is not watched", base, br);
 		bad = 1;
 	} else if (br == NULL && vi.connected) {
 		if (first_report(m, domid, devid, 4, ""))
-			mcnt_drop("xs_vif_missing_bridge", "%s has no usable "
-			    "bridge", base);
+			mcnt_drop(&m->mcnt, "xs_vif_missing_bridge", "%s has "
+			    "no usable bridge", base);
 		bad = 1;
 	}
 	if (ifn != NULL && (strlen(ifn) >= CONF_IFNAMSIZ ||
 	    strchr(ifn, '/') != NULL || ifn[0] == '\0')) {
 		if (first_report(m, domid, devid, 5, ifn))
-			mcnt_drop("xs_vif_bad_vifname", "%s/vifname = '%.40s'",
-			    base, ifn);
+			mcnt_drop(&m->mcnt, "xs_vif_bad_vifname", "%s/vifname "
+			    "= '%.40s'", base, ifn);
 		bad = 1;
 	}
 	if (bad) {
@@ -311,7 +312,8 @@ scan_vifs(struct mig *m, uint32_t domid)
 		return;
 	for (i = 0; i < n; i++) {
 		if (parse_num(ents[i], 0x7fffffff, &devid) == -1) {
-			mcnt_drop("xs_bad_path", "%s/%.40s", path, ents[i]);
+			mcnt_drop(&m->mcnt, "xs_bad_path", "%s/%.40s", path,
+			    ents[i]);
 			continue;
 		}
 		read_vif(m, domid, devid);
@@ -330,7 +332,7 @@ read_fe_state(struct mig *m, struct domain *d, uint32_t devid)
 	if ((v = xread(m, path)) == NULL)
 		return;
 	if (parse_num(v, 8, &st) == -1)
-		mcnt_drop("xs_bad_fe_state", "%s = '%.40s'", path, v);
+		mcnt_drop(&m->mcnt, "xs_bad_fe_state", "%s = '%.40s'", path, v);
 	else
 		mig_fe_state(m, d, devid, (int)st);
 	free(v);
@@ -368,7 +370,8 @@ read_name(struct mig *m, uint32_t domid)
 	if ((name = xread(m, path)) == NULL)
 		return NULL;
 	if (name[0] == '\0' || strlen(name) >= DOM_XSNAMELEN) {
-		mcnt_drop("xs_bad_domain_name", "%s = '%.40s'", path, name);
+		mcnt_drop(&m->mcnt, "xs_bad_domain_name", "%s = '%.40s'", path,
+		    name);
 		free(name);
 		errno = EINVAL;
 		return NULL;
@@ -413,8 +416,8 @@ xsw_scan(struct mig *m, int at_startup)
 	}
 	for (i = 0; i < n; i++) {
 		if (parse_num(ents[i], DOMID_MAX, &domid) == -1) {
-			mcnt_drop("xs_bad_path", "/local/domain/%.40s",
-			    ents[i]);
+			mcnt_drop(&m->mcnt, "xs_bad_path",
+			    "/local/domain/%.40s", ents[i]);
 			continue;
 		}
 		if (domid == 0 || dom_find(&m->doms, domid) != NULL)
@@ -529,7 +532,7 @@ on_backend(struct mig *m, const char *path)
 	p = buf + 1;
 	s1 = strsep(&p, "/");
 	if (parse_num(s1, DOMID_MAX, &domid) == -1) {
-		mcnt_drop("xs_bad_path", "%.80s", path);
+		mcnt_drop(&m->mcnt, "xs_bad_path", "%.80s", path);
 		return;
 	}
 	if (p == NULL) {
@@ -543,7 +546,7 @@ on_backend(struct mig *m, const char *path)
 	s2 = strsep(&p, "/");
 	if (parse_num(s2, 0x7fffffff, &devid) == -1) {
 		if (first_report(m, domid, 0, 7, s2))
-			mcnt_drop("xs_bad_path", "%.80s", path);
+			mcnt_drop(&m->mcnt, "xs_bad_path", "%.80s", path);
 		return;
 	}
 	defer_vif(m, domid, devid);
@@ -594,8 +597,9 @@ on_frontend(struct mig *m, uint32_t domid, const char *path)
 			return;
 		}
 		if (first_report(m, domid, devid, 8, ""))
-			mcnt_drop("xs_fe_unknown_vif", "%.80s: no backend vif "
-			    "%u for domain %u: ignored", path, devid, domid);
+			mcnt_drop(&m->mcnt, "xs_fe_unknown_vif", "%.80s: no "
+			    "backend vif %u for domain %u: ignored", path,
+			    devid, domid);
 		return;
 	}
 	read_fe_state(m, d, devid);

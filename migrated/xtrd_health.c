@@ -50,8 +50,9 @@ db_check_done(void *arg, int status, const char *body, size_t len)
 					found = 1;
 			}
 			if (!found) {
-				mcnt_drop("xtrd_missing_eid", "xtrd lost %s "
-				    "of %s; adding it again", buf, d->name);
+				mcnt_drop(&m->mcnt, "xtrd_missing_eid", "xtrd "
+				    "lost %s of %s; adding it again", buf,
+				    d->name);
 				mig_push_eid(m, d, &eids[k], 0);
 			}
 		}
@@ -119,7 +120,7 @@ status_done(void *arg, int status, const char *body, size_t len)
 		log_info("xtrd is up (uptime %llums)", (unsigned long long)up);
 		mig_reassert(m, "xtrd is back");
 	} else if (up < m->xtrd_uptime_ms) {
-		mcnt_inc("xtrd_restarts");
+		mcnt_inc(&m->mcnt, "xtrd_restarts");
 		log_warnx("xtrd restarted (uptime %llums < %llums)",
 		    (unsigned long long)up,
 		    (unsigned long long)m->xtrd_uptime_ms);

@@ -165,31 +165,32 @@ test_fresh_and_lookup(void **state)
 static void
 test_timeline(void **state)
 {
+	static struct mtl	 tl;	/* large: not on the stack */
 	int			 id, i;
 	const struct mtl_mig	*m;
 
 	(void)state;
-	mtl_reset();
-	id = mtl_begin("web1", "in", 1000);
-	mtl_add(id, 1000, "domain-seen", "domid %d", 7);
-	mtl_add(id, 2500, "announcement", "%s", "garp-request");
-	assert_true(mtl_has(id, "announcement"));
-	assert_false(mtl_has(id, "smr-sent"));
-	m = mtl_get(id);
+	mtl_reset(&tl);
+	id = mtl_begin(&tl, "web1", "in", 1000);
+	mtl_add(&tl, id, 1000, "domain-seen", "domid %d", 7);
+	mtl_add(&tl, id, 2500, "announcement", "%s", "garp-request");
+	assert_true(mtl_has(&tl, id, "announcement"));
+	assert_false(mtl_has(&tl, id, "smr-sent"));
+	m = mtl_get(&tl, id);
 	assert_int_equal(m->nev, 2);
 	assert_string_equal(m->ev[0].detail, "domid 7");
 	/* recorded late (register-sent at its write time): in time order */
-	mtl_add(id, 2000, "register-sent", "%s", "192.0.2.10/32");
-	mtl_add(id, 2500, "arrived", "%s", "same time: after");
+	mtl_add(&tl, id, 2000, "register-sent", "%s", "192.0.2.10/32");
+	mtl_add(&tl, id, 2500, "arrived", "%s", "same time: after");
 	assert_int_equal(m->nev, 4);
 	assert_string_equal(m->ev[1].event, "register-sent");
 	assert_string_equal(m->ev[2].event, "announcement");
 	assert_string_equal(m->ev[3].event, "arrived");
 	for (i = 0; i < MTL_MAX + 5; i++)
-		mtl_begin("x", "out", 0);
-	assert_null(mtl_get(id));
-	assert_non_null(mtl_nth(MTL_MAX - 1));
-	assert_null(mtl_nth(MTL_MAX));
+		mtl_begin(&tl, "x", "out", 0);
+	assert_null(mtl_get(&tl, id));
+	assert_non_null(mtl_nth(&tl, MTL_MAX - 1));
+	assert_null(mtl_nth(&tl, MTL_MAX));
 }
 
 int
