@@ -217,6 +217,52 @@ gone(struct mig *m, struct domain *d)
 
 static void	read_fe_state(struct mig *, struct domain *, uint32_t);
 
+/*
+ * A vif backend's values, read from base: 1 if one is bad (counted and
+ * logged once per vif and value, first_report()), else 0.  Missing ones
+ * are bad only once hotplug says connected.
+ */
+static int
+vif_bad(struct mig *m, const char *base, uint32_t domid, uint32_t devid,
+    const struct vif_info *vi)
+{
+	const char	*mac = vi->mac, *br = vi->bridge, *ifn = vi->ifname;
+	uint8_t		 macb[6];
+	int		 bad = 0;
+
+	if (mac != NULL && mac_parse(mac, macb) == -1) {
+		if (first_report(m, domid, devid, 1, mac))
+			mcnt_drop(&m->mcnt, "xs_vif_bad_mac", "%s/mac = "
+			    "'%.40s'", base, mac);
+		bad = 1;
+	} else if (mac == NULL && vi->connected) {
+		if (first_report(m, domid, devid, 2, ""))
+			mcnt_drop(&m->mcnt, "xs_vif_missing_mac", "%s has no "
+			    "usable mac", base);
+		bad = 1;
+	}
+	if (br != NULL && conf_bridge_find(&m->conf, br) == NULL) {
+		/* Not one of ours: not an error, but counted. */
+		if (first_report(m, domid, devid, 3, br))
+			mcnt_drop(&m->mcnt, "xs_vif_unknown_bridge", "%s on "
+			    "bridge '%.40s' is not watched", base, br);
+		bad = 1;
+	} else if (br == NULL && vi->connected) {
+		if (first_report(m, domid, devid, 4, ""))
+			mcnt_drop(&m->mcnt, "xs_vif_missing_bridge", "%s has "
+			    "no usable bridge", base);
+		bad = 1;
+	}
+	if (ifn != NULL && (strlen(ifn) >= CONF_IFNAMSIZ ||
+	    strchr(ifn, '/') != NULL || ifn[0] == '\0')) {
+		if (first_report(m, domid, devid, 5, ifn))
+			mcnt_drop(&m->mcnt, "xs_vif_bad_vifname", "%s/vifname "
+			    "= '%.40s'", base, ifn);
+		bad = 1;
+	}
+	return bad;
+}
+
 /* /local/domain/0/backend/vif/<domid>/<devid>: (re)read it whole. */
 static void
 read_vif(struct mig *m, uint32_t domid, uint32_t devid)
@@ -226,8 +272,6 @@ read_vif(struct mig *m, uint32_t domid, uint32_t devid)
 	struct vif_info		 vi;
 	char			 base[96], path[128], *dir = NULL;
 	char			*mac = NULL, *br = NULL, *hs = NULL, *ifn = NULL;
-	uint8_t			 macb[6];
-	int			 bad = 0;
 
 	if (d == NULL)
 		return;		/* picked up when the domain is */
@@ -249,44 +293,14 @@ read_vif(struct mig *m, uint32_t domid, uint32_t devid)
 	ifn = xread(m, path);
 	memset(&vi, 0, sizeof(vi));
 	vi.connected = hs != NULL && strcmp(hs, "connected") == 0;
-	if (mac != NULL && mac_parse(mac, macb) == -1) {
-		if (first_report(m, domid, devid, 1, mac))
-			mcnt_drop(&m->mcnt, "xs_vif_bad_mac", "%s/mac = "
-			    "'%.40s'", base, mac);
-		bad = 1;
-	} else if (mac == NULL && vi.connected) {
-		if (first_report(m, domid, devid, 2, ""))
-			mcnt_drop(&m->mcnt, "xs_vif_missing_mac", "%s has no "
-			    "usable mac", base);
-		bad = 1;
-	}
-	if (br != NULL && conf_bridge_find(&m->conf, br) == NULL) {
-		/* Not one of ours: not an error, but counted. */
-		if (first_report(m, domid, devid, 3, br))
-			mcnt_drop(&m->mcnt, "xs_vif_unknown_bridge", "%s on "
-			    "bridge '%.40s' is not watched", base, br);
-		bad = 1;
-	} else if (br == NULL && vi.connected) {
-		if (first_report(m, domid, devid, 4, ""))
-			mcnt_drop(&m->mcnt, "xs_vif_missing_bridge", "%s has "
-			    "no usable bridge", base);
-		bad = 1;
-	}
-	if (ifn != NULL && (strlen(ifn) >= CONF_IFNAMSIZ ||
-	    strchr(ifn, '/') != NULL || ifn[0] == '\0')) {
-		if (first_report(m, domid, devid, 5, ifn))
-			mcnt_drop(&m->mcnt, "xs_vif_bad_vifname", "%s/vifname "
-			    "= '%.40s'", base, ifn);
-		bad = 1;
-	}
-	if (bad) {
+	vi.mac = mac;
+	vi.bridge = br;
+	vi.ifname = ifn;
+	if (vif_bad(m, base, domid, devid, &vi)) {
 		if (v != NULL)
 			mig_vif_removed(m, d, devid);
 		goto out;
 	}
-	vi.mac = mac;
-	vi.bridge = br;
-	vi.ifname = ifn;
 	mig_vif_update(m, d, devid, &vi);
 	/* New: the frontend state written before it is read now (only a
 	 * backend vif makes a slot, see on_frontend()). */
