@@ -2,8 +2,10 @@
  * arrival.c: a guest arriving on this host.  Its vifs are captured until
  * it shows a sign of life (the first frame on a vif, an announcement -
  * gratuitous ARP, RARP, unsolicited NA - or netfront connected), then
- * arrived() registers its EIDs with SMRs (jobs.c); with register_at =
- * rename, mig_register_early() does so at the rename already.
+ * arrived() registers its EIDs with SMRs (jobs.c) and tells xtrd the
+ * guest can take what it held for them (POST /v1/expect, issue 18); with
+ * register_at = rename, mig_register_early() registers them at the rename
+ * already.
  */
 #include <stdio.h>
 #include <string.h>
