@@ -29,6 +29,7 @@
 #include "timer.h"
 
 struct api;
+struct dp;
 struct ms_state;
 struct db_map;
 struct pending;
@@ -45,6 +46,8 @@ struct xtrd {
 	uint8_t		 xtr_id[LISP_XTR_ID_LEN];
 	struct udp_batch *tx;		/* xtr_net.c */
 	struct ipaddr	 rx_dst;	/* where the datagram in hand came to */
+	struct dp	*dp;		/* the data plane (xtr/dp/dp_int.h),
+					 * NULL while it is off */
 
 	/* ETR */
 	struct db_map	*db;

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -20,8 +21,6 @@
 #define DP_TICK_MS	100
 
 struct dp		*dp_g;
-static struct dp	 state;
-static const struct dp_ops *ops;
 
 static const char *const cnt_names[DPC__COUNT] = {
 #define DP_CNT_NAME(n) #n,
@@ -86,22 +85,27 @@ site_routes(void)
 static int
 tun_init(struct xtrd *x, const struct dp_upcalls *up)
 {
-	struct dp	*d = &state;
+	struct dp	*d = x->dp;
 	const struct dp_conf *c = &x->conf->dp;
 	char		 path[128];
 	int		 i;
 
-	memset(d, 0, sizeof(*d));
 	d->x = x;
 	d->up = *up;
 	d->c = c;
 	d->tun_fd = d->udp4 = d->udp6 = -1;
+	d->proxy.pfd = d->proxy.afd = -1;
+	/* calloc: the pages of the receive buffers are touched only when
+	 * a batch that large comes */
+	if ((d->bufs = calloc(1, sizeof(*d->bufs))) == NULL) {
+		log_warn("data plane buffers");
+		return -1;
+	}
 	d->lsb = x->conf->nrloc >= 32 ? 0xffffffffu :
 	    (1u << x->conf->nrloc) - 1;		/* every RLOC of ours up */
 	if (getrandom(&d->rnd, sizeof(d->rnd), 0) != sizeof(d->rnd) ||
 	    d->rnd == 0)
 		d->rnd = 0x9e3779b9u;
-	dp_g = d;
 	if (dp_nl_open() == -1) {
 		log_warn("rtnetlink");
 		return -1;
@@ -176,6 +180,8 @@ tun_fini(struct xtrd *x)
 	if (d->udp6 != -1)
 		close(d->udp6);
 	d->tun_fd = d->udp4 = d->udp6 = -1;
+	free(d->bufs);
+	d->bufs = NULL;
 }
 
 static int
@@ -263,15 +269,24 @@ const struct dp_ops dp_tun_ops = {
 
 /* --- wrappers -------------------------------------------------------------- */
 
+/* The data plane's state, one struct dp: x->dp, and dp_g for its files,
+ * while it runs; NULL while `data_plane` is off. */
 int
 dp_init(struct xtrd *x, const struct dp_upcalls *up)
 {
+	struct dp	*d;
+
 	if (!x->conf->dp.enabled)
 		return 0;
-	ops = &dp_tun_ops;
-	if (ops->init(x, up) == -1) {
-		ops->fini(x);
-		ops = NULL;
+	/* calloc: the tables' pages are touched only as they fill */
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		log_warn("data plane");
+		return -1;
+	}
+	d->ops = &dp_tun_ops;
+	x->dp = dp_g = d;
+	if (d->ops->init(x, up) == -1) {
+		dp_fini(x);
 		return -1;
 	}
 	return 0;
@@ -280,63 +295,65 @@ dp_init(struct xtrd *x, const struct dp_upcalls *up)
 void
 dp_fini(struct xtrd *x)
 {
-	if (ops != NULL)
-		ops->fini(x);
-	ops = NULL;
+	if (x->dp == NULL)
+		return;
+	x->dp->ops->fini(x);
+	free(x->dp);
+	x->dp = dp_g = NULL;
 }
 
 bool
 dp_enabled(void)
 {
-	return ops != NULL;
+	return dp_g != NULL;
 }
 
 int
 dp_pollfds(struct pollfd *p, int max)
 {
-	return ops != NULL ? ops->pollfds(p, max) : 0;
+	return dp_g != NULL ? dp_g->ops->pollfds(p, max) : 0;
 }
 
 void
 dp_run(const struct pollfd *p, int n)
 {
-	if (ops != NULL)
-		ops->run(p, n);
+	if (dp_g != NULL)
+		dp_g->ops->run(p, n);
 }
 
 void
 dp_eid_added(const struct ipprefix *p)
 {
-	if (ops != NULL)
-		ops->eid_added(p);
+	if (dp_g != NULL)
+		dp_g->ops->eid_added(p);
 }
 
 void
 dp_eid_removed(const struct ipprefix *p)
 {
-	if (ops != NULL)
-		ops->eid_removed(p);
+	if (dp_g != NULL)
+		dp_g->ops->eid_removed(p);
 }
 
 void
 dp_mapping_installed(const struct ipprefix *p)
 {
-	if (ops != NULL)
-		ops->mapping_installed(p);
+	if (dp_g != NULL)
+		dp_g->ops->mapping_installed(p);
 }
 
 int
 dp_away_add(const struct ipprefix *p, const struct ipaddr *rloc, int n)
 {
-	if (ops == NULL || !dp_g->x->conf->away_entries)
+	if (dp_g == NULL || !dp_g->x->conf->away_entries)
 		return 0;
-	return ops->away_add(p, rloc, n, false);
+	return dp_g->ops->away_add(p, rloc, n, false);
 }
 
 int
 dp_expect(const struct ipprefix *p, enum dp_expect_op op)
 {
-	if (ops == NULL)
+	if (dp_g == NULL)
 		return 0;
 	return dp_hold_expect(p, op);
 }
@@ -348,7 +365,7 @@ dp_moved(const struct lisp_record *r)
 	struct ipprefix	p;
 	int		i, n = 0;
 
-	if (ops == NULL || !dp_g->x->conf->away_entries)
+	if (dp_g == NULL || !dp_g->x->conf->away_entries)
 		return;
 	p.addr = r->eid.ip;
 	p.plen = r->eid_plen;
@@ -357,7 +374,7 @@ dp_moved(const struct lisp_record *r)
 		if (r->loc[i].priority != 255 && r->loc[i].reachable)
 			rloc[n++] = r->loc[i].rloc.ip;
 	if (n > 0)
-		(void)ops->away_add(&p, rloc, n, true);
+		(void)dp_g->ops->away_add(&p, rloc, n, true);
 }
 
 struct away_each {
@@ -382,7 +399,7 @@ dp_away_each(int (*cb)(const struct ipprefix *, const struct ipaddr *, int,
 {
 	struct away_each	ae = { cb, arg };
 
-	if (ops == NULL)
+	if (dp_g == NULL)
 		return 0;
 	return dp_away_walk(away_each_cb, &ae);
 }
@@ -391,7 +408,7 @@ int
 dp_away_each_idle(int (*cb)(const struct ipprefix *, const struct ipaddr *,
     int, uint64_t, void *), void *arg)
 {
-	if (ops == NULL)
+	if (dp_g == NULL)
 		return 0;
 	return dp_away_walk(cb, arg);
 }
@@ -400,7 +417,7 @@ int
 dp_away_put_back(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
     uint64_t idle_ms)
 {
-	if (ops == NULL || !dp_g->x->conf->away_entries)
+	if (dp_g == NULL || !dp_g->x->conf->away_entries)
 		return 0;
 	return dp_away_restore(eid, rloc, n, idle_ms);
 }
@@ -412,7 +429,7 @@ dp_counters_json(void *obj)
 	char		 name[64];
 	int		 i;
 
-	if (ops == NULL)
+	if (dp_g == NULL)
 		return;
 	for (i = 0; i < DPC__COUNT; i++) {
 		snprintf(name, sizeof(name), "dp_%s", cnt_names[i]);

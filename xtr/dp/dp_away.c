@@ -31,33 +31,17 @@
 #include "mono.h"
 #include "xtr/xtrd.h"
 
-#define DP_MAX_AWAY	1024
-
-struct dp_away {
-	bool		used;
-	struct ipprefix	eid;
-	int		nrloc;
-	struct ipaddr	rloc[XC_MAX_RLOC];
-	uint64_t	since_ms;
-	uint64_t	last_ms;	/* last packet, or creation */
-	uint64_t	packets;
-	bool		confirmed;	/* the mapping system maps it there */
-	uint64_t	smr_after_ms;	/* unconfirmed: SMR from then on */
-};
-
-static struct dp_away	away[DP_MAX_AWAY];
-static int		naway;		/* highest used slot + 1 */
-
 struct dp_away *
 dp_away_find(const struct ipaddr *a)
 {
-	struct dp_away	*best = NULL;
-	int		 i;
+	struct dp_away_tab	*t = &dp_g->away;
+	struct dp_away		*best = NULL;
+	int			 i;
 
-	for (i = 0; i < naway; i++)
-		if (away[i].used && ipprefix_contains_addr(&away[i].eid, a) &&
-		    (best == NULL || away[i].eid.plen > best->eid.plen))
-			best = &away[i];
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].used && ipprefix_contains_addr(&t->e[i].eid, a) &&
+		    (best == NULL || t->e[i].eid.plen > best->eid.plen))
+			best = &t->e[i];
 	return best;
 }
 
@@ -65,8 +49,9 @@ int
 dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
     bool confirmed)
 {
-	struct dp_away	*e = NULL, nw;
-	int		 i, k = 0;
+	struct dp_away_tab	*t = &dp_g->away;
+	struct dp_away		*e = NULL, nw;
+	int			 i, k = 0;
 
 	memset(&nw, 0, sizeof(nw));
 	for (i = 0; i < n && k < XC_MAX_RLOC; i++)
@@ -74,9 +59,9 @@ dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 			nw.rloc[k++] = rloc[i];
 	if (k == 0)
 		return 0;	/* moved to us, or nowhere: nothing to do */
-	for (i = 0; i < naway; i++)
-		if (away[i].used && ipprefix_cmp(&away[i].eid, eid) == 0)
-			e = &away[i];
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].used && ipprefix_cmp(&t->e[i].eid, eid) == 0)
+			e = &t->e[i];
 	if (e != NULL) {
 		/* the same move told twice (API at the suspend, then the
 		 * Map-Server's Map-Notify): keep the history, take the
@@ -93,8 +78,8 @@ dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 		return 1;
 	}
 	for (i = 0; i < DP_MAX_AWAY; i++)
-		if (!away[i].used) {
-			e = &away[i];
+		if (!t->e[i].used) {
+			e = &t->e[i];
 			break;
 		}
 	if (e == NULL) {
@@ -108,8 +93,8 @@ dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 	e->since_ms = e->last_ms = mono_ms();
 	e->confirmed = confirmed;
 	e->smr_after_ms = e->since_ms + DP_AWAY_SMR_WAIT_MS;
-	if (e - away + 1 > naway)
-		naway = (int)(e - away + 1);
+	if (e - t->e + 1 > t->n)
+		t->n = (int)(e - t->e + 1);
 	DPC(away_added);
 	tl_add("dp-away", eid, &e->rloc[0], "%d RLOCs%s", k, confirmed ? "" :
 	    ", SMRs held until the Map-Server confirms");
@@ -122,11 +107,12 @@ dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 void
 dp_away_del(const struct ipprefix *eid)
 {
-	int	i;
+	struct dp_away_tab	*t = &dp_g->away;
+	int			 i;
 
-	for (i = 0; i < naway; i++)
-		if (away[i].used && ipprefix_cmp(&away[i].eid, eid) == 0)
-			away[i].used = false;
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].used && ipprefix_cmp(&t->e[i].eid, eid) == 0)
+			t->e[i].used = false;
 }
 
 /* The RLOC of e for pp: by flow hash, skipping `not` (the RLOC the
@@ -253,34 +239,36 @@ away_unhold(struct dp_away *e)
 void
 dp_away_tick(void)
 {
-	uint64_t	limit = (uint64_t)dp_g->c->away_timeout * 1000;
-	int		i;
+	struct dp_away_tab	*t = &dp_g->away;
+	uint64_t		 limit = (uint64_t)dp_g->c->away_timeout * 1000;
+	int			 i;
 
-	for (i = 0; i < naway; i++) {
-		if (away[i].used && !away[i].confirmed &&
-		    dp_g->now_ms >= away[i].smr_after_ms)
-			away_unhold(&away[i]);
-		if (!away[i].used || dp_g->now_ms - away[i].last_ms < limit)
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].used && !t->e[i].confirmed &&
+		    dp_g->now_ms >= t->e[i].smr_after_ms)
+			away_unhold(&t->e[i]);
+		if (!t->e[i].used || dp_g->now_ms - t->e[i].last_ms < limit)
 			continue;
-		away[i].used = false;
+		t->e[i].used = false;
 		DPC(away_expired);
-		tl_add("dp-away-expired", &away[i].eid, &away[i].rloc[0],
+		tl_add("dp-away-expired", &t->e[i].eid, &t->e[i].rloc[0],
 		    "%llu packets redirected",
-		    (unsigned long long)away[i].packets);
+		    (unsigned long long)t->e[i].packets);
 	}
-	while (naway > 0 && !away[naway - 1].used)
-		naway--;
+	while (t->n > 0 && !t->e[t->n - 1].used)
+		t->n--;
 }
 
 int
 dp_away_walk(int (*cb)(const struct ipprefix *, const struct ipaddr *, int,
     uint64_t, void *), void *arg)
 {
-	int	i, r;
+	struct dp_away_tab	*t = &dp_g->away;
+	int			 i, r;
 
-	for (i = 0; i < naway; i++)
-		if (away[i].used && (r = cb(&away[i].eid, away[i].rloc,
-		    away[i].nrloc, dp_g->now_ms - away[i].last_ms, arg)) != 0)
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].used && (r = cb(&t->e[i].eid, t->e[i].rloc,
+		    t->e[i].nrloc, dp_g->now_ms - t->e[i].last_ms, arg)) != 0)
 			return r;
 	return 0;
 }
@@ -292,20 +280,20 @@ int
 dp_away_restore(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
     uint64_t idle_ms)
 {
-	int	i;
+	struct dp_away_tab	*t = &dp_g->away;
+	int			 i;
 
 	if (dp_away_set(eid, rloc, n, true) != 1)
 		return 0;
-	for (i = 0; i < naway; i++)
-		if (away[i].used && ipprefix_cmp(&away[i].eid, eid) == 0 &&
-		    away[i].last_ms >= idle_ms)
-			away[i].last_ms -= idle_ms;
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].used && ipprefix_cmp(&t->e[i].eid, eid) == 0 &&
+		    t->e[i].last_ms >= idle_ms)
+			t->e[i].last_ms -= idle_ms;
 	return 1;
 }
 
 void
 dp_away_free(void)
 {
-	memset(away, 0, sizeof(away));
-	naway = 0;
+	memset(&dp_g->away, 0, sizeof(dp_g->away));
 }

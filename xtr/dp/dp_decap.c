@@ -273,18 +273,15 @@ gro_size(struct msghdr *mh)
 void
 dp_udp_input(int fd)
 {
-	static uint8_t			buf[DP_BATCH][DP_BUFSZ];
-	static struct mmsghdr		m[DP_BATCH];
-	static struct iovec		iov[DP_BATCH];
-	static struct sockaddr_storage	from[DP_BATCH];
-	static union {
-		char			b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr		align;
-	}				ctl[DP_BATCH];
-	struct ipaddr			src;
-	uint16_t			sport;
-	size_t				gso, off, len;
-	int				i, n, rounds;
+	struct dp_bufs			*b = dp_g->bufs;
+	uint8_t			       (*buf)[DP_BUFSZ] = b->udp;
+	struct mmsghdr			*m = b->m;
+	struct iovec			*iov = b->iov;
+	struct sockaddr_storage		*from = b->from;
+	struct ipaddr			 src;
+	uint16_t			 sport;
+	size_t				 gso, off, len;
+	int				 i, n, rounds;
 
 	dp_g->now_ms = mono_ms();
 	for (rounds = 0; rounds < 8; rounds++) {
@@ -296,8 +293,8 @@ dp_udp_input(int fd)
 			m[i].msg_hdr.msg_namelen = sizeof(from[i]);
 			m[i].msg_hdr.msg_iov = &iov[i];
 			m[i].msg_hdr.msg_iovlen = 1;
-			m[i].msg_hdr.msg_control = ctl[i].b;
-			m[i].msg_hdr.msg_controllen = sizeof(ctl[i].b);
+			m[i].msg_hdr.msg_control = b->ctl[i].b;
+			m[i].msg_hdr.msg_controllen = sizeof(b->ctl[i].b);
 		}
 		n = recvmmsg(fd, m, DP_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0) {

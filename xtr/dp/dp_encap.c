@@ -25,16 +25,6 @@
 #include "udpsock.h"
 #include "xtr/xtrd.h"
 
-struct txq {
-	int			n;
-	struct mmsghdr		m[DP_BATCH];
-	struct iovec		iov[DP_BATCH][2];
-	uint8_t			hdr[DP_BATCH][LISP_DATA_HDR_LEN];
-	struct sockaddr_storage	to[DP_BATCH];
-};
-
-static struct txq	txq4, txq6;
-
 int
 dp_udp_open(int af, const struct ipaddr *bind_to)
 {
@@ -64,7 +54,7 @@ dp_udp_open(int af, const struct ipaddr *bind_to)
 }
 
 static void
-flush_one(struct txq *q, int fd)
+flush_one(struct dp_txq *q, int fd)
 {
 	int	done = 0, r;
 
@@ -87,10 +77,10 @@ flush_one(struct txq *q, int fd)
 void
 dp_tx_flush(void)
 {
-	if (txq4.n > 0)
-		flush_one(&txq4, dp_g->udp4);
-	if (txq6.n > 0)
-		flush_one(&txq6, dp_g->udp6);
+	if (dp_g->txq4.n > 0)
+		flush_one(&dp_g->txq4, dp_g->udp4);
+	if (dp_g->txq6.n > 0)
+		flush_one(&dp_g->txq6, dp_g->udp6);
 }
 
 uint32_t
@@ -144,7 +134,8 @@ int
 dp_encap(const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
     const struct dp_pkt *pp)
 {
-	struct txq		*q = rloc->af == AF_INET ? &txq4 : &txq6;
+	struct dp_txq		*q = rloc->af == AF_INET ? &dp_g->txq4 :
+				    &dp_g->txq6;
 	int			 fd = rloc->af == AF_INET ? dp_g->udp4 :
 				    dp_g->udp6;
 	socklen_t		 sl;
@@ -307,12 +298,12 @@ gso_send(const struct ipaddr *rloc, uint8_t *buf, size_t total,
 static void
 tso_slow(const struct dp_tso *t, const uint8_t *pkt)
 {
-	static uint8_t	segbuf[2 * DP_BUFSZ];
-	struct dp_pkt	spp;
-	size_t		i, off = 0, l;
+	uint8_t		*segbuf = dp_g->bufs->seg;
+	struct dp_pkt	 spp;
+	size_t		 i, off = 0, l;
 
 	for (i = 0; i < t->nseg; i++) {
-		if (off + t->hl + t->mss > sizeof(segbuf)) {
+		if (off + t->hl + t->mss > sizeof(dp_g->bufs->seg)) {
 			dp_tx_flush();
 			off = 0;
 		}
@@ -327,7 +318,7 @@ tso_slow(const struct dp_tso *t, const uint8_t *pkt)
 void
 dp_itr_output_gso(const struct dp_vnet *vh, const uint8_t *pkt, size_t len)
 {
-	static uint8_t		 gsobuf[DP_GSO_MAX + DP_BUFSZ];
+	uint8_t			*gsobuf = dp_g->bufs->gso;
 	const struct ipaddr	*rloc;
 	struct dp_pkt		 pp;
 	struct dp_tso		 t;

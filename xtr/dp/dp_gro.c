@@ -20,25 +20,6 @@
 #include "cursor.h"
 #include "dp_int.h"
 
-#define GRO_SLOTS	8
-#define GRO_MAX		65535
-
-struct gro {
-	bool		used;
-	uint8_t		proto;		/* TCP or UDP */
-	bool		closed;		/* PSH or short segment seen */
-	int		v6;
-	size_t		iphl, hl;	/* IP header, IP + TCP headers */
-	size_t		mss;		/* first segment's payload */
-	size_t		len;		/* bytes in buf */
-	int		nseg;
-	uint32_t	next_seq;
-	uint8_t		buf[GRO_MAX];
-};
-
-static struct gro	gro[GRO_SLOTS];
-static int		gro_next;	/* slot to reuse next */
-
 static uint32_t
 pseudo_sum(const uint8_t *ip, int v6, size_t l4len, uint8_t proto)
 {
@@ -54,7 +35,7 @@ put16(uint8_t *p, uint16_t v)
 }
 
 static void
-slot_write(struct gro *g)
+slot_write(struct dp_gro *g)
 {
 	uint8_t		 vh[DP_VNET_LEN];
 	uint8_t		*ip = g->buf;
@@ -104,15 +85,15 @@ dp_gro_flush(void)
 {
 	int	i;
 
-	for (i = 0; i < GRO_SLOTS; i++)
-		if (gro[i].used)
-			slot_write(&gro[i]);
+	for (i = 0; i < DP_GRO_SLOTS; i++)
+		if (dp_g->gro.g[i].used)
+			slot_write(&dp_g->gro.g[i]);
 }
 
 /* Same flow and same headers but for the fields that change per
  * segment. */
 static bool
-same(const struct gro *g, const uint8_t *p, size_t hl, size_t iphl)
+same(const struct dp_gro *g, const uint8_t *p, size_t hl, size_t iphl)
 {
 	const uint8_t	*q = g->buf;
 
@@ -134,20 +115,20 @@ same(const struct gro *g, const uint8_t *p, size_t hl, size_t iphl)
 	    memcmp(p + 18, q + 18, hl - iphl - 18) == 0;
 }
 
-static struct gro *
+static struct dp_gro *
 find(const uint8_t *p, const struct dp_pkt *pp)
 {
 	int	i;
 
-	for (i = 0; i < GRO_SLOTS; i++) {
-		const struct gro *g = &gro[i];
+	for (i = 0; i < DP_GRO_SLOTS; i++) {
+		const struct dp_gro *g = &dp_g->gro.g[i];
 
 		if (g->used && g->v6 == (pp->src.af == AF_INET6) &&
 		    g->proto == pp->proto &&
 		    memcmp(p + pp->hlen, g->buf + g->iphl, 4) == 0 &&
 		    memcmp(p + (g->v6 ? 8 : 12), g->buf + (g->v6 ? 8 : 12),
 		    g->v6 ? 32 : 8) == 0)
-			return &gro[i];
+			return &dp_g->gro.g[i];
 	}
 	return NULL;
 }
@@ -156,9 +137,9 @@ static void
 start(const uint8_t *p, const struct dp_pkt *pp, size_t hl, size_t plen,
     uint8_t flags)
 {
-	struct gro	*g = &gro[gro_next];
+	struct dp_gro	*g = &dp_g->gro.g[dp_g->gro.next];
 
-	gro_next = (gro_next + 1) % GRO_SLOTS;
+	dp_g->gro.next = (dp_g->gro.next + 1) % DP_GRO_SLOTS;
 	if (g->used)
 		slot_write(g);
 	g->used = true;
@@ -177,7 +158,7 @@ start(const uint8_t *p, const struct dp_pkt *pp, size_t hl, size_t plen,
 
 /* Same IP header but for length, ID and checksum. */
 static bool
-same_ip(const struct gro *g, const uint8_t *p, size_t iphl)
+same_ip(const struct dp_gro *g, const uint8_t *p, size_t iphl)
 {
 	const uint8_t	*q = g->buf;
 
@@ -194,7 +175,7 @@ same_ip(const struct gro *g, const uint8_t *p, size_t iphl)
 static void
 deliver_udp(const uint8_t *p, const struct dp_pkt *pp)
 {
-	struct gro	*g = find(p, pp);
+	struct dp_gro	*g = find(p, pp);
 	size_t		 hl = pp->hlen + 8, plen;
 	uint16_t	 ck;
 
@@ -211,7 +192,7 @@ deliver_udp(const uint8_t *p, const struct dp_pkt *pp)
 	}
 	plen = pp->len - hl;
 	if (g != NULL && !g->closed && plen <= g->mss && g->nseg < 64 &&
-	    g->len + plen <= GRO_MAX && same_ip(g, p, pp->hlen)) {
+	    g->len + plen <= DP_GRO_MAX && same_ip(g, p, pp->hlen)) {
 		memcpy(g->buf + g->len, p + hl, plen);
 		g->len += plen;
 		g->nseg++;
@@ -229,7 +210,7 @@ deliver_udp(const uint8_t *p, const struct dp_pkt *pp)
 void
 dp_gro_deliver(const uint8_t *p, const struct dp_pkt *pp)
 {
-	struct gro	*g;
+	struct dp_gro	*g;
 	size_t		 hl, plen;
 	uint8_t		 flags;
 
@@ -259,7 +240,7 @@ dp_gro_deliver(const uint8_t *p, const struct dp_pkt *pp)
 	plen = pp->len - hl;
 	if (g != NULL && !g->closed && plen <= g->mss &&
 	    rd_be32(p + pp->hlen + 4) == g->next_seq &&
-	    g->len + plen <= GRO_MAX && same(g, p, hl, pp->hlen)) {
+	    g->len + plen <= DP_GRO_MAX && same(g, p, hl, pp->hlen)) {
 		memcpy(g->buf + g->len, p + hl, plen);
 		g->len += plen;
 		g->nseg++;

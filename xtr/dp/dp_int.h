@@ -1,6 +1,10 @@
 /*
  * dp_int.h: state shared by the data plane's one-job files (dp_*.c).
- * One instance (dp_g), owned by xtrd's poll loop: nothing is locked.
+ * One instance, struct dp (below): every table and buffer of the data
+ * plane is a member of it, allocated by dp_init() and reached from
+ * struct xtrd (x->dp); the files reach it through dp_g, which points at
+ * it while the data plane runs.  Owned by xtrd's poll loop: nothing is
+ * locked.
  */
 #ifndef XTR_DP_INT_H
 #define XTR_DP_INT_H
@@ -9,13 +13,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "addr.h"
 #include "dp.h"
 #include "droplog.h"
+#include "xtr/config.h"
 #include "xtr/dp_conf.h"
 #include "lisp.h"
 #include "log.h"
+#include "xtr/ratelim.h"
 #include "xtr/timer.h"
 
 #define DP_BATCH	64		/* packets per recvmmsg/sendmmsg */
@@ -96,7 +103,115 @@ int	dp_pkt_parse(const uint8_t *, size_t, struct dp_pkt *);
 
 struct xtrd;
 
+/* dp_away.c: an EID that left, redirected to its new RLOCs */
+#define DP_MAX_AWAY	1024
+struct dp_away {
+	bool		used;
+	struct ipprefix	eid;
+	int		nrloc;
+	struct ipaddr	rloc[XC_MAX_RLOC];
+	uint64_t	since_ms;
+	uint64_t	last_ms;	/* last packet, or creation */
+	uint64_t	packets;
+	bool		confirmed;	/* the mapping system maps it there */
+	uint64_t	smr_after_ms;	/* unconfirmed: SMR from then on */
+};
+struct dp_away_tab {
+	struct dp_away	e[DP_MAX_AWAY];
+	int		n;		/* highest used slot + 1 */
+};
+
+/* dp_encap.c: the encapsulated packets of one family, sent by one
+ * sendmmsg() (dp_tx_flush) */
+struct dp_txq {
+	int			n;
+	struct mmsghdr		m[DP_BATCH];
+	struct iovec		iov[DP_BATCH][2];
+	uint8_t			hdr[DP_BATCH][LISP_DATA_HDR_LEN];
+	struct sockaddr_storage	to[DP_BATCH];
+};
+
+/* dp_gro.c: one flow being joined */
+#define DP_GRO_SLOTS	8
+#define DP_GRO_MAX	65535
+struct dp_gro {
+	bool		used;
+	uint8_t		proto;		/* TCP or UDP */
+	bool		closed;		/* PSH or short segment seen */
+	int		v6;
+	size_t		iphl, hl;	/* IP header, IP + TCP headers */
+	size_t		mss;		/* first segment's payload */
+	size_t		len;		/* bytes in buf */
+	int		nseg;
+	uint32_t	next_seq;
+	uint8_t		buf[DP_GRO_MAX];
+};
+struct dp_gro_tab {
+	struct dp_gro	g[DP_GRO_SLOTS];
+	int		next;		/* slot to reuse next */
+};
+
+/* dp_queue.c: slots in a hash by destination, and a free list: a packet
+ * finds its queue without a scan of DPQ_MAX slots (issue 15 finding 9). */
+#define DPQ_MAX		1024	/* destinations waiting at once */
+#define DPQ_HASH	2048	/* power of two */
+struct dp_qent;
+struct dp_queue {
+	struct dp_qent	*q;		/* DPQ_MAX slots, dp_queue_init */
+	int		 bucket[DPQ_HASH];
+	int		 freelist[DPQ_MAX], nfree;
+	uint32_t	 total;		/* packets queued */
+	int		 nverify;	/* slots held for a source */
+	struct tbucket	 verify_tb;	/* their Map-Requests */
+};
+
+/* dp_routes.c: the rtnetlink socket and what we installed */
+#define DP_MAX_ADDRS	32
+struct mnl_socket;
+struct dp_route;
+struct dp_ifaddr {
+	int		ifindex;
+	struct ipprefix	p;
+};
+struct dp_nl {
+	struct mnl_socket *nl;
+	unsigned	 portid;
+	uint32_t	 seq;
+	struct dp_route	*routes;	/* DP_MAX_ROUTES, dp_nl_open */
+	int		 nroutes;
+	struct dp_ifaddr addrs[DP_MAX_ADDRS];
+	int		 naddrs;
+};
+
+/* dp_proxy.c: the site interface's packet sockets */
+struct dp_proxy {
+	int		pfd;		/* NS in; NA, ARP out; -1 none */
+	int		afd;		/* ARP requests in; -1 none */
+	uint8_t		mac[6];		/* the anycast gateway's */
+};
+
+/* The receive buffers: each batch's packets are referenced by the
+ * encapsulated copies until dp_tx_flush(), so each path has its own. */
+struct dp_bufs {
+	/* dp_tun_input: what the kernel routed into the TUN */
+	uint8_t			tun[DP_BATCH][DP_BUFSZ + DP_VNET_LEN];
+	/* dp_udp_input: UDP 4341 */
+	uint8_t			udp[DP_BATCH][DP_BUFSZ];
+	struct mmsghdr		m[DP_BATCH];
+	struct iovec		iov[DP_BATCH];
+	struct sockaddr_storage	from[DP_BATCH];
+	union {
+		char		b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr	align;
+	}			ctl[DP_BATCH];
+	/* dp_encap.c: TCP segments cut from a TUN super-packet, and the
+	 * UDP GSO batch of their encapsulations */
+	uint8_t			seg[2 * DP_BUFSZ];
+	uint8_t			gso[DP_GSO_MAX + DP_BUFSZ];
+};
+
 struct dp {
+	const struct dp_ops	*ops;	/* the backend (dp.h) */
 	struct xtrd		*x;
 	struct dp_upcalls	 up;	/* the control plane (dp.h) */
 	const struct dp_conf	*c;
@@ -115,9 +230,16 @@ struct dp {
 	uint64_t		 cnt[DPC__COUNT];
 	struct droplog		 droplog[DPC__COUNT];	/* dp_drop: common/droplog.h */
 	uint64_t		 logged_ms[DPC__COUNT];	/* dp_alert */
+	struct dp_away_tab	 away;
+	struct dp_txq		 txq4, txq6;
+	struct dp_gro_tab	 gro;
+	struct dp_queue		 queue;
+	struct dp_nl		 nl;
+	struct dp_proxy		 proxy;
+	struct dp_bufs		*bufs;
 };
 
-extern struct dp	*dp_g;
+extern struct dp	*dp_g;	/* x->dp while the data plane runs (dp.c) */
 
 #define DPC(n)		(dp_g->cnt[DPC_##n]++)
 #define DPC_ADD(n, v)	(dp_g->cnt[DPC_##n] += (v))
@@ -176,7 +298,6 @@ void	dp_queue_tick(void);
 void	dp_queue_free(void);
 
 /* dp_away.c: EIDs that left, redirected to their new RLOCs */
-struct dp_away;
 struct dp_away *dp_away_find(const struct ipaddr *);
 /* 1 if an entry is kept for eid (created or updated), 0 if not. */
 int	dp_away_set(const struct ipprefix *, const struct ipaddr *, int n,

@@ -34,9 +34,6 @@
 #include "dp_int.h"
 #include "xtr/xtrd.h"
 
-static int	pfd = -1;		/* NS in; NA, ARP out */
-static int	afd = -1;		/* ARP requests in */
-static uint8_t	mac[6];
 
 static void
 sysctl_if(const char *dir, const char *ifname, const char *key,
@@ -96,7 +93,7 @@ open_filtered(int ifindex, uint16_t proto, struct sock_fprog *prog)
 static int
 open_nd(int ifindex)
 {
-	static struct sock_filter code[] = {
+	static const struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_IPV6, 0, 5),
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 6),
@@ -106,7 +103,8 @@ open_nd(int ifindex)
 		BPF_STMT(BPF_RET | BPF_K, 0xffff),
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
-	struct sock_fprog	prog = { sizeof(code) / sizeof(code[0]), code };
+	struct sock_fprog	prog = { sizeof(code) / sizeof(code[0]),
+				    (struct sock_filter *)(uintptr_t)code };
 
 	return open_filtered(ifindex, ETH_P_IPV6, &prog);
 }
@@ -116,7 +114,7 @@ open_nd(int ifindex)
 static int
 open_arp(int ifindex)
 {
-	static struct sock_filter code[] = {
+	static const struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_ARP, 0, 9),
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 14),
@@ -130,7 +128,8 @@ open_arp(int ifindex)
 		BPF_STMT(BPF_RET | BPF_K, 0xffff),
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
-	struct sock_fprog	prog = { sizeof(code) / sizeof(code[0]), code };
+	struct sock_fprog	prog = { sizeof(code) / sizeof(code[0]),
+				    (struct sock_filter *)(uintptr_t)code };
 
 	return open_filtered(ifindex, ETH_P_ARP, &prog);
 }
@@ -152,7 +151,7 @@ dp_proxy_init(void)
 		log_warn("%s: anycast MAC", c->site_if);
 	for (i = 0; i < c->ngw; i++)
 		dp_addr_add(ifx, &c->gw[i]);
-	if (get_mac(c->site_if, mac) == -1)
+	if (get_mac(c->site_if, dp_g->proxy.mac) == -1)
 		return -1;
 	/* proxy ARP is ours (arp_input): the kernel's would answer a
 	 * guest's gratuitous ARP for its own address with our MAC */
@@ -166,9 +165,9 @@ dp_proxy_init(void)
 	sysctl_if("ipv6/neigh", c->site_if, "retrans_time_ms", "100");
 	sysctl_if("ipv6/neigh", c->site_if, "mcast_solicit", "50");
 	sysctl_if("ipv6/neigh", c->site_if, "unres_qlen_bytes", "4194304");
-	if ((pfd = open_nd(ifx)) == -1)
+	if ((dp_g->proxy.pfd = open_nd(ifx)) == -1)
 		log_warn("%s: neighbour-discovery proxy", c->site_if);
-	if ((afd = open_arp(ifx)) == -1)
+	if ((dp_g->proxy.afd = open_arp(ifx)) == -1)
 		log_warn("%s: ARP proxy", c->site_if);
 	return 0;
 }
@@ -176,7 +175,7 @@ dp_proxy_init(void)
 int
 dp_proxy_fd(int af)
 {
-	return af == AF_INET ? afd : pfd;
+	return af == AF_INET ? dp_g->proxy.afd : dp_g->proxy.pfd;
 }
 
 /* RFC 4861 §7.2.8: a proxy answers for addresses of the VM's subnet that
@@ -223,7 +222,7 @@ send_na(const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
 
 	memset(f, 0, sizeof(f));
 	memcpy(f, dst_mac, 6);
-	memcpy(f + 6, mac, 6);
+	memcpy(f + 6, dp_g->proxy.mac, 6);
 	wr_be16(f + 12, ETHERTYPE_IPV6);
 	ip[0] = 0x60;
 	wr_be16(ip + 4, 32);
@@ -238,14 +237,14 @@ send_na(const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
 	memcpy(icmp + 8, target, 16);
 	icmp[24] = 2;				/* Target Link-Layer Address */
 	icmp[25] = 1;
-	memcpy(icmp + 26, mac, 6);
+	memcpy(icmp + 26, dp_g->proxy.mac, 6);
 	wr_be16(icmp + 2, icmp6_csum(ip, icmp, 32));
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	sll.sll_ifindex = dp_g->site_ifindex;
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, dst_mac, 6);
-	if (sendto(pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
+	if (sendto(dp_g->proxy.pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
 	    sizeof(sll)) > 0)
 		DPC(nd_proxy_na);
 }
@@ -279,7 +278,8 @@ nd_input(void)
 	int			i;
 
 	for (i = 0; i < 64; i++) {
-		if ((n = recv(pfd, f, sizeof(f), MSG_DONTWAIT)) <= 0)
+		if ((n = recv(dp_g->proxy.pfd, f, sizeof(f),
+		    MSG_DONTWAIT)) <= 0)
 			return;
 		/* eth 14, IPv6 40, NS: type code csum reserved target */
 		if (n < 14 + 40 + 24 || rd_be16(f + 12) != ETHERTYPE_IPV6 ||
@@ -310,14 +310,14 @@ send_arp_reply(const uint8_t *target, const uint8_t *sha, const uint8_t *spa)
 	int			errs = 0;
 
 	errs += put_bytes(&w, sha, 6);
-	errs += put_bytes(&w, mac, 6);
+	errs += put_bytes(&w, dp_g->proxy.mac, 6);
 	errs += put_u16(&w, ETHERTYPE_ARP);
 	errs += put_u16(&w, ARPHRD_ETHER);
 	errs += put_u16(&w, ETHERTYPE_IP);
 	errs += put_u8(&w, 6);
 	errs += put_u8(&w, 4);
 	errs += put_u16(&w, ARPOP_REPLY);
-	errs += put_bytes(&w, mac, 6);
+	errs += put_bytes(&w, dp_g->proxy.mac, 6);
 	errs += put_bytes(&w, target, 4);
 	errs += put_bytes(&w, sha, 6);
 	errs += put_bytes(&w, spa, 4);
@@ -329,7 +329,7 @@ send_arp_reply(const uint8_t *target, const uint8_t *sha, const uint8_t *spa)
 	sll.sll_ifindex = dp_g->site_ifindex;
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, sha, 6);
-	if (sendto(afd, f, w.len, 0, (struct sockaddr *)&sll,
+	if (sendto(dp_g->proxy.afd, f, w.len, 0, (struct sockaddr *)&sll,
 	    sizeof(sll)) > 0)
 		DPC(arp_proxy_reply);
 }
@@ -348,7 +348,8 @@ arp_input(void)
 	int		i;
 
 	for (i = 0; i < 64; i++) {
-		if ((n = recv(afd, f, sizeof(f), MSG_DONTWAIT)) <= 0)
+		if ((n = recv(dp_g->proxy.afd, f, sizeof(f),
+		    MSG_DONTWAIT)) <= 0)
 			return;
 		memset(&s, 0, sizeof(s));
 		memset(&t, 0, sizeof(t));
@@ -377,9 +378,9 @@ arp_input(void)
 void
 dp_proxy_input(void)
 {
-	if (pfd != -1)
+	if (dp_g->proxy.pfd != -1)
 		nd_input();
-	if (afd != -1)
+	if (dp_g->proxy.afd != -1)
 		arp_input();
 }
 
@@ -391,14 +392,14 @@ garp(const struct ipaddr *a)
 
 	memset(f, 0, sizeof(f));
 	memset(f, 0xff, 6);
-	memcpy(f + 6, mac, 6);
+	memcpy(f + 6, dp_g->proxy.mac, 6);
 	wr_be16(f + 12, ETHERTYPE_ARP);
 	wr_be16(f + 14, 1);			/* Ethernet */
 	wr_be16(f + 16, ETHERTYPE_IP);
 	f[18] = 6;
 	f[19] = 4;
 	wr_be16(f + 20, 1);			/* request, gratuitous */
-	memcpy(f + 22, mac, 6);
+	memcpy(f + 22, dp_g->proxy.mac, 6);
 	memcpy(f + 28, a->a, 4);
 	memcpy(f + 38, a->a, 4);
 	memset(&sll, 0, sizeof(sll));
@@ -406,7 +407,7 @@ garp(const struct ipaddr *a)
 	sll.sll_ifindex = dp_g->site_ifindex;
 	sll.sll_halen = 6;
 	memset(sll.sll_addr, 0xff, 6);
-	if (sendto(pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
+	if (sendto(dp_g->proxy.pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
 	    sizeof(sll)) > 0)
 		DPC(garp_sent);
 }
@@ -417,7 +418,8 @@ dp_proxy_announce(const struct ipprefix *eid)
 	static const uint8_t	all_nodes[16] = { 0xff, 2, [15] = 1 };
 	static const uint8_t	bcast6[6] = { 0x33, 0x33, 0, 0, 0, 1 };
 
-	if (pfd == -1 || eid->plen != ipaddr_maxplen(eid->addr.af) ||
+	if (dp_g->proxy.pfd == -1 ||
+	    eid->plen != ipaddr_maxplen(eid->addr.af) ||
 	    !should_answer(&eid->addr))
 		return;
 	if (eid->addr.af == AF_INET)
@@ -429,9 +431,9 @@ dp_proxy_announce(const struct ipprefix *eid)
 void
 dp_proxy_fini(void)
 {
-	if (pfd != -1)
-		close(pfd);
-	if (afd != -1)
-		close(afd);
-	pfd = afd = -1;
+	if (dp_g->proxy.pfd != -1)
+		close(dp_g->proxy.pfd);
+	if (dp_g->proxy.afd != -1)
+		close(dp_g->proxy.afd);
+	dp_g->proxy.pfd = dp_g->proxy.afd = -1;
 }

@@ -26,8 +26,6 @@
 #include "mono.h"
 #include "xtr/xtrd.h"
 
-#define DPQ_MAX		1024	/* destinations waiting at once */
-#define DPQ_HASH	2048	/* power of two */
 #define DPQ_RETRY_MS	1000
 #define DPQ_VERIFY_MAX	256	/* sources waiting at once */
 #define DPQ_VERIFY_RATE	200	/* their Map-Requests a second */
@@ -40,7 +38,7 @@ struct qpkt {
 	uint8_t		 data[];
 };
 
-struct qent {
+struct dp_qent {
 	bool		 used;
 	struct ipprefix	 key;		/* the host asked for */
 	uint64_t	 since_ms;
@@ -50,15 +48,6 @@ struct qent {
 	int		 hnext;		/* hash chain (slot), -1 end */
 	bool		 verify;	/* held for its source's mapping */
 };
-
-/* Slots in a hash by destination, and a free list: a packet finds its
- * queue without a scan of DPQ_MAX slots (issue 15 finding 9). */
-static struct qent	*q;
-static int		 bucket[DPQ_HASH];
-static int		 freelist[DPQ_MAX], nfree;
-static uint32_t		 total;
-static int		 nverify;
-static struct tbucket	 verify_tb;
 
 static uint32_t
 qhash(const struct ipprefix *k, bool verify)
@@ -73,69 +62,75 @@ qhash(const struct ipprefix *k, bool verify)
 	return (h ^ k->plen) & (DPQ_HASH - 1);
 }
 
-static struct qent *
+static struct dp_qent *
 qfind(const struct ipprefix *k, bool verify)
 {
-	int	i;
+	struct dp_queue	*dq = &dp_g->queue;
+	int		i;
 
-	for (i = bucket[qhash(k, verify)]; i != -1; i = q[i].hnext)
-		if (q[i].verify == verify && ipprefix_cmp(&q[i].key, k) == 0)
-			return &q[i];
+	for (i = dq->bucket[qhash(k, verify)]; i != -1; i = dq->q[i].hnext)
+		if (dq->q[i].verify == verify &&
+		    ipprefix_cmp(&dq->q[i].key, k) == 0)
+			return &dq->q[i];
 	return NULL;
 }
 
-static struct qent *
+static struct dp_qent *
 qtake(const struct ipprefix *k, bool verify)
 {
-	struct qent	*e;
+	struct dp_queue	*dq = &dp_g->queue;
+	struct dp_qent	*e;
 	uint32_t	 h = qhash(k, verify);
 	int		 i;
 
-	if (nfree == 0)
+	if (dq->nfree == 0)
 		return NULL;
-	i = freelist[--nfree];
-	e = &q[i];
+	i = dq->freelist[--dq->nfree];
+	e = &dq->q[i];
 	memset(e, 0, sizeof(*e));
 	e->used = true;
 	e->key = *k;
 	e->verify = verify;
 	if (verify)
-		nverify++;
-	e->hnext = bucket[h];
-	bucket[h] = i;
+		dq->nverify++;
+	e->hnext = dq->bucket[h];
+	dq->bucket[h] = i;
 	return e;
 }
 
 static void
-qrelease(struct qent *e)
+qrelease(struct dp_qent *e)
 {
-	int	*ip, i = (int)(e - q);
+	struct dp_queue	*dq = &dp_g->queue;
+	int		*ip, i = (int)(e - dq->q);
 
 	if (e->verify)
-		nverify--;
-	for (ip = &bucket[qhash(&e->key, e->verify)]; *ip != -1;
-	    ip = &q[*ip].hnext)
+		dq->nverify--;
+	for (ip = &dq->bucket[qhash(&e->key, e->verify)]; *ip != -1;
+	    ip = &dq->q[*ip].hnext)
 		if (*ip == i) {
 			*ip = e->hnext;
 			break;
 		}
 	memset(e, 0, sizeof(*e));
-	freelist[nfree++] = i;
+	dq->freelist[dq->nfree++] = i;
 }
 
 int
 dp_queue_init(void)
 {
-	int	i;
+	struct dp_queue	*dq = &dp_g->queue;
+	int		i;
 
-	if ((q = calloc(DPQ_MAX, sizeof(*q))) == NULL)
+	if ((dq->q = calloc(DPQ_MAX, sizeof(*dq->q))) == NULL)
 		return -1;
 	for (i = 0; i < DPQ_HASH; i++)
-		bucket[i] = -1;
-	for (nfree = 0; nfree < DPQ_MAX; nfree++)
-		freelist[nfree] = DPQ_MAX - 1 - nfree;
-	nverify = 0;
-	tb_init(&verify_tb, DPQ_VERIFY_RATE, 2 * DPQ_VERIFY_RATE, mono_ms());
+		dq->bucket[i] = -1;
+	for (dq->nfree = 0; dq->nfree < DPQ_MAX; dq->nfree++)
+		dq->freelist[dq->nfree] = DPQ_MAX - 1 - dq->nfree;
+	dq->nverify = 0;
+	tb_init(&dq->verify_tb, DPQ_VERIFY_RATE, 2 * DPQ_VERIFY_RATE,
+	    mono_ms());
 	return 0;
 }
 
@@ -147,7 +142,7 @@ timeout_ms(void)
 }
 
 static void
-resolve(struct qent *e)
+resolve(struct dp_qent *e)
 {
 	e->tried_ms = dp_g->now_ms;
 	if (dp_g->up.resolve(dp_g->up.ctx, &e->key) == 0)
@@ -157,22 +152,23 @@ resolve(struct qent *e)
 void
 dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 {
+	struct dp_queue	*dq = &dp_g->queue;
 	const struct dp_conf	*c = dp_g->c;
-	struct ipprefix		 key;
-	struct qent		*e;
-	struct qpkt		*p;
-	char			 a[IPADDR_STRLEN];
+	struct ipprefix	 key;
+	struct dp_qent	*e;
+	struct qpkt	*p;
+	char		 a[IPADDR_STRLEN];
 
 	ipprefix_host(&pp->dst, &key);
 	e = qfind(&key, false);
 	ipaddr_fmt(&pp->dst, a, sizeof(a));
-	if (e == NULL && nfree == 0) {
+	if (e == NULL && dq->nfree == 0) {
 		dp_drop(DPC_drop_queue_full, "%s: %d destinations waiting", a,
 		    DPQ_MAX);
 		return;
 	}
 	if ((e != NULL && e->n >= c->queue_prefix) ||
-	    total >= c->queue_total || c->queue_prefix == 0) {
+	    dq->total >= c->queue_total || c->queue_prefix == 0) {
 		dp_drop(DPC_drop_queue_full, "%s: miss queue full", a);
 		if (e == NULL)
 			goto ask;
@@ -191,7 +187,7 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 		e->head = p;
 		e->tail = p;
 		e->n = 1;
-		total++;
+		dq->total++;
 		DPC(queued);
 		resolve(e);
 		return;
@@ -199,7 +195,7 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	e->tail->next = p;
 	e->tail = p;
 	e->n++;
-	total++;
+	dq->total++;
 	DPC(queued);
 	return;
 ask:
@@ -211,18 +207,19 @@ void
 dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
     const struct ipaddr *outer, uint64_t held_ms)
 {
+	struct dp_queue	*dq = &dp_g->queue;
 	const struct dp_conf	*c = dp_g->c;
-	struct ipprefix		 key;
-	struct qent		*e;
-	struct qpkt		*p;
-	char			 a[IPADDR_STRLEN];
+	struct ipprefix	 key;
+	struct dp_qent	*e;
+	struct qpkt	*p;
+	char		 a[IPADDR_STRLEN];
 
 	ipprefix_host(&pp->src, &key);
 	ipaddr_fmt(&pp->src, a, sizeof(a));
 	if ((e = qfind(&key, true)) == NULL) {
 		/* a new source: a slot and a Map-Request, both bounded */
-		if (nverify >= DPQ_VERIFY_MAX || nfree == 0 ||
-		    !tb_take(&verify_tb, dp_g->now_ms)) {
+		if (dq->nverify >= DPQ_VERIFY_MAX || dq->nfree == 0 ||
+		    !tb_take(&dq->verify_tb, dp_g->now_ms)) {
 			dp_drop(DPC_drop_src_unverified, "%s: too many sources "
 			    "to verify at once", a);
 			return;
@@ -231,7 +228,7 @@ dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 		e->since_ms = dp_g->now_ms;
 		resolve(e);
 	}
-	if (e->n >= c->queue_prefix || total >= c->queue_total) {
+	if (e->n >= c->queue_prefix || dq->total >= c->queue_total) {
 		dp_drop(DPC_drop_src_unverified, "%s: verification queue "
 		    "full", a);
 		return;
@@ -251,20 +248,21 @@ dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 		e->head = p;
 	e->tail = p;
 	e->n++;
-	total++;
+	dq->total++;
 	DPC(src_held);
 }
 
 static void
-drain(struct qent *e, bool send)
+drain(struct dp_qent *e, bool send)
 {
+	struct dp_queue	*dq = &dp_g->queue;
 	struct qpkt	*p, *next, *head = e->head;
 	struct dp_pkt	 pp;
 	uint32_t	 n = e->n;
 	bool		 verify = e->verify;
 
 	/* detach first: dp_itr_output may queue again */
-	total -= e->n;
+	dq->total -= e->n;
 	qrelease(e);
 	for (p = head; p != NULL && send; p = p->next) {
 		if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK)
@@ -293,25 +291,27 @@ drain(struct qent *e, bool send)
 void
 dp_queue_flush(const struct ipprefix *installed)
 {
-	int	i;
+	struct dp_queue	*dq = &dp_g->queue;
+	int		i;
 
-	if (q == NULL)
+	if (dq->q == NULL)
 		return;
 	dp_g->now_ms = mono_ms();
 	for (i = 0; i < DPQ_MAX; i++)
-		if (q[i].used && ipprefix_covers(installed, &q[i].key))
-			drain(&q[i], true);
+		if (dq->q[i].used && ipprefix_covers(installed, &dq->q[i].key))
+			drain(&dq->q[i], true);
 }
 
 void
 dp_queue_tick(void)
 {
+	struct dp_queue	*dq = &dp_g->queue;
 	uint64_t	 limit = timeout_ms();
 	char		 a[IPPREFIX_STRLEN];
 	int		 i;
 
 	for (i = 0; i < DPQ_MAX; i++) {
-		struct qent *e = &q[i];
+		struct dp_qent *e = &dq->q[i];
 
 		if (!e->used)
 			continue;
@@ -344,13 +344,14 @@ dp_queue_tick(void)
 void
 dp_queue_free(void)
 {
-	int	i;
+	struct dp_queue	*dq = &dp_g->queue;
+	int		i;
 
-	if (q == NULL)
+	if (dq->q == NULL)
 		return;
 	for (i = 0; i < DPQ_MAX; i++)
-		if (q[i].used)
-			drain(&q[i], false);
-	free(q);
-	q = NULL;
+		if (dq->q[i].used)
+			drain(&dq->q[i], false);
+	free(dq->q);
+	dq->q = NULL;
 }

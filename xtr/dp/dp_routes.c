@@ -22,39 +22,27 @@
 
 #define DP_RTPROT	0xf3	/* "xtrd" in `ip route` (proto 243) */
 #define DP_MAX_ROUTES	4096
-#define DP_MAX_ADDRS	32
 
-struct route {
+struct dp_route {
 	struct ipprefix	p;
 	int		ifindex;
 };
-
-struct addr {
-	int		ifindex;
-	struct ipprefix	p;
-};
-
-static struct mnl_socket	*nl;
-static unsigned			 portid;
-static uint32_t			 seq;
-static struct route		*routes;
-static int			 nroutes;
-static struct addr		 addrs[DP_MAX_ADDRS];
-static int			 naddrs;
 
 int
 dp_nl_open(void)
 {
-	if ((nl = mnl_socket_open(NETLINK_ROUTE)) == NULL)
+	struct dp_nl	*dn = &dp_g->nl;
+
+	if ((dn->nl = mnl_socket_open(NETLINK_ROUTE)) == NULL)
 		return -1;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		mnl_socket_close(nl);
-		nl = NULL;
+	if (mnl_socket_bind(dn->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		mnl_socket_close(dn->nl);
+		dn->nl = NULL;
 		return -1;
 	}
-	portid = mnl_socket_get_portid(nl);
-	seq = (uint32_t)time(NULL);
-	if ((routes = calloc(DP_MAX_ROUTES, sizeof(*routes))) == NULL)
+	dn->portid = mnl_socket_get_portid(dn->nl);
+	dn->seq = (uint32_t)time(NULL);
+	if ((dn->routes = calloc(DP_MAX_ROUTES, sizeof(*dn->routes))) == NULL)
 		return -1;
 	return 0;
 }
@@ -62,31 +50,34 @@ dp_nl_open(void)
 void
 dp_nl_close(void)
 {
-	if (nl != NULL)
-		mnl_socket_close(nl);
-	nl = NULL;
-	free(routes);
-	routes = NULL;
-	nroutes = 0;
+	struct dp_nl	*dn = &dp_g->nl;
+
+	if (dn->nl != NULL)
+		mnl_socket_close(dn->nl);
+	dn->nl = NULL;
+	free(dn->routes);
+	dn->routes = NULL;
+	dn->nroutes = 0;
 }
 
 /* Send one request and wait for its ack: 0, or -1 with errno. */
 static int
 nl_talk(struct nlmsghdr *nlh)
 {
-	char	buf[MNL_SOCKET_BUFFER_SIZE];
-	ssize_t	n;
-	int	r;
+	struct dp_nl	*dn = &dp_g->nl;
+	char		buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t		n;
+	int		r;
 
-	nlh->nlmsg_seq = ++seq;
+	nlh->nlmsg_seq = ++dn->seq;
 	nlh->nlmsg_flags |= NLM_F_ACK;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+	if (mnl_socket_sendto(dn->nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		n = mnl_socket_recvfrom(dn->nl, buf, sizeof(buf));
 		if (n == -1)
 			return -1;
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL);
+		r = mnl_cb_run(buf, (size_t)n, dn->seq, dn->portid, NULL, NULL);
 		if (r == MNL_CB_ERROR)
 			return -1;
 		if (r == MNL_CB_STOP)
@@ -120,10 +111,11 @@ route_msg(int type, unsigned flags, const struct ipprefix *p, int ifindex)
 static int
 route_find(const struct ipprefix *p)
 {
-	int	i;
+	struct dp_nl	*dn = &dp_g->nl;
+	int		i;
 
-	for (i = 0; i < nroutes; i++)
-		if (ipprefix_cmp(&routes[i].p, p) == 0)
+	for (i = 0; i < dn->nroutes; i++)
+		if (ipprefix_cmp(&dn->routes[i].p, p) == 0)
 			return i;
 	return -1;
 }
@@ -131,25 +123,26 @@ route_find(const struct ipprefix *p)
 int
 dp_route_set(const struct ipprefix *p, int ifindex)
 {
-	char	a[IPPREFIX_STRLEN];
-	int	i;
+	struct dp_nl	*dn = &dp_g->nl;
+	char		a[IPPREFIX_STRLEN];
+	int		i;
 
-	if (nl == NULL || ifindex <= 0)
+	if (dn->nl == NULL || ifindex <= 0)
 		return -1;
 	ipprefix_fmt(p, a, sizeof(a));
 	if ((i = route_find(p)) >= 0) {
-		if (routes[i].ifindex == ifindex)
+		if (dn->routes[i].ifindex == ifindex)
 			return 0;
 		if (route_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, p,
 		    ifindex) == -1) {
 			log_warn("route %s", a);
 			return -1;
 		}
-		routes[i].ifindex = ifindex;
+		dn->routes[i].ifindex = ifindex;
 		log_debug("route %s now dev %d", a, ifindex);
 		return 0;
 	}
-	if (nroutes == DP_MAX_ROUTES) {
+	if (dn->nroutes == DP_MAX_ROUTES) {
 		log_warnx("route %s: too many routes", a);
 		return -1;
 	}
@@ -160,9 +153,9 @@ dp_route_set(const struct ipprefix *p, int ifindex)
 		log_warn("route %s", a);
 		return -1;
 	}
-	routes[nroutes].p = *p;
-	routes[nroutes].ifindex = ifindex;
-	nroutes++;
+	dn->routes[dn->nroutes].p = *p;
+	dn->routes[dn->nroutes].ifindex = ifindex;
+	dn->nroutes++;
 	log_debug("route %s dev %d", a, ifindex);
 	return 0;
 }
@@ -171,32 +164,36 @@ dp_route_set(const struct ipprefix *p, int ifindex)
 bool
 dp_route_host_via(const struct ipaddr *addr, int ifindex)
 {
+	struct dp_nl	*dn = &dp_g->nl;
 	struct ipprefix	p;
 	int		i;
 
 	ipprefix_host(addr, &p);
-	return (i = route_find(&p)) >= 0 && routes[i].ifindex == ifindex;
+	return (i = route_find(&p)) >= 0 && dn->routes[i].ifindex == ifindex;
 }
 
 int
 dp_route_unset(const struct ipprefix *p)
 {
-	int	i;
+	struct dp_nl	*dn = &dp_g->nl;
+	int		i;
 
-	if (nl == NULL || (i = route_find(p)) < 0)
+	if (dn->nl == NULL || (i = route_find(p)) < 0)
 		return 0;
-	if (route_msg(RTM_DELROUTE, 0, p, routes[i].ifindex) == -1 &&
+	if (route_msg(RTM_DELROUTE, 0, p, dn->routes[i].ifindex) == -1 &&
 	    errno != ESRCH)
 		log_warn("delete route");
-	routes[i] = routes[--nroutes];
+	dn->routes[i] = dn->routes[--dn->nroutes];
 	return 0;
 }
 
 void
 dp_routes_flush(void)
 {
-	while (nl != NULL && nroutes > 0)
-		dp_route_unset(&routes[nroutes - 1].p);
+	struct dp_nl	*dn = &dp_g->nl;
+
+	while (dn->nl != NULL && dn->nroutes > 0)
+		dp_route_unset(&dn->routes[dn->nroutes - 1].p);
 }
 
 static int
@@ -225,9 +222,10 @@ addr_msg(int type, unsigned flags, int ifindex, const struct ipprefix *p)
 int
 dp_addr_add(int ifindex, const struct ipprefix *p)
 {
-	char	a[IPPREFIX_STRLEN];
+	struct dp_nl	*dn = &dp_g->nl;
+	char		a[IPPREFIX_STRLEN];
 
-	if (nl == NULL || naddrs == DP_MAX_ADDRS)
+	if (dn->nl == NULL || dn->naddrs == DP_MAX_ADDRS)
 		return -1;
 	if (addr_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
 	    p) == -1) {
@@ -236,30 +234,33 @@ dp_addr_add(int ifindex, const struct ipprefix *p)
 		log_warn("address %s", ipprefix_fmt(p, a, sizeof(a)));
 		return -1;
 	}
-	addrs[naddrs].ifindex = ifindex;
-	addrs[naddrs].p = *p;
-	naddrs++;
+	dn->addrs[dn->naddrs].ifindex = ifindex;
+	dn->addrs[dn->naddrs].p = *p;
+	dn->naddrs++;
 	return 0;
 }
 
 void
 dp_addrs_flush(void)
 {
-	while (nl != NULL && naddrs > 0) {
-		naddrs--;
-		addr_msg(RTM_DELADDR, 0, addrs[naddrs].ifindex,
-		    &addrs[naddrs].p);
+	struct dp_nl	*dn = &dp_g->nl;
+
+	while (dn->nl != NULL && dn->naddrs > 0) {
+		dn->naddrs--;
+		addr_msg(RTM_DELADDR, 0, dn->addrs[dn->naddrs].ifindex,
+		    &dn->addrs[dn->naddrs].p);
 	}
 }
 
 int
 dp_link_set_mac(int ifindex, const uint8_t *mac)
 {
+	struct dp_nl	 *dn = &dp_g->nl;
 	char		  buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr	 *nlh;
 	struct ifinfomsg *ifi;
 
-	if (nl == NULL)
+	if (dn->nl == NULL)
 		return -1;
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWLINK;
@@ -283,11 +284,12 @@ dp_link_set_mac(int ifindex, const uint8_t *mac)
 int
 dp_neigh_use(int ifindex, const struct ipaddr *a)
 {
+	struct dp_nl	*dn = &dp_g->nl;
 	char		 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr	*nlh;
 	struct ndmsg	*nd;
 
-	if (nl == NULL)
+	if (dn->nl == NULL)
 		return -1;
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWNEIGH;

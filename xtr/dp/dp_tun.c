@@ -139,7 +139,7 @@ vnet_get(const uint8_t *b, struct dp_vnet *v)
 void
 dp_tun_input(void)
 {
-	static uint8_t	buf[DP_BATCH][DP_BUFSZ + DP_VNET_LEN];
+	uint8_t	      (*buf)[DP_BUFSZ + DP_VNET_LEN] = dp_g->bufs->tun;
 	struct dp_pkt	pp;
 	struct dp_vnet	vh;
 	uint8_t		*p;
