@@ -16,7 +16,7 @@ xtrcore_SRCS += xtr/config.c xtr/config_spec.c xtr/timer.c xtr/ratelim.c xtr/cou
 	xtr/timeline.c xtr/ms/ms_sites.c xtr/ms/ms_rules.c xtr/cp/mreq_sched.c
 
 SBIN_PROGS += xtrd
-xtrd_SRCS := xtr/xtrd.c xtr/xtr_net.c xtr/cp/etr_register.c \
+xtrd_SRCS := xtr/xtrd.c xtr/xtr_net.c xtr/cp/etr_register.c xtr/cp/etr_move.c \
 	xtr/cp/etr_reply.c xtr/cp/itr_resolve.c xtr/cp/itr_subscribe.c \
 	xtr/cp/cp_upcalls.c xtr/cp/smr.c xtr/ms/ms_register.c \
 	xtr/ms/ms_index.c xtr/ms/mr_resolve.c xtr/ms/pubsub.c xtr/api/api.c \

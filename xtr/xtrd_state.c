@@ -35,7 +35,6 @@
 #include "mono.h"
 #include "xtr/dp/dp.h"
 #include "xtr/xtrd.h"
-#include "xtr/api/api.h"
 #include "xtr/xtrd_state.h"
 
 #define XST_MAX_AWAY	1024
@@ -122,8 +121,6 @@ xst_restore(struct xtrd *x)
 		if (dp_away_put_back(&loaded[i].eid, loaded[i].rloc,
 		    loaded[i].nrloc, limit - left) == 1) {
 			n++;
-			api_away_note(&loaded[i].eid, loaded[i].rloc,
-			    loaded[i].nrloc);
 			tl_add("away-restored", &loaded[i].eid,
 			    &loaded[i].rloc[0], "%llu ms left",
 			    (unsigned long long)left);
@@ -144,38 +141,36 @@ struct wctx {
 };
 
 static int
-write_away(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
-    uint64_t idle, void *arg)
+write_away(const struct dp_away_view *v, void *arg)
 {
 	struct wctx	*w = arg;
+	uint64_t	 idle = v->idle_ms;
 	char		 b[IPPREFIX_STRLEN];
 	int		 i;
 
 	if (idle > w->limit)	/* clock skew of a fresh entry, or expiring */
 		idle = idle > (uint64_t)1 << 62 ? 0 : w->limit;
-	fprintf(w->f, "away %s %llu", ipprefix_fmt(eid, b, sizeof(b)),
+	fprintf(w->f, "away %s %llu", ipprefix_fmt(v->eid, b, sizeof(b)),
 	    (unsigned long long)(w->now + w->limit - idle));
-	for (i = 0; i < n; i++)
-		fprintf(w->f, " %s", ipaddr_fmt(&rloc[i], b, sizeof(b)));
+	for (i = 0; i < v->nrloc; i++)
+		fprintf(w->f, " %s", ipaddr_fmt(&v->rloc[i], b, sizeof(b)));
 	fputc('\n', w->f);
 	return 0;
 }
 
 static int
-sig_away(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
-    uint64_t idle, void *arg)
+sig_away(const struct dp_away_view *v, void *arg)
 {
 	uint64_t	*s = arg;
 	const uint8_t	*p;
 	size_t		 i;
 
-	(void)idle;
 	/* FNV-1a over what is written but the lifetimes */
-	p = (const uint8_t *)eid;
-	for (i = 0; i < sizeof(*eid); i++)
+	p = (const uint8_t *)v->eid;
+	for (i = 0; i < sizeof(*v->eid); i++)
 		*s = (*s ^ p[i]) * 1099511628211ULL;
-	p = (const uint8_t *)rloc;
-	for (i = 0; i < (size_t)n * sizeof(*rloc); i++)
+	p = (const uint8_t *)v->rloc;
+	for (i = 0; i < (size_t)v->nrloc * sizeof(*v->rloc); i++)
 		*s = (*s ^ p[i]) * 1099511628211ULL;
 	*s = (*s ^ 0xff) * 1099511628211ULL;
 	return 0;
@@ -204,8 +199,8 @@ xst_save(struct xtrd *x)
 	w.sig = 1469598103934665603ULL;
 	xtr_hexid(x->xtr_id, id);
 	fprintf(w.f, "xtrd-state 1\nxtr_id %s\n", id);
-	(void)dp_away_each_idle(write_away, &w);
-	(void)dp_away_each_idle(sig_away, &w.sig);
+	(void)dp_away_each(write_away, &w);
+	(void)dp_away_each(sig_away, &w.sig);
 	if (fflush(w.f) != 0 || fsync(fd) == -1)
 		rc = -1;
 	if (fclose(w.f) != 0)
@@ -230,7 +225,7 @@ xst_tick(struct xtrd *x)
 {
 	uint64_t	s = 1469598103934665603ULL;
 
-	(void)dp_away_each_idle(sig_away, &s);
+	(void)dp_away_each(sig_away, &s);
 	if (s != last_sig)
 		xst_save(x);
 }

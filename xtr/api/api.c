@@ -23,40 +23,7 @@
 #include "api_int.h"
 
 #define API_MAX_BODY	65536
-#define API_MAX_AWAY	64
 #define API_MAX_PREFETCH 256
-
-/* Away entries (POST /v1/database/remove with moved_to), kept for the
- * data plane, which will redirect stray packets to the new RLOCs. */
-struct away {
-	struct ipprefix	eid;
-	int		nrloc;
-	struct ipaddr	rloc[XC_MAX_RLOC];
-	uint64_t	since_ms;
-};
-static struct away	away[API_MAX_AWAY];
-static int		naway;
-
-/* A move GET /v1/database lists under "away": from database/remove, or
- * one restored after a restart (xtrd_state.c). */
-void
-api_away_note(const struct ipprefix *eid, const struct ipaddr *rloc, int n)
-{
-	int	i;
-
-	for (i = 0; i < naway; i++)
-		if (ipprefix_cmp(&away[i].eid, eid) == 0)
-			break;
-	if (i == naway && naway < API_MAX_AWAY)
-		naway++;
-	if (i == naway)
-		return;
-	memset(&away[i], 0, sizeof(away[i]));
-	away[i].eid = *eid;
-	away[i].nrloc = n < XC_MAX_RLOC ? n : XC_MAX_RLOC;
-	memcpy(away[i].rloc, rloc, sizeof(*rloc) * (size_t)away[i].nrloc);
-	away[i].since_ms = mono_ms();
-}
 
 /* --- handlers ------------------------------------------------------------ */
 
@@ -130,6 +97,23 @@ h_status(struct api *api, struct req *rq)
 	return reply_json(rq->conn, 200, o);
 }
 
+/* GET /v1/database "away": the data plane's away entries (dp_away.c) */
+static int
+away_json(const struct dp_away_view *v, void *arg)
+{
+	json_object	*m = json_object_new_object(), *r;
+	int		 j;
+
+	jadd(m, "eid", jstr_prefix(v->eid));
+	r = json_object_new_array();
+	for (j = 0; j < v->nrloc; j++)
+		json_object_array_add(r, jstr_addr(&v->rloc[j]));
+	jadd(m, "moved_to", r);
+	jadd(m, "since_ms", json_object_new_int64((int64_t)v->since_ms));
+	json_object_array_add(arg, m);
+	return 0;
+}
+
 static enum MHD_Result
 h_database(struct api *api, struct req *rq)
 {
@@ -176,19 +160,7 @@ h_database(struct api *api, struct req *rq)
 	jadd(o, "mappings", a);
 	jadd(o, "withdrawing", w);
 	a = json_object_new_array();
-	for (i = 0; i < naway; i++) {
-		json_object	*m = json_object_new_object(), *r;
-		int		 j;
-
-		jadd(m, "eid", jstr_prefix(&away[i].eid));
-		r = json_object_new_array();
-		for (j = 0; j < away[i].nrloc; j++)
-			json_object_array_add(r, jstr_addr(&away[i].rloc[j]));
-		jadd(m, "moved_to", r);
-		jadd(m, "since_ms", json_object_new_int64(
-		    (int64_t)away[i].since_ms));
-		json_object_array_add(a, m);
-	}
+	(void)dp_away_each(away_json, a);
 	jadd(o, "away", a);
 	return reply_json(rq->conn, 200, o);
 }
@@ -232,11 +204,12 @@ h_db_remove(struct api *api, struct req *rq)
 {
 	static const char *const allowed[] = { "eid", "moved_to", NULL };
 	struct ipprefix	 eid;
-	struct away	 aw;
+	struct ipaddr	 rloc[XC_MAX_RLOC];
 	json_object	*o, *mt, *r;
 	char		 err[128];
 	size_t		 i, n;
-	bool		 kept, handoff, moved = false;
+	int		 nrloc = 0, rc;
+	bool		 moved = false;
 
 	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
 		return reply_err(rq->conn, 400, err);
@@ -244,7 +217,7 @@ h_db_remove(struct api *api, struct req *rq)
 		json_object_put(o);
 		return reply_err(rq->conn, 400, err);
 	}
-	memset(&aw, 0, sizeof(aw));
+	memset(rloc, 0, sizeof(rloc));
 	if (json_object_object_get_ex(o, "moved_to", &mt)) {
 		moved = true;
 		if (!json_object_is_type(mt, json_type_array) ||
@@ -258,7 +231,7 @@ h_db_remove(struct api *api, struct req *rq)
 
 			if (!json_object_is_type(v, json_type_string) ||
 			    ipaddr_parse(json_object_get_string(v),
-			    &aw.rloc[aw.nrloc++]) == -1) {
+			    &rloc[nrloc++]) == -1) {
 				json_object_put(o);
 				return reply_err(rq->conn, 400, "\"moved_to\" "
 				    "must hold RLOC addresses");
@@ -266,34 +239,12 @@ h_db_remove(struct api *api, struct req *rq)
 		}
 	}
 	json_object_put(o);
-	if (etr_db_find(api->x, &eid) == NULL)
+	if ((rc = etr_db_leave(api->x, &eid, moved ? rloc : NULL, nrloc)) == -1)
 		return reply_err(rq->conn, 404, "no such database mapping");
-	/* an away entry only where the data plane keeps one (not with
-	 * away_entries = no, nor without a data plane): then the Map-Server
-	 * registration is handed over, not withdrawn at once */
-	kept = aw.nrloc > 0 && dp_away_add(&eid, aw.rloc, aw.nrloc) == 1;
-	/* moved_to [] (a plain xl migrate: moved, the destination not
-	 * known yet): handed over too where away entries are kept, never
-	 * refreshed again; the Map-Server's mobility Map-Notify names the
-	 * destination and makes the away entry (dp_moved) */
-	handoff = kept || (moved && aw.nrloc == 0 && dp_enabled() &&
-	    api->x->conf->away_entries);
-	if ((handoff ? etr_db_handoff(api->x, &eid, DP_AWAY_SMR_WAIT_MS) :
-	    etr_db_remove(api->x, &eid, !moved)) == -1)
-		return reply_err(rq->conn, 404, "no such database mapping");
-	if (kept) {
-		api_away_note(&eid, aw.rloc, aw.nrloc);
-		tl_add("away-entry", &eid, &aw.rloc[0], "%d RLOCs", aw.nrloc);
-	} else if (aw.nrloc > 0)
-		/* where it went is still worth a line: the operator (and the
-		 * wrapper) see the hand-over even where nothing redirects */
-		tl_add("moved-away", &eid, &aw.rloc[0], "%d RLOCs, withdrawn: "
-		    "no away entry (%s)", aw.nrloc, dp_enabled() ?
-		    "away_entries = no" : "no data plane");
 	r = json_object_new_object();
 	jadd(r, "eid", jstr_prefix(&eid));
 	jadd(r, "withdrawing", json_object_new_boolean(true));
-	jadd(r, "away", json_object_new_boolean(kept));
+	jadd(r, "away", json_object_new_boolean(rc == 1));
 	return reply_json(rq->conn, 200, r);
 }
 

@@ -17,7 +17,6 @@ struct api *api_start(struct xtrd *, const char *path);
 int	api_fd(struct api *);
 uint64_t api_timeout_ms(struct api *);
 void	api_run(struct api *);
-void	api_away_note(const struct ipprefix *, const struct ipaddr *, int n);
 void	api_stop(struct api *);
 
 #endif

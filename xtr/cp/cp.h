@@ -94,6 +94,12 @@ void	etr_withdraw_checked(struct xtrd *, const struct ipprefix *,
 /* A Map-Request of ours for p came back to us: the check's answer. */
 bool	etr_is_withdraw_check(struct xtrd *, uint64_t nonce);
 int	etr_db_handoff(struct xtrd *, const struct ipprefix *, uint32_t wait_ms);
+/* etr_move.c: eid leaves (POST /v1/database/remove): moved_to NULL, not
+ * moved (withdrawn); else moved to its n RLOCs (n 0: not known yet).
+ * 1 an away entry is kept (handed over), 0 handed over or withdrawn
+ * without one, -1 no such mapping (errno ENOENT). */
+int	etr_db_leave(struct xtrd *, const struct ipprefix *,
+	    const struct ipaddr *moved_to, int n);
 struct db_map *etr_db_find(struct xtrd *, const struct ipprefix *);
 struct db_map *etr_db_lookup(struct xtrd *, const struct ipaddr *);
 void	etr_rx_map_notify(struct xtrd *, const uint8_t *, size_t,

@@ -64,10 +64,12 @@ away_record(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 }
 
 static int
-away_cb(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
-    void *arg)
+away_cb(const struct dp_away_view *v, void *arg)
 {
 	struct away_fill	*af = arg;
+	const struct ipprefix	*eid = v->eid;
+	const struct ipaddr	*rloc = v->rloc;
+	int			 n = v->nrloc;
 
 	if (eid->addr.af != af->want->addr.af)
 		return 0;

@@ -377,36 +377,8 @@ dp_moved(const struct lisp_record *r)
 		(void)dp_g->ops->away_add(&p, rloc, n, true);
 }
 
-struct away_each {
-	int	(*cb)(const struct ipprefix *, const struct ipaddr *, int,
-		    void *);
-	void	*arg;
-};
-
-static int
-away_each_cb(const struct ipprefix *p, const struct ipaddr *rloc, int n,
-    uint64_t idle_ms, void *arg)
-{
-	struct away_each	*ae = arg;
-
-	(void)idle_ms;
-	return ae->cb(p, rloc, n, ae->arg);
-}
-
 int
-dp_away_each(int (*cb)(const struct ipprefix *, const struct ipaddr *, int,
-    void *), void *arg)
-{
-	struct away_each	ae = { cb, arg };
-
-	if (dp_g == NULL)
-		return 0;
-	return dp_away_walk(away_each_cb, &ae);
-}
-
-int
-dp_away_each_idle(int (*cb)(const struct ipprefix *, const struct ipaddr *,
-    int, uint64_t, void *), void *arg)
+dp_away_each(int (*cb)(const struct dp_away_view *, void *), void *arg)
 {
 	if (dp_g == NULL)
 		return 0;

@@ -87,15 +87,24 @@ void	dp_mapping_installed(const struct ipprefix *);
  * or every RLOC is ours). */
 int	dp_away_add(const struct ipprefix *, const struct ipaddr *, int n);
 #define DP_AWAY_SMR_WAIT_MS	5000
-/* Each away entry (eid, its RLOCs): cb until it returns non-zero (that
- * value is returned).  0 without a data plane. */
-int	dp_away_each(int (*cb)(const struct ipprefix *, const struct ipaddr *,
-	    int, void *), void *arg);
-/* Issue 16, finding 8 (xtrd_state.c): each away entry with how long it
- * has been idle (it expires after away_timeout idle), and one put back
- * after a restart.  0 without a data plane or with away_entries = no. */
-int	dp_away_each_idle(int (*cb)(const struct ipprefix *,
-	    const struct ipaddr *, int, uint64_t idle_ms, void *), void *arg);
+/* An away entry as the data plane keeps it (dp_away.c). */
+struct dp_away_view {
+	const struct ipprefix	*eid;
+	const struct ipaddr	*rloc;		/* where it went: nrloc */
+	int			 nrloc;
+	uint64_t		 since_ms;	/* made (mono_ms) */
+	uint64_t		 idle_ms;	/* since the last packet; it
+						 * expires after away_timeout */
+};
+/* Each away entry: cb until it returns non-zero (that value is
+ * returned).  0 without a data plane.  Its readers: the ETR's Map-Reply
+ * for a moved EID (etr_reply.c), GET /v1/database (api.c), the state
+ * file (xtrd_state.c). */
+int	dp_away_each(int (*cb)(const struct dp_away_view *, void *),
+	    void *arg);
+/* Issue 16, finding 8 (xtrd_state.c): an entry put back after a restart
+ * (idle_ms old already).  0 without a data plane or with
+ * away_entries = no. */
 int	dp_away_put_back(const struct ipprefix *, const struct ipaddr *, int n,
 	    uint64_t idle_ms);
 /* An EID about to arrive here (a migration's --incoming domain): hold

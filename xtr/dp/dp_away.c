@@ -260,16 +260,23 @@ dp_away_tick(void)
 }
 
 int
-dp_away_walk(int (*cb)(const struct ipprefix *, const struct ipaddr *, int,
-    uint64_t, void *), void *arg)
+dp_away_walk(int (*cb)(const struct dp_away_view *, void *), void *arg)
 {
 	struct dp_away_tab	*t = &dp_g->away;
+	struct dp_away_view	 v;
 	int			 i, r;
 
-	for (i = 0; i < t->n; i++)
-		if (t->e[i].used && (r = cb(&t->e[i].eid, t->e[i].rloc,
-		    t->e[i].nrloc, dp_g->now_ms - t->e[i].last_ms, arg)) != 0)
+	for (i = 0; i < t->n; i++) {
+		if (!t->e[i].used)
+			continue;
+		v.eid = &t->e[i].eid;
+		v.rloc = t->e[i].rloc;
+		v.nrloc = t->e[i].nrloc;
+		v.since_ms = t->e[i].since_ms;
+		v.idle_ms = dp_g->now_ms - t->e[i].last_ms;
+		if ((r = cb(&v, arg)) != 0)
 			return r;
+	}
 	return 0;
 }
 

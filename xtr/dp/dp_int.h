@@ -316,8 +316,7 @@ void	dp_away_tick(void);
 void	dp_away_free(void);
 int	dp_away_restore(const struct ipprefix *, const struct ipaddr *, int n,
 	    uint64_t idle_ms);
-int	dp_away_walk(int (*)(const struct ipprefix *, const struct ipaddr *,
-	    int, uint64_t idle_ms, void *), void *);
+int	dp_away_walk(int (*)(const struct dp_away_view *, void *), void *);
 
 /* dp_hold.c: packets for an EID about to arrive here (issue 18) */
 void	dp_hold_init(void);
