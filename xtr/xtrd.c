@@ -274,7 +274,7 @@ do_reload(struct xtrd *x)
 		return;
 	}
 	/* Only the database is reloaded: other keys need a restart. */
-	for (dm = x->db; dm != NULL; dm = next) {
+	for (dm = x->etr->db; dm != NULL; dm = next) {
 		next = dm->next;
 		if (dm->from_api || dm->withdrawn)
 			continue;

@@ -30,9 +30,9 @@
 
 struct api;
 struct dp;
+struct etr_state;
+struct itr_state;
 struct ms_state;
-struct db_map;
-struct pending;
 struct udp_batch;
 
 struct xtrd {
@@ -49,24 +49,11 @@ struct xtrd {
 	struct dp	*dp;		/* the data plane (xtr/dp/dp_int.h),
 					 * NULL while it is off */
 
-	/* ETR */
-	struct db_map	*db;
-	struct timer	 db_gc;
-
-	/* ITR */
-	struct map_cache *mc;
-	struct pend_index *pend;	/* outstanding Map-Requests */
-	struct ratelim	*rl_mreq;	/* Map-Requests per EID prefix */
-	struct ratelim	*rl_smr_in;	/* SMR-invoked requests per (source,
-					 * EID) */
-	struct tbtab	*smr_src;	/* SMRs received per source */
-	struct ratelim	*rl_smr_out;	/* SMRs per destination and EID */
-#define XTR_MREP_BURST	3
-	struct ratelim	*rl_mrep[XTR_MREP_BURST]; /* Map-Replies per (RLOC,
-					 * prefix): one slot per reply allowed */
-	struct ratelim	*rl_probe;	/* RLOC-probes per (EID, RLOC) */
-	struct tbucket	 smr_in_bucket;	/* all SMRs received */
-	struct timer	 mc_expire;
+	struct map_cache *mc;		/* the ITR writes, the data plane
+					 * reads */
+	struct etr_state *etr;		/* xtr/cp/cp.h */
+	struct itr_state *itr;		/* xtr/cp/cp.h: with the SMR's and
+					 * the RLOC-probes' */
 
 	/* MS / MR: the Map-Server's tables, guards, journal (xtr/ms/ms_int.h) */
 	struct ms_state	*ms;

@@ -114,6 +114,9 @@ tl_add(const char *event, const struct ipprefix *eid,
 
 static struct xtr_conf	conf;
 static struct xtrd	xt;
+/* the ITR's state (x->itr): smr.c's follow-ups live on across the tests,
+ * as when they were smr.c's file statics */
+static struct itr_state	its;
 
 static struct ipaddr
 a4(const char *s)
@@ -172,12 +175,13 @@ setup(void **state)
 	conf.rloc[0] = a4("192.0.2.2");		/* us: the new site */
 	memset(&xt, 0, sizeof(xt));
 	xt.conf = &conf;
+	xt.itr = &its;
 	assert_non_null(xt.mc = mc_new());
-	assert_non_null(xt.rl_smr_out = rl_new(64, 1000));
-	assert_non_null(xt.rl_smr_in = rl_new(64, 1000));
-	assert_non_null(xt.smr_src = tbt_new(64, SMR_SRC_RATE,
+	assert_non_null(its.rl_smr_out = rl_new(64, 1000));
+	assert_non_null(its.rl_smr_in = rl_new(64, 1000));
+	assert_non_null(its.smr_src = tbt_new(64, SMR_SRC_RATE,
 	    SMR_SRC_BURST));
-	tb_init(&xt.smr_in_bucket, 100, 200, now_ms);
+	tb_init(&its.smr_in_bucket, 100, 200, now_ms);
 	nsent = nenc = 0;
 	nresolved = 0;
 	now_ms += 100000;	/* past any window of the previous test */
@@ -189,9 +193,9 @@ teardown(void **state)
 {
 	(void)state;
 	mc_free(xt.mc);
-	rl_free(xt.rl_smr_out);
-	rl_free(xt.rl_smr_in);
-	tbt_free(xt.smr_src);
+	rl_free(its.rl_smr_out);
+	rl_free(its.rl_smr_in);
+	tbt_free(its.smr_src);
 	return 0;
 }
 

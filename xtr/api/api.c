@@ -73,7 +73,7 @@ h_status(struct api *api, struct req *rq)
 		bool		 reg = true;
 		uint64_t	 last = 0;
 
-		for (dm = x->db; dm != NULL; dm = dm->next) {
+		for (dm = x->etr->db; dm != NULL; dm = dm->next) {
 			if (dm->withdrawn)
 				continue;
 			if (dm->tx[i].state != REG_OK)
@@ -124,7 +124,7 @@ h_database(struct api *api, struct req *rq)
 
 	a = json_object_new_array();
 	w = json_object_new_array();
-	for (dm = x->db; dm != NULL; dm = dm->next) {
+	for (dm = x->etr->db; dm != NULL; dm = dm->next) {
 		json_object	*m = json_object_new_object(), *ms;
 		uint64_t	 last;
 
@@ -358,7 +358,7 @@ db_covers(const struct xtrd *x, const struct ipprefix *eid)
 {
 	const struct db_map	*dm;
 
-	for (dm = x->db; dm != NULL; dm = dm->next)
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
 		if (!dm->withdrawn && dm->m.eid.addr.af == eid->addr.af &&
 		    ipprefix_covers(&dm->m.eid, eid))
 			return true;

@@ -15,7 +15,9 @@
 
 #include "addr.h"
 #include "lisp.h"
+#include "lispsec.h"
 #include "xtr/config.h"
+#include "xtr/ratelim.h"
 #include "xtr/timer.h"
 
 struct xtrd;
@@ -78,6 +80,109 @@ struct pending {
 	bool		 no_sec;	/* downgraded after an E bit (§6.7) */
 	bool		 otk_set;
 	uint8_t		 otk[16];
+};
+
+/*
+ * The ETR's state, x->etr (etr_init, etr_free): our database, what the
+ * Map-Notifies told lately, the Map-Servers' keys, and the buffers the
+ * messages it sends and receives are built and decoded in (one per
+ * function that used a static one: the loop handles one message at a
+ * time, and a Map-Notify in n may lead to a Map-Register, a Notify-Ack or
+ * an SMR before it is done with).
+ */
+#define ETR_RECENT_WITHDRAWN	16
+#define ETR_RECENT_ACKED	32
+struct etr_state {
+	struct db_map		*db;
+	/* EIDs withdrawn lately: a mobility Map-Notify for them is
+	 * expected (etr_register.c) */
+	struct ipprefix		 recent[ETR_RECENT_WITHDRAWN];
+	unsigned		 nrecent;
+	/* nonces of Map-Notifies that acknowledged a Map-Register lately */
+	uint64_t		 acked[ETR_RECENT_ACKED];
+	unsigned		 nacked;
+	/* each Map-Server's key, keyed once for HMAC (again after a reload) */
+	struct lisp_auth_key	 ms_keys[XC_MAX_MS];
+	/* the last mobility Map-Notify's nonce per Map-Server, and when */
+	uint64_t		 notify_last[XC_MAX_MS];
+	uint64_t		 notify_last_ms[XC_MAX_MS];
+	/* buffers: reg_send, reg_send_release, send_notify_ack,
+	 * etr_rx_map_notify (etr_register.c), etr_rx_map_request
+	 * (etr_reply.c) */
+	struct lisp_map_register reg, rel, notify;
+	uint8_t			 reg_buf[LISP_MAX_MSG], rel_buf[LISP_MAX_MSG];
+	uint8_t			 ack_buf[LISP_MAX_MSG];
+	struct lisp_map_reply	 rep;
+	uint8_t			 rep_buf[LISP_MAX_MSG];
+};
+
+/* The ITR's state, x->itr (itr_init, itr_free), with the SMR's and the
+ * RLOC-probes' (the map-cache itself is x->mc, xtr/map_cache.c, which
+ * the data plane reads too). */
+#define ITR_BACKOFF_SLOTS	256	/* itr_resolve.c: RFC 9301 §5.3 */
+#define ITR_MREP_BURST		3
+#define ITR_PROBES		256	/* rloc_probe.c: at once */
+#define SMR_FOLLOW_EIDS		16	/* smr.c: changes followed at once */
+#define SMR_FOLLOW_DONE		64	/* RLOCs remembered per change */
+
+/* itr_resolve.c: an EID's unanswered retransmissions */
+struct itr_backoff {
+	struct ipprefix	eid;
+	unsigned	unanswered;	/* retransmissions without a reply */
+	uint64_t	until_ms;	/* held until then */
+	uint64_t	used_ms;	/* 0: free */
+};
+
+/* rloc_probe.c: one RLOC-probe outstanding */
+struct itr_probe {
+	bool		 used;
+	struct xtrd	*x;
+	uint64_t	 nonce;
+	struct ipprefix	 eid;
+	struct ipaddr	 rloc;
+	bool		 claimed_up;	/* what the LSBs said */
+	unsigned	 tries;
+	struct timer	 t;
+};
+
+/* smr.c: a fan-out lately: whom it reached, so a follow-up goes once */
+struct smr_follow {
+	struct ipprefix	eid;
+	uint32_t	gen;		/* the fan-out's change number */
+	uint64_t	until_ms;	/* 0: slot free */
+	int		ndone;
+	struct ipaddr	done[SMR_FOLLOW_DONE];
+};
+
+struct pend_index;
+struct itr_state {
+	struct pend_index *pend;	/* outstanding Map-Requests */
+	struct ratelim	*rl_mreq;	/* Map-Requests per EID prefix */
+	struct ratelim	*rl_smr_in;	/* SMR-invoked requests per (source,
+					 * EID) */
+	struct tbtab	*smr_src;	/* SMRs received per source */
+	struct ratelim	*rl_smr_out;	/* SMRs per destination and EID */
+	/* Map-Replies per (RLOC, prefix): one slot per reply allowed */
+	struct ratelim	*rl_mrep[ITR_MREP_BURST];
+	struct ratelim	*rl_probe;	/* RLOC-probes per (EID, RLOC) */
+	struct tbucket	 smr_in_bucket;	/* all SMRs received */
+	struct timer	 mc_expire;
+	struct itr_backoff backoff[ITR_BACKOFF_SLOTS];
+	struct itr_probe probes[ITR_PROBES];
+	struct smr_follow follows[SMR_FOLLOW_EIDS];
+	uint32_t	 smr_gen;	/* fan-outs so far */
+	/* buffers: send_request, itr_rx_map_reply (itr_resolve.c),
+	 * send_probe (rloc_probe.c), send_one (smr.c) */
+	struct lisp_map_request	req;
+	uint8_t			req_inner[LISP_MAX_MSG];
+	uint8_t			req_buf[LISP_MAX_MSG];
+	uint8_t			req_ad[LISP_SEC_MAX_AD];
+	struct lisp_map_reply	rep;
+	struct lisp_sec_mrep_ad	rep_ad;
+	struct lisp_map_request	probe_req;
+	uint8_t			probe_buf[LISP_MAX_MSG];
+	struct lisp_map_request	smr_req;
+	uint8_t			smr_buf[LISP_MAX_MSG];
 };
 
 /* etr_register.c (RFC 9301 §8.2) */

@@ -37,7 +37,7 @@ up_local_eids(void *ctx, void (*fn)(const struct ipprefix *, void *),
 	struct xtrd	*x = ctx;
 	struct db_map	*dm;
 
-	for (dm = x->db; dm != NULL; dm = dm->next)
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
 		if (!dm->withdrawn)
 			fn(&dm->m.eid, arg);
 }

@@ -45,29 +45,18 @@
 
 #define REG_BACKOFF_MAX_MS	30000
 #define REG_WITHDRAW_TRIES	6
-#define RECENT_WITHDRAWN	16
-
-/* EIDs withdrawn lately: a mobility Map-Notify for them is expected. */
-static struct ipprefix	recent[RECENT_WITHDRAWN];
-static unsigned		nrecent;
-
-/* Nonces of Map-Notifies that acknowledged a Map-Register lately: the
- * Map-Server may send each twice (to 4342 and to our source port, RFC
- * 9301 §8.2 and §5 read both ways), and the second may come after the
- * withdrawn mapping it acknowledged is gone. */
-#define RECENT_ACKED	32
-static uint64_t	acked[RECENT_ACKED];
-static unsigned	nacked;
+/* x->etr->recent: EIDs withdrawn lately, a mobility Map-Notify for them
+ * is expected.  x->etr->acked: nonces of Map-Notifies that acknowledged a
+ * Map-Register lately: the Map-Server may send each twice (to 4342 and to
+ * our source port, RFC 9301 §8.2 and §5 read both ways), and the second
+ * may come after the withdrawn mapping it acknowledged is gone. */
 
 static void	reg_timer(void *);
-
-/* Each map-server's key, keyed once for HMAC (re-keyed after a reload). */
-static struct lisp_auth_key	ms_keys[XC_MAX_MS];
 
 static struct lisp_auth_key *
 ms_key(struct xtrd *x, int msi)
 {
-	return xc_key_auth(&ms_keys[msi], &x->conf->ms[msi].key);
+	return xc_key_auth(&x->etr->ms_keys[msi], &x->conf->ms[msi].key);
 }
 
 void
@@ -103,7 +92,7 @@ etr_db_find(struct xtrd *x, const struct ipprefix *p)
 {
 	struct db_map	*dm;
 
-	for (dm = x->db; dm != NULL; dm = dm->next)
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
 		if (!dm->withdrawn && ipprefix_cmp(&dm->m.eid, p) == 0)
 			return dm;
 	return NULL;
@@ -115,7 +104,7 @@ etr_db_lookup(struct xtrd *x, const struct ipaddr *a)
 {
 	struct db_map	*dm, *best = NULL;
 
-	for (dm = x->db; dm != NULL; dm = dm->next)
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
 		if (!dm->withdrawn && ipprefix_contains_addr(&dm->m.eid, a) &&
 		    (best == NULL || dm->m.eid.plen > best->m.eid.plen))
 			best = dm;
@@ -125,14 +114,14 @@ etr_db_lookup(struct xtrd *x, const struct ipaddr *a)
 static void
 reg_send(struct reg_tx *rt)
 {
-	static struct lisp_map_register	reg;
-	static uint8_t			buf[LISP_MAX_MSG];
 	struct xtrd			*x = rt->x;
+	struct lisp_map_register	*reg = &x->etr->reg;
+	uint8_t				*buf = x->etr->reg_buf;
 	const struct xc_map_server	*ms = &x->conf->ms[rt->ms];
 	uint64_t			 now = mono_ms();
 	ssize_t				 n;
 
-	memset(&reg, 0, sizeof(reg));
+	memset(reg, 0, sizeof(*reg));
 	/* RFC 9301 §5.6: "This 8-octet 'Nonce' field is incremented each
 	 * time a Map-Register message is sent": retransmissions too, or the
 	 * Map-Server drops them as replays; the Map-Notify may answer any
@@ -140,23 +129,23 @@ reg_send(struct reg_tx *rt)
 	rt->nonce = nonce_seq_next();
 	if (rt->tries == 0)
 		rt->nonce_first = rt->nonce;
-	reg.type = LISP_MAP_REGISTER;
-	reg.proxy_reply = ms->proxy_reply;	/* RFC 9301 §5.6: P */
-	reg.merge_req = ms->merge;		/* RFC 9301 §5.6: a */
+	reg->type = LISP_MAP_REGISTER;
+	reg->proxy_reply = ms->proxy_reply;	/* RFC 9301 §5.6: P */
+	reg->merge_req = ms->merge;		/* RFC 9301 §5.6: a */
 	/* RFC 9303 §6.3: "An ETR that supports LISP-SEC MUST set the S-bit" */
-	reg.security = x->conf->lisp_sec != LISPSEC_OFF;
-	reg.want_notify = true;			/* RFC 9301 §5.6: M */
-	reg.xtr_id_present = true;		/* RFC 9301 §5.6: I */
-	memcpy(reg.xtr_id, x->xtr_id, sizeof(reg.xtr_id));
-	reg.site_id = x->conf->site_id;
-	reg.nonce = rt->nonce;
-	reg.key_id = ms->key.key_id;
-	reg.alg_id = ms->key.alg;
-	reg.nrec = 1;
+	reg->security = x->conf->lisp_sec != LISPSEC_OFF;
+	reg->want_notify = true;		/* RFC 9301 §5.6: M */
+	reg->xtr_id_present = true;		/* RFC 9301 §5.6: I */
+	memcpy(reg->xtr_id, x->xtr_id, sizeof(reg->xtr_id));
+	reg->site_id = x->conf->site_id;
+	reg->nonce = rt->nonce;
+	reg->key_id = ms->key.key_id;
+	reg->alg_id = ms->key.alg;
+	reg->nrec = 1;
 	etr_fill_record(x, &rt->dm->m, rt->dm->withdrawn ? 0 : rt->dm->m.ttl,
-	    &reg.rec[0]);
-	n = lisp_encode_map_register_key(&reg, ms_key(x, rt->ms), buf,
-	    sizeof(buf));
+	    &reg->rec[0]);
+	n = lisp_encode_map_register_key(reg, ms_key(x, rt->ms), buf,
+	    LISP_MAX_MSG);
 	if (n < 0) {
 		log_warnx("cannot encode Map-Register");
 		return;
@@ -206,29 +195,29 @@ db_changed_smr(struct xtrd *x, struct db_map *dm)
 static void
 reg_send_release(struct reg_tx *rt)
 {
-	static struct lisp_map_register	reg;
-	static uint8_t			buf[LISP_MAX_MSG];
 	struct xtrd			*x = rt->x;
+	struct lisp_map_register	*reg = &x->etr->rel;
+	uint8_t				*buf = x->etr->rel_buf;
 	const struct xc_map_server	*ms = &x->conf->ms[rt->ms];
 	uint64_t			 nonce = nonce_seq_next();
 	ssize_t				 n;
 	int				 i;
 
-	memset(&reg, 0, sizeof(reg));
-	reg.type = LISP_MAP_REGISTER;
-	reg.merge_req = ms->merge;
-	reg.xtr_id_present = true;
-	memcpy(reg.xtr_id, x->xtr_id, sizeof(reg.xtr_id));
-	reg.site_id = x->conf->site_id;
-	reg.nonce = nonce;
-	reg.key_id = ms->key.key_id;
-	reg.alg_id = ms->key.alg;
-	reg.nrec = 1;
-	etr_fill_record(x, &rt->dm->m, rt->dm->m.ttl, &reg.rec[0]);
-	for (i = 0; i < reg.rec[0].nloc; i++)
-		reg.rec[0].loc[i].priority = 255;
-	n = lisp_encode_map_register_key(&reg, ms_key(x, rt->ms), buf,
-	    sizeof(buf));
+	memset(reg, 0, sizeof(*reg));
+	reg->type = LISP_MAP_REGISTER;
+	reg->merge_req = ms->merge;
+	reg->xtr_id_present = true;
+	memcpy(reg->xtr_id, x->xtr_id, sizeof(reg->xtr_id));
+	reg->site_id = x->conf->site_id;
+	reg->nonce = nonce;
+	reg->key_id = ms->key.key_id;
+	reg->alg_id = ms->key.alg;
+	reg->nrec = 1;
+	etr_fill_record(x, &rt->dm->m, rt->dm->m.ttl, &reg->rec[0]);
+	for (i = 0; i < reg->rec[0].nloc; i++)
+		reg->rec[0].loc[i].priority = 255;
+	n = lisp_encode_map_register_key(reg, ms_key(x, rt->ms), buf,
+	    LISP_MAX_MSG);
 	if (n < 0 || xtr_send_reg(x, &ms->addr, LISP_CONTROL_PORT, buf,
 	    (size_t)n) == -1)
 		return;
@@ -272,7 +261,7 @@ db_unlink_free(struct xtrd *x, struct db_map *dm)
 	struct db_map	**pp;
 	int		  i;
 
-	for (pp = &x->db; *pp != NULL; pp = &(*pp)->next)
+	for (pp = &x->etr->db; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == dm) {
 			*pp = dm->next;
 			break;
@@ -345,7 +334,7 @@ etr_db_add(struct xtrd *x, const struct xc_mapping *m, bool from_api)
 	int		 i;
 
 	/* a withdrawal still in flight for this EID is superseded */
-	for (dm = x->db; dm != NULL; dm = dm->next)
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
 		if (dm->withdrawn && ipprefix_cmp(&dm->m.eid, &m->eid) == 0) {
 			db_unlink_free(x, dm);
 			break;
@@ -353,7 +342,7 @@ etr_db_add(struct xtrd *x, const struct xc_mapping *m, bool from_api)
 	if ((dm = etr_db_find(x, &m->eid)) == NULL) {
 		if ((dm = db_new(x)) == NULL)
 			return -1;
-		for (pp = &x->db; *pp != NULL; pp = &(*pp)->next)
+		for (pp = &x->etr->db; *pp != NULL; pp = &(*pp)->next)
 			;
 		*pp = dm;
 	}
@@ -381,7 +370,7 @@ etr_db_remove(struct xtrd *x, const struct ipprefix *p, bool smr)
 	}
 	dm->withdrawn = true;
 	dm->smr_due = smr;
-	recent[nrecent++ % RECENT_WITHDRAWN] = *p;
+	x->etr->recent[x->etr->nrecent++ % ETR_RECENT_WITHDRAWN] = *p;
 	tl_add("database-remove", p, NULL, NULL);
 	dp_eid_removed(p);
 	if (x->conf->nms == 0) {
@@ -418,7 +407,7 @@ etr_db_handoff(struct xtrd *x, const struct ipprefix *p, uint32_t wait_ms)
 	}
 	dm->withdrawn = true;
 	dm->smr_due = false;	/* the away entry SMRs once confirmed */
-	recent[nrecent++ % RECENT_WITHDRAWN] = *p;
+	x->etr->recent[x->etr->nrecent++ % ETR_RECENT_WITHDRAWN] = *p;
 	tl_add("database-remove", p, NULL, "handed over: withdrawn in %u ms "
 	    "unless the Map-Server notifies the move", wait_ms);
 	dp_eid_removed(p);
@@ -475,7 +464,7 @@ etr_withdraw_checked(struct xtrd *x, const struct ipprefix *p,
 	bool		 skip;
 	int		 i;
 
-	for (dm = x->db; dm != NULL; dm = dm->next)
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
 		if (dm->withdrawn && dm->checking &&
 		    ipprefix_cmp(&dm->m.eid, p) == 0)
 			break;
@@ -513,7 +502,7 @@ handoff_done(struct xtrd *x, int msi, const struct ipprefix *p)
 {
 	struct db_map	*dm;
 
-	for (dm = x->db; dm != NULL; dm = dm->next)
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
 		if (dm->withdrawn && ipprefix_cmp(&dm->m.eid, p) == 0 &&
 		    dm->tx[msi].state == REG_OK)
 			break;
@@ -535,11 +524,13 @@ etr_init(struct xtrd *x)
 
 	struct db_map	*dm;
 
+	if ((x->etr = calloc(1, sizeof(*x->etr))) == NULL)
+		return -1;
 	notify_floor_load(x);
 	for (i = 0; i < x->conf->ndb; i++)
 		if (etr_db_add(x, &x->conf->db[i], false) == -1)
 			return -1;
-	for (dm = x->db; dm != NULL; dm = dm->next)
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
 		dm->smr_due = false;	/* starting: nobody caches us yet */
 	return 0;
 }
@@ -549,10 +540,14 @@ etr_free(struct xtrd *x)
 {
 	int	i;
 
-	while (x->db != NULL)
-		db_unlink_free(x, x->db);
+	if (x->etr == NULL)
+		return;
+	while (x->etr->db != NULL)
+		db_unlink_free(x, x->etr->db);
 	for (i = 0; i < XC_MAX_MS; i++)
-		lisp_auth_key_free(&ms_keys[i]);
+		lisp_auth_key_free(&x->etr->ms_keys[i]);
+	free(x->etr);
+	x->etr = NULL;
 }
 
 static int
@@ -573,11 +568,11 @@ is_ours(struct xtrd *x, const struct ipprefix *p)
 	struct db_map	*dm;
 	unsigned	 i;
 
-	for (dm = x->db; dm != NULL; dm = dm->next)
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
 		if (ipprefix_covers(&dm->m.eid, p))
 			return true;
-	for (i = 0; i < RECENT_WITHDRAWN && i < nrecent; i++)
-		if (ipprefix_covers(&recent[i], p))
+	for (i = 0; i < ETR_RECENT_WITHDRAWN && i < x->etr->nrecent; i++)
+		if (ipprefix_covers(&x->etr->recent[i], p))
 			return true;
 	return false;
 }
@@ -605,7 +600,7 @@ static void
 send_notify_ack(struct xtrd *x, int msi, struct lisp_map_register *n,
     const struct ipaddr *src, uint16_t sport)
 {
-	static uint8_t			 buf[LISP_MAX_MSG];
+	uint8_t				*buf = x->etr->ack_buf;
 	const struct xc_map_server	*ms = &x->conf->ms[msi];
 	ssize_t				 len;
 
@@ -614,7 +609,7 @@ send_notify_ack(struct xtrd *x, int msi, struct lisp_map_register *n,
 	n->key_id = ms->key.key_id;
 	n->alg_id = ms->key.alg;
 	len = lisp_encode_map_register_key(n, ms_key(x, msi), buf,
-	    sizeof(buf));
+	    LISP_MAX_MSG);
 	if (len > 0 && xtr_send(x, src, sport, buf, (size_t)len) == 0)
 		cnt_inc(C_tx_map_notify_ack);
 }
@@ -696,8 +691,7 @@ notify_moves(struct xtrd *x, const struct lisp_map_register *n)
  * retransmission (our Ack was lost): acknowledged again, not acted on.
  */
 #define NOTIFY_DUP_MS	4000
-static uint64_t	notify_last[XC_MAX_MS];
-static uint64_t	notify_last_ms[XC_MAX_MS];
+/* (x->etr->notify_last, notify_last_ms) */
 
 /* With state_dir, the last nonce of each Map-Server survives our restart
  * too: state_dir/notify-ADDR, written when it moves (rare: a move). */
@@ -721,7 +715,7 @@ notify_floor_load(struct xtrd *x)
 
 	for (i = 0; i < x->conf->nms; i++)
 		if (notify_floor_path(x, i, path, sizeof(path)) == 0)
-			notify_last[i] = state_floor_read(path);
+			x->etr->notify_last[i] = state_floor_read(path);
 }
 
 static bool
@@ -730,18 +724,18 @@ notify_fresh(struct xtrd *x, int msi, struct lisp_map_register *n,
 {
 	char	a[IPADDR_STRLEN];
 
-	if (n->nonce > notify_last[msi]) {
+	if (n->nonce > x->etr->notify_last[msi]) {
 		char	path[XC_PATH_MAX + 64];
 
-		notify_last[msi] = n->nonce;
-		notify_last_ms[msi] = mono_ms();
+		x->etr->notify_last[msi] = n->nonce;
+		x->etr->notify_last_ms[msi] = mono_ms();
 		if (notify_floor_path(x, msi, path, sizeof(path)) == 0 &&
 		    state_floor_write(path, n->nonce) == -1)
 			log_warn("%s", path);
 		return true;
 	}
-	if (n->nonce == notify_last[msi] &&
-	    mono_ms() - notify_last_ms[msi] < NOTIFY_DUP_MS) {
+	if (n->nonce == x->etr->notify_last[msi] &&
+	    mono_ms() - x->etr->notify_last_ms[msi] < NOTIFY_DUP_MS) {
 		cnt_inc(C_dup_map_notify);
 		send_notify_ack(x, msi, n, src, sport);
 		return false;
@@ -749,7 +743,7 @@ notify_fresh(struct xtrd *x, int msi, struct lisp_map_register *n,
 	cnt_drop(C_drop_stale_notify, "Map-Notify from %s: nonce %016llx not "
 	    "greater than the last one, %016llx (a replay?)",
 	    ipaddr_fmt(src, a, sizeof(a)), (unsigned long long)n->nonce,
-	    (unsigned long long)notify_last[msi]);
+	    (unsigned long long)x->etr->notify_last[msi]);
 	return false;
 }
 
@@ -772,7 +766,7 @@ void
 etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src, uint16_t sport)
 {
-	static struct lisp_map_register	 n;
+	struct lisp_map_register	*n = &x->etr->notify;
 	struct lisp_auth_key		*k;
 	enum lisp_err			 why = LERR_OK;
 	struct db_map			*dm, *next;
@@ -781,7 +775,7 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 	int				 msi;
 
 	ipaddr_fmt(src, a, sizeof(a));
-	if (lisp_decode_map_register(buf, len, &n, &why) == -1) {
+	if (lisp_decode_map_register(buf, len, n, &why) == -1) {
 		cnt_drop_lerr(why, "Map-Notify from %s", a);
 		return;
 	}
@@ -791,26 +785,26 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 		return;
 	}
 	/* RFC 9301 §5.7: authenticated like the Map-Register */
-	if ((k = ms_key(x, msi)) == NULL || n.alg_id != k->alg ||
-	    n.key_id != x->conf->ms[msi].key.key_id ||	/* §5.6: Key ID */
-	    lisp_auth_verify_key(k, buf, len, n.auth_off, n.auth_len) != 0) {
+	if ((k = ms_key(x, msi)) == NULL || n->alg_id != k->alg ||
+	    n->key_id != x->conf->ms[msi].key.key_id ||	/* §5.6: Key ID */
+	    lisp_auth_verify_key(k, buf, len, n->auth_off, n->auth_len) != 0) {
 		cnt_drop(C_drop_notify_auth_fail, "Map-Notify from %s: "
 		    "authentication failed", a);
 		return;
 	}
-	for (dm = x->db; dm != NULL; dm = next) {
+	for (dm = x->etr->db; dm != NULL; dm = next) {
 		struct reg_tx	*rt = &dm->tx[msi];
 
 		next = dm->next;
-		if (rt->state != REG_SENT || n.nonce < rt->nonce_first ||
-		    n.nonce > rt->nonce)
+		if (rt->state != REG_SENT || n->nonce < rt->nonce_first ||
+		    n->nonce > rt->nonce)
 			continue;
 		cnt_inc(C_register_acked);
-		acked[nacked++ % RECENT_ACKED] = n.nonce;
+		x->etr->acked[x->etr->nacked++ % ETR_RECENT_ACKED] = n->nonce;
 		rt->last_notify_ms = mono_ms();
 		tl_add(dm->withdrawn ? "map-notify-withdrawn" : "map-notify",
 		    &dm->m.eid, src, "nonce %016llx after %u tries",
-		    (unsigned long long)n.nonce, rt->tries);
+		    (unsigned long long)n->nonce, rt->tries);
 		if (dm->withdrawn) {
 			rt->state = REG_IDLE;
 			timer_cancel(&x->timers, &rt->t);
@@ -827,18 +821,18 @@ etr_rx_map_notify(struct xtrd *x, const uint8_t *buf, size_t len,
 	}
 	/* a second Map-Notify for a register already acknowledged (the MS
 	 * answered a retransmission too): not news */
-	for (dm = x->db; dm != NULL; dm = dm->next)
-		if (n.nonce >= dm->tx[msi].nonce_first &&
-		    n.nonce <= dm->tx[msi].nonce && n.nonce != 0) {
+	for (dm = x->etr->db; dm != NULL; dm = dm->next)
+		if (n->nonce >= dm->tx[msi].nonce_first &&
+		    n->nonce <= dm->tx[msi].nonce && n->nonce != 0) {
 			cnt_inc(C_dup_map_notify);
 			return;
 		}
-	for (i = 0; i < RECENT_ACKED && i < nacked; i++)
-		if (acked[i] == n.nonce && n.nonce != 0) {
+	for (i = 0; i < ETR_RECENT_ACKED && i < x->etr->nacked; i++)
+		if (x->etr->acked[i] == n->nonce && n->nonce != 0) {
 			cnt_inc(C_dup_map_notify);
 			return;
 		}
-	if (notify_moves(x, &n) && !notify_fresh(x, msi, &n, src, sport))
+	if (notify_moves(x, n) && !notify_fresh(x, msi, n, src, sport))
 		return;
-	moved_notify(x, msi, &n, src, sport);
+	moved_notify(x, msi, n, src, sport);
 }

@@ -113,56 +113,109 @@ mark_probed(struct xtrd *x, struct lisp_record *rec, int af)
 		}
 }
 
-void
-etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
-    const struct ipaddr *src, uint16_t reply_port, const struct sec_sign *sg)
+/* A Map-Request that may be answered: records, no D bit, not our own
+ * withdraw check come back (counted when not). */
+static bool
+request_answerable(struct xtrd *x, const struct lisp_map_request *req,
+    const char *a)
 {
-	static struct lisp_map_reply	 rep;
-	static uint8_t			 buf[LISP_MAX_MSG];
-	const struct ipaddr		*to;
-	struct db_map			*dm;
-	struct away_fill		 af;
-	struct ipprefix			 want;
-	char				 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
-	ssize_t				 n;
-
-	ipaddr_fmt(src, a, sizeof(a));
 	if (req->nrec == 0) {
 		cnt_drop_lerr(LERR_NO_RECORDS, "Map-Request from %s", a);
-		return;
+		return false;
 	}
 	/* RFC 9301 §5.2: "D: ... When this bit is set, the receiver of the
 	 * Map-Request does not return a Map-Reply." */
 	if (req->dont_map_reply) {
 		cnt_drop(C_drop_dont_map_reply, "Map-Request from %s", a);
-		return;
+		return false;
 	}
 	/* our own withdraw check, sent back to us by the Map-Server */
 	if (etr_is_withdraw_check(x, req->nonce))
-		return;
-	want.addr = req->rec[0].eid.ip;
-	want.plen = req->rec[0].plen;
-	ipprefix_mask(&want);
-	dm = etr_db_lookup(x, &want.addr);
-	memset(&rep, 0, sizeof(rep));
+		return false;
+	return true;
+}
+
+/* The records that answer want into rep (none: rep->nrec 0): our
+ * database's mapping, or where an EID of ours went.  True if the answer
+ * is an away entry's. */
+static bool
+reply_records(struct xtrd *x, const struct ipprefix *want,
+    struct lisp_map_reply *rep)
+{
+	struct db_map		*dm;
+	struct away_fill	 af;
+
+	dm = etr_db_lookup(x, &want->addr);
+	memset(rep, 0, sizeof(*rep));
 	memset(&af, 0, sizeof(af));
-	af.want = &want;
+	af.want = want;
 	af.served = dm != NULL ? &dm->m.eid : NULL;
-	af.rep = &rep;
+	af.rep = rep;
 	if (dm != NULL) {
-		rep.nrec = 1;
-		etr_fill_record(x, &dm->m, dm->m.ttl, &rep.rec[0]);
+		rep->nrec = 1;
+		etr_fill_record(x, &dm->m, dm->m.ttl, &rep->rec[0]);
 	}
 	/* An EID of ours that moved (an away entry, more specific than what
 	 * we serve): never answer for it with our covering prefix, which
 	 * would send its traffic back here; answer with where it went. */
 	(void)dp_away_each(away_cb, &af);
 	if (af.hit_n > 0) {
-		rep.nrec = 1;
-		away_record(&af.hit, af.hit_rloc, af.hit_n, &rep.rec[0]);
+		rep->nrec = 1;
+		away_record(&af.hit, af.hit_rloc, af.hit_n, &rep->rec[0]);
 		cnt_inc(C_etr_reply_away);
 	}
-	if (rep.nrec == 0) {
+	return af.hit_n > 0;
+}
+
+/* Encode rep (x->etr->rep), sign it (RFC 9303 §6.8) and send it to `to`. */
+static void
+reply_send(struct xtrd *x, const struct lisp_map_request *req,
+    const struct ipaddr *to, uint16_t reply_port, const struct sec_sign *sg,
+    bool moved)
+{
+	struct lisp_map_reply	*rep = &x->etr->rep;
+	uint8_t			*buf = x->etr->rep_buf;
+	struct ipprefix		 r;
+	ssize_t			 n;
+
+	rep->security = sg != NULL && sg->on;	/* RFC 9303 §6.8: S */
+	if ((n = lisp_encode_map_reply(rep, buf, LISP_MAX_MSG)) < 0 ||
+	    (rep->security && (n = sec_sign_reply(sg, buf, (size_t)n,
+	    LISP_MAX_MSG)) < 0)) {
+		log_warnx("cannot encode Map-Reply");
+		return;
+	}
+	if (rep->security)
+		cnt_inc(C_lispsec_signed);
+	if (xtr_send(x, to, reply_port ? reply_port : LISP_CONTROL_PORT, buf,
+	    (size_t)n) != 0)
+		return;
+	r.addr = rep->rec[0].eid.ip;
+	r.plen = rep->rec[0].eid_plen;
+	cnt_inc(C_tx_map_reply);
+	tl_add("map-reply-sent", &r, to, "nonce %016llx%s%s",
+	    (unsigned long long)req->nonce,
+	    req->smr_invoked ? " smr-invoked" : "", moved ? " moved-away" : "");
+}
+
+void
+etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
+    const struct ipaddr *src, uint16_t reply_port, const struct sec_sign *sg)
+{
+	struct lisp_map_reply	*rep = &x->etr->rep;
+	const struct ipaddr	*to;
+	struct ipprefix		 want;
+	char			 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
+	bool			 moved;
+
+	ipaddr_fmt(src, a, sizeof(a));
+	if (!request_answerable(x, req, a))
+		return;
+	want.addr = req->rec[0].eid.ip;
+	want.plen = req->rec[0].plen;
+	ipprefix_mask(&want);
+	moved = reply_records(x, &want, rep);
+	if (rep->nrec == 0) {
 		cnt_drop(C_drop_not_my_eid, "Map-Request from %s for %s", a,
 		    ipprefix_fmt(&want, e, sizeof(e)));
 		return;
@@ -173,29 +226,9 @@ etr_rx_map_request(struct xtrd *x, const struct lisp_map_request *req,
 	}
 	if (!xtr_map_reply_allowed(x, to, &want))
 		return;			/* RFC 9301 §5.4: rate limited */
-	rep.nonce = req->nonce;		/* RFC 9301 §5.4: echoed */
-	rep.probe = req->probe;		/* RFC 9301 §5.2: P, reply with P */
-	if (req->probe && af.hit_n == 0)
-		mark_probed(x, &rep.rec[0], src->af);
-	rep.security = sg != NULL && sg->on;	/* RFC 9303 §6.8: S */
-	if ((n = lisp_encode_map_reply(&rep, buf, sizeof(buf))) < 0 ||
-	    (rep.security && (n = sec_sign_reply(sg, buf, (size_t)n,
-	    sizeof(buf))) < 0)) {
-		log_warnx("cannot encode Map-Reply");
-		return;
-	}
-	if (rep.security)
-		cnt_inc(C_lispsec_signed);
-	if (xtr_send(x, to, reply_port ? reply_port : LISP_CONTROL_PORT, buf,
-	    (size_t)n) == 0) {
-		struct ipprefix	r;
-
-		r.addr = rep.rec[0].eid.ip;
-		r.plen = rep.rec[0].eid_plen;
-		cnt_inc(C_tx_map_reply);
-		tl_add("map-reply-sent", &r, to, "nonce %016llx%s%s",
-		    (unsigned long long)req->nonce,
-		    req->smr_invoked ? " smr-invoked" : "",
-		    af.hit_n > 0 ? " moved-away" : "");
-	}
+	rep->nonce = req->nonce;	/* RFC 9301 §5.4: echoed */
+	rep->probe = req->probe;	/* RFC 9301 §5.2: P, reply with P */
+	if (req->probe && !moved)
+		mark_probed(x, &rep->rec[0], src->af);
+	reply_send(x, req, to, reply_port, sg, moved);
 }

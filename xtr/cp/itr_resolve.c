@@ -119,7 +119,8 @@ pend_by_eid(const struct xtrd *x, const struct ipprefix *eid)
 {
 	struct pending	*p;
 
-	for (p = x->pend->by_eid[eid_hash(eid)]; p != NULL; p = p->eid_next)
+	for (p = x->itr->pend->by_eid[eid_hash(eid)]; p != NULL;
+	    p = p->eid_next)
 		if (p->lig == NULL && ipprefix_cmp(&p->eid, eid) == 0)
 			return p;
 	return NULL;
@@ -130,7 +131,7 @@ pend_by_nonce(const struct xtrd *x, uint64_t nonce)
 {
 	struct pending	*p;
 
-	for (p = x->pend->by_nonce[nonce_hash(nonce)]; p != NULL;
+	for (p = x->itr->pend->by_nonce[nonce_hash(nonce)]; p != NULL;
 	    p = p->nonce_next)
 		if (p->nonce == nonce)
 			return p;
@@ -155,30 +156,32 @@ mc_expire_timer(void *arg)
 
 	mc_expire(x->mc, now);
 	itr_sub_sweep(x);	/* RFC 9437 §5: unsubscribe what went */
-	timer_set(&x->timers, &x->mc_expire, now + 1000);
+	timer_set(&x->timers, &x->itr->mc_expire, now + 1000);
 }
 
 int
 itr_init(struct xtrd *x)
 {
-	uint32_t	rl = x->conf->rate_limit;
-	int		i;
+	struct itr_state *is;
+	uint32_t	 rl = x->conf->rate_limit;
+	int		 i;
 
-	if ((x->mc = mc_new()) == NULL ||
-	    (x->pend = calloc(1, sizeof(*x->pend))) == NULL ||
-	    (x->rl_mreq = rl_new(4096, rl)) == NULL ||
-	    (x->rl_smr_in = rl_new(4096, rl)) == NULL ||
-	    (x->rl_smr_out = rl_new(16384, rl)) == NULL ||
-	    (x->rl_probe = rl_new(1024, 1000)) == NULL ||
-	    (x->smr_src = tbt_new(4096, SMR_SRC_RATE, SMR_SRC_BURST)) == NULL)
+	if ((x->itr = is = calloc(1, sizeof(*is))) == NULL ||
+	    (x->mc = mc_new()) == NULL ||
+	    (is->pend = calloc(1, sizeof(*is->pend))) == NULL ||
+	    (is->rl_mreq = rl_new(4096, rl)) == NULL ||
+	    (is->rl_smr_in = rl_new(4096, rl)) == NULL ||
+	    (is->rl_smr_out = rl_new(16384, rl)) == NULL ||
+	    (is->rl_probe = rl_new(1024, 1000)) == NULL ||
+	    (is->smr_src = tbt_new(4096, SMR_SRC_RATE, SMR_SRC_BURST)) == NULL)
 		return -1;
-	for (i = 0; i < XTR_MREP_BURST; i++)
-		if ((x->rl_mrep[i] = rl_new(4096, rl)) == NULL)
+	for (i = 0; i < ITR_MREP_BURST; i++)
+		if ((is->rl_mrep[i] = rl_new(4096, rl)) == NULL)
 			return -1;
 	/* all SMRs received, whatever their EID: 100/s, bursts of 200 */
-	tb_init(&x->smr_in_bucket, 100, 200, mono_ms());
-	timer_init(&x->mc_expire, mc_expire_timer, x);
-	timer_set(&x->timers, &x->mc_expire, mono_ms() + 1000);
+	tb_init(&is->smr_in_bucket, 100, 200, mono_ms());
+	timer_init(&is->mc_expire, mc_expire_timer, x);
+	timer_set(&x->timers, &is->mc_expire, mono_ms() + 1000);
 	return 0;
 }
 
@@ -193,28 +196,19 @@ itr_init(struct xtrd *x)
  */
 #define BACKOFF_RETRANSMITS	10
 #define BACKOFF_MS		30000
-#define BACKOFF_SLOTS		256
 
-struct backoff {
-	struct ipprefix	eid;
-	unsigned	unanswered;	/* retransmissions without a reply */
-	uint64_t	until_ms;	/* held until then */
-	uint64_t	used_ms;	/* 0: free */
-};
-static struct backoff	backoffs[BACKOFF_SLOTS];
-
-static struct backoff *
-backoff_find(const struct ipprefix *eid, bool make)
+static struct itr_backoff *
+backoff_find(struct itr_state *is, const struct ipprefix *eid, bool make)
 {
-	struct backoff	*oldest = &backoffs[0];
+	struct itr_backoff	*oldest = &is->backoff[0];
 	int		 i;
 
-	for (i = 0; i < BACKOFF_SLOTS; i++) {
-		if (backoffs[i].used_ms != 0 &&
-		    ipprefix_cmp(&backoffs[i].eid, eid) == 0)
-			return &backoffs[i];
-		if (backoffs[i].used_ms < oldest->used_ms)
-			oldest = &backoffs[i];
+	for (i = 0; i < ITR_BACKOFF_SLOTS; i++) {
+		if (is->backoff[i].used_ms != 0 &&
+		    ipprefix_cmp(&is->backoff[i].eid, eid) == 0)
+			return &is->backoff[i];
+		if (is->backoff[i].used_ms < oldest->used_ms)
+			oldest = &is->backoff[i];
 	}
 	if (!make)
 		return NULL;
@@ -226,9 +220,10 @@ backoff_find(const struct ipprefix *eid, bool make)
 
 /* A request for eid gave up after its retransmissions. */
 static void
-backoff_unanswered(const struct ipprefix *eid, unsigned retransmits)
+backoff_unanswered(struct itr_state *is, const struct ipprefix *eid,
+    unsigned retransmits)
 {
-	struct backoff	*b = backoff_find(eid, true);
+	struct itr_backoff	*b = backoff_find(is, eid, true);
 
 	b->used_ms = mono_ms();
 	b->unanswered += retransmits;
@@ -242,18 +237,18 @@ backoff_unanswered(const struct ipprefix *eid, unsigned retransmits)
 }
 
 static void
-backoff_answered(const struct ipprefix *eid)
+backoff_answered(struct itr_state *is, const struct ipprefix *eid)
 {
-	struct backoff	*b = backoff_find(eid, false);
+	struct itr_backoff	*b = backoff_find(is, eid, false);
 
 	if (b != NULL)
 		b->used_ms = 0;
 }
 
 static bool
-backoff_held(const struct ipprefix *eid)
+backoff_held(struct itr_state *is, const struct ipprefix *eid)
 {
-	struct backoff	*b = backoff_find(eid, false);
+	struct itr_backoff	*b = backoff_find(is, eid, false);
 
 	return b != NULL && b->until_ms != 0 && mono_ms() < b->until_ms;
 }
@@ -261,7 +256,7 @@ backoff_held(const struct ipprefix *eid)
 static void
 pending_free(struct xtrd *x, struct pending *p)
 {
-	pend_unlink(x->pend, p);
+	pend_unlink(x->itr->pend, p);
 	if (p->subscribing)	/* its acknowledgment may come after */
 		itr_sub_answered(p->nonce, p->mr);
 	timer_cancel(&x->timers, &p->t);
@@ -272,30 +267,35 @@ pending_free(struct xtrd *x, struct pending *p)
 void
 itr_free(struct xtrd *x)
 {
-	int	i;
+	struct itr_state	*is = x->itr;
+	int			 i;
 
+	if (is == NULL)
+		return;
 	if (x->conf->subscribe && x->mc != NULL)
 		itr_unsubscribe_all(x);		/* RFC 9437 §5 */
-	while (x->pend != NULL && x->pend->oldest != NULL)
-		pending_free(x, x->pend->oldest);
-	free(x->pend);
-	x->pend = NULL;
+	while (is->pend != NULL && is->pend->oldest != NULL)
+		pending_free(x, is->pend->oldest);
+	free(is->pend);
+	is->pend = NULL;
 	mc_free(x->mc);
-	rl_free(x->rl_mreq);
-	rl_free(x->rl_smr_in);
-	rl_free(x->rl_smr_out);
-	for (i = 0; i < XTR_MREP_BURST; i++)
-		rl_free(x->rl_mrep[i]);
-	rl_free(x->rl_probe);
+	rl_free(is->rl_mreq);
+	rl_free(is->rl_smr_in);
+	rl_free(is->rl_smr_out);
+	for (i = 0; i < ITR_MREP_BURST; i++)
+		rl_free(is->rl_mrep[i]);
+	rl_free(is->rl_probe);
 	rloc_probe_free(x);
-	tbt_free(x->smr_src);
+	tbt_free(is->smr_src);
+	free(is);
+	x->itr = NULL;
 }
 
 /*
  * RFC 9301 §5.4: "Map-Replies MUST be rate limited.  It is RECOMMENDED
  * that a Map-Reply for the same destination RLOC be sent to no more than
  * one packet every 3 seconds."  We limit per (destination RLOC, prefix
- * asked for) to XTR_MREP_BURST (3) per rate_limit: one per RLOC every
+ * asked for) to ITR_MREP_BURST (3) per rate_limit: one per RLOC every
  * 3 s would refuse an ITR its second EID of ours, or an RLOC-probe or a
  * lig right after a Map-Request; a flood of one question from one ITR
  * gets three answers a second.  (Three interval limiters in a row: a
@@ -308,7 +308,7 @@ xtr_map_reply_allowed(struct xtrd *x, const struct ipaddr *to,
 	uint8_t	key[1 + 16 + 1 + 16 + 1];
 	int	i;
 
-	if (x->rl_mrep[0] == NULL)
+	if (x->itr->rl_mrep[0] == NULL)
 		return true;
 	memset(key, 0, sizeof(key));
 	key[0] = to->af;
@@ -316,8 +316,8 @@ xtr_map_reply_allowed(struct xtrd *x, const struct ipaddr *to,
 	key[17] = p->addr.af;
 	memcpy(key + 18, p->addr.a, 16);
 	key[34] = p->plen;
-	for (i = 0; i < XTR_MREP_BURST; i++)
-		if (rl_allow(x->rl_mrep[i], key, sizeof(key), mono_ms()))
+	for (i = 0; i < ITR_MREP_BURST; i++)
+		if (rl_allow(x->itr->rl_mrep[i], key, sizeof(key), mono_ms()))
 			return true;
 	cnt_drop(C_drop_map_reply_ratelimited, "Map-Reply to %s for %s",
 	    ipaddr_fmt(to, (char[IPADDR_STRLEN]){ 0 }, IPADDR_STRLEN),
@@ -348,25 +348,25 @@ itr_build_request(struct xtrd *x, const struct ipprefix *eid,
 static int
 send_request(struct xtrd *x, struct pending *p)
 {
-	static struct lisp_map_request	 req;
-	static uint8_t			 inner[LISP_MAX_MSG];
-	static uint8_t			 buf[LISP_MAX_MSG];
-	static uint8_t			 ad[LISP_SEC_MAX_AD];
+	struct lisp_map_request		*req = &x->itr->req;
+	uint8_t				*inner = x->itr->req_inner;
+	uint8_t				*buf = x->itr->req_buf;
+	uint8_t				*ad = x->itr->req_ad;
 	struct lisp_ecm			 ecm;
 	const struct ipaddr		*mr, *src;
 	ssize_t				 n, m, k;
 
 	mr = p->mr < 0 ? &p->lig_mr : &x->conf->mr[p->mr];
-	if (itr_build_request(x, &p->eid, &req) == -1)
+	if (itr_build_request(x, &p->eid, req) == -1)
 		return -1;
-	req.nonce = p->nonce;
-	req.smr_invoked = p->smr_invoked;	/* RFC 9301 §5.3: s bit */
-	if ((n = lisp_encode_map_request(&req, inner, sizeof(inner))) < 0)
+	req->nonce = p->nonce;
+	req->smr_invoked = p->smr_invoked;	/* RFC 9301 §5.3: s bit */
+	if ((n = lisp_encode_map_request(req, inner, LISP_MAX_MSG)) < 0)
 		return -1;
 	/* RFC 9437: ask the Map-Server to notify us of changes */
 	if (x->conf->subscribe && p->lig == NULL && !p->withdraw_check &&
 	    (p->subscribing = true) &&
-	    (n = pubsub_add(x, inner, (size_t)n, sizeof(inner), &p->eid)) < 0)
+	    (n = pubsub_add(x, inner, (size_t)n, LISP_MAX_MSG, &p->eid)) < 0)
 		return -1;
 	/* RFC 9301 §5.8: inner header from us to the EID asked for */
 	memset(&ecm, 0, sizeof(ecm));
@@ -382,14 +382,14 @@ send_request(struct xtrd *x, struct pending *p)
 	 * the ECM's Authentication Data */
 	p->sec = sec_itr_protect(x) && !p->no_sec;
 	if (p->sec) {
-		if ((k = sec_itr_ecm_ad(x, p, ad, sizeof(ad))) < 0)
+		if ((k = sec_itr_ecm_ad(x, p, ad, LISP_SEC_MAX_AD)) < 0)
 			return -1;
 		ecm.security = true;
 		ecm.sec_ad = ad;
 		ecm.sec_ad_len = (size_t)k;
 	}
 	if ((m = lisp_encode_ecm(&ecm, inner, (size_t)n, buf,
-	    sizeof(buf))) < 0)
+	    LISP_MAX_MSG)) < 0)
 		return -1;
 	if (xtr_send(x, mr, LISP_CONTROL_PORT, buf, (size_t)m) == -1)
 		return -1;
@@ -409,9 +409,10 @@ pending_new(struct xtrd *x, const struct ipprefix *eid)
 	struct pending	*p, *old;
 	char		 e[IPPREFIX_STRLEN];
 
-	if (x->pend->n >= PENDING_MAX && (old = x->pend->oldest) != NULL) {
+	if (x->itr->pend->n >= PENDING_MAX &&
+	    (old = x->itr->pend->oldest) != NULL) {
 		cnt_drop(C_drop_pending_evicted, "%zu Map-Requests outstanding:"
-		    " %s given up", x->pend->n, ipprefix_fmt(&old->eid, e,
+		    " %s given up", x->itr->pend->n, ipprefix_fmt(&old->eid, e,
 		    sizeof(e)));
 		if (old->lig != NULL)
 			old->lig_done(old->lig, NULL, NULL, 0);
@@ -423,7 +424,7 @@ pending_new(struct xtrd *x, const struct ipprefix *eid)
 	p->eid = *eid;
 	p->nonce = lisp_nonce();
 	timer_init(&p->t, pending_timer, p);
-	pend_link(x->pend, p);
+	pend_link(x->itr->pend, p);
 	return p;
 }
 
@@ -442,7 +443,7 @@ pending_timer(void *arg)
 		tl_add("map-request-timeout", &p->eid, NULL, "after %u tries",
 		    p->tries);
 		if (p->lig == NULL && !p->withdraw_check)
-			backoff_unanswered(&p->eid, p->tries - 1);
+			backoff_unanswered(x->itr, &p->eid, p->tries - 1);
 		if (p->lig != NULL)
 			p->lig_done(p->lig, NULL, NULL, 0);
 		if (p->withdraw_check) {
@@ -468,9 +469,9 @@ static int
 pending_start(struct xtrd *x, struct pending *p)
 {
 	if (x->conf->subscribe && p->lig == NULL && !p->withdraw_check) {
-		pend_unlink(x->pend, p);	/* (indexed by nonce) */
+		pend_unlink(x->itr->pend, p);	/* (indexed by nonce) */
 		p->nonce = itr_sub_next_nonce(&p->eid);  /* RFC 9437 §5 */
-		pend_link(x->pend, p);
+		pend_link(x->itr->pend, p);
 	}
 	p->tries = 1;
 	if (send_request(x, p) == -1) {
@@ -494,7 +495,8 @@ itr_resolve(struct xtrd *x, const struct ipprefix *eid, bool smr_invoked)
 	if (pend_by_eid(x, eid) != NULL)
 		return 1;
 	ipprefix_fmt(eid, e, sizeof(e));
-	if (backoff_held(eid)) {	/* RFC 9301 §5.3: the 30 s wait */
+	/* RFC 9301 §5.3: the 30 s wait */
+	if (backoff_held(x->itr, eid)) {
 		cnt_drop(C_drop_map_request_backoff, "Map-Request for %s", e);
 		return 1;
 	}
@@ -502,7 +504,7 @@ itr_resolve(struct xtrd *x, const struct ipprefix *eid, bool smr_invoked)
 	 * second per EID-Prefix", SMR-invoked ones too: one that comes too
 	 * soon goes when the second is over (an SMR says the mapping
 	 * changed: it must not be lost), any other is dropped */
-	if (!rl_allow(x->rl_mreq, eid, sizeof(*eid), mono_ms())) {
+	if (!rl_allow(x->itr->rl_mreq, eid, sizeof(*eid), mono_ms())) {
 		if (!smr_invoked) {
 			cnt_drop(C_drop_map_request_ratelimited,
 			    "Map-Request for %s", e);
@@ -580,7 +582,7 @@ itr_lig_cancel(struct xtrd *x, void *lig)
 {
 	struct pending	*p;
 
-	for (p = x->pend->oldest; p != NULL; p = p->newer)
+	for (p = x->itr->pend->oldest; p != NULL; p = p->newer)
 		if (p->lig == lig) {
 			pending_free(x, p);
 			return;
@@ -706,7 +708,7 @@ covers_known(const struct ipprefix *r, void *arg)
 	struct known_arg	*k = arg;
 	struct db_map		*dm;
 
-	for (dm = k->x->db; dm != NULL; dm = dm->next)
+	for (dm = k->x->etr->db; dm != NULL; dm = dm->next)
 		if (!dm->withdrawn && ipprefix_covers(r, &dm->m.eid))
 			return true;
 	k->found = false;
@@ -728,37 +730,48 @@ itr_accepts(struct xtrd *x, const struct ipprefix *q,
 	    &k);
 }
 
-void
-itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
-    const struct ipaddr *src)
+/* RFC 9301 §5.4: decode a Map-Reply into x->itr->rep and find the
+ * request it answers, or NULL: the answer to an RLOC-probe of ours
+ * (handled), or refused (counted). */
+static struct pending *
+reply_match(struct xtrd *x, const uint8_t *buf, size_t len,
+    const struct ipaddr *src, const char *a)
 {
-	static struct lisp_map_reply	 rep;
-	static struct lisp_sec_mrep_ad	 ad;
-	enum lisp_err			 why = LERR_OK;
-	struct pending			*p;
-	char				 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
-	int				 i, sec;
+	struct lisp_map_reply	*rep = &x->itr->rep;
+	enum lisp_err		 why = LERR_OK;
+	struct pending		*p;
 
-	ipaddr_fmt(src, a, sizeof(a));
-	if (lisp_decode_map_reply(buf, len, &rep, &why) == -1) {
+	if (lisp_decode_map_reply(buf, len, rep, &why) == -1) {
 		cnt_drop_lerr(why, "Map-Reply from %s", a);
-		return;
+		return NULL;
 	}
 	/* RFC 9301 §7.1: the answer to an RLOC-probe of ours */
-	if (rep.probe && rloc_probe_rx(x, &rep, src))
-		return;
+	if (rep->probe && rloc_probe_rx(x, rep, src))
+		return NULL;
 	/* RFC 9301 §5.4: only a reply whose nonce we sent is believed */
-	if ((p = pend_by_nonce(x, rep.nonce)) == NULL) {
+	if ((p = pend_by_nonce(x, rep->nonce)) == NULL) {
 		cnt_drop(C_drop_unsolicited_reply, "Map-Reply from %s, nonce "
 		    "%016llx matches no request", a,
-		    (unsigned long long)rep.nonce);
-		return;
+		    (unsigned long long)rep->nonce);
+		return NULL;
 	}
-	/* RFC 9303 §6.9: a refused reply leaves the request waiting for
-	 * the right one */
-	if ((sec = sec_itr_reply(x, p, buf, len, &rep, &ad, a)) == -1)
-		return;
-	if (sec == 1 && ad.eid.e_bit && rep.rec[0].nloc == 0 &&
+	return p;
+}
+
+/* RFC 9303: the reply's LISP-SEC (x->itr->rep_ad): 1 verified, 0 none to
+ * check, -1 refused (the request waits for the right one, §6.9) or asked
+ * again without LISP-SEC (§6.7). */
+static int
+reply_sec(struct xtrd *x, struct pending *p, const uint8_t *buf, size_t len,
+    const struct ipaddr *src, const char *a)
+{
+	struct lisp_map_reply	*rep = &x->itr->rep;
+	struct lisp_sec_mrep_ad	*ad = &x->itr->rep_ad;
+	int			 sec;
+
+	if ((sec = sec_itr_reply(x, p, buf, len, rep, ad, a)) == -1)
+		return -1;
+	if (sec == 1 && ad->eid.e_bit && rep->rec[0].nloc == 0 &&
 	    x->conf->lisp_sec == LISPSEC_OPTIONAL && !p->no_sec) {
 		/* RFC 9303 §6.7: E set on a negative reply: the ETRs cannot
 		 * sign; optional asks again without LISP-SEC */
@@ -766,29 +779,31 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		tl_add("lisp-sec-downgraded", &p->eid, src, "E bit");
 		p->no_sec = true;
 		send_request(x, p);
-		return;
+		return -1;
 	}
-	if (p->lig != NULL) {
-		p->lig_done(p->lig, &rep, src, mono_ms() - p->sent_ms);
-		pending_free(x, p);
-		return;
-	}
-	if (p->withdraw_check) {
-		struct ipprefix	eid = p->eid;
+	return sec;
+}
 
-		pending_free(x, p);
-		etr_withdraw_checked(x, &eid, &rep, "answered");
-		return;
-	}
-	for (i = 0; i < rep.nrec; i++) {
+/* Each record of the reply to p into the map-cache: installed, narrowed
+ * or refused (itr_scope.h); sec: reply_sec()'s 1 or 0. */
+static void
+reply_install(struct xtrd *x, struct pending *p, int sec,
+    const struct ipaddr *src, const char *a)
+{
+	struct lisp_map_reply	*rep = &x->itr->rep;
+	struct lisp_sec_mrep_ad	*ad = &x->itr->rep_ad;
+	char			 e[IPPREFIX_STRLEN];
+	int			 i;
+
+	for (i = 0; i < rep->nrec; i++) {
 		struct ipprefix	q, auth;
 		char		r[IPPREFIX_STRLEN];
 
 		/* RFC 9303 §6.9.1: inside the EID-AD's prefixes only */
-		if (sec == 1 && !sec_itr_record_ok(&ad, &rep.rec[i], a))
+		if (sec == 1 && !sec_itr_record_ok(ad, &rep->rec[i], a))
 			continue;
-		q.addr = rep.rec[i].eid.ip;
-		q.plen = rep.rec[i].eid_plen;
+		q.addr = rep->rec[i].eid.ip;
+		q.plen = rep->rec[i].eid_plen;
 		ipprefix_mask(&q);
 		ipprefix_fmt(&q, r, sizeof(r));
 		ipprefix_fmt(&p->eid, e, sizeof(e));
@@ -796,8 +811,8 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		 * more than may be believed (itr_scope.h): what LISP-SEC's
 		 * EID-AD authorized, else what the request and the map-cache
 		 * allow */
-		switch (itr_accepts(x, &p->eid, &rep.rec[i], &q, sec == 1 &&
-		    sec_itr_auth_prefix(&ad, &rep.rec[i], &auth) ? &auth :
+		switch (itr_accepts(x, &p->eid, &rep->rec[i], &q, sec == 1 &&
+		    sec_itr_auth_prefix(ad, &rep->rec[i], &auth) ? &auth :
 		    NULL)) {
 		case ITR_SCOPE_REFUSE:
 			cnt_drop(C_drop_reply_eid_mismatch, "Map-Reply from %s "
@@ -813,9 +828,39 @@ itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
 		case ITR_SCOPE_INSTALL:
 			break;
 		}
-		itr_install(x, &rep.rec[i], &q, src, p->smr_invoked ?
+		itr_install(x, &rep->rec[i], &q, src, p->smr_invoked ?
 		    " smr-invoked" : "");
 	}
-	backoff_answered(&p->eid);
+}
+
+/* A Map-Reply: matched to its request, checked (LISP-SEC), then handed
+ * to whoever asked: a lig, a withdraw check, or the map-cache. */
+void
+itr_rx_map_reply(struct xtrd *x, const uint8_t *buf, size_t len,
+    const struct ipaddr *src)
+{
+	struct pending	*p;
+	char		 a[IPADDR_STRLEN];
+	int		 sec;
+
+	ipaddr_fmt(src, a, sizeof(a));
+	if ((p = reply_match(x, buf, len, src, a)) == NULL)
+		return;
+	if ((sec = reply_sec(x, p, buf, len, src, a)) == -1)
+		return;
+	if (p->lig != NULL) {
+		p->lig_done(p->lig, &x->itr->rep, src, mono_ms() - p->sent_ms);
+		pending_free(x, p);
+		return;
+	}
+	if (p->withdraw_check) {
+		struct ipprefix	eid = p->eid;
+
+		pending_free(x, p);
+		etr_withdraw_checked(x, &eid, &x->itr->rep, "answered");
+		return;
+	}
+	reply_install(x, p, sec, src, a);
+	backoff_answered(x->itr, &p->eid);
 	pending_free(x, p);
 }

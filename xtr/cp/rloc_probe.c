@@ -20,7 +20,7 @@
  * An LSB that agrees with what the probe found is counted confirmed, one
  * that does not refuted.  At most one probe per (EID prefix, RLOC) at a
  * time and one a second (RFC 9301 §7.1 asks that probing be rate-limited);
- * RP_MAX at once, the rest refused (counted).
+ * ITR_PROBES at once, the rest refused (counted).
  */
 #include <string.h>
 
@@ -29,35 +29,23 @@
 #include "xtr/xtrd.h"
 #include "xtr/cp/cp.h"
 
-#define RP_MAX		256
 #define RP_TRIES	3
 #define RP_WAIT_MS	500
 
-struct rprobe {
-	bool		 used;
-	struct xtrd	*x;
-	uint64_t	 nonce;
-	struct ipprefix	 eid;
-	struct ipaddr	 rloc;
-	bool		 claimed_up;	/* what the LSBs said */
-	unsigned	 tries;
-	struct timer	 t;
-};
-
-static struct rprobe	probes[RP_MAX];
+/* (x->itr->probes: struct itr_probe, xtr/cp/cp.h) */
 
 static int
-send_probe(struct xtrd *x, struct rprobe *p)
+send_probe(struct xtrd *x, struct itr_probe *p)
 {
-	static struct lisp_map_request	req;
-	static uint8_t			buf[LISP_MAX_MSG];
+	struct lisp_map_request		*req = &x->itr->probe_req;
+	uint8_t				*buf = x->itr->probe_buf;
 	ssize_t				n;
 
-	if (itr_build_request(x, &p->eid, &req) == -1)
+	if (itr_build_request(x, &p->eid, req) == -1)
 		return -1;
-	req.nonce = p->nonce;
-	req.probe = true;		/* RFC 9301 §5.2: P bit */
-	if ((n = lisp_encode_map_request(&req, buf, sizeof(buf))) < 0)
+	req->nonce = p->nonce;
+	req->probe = true;		/* RFC 9301 §5.2: P bit */
+	if ((n = lisp_encode_map_request(req, buf, LISP_MAX_MSG)) < 0)
 		return -1;
 	/* RFC 9301 §7.1: sent to the locator itself, not the mapping system */
 	if (xtr_send(x, &p->rloc, LISP_CONTROL_PORT, buf, (size_t)n) == -1)
@@ -90,7 +78,7 @@ set_status(struct xtrd *x, const struct ipprefix *eid,
 }
 
 static void
-probe_done(struct rprobe *p, bool answered)
+probe_done(struct itr_probe *p, bool answered)
 {
 	struct xtrd	*x = p->x;
 
@@ -116,7 +104,7 @@ probe_done(struct rprobe *p, bool answered)
 static void
 probe_timer(void *arg)
 {
-	struct rprobe	*p = arg;
+	struct itr_probe	*p = arg;
 
 	if (p->tries >= RP_TRIES) {
 		cnt_inc(C_rloc_probe_timeout);
@@ -135,11 +123,11 @@ rloc_probe_lsb(struct xtrd *x, const struct ipprefix *eid,
 	struct {
 		struct ipprefix	eid;
 		struct ipaddr	rloc;
-	}		 key;
-	struct rprobe	*p = NULL;
-	int		 i;
+	}			 key;
+	struct itr_probe	*probes = x->itr->probes, *p = NULL;
+	int			 i;
 
-	for (i = 0; i < RP_MAX; i++) {
+	for (i = 0; i < ITR_PROBES; i++) {
 		if (probes[i].used && ipaddr_cmp(&probes[i].rloc, rloc) == 0 &&
 		    ipprefix_cmp(&probes[i].eid, eid) == 0) {
 			probes[i].claimed_up = claimed_up;	/* the latest */
@@ -151,11 +139,11 @@ rloc_probe_lsb(struct xtrd *x, const struct ipprefix *eid,
 	memset(&key, 0, sizeof(key));
 	key.eid = *eid;
 	key.rloc = *rloc;
-	if (!rl_allow(x->rl_probe, &key, sizeof(key), mono_ms()))
+	if (!rl_allow(x->itr->rl_probe, &key, sizeof(key), mono_ms()))
 		return 1;
 	if (p == NULL) {
 		cnt_drop(C_drop_rloc_probe_full, "%d RLOC-probes outstanding",
-		    RP_MAX);
+		    ITR_PROBES);
 		return -1;
 	}
 	memset(p, 0, sizeof(*p));
@@ -178,11 +166,11 @@ bool
 rloc_probe_rx(struct xtrd *x, const struct lisp_map_reply *rep,
     const struct ipaddr *src)
 {
-	int	i;
+	struct itr_probe	*probes = x->itr->probes;
+	int			 i;
 
-	(void)x;
 	(void)src;
-	for (i = 0; i < RP_MAX; i++)
+	for (i = 0; i < ITR_PROBES; i++)
 		if (probes[i].used && probes[i].nonce == rep->nonce) {
 			cnt_inc(C_rloc_probe_reply);
 			probe_done(&probes[i], true);
@@ -194,9 +182,10 @@ rloc_probe_rx(struct xtrd *x, const struct lisp_map_reply *rep,
 void
 rloc_probe_free(struct xtrd *x)
 {
-	int	i;
+	struct itr_probe	*probes = x->itr->probes;
+	int			 i;
 
-	for (i = 0; i < RP_MAX; i++)
+	for (i = 0; i < ITR_PROBES; i++)
 		if (probes[i].used) {
 			timer_cancel(&x->timers, &probes[i].t);
 			probes[i].used = false;

@@ -62,25 +62,14 @@
 
 #define SMR_MAX_TARGETS	4096
 #define SMR_FOLLOW_MS	10000	/* follow-up window after a fan-out */
-#define SMR_FOLLOW_EIDS	16	/* changes followed at once */
-#define SMR_FOLLOW_DONE	64	/* RLOCs remembered per change */
 
-/* A fan-out lately: whom it reached, so a follow-up goes once. */
-struct follow {
-	struct ipprefix	eid;
-	uint32_t	gen;		/* the fan-out's change number */
-	uint64_t	until_ms;	/* 0: slot free */
-	int		ndone;
-	struct ipaddr	done[SMR_FOLLOW_DONE];
-};
-static struct follow	follows[SMR_FOLLOW_EIDS];
-static uint32_t		smr_gen;	/* fan-outs so far */
+/* (x->itr->follows: struct smr_follow, xtr/cp/cp.h) */
 
 /* One fan-out: the changed EID and what it reached. */
 struct fan {
 	struct xtrd		*x;
 	const struct ipprefix	*eid;		/* what changed (ours) */
-	struct follow		*f;		/* its follow-up slot */
+	struct smr_follow		*f;		/* its follow-up slot */
 	uint32_t		 gen;		/* this change's number */
 	struct ipaddr		*out;		/* first nout destinations */
 	int			 nout;
@@ -124,8 +113,8 @@ send_one(struct xtrd *x, const struct ipprefix *eid,
     const struct ipprefix *rec, const struct ipaddr *to, uint32_t gen,
     const char *why)
 {
-	static struct lisp_map_request	req;
-	static uint8_t			buf[LISP_MAX_MSG];
+	struct lisp_map_request		*req = &x->itr->smr_req;
+	uint8_t				*buf = x->itr->smr_buf;
 	uint8_t				key[RL_KEYMAX];
 	ssize_t				n;
 
@@ -133,24 +122,24 @@ send_one(struct xtrd *x, const struct ipprefix *eid,
 		return -1;		/* not to ourselves */
 	smr_key(to, rec, eid, gen, key);
 	/* RFC 9301 §6.1: the SMR sender MUST rate limit */
-	if (!rl_allow(x->rl_smr_out, key, sizeof(key), mono_ms())) {
+	if (!rl_allow(x->itr->rl_smr_out, key, sizeof(key), mono_ms())) {
 		cnt_inc(C_tx_smr_ratelimited);
 		return -1;
 	}
-	if (itr_build_request(x, rec, &req) == -1)
+	if (itr_build_request(x, rec, req) == -1)
 		return -1;
-	req.smr = true;			/* RFC 9301 §5.2: S bit */
+	req->smr = true;			/* RFC 9301 §5.2: S bit */
 	/* RFC 9301 §5.2: "D: ... When an xTR sends an SMR message, it
 	 * doesn't need a Map-Reply returned." */
-	req.dont_map_reply = true;
-	req.source_eid.ip = eid->addr;	/* the EID that changed */
-	if ((n = lisp_encode_map_request(&req, buf, sizeof(buf))) < 0)
+	req->dont_map_reply = true;
+	req->source_eid.ip = eid->addr;	/* the EID that changed */
+	if ((n = lisp_encode_map_request(req, buf, LISP_MAX_MSG)) < 0)
 		return -1;
 	if (xtr_send(x, to, LISP_CONTROL_PORT, buf, (size_t)n) == -1)
 		return -1;
 	cnt_inc(C_tx_smr);
 	tl_add("smr-sent", eid, to, "nonce %016llx record %s%s",
-	    (unsigned long long)req.nonce, ipprefix_fmt(rec,
+	    (unsigned long long)req->nonce, ipprefix_fmt(rec,
 	    (char[IPPREFIX_STRLEN]){ 0 }, IPPREFIX_STRLEN), why);
 	return 0;
 }
@@ -158,7 +147,7 @@ send_one(struct xtrd *x, const struct ipprefix *eid,
 static void
 fan_one(struct fan *fn, const struct ipprefix *rec, const struct ipaddr *to)
 {
-	struct follow	*f = fn->f;
+	struct smr_follow	*f = fn->f;
 	int		 k;
 
 	if (to->af == AF_UNSPEC || xc_has_rloc(fn->x->conf, to) ||
@@ -196,20 +185,20 @@ fan_entry(const struct mc_entry *e, void *arg)
 }
 
 /* The follow-up slot of eid (reset), or the oldest one. */
-static struct follow *
-follow_start(const struct ipprefix *eid)
+static struct smr_follow *
+follow_start(struct itr_state *is, const struct ipprefix *eid)
 {
-	struct follow	*f = &follows[0];
-	int		 i;
+	struct smr_follow	*f = &is->follows[0];
+	int			 i;
 
 	for (i = 0; i < SMR_FOLLOW_EIDS; i++) {
-		if (follows[i].until_ms != 0 &&
-		    ipprefix_cmp(&follows[i].eid, eid) == 0) {
-			f = &follows[i];
+		if (is->follows[i].until_ms != 0 &&
+		    ipprefix_cmp(&is->follows[i].eid, eid) == 0) {
+			f = &is->follows[i];
 			break;
 		}
-		if (follows[i].until_ms < f->until_ms)
-			f = &follows[i];
+		if (is->follows[i].until_ms < f->until_ms)
+			f = &is->follows[i];
 	}
 	memset(f, 0, sizeof(*f));
 	f->eid = *eid;
@@ -225,7 +214,7 @@ smr_follow_up(struct xtrd *x, const struct ipprefix *rec,
 	int		i, j, k;
 
 	for (i = 0; i < SMR_FOLLOW_EIDS; i++) {
-		struct follow *f = &follows[i];
+		struct smr_follow *f = &x->itr->follows[i];
 
 		if (f->until_ms == 0 || now >= f->until_ms) {
 			f->until_ms = 0;
@@ -258,10 +247,10 @@ smr_send(struct xtrd *x, const struct ipprefix *eid, struct ipaddr *out,
 	fn.eid = eid;
 	fn.out = out;
 	fn.nout = out != NULL ? nout : 0;
-	fn.gen = ++smr_gen;
+	fn.gen = ++x->itr->smr_gen;
 	if (fn.gen == 0)
-		fn.gen = ++smr_gen;	/* 0 is the away entry's */
-	fn.f = follow_start(eid);
+		fn.gen = ++x->itr->smr_gen;	/* 0 is the away entry's */
+	fn.f = follow_start(x->itr, eid);
 	fn.f->gen = fn.gen;
 	mc_walk(x->mc, fan_entry, &fn);
 	/* a proxy-ITR has no EIDs of its own: it caches ours */
@@ -336,7 +325,7 @@ smr_rx(struct xtrd *x, const struct lisp_map_request *req,
 		cnt_drop(C_drop_smr_not_cached, "SMR from %s for %s", a, e);
 		return;
 	}
-	if (!tbt_take(x->smr_src, src, sizeof(*src), now)) {
+	if (!tbt_take(x->itr->smr_src, src, sizeof(*src), now)) {
 		cnt_drop(C_drop_smr_src_limited, "SMR from %s for %s: over "
 		    "the source's limit", a, e);
 		return;
@@ -344,11 +333,11 @@ smr_rx(struct xtrd *x, const struct lisp_map_request *req,
 	memset(&key, 0, sizeof(key));
 	key.src = *src;
 	key.name = name;
-	if (!rl_allow(x->rl_smr_in, &key, sizeof(key), now)) {
+	if (!rl_allow(x->itr->rl_smr_in, &key, sizeof(key), now)) {
 		cnt_drop(C_drop_smr_ratelimited, "SMR from %s for %s", a, e);
 		return;
 	}
-	if (!tb_take(&x->smr_in_bucket, now)) {
+	if (!tb_take(&x->itr->smr_in_bucket, now)) {
 		cnt_drop(C_drop_smr_flood, "SMR from %s: over the aggregate "
 		    "limit", a);
 		return;
