@@ -74,8 +74,8 @@ struct lpm {
 	unsigned	dbits;		/* 2^dbits slots */
 };
 
-static char glue_mark;
-#define GLUE	((void *)&glue_mark)
+static const char glue_mark;	/* only its address is used */
+#define GLUE	((void *)(uintptr_t)&glue_mark)
 
 static inline struct node *
 N(const struct lpm *t, uint32_t i)

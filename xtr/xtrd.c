@@ -55,18 +55,35 @@ open_udp(int af, uint16_t port)
 	return fd;
 }
 
+/* Up to RX_BATCH datagrams per recvmmsg(), RX_ROUNDS rounds per wakeup
+ * (256 datagrams, as before, then the other sockets get their turn). */
+#define RX_BATCH	32
+#define RX_ROUNDS	8
+
+/* The loop's receive batch and the messages decoded from it (x->rx):
+ * too large for the stack, allocated at the start. */
+struct xtrd_rx {
+	uint8_t			buf[RX_BATCH][LISP_MAX_MSG + 1];
+	uint8_t			ctl[RX_BATCH][CMSG_SPACE(sizeof(
+				    struct in6_pktinfo))];
+	struct sockaddr_storage	ss[RX_BATCH];
+	struct lisp_map_request	req;		/* rx_map_request */
+	struct lisp_map_request	ecm_req;	/* rx_ecm */
+	struct sec_sign		sg;		/* rx_ecm: RFC 9303 §6.8 */
+};
+
 /* RFC 9301 §5.3: a plain Map-Request is an SMR or asks for our EIDs. */
 static void
 rx_map_request(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src, uint16_t sport)
 {
-	static struct lisp_map_request	req;
+	struct lisp_map_request		*req = &x->rx->req;
 	enum lisp_err			why = LERR_OK;
 	char				a[IPADDR_STRLEN];
 
 	cnt_inc(C_rx_map_request);
 	/* the codec decodes RFC 9437's I bit and trailer with the rest */
-	if (lisp_decode_map_request(buf, len, &req, &why) == -1) {
+	if (lisp_decode_map_request(buf, len, req, &why) == -1) {
 		cnt_drop_lerr(why, "Map-Request from %s",
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
@@ -76,10 +93,10 @@ rx_map_request(struct xtrd *x, const uint8_t *buf, size_t len,
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
-	if (req.smr)
-		smr_rx(x, &req, src);
+	if (req->smr)
+		smr_rx(x, req, src);
 	else
-		etr_rx_map_request(x, &req, src, sport, NULL);
+		etr_rx_map_request(x, req, src, sport, NULL);
 }
 
 /* RFC 9301 §5.8: an ECM carries a Map-Request to a Map-Resolver, or from
@@ -88,7 +105,7 @@ static void
 rx_ecm(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src)
 {
-	static struct lisp_map_request	req;
+	struct lisp_map_request		*req = &x->rx->ecm_req;
 	struct lisp_ecm			ecm;
 	struct pubsub_req		ps;
 	enum lisp_err			why = LERR_OK;
@@ -106,23 +123,22 @@ rx_ecm(struct xtrd *x, const uint8_t *buf, size_t len,
 		return;
 	}
 	/* RFC 9437 §4: I bit, xTR-ID and Site-ID are decoded with the rest */
-	if (lisp_decode_map_request(ecm.payload, ecm.payload_len, &req,
+	if (lisp_decode_map_request(ecm.payload, ecm.payload_len, req,
 	    &why) == -1) {
 		cnt_drop_lerr(why, "ECM Map-Request from %s", a);
 		return;
 	}
 	cnt_inc(C_rx_map_request);
 	if (x->conf->roles & ROLE_MS) {
-		pubsub_parse_n(ecm.payload, ecm.payload_len, &req, &ps);
-		mr_rx_ecm_request(x, buf, len, &ecm, &req, src, &ps);
-	} else if (req.smr)
+		pubsub_parse_n(ecm.payload, ecm.payload_len, req, &ps);
+		mr_rx_ecm_request(x, buf, len, &ecm, req, src, &ps);
+	} else if (req->smr)
 		cnt_drop(C_drop_ecm_inner, "ECM from %s: SMR inside ECM", a);
 	else {
-		static struct sec_sign	sg;	/* RFC 9303 §6.8 */
-
-		if (sec_etr_open(x, &ecm, &req, src, a, &sg) == -1)
+		/* RFC 9303 §6.8 */
+		if (sec_etr_open(x, &ecm, req, src, a, &x->rx->sg) == -1)
 			return;
-		etr_rx_map_request(x, &req, src, ecm.inner_sport, &sg);
+		etr_rx_map_request(x, req, src, ecm.inner_sport, &x->rx->sg);
 	}
 }
 
@@ -179,11 +195,6 @@ rx_packet(struct xtrd *x, const uint8_t *buf, size_t len,
 	    ipaddr_fmt(src, a, sizeof(a)), xc_role_name(roles));
 }
 
-/* Up to RX_BATCH datagrams per recvmmsg(), RX_ROUNDS rounds per wakeup
- * (256 datagrams, as before, then the other sockets get their turn). */
-#define RX_BATCH	32
-#define RX_ROUNDS	8
-
 /* The local address a datagram was sent to (IP_PKTINFO), or AF_UNSPEC. */
 static void
 rx_dst_of(struct msghdr *mh, struct ipaddr *dst)
@@ -212,10 +223,7 @@ rx_dst_of(struct msghdr *mh, struct ipaddr *dst)
 static void
 drain(struct xtrd *x, int fd)
 {
-	static uint8_t		 buf[RX_BATCH][LISP_MAX_MSG + 1];
-	static uint8_t		 ctl[RX_BATCH][CMSG_SPACE(sizeof(
-				    struct in6_pktinfo))];
-	static struct sockaddr_storage ss[RX_BATCH];
+	struct xtrd_rx		*rx = x->rx;
 	struct mmsghdr		 m[RX_BATCH];
 	struct iovec		 iov[RX_BATCH];
 	struct ipaddr		 src;
@@ -225,14 +233,14 @@ drain(struct xtrd *x, int fd)
 	for (round = 0; round < RX_ROUNDS; round++) {
 		memset(m, 0, sizeof(m));
 		for (i = 0; i < RX_BATCH; i++) {
-			iov[i].iov_base = buf[i];
-			iov[i].iov_len = sizeof(buf[i]);
-			m[i].msg_hdr.msg_name = &ss[i];
-			m[i].msg_hdr.msg_namelen = sizeof(ss[i]);
+			iov[i].iov_base = rx->buf[i];
+			iov[i].iov_len = sizeof(rx->buf[i]);
+			m[i].msg_hdr.msg_name = &rx->ss[i];
+			m[i].msg_hdr.msg_namelen = sizeof(rx->ss[i]);
 			m[i].msg_hdr.msg_iov = &iov[i];
 			m[i].msg_hdr.msg_iovlen = 1;
-			m[i].msg_hdr.msg_control = ctl[i];
-			m[i].msg_hdr.msg_controllen = sizeof(ctl[i]);
+			m[i].msg_hdr.msg_control = rx->ctl[i];
+			m[i].msg_hdr.msg_controllen = sizeof(rx->ctl[i]);
 		}
 		if ((n = recvmmsg(fd, m, RX_BATCH, MSG_DONTWAIT, NULL)) == -1) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -240,7 +248,7 @@ drain(struct xtrd *x, int fd)
 			return;
 		}
 		for (i = 0; i < n; i++) {
-			if (ipaddr_from_sockaddr((struct sockaddr *)&ss[i],
+			if (ipaddr_from_sockaddr((struct sockaddr *)&rx->ss[i],
 			    &src, &sport) == -1)
 				continue;
 			if (m[i].msg_len > LISP_MAX_MSG) {
@@ -249,7 +257,7 @@ drain(struct xtrd *x, int fd)
 				continue;
 			}
 			rx_dst_of(&m[i].msg_hdr, &x->rx_dst);
-			rx_packet(x, buf[i], m[i].msg_len, &src, sport);
+			rx_packet(x, rx->buf[i], m[i].msg_len, &src, sport);
 		}
 		if (n < RX_BATCH)
 			return;		/* the socket is empty */
@@ -404,6 +412,8 @@ start(struct xtrd *x, const char *user)
 	else if (!have_id && getrandom(x->xtr_id, sizeof(x->xtr_id), 0) !=
 	    (ssize_t)sizeof(x->xtr_id))
 		fatal("getrandom");
+	if ((x->rx = calloc(1, sizeof(*x->rx))) == NULL)
+		fatal("receive buffers");
 	if ((x->fd4 = open_udp(AF_INET, LISP_CONTROL_PORT)) == -1)
 		log_warn("UDP %d over IPv4", LISP_CONTROL_PORT);
 	if ((x->fd6 = open_udp(AF_INET6, LISP_CONTROL_PORT)) == -1)
@@ -456,6 +466,8 @@ stop(struct xtrd *x)
 	log_info("shutting down (registrations kept until the Map-Server's "
 	    "timeout)");
 	xst_save(x);
+	free(x->xst);
+	x->xst = NULL;
 	api_stop(x->api);
 	dp_fini(x);
 	etr_free(x);
@@ -473,6 +485,8 @@ stop(struct xtrd *x)
 	if (x->efd6 != -1)
 		close(x->efd6);
 	xtr_net_fini(x);
+	free(x->rx);
+	x->rx = NULL;
 	free(x->conf);
 }
 

@@ -34,6 +34,8 @@ struct etr_state;
 struct itr_state;
 struct ms_state;
 struct udp_batch;
+struct xst;
+struct xtrd_rx;
 
 struct xtrd {
 	struct xtr_conf	*conf;
@@ -48,6 +50,8 @@ struct xtrd {
 	struct ipaddr	 rx_dst;	/* where the datagram in hand came to */
 	struct dp	*dp;		/* the data plane (xtr/dp/dp_int.h),
 					 * NULL while it is off */
+	struct xtrd_rx	*rx;		/* xtrd.c: the receive batch */
+	struct xst	*xst;		/* xtrd_state.c: what survives */
 
 	struct map_cache *mc;		/* the ITR writes, the data plane
 					 * reads */

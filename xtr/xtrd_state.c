@@ -39,11 +39,13 @@
 
 #define XST_MAX_AWAY	1024
 
-
-static struct xst_away	loaded[XST_MAX_AWAY];
-static int		nloaded;
-static uint64_t		last_sig;	/* of the entries last written */
-static char		path[XC_PATH_MAX + 16];
+/* x->xst: allocated by xst_load */
+struct xst {
+	struct xst_away	loaded[XST_MAX_AWAY];	/* until xst_restore */
+	int		nloaded;
+	uint64_t	last_sig;	/* of the entries last written */
+	char		path[XC_PATH_MAX + 16];
+};
 
 static uint64_t
 real_ms(void)
@@ -57,9 +59,10 @@ real_ms(void)
 static void
 keep_loaded(const struct xst_away *a, void *arg)
 {
-	(void)arg;
-	if (nloaded < XST_MAX_AWAY)
-		loaded[nloaded++] = *a;
+	struct xst	*st = arg;
+
+	if (st->nloaded < XST_MAX_AWAY)
+		st->loaded[st->nloaded++] = *a;
 }
 
 /*
@@ -71,33 +74,38 @@ void
 xst_load(struct xtrd *x, bool *have_id)
 {
 	const char	*dir = x->conf->own_state_dir;
+	struct xst	*st;
 	char		 buf[XST_MAX_AWAY * 128 + 256];
 	ssize_t		 n;
 	int		 fd, bad;
 
 	*have_id = false;
-	snprintf(path, sizeof(path), "%s/xtrd.state", dir);
+	if ((x->xst = st = calloc(1, sizeof(*st))) == NULL) {
+		log_warn("state");
+		return;
+	}
+	snprintf(st->path, sizeof(st->path), "%s/xtrd.state", dir);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		log_warn("state directory %s", dir);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+	if ((fd = open(st->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
 		if (errno != ENOENT)
-			log_warn("%s", path);
+			log_warn("%s", st->path);
 		return;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n < 0) {
-		log_warn("%s", path);
+		log_warn("%s", st->path);
 		return;
 	}
 	buf[n] = '\0';
-	bad = xst_parse(buf, x->xtr_id, have_id, keep_loaded, NULL);
+	bad = xst_parse(buf, x->xtr_id, have_id, keep_loaded, st);
 	if (bad < 0) {
 		log_warnx("%s: not an xtrd state file (version 1): ignored",
-		    path);
+		    st->path);
 		*have_id = false;
 	} else if (bad > 0)
-		log_warnx("%s: %d line%s skipped", path, bad,
+		log_warnx("%s: %d line%s skipped", st->path, bad,
 		    bad == 1 ? "" : "s");
 	if (x->conf->xtr_id_set)
 		*have_id = false;	/* xtrd.conf's wins (main) */
@@ -107,32 +115,35 @@ xst_load(struct xtrd *x, bool *have_id)
 void
 xst_restore(struct xtrd *x)
 {
-	uint64_t	now = real_ms(), limit, left;
-	char		p[IPPREFIX_STRLEN];
-	int		i, n = 0;
+	struct xst	*st = x->xst;
+	uint64_t	 now = real_ms(), limit, left;
+	char		 p[IPPREFIX_STRLEN];
+	int		 i, n = 0;
 
+	if (st == NULL)
+		return;
 	limit = (uint64_t)x->conf->dp.away_timeout * 1000;
-	for (i = 0; i < nloaded; i++) {
-		if (loaded[i].expires_ms <= now)
+	for (i = 0; i < st->nloaded; i++) {
+		if (st->loaded[i].expires_ms <= now)
 			continue;
-		left = loaded[i].expires_ms - now;
+		left = st->loaded[i].expires_ms - now;
 		if (left > limit)
 			left = limit;
-		if (dp_away_put_back(&loaded[i].eid, loaded[i].rloc,
-		    loaded[i].nrloc, limit - left) == 1) {
+		if (dp_away_put_back(&st->loaded[i].eid, st->loaded[i].rloc,
+		    st->loaded[i].nrloc, limit - left) == 1) {
 			n++;
-			tl_add("away-restored", &loaded[i].eid,
-			    &loaded[i].rloc[0], "%llu ms left",
+			tl_add("away-restored", &st->loaded[i].eid,
+			    &st->loaded[i].rloc[0], "%llu ms left",
 			    (unsigned long long)left);
 		} else
 			log_info("away entry %s not restored (no data plane "
 			    "or away_entries = no)", ipprefix_fmt(
-			    &loaded[i].eid, p, sizeof(p)));
+			    &st->loaded[i].eid, p, sizeof(p)));
 	}
-	if (nloaded > 0)
-		log_info("%d of %d away entr%s restored from %s", n, nloaded,
-		    nloaded == 1 ? "y" : "ies", path);
-	nloaded = 0;
+	if (st->nloaded > 0)
+		log_info("%d of %d away entr%s restored from %s", n,
+		    st->nloaded, st->nloaded == 1 ? "y" : "ies", st->path);
+	st->nloaded = 0;
 }
 
 struct wctx {
@@ -180,13 +191,14 @@ sig_away(const struct dp_away_view *v, void *arg)
 void
 xst_save(struct xtrd *x)
 {
+	struct xst	*st = x->xst;
 	struct wctx	 w;
-	char		 tmp[sizeof(path) + 8], id[2 * LISP_XTR_ID_LEN + 1];
+	char		 tmp[XC_PATH_MAX + 24], id[2 * LISP_XTR_ID_LEN + 1];
 	int		 fd, dfd, rc = 0;
 
-	if (path[0] == '\0')
+	if (st == NULL || st->path[0] == '\0')
 		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", st->path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1 || (w.f = fdopen(fd, "w")) == NULL) {
 		log_warn("%s", tmp);
@@ -205,8 +217,8 @@ xst_save(struct xtrd *x)
 		rc = -1;
 	if (fclose(w.f) != 0)
 		rc = -1;
-	if (rc == -1 || rename(tmp, path) == -1) {
-		log_warn("writing %s", path);
+	if (rc == -1 || rename(tmp, st->path) == -1) {
+		log_warn("writing %s", st->path);
 		unlink(tmp);
 		return;
 	}
@@ -216,7 +228,7 @@ xst_save(struct xtrd *x)
 			log_warn("fsync %s", x->conf->own_state_dir);
 		close(dfd);
 	}
-	last_sig = w.sig;
+	st->last_sig = w.sig;
 }
 
 /* Each loop turn: written again when the away entries changed. */
@@ -225,7 +237,9 @@ xst_tick(struct xtrd *x)
 {
 	uint64_t	s = 1469598103934665603ULL;
 
+	if (x->xst == NULL)
+		return;
 	(void)dp_away_each(sig_away, &s);
-	if (s != last_sig)
+	if (s != x->xst->last_sig)
 		xst_save(x);
 }
