@@ -378,7 +378,7 @@ h_prefetch(struct api *api, struct req *rq)
 	static const char *const allowed[] = { "eids", NULL };
 	static const char *const res[] = { "sent", "not-sent", "cached",
 	    "local" };
-	static struct ipprefix	 eid[API_MAX_PREFETCH];
+	struct ipprefix		 eid[API_MAX_PREFETCH];
 	struct xtrd		*x = api->x;
 	json_object		*o, *r, *a, *e;
 	char			 err[160];
@@ -438,7 +438,7 @@ h_expect(struct api *api, struct req *rq)
 {
 	static const char *const allowed[] = { "eids", "cancel", "until",
 	    "arrived", NULL };
-	static struct ipprefix	 eid[API_MAX_PREFETCH];
+	struct ipprefix		 eid[API_MAX_PREFETCH];
 	enum dp_expect_op	 op;
 	json_object		*o, *r;
 	char			 err[160];
