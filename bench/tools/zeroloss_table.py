@@ -65,7 +65,7 @@ def main(a):
           "| HTTP stall s (bound) | dc1 redirected | dc2 held / released "
           "/ dropped / not local |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    within = {"tcp": [0, 0], "http": [0, 0]}
+    within = {}
     for k in sorted(pts, key=lambda x: (float(x[1]), float(x[0]),
                                         x[2] == "off")):
         km, loss, hold = k
@@ -95,8 +95,9 @@ def main(a):
                 s = float(r["downtime_s"])
                 bound = b + rt + SLACK
                 ok = rt >= 0 and s <= bound
-                within[w][0] += ok
-                within[w][1] += 1
+                c = within.setdefault((loss, hold, w), [0, 0])
+                c[0] += ok
+                c[1] += 1
                 stall[w].append("%.3f (%.3f)%s" % (s, bound,
                                                    "" if ok else " **over**"))
             d = dirs.get((km, loss, hold, t))
@@ -115,11 +116,14 @@ def main(a):
                  ", ".join(bo), ", ".join(rtt), "; ".join(stall["tcp"]),
                  "; ".join(stall["http"]), ", ".join(red), ", ".join(held)))
     print()
-    print("Stalls within the bound: TCP %d of %d, HTTP %d of %d (all "
-          "points, hold on and off)." % (within["tcp"][0], within["tcp"][1],
-                                         within["http"][0],
-                                         within["http"][1]))
-
+    for loss, hold in sorted({k[:2] for k in within},
+                             key=lambda x: (float(x[0]), x[1] == "off")):
+        print("Stalls within the bound at loss %s %%, hold %s: TCP %d of %d, "
+              "HTTP %d of %d." % ((loss, hold) +
+                                  tuple(within.get((loss, hold, "tcp"),
+                                                   [0, 0])) +
+                                  tuple(within.get((loss, hold, "http"),
+                                                   [0, 0]))))
 
 if __name__ == "__main__":
     main(sys.argv[1:])
