@@ -18,7 +18,7 @@ xtrcore_SRCS += xtr/config.c xtr/config_spec.c xtr/timer.c xtr/ratelim.c xtr/cou
 SBIN_PROGS += xtrd
 xtrd_SRCS := xtr/xtrd.c xtr/xtr_net.c xtr/cp/etr_register.c xtr/cp/etr_move.c \
 	xtr/cp/etr_reply.c xtr/cp/itr_resolve.c xtr/cp/itr_subscribe.c \
-	xtr/cp/cp_upcalls.c xtr/cp/smr.c xtr/ms/ms_register.c \
+	xtr/cp/cp_upcalls.c xtr/cp/smr.c xtr/ms/ms_register.c xtr/ms/ms_notify.c \
 	xtr/ms/ms_index.c xtr/ms/mr_resolve.c xtr/ms/pubsub.c xtr/api/api.c \
 	xtr/api/api_json.c xtr/api/api_lig.c xtr/api/api_timeline.c \
 	xtr/cp/lispsec_cp.c xtr/ms/lispsec_ms.c xtr/cp/rloc_probe.c \
@@ -82,6 +82,7 @@ fuzz_xtr_config_SRCS := tests/fuzz/fuzz_xtr_config.c $(XTR_CONF_SRCS)
 # Map-Server registration rate vs HMAC alone (xtrd engineer's lines)
 NOINST_PROGS += ms_register_bench
 ms_register_bench_SRCS := bench/ms_register_bench.c xtr/ms/ms_register.c \
+	xtr/ms/ms_notify.c \
 	xtr/ms/ms_index.c \
 	xtr/ms/pubsub.c xtr/nonce_seq.c \
 	xtr/ms/ms_journal.c xtr/ms/ms_journal_parse.c xtr/ms/ms_guard.c \

@@ -107,116 +107,228 @@ send_reply(struct xtrd *x, const struct lisp_map_request *req,
 	tl_add(what, &p, to, "nonce %016llx", (unsigned long long)req->nonce);
 }
 
-void
-mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
-    const struct lisp_ecm *ecm, const struct lisp_map_request *req,
-    const struct ipaddr *src, const struct pubsub_req *ps)
-{
-	struct lisp_record		 rec;
-	struct sec_ms			 sm;
+/* One ECM Map-Request at the Map-Resolver, through the steps below. */
+struct mr_req {
+	struct xtrd			*x;
+	const uint8_t			*pkt;	/* the ECM as it came */
+	size_t				 len;
+	const struct lisp_ecm		*ecm;
+	const struct lisp_map_request	*req;
+	const struct ipaddr		*src;
+	const struct pubsub_req		*ps;
+	uint32_t			 iid;	/* of the EID asked */
+	struct ipprefix			 want;	/* the EID asked */
+	struct ipprefix			 matched; /* what answers for it */
+	struct sec_ms			 sm;	/* RFC 9303, if protected */
 	struct sec_sign			 sg;
-	uint8_t				*fwd = x->ms->scratch.fwd;
-	struct ms_eid			*e;
-	struct ms_reg			*r;
-	const struct ipaddr		*etr;
-	struct ipprefix			 want, matched;
-	char				 a[IPADDR_STRLEN];
-	bool				 any_s = false, any_plain = false;
-	uint32_t			 iid;
-	ssize_t				 n;
+	char				 a[IPADDR_STRLEN];	/* src */
+};
 
-	ipaddr_fmt(src, a, sizeof(a));
+/* What the Map-Resolver refuses to look up; true if q may go on. */
+static bool
+mr_acceptable(struct mr_req *q)
+{
+	const struct lisp_map_request	*req = q->req;
+
 	/* RFC 9301 §5.2: "If a Map-Resolver or Map-Server receives a
 	 * Map-Request with the probe-bit set, it MUST drop the message." */
 	if (req->probe) {
 		cnt_drop(C_drop_probe_to_ms, "ECM Map-Request from %s with the "
-		    "probe bit", a);
-		return;
+		    "probe bit", q->a);
+		return false;
 	}
 	if (req->nrec == 0 || req->smr) {
-		cnt_drop(C_drop_ecm_inner, "ECM Map-Request from %s: %s", a,
+		cnt_drop(C_drop_ecm_inner, "ECM Map-Request from %s: %s", q->a,
 		    req->smr ? "SMR" : "no record");
-		return;
+		return false;
 	}
-	want.addr = req->rec[0].eid.ip;
-	want.plen = req->rec[0].plen;
+	q->want.addr = req->rec[0].eid.ip;
+	q->want.plen = req->rec[0].plen;
 	/* RFC 8060 §4.1: "When used as a lookup key, the EID is regarded as
 	 * an extended-EID in the mapping system": looked up in the
 	 * Instance-ID the EID-record's LCAF names (0 without one) only */
-	iid = ms_addr_iid(&req->rec[0].eid);
-	if (want.addr.af != AF_INET && want.addr.af != AF_INET6) {
-		cnt_drop_lerr(LERR_BAD_AFI, "ECM Map-Request from %s", a);
-		return;
+	q->iid = ms_addr_iid(&req->rec[0].eid);
+	if (q->want.addr.af != AF_INET && q->want.addr.af != AF_INET6) {
+		cnt_drop_lerr(LERR_BAD_AFI, "ECM Map-Request from %s", q->a);
+		return false;
 	}
-	if (sec_ms_open(x, ecm, req, a, &sm) == -1)	/* RFC 9303 §6.6 */
-		return;
-	/* RFC 9437 §5: N set and one ITR-RLOC of AFI 0 unsubscribes; no
-	 * Map-Reply (it has nowhere to go), a Map-Notify to the source RLOC */
-	if (ps != NULL && pubsub_is_unsubscribe(req, ps)) {
-		if ((e = ms_lookup(x, iid, &want.addr, &matched)) != NULL)
-			pubsub_unsubscribe(x, e, req, ps, &ecm->inner_src);
-		else
-			cnt_drop(C_drop_pubsub_replay, "unsubscription from %s: "
-			    "no such prefix", a);
-		return;
-	}
-	sg.on = false;
-	if ((e = ms_lookup(x, iid, &want.addr, &matched)) == NULL ||
-	    e->regs == NULL) {
-		bool in_site;
+	return true;
+}
 
-		ipprefix_host(&want.addr, &matched);
-		in_site = ms_site_for_eid(x->conf, iid, &matched, NULL) != -1;
-		memset(&rec, 0, sizeof(rec));
-		negative_prefix(x, iid, &want.addr, in_site, &matched);
-		if (iid != 0)		/* the answer names the IID asked */
-			rec.eid = req->rec[0].eid;
-		rec.eid.ip = matched.addr;
-		rec.eid_plen = matched.plen;
-		rec.ttl = in_site ? 1 : x->conf->negative_ttl;
-		rec.action = LISP_ACT_NATIVE_FWD;
-		/* RFC 9301 §5.4: "The Authoritative bit MAY only be set to 1
-		 * by an ETR." */
-		rec.authoritative = false;
-		/* RFC 9303 §6.7.1: the EID-AD names the prefix answered */
-		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
-		    false, &sg) == -1)
-			return;
-		send_reply(x, req, ecm, src, &rec, "negative-reply-sent", &sg);
-		return;
-	}
-	/* RFC 9437 §5: a subscription rides on the Map-Request */
-	if (ps != NULL && ps->xtr_id_present && ps->notify) {
-		const struct ipaddr *itr = mreq_reply_rloc(req, src->af);
+/* RFC 9437 §5: N set and one ITR-RLOC of AFI 0 unsubscribes; no
+ * Map-Reply (it has nowhere to go), a Map-Notify to the source RLOC. */
+static void
+mr_unsubscribe(struct mr_req *q)
+{
+	struct ms_eid	*e;
 
-		if (itr != NULL)
-			(void)pubsub_subscribe(x, e, req, ps, itr,
-			    ecm->inner_sport ? ecm->inner_sport :
-			    LISP_CONTROL_PORT);
-	}
+	if ((e = ms_lookup(q->x, q->iid, &q->want.addr, &q->matched)) != NULL)
+		pubsub_unsubscribe(q->x, e, q->req, q->ps, &q->ecm->inner_src);
+	else
+		cnt_drop(C_drop_pubsub_replay, "unsubscription from %s: no "
+		    "such prefix", q->a);
+}
+
+/* Not registered: RFC 9301 §8.4, a negative Map-Reply for the largest
+ * prefix around the EID that holds no registration. */
+static void
+mr_negative(struct mr_req *q)
+{
+	struct xtrd		*x = q->x;
+	struct lisp_record	 rec;
+	bool			 in_site;
+
+	ipprefix_host(&q->want.addr, &q->matched);
+	in_site = ms_site_for_eid(x->conf, q->iid, &q->matched, NULL) != -1;
+	memset(&rec, 0, sizeof(rec));
+	negative_prefix(x, q->iid, &q->want.addr, in_site, &q->matched);
+	if (q->iid != 0)		/* the answer names the IID asked */
+		rec.eid = q->req->rec[0].eid;
+	rec.eid.ip = q->matched.addr;
+	rec.eid_plen = q->matched.plen;
+	rec.ttl = in_site ? 1 : x->conf->negative_ttl;
+	rec.action = LISP_ACT_NATIVE_FWD;
+	/* RFC 9301 §5.4: "The Authoritative bit MAY only be set to 1 by an
+	 * ETR." */
+	rec.authoritative = false;
+	/* RFC 9303 §6.7.1: the EID-AD names the prefix answered */
+	if (q->sm.on && sec_ms_signer(&q->sm, &q->req->rec[0].eid,
+	    &q->matched, false, &q->sg) == -1)
+		return;
+	send_reply(x, q->req, q->ecm, q->src, &rec, "negative-reply-sent",
+	    &q->sg);
+}
+
+/* RFC 9437 §5: a subscription rides on the Map-Request. */
+static void
+mr_subscribe(struct mr_req *q, struct ms_eid *e)
+{
+	const struct ipaddr	*itr;
+
+	if (q->ps == NULL || !q->ps->xtr_id_present || !q->ps->notify ||
+	    (itr = mreq_reply_rloc(q->req, q->src->af)) == NULL)
+		return;
+	(void)pubsub_subscribe(q->x, e, q->req, q->ps, itr,
+	    q->ecm->inner_sport ? q->ecm->inner_sport : LISP_CONTROL_PORT);
+}
+
+/* RFC 9301 §8.3: a proxy Map-Reply on the ETRs' behalf, if one of them
+ * asked for it (P); true if answered (or dropped). */
+static bool
+mr_proxy(struct mr_req *q, struct ms_eid *e)
+{
+	struct lisp_record	 rec;
+	struct ms_reg		*r;
+	int			 i;
+
 	for (r = e->regs; r != NULL; r = r->next)
 		if (r->proxy_reply)
 			break;
-	if (r != NULL) {
-		/* RFC 9301 §8.3: proxy Map-Reply on the ETRs' behalf */
-		int	i;
+	if (r == NULL)
+		return false;
+	ms_merged_record(e, &rec);
+	/* RFC 9301 §5.4: "A Map-Server generating Map-Reply messages as a
+	 * proxy MUST NOT set the A-bit to 1"; "When a Map-Server is doing
+	 * proxy Map-Replying for a LISP site, the L-bit is set to 0 for all
+	 * Locators in this Locator-Set." */
+	rec.authoritative = false;
+	for (i = 0; i < rec.nloc; i++)
+		rec.loc[i].local = false;
+	lisp_record_sort_locators(&rec);	/* §5.5 */
+	/* RFC 9303 §6.7 Table 1 row 1: E = 0 */
+	if (q->sm.on && sec_ms_signer(&q->sm, &q->req->rec[0].eid,
+	    &q->matched, false, &q->sg) == -1)
+		return true;
+	send_reply(q->x, q->req, q->ecm, q->src, &rec, "proxy-reply-sent",
+	    &q->sg);
+	return true;
+}
 
-		ms_merged_record(e, &rec);
-		/* RFC 9301 §5.4: "A Map-Server generating Map-Reply messages
-		 * as a proxy MUST NOT set the A-bit to 1"; "When a Map-Server
-		 * is doing proxy Map-Replying for a LISP site, the L-bit is
-		 * set to 0 for all Locators in this Locator-Set." */
-		rec.authoritative = false;
-		for (i = 0; i < rec.nloc; i++)
-			rec.loc[i].local = false;
-		lisp_record_sort_locators(&rec);	/* §5.5 */
-		/* RFC 9303 §6.7 Table 1 row 1: E = 0 */
-		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
-		    false, &sg) == -1)
-			return;
-		send_reply(x, req, ecm, src, &rec, "proxy-reply-sent", &sg);
+/* RFC 9303 §7.3: the Map-Server is also the ETR that registered the EID
+ * (our ETR's database is Instance-ID 0's, smr.c): it answers, signed
+ * here; true if it did (or the signing failed). */
+static bool
+mr_local_etr(struct mr_req *q, const struct ipaddr *etr, bool any_plain)
+{
+	struct xtrd	*x = q->x;
+
+	if (!(x->conf->roles & ROLE_XTR) || q->iid != 0 ||
+	    !etr_db_lookup(x, &q->want.addr) || !xc_has_rloc(x->conf, etr))
+		return false;
+	if (q->sm.on && sec_ms_signer(&q->sm, &q->req->rec[0].eid,
+	    &q->matched, any_plain, &q->sg) == -1)
+		return true;
+	etr_rx_map_request(x, q->req, q->src, q->ecm->inner_sport, &q->sg);
+	return true;
+}
+
+/*
+ * RFC 9303 §6.7 Table 1 row 3: a protected request that no ETR of the EID
+ * can sign: a protected negative Map-Reply with E set, so that the ITR may
+ * ask again without LISP-SEC; 1 minute, and packets dropped meanwhile
+ * (our choice: ACT Drop/Auth-Failure).
+ */
+static void
+mr_sec_negative(struct mr_req *q)
+{
+	struct lisp_record	rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.eid = q->req->rec[0].eid;
+	rec.eid.ip = q->matched.addr;
+	rec.eid_plen = q->matched.plen;
+	rec.ttl = 1;
+	rec.action = LISP_ACT_DROP_AUTH;
+	if (sec_ms_signer(&q->sm, &q->req->rec[0].eid, &q->matched, true,
+	    &q->sg) == -1)
 		return;
+	send_reply(q->x, q->req, q->ecm, q->src, &rec, "negative-reply-sent",
+	    &q->sg);
+}
+
+/* RFC 9301 §8.3: hand the ECM to the ETR r registered, at etr. */
+static void
+mr_forward(struct mr_req *q, struct ms_eid *e, const struct ms_reg *r,
+    const struct ipaddr *etr, bool any_plain)
+{
+	struct xtrd	*x = q->x;
+	const uint8_t	*pkt = q->pkt;
+	size_t		 len = q->len;
+	ssize_t		 n;
+	char		 a[IPADDR_STRLEN];
+
+	if (q->sm.on || q->ecm->security) {
+		/* RFC 9303 §6.7.1: a new ECM (or, unprotected, the ECM
+		 * without the AD we did not use) */
+		if ((n = sec_ms_forward(x, &q->sm, q->ecm, q->req, r,
+		    &q->matched, any_plain, x->ms->scratch.fwd,
+		    sizeof(x->ms->scratch.fwd))) < 0) {
+			log_warnx("cannot encode the ECM for %s",
+			    ipaddr_fmt(&r->from, a, sizeof(a)));
+			return;
+		}
+		pkt = x->ms->scratch.fwd;
+		len = (size_t)n;
 	}
+	if (xtr_send(x, etr, LISP_CONTROL_PORT, pkt, len) == 0) {
+		cnt_inc(C_tx_ecm_forward);
+		if (q->sm.on)
+			cnt_inc(C_lispsec_signed);
+		tl_add("map-request-forwarded", &e->eid, etr,
+		    "nonce %016llx%s", (unsigned long long)q->req->nonce,
+		    q->req->smr_invoked ? " smr-invoked" : "");
+	}
+}
+
+/* A registered EID without proxy-reply: answered by the ETRs that
+ * registered it. */
+static void
+mr_to_etr(struct mr_req *q, struct ms_eid *e)
+{
+	const struct ipaddr	*etr;
+	struct ms_reg		*r;
+	bool			 any_s = false, any_plain = false;
+
 	for (r = e->regs; r != NULL; r = r->next) {
 		any_s |= r->security;
 		any_plain |= !r->security;
@@ -225,58 +337,52 @@ mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
 	/* RFC 9301 §8.3: hand the ECM to the ETR that registered the EID, at
 	 * an RLOC it registered: the source address of its Map-Register is
 	 * whoever sent the packet, which an attacker can be */
-	etr = ms_reg_etr(r, src->af);
-	/* (our ETR's database is Instance-ID 0's, smr.c) */
-	if ((x->conf->roles & ROLE_XTR) && iid == 0 &&
-	    etr_db_lookup(x, &want.addr) &&
-	    xc_has_rloc(x->conf, etr)) {
-		/* RFC 9303 §7.3: Map-Server and ETR in one: signed here */
-		if (sm.on && sec_ms_signer(&sm, &req->rec[0].eid, &matched,
-		    any_plain, &sg) == -1)
-			return;
-		etr_rx_map_request(x, req, src, ecm->inner_sport, &sg);
+	etr = ms_reg_etr(r, q->src->af);
+	if (mr_local_etr(q, etr, any_plain))
+		return;
+	if (q->sm.on && !any_s) {
+		mr_sec_negative(q);
 		return;
 	}
-	if (sm.on && !any_s) {
-		/* RFC 9303 §6.7 Table 1 row 3: no ETR can sign: a protected
-		 * negative Map-Reply with E set, so that the ITR may ask
-		 * again without LISP-SEC; 1 minute, and packets dropped
-		 * meanwhile (our choice: ACT Drop/Auth-Failure) */
-		memset(&rec, 0, sizeof(rec));
-		rec.eid = req->rec[0].eid;
-		rec.eid.ip = matched.addr;
-		rec.eid_plen = matched.plen;
-		rec.ttl = 1;
-		rec.action = LISP_ACT_DROP_AUTH;
-		if (sec_ms_signer(&sm, &req->rec[0].eid, &matched, true,
-		    &sg) == -1)
-			return;
-		send_reply(x, req, ecm, src, &rec, "negative-reply-sent", &sg);
-		return;
-	}
-	if (sm.on) {			/* Table 1 row 2: an ETR that signs */
+	if (q->sm.on) {			/* Table 1 row 2: an ETR that signs */
 		while (!r->security)
 			r = r->next;
-		etr = ms_reg_etr(r, src->af);
+		etr = ms_reg_etr(r, q->src->af);
 	}
-	if (sm.on || ecm->security) {
-		/* RFC 9303 §6.7.1: a new ECM (or, unprotected, the ECM
-		 * without the AD we did not use) */
-		if ((n = sec_ms_forward(x, &sm, ecm, req, r, &matched,
-		    any_plain, fwd, sizeof(x->ms->scratch.fwd))) < 0) {
-			log_warnx("cannot encode the ECM for %s",
-			    ipaddr_fmt(&r->from, a, sizeof(a)));
-			return;
-		}
-		pkt = fwd;
-		len = (size_t)n;
+	mr_forward(q, e, r, etr, any_plain);
+}
+
+void
+mr_rx_ecm_request(struct xtrd *x, const uint8_t *pkt, size_t len,
+    const struct lisp_ecm *ecm, const struct lisp_map_request *req,
+    const struct ipaddr *src, const struct pubsub_req *ps)
+{
+	struct mr_req	 q;
+	struct ms_eid	*e;
+
+	q.x = x;
+	q.pkt = pkt;
+	q.len = len;
+	q.ecm = ecm;
+	q.req = req;
+	q.src = src;
+	q.ps = ps;
+	ipaddr_fmt(src, q.a, sizeof(q.a));
+	if (!mr_acceptable(&q))
+		return;
+	if (sec_ms_open(x, ecm, req, q.a, &q.sm) == -1)	/* RFC 9303 §6.6 */
+		return;
+	if (ps != NULL && pubsub_is_unsubscribe(req, ps)) {
+		mr_unsubscribe(&q);
+		return;
 	}
-	if (xtr_send(x, etr, LISP_CONTROL_PORT, pkt, len) == 0) {
-		cnt_inc(C_tx_ecm_forward);
-		if (sm.on)
-			cnt_inc(C_lispsec_signed);
-		tl_add("map-request-forwarded", &e->eid, etr,
-		    "nonce %016llx%s", (unsigned long long)req->nonce,
-		    req->smr_invoked ? " smr-invoked" : "");
+	q.sg.on = false;
+	if ((e = ms_lookup(x, q.iid, &q.want.addr, &q.matched)) == NULL ||
+	    e->regs == NULL) {
+		mr_negative(&q);
+		return;
 	}
+	mr_subscribe(&q, e);
+	if (!mr_proxy(&q, e))
+		mr_to_etr(&q, e);
 }

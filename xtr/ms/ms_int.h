@@ -82,6 +82,8 @@ struct ms_state {
 #define MS_APPLY_REFUSED	2
 
 /* ms_register.c */
+/* site's key, keyed for HMAC (re-keyed when a reload changed it). */
+struct lisp_auth_key *ms_site_key(struct xtrd *, int site);
 /* The trie of (iid, af), or NULL when that IID has none (or af is not
  * IPv4/IPv6). */
 struct lpm *ms_tab(struct xtrd *, uint32_t iid, int af);
@@ -91,6 +93,9 @@ int	ms_apply_at(struct xtrd *, int site, const struct lisp_map_register *,
 /* Free e if nothing holds it any more (registrations, subscribers, a
  * pending move); 1 if freed. */
 int	ms_eid_gc(struct xtrd *, struct ms_eid *);
+
+/* ms_notify.c: the unacknowledged Map-Notifies, freed */
+void	ms_notify_free(struct xtrd *);
 
 /* ms_guard.c: RFC 9301 §5.6 nonces, caps (issue 15 findings 1, 7) */
 int	ms_nonce_check(struct xtrd *, const uint8_t *id, int site,

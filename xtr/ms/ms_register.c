@@ -38,27 +38,8 @@
 #include "xtr/ms/ms.h"
 #include "xtr/ms/ms_index.h"
 
-#define NOTIFY_TRIES	3
-#define NOTIFY_RETRY_MS	1000
-
-/* An MS-initiated Map-Notify waiting for its Ack. */
-struct notify_tx {
-	struct notify_tx	*next;
-	struct xtrd		*x;
-	int			 site;
-	struct lisp_record	 rec;
-	struct ipaddr		 to;
-	uint16_t		 port;
-	uint64_t		 nonce;
-	uint8_t			 xtr_id[LISP_XTR_ID_LEN];
-	bool			 has_xtr_id;
-	const char		*what;	/* timeline name: "mobility-notify" */
-	unsigned		 tries;
-	struct timer		 t;
-};
-
-static struct lisp_auth_key *
-site_key(struct xtrd *x, int site)
+struct lisp_auth_key *
+ms_site_key(struct xtrd *x, int site)
 {
 	return xc_key_auth(&x->ms->site_keys[site], &x->conf->site[site].key);
 }
@@ -166,7 +147,6 @@ void
 ms_free(struct xtrd *x)
 {
 	struct ms_state		*ms = x->ms;
-	struct notify_tx	*n;
 	int			 i;
 
 	if (ms == NULL)
@@ -181,11 +161,7 @@ ms_free(struct xtrd *x)
 		lpm_free(ms->tabs[i].t6, eid_free);
 	}
 	free(ms->tabs);
-	while ((n = ms->notifies) != NULL) {
-		ms->notifies = n->next;
-		timer_cancel(&x->timers, &n->t);
-		free(n);
-	}
+	ms_notify_free(x);
 	free(ms);
 	x->ms = NULL;
 }
@@ -234,105 +210,6 @@ ms_walk(struct xtrd *x, int (*cb)(struct ms_eid *, void *), void *arg)
 	return 0;
 }
 
-/* --- Map-Notify ---------------------------------------------------------- */
-
-int
-ms_send_notify(struct xtrd *x, int site, const struct lisp_record *rec,
-    const struct ipaddr *to, uint16_t port, uint64_t nonce,
-    const uint8_t *xtr_id)
-{
-	struct lisp_map_register	*n = &x->ms->scratch.notify;
-	uint8_t				*buf = x->ms->scratch.notify_buf;
-	const struct xc_key		*k = &x->conf->site[site].key;
-	ssize_t				 len;
-
-	memset(n, 0, sizeof(*n));
-	n->type = LISP_MAP_NOTIFY;	/* RFC 9301 §5.7 */
-	n->nonce = nonce;
-	n->key_id = k->key_id;
-	n->alg_id = k->alg;
-	if (xtr_id != NULL) {
-		n->xtr_id_present = true;
-		memcpy(n->xtr_id, xtr_id, LISP_XTR_ID_LEN);
-	}
-	n->nrec = 1;
-	n->rec[0] = *rec;
-	len = lisp_encode_map_register_key(n, site_key(x, site), buf,
-	    sizeof(x->ms->scratch.notify_buf));
-	if (len < 0 || xtr_send(x, to, port, buf, (size_t)len) == -1)
-		return -1;
-	cnt_inc(C_tx_map_notify);
-	return 0;
-}
-
-static void
-notify_unlink(struct notify_tx *n)
-{
-	struct notify_tx	**pp;
-
-	for (pp = &n->x->ms->notifies; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == n) {
-			*pp = n->next;
-			break;
-		}
-	timer_cancel(&n->x->timers, &n->t);
-	free(n);
-}
-
-static void
-notify_timer(void *arg)
-{
-	struct notify_tx	*n = arg;
-	struct xtrd		*x = n->x;
-
-	if (n->tries >= NOTIFY_TRIES) {
-		struct ipprefix	p;
-
-		p.addr = n->rec.eid.ip;
-		p.plen = n->rec.eid_plen;
-		char		ev[40];
-
-		snprintf(ev, sizeof(ev), "%s-unacked", n->what);
-		tl_add(ev, &p, &n->to, "after %u tries", n->tries);
-		notify_unlink(n);
-		return;
-	}
-	n->tries++;
-	ms_send_notify(x, n->site, &n->rec, &n->to, n->port, n->nonce,
-	    n->has_xtr_id ? n->xtr_id : NULL);
-	timer_set(&x->timers, &n->t, mono_ms() + NOTIFY_RETRY_MS * n->tries);
-}
-
-/* An MS-initiated Map-Notify (mobility, pub/sub), retransmitted until the
- * authenticated Map-Notify-Ack with its nonce comes back (RFC 9301 §5.7). */
-void
-ms_notify_reliable(struct xtrd *x, int site, const struct lisp_record *rec,
-    const struct ipaddr *to, uint16_t port, const uint8_t *xtr_id,
-    uint64_t nonce, const char *what)
-{
-	struct notify_tx	*n;
-
-	if ((n = calloc(1, sizeof(*n))) == NULL)
-		return;
-	n->x = x;
-	n->site = site;
-	n->rec = *rec;
-	n->to = *to;
-	n->port = port;
-	/* pub/sub gives its own (RFC 9437 §5, §6); else increasing, so
-	 * that the xTR can tell a replay (etr_register.c) */
-	n->nonce = nonce != 0 ? nonce : nonce_seq_next();
-	n->what = what;
-	if (xtr_id != NULL) {
-		memcpy(n->xtr_id, xtr_id, LISP_XTR_ID_LEN);
-		n->has_xtr_id = true;
-	}
-	timer_init(&n->t, notify_timer, n);
-	n->next = x->ms->notifies;
-	x->ms->notifies = n;
-	notify_timer(n);
-}
-
 /* draft-ietf-lisp-eid-mobility: tell old, which held the EID, about rec. */
 static void
 mobility_notify(struct xtrd *x, const struct ms_reg *old,
@@ -350,41 +227,6 @@ mobility_notify(struct xtrd *x, const struct ms_reg *old,
 	 * to UDP port 4342 */
 	ms_notify_reliable(x, old->site, rec, &old->from, LISP_CONTROL_PORT,
 	    NULL, 0, "mobility-notify");
-}
-
-void
-ms_rx_map_notify_ack(struct xtrd *x, const uint8_t *buf, size_t len,
-    const struct ipaddr *src)
-{
-	struct lisp_map_register	*a = &x->ms->scratch.ack;
-	struct notify_tx		*n;
-	enum lisp_err			 why = LERR_OK;
-	char				 s[IPADDR_STRLEN];
-
-	ipaddr_fmt(src, s, sizeof(s));
-	if (lisp_decode_map_register(buf, len, a, &why) == -1) {
-		cnt_drop_lerr(why, "Map-Notify-Ack from %s", s);
-		return;
-	}
-	for (n = x->ms->notifies; n != NULL; n = n->next) {
-		struct lisp_auth_key *k;
-
-		if (n->nonce != a->nonce || ipaddr_cmp(&n->to, src) != 0)
-			continue;
-		if ((k = site_key(x, n->site)) == NULL ||
-		    a->alg_id != k->alg ||
-		    a->key_id != x->conf->site[n->site].key.key_id ||
-		    lisp_auth_verify_key(k, buf, len, a->auth_off,
-		    a->auth_len) != 0) {
-			cnt_drop(C_drop_auth_fail, "Map-Notify-Ack from %s", s);
-			return;
-		}
-		tl_add("notify-acked", NULL, src, "%s", n->what);
-		notify_unlink(n);
-		return;
-	}
-	cnt_drop(C_drop_unsolicited_notify, "Map-Notify-Ack from %s matches "
-	    "no Map-Notify", s);
 }
 
 /* --- Map-Register -------------------------------------------------------- */
@@ -472,6 +314,247 @@ covering_notify(struct xtrd *x, const struct ms_reg *nr,
 			    "inside its prefix");
 }
 
+/* xtr_id's registration of e, or NULL. */
+static struct ms_reg *
+reg_of(struct ms_eid *e, const uint8_t *id)
+{
+	struct ms_reg	*r;
+
+	for (r = e->regs; r != NULL; r = r->next)
+		if (memcmp(r->xtr_id, id, LISP_XTR_ID_LEN) == 0)
+			return r;
+	return NULL;
+}
+
+/* A new ms_eid for (iid, p), in its trie and the index; NULL if out of
+ * memory. */
+static struct ms_eid *
+eid_make(struct xtrd *x, uint32_t iid, const struct ipprefix *p)
+{
+	struct ms_eid	*e;
+	struct lpm	*t;
+
+	if ((t = tab_make(x, iid, p->addr.af)) == NULL ||
+	    (e = calloc(1, sizeof(*e))) == NULL)
+		return NULL;
+	e->eid = *p;
+	e->iid = iid;
+	e->x = x;
+	if (lpm_insert(t, p, e, NULL) == -1) {
+		free(e);
+		return NULL;
+	}
+	if (ix_add(x->ms->ix, e) == -1) {
+		lpm_remove(t, p);
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* One record of a Map-Register being applied: apply_record()'s steps. */
+struct apply {
+	struct xtrd			*x;
+	int				 site;
+	const struct lisp_map_register	*m;
+	const struct lisp_record	*rec;
+	const struct ipaddr		*src;
+	uint16_t			 sport;
+	const uint8_t			*xtr_id;
+	uint32_t			 iid;
+	struct ipprefix			 p;
+	uint64_t			 now;
+	struct ms_eid			*e;	/* held already, or NULL */
+};
+
+/* The common refresh, in place: what msr_apply() would do with a new
+ * registration, without building one.  True if it was one. */
+static bool
+apply_refresh(const struct apply *a)
+{
+	struct ms_reg	*g;
+
+	if (a->e == NULL ||
+	    (g = msr_refresh_of(a->e, a->xtr_id, a->rec)) == NULL)
+		return false;
+	msr_fill(g, a->m, a->xtr_id, a->site, a->rec, a->src, a->sport,
+	    a->now);
+	g->life_ms = reg_life_ms(a->x, a->m, a->rec);
+	msj_reg(a->x, g);
+	if (!timer_armed(&g->expire))
+		timer_set(&a->x->timers, &g->expire, a->now + g->life_ms);
+	cnt_inc(C_ms_registered);
+	return true;
+}
+
+/* The holder's hand-over (ms_consent.c): its registration is kept, as
+ * released, and answers until the new site's replaces it.  True if the
+ * record was one. */
+static bool
+apply_release(const struct apply *a)
+{
+	struct ms_reg	*g;
+
+	if (a->e == NULL || !ms_rec_released(a->rec) ||
+	    (g = reg_of(a->e, a->xtr_id)) == NULL)
+		return false;
+	g->released = true;
+	g->last_ms = a->now;
+	msj_reg(a->x, g);
+	cnt_inc(C_ms_move_released);
+	tl_add("released", &a->p, a->src, "by its holder");
+	if (a->e->pending != NULL)
+		ms_pending_try(a->x, a->e);
+	return true;
+}
+
+/* move_consent: a withdrawal drops the taker's pending move; a record
+ * for an EID another xTR holds waits (pending) until the holder
+ * consents.  0 to go on, MS_APPLY_REFUSED if it waits. */
+static int
+apply_consent(const struct apply *a)
+{
+	struct ms_reg	*g;
+	uint64_t	 until = 0;
+	char		 s[IPADDR_STRLEN], es[IPPREFIX_STRLEN], ha[IPADDR_STRLEN];
+
+	if (a->e == NULL)
+		return 0;
+	if (a->rec->ttl == 0) {
+		/* the taker gave up before the holder consented */
+		ms_pending_drop(a->x, a->e, a->xtr_id);
+		return 0;
+	}
+	if ((g = ms_move_blocker(a->x, a->e, a->xtr_id, a->m->merge_req,
+	    a->rec, a->now, &until)) == NULL)
+		return 0;
+	cnt_drop(C_drop_move_unauthorized, "Map-Register from %s: %s is held "
+	    "by the xTR at %s, which has not released it (kept pending)",
+	    ipaddr_fmt(a->src, s, sizeof(s)), ipprefix_fmt(&a->p, es,
+	    sizeof(es)), ipaddr_fmt(ms_reg_etr(g, a->src->af), ha,
+	    sizeof(ha)));
+	if (a->e->pending == NULL)
+		tl_add("move-pending", &a->p, a->src, "until its holder "
+		    "releases it");
+	ms_pending_set(a->x, a->e, a->site, a->m, a->xtr_id, a->rec, a->src,
+	    a->sport, until);
+	return MS_APPLY_REFUSED;
+}
+
+/* The caps (ms_guard.c) on a new registration; *cover gets the site
+ * prefix it is a more-specific of (or -1).  0, or MS_APPLY_REFUSED. */
+static int
+apply_cap(const struct apply *a, int *cover)
+{
+	struct xtrd	*x = a->x;
+	enum cnt	 why;
+	char		 s[IPADDR_STRLEN], es[IPPREFIX_STRLEN];
+
+	*cover = -1;
+	if (a->rec->ttl != 0 && (a->e == NULL || a->e->regs == NULL) &&
+	    ms_reg_cap(x, a->site, a->iid, &a->p, cover, &why) == -1) {
+		cnt_drop(why, "Map-Register from %s: %s over the cap (%zu "
+		    "registrations, site %s %u)", ipaddr_fmt(a->src, s,
+		    sizeof(s)), ipprefix_fmt(&a->p, es, sizeof(es)),
+		    x->ms->nreg, x->conf->site[a->site].name,
+		    ms_site_nreg(x, a->site));
+		return MS_APPLY_REFUSED;
+	}
+	if (*cover == -1)
+		*cover = ms_site_cover(&x->conf->site[a->site], a->iid, &a->p);
+	return 0;
+}
+
+/* The registration the record makes, for msr_apply(). */
+static void
+apply_build(const struct apply *a, int cover, struct ms_reg *nr)
+{
+	/* not the record: msr_fill() copies what is used of it */
+	memset(nr, 0, offsetof(struct ms_reg, rec));
+	msr_fill(nr, a->m, a->xtr_id, a->site, a->rec, a->src, a->sport,
+	    a->now);
+	nr->life_ms = reg_life_ms(a->x, a->m, a->rec);
+	nr->first_ms = nr->last_ms;
+	nr->cover = (int16_t)cover;
+	timer_init(&nr->expire, reg_expire, NULL);
+}
+
+/* msr_apply() stored the registration: journal, timer, counts, events. */
+static void
+apply_stored(const struct apply *a, struct ms_reg *stored, bool fresh,
+    int changed)
+{
+	struct xtrd	*x = a->x;
+
+	stored->expire.arg = stored;
+	msj_reg(x, stored);
+	/* RFC 9301 §8.2, §5.6 T bit (reg_life_ms()); a refresh only moves
+	 * last_ms, reg_expire() re-arms lazily */
+	if (!timer_armed(&stored->expire))
+		timer_set(&x->timers, &stored->expire, mono_ms() +
+		    stored->life_ms);
+	cnt_inc(C_ms_registered);
+	if (fresh) {
+		ms_reg_count(x, stored, +1);
+		tl_add("registered", &a->p, a->src, "site %s%s",
+		    x->conf->site[a->site].name,
+		    a->m->proxy_reply ? " proxy-reply" : "");
+		covering_notify(x, stored, a->rec);
+	} else if (changed)
+		tl_add("registration-changed", &a->p, a->src, "%u RLOCs",
+		    a->rec->nloc);
+}
+
+/* The registrations msr_apply() displaced: withdrawn, or taken over (the
+ * old holder hears it, draft-ietf-lisp-eid-mobility). */
+static void
+apply_gone(const struct apply *a, struct ms_reg *gone,
+    const struct ms_reg *stored)
+{
+	struct ms_reg	*g;
+
+	while ((g = gone) != NULL) {
+		gone = g->next;
+		ms_reg_count(a->x, g, -1);
+		msj_unreg(a->x, g->xtr_id, a->iid, &a->p);
+		if (a->rec->ttl == 0) {
+			cnt_inc(C_ms_withdrawn);
+			tl_add("withdrawn", &a->p, a->src, NULL);
+		} else if (stored != NULL)
+			mobility_notify(a->x, g, &stored->rec, "EID registered "
+			    "by another xTR");
+		reg_free(a->x, g);
+	}
+}
+
+/* After the change: publications, a waiting taker, the ms_eid freed if
+ * nothing holds it.  apply_record()'s result. */
+static int
+apply_after(const struct apply *a, const struct ms_reg *first, bool fresh,
+    int changed)
+{
+	struct ms_eid	*e = a->e, *ce;
+
+	if (changed)
+		pubsub_publish(a->x, e);
+	if (a->rec->ttl == 0 && e->pending != NULL &&
+	    ms_pending_try(a->x, e) == 1)
+		return changed;		/* the waiting taker has it now */
+	/* a more-specific is gone: its covering prefix's subscribers must
+	 * drop it (TTL 0) and fall back to the covering one */
+	if (e->regs == NULL &&
+	    (ce = covering_eid(a->x, a->iid, &a->p)) != NULL &&
+	    ce->subs != NULL) {
+		struct lisp_record w = *a->rec;
+
+		w.ttl = 0;
+		pubsub_publish_rec(a->x, ce, &w);
+	}
+	if (ms_eid_gc(a->x, e) == 0 && e->regs != first)
+		ix_hint(a->x->ms->ix, e);
+	return fresh || changed;
+}
+
 /* 0 unchanged, 1 changed, MS_APPLY_REFUSED refused or waiting (no
  * Map-Notify), -1 out of memory. */
 static int
@@ -479,168 +562,44 @@ apply_record(struct xtrd *x, int site, const struct lisp_map_register *m,
     const struct lisp_record *rec, const struct ix_ref *ref,
     const struct ipaddr *src, uint16_t sport)
 {
-	struct ms_reg	 nr, *gone = NULL, *stored = NULL, *g, *first;
-	struct ix_slot	*slot;
-	struct ms_eid	*e;
-	struct ipprefix	 p;
-	struct lpm	*t;
-	const uint8_t	*xtr_id;
-	uint32_t	 iid = ms_addr_iid(&rec->eid);
-	uint64_t	 now = mono_ms(), until = 0;
-	enum cnt	 why;
-	char		 a[IPADDR_STRLEN], es[IPPREFIX_STRLEN];
+	struct apply	 a;
+	struct ix_slot	*slot = ix_slot_ref(x->ms->ix, ref);
+	struct ms_reg	 nr, *gone = NULL, *stored = NULL, *first;
 	bool		 fresh;
-	int		 changed, cover = -1;
+	int		 rc, changed, cover;
 
+	a.x = x;
+	a.site = site;
+	a.m = m;
+	a.rec = rec;
+	a.src = src;
+	a.sport = sport;
 	/* no xTR-ID: the source address stands for it */
-	xtr_id = m->xtr_id_present ? m->xtr_id : src->a;
-	slot = ix_slot_ref(x->ms->ix, ref);
-	if (slot != NULL &&
-	    (g = msr_refresh_of(slot->e, xtr_id, rec)) != NULL) {
-		/* the common refresh, in place: what msr_apply() would do
-		 * with nr below, without building nr */
-		msr_fill(g, m, xtr_id, site, rec, src, sport, now);
-		g->life_ms = reg_life_ms(x, m, rec);
-		msj_reg(x, g);
-		if (!timer_armed(&g->expire))
-			timer_set(&x->timers, &g->expire, now + g->life_ms);
-		cnt_inc(C_ms_registered);
+	a.xtr_id = m->xtr_id_present ? m->xtr_id : src->a;
+	a.iid = ms_addr_iid(&rec->eid);
+	a.p.addr = rec->eid.ip;
+	a.p.plen = rec->eid_plen;
+	a.now = mono_ms();
+	a.e = slot != NULL ? slot->e : NULL;
+	if (apply_refresh(&a) || apply_release(&a))
 		return 0;
-	}
-	p.addr = rec->eid.ip;
-	p.plen = rec->eid_plen;
-	if (slot != NULL && ms_rec_released(rec)) {
-		e = slot->e;
-		for (g = e->regs; g != NULL; g = g->next)
-			if (memcmp(g->xtr_id, xtr_id, LISP_XTR_ID_LEN) == 0)
-				break;
-		if (g != NULL) {
-			/* kept as registered: it answers until the new
-			 * site's registration replaces it */
-			g->released = true;
-			g->last_ms = now;
-			msj_reg(x, g);
-			cnt_inc(C_ms_move_released);
-			tl_add("released", &p, src, "by its holder");
-			if (e->pending != NULL)
-				ms_pending_try(x, e);
-			return 0;
-		}
-	}
-	if (slot != NULL && rec->ttl == 0)
-		/* the taker gave up before the holder consented */
-		ms_pending_drop(x, slot->e, xtr_id);
-	if (slot != NULL && rec->ttl != 0 &&
-	    (g = ms_move_blocker(x, slot->e, xtr_id, m->merge_req, rec, now,
-	    &until)) != NULL) {
-		char	ha[IPADDR_STRLEN];
-
-		cnt_drop(C_drop_move_unauthorized, "Map-Register from %s: %s "
-		    "is held by the xTR at %s, which has not released it "
-		    "(kept pending)", ipaddr_fmt(src, a, sizeof(a)),
-		    ipprefix_fmt(&p, es, sizeof(es)),
-		    ipaddr_fmt(ms_reg_etr(g, src->af), ha, sizeof(ha)));
-		if (slot->e->pending == NULL)
-			tl_add("move-pending", &p, src, "until its holder "
-			    "releases it");
-		ms_pending_set(x, slot->e, site, m, xtr_id, rec, src, sport,
-		    until);
-		return MS_APPLY_REFUSED;
-	}
-	if (rec->ttl != 0 && (slot == NULL || slot->e->regs == NULL) &&
-	    ms_reg_cap(x, site, iid, &p, &cover, &why) == -1) {
-		cnt_drop(why, "Map-Register from %s: %s over the cap (%zu "
-		    "registrations, site %s %u)", ipaddr_fmt(src, a, sizeof(a)),
-		    ipprefix_fmt(&p, es, sizeof(es)), x->ms->nreg,
-		    x->conf->site[site].name, ms_site_nreg(x, site));
-		return MS_APPLY_REFUSED;
-	}
-	if (cover == -1)
-		cover = ms_site_cover(&x->conf->site[site], iid, &p);
-	/* not the record: msr_fill() copies what is used of it */
-	memset(&nr, 0, offsetof(struct ms_reg, rec));
-	msr_fill(&nr, m, xtr_id, site, rec, src, sport, now);
-	nr.life_ms = reg_life_ms(x, m, rec);
-	nr.first_ms = nr.last_ms;
-	nr.cover = (int16_t)cover;
-	timer_init(&nr.expire, reg_expire, NULL);
-	if (slot != NULL)
-		e = slot->e;
-	else {
+	if ((rc = apply_consent(&a)) != 0 || (rc = apply_cap(&a, &cover)) != 0)
+		return rc;
+	if (a.e == NULL) {
 		if (rec->ttl == 0)
 			return 0;	/* withdrawing what is not there */
-		if ((t = tab_make(x, iid, p.addr.af)) == NULL ||
-		    (e = calloc(1, sizeof(*e))) == NULL)
+		if ((a.e = eid_make(x, a.iid, &a.p)) == NULL)
 			return -1;
-		e->eid = p;
-		e->iid = iid;
-		e->x = x;
-		if (lpm_insert(t, &p, e, NULL) == -1) {
-			free(e);
-			return -1;
-		}
-		if (ix_add(x->ms->ix, e) == -1) {
-			lpm_remove(t, &p);
-			free(e);
-			return -1;
-		}
 	}
-	first = e->regs;
-	for (g = e->regs, fresh = true; g != NULL; g = g->next)
-		if (memcmp(g->xtr_id, xtr_id, LISP_XTR_ID_LEN) == 0)
-			fresh = false;
-	if ((changed = msr_apply(e, &nr, &gone, &stored)) == -1)
+	apply_build(&a, cover, &nr);
+	first = a.e->regs;
+	fresh = reg_of(a.e, a.xtr_id) == NULL;
+	if ((changed = msr_apply(a.e, &nr, &gone, &stored)) == -1)
 		return -1;
-	if (stored != NULL) {
-		stored->expire.arg = stored;
-		msj_reg(x, stored);
-		/* RFC 9301 §8.2, §5.6 T bit (reg_life_ms()); a refresh only
-		 * moves last_ms, reg_expire() re-arms lazily */
-		if (!timer_armed(&stored->expire))
-			timer_set(&x->timers, &stored->expire, mono_ms() +
-			    stored->life_ms);
-		cnt_inc(C_ms_registered);
-		if (fresh) {
-			ms_reg_count(x, stored, +1);
-			tl_add("registered", &p, src, "site %s%s",
-			    x->conf->site[site].name,
-			    m->proxy_reply ? " proxy-reply" : "");
-			covering_notify(x, stored, rec);
-		} else if (changed)
-			tl_add("registration-changed", &p, src, "%u RLOCs",
-			    rec->nloc);
-	}
-	while ((g = gone) != NULL) {
-		gone = g->next;
-		ms_reg_count(x, g, -1);
-		msj_unreg(x, g->xtr_id, iid, &p);
-		if (rec->ttl == 0) {
-			cnt_inc(C_ms_withdrawn);
-			tl_add("withdrawn", &p, src, NULL);
-		} else if (stored != NULL)
-			mobility_notify(x, g, &stored->rec, "EID registered by "
-			    "another xTR");
-		reg_free(x, g);
-	}
-	if (changed)
-		pubsub_publish(x, e);
-	if (rec->ttl == 0 && e->pending != NULL && ms_pending_try(x, e) == 1)
-		return changed;		/* the waiting taker has it now */
-	if (e->regs == NULL) {
-		struct ms_eid *ce = covering_eid(x, iid, &p);
-
-		/* a more-specific is gone: its covering prefix's subscribers
-		 * must drop it (TTL 0) and fall back to the covering one */
-		if (ce != NULL && ce->subs != NULL) {
-			struct lisp_record w = *rec;
-
-			w.ttl = 0;
-			pubsub_publish_rec(x, ce, &w);
-		}
-	}
-	if (ms_eid_gc(x, e) == 0 && e->regs != first)
-		ix_hint(x->ms->ix, e);
-	return fresh || changed;
+	if (stored != NULL)
+		apply_stored(&a, stored, fresh, changed);
+	apply_gone(&a, gone, stored);
+	return apply_after(&a, first, fresh, changed);
 }
 
 int
@@ -699,6 +658,140 @@ peek_first_eid(const uint8_t *buf, size_t len, struct ipprefix *p)
 	return 0;
 }
 
+/*
+ * RFC 9301 §8.2: every record must belong to the site whose key signed
+ * the message; RFC 8060 §4.1: the site of its (Instance-ID, prefix), so a
+ * site registers in the IIDs of its prefixes only.  The records' index
+ * keys go to ref[] and their slots are fetched meanwhile.  The site, or
+ * -1 (dropped, or no record).
+ */
+static int
+reg_site(struct xtrd *x, const struct lisp_map_register *m,
+    const struct ipaddr *src, struct ix_ref *ref)
+{
+	struct ipprefix	p;
+	char		a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
+	int		site = -1, s, i;
+
+	for (i = 0; i < m->nrec; i++) {
+		uint32_t iid = ms_addr_iid(&m->rec[i].eid);
+
+		p.addr = m->rec[i].eid.ip;
+		p.plen = m->rec[i].eid_plen;
+		ix_ref(iid, &p, &ref[i]);
+		if (i > 0)
+			ix_prefetch_slot(x->ms->ix, &ref[i]);
+		if ((s = ms_site_for_eid(x->conf, iid, &p, NULL)) == -1) {
+			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
+			    "[%u]%s is in no site", ipaddr_fmt(src, a,
+			    sizeof(a)), iid, ipprefix_fmt(&p, e, sizeof(e)));
+			return -1;
+		}
+		if (site != -1 && s != site) {
+			cnt_drop(C_drop_mixed_sites, "Map-Register from %s: "
+			    "records of two sites", ipaddr_fmt(src, a,
+			    sizeof(a)));
+			return -1;
+		}
+		site = s;
+	}
+	return site;
+}
+
+/* The site's Key ID, its HMAC and a fresh nonce: the key, or NULL
+ * (dropped). */
+static struct lisp_auth_key *
+reg_auth(struct xtrd *x, const struct lisp_map_register *m, int site,
+    const uint8_t *buf, size_t len, const struct ipaddr *src)
+{
+	const struct xc_site	*s = &x->conf->site[site];
+	struct lisp_auth_key	*k;
+	char			 a[IPADDR_STRLEN];
+
+	/* RFC 9301 §5.6: "Key ID: This is a key-id value that identifies a
+	 * pre-shared secret between an ETR and a Map-Server": one per site */
+	if (m->key_id != s->key.key_id) {
+		cnt_drop(C_drop_auth_key_id, "Map-Register from %s for site "
+		    "%s: Key ID %u, not %u", ipaddr_fmt(src, a, sizeof(a)),
+		    s->name, m->key_id, s->key.key_id);
+		return NULL;
+	}
+	if ((k = ms_site_key(x, site)) == NULL || m->alg_id != k->alg ||
+	    lisp_auth_verify_key(k, buf, len, m->auth_off, m->auth_len) != 0) {
+		cnt_drop(C_drop_auth_fail, "Map-Register from %s for site %s: "
+		    "authentication failed", ipaddr_fmt(src, a, sizeof(a)),
+		    s->name);
+		return NULL;
+	}
+	/* RFC 9301 §5.6: not greater than the last nonce of this xTR-ID
+	 * and key: dropped, whatever the records say */
+	if (ms_nonce_check(x, m->xtr_id_present ? m->xtr_id : src->a, site,
+	    m->key_id, m->nonce, src) == -1)
+		return NULL;
+	return k;
+}
+
+/* The site may register each record: no prefix covering another site's
+ * (issue 15 finding 7), each its own or a more-specific it may have. */
+static bool
+reg_allowed(struct xtrd *x, const struct lisp_map_register *m, int site,
+    const struct ipaddr *src)
+{
+	const struct xc_site	*s = &x->conf->site[site];
+	struct ipprefix		 p;
+	char			 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
+	int			 i;
+
+	for (i = 0; i < m->nrec; i++) {
+		uint32_t iid = ms_addr_iid(&m->rec[i].eid);
+
+		p.addr = m->rec[i].eid.ip;
+		p.plen = m->rec[i].eid_plen;
+		if (ms_covers_other_site(x->conf, site, iid, &p)) {
+			cnt_drop(C_drop_covers_other_site, "Map-Register from "
+			    "%s: site %s may not register %s, it covers "
+			    "another site's prefix", ipaddr_fmt(src, a,
+			    sizeof(a)), s->name, ipprefix_fmt(&p, e,
+			    sizeof(e)));
+			return false;
+		}
+		if (ms_site_allows(s, iid, &p) == -1) {
+			cnt_drop(C_drop_eid_not_allowed, "Map-Register from "
+			    "%s: site %s may not register %s",
+			    ipaddr_fmt(src, a, sizeof(a)), s->name,
+			    ipprefix_fmt(&p, e, sizeof(e)));
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * RFC 9301 §5.7: the Map-Notify echoes nonce and records.  §8.2: "the
+ * Map-Notify message is sent to UDP destination port 4342, not to the
+ * source port specified in the original Map-Register message"; §5 says
+ * the opposite ("the destination UDP port number is copied from the source
+ * port"), and older ETRs listen on their source port only: a Map-Register
+ * from another port gets a copy there too (an ETR that has both counts
+ * the second as a duplicate).
+ */
+static void
+reg_notify(struct xtrd *x, struct lisp_map_register *m,
+    struct lisp_auth_key *k, const struct ipaddr *src, uint16_t sport)
+{
+	uint8_t		*nb = x->ms->scratch.reg_notify;
+	ssize_t		 n;
+
+	m->type = LISP_MAP_NOTIFY;
+	n = lisp_encode_map_register_key(m, k, nb,
+	    sizeof(x->ms->scratch.reg_notify));
+	if (n > 0 && xtr_send(x, src, LISP_CONTROL_PORT, nb, (size_t)n) == 0)
+		cnt_inc(C_tx_map_notify);
+	if (n > 0 && sport != LISP_CONTROL_PORT && sport != 0 &&
+	    xtr_send(x, src, sport, nb, (size_t)n) == 0)
+		cnt_inc(C_tx_map_notify);
+}
+
 void
 ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
     const struct ipaddr *src, uint16_t sport)
@@ -707,10 +800,10 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 	struct lisp_auth_key		*k;
 	struct ix_ref			 ref[LISP_MAX_RECORDS];
 	enum lisp_err			 why = LERR_OK;
-	char				 a[IPADDR_STRLEN], e[IPPREFIX_STRLEN];
+	char				 a[IPADDR_STRLEN];
 	struct ipprefix			 p;
 	bool				 refused = false;
-	int				 site = -1, s, i;
+	int				 site, i;
 
 	if (peek_first_eid(buf, len, &p) == 0) {
 		ix_ref(0, &p, &ref[0]);
@@ -722,81 +815,15 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
-	/* RFC 9301 §8.2: every record must belong to the site whose key
-	 * signed the message */
-	for (i = 0; i < m->nrec; i++) {
-		uint32_t iid = ms_addr_iid(&m->rec[i].eid);
-
-		p.addr = m->rec[i].eid.ip;
-		p.plen = m->rec[i].eid_plen;
-		ix_ref(iid, &p, &ref[i]);
-		if (i > 0)
-			ix_prefetch_slot(x->ms->ix, &ref[i]);
-		/* RFC 8060 §4.1: the site of (Instance-ID, prefix): a site
-		 * registers in the IIDs of its prefixes only */
-		if ((s = ms_site_for_eid(x->conf, iid, &p, NULL)) == -1) {
-			cnt_drop(C_drop_unknown_site, "Map-Register from %s: "
-			    "[%u]%s is in no site", ipaddr_fmt(src, a,
-			    sizeof(a)), iid, ipprefix_fmt(&p, e, sizeof(e)));
-			return;
-		}
-		if (site != -1 && s != site) {
-			cnt_drop(C_drop_mixed_sites, "Map-Register from %s: "
-			    "records of two sites", ipaddr_fmt(src, a,
-			    sizeof(a)));
-			return;
-		}
-		site = s;
-	}
-	if (site == -1)
-		return;		/* no record: nothing to register */
+	if ((site = reg_site(x, m, src, ref)) == -1)
+		return;
 	/* what the records refresh starts on its way to the cache now and
 	 * arrives while the HMAC is computed */
 	for (i = 0; i < m->nrec; i++)
 		ix_prefetch(x->ms->ix, &ref[i]);
-	/* RFC 9301 §5.6: "Key ID: This is a key-id value that identifies a
-	 * pre-shared secret between an ETR and a Map-Server": one per site */
-	if (m->key_id != x->conf->site[site].key.key_id) {
-		cnt_drop(C_drop_auth_key_id, "Map-Register from %s for site "
-		    "%s: Key ID %u, not %u", ipaddr_fmt(src, a, sizeof(a)),
-		    x->conf->site[site].name, m->key_id,
-		    x->conf->site[site].key.key_id);
+	if ((k = reg_auth(x, m, site, buf, len, src)) == NULL ||
+	    !reg_allowed(x, m, site, src))
 		return;
-	}
-	if ((k = site_key(x, site)) == NULL || m->alg_id != k->alg ||
-	    lisp_auth_verify_key(k, buf, len, m->auth_off, m->auth_len) != 0) {
-		cnt_drop(C_drop_auth_fail, "Map-Register from %s for site %s: "
-		    "authentication failed", ipaddr_fmt(src, a, sizeof(a)),
-		    x->conf->site[site].name);
-		return;
-	}
-	/* RFC 9301 §5.6: not greater than the last nonce of this xTR-ID
-	 * and key: dropped, whatever the records say */
-	if (ms_nonce_check(x, m->xtr_id_present ? m->xtr_id : src->a, site,
-	    m->key_id, m->nonce, src) == -1)
-		return;
-	for (i = 0; i < m->nrec; i++) {
-		uint32_t iid = ms_addr_iid(&m->rec[i].eid);
-
-		p.addr = m->rec[i].eid.ip;
-		p.plen = m->rec[i].eid_plen;
-		if (ms_covers_other_site(x->conf, site, iid, &p)) {
-			cnt_drop(C_drop_covers_other_site, "Map-Register from "
-			    "%s: site %s may not register %s, it covers "
-			    "another site's prefix", ipaddr_fmt(src, a,
-			    sizeof(a)), x->conf->site[site].name,
-			    ipprefix_fmt(&p, e, sizeof(e)));
-			return;
-		}
-		if (ms_site_allows(&x->conf->site[site], iid, &p) == -1) {
-			cnt_drop(C_drop_eid_not_allowed, "Map-Register from "
-			    "%s: site %s may not register %s",
-			    ipaddr_fmt(src, a, sizeof(a)),
-			    x->conf->site[site].name,
-			    ipprefix_fmt(&p, e, sizeof(e)));
-			return;
-		}
-	}
 	for (i = 0; i < m->nrec; i++)
 		switch (apply_record(x, site, m, &m->rec[i], &ref[i], src,
 		    sport)) {
@@ -810,42 +837,11 @@ ms_rx_map_register(struct xtrd *x, const uint8_t *buf, size_t len,
 		}
 	/* a refused or pending record is not acknowledged: the xTR keeps
 	 * retransmitting (a pending one hears its Map-Notify once applied) */
-	if (m->want_notify && !refused) {
-		uint8_t		*nb = x->ms->scratch.reg_notify;
-		ssize_t		 n;
-
-		/* RFC 9301 §5.7: the Map-Notify echoes nonce and records.
-		 * §8.2: "the Map-Notify message is sent to UDP destination
-		 * port 4342, not to the source port specified in the original
-		 * Map-Register message"; §5 says the opposite ("the
-		 * destination UDP port number is copied from the source
-		 * port"), and older ETRs listen on their source port only: a
-		 * Map-Register from another port gets a copy there too (an
-		 * ETR that has both counts the second as a duplicate). */
-		m->type = LISP_MAP_NOTIFY;
-		n = lisp_encode_map_register_key(m, k, nb,
-		    sizeof(x->ms->scratch.reg_notify));
-		if (n > 0 && xtr_send(x, src, LISP_CONTROL_PORT, nb,
-		    (size_t)n) == 0)
-			cnt_inc(C_tx_map_notify);
-		if (n > 0 && sport != LISP_CONTROL_PORT && sport != 0 &&
-		    xtr_send(x, src, sport, nb, (size_t)n) == 0)
-			cnt_inc(C_tx_map_notify);
-	}
+	if (m->want_notify && !refused)
+		reg_notify(x, m, k, src, sport);
 }
 
 /* --- the journal's restore and dump (ms_journal.c) ----------------------- */
-
-static struct ms_reg *
-reg_of(struct ms_eid *e, const uint8_t *id)
-{
-	struct ms_reg	*r;
-
-	for (r = e->regs; r != NULL; r = r->next)
-		if (memcmp(r->xtr_id, id, LISP_XTR_ID_LEN) == 0)
-			return r;
-	return NULL;
-}
 
 void
 ms_restore_unreg(struct xtrd *x, const struct msj_line *l)
@@ -870,7 +866,6 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 	uint64_t	 now = mono_ms();
 	struct ms_eid	*e;
 	struct ms_reg	*r, **pp;
-	struct lpm	*t;
 	enum cnt	 why;
 	int		 site = ms_site_by_name(x, l->site), cover, added = 0;
 
@@ -878,25 +873,12 @@ ms_restore_reg(struct xtrd *x, const struct msj_line *l, uint64_t remaining)
 	if (site == -1 ||
 	    ms_site_for_eid(x->conf, l->iid, &l->eid, NULL) != site ||
 	    ms_site_allows(&x->conf->site[site], l->iid, &l->eid) == -1 ||
-	    (t = tab_make(x, l->iid, l->eid.addr.af)) == NULL)
+	    tab_make(x, l->iid, l->eid.addr.af) == NULL)
 		return 0;
-	if ((e = ix_find(x->ms->ix, l->iid, &l->eid)) == NULL) {
-		if (ms_reg_cap(x, site, l->iid, &l->eid, &cover, &why) == -1 ||
-		    (e = calloc(1, sizeof(*e))) == NULL)
-			return 0;
-		e->eid = l->eid;
-		e->iid = l->iid;
-		e->x = x;
-		if (lpm_insert(t, &e->eid, e, NULL) == -1) {
-			free(e);
-			return 0;
-		}
-		if (ix_add(x->ms->ix, e) == -1) {
-			lpm_remove(t, &e->eid);
-			free(e);
-			return 0;
-		}
-	}
+	if ((e = ix_find(x->ms->ix, l->iid, &l->eid)) == NULL &&
+	    (ms_reg_cap(x, site, l->iid, &l->eid, &cover, &why) == -1 ||
+	    (e = eid_make(x, l->iid, &l->eid)) == NULL))
+		return 0;
 	if ((r = reg_of(e, l->xtr_id)) == NULL) {
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			return 0;
