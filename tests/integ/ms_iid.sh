@@ -136,6 +136,8 @@ register s2 "$K2" "$ID2" 100 iid=2 rloc=192.0.2.12
 xtr_wait 10 has_iid_reg 1 192.0.2.11 ||
     die "one's registration in IID 1 not held: $(xtr_ctl ms registrations 2>&1 | head -20)"
 xtr_wait 10 has_iid_reg 2 192.0.2.12 || die "two's registration in IID 2 not held"
+[ "$(xtr_jq ms '[.sites[] | select(.name == "two") | .eids[]] | join(",")' sites)" = \
+    "[2]10.5.0.0/24" ] || die "GET /v1/sites does not show two's prefix as [2]10.5.0.0/24"
 check_answers "registered" 9
 
 # the attacker, with one's key: two's IID, IID 0, an IID of no site

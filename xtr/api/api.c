@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -566,8 +567,18 @@ h_sites(struct api *api, struct req *rq)
 		    xc_alg_name(c->site[i].key.alg)));
 		jadd(s, "key_id", json_object_new_int(c->site[i].key.key_id));
 		e = json_object_new_array();
-		for (j = 0; j < c->site[i].neid; j++)
-			json_object_array_add(e, jstr_prefix(&c->site[i].eid[j]));
+		for (j = 0; j < c->site[i].neid; j++) {
+			char	p[IPPREFIX_STRLEN], t[16 + IPPREFIX_STRLEN];
+
+			/* "[IID]PREFIX" as in xtrd.conf, for an IID not 0 */
+			ipprefix_fmt(&c->site[i].eid[j], p, sizeof(p));
+			if (c->site[i].iid[j] != 0)
+				snprintf(t, sizeof(t), "[%u]%s",
+				    c->site[i].iid[j], p);
+			else
+				snprintf(t, sizeof(t), "%s", p);
+			json_object_array_add(e, json_object_new_string(t));
+		}
 		jadd(s, "eids", e);
 		jadd(s, "more_specifics", json_object_new_boolean(
 		    c->site[i].more_specifics));
