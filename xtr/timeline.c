@@ -27,7 +27,8 @@ tl_add(const char *event, const struct ipprefix *eid,
 
 	memset(e, 0, sizeof(*e));
 	e->seq = next_seq++;
-	e->t_ms = mono_ms();
+	e->t_us = mono_us();
+	e->t_ms = e->t_us / 1000;
 	snprintf(e->event, sizeof(e->event), "%s", event);
 	if (eid != NULL && eid->addr.af != AF_UNSPEC)
 		ipprefix_fmt(eid, e->eid, sizeof(e->eid));

@@ -17,7 +17,10 @@
 
 struct tl_event {
 	uint64_t	seq;		/* from 1, never reused */
-	uint64_t	t_ms;		/* CLOCK_MONOTONIC */
+	uint64_t	t_ms;		/* CLOCK_MONOTONIC, t_us / 1000 */
+	uint64_t	t_us;		/* the same, in µs (issue 18: the
+					 * suspend-to-away-entry window is
+					 * 1-4 ms, below t_ms's resolution) */
 	char		event[32];
 	char		eid[IPPREFIX_STRLEN];
 	char		peer[IPADDR_STRLEN];

@@ -57,6 +57,25 @@ suspend_redirects() {
 	    select(.domain == \"$1\")] | last | [.events[] |
 	    select(.event == \"suspended\") | .detail] | first // empty" \
 	    migrations))"
+	away_window 198.51.100.5/32
+	away_window 2001:db8:1::5/128
+}
+# the old site's window (issue 18): from migrated seeing the suspend to
+# src's xtrd redirecting (its dp-away event), both CLOCK_MONOTONIC µs;
+# what arrives in between goes to a guest that no longer takes it
+away_dp() {
+	[ -n "$(xtr_jq src "[.events[] | select(.event == \"dp-away\" and
+	    .eid == \"$1\") | .t_us] | last // empty" timeline)" ]
+}
+away_window() {
+	local s a
+	{ [ "$MIG_DP" = 1 ] && [ -z "$MIG_FAKE" ]; } || return 0
+	xtr_wait 5 away_dp "$1" || fail_tl "src made no away entry for $1"
+	s=$(mig_event src web1 suspended)
+	a=$(xtr_jq src "[.events[] | select(.event == \"dp-away\" and
+	    .eid == \"$1\") | .t_us] | last" timeline)
+	echo "src: suspend seen -> away entry $1: $((a - s)) us" \
+	    "(load $(cut -d' ' -f1 /proc/loadavg))"
 }
 # web2's source domain stays --migratedaway for HOLD seconds after the
 # guest runs at dst (a slow destroy: xl destroys it only after the

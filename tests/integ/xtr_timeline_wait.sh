@@ -67,6 +67,10 @@ echo "1: answered after $(( (t1 - t0) / 1000000 )) ms: $(cat "$RUN/1.json")"
 [ "$(jq -r '[.events[] | select(.event != "database-registered")] | length' "$RUN/1.json")" = 0 ] ||
     die "1: events of other kinds in the answer"
 [ $(( (t1 - t0) / 1000000 )) -lt 15000 ] || die "1: answered only at the wait"
+# the event's time in µs too (issue 18), the same clock as t_ms
+jq -e '.events[0] | (.t_us | type) == "number" and
+    (.t_us / 1000 | floor) == .t_ms' "$RUN/1.json" >/dev/null ||
+    die "1: the event has no t_us, or one that is not t_ms in µs"
 n=$(jq -r '.events[0].seq' "$RUN/1.json")
 [ -n "$(xtr_event_seq a map-notify 10.1.0.5/32)" ] || die "1: no map-notify"
 [ "$(xtr_event_seq a map-notify 10.1.0.5/32)" -lt "$n" ] ||

@@ -24,6 +24,7 @@ tl_json(const struct tl_event *e, void *arg)
 
 	jadd(o, "seq", json_object_new_int64((int64_t)e->seq));
 	jadd(o, "t_ms", json_object_new_int64((int64_t)e->t_ms));
+	jadd(o, "t_us", json_object_new_int64((int64_t)e->t_us));
 	jadd(o, "event", json_object_new_string(e->event));
 	if (e->eid[0])
 		jadd(o, "eid", json_object_new_string(e->eid));
