@@ -13,6 +13,7 @@
 #include "mono.h"
 #include "mover.h"
 #include "timeline.h"
+#include "xtr_client.h"
 
 /*
  * The guest stopped here: hand its EIDs over now, while the last memory
@@ -33,21 +34,28 @@ mig_redirect_eids(struct mig *m, struct domain *d)
 {
 	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
 	char		buf[IPADDR_STRLEN];
+	uint64_t	t = mono_us();
 	int		i, n;
 
 	if (d->redirected)
 		return;
 	d->redirected = 1;
-	if (d->nmoved == 0)
-		mtl_add(&m->mtl, d->tl, mono_us(), "redirecting", "to the site "
-		    "that registers them next (no departure announced)");
-	else
-		mtl_add(&m->mtl, d->tl, mono_us(), "redirecting", "to %s%s",
-		    ipaddr_fmt(&d->moved_to[0], buf, sizeof(buf)),
-		    d->nmoved > 1 ? " ..." : "");
 	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
 	for (i = 0; i < n; i++)
 		mig_withdraw_eid(m, d, &eids[i]);
+	/* Issue 18: until xtrd's away entry is in, what reaches this site
+	 * goes to a guest that stopped taking it.  So the first request is
+	 * written now (connect and write), not at the next turn of the
+	 * loop, and the timeline's lines (a log write each) come after it,
+	 * with the time the decision was taken. */
+	xtrc_tick(m->xtr, mono_ms());
+	if (d->nmoved == 0)
+		mtl_add(&m->mtl, d->tl, t, "redirecting", "to the site "
+		    "that registers them next (no departure announced)");
+	else
+		mtl_add(&m->mtl, d->tl, t, "redirecting", "to %s%s",
+		    ipaddr_fmt(&d->moved_to[0], buf, sizeof(buf)),
+		    d->nmoved > 1 ? " ..." : "");
 }
 
 /*
@@ -120,15 +128,18 @@ mig_suspended_tick(struct mig *m, uint64_t now)
 void
 mig_domain_suspended(struct mig *m, struct domain *d, const char *how)
 {
+	uint64_t	t = mono_us();
+
 	if (d->redirected || d->nmoved == 0 || !dom_asserted(d) ||
 	    d->state != DOM_RUNNING)
 		return;
-	d->tl = mtl_begin(&m->mtl, d->name, "out", mono_us());
-	mtl_add(&m->mtl, d->tl, mono_us(), "suspended", "%s", how);
+	d->tl = mtl_begin(&m->mtl, d->name, "out", t);
 	d->suspended = 1;
 	d->suspend_seen = 0;
-	d->suspend_ms = mono_ms();
+	d->suspend_ms = t / 1000;
+	/* the hand-over first (it writes to xtrd at once), the line after */
 	mig_redirect_eids(m, d);
+	mtl_add(&m->mtl, d->tl, t, "suspended", "%s", how);
 }
 
 void
