@@ -37,11 +37,6 @@
 #define XTR_ID_BYTES	16
 #define NONCE_RESERVE	((uint64_t)60 * 1000000 << 8)	/* a minute */
 
-static uint64_t	last;		/* the last nonce handed out */
-static uint64_t	floor_at;	/* the floor on disk: nonces < it are ours */
-static char	seq_path[XC_PATH_MAX + 16];
-static bool	persist;
-
 static uint64_t
 clock_nonce(void)
 {
@@ -114,39 +109,40 @@ state_floor_read(const char *path)
 }
 
 int
-nonce_seq_init(const char *dir)
+nonce_seq_init(struct nonce_seq *ns, const char *dir)
 {
-	persist = dir[0] != '\0';
-	if (!persist)
+	memset(ns, 0, sizeof(*ns));
+	ns->persist = dir[0] != '\0';
+	if (!ns->persist)
 		return 0;
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		log_warn("state_dir %s", dir);
 		return -1;
 	}
-	snprintf(seq_path, sizeof(seq_path), "%s/nonce", dir);
-	last = floor_at = state_floor_read(seq_path);
-	if (last != 0)
-		last--;		/* the floor itself is still unused */
+	snprintf(ns->path, sizeof(ns->path), "%s/nonce", dir);
+	ns->last = ns->floor_at = state_floor_read(ns->path);
+	if (ns->last != 0)
+		ns->last--;	/* the floor itself is still unused */
 	return 0;
 }
 
 uint64_t
-nonce_seq_next(void)
+nonce_seq_next(struct nonce_seq *ns)
 {
-	static uint64_t	warned_ms;
-	uint64_t	n = last + 1, c = clock_nonce();
+	uint64_t	n = ns->last + 1, c = clock_nonce();
 
 	if (c > n)
 		n = c;
-	if (persist && n >= floor_at) {
-		if (state_floor_write(seq_path, n + NONCE_RESERVE) == 0)
-			floor_at = n + NONCE_RESERVE;
-		else if (mono_ms() - warned_ms > 60000 || warned_ms == 0) {
-			warned_ms = mono_ms();
-			log_warn("%s: cannot keep the nonce floor", seq_path);
+	if (ns->persist && n >= ns->floor_at) {
+		if (state_floor_write(ns->path, n + NONCE_RESERVE) == 0)
+			ns->floor_at = n + NONCE_RESERVE;
+		else if (mono_ms() - ns->warned_ms > 60000 ||
+		    ns->warned_ms == 0) {
+			ns->warned_ms = mono_ms();
+			log_warn("%s: cannot keep the nonce floor", ns->path);
 		}
 	}
-	last = n;
+	ns->last = n;
 	return n;
 }
 

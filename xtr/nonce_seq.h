@@ -3,15 +3,28 @@
 #ifndef XTR_NONCE_SEQ_H
 #define XTR_NONCE_SEQ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xtr/config.h"
+
+/* The sequence, struct xtrd's nseq. */
+struct nonce_seq {
+	uint64_t	last;		/* the last nonce handed out */
+	uint64_t	floor_at;	/* the floor on disk: nonces < it are
+					 * ours */
+	bool		persist;	/* a floor is kept (state_dir) */
+	uint64_t	warned_ms;	/* the floor could not be written */
+	char		path[XC_PATH_MAX + 16];
+};
+
 /* state_dir "" keeps no floor (the clock alone); else state_dir/nonce,
  * the directory made if missing.  0, or -1 (logged). */
-int		nonce_seq_init(const char *state_dir);
+int		nonce_seq_init(struct nonce_seq *, const char *state_dir);
 /* Greater than any nonce handed out before, in this process or an earlier
  * one. */
-uint64_t	nonce_seq_next(void);
+uint64_t	nonce_seq_next(struct nonce_seq *);
 
 /* A floor file of state_dir ("floor HEX\n"): written durably (temporary
  * file, fsync, rename), read back (0 when missing or malformed, logged);

@@ -430,8 +430,9 @@ start(struct xtrd *x, const char *user)
 	if ((x->api = api_start(x, x->conf->control_socket)) == NULL)
 		fatalx("cannot start the API on %s", x->conf->control_socket);
 	xtr_socket_share(x);
-	if (nonce_seq_init(x->conf->state_dir) == -1 || itr_init(x) == -1 || ms_init(x) == -1 ||
-	    msj_open(x) == -1 || etr_init(x) == -1)
+	if (nonce_seq_init(&x->nseq, x->conf->state_dir) == -1 ||
+	    itr_init(x) == -1 || ms_init(x) == -1 || msj_open(x) == -1 ||
+	    etr_init(x) == -1)
 		fatal("init");
 	cp_dp_upcalls(x, &up);
 	if (dp_init(x, &up) == -1)

@@ -46,6 +46,8 @@ struct xtrd {
 	struct api	*api;
 	uint64_t	 start_ms;
 	uint8_t		 xtr_id[LISP_XTR_ID_LEN];
+	struct nonce_seq nseq;		/* Map-Register and Map-Notify nonces
+					 * (nonce_seq.c) */
 	struct udp_batch *tx;		/* xtr_net.c */
 	struct ipaddr	 rx_dst;	/* where the datagram in hand came to */
 	struct dp	*dp;		/* the data plane (xtr/dp/dp_int.h),

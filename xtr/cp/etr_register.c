@@ -126,7 +126,7 @@ reg_send(struct reg_tx *rt)
 	 * time a Map-Register message is sent": retransmissions too, or the
 	 * Map-Server drops them as replays; the Map-Notify may answer any
 	 * of this round's (nonce_first .. nonce) */
-	rt->nonce = nonce_seq_next();
+	rt->nonce = nonce_seq_next(&x->nseq);
 	if (rt->tries == 0)
 		rt->nonce_first = rt->nonce;
 	reg->type = LISP_MAP_REGISTER;
@@ -199,7 +199,7 @@ reg_send_release(struct reg_tx *rt)
 	struct lisp_map_register	*reg = &x->etr->rel;
 	uint8_t				*buf = x->etr->rel_buf;
 	const struct xc_map_server	*ms = &x->conf->ms[rt->ms];
-	uint64_t			 nonce = nonce_seq_next();
+	uint64_t			 nonce = nonce_seq_next(&x->nseq);
 	ssize_t				 n;
 	int				 i;
 

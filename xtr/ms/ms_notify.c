@@ -121,7 +121,7 @@ ms_notify_reliable(struct xtrd *x, int site, const struct lisp_record *rec,
 	n->port = port;
 	/* pub/sub gives its own (RFC 9437 §5, §6); else increasing, so
 	 * that the xTR can tell a replay (etr_register.c) */
-	n->nonce = nonce != 0 ? nonce : nonce_seq_next();
+	n->nonce = nonce != 0 ? nonce : nonce_seq_next(&x->nseq);
 	n->what = what;
 	if (xtr_id != NULL) {
 		memcpy(n->xtr_id, xtr_id, LISP_XTR_ID_LEN);
