@@ -1,28 +1,61 @@
-/* config.c: the migrated.conf parser, see config.h (init / line / finish,
- * one small function per key, after wireguard-tools' config.c). */
+/* config.c: the migrated.conf parser, see config.h: its key table
+ * (common/cfgkey.h), the bridge and vm lines, and -nv's printer (init /
+ * line / finish, after wireguard-tools' config.c). */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cfgline.h"
+#include "cfgkey.h"
 #include "config.h"
+
+static const char *const hv_names[] = { "auto", "xenstore", "libxl", NULL };
+static const char *const reg_at_names[] = { "rename", "arrival", NULL };
+static const int reg_at_values[] = { REG_AT_RENAME, REG_AT_ARRIVAL };
+
+#define C(f)	offsetof(struct mig_conf, f)
+#define UINT(n, f, lo, hi, d, txt)					\
+	{ .name = n, .type = CK_UINT, .off = C(f), .min = lo, .max = hi,	\
+	  .def = d, .show = CK_ALWAYS, .doc = txt }
+
+/* The key = value lines, in the order -nv prints them. */
+static const struct cfg_key conf_keys[] = {
+	{ .name = "socket", .type = CK_PATH, .off = C(socket),
+	  .size = CONF_PATH_MAX, .sdef = "/run/migrated/migrated.sock",
+	  .show = CK_ALWAYS, .doc = "migrated's API socket" },
+	{ .name = "xtrd_socket", .type = CK_PATH, .off = C(xtrd_socket),
+	  .size = CONF_PATH_MAX, .sdef = "/run/xtrd/xtrd.sock",
+	  .show = CK_ALWAYS, .doc = "the local xtrd's API socket" },
+	{ .name = "hypervisor", .type = CK_WORD, .off = C(hypervisor),
+	  .size = sizeof(((struct mig_conf *)0)->hypervisor), .names = hv_names,
+	  .sdef = "auto", .show = CK_ALWAYS,
+	  .doc = "where domain facts come from: auto, xenstore or libxl" },
+	/* a POSIX portable user name; "" or "root": stay root */
+	{ .name = "user", .type = CK_NAME, .flags = CK_EMPTY_OK, .off = C(user),
+	  .size = sizeof(((struct mig_conf *)0)->user), .what = "user",
+	  .sdef = "migrated", .show = CK_ALWAYS,
+	  .doc = "who migrated runs as once started" },
+	UINT("priority", priority, 0, 255, 1,
+	    "the priority of the EIDs migrated adds"),
+	UINT("weight", weight, 0, 255, 100, "the weight of the EIDs it adds"),
+	UINT("ttl", ttl, 1, 0xffffffffUL, 1440,
+	    "minutes: the TTL of the EIDs it adds"),
+	UINT("notify_wait_ms", notify_wait_ms, 0, 60000, 500,
+	    "SMRs wait this long at most for the Map-Notify"),
+	UINT("heartbeat_ms", heartbeat_ms, 50, 600000, 1000,
+	    "how often xtrd's status is checked"),
+	{ .name = "register_at", .type = CK_ENUM, .off = C(register_at),
+	  .names = reg_at_names, .values = reg_at_values,
+	  .def = REG_AT_RENAME, .show = CK_ALWAYS,
+	  .doc = "an incoming guest's EIDs are registered at its rename or at "
+	  "its arrival" },
+};
 
 void
 conf_defaults(struct mig_conf *c)
 {
 	memset(c, 0, sizeof(*c));
-	snprintf(c->socket, sizeof(c->socket), "%s",
-	    "/run/migrated/migrated.sock");
-	snprintf(c->xtrd_socket, sizeof(c->xtrd_socket), "%s",
-	    "/run/xtrd/xtrd.sock");
-	snprintf(c->hypervisor, sizeof(c->hypervisor), "%s", "auto");
-	snprintf(c->user, sizeof(c->user), "%s", "migrated");
-	c->priority = 1;
-	c->weight = 100;
-	c->ttl = 1440;
-	c->notify_wait_ms = 500;
-	c->heartbeat_ms = 1000;
-	c->register_at = REG_AT_RENAME;
+	cfg_key_defaults(conf_keys, CK_NKEYS(conf_keys), c);
 }
 
 const char *
@@ -87,15 +120,16 @@ valid_ifname(const char *s)
 }
 
 /*
- * The value list starting at tok[*i]: a single token or "[ a , b ]".
- * Calls add() for each element; returns 0 or -1 (reported).
+ * The value list starting at tok[*i] of option key: a single token or
+ * "[ a , b ]" (cfg_list_items' grammar, on this line).  Calls add() for
+ * each element; returns 0 or -1 (reported).
  */
 static int
-parse_list(struct cfg_parser *cp, struct cfg_line *l, int *i,
-    int (*add)(struct cfg_parser *, struct cfg_line *, const char *, void *),
-    void *arg)
+parse_list(struct cfg_parser *cp, struct cfg_line *l, int *i, const char *key,
+    cfg_item_fn add, void *arg)
 {
-	int	j = *i, want_item = 1;
+	struct cfg_list	ls;
+	int		j = *i;
 
 	if (j >= l->ntok)
 		return cfg_error(cp, l, l->tok[j - 1], "missing value after");
@@ -103,30 +137,19 @@ parse_list(struct cfg_parser *cp, struct cfg_line *l, int *i,
 		*i = j + 1;
 		return add(cp, l, l->tok[j], arg);
 	}
-	for (j++; j < l->ntok; j++) {
-		if (!l->quoted[j] && strcmp(l->tok[j], "]") == 0) {
-			*i = j + 1;
-			return 0;
-		}
-		if (!l->quoted[j] && strcmp(l->tok[j], ",") == 0) {
-			if (want_item)
-				return cfg_error(cp, l, l->tok[j],
-				    "unexpected");
-			want_item = 1;
-			continue;
-		}
-		if (!want_item)
-			return cfg_error(cp, l, l->tok[j], "missing ',' before");
-		if (add(cp, l, l->tok[j], arg) == -1)
-			return -1;
-		want_item = 0;
-	}
-	return cfg_error(cp, l, l->tok[*i], "unterminated list");
+	cfg_list_open(&ls, l, key);
+	*i = j + 1;
+	if (cfg_list_items(cp, l, i, &ls, add, arg) == -1)
+		return -1;
+	if (ls.open)
+		return cfg_list_unclosed(cp, &ls);
+	return 0;
 }
 
 struct pstate {
-	struct mig_conf	*conf;
-	void		*cur;	/* the bridge or vm being filled */
+	struct mig_conf		*conf;
+	void			*cur;	/* the bridge or vm being filled */
+	struct cfg_key_parse	 keys;	/* the key = value lines */
 };
 
 static int
@@ -210,7 +233,7 @@ key_bridge(struct cfg_parser *cp, struct cfg_line *l, struct pstate *ps)
 		if (i + 1 >= l->ntok || strcmp(l->tok[i + 1], "=") != 0)
 			return cfg_error(cp, l, l->tok[i], "missing '=' after");
 		i += 2;
-		if (parse_list(cp, l, &i, add_range, ps) == -1)
+		if (parse_list(cp, l, &i, "dynamic", add_range, ps) == -1)
 			return -1;
 	}
 	c->bridges[c->nbridge++] = b;
@@ -244,100 +267,13 @@ key_vm(struct cfg_parser *cp, struct cfg_line *l, struct pstate *ps)
 		if (i + 1 >= l->ntok || strcmp(l->tok[i + 1], "=") != 0)
 			return cfg_error(cp, l, l->tok[i], "missing '=' after");
 		i += 2;
-		if (parse_list(cp, l, &i, add_eid, ps) == -1)
+		if (parse_list(cp, l, &i, "eids", add_eid, ps) == -1)
 			return -1;
 	}
 	if (vm->neid == 0)
 		return cfg_error(cp, l, l->tok[1], "vm without eids");
 	c->nvm++;
 	return 0;
-}
-
-static int
-set_path(struct cfg_parser *cp, struct cfg_line *l, const char *v, char *dst,
-    size_t len)
-{
-	if (v[0] != '/' || strlen(v) >= len)
-		return cfg_error(cp, l, v, "need an absolute path shorter than "
-		    "%zu bytes:", len);
-	snprintf(dst, len, "%s", v);
-	return 0;
-}
-
-/* key = value lines */
-static int
-key_value(struct cfg_parser *cp, struct cfg_line *l, struct pstate *ps)
-{
-	struct mig_conf	*c = ps->conf;
-	const char	*k = l->tok[0], *v;
-	unsigned long	 n;
-
-	if (l->ntok < 3 || strcmp(l->tok[1], "=") != 0)
-		return cfg_error(cp, l, k, "expected 'key = value' for");
-	if (l->ntok > 3)
-		return cfg_error(cp, l, l->tok[3], "trailing garbage");
-	v = l->tok[2];
-	if (strcmp(k, "socket") == 0)
-		return set_path(cp, l, v, c->socket, sizeof(c->socket));
-	if (strcmp(k, "xtrd_socket") == 0)
-		return set_path(cp, l, v, c->xtrd_socket,
-		    sizeof(c->xtrd_socket));
-	if (strcmp(k, "user") == 0) {
-		const char *q;
-
-		/* a POSIX portable user name, or "" */
-		for (q = v; *q != '\0'; q++)
-			if (!isalnum((unsigned char)*q) && *q != '_' &&
-			    *q != '-' && *q != '.')
-				break;
-		if (*q != '\0' || strlen(v) > CONF_NAMELEN || v[0] == '-')
-			return cfg_error(cp, l, v, "bad user name");
-		snprintf(c->user, sizeof(c->user), "%s", v);
-		return 0;
-	}
-	if (strcmp(k, "hypervisor") == 0) {
-		if (strcmp(v, "auto") != 0 && strcmp(v, "xenstore") != 0 &&
-		    strcmp(v, "libxl") != 0)
-			return cfg_error(cp, l, v, "want auto, xenstore or "
-			    "libxl, not");
-		snprintf(c->hypervisor, sizeof(c->hypervisor), "%s", v);
-		return 0;
-	}
-	if (strcmp(k, "priority") == 0 || strcmp(k, "weight") == 0) {
-		if (cfg_uint(v, 0, 255, &n) == -1)
-			return cfg_error(cp, l, v, "want 0..255, not");
-		*(k[0] == 'p' ? &c->priority : &c->weight) = (unsigned)n;
-		return 0;
-	}
-	if (strcmp(k, "ttl") == 0) {
-		if (cfg_uint(v, 1, 0xffffffffUL, &n) == -1)
-			return cfg_error(cp, l, v, "bad ttl");
-		c->ttl = (unsigned)n;
-		return 0;
-	}
-	if (strcmp(k, "notify_wait_ms") == 0) {
-		if (cfg_uint(v, 0, 60000, &n) == -1)
-			return cfg_error(cp, l, v, "want 0..60000, not");
-		c->notify_wait_ms = (unsigned)n;
-		return 0;
-	}
-	if (strcmp(k, "heartbeat_ms") == 0) {
-		if (cfg_uint(v, 50, 600000, &n) == -1)
-			return cfg_error(cp, l, v, "want 50..600000, not");
-		c->heartbeat_ms = (unsigned)n;
-		return 0;
-	}
-	if (strcmp(k, "register_at") == 0) {
-		if (strcmp(v, "rename") == 0)
-			c->register_at = REG_AT_RENAME;
-		else if (strcmp(v, "arrival") == 0)
-			c->register_at = REG_AT_ARRIVAL;
-		else
-			return cfg_error(cp, l, v, "want rename or arrival, "
-			    "not");
-		return 0;
-	}
-	return cfg_error(cp, l, k, "unknown keyword");
 }
 
 static int
@@ -351,7 +287,7 @@ line_cb(struct cfg_parser *cp, struct cfg_line *l, void *arg)
 		return key_bridge(cp, l, ps);
 	if (strcmp(l->tok[0], "vm") == 0)
 		return key_vm(cp, l, ps);
-	return key_value(cp, l, ps);
+	return cfg_key_parse_line(cp, l, &ps->keys);
 }
 
 static int
@@ -362,19 +298,37 @@ finish(struct cfg_parser *cp, struct mig_conf *c)
 	return 0;
 }
 
+/* migrated.conf keeps a key given twice (the second value) and a quoted
+ * '=', as its parser always did */
+static int
+parse(struct cfg_parser *cp, const char *text, size_t len, struct mig_conf *c)
+{
+	struct cfg_key_table	tab = { conf_keys, CK_NKEYS(conf_keys), 0 };
+	struct pstate		ps = { c, NULL, { 0 } };
+	int			n;
+
+	conf_defaults(c);
+	if (cfg_key_init(&ps.keys, &tab, 1, c, CK_P_DUP_OK |
+	    CK_P_EQ_QUOTED) == -1)
+		return -1;
+	if (text != NULL)
+		n = cfg_read_text(cp, text, len, line_cb, &ps);
+	else
+		n = cfg_read_file(cp, cp->file, line_cb, &ps);
+	cfg_key_free(&ps.keys);
+	if (n == -1)
+		return -1;
+	if (cp->errors == 0)
+		finish(cp, c);
+	return cp->errors;
+}
+
 int
 conf_parse_file(const char *path, struct mig_conf *c, FILE *errf)
 {
 	struct cfg_parser	cp = { path, 0, errf };
-	struct pstate		ps = { c, NULL };
-	int			n;
 
-	conf_defaults(c);
-	if ((n = cfg_read_file(&cp, path, line_cb, &ps)) == -1)
-		return -1;
-	if (n == 0)
-		finish(&cp, c);
-	return cp.errors;
+	return parse(&cp, NULL, 0, c);
 }
 
 int
@@ -382,14 +336,8 @@ conf_parse_text(const char *name, const char *text, size_t len,
     struct mig_conf *c, FILE *errf)
 {
 	struct cfg_parser	cp = { name, 0, errf };
-	struct pstate		ps = { c, NULL };
 
-	conf_defaults(c);
-	if (cfg_read_text(&cp, text, len, line_cb, &ps) == -1)
-		return -1;
-	if (cp.errors == 0)
-		finish(&cp, c);
-	return cp.errors;
+	return parse(&cp, text != NULL ? text : "", len, c);
 }
 
 static void
@@ -411,15 +359,7 @@ conf_print(FILE *f, const struct mig_conf *c)
 	char	buf[IPPREFIX_STRLEN];
 	int	i, j;
 
-	fprintf(f, "socket = \"%s\"\n", c->socket);
-	fprintf(f, "xtrd_socket = \"%s\"\n", c->xtrd_socket);
-	fprintf(f, "hypervisor = %s\n", c->hypervisor);
-	fprintf(f, "user = \"%s\"\n", c->user);
-	fprintf(f, "priority = %u\nweight = %u\nttl = %u\n", c->priority,
-	    c->weight, c->ttl);
-	fprintf(f, "notify_wait_ms = %u\nheartbeat_ms = %u\n",
-	    c->notify_wait_ms, c->heartbeat_ms);
-	fprintf(f, "register_at = %s\n", conf_register_at_name(c->register_at));
+	cfg_key_print(f, conf_keys, CK_NKEYS(conf_keys), c);
 	for (i = 0; i < c->nbridge; i++) {
 		const struct conf_bridge *b = &c->bridges[i];
 

@@ -20,6 +20,12 @@
  *   vm "web1" eids = [ "10.1.0.5", "2001:db8:1::5" ]
  *   vm "6f1c3a4e-8d2b-4f0e-9c1a-0123456789ab" eids = [ "10.1.0.6" ]
  *
+ * The key = value lines are the entries of conf_keys[] in config.c (the
+ * key table of common/cfgkey.h, as xtrd.conf's: one list grammar, one set
+ * of error messages); bridge and vm lines are parsed here, their lists
+ * with the same grammar (cfg_list_items).  A key given twice keeps the
+ * second value.
+ *
  * A vm line names a guest by its name or its UUID.  EIDs are host
  * addresses; an address announced on a bridge with dynamic ranges and
  * inside one of them is accepted for the guest that announced it (unless
@@ -28,6 +34,7 @@
 #ifndef MIG_CONFIG_H
 #define MIG_CONFIG_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "addr.h"
@@ -63,10 +70,10 @@ struct mig_conf {
 	char		xtrd_socket[CONF_PATH_MAX];
 	char		hypervisor[16];
 	char		user[CONF_NAMELEN + 1];
-	unsigned	priority, weight, ttl;
-	unsigned	notify_wait_ms;
-	unsigned	heartbeat_ms;
-	enum register_at register_at;
+	uint32_t	priority, weight, ttl;
+	uint32_t	notify_wait_ms;
+	uint32_t	heartbeat_ms;
+	int		register_at;	/* enum register_at */
 	struct conf_bridge bridges[CONF_MAXBRIDGE];
 	int		nbridge;
 	struct conf_vm	vms[CONF_MAXVM];

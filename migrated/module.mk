@@ -27,14 +27,16 @@ test_migrated_announce_SRCS := tests/unit/test_migrated_announce.c \
 	migrated/announce.c common/cursor.c common/addr.c common/csum.c common/mac.c
 test_migrated_announce_PKGS := cmocka
 test_migrated_policy_SRCS := tests/unit/test_migrated_policy.c \
-	migrated/eid_policy.c migrated/config.c common/cfgline.c common/addr.c \
+	migrated/eid_policy.c migrated/config.c common/cfgline.c common/cfgkey.c \
+	common/addr.c \
 	common/log.c
 test_migrated_policy_PKGS := cmocka
 test_migrated_domains_SRCS := tests/unit/test_migrated_domains.c \
 	migrated/domains.c migrated/timeline.c common/addr.c common/log.c
 test_migrated_domains_PKGS := cmocka
 test_migrated_config_SRCS := tests/unit/test_migrated_config.c \
-	migrated/config.c common/cfgline.c common/addr.c common/log.c
+	migrated/config.c common/cfgline.c common/cfgkey.c common/addr.c \
+	common/log.c
 test_migrated_config_PKGS := cmocka
 test_migrated_xtr_client_SRCS := tests/unit/test_migrated_xtr_client.c \
 	migrated/xtr_client.c common/log.c common/mono.c
@@ -50,7 +52,8 @@ fuzz_migrated_api_SRCS := tests/fuzz/fuzz_migrated_api.c migrated/api_parse.c \
 	migrated/announce.c common/cursor.c common/addr.c common/csum.c common/mac.c common/api_http.c
 fuzz_migrated_api_PKGS := json-c libmicrohttpd
 fuzz_migrated_config_SRCS := tests/fuzz/fuzz_migrated_config.c \
-	migrated/config.c common/cfgline.c common/addr.c common/log.c
+	migrated/config.c common/cfgline.c common/cfgkey.c common/addr.c \
+	common/log.c
 
 # A sender of gratuitous ARPs, RARPs and neighbour advertisements for the
 # integration tests and bench/detect_latency.sh.
