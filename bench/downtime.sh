@@ -54,7 +54,8 @@
 #                      meta.env HOLD=)
 #   --no-plot          skip bench/plot.sh
 # Environment: BIN (build/bin), KEEP_RUN=1 keeps the per-trial run
-# directories, BENCH_PFX namespace prefix (default bd<pid>-), TB_* (see
+# directories, TB_PCAP=1 captures the TCP flows at the client and in the
+# VM (trials/<n>/tcp-{ch,vm}.pcap), BENCH_PFX namespace prefix (default bd<pid>-), TB_* (see
 # bench/lib/testbed.sh), WAN_MECH (tests/lib/harness/wan.sh).
 # Output in DIR: results.csv, trials/<n>/ (logs, timelines), plots/*.svg
 # and *.png, summary.md.
@@ -176,9 +177,17 @@ wl_bg() {
 has() { case ",$WL_SET," in *",$1,"*) return 0 ;; esac; return 1; }
 
 wl_start() {
-	local d=$1
+	local d=$1 n
 	WL_PIDS=()
 	WL_SENDERS=()
+	# TB_PCAP=1: the TCP flows' headers at the client and in the VM
+	# (tcpdump, 96 bytes a frame), to tell what a stall waited for
+	if [ "${TB_PCAP:-0}" = 1 ] && command -v tcpdump >/dev/null; then
+		for n in ch vm; do
+			wl_bg "$n" "$d/pcap-$n.err" tcpdump -n -s 96 -U -i eth0 \
+			    -w "$d/tcp-$n.pcap" tcp
+		done
+	fi
 	if has udp || has v2c; then
 		wl_bg ch "$d/udp_v2c.err" "$TB_PY" "$WL" udp-recv 9001 600 "$d/udp_v2c.recv"
 	fi
@@ -267,6 +276,11 @@ collect() {
 	for n in cl dc1 dc2 $(tb_pxtr_on && echo px); do
 		tb_xtr "$n" --json counters >"$d/counters-$n.json" 2>/dev/null ||
 		    true
+	done
+	# the TCP stacks' own account of the stalls (timeouts, loss probes,
+	# retransmissions, spurious RTOs): the client's and the VM's
+	for n in ch vm; do
+		tb_in "$n" nstat -as >"$d/tcp-$n.txt" 2>&1 || true
 	done
 	# where packets waited or were dropped in the kernels (the TUNs'
 	# qdiscs, the bridges, the VM's link)
