@@ -35,19 +35,18 @@ mig_redirect_eids(struct mig *m, struct domain *d)
 	struct ipaddr	eids[CONF_MAXEID + DOM_MAXDYN];
 	char		buf[IPADDR_STRLEN];
 	uint64_t	t = mono_us();
-	int		i, n;
+	int		n;
 
 	if (d->redirected)
 		return;
 	d->redirected = 1;
 	n = mig_eids(m, d, eids, CONF_MAXEID + DOM_MAXDYN);
-	for (i = 0; i < n; i++)
-		mig_withdraw_eid(m, d, &eids[i]);
+	mig_withdraw_eids(m, d, eids, n);
 	/* Issue 18: until xtrd's away entry is in, what reaches this site
-	 * goes to a guest that stopped taking it.  So the first request is
-	 * written now (connect and write), not at the next turn of the
-	 * loop, and the timeline's lines (a log write each) come after it,
-	 * with the time the decision was taken. */
+	 * goes to a guest that stopped taking it.  So the request, one for
+	 * all its EIDs, is written now (connect and write), not at the next
+	 * turn of the loop, and the timeline's lines (a log write each) come
+	 * after it, with the time the decision was taken. */
 	xtrc_tick(m->xtr, mono_ms());
 	if (d->nmoved == 0)
 		mtl_add(&m->mtl, d->tl, t, "redirecting", "to the site "

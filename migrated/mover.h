@@ -38,9 +38,12 @@ int		 mig_eid_busy(const struct mig *, const struct ipaddr *);
  * POST /v1/smr */
 void		 mig_push_eid(struct mig *, const struct domain *,
 		    const struct ipaddr *, int smr);
-/* POST /v1/database/remove, with moved_to */
+/* POST /v1/database/remove, with moved_to; _eids: n of them in one
+ * request */
 void		 mig_withdraw_eid(struct mig *, const struct domain *,
 		    const struct ipaddr *);
+void		 mig_withdraw_eids(struct mig *, const struct domain *,
+		    const struct ipaddr *, int n);
 /* POST /v1/expect: an --incoming domain's EIDs (issue 18), held until
  * the guest arrived; its arrival; the migration aborted */
 #define MIG_EXPECT		0

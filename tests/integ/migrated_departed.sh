@@ -59,6 +59,25 @@ suspend_redirects() {
 	    migrations))"
 	away_window 198.51.100.5/32
 	away_window 2001:db8:1::5/128
+	away_first 198.51.100.5/32 2001:db8:1::5/128
+}
+# both EIDs' away entries in before either hand-over: one request for the
+# guest's EIDs (before, one each: the second waited for the first's round
+# trip and its registration work)
+has_seq() { [ -n "$(xtr_event_seq "$@")" ]; }
+away_first() {
+	local e a h amax=0 hmin=
+	{ [ "$MIG_DP" = 1 ] && [ -z "$MIG_FAKE" ]; } || return 0
+	for e in "$@"; do
+		a=$(xtr_event_seq src dp-away "$e")
+		xtr_wait 5 has_seq src database-remove "$e" ||
+		    fail_tl "src did not hand $e over"
+		h=$(xtr_event_seq src database-remove "$e")
+		if [ "$a" -gt "$amax" ]; then amax=$a; fi
+		if [ -z "$hmin" ] || [ "$h" -lt "$hmin" ]; then hmin=$h; fi
+	done
+	[ "$amax" -lt "$hmin" ] || fail_tl "src handed an EID of web1 over" \
+	    "(#$hmin) before every away entry was in (#$amax)"
 }
 # the old site's window (issue 18): from migrated seeing the suspend to
 # src's xtrd redirecting (its dp-away event), both CLOCK_MONOTONIC µs;

@@ -68,6 +68,12 @@ class H(http.server.BaseHTTPRequestHandler):
             self.record(None)
             return self.answer(400, {"error": "bad json"})
         self.record(body)
+        if (self.path == "/v1/database/remove" and isinstance(body, dict)
+                and isinstance(body.get("eids"), list)):
+            for e in body["eids"]:
+                db[e] = (time.monotonic(), body.get("moved_to", []))
+            return self.answer(200, {"eids": [{"eid": e}
+                                              for e in body["eids"]]})
         if not isinstance(body, dict) or "eid" not in body:
             return self.answer(400, {"error": "missing eid"})
         e = body["eid"]

@@ -25,6 +25,7 @@
 
 #define API_MAX_BODY	65536
 #define API_MAX_PREFETCH 256
+#define API_MAX_REMOVE	64	/* EIDs of one database/remove */
 
 /* --- handlers ------------------------------------------------------------ */
 
@@ -203,21 +204,39 @@ h_db_add(struct api *api, struct req *rq)
 static enum MHD_Result
 h_db_remove(struct api *api, struct req *rq)
 {
-	static const char *const allowed[] = { "eid", "moved_to", NULL };
-	struct ipprefix	 eid;
+	static const char *const allowed[] = { "eid", "eids", "moved_to",
+	    NULL };
+	struct ipprefix	 eid[API_MAX_REMOVE];
 	struct ipaddr	 rloc[XC_MAX_RLOC];
-	json_object	*o, *mt, *r;
+	json_object	*o, *mt, *r, *a = NULL, *e;
 	char		 err[128];
 	size_t		 i, n;
-	int		 nrloc = 0, rc;
-	bool		 moved = false;
+	int		 nrloc = 0, rc, neid = 1, k, l;
+	bool		 moved = false, list;
 
 	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
 		return reply_err(rq->conn, 400, err);
-	if (get_prefix(o, "eid", &eid, err, sizeof(err)) == -1) {
+	/* "eids": a guest's EIDs at once (migrated at the suspend, issue
+	 * 18), so the last one's away entry does not wait for the others'
+	 * round trips */
+	list = json_object_object_get_ex(o, "eids", NULL);
+	if (list == json_object_object_get_ex(o, "eid", NULL)) {
+		json_object_put(o);
+		return reply_err(rq->conn, 400, "one of \"eid\" and \"eids\"");
+	}
+	if (list ? get_prefix_list(o, "eids", eid, API_MAX_REMOVE, &neid, err,
+	    sizeof(err)) == -1 : get_prefix(o, "eid", &eid[0], err,
+	    sizeof(err)) == -1) {
 		json_object_put(o);
 		return reply_err(rq->conn, 400, err);
 	}
+	for (k = 0; k < neid; k++)
+		for (l = 0; l < k; l++)
+			if (ipprefix_cmp(&eid[k], &eid[l]) == 0) {
+				json_object_put(o);
+				return reply_err(rq->conn, 400, "\"eids\" "
+				    "names an EID twice");
+			}
 	memset(rloc, 0, sizeof(rloc));
 	if (json_object_object_get_ex(o, "moved_to", &mt)) {
 		moved = true;
@@ -240,12 +259,36 @@ h_db_remove(struct api *api, struct req *rq)
 		}
 	}
 	json_object_put(o);
-	if ((rc = etr_db_leave(api->x, &eid, moved ? rloc : NULL, nrloc)) == -1)
-		return reply_err(rq->conn, 404, "no such database mapping");
+	for (k = 0; k < neid; k++)
+		if (etr_db_find(api->x, &eid[k]) == NULL)
+			return reply_err(rq->conn, 404, list ? "an EID of "
+			    "\"eids\" has no database mapping" :
+			    "no such database mapping");
+	/* Every away entry first (dp_away_add: one store each, what stops
+	 * the delivery to a guest that no longer takes it), then the
+	 * hand-overs: etr_db_leave() finds the entry made and sends the
+	 * Map-Registers. */
+	for (k = 0; list && nrloc > 0 && k < neid; k++)
+		(void)dp_away_add(&eid[k], rloc, nrloc);
 	r = json_object_new_object();
-	jadd(r, "eid", jstr_prefix(&eid));
-	jadd(r, "withdrawing", json_object_new_boolean(true));
-	jadd(r, "away", json_object_new_boolean(rc == 1));
+	if (list)
+		a = json_object_new_array();
+	for (k = 0; k < neid; k++) {
+		if ((rc = etr_db_leave(api->x, &eid[k], moved ? rloc : NULL,
+		    nrloc)) == -1 && !list) {
+			json_object_put(r);
+			return reply_err(rq->conn, 404, "no such database "
+			    "mapping");
+		}
+		e = list ? json_object_new_object() : r;
+		jadd(e, "eid", jstr_prefix(&eid[k]));
+		jadd(e, "withdrawing", json_object_new_boolean(rc != -1));
+		jadd(e, "away", json_object_new_boolean(rc == 1));
+		if (list)
+			json_object_array_add(a, e);
+	}
+	if (list)
+		jadd(r, "eids", a);
 	return reply_json(rq->conn, 200, r);
 }
 
