@@ -24,6 +24,12 @@
 # be released into the site before it (before, B released at the add,
 # into a vif that was not connected).  ARRIVAL_SIGNAL=0 runs the same
 # timing with a plain expect, as B did before (shows the loss).
+# With HOLD_MODE=sends (dp_hold_sends.sh) the same as arrival, but the
+# guest sends (one datagram to hc) as soon as it is up and migrated's
+# "arrived" comes only ARRIVAL_LATE seconds (default 1) later: B must
+# release at the guest's first packet (dp-hold-arrived "its first packet
+# from the site"), before migrated's call; nothing lost.  Before, B
+# released only at migrated's call (in the bench 4-98 ms after up).
 # With HOLD_MODE=abort (dp_hold_abort.sh) the migration aborts during the
 # hold: the VM never leaves A (its link is only down, suspended), B is
 # told the migration was cancelled, then A takes the EID back; every
@@ -31,18 +37,22 @@
 # none lost (before, B dropped them: dp_drop_hold_cancel).
 # Arguments: none.  Environment: BLACKOUT (seconds, default 0.5),
 # AFTER_UP (datagrams, default 1000), HOLD_EID_PACKETS, HOLD_EXPECT,
-# HOLD_MODE, ARRIVAL_GAP (seconds, default 1), ARRIVAL_SIGNAL, BIN,
-# KEEP_RUN=1.
+# HOLD_MODE, ARRIVAL_GAP (seconds, default 1), ARRIVAL_SIGNAL,
+# ARRIVAL_LATE (seconds, default 1), BIN, KEEP_RUN=1.
 # Namespaces: dph-* (dphb-* with HOLD_EID_PACKETS, dphp- HOLD_EXPECT=0,
-# dpha- HOLD_MODE=arrival, dphx- HOLD_MODE=abort).
+# dpha- HOLD_MODE=arrival, dphs- HOLD_MODE=sends, dphx- HOLD_MODE=abort).
 # Run directory: build/dp_hold (build/dp_hold_bound, build/dp_hold_peer,
-# build/dp_hold_arrival, build/dp_hold_abort).
+# build/dp_hold_arrival, build/dp_hold_sends, build/dp_hold_abort).
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
 HOLD_MODE=${HOLD_MODE:-}
 if [ "$HOLD_MODE" = arrival ]; then
 	PFX=dpha-
 	RUN=$PWD/build/dp_hold_arrival
+	DP_EXTRA_CONF=""
+elif [ "$HOLD_MODE" = sends ]; then
+	PFX=dphs-
+	RUN=$PWD/build/dp_hold_sends
 	DP_EXTRA_CONF=""
 elif [ "$HOLD_MODE" = abort ]; then
 	PFX=dphx-
@@ -140,6 +150,57 @@ move_arrival() {
 	    "$(( (UP_NS - ADD_NS) / 1000000 )) ms after the add"
 }
 
+# now_us: CLOCK_MONOTONIC in µs, the clock of xtrd's timeline (t_us)
+now_us() {
+	"$PY" -c 'import time; print(time.monotonic_ns() // 1000)'
+}
+
+# HOLD_MODE=sends: migrated's timing as in move_arrival, but the guest
+# sends before anyone says it arrived, and migrated's "arrived" is late
+move_sends() {
+	xtr_ctl b expect 10.1.0.5/32 until-arrival >/dev/null
+	xtr_ctl a remove 10.1.0.5/32 moved-to 192.0.2.2 >/dev/null
+	ip -n "${PFX}a" link set vifvm nomaster
+	ip -n "${PFX}a" link set vifvm netns "${PFX}b"
+	SUSPEND_NS=$(date +%s%N)
+	sleep "$BLACKOUT"
+	xtr_ctl b add 10.1.0.5/32 >/dev/null	# xl's rename
+	sleep "${ARRIVAL_GAP:-1}"
+	plug_in_b
+	UP_NS=$(date +%s%N)
+	# the guest's first packet: one datagram to hc (through B's TUN)
+	SENT_US=$(now_us)
+	dp_in vm "$PY" -c 'import socket; socket.socket(socket.AF_INET,
+	    socket.SOCK_DGRAM).sendto(b"up", ("10.3.0.10", 9))'
+	sleep "${ARRIVAL_LATE:-1}"
+	LATE_US=$(now_us)
+	xtr_ctl b expect 10.1.0.5/32 arrived >/dev/null || true
+	echo "moved: blackout ${BLACKOUT}s, the guest sent at up," \
+	    "migrated's arrival ${ARRIVAL_LATE:-1}s later"
+}
+
+# check_sends: B released at the guest's first packet, before migrated's
+# (late) arrival
+check_sends() {
+	local arr rel
+	xtr_jq b '.events[] | select(.event | startswith("dp-hold")) |
+	    "  \(.t_us) \(.event) \(.eid) \(.detail)"' timeline
+	arr=$(xtr_jq b '[.events[] | select(.event == "dp-hold-arrived" and
+	    .eid == "10.1.0.5/32")][0].detail // ""' timeline)
+	case $arr in
+	*"first packet from the site"*) ;;
+	*) die "B's arrival was not the guest's first packet: '$arr'" ;;
+	esac
+	rel=$(xtr_jq b '[.events[] | select(.event == "dp-hold-release" and
+	    .eid == "10.1.0.5/32")][0].t_us // 0' timeline)
+	if [ "$rel" -lt "$SENT_US" ] || [ "$rel" -ge "$LATE_US" ]; then
+		die "B released at $rel us, not between the guest's packet" \
+		    "($SENT_US) and migrated's arrival ($LATE_US)"
+	fi
+	echo "released $(( (rel - SENT_US) / 1000 )) ms after the guest's" \
+	    "first packet was sent"
+}
+
 # HOLD_MODE=abort: suspended at A, redirected to B and held there, then
 # the migration aborts: B is told (cancel), A resumes the guest and takes
 # the EID back (as migrated's reclaim: registered again, SMRs)
@@ -166,6 +227,7 @@ move_abort() {
 move() {
 	case $HOLD_MODE in
 	arrival) move_arrival; return ;;
+	sends) move_sends; return ;;
 	abort) move_abort; return ;;
 	esac
 	# the suspend: B expects the EID, A redirects it to B from now on
@@ -284,6 +346,7 @@ check_all() {
 		[ "$lost" = 0 ] || die "$lost datagrams lost across the move"
 		[ "$held" -gt 0 ] || die "B held nothing: no blackout?"
 		[ "$held" = "$rel" ] || die "B held $held, released $rel"
+		[ "$HOLD_MODE" != sends ] || check_sends
 	else
 		if [ "$held" -lt "$HOLD_EID_PACKETS" ] || [ "$held" != "$rel" ]
 		then

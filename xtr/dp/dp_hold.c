@@ -21,6 +21,12 @@
  *    the EID are held even though it is served here.  Bound: if no
  *    arrival comes within hold_timeout of the expectation, what is held
  *    is released anyway (the EID is served here) or dropped (it is not).
+ *    Or, whichever comes first, at the guest's first packet: the ITR
+ *    (dp_encap.c) shows us every packet the site routes into the TUN,
+ *    and one whose source is the held EID means the guest runs here and
+ *    its netfront is connected (dp_hold_sent), with no API call to be
+ *    late (migrated's came 4-98 ms after the guest was up in the bench
+ *    at load ~14, and the TCP stall went over the issue's bound).
  *  - otherwise (an operator, an older migrated, or a hold started by a
  *    peer's redirect): at the database add, as before.
  *
@@ -88,12 +94,23 @@ struct hold {
 
 static struct hold	hold[DP_MAX_HOLD];
 static struct hold_ix	ix;		/* hold[] by EID (dp_hold_ix.c) */
-static int		nhold;		/* highest used slot + 1 */
+static int		nhold;		/* highest used slot + 1: set by
+					 * nhold_set (dp_g->holding) */
 static uint32_t		total_n;
 static size_t		total_bytes;
 static struct timer	pace;
 static uint64_t		pace_last_ms;
 static double		tokens;
+
+/* The ITR's fast path tests dp_g->holding (one load) before it looks a
+ * source up in the holds: kept with nhold. */
+static void
+nhold_set(int n)
+{
+	nhold = n;
+	if (dp_g != NULL)
+		dp_g->holding = n > 0;
+}
 
 static struct hold *
 hold_find(const struct ipaddr *a)
@@ -145,7 +162,7 @@ hold_end(struct hold *h, const char *ev)
 	hix_del(&ix, (int)(h - hold));
 	memset(h, 0, sizeof(*h));
 	while (nhold > 0 && !hold[nhold - 1].used)
-		nhold--;
+		nhold_set(nhold - 1);
 }
 
 /* Drop all h holds, counted under c, and forget the expectation. */
@@ -181,7 +198,7 @@ hold_new(const struct ipprefix *eid, const char *why)
 	h->since_ms = mono_ms();
 	h->expires_ms = h->since_ms + (uint64_t)dp_g->c->hold_timeout * 1000;
 	if (h - hold + 1 > nhold)
-		nhold = (int)(h - hold + 1);
+		nhold_set((int)(h - hold + 1));
 	DPC(hold_expected);
 	tl_add("dp-hold-expect", eid, NULL, "%s, held up to %u packets", why,
 	    dp_g->c->hold_eid_packets);
@@ -299,6 +316,54 @@ hold_return(struct hold *h)
 		pace_start();
 }
 
+/* The guest can take packets (cause: who says so): released if the EID
+ * is served here, else at its add. */
+static void
+hold_arrived(struct hold *h, const char *why, const char *cause)
+{
+	bool	here = served_here(h);
+
+	if (!h->arrived)
+		tl_add("dp-hold-arrived", &h->eid, NULL, "%u packets held, EID "
+		    "%s (%s)", h->n, here ? "served here: release" : "not "
+		    "added yet: released at the add", cause);
+	h->arrived = true;
+	if (here)
+		hold_release_now(h, why);
+}
+
+/*
+ * A packet from the site (the ITR: what the kernel routed into the TUN)
+ * with source src, while some hold is active (dp_g->holding).  If src
+ * is an EID held until its guest's arrival, the guest has arrived: it
+ * sends, so it runs here, and it can receive, because a Xen frontend
+ * connects its transmit and receive rings together.  Linux's netfront
+ * (drivers/net/xen-netfront.c, talk_to_netback) sets up each queue's tx
+ * and rx rings and event channel(s) in one step, publishes both
+ * tx-ring-ref and rx-ring-ref in xenstore and fills the rx ring with
+ * buffers before it says Connected; netback (xen-netback, xenvif_connect
+ * / xenvif_connect_data) maps both rings in one call, and only then is
+ * the vif's carrier on, so nothing of the guest's can reach the bridge
+ * (and our TUN) before its rx ring is there too.  This comes at the
+ * guest's first packet, with no API call in between; migrated's
+ * "arrived" still releases if it comes first (hold_arrived is once).
+ * A packet with a source we did not expect at this site is the guest's
+ * own or a spoof by another guest of the site: the latter can release a
+ * hold early (the held packets then meet a guest not yet connected),
+ * not make us deliver anything we would not deliver at the arrival.
+ */
+void
+dp_hold_sent(const struct ipaddr *src)
+{
+	struct hold	*h = hold_find(src);
+
+	if (h == NULL || h->state != H_EXPECTING || !h->until_arrival ||
+	    h->arrived)
+		return;
+	hold_arrived(h, "the guest sent its first packet", "its first packet "
+	    "from the site");
+}
+
 /*
  * POST /v1/expect.  EXPECT, UNTIL_ARRIVAL: the EID is coming (1, 0
  * holding off, -1 no room); ARRIVED: the guest can take packets (1 if
@@ -326,14 +391,7 @@ dp_hold_expect(const struct ipprefix *eid, enum dp_expect_op op)
 	case DPE_ARRIVED:
 		if (h == NULL || h->state != H_EXPECTING)
 			return 0;
-		if (!h->arrived)
-			tl_add("dp-hold-arrived", &h->eid, NULL, "%u packets "
-			    "held, EID %s", h->n, served_here(h) ? "served "
-			    "here: release" : "not added yet: released at "
-			    "the add");
-		h->arrived = true;
-		if (served_here(h))
-			hold_release_now(h, "the guest arrived");
+		hold_arrived(h, "the guest arrived", "migrated");
 		return 1;
 	case DPE_EXPECT:
 	case DPE_UNTIL_ARRIVAL:
@@ -639,7 +697,7 @@ dp_hold_free(void)
 		    "at the stop", (unsigned long long)lost, neid);
 	memset(hold, 0, sizeof(hold));
 	hix_init(&ix, 0);
-	nhold = 0;
+	nhold_set(0);
 	total_n = 0;
 	total_bytes = 0;
 }

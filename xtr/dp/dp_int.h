@@ -237,6 +237,7 @@ struct dp {
 	struct dp_nl		 nl;
 	struct dp_proxy		 proxy;
 	struct dp_bufs		*bufs;
+	bool			 holding;	/* dp_hold.c holds for an EID */
 };
 
 extern struct dp	*dp_g;	/* x->dp while the data plane runs (dp.c) */
@@ -328,6 +329,9 @@ bool	dp_hold_input(const uint8_t *, const struct dp_pkt *, bool from_peer);
 /* added is served here now: release what its EIDs hold, paced (those
  * expected until their arrival: once it came). */
 void	dp_hold_release(const struct ipprefix *added);
+/* A packet from the site with source src (only while dp_g->holding): its
+ * guest's first one is its arrival. */
+void	dp_hold_sent(const struct ipaddr *src);
 void	dp_hold_tick(void);
 void	dp_hold_free(void);
 
