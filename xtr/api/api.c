@@ -211,7 +211,7 @@ h_db_remove(struct api *api, struct req *rq)
 	json_object	*o, *mt, *r, *a = NULL, *e;
 	char		 err[128];
 	size_t		 i, n;
-	int		 nrloc = 0, rc, neid = 1, k, l;
+	int		 nrloc = 0, rc[API_MAX_REMOVE], neid = 1, k, l;
 	bool		 moved = false, list;
 
 	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
@@ -264,26 +264,21 @@ h_db_remove(struct api *api, struct req *rq)
 			return reply_err(rq->conn, 404, list ? "an EID of "
 			    "\"eids\" has no database mapping" :
 			    "no such database mapping");
-	/* Every away entry first (dp_away_add: one store each, what stops
-	 * the delivery to a guest that no longer takes it), then the
-	 * hand-overs: etr_db_leave() finds the entry made and sends the
-	 * Map-Registers. */
-	for (k = 0; list && nrloc > 0 && k < neid; k++)
-		(void)dp_away_add(&eid[k], rloc, nrloc);
+	/* the move policy is the ETR's (xtr/cp/etr_move.c) */
+	if (list)
+		etr_db_leave_all(api->x, eid, neid, moved ? rloc : NULL, nrloc,
+		    rc);
+	else if ((rc[0] = etr_db_leave(api->x, &eid[0], moved ? rloc : NULL,
+	    nrloc)) == -1)
+		return reply_err(rq->conn, 404, "no such database mapping");
 	r = json_object_new_object();
 	if (list)
 		a = json_object_new_array();
 	for (k = 0; k < neid; k++) {
-		if ((rc = etr_db_leave(api->x, &eid[k], moved ? rloc : NULL,
-		    nrloc)) == -1 && !list) {
-			json_object_put(r);
-			return reply_err(rq->conn, 404, "no such database "
-			    "mapping");
-		}
 		e = list ? json_object_new_object() : r;
 		jadd(e, "eid", jstr_prefix(&eid[k]));
-		jadd(e, "withdrawing", json_object_new_boolean(rc != -1));
-		jadd(e, "away", json_object_new_boolean(rc == 1));
+		jadd(e, "withdrawing", json_object_new_boolean(rc[k] != -1));
+		jadd(e, "away", json_object_new_boolean(rc[k] == 1));
 		if (list)
 			json_object_array_add(a, e);
 	}

@@ -205,6 +205,10 @@ int	etr_db_handoff(struct xtrd *, const struct ipprefix *, uint32_t wait_ms);
  * without one, -1 no such mapping (errno ENOENT). */
 int	etr_db_leave(struct xtrd *, const struct ipprefix *,
 	    const struct ipaddr *moved_to, int n);
+/* n EIDs at once (a guest's): every away entry first, then the
+ * hand-overs; rc[i] as etr_db_leave() for eids[i]. */
+void	etr_db_leave_all(struct xtrd *, const struct ipprefix *eids, int n,
+	    const struct ipaddr *moved_to, int nrloc, int *rc);
 struct db_map *etr_db_find(struct xtrd *, const struct ipprefix *);
 struct db_map *etr_db_lookup(struct xtrd *, const struct ipaddr *);
 void	etr_rx_map_notify(struct xtrd *, const uint8_t *, size_t,

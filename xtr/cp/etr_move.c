@@ -59,3 +59,23 @@ etr_db_leave(struct xtrd *x, const struct ipprefix *eid,
 		    "away_entries = no" : "no data plane");
 	return kept ? 1 : 0;
 }
+
+/*
+ * A guest's EIDs leave at once (POST /v1/database/remove "eids", issue
+ * 18): every away entry first (one dp_away_add() each: what stops the
+ * delivery to a guest that no longer takes it), then the hand-overs
+ * (etr_db_leave() finds each entry made and sends the Map-Registers), so
+ * that the last EID's away entry does not wait for the others' round
+ * trips.  rc[i]: etr_db_leave()'s answer for eids[i].
+ */
+void
+etr_db_leave_all(struct xtrd *x, const struct ipprefix *eids, int n,
+    const struct ipaddr *moved_to, int nrloc, int *rc)
+{
+	int	i;
+
+	for (i = 0; moved_to != NULL && nrloc > 0 && i < n; i++)
+		(void)dp_away_add(&eids[i], moved_to, nrloc);
+	for (i = 0; i < n; i++)
+		rc[i] = etr_db_leave(x, &eids[i], moved_to, nrloc);
+}
