@@ -9,7 +9,7 @@
 #define CAT(obj, off, type)	\
 	((const type *)(const void *)((const char *)(obj) + (off)))
 
-/* --- the list grammar ------------------------------------------------------ */
+/* --- the list grammar ----------------------------------------------------- */
 
 void
 cfg_list_open(struct cfg_list *ls, const struct cfg_line *l, const char *key)
@@ -69,7 +69,7 @@ cfg_list_unclosed(struct cfg_parser *cp, struct cfg_list *ls)
 	return cfg_error(cp, &l, ls->key, "list not closed with ']' for");
 }
 
-/* --- one value of one key -------------------------------------------------- */
+/* --- one value of one key ------------------------------------------------- */
 
 /* "a, b or c" */
 static const char *
@@ -283,7 +283,7 @@ cfg_key_set_type(struct cfg_key_ctx *x, void *obj, const char *v)
 	}
 }
 
-/* --- the parser ------------------------------------------------------------ */
+/* --- the parser ----------------------------------------------------------- */
 
 void
 cfg_key_defaults(const struct cfg_key *keys, size_t n, void *obj)
@@ -490,7 +490,7 @@ cfg_key_error(struct cfg_parser *cp, const struct cfg_key_parse *p,
 	return cfg_error(cp, &l, tok, "%s", msg);
 }
 
-/* --- the printer ----------------------------------------------------------- */
+/* --- the printer ---------------------------------------------------------- */
 
 static bool
 nondefault(const struct cfg_key *k, const void *obj)

@@ -122,6 +122,14 @@ struct cfg_key_table {
 
 #define CK_NKEYS(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* Entries of the two commonest shapes, for a table over struct T. */
+#define CK_UINT_KEY(T, n, f, lo, hi, d, sh, txt)			\
+	{ .name = (n), .type = CK_UINT, .off = offsetof(T, f),		\
+	  .min = (lo), .max = (hi), .def = (d), .show = (sh), .doc = (txt) }
+#define CK_BOOL_KEY(T, n, f, fl, d, sh, txt)				\
+	{ .name = (n), .type = CK_BOOL, .flags = (fl),			\
+	  .off = offsetof(T, f), .def = (d), .show = (sh), .doc = (txt) }
+
 /* One list being read, perhaps across lines. */
 struct cfg_list {
 	const char	*key;	/* named by "list not closed" */

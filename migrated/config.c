@@ -15,8 +15,7 @@ static const int reg_at_values[] = { REG_AT_RENAME, REG_AT_ARRIVAL };
 
 #define C(f)	offsetof(struct mig_conf, f)
 #define UINT(n, f, lo, hi, d, txt)					\
-	{ .name = n, .type = CK_UINT, .off = C(f), .min = lo, .max = hi,	\
-	  .def = d, .show = CK_ALWAYS, .doc = txt }
+	CK_UINT_KEY(struct mig_conf, n, f, lo, hi, d, CK_ALWAYS, txt)
 
 /* The key = value lines, in the order -nv prints them. */
 static const struct cfg_key conf_keys[] = {

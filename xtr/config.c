@@ -197,12 +197,9 @@ static const int lisp_sec_values[] = { LISPSEC_REQUIRED, LISPSEC_OPTIONAL,
 
 #define X(f)		offsetof(struct xtr_conf, f)
 #define XAT(f)		CK_AT(struct xtr_conf, f)
-#define UINT(n, f, lo, hi, d, sh, txt)					\
-	{ .name = n, .type = CK_UINT, .off = X(f), .min = lo, .max = hi,	\
-	  .def = d, .show = sh, .doc = txt }
+#define UINT(...)	CK_UINT_KEY(struct xtr_conf, __VA_ARGS__)
 #define YESNO(n, f, d, sh, txt)						\
-	{ .name = n, .type = CK_BOOL, .off = X(f), .def = d, .show = sh,	\
-	  .doc = txt }
+	CK_BOOL_KEY(struct xtr_conf, n, f, 0, d, sh, txt)
 #define ADDRS(n, f, cnt, mx, w, txt)					\
 	{ .name = n, .type = CK_ADDRS, .flags = CK_LIST, .off = X(f),	\
 	  .count = XAT(cnt), .max = mx, .what = w, .show = CK_ALWAYS,	\
@@ -333,7 +330,7 @@ xc_defaults(struct xtr_conf *c)
 	dp_conf_defaults(&c->dp);
 }
 
-/* --- checks across keys ---------------------------------------------------- */
+/* --- checks across keys -------------------------------------------------- */
 
 /* RFC 9303 §6.5: the ITR/Map-Resolver secret MUST be independent of the
  * Map-Server/ETR ones (an ETR knowing it could forge the EID-AD). */

@@ -10,12 +10,9 @@
 
 #define D(f)		offsetof(struct dp_conf, f)
 #define DAT(f)		CK_AT(struct dp_conf, f)
-#define UINT(n, f, lo, hi, d, sh, txt)					\
-	{ .name = n, .type = CK_UINT, .off = D(f), .min = lo, .max = hi,	\
-	  .def = d, .show = sh, .doc = txt }
+#define UINT(...)	CK_UINT_KEY(struct dp_conf, __VA_ARGS__)
 #define ONOFF(n, f, d, sh, txt)						\
-	{ .name = n, .type = CK_BOOL, .flags = CK_ONOFF, .off = D(f),	\
-	  .def = d, .show = sh, .doc = txt }
+	CK_BOOL_KEY(struct dp_conf, n, f, CK_ONOFF, d, sh, txt)
 #define PREFIXES(n, f, cnt, fl, mx, sh, txt)				\
 	{ .name = n, .type = CK_PREFIXES, .flags = CK_LIST | (fl),	\
 	  .off = D(f), .count = DAT(cnt), .max = mx, .show = sh, .doc = txt }
