@@ -456,6 +456,44 @@ answer_says_skip(struct xtrd *x, const struct ipprefix *p,
 	return !exact;		/* only covering / other prefixes */
 }
 
+static int
+away_is(const struct dp_away_view *v, void *arg)
+{
+	return ipprefix_cmp(v->eid, arg) == 0;
+}
+
+/*
+ * A hand-over whose new site has not registered yet: the Map-Server still
+ * maps p to us alone (or sent our own check back to us, or did not
+ * answer) and our data plane redirects p (an away entry).
+ * Since migrated hands over at the suspend (issue 18), the hand-over's
+ * DP_AWAY_SMR_WAIT_MS runs inside the blackout, which can be longer (the
+ * two-host Xen run: 10 to 40 s under TCG).  A TTL-0 Map-Register then
+ * leaves the Map-Server with no registration: the ITRs the away entry
+ * SMRs get a negative Map-Reply (RFC 9301 §5.4) and drop until the new
+ * site registers.  So the registration stays (Map-Requests still reach
+ * us and our ETR answers where the EID went, etr_reply.c) and the check
+ * is made again after the same wait, until the new site registers (the
+ * mobility Map-Notify or an answer naming it) or the away entry expires.
+ */
+static bool
+handoff_pending(struct xtrd *x, struct db_map *dm)
+{
+	uint64_t	now = mono_ms();
+	int		i;
+
+	if (dp_away_each(away_is, &dm->m.eid) == 0)
+		return false;
+	for (i = 0; i < x->conf->nms; i++)
+		if (dm->tx[i].state == REG_OK)
+			timer_set(&x->timers, &dm->tx[i].t,
+			    now + DP_AWAY_SMR_WAIT_MS);
+	tl_add("withdraw-deferred", &dm->m.eid, NULL, "the Map-Server still "
+	    "maps it to us and the new site has not registered: kept, "
+	    "checked again in %u ms", DP_AWAY_SMR_WAIT_MS);
+	return true;
+}
+
 void
 etr_withdraw_checked(struct xtrd *x, const struct ipprefix *p,
     const struct lisp_map_reply *rep, const char *why)
@@ -472,6 +510,8 @@ etr_withdraw_checked(struct xtrd *x, const struct ipprefix *p,
 		return;		/* added again meanwhile */
 	dm->checking = false;
 	skip = rep != NULL && answer_says_skip(x, p, rep);
+	if (!skip && handoff_pending(x, dm))
+		return;
 	for (i = 0; i < x->conf->nms; i++) {
 		struct reg_tx	*rt = &dm->tx[i];
 
