@@ -25,6 +25,12 @@ UNIT_TESTS += test_cfgkey
 test_cfgkey_SRCS := tests/unit/test_cfgkey.c common/cfgkey.c common/cfgline.c \
 	common/addr.c common/log.c
 test_cfgkey_PKGS := cmocka
+# Every key of xtrd.conf's and migrated.conf's tables is in its man page.
+UNIT_TESTS += test_config_man
+test_config_man_SRCS := tests/unit/test_config_man.c xtr/config.c \
+	xtr/config_spec.c xtr/dp_conf.c migrated/config.c common/cfgkey.c \
+	common/cfgline.c common/log.c common/mac.c common/addr.c
+test_config_man_PKGS := cmocka
 FUZZ_TARGETS += fuzz_cfgkey
 fuzz_cfgkey_SRCS := tests/fuzz/fuzz_cfgkey.c common/cfgkey.c common/cfgline.c \
 	common/addr.c common/log.c

@@ -50,6 +50,13 @@ static const struct cfg_key conf_keys[] = {
 	  "its arrival" },
 };
 
+const struct cfg_key *
+conf_key_table(size_t *n)
+{
+	*n = CK_NKEYS(conf_keys);
+	return conf_keys;
+}
+
 void
 conf_defaults(struct mig_conf *c)
 {

@@ -38,6 +38,7 @@
 #include <stdio.h>
 
 #include "addr.h"
+#include "cfgkey.h"
 
 #define CONF_PATH_MAX	108	/* sun_path */
 #define CONF_IFNAMSIZ	16
@@ -88,6 +89,8 @@ int	conf_parse_text(const char *name, const char *text, size_t len,
 	    struct mig_conf *, FILE *errf);
 /* Print back in the normalised form (-nv). */
 void	conf_print(FILE *, const struct mig_conf *);
+/* The key table of the key = value lines (common/cfgkey.h). */
+const struct cfg_key *conf_key_table(size_t *n);
 int	conf_is_uuid(const char *);
 const char *conf_register_at_name(enum register_at);
 const struct conf_bridge *conf_bridge_find(const struct mig_conf *,

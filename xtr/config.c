@@ -322,6 +322,13 @@ static const struct cfg_key_table xc_tables[] = {
 	{ dp_conf_keys, DP_CONF_NKEYS, offsetof(struct xtr_conf, dp) },
 };
 
+const struct cfg_key *
+xc_key_table(size_t *n)
+{
+	*n = CK_NKEYS(xc_keys);
+	return xc_keys;
+}
+
 void
 xc_defaults(struct xtr_conf *c)
 {

@@ -195,6 +195,8 @@ xc_has_rloc(const struct xtr_conf *c, const struct ipaddr *a)
 int	xc_load_text(const char *name, const char *text, size_t len,
 	    struct xtr_conf *, FILE *errf);
 void	xc_print(FILE *, const struct xtr_conf *);
+/* The key table of xtrd.conf (the data plane's is dp_conf_keys[]). */
+const struct cfg_key *xc_key_table(size_t *n);
 /* `xtrd -n`: the authentication each Map-Server and site will use. */
 void	xc_print_auth(FILE *, const struct xtr_conf *);
 
