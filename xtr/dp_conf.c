@@ -125,6 +125,12 @@ const struct cfg_key dp_conf_keys[DP_CONF_NKEYS] = {
 	    "seconds an expectation not met keeps what it holds"),
 	HOLD("hold_release_pps", hold_release_pps, 1, 10000000, 5000,
 	    "packets a second released into the site"),
+	/* the source check's queue (dp_queue.c): two Map-Request intervals
+	 * (RFC 9301 §5.3: one a second) of a 16 Mb/s flow per source */
+	UINT("verify_source_bytes", verify_source_bytes, 0, 1u << 30,
+	    4u << 20, CK_NONDEF, "bytes held for one unverified source"),
+	UINT("verify_total_bytes", verify_total_bytes, 0, 1u << 31,
+	    16u << 20, CK_NONDEF, "bytes held for all unverified sources"),
 };
 
 void

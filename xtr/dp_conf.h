@@ -36,6 +36,10 @@
  *   hold_timeout = 30                     # s: an expectation not met
  *                                         # drops what it holds
  *   hold_release_pps = 5000               # release pace into the site
+ *   verify_source_bytes = 4194304         # decapsulated, held while the
+ *   verify_total_bytes = 16777216         # inner source's mapping is
+ *                                         # asked (dp_queue.c): per
+ *                                         # source and in all
  *
  * Each key is one entry of dp_conf_keys[] (common/cfgkey.h), which
  * config.c parses with its own table as one file; the printer writes them
@@ -93,10 +97,12 @@ struct dp_conf {
 	uint32_t	hold_total_bytes;
 	uint32_t	hold_timeout;		/* s */
 	uint32_t	hold_release_pps;
+	uint32_t	verify_source_bytes;	/* dp_queue.c: held per source */
+	uint32_t	verify_total_bytes;	/* ... and for all sources */
 };
 
 /* The data plane's keys, over struct dp_conf. */
-#define DP_CONF_NKEYS	26
+#define DP_CONF_NKEYS	28
 extern const struct cfg_key dp_conf_keys[DP_CONF_NKEYS];
 
 void	dp_conf_defaults(struct dp_conf *);

@@ -162,6 +162,7 @@ struct dp_queue {
 	int		 freelist[DPQ_MAX], nfree;
 	uint32_t	 total;		/* packets queued */
 	int		 nverify;	/* slots held for a source */
+	size_t		 verify_bytes;	/* held for them (with overhead) */
 	struct tbucket	 verify_tb;	/* their Map-Requests */
 };
 
