@@ -57,151 +57,123 @@
 #include "mono.h"
 #include "xtr/xtrd.h"
 
-#define DP_MAX_HOLD	HIX_MAX	/* EIDs expected at once */
 #define HOLD_PACE_MS	1	/* release timer period */
 #define HOLD_ASK_MS	1000	/* return: one Map-Request a second
 				 * (RFC 9301 §5.3: "Map-Requests MUST be
 				 * rate limited to 1 per second per
 				 * EID-Prefix") */
 
-struct hpkt {
-	struct hpkt	*next;
-	size_t		 len;
-	uint8_t		 data[];
-};
-
-enum hold_state {
-	H_EXPECTING,		/* the guest cannot take them yet */
-	H_RELEASING,		/* into the site, paced */
-	H_RETURNING,		/* aborted: back where the EID lives */
-};
-
-struct hold {
-	bool		 used;
-	enum hold_state	 state;
-	bool		 until_arrival;	/* migrated tells the arrival */
-	bool		 arrived;	/* ... and has */
-	bool		 added_seen;	/* dp-hold-added in the timeline */
-	struct ipprefix	 eid;
-	uint64_t	 since_ms, expires_ms, first_ms;
-	uint64_t	 cancel_ms;	/* returning: mappings since count */
-	uint64_t	 asked_ms;	/* returning: last Map-Request */
-	uint32_t	 n;
-	size_t		 bytes;
-	uint64_t	 held, released, returned, dropped;
-	struct hpkt	*head, *tail;
-};
-
-static struct hold	hold[DP_MAX_HOLD];
-static struct hold_ix	ix;		/* hold[] by EID (dp_hold_ix.c) */
-static int		nhold;		/* highest used slot + 1: set by
-					 * nhold_set (dp_g->holding) */
-static uint32_t		total_n;
-static size_t		total_bytes;
-static struct timer	pace;
-static uint64_t		pace_last_ms;
-static double		tokens;
-
-/* The ITR's fast path tests dp_g->holding (one load) before it looks a
- * source up in the holds: kept with nhold. */
+/* The ITR's fast path tests d->holding (one load) before it looks a
+ * source up in the holds: kept with d->hold.n. */
 static void
 nhold_set(int n)
 {
-	nhold = n;
-	if (dp_g != NULL)
-		dp_g->holding = n > 0;
+	struct dp	*d = dp_g;
+
+	d->hold.n = n;
+	d->holding = n > 0;
 }
 
-static struct hold *
+static struct dp_hold *
 hold_find(const struct ipaddr *a)
 {
-	int	id = hix_match(&ix, a);
+	struct dp	*d = dp_g;
+	int		 id = hix_match(&d->hold.ix, a);
 
-	return id == -1 ? NULL : &hold[id];
+	return id == -1 ? NULL : &d->hold.e[id];
 }
 
-static struct hold *
+static struct dp_hold *
 hold_exact(const struct ipprefix *eid)
 {
-	int	id = hix_exact(&ix, eid);
+	struct dp	*d = dp_g;
+	int		 id = hix_exact(&d->hold.ix, eid);
 
-	return id == -1 ? NULL : &hold[id];
+	return id == -1 ? NULL : &d->hold.e[id];
 }
 
 static bool
-served_here(const struct hold *h)
+served_here(const struct dp_hold *h)
 {
-	return dp_g->up.is_local_eid(dp_g->up.ctx, &h->eid.addr);
+	struct dp	*d = dp_g;
+
+	return d->up.is_local_eid(d->up.ctx, &h->eid.addr);
 }
 
 static void
-hold_free_pkts(struct hold *h)
+hold_free_pkts(struct dp_hold *h)
 {
-	struct hpkt	*p;
+	struct dp	*d = dp_g;
+	struct dp_hpkt	*p;
 
 	while ((p = h->head) != NULL) {
 		h->head = p->next;
 		free(p);
 	}
 	h->tail = NULL;
-	total_n -= h->n;
-	total_bytes -= h->bytes;
+	d->hold.total_n -= h->n;
+	d->hold.total_bytes -= h->bytes;
 	h->n = 0;
 	h->bytes = 0;
 }
 
 /* The end of a hold, with what became of every packet it took. */
 static void
-hold_end(struct hold *h, const char *ev)
+hold_end(struct dp_hold *h, const char *ev)
 {
+	struct dp	*d = dp_g;
+
 	tl_add(ev, &h->eid, NULL, "held %llu, released %llu, returned %llu, "
 	    "dropped %llu", (unsigned long long)h->held,
 	    (unsigned long long)h->released, (unsigned long long)h->returned,
 	    (unsigned long long)h->dropped);
 	hold_free_pkts(h);
-	hix_del(&ix, (int)(h - hold));
+	hix_del(&d->hold.ix, (int)(h - d->hold.e));
 	memset(h, 0, sizeof(*h));
-	while (nhold > 0 && !hold[nhold - 1].used)
-		nhold_set(nhold - 1);
+	while (d->hold.n > 0 && !d->hold.e[d->hold.n - 1].used)
+		nhold_set(d->hold.n - 1);
 }
 
 /* Drop all h holds, counted under c, and forget the expectation. */
 static void
-hold_drop_all(struct hold *h, enum dp_cnt c, const char *ev)
+hold_drop_all(struct dp_hold *h, enum dp_cnt c, const char *ev)
 {
+	struct dp	*d = dp_g;
+
 	h->dropped += h->n;
 	if (h->n > 0)
 		dp_alert(c, "%u packets held for an expected EID dropped (%s)",
 		    h->n, ev);
 	if (h->n > 1)
-		dp_g->cnt[c] += h->n - 1;	/* dp_alert counted one */
+		d->cnt[c] += h->n - 1;	/* dp_alert counted one */
 	hold_end(h, ev);
 }
 
-static struct hold *
+static struct dp_hold *
 hold_new(const struct ipprefix *eid, const char *why)
 {
-	struct hold	*h = NULL;
+	struct dp	*d = dp_g;
+	struct dp_hold	*h = NULL;
 	int		 i;
 
 	for (i = 0; i < DP_MAX_HOLD && h == NULL; i++)
-		if (!hold[i].used)
-			h = &hold[i];
+		if (!d->hold.e[i].used)
+			h = &d->hold.e[i];
 	if (h == NULL)
 		return NULL;
 	memset(h, 0, sizeof(*h));
-	if (hix_add(&ix, eid, (int)(h - hold)) == -1)
+	if (hix_add(&d->hold.ix, eid, (int)(h - d->hold.e)) == -1)
 		return NULL;
 	h->used = true;
 	h->eid = *eid;
 	ipprefix_mask(&h->eid);
 	h->since_ms = mono_ms();
-	h->expires_ms = h->since_ms + (uint64_t)dp_g->c->hold_timeout * 1000;
-	if (h - hold + 1 > nhold)
-		nhold_set((int)(h - hold + 1));
+	h->expires_ms = h->since_ms + (uint64_t)d->c->hold_timeout * 1000;
+	if (h - d->hold.e + 1 > d->hold.n)
+		nhold_set((int)(h - d->hold.e + 1));
 	DPC(hold_expected);
 	tl_add("dp-hold-expect", eid, NULL, "%s, held up to %u packets", why,
-	    dp_g->c->hold_eid_packets);
+	    d->c->hold_eid_packets);
 	return h;
 }
 
@@ -210,24 +182,28 @@ static void	pace_run(void *);
 static void
 pace_start(void)
 {
-	if (timer_armed(&pace))
+	struct dp	*d = dp_g;
+
+	if (timer_armed(&d->hold.pace))
 		return;
-	pace_last_ms = mono_ms();
-	tokens = 1;
+	d->hold.pace_last_ms = mono_ms();
+	d->hold.tokens = 1;
 	pace_run(NULL);
 }
 
 /* The guest can take them: into the site, paced (or ended if empty). */
 static void
-hold_release_now(struct hold *h, const char *why)
+hold_release_now(struct dp_hold *h, const char *why)
 {
+	struct dp	*d = dp_g;
+
 	if (h->head == NULL) {
 		hold_end(h, "dp-hold-released");
 		return;
 	}
 	h->state = H_RELEASING;
 	tl_add("dp-hold-release", &h->eid, NULL, "%u packets held for %llu "
-	    "ms, %s", h->n, (unsigned long long)(dp_g->now_ms - h->first_ms),
+	    "ms, %s", h->n, (unsigned long long)(d->now_ms - h->first_ms),
 	    why);
 	pace_start();
 }
@@ -272,19 +248,22 @@ hold_release_now(struct hold *h, const char *why)
 static bool
 rloc_returnable(const struct mc_rloc *r, void *arg)
 {
+	struct dp	*d = dp_g;
+
 	(void)arg;
-	return (r->addr.af == AF_INET ? dp_g->udp4 : dp_g->udp6) != -1 &&
-	    !xc_has_rloc(dp_g->x->conf, &r->addr);
+	return (r->addr.af == AF_INET ? d->udp4 : d->udp6) != -1 &&
+	    !xc_has_rloc(d->x->conf, &r->addr);
 }
 
 /* The mapping h may return along: fresh (since the cancel), positive,
  * with an RLOC that is not ours; NULL if none (yet). */
 static const struct mc_entry *
-return_mapping(const struct hold *h)
+return_mapping(const struct dp_hold *h)
 {
+	struct dp	*d = dp_g;
 	const struct mc_entry	*e;
 
-	e = mc_lookup(dp_g->x->mc, 0, &h->eid.addr, dp_g->now_ms);
+	e = mc_lookup(d->x->mc, 0, &h->eid.addr, d->now_ms);
 	if (e == NULL || e->negative || e->installed_ms < h->cancel_ms ||
 	    mc_select_rloc_if(e, 0, rloc_returnable, NULL) == NULL)
 		return NULL;
@@ -293,21 +272,25 @@ return_mapping(const struct hold *h)
 
 /* Ask the mapping system where the EID is now, once a second. */
 static void
-return_ask(struct hold *h)
+return_ask(struct dp_hold *h)
 {
-	if (h->asked_ms != 0 && dp_g->now_ms - h->asked_ms < HOLD_ASK_MS)
+	struct dp	*d = dp_g;
+
+	if (h->asked_ms != 0 && d->now_ms - h->asked_ms < HOLD_ASK_MS)
 		return;
-	h->asked_ms = dp_g->now_ms;
-	(void)dp_g->up.resolve(dp_g->up.ctx, &h->eid);
+	h->asked_ms = d->now_ms;
+	(void)d->up.resolve(d->up.ctx, &h->eid);
 }
 
 static void
-hold_return(struct hold *h)
+hold_return(struct dp_hold *h)
 {
+	struct dp	*d = dp_g;
+
 	h->state = H_RETURNING;
-	h->cancel_ms = dp_g->now_ms;
+	h->cancel_ms = d->now_ms;
 	h->asked_ms = 0;
-	h->expires_ms = dp_g->now_ms + (uint64_t)dp_g->c->hold_timeout * 1000;
+	h->expires_ms = d->now_ms + (uint64_t)d->c->hold_timeout * 1000;
 	tl_add("dp-hold-return", &h->eid, NULL, "migration aborted: %u "
 	    "packets held go back where the mapping system maps the EID",
 	    h->n);
@@ -319,7 +302,7 @@ hold_return(struct hold *h)
 /* The guest can take packets (cause: who says so): released if the EID
  * is served here, else at its add. */
 static void
-hold_arrived(struct hold *h, const char *why, const char *cause)
+hold_arrived(struct dp_hold *h, const char *why, const char *cause)
 {
 	bool	here = served_here(h);
 
@@ -334,7 +317,7 @@ hold_arrived(struct hold *h, const char *why, const char *cause)
 
 /*
  * A packet from the site (the ITR: what the kernel routed into the TUN)
- * with source src, while some hold is active (dp_g->holding).  If src
+ * with source src, while some hold is active (d->holding).  If src
  * is an EID held until its guest's arrival, the guest has arrived: it
  * sends, so it runs here, and it can receive, because a Xen frontend
  * connects its transmit and receive rings together.  Linux's netfront
@@ -355,7 +338,7 @@ hold_arrived(struct hold *h, const char *why, const char *cause)
 void
 dp_hold_sent(const struct ipaddr *src)
 {
-	struct hold	*h = hold_find(src);
+	struct dp_hold	*h = hold_find(src);
 
 	if (h == NULL || h->state != H_EXPECTING || !h->until_arrival ||
 	    h->arrived)
@@ -373,9 +356,10 @@ dp_hold_sent(const struct ipaddr *src)
 int
 dp_hold_expect(const struct ipprefix *eid, enum dp_expect_op op)
 {
-	struct hold	*h = hold_exact(eid);
+	struct dp	*d = dp_g;
+	struct dp_hold	*h = hold_exact(eid);
 
-	dp_g->now_ms = mono_ms();
+	d->now_ms = mono_ms();
 	switch (op) {
 	case DPE_CANCEL:
 		if (h == NULL)
@@ -397,7 +381,7 @@ dp_hold_expect(const struct ipprefix *eid, enum dp_expect_op op)
 	case DPE_UNTIL_ARRIVAL:
 		break;
 	}
-	if (dp_g->c->hold_eid_packets == 0)
+	if (d->c->hold_eid_packets == 0)
 		return 0;		/* holding off */
 	if (h == NULL && (h = hold_new(eid, op == DPE_UNTIL_ARRIVAL ?
 	    "expected, released at its arrival" : "expected")) == NULL)
@@ -410,13 +394,13 @@ dp_hold_expect(const struct ipprefix *eid, enum dp_expect_op op)
 	}
 	if (op == DPE_UNTIL_ARRIVAL)
 		h->until_arrival = true;
-	h->expires_ms = dp_g->now_ms + (uint64_t)dp_g->c->hold_timeout * 1000;
+	h->expires_ms = d->now_ms + (uint64_t)d->c->hold_timeout * 1000;
 	return 1;
 }
 
 /* Still held although the EID may be served here. */
 static bool
-must_hold(const struct hold *h)
+must_hold(const struct dp_hold *h)
 {
 	return h->state != H_EXPECTING || (h->until_arrival && !h->arrived);
 }
@@ -430,13 +414,14 @@ must_hold(const struct hold *h)
 bool
 dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 {
-	const struct dp_conf	*c = dp_g->c;
-	struct hold		*h;
-	struct hpkt		*p;
+	struct dp	*d = dp_g;
+	const struct dp_conf	*c = d->c;
+	struct dp_hold		*h;
+	struct dp_hpkt		*p;
 	struct ipprefix		 host;
 	char			 a[IPADDR_STRLEN];
 
-	if ((h = nhold > 0 ? hold_find(&pp->dst) : NULL) == NULL) {
+	if ((h = d->hold.n > 0 ? hold_find(&pp->dst) : NULL) == NULL) {
 		/* Not announced: libxl introduces an incoming domain to
 		 * xenstore only at its build_post, at the end of the
 		 * blackout, so migrated can name it no earlier than the
@@ -446,18 +431,18 @@ dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 		 * delivers whatever arrives). */
 		if (!from_peer || c->hold_eid_packets == 0 || c->pxtr ||
 		    !dp_unicast(&pp->dst) ||
-		    dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst))
+		    d->up.is_local_eid(d->up.ctx, &pp->dst))
 			return false;
 		ipprefix_host(&pp->dst, &host);
 		if ((h = hold_new(&host, "redirected by a peer")) == NULL)
 			return false;
 	}
-	if (!must_hold(h) && dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst))
+	if (!must_hold(h) && d->up.is_local_eid(d->up.ctx, &pp->dst))
 		return false;	/* added, nothing held: deliver */
 	if (h->n + 1 > c->hold_eid_packets ||
 	    h->bytes + pp->len > c->hold_eid_bytes ||
-	    total_n + 1 > c->hold_total_packets ||
-	    total_bytes + pp->len > c->hold_total_bytes ||
+	    d->hold.total_n + 1 > c->hold_total_packets ||
+	    d->hold.total_bytes + pp->len > c->hold_total_bytes ||
 	    (p = malloc(sizeof(*p) + pp->len)) == NULL) {
 		h->dropped++;
 		dp_drop(DPC_drop_hold_full, "hold for %s full (%u packets)",
@@ -474,37 +459,38 @@ dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 	h->tail = p;
 	h->n++;
 	h->bytes += pp->len;
-	total_n++;
-	total_bytes += pp->len;
+	d->hold.total_n++;
+	d->hold.total_bytes += pp->len;
 	if (h->held++ == 0) {
-		h->first_ms = dp_g->now_ms;
+		h->first_ms = d->now_ms;
 		tl_add("dp-hold-first", &h->eid, NULL, "%llu ms after expect",
-		    (unsigned long long)(dp_g->now_ms - h->since_ms));
+		    (unsigned long long)(d->now_ms - h->since_ms));
 	}
 	DPC(held);
 	return true;
 }
 
-static struct hpkt *
-hold_pop(struct hold *h)
+static struct dp_hpkt *
+hold_pop(struct dp_hold *h)
 {
-	struct hpkt	*p = h->head;
+	struct dp	*d = dp_g;
+	struct dp_hpkt	*p = h->head;
 
 	h->head = p->next;
 	if (h->head == NULL)
 		h->tail = NULL;
 	h->n--;
 	h->bytes -= p->len;
-	total_n--;
-	total_bytes -= p->len;
+	d->hold.total_n--;
+	d->hold.total_bytes -= p->len;
 	return p;
 }
 
 /* Deliver one held packet (in order) into the site. */
 static void
-release_one(struct hold *h)
+release_one(struct dp_hold *h)
 {
-	struct hpkt	*p = hold_pop(h);
+	struct dp_hpkt	*p = hold_pop(h);
 	struct dp_pkt	 pp;
 
 	/* dp_tun_write counts its own failure (drop_tun_write) */
@@ -522,9 +508,9 @@ release_one(struct hold *h)
 /* Send one held packet (in order) back along e (see "Return"); the
  * buffer goes on *sent, to be freed once the send batch is flushed. */
 static void
-return_one(struct hold *h, const struct mc_entry *e, struct hpkt **sent)
+return_one(struct dp_hold *h, const struct mc_entry *e, struct dp_hpkt **sent)
 {
-	struct hpkt		*p = hold_pop(h);
+	struct dp_hpkt		*p = hold_pop(h);
 	const struct mc_rloc	*r;
 	struct dp_pkt		 pp;
 	char			 a[IPADDR_STRLEN];
@@ -555,34 +541,35 @@ return_one(struct hold *h, const struct mc_entry *e, struct hpkt **sent)
 static void
 pace_run(void *arg)
 {
+	struct dp	*d = dp_g;
 	const struct mc_entry	*e;
-	struct hpkt		*sent = NULL, *p;
+	struct dp_hpkt		*sent = NULL, *p;
 	uint64_t		 now = mono_ms();
-	double			 pps = dp_g->c->hold_release_pps;
+	double			 pps = d->c->hold_release_pps;
 	int			 i;
 	bool			 more = false;
 
 	(void)arg;
-	dp_g->now_ms = now;
-	tokens += (double)(now - pace_last_ms) * pps / 1000.0;
+	d->now_ms = now;
+	d->hold.tokens += (double)(now - d->hold.pace_last_ms) * pps / 1000.0;
 	/* at most ~4 ms of the pace in one burst */
-	if (tokens > pps / 250.0 + 1)
-		tokens = pps / 250.0 + 1;
-	pace_last_ms = now;
-	for (i = 0; i < nhold; i++) {
-		struct hold *h = &hold[i];
+	if (d->hold.tokens > pps / 250.0 + 1)
+		d->hold.tokens = pps / 250.0 + 1;
+	d->hold.pace_last_ms = now;
+	for (i = 0; i < d->hold.n; i++) {
+		struct dp_hold *h = &d->hold.e[i];
 
 		if (!h->used || h->state == H_EXPECTING)
 			continue;
 		if (h->state == H_RELEASING) {
-			while (h->head != NULL && tokens >= 1) {
+			while (h->head != NULL && d->hold.tokens >= 1) {
 				release_one(h);
-				tokens -= 1;
+				d->hold.tokens -= 1;
 			}
 		} else if ((e = return_mapping(h)) != NULL) {
-			while (h->head != NULL && tokens >= 1) {
+			while (h->head != NULL && d->hold.tokens >= 1) {
 				return_one(h, e, &sent);
-				tokens -= 1;
+				d->hold.tokens -= 1;
 			}
 		} else
 			continue;	/* dp_hold_tick asks, and starts us */
@@ -600,7 +587,7 @@ pace_run(void *arg)
 		}
 	}
 	if (more)
-		timer_set(&dp_g->x->timers, &pace, now + HOLD_PACE_MS);
+		timer_set(&d->x->timers, &d->hold.pace, now + HOLD_PACE_MS);
 }
 
 /* The EID (or a prefix covering it) is served here now: release, unless
@@ -608,10 +595,11 @@ pace_run(void *arg)
 void
 dp_hold_release(const struct ipprefix *added)
 {
+	struct dp	*d = dp_g;
 	int	i;
 
-	for (i = 0; i < nhold; i++) {
-		struct hold *h = &hold[i];
+	for (i = 0; i < d->hold.n; i++) {
+		struct dp_hold *h = &d->hold.e[i];
 
 		if (!h->used || h->state != H_EXPECTING ||
 		    !ipprefix_contains_addr(added, &h->eid.addr) ||
@@ -633,15 +621,16 @@ dp_hold_release(const struct ipprefix *added)
 void
 dp_hold_tick(void)
 {
+	struct dp	*d = dp_g;
 	int	i;
 
-	for (i = 0; i < nhold; i++) {
-		struct hold *h = &hold[i];
+	for (i = 0; i < d->hold.n; i++) {
+		struct dp_hold *h = &d->hold.e[i];
 
 		if (!h->used || h->state == H_RELEASING)
 			continue;
 		if (h->state == H_RETURNING) {
-			if (dp_g->now_ms >= h->expires_ms)
+			if (d->now_ms >= h->expires_ms)
 				hold_drop_all(h, DPC_drop_hold_cancel,
 				    "dp-hold-cancelled");
 			else if (return_mapping(h) != NULL)
@@ -650,7 +639,7 @@ dp_hold_tick(void)
 				return_ask(h);
 			continue;
 		}
-		if (dp_g->now_ms < h->expires_ms)
+		if (d->now_ms < h->expires_ms)
 			continue;
 		/* no arrival in time: the database is the word then */
 		if (h->until_arrival && served_here(h))
@@ -664,14 +653,15 @@ dp_hold_tick(void)
 void
 dp_hold_init(void)
 {
+	struct dp	*d = dp_g;
 	uint32_t	seed = 0;
 
-	timer_init(&pace, pace_run, NULL);
+	timer_init(&d->hold.pace, pace_run, NULL);
 	/* buckets nobody outside can aim at (a peer chooses the EIDs of
 	 * the holds it starts) */
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
 		seed = (uint32_t)mono_ms();
-	hix_init(&ix, seed);
+	hix_init(&d->hold.ix, seed);
 }
 
 /* xtrd stops: what is held dies with it, said per EID in the timeline
@@ -679,25 +669,25 @@ dp_hold_init(void)
 void
 dp_hold_free(void)
 {
+	struct dp	*d = dp_g;
 	uint64_t	lost = 0;
 	int		i, neid = 0;
 
-	if (dp_g != NULL)
-		timer_cancel(&dp_g->x->timers, &pace);
-	for (i = 0; i < nhold; i++) {
-		if (!hold[i].used)
+	timer_cancel(&d->x->timers, &d->hold.pace);
+	for (i = 0; i < d->hold.n; i++) {
+		if (!d->hold.e[i].used)
 			continue;
-		lost += hold[i].n;
-		neid += hold[i].n > 0;
-		hold[i].dropped += hold[i].n;
-		hold_end(&hold[i], "dp-hold-stopped");
+		lost += d->hold.e[i].n;
+		neid += d->hold.e[i].n > 0;
+		d->hold.e[i].dropped += d->hold.e[i].n;
+		hold_end(&d->hold.e[i], "dp-hold-stopped");
 	}
 	if (lost > 0)
 		log_warnx("dp: %llu packets held for %d arriving EIDs dropped "
 		    "at the stop", (unsigned long long)lost, neid);
-	memset(hold, 0, sizeof(hold));
-	hix_init(&ix, 0);
+	memset(d->hold.e, 0, sizeof(d->hold.e));
+	hix_init(&d->hold.ix, 0);
 	nhold_set(0);
-	total_n = 0;
-	total_bytes = 0;
+	d->hold.total_n = 0;
+	d->hold.total_bytes = 0;
 }

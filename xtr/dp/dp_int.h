@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "dp.h"
+#include "dp_hold_ix.h"
 #include "droplog.h"
 #include "xtr/config.h"
 #include "xtr/dp_conf.h"
@@ -166,6 +167,48 @@ struct dp_queue {
 	struct tbucket	 verify_tb;	/* their Map-Requests */
 };
 
+/* dp_hold.c: packets held for an EID about to arrive (issue 18) */
+#define DP_MAX_HOLD	HIX_MAX	/* EIDs expected at once */
+struct dp_hpkt {
+	struct dp_hpkt	*next;
+	size_t		 len;
+	uint8_t		 data[];
+};
+
+enum hold_state {
+	H_EXPECTING,		/* the guest cannot take them yet */
+	H_RELEASING,		/* into the site, paced */
+	H_RETURNING,		/* aborted: back where the EID lives */
+};
+
+struct dp_hold {
+	bool		 used;
+	enum hold_state	 state;
+	bool		 until_arrival;	/* migrated tells the arrival */
+	bool		 arrived;	/* ... and has */
+	bool		 added_seen;	/* dp-hold-added in the timeline */
+	struct ipprefix	 eid;
+	uint64_t	 since_ms, expires_ms, first_ms;
+	uint64_t	 cancel_ms;	/* returning: mappings since count */
+	uint64_t	 asked_ms;	/* returning: last Map-Request */
+	uint32_t	 n;
+	size_t		 bytes;
+	uint64_t	 held, released, returned, dropped;
+	struct dp_hpkt	*head, *tail;
+};
+
+struct dp_hold_tab {
+	struct dp_hold	 e[DP_MAX_HOLD];
+	struct hold_ix	 ix;		/* e[] by EID (dp_hold_ix.c) */
+	int		 n;		/* highest used slot + 1: set by
+					 * nhold_set (with holding) */
+	uint32_t	 total_n;	/* packets held, all EIDs */
+	size_t		 total_bytes;
+	struct timer	 pace;		/* release timer (pace_run) */
+	uint64_t	 pace_last_ms;
+	double		 tokens;	/* release token bucket */
+};
+
 /* dp_routes.c: the rtnetlink socket and what we installed */
 #define DP_MAX_ADDRS	32
 struct mnl_socket;
@@ -238,6 +281,7 @@ struct dp {
 	struct dp_nl		 nl;
 	struct dp_proxy		 proxy;
 	struct dp_bufs		*bufs;
+	struct dp_hold_tab	 hold;
 	bool			 holding;	/* dp_hold.c holds for an EID */
 };
 
