@@ -154,6 +154,25 @@ struct smr_follow {
 	struct ipaddr	done[SMR_FOLLOW_DONE];
 };
 
+/* itr_subscribe.c: a prefix we subscribed to (RFC 9437), and the nonces
+ * of subscribing requests answered lately (their Map-Notify may follow) */
+#define ITR_SUB_STATES	256
+#define ITR_SUB_RECENT	32
+struct sub_state {
+	struct ipprefix	eid;
+	uint64_t	nonce;		/* last seen, or last sent */
+	uint64_t	used_ms;	/* 0: free */
+	int		mr;		/* the Map-Resolver it went through */
+	bool		active;		/* subscribed (acknowledged) */
+	unsigned	unsub_tries;	/* unsubscribing: sent, not acked */
+	uint64_t	unsub_first;	/* nonce of the first of them */
+	uint64_t	unsub_ms;	/* last sent */
+};
+struct sub_recent {
+	uint64_t	nonce;
+	int		mr;
+};
+
 struct pend_index;
 struct itr_state {
 	struct pend_index *pend;	/* outstanding Map-Requests */
@@ -171,6 +190,9 @@ struct itr_state {
 	struct itr_probe probes[ITR_PROBES];
 	struct smr_follow follows[SMR_FOLLOW_EIDS];
 	uint32_t	 smr_gen;	/* fan-outs so far */
+	struct sub_state  subs[ITR_SUB_STATES];	/* itr_subscribe.c */
+	struct sub_recent sub_recent[ITR_SUB_RECENT];	/* answered */
+	unsigned	 nsub_recent;
 	/* buffers: send_request, itr_rx_map_reply (itr_resolve.c),
 	 * send_probe (rloc_probe.c), send_one (smr.c) */
 	struct lisp_map_request	req;
@@ -341,10 +363,10 @@ ssize_t	pubsub_add(struct xtrd *, uint8_t *, size_t len, size_t cap,
 int	itr_pubsub_notify(struct xtrd *, const struct ipprefix *p,
 	    uint64_t nonce);
 /* The nonce of a new subscribing Map-Request for eid (§5). */
-uint64_t itr_sub_next_nonce(const struct ipprefix *eid);
+uint64_t itr_sub_next_nonce(struct xtrd *, const struct ipprefix *eid);
 /* A subscribing Map-Request (nonce, through Map-Resolver mr) is over: its
  * acknowledgment may still come. */
-void	itr_sub_answered(uint64_t nonce, int mr);
+void	itr_sub_answered(struct xtrd *, uint64_t nonce, int mr);
 /* Each second: unsubscribe (§5) the subscribed prefixes of which nothing
  * is left in the map-cache; retransmit unacknowledged unsubscriptions. */
 void	itr_sub_sweep(struct xtrd *);

@@ -258,7 +258,7 @@ pending_free(struct xtrd *x, struct pending *p)
 {
 	pend_unlink(x->itr->pend, p);
 	if (p->subscribing)	/* its acknowledgment may come after */
-		itr_sub_answered(p->nonce, p->mr);
+		itr_sub_answered(x, p->nonce, p->mr);
 	timer_cancel(&x->timers, &p->t);
 	sec_pending_clear(p);
 	free(p);
@@ -274,6 +274,8 @@ itr_free(struct xtrd *x)
 		return;
 	if (x->conf->subscribe && x->mc != NULL)
 		itr_unsubscribe_all(x);		/* RFC 9437 §5 */
+	/* stop()'s timer_heap_free() comes after: is is freed here */
+	timer_cancel(&x->timers, &is->mc_expire);
 	while (is->pend != NULL && is->pend->oldest != NULL)
 		pending_free(x, is->pend->oldest);
 	free(is->pend);
@@ -470,7 +472,7 @@ pending_start(struct xtrd *x, struct pending *p)
 {
 	if (x->conf->subscribe && p->lig == NULL && !p->withdraw_check) {
 		pend_unlink(x->itr->pend, p);	/* (indexed by nonce) */
-		p->nonce = itr_sub_next_nonce(&p->eid);  /* RFC 9437 §5 */
+		p->nonce = itr_sub_next_nonce(x, &p->eid);  /* RFC 9437 §5 */
 		pend_link(x->itr->pend, p);
 	}
 	p->tries = 1;

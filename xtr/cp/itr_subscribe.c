@@ -34,26 +34,7 @@
  * stop unsubscribes: the Map-Server then holds no nonce of ours to
  * compare it with).
  */
-#define SUB_STATES	256
-#define SUB_RECENT	32
 #define UNSUB_TRIES	3	/* unacknowledged unsubscriptions sent */
-
-struct sub_state {
-	struct ipprefix	eid;
-	uint64_t	nonce;		/* last seen, or last sent */
-	uint64_t	used_ms;	/* 0: free */
-	int		mr;		/* the Map-Resolver it went through */
-	bool		active;		/* subscribed (acknowledged) */
-	unsigned	unsub_tries;	/* unsubscribing: sent, not acked */
-	uint64_t	unsub_first;	/* nonce of the first of them */
-	uint64_t	unsub_ms;	/* last sent */
-};
-static struct sub_state	sub_states[SUB_STATES];
-static struct {
-	uint64_t	nonce;
-	int		mr;
-}			sub_recent[SUB_RECENT];	/* answered requests' */
-static unsigned		nsub_recent;
 
 ssize_t
 pubsub_add(struct xtrd *x, uint8_t *p, size_t len, size_t cap,
@@ -75,34 +56,34 @@ pubsub_add(struct xtrd *x, uint8_t *p, size_t len, size_t cap,
 }
 
 static struct sub_state *
-sub_covering(const struct ipprefix *p, bool active_only)
+sub_covering(struct itr_state *is, const struct ipprefix *p, bool active_only)
 {
 	struct sub_state	*best = NULL;
 	int			 i;
 
-	for (i = 0; i < SUB_STATES; i++)
-		if (sub_states[i].used_ms != 0 &&
-		    (sub_states[i].active || !active_only) &&
-		    ipprefix_covers(&sub_states[i].eid, p) &&
-		    (best == NULL || sub_states[i].eid.plen > best->eid.plen))
-			best = &sub_states[i];
+	for (i = 0; i < ITR_SUB_STATES; i++)
+		if (is->subs[i].used_ms != 0 &&
+		    (is->subs[i].active || !active_only) &&
+		    ipprefix_covers(&is->subs[i].eid, p) &&
+		    (best == NULL || is->subs[i].eid.plen > best->eid.plen))
+			best = &is->subs[i];
 	return best;
 }
 
 static void
-sub_set(const struct ipprefix *p, uint64_t nonce, int mr)
+sub_set(struct itr_state *is, const struct ipprefix *p, uint64_t nonce, int mr)
 {
-	struct sub_state	*s = NULL, *oldest = &sub_states[0];
+	struct sub_state	*s = NULL, *oldest = &is->subs[0];
 	int			 i;
 
-	for (i = 0; i < SUB_STATES; i++) {
-		if (sub_states[i].used_ms != 0 &&
-		    ipprefix_cmp(&sub_states[i].eid, p) == 0) {
-			s = &sub_states[i];
+	for (i = 0; i < ITR_SUB_STATES; i++) {
+		if (is->subs[i].used_ms != 0 &&
+		    ipprefix_cmp(&is->subs[i].eid, p) == 0) {
+			s = &is->subs[i];
 			break;
 		}
-		if (sub_states[i].used_ms < oldest->used_ms)
-			oldest = &sub_states[i];
+		if (is->subs[i].used_ms < oldest->used_ms)
+			oldest = &is->subs[i];
 	}
 	if (s == NULL)
 		s = oldest;
@@ -115,17 +96,19 @@ sub_set(const struct ipprefix *p, uint64_t nonce, int mr)
 }
 
 void
-itr_sub_answered(uint64_t nonce, int mr)
+itr_sub_answered(struct xtrd *x, uint64_t nonce, int mr)
 {
-	unsigned	i = nsub_recent++ % SUB_RECENT;
+	struct itr_state	*is = x->itr;
+	unsigned		 i = is->nsub_recent++ % ITR_SUB_RECENT;
 
-	sub_recent[i].nonce = nonce;
-	sub_recent[i].mr = mr;
+	is->sub_recent[i].nonce = nonce;
+	is->sub_recent[i].mr = mr;
 }
 
 int
 itr_pubsub_notify(struct xtrd *x, const struct ipprefix *p, uint64_t nonce)
 {
+	struct itr_state	*is = x->itr;
 	struct pending		*q;
 	struct sub_state	*s;
 	char			 e[IPPREFIX_STRLEN];
@@ -136,8 +119,8 @@ itr_pubsub_notify(struct xtrd *x, const struct ipprefix *p, uint64_t nonce)
 	 * send a Map-Notify to the source RLOC of the Map-Request": the
 	 * acknowledgment of one of our unsubscriptions, acknowledged in turn
 	 * (RFC 9301 §5.7), nothing installed */
-	for (i = 0; i < SUB_STATES; i++) {
-		s = &sub_states[i];
+	for (i = 0; i < ITR_SUB_STATES; i++) {
+		s = &is->subs[i];
 		if (s->used_ms != 0 && s->unsub_tries > 0 &&
 		    nonce >= s->unsub_first && nonce <= s->nonce &&
 		    ipprefix_cmp(&s->eid, p) == 0) {
@@ -153,16 +136,16 @@ itr_pubsub_notify(struct xtrd *x, const struct ipprefix *p, uint64_t nonce)
 	 * taken, is not one: its request is still outstanding (or answered
 	 * and remembered below) when the Map-Server's Map-Reply comes after
 	 * the Map-Notify, as ours does */
-	s = sub_covering(p, true);
+	s = sub_covering(x->itr, p, true);
 	if (s == NULL || nonce > s->nonce) {
 		if ((q = pend_by_nonce(x, nonce)) != NULL && q->subscribing) {
-			sub_set(p, nonce, q->mr);
+			sub_set(x->itr, p, nonce, q->mr);
 			return 1;
 		}
-		for (i = 0; i < SUB_RECENT && i < nsub_recent; i++)
-			if (sub_recent[i].nonce == nonce && nonce != 0) {
-				sub_recent[i].nonce = 0;	/* once */
-				sub_set(p, nonce, sub_recent[i].mr);
+		for (i = 0; i < ITR_SUB_RECENT && i < is->nsub_recent; i++)
+			if (is->sub_recent[i].nonce == nonce && nonce != 0) {
+				is->sub_recent[i].nonce = 0;	/* once */
+				sub_set(x->itr, p, nonce, is->sub_recent[i].mr);
 				return 1;
 			}
 	}
@@ -183,9 +166,9 @@ itr_pubsub_notify(struct xtrd *x, const struct ipprefix *p, uint64_t nonce)
 }
 
 uint64_t
-itr_sub_next_nonce(const struct ipprefix *eid)
+itr_sub_next_nonce(struct xtrd *x, const struct ipprefix *eid)
 {
-	struct sub_state	*s = sub_covering(eid, false);
+	struct sub_state	*s = sub_covering(x->itr, eid, false);
 
 	return s != NULL && s->nonce != UINT64_MAX ? s->nonce + 1 :
 	    lisp_nonce();
@@ -265,12 +248,13 @@ any_entry(const struct mc_entry *e, void *arg)
 void
 itr_sub_sweep(struct xtrd *x)
 {
+	struct itr_state	*is = x->itr;
 	uint64_t	 now = mono_ms();
 	bool		 cached;
 	int		 i;
 
-	for (i = 0; i < SUB_STATES; i++) {
-		struct sub_state *s = &sub_states[i];
+	for (i = 0; i < ITR_SUB_STATES; i++) {
+		struct sub_state *s = &is->subs[i];
 
 		if (s->used_ms == 0)
 			continue;
@@ -303,10 +287,11 @@ itr_sub_sweep(struct xtrd *x)
 void
 itr_unsubscribe_all(struct xtrd *x)
 {
-	int	i;
+	struct itr_state	*is = x->itr;
+	int			 i;
 
-	for (i = 0; i < SUB_STATES; i++) {
-		struct sub_state *s = &sub_states[i];
+	for (i = 0; i < ITR_SUB_STATES; i++) {
+		struct sub_state *s = &is->subs[i];
 
 		if (s->used_ms == 0 || !s->active)
 			continue;
