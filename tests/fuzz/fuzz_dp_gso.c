@@ -37,7 +37,7 @@ dp_drop(enum dp_cnt c, const char *fmt, ...)
 }
 
 int
-dp_tun_writev(const struct iovec *iov, int n)
+dp_tun_writev(struct dp *d, const struct iovec *iov, int n)
 {
 	size_t	len = 0;
 	int	i;
@@ -58,7 +58,7 @@ dp_tun_writev(const struct iovec *iov, int n)
 }
 
 int
-dp_tun_write(const uint8_t *p, size_t len)
+dp_tun_write(struct dp *d, const uint8_t *p, size_t len)
 {
 	static const uint8_t	zero[DP_VNET_LEN];
 	struct iovec		iov[2] = {
@@ -66,7 +66,7 @@ dp_tun_write(const uint8_t *p, size_t len)
 		{ (void *)(uintptr_t)p, len },
 	};
 
-	return dp_tun_writev(iov, 2);
+	return dp_tun_writev(d, iov, 2);
 }
 
 static void
@@ -217,14 +217,14 @@ round_trip(const uint8_t *d, size_t n)
 		check_segment(seg, l, &t, pkt, i);
 		if (dp_pkt_parse(seg, l, &pp) != DPP_OK)
 			abort();
-		dp_gro_deliver(seg, &pp);
+		dp_gro_deliver(&st, seg, &pp);
 		if (nout > MAXOUT - 16) {
-			dp_gro_flush();
+			dp_gro_flush(&st);
 			reset();	/* too many to compare: just run */
 			return;
 		}
 	}
-	dp_gro_flush();
+	dp_gro_flush(&st);
 	if (t.payload > 0)
 		check_joined(pkt, &t);
 	reset();
@@ -248,8 +248,8 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		return 0;
 	memcpy(copy, d + 1, n - 1);
 	if (dp_pkt_parse(copy, n - 1, &pp) == DPP_OK)
-		dp_gro_deliver(copy, &pp);
-	dp_gro_flush();
+		dp_gro_deliver(&st, copy, &pp);
+	dp_gro_flush(&st);
 	reset();
 	free(copy);
 	return 0;

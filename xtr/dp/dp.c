@@ -209,7 +209,7 @@ tun_run(const struct pollfd *p, int n)
 		if (p[i].fd != -1 && (p[i].revents & POLLIN))
 			dp_udp_input(p[i].fd);
 	if (n > 0 && p[0].fd != -1 && (p[0].revents & POLLIN))
-		dp_tun_input();
+		dp_tun_input(dp_g);
 	for (i = 3; i < n && i < 5; i++)
 		if (p[i].fd != -1 && (p[i].revents & POLLIN)) {
 			dp_proxy_input();	/* ND and ARP */

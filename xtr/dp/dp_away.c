@@ -95,7 +95,7 @@ dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 	e->smr_after_ms = e->since_ms + DP_AWAY_SMR_WAIT_MS;
 	if (e - t->e + 1 > t->n)
 		t->n = (int)(e - t->e + 1);
-	DPC(away_added);
+	DPC(dp_g, away_added);
 	tl_add("dp-away", eid, &e->rloc[0], "%d RLOCs%s", k, confirmed ? "" :
 	    ", SMRs held until the Map-Server confirms");
 	/* our own site's hosts go through the TUN to reach it now */
@@ -140,16 +140,16 @@ away_send(struct dp_away *e, const struct ipaddr *to, const uint8_t *pkt,
 		tl_add("dp-first-redirect", &e->eid, to, "after %llu ms",
 		    (unsigned long long)(dp_g->now_ms - e->since_ms));
 	if (dp_encap(to, pkt, len, pp) == 0)
-		DPC(away_reencap);
+		DPC(dp_g, away_reencap);
 	if (itr == NULL)
 		return;
 	if (!e->confirmed) {
-		DPC(away_smr_held);	/* see the top of this file */
+		DPC(dp_g, away_smr_held);	/* see the top of this file */
 		return;
 	}
 	/* RFC 9301 §6.1: tell the sender's ITR its mapping is stale */
 	if (dp_g->up.smr_one(dp_g->up.ctx, &e->eid, itr, &pp->src) == 0)
-		DPC(away_smr);
+		DPC(dp_g, away_smr);
 }
 
 void
@@ -227,7 +227,7 @@ static void
 away_unhold(struct dp_away *e)
 {
 	e->confirmed = true;
-	DPC(away_smr_timeout);
+	DPC(dp_g, away_smr_timeout);
 	/* the event first: its time is the bound, the smr-sent events that
 	 * follow (one per ITR) are not before it */
 	tl_add("dp-away-confirmed", &e->eid, &e->rloc[0], "no Map-Notify "
@@ -250,7 +250,7 @@ dp_away_tick(void)
 		if (!t->e[i].used || dp_g->now_ms - t->e[i].last_ms < limit)
 			continue;
 		t->e[i].used = false;
-		DPC(away_expired);
+		DPC(dp_g, away_expired);
 		tl_add("dp-away-expired", &t->e[i].eid, &t->e[i].rloc[0],
 		    "%llu packets redirected",
 		    (unsigned long long)t->e[i].packets);

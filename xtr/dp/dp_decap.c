@@ -56,7 +56,7 @@ lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
 		up = (lsb >> i & 1) != 0;
 		if (e->rloc[i].up == up)
 			continue;
-		DPC(lsb_probe);
+		DPC(dp_g, lsb_probe);
 		rloc = e->rloc[i].addr;
 		(void)dp_g->up.probe_lsb(dp_g->up.ctx, &eid, &rloc, up);
 	}
@@ -170,7 +170,7 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 	switch (src_check(pp, src, &why)) {
 	case SRC_OK:
 		if (from_queue)
-			DPC(src_verified);
+			DPC(dp_g, src_verified);
 		break;
 	case SRC_WAIT:
 	case SRC_STALE:
@@ -211,7 +211,7 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 		    ipaddr_fmt(src, b, sizeof(b)));
 		return;
 	}
-	dp_gro_deliver(in, pp);
+	dp_gro_deliver(dp_g, in, pp);
 }
 
 void
@@ -233,7 +233,7 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 	size_t			 inlen;
 	char			 a[IPADDR_STRLEN];
 
-	DPC(udp_rx);
+	DPC(dp_g, udp_rx);
 	if (lisp_decode_data_hdr(buf, len, &h, &why) == -1) {
 		dp_drop(DPC_drop_bad_hdr, "LISP header from %s: %s",
 		    ipaddr_fmt(src, a, sizeof(a)), lisp_err_name(why));
@@ -318,12 +318,12 @@ dp_udp_input(int fd)
 				decap_one(buf[i], len, &src);
 				continue;
 			}
-			DPC(gro_rx);
+			DPC(dp_g, gro_rx);
 			for (off = 0; off < len; off += gso)
 				decap_one(buf[i] + off, len - off < gso ?
 				    len - off : gso, &src);
 		}
-		dp_gro_flush();		/* before the buffers are reused */
+		dp_gro_flush(dp_g);	/* before the buffers are reused */
 		dp_tx_flush();		/* re-encapsulated (away) packets */
 		if (n < DP_BATCH)
 			break;

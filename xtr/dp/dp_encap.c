@@ -146,7 +146,7 @@ dp_encap(const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
 		    rloc->af == AF_INET ? 4 : 6);
 		return -1;
 	}
-	if (!dp_pmtu_check(pkt, len, pp, rloc->af))
+	if (!dp_pmtu_check(dp_g, pkt, len, pp, rloc->af))
 		return -1;
 	if (q->n == DP_BATCH)
 		flush_one(q, fd);
@@ -164,8 +164,8 @@ dp_encap(const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
 	q->m[i].msg_hdr.msg_iov = q->iov[i];
 	q->m[i].msg_hdr.msg_iovlen = 2;
 	q->n++;
-	DPC(encap_tx);
-	DPC_ADD(encap_tx_bytes, len);
+	DPC(dp_g, encap_tx);
+	DPC_ADD(dp_g, encap_tx_bytes, len);
 	return 0;
 }
 
@@ -192,7 +192,7 @@ to_petr(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	}
 	if (dp_encap(&c->petr[pp->hash % (uint32_t)c->npetr], pkt, len,
 	    pp) == 0)
-		DPC(petr_tx);
+		DPC(dp_g, petr_tx);
 }
 
 static bool
@@ -274,7 +274,7 @@ gso_send(const struct ipaddr *rloc, uint8_t *buf, size_t total,
 	if (nseg == 1 || dp_g->udp_gso) {
 		if (sendmsg(fd, &mh, 0) != -1) {
 			if (nseg > 1)
-				DPC(gso_tx);
+				DPC(dp_g, gso_tx);
 			return;
 		}
 		if (nseg == 1 || (errno != EIO && errno != EINVAL &&
@@ -358,8 +358,8 @@ dp_itr_output_gso(const struct dp_vnet *vh, const uint8_t *pkt, size_t len)
 		n++;
 	}
 	gso_send(rloc, gsobuf, off, segsz, n);
-	DPC_ADD(encap_tx, t.nseg);
-	DPC_ADD(encap_tx_bytes, len + (t.nseg - 1) * t.hl);
+	DPC_ADD(dp_g, encap_tx, t.nseg);
+	DPC_ADD(dp_g, encap_tx_bytes, len + (t.nseg - 1) * t.hl);
 }
 
 void
@@ -388,7 +388,7 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	e = mc_lookup(dp_g->x->mc, 0, &pp->dst, dp_g->now_ms);
 	if (e == NULL) {
 		if (!from_queue)
-			DPC(miss);
+			DPC(dp_g, miss);
 		dp_queue_add(pkt, len, pp);
 		return;
 	}

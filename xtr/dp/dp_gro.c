@@ -35,14 +35,14 @@ put16(uint8_t *p, uint16_t v)
 }
 
 static void
-slot_write(struct dp_gro *g)
+slot_write(struct dp *d, struct dp_gro *g)
 {
 	uint8_t		 vh[DP_VNET_LEN];
 	uint8_t		*ip = g->buf;
 	struct iovec	 iov[2] = { { vh, sizeof(vh) }, { g->buf, g->len } };
 
 	if (g->nseg == 1) {
-		dp_tun_write(g->buf, g->len);	/* as it came */
+		dp_tun_write(d, g->buf, g->len);	/* as it came */
 		g->used = false;
 		return;
 	}
@@ -69,25 +69,25 @@ slot_write(struct dp_gro *g)
 	put16(vh + 4, (uint16_t)g->mss);
 	put16(vh + 6, (uint16_t)g->iphl);
 	put16(vh + 8, g->proto == IPPROTO_UDP ? 6 : 16);
-	if (dp_tun_writev(iov, 2) == -1)
+	if (dp_tun_writev(d, iov, 2) == -1)
 		dp_drop(DPC_drop_tun_write, "TUN write (GRO, %d segments)",
 		    g->nseg);
 	else {
-		DPC_ADD(decap_tx, (uint64_t)g->nseg);
-		DPC_ADD(decap_tx_bytes, g->len);
-		DPC(gro_tx);
+		DPC_ADD(d, decap_tx, (uint64_t)g->nseg);
+		DPC_ADD(d, decap_tx_bytes, g->len);
+		DPC(d, gro_tx);
 	}
 	g->used = false;
 }
 
 void
-dp_gro_flush(void)
+dp_gro_flush(struct dp *d)
 {
 	int	i;
 
 	for (i = 0; i < DP_GRO_SLOTS; i++)
-		if (dp_g->gro.g[i].used)
-			slot_write(&dp_g->gro.g[i]);
+		if (d->gro.g[i].used)
+			slot_write(d, &d->gro.g[i]);
 }
 
 /* Same flow and same headers but for the fields that change per
@@ -116,32 +116,32 @@ same(const struct dp_gro *g, const uint8_t *p, size_t hl, size_t iphl)
 }
 
 static struct dp_gro *
-find(const uint8_t *p, const struct dp_pkt *pp)
+find(struct dp *d, const uint8_t *p, const struct dp_pkt *pp)
 {
 	int	i;
 
 	for (i = 0; i < DP_GRO_SLOTS; i++) {
-		const struct dp_gro *g = &dp_g->gro.g[i];
+		const struct dp_gro *g = &d->gro.g[i];
 
 		if (g->used && g->v6 == (pp->src.af == AF_INET6) &&
 		    g->proto == pp->proto &&
 		    memcmp(p + pp->hlen, g->buf + g->iphl, 4) == 0 &&
 		    memcmp(p + (g->v6 ? 8 : 12), g->buf + (g->v6 ? 8 : 12),
 		    g->v6 ? 32 : 8) == 0)
-			return &dp_g->gro.g[i];
+			return &d->gro.g[i];
 	}
 	return NULL;
 }
 
 static void
-start(const uint8_t *p, const struct dp_pkt *pp, size_t hl, size_t plen,
-    uint8_t flags)
+start(struct dp *d, const uint8_t *p, const struct dp_pkt *pp, size_t hl,
+    size_t plen, uint8_t flags)
 {
-	struct dp_gro	*g = &dp_g->gro.g[dp_g->gro.next];
+	struct dp_gro	*g = &d->gro.g[d->gro.next];
 
-	dp_g->gro.next = (dp_g->gro.next + 1) % DP_GRO_SLOTS;
+	d->gro.next = (d->gro.next + 1) % DP_GRO_SLOTS;
 	if (g->used)
-		slot_write(g);
+		slot_write(d, g);
 	g->used = true;
 	g->proto = pp->proto;
 	g->v6 = pp->src.af == AF_INET6;
@@ -173,9 +173,9 @@ same_ip(const struct dp_gro *g, const uint8_t *p, size_t iphl)
 /* UDP datagrams of one flow, all of the first one's size but the last
  * (GSO_UDP_L4 writes, as the kernel's UDP GRO makes them). */
 static void
-deliver_udp(const uint8_t *p, const struct dp_pkt *pp)
+deliver_udp(struct dp *d, const uint8_t *p, const struct dp_pkt *pp)
 {
-	struct dp_gro	*g = find(p, pp);
+	struct dp_gro	*g = find(d, p, pp);
 	size_t		 hl = pp->hlen + 8, plen;
 	uint16_t	 ck;
 
@@ -186,8 +186,8 @@ deliver_udp(const uint8_t *p, const struct dp_pkt *pp)
 	    pp->len - pp->hlen, IPPROTO_UDP), p + pp->hlen,
 	    pp->len - pp->hlen)) != 0)) {
 		if (g != NULL)
-			slot_write(g);
-		dp_tun_write(p, pp->len);
+			slot_write(d, g);
+		dp_tun_write(d, p, pp->len);
 		return;
 	}
 	plen = pp->len - hl;
@@ -201,40 +201,40 @@ deliver_udp(const uint8_t *p, const struct dp_pkt *pp)
 		return;
 	}
 	if (g != NULL)
-		slot_write(g);
-	start(p, pp, hl, plen, 0);
+		slot_write(d, g);
+	start(d, p, pp, hl, plen, 0);
 }
 
 /* Deliver one decapsulated packet into the TUN, joining TCP and UDP
  * flows. */
 void
-dp_gro_deliver(const uint8_t *p, const struct dp_pkt *pp)
+dp_gro_deliver(struct dp *d, const uint8_t *p, const struct dp_pkt *pp)
 {
 	struct dp_gro	*g;
 	size_t		 hl, plen;
 	uint8_t		 flags;
 
-	if (dp_g->vnet && pp->proto == IPPROTO_UDP && !pp->frag &&
+	if (d->vnet && pp->proto == IPPROTO_UDP && !pp->frag &&
 	    pp->hlen + 8 <= pp->len) {
-		deliver_udp(p, pp);
+		deliver_udp(d, p, pp);
 		return;
 	}
-	if (!dp_g->vnet || pp->proto != IPPROTO_TCP || pp->frag ||
+	if (!d->vnet || pp->proto != IPPROTO_TCP || pp->frag ||
 	    pp->hlen + 20 > pp->len) {
-		dp_tun_write(p, pp->len);
+		dp_tun_write(d, p, pp->len);
 		return;
 	}
 	hl = pp->hlen + (size_t)(p[pp->hlen + 12] >> 4) * 4;
 	flags = p[pp->hlen + 13];
-	g = find(p, pp);
+	g = find(d, p, pp);
 	/* only ACK (and PSH), payload, a right checksum */
 	if (hl < pp->hlen + 20 || hl >= pp->len || (flags & ~0x08) != 0x10 ||
 	    csum_fold(csum_add(pseudo_sum(p, pp->src.af == AF_INET6,
 	    pp->len - pp->hlen, IPPROTO_TCP), p + pp->hlen,
 	    pp->len - pp->hlen)) != 0) {
 		if (g != NULL)
-			slot_write(g);	/* keep the flow's order */
-		dp_tun_write(p, pp->len);
+			slot_write(d, g);	/* keep the flow's order */
+		dp_tun_write(d, p, pp->len);
 		return;
 	}
 	plen = pp->len - hl;
@@ -254,6 +254,6 @@ dp_gro_deliver(const uint8_t *p, const struct dp_pkt *pp)
 		return;
 	}
 	if (g != NULL)
-		slot_write(g);
-	start(p, pp, hl, plen, flags);
+		slot_write(d, g);
+	start(d, p, pp, hl, plen, flags);
 }

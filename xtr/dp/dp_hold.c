@@ -171,7 +171,7 @@ hold_new(const struct ipprefix *eid, const char *why)
 	h->expires_ms = h->since_ms + (uint64_t)d->c->hold_timeout * 1000;
 	if (h - d->hold.e + 1 > d->hold.n)
 		nhold_set((int)(h - d->hold.e + 1));
-	DPC(hold_expected);
+	DPC(d, hold_expected);
 	tl_add("dp-hold-expect", eid, NULL, "%s, held up to %u packets", why,
 	    d->c->hold_eid_packets);
 	return h;
@@ -466,7 +466,7 @@ dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 		tl_add("dp-hold-first", &h->eid, NULL, "%llu ms after expect",
 		    (unsigned long long)(d->now_ms - h->since_ms));
 	}
-	DPC(held);
+	DPC(d, held);
 	return true;
 }
 
@@ -490,16 +490,17 @@ hold_pop(struct dp_hold *h)
 static void
 release_one(struct dp_hold *h)
 {
+	struct dp	*d = dp_g;
 	struct dp_hpkt	*p = hold_pop(h);
 	struct dp_pkt	 pp;
 
 	/* dp_tun_write counts its own failure (drop_tun_write) */
 	if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK) {
-		DPC(drop_bad_inner);
+		DPC(d, drop_bad_inner);
 		h->dropped++;
-	} else if (dp_tun_write(p->data, p->len) == 0) {
+	} else if (dp_tun_write(d, p->data, p->len) == 0) {
 		h->released++;
-		DPC(hold_released);
+		DPC(d, hold_released);
 	} else
 		h->dropped++;
 	free(p);
@@ -510,6 +511,7 @@ release_one(struct dp_hold *h)
 static void
 return_one(struct dp_hold *h, const struct mc_entry *e, struct dp_hpkt **sent)
 {
+	struct dp	*d = dp_g;
 	struct dp_hpkt		*p = hold_pop(h);
 	const struct mc_rloc	*r;
 	struct dp_pkt		 pp;
@@ -518,7 +520,7 @@ return_one(struct dp_hold *h, const struct mc_entry *e, struct dp_hpkt **sent)
 	p->next = *sent;
 	*sent = p;
 	if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK) {
-		DPC(drop_bad_inner);
+		DPC(d, drop_bad_inner);
 		h->dropped++;
 		return;
 	}
@@ -533,7 +535,7 @@ return_one(struct dp_hold *h, const struct mc_entry *e, struct dp_hpkt **sent)
 	r = mc_select_rloc_if(e, pp.hash, rloc_returnable, NULL);
 	if (r != NULL && dp_encap(&r->addr, p->data, p->len, &pp) == 0) {
 		h->returned++;
-		DPC(hold_returned);
+		DPC(d, hold_returned);
 	} else
 		h->dropped++;	/* dp_encap counted why */
 }

@@ -2,9 +2,11 @@
  * dp_int.h: state shared by the data plane's one-job files (dp_*.c).
  * One instance, struct dp (below): every table and buffer of the data
  * plane is a member of it, allocated by dp_init() and reached from
- * struct xtrd (x->dp); the files reach it through dp_g, which points at
- * it while the data plane runs.  Owned by xtrd's poll loop: nothing is
- * locked.
+ * struct xtrd (x->dp).  dp_tun.c, dp_gro.c and dp_pmtu.c take it as an
+ * argument (struct dp *d), as the counters do (DPC(d, n)); the other
+ * files still reach it through dp_g, which points at it while the data
+ * plane runs (issue 14: going file by file).  Owned by xtrd's poll loop:
+ * nothing is locked.
  */
 #ifndef XTR_DP_INT_H
 #define XTR_DP_INT_H
@@ -287,8 +289,9 @@ struct dp {
 
 extern struct dp	*dp_g;	/* x->dp while the data plane runs (dp.c) */
 
-#define DPC(n)		(dp_g->cnt[DPC_##n]++)
-#define DPC_ADD(n, v)	(dp_g->cnt[DPC_##n] += (v))
+/* Count on the data plane d (a struct dp *). */
+#define DPC(d, n)	((d)->cnt[DPC_##n]++)
+#define DPC_ADD(d, n, v)	((d)->cnt[DPC_##n] += (v))
 /* Count a drop and log it at debug level, once a second per reason. */
 void	dp_drop(enum dp_cnt, const char *fmt, ...) LOG_ATTR(2, 3);
 /* The same for what an attack or a fault looks like: a warning, at most
@@ -298,10 +301,10 @@ void	dp_alert(enum dp_cnt, const char *fmt, ...) LOG_ATTR(2, 3);
 /* dp_tun.c */
 int	dp_tun_open(const char *name, uint32_t mtu, bool offload,
 	    int *ifindex, bool *vnet);
-void	dp_tun_input(void);		/* drain the TUN: ITR */
-int	dp_tun_write(const uint8_t *, size_t);
+void	dp_tun_input(struct dp *);		/* drain the TUN: ITR */
+int	dp_tun_write(struct dp *, const uint8_t *, size_t);
 struct iovec;
-int	dp_tun_writev(const struct iovec *, int);	/* 0 or -1 */
+int	dp_tun_writev(struct dp *, const struct iovec *, int);	/* 0 or -1 */
 
 /* dp_encap.c: ITR */
 /* Route one inner packet from the site: map-cache, queue, PETR. */
@@ -317,8 +320,8 @@ bool	dp_unicast(const struct ipaddr *);
 int	dp_udp_open(int af, const struct ipaddr *bind_to);
 
 /* dp_gro.c: ETR, TCP segments joined before the TUN */
-void	dp_gro_deliver(const uint8_t *, const struct dp_pkt *);
-void	dp_gro_flush(void);
+void	dp_gro_deliver(struct dp *, const uint8_t *, const struct dp_pkt *);
+void	dp_gro_flush(struct dp *);
 
 /* dp_decap.c: ETR */
 void	dp_udp_input(int fd);
@@ -403,7 +406,8 @@ void	dp_proxy_fini(void);
 
 /* dp_pmtu.c */
 /* True if pkt fits toward an RLOC of family af; else answered (ICMP). */
-bool	dp_pmtu_check(const uint8_t *, size_t, const struct dp_pkt *, int af);
+bool	dp_pmtu_check(struct dp *, const uint8_t *, size_t,
+	    const struct dp_pkt *, int af);
 
 /* dp.c */
 bool	dp_is_local(const struct ipaddr *);	/* ETR: deliver here */

@@ -23,9 +23,9 @@
 /* The address we answer from: the anycast gateway of the sender's subnet,
  * else any gateway or RLOC of the family. */
 static void
-our_addr(const struct ipaddr *to, struct ipaddr *out)
+our_addr(struct dp *d, const struct ipaddr *to, struct ipaddr *out)
 {
-	const struct dp_conf	*c = dp_g->c;
+	const struct dp_conf	*c = d->c;
 	const struct ipaddr	*r;
 	int			 i;
 
@@ -40,7 +40,7 @@ our_addr(const struct ipaddr *to, struct ipaddr *out)
 		}
 	if (out->af == to->af)
 		return;
-	if ((r = xtr_rloc(dp_g->x, to->af)) != NULL)
+	if ((r = xtr_rloc(d->x, to->af)) != NULL)
 		*out = *r;
 	else
 		*out = *to;
@@ -62,7 +62,7 @@ is_icmp_error(const uint8_t *pkt, const struct dp_pkt *pp)
 }
 
 static void
-too_big4(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
+too_big4(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
     uint32_t mtu)
 {
 	uint8_t		out[ICMP4_MAX];
@@ -70,7 +70,7 @@ too_big4(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	size_t		quote = len, n;
 
 	memset(&src, 0, sizeof(src));
-	our_addr(&pp->src, &src);
+	our_addr(d, &pp->src, &src);
 	if (quote > sizeof(out) - 28)
 		quote = sizeof(out) - 28;
 	n = 28 + quote;
@@ -87,12 +87,12 @@ too_big4(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	wr_be16(out + 26, (uint16_t)mtu);	/* RFC 1191 §4: next-hop MTU */
 	memcpy(out + 28, pkt, quote);
 	wr_be16(out + 22, csum_fold(csum_add(0, out + 20, 8 + quote)));
-	if (dp_tun_write(out, n) == 0)
-		DPC(pmtu_icmp);
+	if (dp_tun_write(d, out, n) == 0)
+		DPC(d, pmtu_icmp);
 }
 
 static void
-too_big6(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
+too_big6(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
     uint32_t mtu)
 {
 	uint8_t		out[ICMP6_MAX];
@@ -101,7 +101,7 @@ too_big6(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	uint32_t	s;
 
 	memset(&src, 0, sizeof(src));
-	our_addr(&pp->src, &src);
+	our_addr(d, &pp->src, &src);
 	if (quote > sizeof(out) - 48)
 		quote = sizeof(out) - 48;
 	plen = 8 + quote;
@@ -119,21 +119,21 @@ too_big6(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	s = csum_pseudo_ip(out, IPPROTO_ICMPV6, (uint32_t)plen);
 	s = csum_add(s, out + 40, plen);
 	wr_be16(out + 42, csum_fold(s));
-	if (dp_tun_write(out, 40 + plen) == 0)
-		DPC(pmtu_icmp);
+	if (dp_tun_write(d, out, 40 + plen) == 0)
+		DPC(d, pmtu_icmp);
 }
 
 bool
-dp_pmtu_check(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
-    int af)
+dp_pmtu_check(struct dp *d, const uint8_t *pkt, size_t len,
+    const struct dp_pkt *pp, int af)
 {
 	uint32_t	ovh = (af == AF_INET ? 20 : 40) + DP_UDP_OVH;
-	uint32_t	mtu = dp_g->c->underlay_mtu;
+	uint32_t	mtu = d->c->underlay_mtu;
 
 	if (len + ovh <= mtu)
 		return true;
 	if (pp->src.af == AF_INET && !pp->df) {
-		DPC(pmtu_outer_frag);
+		DPC(d, pmtu_outer_frag);
 		return true;
 	}
 	if (is_icmp_error(pkt, pp)) {
@@ -141,8 +141,8 @@ dp_pmtu_check(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 		return false;
 	}
 	if (pp->src.af == AF_INET)
-		too_big4(pkt, len, pp, mtu - ovh);
+		too_big4(d, pkt, len, pp, mtu - ovh);
 	else
-		too_big6(pkt, len, pp, mtu - ovh);
+		too_big6(d, pkt, len, pp, mtu - ovh);
 	return false;
 }

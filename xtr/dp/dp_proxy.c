@@ -246,7 +246,7 @@ send_na(const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
 	memcpy(sll.sll_addr, dst_mac, 6);
 	if (sendto(dp_g->proxy.pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
 	    sizeof(sll)) > 0)
-		DPC(nd_proxy_na);
+		DPC(dp_g, nd_proxy_na);
 }
 
 /*
@@ -263,7 +263,7 @@ own_address(const struct ipaddr *src, const struct ipaddr *target)
 
 	if (memcmp(src->a, zero, ipaddr_len(src->af)) == 0 ||
 	    ipaddr_cmp(src, target) == 0) {
-		DPC(proxy_self_ignored);
+		DPC(dp_g, proxy_self_ignored);
 		return true;
 	}
 	return false;
@@ -331,7 +331,7 @@ send_arp_reply(const uint8_t *target, const uint8_t *sha, const uint8_t *spa)
 	memcpy(sll.sll_addr, sha, 6);
 	if (sendto(dp_g->proxy.afd, f, w.len, 0, (struct sockaddr *)&sll,
 	    sizeof(sll)) > 0)
-		DPC(arp_proxy_reply);
+		DPC(dp_g, arp_proxy_reply);
 }
 
 /* Proxy ARP, as the kernel's proxy_arp answers (the target's route
@@ -409,7 +409,7 @@ garp(const struct ipaddr *a)
 	memset(sll.sll_addr, 0xff, 6);
 	if (sendto(dp_g->proxy.pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
 	    sizeof(sll)) > 0)
-		DPC(garp_sent);
+		DPC(dp_g, garp_sent);
 }
 
 void

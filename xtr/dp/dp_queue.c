@@ -159,7 +159,7 @@ resolve(struct dp_qent *e)
 {
 	e->tried_ms = dp_g->now_ms;
 	if (dp_g->up.resolve(dp_g->up.ctx, &e->key) == 0)
-		DPC(resolve_sent);
+		DPC(dp_g, resolve_sent);
 }
 
 void
@@ -201,7 +201,7 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 		e->tail = p;
 		e->n = 1;
 		dq->total++;
-		DPC(queued);
+		DPC(dp_g, queued);
 		resolve(e);
 		return;
 	}
@@ -209,7 +209,7 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	e->tail = p;
 	e->n++;
 	dq->total++;
-	DPC(queued);
+	DPC(dp_g, queued);
 	return;
 ask:
 	/* nothing queued, but still ask, so the next packets hit */
@@ -266,7 +266,7 @@ dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	e->n++;
 	e->bytes += sz;
 	dq->verify_bytes += sz;
-	DPC(src_held);
+	DPC(dp_g, src_held);
 }
 
 static void
@@ -292,16 +292,16 @@ drain(struct dp_qent *e, bool send)
 			    p->held_ms);
 			continue;
 		}
-		DPC(queue_flushed);
+		DPC(dp_g, queue_flushed);
 		dp_itr_output(p->data, pp.len, &pp, true);
 	}
 	if (send) {
-		dp_gro_flush();		/* before the buffers are freed */
+		dp_gro_flush(dp_g);	/* before the buffers are freed */
 		dp_tx_flush();
 	} else if (verify)
-		DPC_ADD(drop_src_unverified, n);
+		DPC_ADD(dp_g, drop_src_unverified, n);
 	else
-		DPC_ADD(drop_queue_timeout, n);
+		DPC_ADD(dp_g, drop_queue_timeout, n);
 	for (p = head; p != NULL; p = next) {
 		next = p->next;
 		free(p);

@@ -95,13 +95,13 @@ dp_tun_open(const char *name, uint32_t mtu, bool offload, int *ifindex,
 }
 
 int
-dp_tun_writev(const struct iovec *iov, int n)
+dp_tun_writev(struct dp *d, const struct iovec *iov, int n)
 {
-	return writev(dp_g->tun_fd, iov, n) == -1 ? -1 : 0;
+	return writev(d->tun_fd, iov, n) == -1 ? -1 : 0;
 }
 
 int
-dp_tun_write(const uint8_t *p, size_t len)
+dp_tun_write(struct dp *d, const uint8_t *p, size_t len)
 {
 	static const uint8_t	zero[DP_VNET_LEN];
 	struct iovec		iov[2] = {
@@ -110,16 +110,16 @@ dp_tun_write(const uint8_t *p, size_t len)
 	};
 	int			r;
 
-	if (dp_g->vnet)
-		r = dp_tun_writev(iov, 2);
+	if (d->vnet)
+		r = dp_tun_writev(d, iov, 2);
 	else
-		r = dp_tun_writev(iov + 1, 1);
+		r = dp_tun_writev(d, iov + 1, 1);
 	if (r == -1) {
 		dp_drop(DPC_drop_tun_write, "TUN write: %s", strerror(errno));
 		return -1;
 	}
-	DPC(decap_tx);
-	DPC_ADD(decap_tx_bytes, len);
+	DPC(d, decap_tx);
+	DPC_ADD(d, decap_tx_bytes, len);
 	return 0;
 }
 
@@ -137,34 +137,34 @@ vnet_get(const uint8_t *b, struct dp_vnet *v)
 /* ITR: read what the kernel routed into the TUN, a batch at a time; the
  * encapsulated copies reference the buffers until dp_tx_flush(). */
 void
-dp_tun_input(void)
+dp_tun_input(struct dp *d)
 {
-	uint8_t	      (*buf)[DP_BUFSZ + DP_VNET_LEN] = dp_g->bufs->tun;
+	uint8_t	      (*buf)[DP_BUFSZ + DP_VNET_LEN] = d->bufs->tun;
 	struct dp_pkt	pp;
 	struct dp_vnet	vh;
 	uint8_t		*p;
 	ssize_t		n;
 	int		i, rounds;
 
-	dp_g->now_ms = mono_ms();
+	d->now_ms = mono_ms();
 	memset(&vh, 0, sizeof(vh));
 	for (rounds = 0; rounds < 8; rounds++) {
 		for (i = 0; i < DP_BATCH; i++) {
-			n = read(dp_g->tun_fd, buf[i], sizeof(buf[i]));
+			n = read(d->tun_fd, buf[i], sizeof(buf[i]));
 			if (n <= 0)
 				break;
 			p = buf[i];
-			if (dp_g->vnet) {
+			if (d->vnet) {
 				if (n < DP_VNET_LEN)
 					continue;
 				vnet_get(p, &vh);
 				p += DP_VNET_LEN;
 				n -= DP_VNET_LEN;
 			}
-			DPC(tun_rx);
-			DPC_ADD(tun_rx_bytes, (uint64_t)n);
+			DPC(d, tun_rx);
+			DPC_ADD(d, tun_rx_bytes, (uint64_t)n);
 			if (vh.gso_type != DP_VNET_GSO_NONE) {
-				DPC(tso_rx);
+				DPC(d, tso_rx);
 				dp_itr_output_gso(&vh, p, (size_t)n);
 				continue;
 			}
