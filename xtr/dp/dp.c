@@ -63,7 +63,7 @@ tick(void *arg)
 	dp_g->now_ms = mono_ms();
 	dp_queue_tick();
 	dp_away_tick();
-	dp_hold_tick();
+	dp_hold_tick(dp_g);
 	timer_set(&dp_g->x->timers, &dp_g->tick, dp_g->now_ms + DP_TICK_MS);
 }
 
@@ -151,7 +151,7 @@ tun_init(struct xtrd *x, const struct dp_upcalls *up)
 	site_routes();
 	timer_init(&d->tick, tick, NULL);
 	timer_set(&x->timers, &d->tick, mono_ms() + DP_TICK_MS);
-	dp_hold_init();
+	dp_hold_init(d);
 	log_info("data plane: %s mtu %u%s, %d EID-space prefix%s, site %s%s",
 	    c->tun_name, d->tun_mtu, d->vnet ? " offloads" : "", c->neid_space,
 	    c->neid_space == 1 ? "" : "es",
@@ -171,7 +171,7 @@ tun_fini(struct xtrd *x)
 	dp_proxy_fini();
 	dp_queue_free();
 	dp_away_free();
-	dp_hold_free();
+	dp_hold_free(d);
 	dp_nl_close();
 	if (d->tun_fd != -1)
 		close(d->tun_fd);
@@ -234,7 +234,7 @@ tun_eid_added(const struct ipprefix *p)
 			    sizeof(a)), strerror(errno));
 	}
 	dp_g->now_ms = mono_ms();
-	dp_hold_release(p);	/* an expected guest arrived */
+	dp_hold_release(dp_g, p);	/* an expected guest arrived */
 }
 
 static void
@@ -355,7 +355,7 @@ dp_expect(const struct ipprefix *p, enum dp_expect_op op)
 {
 	if (dp_g == NULL)
 		return 0;
-	return dp_hold_expect(p, op);
+	return dp_hold_expect(dp_g, p, op);
 }
 
 void

@@ -199,8 +199,8 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 	}
 	/* an EID arriving here (issue 18): held until it is added, and
 	 * behind what it holds until that is released */
-	if (dp_hold_input(in, pp, in_prefixes(dp_g->c->peer, dp_g->c->npeer,
-	    src))) {
+	if (dp_hold_input(dp_g, in, pp, in_prefixes(dp_g->c->peer,
+	    dp_g->c->npeer, src))) {
 		prefetch_src(pp);
 		return;
 	}

@@ -333,7 +333,7 @@ dp_itr_output_gso(const struct dp_vnet *vh, const uint8_t *pkt, size_t len)
 		return;
 	}
 	if (dp_g->holding)
-		dp_hold_sent(&pp.src);	/* an arriving guest sends */
+		dp_hold_sent(dp_g, &pp.src);	/* an arriving guest sends */
 	segsz = LISP_DATA_HDR_LEN + t.hl + t.mss;
 	if ((rloc = fast_rloc(&pp)) == NULL) {
 		tso_slow(&t, pkt);
@@ -372,7 +372,7 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	char			 a[IPADDR_STRLEN];
 
 	if (dp_g->holding && !from_queue)
-		dp_hold_sent(&pp->src);	/* an arriving guest sends */
+		dp_hold_sent(dp_g, &pp->src);	/* an arriving guest sends */
 	/* RFC 9300 §4: unicast EIDs only (the kernel's own link-local and
 	 * multicast traffic on the TUN is not ours to map) */
 	if (!dp_unicast(&pp->dst)) {

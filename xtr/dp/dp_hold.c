@@ -66,44 +66,37 @@
 /* The ITR's fast path tests d->holding (one load) before it looks a
  * source up in the holds: kept with d->hold.n. */
 static void
-nhold_set(int n)
+nhold_set(struct dp *d, int n)
 {
-	struct dp	*d = dp_g;
-
 	d->hold.n = n;
 	d->holding = n > 0;
 }
 
 static struct dp_hold *
-hold_find(const struct ipaddr *a)
+hold_find(struct dp *d, const struct ipaddr *a)
 {
-	struct dp	*d = dp_g;
 	int		 id = hix_match(&d->hold.ix, a);
 
 	return id == -1 ? NULL : &d->hold.e[id];
 }
 
 static struct dp_hold *
-hold_exact(const struct ipprefix *eid)
+hold_exact(struct dp *d, const struct ipprefix *eid)
 {
-	struct dp	*d = dp_g;
 	int		 id = hix_exact(&d->hold.ix, eid);
 
 	return id == -1 ? NULL : &d->hold.e[id];
 }
 
 static bool
-served_here(const struct dp_hold *h)
+served_here(struct dp *d, const struct dp_hold *h)
 {
-	struct dp	*d = dp_g;
-
 	return d->up.is_local_eid(d->up.ctx, &h->eid.addr);
 }
 
 static void
-hold_free_pkts(struct dp_hold *h)
+hold_free_pkts(struct dp *d, struct dp_hold *h)
 {
-	struct dp	*d = dp_g;
 	struct dp_hpkt	*p;
 
 	while ((p = h->head) != NULL) {
@@ -119,40 +112,35 @@ hold_free_pkts(struct dp_hold *h)
 
 /* The end of a hold, with what became of every packet it took. */
 static void
-hold_end(struct dp_hold *h, const char *ev)
+hold_end(struct dp *d, struct dp_hold *h, const char *ev)
 {
-	struct dp	*d = dp_g;
-
 	tl_add(ev, &h->eid, NULL, "held %llu, released %llu, returned %llu, "
 	    "dropped %llu", (unsigned long long)h->held,
 	    (unsigned long long)h->released, (unsigned long long)h->returned,
 	    (unsigned long long)h->dropped);
-	hold_free_pkts(h);
+	hold_free_pkts(d, h);
 	hix_del(&d->hold.ix, (int)(h - d->hold.e));
 	memset(h, 0, sizeof(*h));
 	while (d->hold.n > 0 && !d->hold.e[d->hold.n - 1].used)
-		nhold_set(d->hold.n - 1);
+		nhold_set(d, d->hold.n - 1);
 }
 
 /* Drop all h holds, counted under c, and forget the expectation. */
 static void
-hold_drop_all(struct dp_hold *h, enum dp_cnt c, const char *ev)
+hold_drop_all(struct dp *d, struct dp_hold *h, enum dp_cnt c, const char *ev)
 {
-	struct dp	*d = dp_g;
-
 	h->dropped += h->n;
 	if (h->n > 0)
 		dp_alert(c, "%u packets held for an expected EID dropped (%s)",
 		    h->n, ev);
 	if (h->n > 1)
 		d->cnt[c] += h->n - 1;	/* dp_alert counted one */
-	hold_end(h, ev);
+	hold_end(d, h, ev);
 }
 
 static struct dp_hold *
-hold_new(const struct ipprefix *eid, const char *why)
+hold_new(struct dp *d, const struct ipprefix *eid, const char *why)
 {
-	struct dp	*d = dp_g;
 	struct dp_hold	*h = NULL;
 	int		 i;
 
@@ -170,7 +158,7 @@ hold_new(const struct ipprefix *eid, const char *why)
 	h->since_ms = mono_ms();
 	h->expires_ms = h->since_ms + (uint64_t)d->c->hold_timeout * 1000;
 	if (h - d->hold.e + 1 > d->hold.n)
-		nhold_set((int)(h - d->hold.e + 1));
+		nhold_set(d, (int)(h - d->hold.e + 1));
 	DPC(d, hold_expected);
 	tl_add("dp-hold-expect", eid, NULL, "%s, held up to %u packets", why,
 	    d->c->hold_eid_packets);
@@ -180,32 +168,28 @@ hold_new(const struct ipprefix *eid, const char *why)
 static void	pace_run(void *);
 
 static void
-pace_start(void)
+pace_start(struct dp *d)
 {
-	struct dp	*d = dp_g;
-
 	if (timer_armed(&d->hold.pace))
 		return;
 	d->hold.pace_last_ms = mono_ms();
 	d->hold.tokens = 1;
-	pace_run(NULL);
+	pace_run(d);
 }
 
 /* The guest can take them: into the site, paced (or ended if empty). */
 static void
-hold_release_now(struct dp_hold *h, const char *why)
+hold_release_now(struct dp *d, struct dp_hold *h, const char *why)
 {
-	struct dp	*d = dp_g;
-
 	if (h->head == NULL) {
-		hold_end(h, "dp-hold-released");
+		hold_end(d, h, "dp-hold-released");
 		return;
 	}
 	h->state = H_RELEASING;
 	tl_add("dp-hold-release", &h->eid, NULL, "%u packets held for %llu "
 	    "ms, %s", h->n, (unsigned long long)(d->now_ms - h->first_ms),
 	    why);
-	pace_start();
+	pace_start(d);
 }
 
 /*
@@ -248,9 +232,8 @@ hold_release_now(struct dp_hold *h, const char *why)
 static bool
 rloc_returnable(const struct mc_rloc *r, void *arg)
 {
-	struct dp	*d = dp_g;
+	struct dp	*d = arg;
 
-	(void)arg;
 	return (r->addr.af == AF_INET ? d->udp4 : d->udp6) != -1 &&
 	    !xc_has_rloc(d->x->conf, &r->addr);
 }
@@ -258,24 +241,21 @@ rloc_returnable(const struct mc_rloc *r, void *arg)
 /* The mapping h may return along: fresh (since the cancel), positive,
  * with an RLOC that is not ours; NULL if none (yet). */
 static const struct mc_entry *
-return_mapping(const struct dp_hold *h)
+return_mapping(struct dp *d, const struct dp_hold *h)
 {
-	struct dp	*d = dp_g;
 	const struct mc_entry	*e;
 
 	e = mc_lookup(d->x->mc, 0, &h->eid.addr, d->now_ms);
 	if (e == NULL || e->negative || e->installed_ms < h->cancel_ms ||
-	    mc_select_rloc_if(e, 0, rloc_returnable, NULL) == NULL)
+	    mc_select_rloc_if(e, 0, rloc_returnable, d) == NULL)
 		return NULL;
 	return e;
 }
 
 /* Ask the mapping system where the EID is now, once a second. */
 static void
-return_ask(struct dp_hold *h)
+return_ask(struct dp *d, struct dp_hold *h)
 {
-	struct dp	*d = dp_g;
-
 	if (h->asked_ms != 0 && d->now_ms - h->asked_ms < HOLD_ASK_MS)
 		return;
 	h->asked_ms = d->now_ms;
@@ -283,10 +263,8 @@ return_ask(struct dp_hold *h)
 }
 
 static void
-hold_return(struct dp_hold *h)
+hold_return(struct dp *d, struct dp_hold *h)
 {
-	struct dp	*d = dp_g;
-
 	h->state = H_RETURNING;
 	h->cancel_ms = d->now_ms;
 	h->asked_ms = 0;
@@ -294,17 +272,18 @@ hold_return(struct dp_hold *h)
 	tl_add("dp-hold-return", &h->eid, NULL, "migration aborted: %u "
 	    "packets held go back where the mapping system maps the EID",
 	    h->n);
-	return_ask(h);
-	if (return_mapping(h) != NULL)
-		pace_start();
+	return_ask(d, h);
+	if (return_mapping(d, h) != NULL)
+		pace_start(d);
 }
 
 /* The guest can take packets (cause: who says so): released if the EID
  * is served here, else at its add. */
 static void
-hold_arrived(struct dp_hold *h, const char *why, const char *cause)
+hold_arrived(struct dp *d, struct dp_hold *h, const char *why,
+    const char *cause)
 {
-	bool	here = served_here(h);
+	bool	here = served_here(d, h);
 
 	if (!h->arrived)
 		tl_add("dp-hold-arrived", &h->eid, NULL, "%u packets held, EID "
@@ -312,7 +291,7 @@ hold_arrived(struct dp_hold *h, const char *why, const char *cause)
 		    "added yet: released at the add", cause);
 	h->arrived = true;
 	if (here)
-		hold_release_now(h, why);
+		hold_release_now(d, h, why);
 }
 
 /*
@@ -336,15 +315,15 @@ hold_arrived(struct dp_hold *h, const char *why, const char *cause)
  * not make us deliver anything we would not deliver at the arrival.
  */
 void
-dp_hold_sent(const struct ipaddr *src)
+dp_hold_sent(struct dp *d, const struct ipaddr *src)
 {
-	struct dp_hold	*h = hold_find(src);
+	struct dp_hold	*h = hold_find(d, src);
 
 	if (h == NULL || h->state != H_EXPECTING || !h->until_arrival ||
 	    h->arrived)
 		return;
-	hold_arrived(h, "the guest sent its first packet", "its first packet "
-	    "from the site");
+	hold_arrived(d, h, "the guest sent its first packet", "its first "
+	    "packet from the site");
 }
 
 /*
@@ -354,10 +333,9 @@ dp_hold_sent(const struct ipaddr *src)
  * 0 if nothing was held).
  */
 int
-dp_hold_expect(const struct ipprefix *eid, enum dp_expect_op op)
+dp_hold_expect(struct dp *d, const struct ipprefix *eid, enum dp_expect_op op)
 {
-	struct dp	*d = dp_g;
-	struct dp_hold	*h = hold_exact(eid);
+	struct dp_hold	*h = hold_exact(d, eid);
 
 	d->now_ms = mono_ms();
 	switch (op) {
@@ -367,15 +345,15 @@ dp_hold_expect(const struct ipprefix *eid, enum dp_expect_op op)
 		if (h->state == H_RETURNING)
 			return 1;
 		if (h->head == NULL) {
-			hold_end(h, "dp-hold-cancelled");
+			hold_end(d, h, "dp-hold-cancelled");
 			return 0;
 		}
-		hold_return(h);
+		hold_return(d, h);
 		return 1;
 	case DPE_ARRIVED:
 		if (h == NULL || h->state != H_EXPECTING)
 			return 0;
-		hold_arrived(h, "the guest arrived", "migrated");
+		hold_arrived(d, h, "the guest arrived", "migrated");
 		return 1;
 	case DPE_EXPECT:
 	case DPE_UNTIL_ARRIVAL:
@@ -383,7 +361,7 @@ dp_hold_expect(const struct ipprefix *eid, enum dp_expect_op op)
 	}
 	if (d->c->hold_eid_packets == 0)
 		return 0;		/* holding off */
-	if (h == NULL && (h = hold_new(eid, op == DPE_UNTIL_ARRIVAL ?
+	if (h == NULL && (h = hold_new(d, eid, op == DPE_UNTIL_ARRIVAL ?
 	    "expected, released at its arrival" : "expected")) == NULL)
 		return -1;
 	if (h->state == H_RETURNING) {
@@ -412,16 +390,16 @@ must_hold(const struct dp_hold *h)
  * or dropped.
  */
 bool
-dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
+dp_hold_input(struct dp *d, const uint8_t *pkt, const struct dp_pkt *pp,
+    bool from_peer)
 {
-	struct dp	*d = dp_g;
 	const struct dp_conf	*c = d->c;
 	struct dp_hold		*h;
 	struct dp_hpkt		*p;
 	struct ipprefix		 host;
 	char			 a[IPADDR_STRLEN];
 
-	if ((h = d->hold.n > 0 ? hold_find(&pp->dst) : NULL) == NULL) {
+	if ((h = d->hold.n > 0 ? hold_find(d, &pp->dst) : NULL) == NULL) {
 		/* Not announced: libxl introduces an incoming domain to
 		 * xenstore only at its build_post, at the end of the
 		 * blackout, so migrated can name it no earlier than the
@@ -434,7 +412,7 @@ dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 		    d->up.is_local_eid(d->up.ctx, &pp->dst))
 			return false;
 		ipprefix_host(&pp->dst, &host);
-		if ((h = hold_new(&host, "redirected by a peer")) == NULL)
+		if ((h = hold_new(d, &host, "redirected by a peer")) == NULL)
 			return false;
 	}
 	if (!must_hold(h) && d->up.is_local_eid(d->up.ctx, &pp->dst))
@@ -471,9 +449,8 @@ dp_hold_input(const uint8_t *pkt, const struct dp_pkt *pp, bool from_peer)
 }
 
 static struct dp_hpkt *
-hold_pop(struct dp_hold *h)
+hold_pop(struct dp *d, struct dp_hold *h)
 {
-	struct dp	*d = dp_g;
 	struct dp_hpkt	*p = h->head;
 
 	h->head = p->next;
@@ -488,10 +465,9 @@ hold_pop(struct dp_hold *h)
 
 /* Deliver one held packet (in order) into the site. */
 static void
-release_one(struct dp_hold *h)
+release_one(struct dp *d, struct dp_hold *h)
 {
-	struct dp	*d = dp_g;
-	struct dp_hpkt	*p = hold_pop(h);
+	struct dp_hpkt	*p = hold_pop(d, h);
 	struct dp_pkt	 pp;
 
 	/* dp_tun_write counts its own failure (drop_tun_write) */
@@ -509,10 +485,10 @@ release_one(struct dp_hold *h)
 /* Send one held packet (in order) back along e (see "Return"); the
  * buffer goes on *sent, to be freed once the send batch is flushed. */
 static void
-return_one(struct dp_hold *h, const struct mc_entry *e, struct dp_hpkt **sent)
+return_one(struct dp *d, struct dp_hold *h, const struct mc_entry *e,
+    struct dp_hpkt **sent)
 {
-	struct dp	*d = dp_g;
-	struct dp_hpkt		*p = hold_pop(h);
+	struct dp_hpkt		*p = hold_pop(d, h);
 	const struct mc_rloc	*r;
 	struct dp_pkt		 pp;
 	char			 a[IPADDR_STRLEN];
@@ -532,7 +508,7 @@ return_one(struct dp_hold *h, const struct mc_entry *e, struct dp_hpkt **sent)
 	}
 	pp.ttl--;
 	/* RFC 9300 §6: the flow's RLOC among the mapping's usable ones */
-	r = mc_select_rloc_if(e, pp.hash, rloc_returnable, NULL);
+	r = mc_select_rloc_if(e, pp.hash, rloc_returnable, d);
 	if (r != NULL && dp_encap(&r->addr, p->data, p->len, &pp) == 0) {
 		h->returned++;
 		DPC(d, hold_returned);
@@ -543,7 +519,7 @@ return_one(struct dp_hold *h, const struct mc_entry *e, struct dp_hpkt **sent)
 static void
 pace_run(void *arg)
 {
-	struct dp	*d = dp_g;
+	struct dp	*d = arg;
 	const struct mc_entry	*e;
 	struct dp_hpkt		*sent = NULL, *p;
 	uint64_t		 now = mono_ms();
@@ -551,7 +527,6 @@ pace_run(void *arg)
 	int			 i;
 	bool			 more = false;
 
-	(void)arg;
 	d->now_ms = now;
 	d->hold.tokens += (double)(now - d->hold.pace_last_ms) * pps / 1000.0;
 	/* at most ~4 ms of the pace in one burst */
@@ -565,18 +540,18 @@ pace_run(void *arg)
 			continue;
 		if (h->state == H_RELEASING) {
 			while (h->head != NULL && d->hold.tokens >= 1) {
-				release_one(h);
+				release_one(d, h);
 				d->hold.tokens -= 1;
 			}
-		} else if ((e = return_mapping(h)) != NULL) {
+		} else if ((e = return_mapping(d, h)) != NULL) {
 			while (h->head != NULL && d->hold.tokens >= 1) {
-				return_one(h, e, &sent);
+				return_one(d, h, e, &sent);
 				d->hold.tokens -= 1;
 			}
 		} else
 			continue;	/* dp_hold_tick asks, and starts us */
 		if (h->head == NULL)
-			hold_end(h, h->state == H_RELEASING ?
+			hold_end(d, h, h->state == H_RELEASING ?
 			    "dp-hold-released" : "dp-hold-returned");
 		else
 			more = true;
@@ -595,9 +570,8 @@ pace_run(void *arg)
 /* The EID (or a prefix covering it) is served here now: release, unless
  * migrated has yet to say the guest can take packets. */
 void
-dp_hold_release(const struct ipprefix *added)
+dp_hold_release(struct dp *d, const struct ipprefix *added)
 {
-	struct dp	*d = dp_g;
 	int	i;
 
 	for (i = 0; i < d->hold.n; i++) {
@@ -615,15 +589,14 @@ dp_hold_release(const struct ipprefix *added)
 			h->added_seen = true;
 			continue;
 		}
-		hold_release_now(h, h->until_arrival ? "added after the "
+		hold_release_now(d, h, h->until_arrival ? "added after the "
 		    "guest arrived" : "added");
 	}
 }
 
 void
-dp_hold_tick(void)
+dp_hold_tick(struct dp *d)
 {
-	struct dp	*d = dp_g;
 	int	i;
 
 	for (i = 0; i < d->hold.n; i++) {
@@ -633,32 +606,32 @@ dp_hold_tick(void)
 			continue;
 		if (h->state == H_RETURNING) {
 			if (d->now_ms >= h->expires_ms)
-				hold_drop_all(h, DPC_drop_hold_cancel,
+				hold_drop_all(d, h, DPC_drop_hold_cancel,
 				    "dp-hold-cancelled");
-			else if (return_mapping(h) != NULL)
-				pace_start();
+			else if (return_mapping(d, h) != NULL)
+				pace_start(d);
 			else
-				return_ask(h);
+				return_ask(d, h);
 			continue;
 		}
 		if (d->now_ms < h->expires_ms)
 			continue;
 		/* no arrival in time: the database is the word then */
-		if (h->until_arrival && served_here(h))
-			hold_release_now(h, "no arrival within hold_timeout");
+		if (h->until_arrival && served_here(d, h))
+			hold_release_now(d, h,
+			    "no arrival within hold_timeout");
 		else
-			hold_drop_all(h, DPC_drop_hold_timeout,
+			hold_drop_all(d, h, DPC_drop_hold_timeout,
 			    "dp-hold-timeout");
 	}
 }
 
 void
-dp_hold_init(void)
+dp_hold_init(struct dp *d)
 {
-	struct dp	*d = dp_g;
 	uint32_t	seed = 0;
 
-	timer_init(&d->hold.pace, pace_run, NULL);
+	timer_init(&d->hold.pace, pace_run, d);
 	/* buckets nobody outside can aim at (a peer chooses the EIDs of
 	 * the holds it starts) */
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
@@ -669,9 +642,8 @@ dp_hold_init(void)
 /* xtrd stops: what is held dies with it, said per EID in the timeline
  * (and so in the log) and once as a warning. */
 void
-dp_hold_free(void)
+dp_hold_free(struct dp *d)
 {
-	struct dp	*d = dp_g;
 	uint64_t	lost = 0;
 	int		i, neid = 0;
 
@@ -682,14 +654,14 @@ dp_hold_free(void)
 		lost += d->hold.e[i].n;
 		neid += d->hold.e[i].n > 0;
 		d->hold.e[i].dropped += d->hold.e[i].n;
-		hold_end(&d->hold.e[i], "dp-hold-stopped");
+		hold_end(d, &d->hold.e[i], "dp-hold-stopped");
 	}
 	if (lost > 0)
 		log_warnx("dp: %llu packets held for %d arriving EIDs dropped "
 		    "at the stop", (unsigned long long)lost, neid);
 	memset(d->hold.e, 0, sizeof(d->hold.e));
 	hix_init(&d->hold.ix, 0);
-	nhold_set(0);
+	nhold_set(d, 0);
 	d->hold.total_n = 0;
 	d->hold.total_bytes = 0;
 }

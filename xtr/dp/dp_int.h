@@ -2,11 +2,11 @@
  * dp_int.h: state shared by the data plane's one-job files (dp_*.c).
  * One instance, struct dp (below): every table and buffer of the data
  * plane is a member of it, allocated by dp_init() and reached from
- * struct xtrd (x->dp).  dp_tun.c, dp_gro.c and dp_pmtu.c take it as an
- * argument (struct dp *d), as the counters do (DPC(d, n)); the other
- * files still reach it through dp_g, which points at it while the data
- * plane runs (issue 14: going file by file).  Owned by xtrd's poll loop:
- * nothing is locked.
+ * struct xtrd (x->dp).  dp_tun.c, dp_gro.c, dp_pmtu.c and dp_hold.c take
+ * it as an argument (struct dp *d), as the counters do (DPC(d, n)); the
+ * other files still reach it through dp_g, which points at it while the
+ * data plane runs (issue 14: going file by file).  Owned by xtrd's poll
+ * loop: nothing is locked.
  */
 #ifndef XTR_DP_INT_H
 #define XTR_DP_INT_H
@@ -368,20 +368,21 @@ int	dp_away_restore(const struct ipprefix *, const struct ipaddr *, int n,
 int	dp_away_walk(int (*)(const struct dp_away_view *, void *), void *);
 
 /* dp_hold.c: packets for an EID about to arrive here (issue 18) */
-void	dp_hold_init(void);
+void	dp_hold_init(struct dp *);
 /* POST /v1/expect (dp.h, enum dp_expect_op). */
-int	dp_hold_expect(const struct ipprefix *, enum dp_expect_op);
+int	dp_hold_expect(struct dp *, const struct ipprefix *, enum dp_expect_op);
 /* Decapsulated for pp->dst: true if held (or dropped: its hold full).
  * from_peer: sent by a decap_peers Dom0 (which expects it for us). */
-bool	dp_hold_input(const uint8_t *, const struct dp_pkt *, bool from_peer);
+bool	dp_hold_input(struct dp *, const uint8_t *, const struct dp_pkt *,
+	    bool from_peer);
 /* added is served here now: release what its EIDs hold, paced (those
  * expected until their arrival: once it came). */
-void	dp_hold_release(const struct ipprefix *added);
-/* A packet from the site with source src (only while dp_g->holding): its
+void	dp_hold_release(struct dp *, const struct ipprefix *added);
+/* A packet from the site with source src (only while d->holding): its
  * guest's first one is its arrival. */
-void	dp_hold_sent(const struct ipaddr *src);
-void	dp_hold_tick(void);
-void	dp_hold_free(void);
+void	dp_hold_sent(struct dp *, const struct ipaddr *src);
+void	dp_hold_tick(struct dp *);
+void	dp_hold_free(struct dp *);
 
 /* dp_routes.c: rtnetlink (libmnl) */
 int	dp_nl_open(void);
