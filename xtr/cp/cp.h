@@ -309,6 +309,8 @@ struct pending *pend_by_nonce(const struct xtrd *, uint64_t nonce);
 /* Map-Request skeleton: our RLOCs as ITR-RLOCs, one EID record. */
 int	itr_build_request(struct xtrd *, const struct ipprefix *,
 	    struct lisp_map_request *);
+/* RFC 9301 §5.8: an ECM's inner header from us to eid (the rest zero). */
+void	itr_ecm_to(struct xtrd *, const struct ipaddr *eid, struct lisp_ecm *);
 void	itr_free(struct xtrd *);
 
 /* RFC 9301 §5.4: may a Map-Reply to `to` about `p` go now?  (ETR and

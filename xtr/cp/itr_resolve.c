@@ -347,6 +347,27 @@ itr_build_request(struct xtrd *x, const struct ipprefix *eid,
 	return 0;
 }
 
+/*
+ * RFC 9301 §5.8: an Encapsulated Control Message's inner header, from our
+ * RLOC of the EID's family (none: the family alone) to the EID itself, UDP
+ * 4342 to 4342.  The rest of *ecm is zero.
+ */
+void
+itr_ecm_to(struct xtrd *x, const struct ipaddr *eid, struct lisp_ecm *ecm)
+{
+	const struct ipaddr	*src;
+
+	memset(ecm, 0, sizeof(*ecm));
+	if ((src = xtr_rloc(x, eid->af)) != NULL)
+		ecm->inner_src = *src;
+	else
+		ecm->inner_src.af = eid->af;
+	ecm->inner_dst = *eid;
+	ecm->inner_sport = LISP_CONTROL_PORT;
+	ecm->inner_dport = LISP_CONTROL_PORT;
+	ecm->inner_ttl = 64;
+}
+
 static int
 send_request(struct xtrd *x, struct pending *p)
 {
@@ -355,7 +376,7 @@ send_request(struct xtrd *x, struct pending *p)
 	uint8_t				*buf = x->itr->req_buf;
 	uint8_t				*ad = x->itr->req_ad;
 	struct lisp_ecm			 ecm;
-	const struct ipaddr		*mr, *src;
+	const struct ipaddr		*mr;
 	ssize_t				 n, m, k;
 
 	mr = p->mr < 0 ? &p->lig_mr : &x->conf->mr[p->mr];
@@ -370,16 +391,7 @@ send_request(struct xtrd *x, struct pending *p)
 	    (p->subscribing = true) &&
 	    (n = pubsub_add(x, inner, (size_t)n, LISP_MAX_MSG, &p->eid)) < 0)
 		return -1;
-	/* RFC 9301 §5.8: inner header from us to the EID asked for */
-	memset(&ecm, 0, sizeof(ecm));
-	if ((src = xtr_rloc(x, p->eid.addr.af)) != NULL)
-		ecm.inner_src = *src;
-	else
-		ecm.inner_src.af = p->eid.addr.af;
-	ecm.inner_dst = p->eid.addr;
-	ecm.inner_sport = LISP_CONTROL_PORT;
-	ecm.inner_dport = LISP_CONTROL_PORT;
-	ecm.inner_ttl = 64;
+	itr_ecm_to(x, &p->eid.addr, &ecm);
 	/* RFC 9303 §6.4: a Protected Map-Request, S set, the ITR-OTK in
 	 * the ECM's Authentication Data */
 	p->sec = sec_itr_protect(x) && !p->no_sec;

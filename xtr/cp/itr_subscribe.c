@@ -192,7 +192,7 @@ send_unsubscribe(struct xtrd *x, struct sub_state *s)
 	static uint8_t			 inner[LISP_MAX_MSG];
 	static uint8_t			 buf[LISP_MAX_MSG];
 	struct lisp_ecm			 ecm;
-	const struct ipaddr		*mr, *src;
+	const struct ipaddr		*mr;
 	ssize_t				 n, m;
 
 	if (x->conf->nmr == 0 || s->nonce == UINT64_MAX ||
@@ -216,16 +216,7 @@ send_unsubscribe(struct xtrd *x, struct sub_state *s)
 	req.site_id = x->conf->site_id;
 	if ((n = lisp_encode_map_request(&req, inner, sizeof(inner))) < 0)
 		return;
-	/* RFC 9301 §5.8: inner header from us to the EID-Prefix */
-	memset(&ecm, 0, sizeof(ecm));
-	if ((src = xtr_rloc(x, s->eid.addr.af)) != NULL)
-		ecm.inner_src = *src;
-	else
-		ecm.inner_src.af = s->eid.addr.af;
-	ecm.inner_dst = s->eid.addr;
-	ecm.inner_sport = LISP_CONTROL_PORT;
-	ecm.inner_dport = LISP_CONTROL_PORT;
-	ecm.inner_ttl = 64;
+	itr_ecm_to(x, &s->eid.addr, &ecm);	/* to the EID-Prefix */
 	if ((m = lisp_encode_ecm(&ecm, inner, (size_t)n, buf,
 	    sizeof(buf))) < 0 ||
 	    xtr_send(x, mr, LISP_CONTROL_PORT, buf, (size_t)m) == -1)
