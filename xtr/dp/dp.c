@@ -71,7 +71,7 @@ static void
 site_route(const struct ipprefix *eid, void *arg)
 {
 	(void)arg;
-	dp_route_set(eid, dp_g->site_ifindex);
+	dp_route_set(&dp_g->nl, eid, dp_g->site_ifindex);
 }
 
 static void
@@ -106,7 +106,7 @@ tun_init(struct xtrd *x, const struct dp_upcalls *up)
 	if (getrandom(&d->rnd, sizeof(d->rnd), 0) != sizeof(d->rnd) ||
 	    d->rnd == 0)
 		d->rnd = 0x9e3779b9u;
-	if (dp_nl_open() == -1) {
+	if (dp_nl_open(&d->nl) == -1) {
 		log_warn("rtnetlink");
 		return -1;
 	}
@@ -147,7 +147,7 @@ tun_init(struct xtrd *x, const struct dp_upcalls *up)
 	if (dp_queue_init() == -1 || dp_proxy_init() == -1)
 		return -1;
 	for (i = 0; i < c->neid_space; i++)
-		dp_route_set(&c->eid_space[i], d->tun_ifindex);
+		dp_route_set(&d->nl, &c->eid_space[i], d->tun_ifindex);
 	site_routes();
 	timer_init(&d->tick, tick, NULL);
 	timer_set(&x->timers, &d->tick, mono_ms() + DP_TICK_MS);
@@ -166,13 +166,13 @@ tun_fini(struct xtrd *x)
 
 	timer_cancel(&x->timers, &d->tick);
 	dp_tx_flush();
-	dp_routes_flush();
-	dp_addrs_flush();
+	dp_routes_flush(&d->nl);
+	dp_addrs_flush(&d->nl);
 	dp_proxy_fini();
 	dp_queue_free();
 	dp_away_free();
 	dp_hold_free(d);
-	dp_nl_close();
+	dp_nl_close(&d->nl);
 	if (d->tun_fd != -1)
 		close(d->tun_fd);
 	if (d->udp4 != -1)
@@ -224,12 +224,12 @@ tun_eid_added(const struct ipprefix *p)
 
 	dp_away_del(p);		/* it came back */
 	if (dp_g->site_ifindex != 0) {
-		dp_route_set(p, dp_g->site_ifindex);
+		dp_route_set(&dp_g->nl, p, dp_g->site_ifindex);
 		/* a host EID arriving (a migrated guest): resolve it from
 		 * the gateway now, which also tells it the gateway
 		 * (dp_routes.c) */
 		if (p->plen == ipaddr_maxplen(p->addr.af) &&
-		    dp_neigh_use(dp_g->site_ifindex, &p->addr) == -1)
+		    dp_neigh_use(&dp_g->nl, dp_g->site_ifindex, &p->addr) == -1)
 			log_debug("neighbour %s: %s", ipprefix_fmt(p, a,
 			    sizeof(a)), strerror(errno));
 	}
@@ -244,9 +244,9 @@ tun_eid_removed(const struct ipprefix *p)
 		return;
 	/* a host EID that left: our site reaches it through LISP now */
 	if (p->plen == ipaddr_maxplen(p->addr.af))
-		dp_route_set(p, dp_g->tun_ifindex);
+		dp_route_set(&dp_g->nl, p, dp_g->tun_ifindex);
 	else
-		dp_route_unset(p);
+		dp_route_unset(&dp_g->nl, p);
 }
 
 static void

@@ -99,7 +99,7 @@ dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 	tl_add("dp-away", eid, &e->rloc[0], "%d RLOCs%s", k, confirmed ? "" :
 	    ", SMRs held until the Map-Server confirms");
 	/* our own site's hosts go through the TUN to reach it now */
-	dp_route_set(eid, dp_g->tun_ifindex);
+	dp_route_set(&dp_g->nl, eid, dp_g->tun_ifindex);
 	dp_proxy_announce(eid);
 	return 1;
 }

@@ -3,8 +3,9 @@
  * One instance, struct dp (below): every table and buffer of the data
  * plane is a member of it, allocated by dp_init() and reached from
  * struct xtrd (x->dp).  dp_tun.c, dp_gro.c, dp_pmtu.c and dp_hold.c take
- * it as an argument (struct dp *d), as the counters do (DPC(d, n)); the
- * other files still reach it through dp_g, which points at it while the
+ * it as an argument (struct dp *d), as the counters do (DPC(d, n)), and
+ * dp_routes.c the part it keeps (struct dp_nl *, &d->nl); the other
+ * files still reach it through dp_g, which points at it while the
  * data plane runs (issue 14: going file by file).  Owned by xtrd's poll
  * loop: nothing is locked.
  */
@@ -385,17 +386,17 @@ void	dp_hold_tick(struct dp *);
 void	dp_hold_free(struct dp *);
 
 /* dp_routes.c: rtnetlink (libmnl) */
-int	dp_nl_open(void);
-void	dp_nl_close(void);
+int	dp_nl_open(struct dp_nl *);
+void	dp_nl_close(struct dp_nl *);
 /* Point prefix at ifindex (ours: replaced or created); 0 or -1. */
-int	dp_route_set(const struct ipprefix *, int ifindex);
-int	dp_route_unset(const struct ipprefix *);
-bool	dp_route_host_via(const struct ipaddr *, int ifindex);
-void	dp_routes_flush(void);		/* every route we added */
-int	dp_addr_add(int ifindex, const struct ipprefix *);
-void	dp_addrs_flush(void);
-int	dp_link_set_mac(int ifindex, const uint8_t *mac);
-int	dp_neigh_use(int ifindex, const struct ipaddr *);
+int	dp_route_set(struct dp_nl *, const struct ipprefix *, int ifindex);
+int	dp_route_unset(struct dp_nl *, const struct ipprefix *);
+bool	dp_route_host_via(struct dp_nl *, const struct ipaddr *, int ifindex);
+void	dp_routes_flush(struct dp_nl *);	/* every route we added */
+int	dp_addr_add(struct dp_nl *, int ifindex, const struct ipprefix *);
+void	dp_addrs_flush(struct dp_nl *);
+int	dp_link_set_mac(struct dp_nl *, int ifindex, const uint8_t *mac);
+int	dp_neigh_use(struct dp_nl *, int ifindex, const struct ipaddr *);
 int	dp_sysctl(const char *path, const char *val);
 
 /* dp_proxy.c: anycast gateway, proxy ARP/ND */

@@ -147,10 +147,10 @@ dp_proxy_init(void)
 		return -1;
 	}
 	dp_g->site_ifindex = ifx;
-	if (c->gw_mac_set && dp_link_set_mac(ifx, c->gw_mac) == -1)
+	if (c->gw_mac_set && dp_link_set_mac(&dp_g->nl, ifx, c->gw_mac) == -1)
 		log_warn("%s: anycast MAC", c->site_if);
 	for (i = 0; i < c->ngw; i++)
-		dp_addr_add(ifx, &c->gw[i]);
+		dp_addr_add(&dp_g->nl, ifx, &c->gw[i]);
 	if (get_mac(c->site_if, dp_g->proxy.mac) == -1)
 		return -1;
 	/* proxy ARP is ours (arp_input): the kernel's would answer a
@@ -200,7 +200,7 @@ should_answer(const struct ipaddr *t)
 		return false;
 	/* as the kernel's proxy ARP: the route to it leaves through the TUN */
 	return dp_away_find(t) != NULL ||
-	    dp_route_host_via(t, dp_g->tun_ifindex) ||
+	    dp_route_host_via(&dp_g->nl, t, dp_g->tun_ifindex) ||
 	    !dp_g->up.is_local_eid(dp_g->up.ctx, t);
 }
 

@@ -29,10 +29,8 @@ struct dp_route {
 };
 
 int
-dp_nl_open(void)
+dp_nl_open(struct dp_nl *dn)
 {
-	struct dp_nl	*dn = &dp_g->nl;
-
 	if ((dn->nl = mnl_socket_open(NETLINK_ROUTE)) == NULL)
 		return -1;
 	if (mnl_socket_bind(dn->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -48,10 +46,8 @@ dp_nl_open(void)
 }
 
 void
-dp_nl_close(void)
+dp_nl_close(struct dp_nl *dn)
 {
-	struct dp_nl	*dn = &dp_g->nl;
-
 	if (dn->nl != NULL)
 		mnl_socket_close(dn->nl);
 	dn->nl = NULL;
@@ -62,9 +58,8 @@ dp_nl_close(void)
 
 /* Send one request and wait for its ack: 0, or -1 with errno. */
 static int
-nl_talk(struct nlmsghdr *nlh)
+nl_talk(struct dp_nl *dn, struct nlmsghdr *nlh)
 {
-	struct dp_nl	*dn = &dp_g->nl;
 	char		buf[MNL_SOCKET_BUFFER_SIZE];
 	ssize_t		n;
 	int		r;
@@ -86,7 +81,8 @@ nl_talk(struct nlmsghdr *nlh)
 }
 
 static int
-route_msg(int type, unsigned flags, const struct ipprefix *p, int ifindex)
+route_msg(struct dp_nl *dn, int type, unsigned flags, const struct ipprefix *p,
+    int ifindex)
 {
 	char		 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr	*nlh;
@@ -105,13 +101,12 @@ route_msg(int type, unsigned flags, const struct ipprefix *p, int ifindex)
 	mnl_attr_put(nlh, RTA_DST, ipaddr_len(p->addr.af), p->addr.a);
 	if (ifindex > 0)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-	return nl_talk(nlh);
+	return nl_talk(dn, nlh);
 }
 
 static int
-route_find(const struct ipprefix *p)
+route_find(struct dp_nl *dn, const struct ipprefix *p)
 {
-	struct dp_nl	*dn = &dp_g->nl;
 	int		i;
 
 	for (i = 0; i < dn->nroutes; i++)
@@ -121,19 +116,18 @@ route_find(const struct ipprefix *p)
 }
 
 int
-dp_route_set(const struct ipprefix *p, int ifindex)
+dp_route_set(struct dp_nl *dn, const struct ipprefix *p, int ifindex)
 {
-	struct dp_nl	*dn = &dp_g->nl;
 	char		a[IPPREFIX_STRLEN];
 	int		i;
 
 	if (dn->nl == NULL || ifindex <= 0)
 		return -1;
 	ipprefix_fmt(p, a, sizeof(a));
-	if ((i = route_find(p)) >= 0) {
+	if ((i = route_find(dn, p)) >= 0) {
 		if (dn->routes[i].ifindex == ifindex)
 			return 0;
-		if (route_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, p,
+		if (route_msg(dn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, p,
 		    ifindex) == -1) {
 			log_warn("route %s", a);
 			return -1;
@@ -146,7 +140,7 @@ dp_route_set(const struct ipprefix *p, int ifindex)
 		log_warnx("route %s: too many routes", a);
 		return -1;
 	}
-	if (route_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, p,
+	if (route_msg(dn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, p,
 	    ifindex) == -1) {
 		if (errno == EEXIST)
 			return 0;	/* someone else's: leave it */
@@ -162,25 +156,24 @@ dp_route_set(const struct ipprefix *p, int ifindex)
 
 /* addr has a host route of ours into ifindex (an EID that left). */
 bool
-dp_route_host_via(const struct ipaddr *addr, int ifindex)
+dp_route_host_via(struct dp_nl *dn, const struct ipaddr *addr, int ifindex)
 {
-	struct dp_nl	*dn = &dp_g->nl;
 	struct ipprefix	p;
 	int		i;
 
 	ipprefix_host(addr, &p);
-	return (i = route_find(&p)) >= 0 && dn->routes[i].ifindex == ifindex;
+	return (i = route_find(dn, &p)) >= 0 &&
+	    dn->routes[i].ifindex == ifindex;
 }
 
 int
-dp_route_unset(const struct ipprefix *p)
+dp_route_unset(struct dp_nl *dn, const struct ipprefix *p)
 {
-	struct dp_nl	*dn = &dp_g->nl;
 	int		i;
 
-	if (dn->nl == NULL || (i = route_find(p)) < 0)
+	if (dn->nl == NULL || (i = route_find(dn, p)) < 0)
 		return 0;
-	if (route_msg(RTM_DELROUTE, 0, p, dn->routes[i].ifindex) == -1 &&
+	if (route_msg(dn, RTM_DELROUTE, 0, p, dn->routes[i].ifindex) == -1 &&
 	    errno != ESRCH)
 		log_warn("delete route");
 	dn->routes[i] = dn->routes[--dn->nroutes];
@@ -188,16 +181,15 @@ dp_route_unset(const struct ipprefix *p)
 }
 
 void
-dp_routes_flush(void)
+dp_routes_flush(struct dp_nl *dn)
 {
-	struct dp_nl	*dn = &dp_g->nl;
-
 	while (dn->nl != NULL && dn->nroutes > 0)
-		dp_route_unset(&dn->routes[dn->nroutes - 1].p);
+		dp_route_unset(dn, &dn->routes[dn->nroutes - 1].p);
 }
 
 static int
-addr_msg(int type, unsigned flags, int ifindex, const struct ipprefix *p)
+addr_msg(struct dp_nl *dn, int type, unsigned flags, int ifindex,
+    const struct ipprefix *p)
 {
 	char		  buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr	 *nlh;
@@ -216,18 +208,17 @@ addr_msg(int type, unsigned flags, int ifindex, const struct ipprefix *p)
 	/* no subnet route: the subnet's hosts may be anywhere; the same
 	 * address on every Dom0, so no duplicate address detection */
 	mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NOPREFIXROUTE | IFA_F_NODAD);
-	return nl_talk(nlh);
+	return nl_talk(dn, nlh);
 }
 
 int
-dp_addr_add(int ifindex, const struct ipprefix *p)
+dp_addr_add(struct dp_nl *dn, int ifindex, const struct ipprefix *p)
 {
-	struct dp_nl	*dn = &dp_g->nl;
 	char		a[IPPREFIX_STRLEN];
 
 	if (dn->nl == NULL || dn->naddrs == DP_MAX_ADDRS)
 		return -1;
-	if (addr_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+	if (addr_msg(dn, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
 	    p) == -1) {
 		if (errno == EEXIST)
 			return 0;
@@ -241,21 +232,18 @@ dp_addr_add(int ifindex, const struct ipprefix *p)
 }
 
 void
-dp_addrs_flush(void)
+dp_addrs_flush(struct dp_nl *dn)
 {
-	struct dp_nl	*dn = &dp_g->nl;
-
 	while (dn->nl != NULL && dn->naddrs > 0) {
 		dn->naddrs--;
-		addr_msg(RTM_DELADDR, 0, dn->addrs[dn->naddrs].ifindex,
+		addr_msg(dn, RTM_DELADDR, 0, dn->addrs[dn->naddrs].ifindex,
 		    &dn->addrs[dn->naddrs].p);
 	}
 }
 
 int
-dp_link_set_mac(int ifindex, const uint8_t *mac)
+dp_link_set_mac(struct dp_nl *dn, int ifindex, const uint8_t *mac)
 {
-	struct dp_nl	 *dn = &dp_g->nl;
 	char		  buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr	 *nlh;
 	struct ifinfomsg *ifi;
@@ -269,7 +257,7 @@ dp_link_set_mac(int ifindex, const uint8_t *mac)
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
-	return nl_talk(nlh);
+	return nl_talk(dn, nlh);
 }
 
 /*
@@ -282,9 +270,8 @@ dp_link_set_mac(int ifindex, const uint8_t *mac)
  * from our request, and its queued packets leave at once.
  */
 int
-dp_neigh_use(int ifindex, const struct ipaddr *a)
+dp_neigh_use(struct dp_nl *dn, int ifindex, const struct ipaddr *a)
 {
-	struct dp_nl	*dn = &dp_g->nl;
 	char		 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr	*nlh;
 	struct ndmsg	*nd;
@@ -300,7 +287,7 @@ dp_neigh_use(int ifindex, const struct ipaddr *a)
 	nd->ndm_state = NUD_NONE;
 	nd->ndm_flags = NTF_USE;
 	mnl_attr_put(nlh, NDA_DST, ipaddr_len(a->af), a->a);
-	return nl_talk(nlh);
+	return nl_talk(dn, nlh);
 }
 
 int
