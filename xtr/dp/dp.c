@@ -62,7 +62,7 @@ tick(void *arg)
 {
 	dp_g->now_ms = mono_ms();
 	dp_queue_tick();
-	dp_away_tick();
+	dp_away_tick(dp_g);
 	dp_hold_tick(dp_g);
 	timer_set(&dp_g->x->timers, &dp_g->tick, dp_g->now_ms + DP_TICK_MS);
 }
@@ -170,7 +170,7 @@ tun_fini(struct xtrd *x)
 	dp_addrs_flush(&d->nl);
 	dp_proxy_fini();
 	dp_queue_free();
-	dp_away_free();
+	dp_away_free(d);
 	dp_hold_free(d);
 	dp_nl_close(&d->nl);
 	if (d->tun_fd != -1)
@@ -222,7 +222,7 @@ tun_eid_added(const struct ipprefix *p)
 {
 	char	a[IPPREFIX_STRLEN];
 
-	dp_away_del(p);		/* it came back */
+	dp_away_del(dp_g, p);		/* it came back */
 	if (dp_g->site_ifindex != 0) {
 		dp_route_set(&dp_g->nl, p, dp_g->site_ifindex);
 		/* a host EID arriving (a migrated guest): resolve it from
@@ -255,6 +255,13 @@ tun_mapping_installed(const struct ipprefix *p)
 	dp_queue_flush(p);
 }
 
+static int
+tun_away_add(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
+    bool confirmed)
+{
+	return dp_away_set(dp_g, eid, rloc, n, confirmed);
+}
+
 const struct dp_ops dp_tun_ops = {
 	.name			= "tun",
 	.init			= tun_init,
@@ -264,7 +271,7 @@ const struct dp_ops dp_tun_ops = {
 	.eid_added		= tun_eid_added,
 	.eid_removed		= tun_eid_removed,
 	.mapping_installed	= tun_mapping_installed,
-	.away_add		= dp_away_set,
+	.away_add		= tun_away_add,
 };
 
 /* --- wrappers -------------------------------------------------------------- */
@@ -382,7 +389,7 @@ dp_away_each(int (*cb)(const struct dp_away_view *, void *), void *arg)
 {
 	if (dp_g == NULL)
 		return 0;
-	return dp_away_walk(cb, arg);
+	return dp_away_walk(dp_g, cb, arg);
 }
 
 int
@@ -391,7 +398,7 @@ dp_away_put_back(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 {
 	if (dp_g == NULL || !dp_g->x->conf->away_entries)
 		return 0;
-	return dp_away_restore(eid, rloc, n, idle_ms);
+	return dp_away_restore(dp_g, eid, rloc, n, idle_ms);
 }
 
 void

@@ -32,9 +32,9 @@
 #include "xtr/xtrd.h"
 
 struct dp_away *
-dp_away_find(const struct ipaddr *a)
+dp_away_find(struct dp *d, const struct ipaddr *a)
 {
-	struct dp_away_tab	*t = &dp_g->away;
+	struct dp_away_tab	*t = &d->away;
 	struct dp_away		*best = NULL;
 	int			 i;
 
@@ -46,16 +46,17 @@ dp_away_find(const struct ipaddr *a)
 }
 
 int
-dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
-    bool confirmed)
+dp_away_set(struct dp *d, const struct ipprefix *eid,
+    const struct ipaddr *rloc, int n, bool confirmed)
 {
-	struct dp_away_tab	*t = &dp_g->away;
+	struct dp_away_tab	*t = &d->away;
 	struct dp_away		*e = NULL, nw;
 	int			 i, k = 0;
 
 	memset(&nw, 0, sizeof(nw));
 	for (i = 0; i < n && k < XC_MAX_RLOC; i++)
-		if (rloc[i].af != AF_UNSPEC && !xc_has_rloc(dp_g->x->conf, &rloc[i]))
+		if (rloc[i].af != AF_UNSPEC &&
+		    !xc_has_rloc(d->x->conf, &rloc[i]))
 			nw.rloc[k++] = rloc[i];
 	if (k == 0)
 		return 0;	/* moved to us, or nowhere: nothing to do */
@@ -95,19 +96,19 @@ dp_away_set(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 	e->smr_after_ms = e->since_ms + DP_AWAY_SMR_WAIT_MS;
 	if (e - t->e + 1 > t->n)
 		t->n = (int)(e - t->e + 1);
-	DPC(dp_g, away_added);
+	DPC(d, away_added);
 	tl_add("dp-away", eid, &e->rloc[0], "%d RLOCs%s", k, confirmed ? "" :
 	    ", SMRs held until the Map-Server confirms");
 	/* our own site's hosts go through the TUN to reach it now */
-	dp_route_set(&dp_g->nl, eid, dp_g->tun_ifindex);
+	dp_route_set(&d->nl, eid, d->tun_ifindex);
 	dp_proxy_announce(eid);
 	return 1;
 }
 
 void
-dp_away_del(const struct ipprefix *eid)
+dp_away_del(struct dp *d, const struct ipprefix *eid)
 {
-	struct dp_away_tab	*t = &dp_g->away;
+	struct dp_away_tab	*t = &d->away;
 	int			 i;
 
 	for (i = 0; i < t->n; i++)
@@ -130,33 +131,34 @@ away_rloc(const struct dp_away *e, const struct dp_pkt *pp,
 }
 
 static void
-away_send(struct dp_away *e, const struct ipaddr *to, const uint8_t *pkt,
-    size_t len, const struct dp_pkt *pp, const struct ipaddr *itr)
+away_send(struct dp *d, struct dp_away *e, const struct ipaddr *to,
+    const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
+    const struct ipaddr *itr)
 {
-	e->last_ms = dp_g->now_ms;
+	e->last_ms = d->now_ms;
 	/* The migration timeline's "first packet redirected" row
 	 * (xl-migrate-lisp, the bench) is this event. */
 	if (e->packets++ == 0)
 		tl_add("dp-first-redirect", &e->eid, to, "after %llu ms",
-		    (unsigned long long)(dp_g->now_ms - e->since_ms));
+		    (unsigned long long)(d->now_ms - e->since_ms));
 	if (dp_encap(to, pkt, len, pp) == 0)
-		DPC(dp_g, away_reencap);
+		DPC(d, away_reencap);
 	if (itr == NULL)
 		return;
 	if (!e->confirmed) {
-		DPC(dp_g, away_smr_held);	/* see the top of this file */
+		DPC(d, away_smr_held);	/* see the top of this file */
 		return;
 	}
 	/* RFC 9301 §6.1: tell the sender's ITR its mapping is stale */
-	if (dp_g->up.smr_one(dp_g->up.ctx, &e->eid, itr, &pp->src) == 0)
-		DPC(dp_g, away_smr);
+	if (d->up.smr_one(d->up.ctx, &e->eid, itr, &pp->src) == 0)
+		DPC(d, away_smr);
 }
 
 void
-dp_away_forward(struct dp_away *e, const uint8_t *pkt, size_t len,
-    const struct dp_pkt *pp)
+dp_away_forward(struct dp *d, struct dp_away *e, const uint8_t *pkt,
+    size_t len, const struct dp_pkt *pp)
 {
-	away_send(e, away_rloc(e, pp, NULL), pkt, len, pp, NULL);
+	away_send(d, e, away_rloc(e, pp, NULL), pkt, len, pp, NULL);
 }
 
 /*
@@ -200,7 +202,7 @@ dp_ttl_dec(uint8_t *pkt, const struct dp_pkt *pp)
  * longer loop ends when the inner TTL runs out).
  */
 void
-dp_away_reencap(struct dp_away *e, uint8_t *pkt, size_t len,
+dp_away_reencap(struct dp *d, struct dp_away *e, uint8_t *pkt, size_t len,
     const struct dp_pkt *pp, const struct ipaddr *from)
 {
 	const struct ipaddr	*to;
@@ -218,39 +220,39 @@ dp_away_reencap(struct dp_away *e, uint8_t *pkt, size_t len,
 		    ipaddr_fmt(from, b, sizeof(b)));
 		return;
 	}
-	away_send(e, to, pkt, len, pp, from);
+	away_send(d, e, to, pkt, len, pp, from);
 }
 
 /* No mobility Map-Notify within DP_AWAY_SMR_WAIT_MS: SMR anyway, as the
  * Map-Notify would have (the Map-Server may not send them). */
 static void
-away_unhold(struct dp_away *e)
+away_unhold(struct dp *d, struct dp_away *e)
 {
 	e->confirmed = true;
-	DPC(dp_g, away_smr_timeout);
+	DPC(d, away_smr_timeout);
 	/* the event first: its time is the bound, the smr-sent events that
 	 * follow (one per ITR) are not before it */
 	tl_add("dp-away-confirmed", &e->eid, &e->rloc[0], "no Map-Notify "
 	    "after %llu ms: SMR the cached ITRs", (unsigned long long)(
-	    dp_g->now_ms - e->since_ms));
-	dp_g->up.smr_all(dp_g->up.ctx, &e->eid);
+	    d->now_ms - e->since_ms));
+	d->up.smr_all(d->up.ctx, &e->eid);
 }
 
 void
-dp_away_tick(void)
+dp_away_tick(struct dp *d)
 {
-	struct dp_away_tab	*t = &dp_g->away;
-	uint64_t		 limit = (uint64_t)dp_g->c->away_timeout * 1000;
+	struct dp_away_tab	*t = &d->away;
+	uint64_t		 limit = (uint64_t)d->c->away_timeout * 1000;
 	int			 i;
 
 	for (i = 0; i < t->n; i++) {
 		if (t->e[i].used && !t->e[i].confirmed &&
-		    dp_g->now_ms >= t->e[i].smr_after_ms)
-			away_unhold(&t->e[i]);
-		if (!t->e[i].used || dp_g->now_ms - t->e[i].last_ms < limit)
+		    d->now_ms >= t->e[i].smr_after_ms)
+			away_unhold(d, &t->e[i]);
+		if (!t->e[i].used || d->now_ms - t->e[i].last_ms < limit)
 			continue;
 		t->e[i].used = false;
-		DPC(dp_g, away_expired);
+		DPC(d, away_expired);
 		tl_add("dp-away-expired", &t->e[i].eid, &t->e[i].rloc[0],
 		    "%llu packets redirected",
 		    (unsigned long long)t->e[i].packets);
@@ -260,9 +262,10 @@ dp_away_tick(void)
 }
 
 int
-dp_away_walk(int (*cb)(const struct dp_away_view *, void *), void *arg)
+dp_away_walk(struct dp *d, int (*cb)(const struct dp_away_view *, void *),
+    void *arg)
 {
-	struct dp_away_tab	*t = &dp_g->away;
+	struct dp_away_tab	*t = &d->away;
 	struct dp_away_view	 v;
 	int			 i, r;
 
@@ -273,7 +276,7 @@ dp_away_walk(int (*cb)(const struct dp_away_view *, void *), void *arg)
 		v.rloc = t->e[i].rloc;
 		v.nrloc = t->e[i].nrloc;
 		v.since_ms = t->e[i].since_ms;
-		v.idle_ms = dp_g->now_ms - t->e[i].last_ms;
+		v.idle_ms = d->now_ms - t->e[i].last_ms;
 		if ((r = cb(&v, arg)) != 0)
 			return r;
 	}
@@ -281,16 +284,16 @@ dp_away_walk(int (*cb)(const struct dp_away_view *, void *), void *arg)
 }
 
 /* An entry from before a restart (xtrd_state.c, issue 16 finding 8): as
- * dp_away_set(), confirmed (the move was told before the restart), and
+ * dp_away_set(d), confirmed (the move was told before the restart), and
  * idle_ms old already, so that it expires when it would have. */
 int
-dp_away_restore(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
-    uint64_t idle_ms)
+dp_away_restore(struct dp *d, const struct ipprefix *eid,
+    const struct ipaddr *rloc, int n, uint64_t idle_ms)
 {
-	struct dp_away_tab	*t = &dp_g->away;
+	struct dp_away_tab	*t = &d->away;
 	int			 i;
 
-	if (dp_away_set(eid, rloc, n, true) != 1)
+	if (dp_away_set(d, eid, rloc, n, true) != 1)
 		return 0;
 	for (i = 0; i < t->n; i++)
 		if (t->e[i].used && ipprefix_cmp(&t->e[i].eid, eid) == 0 &&
@@ -300,7 +303,7 @@ dp_away_restore(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
 }
 
 void
-dp_away_free(void)
+dp_away_free(struct dp *d)
 {
-	memset(&dp_g->away, 0, sizeof(dp_g->away));
+	memset(&d->away, 0, sizeof(d->away));
 }

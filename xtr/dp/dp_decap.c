@@ -161,7 +161,7 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 	if (dp_g->c->pxtr && dp_g->c->npxtr_allow > 0 &&
 	    !in_prefixes(dp_g->c->pxtr_allow, dp_g->c->npxtr_allow, src) &&
 	    !dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst) &&
-	    dp_away_find(&pp->dst) == NULL) {
+	    dp_away_find(dp_g, &pp->dst) == NULL) {
 		dp_alert(DPC_drop_pxtr_acl, "from %s to %s: not in pxtr_allow",
 		    ipaddr_fmt(src, a, sizeof(a)), ipaddr_fmt(&pp->dst, b,
 		    sizeof(b)));
@@ -193,8 +193,8 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 	/* RFC 9300 §4.1: not on the public Internet (public_internet) */
 	if (h != NULL && h->l && !dp_g->c->public_internet)
 		lsb_apply(pp, src, h->lsb, h->i ? 8 : 32);
-	if ((aw = dp_away_find(&pp->dst)) != NULL) {
-		dp_away_reencap(aw, in, pp->len, pp, src);
+	if ((aw = dp_away_find(dp_g, &pp->dst)) != NULL) {
+		dp_away_reencap(dp_g, aw, in, pp->len, pp, src);
 		return;
 	}
 	/* an EID arriving here (issue 18): held until it is added, and

@@ -226,7 +226,7 @@ fast_rloc(const struct dp_pkt *pp)
 
 	if (!dp_unicast(&pp->dst))
 		return NULL;
-	if ((aw = dp_away_find(&pp->dst)) != NULL)
+	if ((aw = dp_away_find(dp_g, &pp->dst)) != NULL)
 		return NULL;		/* the slow path counts it */
 	e = mc_lookup(dp_g->x->mc, 0, &pp->dst, dp_g->now_ms);
 	if (e == NULL || e->negative ||
@@ -381,8 +381,8 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 		return;
 	}
 	/* an EID that left us: straight to where it went */
-	if ((aw = dp_away_find(&pp->dst)) != NULL) {
-		dp_away_forward(aw, pkt, len, pp);
+	if ((aw = dp_away_find(dp_g, &pp->dst)) != NULL) {
+		dp_away_forward(dp_g, aw, pkt, len, pp);
 		return;
 	}
 	e = mc_lookup(dp_g->x->mc, 0, &pp->dst, dp_g->now_ms);

@@ -2,12 +2,12 @@
  * dp_int.h: state shared by the data plane's one-job files (dp_*.c).
  * One instance, struct dp (below): every table and buffer of the data
  * plane is a member of it, allocated by dp_init() and reached from
- * struct xtrd (x->dp).  dp_tun.c, dp_gro.c, dp_pmtu.c and dp_hold.c take
- * it as an argument (struct dp *d), as the counters do (DPC(d, n)), and
- * dp_routes.c the part it keeps (struct dp_nl *, &d->nl); the other
- * files still reach it through dp_g, which points at it while the
- * data plane runs (issue 14: going file by file).  Owned by xtrd's poll
- * loop: nothing is locked.
+ * struct xtrd (x->dp).  dp_tun.c, dp_gro.c, dp_pmtu.c, dp_hold.c and
+ * dp_away.c take it as an argument (struct dp *d), as the counters do
+ * (DPC(d, n)), and dp_routes.c the part it keeps (struct dp_nl *,
+ * &d->nl); the other files still reach it through dp_g, which points at
+ * it while the data plane runs (issue 14: going file by file).  Owned by
+ * xtrd's poll loop: nothing is locked.
  */
 #ifndef XTR_DP_INT_H
 #define XTR_DP_INT_H
@@ -348,25 +348,26 @@ void	dp_queue_tick(void);
 void	dp_queue_free(void);
 
 /* dp_away.c: EIDs that left, redirected to their new RLOCs */
-struct dp_away *dp_away_find(const struct ipaddr *);
+struct dp_away *dp_away_find(struct dp *, const struct ipaddr *);
 /* 1 if an entry is kept for eid (created or updated), 0 if not. */
-int	dp_away_set(const struct ipprefix *, const struct ipaddr *, int n,
-	    bool confirmed);
-void	dp_away_del(const struct ipprefix *);
+int	dp_away_set(struct dp *, const struct ipprefix *, const struct ipaddr *,
+	    int n, bool confirmed);
+void	dp_away_del(struct dp *, const struct ipprefix *);
 /* From our site: encapsulate pkt to the away entry's RLOCs. */
-void	dp_away_forward(struct dp_away *, const uint8_t *, size_t,
+void	dp_away_forward(struct dp *, struct dp_away *, const uint8_t *, size_t,
 	    const struct dp_pkt *);
 /* Decapsulated from `from`: on to the entry's RLOCs (never back to from,
  * inner TTL decremented; drop_loop / drop_ttl), SMR from. */
-void	dp_away_reencap(struct dp_away *, uint8_t *, size_t,
+void	dp_away_reencap(struct dp *, struct dp_away *, uint8_t *, size_t,
 	    const struct dp_pkt *, const struct ipaddr *from);
 /* Inner TTL / Hop Limit minus one (IPv4 checksum fixed); -1 at <= 1. */
 int	dp_ttl_dec(uint8_t *, const struct dp_pkt *);
-void	dp_away_tick(void);
-void	dp_away_free(void);
-int	dp_away_restore(const struct ipprefix *, const struct ipaddr *, int n,
-	    uint64_t idle_ms);
-int	dp_away_walk(int (*)(const struct dp_away_view *, void *), void *);
+void	dp_away_tick(struct dp *);
+void	dp_away_free(struct dp *);
+int	dp_away_restore(struct dp *, const struct ipprefix *,
+	    const struct ipaddr *, int n, uint64_t idle_ms);
+int	dp_away_walk(struct dp *, int (*)(const struct dp_away_view *, void *),
+	    void *);
 
 /* dp_hold.c: packets for an EID about to arrive here (issue 18) */
 void	dp_hold_init(struct dp *);

@@ -199,7 +199,7 @@ should_answer(const struct ipaddr *t)
 	if (!in_subnet)
 		return false;
 	/* as the kernel's proxy ARP: the route to it leaves through the TUN */
-	return dp_away_find(t) != NULL ||
+	return dp_away_find(dp_g, t) != NULL ||
 	    dp_route_host_via(&dp_g->nl, t, dp_g->tun_ifindex) ||
 	    !dp_g->up.is_local_eid(dp_g->up.ctx, t);
 }

@@ -338,7 +338,7 @@ dp_queue_tick(void)
 		/* a held source waits for a new mapping (dp_queue_flush):
 		 * the one cached may be the stale one */
 		if (!e->verify && (mc_lookup(dp_g->x->mc, 0, &e->key.addr,
-		    dp_g->now_ms) != NULL || dp_away_find(&e->key.addr) !=
+		    dp_g->now_ms) != NULL || dp_away_find(dp_g, &e->key.addr) !=
 		    NULL)) {
 			drain(e, true);
 			continue;
