@@ -61,7 +61,7 @@ static void
 tick(void *arg)
 {
 	dp_g->now_ms = mono_ms();
-	dp_queue_tick();
+	dp_queue_tick(dp_g);
 	dp_away_tick(dp_g);
 	dp_hold_tick(dp_g);
 	timer_set(&dp_g->x->timers, &dp_g->tick, dp_g->now_ms + DP_TICK_MS);
@@ -144,7 +144,7 @@ tun_init(struct xtrd *x, const struct dp_upcalls *up)
 		log_warn("UDP %d over IPv6", LISP_DATA_PORT);
 	if (d->udp4 == -1 && d->udp6 == -1)
 		return -1;
-	if (dp_queue_init() == -1 || dp_proxy_init() == -1)
+	if (dp_queue_init(d) == -1 || dp_proxy_init() == -1)
 		return -1;
 	for (i = 0; i < c->neid_space; i++)
 		dp_route_set(&d->nl, &c->eid_space[i], d->tun_ifindex);
@@ -169,7 +169,7 @@ tun_fini(struct xtrd *x)
 	dp_routes_flush(&d->nl);
 	dp_addrs_flush(&d->nl);
 	dp_proxy_fini();
-	dp_queue_free();
+	dp_queue_free(d);
 	dp_away_free(d);
 	dp_hold_free(d);
 	dp_nl_close(&d->nl);
@@ -252,7 +252,7 @@ tun_eid_removed(const struct ipprefix *p)
 static void
 tun_mapping_installed(const struct ipprefix *p)
 {
-	dp_queue_flush(p);
+	dp_queue_flush(dp_g, p);
 }
 
 static int

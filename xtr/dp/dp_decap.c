@@ -178,7 +178,7 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 		 * installed may be an answer sent before the guest's new site
 		 * registered (the SMR's brings the new one) */
 		if (!from_queue || dp_g->now_ms - held_ms < DPQ_VERIFY_MS) {
-			dp_queue_verify(in, pp->len, pp, src, held_ms);
+			dp_queue_verify(dp_g, in, pp->len, pp, src, held_ms);
 			return;
 		}
 		if (why == NULL)

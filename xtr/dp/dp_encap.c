@@ -389,7 +389,7 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	if (e == NULL) {
 		if (!from_queue)
 			DPC(dp_g, miss);
-		dp_queue_add(pkt, len, pp);
+		dp_queue_add(dp_g, pkt, len, pp);
 		return;
 	}
 	if (e->negative) {
@@ -399,7 +399,7 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 			to_petr(pkt, len, pp);
 			return;
 		case LISP_ACT_SEND_MAP_REQ:
-			dp_queue_add(pkt, len, pp);
+			dp_queue_add(dp_g, pkt, len, pp);
 			return;
 		default:
 			dp_drop(DPC_drop_negative, "negative mapping for %s, "

@@ -2,12 +2,12 @@
  * dp_int.h: state shared by the data plane's one-job files (dp_*.c).
  * One instance, struct dp (below): every table and buffer of the data
  * plane is a member of it, allocated by dp_init() and reached from
- * struct xtrd (x->dp).  dp_tun.c, dp_gro.c, dp_pmtu.c, dp_hold.c and
- * dp_away.c take it as an argument (struct dp *d), as the counters do
- * (DPC(d, n)), and dp_routes.c the part it keeps (struct dp_nl *,
- * &d->nl); the other files still reach it through dp_g, which points at
- * it while the data plane runs (issue 14: going file by file).  Owned by
- * xtrd's poll loop: nothing is locked.
+ * struct xtrd (x->dp).  dp_tun.c, dp_gro.c, dp_pmtu.c, dp_hold.c,
+ * dp_away.c and dp_queue.c take it as an argument (struct dp *d), as
+ * the counters do (DPC(d, n)), and dp_routes.c the part it keeps
+ * (struct dp_nl *, &d->nl); the other files still reach it through
+ * dp_g, which points at it while the data plane runs (issue 14: going
+ * file by file).  Owned by xtrd's poll loop: nothing is locked.
  */
 #ifndef XTR_DP_INT_H
 #define XTR_DP_INT_H
@@ -334,18 +334,18 @@ void	dp_decap_verified(uint8_t *, size_t, const struct dp_pkt *,
 	    const struct ipaddr *outer, uint64_t held_ms);
 
 /* dp_queue.c: packets waiting for a Map-Reply */
-int	dp_queue_init(void);
-void	dp_queue_add(const uint8_t *, size_t, const struct dp_pkt *);
+int	dp_queue_init(struct dp *);
+void	dp_queue_add(struct dp *, const uint8_t *, size_t, const struct dp_pkt *);
 /* Decapsulated from outer, its inner source not cached (or cached
  * without outer): hold it while the source's mapping is resolved
  * (dp_decap_verified once a mapping is installed); held_ms: when it was
  * first held, 0 for now. */
 #define DPQ_VERIFY_MS	3000
-void	dp_queue_verify(const uint8_t *, size_t, const struct dp_pkt *,
+void	dp_queue_verify(struct dp *, const uint8_t *, size_t, const struct dp_pkt *,
 	    const struct ipaddr *outer, uint64_t held_ms);
-void	dp_queue_flush(const struct ipprefix *installed);
-void	dp_queue_tick(void);
-void	dp_queue_free(void);
+void	dp_queue_flush(struct dp *, const struct ipprefix *installed);
+void	dp_queue_tick(struct dp *);
+void	dp_queue_free(struct dp *);
 
 /* dp_away.c: EIDs that left, redirected to their new RLOCs */
 struct dp_away *dp_away_find(struct dp *, const struct ipaddr *);

@@ -76,9 +76,9 @@ qhash(const struct ipprefix *k, bool verify)
 }
 
 static struct dp_qent *
-qfind(const struct ipprefix *k, bool verify)
+qfind(struct dp *d, const struct ipprefix *k, bool verify)
 {
-	struct dp_queue	*dq = &dp_g->queue;
+	struct dp_queue	*dq = &d->queue;
 	int		i;
 
 	for (i = dq->bucket[qhash(k, verify)]; i != -1; i = dq->q[i].hnext)
@@ -89,9 +89,9 @@ qfind(const struct ipprefix *k, bool verify)
 }
 
 static struct dp_qent *
-qtake(const struct ipprefix *k, bool verify)
+qtake(struct dp *d, const struct ipprefix *k, bool verify)
 {
-	struct dp_queue	*dq = &dp_g->queue;
+	struct dp_queue	*dq = &d->queue;
 	struct dp_qent	*e;
 	uint32_t	 h = qhash(k, verify);
 	int		 i;
@@ -112,9 +112,9 @@ qtake(const struct ipprefix *k, bool verify)
 }
 
 static void
-qrelease(struct dp_qent *e)
+qrelease(struct dp *d, struct dp_qent *e)
 {
-	struct dp_queue	*dq = &dp_g->queue;
+	struct dp_queue	*dq = &d->queue;
 	int		*ip, i = (int)(e - dq->q);
 
 	if (e->verify)
@@ -130,9 +130,9 @@ qrelease(struct dp_qent *e)
 }
 
 int
-dp_queue_init(void)
+dp_queue_init(struct dp *d)
 {
-	struct dp_queue	*dq = &dp_g->queue;
+	struct dp_queue	*dq = &d->queue;
 	int		i;
 
 	if ((dq->q = calloc(DPQ_MAX, sizeof(*dq->q))) == NULL)
@@ -148,32 +148,32 @@ dp_queue_init(void)
 }
 
 static uint64_t
-timeout_ms(void)
+timeout_ms(struct dp *d)
 {
 	/* how long the ITR keeps retrying, plus a little */
-	return dp_g->up.resolve_span_ms(dp_g->up.ctx) + 500;
+	return d->up.resolve_span_ms(d->up.ctx) + 500;
 }
 
 static void
-resolve(struct dp_qent *e)
+resolve(struct dp *d, struct dp_qent *e)
 {
-	e->tried_ms = dp_g->now_ms;
-	if (dp_g->up.resolve(dp_g->up.ctx, &e->key) == 0)
-		DPC(dp_g, resolve_sent);
+	e->tried_ms = d->now_ms;
+	if (d->up.resolve(d->up.ctx, &e->key) == 0)
+		DPC(d, resolve_sent);
 }
 
 void
-dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
+dp_queue_add(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 {
-	struct dp_queue	*dq = &dp_g->queue;
-	const struct dp_conf	*c = dp_g->c;
+	struct dp_queue	*dq = &d->queue;
+	const struct dp_conf	*c = d->c;
 	struct ipprefix	 key;
 	struct dp_qent	*e;
 	struct qpkt	*p;
 	char		 a[IPADDR_STRLEN];
 
 	ipprefix_host(&pp->dst, &key);
-	e = qfind(&key, false);
+	e = qfind(d, &key, false);
 	ipaddr_fmt(&pp->dst, a, sizeof(a));
 	if (e == NULL && dq->nfree == 0) {
 		dp_drop(DPC_drop_queue_full, "%s: %d destinations waiting", a,
@@ -195,33 +195,33 @@ dp_queue_add(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	p->len = len;
 	memcpy(p->data, pkt, len);
 	if (e == NULL) {
-		e = qtake(&key, false);
-		e->since_ms = dp_g->now_ms;
+		e = qtake(d, &key, false);
+		e->since_ms = d->now_ms;
 		e->head = p;
 		e->tail = p;
 		e->n = 1;
 		dq->total++;
-		DPC(dp_g, queued);
-		resolve(e);
+		DPC(d, queued);
+		resolve(d, e);
 		return;
 	}
 	e->tail->next = p;
 	e->tail = p;
 	e->n++;
 	dq->total++;
-	DPC(dp_g, queued);
+	DPC(d, queued);
 	return;
 ask:
 	/* nothing queued, but still ask, so the next packets hit */
-	dp_g->up.resolve(dp_g->up.ctx, &key);
+	d->up.resolve(d->up.ctx, &key);
 }
 
 void
-dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
+dp_queue_verify(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
     const struct ipaddr *outer, uint64_t held_ms)
 {
-	struct dp_queue	*dq = &dp_g->queue;
-	const struct dp_conf	*c = dp_g->c;
+	struct dp_queue	*dq = &d->queue;
+	const struct dp_conf	*c = d->c;
 	struct ipprefix	 key;
 	struct dp_qent	*e;
 	struct qpkt	*p;
@@ -230,17 +230,17 @@ dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 
 	ipprefix_host(&pp->src, &key);
 	ipaddr_fmt(&pp->src, a, sizeof(a));
-	if ((e = qfind(&key, true)) == NULL) {
+	if ((e = qfind(d, &key, true)) == NULL) {
 		/* a new source: a slot and a Map-Request, both bounded */
 		if (dq->nverify >= DPQ_VERIFY_MAX || dq->nfree == 0 ||
-		    !tb_take(&dq->verify_tb, dp_g->now_ms)) {
+		    !tb_take(&dq->verify_tb, d->now_ms)) {
 			dp_drop(DPC_drop_src_unverified, "%s: too many sources "
 			    "to verify at once", a);
 			return;
 		}
-		e = qtake(&key, true);
-		e->since_ms = dp_g->now_ms;
-		resolve(e);
+		e = qtake(d, &key, true);
+		e->since_ms = d->now_ms;
+		resolve(d, e);
 	}
 	if (e->bytes + sz > c->verify_source_bytes ||
 	    dq->verify_bytes + sz > c->verify_total_bytes) {
@@ -256,7 +256,7 @@ dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	p->next = NULL;
 	p->len = len;
 	p->outer = *outer;
-	p->held_ms = held_ms != 0 ? held_ms : dp_g->now_ms;
+	p->held_ms = held_ms != 0 ? held_ms : d->now_ms;
 	memcpy(p->data, pkt, len);
 	if (e->tail != NULL)
 		e->tail->next = p;
@@ -266,13 +266,13 @@ dp_queue_verify(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	e->n++;
 	e->bytes += sz;
 	dq->verify_bytes += sz;
-	DPC(dp_g, src_held);
+	DPC(d, src_held);
 }
 
 static void
-drain(struct dp_qent *e, bool send)
+drain(struct dp *d, struct dp_qent *e, bool send)
 {
-	struct dp_queue	*dq = &dp_g->queue;
+	struct dp_queue	*dq = &d->queue;
 	struct qpkt	*p, *next, *head = e->head;
 	struct dp_pkt	 pp;
 	uint32_t	 n = e->n;
@@ -283,7 +283,7 @@ drain(struct dp_qent *e, bool send)
 		dq->verify_bytes -= e->bytes;
 	else
 		dq->total -= e->n;
-	qrelease(e);
+	qrelease(d, e);
 	for (p = head; p != NULL && send; p = p->next) {
 		if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK)
 			continue;
@@ -292,16 +292,16 @@ drain(struct dp_qent *e, bool send)
 			    p->held_ms);
 			continue;
 		}
-		DPC(dp_g, queue_flushed);
+		DPC(d, queue_flushed);
 		dp_itr_output(p->data, pp.len, &pp, true);
 	}
 	if (send) {
-		dp_gro_flush(dp_g);	/* before the buffers are freed */
+		dp_gro_flush(d);	/* before the buffers are freed */
 		dp_tx_flush();
 	} else if (verify)
-		DPC_ADD(dp_g, drop_src_unverified, n);
+		DPC_ADD(d, drop_src_unverified, n);
 	else
-		DPC_ADD(dp_g, drop_queue_timeout, n);
+		DPC_ADD(d, drop_queue_timeout, n);
 	for (p = head; p != NULL; p = next) {
 		next = p->next;
 		free(p);
@@ -309,24 +309,24 @@ drain(struct dp_qent *e, bool send)
 }
 
 void
-dp_queue_flush(const struct ipprefix *installed)
+dp_queue_flush(struct dp *d, const struct ipprefix *installed)
 {
-	struct dp_queue	*dq = &dp_g->queue;
+	struct dp_queue	*dq = &d->queue;
 	int		i;
 
 	if (dq->q == NULL)
 		return;
-	dp_g->now_ms = mono_ms();
+	d->now_ms = mono_ms();
 	for (i = 0; i < DPQ_MAX; i++)
 		if (dq->q[i].used && ipprefix_covers(installed, &dq->q[i].key))
-			drain(&dq->q[i], true);
+			drain(d, &dq->q[i], true);
 }
 
 void
-dp_queue_tick(void)
+dp_queue_tick(struct dp *d)
 {
-	struct dp_queue	*dq = &dp_g->queue;
-	uint64_t	 limit = timeout_ms();
+	struct dp_queue	*dq = &d->queue;
+	uint64_t	 limit = timeout_ms(d);
 	char		 a[IPPREFIX_STRLEN];
 	int		 i;
 
@@ -337,41 +337,41 @@ dp_queue_tick(void)
 			continue;
 		/* a held source waits for a new mapping (dp_queue_flush):
 		 * the one cached may be the stale one */
-		if (!e->verify && (mc_lookup(dp_g->x->mc, 0, &e->key.addr,
-		    dp_g->now_ms) != NULL || dp_away_find(dp_g, &e->key.addr) !=
+		if (!e->verify && (mc_lookup(d->x->mc, 0, &e->key.addr,
+		    d->now_ms) != NULL || dp_away_find(d, &e->key.addr) !=
 		    NULL)) {
-			drain(e, true);
+			drain(d, e, true);
 			continue;
 		}
 		/* held sources: a last check once held long enough */
 		if (e->verify && e->head != NULL &&
-		    dp_g->now_ms - e->head->held_ms >= DPQ_VERIFY_MS) {
-			drain(e, true);
+		    d->now_ms - e->head->held_ms >= DPQ_VERIFY_MS) {
+			drain(d, e, true);
 			continue;
 		}
-		if (dp_g->now_ms - e->since_ms > limit) {
+		if (d->now_ms - e->since_ms > limit) {
 			log_debug("miss queue for %s: no mapping after %llu "
 			    "ms, %u packets dropped", ipprefix_fmt(&e->key, a,
 			    sizeof(a)), (unsigned long long)limit, e->n);
-			drain(e, false);
+			drain(d, e, false);
 			continue;
 		}
-		if (dp_g->now_ms - e->tried_ms >= DPQ_RETRY_MS)
-			resolve(e);
+		if (d->now_ms - e->tried_ms >= DPQ_RETRY_MS)
+			resolve(d, e);
 	}
 }
 
 void
-dp_queue_free(void)
+dp_queue_free(struct dp *d)
 {
-	struct dp_queue	*dq = &dp_g->queue;
+	struct dp_queue	*dq = &d->queue;
 	int		i;
 
 	if (dq->q == NULL)
 		return;
 	for (i = 0; i < DPQ_MAX; i++)
 		if (dq->q[i].used)
-			drain(&dq->q[i], false);
+			drain(d, &dq->q[i], false);
 	free(dq->q);
 	dq->q = NULL;
 }
