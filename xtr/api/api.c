@@ -201,6 +201,31 @@ h_db_add(struct api *api, struct req *rq)
 	return reply_json(rq->conn, 200, r);
 }
 
+/* A removal's "moved_to": at most XC_MAX_RLOC RLOC addresses into rloc
+ * (zeroed first), their count in *nrloc; NULL, or what is wrong. */
+static const char *
+get_moved_to(json_object *o, struct ipaddr *rloc, int *nrloc)
+{
+	json_object	*mt, *v;
+	size_t		 i, n;
+
+	memset(rloc, 0, XC_MAX_RLOC * sizeof(*rloc));
+	*nrloc = 0;
+	if (!json_object_object_get_ex(o, "moved_to", &mt))
+		return NULL;
+	if (!json_object_is_type(mt, json_type_array) ||
+	    (n = json_object_array_length(mt)) > XC_MAX_RLOC)
+		return "\"moved_to\" must be an array of at most 8 RLOCs";
+	for (i = 0; i < n; i++) {
+		v = json_object_array_get_idx(mt, i);
+		if (!json_object_is_type(v, json_type_string) ||
+		    ipaddr_parse(json_object_get_string(v),
+		    &rloc[(*nrloc)++]) == -1)
+			return "\"moved_to\" must hold RLOC addresses";
+	}
+	return NULL;
+}
+
 static enum MHD_Result
 h_db_remove(struct api *api, struct req *rq)
 {
@@ -208,11 +233,11 @@ h_db_remove(struct api *api, struct req *rq)
 	    NULL };
 	struct ipprefix	 eid[API_MAX_REMOVE];
 	struct ipaddr	 rloc[XC_MAX_RLOC];
-	json_object	*o, *mt, *r, *a = NULL, *e;
+	json_object	*o, *r, *a = NULL, *e;
 	char		 err[128];
-	size_t		 i, n;
+	const char	*why;
 	int		 nrloc = 0, rc[API_MAX_REMOVE], neid = 1, k, l;
-	bool		 moved = false, list;
+	bool		 moved, list;
 
 	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
 		return reply_err(rq->conn, 400, err);
@@ -237,26 +262,10 @@ h_db_remove(struct api *api, struct req *rq)
 				return reply_err(rq->conn, 400, "\"eids\" "
 				    "names an EID twice");
 			}
-	memset(rloc, 0, sizeof(rloc));
-	if (json_object_object_get_ex(o, "moved_to", &mt)) {
-		moved = true;
-		if (!json_object_is_type(mt, json_type_array) ||
-		    (n = json_object_array_length(mt)) > XC_MAX_RLOC) {
-			json_object_put(o);
-			return reply_err(rq->conn, 400, "\"moved_to\" must be "
-			    "an array of at most 8 RLOCs");
-		}
-		for (i = 0; i < n; i++) {
-			json_object *v = json_object_array_get_idx(mt, i);
-
-			if (!json_object_is_type(v, json_type_string) ||
-			    ipaddr_parse(json_object_get_string(v),
-			    &rloc[nrloc++]) == -1) {
-				json_object_put(o);
-				return reply_err(rq->conn, 400, "\"moved_to\" "
-				    "must hold RLOC addresses");
-			}
-		}
+	moved = json_object_object_get_ex(o, "moved_to", NULL);
+	if ((why = get_moved_to(o, rloc, &nrloc)) != NULL) {
+		json_object_put(o);
+		return reply_err(rq->conn, 400, why);
 	}
 	json_object_put(o);
 	for (k = 0; k < neid; k++)

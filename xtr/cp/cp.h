@@ -205,6 +205,11 @@ struct itr_state {
 	uint8_t			probe_buf[LISP_MAX_MSG];
 	struct lisp_map_request	smr_req;
 	uint8_t			smr_buf[LISP_MAX_MSG];
+	/* pubsub_add, send_unsubscribe (itr_subscribe.c) */
+	struct lisp_map_request	sub_req;
+	struct lisp_map_request	unsub_req;
+	uint8_t			unsub_inner[LISP_MAX_MSG];
+	uint8_t			unsub_buf[LISP_MAX_MSG];
 };
 
 /* etr_register.c (RFC 9301 §8.2) */

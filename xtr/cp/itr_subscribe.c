@@ -40,19 +40,19 @@ ssize_t
 pubsub_add(struct xtrd *x, uint8_t *p, size_t len, size_t cap,
     const struct ipprefix *eid)
 {
-	static struct lisp_map_request	req;
-	uint8_t				i;
+	struct lisp_map_request	*req = &x->itr->sub_req;
+	uint8_t			 i;
 
 	(void)eid;
 	/* our own request: decode it, add the RFC 9437 §4 fields, encode */
-	if (lisp_decode_map_request(p, len, &req, NULL) == -1)
+	if (lisp_decode_map_request(p, len, req, NULL) == -1)
 		return -1;
-	req.subscribe = true;
-	for (i = 0; i < req.nrec; i++)
-		req.rec[i].notify = true;
-	memcpy(req.xtr_id, x->xtr_id, LISP_XTR_ID_LEN);
-	req.site_id = x->conf->site_id;
-	return lisp_encode_map_request(&req, p, cap);
+	req->subscribe = true;
+	for (i = 0; i < req->nrec; i++)
+		req->rec[i].notify = true;
+	memcpy(req->xtr_id, x->xtr_id, LISP_XTR_ID_LEN);
+	req->site_id = x->conf->site_id;
+	return lisp_encode_map_request(req, p, cap);
 }
 
 static struct sub_state *
@@ -188,15 +188,15 @@ itr_sub_next_nonce(struct xtrd *x, const struct ipprefix *eid)
 static void
 send_unsubscribe(struct xtrd *x, struct sub_state *s)
 {
-	static struct lisp_map_request	 req;
-	static uint8_t			 inner[LISP_MAX_MSG];
-	static uint8_t			 buf[LISP_MAX_MSG];
+	struct lisp_map_request		*req = &x->itr->unsub_req;
+	uint8_t				*inner = x->itr->unsub_inner;
+	uint8_t				*buf = x->itr->unsub_buf;
 	struct lisp_ecm			 ecm;
 	const struct ipaddr		*mr;
 	ssize_t				 n, m;
 
 	if (x->conf->nmr == 0 || s->nonce == UINT64_MAX ||
-	    itr_build_request(x, &s->eid, &req) == -1) {
+	    itr_build_request(x, &s->eid, req) == -1) {
 		s->unsub_tries = 0;
 		return;
 	}
@@ -206,19 +206,19 @@ send_unsubscribe(struct xtrd *x, struct sub_state *s)
 		s->unsub_first = s->nonce;
 	s->unsub_tries++;
 	s->unsub_ms = mono_ms();
-	req.nonce = s->nonce;
-	memset(&req.itr_rloc[0], 0, sizeof(req.itr_rloc[0]));
-	req.itr_rloc[0].ip.af = AF_UNSPEC;	/* AFI 0 */
-	req.nitr = 1;
-	req.subscribe = true;			/* I: xTR-ID, Site-ID */
-	req.rec[0].notify = true;		/* N */
-	memcpy(req.xtr_id, x->xtr_id, LISP_XTR_ID_LEN);
-	req.site_id = x->conf->site_id;
-	if ((n = lisp_encode_map_request(&req, inner, sizeof(inner))) < 0)
+	req->nonce = s->nonce;
+	memset(&req->itr_rloc[0], 0, sizeof(req->itr_rloc[0]));
+	req->itr_rloc[0].ip.af = AF_UNSPEC;	/* AFI 0 */
+	req->nitr = 1;
+	req->subscribe = true;			/* I: xTR-ID, Site-ID */
+	req->rec[0].notify = true;		/* N */
+	memcpy(req->xtr_id, x->xtr_id, LISP_XTR_ID_LEN);
+	req->site_id = x->conf->site_id;
+	if ((n = lisp_encode_map_request(req, inner, LISP_MAX_MSG)) < 0)
 		return;
 	itr_ecm_to(x, &s->eid.addr, &ecm);	/* to the EID-Prefix */
 	if ((m = lisp_encode_ecm(&ecm, inner, (size_t)n, buf,
-	    sizeof(buf))) < 0 ||
+	    LISP_MAX_MSG)) < 0 ||
 	    xtr_send(x, mr, LISP_CONTROL_PORT, buf, (size_t)m) == -1)
 		return;
 	cnt_inc(C_tx_pubsub_unsubscribe);
