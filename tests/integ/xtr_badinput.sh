@@ -140,6 +140,13 @@ api_garbage() {
 	expect a api_bad_request 1 post /v1/database/add '{"eid":"10.1.0.9/33"}'
 	expect a api_bad_request 1 post /v1/database/add '[1,2,3]'
 	expect a api_bad_request 1 post /v1/smr "$(head -c 70000 /dev/zero | tr '\0' x)"
+	# "moved_to" must be RLOC addresses, at most 8: refused before
+	# anything is withdrawn (intact, below, sees A's EID still registered)
+	expect a api_bad_request 1 post /v1/database/remove \
+	    '{"eid":"10.1.0.0/24","moved_to":["not-an-address"]}'
+	expect a api_bad_request 1 post /v1/database/remove \
+	    '{"eid":"10.1.0.0/24","moved_to":"192.0.2.2"}'
+	expect a api_bad_request 1 post /v1/database/remove "{\"eid\":\"10.1.0.0/24\",\"moved_to\":[$(printf '"192.0.2.%d",' 1 2 3 4 5 6 7 8)\"192.0.2.9\"]}"
 	expect a api_not_found 1 post /v1/nonsense '{}'
 	code=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$s" \
 	    -X DELETE http://localhost/v1/status)
