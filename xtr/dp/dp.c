@@ -137,14 +137,14 @@ tun_init(struct xtrd *x, const struct dp_upcalls *up)
 	    "accept_local", c->tun_name);
 	dp_sysctl(path, "1");
 	if (xtr_rloc(x, AF_INET) != NULL &&
-	    (d->udp4 = dp_udp_open(AF_INET, xtr_rloc(x, AF_INET))) == -1)
+	    (d->udp4 = dp_udp_open(d, AF_INET, xtr_rloc(x, AF_INET))) == -1)
 		log_warn("UDP %d over IPv4", LISP_DATA_PORT);
 	if (xtr_rloc(x, AF_INET6) != NULL &&
-	    (d->udp6 = dp_udp_open(AF_INET6, xtr_rloc(x, AF_INET6))) == -1)
+	    (d->udp6 = dp_udp_open(d, AF_INET6, xtr_rloc(x, AF_INET6))) == -1)
 		log_warn("UDP %d over IPv6", LISP_DATA_PORT);
 	if (d->udp4 == -1 && d->udp6 == -1)
 		return -1;
-	if (dp_queue_init(d) == -1 || dp_proxy_init() == -1)
+	if (dp_queue_init(d) == -1 || dp_proxy_init(d) == -1)
 		return -1;
 	for (i = 0; i < c->neid_space; i++)
 		dp_route_set(&d->nl, &c->eid_space[i], d->tun_ifindex);
@@ -165,10 +165,10 @@ tun_fini(struct xtrd *x)
 	struct dp	*d = dp_g;
 
 	timer_cancel(&x->timers, &d->tick);
-	dp_tx_flush();
+	dp_tx_flush(d);
 	dp_routes_flush(&d->nl);
 	dp_addrs_flush(&d->nl);
-	dp_proxy_fini();
+	dp_proxy_fini(d);
 	dp_queue_free(d);
 	dp_away_free(d);
 	dp_hold_free(d);
@@ -188,7 +188,7 @@ static int
 tun_pollfds(struct pollfd *p, int max)
 {
 	int	fds[5] = { dp_g->tun_fd, dp_g->udp4, dp_g->udp6,
-		    dp_proxy_fd(AF_INET6), dp_proxy_fd(AF_INET) };
+		    dp_proxy_fd(dp_g, AF_INET6), dp_proxy_fd(dp_g, AF_INET) };
 	int	i;
 
 	for (i = 0; i < 5 && i < max; i++) {
@@ -207,12 +207,12 @@ tun_run(const struct pollfd *p, int n)
 	/* ETR side first: replies drain before new requests are read */
 	for (i = 1; i < n && i < 3; i++)
 		if (p[i].fd != -1 && (p[i].revents & POLLIN))
-			dp_udp_input(p[i].fd);
+			dp_udp_input(dp_g, p[i].fd);
 	if (n > 0 && p[0].fd != -1 && (p[0].revents & POLLIN))
 		dp_tun_input(dp_g);
 	for (i = 3; i < n && i < 5; i++)
 		if (p[i].fd != -1 && (p[i].revents & POLLIN)) {
-			dp_proxy_input();	/* ND and ARP */
+			dp_proxy_input(dp_g);	/* ND and ARP */
 			break;
 		}
 }

@@ -101,7 +101,7 @@ dp_away_set(struct dp *d, const struct ipprefix *eid,
 	    ", SMRs held until the Map-Server confirms");
 	/* our own site's hosts go through the TUN to reach it now */
 	dp_route_set(&d->nl, eid, d->tun_ifindex);
-	dp_proxy_announce(eid);
+	dp_proxy_announce(d, eid);
 	return 1;
 }
 
@@ -141,7 +141,7 @@ away_send(struct dp *d, struct dp_away *e, const struct ipaddr *to,
 	if (e->packets++ == 0)
 		tl_add("dp-first-redirect", &e->eid, to, "after %llu ms",
 		    (unsigned long long)(d->now_ms - e->since_ms));
-	if (dp_encap(to, pkt, len, pp) == 0)
+	if (dp_encap(d, to, pkt, len, pp) == 0)
 		DPC(d, away_reencap);
 	if (itr == NULL)
 		return;

@@ -20,11 +20,11 @@
 #include "xtr/xtrd.h"
 
 bool
-dp_is_local(const struct ipaddr *dst)
+dp_is_local(struct dp *d, const struct ipaddr *dst)
 {
-	if (dp_g->up.is_local_eid(dp_g->up.ctx, dst))
+	if (d->up.is_local_eid(d->up.ctx, dst))
 		return true;
-	return dp_g->c->pxtr;	/* PETR role: deliver whatever arrives */
+	return d->c->pxtr;	/* PETR role: deliver whatever arrives */
 }
 
 /* RFC 9300 §10: bit i of the LSBs is the status of the i-th locator of the
@@ -34,7 +34,7 @@ dp_is_local(const struct ipaddr *dst)
  * the map-cache makes the control plane RLOC-probe that locator
  * (rloc_probe.c), whose answer, or silence, sets the status. */
 static void
-lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
+lsb_apply(struct dp *d, const struct dp_pkt *pp, const struct ipaddr *outer_src,
     uint32_t lsb, unsigned nbits)
 {
 	const struct mc_entry	*e;
@@ -43,7 +43,7 @@ lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
 	bool			 from_rloc = false, up;
 	unsigned		 i;
 
-	e = mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms);
+	e = mc_lookup(d->x->mc, 0, &pp->src, d->now_ms);
 	if (e == NULL || e->negative)
 		return;
 	for (i = 0; i < e->nrloc; i++)
@@ -56,9 +56,9 @@ lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
 		up = (lsb >> i & 1) != 0;
 		if (e->rloc[i].up == up)
 			continue;
-		DPC(dp_g, lsb_probe);
+		DPC(d, lsb_probe);
 		rloc = e->rloc[i].addr;
-		(void)dp_g->up.probe_lsb(dp_g->up.ctx, &eid, &rloc, up);
+		(void)d->up.probe_lsb(d->up.ctx, &eid, &rloc, up);
 	}
 }
 
@@ -70,16 +70,16 @@ lsb_apply(const struct dp_pkt *pp, const struct ipaddr *outer_src,
  * itr_resolve() limits this to one Map-Request per EID per rate_limit.
  */
 static void
-prefetch_src(const struct dp_pkt *pp)
+prefetch_src(struct dp *d, const struct dp_pkt *pp)
 {
 	struct ipprefix	key;
 
 	if (!dp_unicast(&pp->src) ||
-	    dp_g->up.is_local_eid(dp_g->up.ctx, &pp->src) ||
-	    mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms) != NULL)
+	    d->up.is_local_eid(d->up.ctx, &pp->src) ||
+	    mc_lookup(d->x->mc, 0, &pp->src, d->now_ms) != NULL)
 		return;
 	ipprefix_host(&pp->src, &key);
-	dp_g->up.resolve(dp_g->up.ctx, &key);
+	d->up.resolve(d->up.ctx, &key);
 }
 
 /*
@@ -114,11 +114,11 @@ in_prefixes(const struct ipprefix *p, int n, const struct ipaddr *a)
 }
 
 static enum src_verdict
-src_check(const struct dp_pkt *pp, const struct ipaddr *outer,
+src_check(struct dp *d, const struct dp_pkt *pp, const struct ipaddr *outer,
     const char **why)
 {
-	const struct dp_conf	*c = dp_g->c;
-	const struct xtr_conf	*xc = dp_g->x->conf;
+	const struct dp_conf	*c = d->c;
+	const struct xtr_conf	*xc = d->x->conf;
 	const struct mc_entry	*e;
 	int			 i;
 
@@ -131,8 +131,8 @@ src_check(const struct dp_pkt *pp, const struct ipaddr *outer,
 		*why = "not a unicast source";
 		return SRC_BAD;
 	}
-	if ((e = mc_lookup(dp_g->x->mc, 0, &pp->src, dp_g->now_ms)) == NULL) {
-		if (!dp_g->up.is_local_eid(dp_g->up.ctx, &pp->src))
+	if ((e = mc_lookup(d->x->mc, 0, &pp->src, d->now_ms)) == NULL) {
+		if (!d->up.is_local_eid(d->up.ctx, &pp->src))
 			return SRC_WAIT;
 		*why = "its source is one of our EIDs";
 		return SRC_BAD;
@@ -150,7 +150,7 @@ src_check(const struct dp_pkt *pp, const struct ipaddr *outer,
 
 /* After the outer source was checked (or while held, from_queue). */
 static void
-decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
+decap_inner(struct dp *d, uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
     const struct lisp_data_hdr *h, bool from_queue, uint64_t held_ms)
 {
 	struct dp_away		*aw;
@@ -158,27 +158,27 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 	char			 a[IPADDR_STRLEN], b[IPADDR_STRLEN];
 
 	/* the PxTR proxies (RFC 6832) only for the ITRs it is told to */
-	if (dp_g->c->pxtr && dp_g->c->npxtr_allow > 0 &&
-	    !in_prefixes(dp_g->c->pxtr_allow, dp_g->c->npxtr_allow, src) &&
-	    !dp_g->up.is_local_eid(dp_g->up.ctx, &pp->dst) &&
-	    dp_away_find(dp_g, &pp->dst) == NULL) {
+	if (d->c->pxtr && d->c->npxtr_allow > 0 &&
+	    !in_prefixes(d->c->pxtr_allow, d->c->npxtr_allow, src) &&
+	    !d->up.is_local_eid(d->up.ctx, &pp->dst) &&
+	    dp_away_find(d, &pp->dst) == NULL) {
 		dp_alert(DPC_drop_pxtr_acl, "from %s to %s: not in pxtr_allow",
 		    ipaddr_fmt(src, a, sizeof(a)), ipaddr_fmt(&pp->dst, b,
 		    sizeof(b)));
 		return;
 	}
-	switch (src_check(pp, src, &why)) {
+	switch (src_check(d, pp, src, &why)) {
 	case SRC_OK:
 		if (from_queue)
-			DPC(dp_g, src_verified);
+			DPC(d, src_verified);
 		break;
 	case SRC_WAIT:
 	case SRC_STALE:
 		/* held again after a re-check that still fails: the mapping
 		 * installed may be an answer sent before the guest's new site
 		 * registered (the SMR's brings the new one) */
-		if (!from_queue || dp_g->now_ms - held_ms < DPQ_VERIFY_MS) {
-			dp_queue_verify(dp_g, in, pp->len, pp, src, held_ms);
+		if (!from_queue || d->now_ms - held_ms < DPQ_VERIFY_MS) {
+			dp_queue_verify(d, in, pp->len, pp, src, held_ms);
 			return;
 		}
 		if (why == NULL)
@@ -191,40 +191,40 @@ decap_inner(uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
 		return;
 	}
 	/* RFC 9300 §4.1: not on the public Internet (public_internet) */
-	if (h != NULL && h->l && !dp_g->c->public_internet)
-		lsb_apply(pp, src, h->lsb, h->i ? 8 : 32);
-	if ((aw = dp_away_find(dp_g, &pp->dst)) != NULL) {
-		dp_away_reencap(dp_g, aw, in, pp->len, pp, src);
+	if (h != NULL && h->l && !d->c->public_internet)
+		lsb_apply(d, pp, src, h->lsb, h->i ? 8 : 32);
+	if ((aw = dp_away_find(d, &pp->dst)) != NULL) {
+		dp_away_reencap(d, aw, in, pp->len, pp, src);
 		return;
 	}
 	/* an EID arriving here (issue 18): held until it is added, and
 	 * behind what it holds until that is released */
-	if (dp_hold_input(dp_g, in, pp, in_prefixes(dp_g->c->peer,
-	    dp_g->c->npeer, src))) {
-		prefetch_src(pp);
+	if (dp_hold_input(d, in, pp, in_prefixes(d->c->peer,
+	    d->c->npeer, src))) {
+		prefetch_src(d, pp);
 		return;
 	}
-	if (!dp_is_local(&pp->dst)) {
-		prefetch_src(pp);
+	if (!dp_is_local(d, &pp->dst)) {
+		prefetch_src(d, pp);
 		dp_drop(DPC_drop_not_local, "%s from %s is not served here",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)),
 		    ipaddr_fmt(src, b, sizeof(b)));
 		return;
 	}
-	dp_gro_deliver(dp_g, in, pp);
+	dp_gro_deliver(d, in, pp);
 }
 
 void
-dp_decap_verified(uint8_t *pkt, size_t len, const struct dp_pkt *pp,
+dp_decap_verified(struct dp *d, uint8_t *pkt, size_t len, const struct dp_pkt *pp,
     const struct ipaddr *outer, uint64_t held_ms)
 {
 	(void)len;
-	dp_g->now_ms = mono_ms();
-	decap_inner(pkt, pp, outer, NULL, true, held_ms);
+	d->now_ms = mono_ms();
+	decap_inner(d, pkt, pp, outer, NULL, true, held_ms);
 }
 
 static void
-decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
+decap_one(struct dp *d, uint8_t *buf, size_t len, const struct ipaddr *src)
 {
 	struct lisp_data_hdr	 h;
 	struct dp_pkt		 pp;
@@ -233,14 +233,14 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 	size_t			 inlen;
 	char			 a[IPADDR_STRLEN];
 
-	DPC(dp_g, udp_rx);
+	DPC(d, udp_rx);
 	if (lisp_decode_data_hdr(buf, len, &h, &why) == -1) {
 		dp_drop(DPC_drop_bad_hdr, "LISP header from %s: %s",
 		    ipaddr_fmt(src, a, sizeof(a)), lisp_err_name(why));
 		return;
 	}
 	/* RFC 9300 §5.3: the instance-ID must be ours (none means 0) */
-	if ((h.i ? h.iid : 0) != (dp_g->c->iid_set ? dp_g->c->iid : 0)) {
+	if ((h.i ? h.iid : 0) != (d->c->iid_set ? d->c->iid : 0)) {
 		dp_drop(DPC_drop_iid, "instance-ID %u from %s", h.iid,
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
@@ -252,7 +252,7 @@ decap_one(uint8_t *buf, size_t len, const struct ipaddr *src)
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
-	decap_inner(in, &pp, src, &h, false, 0);
+	decap_inner(d, in, &pp, src, &h, false, 0);
 }
 
 static size_t
@@ -271,9 +271,9 @@ gro_size(struct msghdr *mh)
 }
 
 void
-dp_udp_input(int fd)
+dp_udp_input(struct dp *d, int fd)
 {
-	struct dp_bufs			*b = dp_g->bufs;
+	struct dp_bufs			*b = d->bufs;
 	uint8_t			       (*buf)[DP_BUFSZ] = b->udp;
 	struct mmsghdr			*m = b->m;
 	struct iovec			*iov = b->iov;
@@ -283,7 +283,7 @@ dp_udp_input(int fd)
 	size_t				 gso, off, len;
 	int				 i, n, rounds;
 
-	dp_g->now_ms = mono_ms();
+	d->now_ms = mono_ms();
 	for (rounds = 0; rounds < 8; rounds++) {
 		for (i = 0; i < DP_BATCH; i++) {
 			iov[i].iov_base = buf[i];
@@ -315,16 +315,16 @@ dp_udp_input(int fd)
 			len = m[i].msg_len;
 			gso = gro_size(&m[i].msg_hdr);
 			if (gso == 0 || gso >= len) {
-				decap_one(buf[i], len, &src);
+				decap_one(d, buf[i], len, &src);
 				continue;
 			}
-			DPC(dp_g, gro_rx);
+			DPC(d, gro_rx);
 			for (off = 0; off < len; off += gso)
-				decap_one(buf[i] + off, len - off < gso ?
+				decap_one(d, buf[i] + off, len - off < gso ?
 				    len - off : gso, &src);
 		}
-		dp_gro_flush(dp_g);	/* before the buffers are reused */
-		dp_tx_flush();		/* re-encapsulated (away) packets */
+		dp_gro_flush(d);	/* before the buffers are reused */
+		dp_tx_flush(d);		/* re-encapsulated (away) packets */
 		if (n < DP_BATCH)
 			break;
 	}

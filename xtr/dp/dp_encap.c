@@ -26,7 +26,7 @@
 #include "xtr/xtrd.h"
 
 int
-dp_udp_open(int af, const struct ipaddr *bind_to)
+dp_udp_open(struct dp *d, int af, const struct ipaddr *bind_to)
 {
 	int	fd, on = 1, off = 0, buf = 4 << 20;
 	int	pmtu = IP_PMTUDISC_DONT;
@@ -48,7 +48,7 @@ dp_udp_open(int af, const struct ipaddr *bind_to)
 		setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu,
 		    sizeof(pmtu));
 	/* RFC 9300 data arrives coalesced (one buffer per GSO batch) */
-	if (dp_g->c->offload)
+	if (d->c->offload)
 		setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
 	return fd;
 }
@@ -75,23 +75,23 @@ flush_one(struct dp_txq *q, int fd)
 }
 
 void
-dp_tx_flush(void)
+dp_tx_flush(struct dp *d)
 {
-	if (dp_g->txq4.n > 0)
-		flush_one(&dp_g->txq4, dp_g->udp4);
-	if (dp_g->txq6.n > 0)
-		flush_one(&dp_g->txq6, dp_g->udp6);
+	if (d->txq4.n > 0)
+		flush_one(&d->txq4, d->udp4);
+	if (d->txq6.n > 0)
+		flush_one(&d->txq6, d->udp6);
 }
 
 uint32_t
-dp_nonce(void)
+dp_nonce(struct dp *d)
 {
-	uint32_t	x = dp_g->rnd;	/* xorshift32: a nonce, not a secret */
+	uint32_t	x = d->rnd;	/* xorshift32: a nonce, not a secret */
 
 	x ^= x << 13;
 	x ^= x >> 17;
 	x ^= x << 5;
-	dp_g->rnd = x;
+	d->rnd = x;
 	return x & 0xffffff;
 }
 
@@ -105,39 +105,39 @@ dp_nonce(void)
  * docs/interop.md says why.
  */
 static int
-lisp_hdr(uint8_t *out)
+lisp_hdr(struct dp *d, uint8_t *out)
 {
 	struct lisp_data_hdr	h;
 
 	memset(&h, 0, sizeof(h));
-	if (dp_g->c->public_internet) {
-		if (dp_g->c->iid_set) {
+	if (d->c->public_internet) {
+		if (d->c->iid_set) {
 			h.i = true;
-			h.iid = dp_g->c->iid;
+			h.iid = d->c->iid;
 		}
 		return lisp_encode_data_hdr(&h, out, LISP_DATA_HDR_LEN) < 0 ?
 		    -1 : 0;
 	}
 	h.n = true;
-	h.nonce = dp_nonce();
+	h.nonce = dp_nonce(d);
 	h.l = true;
-	if (dp_g->c->iid_set) {			/* IID + 8 LSBs */
+	if (d->c->iid_set) {			/* IID + 8 LSBs */
 		h.i = true;
-		h.iid = dp_g->c->iid;
-		h.lsb = dp_g->lsb & 0xff;
+		h.iid = d->c->iid;
+		h.lsb = d->lsb & 0xff;
 	} else
-		h.lsb = dp_g->lsb;
+		h.lsb = d->lsb;
 	return lisp_encode_data_hdr(&h, out, LISP_DATA_HDR_LEN) < 0 ? -1 : 0;
 }
 
 int
-dp_encap(const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
+dp_encap(struct dp *d, const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
     const struct dp_pkt *pp)
 {
-	struct dp_txq		*q = rloc->af == AF_INET ? &dp_g->txq4 :
-				    &dp_g->txq6;
-	int			 fd = rloc->af == AF_INET ? dp_g->udp4 :
-				    dp_g->udp6;
+	struct dp_txq		*q = rloc->af == AF_INET ? &d->txq4 :
+				    &d->txq6;
+	int			 fd = rloc->af == AF_INET ? d->udp4 :
+				    d->udp6;
 	socklen_t		 sl;
 	int			 i;
 
@@ -146,12 +146,12 @@ dp_encap(const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
 		    rloc->af == AF_INET ? 4 : 6);
 		return -1;
 	}
-	if (!dp_pmtu_check(dp_g, pkt, len, pp, rloc->af))
+	if (!dp_pmtu_check(d, pkt, len, pp, rloc->af))
 		return -1;
 	if (q->n == DP_BATCH)
 		flush_one(q, fd);
 	i = q->n;
-	if (lisp_hdr(q->hdr[i]) == -1)
+	if (lisp_hdr(d, q->hdr[i]) == -1)
 		return -1;
 	ipaddr_to_sockaddr(rloc, LISP_DATA_PORT, &q->to[i], &sl);
 	q->iov[i][0].iov_base = q->hdr[i];
@@ -164,8 +164,8 @@ dp_encap(const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
 	q->m[i].msg_hdr.msg_iov = q->iov[i];
 	q->m[i].msg_hdr.msg_iovlen = 2;
 	q->n++;
-	DPC(dp_g, encap_tx);
-	DPC_ADD(dp_g, encap_tx_bytes, len);
+	DPC(d, encap_tx);
+	DPC_ADD(d, encap_tx_bytes, len);
 	return 0;
 }
 
@@ -182,43 +182,42 @@ dp_unicast(const struct ipaddr *a)
 
 /* RFC 9301 §6 / RFC 6832: no mapping to use, send to a proxy-ETR. */
 static void
-to_petr(const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
+to_petr(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 {
-	const struct dp_conf	*c = dp_g->c;
+	const struct dp_conf	*c = d->c;
 
 	if (c->npetr == 0) {
 		dp_drop(DPC_drop_negative, "negative mapping, no proxy-ETR");
 		return;
 	}
-	if (dp_encap(&c->petr[pp->hash % (uint32_t)c->npetr], pkt, len,
+	if (dp_encap(d, &c->petr[pp->hash % (uint32_t)c->npetr], pkt, len,
 	    pp) == 0)
-		DPC(dp_g, petr_tx);
+		DPC(d, petr_tx);
 }
 
 static bool
-can_send(int af)
+can_send(struct dp *d, int af)
 {
-	return (af == AF_INET ? dp_g->udp4 : dp_g->udp6) != -1;
+	return (af == AF_INET ? d->udp4 : d->udp6) != -1;
 }
 
 static bool
 rloc_sendable(const struct mc_rloc *r, void *arg)
 {
-	(void)arg;
-	return can_send(r->addr.af);
+	return can_send(arg, r->addr.af);
 }
 
 /* RFC 9300 §6: mc_select_rloc's choice (priority, weight, per flow) among
  * the RLOCs of the families we have a socket for. */
 static const struct mc_rloc *
-select_rloc(const struct mc_entry *e, uint32_t hash)
+select_rloc(struct dp *d, const struct mc_entry *e, uint32_t hash)
 {
-	return mc_select_rloc_if(e, hash, rloc_sendable, NULL);
+	return mc_select_rloc_if(e, hash, rloc_sendable, d);
 }
 
 /* The RLOC a packet goes to without queueing or a PETR, or NULL. */
 static const struct ipaddr *
-fast_rloc(const struct dp_pkt *pp)
+fast_rloc(struct dp *d, const struct dp_pkt *pp)
 {
 	const struct mc_entry	*e;
 	const struct mc_rloc	*r;
@@ -226,11 +225,11 @@ fast_rloc(const struct dp_pkt *pp)
 
 	if (!dp_unicast(&pp->dst))
 		return NULL;
-	if ((aw = dp_away_find(dp_g, &pp->dst)) != NULL)
+	if ((aw = dp_away_find(d, &pp->dst)) != NULL)
 		return NULL;		/* the slow path counts it */
-	e = mc_lookup(dp_g->x->mc, 0, &pp->dst, dp_g->now_ms);
+	e = mc_lookup(d->x->mc, 0, &pp->dst, d->now_ms);
 	if (e == NULL || e->negative ||
-	    (r = select_rloc(e, pp->hash)) == NULL || xc_has_rloc(dp_g->x->conf, &r->addr))
+	    (r = select_rloc(d, e, pp->hash)) == NULL || xc_has_rloc(d->x->conf, &r->addr))
 		return NULL;
 	return &r->addr;
 }
@@ -238,7 +237,7 @@ fast_rloc(const struct dp_pkt *pp)
 /* One sendmsg for nseg datagrams of segsz bytes (the last may be shorter)
  * with UDP GSO; one sendto each when the kernel cannot. */
 static void
-gso_send(const struct ipaddr *rloc, uint8_t *buf, size_t total,
+gso_send(struct dp *d, const struct ipaddr *rloc, uint8_t *buf, size_t total,
     size_t segsz, int nseg)
 {
 	struct sockaddr_storage	 ss;
@@ -251,8 +250,8 @@ gso_send(const struct ipaddr *rloc, uint8_t *buf, size_t total,
 	}			 ctl;
 	struct cmsghdr		*cm;
 	uint16_t		 gs = (uint16_t)segsz;
-	int			 fd = rloc->af == AF_INET ? dp_g->udp4 :
-				    dp_g->udp6;
+	int			 fd = rloc->af == AF_INET ? d->udp4 :
+				    d->udp6;
 	size_t			 off;
 
 	ipaddr_to_sockaddr(rloc, LISP_DATA_PORT, &ss, &sl);
@@ -261,7 +260,7 @@ gso_send(const struct ipaddr *rloc, uint8_t *buf, size_t total,
 	mh.msg_namelen = sl;
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
-	if (nseg > 1 && dp_g->udp_gso) {
+	if (nseg > 1 && d->udp_gso) {
 		memset(&ctl, 0, sizeof(ctl));
 		mh.msg_control = ctl.b;
 		mh.msg_controllen = sizeof(ctl.b);
@@ -271,10 +270,10 @@ gso_send(const struct ipaddr *rloc, uint8_t *buf, size_t total,
 		cm->cmsg_len = CMSG_LEN(sizeof(gs));
 		memcpy(CMSG_DATA(cm), &gs, sizeof(gs));
 	}
-	if (nseg == 1 || dp_g->udp_gso) {
+	if (nseg == 1 || d->udp_gso) {
 		if (sendmsg(fd, &mh, 0) != -1) {
 			if (nseg > 1)
-				DPC(dp_g, gso_tx);
+				DPC(d, gso_tx);
 			return;
 		}
 		if (nseg == 1 || (errno != EIO && errno != EINVAL &&
@@ -284,7 +283,7 @@ gso_send(const struct ipaddr *rloc, uint8_t *buf, size_t total,
 			return;
 		}
 		log_warn("UDP GSO, sending datagrams one by one");
-		dp_g->udp_gso = false;
+		d->udp_gso = false;
 	}
 	for (off = 0; off < total; off += segsz)
 		if (sendto(fd, buf + off, total - off < segsz ? total - off :
@@ -296,29 +295,29 @@ gso_send(const struct ipaddr *rloc, uint8_t *buf, size_t total,
 /* The slow path: segments one by one through dp_itr_output (miss queue,
  * away entries, PETR, PMTU errors). */
 static void
-tso_slow(const struct dp_tso *t, const uint8_t *pkt)
+tso_slow(struct dp *d, const struct dp_tso *t, const uint8_t *pkt)
 {
-	uint8_t		*segbuf = dp_g->bufs->seg;
+	uint8_t		*segbuf = d->bufs->seg;
 	struct dp_pkt	 spp;
 	size_t		 i, off = 0, l;
 
 	for (i = 0; i < t->nseg; i++) {
-		if (off + t->hl + t->mss > sizeof(dp_g->bufs->seg)) {
-			dp_tx_flush();
+		if (off + t->hl + t->mss > sizeof(d->bufs->seg)) {
+			dp_tx_flush(d);
 			off = 0;
 		}
 		l = dp_tso_segment(t, pkt, i, segbuf + off);
 		if (dp_pkt_parse(segbuf + off, l, &spp) == DPP_OK)
-			dp_itr_output(segbuf + off, l, &spp, false);
+			dp_itr_output(d, segbuf + off, l, &spp, false);
 		off += l;
 	}
-	dp_tx_flush();
+	dp_tx_flush(d);
 }
 
 void
-dp_itr_output_gso(const struct dp_vnet *vh, const uint8_t *pkt, size_t len)
+dp_itr_output_gso(struct dp *d, const struct dp_vnet *vh, const uint8_t *pkt, size_t len)
 {
-	uint8_t			*gsobuf = dp_g->bufs->gso;
+	uint8_t			*gsobuf = d->bufs->gso;
 	const struct ipaddr	*rloc;
 	struct dp_pkt		 pp;
 	struct dp_tso		 t;
@@ -332,38 +331,38 @@ dp_itr_output_gso(const struct dp_vnet *vh, const uint8_t *pkt, size_t len)
 		    "(%zu bytes)", len);
 		return;
 	}
-	if (dp_g->holding)
-		dp_hold_sent(dp_g, &pp.src);	/* an arriving guest sends */
+	if (d->holding)
+		dp_hold_sent(d, &pp.src);	/* an arriving guest sends */
 	segsz = LISP_DATA_HDR_LEN + t.hl + t.mss;
-	if ((rloc = fast_rloc(&pp)) == NULL) {
-		tso_slow(&t, pkt);
+	if ((rloc = fast_rloc(d, &pp)) == NULL) {
+		tso_slow(d, &t, pkt);
 		return;
 	}
 	ovh = (rloc->af == AF_INET ? 20 : 40) + 8;
-	if (segsz + ovh > dp_g->c->underlay_mtu) {
-		tso_slow(&t, pkt);	/* too big: dp_pmtu answers */
+	if (segsz + ovh > d->c->underlay_mtu) {
+		tso_slow(d, &t, pkt);	/* too big: dp_pmtu answers */
 		return;
 	}
-	dp_tx_flush();			/* keep the flow's order */
+	dp_tx_flush(d);			/* keep the flow's order */
 	for (i = 0; i < t.nseg; i++) {
 		if (off + segsz > DP_GSO_MAX || n == DP_GSO_SEGS) {
-			gso_send(rloc, gsobuf, off, segsz, n);
+			gso_send(d, rloc, gsobuf, off, segsz, n);
 			off = 0;
 			n = 0;
 		}
-		if (lisp_hdr(gsobuf + off) == -1)
+		if (lisp_hdr(d, gsobuf + off) == -1)
 			return;
 		off += LISP_DATA_HDR_LEN;
 		off += dp_tso_segment(&t, pkt, i, gsobuf + off);
 		n++;
 	}
-	gso_send(rloc, gsobuf, off, segsz, n);
-	DPC_ADD(dp_g, encap_tx, t.nseg);
-	DPC_ADD(dp_g, encap_tx_bytes, len + (t.nseg - 1) * t.hl);
+	gso_send(d, rloc, gsobuf, off, segsz, n);
+	DPC_ADD(d, encap_tx, t.nseg);
+	DPC_ADD(d, encap_tx_bytes, len + (t.nseg - 1) * t.hl);
 }
 
 void
-dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
+dp_itr_output(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
     bool from_queue)
 {
 	const struct mc_entry	*e;
@@ -371,8 +370,8 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 	struct dp_away		*aw;
 	char			 a[IPADDR_STRLEN];
 
-	if (dp_g->holding && !from_queue)
-		dp_hold_sent(dp_g, &pp->src);	/* an arriving guest sends */
+	if (d->holding && !from_queue)
+		dp_hold_sent(d, &pp->src);	/* an arriving guest sends */
 	/* RFC 9300 §4: unicast EIDs only (the kernel's own link-local and
 	 * multicast traffic on the TUN is not ours to map) */
 	if (!dp_unicast(&pp->dst)) {
@@ -381,25 +380,25 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 		return;
 	}
 	/* an EID that left us: straight to where it went */
-	if ((aw = dp_away_find(dp_g, &pp->dst)) != NULL) {
-		dp_away_forward(dp_g, aw, pkt, len, pp);
+	if ((aw = dp_away_find(d, &pp->dst)) != NULL) {
+		dp_away_forward(d, aw, pkt, len, pp);
 		return;
 	}
-	e = mc_lookup(dp_g->x->mc, 0, &pp->dst, dp_g->now_ms);
+	e = mc_lookup(d->x->mc, 0, &pp->dst, d->now_ms);
 	if (e == NULL) {
 		if (!from_queue)
-			DPC(dp_g, miss);
-		dp_queue_add(dp_g, pkt, len, pp);
+			DPC(d, miss);
+		dp_queue_add(d, pkt, len, pp);
 		return;
 	}
 	if (e->negative) {
 		/* RFC 9301 §5.4: the action of a negative Map-Reply */
 		switch (e->action) {
 		case LISP_ACT_NATIVE_FWD:
-			to_petr(pkt, len, pp);
+			to_petr(d, pkt, len, pp);
 			return;
 		case LISP_ACT_SEND_MAP_REQ:
-			dp_queue_add(dp_g, pkt, len, pp);
+			dp_queue_add(d, pkt, len, pp);
 			return;
 		default:
 			dp_drop(DPC_drop_negative, "negative mapping for %s, "
@@ -409,15 +408,15 @@ dp_itr_output(const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
 		}
 	}
 	/* RFC 9300 §6: priority, then weight; down RLOCs skipped */
-	if ((r = select_rloc(e, pp->hash)) == NULL) {
+	if ((r = select_rloc(d, e, pp->hash)) == NULL) {
 		dp_drop(DPC_drop_no_rloc, "no RLOC up for %s",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)));
 		return;
 	}
-	if (xc_has_rloc(dp_g->x->conf, &r->addr)) {
+	if (xc_has_rloc(d->x->conf, &r->addr)) {
 		dp_drop(DPC_drop_loop, "mapping for %s points at us",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)));
 		return;
 	}
-	dp_encap(&r->addr, pkt, len, pp);
+	dp_encap(d, &r->addr, pkt, len, pp);
 }

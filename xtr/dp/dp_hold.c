@@ -509,7 +509,7 @@ return_one(struct dp *d, struct dp_hold *h, const struct mc_entry *e,
 	pp.ttl--;
 	/* RFC 9300 §6: the flow's RLOC among the mapping's usable ones */
 	r = mc_select_rloc_if(e, pp.hash, rloc_returnable, d);
-	if (r != NULL && dp_encap(&r->addr, p->data, p->len, &pp) == 0) {
+	if (r != NULL && dp_encap(d, &r->addr, p->data, p->len, &pp) == 0) {
 		h->returned++;
 		DPC(d, hold_returned);
 	} else
@@ -557,7 +557,7 @@ pace_run(void *arg)
 			more = true;
 	}
 	if (sent != NULL) {
-		dp_tx_flush();		/* the batch points into sent */
+		dp_tx_flush(d);		/* the batch points into sent */
 		while ((p = sent) != NULL) {
 			sent = p->next;
 			free(p);

@@ -3,11 +3,12 @@
  * One instance, struct dp (below): every table and buffer of the data
  * plane is a member of it, allocated by dp_init() and reached from
  * struct xtrd (x->dp).  dp_tun.c, dp_gro.c, dp_pmtu.c, dp_hold.c,
- * dp_away.c and dp_queue.c take it as an argument (struct dp *d), as
- * the counters do (DPC(d, n)), and dp_routes.c the part it keeps
- * (struct dp_nl *, &d->nl); the other files still reach it through
- * dp_g, which points at it while the data plane runs (issue 14: going
- * file by file).  Owned by xtrd's poll loop: nothing is locked.
+ * dp_away.c, dp_queue.c, dp_proxy.c, dp_decap.c and dp_encap.c take it
+ * as an argument (struct dp *d), as the counters do (DPC(d, n)), and
+ * dp_routes.c the part it keeps (struct dp_nl *, &d->nl); dp.c still
+ * reaches it through dp_g, which points at it while the data plane runs,
+ * and hands it on (issue 14: going file by file).  Owned by xtrd's poll
+ * loop: nothing is locked.
  */
 #ifndef XTR_DP_INT_H
 #define XTR_DP_INT_H
@@ -309,29 +310,30 @@ int	dp_tun_writev(struct dp *, const struct iovec *, int);	/* 0 or -1 */
 
 /* dp_encap.c: ITR */
 /* Route one inner packet from the site: map-cache, queue, PETR. */
-void	dp_itr_output(const uint8_t *, size_t, const struct dp_pkt *,
-	    bool from_queue);
+void	dp_itr_output(struct dp *, const uint8_t *, size_t,
+	    const struct dp_pkt *, bool from_queue);
 /* Encapsulate to rloc (batched: buffers must live until dp_tx_flush). */
-int	dp_encap(const struct ipaddr *rloc, const uint8_t *, size_t,
-	    const struct dp_pkt *);
-void	dp_tx_flush(void);
+int	dp_encap(struct dp *, const struct ipaddr *rloc, const uint8_t *,
+	    size_t, const struct dp_pkt *);
+void	dp_tx_flush(struct dp *);
 /* A TCP super-packet from the TUN (offloads on). */
-void	dp_itr_output_gso(const struct dp_vnet *, const uint8_t *, size_t);
+void	dp_itr_output_gso(struct dp *, const struct dp_vnet *,
+	    const uint8_t *, size_t);
 bool	dp_unicast(const struct ipaddr *);
-int	dp_udp_open(int af, const struct ipaddr *bind_to);
+int	dp_udp_open(struct dp *, int af, const struct ipaddr *bind_to);
 
 /* dp_gro.c: ETR, TCP segments joined before the TUN */
 void	dp_gro_deliver(struct dp *, const uint8_t *, const struct dp_pkt *);
 void	dp_gro_flush(struct dp *);
 
 /* dp_decap.c: ETR */
-void	dp_udp_input(int fd);
+void	dp_udp_input(struct dp *, int fd);
 /* A packet held until its inner source's mapping came (dp_queue.c):
  * checked again, then delivered, redirected, held once more (the mapping
  * installed may be the stale one) while held_ms is less than
  * DPQ_VERIFY_MS ago, or dropped. */
-void	dp_decap_verified(uint8_t *, size_t, const struct dp_pkt *,
-	    const struct ipaddr *outer, uint64_t held_ms);
+void	dp_decap_verified(struct dp *, uint8_t *, size_t,
+	    const struct dp_pkt *, const struct ipaddr *outer, uint64_t held_ms);
 
 /* dp_queue.c: packets waiting for a Map-Reply */
 int	dp_queue_init(struct dp *);
@@ -401,11 +403,11 @@ int	dp_neigh_use(struct dp_nl *, int ifindex, const struct ipaddr *);
 int	dp_sysctl(const char *path, const char *val);
 
 /* dp_proxy.c: anycast gateway, proxy ARP/ND */
-int	dp_proxy_init(void);
-int	dp_proxy_fd(int af);		/* AF_INET: ARP, AF_INET6: ND */
-void	dp_proxy_input(void);
-void	dp_proxy_announce(const struct ipprefix *);	/* EID left */
-void	dp_proxy_fini(void);
+int	dp_proxy_init(struct dp *);
+int	dp_proxy_fd(struct dp *, int af);		/* AF_INET: ARP, AF_INET6: ND */
+void	dp_proxy_input(struct dp *);
+void	dp_proxy_announce(struct dp *, const struct ipprefix *);	/* EID left */
+void	dp_proxy_fini(struct dp *);
 
 /* dp_pmtu.c */
 /* True if pkt fits toward an RLOC of family af; else answered (ICMP). */
@@ -413,7 +415,7 @@ bool	dp_pmtu_check(struct dp *, const uint8_t *, size_t,
 	    const struct dp_pkt *, int af);
 
 /* dp.c */
-bool	dp_is_local(const struct ipaddr *);	/* ETR: deliver here */
-uint32_t dp_nonce(void);
+bool	dp_is_local(struct dp *, const struct ipaddr *);	/* ETR: deliver here */
+uint32_t dp_nonce(struct dp *);
 
 #endif

@@ -135,9 +135,9 @@ open_arp(int ifindex)
 }
 
 int
-dp_proxy_init(void)
+dp_proxy_init(struct dp *d)
 {
-	const struct dp_conf	*c = dp_g->c;
+	const struct dp_conf	*c = d->c;
 	int			 i, ifx;
 
 	if (c->site_if[0] == '\0')
@@ -146,12 +146,12 @@ dp_proxy_init(void)
 		log_warn("site interface %s", c->site_if);
 		return -1;
 	}
-	dp_g->site_ifindex = ifx;
-	if (c->gw_mac_set && dp_link_set_mac(&dp_g->nl, ifx, c->gw_mac) == -1)
+	d->site_ifindex = ifx;
+	if (c->gw_mac_set && dp_link_set_mac(&d->nl, ifx, c->gw_mac) == -1)
 		log_warn("%s: anycast MAC", c->site_if);
 	for (i = 0; i < c->ngw; i++)
-		dp_addr_add(&dp_g->nl, ifx, &c->gw[i]);
-	if (get_mac(c->site_if, dp_g->proxy.mac) == -1)
+		dp_addr_add(&d->nl, ifx, &c->gw[i]);
+	if (get_mac(c->site_if, d->proxy.mac) == -1)
 		return -1;
 	/* proxy ARP is ours (arp_input): the kernel's would answer a
 	 * guest's gratuitous ARP for its own address with our MAC */
@@ -165,25 +165,25 @@ dp_proxy_init(void)
 	sysctl_if("ipv6/neigh", c->site_if, "retrans_time_ms", "100");
 	sysctl_if("ipv6/neigh", c->site_if, "mcast_solicit", "50");
 	sysctl_if("ipv6/neigh", c->site_if, "unres_qlen_bytes", "4194304");
-	if ((dp_g->proxy.pfd = open_nd(ifx)) == -1)
+	if ((d->proxy.pfd = open_nd(ifx)) == -1)
 		log_warn("%s: neighbour-discovery proxy", c->site_if);
-	if ((dp_g->proxy.afd = open_arp(ifx)) == -1)
+	if ((d->proxy.afd = open_arp(ifx)) == -1)
 		log_warn("%s: ARP proxy", c->site_if);
 	return 0;
 }
 
 int
-dp_proxy_fd(int af)
+dp_proxy_fd(struct dp *d, int af)
 {
-	return af == AF_INET ? dp_g->proxy.afd : dp_g->proxy.pfd;
+	return af == AF_INET ? d->proxy.afd : d->proxy.pfd;
 }
 
 /* RFC 4861 §7.2.8: a proxy answers for addresses of the VM's subnet that
  * are not served here (elsewhere, or moved away). */
 static bool
-should_answer(const struct ipaddr *t)
+should_answer(struct dp *d, const struct ipaddr *t)
 {
-	const struct dp_conf	*c = dp_g->c;
+	const struct dp_conf	*c = d->c;
 	bool			 in_subnet = false;
 	int			 i;
 
@@ -199,9 +199,9 @@ should_answer(const struct ipaddr *t)
 	if (!in_subnet)
 		return false;
 	/* as the kernel's proxy ARP: the route to it leaves through the TUN */
-	return dp_away_find(dp_g, t) != NULL ||
-	    dp_route_host_via(&dp_g->nl, t, dp_g->tun_ifindex) ||
-	    !dp_g->up.is_local_eid(dp_g->up.ctx, t);
+	return dp_away_find(d, t) != NULL ||
+	    dp_route_host_via(&d->nl, t, d->tun_ifindex) ||
+	    !d->up.is_local_eid(d->up.ctx, t);
 }
 
 static uint16_t
@@ -213,7 +213,7 @@ icmp6_csum(const uint8_t *ip6, const uint8_t *icmp, size_t len)
 
 /* Neighbor Advertisement for target, to dst_ip/dst_mac. */
 static void
-send_na(const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
+send_na(struct dp *d, const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
     bool solicited)
 {
 	uint8_t			f[14 + 40 + 32];
@@ -222,7 +222,7 @@ send_na(const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
 
 	memset(f, 0, sizeof(f));
 	memcpy(f, dst_mac, 6);
-	memcpy(f + 6, dp_g->proxy.mac, 6);
+	memcpy(f + 6, d->proxy.mac, 6);
 	wr_be16(f + 12, ETHERTYPE_IPV6);
 	ip[0] = 0x60;
 	wr_be16(ip + 4, 32);
@@ -237,16 +237,16 @@ send_na(const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
 	memcpy(icmp + 8, target, 16);
 	icmp[24] = 2;				/* Target Link-Layer Address */
 	icmp[25] = 1;
-	memcpy(icmp + 26, dp_g->proxy.mac, 6);
+	memcpy(icmp + 26, d->proxy.mac, 6);
 	wr_be16(icmp + 2, icmp6_csum(ip, icmp, 32));
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = dp_g->site_ifindex;
+	sll.sll_ifindex = d->site_ifindex;
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, dst_mac, 6);
-	if (sendto(dp_g->proxy.pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
+	if (sendto(d->proxy.pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
 	    sizeof(sll)) > 0)
-		DPC(dp_g, nd_proxy_na);
+		DPC(d, nd_proxy_na);
 }
 
 /*
@@ -257,20 +257,20 @@ send_na(const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
  * the kernel's to defend and never reach here (should_answer).
  */
 static bool
-own_address(const struct ipaddr *src, const struct ipaddr *target)
+own_address(struct dp *d, const struct ipaddr *src, const struct ipaddr *target)
 {
 	static const uint8_t	zero[16];
 
 	if (memcmp(src->a, zero, ipaddr_len(src->af)) == 0 ||
 	    ipaddr_cmp(src, target) == 0) {
-		DPC(dp_g, proxy_self_ignored);
+		DPC(d, proxy_self_ignored);
 		return true;
 	}
 	return false;
 }
 
 static void
-nd_input(void)
+nd_input(struct dp *d)
 {
 	uint8_t			f[1514];
 	struct ipaddr		s, t;
@@ -278,7 +278,7 @@ nd_input(void)
 	int			i;
 
 	for (i = 0; i < 64; i++) {
-		if ((n = recv(dp_g->proxy.pfd, f, sizeof(f),
+		if ((n = recv(d->proxy.pfd, f, sizeof(f),
 		    MSG_DONTWAIT)) <= 0)
 			return;
 		/* eth 14, IPv6 40, NS: type code csum reserved target */
@@ -293,16 +293,16 @@ nd_input(void)
 		memcpy(t.a, f + 54 + 8, 16);
 		/* RFC 4862 §5.4.3: a DAD NS (from ::) for an address that is
 		 * not ours is answered by its owner alone */
-		if (!should_answer(&t) || own_address(&s, &t))
+		if (!should_answer(d, &t) || own_address(d, &s, &t))
 			continue;
-		send_na(t.a, s.a, f + 6, true);
+		send_na(d, t.a, s.a, f + 6, true);
 	}
 }
 
 /* RFC 826 reply for target (an address we proxy) to the request's
  * sender sha/spa. */
 static void
-send_arp_reply(const uint8_t *target, const uint8_t *sha, const uint8_t *spa)
+send_arp_reply(struct dp *d, const uint8_t *target, const uint8_t *sha, const uint8_t *spa)
 {
 	uint8_t			f[42];
 	struct wbuf		w = wbuf_make(f, sizeof(f));
@@ -310,14 +310,14 @@ send_arp_reply(const uint8_t *target, const uint8_t *sha, const uint8_t *spa)
 	int			errs = 0;
 
 	errs += put_bytes(&w, sha, 6);
-	errs += put_bytes(&w, dp_g->proxy.mac, 6);
+	errs += put_bytes(&w, d->proxy.mac, 6);
 	errs += put_u16(&w, ETHERTYPE_ARP);
 	errs += put_u16(&w, ARPHRD_ETHER);
 	errs += put_u16(&w, ETHERTYPE_IP);
 	errs += put_u8(&w, 6);
 	errs += put_u8(&w, 4);
 	errs += put_u16(&w, ARPOP_REPLY);
-	errs += put_bytes(&w, dp_g->proxy.mac, 6);
+	errs += put_bytes(&w, d->proxy.mac, 6);
 	errs += put_bytes(&w, target, 4);
 	errs += put_bytes(&w, sha, 6);
 	errs += put_bytes(&w, spa, 4);
@@ -326,18 +326,18 @@ send_arp_reply(const uint8_t *target, const uint8_t *sha, const uint8_t *spa)
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ARP);
-	sll.sll_ifindex = dp_g->site_ifindex;
+	sll.sll_ifindex = d->site_ifindex;
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, sha, 6);
-	if (sendto(dp_g->proxy.afd, f, w.len, 0, (struct sockaddr *)&sll,
+	if (sendto(d->proxy.afd, f, w.len, 0, (struct sockaddr *)&sll,
 	    sizeof(sll)) > 0)
-		DPC(dp_g, arp_proxy_reply);
+		DPC(d, arp_proxy_reply);
 }
 
 /* Proxy ARP, as the kernel's proxy_arp answers (the target's route
  * leaves through the TUN: should_answer), less a host's own address. */
 static void
-arp_input(void)
+arp_input(struct dp *d)
 {
 	uint8_t		f[1514], sha[6];
 	struct cur	c;
@@ -348,7 +348,7 @@ arp_input(void)
 	int		i;
 
 	for (i = 0; i < 64; i++) {
-		if ((n = recv(dp_g->proxy.afd, f, sizeof(f),
+		if ((n = recv(d->proxy.afd, f, sizeof(f),
 		    MSG_DONTWAIT)) <= 0)
 			return;
 		memset(&s, 0, sizeof(s));
@@ -369,71 +369,71 @@ arp_input(void)
 			continue;
 		/* RFC 5227 §2.1.1 probe (sender 0.0.0.0), §2.3 announcement
 		 * (sender = target): the host's own address */
-		if (!should_answer(&t) || own_address(&s, &t))
+		if (!should_answer(d, &t) || own_address(d, &s, &t))
 			continue;
-		send_arp_reply(t.a, sha, s.a);
+		send_arp_reply(d, t.a, sha, s.a);
 	}
 }
 
 void
-dp_proxy_input(void)
+dp_proxy_input(struct dp *d)
 {
-	if (dp_g->proxy.pfd != -1)
-		nd_input();
-	if (dp_g->proxy.afd != -1)
-		arp_input();
+	if (d->proxy.pfd != -1)
+		nd_input(d);
+	if (d->proxy.afd != -1)
+		arp_input(d);
 }
 
 static void
-garp(const struct ipaddr *a)
+garp(struct dp *d, const struct ipaddr *a)
 {
 	uint8_t			f[42];
 	struct sockaddr_ll	sll;
 
 	memset(f, 0, sizeof(f));
 	memset(f, 0xff, 6);
-	memcpy(f + 6, dp_g->proxy.mac, 6);
+	memcpy(f + 6, d->proxy.mac, 6);
 	wr_be16(f + 12, ETHERTYPE_ARP);
 	wr_be16(f + 14, 1);			/* Ethernet */
 	wr_be16(f + 16, ETHERTYPE_IP);
 	f[18] = 6;
 	f[19] = 4;
 	wr_be16(f + 20, 1);			/* request, gratuitous */
-	memcpy(f + 22, dp_g->proxy.mac, 6);
+	memcpy(f + 22, d->proxy.mac, 6);
 	memcpy(f + 28, a->a, 4);
 	memcpy(f + 38, a->a, 4);
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = dp_g->site_ifindex;
+	sll.sll_ifindex = d->site_ifindex;
 	sll.sll_halen = 6;
 	memset(sll.sll_addr, 0xff, 6);
-	if (sendto(dp_g->proxy.pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
+	if (sendto(d->proxy.pfd, f, sizeof(f), 0, (struct sockaddr *)&sll,
 	    sizeof(sll)) > 0)
-		DPC(dp_g, garp_sent);
+		DPC(d, garp_sent);
 }
 
 void
-dp_proxy_announce(const struct ipprefix *eid)
+dp_proxy_announce(struct dp *d, const struct ipprefix *eid)
 {
 	static const uint8_t	all_nodes[16] = { 0xff, 2, [15] = 1 };
 	static const uint8_t	bcast6[6] = { 0x33, 0x33, 0, 0, 0, 1 };
 
-	if (dp_g->proxy.pfd == -1 ||
+	if (d->proxy.pfd == -1 ||
 	    eid->plen != ipaddr_maxplen(eid->addr.af) ||
-	    !should_answer(&eid->addr))
+	    !should_answer(d, &eid->addr))
 		return;
 	if (eid->addr.af == AF_INET)
-		garp(&eid->addr);
+		garp(d, &eid->addr);
 	else
-		send_na(eid->addr.a, all_nodes, bcast6, false);
+		send_na(d, eid->addr.a, all_nodes, bcast6, false);
 }
 
 void
-dp_proxy_fini(void)
+dp_proxy_fini(struct dp *d)
 {
-	if (dp_g->proxy.pfd != -1)
-		close(dp_g->proxy.pfd);
-	if (dp_g->proxy.afd != -1)
-		close(dp_g->proxy.afd);
-	dp_g->proxy.pfd = dp_g->proxy.afd = -1;
+	if (d->proxy.pfd != -1)
+		close(d->proxy.pfd);
+	if (d->proxy.afd != -1)
+		close(d->proxy.afd);
+	d->proxy.pfd = d->proxy.afd = -1;
 }

@@ -288,16 +288,16 @@ drain(struct dp *d, struct dp_qent *e, bool send)
 		if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK)
 			continue;
 		if (verify) {
-			dp_decap_verified(p->data, pp.len, &pp, &p->outer,
+			dp_decap_verified(d, p->data, pp.len, &pp, &p->outer,
 			    p->held_ms);
 			continue;
 		}
 		DPC(d, queue_flushed);
-		dp_itr_output(p->data, pp.len, &pp, true);
+		dp_itr_output(d, p->data, pp.len, &pp, true);
 	}
 	if (send) {
 		dp_gro_flush(d);	/* before the buffers are freed */
-		dp_tx_flush();
+		dp_tx_flush(d);
 	} else if (verify)
 		DPC_ADD(d, drop_src_unverified, n);
 	else

@@ -165,7 +165,7 @@ dp_tun_input(struct dp *d)
 			DPC_ADD(d, tun_rx_bytes, (uint64_t)n);
 			if (vh.gso_type != DP_VNET_GSO_NONE) {
 				DPC(d, tso_rx);
-				dp_itr_output_gso(&vh, p, (size_t)n);
+				dp_itr_output_gso(d, &vh, p, (size_t)n);
 				continue;
 			}
 			if (dp_vnet_csum(p, (size_t)n, &vh) == -1 ||
@@ -174,9 +174,9 @@ dp_tun_input(struct dp *d)
 				    "the TUN (%zd bytes)", n);
 				continue;
 			}
-			dp_itr_output(p, pp.len, &pp, false);
+			dp_itr_output(d, p, pp.len, &pp, false);
 		}
-		dp_tx_flush();
+		dp_tx_flush(d);
 		if (i < DP_BATCH)
 			break;
 	}
