@@ -9,12 +9,13 @@
 # the next goes a second later (RFC 9301 §5.3: one a second per
 # EID-prefix).  Every datagram must reach hc.  Before, the per-source
 # queue held 256 packets (miss_queue_prefix): ~0.5 s of this stream, the
-# rest of the second dropped (dp_drop_src_unverified).  hc's socket
-# buffer is 4 MiB: c delivers what it held at once when the answer comes
-# (~500 datagrams here), which overflows a default 208 KiB buffer of a
-# receiver that has to share 2 loaded cores (UDP RcvbufErrors, printed).
+# rest of the second dropped (dp_drop_src_unverified).  hc keeps the
+# default socket buffer (net.core.rmem_default, ~208 KiB): c releases what
+# it held paced (hold_release_pps), not at once; before, the ~500
+# datagrams it held arrived in one burst and hc lost two thirds of them
+# (UDP RcvbufErrors, printed).  RCVBUF=bytes gives hc a bigger buffer.
 # Arguments: none.  Environment: BIN (default build/bin), RATE (default
-# 500), COUNT (default 1500), KEEP_RUN=1.
+# 500), COUNT (default 1500), RCVBUF (default: the system's), KEEP_RUN=1.
 # Namespaces: dvl-*.  Run directory: build/dp_verify_lost.
 set -eu -o pipefail
 cd "$(dirname "$0")/../.."
@@ -23,6 +24,7 @@ RUN=$PWD/build/dp_verify_lost
 DP_SITES="a:1 b:2 c:3"
 RATE=${RATE:-500}
 COUNT=${COUNT:-1500}
+RCVBUF=${RCVBUF:-0}
 . tests/xtr/lib.sh
 . tests/xtr/dp_lib.sh
 
@@ -52,14 +54,15 @@ trap xtr_cleanup EXIT
 rm -rf "$RUN"
 dp_topology
 h_in hc "$PY" -u -c '
-import socket
+import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, 33, 4 << 20)  # SO_RCVBUFFORCE
+if int(sys.argv[1]):
+    s.setsockopt(socket.SOL_SOCKET, 33, int(sys.argv[1]))  # SO_RCVBUFFORCE
 s.bind(("0.0.0.0", 9999))
 while True:
     d, a = s.recvfrom(2048)
     print(d.split(b" ", 1)[0].decode(errors="replace"), flush=True)
-' >"$RUN/hc.txt" 2>&1 &
+' "$RCVBUF" >"$RUN/hc.txt" 2>&1 &
 XTR_PIDS="$XTR_PIDS $!"
 xtr_ctl a add 10.1.0.5/32 >/dev/null
 xtr_wait 10 xtr_has_reg ms 10.1.0.5/32 192.0.2.1 ||

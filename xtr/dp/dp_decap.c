@@ -171,6 +171,8 @@ decap_inner(struct dp *d, uint8_t *in, const struct dp_pkt *pp, const struct ipa
 	case SRC_OK:
 		if (from_queue)
 			DPC(d, src_verified);
+		else if (dp_queue_behind(d, in, pp, src))
+			return;		/* behind its source's release */
 		break;
 	case SRC_WAIT:
 	case SRC_STALE:

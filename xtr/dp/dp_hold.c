@@ -57,7 +57,6 @@
 #include "mono.h"
 #include "xtr/xtrd.h"
 
-#define HOLD_PACE_MS	1	/* release timer period */
 #define HOLD_ASK_MS	1000	/* return: one Map-Request a second
 				 * (RFC 9301 §5.3: "Map-Requests MUST be
 				 * rate limited to 1 per second per
@@ -170,11 +169,8 @@ static void	pace_run(void *);
 static void
 pace_start(struct dp *d)
 {
-	if (timer_armed(&d->hold.pace))
-		return;
-	d->hold.pace_last_ms = mono_ms();
-	d->hold.tokens = 1;
-	pace_run(d);
+	if (dp_pace_start(&d->hold.pace, mono_ms()))
+		pace_run(d);
 }
 
 /* The guest can take them: into the site, paced (or ended if empty). */
@@ -528,26 +524,20 @@ pace_run(void *arg)
 	bool			 more = false;
 
 	d->now_ms = now;
-	d->hold.tokens += (double)(now - d->hold.pace_last_ms) * pps / 1000.0;
-	/* at most ~4 ms of the pace in one burst */
-	if (d->hold.tokens > pps / 250.0 + 1)
-		d->hold.tokens = pps / 250.0 + 1;
-	d->hold.pace_last_ms = now;
+	dp_pace_fill(&d->hold.pace, pps, now);
 	for (i = 0; i < d->hold.n; i++) {
 		struct dp_hold *h = &d->hold.e[i];
 
 		if (!h->used || h->state == H_EXPECTING)
 			continue;
 		if (h->state == H_RELEASING) {
-			while (h->head != NULL && d->hold.tokens >= 1) {
+			while (h->head != NULL &&
+			    dp_pace_take(&d->hold.pace))
 				release_one(d, h);
-				d->hold.tokens -= 1;
-			}
 		} else if ((e = return_mapping(d, h)) != NULL) {
-			while (h->head != NULL && d->hold.tokens >= 1) {
+			while (h->head != NULL &&
+			    dp_pace_take(&d->hold.pace))
 				return_one(d, h, e, &sent);
-				d->hold.tokens -= 1;
-			}
 		} else
 			continue;	/* dp_hold_tick asks, and starts us */
 		if (h->head == NULL)
@@ -564,7 +554,7 @@ pace_run(void *arg)
 		}
 	}
 	if (more)
-		timer_set(&d->x->timers, &d->hold.pace, now + HOLD_PACE_MS);
+		timer_set(&d->x->timers, &d->hold.pace.t, now + DP_PACE_MS);
 }
 
 /* The EID (or a prefix covering it) is served here now: release, unless
@@ -631,7 +621,7 @@ dp_hold_init(struct dp *d)
 {
 	uint32_t	seed = 0;
 
-	timer_init(&d->hold.pace, pace_run, d);
+	timer_init(&d->hold.pace.t, pace_run, d);
 	/* buckets nobody outside can aim at (a peer chooses the EIDs of
 	 * the holds it starts) */
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
@@ -647,7 +637,7 @@ dp_hold_free(struct dp *d)
 	uint64_t	lost = 0;
 	int		i, neid = 0;
 
-	timer_cancel(&d->x->timers, &d->hold.pace);
+	timer_cancel(&d->x->timers, &d->hold.pace.t);
 	for (i = 0; i < d->hold.n; i++) {
 		if (!d->hold.e[i].used)
 			continue;

@@ -156,6 +156,47 @@ struct dp_gro_tab {
 	int		next;		/* slot to reuse next */
 };
 
+/* A paced release (dp_hold.c, dp_queue.c): a token bucket of pps
+ * refilled on a DP_PACE_MS timer, so that what was held goes out at a
+ * rate the receiver can take, not in one burst (issue 18). */
+#define DP_PACE_MS	1	/* release timer period */
+struct dp_pace {
+	struct timer	 t;
+	uint64_t	 last_ms;
+	double		 tokens;
+};
+
+/* Starting: one token, now; false if already running (the timer's). */
+static inline bool
+dp_pace_start(struct dp_pace *p, uint64_t now)
+{
+	if (timer_armed(&p->t))
+		return false;
+	p->last_ms = now;
+	p->tokens = 1;
+	return true;
+}
+
+/* On each run: the tokens since the last, at most ~4 ms of the pace. */
+static inline void
+dp_pace_fill(struct dp_pace *p, double pps, uint64_t now)
+{
+	p->tokens += (double)(now - p->last_ms) * pps / 1000.0;
+	if (p->tokens > pps / 250.0 + 1)
+		p->tokens = pps / 250.0 + 1;
+	p->last_ms = now;
+}
+
+/* One packet may go. */
+static inline bool
+dp_pace_take(struct dp_pace *p)
+{
+	if (p->tokens < 1)
+		return false;
+	p->tokens -= 1;
+	return true;
+}
+
 /* dp_queue.c: slots in a hash by destination, and a free list: a packet
  * finds its queue without a scan of DPQ_MAX slots (issue 15 finding 9). */
 #define DPQ_MAX		1024	/* destinations waiting at once */
@@ -169,6 +210,8 @@ struct dp_queue {
 	int		 nverify;	/* slots held for a source */
 	size_t		 verify_bytes;	/* held for them (with overhead) */
 	struct tbucket	 verify_tb;	/* their Map-Requests */
+	struct dp_pace	 pace;		/* held sources' release */
+	struct dp_qent	*releasing;	/* its packet in dp_decap_verified */
 };
 
 /* dp_hold.c: packets held for an EID about to arrive (issue 18) */
@@ -208,9 +251,7 @@ struct dp_hold_tab {
 					 * nhold_set (with holding) */
 	uint32_t	 total_n;	/* packets held, all EIDs */
 	size_t		 total_bytes;
-	struct timer	 pace;		/* release timer (pace_run) */
-	uint64_t	 pace_last_ms;
-	double		 tokens;	/* release token bucket */
+	struct dp_pace	 pace;		/* release (pace_run) */
 };
 
 /* dp_routes.c: the rtnetlink socket and what we installed */
@@ -345,6 +386,10 @@ void	dp_queue_add(struct dp *, const uint8_t *, size_t, const struct dp_pkt *);
 #define DPQ_VERIFY_MS	3000
 void	dp_queue_verify(struct dp *, const uint8_t *, size_t, const struct dp_pkt *,
 	    const struct ipaddr *outer, uint64_t held_ms);
+/* Passed the check: true if it joined its source's release in progress
+ * (paced, in order) rather than overtake it. */
+bool	dp_queue_behind(struct dp *, const uint8_t *, const struct dp_pkt *,
+	    const struct ipaddr *outer);
 void	dp_queue_flush(struct dp *, const struct ipprefix *installed);
 void	dp_queue_tick(struct dp *);
 void	dp_queue_free(struct dp *);

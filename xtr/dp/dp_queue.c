@@ -30,6 +30,14 @@
  * no more memory than that; time: DPQ_VERIFY_MS, then the timeout of
  * the source's resolution.  Not counted in miss_queue_total (a flood of
  * unverified sources must not stop the ITR's misses).
+ * Released paced, as dp_hold.c releases (struct dp_pace, at
+ * hold_release_pps), in arrival order: a second of a stream held, ~500
+ * datagrams delivered at once, overflowed a receiver's default socket
+ * buffer (208 KiB) and lost two thirds of them (dp_verify_lost).  While
+ * a source's release is in progress its new packets, verified or not,
+ * join the tail (dp_queue_behind), so that none overtakes what was held;
+ * a packet of it that the new mapping does not verify goes back to the
+ * head and the release stops until the next mapping or DPQ_VERIFY_MS.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +68,7 @@ struct dp_qent {
 	struct qpkt	*head, *tail;
 	int		 hnext;		/* hash chain (slot), -1 end */
 	bool		 verify;	/* held for its source's mapping */
+	bool		 releasing;	/* verify: paced out (pace_run) */
 };
 
 static uint32_t
@@ -129,11 +138,16 @@ qrelease(struct dp *d, struct dp_qent *e)
 	dq->freelist[dq->nfree++] = i;
 }
 
+static void	pace_run(void *);
+
 int
 dp_queue_init(struct dp *d)
 {
 	struct dp_queue	*dq = &d->queue;
 	int		i;
+
+	timer_init(&dq->pace.t, pace_run, d);
+	dq->releasing = NULL;
 
 	if ((dq->q = calloc(DPQ_MAX, sizeof(*dq->q))) == NULL)
 		return -1;
@@ -242,6 +256,30 @@ dp_queue_verify(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pk
 		e->since_ms = d->now_ms;
 		resolve(d, e);
 	}
+	if (e == dq->releasing) {
+		/* the packet being released, held again (the new mapping
+		 * does not list its outer source): back to the head, it
+		 * came out of, and the rest wait for the next mapping */
+		if ((p = malloc(sz)) == NULL) {
+			dp_drop(DPC_drop_src_unverified, "%s: out of memory",
+			    a);
+			return;
+		}
+		p->len = len;
+		p->outer = *outer;
+		p->held_ms = held_ms != 0 ? held_ms : d->now_ms;
+		memcpy(p->data, pkt, len);
+		p->next = e->head;
+		e->head = p;
+		if (e->tail == NULL)
+			e->tail = p;
+		e->n++;
+		e->bytes += sz;
+		dq->verify_bytes += sz;
+		e->releasing = false;
+		e->since_ms = d->now_ms;
+		return;
+	}
 	if (e->bytes + sz > c->verify_source_bytes ||
 	    dq->verify_bytes + sz > c->verify_total_bytes) {
 		dp_drop(DPC_drop_src_unverified, "%s: verification queue "
@@ -267,6 +305,96 @@ dp_queue_verify(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pk
 	e->bytes += sz;
 	dq->verify_bytes += sz;
 	DPC(d, src_held);
+}
+
+/* A packet from src that passed the check (dp_decap.c): true if it
+ * joined the tail of src's release in progress, not to overtake it. */
+bool
+dp_queue_behind(struct dp *d, const uint8_t *pkt, const struct dp_pkt *pp,
+    const struct ipaddr *outer)
+{
+	struct ipprefix	 key;
+	struct dp_qent	*e;
+
+	if (d->queue.nverify == 0)
+		return false;
+	ipprefix_host(&pp->src, &key);
+	if ((e = qfind(d, &key, true)) == NULL || !e->releasing)
+		return false;
+	dp_queue_verify(d, pkt, pp->len, pp, outer, 0);
+	return true;
+}
+
+/* The head of e's queue into dp_decap_verified; freed by the caller
+ * after the flush (*sent: the batch points into it). */
+static void
+release_one(struct dp *d, struct dp_qent *e, struct qpkt **sent)
+{
+	struct dp_queue	*dq = &d->queue;
+	struct qpkt	*p = e->head;
+	struct dp_pkt	 pp;
+	size_t		 sz = sizeof(*p) + p->len;
+
+	if ((e->head = p->next) == NULL)
+		e->tail = NULL;
+	e->n--;
+	e->bytes -= sz;
+	dq->verify_bytes -= sz;
+	p->next = *sent;
+	*sent = p;
+	if (dp_pkt_parse(p->data, p->len, &pp) != DPP_OK)
+		return;
+	dq->releasing = e;
+	dp_decap_verified(d, p->data, pp.len, &pp, &p->outer, p->held_ms);
+	dq->releasing = NULL;
+}
+
+/* The held sources' releases, hold_release_pps in all, like dp_hold.c's
+ * (struct dp_pace): every DP_PACE_MS while any goes on. */
+static void
+pace_run(void *arg)
+{
+	struct dp	*d = arg;
+	struct dp_queue	*dq = &d->queue;
+	struct qpkt	*sent = NULL, *p;
+	uint64_t	 now = mono_ms();
+	bool		 more = false;
+	int		 i;
+
+	d->now_ms = now;
+	dp_pace_fill(&dq->pace, d->c->hold_release_pps, now);
+	for (i = 0; i < DPQ_MAX; i++) {
+		struct dp_qent *e = &dq->q[i];
+
+		if (!e->used || !e->releasing)
+			continue;
+		while (e->releasing && e->head != NULL &&
+		    dp_pace_take(&dq->pace))
+			release_one(d, e, &sent);
+		if (e->head == NULL)
+			qrelease(d, e);
+		else if (e->releasing)
+			more = true;
+	}
+	if (sent != NULL) {
+		dp_gro_flush(d);	/* before the buffers are freed */
+		dp_tx_flush(d);
+		while ((p = sent) != NULL) {
+			sent = p->next;
+			free(p);
+		}
+	}
+	if (more)
+		timer_set(&d->x->timers, &dq->pace.t, now + DP_PACE_MS);
+}
+
+/* e's packets out, paced (pace_run). */
+static void
+release_start(struct dp *d, struct dp_qent *e)
+{
+	e->releasing = true;
+	if (dp_pace_start(&d->queue.pace, d->now_ms))
+		pace_run(d);
 }
 
 static void
@@ -317,9 +445,16 @@ dp_queue_flush(struct dp *d, const struct ipprefix *installed)
 	if (dq->q == NULL)
 		return;
 	d->now_ms = mono_ms();
-	for (i = 0; i < DPQ_MAX; i++)
-		if (dq->q[i].used && ipprefix_covers(installed, &dq->q[i].key))
-			drain(d, &dq->q[i], true);
+	for (i = 0; i < DPQ_MAX; i++) {
+		struct dp_qent *e = &dq->q[i];
+
+		if (!e->used || !ipprefix_covers(installed, &e->key))
+			continue;
+		if (e->verify && e->head != NULL)
+			release_start(d, e);
+		else if (!e->verify || !e->releasing)
+			drain(d, e, true);
+	}
 }
 
 void
@@ -333,7 +468,7 @@ dp_queue_tick(struct dp *d)
 	for (i = 0; i < DPQ_MAX; i++) {
 		struct dp_qent *e = &dq->q[i];
 
-		if (!e->used)
+		if (!e->used || e->releasing)
 			continue;
 		/* a held source waits for a new mapping (dp_queue_flush):
 		 * the one cached may be the stale one */
@@ -346,7 +481,7 @@ dp_queue_tick(struct dp *d)
 		/* held sources: a last check once held long enough */
 		if (e->verify && e->head != NULL &&
 		    d->now_ms - e->head->held_ms >= DPQ_VERIFY_MS) {
-			drain(d, e, true);
+			release_start(d, e);
 			continue;
 		}
 		if (d->now_ms - e->since_ms > limit) {
@@ -369,6 +504,7 @@ dp_queue_free(struct dp *d)
 
 	if (dq->q == NULL)
 		return;
+	timer_cancel(&d->x->timers, &dq->pace.t);
 	for (i = 0; i < DPQ_MAX; i++)
 		if (dq->q[i].used)
 			drain(d, &dq->q[i], false);
