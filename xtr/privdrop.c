@@ -91,7 +91,7 @@ void
 xtr_privdrop(struct xtrd *x, const char *user, bool named)
 {
 	struct passwd	*pw = NULL;
-	uint64_t	 keep = dp_enabled() ? 1ULL << CAP_NET_ADMIN : 0;
+	uint64_t	 keep = dp_enabled(x) ? 1ULL << CAP_NET_ADMIN : 0;
 	const char	*capname = keep ? "cap_net_admin" : "none";
 	char		 why[300] = "";
 	const char	*step = "";

@@ -331,10 +331,10 @@ loop(struct xtrd *x)
 		pfd[n++].events = POLLIN;
 		pfd[n].fd = x->efd6;
 		pfd[n++].events = POLLIN;
-		n += dp_pollfds(pfd + n, DP_MAXFD);
+		n += dp_pollfds(x, pfd + n, DP_MAXFD);
 		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
 			fatal("poll");
-		dp_run(pfd + 5, n - 5);
+		dp_run(x, pfd + 5, n - 5);
 		if (x->fd4 != -1 && (pfd[0].revents & POLLIN))
 			drain(x, x->fd4);
 		if (x->fd6 != -1 && (pfd[1].revents & POLLIN))

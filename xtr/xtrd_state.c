@@ -129,7 +129,7 @@ xst_restore(struct xtrd *x)
 		left = st->loaded[i].expires_ms - now;
 		if (left > limit)
 			left = limit;
-		if (dp_away_put_back(&st->loaded[i].eid, st->loaded[i].rloc,
+		if (dp_away_put_back(x, &st->loaded[i].eid, st->loaded[i].rloc,
 		    st->loaded[i].nrloc, limit - left) == 1) {
 			n++;
 			tl_add("away-restored", &st->loaded[i].eid,
@@ -211,8 +211,8 @@ xst_save(struct xtrd *x)
 	w.sig = 1469598103934665603ULL;
 	xtr_hexid(x->xtr_id, id);
 	fprintf(w.f, "xtrd-state 1\nxtr_id %s\n", id);
-	(void)dp_away_each(write_away, &w);
-	(void)dp_away_each(sig_away, &w.sig);
+	(void)dp_away_each(x, write_away, &w);
+	(void)dp_away_each(x, sig_away, &w.sig);
 	if (fflush(w.f) != 0 || fsync(fd) == -1)
 		rc = -1;
 	if (fclose(w.f) != 0)
@@ -239,7 +239,7 @@ xst_tick(struct xtrd *x)
 
 	if (x->xst == NULL)
 		return;
-	(void)dp_away_each(sig_away, &s);
+	(void)dp_away_each(x, sig_away, &s);
 	if (s != x->xst->last_sig)
 		xst_save(x);
 }

@@ -22,7 +22,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-struct dp	*dp_g;
 static struct dp st;
 
 #define MAXOUT	512
@@ -31,9 +30,9 @@ static size_t	 outlen[MAXOUT];
 static int	 nout;
 
 void
-dp_drop(enum dp_cnt c, const char *fmt, ...)
+dp_drop(struct dp *d, enum dp_cnt c, const char *fmt, ...)
 {
-	dp_g->cnt[c]++;
+	d->cnt[c]++;
 }
 
 int
@@ -236,7 +235,6 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct dp_pkt	pp;
 	uint8_t		*copy;
 
-	dp_g = &st;
 	st.vnet = true;
 	if (n < 1)
 		return 0;

@@ -162,7 +162,7 @@ h_database(struct api *api, struct req *rq)
 	jadd(o, "mappings", a);
 	jadd(o, "withdrawing", w);
 	a = json_object_new_array();
-	(void)dp_away_each(away_json, a);
+	(void)dp_away_each(x, away_json, a);
 	jadd(o, "away", a);
 	return reply_json(rq->conn, 200, o);
 }
@@ -492,7 +492,6 @@ h_expect(struct api *api, struct req *rq)
 	char			 err[160];
 	int			 n, i, k, done = 0;
 
-	(void)api;
 	if ((o = parse_body(rq, allowed, err, sizeof(err))) == NULL)
 		return reply_err(rq->conn, 400, err);
 	if (get_prefix_list(o, "eids", eid, API_MAX_PREFETCH, &n, err,
@@ -503,7 +502,7 @@ h_expect(struct api *api, struct req *rq)
 	}
 	json_object_put(o);
 	for (i = 0; i < n; i++) {
-		if ((k = dp_expect(&eid[i], op)) == -1)
+		if ((k = dp_expect(api->x, &eid[i], op)) == -1)
 			return reply_err(rq->conn, 503, "too many EIDs "
 			    "expected at once");
 		done += k;
@@ -642,7 +641,6 @@ h_counters(struct api *api, struct req *rq)
 	char		 name[64];
 	int		 i;
 
-	(void)api;
 	c = json_object_new_object();
 	for (i = 0; i < C__COUNT; i++)
 		jadd(c, cnt_name(i), json_object_new_int64(
@@ -652,7 +650,8 @@ h_counters(struct api *api, struct req *rq)
 			continue;
 		jadd(c, cnt_lerr_name(i, name, sizeof(name)), json_object_new_int64((int64_t)cnt_get_lerr(i)));
 	}
-	dp_counters_json(c);		/* "dp_*", when the data plane is on */
+	/* "dp_*", when the data plane is on */
+	dp_counters_json(api->x, c);
 	jadd(o, "counters", c);
 	return reply_json(rq->conn, 200, o);
 }

@@ -39,12 +39,12 @@ etr_db_leave(struct xtrd *x, const struct ipprefix *eid,
 	/* an away entry only where the data plane keeps one (not with
 	 * away_entries = no, nor without a data plane): then the Map-Server
 	 * registration is handed over, not withdrawn at once */
-	kept = n > 0 && dp_away_add(eid, moved_to, n) == 1;
+	kept = n > 0 && dp_away_add(x, eid, moved_to, n) == 1;
 	/* moved_to [] (a plain xl migrate: moved, the destination not
 	 * known yet): handed over too where away entries are kept, never
 	 * refreshed again; the Map-Server's mobility Map-Notify names the
 	 * destination and makes the away entry (dp_moved) */
-	handoff = kept || (moved && n == 0 && dp_enabled() &&
+	handoff = kept || (moved && n == 0 && dp_enabled(x) &&
 	    x->conf->away_entries);
 	if ((handoff ? etr_db_handoff(x, eid, DP_AWAY_SMR_WAIT_MS) :
 	    etr_db_remove(x, eid, !moved)) == -1)
@@ -55,7 +55,7 @@ etr_db_leave(struct xtrd *x, const struct ipprefix *eid,
 		/* where it went is still worth a line: the operator (and the
 		 * wrapper) see the hand-over even where nothing redirects */
 		tl_add("moved-away", eid, &moved_to[0], "%d RLOCs, withdrawn: "
-		    "no away entry (%s)", n, dp_enabled() ?
+		    "no away entry (%s)", n, dp_enabled(x) ?
 		    "away_entries = no" : "no data plane");
 	return kept ? 1 : 0;
 }
@@ -75,7 +75,7 @@ etr_db_leave_all(struct xtrd *x, const struct ipprefix *eids, int n,
 	int	i;
 
 	for (i = 0; moved_to != NULL && nrloc > 0 && i < n; i++)
-		(void)dp_away_add(&eids[i], moved_to, nrloc);
+		(void)dp_away_add(x, &eids[i], moved_to, nrloc);
 	for (i = 0; i < n; i++)
 		rc[i] = etr_db_leave(x, &eids[i], moved_to, nrloc);
 }

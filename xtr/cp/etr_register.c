@@ -349,7 +349,7 @@ etr_db_add(struct xtrd *x, const struct xc_mapping *m, bool from_api)
 	dm->m = *m;
 	dm->from_api = from_api;
 	dm->smr_due = true;
-	dp_eid_added(&m->eid);		/* host route, deliver at once */
+	dp_eid_added(x, &m->eid);	/* host route, deliver at once */
 	tl_add("database-add", &m->eid, NULL, "priority %u weight %u ttl %u",
 	    m->priority, m->weight, m->ttl);
 	for (i = 0; i < x->conf->nms; i++)
@@ -372,7 +372,7 @@ etr_db_remove(struct xtrd *x, const struct ipprefix *p, bool smr)
 	dm->smr_due = smr;
 	x->etr->recent[x->etr->nrecent++ % ETR_RECENT_WITHDRAWN] = *p;
 	tl_add("database-remove", p, NULL, NULL);
-	dp_eid_removed(p);
+	dp_eid_removed(x, p);
 	if (x->conf->nms == 0) {
 		db_changed_smr(x, dm);
 		db_unlink_free(x, dm);
@@ -410,7 +410,7 @@ etr_db_handoff(struct xtrd *x, const struct ipprefix *p, uint32_t wait_ms)
 	x->etr->recent[x->etr->nrecent++ % ETR_RECENT_WITHDRAWN] = *p;
 	tl_add("database-remove", p, NULL, "handed over: withdrawn in %u ms "
 	    "unless the Map-Server notifies the move", wait_ms);
-	dp_eid_removed(p);
+	dp_eid_removed(x, p);
 	if (x->conf->nms == 0) {
 		db_unlink_free(x, dm);
 		return 0;
@@ -482,7 +482,7 @@ handoff_pending(struct xtrd *x, struct db_map *dm)
 	uint64_t	now = mono_ms();
 	int		i;
 
-	if (dp_away_each(away_is, &dm->m.eid) == 0)
+	if (dp_away_each(x, away_is, &dm->m.eid) == 0)
 		return false;
 	for (i = 0; i < x->conf->nms; i++)
 		if (dm->tx[i].state == REG_OK)
@@ -695,7 +695,8 @@ moved_notify(struct xtrd *x, int msi, struct lisp_map_register *n,
 		handoff_done(x, msi, &p);
 		/* the new mapping is registered: SMRs now fetch it */
 		smr_send(x, &p, NULL, 0, NULL);
-		dp_moved(&n->rec[i]);	/* away entry: redirect stragglers */
+		/* away entry: redirect stragglers */
+		dp_moved(x, &n->rec[i]);
 	}
 	if (used == 0) {
 		cnt_drop(C_drop_unsolicited_notify, "Map-Notify from %s "

@@ -158,7 +158,7 @@ reply_records(struct xtrd *x, const struct ipprefix *want,
 	/* An EID of ours that moved (an away entry, more specific than what
 	 * we serve): never answer for it with our covering prefix, which
 	 * would send its traffic back here; answer with where it went. */
-	(void)dp_away_each(away_cb, &af);
+	(void)dp_away_each(x, away_cb, &af);
 	if (af.hit_n > 0) {
 		rep->nrec = 1;
 		away_record(&af.hit, af.hit_rloc, af.hit_n, &rep->rec[0]);

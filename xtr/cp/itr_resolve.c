@@ -665,7 +665,7 @@ itr_install(struct xtrd *x, const struct lisp_record *r,
 		return;
 	}
 	cnt_inc(C_map_reply_accepted);
-	dp_mapping_installed(p);	/* send the packets that waited */
+	dp_mapping_installed(x, p);	/* send the packets that waited */
 	tl_add("map-reply-accepted", p, src, "%s%u RLOCs first %s ttl %u%s",
 	    e.negative ? "negative " : "", e.nrloc,
 	    e.nrloc ? ipaddr_fmt(&e.rloc[0].addr,

@@ -20,8 +20,6 @@
 
 #define DP_TICK_MS	100
 
-struct dp		*dp_g;
-
 static const char *const cnt_names[DPC__COUNT] = {
 #define DP_CNT_NAME(n) #n,
 	DP_COUNTERS(DP_CNT_NAME)
@@ -29,57 +27,60 @@ static const char *const cnt_names[DPC__COUNT] = {
 };
 
 void
-dp_drop(enum dp_cnt c, const char *fmt, ...)
+dp_drop(struct dp *d, enum dp_cnt c, const char *fmt, ...)
 {
 	va_list	ap;
 
-	dp_g->cnt[c]++;
+	d->cnt[c]++;
 	va_start(ap, fmt);
-	droplog_debug_v(&dp_g->droplog[c], dp_g->now_ms, cnt_names[c], fmt,
+	droplog_debug_v(&d->droplog[c], d->now_ms, cnt_names[c], fmt,
 	    ap);
 	va_end(ap);
 }
 
 void
-dp_alert(enum dp_cnt c, const char *fmt, ...)
+dp_alert(struct dp *d, enum dp_cnt c, const char *fmt, ...)
 {
 	va_list	ap;
 	char	buf[256];
 
-	dp_g->cnt[c]++;
-	if (dp_g->now_ms - dp_g->logged_ms[c] < 10000 && dp_g->logged_ms[c])
+	d->cnt[c]++;
+	if (d->now_ms - d->logged_ms[c] < 10000 && d->logged_ms[c])
 		return;
-	dp_g->logged_ms[c] = dp_g->now_ms ? dp_g->now_ms : 1;
+	d->logged_ms[c] = d->now_ms ? d->now_ms : 1;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	log_warnx("dp %s: %s (%llu so far)", cnt_names[c], buf,
-	    (unsigned long long)dp_g->cnt[c]);
+	    (unsigned long long)d->cnt[c]);
 }
 
 static void
 tick(void *arg)
 {
-	dp_g->now_ms = mono_ms();
-	dp_queue_tick(dp_g);
-	dp_away_tick(dp_g);
-	dp_hold_tick(dp_g);
-	timer_set(&dp_g->x->timers, &dp_g->tick, dp_g->now_ms + DP_TICK_MS);
+	struct dp	*d = arg;
+
+	d->now_ms = mono_ms();
+	dp_queue_tick(d);
+	dp_away_tick(d);
+	dp_hold_tick(d);
+	timer_set(&d->x->timers, &d->tick, d->now_ms + DP_TICK_MS);
 }
 
 static void
 site_route(const struct ipprefix *eid, void *arg)
 {
-	(void)arg;
-	dp_route_set(&dp_g->nl, eid, dp_g->site_ifindex);
+	struct dp	*d = arg;
+
+	dp_route_set(&d->nl, eid, d->site_ifindex);
 }
 
 static void
-site_routes(void)
+site_routes(struct dp *d)
 {
-	if (dp_g->site_ifindex == 0)
+	if (d->site_ifindex == 0)
 		return;
-	dp_g->up.local_eids(dp_g->up.ctx, site_route, NULL);
+	d->up.local_eids(d->up.ctx, site_route, d);
 }
 
 static int
@@ -148,8 +149,8 @@ tun_init(struct xtrd *x, const struct dp_upcalls *up)
 		return -1;
 	for (i = 0; i < c->neid_space; i++)
 		dp_route_set(&d->nl, &c->eid_space[i], d->tun_ifindex);
-	site_routes();
-	timer_init(&d->tick, tick, NULL);
+	site_routes(d);
+	timer_init(&d->tick, tick, d);
 	timer_set(&x->timers, &d->tick, mono_ms() + DP_TICK_MS);
 	dp_hold_init(d);
 	log_info("data plane: %s mtu %u%s, %d EID-space prefix%s, site %s%s",
@@ -162,7 +163,7 @@ tun_init(struct xtrd *x, const struct dp_upcalls *up)
 static void
 tun_fini(struct xtrd *x)
 {
-	struct dp	*d = dp_g;
+	struct dp	*d = x->dp;
 
 	timer_cancel(&x->timers, &d->tick);
 	dp_tx_flush(d);
@@ -185,10 +186,10 @@ tun_fini(struct xtrd *x)
 }
 
 static int
-tun_pollfds(struct pollfd *p, int max)
+tun_pollfds(struct dp *d, struct pollfd *p, int max)
 {
-	int	fds[5] = { dp_g->tun_fd, dp_g->udp4, dp_g->udp6,
-		    dp_proxy_fd(dp_g, AF_INET6), dp_proxy_fd(dp_g, AF_INET) };
+	int	fds[5] = { d->tun_fd, d->udp4, d->udp6,
+		    dp_proxy_fd(d, AF_INET6), dp_proxy_fd(d, AF_INET) };
 	int	i;
 
 	for (i = 0; i < 5 && i < max; i++) {
@@ -200,66 +201,66 @@ tun_pollfds(struct pollfd *p, int max)
 }
 
 static void
-tun_run(const struct pollfd *p, int n)
+tun_run(struct dp *d, const struct pollfd *p, int n)
 {
 	int	i;
 
 	/* ETR side first: replies drain before new requests are read */
 	for (i = 1; i < n && i < 3; i++)
 		if (p[i].fd != -1 && (p[i].revents & POLLIN))
-			dp_udp_input(dp_g, p[i].fd);
+			dp_udp_input(d, p[i].fd);
 	if (n > 0 && p[0].fd != -1 && (p[0].revents & POLLIN))
-		dp_tun_input(dp_g);
+		dp_tun_input(d);
 	for (i = 3; i < n && i < 5; i++)
 		if (p[i].fd != -1 && (p[i].revents & POLLIN)) {
-			dp_proxy_input(dp_g);	/* ND and ARP */
+			dp_proxy_input(d);	/* ND and ARP */
 			break;
 		}
 }
 
 static void
-tun_eid_added(const struct ipprefix *p)
+tun_eid_added(struct dp *d, const struct ipprefix *p)
 {
 	char	a[IPPREFIX_STRLEN];
 
-	dp_away_del(dp_g, p);		/* it came back */
-	if (dp_g->site_ifindex != 0) {
-		dp_route_set(&dp_g->nl, p, dp_g->site_ifindex);
+	dp_away_del(d, p);		/* it came back */
+	if (d->site_ifindex != 0) {
+		dp_route_set(&d->nl, p, d->site_ifindex);
 		/* a host EID arriving (a migrated guest): resolve it from
 		 * the gateway now, which also tells it the gateway
 		 * (dp_routes.c) */
 		if (p->plen == ipaddr_maxplen(p->addr.af) &&
-		    dp_neigh_use(&dp_g->nl, dp_g->site_ifindex, &p->addr) == -1)
+		    dp_neigh_use(&d->nl, d->site_ifindex, &p->addr) == -1)
 			log_debug("neighbour %s: %s", ipprefix_fmt(p, a,
 			    sizeof(a)), strerror(errno));
 	}
-	dp_g->now_ms = mono_ms();
-	dp_hold_release(dp_g, p);	/* an expected guest arrived */
+	d->now_ms = mono_ms();
+	dp_hold_release(d, p);	/* an expected guest arrived */
 }
 
 static void
-tun_eid_removed(const struct ipprefix *p)
+tun_eid_removed(struct dp *d, const struct ipprefix *p)
 {
-	if (dp_g->site_ifindex == 0)
+	if (d->site_ifindex == 0)
 		return;
 	/* a host EID that left: our site reaches it through LISP now */
 	if (p->plen == ipaddr_maxplen(p->addr.af))
-		dp_route_set(&dp_g->nl, p, dp_g->tun_ifindex);
+		dp_route_set(&d->nl, p, d->tun_ifindex);
 	else
-		dp_route_unset(&dp_g->nl, p);
+		dp_route_unset(&d->nl, p);
 }
 
 static void
-tun_mapping_installed(const struct ipprefix *p)
+tun_mapping_installed(struct dp *d, const struct ipprefix *p)
 {
-	dp_queue_flush(dp_g, p);
+	dp_queue_flush(d, p);
 }
 
 static int
-tun_away_add(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
-    bool confirmed)
+tun_away_add(struct dp *d, const struct ipprefix *eid,
+    const struct ipaddr *rloc, int n, bool confirmed)
 {
-	return dp_away_set(dp_g, eid, rloc, n, confirmed);
+	return dp_away_set(d, eid, rloc, n, confirmed);
 }
 
 const struct dp_ops dp_tun_ops = {
@@ -276,8 +277,8 @@ const struct dp_ops dp_tun_ops = {
 
 /* --- wrappers -------------------------------------------------------------- */
 
-/* The data plane's state, one struct dp: x->dp, and dp_g for its files,
- * while it runs; NULL while `data_plane` is off. */
+/* The data plane's state, one struct dp: x->dp while it runs, handed to
+ * its files as their argument; NULL while `data_plane` is off. */
 int
 dp_init(struct xtrd *x, const struct dp_upcalls *up)
 {
@@ -291,7 +292,7 @@ dp_init(struct xtrd *x, const struct dp_upcalls *up)
 		return -1;
 	}
 	d->ops = &dp_tun_ops;
-	x->dp = dp_g = d;
+	x->dp = d;
 	if (d->ops->init(x, up) == -1) {
 		dp_fini(x);
 		return -1;
@@ -306,73 +307,74 @@ dp_fini(struct xtrd *x)
 		return;
 	x->dp->ops->fini(x);
 	free(x->dp);
-	x->dp = dp_g = NULL;
+	x->dp = NULL;
 }
 
 bool
-dp_enabled(void)
+dp_enabled(const struct xtrd *x)
 {
-	return dp_g != NULL;
+	return x->dp != NULL;
 }
 
 int
-dp_pollfds(struct pollfd *p, int max)
+dp_pollfds(struct xtrd *x, struct pollfd *p, int max)
 {
-	return dp_g != NULL ? dp_g->ops->pollfds(p, max) : 0;
+	return x->dp != NULL ? x->dp->ops->pollfds(x->dp, p, max) : 0;
 }
 
 void
-dp_run(const struct pollfd *p, int n)
+dp_run(struct xtrd *x, const struct pollfd *p, int n)
 {
-	if (dp_g != NULL)
-		dp_g->ops->run(p, n);
+	if (x->dp != NULL)
+		x->dp->ops->run(x->dp, p, n);
 }
 
 void
-dp_eid_added(const struct ipprefix *p)
+dp_eid_added(struct xtrd *x, const struct ipprefix *p)
 {
-	if (dp_g != NULL)
-		dp_g->ops->eid_added(p);
+	if (x->dp != NULL)
+		x->dp->ops->eid_added(x->dp, p);
 }
 
 void
-dp_eid_removed(const struct ipprefix *p)
+dp_eid_removed(struct xtrd *x, const struct ipprefix *p)
 {
-	if (dp_g != NULL)
-		dp_g->ops->eid_removed(p);
+	if (x->dp != NULL)
+		x->dp->ops->eid_removed(x->dp, p);
 }
 
 void
-dp_mapping_installed(const struct ipprefix *p)
+dp_mapping_installed(struct xtrd *x, const struct ipprefix *p)
 {
-	if (dp_g != NULL)
-		dp_g->ops->mapping_installed(p);
+	if (x->dp != NULL)
+		x->dp->ops->mapping_installed(x->dp, p);
 }
 
 int
-dp_away_add(const struct ipprefix *p, const struct ipaddr *rloc, int n)
+dp_away_add(struct xtrd *x, const struct ipprefix *p,
+    const struct ipaddr *rloc, int n)
 {
-	if (dp_g == NULL || !dp_g->x->conf->away_entries)
+	if (x->dp == NULL || !x->conf->away_entries)
 		return 0;
-	return dp_g->ops->away_add(p, rloc, n, false);
+	return x->dp->ops->away_add(x->dp, p, rloc, n, false);
 }
 
 int
-dp_expect(const struct ipprefix *p, enum dp_expect_op op)
+dp_expect(struct xtrd *x, const struct ipprefix *p, enum dp_expect_op op)
 {
-	if (dp_g == NULL)
+	if (x->dp == NULL)
 		return 0;
-	return dp_hold_expect(dp_g, p, op);
+	return dp_hold_expect(x->dp, p, op);
 }
 
 void
-dp_moved(const struct lisp_record *r)
+dp_moved(struct xtrd *x, const struct lisp_record *r)
 {
 	struct ipaddr	rloc[LISP_MAX_LOCATORS];
 	struct ipprefix	p;
 	int		i, n = 0;
 
-	if (dp_g == NULL || !dp_g->x->conf->away_entries)
+	if (x->dp == NULL || !x->conf->away_entries)
 		return;
 	p.addr = r->eid.ip;
 	p.plen = r->eid_plen;
@@ -381,38 +383,39 @@ dp_moved(const struct lisp_record *r)
 		if (r->loc[i].priority != 255 && r->loc[i].reachable)
 			rloc[n++] = r->loc[i].rloc.ip;
 	if (n > 0)
-		(void)dp_g->ops->away_add(&p, rloc, n, true);
+		(void)x->dp->ops->away_add(x->dp, &p, rloc, n, true);
 }
 
 int
-dp_away_each(int (*cb)(const struct dp_away_view *, void *), void *arg)
+dp_away_each(struct xtrd *x, int (*cb)(const struct dp_away_view *, void *),
+    void *arg)
 {
-	if (dp_g == NULL)
+	if (x->dp == NULL)
 		return 0;
-	return dp_away_walk(dp_g, cb, arg);
+	return dp_away_walk(x->dp, cb, arg);
 }
 
 int
-dp_away_put_back(const struct ipprefix *eid, const struct ipaddr *rloc, int n,
-    uint64_t idle_ms)
+dp_away_put_back(struct xtrd *x, const struct ipprefix *eid,
+    const struct ipaddr *rloc, int n, uint64_t idle_ms)
 {
-	if (dp_g == NULL || !dp_g->x->conf->away_entries)
+	if (x->dp == NULL || !x->conf->away_entries)
 		return 0;
-	return dp_away_restore(dp_g, eid, rloc, n, idle_ms);
+	return dp_away_restore(x->dp, eid, rloc, n, idle_ms);
 }
 
 void
-dp_counters_json(void *obj)
+dp_counters_json(struct xtrd *x, void *obj)
 {
 	json_object	*o = obj;
 	char		 name[64];
 	int		 i;
 
-	if (dp_g == NULL)
+	if (x->dp == NULL)
 		return;
 	for (i = 0; i < DPC__COUNT; i++) {
 		snprintf(name, sizeof(name), "dp_%s", cnt_names[i]);
 		json_object_object_add(o, name,
-		    json_object_new_int64((int64_t)dp_g->cnt[i]));
+		    json_object_new_int64((int64_t)x->dp->cnt[i]));
 	}
 }

@@ -18,6 +18,7 @@
 #include "lisp.h"
 
 struct xtrd;
+struct dp;
 struct dp_upcalls;
 
 #define DP_MAXFD	5	/* poll slots the data plane may use */
@@ -27,18 +28,18 @@ struct dp_ops {
 	int	(*init)(struct xtrd *, const struct dp_upcalls *);
 	void	(*fini)(struct xtrd *);
 	/* Fill up to max pollfds; returns how many. */
-	int	(*pollfds)(struct pollfd *, int max);
-	void	(*run)(const struct pollfd *, int n);
+	int	(*pollfds)(struct dp *, struct pollfd *, int max);
+	void	(*run)(struct dp *, const struct pollfd *, int n);
 	/* ETR: an EID is served here now / no longer (database add/remove) */
-	void	(*eid_added)(const struct ipprefix *);
-	void	(*eid_removed)(const struct ipprefix *);
+	void	(*eid_added)(struct dp *, const struct ipprefix *);
+	void	(*eid_removed)(struct dp *, const struct ipprefix *);
 	/* ITR: the map-cache gained an entry (flush the miss queue) */
-	void	(*mapping_installed)(const struct ipprefix *);
+	void	(*mapping_installed)(struct dp *, const struct ipprefix *);
 	/* The move: eid now lives at rlocs; keep an away entry.  confirmed:
 	 * the mapping system maps it there already (a mobility Map-Notify),
 	 * SMR at once; else hold SMRs (dp_away.c).  1 if an entry is kept. */
-	int	(*away_add)(const struct ipprefix *, const struct ipaddr *,
-		    int n, bool confirmed);
+	int	(*away_add)(struct dp *, const struct ipprefix *,
+		    const struct ipaddr *, int n, bool confirmed);
 };
 
 extern const struct dp_ops	dp_tun_ops;	/* dp.c: TUN + UDP 4341 */
@@ -75,17 +76,18 @@ struct dp_upcalls {
 /* Wrappers the control plane calls (no-ops when the data plane is off). */
 int	dp_init(struct xtrd *, const struct dp_upcalls *);
 void	dp_fini(struct xtrd *);
-bool	dp_enabled(void);
-int	dp_pollfds(struct pollfd *, int max);
-void	dp_run(const struct pollfd *, int n);
-void	dp_eid_added(const struct ipprefix *);
-void	dp_eid_removed(const struct ipprefix *);
-void	dp_mapping_installed(const struct ipprefix *);
+bool	dp_enabled(const struct xtrd *);
+int	dp_pollfds(struct xtrd *, struct pollfd *, int max);
+void	dp_run(struct xtrd *, const struct pollfd *, int n);
+void	dp_eid_added(struct xtrd *, const struct ipprefix *);
+void	dp_eid_removed(struct xtrd *, const struct ipprefix *);
+void	dp_mapping_installed(struct xtrd *, const struct ipprefix *);
 /* The API's move (at the suspend, before the new site registers): an
  * away entry whose SMRs wait for dp_moved() or DP_AWAY_SMR_WAIT_MS.
  * 1 if an entry is kept, 0 if not (no data plane, away_entries = no,
  * or every RLOC is ours). */
-int	dp_away_add(const struct ipprefix *, const struct ipaddr *, int n);
+int	dp_away_add(struct xtrd *, const struct ipprefix *,
+	    const struct ipaddr *, int n);
 #define DP_AWAY_SMR_WAIT_MS	5000
 /* An away entry as the data plane keeps it (dp_away.c). */
 struct dp_away_view {
@@ -100,13 +102,13 @@ struct dp_away_view {
  * returned).  0 without a data plane.  Its readers: the ETR's Map-Reply
  * for a moved EID (etr_reply.c), GET /v1/database (api.c), the state
  * file (xtrd_state.c). */
-int	dp_away_each(int (*cb)(const struct dp_away_view *, void *),
-	    void *arg);
+int	dp_away_each(struct xtrd *,
+	    int (*cb)(const struct dp_away_view *, void *), void *arg);
 /* Issue 16, finding 8 (xtrd_state.c): an entry put back after a restart
  * (idle_ms old already).  0 without a data plane or with
  * away_entries = no. */
-int	dp_away_put_back(const struct ipprefix *, const struct ipaddr *, int n,
-	    uint64_t idle_ms);
+int	dp_away_put_back(struct xtrd *, const struct ipprefix *,
+	    const struct ipaddr *, int n, uint64_t idle_ms);
 /* An EID about to arrive here (a migration's --incoming domain): hold
  * what is decapsulated for it until it is added (DPE_EXPECT) or until it
  * is added and its guest arrived (DPE_UNTIL_ARRIVAL, then DPE_ARRIVED:
@@ -115,10 +117,10 @@ int	dp_away_put_back(const struct ipprefix *, const struct ipaddr *, int n,
  * (dp_hold.c).  1 done, 0 not (no data plane, holding off, nothing
  * held), -1 no room. */
 enum dp_expect_op { DPE_EXPECT, DPE_UNTIL_ARRIVAL, DPE_ARRIVED, DPE_CANCEL };
-int	dp_expect(const struct ipprefix *, enum dp_expect_op);
+int	dp_expect(struct xtrd *, const struct ipprefix *, enum dp_expect_op);
 /* From a Map-Notify record: eid moved to the record's RLOCs. */
-void	dp_moved(const struct lisp_record *);
+void	dp_moved(struct xtrd *, const struct lisp_record *);
 /* Add "dp_<name>": N for every data-plane counter to a json_object. */
-void	dp_counters_json(void *json_object);
+void	dp_counters_json(struct xtrd *, void *json_object);
 
 #endif

@@ -209,13 +209,13 @@ dp_away_reencap(struct dp *d, struct dp_away *e, uint8_t *pkt, size_t len,
 	char			 a[IPPREFIX_STRLEN], b[IPADDR_STRLEN];
 
 	if ((to = away_rloc(e, pp, from)) == NULL) {
-		dp_alert(DPC_drop_loop, "%s moved to %s, which sent it back: "
-		    "loop cut", ipprefix_fmt(&e->eid, a, sizeof(a)),
+		dp_alert(d, DPC_drop_loop, "%s moved to %s, which sent it "
+		    "back: loop cut", ipprefix_fmt(&e->eid, a, sizeof(a)),
 		    ipaddr_fmt(from, b, sizeof(b)));
 		return;
 	}
 	if (dp_ttl_dec(pkt, pp) == -1) {
-		dp_alert(DPC_drop_ttl, "%s from %s: TTL exhausted on "
+		dp_alert(d, DPC_drop_ttl, "%s from %s: TTL exhausted on "
 		    "re-encapsulation", ipaddr_fmt(&pp->dst, a, sizeof(a)),
 		    ipaddr_fmt(from, b, sizeof(b)));
 		return;

@@ -150,8 +150,9 @@ src_check(struct dp *d, const struct dp_pkt *pp, const struct ipaddr *outer,
 
 /* After the outer source was checked (or while held, from_queue). */
 static void
-decap_inner(struct dp *d, uint8_t *in, const struct dp_pkt *pp, const struct ipaddr *src,
-    const struct lisp_data_hdr *h, bool from_queue, uint64_t held_ms)
+decap_inner(struct dp *d, uint8_t *in, const struct dp_pkt *pp,
+    const struct ipaddr *src, const struct lisp_data_hdr *h, bool from_queue,
+    uint64_t held_ms)
 {
 	struct dp_away		*aw;
 	const char		*why = NULL;
@@ -162,7 +163,8 @@ decap_inner(struct dp *d, uint8_t *in, const struct dp_pkt *pp, const struct ipa
 	    !in_prefixes(d->c->pxtr_allow, d->c->npxtr_allow, src) &&
 	    !d->up.is_local_eid(d->up.ctx, &pp->dst) &&
 	    dp_away_find(d, &pp->dst) == NULL) {
-		dp_alert(DPC_drop_pxtr_acl, "from %s to %s: not in pxtr_allow",
+		dp_alert(d, DPC_drop_pxtr_acl,
+		    "from %s to %s: not in pxtr_allow",
 		    ipaddr_fmt(src, a, sizeof(a)), ipaddr_fmt(&pp->dst, b,
 		    sizeof(b)));
 		return;
@@ -187,9 +189,9 @@ decap_inner(struct dp *d, uint8_t *in, const struct dp_pkt *pp, const struct ipa
 			why = "no mapping for its source";
 		/* FALLTHROUGH */
 	case SRC_BAD:
-		dp_alert(DPC_drop_src_spoofed, "from %s, inner source %s: %s",
-		    ipaddr_fmt(src, a, sizeof(a)), ipaddr_fmt(&pp->src, b,
-		    sizeof(b)), why);
+		dp_alert(d, DPC_drop_src_spoofed,
+		    "from %s, inner source %s: %s", ipaddr_fmt(src, a,
+		    sizeof(a)), ipaddr_fmt(&pp->src, b, sizeof(b)), why);
 		return;
 	}
 	/* RFC 9300 §4.1: not on the public Internet (public_internet) */
@@ -208,7 +210,7 @@ decap_inner(struct dp *d, uint8_t *in, const struct dp_pkt *pp, const struct ipa
 	}
 	if (!dp_is_local(d, &pp->dst)) {
 		prefetch_src(d, pp);
-		dp_drop(DPC_drop_not_local, "%s from %s is not served here",
+		dp_drop(d, DPC_drop_not_local, "%s from %s is not served here",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)),
 		    ipaddr_fmt(src, b, sizeof(b)));
 		return;
@@ -217,8 +219,8 @@ decap_inner(struct dp *d, uint8_t *in, const struct dp_pkt *pp, const struct ipa
 }
 
 void
-dp_decap_verified(struct dp *d, uint8_t *pkt, size_t len, const struct dp_pkt *pp,
-    const struct ipaddr *outer, uint64_t held_ms)
+dp_decap_verified(struct dp *d, uint8_t *pkt, size_t len,
+    const struct dp_pkt *pp, const struct ipaddr *outer, uint64_t held_ms)
 {
 	(void)len;
 	d->now_ms = mono_ms();
@@ -237,20 +239,20 @@ decap_one(struct dp *d, uint8_t *buf, size_t len, const struct ipaddr *src)
 
 	DPC(d, udp_rx);
 	if (lisp_decode_data_hdr(buf, len, &h, &why) == -1) {
-		dp_drop(DPC_drop_bad_hdr, "LISP header from %s: %s",
+		dp_drop(d, DPC_drop_bad_hdr, "LISP header from %s: %s",
 		    ipaddr_fmt(src, a, sizeof(a)), lisp_err_name(why));
 		return;
 	}
 	/* RFC 9300 §5.3: the instance-ID must be ours (none means 0) */
 	if ((h.i ? h.iid : 0) != (d->c->iid_set ? d->c->iid : 0)) {
-		dp_drop(DPC_drop_iid, "instance-ID %u from %s", h.iid,
+		dp_drop(d, DPC_drop_iid, "instance-ID %u from %s", h.iid,
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
 	in = buf + LISP_DATA_HDR_LEN;
 	inlen = len - LISP_DATA_HDR_LEN;
 	if (dp_pkt_parse(in, inlen, &pp) != DPP_OK) {
-		dp_drop(DPC_drop_bad_inner, "inner packet from %s",
+		dp_drop(d, DPC_drop_bad_inner, "inner packet from %s",
 		    ipaddr_fmt(src, a, sizeof(a)));
 		return;
 	}
@@ -309,7 +311,7 @@ dp_udp_input(struct dp *d, int fd)
 			    &src, &sport) == -1)
 				continue;
 			if (m[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				dp_drop(DPC_drop_bad_inner, "oversized "
+				dp_drop(d, DPC_drop_bad_inner, "oversized "
 				    "datagram");
 				continue;
 			}

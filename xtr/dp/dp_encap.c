@@ -54,7 +54,7 @@ dp_udp_open(struct dp *d, int af, const struct ipaddr *bind_to)
 }
 
 static void
-flush_one(struct dp_txq *q, int fd)
+flush_one(struct dp *d, struct dp_txq *q, int fd)
 {
 	int	done = 0, r;
 
@@ -64,7 +64,7 @@ flush_one(struct dp_txq *q, int fd)
 			if (errno == EINTR)
 				continue;
 			/* the first message failed: skip it, send the rest */
-			dp_drop(DPC_drop_tx_error, "sendmmsg: %s",
+			dp_drop(d, DPC_drop_tx_error, "sendmmsg: %s",
 			    strerror(errno));
 			done++;
 			continue;
@@ -78,9 +78,9 @@ void
 dp_tx_flush(struct dp *d)
 {
 	if (d->txq4.n > 0)
-		flush_one(&d->txq4, d->udp4);
+		flush_one(d, &d->txq4, d->udp4);
 	if (d->txq6.n > 0)
-		flush_one(&d->txq6, d->udp6);
+		flush_one(d, &d->txq6, d->udp6);
 }
 
 uint32_t
@@ -131,8 +131,8 @@ lisp_hdr(struct dp *d, uint8_t *out)
 }
 
 int
-dp_encap(struct dp *d, const struct ipaddr *rloc, const uint8_t *pkt, size_t len,
-    const struct dp_pkt *pp)
+dp_encap(struct dp *d, const struct ipaddr *rloc, const uint8_t *pkt,
+    size_t len, const struct dp_pkt *pp)
 {
 	struct dp_txq		*q = rloc->af == AF_INET ? &d->txq4 :
 				    &d->txq6;
@@ -142,14 +142,14 @@ dp_encap(struct dp *d, const struct ipaddr *rloc, const uint8_t *pkt, size_t len
 	int			 i;
 
 	if (fd == -1) {
-		dp_drop(DPC_drop_tx_error, "no IPv%d RLOC socket",
+		dp_drop(d, DPC_drop_tx_error, "no IPv%d RLOC socket",
 		    rloc->af == AF_INET ? 4 : 6);
 		return -1;
 	}
 	if (!dp_pmtu_check(d, pkt, len, pp, rloc->af))
 		return -1;
 	if (q->n == DP_BATCH)
-		flush_one(q, fd);
+		flush_one(d, q, fd);
 	i = q->n;
 	if (lisp_hdr(d, q->hdr[i]) == -1)
 		return -1;
@@ -187,7 +187,7 @@ to_petr(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
 	const struct dp_conf	*c = d->c;
 
 	if (c->npetr == 0) {
-		dp_drop(DPC_drop_negative, "negative mapping, no proxy-ETR");
+		dp_drop(d, DPC_drop_negative, "negative mapping, no proxy-ETR");
 		return;
 	}
 	if (dp_encap(d, &c->petr[pp->hash % (uint32_t)c->npetr], pkt, len,
@@ -229,7 +229,8 @@ fast_rloc(struct dp *d, const struct dp_pkt *pp)
 		return NULL;		/* the slow path counts it */
 	e = mc_lookup(d->x->mc, 0, &pp->dst, d->now_ms);
 	if (e == NULL || e->negative ||
-	    (r = select_rloc(d, e, pp->hash)) == NULL || xc_has_rloc(d->x->conf, &r->addr))
+	    (r = select_rloc(d, e, pp->hash)) == NULL ||
+	    xc_has_rloc(d->x->conf, &r->addr))
 		return NULL;
 	return &r->addr;
 }
@@ -278,7 +279,7 @@ gso_send(struct dp *d, const struct ipaddr *rloc, uint8_t *buf, size_t total,
 		}
 		if (nseg == 1 || (errno != EIO && errno != EINVAL &&
 		    errno != EOPNOTSUPP && errno != ENOPROTOOPT)) {
-			dp_drop(DPC_drop_tx_error, "sendmsg: %s",
+			dp_drop(d, DPC_drop_tx_error, "sendmsg: %s",
 			    strerror(errno));
 			return;
 		}
@@ -288,7 +289,7 @@ gso_send(struct dp *d, const struct ipaddr *rloc, uint8_t *buf, size_t total,
 	for (off = 0; off < total; off += segsz)
 		if (sendto(fd, buf + off, total - off < segsz ? total - off :
 		    segsz, 0, (struct sockaddr *)&ss, sl) == -1)
-			dp_drop(DPC_drop_tx_error, "sendto: %s",
+			dp_drop(d, DPC_drop_tx_error, "sendto: %s",
 			    strerror(errno));
 }
 
@@ -315,7 +316,8 @@ tso_slow(struct dp *d, const struct dp_tso *t, const uint8_t *pkt)
 }
 
 void
-dp_itr_output_gso(struct dp *d, const struct dp_vnet *vh, const uint8_t *pkt, size_t len)
+dp_itr_output_gso(struct dp *d, const struct dp_vnet *vh, const uint8_t *pkt,
+    size_t len)
 {
 	uint8_t			*gsobuf = d->bufs->gso;
 	const struct ipaddr	*rloc;
@@ -327,7 +329,7 @@ dp_itr_output_gso(struct dp *d, const struct dp_vnet *vh, const uint8_t *pkt, si
 	if (dp_pkt_parse(pkt, len, &pp) != DPP_OK ||
 	    dp_tso_prepare(vh, pkt, len, &t) == -1 ||
 	    t.hl + t.mss > DP_BUFSZ) {
-		dp_drop(DPC_drop_bad_inner, "bad TSO packet from the TUN "
+		dp_drop(d, DPC_drop_bad_inner, "bad TSO packet from the TUN "
 		    "(%zu bytes)", len);
 		return;
 	}
@@ -362,8 +364,8 @@ dp_itr_output_gso(struct dp *d, const struct dp_vnet *vh, const uint8_t *pkt, si
 }
 
 void
-dp_itr_output(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
-    bool from_queue)
+dp_itr_output(struct dp *d, const uint8_t *pkt, size_t len,
+    const struct dp_pkt *pp, bool from_queue)
 {
 	const struct mc_entry	*e;
 	const struct mc_rloc	*r;
@@ -375,7 +377,7 @@ dp_itr_output(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt 
 	/* RFC 9300 §4: unicast EIDs only (the kernel's own link-local and
 	 * multicast traffic on the TUN is not ours to map) */
 	if (!dp_unicast(&pp->dst)) {
-		dp_drop(DPC_drop_not_eid, "%s is not a unicast EID",
+		dp_drop(d, DPC_drop_not_eid, "%s is not a unicast EID",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)));
 		return;
 	}
@@ -401,20 +403,20 @@ dp_itr_output(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt 
 			dp_queue_add(d, pkt, len, pp);
 			return;
 		default:
-			dp_drop(DPC_drop_negative, "negative mapping for %s, "
-			    "action %u", ipaddr_fmt(&pp->dst, a, sizeof(a)),
+			dp_drop(d, DPC_drop_negative, "negative mapping for "
+			    "%s, action %u", ipaddr_fmt(&pp->dst, a, sizeof(a)),
 			    e->action);
 			return;
 		}
 	}
 	/* RFC 9300 §6: priority, then weight; down RLOCs skipped */
 	if ((r = select_rloc(d, e, pp->hash)) == NULL) {
-		dp_drop(DPC_drop_no_rloc, "no RLOC up for %s",
+		dp_drop(d, DPC_drop_no_rloc, "no RLOC up for %s",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)));
 		return;
 	}
 	if (xc_has_rloc(d->x->conf, &r->addr)) {
-		dp_drop(DPC_drop_loop, "mapping for %s points at us",
+		dp_drop(d, DPC_drop_loop, "mapping for %s points at us",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)));
 		return;
 	}

@@ -70,7 +70,7 @@ slot_write(struct dp *d, struct dp_gro *g)
 	put16(vh + 6, (uint16_t)g->iphl);
 	put16(vh + 8, g->proto == IPPROTO_UDP ? 6 : 16);
 	if (dp_tun_writev(d, iov, 2) == -1)
-		dp_drop(DPC_drop_tun_write, "TUN write (GRO, %d segments)",
+		dp_drop(d, DPC_drop_tun_write, "TUN write (GRO, %d segments)",
 		    g->nseg);
 	else {
 		DPC_ADD(d, decap_tx, (uint64_t)g->nseg);

@@ -130,8 +130,9 @@ hold_drop_all(struct dp *d, struct dp_hold *h, enum dp_cnt c, const char *ev)
 {
 	h->dropped += h->n;
 	if (h->n > 0)
-		dp_alert(c, "%u packets held for an expected EID dropped (%s)",
-		    h->n, ev);
+		dp_alert(d, c,
+		    "%u packets held for an expected EID dropped (%s)", h->n,
+		    ev);
 	if (h->n > 1)
 		d->cnt[c] += h->n - 1;	/* dp_alert counted one */
 	hold_end(d, h, ev);
@@ -419,7 +420,7 @@ dp_hold_input(struct dp *d, const uint8_t *pkt, const struct dp_pkt *pp,
 	    d->hold.total_bytes + pp->len > c->hold_total_bytes ||
 	    (p = malloc(sizeof(*p) + pp->len)) == NULL) {
 		h->dropped++;
-		dp_drop(DPC_drop_hold_full, "hold for %s full (%u packets)",
+		dp_drop(d, DPC_drop_hold_full, "hold for %s full (%u packets)",
 		    ipaddr_fmt(&pp->dst, a, sizeof(a)), h->n);
 		return true;
 	}
@@ -498,7 +499,7 @@ return_one(struct dp *d, struct dp_hold *h, const struct mc_entry *e,
 	}
 	if (dp_ttl_dec(p->data, &pp) == -1) {
 		h->dropped++;
-		dp_alert(DPC_drop_ttl, "%s: TTL exhausted on its return to "
+		dp_alert(d, DPC_drop_ttl, "%s: TTL exhausted on its return to "
 		    "the source", ipaddr_fmt(&pp.dst, a, sizeof(a)));
 		return;
 	}

@@ -2,13 +2,12 @@
  * dp_int.h: state shared by the data plane's one-job files (dp_*.c).
  * One instance, struct dp (below): every table and buffer of the data
  * plane is a member of it, allocated by dp_init() and reached from
- * struct xtrd (x->dp).  dp_tun.c, dp_gro.c, dp_pmtu.c, dp_hold.c,
- * dp_away.c, dp_queue.c, dp_proxy.c, dp_decap.c and dp_encap.c take it
- * as an argument (struct dp *d), as the counters do (DPC(d, n)), and
- * dp_routes.c the part it keeps (struct dp_nl *, &d->nl); dp.c still
- * reaches it through dp_g, which points at it while the data plane runs,
- * and hands it on (issue 14: going file by file).  Owned by xtrd's poll
- * loop: nothing is locked.
+ * struct xtrd (x->dp).  Every dp_*.c file takes it as an argument
+ * (struct dp *d), as the counters (DPC(d, n)) and dp_drop()/dp_alert()
+ * do, and dp_routes.c the part it keeps (struct dp_nl *, &d->nl); timers
+ * and callbacks get it as their argument, dp.h's wrappers find it in
+ * x->dp.  No global points at it (issue 14: no back doors).  Owned by
+ * xtrd's poll loop: nothing is locked.
  */
 #ifndef XTR_DP_INT_H
 #define XTR_DP_INT_H
@@ -330,16 +329,17 @@ struct dp {
 	bool			 holding;	/* dp_hold.c holds for an EID */
 };
 
-extern struct dp	*dp_g;	/* x->dp while the data plane runs (dp.c) */
 
 /* Count on the data plane d (a struct dp *). */
 #define DPC(d, n)	((d)->cnt[DPC_##n]++)
 #define DPC_ADD(d, n, v)	((d)->cnt[DPC_##n] += (v))
 /* Count a drop and log it at debug level, once a second per reason. */
-void	dp_drop(enum dp_cnt, const char *fmt, ...) LOG_ATTR(2, 3);
+void	dp_drop(struct dp *, enum dp_cnt, const char *fmt, ...)
+	    LOG_ATTR(3, 4);
 /* The same for what an attack or a fault looks like: a warning, at most
  * one every 10 s per reason, with the count so far. */
-void	dp_alert(enum dp_cnt, const char *fmt, ...) LOG_ATTR(2, 3);
+void	dp_alert(struct dp *, enum dp_cnt, const char *fmt, ...)
+	    LOG_ATTR(3, 4);
 
 /* dp_tun.c */
 int	dp_tun_open(const char *name, uint32_t mtu, bool offload,
@@ -374,18 +374,21 @@ void	dp_udp_input(struct dp *, int fd);
  * installed may be the stale one) while held_ms is less than
  * DPQ_VERIFY_MS ago, or dropped. */
 void	dp_decap_verified(struct dp *, uint8_t *, size_t,
-	    const struct dp_pkt *, const struct ipaddr *outer, uint64_t held_ms);
+	    const struct dp_pkt *, const struct ipaddr *outer,
+	    uint64_t held_ms);
 
 /* dp_queue.c: packets waiting for a Map-Reply */
 int	dp_queue_init(struct dp *);
-void	dp_queue_add(struct dp *, const uint8_t *, size_t, const struct dp_pkt *);
+void	dp_queue_add(struct dp *, const uint8_t *, size_t,
+	    const struct dp_pkt *);
 /* Decapsulated from outer, its inner source not cached (or cached
  * without outer): hold it while the source's mapping is resolved
  * (dp_decap_verified once a mapping is installed); held_ms: when it was
  * first held, 0 for now. */
 #define DPQ_VERIFY_MS	3000
-void	dp_queue_verify(struct dp *, const uint8_t *, size_t, const struct dp_pkt *,
-	    const struct ipaddr *outer, uint64_t held_ms);
+void	dp_queue_verify(struct dp *, const uint8_t *, size_t,
+	    const struct dp_pkt *, const struct ipaddr *outer,
+	    uint64_t held_ms);
 /* Passed the check: true if it joined its source's release in progress
  * (paced, in order) rather than overtake it. */
 bool	dp_queue_behind(struct dp *, const uint8_t *, const struct dp_pkt *,
@@ -449,9 +452,10 @@ int	dp_sysctl(const char *path, const char *val);
 
 /* dp_proxy.c: anycast gateway, proxy ARP/ND */
 int	dp_proxy_init(struct dp *);
-int	dp_proxy_fd(struct dp *, int af);		/* AF_INET: ARP, AF_INET6: ND */
+int	dp_proxy_fd(struct dp *, int af);	/* AF_INET: ARP, AF_INET6: ND */
 void	dp_proxy_input(struct dp *);
-void	dp_proxy_announce(struct dp *, const struct ipprefix *);	/* EID left */
+/* EID left */
+void	dp_proxy_announce(struct dp *, const struct ipprefix *);
 void	dp_proxy_fini(struct dp *);
 
 /* dp_pmtu.c */
@@ -460,7 +464,8 @@ bool	dp_pmtu_check(struct dp *, const uint8_t *, size_t,
 	    const struct dp_pkt *, int af);
 
 /* dp.c */
-bool	dp_is_local(struct dp *, const struct ipaddr *);	/* ETR: deliver here */
+/* ETR: deliver here */
+bool	dp_is_local(struct dp *, const struct ipaddr *);
 uint32_t dp_nonce(struct dp *);
 
 #endif

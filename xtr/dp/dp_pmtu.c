@@ -137,7 +137,8 @@ dp_pmtu_check(struct dp *d, const uint8_t *pkt, size_t len,
 		return true;
 	}
 	if (is_icmp_error(pkt, pp)) {
-		dp_drop(DPC_drop_tx_error, "ICMP error too big for the path");
+		dp_drop(d, DPC_drop_tx_error,
+		    "ICMP error too big for the path");
 		return false;
 	}
 	if (pp->src.af == AF_INET)

@@ -213,8 +213,8 @@ icmp6_csum(const uint8_t *ip6, const uint8_t *icmp, size_t len)
 
 /* Neighbor Advertisement for target, to dst_ip/dst_mac. */
 static void
-send_na(struct dp *d, const uint8_t *target, const uint8_t *dst_ip, const uint8_t *dst_mac,
-    bool solicited)
+send_na(struct dp *d, const uint8_t *target, const uint8_t *dst_ip,
+    const uint8_t *dst_mac, bool solicited)
 {
 	uint8_t			f[14 + 40 + 32];
 	uint8_t			*ip = f + 14, *icmp = f + 54;
@@ -302,7 +302,8 @@ nd_input(struct dp *d)
 /* RFC 826 reply for target (an address we proxy) to the request's
  * sender sha/spa. */
 static void
-send_arp_reply(struct dp *d, const uint8_t *target, const uint8_t *sha, const uint8_t *spa)
+send_arp_reply(struct dp *d, const uint8_t *target, const uint8_t *sha,
+    const uint8_t *spa)
 {
 	uint8_t			f[42];
 	struct wbuf		w = wbuf_make(f, sizeof(f));

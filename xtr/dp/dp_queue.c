@@ -177,7 +177,8 @@ resolve(struct dp *d, struct dp_qent *e)
 }
 
 void
-dp_queue_add(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp)
+dp_queue_add(struct dp *d, const uint8_t *pkt, size_t len,
+    const struct dp_pkt *pp)
 {
 	struct dp_queue	*dq = &d->queue;
 	const struct dp_conf	*c = d->c;
@@ -190,19 +191,19 @@ dp_queue_add(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *
 	e = qfind(d, &key, false);
 	ipaddr_fmt(&pp->dst, a, sizeof(a));
 	if (e == NULL && dq->nfree == 0) {
-		dp_drop(DPC_drop_queue_full, "%s: %d destinations waiting", a,
-		    DPQ_MAX);
+		dp_drop(d, DPC_drop_queue_full, "%s: %d destinations waiting",
+		    a, DPQ_MAX);
 		return;
 	}
 	if ((e != NULL && e->n >= c->queue_prefix) ||
 	    dq->total >= c->queue_total || c->queue_prefix == 0) {
-		dp_drop(DPC_drop_queue_full, "%s: miss queue full", a);
+		dp_drop(d, DPC_drop_queue_full, "%s: miss queue full", a);
 		if (e == NULL)
 			goto ask;
 		return;
 	}
 	if ((p = malloc(sizeof(*p) + len)) == NULL) {
-		dp_drop(DPC_drop_queue_full, "%s: out of memory", a);
+		dp_drop(d, DPC_drop_queue_full, "%s: out of memory", a);
 		return;
 	}
 	p->next = NULL;
@@ -231,8 +232,8 @@ ask:
 }
 
 void
-dp_queue_verify(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pkt *pp,
-    const struct ipaddr *outer, uint64_t held_ms)
+dp_queue_verify(struct dp *d, const uint8_t *pkt, size_t len,
+    const struct dp_pkt *pp, const struct ipaddr *outer, uint64_t held_ms)
 {
 	struct dp_queue	*dq = &d->queue;
 	const struct dp_conf	*c = d->c;
@@ -248,8 +249,8 @@ dp_queue_verify(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pk
 		/* a new source: a slot and a Map-Request, both bounded */
 		if (dq->nverify >= DPQ_VERIFY_MAX || dq->nfree == 0 ||
 		    !tb_take(&dq->verify_tb, d->now_ms)) {
-			dp_drop(DPC_drop_src_unverified, "%s: too many sources "
-			    "to verify at once", a);
+			dp_drop(d, DPC_drop_src_unverified, "%s: too many "
+			    "sources to verify at once", a);
 			return;
 		}
 		e = qtake(d, &key, true);
@@ -261,7 +262,7 @@ dp_queue_verify(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pk
 		 * does not list its outer source): back to the head, it
 		 * came out of, and the rest wait for the next mapping */
 		if ((p = malloc(sz)) == NULL) {
-			dp_drop(DPC_drop_src_unverified, "%s: out of memory",
+			dp_drop(d, DPC_drop_src_unverified, "%s: out of memory",
 			    a);
 			return;
 		}
@@ -282,13 +283,13 @@ dp_queue_verify(struct dp *d, const uint8_t *pkt, size_t len, const struct dp_pk
 	}
 	if (e->bytes + sz > c->verify_source_bytes ||
 	    dq->verify_bytes + sz > c->verify_total_bytes) {
-		dp_drop(DPC_drop_src_unverified, "%s: verification queue "
+		dp_drop(d, DPC_drop_src_unverified, "%s: verification queue "
 		    "full (%zu bytes held for it, %zu in all)", a, e->bytes,
 		    dq->verify_bytes);
 		return;
 	}
 	if ((p = malloc(sz)) == NULL) {
-		dp_drop(DPC_drop_src_unverified, "%s: out of memory", a);
+		dp_drop(d, DPC_drop_src_unverified, "%s: out of memory", a);
 		return;
 	}
 	p->next = NULL;

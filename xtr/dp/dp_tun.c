@@ -115,7 +115,8 @@ dp_tun_write(struct dp *d, const uint8_t *p, size_t len)
 	else
 		r = dp_tun_writev(d, iov + 1, 1);
 	if (r == -1) {
-		dp_drop(DPC_drop_tun_write, "TUN write: %s", strerror(errno));
+		dp_drop(d, DPC_drop_tun_write, "TUN write: %s",
+		    strerror(errno));
 		return -1;
 	}
 	DPC(d, decap_tx);
@@ -170,8 +171,8 @@ dp_tun_input(struct dp *d)
 			}
 			if (dp_vnet_csum(p, (size_t)n, &vh) == -1 ||
 			    dp_pkt_parse(p, (size_t)n, &pp) != DPP_OK) {
-				dp_drop(DPC_drop_bad_inner, "bad packet from "
-				    "the TUN (%zd bytes)", n);
+				dp_drop(d, DPC_drop_bad_inner, "bad packet "
+				    "from the TUN (%zd bytes)", n);
 				continue;
 			}
 			dp_itr_output(d, p, pp.len, &pp, false);
