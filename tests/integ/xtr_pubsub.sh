@@ -15,29 +15,8 @@ RUN=$PWD/build/xtr_pubsub
 . tests/xtr/lib.sh
 
 write_confs() {
-	cat >"$RUN/ms.conf" <<-EOC
-	role = "ms"
-	sites = [ 'name=dc,key=dc-key-Zq3V9mXp7LtR2wK,eid=10.1.0.0/16,eid=10.3.0.0/24,more_specifics=yes' ]
-	control_socket = "$RUN/ms.sock"
-	register_interval = 5
-	EOC
-	cat >"$RUN/a.conf" <<-EOC
-	rlocs = [ '192.0.2.1' ]
-	database = [ '10.1.0.0/24,ttl=60' ]
-	map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
-	map_resolvers = [ '192.0.2.100' ]
-	control_socket = "$RUN/a.sock"
-	register_interval = 5
-	EOC
-	cat >"$RUN/c.conf" <<-EOC
-	rlocs = [ '192.0.2.3' ]
-	database = [ '10.3.0.0/24,ttl=60' ]
-	map_servers = [ '192.0.2.100,key=dc-key-Zq3V9mXp7LtR2wK' ]
-	map_resolvers = [ '192.0.2.100' ]
-	control_socket = "$RUN/c.sock"
-	register_interval = 5
-	subscribe = yes
-	EOC
+	xtr_move_confs 5
+	echo 'subscribe = yes' >>"$RUN/c.conf"
 }
 
 no_request_for() {	# NODE EID: no Map-Request was sent for EID
