@@ -30,15 +30,7 @@ a_has() {
 }
 
 setup() {
-	xtr_ctl a resolve 10.3.0.10 >/dev/null
-	xtr_wait 5 xtr_cached a 10.3.0.0/24 192.0.2.3 || die "A did not cache C"
-	xtr_ctl c resolve 10.1.0.7 >/dev/null
-	xtr_wait 5 xtr_cached c 10.1.0.0/24 192.0.2.1 || die "C did not cache A"
-	xtr_ctl a add "$EID" >/dev/null
-	xtr_wait 10 xtr_has_reg ms "$EID" 192.0.2.1 ||
-	    die "$EID not registered from A"
-	xtr_wait 5 xtr_cached c "$EID" 192.0.2.1 ||
-	    die "C did not fetch $EID -> A after A's SMR"
+	dp_c_caches_at_a "$EID"
 }
 
 dp_need

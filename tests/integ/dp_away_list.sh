@@ -44,10 +44,7 @@ dp_topology
 
 E1=10.1.0.5/32
 E2=10.1.0.6/32
-for e in "$E1" "$E2"; do
-	xtr_ctl a add "$e" >/dev/null
-	xtr_wait 10 xtr_has_reg ms "$e" 192.0.2.1 || die "$e not at A"
-done
+dp_add_at_a "$E1" "$E2"
 
 # E1: moved, destination unknown; the Map-Notify names B
 r=$(post a /v1/database/remove "{\"eid\":\"$E1\",\"moved_to\":[]}")

@@ -77,8 +77,7 @@ id0=$(xtr_jq a .xtr_id status)
 subs0=$(subs_of_a)
 [ "$subs0" = "$id0" ] || die "A's subscription is under '$subs0', not $id0"
 
-xtr_ctl a add "$EID" >/dev/null
-xtr_wait 10 xtr_has_reg ms "$EID" 192.0.2.1 || die "$EID not at A"
+dp_add_at_a "$EID"
 xtr_ctl a remove "$EID" moved-to 192.0.2.2 >/dev/null
 xtr_ctl b add "$EID" >/dev/null
 xtr_wait 10 xtr_has_reg ms "$EID" 192.0.2.2 || die "B not registered"

@@ -173,6 +173,31 @@ dp_attacker() {
 	    die "the attacker's namespace does not reach the underlay"
 }
 
+# dp_add_at_a EID...: each EID added to A's database, registered at the
+# Map-Server from A's RLOC 192.0.2.1
+dp_add_at_a() {
+	local e
+	for e in "$@"; do
+		xtr_ctl a add "$e" >/dev/null
+		xtr_wait 10 xtr_has_reg ms "$e" 192.0.2.1 ||
+		    die "$e not registered from A"
+	done
+}
+
+# dp_c_caches_at_a EID: A and C know each other first (each resolved the
+# other's space); then EID is added at A, whose SMR (RFC 9301 §6.1: a
+# database change) makes C fetch EID -> A: one Map-Request from C, one
+# Map-Reply (they are rate limited, §5.4)
+dp_c_caches_at_a() {
+	xtr_ctl a resolve 10.3.0.10 >/dev/null
+	xtr_wait 5 xtr_cached a 10.3.0.0/24 192.0.2.3 || die "A did not cache C"
+	xtr_ctl c resolve 10.1.0.7 >/dev/null
+	xtr_wait 5 xtr_cached c 10.1.0.0/24 192.0.2.1 || die "C did not cache A"
+	dp_add_at_a "$1"
+	xtr_wait 5 xtr_cached c "$1" 192.0.2.1 ||
+	    die "C did not fetch $1 -> A after A's SMR"
+}
+
 # dp_alive: every xtrd of the topology still runs and answers its API
 dp_alive() {
 	local s
